@@ -1,0 +1,5 @@
+import sys
+
+from piaodesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,64 @@
+"""Composition root of the GUI: QApplication, translations, settings, the open plan."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .paths import resource
+from .store.archive import Archive
+from .store.db import PlanError
+
+ORG, APP = "piaodesk", "piaodesk"
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """Create (or reuse) the QApplication with Italian locale and Qt's Italian catalogue."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORG)
+    app.setApplicationName(APP)
+    app.setApplicationDisplayName("piaodesk")
+    QLocale.setDefault(QLocale(QLocale.Language.Italian, QLocale.Country.Italy))
+    if not app.property("piaodesk_translated"):
+        translator = QTranslator(app)
+        path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(QLocale(QLocale.Language.Italian), "qtbase", "_", path) or \
+                translator.load(QLocale(QLocale.Language.Italian), "qtbase", "_",
+                                str(resource("translations"))):
+            app.installTranslator(translator)
+        app.setProperty("piaodesk_translated", True)
+    icon = resource("icons", "piaodesk.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app  # type: ignore[return-value]
+
+
+def settings() -> QSettings:
+    return QSettings(ORG, APP)
+
+
+def open_archive_gui(path: Path) -> Archive | None:
+    """Open a plan for the GUI; a locked/read-only/corrupt file gets an Italian dialog."""
+    try:
+        return Archive.open(path)
+    except PlanError as exc:
+        QMessageBox.critical(None, "Impossibile aprire il piano", str(exc))
+        return None
+
+
+def run_gui(path: Path | None) -> int:
+    """Show the main window on ``path`` (or the last plan, or a start dialog)."""
+    app = make_app()
+    from .ui.main_window import MainWindow
+
+    window = MainWindow.start(path)
+    if window is None:
+        return 1
+    window.show()
+    return app.exec()

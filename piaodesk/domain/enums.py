@@ -1,0 +1,169 @@
+"""Enumerations of the domain, stored as their (ASCII) value, shown by ``label``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LabeledEnum(StrEnum):
+    """A StrEnum whose members carry an Italian label for people."""
+
+    @property
+    def label(self) -> str:
+        return _LABELS.get(self, self.value.replace("_", " ").capitalize())
+
+    @classmethod
+    def from_text(cls, text: str | None) -> LabeledEnum | None:
+        """Match a value or a label, ignoring case, accents and spaces."""
+        if text is None:
+            return None
+        key = _norm(text)
+        for member in cls:
+            if key in (_norm(member.value), _norm(member.label)):
+                return member
+        return None
+
+
+def _norm(text: str) -> str:
+    table = str.maketrans("àèéìòùÀÈÉÌÒÙ", "aeeiouAEEIOU")
+    return "".join(ch for ch in text.translate(table).lower() if ch.isalnum())
+
+
+class StatoPiano(LabeledEnum):
+    BOZZA = "bozza"
+    APPROVATO = "approvato"
+    MONITORAGGIO = "monitoraggio"
+    CONSUNTIVO = "consuntivo"
+
+
+#: allowed transitions of the plan status (forward, and one step back to fix mistakes)
+TRANSIZIONI_STATO = {
+    StatoPiano.BOZZA: {StatoPiano.APPROVATO},
+    StatoPiano.APPROVATO: {StatoPiano.MONITORAGGIO, StatoPiano.BOZZA},
+    StatoPiano.MONITORAGGIO: {StatoPiano.CONSUNTIVO, StatoPiano.APPROVATO},
+    StatoPiano.CONSUNTIVO: {StatoPiano.MONITORAGGIO},
+}
+
+
+class TipoEnte(LabeledEnum):
+    COMUNE = "comune"
+    UNIONE = "unione"
+    ALTRO = "altro"
+
+
+class TipoUnita(LabeledEnum):
+    AREA = "area"
+    SETTORE = "settore"
+    SERVIZIO = "servizio"
+    UFFICIO = "ufficio"
+
+
+class Ramo(LabeledEnum):
+    """The two hierarchies of a plan: planned objectives and ordinary activities."""
+
+    OBIETTIVI = "obiettivi"
+    ATTIVITA = "attivita"
+
+
+class Livello(LabeledEnum):
+    LINEA_STRATEGICA = "linea_strategica"
+    STRATEGICO = "strategico"
+    OPERATIVO = "operativo"
+    SPECIFICO = "specifico"
+    AZIONE = "azione"
+    SCHEDA_UO = "scheda_uo"
+    ATTIVITA_GESTIONALE = "attivita_gestionale"
+
+
+class Tipologia(LabeledEnum):
+    GESTIONALE = "gestionale"
+    ESECUTIVO = "esecutivo"
+    MANTENIMENTO = "mantenimento"
+    SVILUPPO = "sviluppo"
+
+
+class TipoIndicatore(LabeledEnum):
+    SI_NO = "si_no"
+    NUMERO = "numero"
+    PERCENTUALE = "percentuale"
+    GIORNI = "giorni"
+    DATA = "data"
+    RAPPORTO = "rapporto"
+    TESTO = "testo"
+
+
+class Polarita(LabeledEnum):
+    CRESCENTE = "crescente"      # higher is better ("Positivo")
+    DECRESCENTE = "decrescente"  # lower is better ("Negativo")
+    UGUALE = "uguale"            # the target value exactly
+
+
+class Aggregazione(LabeledEnum):
+    SOMMA = "somma"
+    MEDIA = "media"
+    ULTIMO = "ultimo"
+
+
+class Dimensione(LabeledEnum):
+    EFFICACIA = "efficacia"
+    EFFICIENZA = "efficienza"
+    TEMPESTIVITA = "tempestivita"
+    QUALITA = "qualita"
+    QUANTITA = "quantita"
+    ECONOMICITA = "economicita"
+
+
+class Area2023(LabeledEnum):
+    """Classification of staff under the CCNL 2019-2021 (from 2023)."""
+
+    OPERATORI = "operatori"
+    OPERATORI_ESPERTI = "operatori_esperti"
+    ISTRUTTORI = "istruttori"
+    FUNZIONARI_EQ = "funzionari_eq"
+    DIRIGENTE = "dirigente"
+    SEGRETARIO = "segretario"
+
+
+class StatoMonitoraggio(LabeledEnum):
+    APERTO = "aperto"
+    CHIUSO = "chiuso"
+
+
+class TipoRisorsa(LabeledEnum):
+    SPESA = "spesa"
+    ENTRATA = "entrata"
+
+
+_LABELS = {
+    StatoPiano.BOZZA: "Bozza",
+    StatoPiano.APPROVATO: "Approvato",
+    StatoPiano.MONITORAGGIO: "Monitoraggio",
+    StatoPiano.CONSUNTIVO: "Consuntivo",
+    Ramo.OBIETTIVI: "Obiettivi",
+    Ramo.ATTIVITA: "Attività gestionali",
+    Livello.LINEA_STRATEGICA: "Linea strategica",
+    Livello.STRATEGICO: "Obiettivo strategico",
+    Livello.OPERATIVO: "Obiettivo operativo/esecutivo",
+    Livello.SPECIFICO: "Obiettivo specifico",
+    Livello.AZIONE: "Azione",
+    Livello.SCHEDA_UO: "Scheda UO",
+    Livello.ATTIVITA_GESTIONALE: "Attività gestionale",
+    Tipologia.ESECUTIVO: "Esecutivo/attività",
+    TipoIndicatore.SI_NO: "Sì/No",
+    TipoIndicatore.NUMERO: "Numero",
+    TipoIndicatore.PERCENTUALE: "Percentuale",
+    TipoIndicatore.GIORNI: "Giorni",
+    TipoIndicatore.DATA: "Data (entro il)",
+    TipoIndicatore.RAPPORTO: "Rapporto n/m",
+    TipoIndicatore.TESTO: "Testo/milestone",
+    Polarita.CRESCENTE: "Crescente (più è meglio)",
+    Polarita.DECRESCENTE: "Decrescente (meno è meglio)",
+    Polarita.UGUALE: "Uguale al target",
+    Dimensione.TEMPESTIVITA: "Tempestività",
+    Dimensione.QUALITA: "Qualità",
+    Dimensione.QUANTITA: "Quantità",
+    Dimensione.ECONOMICITA: "Economicità",
+    Area2023.OPERATORI_ESPERTI: "Operatori esperti",
+    Area2023.FUNZIONARI_EQ: "Funzionari e EQ",
+    Ramo.ATTIVITA: "Attività gestionali",
+}

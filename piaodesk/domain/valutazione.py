@@ -1,0 +1,469 @@
+"""The valuation engine: indicator achievement, objective %, scheda %, SMVP scores.
+
+Rules and their evidence (see ``shared/reference``):
+
+* seed 002 §3 — an indicator's annual value rolls up from its periods
+  (``somma`` = sum; ``media`` = mean of the non-empty periods; ``ultimo`` = the
+  last non-empty period); achievement = min(actual/target, 1) for a
+  *crescente* indicator, 1 when actual ≤ target for a *decrescente* one
+  (else target/actual), **capped per indicator**; the score of a leaf is
+  Σ(peso × achievement)/Σpeso; a scheda's % is the **unweighted** mean of its
+  leaves. This reproduces OE0527 = 66,67, 10701 = 98,51, 10703 = 94,31.
+* seed 003 §2 — each objective has a peso (%) and a score 0–30 in a fascia
+  A 0-14, B 15-19, C 20-25, D 26-28, E 29-30; punteggio = peso × score;
+  valutazione finale = Σ punteggi (30 at most when the weights sum to 100 %).
+* seed 000/001 §4 — an empty or ``NO`` target means "not due this year".
+
+Percentages are ``Decimal`` in percent (``Decimal("66.6667")`` means 66,67 %);
+full precision is kept and rounded only for display (ROUND_HALF_UP).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from .enums import Aggregazione, Polarita, TipoIndicatore
+from .formats import parse_bool, parse_date, parse_decimal, round_half_up
+from .model import PERIODO_ANNUALE, Fase, Indicatore, Misura
+
+CENTO = Decimal(100)
+ZERO = Decimal(0)
+UNO = Decimal(1)
+
+# --------------------------------------------------------------------------- values
+
+
+_RATIO_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:su|/|di)\s*(\d+(?:[.,]\d+)?)\s*$", re.I)
+_SUM_RE = re.compile(r"^\s*\d+(?:[.,]\d+)?(?:\s*\+\s*\d+(?:[.,]\d+)?)+\s*$")
+_NOT_DUE = {"no", "n.d.", "nd", "-", "non previsto", "non dovuto", "n/a"}
+
+
+def parse_valore(testo: str | None, tipo: TipoIndicatore = TipoIndicatore.NUMERO) -> Decimal | None:
+    """Parse a raw target/actual text into the number the engine compares.
+
+    ``si``/``no`` → 1/0 for a sì/no indicator; ``4 SU 8`` → 50 (percent) for a
+    ratio; ``270 + 10`` → 280; a date (``entro il 31/07/2024``) → its ordinal
+    day number, so that earlier is smaller; anything unreadable → ``None``.
+    """
+    if testo is None:
+        return None
+    text = str(testo).strip()
+    if not text:
+        return None
+    if tipo == TipoIndicatore.SI_NO:
+        flag = parse_bool(text)
+        return None if flag is None else Decimal(int(flag))
+    if tipo == TipoIndicatore.DATA:
+        found = re.search(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}", text)
+        when = parse_date(found.group(0)) if found else None
+        return Decimal(when.toordinal()) if when else None
+    ratio = _RATIO_RE.match(text)
+    if ratio:
+        num, den = parse_decimal(ratio.group(1)), parse_decimal(ratio.group(2))
+        if num is not None and den:
+            return num / den * CENTO
+        return None
+    if _SUM_RE.match(text):
+        parts = [parse_decimal(p) for p in text.split("+")]
+        if all(p is not None for p in parts):
+            return sum(parts, ZERO)  # type: ignore[arg-type]
+    value = parse_decimal(text)
+    if value is None:
+        # "n.1 atto amministrativo", "95% delle fatture": a single number inside text
+        numbers = re.findall(r"\d+(?:[.,]\d+)?", text)
+        if len(numbers) == 1 and tipo in (TipoIndicatore.NUMERO, TipoIndicatore.PERCENTUALE,
+                                          TipoIndicatore.GIORNI):
+            value = parse_decimal(numbers[0])
+    return value
+
+
+def non_dovuto(target_testo: str | None, target: Decimal | None) -> bool:
+    """An empty or ``NO`` target: the indicator is not due in that year."""
+    if target is not None:
+        return False
+    if target_testo is None:
+        return True
+    return target_testo.strip().lower() in _NOT_DUE or not target_testo.strip()
+
+
+# --------------------------------------------------------------------------- roll-up
+
+
+@dataclass(frozen=True, slots=True)
+class ValoreAnnuale:
+    """Target and actual used for scoring, and how they were obtained."""
+
+    target: Decimal | None
+    valore: Decimal | None
+    target_testo: str | None = None
+    valore_testo: str | None = None
+    da_periodi: bool = False
+    spiegazione: str = ""
+
+
+def _period_has_value(m: Misura) -> bool:
+    if m.valore is None:
+        return False
+    # seed 002: a "0,00 / 0,00" period means "not measured" (e.g. L3853)
+    return not (m.valore == 0 and (m.target is None or m.target == 0))
+
+
+def valore_annuale(ind: Indicatore, misure: Iterable[Misura], anno: int) -> ValoreAnnuale:
+    """Annual target/actual of ``ind`` in ``anno`` (seed 002 §3.1).
+
+    When the year has period rows with values, they are rolled up by the
+    indicator's aggregation and the printed annual row is ignored (it may be
+    the last value rather than the mean); otherwise the annual row is used.
+    """
+    rows = [m for m in misure if m.anno == anno and m.indicatore_id in (ind.id, 0)]
+    annual = next((m for m in rows if m.periodo == PERIODO_ANNUALE), None)
+    periods = [m for m in rows if m.periodo != PERIODO_ANNUALE]
+    filled = [m for m in periods if _period_has_value(m)]
+    if filled:
+        targets = [m.target for m in filled if m.target is not None]
+        values = [m.valore for m in filled if m.valore is not None]
+        agg = ind.aggregazione
+        if agg == Aggregazione.SOMMA:
+            all_targets = [m.target for m in periods if m.target is not None]
+            target = sum(all_targets, ZERO) if all_targets else None
+            valore = sum(values, ZERO)
+            how = "somma dei periodi"
+        elif agg == Aggregazione.MEDIA:
+            target = sum(targets, ZERO) / len(targets) if targets else None
+            valore = sum(values, ZERO) / len(values)
+            how = "media dei periodi rilevati"
+        else:
+            target = filled[-1].target
+            valore = filled[-1].valore
+            how = "ultimo periodo rilevato"
+        if target is None and annual is not None:
+            target = annual.target
+        return ValoreAnnuale(target, valore, annual.target_testo if annual else None,
+                             None, True, how)
+    if annual is None:
+        return ValoreAnnuale(None, None)
+    return ValoreAnnuale(annual.target, annual.valore, annual.target_testo,
+                         annual.valore_testo, False, "valore annuale")
+
+
+# --------------------------------------------------------------------------- achievement
+
+
+def raggiungimento(ind: Indicatore, target: Decimal | None, valore: Decimal | None, *,
+                   target_testo: str | None = None, cap: bool = True) -> Decimal | None:
+    """Achievement of one indicator as a fraction (1 = 100 %), or ``None``.
+
+    ``None`` means "not computable": no actual value yet, or the indicator is
+    not due (empty/NO target). Seed 002 §3.2: the cap at 100 % is per indicator.
+    """
+    if non_dovuto(target_testo, target) or valore is None:
+        return None
+    assert target is not None
+    pol = ind.polarita
+    if ind.tipo == TipoIndicatore.SI_NO:
+        result = UNO if valore == target else ZERO
+        if target == 0:
+            return None  # target "no": nothing is expected
+        return result
+    if ind.tipo == TipoIndicatore.DATA:
+        # a deadline: on or before the date is achieved, later is not
+        return UNO if valore <= target else ZERO
+    if pol == Polarita.DECRESCENTE:
+        if valore <= target:
+            result = UNO if target != 0 or valore == 0 else UNO
+        else:
+            result = target / valore if valore != 0 else ZERO
+    elif pol == Polarita.UGUALE:
+        if target == 0:
+            result = UNO if valore == 0 else ZERO
+        else:
+            result = max(ZERO, UNO - abs(valore - target) / abs(target))
+    else:
+        if target == 0:
+            result = UNO if valore >= 0 else ZERO
+        else:
+            result = valore / target
+    if result < 0:
+        result = ZERO
+    if cap and result > UNO:
+        result = UNO
+    return result
+
+
+def media_pesata(coppie: Sequence[tuple[Decimal | None, Decimal | None]]) -> Decimal | None:
+    """Σ(peso × x)/Σpeso over the pairs whose x is known, as a fraction.
+
+    When no pair has a weight (or the weights sum to zero) it is the plain mean:
+    seed 003's indicator weight is "non obbligatorio".
+    """
+    known = [(p, x) for p, x in coppie if x is not None]
+    if not known:
+        return None
+    if all(p is not None for p, _ in known):
+        total = sum((p for p, _ in known), ZERO)  # type: ignore[misc]
+        if total > 0:
+            return sum((p * x for p, x in known), ZERO) / total  # type: ignore[operator]
+    return sum((x for _, x in known), ZERO) / len(known)  # type: ignore[misc]
+
+
+@dataclass(frozen=True, slots=True)
+class RisultatoIndicatore:
+    indicatore: Indicatore
+    annuale: ValoreAnnuale
+    raggiungimento: Decimal | None  # fraction
+
+    @property
+    def perc(self) -> Decimal | None:
+        return None if self.raggiungimento is None else self.raggiungimento * CENTO
+
+
+def risultato_indicatore(ind: Indicatore, misure: Iterable[Misura], anno: int, *,
+                         cap: bool = True) -> RisultatoIndicatore:
+    ann = valore_annuale(ind, misure, anno)
+    ragg = raggiungimento(ind, ann.target, ann.valore, target_testo=ann.target_testo, cap=cap)
+    return RisultatoIndicatore(ind, ann, ragg)
+
+
+def perc_indicatori(risultati: Sequence[RisultatoIndicatore]) -> Decimal | None:
+    """'Totale % realizzazione Indicatori' of an objective, in percent."""
+    frac = media_pesata([(r.indicatore.peso, r.raggiungimento) for r in risultati])
+    return None if frac is None else frac * CENTO
+
+
+def perc_fasi(fasi: Sequence[Fase]) -> Decimal | None:
+    """'Totale % realizzazione delle Fasi': weighted (or plain) mean of the phases' %."""
+    return media_pesata([(f.peso, f.perc_realizzazione) for f in fasi])
+
+
+def perc_scheda(figli: Sequence[Decimal | None]) -> Decimal | None:
+    """% Avanzamento of a scheda = unweighted mean of its leaves (seed 002 §3.4)."""
+    known = [x for x in figli if x is not None]
+    if not known:
+        return None
+    return sum(known, ZERO) / len(known)
+
+
+def fase_in_ritardo(fase: Fase, oggi: date) -> bool:
+    """A phase is late when its deadline has passed and it is not complete."""
+    termine = fase.termine()
+    if termine is None or termine >= oggi:
+        return False
+    done = fase.fine_effettiva is not None or (fase.perc_realizzazione or ZERO) >= CENTO
+    return not done
+
+
+# --------------------------------------------------------------------------- SMVP
+
+
+@dataclass(frozen=True, slots=True)
+class Fascia:
+    lettera: str
+    minimo: Decimal
+    massimo: Decimal
+    descrittore: str
+
+
+@dataclass(frozen=True, slots=True)
+class Comportamento:
+    """A behaviour of the individual valuation (e.g. 'Capacità organizzativa')."""
+
+    nome: str
+    peso: Decimal
+
+
+FASCE_003 = (
+    Fascia("A", Decimal(0), Decimal(14), "L'obiettivo non è stato raggiunto"),
+    Fascia("B", Decimal(15), Decimal(19), "L'obiettivo è stato parzialmente raggiunto"),
+    Fascia("C", Decimal(20), Decimal(25), "L'obiettivo è stato conseguito a livello sufficiente"),
+    Fascia("D", Decimal(26), Decimal(28), "L'obiettivo è stato pienamente conseguito"),
+    Fascia("E", Decimal(29), Decimal(30), "L'obiettivo è stato conseguito e superato"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SistemaValutazione:
+    """The ente's valuation system (SMVP), stored in the plan file as JSON.
+
+    Defaults follow seed 003: a 0–30 scale in five fasce; the suggested score
+    is linear in the % raggiungimento (30 × %/100, half-up), which the document
+    leaves to the evaluator; objectives' % from their indicators.
+    """
+
+    nome: str = "Sistema 0-30 (fasce A-E)"
+    scala_max: Decimal = Decimal(30)
+    fasce: tuple[Fascia, ...] = FASCE_003
+    punteggi_interi: bool = True
+    cap_indicatore: bool = True
+    #: share of the objective % that comes from the indicators (rest from the fasi)
+    quota_indicatori: Decimal = CENTO
+    peso_obiettivi_settore: Decimal = Decimal(50)
+    peso_obiettivi_individuali: Decimal = Decimal(0)
+    peso_comportamenti: Decimal = Decimal(50)
+    comportamenti: tuple[Comportamento, ...] = (
+        Comportamento("Capacità di programmazione e organizzazione", Decimal(25)),
+        Comportamento("Orientamento al risultato e all'utenza", Decimal(25)),
+        Comportamento("Gestione e valorizzazione delle risorse umane", Decimal(25)),
+        Comportamento("Collaborazione e integrazione organizzativa", Decimal(25)),
+    )
+
+    def fascia(self, score: Decimal | int | None) -> Fascia | None:
+        """The fascia a score falls in; ``None`` for no score, error outside the scale."""
+        if score is None:
+            return None
+        s = Decimal(score)
+        for f in self.fasce:
+            if f.minimo <= s <= f.massimo:
+                return f
+        # non-integer scores between two integer fasce (14,5) go to the lower one
+        for lower, upper in zip(self.fasce, self.fasce[1:], strict=False):
+            if lower.massimo < s < upper.minimo:
+                return lower
+        raise ValueError(f"punteggio {s} fuori scala 0–{self.scala_max}")
+
+    def punteggio_suggerito(self, perc: Decimal | None) -> Decimal | None:
+        """Default mapping % → score (configurable; 95 % → 28,5 → 29 with half-up)."""
+        if perc is None:
+            return None
+        pct = min(max(perc, ZERO), CENTO)
+        raw = self.scala_max * pct / CENTO
+        return round_half_up(raw, 0) if self.punteggi_interi else round_half_up(raw, 2)
+
+    def perc_obiettivo(self, perc_ind: Decimal | None, perc_fas: Decimal | None) -> Decimal | None:
+        """Objective % from its indicators and/or its fasi, per ``quota_indicatori``."""
+        q = self.quota_indicatori
+        if q >= CENTO or perc_fas is None:
+            return perc_ind if q > 0 or perc_fas is None else perc_fas
+        if q <= 0 or perc_ind is None:
+            return perc_fas
+        return (perc_ind * q + perc_fas * (CENTO - q)) / CENTO
+
+    def validate(self) -> list[str]:
+        """Italian messages for an inconsistent system (empty when fine)."""
+        problems = []
+        prev = None
+        for f in self.fasce:
+            if f.minimo > f.massimo:
+                problems.append(f"Fascia {f.lettera}: minimo maggiore del massimo")
+            if prev is not None and f.minimo <= prev.massimo:
+                problems.append(f"Fascia {f.lettera} si sovrappone alla fascia {prev.lettera}")
+            prev = f
+        if self.fasce and (self.fasce[0].minimo != 0 or self.fasce[-1].massimo != self.scala_max):
+            problems.append("Le fasce devono coprire tutta la scala da 0 al massimo")
+        tot = self.peso_obiettivi_settore + self.peso_obiettivi_individuali + self.peso_comportamenti
+        if tot != CENTO:
+            problems.append(f"I pesi delle componenti sommano a {tot}, non a 100")
+        tot_c = sum((c.peso for c in self.comportamenti), ZERO)
+        if self.comportamenti and tot_c != CENTO:
+            problems.append(f"I pesi dei comportamenti sommano a {tot_c}, non a 100")
+        return problems
+
+    # -- persistence (JSON in the plan file's impostazioni)
+
+    def to_json(self) -> str:
+        def conv(obj: object) -> object:
+            if isinstance(obj, Decimal):
+                return str(obj)
+            if isinstance(obj, (list, tuple)):
+                return [conv(x) for x in obj]
+            if isinstance(obj, dict):
+                return {k: conv(v) for k, v in obj.items()}
+            return obj
+
+        return json.dumps(conv(asdict(self)), ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> SistemaValutazione:
+        data = json.loads(text)
+        dec = {"scala_max", "quota_indicatori", "peso_obiettivi_settore",
+               "peso_obiettivi_individuali", "peso_comportamenti"}
+        kwargs: dict[str, object] = {}
+        for key, value in data.items():
+            if key in dec:
+                kwargs[key] = Decimal(value)
+            elif key == "fasce":
+                kwargs[key] = tuple(Fascia(f["lettera"], Decimal(f["minimo"]), Decimal(f["massimo"]),
+                                           f["descrittore"]) for f in value)
+            elif key == "comportamenti":
+                kwargs[key] = tuple(Comportamento(c["nome"], Decimal(c["peso"])) for c in value)
+            else:
+                kwargs[key] = value
+        return cls(**kwargs)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class RigaRiepilogo:
+    """One row of seed 003's 'RIEPILOGO OBIETTIVI PIAO'."""
+
+    numero: int
+    descrizione: str
+    peso: Decimal | None
+    perc: Decimal | None
+    punteggio: Decimal | None  # score on the scale (0..30), evaluator's or suggested
+    fascia: Fascia | None
+
+    @property
+    def punteggio_pesato(self) -> Decimal:
+        """``Punteggio (1 * 2)`` = peso (as fraction) × score; blank counts as 0."""
+        if self.peso is None or self.punteggio is None:
+            return ZERO
+        return self.peso / CENTO * self.punteggio
+
+
+@dataclass(frozen=True, slots=True)
+class Riepilogo:
+    righe: tuple[RigaRiepilogo, ...] = field(default_factory=tuple)
+
+    @property
+    def valutazione_finale(self) -> Decimal:
+        return sum((r.punteggio_pesato for r in self.righe), ZERO)
+
+    @property
+    def somma_pesi(self) -> Decimal:
+        return sum((r.peso or ZERO for r in self.righe), ZERO)
+
+    def massimo(self, sistema: SistemaValutazione) -> Decimal:
+        return sistema.scala_max * self.somma_pesi / CENTO
+
+    def avvisi(self) -> list[str]:
+        out = []
+        if self.righe and self.somma_pesi != CENTO:
+            out.append(f"La somma dei pesi è {self.somma_pesi} %, non 100 %")
+        return out
+
+
+def riepilogo(sistema: SistemaValutazione,
+              obiettivi: Sequence[tuple[str, Decimal | None, Decimal | None, Decimal | None]]
+              ) -> Riepilogo:
+    """Build the summary from (descrizione, peso, perc, punteggio assegnato) tuples.
+
+    When the evaluator has not assigned a score, the suggested one is used.
+    """
+    rows = []
+    for n, (desc, peso, perc, score) in enumerate(obiettivi, start=1):
+        s = score if score is not None else sistema.punteggio_suggerito(perc)
+        rows.append(RigaRiepilogo(n, desc, peso, perc, s, sistema.fascia(s)))
+    return Riepilogo(tuple(rows))
+
+
+def valutazione_individuale(sistema: SistemaValutazione, perc_settore: Decimal | None,
+                            perc_individuali: Decimal | None,
+                            comportamenti: dict[str, Decimal | None]) -> Decimal | None:
+    """Final individual score in percent from its three components.
+
+    ``comportamenti`` maps each behaviour's name to a score on the SMVP scale.
+    Components without data are left out and the others re-weighted.
+    """
+    parts: list[tuple[Decimal | None, Decimal | None]] = []
+    parts.append((sistema.peso_obiettivi_settore, perc_settore))
+    parts.append((sistema.peso_obiettivi_individuali, perc_individuali))
+    comp = media_pesata([(c.peso, None if comportamenti.get(c.nome) is None
+                          else comportamenti[c.nome] / sistema.scala_max * CENTO)  # type: ignore[operator]
+                         for c in sistema.comportamenti])
+    parts.append((sistema.peso_comportamenti, comp))
+    parts = [(w, x) for w, x in parts if w]
+    return media_pesata(parts)

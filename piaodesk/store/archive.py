@@ -1,0 +1,591 @@
+"""The Archive façade: the only way the rest of the program reads and writes a plan.
+
+Reads return domain objects; writes go through :mod:`piaodesk.store.edits`
+(``archive.apply(edit)``), each in one transaction with an audit record. No
+row dict and no SQL leaves this package.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from ..domain import valutazione as engine
+from ..domain.enums import Ramo, StatoPiano, TRANSIZIONI_STATO
+from ..domain.model import (
+    AliasPersona,
+    Assegnazione,
+    Ente,
+    Fase,
+    Indicatore,
+    Misura,
+    Monitoraggio,
+    Obiettivo,
+    ObiettivoUnita,
+    Persona,
+    Piano,
+    RilevazioneIndicatore,
+    Risorsa,
+    StatoAvanzamento,
+    Unita,
+    Valutazione,
+)
+from .changes import Changes
+from .codec import from_row, to_row
+from .db import PlanError, create_plan_db, open_plan_db
+from .edits import Edit
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RisultatoObiettivo:
+    """Everything computed for one objective in one year (engine output)."""
+
+    obiettivo: Obiettivo
+    indicatori: tuple[engine.RisultatoIndicatore, ...]
+    perc_indicatori: Decimal | None
+    perc_fasi: Decimal | None
+    perc: Decimal | None  # objective % per the SMVP (indicators and/or fasi)
+    perc_validata: Decimal | None = None
+    motivo: str | None = None
+
+    @property
+    def perc_finale(self) -> Decimal | None:
+        return self.perc_validata if self.perc_validata is not None else self.perc
+
+
+class Archive:
+    """One open plan file."""
+
+    def __init__(self, db: Database, path: Path | None = None, *, readonly: bool = False,
+                 utente: str | None = None) -> None:
+        self.db = db
+        self.path = path
+        self.readonly = readonly
+        self.utente = utente or _whoami()
+        self._reserved: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def create(cls, path: Path | str, piano: Piano, ente: Ente | None = None) -> Archive:
+        db = create_plan_db(path)
+        arc = cls(db, Path(path))
+        with arc._tx("Crea piano", "piano", None):
+            ente = ente or Ente(nome="Ente")
+            ente_row = to_row(ente)
+            arc.db.conn.execute(*_insert_sql("enti", ente_row))
+            ente_id = arc.db.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+            prow = to_row(piano)
+            prow["ente_id"] = ente_id
+            prow["id"] = 1
+            arc.db.conn.execute(*_insert_sql("piano", prow))
+            arc._set_setting_raw("sistema_valutazione", engine.SistemaValutazione().to_json())
+        return arc
+
+    @classmethod
+    def open(cls, path: Path | str, *, readonly: bool = False) -> Archive:
+        path = Path(path)
+        db = open_plan_db(path, readonly=readonly)
+        arc = cls(db, path, readonly=readonly)
+        if arc._fetch_row("piano", 1) is None and not arc.db.conn.execute(
+                "SELECT 1 FROM piano").fetchone():
+            db.conn.close()
+            raise PlanError(f"Il file «{path.name}» non contiene un piano (tabella piano vuota).")
+        return arc
+
+    @classmethod
+    def memory(cls, piano: Piano | None = None, ente: Ente | None = None) -> Archive:
+        """An in-memory plan (tests)."""
+        import tempfile
+
+        tmp = Path(tempfile.mkdtemp()) / "memoria.piao"
+        return cls.create(tmp, piano or Piano(titolo="Piano di prova"), ente)
+
+    def close(self) -> None:
+        try:
+            if not self.readonly:
+                self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        self.db.conn.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transactions
+
+    class _Tx:
+        def __init__(self, arc: Archive, azione: str, tabella: str, riga: int | None,
+                     dettaglio: str | None = None):
+            self.arc, self.azione, self.tabella, self.riga, self.dettaglio = (
+                arc, azione, tabella, riga, dettaglio)
+
+        def __enter__(self) -> None:
+            if self.arc.readonly:
+                raise PlanError("Il piano è aperto in sola lettura: la modifica non è stata salvata.")
+            self.arc.db.conn.execute("BEGIN IMMEDIATE")
+
+        def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+            conn = self.arc.db.conn
+            if exc_type is None:
+                try:
+                    conn.execute(
+                        "INSERT INTO audit (quando, utente, azione, tabella, riga_id, dettaglio) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (datetime.now().isoformat(timespec="seconds"), self.arc.utente,
+                         self.azione, self.tabella, self.riga, self.dettaglio))
+                    conn.execute("COMMIT")
+                except sqlite3.Error as err:
+                    conn.execute("ROLLBACK")
+                    raise PlanError(_sql_message(err)) from err
+            else:
+                conn.execute("ROLLBACK")
+
+    def _tx(self, azione: str, tabella: str, riga: int | None, dettaglio: str | None = None) -> _Tx:
+        return Archive._Tx(self, azione, tabella, riga, dettaglio)
+
+    def apply(self, edit: Edit) -> Changes:
+        """Apply an edit in one transaction (all or nothing) and audit it."""
+        table = getattr(edit, "table", "")
+        with self._tx(edit.label, table, getattr(edit, "row_id", None), _detail(edit)):
+            try:
+                return edit.apply(self)
+            except sqlite3.IntegrityError as err:
+                raise PlanError(_sql_message(err)) from err
+
+    def revert(self, edit: Edit) -> Changes:
+        table = getattr(edit, "table", "")
+        with self._tx(f"Annulla: {edit.label}", table, getattr(edit, "row_id", None)):
+            return edit.revert(self)
+
+    # ------------------------------------------------------------------ low level (edits only)
+
+    def _fetch_row(self, table: str, row_id: int) -> dict[str, Any] | None:
+        cur = self.db.conn.execute(f"SELECT * FROM [{table}] WHERE id = ?", (row_id,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([c[0] for c in cur.description], row, strict=True))
+
+    def _insert_row(self, table: str, row: dict[str, Any]) -> int:
+        cur = self.db.conn.execute(*_insert_sql(table, row))
+        return int(cur.lastrowid if row.get("id") is None else row["id"])
+
+    def _update_row(self, table: str, row_id: int, values: dict[str, Any]) -> None:
+        cols = ", ".join(f"[{k}] = ?" for k in values)
+        self.db.conn.execute(f"UPDATE [{table}] SET {cols} WHERE id = ?", (*values.values(), row_id))
+
+    def _children_refs(self, table: str) -> list[tuple[str, str, str]]:
+        """(child table, column, on_delete) for every foreign key pointing at ``table``."""
+        cache = self.__dict__.setdefault("_fk_cache", {})
+        if table not in cache:
+            refs = []
+            tables = [r[0] for r in self.db.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")]
+            for t in tables:
+                for fk in self.db.conn.execute(f"PRAGMA foreign_key_list([{t}])"):
+                    if fk[2] == table:
+                        refs.append((t, fk[3], fk[6].upper()))
+            cache[table] = refs
+        return cache[table]
+
+    def _delete_cascade(self, table: str, row_id: int) -> tuple[
+            list[tuple[str, int]], list[tuple[str, dict[str, Any]]], list[tuple[str, int, str, Any]]]:
+        """Delete a row; return (deleted ids, rows parent-first, nulled references)."""
+        rows: list[tuple[str, dict[str, Any]]] = []
+        nulled: list[tuple[str, int, str, Any]] = []
+
+        def collect(t: str, rid: int) -> None:
+            row = self._fetch_row(t, rid)
+            if row is None or any(t == x and row["id"] == r["id"] for x, r in rows):
+                return
+            rows.append((t, row))
+            for child, col, action in self._children_refs(t):
+                ids = [r[0] for r in self.db.conn.execute(
+                    f"SELECT id FROM [{child}] WHERE [{col}] = ?", (rid,))]
+                for cid in ids:
+                    if action == "CASCADE":
+                        collect(child, cid)
+                    elif action == "SET NULL":
+                        nulled.append((child, cid, col, rid))
+
+        collect(table, row_id)
+        deleted_keys = {(t, r["id"]) for t, r in rows}
+        nulled = [n for n in nulled if (n[0], n[1]) not in deleted_keys]
+        for t, rid, col, _ in nulled:
+            self._update_row(t, rid, {col: None})
+        for t, r in reversed(rows):
+            self.db.conn.execute(f"DELETE FROM [{t}] WHERE id = ?", (r["id"],))
+        return [(t, r["id"]) for t, r in rows], rows, nulled
+
+    def _sibling_clause(self, table: str, row: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+        if table == "obiettivi":
+            if row.get("parent_id") is None:
+                return "parent_id IS NULL AND ramo = ?", (row.get("ramo") or "obiettivi",)
+            return "parent_id = ?", (row["parent_id"],)
+        owner = {"fasi": "obiettivo_id", "indicatori": "obiettivo_id", "unita": "parent_id"}.get(table)
+        if owner is None:
+            return "1 = 1", ()
+        if row.get(owner) is None:
+            return f"{owner} IS NULL", ()
+        return f"{owner} = ?", (row[owner],)
+
+    def _make_room(self, table: str, row: dict[str, Any]) -> list[tuple[int, int]]:
+        """Shift later siblings by one for an insert at ``row['posizione']`` (None = append)."""
+        clause, params = self._sibling_clause(table, row)
+        sibs = self.db.conn.execute(
+            f"SELECT id, posizione FROM [{table}] WHERE {clause} ORDER BY posizione, id", params).fetchall()
+        pos = row.get("posizione")
+        if pos is None or pos < 0 or pos > len(sibs):
+            row["posizione"] = len(sibs)
+            return []
+        shifted = []
+        for sid, spos in sibs:
+            if spos >= pos:
+                self._update_row(table, sid, {"posizione": spos + 1})
+                shifted.append((sid, spos))
+        return shifted
+
+    def _close_gap(self, table: str, row: dict[str, Any]) -> list[tuple[int, int]]:
+        clause, params = self._sibling_clause(table, row)
+        sibs = self.db.conn.execute(
+            f"SELECT id, posizione FROM [{table}] WHERE {clause} AND posizione > ? ORDER BY posizione",
+            (*params, row["posizione"])).fetchall()
+        for sid, spos in sibs:
+            self._update_row(table, sid, {"posizione": spos - 1})
+        return [(sid, spos) for sid, spos in sibs]
+
+    def _snapshot_positions(self) -> list[tuple[int, int | None, int, str]]:
+        return [tuple(r) for r in self.db.conn.execute(  # type: ignore[misc]
+            "SELECT id, parent_id, posizione, ramo FROM obiettivi ORDER BY id")]
+
+    def _move_obiettivo(self, oid: int, parent: int | None, pos: int, ramo: str | None) -> None:
+        row = self._fetch_row("obiettivi", oid)
+        assert row is not None
+        self._close_gap("obiettivi", row)
+        new_ramo = ramo or (self._fetch_row("obiettivi", parent)["ramo"] if parent else row["ramo"])
+        target = {"parent_id": parent, "ramo": new_ramo, "posizione": pos}
+        self._update_row("obiettivi", oid, {"posizione": -1})
+        self._make_room("obiettivi", target)
+        self._update_row("obiettivi", oid, target)
+        if new_ramo != row["ramo"]:
+            for did in self.discendenti(oid):
+                self._update_row("obiettivi", did, {"ramo": new_ramo})
+
+    def allocate_id(self, cls: type) -> int:
+        """Reserve a fresh id for a row that a later edit of the same batch inserts."""
+        table = cls.TABLE  # type: ignore[attr-defined]
+        current = self.db.conn.execute(f"SELECT coalesce(max(id), 0) FROM [{table}]").fetchone()[0]
+        nxt = max(current, self._reserved.get(table, 0)) + 1
+        self._reserved[table] = nxt
+        return nxt
+
+    # ------------------------------------------------------------------ generic reads
+
+    def get(self, cls: type[T], row_id: int | None) -> T | None:
+        if row_id is None:
+            return None
+        row = self._fetch_row(cls.TABLE, row_id)  # type: ignore[attr-defined]
+        return None if row is None else from_row(cls, row)
+
+    def select(self, cls: type[T], where: str | None = None, params: Sequence[Any] = (),
+               order: str | None = None) -> list[T]:
+        sql = f"SELECT * FROM [{cls.TABLE}]"  # type: ignore[attr-defined]
+        if where:
+            sql += f" WHERE {where}"
+        sql += f" ORDER BY {order or 'id'}"
+        cur = self.db.conn.execute(sql, tuple(params))
+        names = [c[0] for c in cur.description]
+        return [from_row(cls, dict(zip(names, r, strict=True))) for r in cur]
+
+    def count(self, cls: type, where: str | None = None, params: Sequence[Any] = ()) -> int:
+        sql = f"SELECT count(*) FROM [{cls.TABLE}]"  # type: ignore[attr-defined]
+        if where:
+            sql += f" WHERE {where}"
+        return int(self.db.conn.execute(sql, tuple(params)).fetchone()[0])
+
+    # ------------------------------------------------------------------ domain reads
+
+    def piano(self) -> Piano:
+        row = self.db.conn.execute("SELECT id FROM piano ORDER BY id LIMIT 1").fetchone()
+        return self.get(Piano, row[0])  # type: ignore[return-value]
+
+    def ente(self) -> Ente | None:
+        return self.get(Ente, self.piano().ente_id)
+
+    def enti(self) -> list[Ente]:
+        return self.select(Ente)
+
+    def unita(self) -> list[Unita]:
+        return self.select(Unita, order="coalesce(parent_id, 0), posizione, id")
+
+    def persone(self) -> list[Persona]:
+        return self.select(Persona, order="cognome COLLATE NOCASE, nome COLLATE NOCASE, id")
+
+    def alias(self, persona_id: int) -> list[str]:
+        return [a.alias for a in self.select(AliasPersona, "persona_id = ?", (persona_id,))]
+
+    def obiettivo(self, oid: int) -> Obiettivo | None:
+        return self.get(Obiettivo, oid)
+
+    def obiettivi(self, ramo: Ramo | str | None = None) -> list[Obiettivo]:
+        """All objectives (of one branch), parents before children, in tree order."""
+        where, params = ("ramo = ?", (str(ramo),)) if ramo else (None, ())
+        rows = self.select(Obiettivo, where, params, order="ramo = 'attivita', posizione, id")
+        by_parent: dict[int | None, list[Obiettivo]] = {}
+        for o in rows:
+            by_parent.setdefault(o.parent_id, []).append(o)
+        out: list[Obiettivo] = []
+
+        def walk(pid: int | None) -> None:
+            for o in by_parent.get(pid, []):
+                out.append(o)
+                walk(o.id)
+
+        walk(None)
+        return out
+
+    def figli(self, parent_id: int | None, ramo: Ramo | str = Ramo.OBIETTIVI) -> list[Obiettivo]:
+        if parent_id is None:
+            return self.select(Obiettivo, "parent_id IS NULL AND ramo = ?", (str(ramo),),
+                               order="posizione, id")
+        return self.select(Obiettivo, "parent_id = ?", (parent_id,), order="posizione, id")
+
+    def figli_ids(self, parent_id: int | None, ramo: Ramo | str = Ramo.OBIETTIVI) -> list[int]:
+        if parent_id is None:
+            cur = self.db.conn.execute(
+                "SELECT id FROM obiettivi WHERE parent_id IS NULL AND ramo = ? ORDER BY posizione, id",
+                (str(ramo),))
+        else:
+            cur = self.db.conn.execute(
+                "SELECT id FROM obiettivi WHERE parent_id = ? ORDER BY posizione, id", (parent_id,))
+        return [r[0] for r in cur]
+
+    def discendenti(self, oid: int, include_self: bool = False) -> list[int]:
+        rows = self.db.conn.execute(
+            "WITH RECURSIVE d(id) AS (SELECT ? UNION ALL "
+            "SELECT o.id FROM obiettivi o JOIN d ON o.parent_id = d.id) SELECT id FROM d", (oid,)
+        ).fetchall()
+        ids = [r[0] for r in rows]
+        return ids if include_self else ids[1:]
+
+    def fasi(self, obiettivo_id: int | None = None) -> list[Fase]:
+        if obiettivo_id is None:
+            return self.select(Fase, order="obiettivo_id, posizione, id")
+        return self.select(Fase, "obiettivo_id = ?", (obiettivo_id,), order="posizione, id")
+
+    def indicatori(self, obiettivo_id: int | None = None) -> list[Indicatore]:
+        if obiettivo_id is None:
+            return self.select(Indicatore, order="obiettivo_id, posizione, id")
+        return self.select(Indicatore, "obiettivo_id = ?", (obiettivo_id,), order="posizione, id")
+
+    def misure(self, indicatore_ids: Iterable[int]) -> list[Misura]:
+        ids = list(indicatore_ids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return self.select(Misura, f"indicatore_id IN ({marks})", ids,
+                           order="indicatore_id, anno, data_riferimento, id")
+
+    def assegnazioni(self, obiettivo_id: int | None = None,
+                     persona_id: int | None = None) -> list[Assegnazione]:
+        if obiettivo_id is not None:
+            return self.select(Assegnazione, "obiettivo_id = ?", (obiettivo_id,),
+                               order="responsabile DESC, id")
+        if persona_id is not None:
+            return self.select(Assegnazione, "persona_id = ?", (persona_id,))
+        return self.select(Assegnazione)
+
+    def risorse(self, obiettivo_id: int) -> list[Risorsa]:
+        return self.select(Risorsa, "obiettivo_id = ?", (obiettivo_id,))
+
+    def monitoraggi(self) -> list[Monitoraggio]:
+        return self.select(Monitoraggio, order="data, id")
+
+    def stati_avanzamento(self, obiettivo_id: int) -> list[StatoAvanzamento]:
+        return self.select(StatoAvanzamento, "obiettivo_id = ?", (obiettivo_id,),
+                           order="monitoraggio_id")
+
+    def rilevazioni(self, monitoraggio_id: int) -> list[RilevazioneIndicatore]:
+        return self.select(RilevazioneIndicatore, "monitoraggio_id = ?", (monitoraggio_id,))
+
+    def valutazione(self, obiettivo_id: int, anno: int) -> Valutazione | None:
+        found = self.select(Valutazione, "obiettivo_id = ? AND anno = ?", (obiettivo_id, anno))
+        return found[0] if found else None
+
+    def obiettivi_di_unita(self, unita_id: int) -> list[Obiettivo]:
+        """Objectives owned by a settore plus the shared ones assigned to it."""
+        return self.select(
+            Obiettivo,
+            "unita_id = ? OR id IN (SELECT obiettivo_id FROM obiettivi_unita WHERE unita_id = ?)",
+            (unita_id, unita_id), order="posizione, id")
+
+    def unita_condivise(self, obiettivo_id: int) -> list[int]:
+        return [o.unita_id for o in self.select(ObiettivoUnita, "obiettivo_id = ?", (obiettivo_id,))]
+
+    def trova_persona(self, testo: str) -> Persona | None:
+        """Find a person by a name as written anywhere (alias, 'COGNOME-NOME', 'Cognome Nome')."""
+        key = _name_key(testo)
+        if not key:
+            return None
+        for p in self.persone():
+            if key in (_name_key(f"{p.cognome} {p.nome}"), _name_key(f"{p.nome} {p.cognome}")):
+                return p
+        row = self.db.conn.execute("SELECT persona_id, alias FROM alias_persone").fetchall()
+        for pid, alias in row:
+            if _name_key(alias) == key:
+                return self.get(Persona, pid)
+        return None
+
+    # ------------------------------------------------------------------ settings
+
+    def impostazione(self, chiave: str, default: str | None = None) -> str | None:
+        row = self.db.conn.execute("SELECT valore FROM impostazioni WHERE chiave = ?",
+                                   (chiave,)).fetchone()
+        return default if row is None else row[0]
+
+    def _set_setting_raw(self, chiave: str, valore: str | None) -> None:
+        self.db.conn.execute(
+            "INSERT INTO impostazioni (chiave, valore) VALUES (?, ?) "
+            "ON CONFLICT(chiave) DO UPDATE SET valore = excluded.valore", (chiave, valore))
+
+    def sistema_valutazione(self) -> engine.SistemaValutazione:
+        text = self.impostazione("sistema_valutazione")
+        return engine.SistemaValutazione.from_json(text) if text else engine.SistemaValutazione()
+
+    # ------------------------------------------------------------------ computations
+
+    def risultato_obiettivo(self, oid: int, anno: int | None = None) -> RisultatoObiettivo:
+        ob = self.obiettivo(oid)
+        if ob is None:
+            raise LookupError(oid)
+        anno = anno or self.piano().anno_inizio
+        sistema = self.sistema_valutazione()
+        inds = self.indicatori(oid)
+        misure = self.misure([i.id for i in inds if i.id is not None])
+        by_ind: dict[int, list[Misura]] = {}
+        for m in misure:
+            by_ind.setdefault(m.indicatore_id, []).append(m)
+        ris = tuple(engine.risultato_indicatore(i, by_ind.get(i.id or 0, []), anno,
+                                                cap=sistema.cap_indicatore) for i in inds)
+        p_ind = engine.perc_indicatori(ris)
+        p_fas = engine.perc_fasi(self.fasi(oid))
+        val = self.valutazione(oid, anno)
+        return RisultatoObiettivo(ob, ris, p_ind, p_fas, sistema.perc_obiettivo(p_ind, p_fas),
+                                  val.perc_validata if val else None, val.motivo if val else None)
+
+    def perc_avanzamento(self, oid: int, anno: int | None = None) -> Decimal | None:
+        """% of a node: its own indicators/fasi, or the unweighted mean of its children."""
+        figli = self.figli_ids(oid)
+        if not figli:
+            return self.risultato_obiettivo(oid, anno).perc_finale
+        return engine.perc_scheda([self.perc_finale_nodo(f, anno) for f in figli])
+
+    def perc_finale_nodo(self, oid: int, anno: int | None = None) -> Decimal | None:
+        anno = anno or self.piano().anno_inizio
+        val = self.valutazione(oid, anno)
+        if val and val.perc_validata is not None:
+            return val.perc_validata
+        return self.perc_avanzamento(oid, anno)
+
+    def counts(self) -> dict[str, int]:
+        """Counts for ``piaodesk info``."""
+        q = self.db.conn.execute
+        return {
+            "settori": q("SELECT count(*) FROM unita WHERE tipo IN ('settore','area')").fetchone()[0],
+            "unita": self.count(Unita),
+            "obiettivi": self.count(Obiettivo, "ramo = 'obiettivi'"),
+            "attivita": self.count(Obiettivo, "ramo = 'attivita'"),
+            "fasi": self.count(Fase),
+            "indicatori": self.count(Indicatore),
+            "misure": self.count(Misura),
+            "persone": self.count(Persona),
+            "assegnazioni": self.count(Assegnazione),
+            "risorse": self.count(Risorsa),
+            "monitoraggi": self.count(Monitoraggio),
+        }
+
+    def cambia_stato(self, nuovo: StatoPiano) -> Changes:
+        """Move the plan along bozza → approvato → monitoraggio → consuntivo."""
+        from .edits import SetFields
+
+        piano = self.piano()
+        if nuovo not in TRANSIZIONI_STATO[piano.stato]:
+            raise PlanError(f"Il piano non può passare da «{piano.stato.label}» a «{nuovo.label}».")
+        return self.apply(SetFields(Piano, piano.id or 1, {"stato": nuovo},
+                                    label=f"Stato del piano: {nuovo.label}"))
+
+    def audit(self, limit: int = 100) -> list[tuple[str, str, str, str]]:
+        return [tuple(r) for r in self.db.conn.execute(  # type: ignore[misc]
+            "SELECT quando, utente, azione, coalesce(dettaglio, '') FROM audit "
+            "ORDER BY id DESC LIMIT ?", (limit,))]
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _insert_sql(table: str, row: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    cols = [k for k, v in row.items() if not (k == "id" and v is None)]
+    marks = ", ".join("?" * len(cols))
+    names = ", ".join(f"[{c}]" for c in cols)
+    return f"INSERT INTO [{table}] ({names}) VALUES ({marks})", tuple(row[c] for c in cols)
+
+
+def _whoami() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on some systems
+        return "utente"
+
+
+def _detail(edit: Edit) -> str | None:
+    new = getattr(edit, "new", None)
+    if new is None:
+        return None
+    try:
+        return json.dumps({"prima": getattr(edit, "old", None), "dopo": new}, ensure_ascii=False)
+    except TypeError:
+        return None
+
+
+def _sql_message(err: sqlite3.Error) -> str:
+    text = str(err)
+    if "FOREIGN KEY" in text:
+        return "La modifica fa riferimento a un elemento che non esiste più."
+    if "UNIQUE" in text:
+        return "Esiste già un elemento con gli stessi dati (duplicato)."
+    if "CHECK" in text:
+        return "Valore non ammesso (per sovrascrivere una percentuale serve una motivazione)."
+    if "NOT NULL" in text:
+        return "Manca un dato obbligatorio."
+    if "disk" in text or "full" in text:
+        return "Disco pieno: la modifica è stata annullata, il piano è intatto."
+    if "locked" in text or "busy" in text:
+        return "Il piano è in uso da un altro programma: riprovare tra poco."
+    return f"Errore del database: {text}"
+
+
+def _name_key(text: str) -> str:
+    import unicodedata
+
+    norm = unicodedata.normalize("NFKD", text or "")
+    norm = "".join(ch for ch in norm if not unicodedata.combining(ch)).lower()
+    norm = norm.replace("(eq)", " ")
+    for ch in "-,.'’":
+        norm = norm.replace(ch, " ")
+    words = sorted(w for w in norm.split() if w not in {"dott", "dottssa", "dssa", "ssa", "sig", "ra"})
+    return " ".join(words)

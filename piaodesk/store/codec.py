@@ -1,0 +1,83 @@
+"""Conversion between domain dataclasses and SQLite rows (by type annotation)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from functools import cache
+from types import UnionType
+from typing import Any
+
+
+@cache
+def field_types(cls: type) -> dict[str, Any]:
+    """Column name → base Python type (``Optional`` removed) of a domain class."""
+    hints = typing.get_type_hints(cls)
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        tp = hints[f.name]
+        origin = typing.get_origin(tp)
+        if origin in (typing.Union, UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[0]
+        out[f.name] = tp
+    return out
+
+
+def encode(value: Any) -> Any:
+    """Python value → SQLite value."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def decode(tp: Any, value: Any) -> Any:
+    """SQLite value → Python value of type ``tp``."""
+    if value is None:
+        return None
+    origin = typing.get_origin(tp) or tp
+    if origin is bool:
+        return bool(value)
+    if origin is Decimal:
+        return Decimal(str(value))
+    if origin is date:
+        return date.fromisoformat(value)
+    if origin in (list, dict):
+        return json.loads(value) if isinstance(value, str) else value
+    if isinstance(origin, type) and issubclass(origin, Enum):
+        try:
+            return origin(value)
+        except ValueError:
+            return value
+    if origin is int:
+        return int(value)
+    return value
+
+
+def to_row(obj: Any) -> dict[str, Any]:
+    return {f.name: encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+
+
+def from_row(cls: type, row: dict[str, Any]) -> Any:
+    types = field_types(cls)
+    kwargs = {name: decode(tp, row[name]) for name, tp in types.items() if name in row}
+    for name, tp in types.items():
+        if kwargs.get(name) is None and name in kwargs:
+            f = next(x for x in dataclasses.fields(cls) if x.name == name)
+            if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+                kwargs[name] = f.default_factory()  # type: ignore[misc]
+    return cls(**kwargs)

@@ -1,0 +1,288 @@
+"""The demo plan, built from the real content of seeds 003 and 002.
+
+``resources/demo/seed003.json`` (Unione, Piano della Performance 2025/2027,
+five schede) and ``resources/demo/seed002.json`` (Comune di Modena, PEG 2021:
+OE0527, Scheda UO 10701 and 10703 with half-year values) are faithful
+extractions; ``resources/demo/esempio003.json`` adds *illustrative* actual
+values for the 2025 year-end valuation of 003 (the document is blank), and is
+labelled as such in the plan's notes. Seed 002's dates are moved from 2021 to
+the demo plan's first year so that everything sits in one triennio; its
+numbers are untouched.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..domain.enums import (
+    Aggregazione,
+    Livello,
+    Polarita,
+    Ramo,
+    StatoPiano,
+    TipoEnte,
+    TipoIndicatore,
+    TipoUnita,
+)
+from ..domain.formats import parse_decimal
+from ..domain.model import (
+    AliasPersona,
+    Assegnazione,
+    Ente,
+    Fase,
+    Indicatore,
+    Misura,
+    Monitoraggio,
+    Obiettivo,
+    ObiettivoUnita,
+    Persona,
+    Piano,
+    Risorsa,
+    StatoAvanzamento,
+    Unita,
+    Valutazione,
+)
+from ..domain.valutazione import parse_valore
+from ..paths import resource
+from .archive import Archive
+from .codec import to_row
+
+NOTE_DEMO = (
+    "Piano dimostrativo. Contenuti reali tratti da: Piano della Performance 2025/2027 di "
+    "un'Unione di Comuni (cinque schede obiettivi) e PEG 2021 del Comune di Modena "
+    "(OE0527, Schede UO 10701 e 10703, riportate al 2025). I valori effettivi delle schede "
+    "dell'Unione sono DI ESEMPIO (il documento originale è in bianco)."
+)
+
+
+def _d(text: str | None, shift: int = 0) -> date | None:
+    if not text:
+        return None
+    day = date.fromisoformat(text)
+    if shift:
+        try:
+            day = day.replace(year=day.year + shift)
+        except ValueError:  # 29 February
+            day = day.replace(year=day.year + shift, day=28)
+    return day
+
+
+def _dec(text: Any) -> Decimal | None:
+    if text is None or text == "":
+        return None
+    return parse_decimal(str(text))
+
+
+class _Loader:
+    """Writes one seed JSON into an archive (direct inserts inside one transaction)."""
+
+    def __init__(self, arc: Archive, data: dict[str, Any], shift: int, ente_id: int):
+        self.arc, self.data, self.shift, self.ente_id = arc, data, shift, ente_id
+        self.unita: dict[str, int] = {}
+        self.persone: dict[str, int] = {}
+        self.by_code: dict[str, int] = {}
+
+    def ins(self, obj: Any) -> int:
+        row = to_row(obj)
+        return self.arc._insert_row(obj.TABLE, row)
+
+    def load(self, base_pos: int) -> None:
+        for u in self.data.get("unita", []):
+            self.unita[u["key"]] = self.ins(Unita(
+                tipo=TipoUnita(u.get("tipo") or "settore"), nome=u["nome"], codice=u.get("codice"),
+                ente_id=self.ente_id, posizione=len(self.unita),
+                parent_id=self.unita.get(u.get("parent") or "")))
+        for p in self.data.get("persone", []):
+            pid = self.ins(Persona(
+                cognome=p.get("cognome") or "", nome=p.get("nome") or "", titolo=p.get("titolo"),
+                categoria=p.get("categoria"), ore_settimanali=_dec(p.get("ore_settimanali")),
+                eq=bool(p.get("eq")), unita_id=self.unita.get(p.get("unita") or "")))
+            self.persone[p["key"]] = pid
+            for alias in dict.fromkeys(p.get("alias") or []):
+                self.ins(AliasPersona(persona_id=pid, alias=alias))
+        for u in self.data.get("unita", []):
+            if u.get("responsabile") in self.persone:
+                self.arc._update_row("unita", self.unita[u["key"]],
+                                     {"responsabile_id": self.persone[u["responsabile"]]})
+        for pos, ob in enumerate(self.data.get("obiettivi", [])):
+            self.obiettivo(ob, None, base_pos + pos)
+
+    def obiettivo(self, ob: dict[str, Any], parent: int | None, pos: int) -> int:
+        s = self.shift
+        anni = [a + s for a in ob.get("anni") or []]
+        oid = self.ins(Obiettivo(
+            parent_id=parent, posizione=pos, ramo=Ramo(ob.get("ramo") or "obiettivi"),
+            livello=Livello(ob.get("livello") or "operativo"), codice=ob.get("codice") or "",
+            titolo=ob.get("titolo") or "", descrizione=ob.get("descrizione"),
+            tipologia=list(ob.get("tipologia") or []), missione=ob.get("missione"),
+            programma=ob.get("programma"), anni=anni, stakeholder=ob.get("stakeholder"),
+            altri_settori=ob.get("altri_settori"), unita_id=self.unita.get(ob.get("unita") or ""),
+            responsabile_id=self.persone.get(ob.get("responsabile") or ""),
+            peso=_dec(ob.get("peso")), inizio_previsto=_d(ob.get("inizio_previsto"), s),
+            fine_prevista=_d(ob.get("fine_prevista"), s),
+            inizio_effettivo=_d(ob.get("inizio_effettivo"), s),
+            fine_effettiva=_d(ob.get("fine_effettiva"), s), trasversale=bool(ob.get("trasversale")),
+            stato=ob.get("stato"), flags=list(ob.get("flags") or []),
+            extra={k: str(v) for k, v in (ob.get("extra") or {}).items()}))
+        self.by_code[ob.get("codice") or str(oid)] = oid
+        for i, f in enumerate(ob.get("fasi") or []):
+            self.ins(Fase(obiettivo_id=oid, posizione=i, descrizione=f.get("descrizione") or "",
+                          scadenza=_d(f.get("scadenza"), s),
+                          inizio_previsto=_d(f.get("inizio_previsto"), s),
+                          fine_prevista=_d(f.get("fine_prevista"), s),
+                          perc_realizzazione=_dec(f.get("perc_realizzazione"))))
+        for i, ind in enumerate(ob.get("indicatori") or []):
+            tipo = TipoIndicatore(ind.get("tipo") or "numero")
+            iid = self.ins(Indicatore(
+                obiettivo_id=oid, posizione=i, descrizione=ind.get("descrizione") or "",
+                formula=ind.get("formula"), tipo=tipo,
+                polarita=Polarita(ind.get("polarita") or "crescente"),
+                aggregazione=Aggregazione(ind.get("aggregazione") or "somma"),
+                peso=_dec(ind.get("peso")), unita_misura=ind.get("unita_misura"),
+                fonte=ind.get("fonte")))
+            for m in ind.get("misure") or []:
+                self.ins(Misura(indicatore_id=iid, anno=int(m["anno"]) + s,
+                                periodo=m.get("periodo") or "",
+                                target_testo=m.get("target"), target=parse_valore(m.get("target"), tipo),
+                                valore_testo=m.get("valore"), valore=parse_valore(m.get("valore"), tipo)))
+        for a in ob.get("assegnazioni") or []:
+            self.ins(Assegnazione(obiettivo_id=oid, persona_id=self.persone.get(a.get("persona") or ""),
+                                  data_inizio=_d(a.get("data_inizio"), s),
+                                  data_fine=_d(a.get("data_fine"), s), impegno=_dec(a.get("impegno")),
+                                  responsabile=bool(a.get("responsabile"))))
+        for r in ob.get("roster") or []:
+            if r.get("persona") in self.persone:
+                self.ins(Assegnazione(obiettivo_id=oid, persona_id=self.persone[r["persona"]],
+                                      ruolo="collaboratore della scheda"))
+        for pos, child in enumerate(ob.get("figli") or []):
+            self.obiettivo(child, oid, pos)
+        self._monitoraggio(oid, ob)
+        return oid
+
+    def _monitoraggio(self, oid: int, ob: dict[str, Any]) -> None:
+        rounds = ob.get("monitoraggio") or []
+        for r in rounds:
+            mid = self.arc.db.conn.execute(
+                "SELECT id FROM monitoraggi WHERE nome = ?", (_ROUND_NAMES[int(r["round"])],)).fetchone()
+            self.ins(StatoAvanzamento(monitoraggio_id=mid[0], obiettivo_id=oid,
+                                      relazione_settore=r.get("relazione_settore"),
+                                      osservazioni_nucleo=r.get("osservazioni_nucleo"),
+                                      risposta_settore=r.get("risposta_settore")))
+
+
+_ROUND_NAMES = {1: "Primo stato di avanzamento", 2: "Secondo stato di avanzamento"}
+
+
+def _read(name: str) -> dict[str, Any] | None:
+    path = resource("demo", name)
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def build_demo(path: Path | str) -> Archive:
+    """Create the demo plan at ``path`` and return it open."""
+    d003 = _read("seed003.json")
+    d002 = _read("seed002.json")
+    if d003 is None:
+        raise FileNotFoundError(resource("demo", "seed003.json"))
+    p = d003["piano"]
+    anno = int(p["anno_inizio"])
+    e = d003["ente"]
+    arc = Archive.create(path, Piano(titolo="Piano della Performance 2025/2027 (dimostrativo)",
+                                     anno_inizio=anno, anno_fine=int(p["anno_fine"]),
+                                     stato=StatoPiano.MONITORAGGIO, atto_tipo="Deliberazione di Giunta",
+                                     note=NOTE_DEMO),
+                         Ente(nome=e["nome"], tipo=TipoEnte(e.get("tipo") or "unione")))
+    with arc._tx("Crea piano dimostrativo", "piano", None):
+        ente_id = arc.piano().ente_id or 1
+        for comune in e.get("comuni_membri") or []:
+            arc._insert_row("enti", to_row(Ente(nome=f"Comune di {comune}", tipo=TipoEnte.COMUNE,
+                                                parent_id=ente_id)))
+        for n, when in ((1, date(anno, 6, 30)), (2, date(anno, 12, 31))):
+            arc._insert_row("monitoraggi", to_row(Monitoraggio(nome=_ROUND_NAMES[n], data=when,
+                                                               anno=anno)))
+        l003 = _Loader(arc, d003, 0, ente_id)
+        l003.load(0)
+        for ob in _flatten(d003.get("obiettivi", [])):
+            if ob.get("trasversale"):
+                oid = l003.by_code[ob["codice"]]
+                for uid in l003.unita.values():
+                    arc._insert_row("obiettivi_unita", to_row(ObiettivoUnita(obiettivo_id=oid,
+                                                                              unita_id=uid)))
+        _apply_examples(arc, l003, anno)
+        if d002 is not None:
+            e2 = d002["ente"]
+            ente2 = arc._insert_row("enti", to_row(Ente(nome=e2["nome"], tipo=TipoEnte.COMUNE)))
+            shift = anno - int(d002["piano"]["anno_inizio"])
+            l002 = _Loader(arc, d002, shift, ente2)
+            roots_obj = arc.count(Obiettivo, "parent_id IS NULL AND ramo = 'obiettivi'")
+            l002.load(roots_obj)
+            # seed 002 roots in the "attivita" branch restart at 0
+            _renumber_roots(arc)
+            for ob in _flatten(d002.get("obiettivi", [])):
+                val = ob.get("perc_convalidata")
+                if val:
+                    arc._insert_row("valutazioni", to_row(Valutazione(
+                        obiettivo_id=l002.by_code[ob["codice"]], anno=anno,
+                        perc_validata=parse_decimal(val), valutatore="Nucleo di Valutazione",
+                        motivo="% convalidata dal Nucleo di Valutazione (come stampata)")))
+    return arc
+
+
+def _renumber_roots(arc: Archive) -> None:
+    for ramo in ("obiettivi", "attivita"):
+        ids = [r[0] for r in arc.db.conn.execute(
+            "SELECT id FROM obiettivi WHERE parent_id IS NULL AND ramo = ? ORDER BY posizione, id",
+            (ramo,))]
+        for pos, oid in enumerate(ids):
+            arc._update_row("obiettivi", oid, {"posizione": pos})
+
+
+def _flatten(obs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for ob in obs:
+        out.append(ob)
+        out.extend(_flatten(ob.get("figli") or []))
+    return out
+
+
+def _apply_examples(arc: Archive, loader: _Loader, anno: int) -> None:
+    """Illustrative year-end values for seed 003 (its document is blank)."""
+    ex = _read("esempio003.json")
+    if not ex:
+        return
+    for code, spec in ex.get("obiettivi", {}).items():
+        oid = loader.by_code.get(code)
+        if oid is None:
+            continue
+        fasi = arc.fasi(oid)
+        for fase, perc in zip(fasi, spec.get("fasi", []), strict=False):
+            if perc is not None:
+                arc._update_row("fasi", fase.id, {"perc_realizzazione": str(Decimal(str(perc)))})
+        inds = arc.indicatori(oid)
+        for ind, valore in zip(inds, spec.get("valori", []), strict=False):
+            if valore is None:
+                continue
+            arc.db.conn.execute(
+                "UPDATE misure SET valore_testo = ?, valore = ? WHERE indicatore_id = ? AND anno = ? "
+                "AND periodo = ''",
+                (valore, _enc(parse_valore(valore, ind.tipo)), ind.id, anno))
+        if spec.get("punteggio") is not None:
+            arc._insert_row("valutazioni", to_row(Valutazione(
+                obiettivo_id=oid, anno=anno, punteggio=Decimal(str(spec["punteggio"])),
+                valutatore="Nucleo di Valutazione (esempio)")))
+    for uid_key, rows in ex.get("risorse", {}).items():
+        oid = loader.by_code.get(uid_key)
+        for r in rows if oid else []:
+            arc._insert_row("risorse", to_row(Risorsa(obiettivo_id=oid, anno=anno, **{
+                k: (_dec(v) if k not in ("descrizione", "tipo", "capitolo") else v)
+                for k, v in r.items()})))
+
+
+def _enc(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,202 @@
+"""Reversible edits: the unit of undo/redo, written straight to the plan file.
+
+Each edit is a small object with ``label``, ``apply(archive)`` and
+``revert(archive)``, both returning :class:`Changes`. They know no Qt; the UI
+wraps them in one generic ``QUndoCommand``. What undo needs is captured at the
+first ``apply()``; a deleted subtree is re-inserted **with the same ids**, so
+later commands on the stack still point at valid rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from .changes import Changes
+from .codec import encode, field_types, to_row
+
+if TYPE_CHECKING:
+    from .archive import Archive
+
+
+class Edit:
+    label: str = "Modifica"
+
+    def apply(self, archive: Archive) -> Changes:
+        raise NotImplementedError
+
+    def revert(self, archive: Archive) -> Changes:
+        raise NotImplementedError
+
+
+class SetFields(Edit):
+    """Change some fields of one row; values are domain (Python) values."""
+
+    def __init__(self, cls: type, row_id: int, values: dict[str, Any], label: str | None = None):
+        types = field_types(cls)
+        unknown = set(values) - set(types)
+        if unknown:
+            raise KeyError(f"campi sconosciuti per {cls.__name__}: {sorted(unknown)}")
+        self.table = cls.TABLE  # type: ignore[attr-defined]
+        self.row_id = row_id
+        self.new = {k: encode(v) for k, v in values.items()}
+        self.old: dict[str, Any] | None = None
+        self.label = label or f"Modifica {', '.join(values)}"
+
+    def apply(self, archive: Archive) -> Changes:
+        row = archive._fetch_row(self.table, self.row_id)
+        if row is None:
+            raise LookupError(f"riga {self.row_id} di {self.table} non trovata")
+        if self.old is None:
+            self.old = {k: row[k] for k in self.new}
+        archive._update_row(self.table, self.row_id, self.new)
+        ch = Changes()
+        ch.add_update(self.table, self.row_id, set(self.new))
+        if self.table == "obiettivi" and "parent_id" in self.new:
+            ch.moved.add(self.row_id)
+        return ch
+
+    def revert(self, archive: Archive) -> Changes:
+        assert self.old is not None, "revert before apply"
+        archive._update_row(self.table, self.row_id, self.old)
+        ch = Changes()
+        ch.add_update(self.table, self.row_id, set(self.old))
+        return ch
+
+
+class InsertRow(Edit):
+    """Insert one domain object; sibling rows with ``posizione`` make room for it."""
+
+    def __init__(self, obj: Any, label: str | None = None):
+        self.obj = obj
+        self.table = obj.TABLE
+        self.row_id: int | None = obj.id
+        self.label = label or f"Aggiungi {type(obj).__name__}"
+        self._shifted: list[tuple[int, int]] = []
+
+    def apply(self, archive: Archive) -> Changes:
+        row = to_row(self.obj)
+        row["id"] = self.row_id
+        ch = Changes()
+        if "posizione" in row:
+            self._shifted = archive._make_room(self.table, row)
+            for sid, _ in self._shifted:
+                ch.add_update(self.table, sid, {"posizione"})
+        self.row_id = archive._insert_row(self.table, row)
+        self.obj = dataclasses.replace(self.obj, id=self.row_id)
+        ch.add_insert(self.table, self.row_id)
+        return ch
+
+    def revert(self, archive: Archive) -> Changes:
+        assert self.row_id is not None
+        ch = Changes()
+        for table, row_id in archive._delete_cascade(self.table, self.row_id)[0]:
+            ch.add_delete(table, row_id)
+        for sid, pos in self._shifted:
+            archive._update_row(self.table, sid, {"posizione": pos})
+            ch.add_update(self.table, sid, {"posizione"})
+        return ch
+
+
+class DeleteRow(Edit):
+    """Delete a row and everything that depends on it (kept for undo)."""
+
+    def __init__(self, cls: type, row_id: int, label: str | None = None):
+        self.table = cls.TABLE  # type: ignore[attr-defined]
+        self.row_id = row_id
+        self.label = label or f"Elimina {cls.__name__}"
+        self._rows: list[tuple[str, dict[str, Any]]] = []
+        self._nulled: list[tuple[str, int, str, Any]] = []
+        self._siblings: list[tuple[int, int]] = []
+
+    def apply(self, archive: Archive) -> Changes:
+        row = archive._fetch_row(self.table, self.row_id)
+        if row is None:
+            raise LookupError(f"riga {self.row_id} di {self.table} non trovata")
+        ch = Changes()
+        deleted, self._rows, self._nulled = archive._delete_cascade(self.table, self.row_id)
+        for table, rid in deleted:
+            ch.add_delete(table, rid)
+        for table, rid, col, _ in self._nulled:
+            ch.add_update(table, rid, {col})
+        if "posizione" in row:
+            self._siblings = archive._close_gap(self.table, row)
+            for sid, _ in self._siblings:
+                ch.add_update(self.table, sid, {"posizione"})
+        return ch
+
+    def revert(self, archive: Archive) -> Changes:
+        ch = Changes()
+        for sid, pos in self._siblings:
+            archive._update_row(self.table, sid, {"posizione": pos})
+            ch.add_update(self.table, sid, {"posizione"})
+        for table, row in self._rows:
+            archive._insert_row(table, row)
+            ch.add_insert(table, row["id"])
+        for table, rid, col, old in self._nulled:
+            archive._update_row(table, rid, {col: old})
+            ch.add_update(table, rid, {col})
+        return ch
+
+
+class MoveObiettivo(Edit):
+    """Move an objective under another parent (or to the root) at a position."""
+
+    def __init__(self, obiettivo_id: int, new_parent_id: int | None, new_pos: int,
+                 new_ramo: str | None = None, label: str = "Sposta obiettivo"):
+        self.oid = obiettivo_id
+        self.new_parent = new_parent_id
+        self.new_pos = new_pos
+        self.new_ramo = new_ramo
+        self.label = label
+        self._before: list[tuple[int, int | None, int, str]] | None = None
+
+    def apply(self, archive: Archive) -> Changes:
+        if self.new_parent is not None and self.new_parent in archive.discendenti(self.oid, True):
+            raise ValueError("Non si può spostare un obiettivo dentro sé stesso o un suo discendente.")
+        self._before = archive._snapshot_positions()
+        archive._move_obiettivo(self.oid, self.new_parent, self.new_pos, self.new_ramo)
+        return self._diff(archive)
+
+    def revert(self, archive: Archive) -> Changes:
+        assert self._before is not None
+        current = archive._snapshot_positions()
+        before = {oid: (p, pos, ramo) for oid, p, pos, ramo in self._before}
+        ch = Changes()
+        for oid, p, pos, ramo in current:
+            if before.get(oid) != (p, pos, ramo):
+                bp, bpos, bramo = before[oid]
+                archive._update_row("obiettivi", oid, {"parent_id": bp, "posizione": bpos, "ramo": bramo})
+                ch.add_update("obiettivi", oid, {"parent_id", "posizione", "ramo"})
+        ch.moved.add(self.oid)
+        return ch
+
+    def _diff(self, archive: Archive) -> Changes:
+        assert self._before is not None
+        before = {oid: (p, pos, ramo) for oid, p, pos, ramo in self._before}
+        ch = Changes()
+        for oid, p, pos, ramo in archive._snapshot_positions():
+            if before.get(oid) != (p, pos, ramo):
+                ch.add_update("obiettivi", oid, {"parent_id", "posizione", "ramo"})
+        ch.moved.add(self.oid)
+        return ch
+
+
+class Batch(Edit):
+    """Several edits as one undoable step (e.g. an import, a paste)."""
+
+    def __init__(self, edits: list[Edit], label: str):
+        self.edits = edits
+        self.label = label
+
+    def apply(self, archive: Archive) -> Changes:
+        ch = Changes()
+        for e in self.edits:
+            ch.merge(e.apply(archive))
+        return ch
+
+    def revert(self, archive: Archive) -> Changes:
+        ch = Changes()
+        for e in reversed(self.edits):
+            ch.merge(e.revert(archive))
+        return ch

@@ -1,0 +1,132 @@
+"""Schema of the plan file and its migrations (``PRAGMA user_version``).
+
+A released migration is never edited: add a new function to ``MIGRATIONS``.
+Decimals are stored as TEXT (exact), dates as ISO TEXT, booleans as 0/1,
+lists/dicts as JSON TEXT.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+#: 'PIAO' — lets us refuse other SQLite files with a clear message
+APPLICATION_ID = 0x5049414F
+
+_V1 = """
+CREATE TABLE impostazioni (chiave TEXT PRIMARY KEY, valore TEXT);
+CREATE TABLE enti (
+  id INTEGER PRIMARY KEY, nome TEXT NOT NULL DEFAULT '', tipo TEXT NOT NULL DEFAULT 'comune',
+  codice_fiscale TEXT, parent_id INTEGER REFERENCES enti(id) ON DELETE CASCADE);
+CREATE TABLE piano (
+  id INTEGER PRIMARY KEY, titolo TEXT NOT NULL DEFAULT '', ente_id INTEGER REFERENCES enti(id),
+  anno_inizio INTEGER NOT NULL, anno_fine INTEGER NOT NULL, stato TEXT NOT NULL DEFAULT 'bozza',
+  atto_tipo TEXT, atto_numero TEXT, atto_data TEXT, note TEXT,
+  CHECK (anno_fine >= anno_inizio));
+CREATE TABLE persone (
+  id INTEGER PRIMARY KEY, cognome TEXT NOT NULL DEFAULT '', nome TEXT NOT NULL DEFAULT '',
+  titolo TEXT, categoria TEXT, area TEXT, profilo TEXT, ore_settimanali TEXT,
+  eq INTEGER NOT NULL DEFAULT 0, unita_id INTEGER REFERENCES unita(id) ON DELETE SET NULL,
+  valido_dal TEXT, valido_al TEXT, email TEXT, note TEXT);
+CREATE TABLE alias_persone (
+  id INTEGER PRIMARY KEY, persona_id INTEGER NOT NULL REFERENCES persone(id) ON DELETE CASCADE,
+  alias TEXT NOT NULL);
+CREATE TABLE unita (
+  id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES unita(id) ON DELETE CASCADE,
+  tipo TEXT NOT NULL DEFAULT 'settore', nome TEXT NOT NULL DEFAULT '', codice TEXT,
+  responsabile_id INTEGER REFERENCES persone(id) ON DELETE SET NULL,
+  ente_id INTEGER REFERENCES enti(id) ON DELETE SET NULL, posizione INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE obiettivi (
+  id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES obiettivi(id) ON DELETE CASCADE,
+  posizione INTEGER NOT NULL DEFAULT 0, ramo TEXT NOT NULL DEFAULT 'obiettivi',
+  livello TEXT NOT NULL DEFAULT 'operativo', codice TEXT NOT NULL DEFAULT '',
+  titolo TEXT NOT NULL DEFAULT '', descrizione TEXT, tipologia TEXT NOT NULL DEFAULT '[]',
+  missione TEXT, programma TEXT, anni TEXT NOT NULL DEFAULT '[]', stakeholder TEXT,
+  altri_settori TEXT, assessore TEXT,
+  unita_id INTEGER REFERENCES unita(id) ON DELETE SET NULL,
+  responsabile_id INTEGER REFERENCES persone(id) ON DELETE SET NULL,
+  peso TEXT, inizio_previsto TEXT, fine_prevista TEXT, inizio_effettivo TEXT, fine_effettiva TEXT,
+  rischio_corruttivo INTEGER NOT NULL DEFAULT 0, trasversale INTEGER NOT NULL DEFAULT 0,
+  stato TEXT, flags TEXT NOT NULL DEFAULT '[]', extra TEXT NOT NULL DEFAULT '{}', note TEXT);
+CREATE TABLE obiettivi_unita (
+  id INTEGER PRIMARY KEY, obiettivo_id INTEGER NOT NULL REFERENCES obiettivi(id) ON DELETE CASCADE,
+  unita_id INTEGER NOT NULL REFERENCES unita(id) ON DELETE CASCADE);
+CREATE TABLE fasi (
+  id INTEGER PRIMARY KEY, obiettivo_id INTEGER NOT NULL REFERENCES obiettivi(id) ON DELETE CASCADE,
+  posizione INTEGER NOT NULL DEFAULT 0, descrizione TEXT NOT NULL DEFAULT '', scadenza TEXT,
+  inizio_previsto TEXT, fine_prevista TEXT, inizio_effettivo TEXT, fine_effettiva TEXT,
+  perc_realizzazione TEXT, peso TEXT, note TEXT);
+CREATE TABLE indicatori (
+  id INTEGER PRIMARY KEY, obiettivo_id INTEGER NOT NULL REFERENCES obiettivi(id) ON DELETE CASCADE,
+  posizione INTEGER NOT NULL DEFAULT 0, codice TEXT, descrizione TEXT NOT NULL DEFAULT '',
+  dimensione TEXT, formula TEXT, tipo TEXT NOT NULL DEFAULT 'numero', unita_misura TEXT,
+  polarita TEXT NOT NULL DEFAULT 'crescente', aggregazione TEXT NOT NULL DEFAULT 'somma',
+  baseline_testo TEXT, baseline TEXT, anno_baseline INTEGER, peso TEXT, fonte TEXT,
+  solo_individuale INTEGER NOT NULL DEFAULT 0, note TEXT);
+CREATE TABLE misure (
+  id INTEGER PRIMARY KEY, indicatore_id INTEGER NOT NULL REFERENCES indicatori(id) ON DELETE CASCADE,
+  anno INTEGER NOT NULL, periodo TEXT NOT NULL DEFAULT '', data_riferimento TEXT,
+  target_testo TEXT, target TEXT, valore_testo TEXT, valore TEXT,
+  UNIQUE (indicatore_id, anno, periodo));
+CREATE TABLE assegnazioni (
+  id INTEGER PRIMARY KEY, obiettivo_id INTEGER NOT NULL REFERENCES obiettivi(id) ON DELETE CASCADE,
+  persona_id INTEGER REFERENCES persone(id) ON DELETE CASCADE, data_inizio TEXT, data_fine TEXT,
+  impegno TEXT, responsabile INTEGER NOT NULL DEFAULT 0, ruolo TEXT);
+CREATE TABLE risorse (
+  id INTEGER PRIMARY KEY, obiettivo_id INTEGER NOT NULL REFERENCES obiettivi(id) ON DELETE CASCADE,
+  anno INTEGER NOT NULL, tipo TEXT NOT NULL DEFAULT 'spesa', descrizione TEXT NOT NULL DEFAULT '',
+  capitolo TEXT, stanziato TEXT, assestato TEXT, impegnato TEXT, accertato TEXT, pagato TEXT,
+  incassato TEXT);
+CREATE TABLE monitoraggi (
+  id INTEGER PRIMARY KEY, nome TEXT NOT NULL DEFAULT '', data TEXT, anno INTEGER NOT NULL,
+  stato TEXT NOT NULL DEFAULT 'aperto', chiuso_il TEXT);
+CREATE TABLE rilevazioni (
+  id INTEGER PRIMARY KEY, monitoraggio_id INTEGER NOT NULL REFERENCES monitoraggi(id) ON DELETE CASCADE,
+  indicatore_id INTEGER NOT NULL REFERENCES indicatori(id) ON DELETE CASCADE,
+  target_testo TEXT, target TEXT, valore_testo TEXT, valore TEXT,
+  UNIQUE (monitoraggio_id, indicatore_id));
+CREATE TABLE stati_avanzamento (
+  id INTEGER PRIMARY KEY, monitoraggio_id INTEGER NOT NULL REFERENCES monitoraggi(id) ON DELETE CASCADE,
+  obiettivo_id INTEGER NOT NULL REFERENCES obiettivi(id) ON DELETE CASCADE,
+  relazione_settore TEXT, osservazioni_nucleo TEXT, risposta_settore TEXT,
+  perc_calcolata TEXT, perc_validata TEXT, motivo_override TEXT,
+  UNIQUE (monitoraggio_id, obiettivo_id),
+  CHECK (perc_validata IS NULL OR perc_validata = perc_calcolata
+         OR (motivo_override IS NOT NULL AND trim(motivo_override) <> '')));
+CREATE TABLE valutazioni (
+  id INTEGER PRIMARY KEY, obiettivo_id INTEGER NOT NULL REFERENCES obiettivi(id) ON DELETE CASCADE,
+  anno INTEGER NOT NULL, punteggio TEXT, perc_validata TEXT, motivo TEXT, valutatore TEXT, data TEXT,
+  UNIQUE (obiettivo_id, anno));
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY, quando TEXT NOT NULL, utente TEXT NOT NULL DEFAULT '',
+  azione TEXT NOT NULL, tabella TEXT NOT NULL DEFAULT '', riga_id INTEGER, dettaglio TEXT);
+
+CREATE INDEX ix_obiettivi_parent ON obiettivi(parent_id, posizione);
+CREATE INDEX ix_obiettivi_ramo ON obiettivi(ramo, parent_id, posizione);
+CREATE INDEX ix_obiettivi_unita ON obiettivi(unita_id);
+CREATE INDEX ix_obiettivi_resp ON obiettivi(responsabile_id);
+CREATE INDEX ix_fasi_obiettivo ON fasi(obiettivo_id, posizione);
+CREATE INDEX ix_fasi_scadenza ON fasi(scadenza);
+CREATE INDEX ix_indicatori_obiettivo ON indicatori(obiettivo_id, posizione);
+CREATE INDEX ix_assegnazioni_obiettivo ON assegnazioni(obiettivo_id);
+CREATE INDEX ix_assegnazioni_persona ON assegnazioni(persona_id);
+CREATE INDEX ix_risorse_obiettivo ON risorse(obiettivo_id);
+CREATE INDEX ix_alias ON alias_persone(alias);
+CREATE INDEX ix_persone_unita ON persone(unita_id);
+CREATE INDEX ix_unita_parent ON unita(parent_id);
+CREATE INDEX ix_ou_obiettivo ON obiettivi_unita(obiettivo_id);
+CREATE INDEX ix_ou_unita ON obiettivi_unita(unita_id);
+CREATE INDEX ix_rilevazioni_ind ON rilevazioni(indicatore_id);
+CREATE INDEX ix_stati_obiettivo ON stati_avanzamento(obiettivo_id);
+CREATE INDEX ix_audit_quando ON audit(quando);
+"""
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    conn.executescript(_V1)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+
+#: the schema version this program writes
+SCHEMA_VERSION = len(MIGRATIONS)

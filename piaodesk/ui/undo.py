@@ -1,0 +1,55 @@
+"""Undo/redo: one generic QUndoCommand over the store's reversible edits.
+
+``EditCommand.redo()`` applies the edit to the plan file (one transaction) and
+broadcasts the resulting :class:`Changes` on the :class:`ChangeHub`; every
+model listens to the hub and refreshes only what changed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand
+
+from ..store.archive import Archive
+from ..store.changes import Changes
+from ..store.edits import Edit
+
+
+class ChangeHub(QObject):
+    """Single broadcast point: every applied or reverted edit emits what it changed."""
+
+    changed = Signal(object)  # Changes
+    error = Signal(str)  # Italian message of an edit the store refused
+
+
+class EditCommand(QUndoCommand):
+    def __init__(self, archive: Archive, edit: Edit, hub: ChangeHub) -> None:
+        super().__init__(edit.label)
+        self._archive, self._edit, self._hub = archive, edit, hub
+        self.failed: Exception | None = None
+
+    @property
+    def edit(self) -> Edit:
+        return self._edit
+
+    def redo(self) -> None:
+        try:
+            changes = self._archive.apply(self._edit)
+        except Exception as exc:  # the store rolled back: nothing half-written
+            self.failed = exc
+            self.setObsolete(True)
+            self._hub.error.emit(str(exc))
+            return
+        self._hub.changed.emit(changes)
+
+    def undo(self) -> None:
+        if self.failed is not None:
+            return
+        self._hub.changed.emit(self._archive.revert(self._edit))
+
+
+def emit_reset(hub: ChangeHub) -> None:
+    """Tell every view to reload (after opening a plan or a bulk import)."""
+    ch = Changes()
+    ch.moved.add(-1)
+    hub.changed.emit(ch)
