@@ -80,7 +80,7 @@ class Unita:
     codice: str | None = None  # centro di responsabilità / di costo, e.g. RA01
     responsabile_id: int | None = None
     ente_id: int | None = None
-    posizione: int = 0
+    posizione: int | None = None  # None: append after the last sibling
 
 
 @dataclass(slots=True)
@@ -125,7 +125,7 @@ class Obiettivo:
     TABLE: ClassVar[str] = "obiettivi"
     id: int | None = None
     parent_id: int | None = None
-    posizione: int = 0
+    posizione: int | None = None  # None: append after the last sibling
     ramo: Ramo = Ramo.OBIETTIVI
     livello: Livello = Livello.OPERATIVO
     codice: str = ""
@@ -168,7 +168,7 @@ class Fase:
     TABLE: ClassVar[str] = "fasi"
     id: int | None = None
     obiettivo_id: int = 0
-    posizione: int = 0
+    posizione: int | None = None  # None: append after the last sibling
     descrizione: str = ""
     scadenza: date | None = None
     inizio_previsto: date | None = None
@@ -189,7 +189,7 @@ class Indicatore:
     TABLE: ClassVar[str] = "indicatori"
     id: int | None = None
     obiettivo_id: int = 0
-    posizione: int = 0
+    posizione: int | None = None  # None: append after the last sibling
     codice: str | None = None
     descrizione: str = ""
     dimensione: str | None = None  # Dimensione value, free sub-dimension after ':'
