@@ -142,3 +142,22 @@ def test_vacant_assignment_allowed(demo):
     e = InsertRow(Assegnazione(obiettivo_id=oid, persona_id=None, responsabile=True))
     demo.apply(e)
     assert any(a.persona_id is None and a.responsabile for a in demo.assegnazioni(oid))
+
+
+def test_plan_state_transitions(empty_plan):
+    from piaodesk.domain.enums import StatoPiano
+
+    arc = empty_plan
+    assert arc.piano().stato == StatoPiano.BOZZA
+    with pytest.raises(PlanError, match="non può passare"):
+        arc.cambia_stato(StatoPiano.CONSUNTIVO)
+    arc.cambia_stato(StatoPiano.APPROVATO)
+    arc.cambia_stato(StatoPiano.MONITORAGGIO)
+    assert arc.piano().stato == StatoPiano.MONITORAGGIO
+    assert arc.audit()[0][2] == "Stato del piano: Monitoraggio"
+
+
+def test_smvp_default_is_003(empty_plan):
+    s = empty_plan.sistema_valutazione()
+    assert [f.lettera for f in s.fasce] == list("ABCDE")
+    assert s.fascia(26).descrittore == "L'obiettivo è stato pienamente conseguito"
