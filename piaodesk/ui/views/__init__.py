@@ -1,0 +1,1 @@
+"""piaodesk.ui.views"""
