@@ -1,0 +1,177 @@
+"""Column declarations shared by the grids, and the typed parsing of what people type.
+
+A :class:`Column` says once what a grid column shows and how its cells are edited:
+``kind`` selects the delegate's editor and the parser; ``parse`` turns the typed
+text into the native value or raises :class:`InvalidInput` with an Italian
+message (nothing half-written reaches the plan file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from ...domain.formats import format_date, format_decimal, parse_bool, parse_date, parse_decimal
+
+# ---------------------------------------------------------------------- roles
+
+SortRole = Qt.ItemDataRole.UserRole          #: native comparable value
+IdRole = Qt.ItemDataRole.UserRole + 1        #: row id (obiettivo, fase, ...)
+KindRole = Qt.ItemDataRole.UserRole + 2      #: editor kind of the cell (see KINDS)
+ChoicesRole = Qt.ItemDataRole.UserRole + 3   #: list[(label, value)] for "enum"/"choice" cells
+ClipboardRole = Qt.ItemDataRole.UserRole + 4  #: text copied to the clipboard (Italian, no grouping)
+
+KINDS = ("text", "multiline", "int", "decimal", "percent", "money", "date", "enum", "choice",
+         "bool", "computed")
+
+
+class InvalidInput(ValueError):
+    """A typed value that cannot be accepted; ``str(exc)`` is the Italian message."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"
+    editable: bool = True
+    width: int = 0  # preferred width in pixels (0 = default)
+    enum: type[Enum] | None = None
+    tooltip: str = ""
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    choices: Callable[[], Sequence[tuple[str, Any]]] | None = field(default=None, compare=False)
+
+    @property
+    def alignment(self) -> Qt.AlignmentFlag:
+        if self.kind in ("int", "decimal", "percent", "money", "computed"):
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if self.kind in ("date", "bool"):
+            return Qt.AlignmentFlag.AlignCenter
+        return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+    # ------------------------------------------------------------------ display
+
+    def display(self, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        kind = self.kind
+        if kind == "decimal":
+            return format_decimal(value, 2, strip_zeros=True)
+        if kind == "computed":
+            return format_decimal(value, 2)
+        if kind == "percent":
+            return format_decimal(value, 2, strip_zeros=True) + " %"
+        if kind == "money":
+            return format_decimal(value, 2)
+        if kind == "date":
+            return format_date(value) if isinstance(value, date) else str(value)
+        if kind == "bool":
+            return "Sì" if value else "No"
+        if kind == "enum":
+            return getattr(value, "label", str(value))
+        if kind == "choice" and self.choices is not None:
+            for label, val in self.choices():
+                if val == value:
+                    return label
+            return ""
+        return str(value)
+
+    def clipboard(self, value: Any) -> str:
+        if value is None:
+            return ""
+        if self.kind in ("decimal", "percent", "money", "computed"):
+            return format_decimal(value, 2, strip_zeros=self.kind != "money").replace(".", "")
+        return self.display(value)
+
+    # ------------------------------------------------------------------ parsing
+
+    def parse(self, value: Any) -> Any:
+        """Typed text (or a native value) → native value; :class:`InvalidInput` if refused."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text == "":
+                return False if self.kind == "bool" else None
+        elif value is None:
+            return False if self.kind == "bool" else None
+        else:
+            text = None
+        kind, where = self.kind, f"(colonna «{self.label}»)"
+        if kind in ("decimal", "percent", "money", "int"):
+            num = parse_decimal(text) if text is not None else _native_decimal(value)
+            if num is None:
+                raise InvalidInput(f"«{text}» non è un numero valido {where}. "
+                                   "Usare la virgola per i decimali, es. 12,5.")
+            if kind == "percent":
+                lo = self.minimum if self.minimum is not None else Decimal(0)
+                hi = self.maximum if self.maximum is not None else Decimal(100)
+            else:
+                lo, hi = self.minimum, self.maximum
+            if lo is not None and num < lo or hi is not None and num > hi:
+                rng = f"tra {format_decimal(lo, None)} e {format_decimal(hi, None)}" \
+                    if lo is not None and hi is not None else (
+                        f"almeno {format_decimal(lo, None)}" if lo is not None
+                        else f"al massimo {format_decimal(hi, None)}")
+                what = "La percentuale" if kind == "percent" else "Il valore"
+                raise InvalidInput(f"{what} {format_decimal(num, None)} non è ammesso {where}: "
+                                   f"deve essere {rng}.")
+            if kind == "int":
+                if num != num.to_integral_value():
+                    raise InvalidInput(f"«{text or value}» non è un numero intero {where}.")
+                return int(num)
+            return num
+        if kind == "date":
+            if isinstance(value, date):
+                return value
+            d = parse_date(text)
+            if d is None:
+                raise InvalidInput(f"«{text}» non è una data valida {where}: "
+                                   "scrivere gg/mm/aaaa, es. 31/12/2025.")
+            if not 1900 <= d.year <= 2200:
+                raise InvalidInput(f"L'anno della data «{text}» non è plausibile {where}.")
+            return d
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if value in (0, 1, Qt.CheckState.Checked, Qt.CheckState.Unchecked, 2):
+                return value in (1, 2, Qt.CheckState.Checked)
+            flag = parse_bool(text)
+            if flag is None:
+                raise InvalidInput(f"«{text}» non è Sì o No {where}.")
+            return flag
+        if kind == "enum":
+            assert self.enum is not None
+            if isinstance(value, self.enum):
+                return value
+            member = self.enum.from_text(str(value))  # type: ignore[attr-defined]
+            if member is None:
+                ammessi = ", ".join(m.label for m in self.enum)  # type: ignore[attr-defined]
+                raise InvalidInput(f"«{value}» non è ammesso {where}. Valori possibili: {ammessi}.")
+            return member
+        if kind == "choice" and self.choices is not None:
+            options = list(self.choices())
+            for label, val in options:
+                if val == value or (text is not None and label.casefold() == text.casefold()):
+                    return val
+            if text is not None:
+                found = [val for label, val in options if text.casefold() in label.casefold()]
+                if len(found) == 1:
+                    return found[0]
+            raise InvalidInput(f"«{value}» non si trova tra i valori ammessi {where}.")
+        return text if text is not None else value
+
+
+def _native_decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return None

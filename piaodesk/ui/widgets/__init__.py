@@ -1,0 +1,1 @@
+"""Widgets of the editor: the Excel-like grid, the detail form, the objective tree panel."""
