@@ -1,0 +1,469 @@
+"""Monitoring rounds as reversible edits: open, snapshot, edit, validate, close.
+
+Every function here *builds* an :class:`~piaodesk.store.edits.Edit` (nothing
+is written until ``archive.apply(edit)`` or, in the GUI, ``ctx.push(edit)``),
+so that all of it is undoable and audited. Edits of a round refuse to apply
+once the round is closed (:class:`MonitoraggioChiuso`), and an override of the
+computed % without a reason is refused before it reaches the database's
+CHECK (:class:`OverrideSenzaMotivo`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..domain import monitoraggio as rules
+from ..domain.enums import StatoMonitoraggio
+from ..domain.formats import format_date, format_percent, parse_decimal
+from ..domain.model import (
+    Indicatore,
+    Misura,
+    Monitoraggio,
+    Obiettivo,
+    RilevazioneIndicatore,
+    StatoAvanzamento,
+)
+from ..domain.valutazione import parse_valore
+from .changes import Changes
+from .db import PlanError
+from .edits import Batch, Edit, InsertRow, SetFields
+
+if TYPE_CHECKING:
+    from .archive import Archive
+
+
+class MonitoraggioChiuso(PlanError):
+    """An edit of a closed (frozen) round."""
+
+
+class OverrideSenzaMotivo(PlanError):
+    """A validated % different from the computed one, without a reason."""
+
+
+# ---------------------------------------------------------------------- reading
+
+
+@dataclass
+class Round:
+    """Everything the views need about one round, read in one go."""
+
+    monitoraggio: Monitoraggio
+    obiettivi: list[Obiettivo]
+    figli: dict[int, list[int]]
+    indicatori: dict[int, list[Indicatore]]
+    rilevazioni: dict[int, RilevazioneIndicatore]  # by indicatore_id
+    stati: dict[int, StatoAvanzamento]  # by obiettivo_id
+    calcolate: dict[int, Decimal | None] = field(default_factory=dict)  # live, unrounded
+
+    @property
+    def chiuso(self) -> bool:
+        return self.monitoraggio.stato == StatoMonitoraggio.CHIUSO
+
+    @property
+    def rilevato(self) -> bool:
+        """True when the round has its snapshot (values were taken)."""
+        return bool(self.rilevazioni)
+
+    def calcolata(self, oid: int) -> Decimal | None:
+        """% computed at the round: frozen value when closed, live otherwise."""
+        st = self.stati.get(oid)
+        if self.chiuso:
+            return st.perc_calcolata if st else None
+        return rules.arrotonda(self.calcolate.get(oid))
+
+    def validata(self, oid: int) -> Decimal | None:
+        st = self.stati.get(oid)
+        return st.perc_validata if st else None
+
+    def finale(self, oid: int) -> Decimal | None:
+        v = self.validata(oid)
+        return v if v is not None else self.calcolata(oid)
+
+
+def leggi_round(archive: Archive, mid: int) -> Round:
+    mon = archive.get(Monitoraggio, mid)
+    if mon is None:
+        raise PlanError(f"Il monitoraggio n. {mid} non esiste in questo piano.")
+    obiettivi = archive.obiettivi()
+    figli: dict[int, list[int]] = {}
+    for o in obiettivi:
+        if o.parent_id is not None:
+            figli.setdefault(o.parent_id, []).append(o.id or 0)
+    indicatori: dict[int, list[Indicatore]] = {}
+    for i in archive.indicatori():
+        indicatori.setdefault(i.obiettivo_id, []).append(i)
+    ril = {r.indicatore_id: r for r in archive.rilevazioni(mid)}
+    stati = {s.obiettivo_id: s for s in archive.select(StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
+    rnd = Round(mon, obiettivi, figli, indicatori, ril, stati)
+    if not rnd.chiuso:
+        rnd.calcolate = _calcola(archive, rnd, {})
+    return rnd
+
+
+def _calcola(archive: Archive, rnd: Round, valori_nuovi: dict[int, rules.ValoreRound],
+             validate_nuove: dict[int, Decimal | None] | None = None) -> dict[int, Decimal | None]:
+    valori = {iid: rules.ValoreRound(r.target, r.valore, r.target_testo)
+              for iid, r in rnd.rilevazioni.items()}
+    valori.update(valori_nuovi)
+    validate = {oid: s.perc_validata for oid, s in rnd.stati.items() if s.perc_validata is not None}
+    for oid, v in (validate_nuove or {}).items():
+        if v is None:
+            validate.pop(oid, None)
+        else:
+            validate[oid] = v
+    fasi: dict[int, list[Any]] = {}
+    for f in archive.fasi():
+        fasi.setdefault(f.obiettivo_id, []).append(f)
+    return rules.percentuali(rnd.figli, rnd.indicatori, valori, fasi, validate,
+                             archive.sistema_valutazione(), [o.id or 0 for o in rnd.obiettivi])
+
+
+def valori_predefiniti(archive: Archive, anno: int, data: date) -> dict[int, RilevazioneIndicatore]:
+    """The values a new round takes from the indicators' misure (not yet saved)."""
+    inds = archive.indicatori()
+    by_ind: dict[int, list[Misura]] = {}
+    for m in archive.misure([i.id for i in inds if i.id is not None]):
+        by_ind.setdefault(m.indicatore_id, []).append(m)
+    out = {}
+    for ind in inds:
+        v = rules.valori_alla_data(ind, by_ind.get(ind.id or 0, []), anno, data)
+        out[ind.id or 0] = RilevazioneIndicatore(
+            indicatore_id=ind.id or 0,
+            target=v.target, target_testo=v.target_testo or rules.testo_valore(v.target, ind.tipo) or None,
+            valore=v.valore, valore_testo=v.valore_testo or rules.testo_valore(v.valore, ind.tipo) or None)
+    return out
+
+
+# ---------------------------------------------------------------------- guarded edits
+
+
+class _SeAperto(Batch):
+    """A batch that applies only while its round is open (redo included)."""
+
+    def __init__(self, mid: int, edits: list[Edit], label: str):
+        super().__init__(edits, label)
+        self.mid = mid
+        self.table = "monitoraggi"
+        self.row_id = mid
+
+    def apply(self, archive: Archive) -> Changes:
+        _controlla_aperto(archive, self.mid)
+        return super().apply(archive)
+
+
+def _controlla_aperto(archive: Archive, mid: int) -> Monitoraggio:
+    mon = archive.get(Monitoraggio, mid)
+    if mon is None:
+        raise PlanError(f"Il monitoraggio n. {mid} non esiste in questo piano.")
+    if mon.stato == StatoMonitoraggio.CHIUSO:
+        quando = f" il {format_date(mon.chiuso_il)}" if mon.chiuso_il else ""
+        raise MonitoraggioChiuso(
+            f"Il monitoraggio «{mon.nome}» è chiuso{quando}: i suoi valori sono congelati e non "
+            "si possono modificare. Per correggerli, riaprirlo (Monitoraggio ▸ Riapri).")
+    return mon
+
+
+# ---------------------------------------------------------------------- open / snapshot
+
+
+def apri(archive: Archive, data: date, nome: str | None = None, anno: int | None = None) -> Edit:
+    """Open a new round at ``data`` with its snapshot of values and computed %."""
+    piano = archive.piano()
+    anno = anno or data.year
+    if anno not in piano.anni:
+        raise PlanError(f"La data {format_date(data)} è fuori dal triennio {piano.triennio} del piano.")
+    for m in archive.monitoraggi():
+        if m.data == data:
+            raise PlanError(f"Esiste già un monitoraggio al {format_date(data)} («{m.nome}», n. {m.id}).")
+    nome = (nome or "").strip() or rules.nome_predefinito(data)
+    mid = archive.allocate_id(Monitoraggio)
+    edits: list[Edit] = [InsertRow(Monitoraggio(id=mid, nome=nome, data=data, anno=anno),
+                                   label="Nuovo monitoraggio")]
+    edits += _snapshot(archive, mid, anno, data, {}, {})
+    return Batch(edits, f"Apri monitoraggio «{nome}»")
+
+
+def rileva(archive: Archive, mid: int, aggiorna: bool = False) -> Edit | None:
+    """Take the snapshot of a round that has none (the demo's rounds), or complete it.
+
+    With ``aggiorna`` the round's values are re-read from the indicators'
+    current misure (texts and validated % are kept). ``None``: nothing to do.
+    """
+    mon = _controlla_aperto(archive, mid)
+    when = mon.data or date(mon.anno, 12, 31)
+    rnd = leggi_round(archive, mid)
+    edits = _snapshot(archive, mid, mon.anno, when, rnd.rilevazioni if not aggiorna else {},
+                      rnd.stati, esistenti=rnd.rilevazioni)
+    if not edits:
+        return None
+    label = "Aggiorna i valori del monitoraggio" if aggiorna else "Rileva i valori del monitoraggio"
+    return _SeAperto(mid, edits, f"{label} «{mon.nome}»")
+
+
+def _snapshot(archive: Archive, mid: int, anno: int, data: date,
+              tenere: dict[int, RilevazioneIndicatore], stati: dict[int, StatoAvanzamento],
+              esistenti: dict[int, RilevazioneIndicatore] | None = None) -> list[Edit]:
+    esistenti = esistenti or {}
+    default = valori_predefiniti(archive, anno, data)
+    edits: list[Edit] = []
+    valori: dict[int, rules.ValoreRound] = {}
+    for iid, ril in default.items():
+        if iid in tenere:
+            r = tenere[iid]
+            valori[iid] = rules.ValoreRound(r.target, r.valore, r.target_testo)
+            continue
+        valori[iid] = rules.ValoreRound(ril.target, ril.valore, ril.target_testo)
+        old = esistenti.get(iid)
+        if old is not None:
+            new = {k: getattr(ril, k) for k in ("target", "target_testo", "valore", "valore_testo")}
+            if any(getattr(old, k) != v for k, v in new.items()):
+                edits.append(SetFields(RilevazioneIndicatore, old.id or 0, new))
+        else:
+            ril.monitoraggio_id = mid
+            edits.append(InsertRow(ril, label="Rilevazione indicatore"))
+    obiettivi = archive.obiettivi()
+    figli: dict[int, list[int]] = {}
+    for o in obiettivi:
+        if o.parent_id is not None:
+            figli.setdefault(o.parent_id, []).append(o.id or 0)
+    indicatori: dict[int, list[Indicatore]] = {}
+    for i in archive.indicatori():
+        indicatori.setdefault(i.obiettivo_id, []).append(i)
+    fasi: dict[int, list[Any]] = {}
+    for f in archive.fasi():
+        fasi.setdefault(f.obiettivo_id, []).append(f)
+    validate = {oid: s.perc_validata for oid, s in stati.items() if s.perc_validata is not None}
+    calc = rules.percentuali(figli, indicatori, valori, fasi, validate, archive.sistema_valutazione(),
+                             [o.id or 0 for o in obiettivi])
+    for o in obiettivi:
+        oid = o.id or 0
+        perc = rules.arrotonda(calc.get(oid))
+        st = stati.get(oid)
+        if st is None:
+            edits.append(InsertRow(StatoAvanzamento(monitoraggio_id=mid, obiettivo_id=oid,
+                                                    perc_calcolata=perc), label="Stato di avanzamento"))
+        else:
+            edits.extend(_aggiorna_calcolata(st, perc))
+    return edits
+
+
+def _aggiorna_calcolata(st: StatoAvanzamento, perc: Decimal | None) -> list[Edit]:
+    """Set a new computed %; a validated % without a reason follows it (it meant "as computed")."""
+    if st.perc_calcolata == perc:
+        return []
+    values: dict[str, Any] = {"perc_calcolata": perc}
+    if st.perc_validata is not None and not (st.motivo_override or "").strip():
+        values["perc_validata"] = perc
+    return [SetFields(StatoAvanzamento, st.id or 0, values, label="Ricalcolo % di avanzamento")]
+
+
+def _ricalcolo(archive: Archive, rnd: Round, valori_nuovi: dict[int, rules.ValoreRound],
+               validate_nuove: dict[int, Decimal | None] | None = None,
+               salta: int | None = None) -> list[Edit]:
+    calc = _calcola(archive, rnd, valori_nuovi, validate_nuove)
+    edits: list[Edit] = []
+    for o in rnd.obiettivi:
+        oid = o.id or 0
+        if oid == salta:
+            continue
+        perc = rules.arrotonda(calc.get(oid))
+        st = rnd.stati.get(oid)
+        if st is None:
+            edits.append(InsertRow(StatoAvanzamento(monitoraggio_id=rnd.monitoraggio.id or 0,
+                                                    obiettivo_id=oid, perc_calcolata=perc)))
+        else:
+            edits.extend(_aggiorna_calcolata(st, perc))
+    return edits
+
+
+# ---------------------------------------------------------------------- edits of an open round
+
+
+def imposta_rilevazione(archive: Archive, mid: int, indicatore_id: int, *,
+                        valore_testo: str | None = None, target_testo: str | None = None) -> Edit:
+    """Set an indicator's value (and/or target) at a round, recomputing the objectives' %.
+
+    Pass ``""`` to clear a value; ``None`` leaves it unchanged. Text that is not
+    a number is kept as typed (the indicator then does not count).
+    """
+    mon = _controlla_aperto(archive, mid)
+    ind = archive.get(Indicatore, indicatore_id)
+    if ind is None:
+        raise PlanError(f"L'indicatore n. {indicatore_id} non esiste più.")
+    rnd = leggi_round(archive, mid)
+    old = rnd.rilevazioni.get(indicatore_id)
+    values: dict[str, Any] = {}
+    if valore_testo is not None:
+        text = valore_testo.strip()
+        values["valore_testo"] = text or None
+        values["valore"] = parse_valore(text, ind.tipo) if text else None
+    if target_testo is not None:
+        text = target_testo.strip()
+        values["target_testo"] = text or None
+        values["target"] = parse_valore(text, ind.tipo) if text else None
+    cur = {k: getattr(old, k) if old else None for k in ("target", "target_testo", "valore", "valore_testo")}
+    cur.update(values)
+    nuovo = rules.ValoreRound(cur["target"], cur["valore"], cur["target_testo"])
+    edits: list[Edit] = []
+    if old is None:
+        edits.append(InsertRow(RilevazioneIndicatore(monitoraggio_id=mid, indicatore_id=indicatore_id,
+                                                     **cur)))
+    else:
+        edits.append(SetFields(RilevazioneIndicatore, old.id or 0, values))
+    edits += _ricalcolo(archive, rnd, {indicatore_id: nuovo})
+    nome = ind.codice or ind.descrizione[:40]
+    return _SeAperto(mid, edits, f"Valore di «{nome}» al {format_date(mon.data)}")
+
+
+def _stato(archive: Archive, rnd: Round, oid: int) -> tuple[StatoAvanzamento | None, list[Edit]]:
+    st = rnd.stati.get(oid)
+    if st is not None:
+        return st, []
+    if archive.get(Obiettivo, oid) is None:
+        raise PlanError(f"L'obiettivo n. {oid} non esiste più.")
+    return None, []
+
+
+def imposta_dialogo(archive: Archive, mid: int, obiettivo_id: int, *,
+                    relazione_settore: str | None = None, osservazioni_nucleo: str | None = None,
+                    risposta_settore: str | None = None) -> Edit | None:
+    """Set the three texts of the monitoring dialogue of an objective (``None`` = unchanged)."""
+    _controlla_aperto(archive, mid)
+    rnd = leggi_round(archive, mid)
+    values = {k: (v if v and v.strip() else None) for k, v in (
+        ("relazione_settore", relazione_settore), ("osservazioni_nucleo", osservazioni_nucleo),
+        ("risposta_settore", risposta_settore)) if v is not None}
+    st, _ = _stato(archive, rnd, obiettivo_id)
+    if st is None:
+        edit: Edit = InsertRow(StatoAvanzamento(monitoraggio_id=mid, obiettivo_id=obiettivo_id,
+                                                perc_calcolata=rnd.calcolata(obiettivo_id), **values))
+    else:
+        values = {k: v for k, v in values.items() if getattr(st, k) != v}
+        if not values:
+            return None
+        edit = SetFields(StatoAvanzamento, st.id or 0, values)
+    ob = archive.obiettivo(obiettivo_id)
+    return _SeAperto(mid, [edit], f"Stato di avanzamento di «{ob.codice if ob else obiettivo_id}»")
+
+
+def imposta_validata(archive: Archive, mid: int, obiettivo_id: int,
+                     validata: Decimal | str | None, motivo: str | None = None) -> Edit:
+    """Set the % validated by the Nucleo; different from the computed % only with a reason.
+
+    ``validata=None`` (or ``""``) removes the validation. Parents' computed %
+    are recomputed (they average their children's final %).
+    """
+    _controlla_aperto(archive, mid)
+    if isinstance(validata, str):
+        text = validata.strip()
+        parsed = parse_decimal(text) if text else None
+        if text and parsed is None:
+            raise PlanError(f"«{validata}» non è una percentuale: scrivere ad esempio 100 o 96,74.")
+        validata = parsed
+    rnd = leggi_round(archive, mid)
+    calcolata = rnd.calcolata(obiettivo_id)
+    motivo = (motivo or "").strip() or None
+    val = rules.arrotonda(validata)
+    msg = rules.errore_validata(calcolata, val, motivo)
+    if msg:
+        raise OverrideSenzaMotivo(msg)
+    if val is not None and val == calcolata and motivo is None:
+        val = calcolata  # exactly the stored text: "validated as computed"
+    values: dict[str, Any] = {"perc_validata": val, "motivo_override": motivo if val is not None else None,
+                              "perc_calcolata": calcolata}
+    st, _ = _stato(archive, rnd, obiettivo_id)
+    edits: list[Edit] = []
+    if st is None:
+        edits.append(InsertRow(StatoAvanzamento(monitoraggio_id=mid, obiettivo_id=obiettivo_id, **values)))
+    else:
+        values = {k: v for k, v in values.items() if getattr(st, k) != v}
+        if values:
+            edits.append(SetFields(StatoAvanzamento, st.id or 0, values))
+    edits += _ricalcolo(archive, rnd, {}, {obiettivo_id: val}, salta=obiettivo_id)
+    ob = archive.obiettivo(obiettivo_id)
+    testo = format_percent(val) if val is not None else "nessuna"
+    return _SeAperto(mid, edits, f"% validata di «{ob.codice if ob else obiettivo_id}»: {testo}")
+
+
+# ---------------------------------------------------------------------- close / reopen
+
+
+def chiudi(archive: Archive, mid: int, quando: date | None = None) -> Edit:
+    """Close a round: recompute and freeze its %; afterwards its edits are refused."""
+    mon = _controlla_aperto(archive, mid)
+    rnd = leggi_round(archive, mid)
+    edits: list[Edit] = []
+    if not rnd.rilevato:
+        edits += _snapshot(archive, mid, mon.anno, mon.data or date(mon.anno, 12, 31), {}, rnd.stati)
+    else:
+        edits += _ricalcolo(archive, rnd, {})
+    edits.append(SetFields(Monitoraggio, mid, {"stato": StatoMonitoraggio.CHIUSO,
+                                               "chiuso_il": quando or date.today()}))
+    return _SeAperto(mid, edits, f"Chiudi monitoraggio «{mon.nome}»")
+
+
+def riapri(archive: Archive, mid: int) -> Edit:
+    mon = archive.get(Monitoraggio, mid)
+    if mon is None:
+        raise PlanError(f"Il monitoraggio n. {mid} non esiste in questo piano.")
+    if mon.stato != StatoMonitoraggio.CHIUSO:
+        raise PlanError(f"Il monitoraggio «{mon.nome}» è già aperto.")
+    return SetFields(Monitoraggio, mid, {"stato": StatoMonitoraggio.APERTO, "chiuso_il": None},
+                     label=f"Riapri monitoraggio «{mon.nome}»")
+
+
+def trova(archive: Archive, riferimento: str) -> Monitoraggio:
+    """A round by number (id), by position (``#2``) or by date (``30/06/2025``)."""
+    from ..domain.formats import parse_date
+
+    text = riferimento.strip()
+    rounds = archive.monitoraggi()
+    if text.isdigit():
+        found = archive.get(Monitoraggio, int(text))
+        if found:
+            return found
+    when = parse_date(text)
+    for m in rounds:
+        if when and m.data == when:
+            return m
+    elenco = ", ".join(f"{m.id} ({format_date(m.data)})" for m in rounds) or "nessuno"
+    raise PlanError(f"Monitoraggio «{riferimento}» non trovato. Monitoraggi del piano: {elenco}.")
+
+
+# ---------------------------------------------------------------------- comparison
+
+
+@dataclass(frozen=True)
+class Confronto:
+    """Values across rounds: indicator rows × round columns, and % per settore."""
+
+    rounds: list[Monitoraggio]
+    righe: list[tuple[Obiettivo, Indicatore, list[RilevazioneIndicatore | None]]]
+    settori: list[tuple[str, list[Decimal | None]]]  # settore name, mean final % per round
+
+
+def confronto(archive: Archive) -> Confronto:
+    rounds = archive.monitoraggi()
+    letti = [leggi_round(archive, m.id or 0) for m in rounds]
+    obiettivi = archive.obiettivi()
+    by_id = {o.id: o for o in obiettivi}
+    righe = []
+    for o in obiettivi:
+        for ind in archive.indicatori(o.id):
+            righe.append((o, ind, [r.rilevazioni.get(ind.id or 0) for r in letti]))
+    settori = []
+    roots = [o for o in obiettivi if o.parent_id is None or by_id.get(o.parent_id) is None]
+    for u in archive.unita():
+        mine = [o for o in roots if o.unita_id == u.id]
+        if not mine:
+            continue
+        series = []
+        for r in letti:
+            vals = [r.finale(o.id or 0) for o in mine]
+            known = [v for v in vals if v is not None]
+            series.append(sum(known, Decimal(0)) / len(known) if known else None)
+        settori.append((u.nome, series))
+    return Confronto(rounds, righe, settori)
