@@ -43,6 +43,7 @@ from .changes import Changes
 from .codec import from_row, to_row
 from .db import PlanError, create_plan_db, open_plan_db
 from .edits import Edit
+from .lock import PlanLock, acquire as acquire_lock
 
 T = TypeVar("T")
 
@@ -67,6 +68,11 @@ class RisultatoObiettivo:
 class Archive:
     """One open plan file."""
 
+    #: the single-writer lock held while open read-write (see :mod:`.lock`)
+    lock: PlanLock | None = None
+    #: why a plan asked read-write was opened read-only (read-only folder/file), for the GUI
+    readonly_notice: str | None = None
+
     def __init__(self, db: Database, path: Path | None = None, *, readonly: bool = False,
                  utente: str | None = None) -> None:
         self.db = db
@@ -81,6 +87,10 @@ class Archive:
     def create(cls, path: Path | str, piano: Piano, ente: Ente | None = None) -> Archive:
         db = create_plan_db(path)
         arc = cls(db, Path(path))
+        try:
+            arc.lock = acquire_lock(path)
+        except (PlanError, OSError):
+            pass  # a brand-new file: nobody else can be editing it
         with arc._tx("Crea piano", "piano", None):
             ente = ente or Ente(nome="Ente")
             ente_row = to_row(ente)
@@ -94,13 +104,32 @@ class Archive:
         return arc
 
     @classmethod
-    def open(cls, path: Path | str, *, readonly: bool = False) -> Archive:
+    def open(cls, path: Path | str, *, readonly: bool = False, takeover: bool = False) -> Archive:
+        """Open a plan; read-write takes the single-writer lock (:class:`.lock.PlanInUse`
+        if another program holds it; ``takeover=True`` replaces it). A plan in a read-only
+        place is opened read-only, with ``readonly_notice`` saying why."""
         path = Path(path)
-        db = open_plan_db(path, readonly=readonly)
+        lock, notice = None, None
+        if not readonly and path.is_file():
+            notice = _readonly_location(path)
+            if notice is None:
+                try:
+                    lock = acquire_lock(path, takeover=takeover)
+                except OSError:
+                    notice = (f"Non è possibile scrivere nella cartella di «{path.name}»: "
+                              "il piano è aperto in sola lettura.")
+            readonly = notice is not None
+        try:
+            db = open_plan_db(path, readonly=readonly)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
         arc = cls(db, path, readonly=readonly)
+        arc.lock, arc.readonly_notice = lock, notice
         if arc._fetch_row("piano", 1) is None and not arc.db.conn.execute(
                 "SELECT 1 FROM piano").fetchone():
-            db.conn.close()
+            arc.close()
             raise PlanError(f"Il file «{path.name}» non contiene un piano (tabella piano vuota).")
         return arc
 
@@ -119,6 +148,9 @@ class Archive:
         except sqlite3.Error:
             pass
         self.db.conn.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def __enter__(self) -> Archive:
         return self
@@ -150,9 +182,10 @@ class Archive:
                          self.azione, self.tabella, self.riga, self.dettaglio))
                     conn.execute("COMMIT")
                 except sqlite3.Error as err:
-                    conn.execute("ROLLBACK")
+                    if conn.in_transaction:  # SQLITE_FULL may already have rolled back
+                        conn.execute("ROLLBACK")
                     raise PlanError(_sql_message(err)) from err
-            else:
+            elif conn.in_transaction:
                 conn.execute("ROLLBACK")
 
     def _tx(self, azione: str, tabella: str, riga: int | None, dettaglio: str | None = None) -> _Tx:
@@ -164,13 +197,16 @@ class Archive:
         with self._tx(edit.label, table, getattr(edit, "row_id", None), _detail(edit)):
             try:
                 return edit.apply(self)
-            except sqlite3.IntegrityError as err:
+            except sqlite3.Error as err:  # constraint, disk full, I/O error: all rolled back
                 raise PlanError(_sql_message(err)) from err
 
     def revert(self, edit: Edit) -> Changes:
         table = getattr(edit, "table", "")
         with self._tx(f"Annulla: {edit.label}", table, getattr(edit, "row_id", None)):
-            return edit.revert(self)
+            try:
+                return edit.revert(self)
+            except sqlite3.Error as err:
+                raise PlanError(_sql_message(err)) from err
 
     # ------------------------------------------------------------------ low level (edits only)
 
@@ -543,6 +579,18 @@ def _insert_sql(table: str, row: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
     marks = ", ".join("?" * len(cols))
     names = ", ".join(f"[{c}]" for c in cols)
     return f"INSERT INTO [{table}] ({names}) VALUES ({marks})", tuple(row[c] for c in cols)
+
+
+def _readonly_location(path: Path) -> str | None:
+    """Why ``path`` cannot be written (read-only file or folder), or ``None``."""
+    import os
+
+    if not os.access(path, os.W_OK):
+        return f"Il file «{path.name}» è in sola lettura: il piano è aperto in sola lettura."
+    if not os.access(path.resolve().parent, os.W_OK):
+        return (f"La cartella di «{path.name}» è in sola lettura: "
+                "il piano è aperto in sola lettura.")
+    return None
 
 
 def _whoami() -> str:

@@ -23,6 +23,13 @@ class PlanError(Exception):
     """A plan file cannot be opened or written; ``str()`` is the Italian message."""
 
 
+class PlanDamaged(PlanError):
+    """The file is a plan but damaged or truncated: the GUI offers to restore a backup."""
+
+
+_RESTORE_HINT = " Si può ripristinare una copia di sicurezza (menu File › Ripristina da backup…)."
+
+
 def _check_header(path: Path) -> None:
     try:
         with path.open("rb") as fh:
@@ -60,11 +67,26 @@ def _connect(path: Path | str, readonly: bool) -> sqlite3.Connection:
     if readonly:
         uri = Path(path).resolve().as_uri() + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        if not _dir_writable(Path(path)):
+            # a WAL plan in a read-only folder (CD, protected share) cannot create its
+            # -shm file: read it as an immutable file instead
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                conn.close()
+                uri = Path(path).resolve().as_uri() + "?immutable=1"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     else:
         conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 3000")
     return conn
+
+
+def _dir_writable(path: Path) -> bool:
+    import os
+
+    return os.access(path.resolve().parent, os.W_OK)
 
 
 def _migrate(conn: sqlite3.Connection, path: Path | str) -> None:
@@ -146,10 +168,13 @@ def open_plan_db(path: Path | str, *, readonly: bool = False) -> Database:
         conn = _connect(path, readonly)
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise PlanError(f"Il piano «{path.name}» è danneggiato e non può essere aperto ({exc}).") from exc
+        raise PlanDamaged(f"Il piano «{path.name}» è danneggiato e non può essere aperto ({exc})."
+                          + _RESTORE_HINT) from exc
     if check != "ok":
         conn.close()
-        raise PlanError(f"Il piano «{path.name}» è danneggiato: {check}.")
+        problems = [ln for ln in check.splitlines() if ln.strip() and not ln.startswith("***")]
+        raise PlanDamaged(f"Il piano «{path.name}» è danneggiato ({len(problems)} errori di struttura, "
+                          f"il primo: {problems[0] if problems else check})." + _RESTORE_HINT)
     if not readonly:
         try:
             conn.execute("PRAGMA journal_mode = WAL")

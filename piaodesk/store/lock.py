@@ -1,0 +1,300 @@
+"""Single writer: a sidecar lock file next to the plan (``piano.piao.lock``).
+
+Opening a plan read-write creates ``<plan>.lock`` atomically (``O_CREAT |
+O_EXCL``, which SMB/CIFS shares honour, unlike ``fcntl`` locks) holding who
+opened it, where and when, as JSON. A second program, on this PC or another one
+on the shared folder, finds the file and gets :class:`PlanInUse` with an
+Italian message ("Il piano è in uso da MARIO su PC-UFFICIO dal 27/11/2026 alle
+09:12"); it may open the plan read-only instead.
+
+A lock is *stale* when its owner cannot still be writing:
+
+- same host and the process id is no longer running (a crash): taken over
+  silently, since that is certain;
+- any host and no heartbeat for :data:`STALE_AFTER` (the owner touches the
+  file's mtime on every backup tick): reported as stale, and the person may
+  take it over (``takeover=True``).
+
+Inside one process the lock is re-entrant (a count per plan), so opening the
+same plan twice read-write from the same program is not refused; read-only
+opens never take or check the lock.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import socket
+import sys
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from .db import PlanError
+
+LOCK_SUFFIX = ".lock"
+#: a lock whose file was not touched for this long is considered abandoned
+STALE_AFTER = timedelta(hours=2)
+#: a lock file still empty after this long was left by a crash during creation
+_EMPTY_GRACE = timedelta(seconds=30)
+
+
+def lock_path(plan: Path | str) -> Path:
+    plan = Path(plan)
+    return plan.with_name(plan.name + LOCK_SUFFIX)
+
+
+def _hostname() -> str:
+    return socket.gethostname() or "?"
+
+
+def _username() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on some systems
+        return "utente"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OSError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """What the lock file says about its owner."""
+
+    user: str
+    host: str
+    pid: int
+    since: datetime
+    token: str = ""
+    touched: datetime | None = None  # file mtime: last heartbeat
+
+    def to_json(self) -> str:
+        return json.dumps({"user": self.user, "host": self.host, "pid": self.pid,
+                           "since": self.since.isoformat(timespec="seconds"),
+                           "token": self.token, "program": "piaodesk"}, ensure_ascii=False)
+
+    @classmethod
+    def read(cls, path: Path) -> LockInfo | None:
+        """Parse a lock file; ``None`` when it does not exist."""
+        try:
+            raw = path.read_bytes()
+            mtime = datetime.fromtimestamp(path.stat().st_mtime)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            raw, mtime = b"", datetime.now()
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            return cls(user=str(data.get("user") or "?"), host=str(data.get("host") or "?"),
+                       pid=int(data.get("pid") or 0),
+                       since=datetime.fromisoformat(data["since"]),
+                       token=str(data.get("token") or ""), touched=mtime)
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            # being written right now, or damaged: unknown owner, dated by the file
+            return cls(user="?", host="?", pid=0, since=mtime, token="", touched=mtime)
+
+    @property
+    def same_host(self) -> bool:
+        return self.host.lower() == _hostname().lower()
+
+    @property
+    def ours(self) -> bool:
+        """Held by this very process (re-entrant use)."""
+        return self.same_host and self.pid == os.getpid()
+
+    def stale_reason(self, now: datetime | None = None) -> str | None:
+        """Why the lock can no longer be valid, or ``None`` if its owner may be alive."""
+        now = now or datetime.now()
+        touched = self.touched or self.since
+        if self.host == "?" and self.pid == 0:
+            if now - touched > _EMPTY_GRACE:
+                return "il file di blocco è illeggibile"
+            return None
+        if self.same_host and not self.ours and not _pid_alive(self.pid):
+            return "il programma che lo aveva aperto non è più in esecuzione"
+        if now - touched > STALE_AFTER:
+            hours = int((now - touched).total_seconds() // 3600)
+            return f"nessun segno di attività da {hours} ore"
+        return None
+
+    def describe(self) -> str:
+        """``MARIO su PC-UFFICIO dal 27/11/2026 alle 09:12``."""
+        if self.host == "?" and self.pid == 0:
+            return f"un altro programma dal {self.since:%d/%m/%Y} alle {self.since:%H:%M}"
+        return f"{self.user} su {self.host} dal {self.since:%d/%m/%Y} alle {self.since:%H:%M}"
+
+
+class PlanInUse(PlanError):
+    """Another program holds the plan's lock; ``info`` says who, ``stale`` whether it may be taken over."""
+
+    def __init__(self, path: Path, info: LockInfo, stale: str | None) -> None:
+        self.path = Path(path)
+        self.info = info
+        self.stale = stale
+        self.user, self.host, self.since = info.user, info.host, info.since
+        msg = f"Il piano è in uso da {info.describe()}."
+        if stale:
+            msg += (f" Il blocco sembra abbandonato ({stale}): è possibile prenderne il controllo "
+                    "oppure aprire il piano in sola lettura.")
+        else:
+            msg += " È possibile aprirlo in sola lettura."
+        super().__init__(msg)
+
+
+class PlanLock:
+    """A lock held by this process on one plan (re-entrant, see :func:`acquire`)."""
+
+    def __init__(self, plan: Path, info: LockInfo) -> None:
+        self.plan = plan
+        self.path = lock_path(plan)
+        self.info = info
+        self.count = 1
+
+    def heartbeat(self) -> bool:
+        """Touch the lock file; ``False`` if another program has taken the lock over."""
+        current = LockInfo.read(self.path)
+        if current is None or current.token != self.info.token:
+            return False
+        try:
+            os.utime(self.path)
+        except OSError:
+            return False
+        return True
+
+    @property
+    def lost(self) -> bool:
+        current = LockInfo.read(self.path)
+        return current is None or current.token != self.info.token
+
+    def release(self) -> None:
+        with _guard:
+            self.count -= 1
+            if self.count > 0:
+                return
+            _held.pop(_key(self.plan), None)
+        current = LockInfo.read(self.path)
+        if current is not None and current.token == self.info.token:
+            try:
+                self.path.unlink()
+            except OSError:
+                pass
+
+
+_guard = threading.RLock()
+_held: dict[str, PlanLock] = {}
+_listeners: list[Callable[[PlanLock], None]] = []
+
+
+def _key(plan: Path) -> str:
+    return os.path.normcase(str(Path(plan).resolve()))
+
+
+def held_locks() -> list[PlanLock]:
+    """Locks this process holds now (the GUI heartbeats and backs them up)."""
+    with _guard:
+        return list(_held.values())
+
+
+def on_acquire(callback: Callable[[PlanLock], None]) -> Callable[[], None]:
+    """Call ``callback(lock)`` whenever a plan is (first) locked; returns an unsubscribe function."""
+    _listeners.append(callback)
+    return lambda: _listeners.remove(callback) if callback in _listeners else None
+
+
+def _write_new(path: Path, info: LockInfo) -> bool:
+    """Create the lock file only if absent; ``False`` if someone else has it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    except FileExistsError:
+        return False
+    try:
+        os.write(fd, info.to_json().encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return True
+
+
+def _replace(path: Path, info: LockInfo) -> None:
+    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp.write_text(info.to_json(), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_lock(plan: Path | str) -> LockInfo | None:
+    return LockInfo.read(lock_path(plan))
+
+
+def acquire(plan: Path | str, *, takeover: bool = False, user: str | None = None) -> PlanLock:
+    """Lock ``plan`` for writing, or raise :class:`PlanInUse`.
+
+    ``takeover=True`` replaces another owner's lock (the person confirmed it);
+    a lock left by a dead process on this same PC is replaced without asking.
+    ``OSError`` (read-only folder) is left to the caller.
+    """
+    plan = Path(plan)
+    key = _key(plan)
+    with _guard:
+        mine = _held.get(key)
+        if mine is not None and not mine.lost:
+            mine.count += 1
+            return mine
+        if mine is not None:  # someone took it over from us: we no longer hold it
+            _held.pop(key, None)
+        path = lock_path(plan)
+        info = LockInfo(user=user or _username(), host=_hostname(), pid=os.getpid(),
+                        since=datetime.now().replace(microsecond=0), token=uuid.uuid4().hex)
+        for _attempt in range(3):
+            if _write_new(path, info):
+                break
+            current = LockInfo.read(path)
+            if current is None:
+                continue  # released meanwhile: try again
+            reason = current.stale_reason()
+            certain = reason is not None and current.same_host and current.pid != 0
+            if takeover or certain:
+                _replace(path, info)
+                break
+            raise PlanInUse(plan, current, reason)
+        else:  # pragma: no cover - three races in a row
+            current = LockInfo.read(path) or info
+            raise PlanInUse(plan, current, None)
+        # two takeovers at once: whoever's token is in the file won
+        check = LockInfo.read(path)
+        if check is None or check.token != info.token:
+            raise PlanInUse(plan, check or info, None)
+        lock = PlanLock(plan, info)
+        _held[key] = lock
+    for callback in list(_listeners):
+        try:
+            callback(lock)
+        except Exception:  # noqa: BLE001 - a listener must never break opening a plan
+            pass
+    return lock
