@@ -1,0 +1,253 @@
+"""Where the signing key comes from: a PKCS#12 file (.p12/.pfx) or a smart card/token (PKCS#11).
+
+Both paths return a pyHanko ``Signer``; every failure a person can cause becomes a
+:class:`SignatureError` with an Italian message that says what and where.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from asn1crypto import pkcs12 as asn1_pkcs12
+from asn1crypto import x509 as asn1_x509
+from pyhanko.sign.signers import SimpleSigner
+from pyhanko.sign.signers.pdf_cms import Signer
+
+from .errors import SignatureError
+
+#: Environment variables read by the command line when no terminal is available.
+ENV_P12_PASSWORD = "PIAODESK_P12_PASSWORD"
+ENV_PKCS11_PIN = "PIAODESK_PKCS11_PIN"
+
+
+@dataclass(frozen=True)
+class CertInfo:
+    """What a person needs to recognise a certificate."""
+
+    subject_cn: str
+    issuer_cn: str
+    serial: int
+    not_before: datetime
+    not_after: datetime
+
+    @classmethod
+    def of(cls, cert: asn1_x509.Certificate) -> CertInfo:
+        return cls(
+            subject_cn=common_name(cert.subject),
+            issuer_cn=common_name(cert.issuer),
+            serial=cert.serial_number,
+            not_before=cert["tbs_certificate"]["validity"]["not_before"].native,
+            not_after=cert["tbs_certificate"]["validity"]["not_after"].native,
+        )
+
+
+def common_name(name: asn1_x509.Name) -> str:
+    """CN of an X.509 name, else its readable form."""
+    native = name.native
+    cn = native.get("common_name")
+    if isinstance(cn, list):
+        cn = cn[0] if cn else None
+    if cn:
+        return str(cn)
+    given, surname = native.get("given_name"), native.get("surname")
+    if given or surname:
+        return " ".join(str(p) for p in (given, surname) if p)
+    return name.human_friendly
+
+
+def check_validity(cert: asn1_x509.Certificate, when: datetime | None = None) -> None:
+    """Refuse to sign with a certificate that is expired or not yet valid."""
+    when = when or datetime.now(timezone.utc)
+    info = CertInfo.of(cert)
+    if when > info.not_after:
+        raise SignatureError(
+            f"Il certificato di {info.subject_cn} è scaduto il "
+            f"{_local(info.not_after)}: non può essere usato per firmare. "
+            "Rinnovare il certificato presso il proprio fornitore (CA).")
+    if when < info.not_before:
+        raise SignatureError(
+            f"Il certificato di {info.subject_cn} sarà valido soltanto dal "
+            f"{_local(info.not_before)}: controllare la data e l'ora del computer.")
+
+
+def _local(dt: datetime) -> str:
+    return dt.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+# --------------------------------------------------------------------------- PKCS#12
+
+
+def load_pkcs12(path: str | Path, password: str | bytes | None,
+                *, check_dates: bool = True) -> Signer:
+    """Signer from a PKCS#12 file; Italian errors for missing file, wrong password, wrong format."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SignatureError(f"File del certificato non trovato: {path}") from None
+    except IsADirectoryError:
+        raise SignatureError(f"{path} è una cartella, non un file di certificato (.p12/.pfx).") from None
+    except OSError as exc:
+        raise SignatureError(f"Impossibile leggere il file del certificato {path}: "
+                             f"{exc.strerror or exc}") from None
+    if isinstance(password, str):
+        password = password.encode("utf-8")
+    if not _looks_like_pkcs12(data):
+        raise SignatureError(
+            f"Il file {path.name} non è un certificato PKCS#12 (.p12/.pfx) leggibile: "
+            "controllare di aver scelto il file giusto.")
+    try:
+        key, cert, _others = pkcs12.load_key_and_certificates(data, password or None)
+    except ValueError:
+        if not password:
+            raise SignatureError(
+                f"Il certificato {path.name} è protetto da password: inserire la password.") from None
+        raise SignatureError(
+            f"Password del certificato errata per il file {path.name}: riprovare "
+            "(attenzione a maiuscole e minuscole).") from None
+    except Exception as exc:  # unsupported algorithms and the like
+        raise SignatureError(f"Il certificato {path.name} non può essere letto: {exc}") from None
+    if key is None:
+        raise SignatureError(f"Il file {path.name} non contiene la chiave privata: "
+                             "serve il file .p12/.pfx completo, non il solo certificato.")
+    if cert is None:
+        raise SignatureError(f"Il file {path.name} non contiene il certificato del firmatario.")
+    signer = SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=password or None)
+    if check_dates:
+        check_validity(signer.signing_cert)
+    return signer
+
+
+def _looks_like_pkcs12(data: bytes) -> bool:
+    try:
+        pfx = asn1_pkcs12.Pfx.load(data, strict=True)
+        return pfx["version"].native == "v3" and pfx["auth_safe"]["content_type"].native == "data"
+    except Exception:
+        return False
+
+
+# --------------------------------------------------------------------------- PKCS#11
+
+
+@contextlib.contextmanager
+def open_pkcs11(lib_path: str | Path, pin: str | None, *, token_label: str | None = None,
+                key_label: str | None = None, check_dates: bool = True) -> Iterator[Signer]:
+    """Open a session on a smart card/token and yield a signer; the session is closed afterwards.
+
+    Without ``key_label`` the key is chosen automatically: the private key whose certificate
+    has the *non repudiation* usage (the signing certificate on Italian CNS/firma cards),
+    else the only one present.
+    """
+    try:
+        import pkcs11
+        from pkcs11 import exceptions as p11_exc
+        from pyhanko.sign.pkcs11 import PKCS11Signer
+    except ImportError:  # pragma: no cover - dependency declared in pyproject
+        raise SignatureError("Supporto per smart card non installato (manca python-pkcs11).") from None
+
+    lib_path = Path(lib_path)
+    if not lib_path.is_file():
+        raise SignatureError(
+            f"Libreria PKCS#11 non trovata: {lib_path}. Indicare il file del driver del "
+            "lettore/smart card (per esempio libbit4xpki.so, bit4xpki.dll, opensc-pkcs11.so).")
+    try:
+        lib = pkcs11.lib(str(lib_path))
+    except p11_exc.PKCS11Error as exc:
+        raise SignatureError(
+            f"Impossibile caricare la libreria PKCS#11 {lib_path.name}: {exc}. "
+            "Controllare che sia il driver giusto e della stessa architettura (64 bit) "
+            "del programma.") from None
+    try:
+        token = _find_token(lib, token_label)
+        session = token.open(user_pin=pin) if pin is not None else token.open()
+    except p11_exc.PinIncorrect:
+        raise SignatureError("PIN errato: riprovare. Attenzione: dopo alcuni tentativi errati "
+                             "la smart card si blocca.") from None
+    except p11_exc.PinLocked:
+        raise SignatureError("PIN bloccato: la smart card va sbloccata con il PUK "
+                             "(programma del fornitore della carta).") from None
+    except (p11_exc.PinLenRange, p11_exc.PinInvalid):
+        raise SignatureError("PIN non valido (lunghezza o caratteri non ammessi dalla carta).") from None
+    except (p11_exc.TokenNotPresent, p11_exc.NoSuchToken, p11_exc.DeviceRemoved):
+        raise SignatureError("Nessuna smart card inserita nel lettore (o lettore non collegato).") from None
+    except p11_exc.PKCS11Error as exc:
+        raise SignatureError(f"Errore della smart card: {type(exc).__name__} {exc}".strip()) from None
+    try:
+        key_id, cert = _choose_key(session, key_label)
+        if check_dates:
+            check_validity(cert)
+        signer = PKCS11Signer(session, signing_cert=cert, key_id=key_id,
+                              key_label=key_label if key_id is None else None)
+        yield signer
+    except p11_exc.PKCS11Error as exc:
+        raise SignatureError(f"Errore della smart card durante la firma: "
+                             f"{type(exc).__name__} {exc}".strip()) from None
+    finally:
+        with contextlib.suppress(Exception):
+            session.close()
+
+
+def _find_token(lib, token_label: str | None):  # type: ignore[no-untyped-def]
+    from pkcs11 import exceptions as p11_exc
+
+    tokens = []
+    for slot in lib.get_slots(token_present=True):
+        try:
+            tokens.append(slot.get_token())
+        except p11_exc.PKCS11Error:
+            continue
+    if token_label:
+        for token in tokens:
+            if token.label.strip() == token_label.strip():
+                return token
+        found = ", ".join(repr(t.label.strip()) for t in tokens) or "nessuna"
+        raise SignatureError(f"Smart card con etichetta {token_label!r} non trovata "
+                             f"(carte presenti: {found}).")
+    if not tokens:
+        raise SignatureError("Nessuna smart card inserita nel lettore (o lettore non collegato).")
+    # initialised tokens first (SoftHSM always shows an empty extra slot)
+    tokens.sort(key=lambda t: not bool(t.flags & 0x400))  # CKF_TOKEN_INITIALIZED
+    return tokens[0]
+
+
+def _choose_key(session, key_label: str | None):  # type: ignore[no-untyped-def]
+    """(key id or None, signing certificate) for the wanted key."""
+    from pkcs11 import Attribute, ObjectClass
+
+    certs: list[tuple[bytes, str, asn1_x509.Certificate]] = []
+    for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
+        try:
+            cert = asn1_x509.Certificate.load(obj[Attribute.VALUE])
+            certs.append((bytes(obj[Attribute.ID]), str(obj[Attribute.LABEL]), cert))
+        except Exception:
+            continue
+    keys: list[tuple[bytes, str]] = []
+    for obj in session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY}):
+        try:
+            keys.append((bytes(obj[Attribute.ID]), str(obj[Attribute.LABEL])))
+        except Exception:
+            continue
+    if key_label:
+        keys = [k for k in keys if k[1] == key_label]
+        if not keys:
+            raise SignatureError(f"Chiave {key_label!r} non trovata sulla smart card.")
+    if not keys:
+        raise SignatureError("Sulla smart card non c'è nessuna chiave di firma "
+                             "(PIN corretto? carta inizializzata?).")
+    pairs = [(kid, cert) for kid, _kl in keys for cid, _cl, cert in certs if cid == kid]
+    if not pairs:
+        raise SignatureError("Sulla smart card non c'è il certificato della chiave di firma.")
+
+    def score(pair: tuple[bytes, asn1_x509.Certificate]) -> int:
+        usage = pair[1].key_usage_value
+        names = set(usage.native) if usage is not None else set()
+        return 0 if "non_repudiation" in names else 1
+
+    pairs.sort(key=score)
+    return pairs[0]

@@ -1,0 +1,281 @@
+"""PAdES signatures on PDF bytes: bytes in, bytes out.
+
+Approval signatures (never certifying), each one an incremental update, so a
+second person can sign the next empty field of the same sheet without breaking
+the first signature. The visible stamp shows name, role, place and date
+(dd/mm/yyyy HH:MM) inside the field that the report left on the page, or inside
+a new field at a page/box chosen by the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields as sig_fields
+from pyhanko.sign import signers
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_cms import Signer
+from pyhanko.stamp import TextStampStyle
+
+from ..paths import resource, user_data_dir
+from .errors import SignatureError
+from .keys import common_name
+
+DATE_FORMAT = "%d/%m/%Y %H:%M"
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """A signature field of a PDF: name, whether it is already signed, where it is."""
+
+    name: str
+    signed: bool
+    page: int | None  # 0-based, None if the widget is not on a page we can find
+    box: tuple[float, float, float, float] | None  # (x1, y1, x2, y2) in points
+
+    @property
+    def visible(self) -> bool:
+        return bool(self.box and self.box[2] - self.box[0] > 1 and self.box[3] - self.box[1] > 1)
+
+
+@dataclass(frozen=True)
+class SignOptions:
+    field: str
+    nome: str | None = None  # name on the stamp; default: CN of the certificate
+    ruolo: str | None = None  # e.g. "Il Responsabile del Servizio"
+    luogo: str | None = None  # e.g. "Comune di Prova"
+    motivo: str | None = None  # /Reason, e.g. "Per presa visione"
+    page: int | None = None  # 0-based; with box: create the field if missing
+    box: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class SignResult:
+    pdf: bytes
+    field: str
+    signer: str
+    signing_time: datetime
+    sha256: str  # of the signed PDF, for the audit log
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def open_reader(pdf: bytes, what: str = "Il file") -> PdfFileReader:
+    """A pyHanko reader, or a SignatureError for files that are not readable PDFs."""
+    if not pdf.lstrip()[:5].startswith(b"%PDF-"):
+        raise SignatureError(f"{what} non è un PDF.")
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        reader.root  # noqa: B018 - forces the trailer/catalog to be parsed
+    except (PdfError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise SignatureError(f"{what} è danneggiato o incompleto (troncato) e non può essere "
+                             f"letto come PDF ({exc}).") from None
+    if reader.encrypted:
+        raise SignatureError(f"{what} è protetto da password: togliere la protezione prima di firmare.")
+    return reader
+
+
+def signature_fields(pdf: bytes) -> list[FieldInfo]:
+    """All signature fields of a PDF, in document order."""
+    reader = open_reader(pdf)
+    page_of: dict[tuple[int, int], int] = {}
+    try:
+        for index, page_obj in enumerate(_walk_pages(reader.root["/Pages"])):
+            for annot in _annots(page_obj):
+                page_of[(annot.idnum, annot.generation)] = index
+    except Exception:  # odd page trees: positions are a nicety
+        pass
+    result = []
+    try:
+        found = list(sig_fields.enumerate_sig_fields(reader))
+    except Exception as exc:
+        raise SignatureError(f"I campi di firma del PDF non sono leggibili ({exc}).") from None
+    for name, value, field_ref in found:
+        widget = field_ref.get_object()
+        kids = widget.get("/Kids")
+        widget_ref = field_ref
+        if kids:
+            widget_ref = kids[0]
+            widget = widget_ref.get_object()
+        box = None
+        if "/Rect" in widget:
+            x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+            box = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+        page = page_of.get((widget_ref.idnum, widget_ref.generation))
+        result.append(FieldInfo(name=str(name), signed=value is not None, page=page, box=box))
+    return result
+
+
+def _walk_pages(node, depth: int = 0):  # type: ignore[no-untyped-def]
+    if depth > 50:
+        return
+    if node.get("/Type") == "/Pages" or "/Kids" in node:
+        for kid in node["/Kids"]:
+            yield from _walk_pages(kid.get_object(), depth + 1)
+    else:
+        yield node
+
+
+def _annots(page_obj):  # type: ignore[no-untyped-def]
+    from pyhanko.pdf_utils import generic
+
+    raw = page_obj.raw_get("/Annots") if "/Annots" in page_obj else None
+    if raw is None:
+        return []
+    if isinstance(raw, generic.IndirectObject):
+        raw = raw.get_object()
+    return [a for a in raw if isinstance(a, generic.IndirectObject)]
+
+
+# --------------------------------------------------------------------------- signing
+
+
+FONT_SIZE = 9
+
+
+@lru_cache(maxsize=1)
+def _font_factory():  # type: ignore[no-untyped-def]
+    """DejaVu Sans (accents, €) when fontTools/HarfBuzz are there, else the standard Courier.
+
+    pyHanko writes glyph widths in font units as if the font had 1000 units per em, so
+    DejaVu (2048) would come out letter-spaced: we use a Latin subset rescaled to 1000,
+    built once and cached in the user folder. The factory's size must equal the text
+    box's size, or multi-line stamps drift (pyHanko #733).
+    """
+    try:
+        import logging
+
+        from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+
+        logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+        path = _stamp_font_file()
+    except Exception:  # fontTools/HarfBuzz missing or font unreadable: plain Courier
+        return None
+    return GlyphAccumulatorFactory(str(path), font_size=FONT_SIZE)
+
+
+def _stamp_font_file() -> Path:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    src = resource("fonts", "DejaVuSans.ttf")
+    stat = src.stat()
+    cache = user_data_dir() / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    target = cache / f"firma-DejaVuSans-{stat.st_size}-{int(stat.st_mtime)}.ttf"
+    if target.is_file():
+        return target
+    font = TTFont(str(src))
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[*range(0x20, 0x250), 0x20AC, 0x2013, 0x2014, 0x2018, 0x2019,
+                                 0x201C, 0x201D, 0x2026, 0x2022])
+    subsetter.subset(font)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    font.save(str(tmp))
+    os.replace(tmp, target)
+    return target
+
+
+def stamp_style(opts: SignOptions) -> TextStampStyle:
+    lines = ["Firmato digitalmente da", "%(signer)s"]
+    if opts.ruolo:
+        lines.append("%(ruolo)s")
+    lines.append("%(luogo)s, %(ts)s" if opts.luogo else "Data: %(ts)s")
+    font = _font_factory()
+    box_style = TextBoxStyle(font=font, font_size=FONT_SIZE, leading=FONT_SIZE + 3) if font else \
+        TextBoxStyle(font_size=FONT_SIZE, leading=FONT_SIZE + 3)
+    return TextStampStyle(
+        stamp_text="\n".join(lines),
+        timestamp_format=DATE_FORMAT,
+        text_box_style=box_style,
+        border_width=1,
+        background=None,
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins.uniform(8)),
+    )
+
+
+def sign_pdf(pdf: bytes, signer: Signer, opts: SignOptions) -> SignResult:
+    """Sign ``opts.field`` (an existing empty field, or a new one at ``page``/``box``)."""
+    fields = signature_fields(pdf)
+    by_name = {f.name: f for f in fields}
+    existing = by_name.get(opts.field)
+    new_field_spec = None
+    if existing is not None:
+        if existing.signed:
+            raise SignatureError(f"Il campo {opts.field!r} è già firmato: scegliere un altro campo.")
+    elif opts.box is not None:
+        page = opts.page or 0
+        n_pages = _page_count(pdf)
+        if not 0 <= page < n_pages:
+            raise SignatureError(f"Pagina {page + 1} inesistente: il PDF ha {n_pages} pagine.")
+        x1, y1, x2, y2 = opts.box
+        if x2 - x1 < 20 or y2 - y1 < 10:
+            raise SignatureError("Il riquadro della firma è troppo piccolo (almeno 20×10 punti).")
+        new_field_spec = sig_fields.SigFieldSpec(
+            sig_field_name=opts.field, on_page=page,
+            box=(int(x1), int(y1), int(x2), int(y2)))
+    else:
+        empty = [f.name for f in fields if not f.signed]
+        hint = (f"campi liberi: {', '.join(empty)}" if empty
+                else "il PDF non ha campi di firma liberi; indicare pagina e riquadro per crearne uno")
+        raise SignatureError(f"Campo di firma {opts.field!r} non trovato nel PDF ({hint}).")
+
+    nome = (opts.nome or "").strip() or common_name(signer.signing_cert.subject)
+    meta = signers.PdfSignatureMetadata(
+        field_name=opts.field,
+        subfilter=sig_fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=opts.motivo or None,
+        location=opts.luogo or None,
+        name=nome,
+        certify=False,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp_style(opts),
+                                   new_field_spec=new_field_spec)
+    text_params = {"ruolo": opts.ruolo or "", "luogo": opts.luogo or "", "signer": nome}
+    out = io.BytesIO()
+    try:
+        pdf_signer.sign_pdf(writer, output=out, appearance_text_params=text_params,
+                            existing_fields_only=new_field_spec is None)
+    except SigningError as exc:
+        raise SignatureError(f"Firma non riuscita: {exc}") from None
+    except PdfError as exc:
+        raise SignatureError(f"Il PDF non può essere firmato: {exc}") from None
+    data = out.getvalue()
+    return SignResult(pdf=data, field=opts.field, signer=nome,
+                      signing_time=_last_signing_time(data),
+                      sha256=hashlib.sha256(data).hexdigest())
+
+
+def _page_count(pdf: bytes) -> int:
+    reader = open_reader(pdf)
+    return int(reader.root["/Pages"]["/Count"])
+
+
+def _last_signing_time(pdf: bytes) -> datetime:
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    sig = reader.embedded_signatures[-1]
+    ts = sig.self_reported_timestamp
+    return ts if ts is not None else datetime.now().astimezone()
