@@ -161,9 +161,10 @@ def raggiungimento(ind: Indicatore, target: Decimal | None, valore: Decimal | No
     ``None`` means "not computable": no actual value yet, or the indicator is
     not due (empty/NO target). Seed 002 §3.2: the cap at 100 % is per indicator.
     """
-    if non_dovuto(target_testo, target) or valore is None:
+    if non_dovuto(target_testo, target) or valore is None or target is None:
+        # target None with a text: a milestone/text target ("rispetto tempistica")
+        # that only the evaluator can judge (a % override on the Valutazione)
         return None
-    assert target is not None
     pol = ind.polarita
     if ind.tipo == TipoIndicatore.SI_NO:
         result = UNO if valore == target else ZERO

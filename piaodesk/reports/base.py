@@ -1,0 +1,366 @@
+"""Common machinery of the printed sheets: fonts, styles, pages, signatures.
+
+Pure functions of plain data: nothing here touches the plan file, so a sheet
+can be rendered in a worker thread. Pattern (anchors-style §6.11): page
+geometry as class attributes, a stylesheet built once, fonts registered from
+``resources/fonts``, portrait and landscape page templates, a numbered canvas
+for "pagina X di Y", tables that repeat their header rows, and signature
+blocks kept together. Each signature block records where it was drawn, and an
+empty PDF signature field is added there after rendering (pyHanko), so the
+sheet can be signed later here or in Dike/ArubaSign/GoSign.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ..paths import resource
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+
+_font_lock = threading.Lock()
+_fonts_ready = False
+
+
+def register_fonts() -> None:
+    """Register the embedded DejaVu fonts once (idempotent, thread-safe)."""
+    global _fonts_ready
+    with _font_lock:
+        if _fonts_ready:
+            return
+        for name, file in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf"),
+                           (FONT_ITALIC, "DejaVuSans-Oblique.ttf")):
+            path = resource("fonts", file)
+            if not path.exists():
+                raise FileNotFoundError(f"Carattere mancante: {path}")
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                      boldItalic=FONT_BOLD)
+        _fonts_ready = True
+
+
+# ---------------------------------------------------------------------- colours and styles
+
+INK = colors.HexColor("#1f2933")
+GRID = colors.HexColor("#7b8794")
+HEAD_BG = colors.HexColor("#dde5ee")
+BAND_BG = colors.HexColor("#1f4e79")
+TOTAL_BG = colors.HexColor("#eef2f6")
+MUTED = colors.HexColor("#52606d")
+WARN = colors.HexColor("#9b2c2c")
+MARK_BG = colors.HexColor("#fff3c4")
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=11.5, textColor=INK)
+    s = {
+        "base": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
+        "cell_b": ParagraphStyle("cell_b", parent=base, fontName=FONT_BOLD, fontSize=8, leading=10),
+        "cell_c": ParagraphStyle("cell_c", parent=base, fontSize=8, leading=10, alignment=TA_CENTER),
+        "cell_r": ParagraphStyle("cell_r", parent=base, fontSize=8, leading=10, alignment=TA_RIGHT),
+        "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, fontSize=7.5, leading=9,
+                               alignment=TA_CENTER),
+        "head_l": ParagraphStyle("head_l", parent=base, fontName=FONT_BOLD, fontSize=7.5, leading=9),
+        "desc": ParagraphStyle("desc", parent=base, fontName=FONT_ITALIC, fontSize=6.5, leading=8,
+                               alignment=TA_CENTER),
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=14, leading=18,
+                                alignment=TA_CENTER, spaceAfter=2),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontName=FONT_BOLD, fontSize=11,
+                                   leading=14, alignment=TA_CENTER, spaceAfter=4),
+        "ente": ParagraphStyle("ente", parent=base, fontSize=10, leading=13, alignment=TA_CENTER,
+                               textColor=MUTED),
+        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=13,
+                             spaceBefore=8, spaceAfter=4, textColor=BAND_BG),
+        "h3": ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=9.5, leading=12,
+                             spaceBefore=6, spaceAfter=3),
+        "warn": ParagraphStyle("warn", parent=base, fontName=FONT_BOLD, fontSize=8.5, leading=11,
+                               textColor=WARN, spaceBefore=3),
+        "note": ParagraphStyle("note", parent=base, fontName=FONT_ITALIC, fontSize=7.5, leading=9.5,
+                               textColor=MUTED, spaceBefore=2),
+        "band": ParagraphStyle("band", parent=base, fontName=FONT_BOLD, fontSize=9, leading=11,
+                               textColor=colors.white),
+    }
+    return s
+
+
+_style_cache: dict[str, ParagraphStyle] | None = None
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    global _style_cache
+    if _style_cache is None:
+        _style_cache = _styles()
+    return _style_cache
+
+
+def text(value: object, style: str = "cell") -> Paragraph:
+    """A wrapped paragraph for a table cell; plain text is escaped, newlines kept."""
+    raw = "" if value is None else str(value)
+    safe = escape(raw).replace("\n", "<br/>")
+    return Paragraph(safe, styles()[style])
+
+
+def markup(value: str, style: str = "cell") -> Paragraph:
+    """A paragraph from trusted mini-markup (``<b>``, ``<br/>``) built by this package."""
+    return Paragraph(value, styles()[style])
+
+
+def grid_style(header_rows: int = 1, extra: Sequence[tuple] = ()) -> TableStyle:
+    cmds: list[tuple] = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header_rows:
+        cmds += [("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG),
+                 ("VALIGN", (0, 0), (-1, header_rows - 1), "MIDDLE")]
+    cmds.extend(extra)
+    return TableStyle(cmds)
+
+
+def table(rows: list[list[object]], widths: Sequence[float], total_width: float, *,
+          header_rows: int = 1, extra: Sequence[tuple] = (), split: bool = True) -> Table:
+    """A grid table whose columns are fractions of ``total_width``; headers repeat."""
+    t = Table(rows, colWidths=[f * total_width for f in widths], repeatRows=header_rows,
+              splitByRow=split)
+    t.setStyle(grid_style(header_rows, extra))
+    return t
+
+
+# ---------------------------------------------------------------------- signatures
+
+
+@dataclass(frozen=True, slots=True)
+class Firma:
+    """One signature block: role printed above, optional name, PDF field name."""
+
+    ruolo: str
+    campo: str
+    nome: str = ""
+
+
+@dataclass(slots=True)
+class PosizioneCampo:
+    campo: str
+    pagina: int  # 0-based
+    box: tuple[int, int, int, int]
+
+
+class SignatureBox(Flowable):
+    """Role, name, an empty area for the signature stamp and a line; records its position."""
+
+    def __init__(self, firma: Firma, width: float, recorder: list[PosizioneCampo],
+                 area_height: float = 16 * mm) -> None:
+        super().__init__()
+        self.firma = firma
+        self.box_width = width
+        self.recorder = recorder
+        self.area_height = area_height
+        st = styles()
+        self._role = Paragraph(escape(firma.ruolo), ParagraphStyle(
+            "sigrole", parent=st["base"], fontName=FONT_BOLD, fontSize=8.5, leading=10.5,
+            alignment=TA_CENTER))
+        self._name = Paragraph(escape(firma.nome) if firma.nome else "&nbsp;", ParagraphStyle(
+            "signame", parent=st["base"], fontSize=8, leading=10, alignment=TA_CENTER))
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = min(self.box_width, aw)
+        _, self._rh = self._role.wrap(self.width, ah)
+        _, self._nh = self._name.wrap(self.width, ah)
+        self.height = self._rh + self._nh + self.area_height + 4 * mm
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        y = self.height - self._rh
+        self._role.drawOn(c, 0, y)
+        y -= self._nh
+        self._name.drawOn(c, 0, y)
+        line_y = 2 * mm
+        c.saveState()
+        c.setStrokeColor(INK)
+        c.setLineWidth(0.5)
+        c.line(4 * mm, line_y, self.width - 4 * mm, line_y)
+        c.restoreState()
+        # absolute page coordinates of the signature area, for the PDF field
+        a, b, cc, d, e, f = c._currentMatrix  # noqa: SLF001 - reportlab keeps the CTM here
+        x1, y1 = 4 * mm, line_y + 0.5 * mm
+        x2, y2 = self.width - 4 * mm, line_y + self.area_height
+        ax1, ay1 = a * x1 + cc * y1 + e, b * x1 + d * y1 + f
+        ax2, ay2 = a * x2 + cc * y2 + e, b * x2 + d * y2 + f
+        self.recorder.append(PosizioneCampo(
+            self.firma.campo, c.getPageNumber() - 1,
+            (int(min(ax1, ax2)), int(min(ay1, ay2)), int(max(ax1, ax2)), int(max(ay1, ay2)))))
+
+
+def signature_section(firme: Sequence[Firma], luogo_data: str, width: float,
+                      recorder: list[PosizioneCampo]) -> KeepTogether:
+    """Place/date line and the signature blocks side by side (three per row), kept together."""
+    st = styles()
+    per_row = 3 if len(firme) != 4 else 2
+    col = width / per_row
+    rows: list[list[object]] = []
+    for i in range(0, len(firme), per_row):
+        chunk = list(firme[i:i + per_row])
+        cells: list[object] = [SignatureBox(fm, col - 4 * mm, recorder) for fm in chunk]
+        cells += [""] * (per_row - len(cells))
+        rows.append(cells)
+    t = Table(rows, colWidths=[col] * per_row)
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                           ("TOPPADDING", (0, 0), (-1, -1), 6),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
+    return KeepTogether([Spacer(1, 6 * mm), Paragraph(escape(luogo_data), st["base"]),
+                         Spacer(1, 2 * mm), t])
+
+
+def add_signature_fields(pdf: bytes, posizioni: Sequence[PosizioneCampo]) -> bytes:
+    """Rewrite ``pdf`` with one empty signature field per recorded position (pyHanko)."""
+    if not posizioni:
+        return pdf
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    reader = PdfFileReader(io.BytesIO(pdf))
+    writer = copy_into_new_writer(reader, writer_kwargs={"stream_xrefs": False})
+    seen: set[str] = set()
+    for pos in posizioni:
+        if pos.campo in seen:  # a block drawn twice (should not happen): keep the first
+            continue
+        seen.add(pos.campo)
+        append_signature_field(writer, SigFieldSpec(sig_field_name=pos.campo, on_page=pos.pagina,
+                                                    box=pos.box))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------- document
+
+
+def _numbered_canvas(header: str, footer: str) -> type:
+    class NumberedCanvas(rl_canvas.Canvas):
+        """Draws the running header and "pagina X di Y" once the page count is known."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab API
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved_pages)
+            for state in self._saved_pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            w, h = self._pagesize
+            self.saveState()
+            self.setFont(FONT, 7)
+            self.setFillColor(MUTED)
+            self.setStrokeColor(GRID)
+            self.setLineWidth(0.3)
+            self.drawString(12 * mm, h - 8 * mm, header)
+            self.line(12 * mm, h - 9.2 * mm, w - 12 * mm, h - 9.2 * mm)
+            self.line(12 * mm, 10.5 * mm, w - 12 * mm, 10.5 * mm)
+            self.drawString(12 * mm, 7 * mm, footer)
+            self.drawRightString(w - 12 * mm, 7 * mm, f"pagina {self._pageNumber} di {total}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+@dataclass
+class Meta:
+    title: str
+    author: str
+    subject: str
+    header: str
+    footer: str
+    keywords: str = ""
+
+
+@dataclass
+class Story:
+    """Flowables plus the positions recorded by the signature blocks."""
+
+    flowables: list[Flowable] = field(default_factory=list)
+    firme: list[PosizioneCampo] = field(default_factory=list)
+
+
+class Sheet:
+    """Page geometry of every sheet; ``render`` turns a story into PDF bytes."""
+
+    pagesize = A4
+    margin_x = 14 * mm
+    margin_top = 14 * mm
+    margin_bottom = 15 * mm
+
+    @classmethod
+    def portrait_width(cls) -> float:
+        return A4[0] - 2 * cls.margin_x
+
+    @classmethod
+    def landscape_width(cls) -> float:
+        return landscape(A4)[0] - 2 * cls.margin_x
+
+    @classmethod
+    def render(cls, story: Story, meta: Meta, *, first: str = "portrait",
+               on_progress: Callable[[], None] | None = None) -> bytes:
+        register_fonts()
+        buf = io.BytesIO()
+        doc = BaseDocTemplate(buf, pagesize=A4, title=meta.title, author=meta.author,
+                              subject=meta.subject, creator="piaodesk", keywords=meta.keywords,
+                              leftMargin=cls.margin_x, rightMargin=cls.margin_x,
+                              topMargin=cls.margin_top, bottomMargin=cls.margin_bottom)
+        templates = []
+        for tid, size in (("portrait", A4), ("landscape", landscape(A4))):
+            frame = Frame(cls.margin_x, cls.margin_bottom, size[0] - 2 * cls.margin_x,
+                          size[1] - cls.margin_top - cls.margin_bottom, id=f"f_{tid}",
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+            templates.append(PageTemplate(id=tid, frames=[frame], pagesize=size))
+        if first == "landscape":
+            templates.reverse()
+        doc.addPageTemplates(templates)
+        doc.build(list(story.flowables), canvasmaker=_numbered_canvas(meta.header, meta.footer))
+        return add_signature_fields(buf.getvalue(), story.firme)
