@@ -1,0 +1,25 @@
+"""The plan-wide views shown as tabs of the main window (Scadenze, Indicatori, Gantt, personale)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import ViewSpec
+
+
+def _scadenze(ctx: Any, parent: Any) -> Any:
+    from ..views.scadenze import ScadenzeView
+
+    return ScadenzeView(ctx, parent)
+
+
+def _indicatori(ctx: Any, parent: Any) -> Any:
+    from ..views.indicatori import IndicatoriView
+
+    return IndicatoriView(ctx, parent)
+
+
+VIEWS = [
+    ViewSpec("Scadenze", _scadenze, order=20, object_name="vista_scadenze"),
+    ViewSpec("Indicatori", _indicatori, order=30, object_name="vista_indicatori"),
+]

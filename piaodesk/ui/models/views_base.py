@@ -1,0 +1,323 @@
+"""Shared plumbing of the plan-wide views' table models (Scadenze, Indicatori, Matrice, Persone).
+
+A :class:`RowTableModel` holds a list of immutable row records keyed by a
+stable key (usually ``(kind, id)``); it formats values in Italian for
+``DisplayRole``, gives native values for ``EditRole`` and :data:`SORT_ROLE`,
+the row id for :data:`ID_ROLE`, colours for late/flagged rows, and turns an
+edit into a store :class:`~piaodesk.store.edits.Edit` pushed on the undo stack
+(``setData`` never writes). Subclasses replace single rows on ``Changes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from ...store.edits import Batch, Edit
+from .columns import ChoicesRole, ClipboardRole, Column, IdRole, InvalidInput, KindRole, SortRole
+
+SORT_ROLE = SortRole
+ID_ROLE = IdRole
+#: the row's status key ("late", "soon", "done", "over", "none", ...) for views and tests
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 10
+
+#: row colours (background, foreground) by status key
+COLOURS: dict[str, tuple[QColor, QColor]] = {
+    "late": (QColor("#f8d7da"), QColor("#842029")),
+    "soon": (QColor("#fff3cd"), QColor("#664d03")),
+    "over": (QColor("#f8d7da"), QColor("#842029")),
+    "none": (QColor("#fff3cd"), QColor("#664d03")),
+    "done": (QColor("#e6f2ea"), QColor("#1e4d2b")),
+}
+
+Index = QModelIndex | QPersistentModelIndex
+InputError = InvalidInput
+
+
+def ro(key: str, label: str, kind: str = "text", width: int = 0, tooltip: str = "") -> Column:
+    """A read-only column."""
+    return Column(key, label, kind, editable=False, width=width, tooltip=tooltip)
+
+
+def sort_key(value: Any) -> tuple[int, Any]:
+    """A total order over mixed/None values: empty cells last."""
+    if value is None or value == "":
+        return (2, 0)
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return (0, float(value))
+    if isinstance(value, date):
+        return (0, value.toordinal())
+    return (1, str(getattr(value, "label", value)).casefold())
+
+
+class RowTableModel(QAbstractTableModel):
+    """A flat table of row records; subclasses describe columns and edits."""
+
+    COLUMNS: Sequence[Column] = ()
+    refused = Signal(str)  # Italian message of refused input
+
+    def __init__(self, ctx: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._rows: list[Any] = []
+        self._pos: dict[Hashable, int] = {}
+        self.last_error: str | None = None
+        self.error_count = 0
+        self._columns: list[Column] = list(self.columns())
+        self._col_pos = {c.key: i for i, c in enumerate(self._columns)}
+
+    # ----------------------------------------------------------- subclass hooks
+
+    def columns(self) -> Sequence[Column]:
+        return self.COLUMNS
+
+    def key_of(self, row: Any) -> Hashable:
+        return row.key
+
+    def value(self, row: Any, key: str) -> Any:
+        return getattr(row, key)
+
+    def text(self, row: Any, col: Column) -> str:
+        return col.display(self.value(row, col.key))
+
+    def editable(self, row: Any, key: str) -> bool:
+        return self._columns[self._col_pos[key]].editable
+
+    def make_edit(self, row: Any, key: str, value: Any) -> Edit | None:
+        return None
+
+    def status(self, row: Any) -> str | None:
+        return None
+
+    def cell_status(self, row: Any, key: str) -> str | None:
+        return None
+
+    def tooltip(self, row: Any, key: str) -> str | None:
+        return None
+
+    def choices(self, row: Any, col: Column) -> list[tuple[str, Any]] | None:
+        if col.kind == "enum" and col.enum is not None:
+            return [(m.label, m) for m in col.enum]  # type: ignore[attr-defined]
+        if col.choices is not None:
+            return list(col.choices())
+        return None
+
+    def row_id(self, row: Any) -> Any:
+        key = self.key_of(row)
+        return key[1] if isinstance(key, tuple) else key
+
+    # ----------------------------------------------------------- rows
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def row_at(self, r: int) -> Any:
+        return self._rows[r]
+
+    def row_of(self, key: Hashable) -> int | None:
+        return self._pos.get(key)
+
+    def column_of(self, key: str) -> int:
+        return self._col_pos[key]
+
+    def col(self, key: str) -> Column:
+        return self._columns[self._col_pos[key]]
+
+    def _reindex(self, start: int = 0) -> None:
+        for i in range(start, len(self._rows)):
+            self._pos[self.key_of(self._rows[i])] = i
+
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        self.beginResetModel()
+        self._columns = list(self.columns())
+        self._col_pos = {c.key: i for i, c in enumerate(self._columns)}
+        self._rows = list(rows)
+        self._pos = {}
+        self._reindex()
+        self.endResetModel()
+
+    def put_row(self, row: Any) -> None:
+        """Replace the row with the same key, or append it."""
+        key = self.key_of(row)
+        r = self._pos.get(key)
+        if r is None:
+            n = len(self._rows)
+            self.beginInsertRows(QModelIndex(), n, n)
+            self._rows.append(row)
+            self._pos[key] = n
+            self.endInsertRows()
+            return
+        self._rows[r] = row
+        self.dataChanged.emit(self.index(r, 0), self.index(r, self.columnCount() - 1))
+
+    def remove_keys(self, keys: Iterable[Hashable]) -> None:
+        rows = sorted((self._pos[k] for k in set(keys) if k in self._pos), reverse=True)
+        if not rows:
+            return
+        for r in rows:
+            self.beginRemoveRows(QModelIndex(), r, r)
+            del self._pos[self.key_of(self._rows[r])]
+            del self._rows[r]
+            self.endRemoveRows()
+        self._reindex(rows[-1])
+
+    def refresh_all(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1,
+                                                               self.columnCount() - 1))
+
+    # ----------------------------------------------------------- Qt model API
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            col = self._columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return col.label
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return col.tooltip or col.label
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        col = self._columns[index.column()]
+        row = self._rows[index.row()]
+        if not self.ctx.archive.readonly and col.editable and self.editable(row, col.key):
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        col = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row, col)
+        if role == Qt.ItemDataRole.EditRole:
+            return self.value(row, col.key)
+        if role == SORT_ROLE:
+            return sort_key(self.value(row, col.key))
+        if role == ID_ROLE:
+            return self.row_id(row)
+        if role == KindRole:
+            return col.kind
+        if role == ChoicesRole:
+            return self.choices(row, col)
+        if role == ClipboardRole:
+            return col.clipboard(self.value(row, col.key)) if col.kind != "choice" else \
+                self.text(row, col)
+        if role == STATUS_ROLE:
+            return self.cell_status(row, col.key) or self.status(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(col.alignment)
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            st = self.cell_status(row, col.key) or self.status(row)
+            if st in COLOURS:
+                bg, fg = COLOURS[st]
+                return QBrush(bg if role == Qt.ItemDataRole.BackgroundRole else fg)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row, col.key)
+        return None
+
+    # ----------------------------------------------------------- writing (through the undo stack)
+
+    def _refuse(self, message: str) -> bool:
+        self.last_error = message
+        self.error_count += 1
+        self.refused.emit(message)
+        return False
+
+    def build_edit(self, index: Index, value: Any) -> Edit | None:
+        """Parse and validate a typed value; raise InvalidInput; None when nothing changes."""
+        col = self._columns[index.column()]
+        row = self._rows[index.row()]
+        if not (col.editable and self.editable(row, col.key)):
+            raise InvalidInput(f"La colonna «{col.label}» non si può modificare qui.")
+        parsed = col.parse(value)
+        if parsed == self.value(row, col.key):
+            return None
+        return self.make_edit(row, col.key, parsed)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        if self.ctx.archive.readonly:
+            return self._refuse("Il piano è aperto in sola lettura.")
+        try:
+            edit = self.build_edit(index, value)
+        except InvalidInput as exc:
+            return self._refuse(str(exc))
+        if edit is None:
+            return False
+        ok = bool(self.ctx.push(edit))
+        if not ok:
+            self._refuse("La modifica non è stata salvata.")
+        return ok
+
+    def set_cells(self, cells: list[tuple[Index, Any]], label: str) -> bool:
+        """Several cells as one undoable step (paste, clear); all-or-nothing on invalid input."""
+        if self.ctx.archive.readonly:
+            return self._refuse("Il piano è aperto in sola lettura.")
+        edits: list[Edit] = []
+        for index, value in cells:
+            try:
+                edit = self.build_edit(index, value)
+            except InvalidInput as exc:
+                return self._refuse(f"Riga {index.row() + 1}: {exc} Nessuna cella è stata modificata.")
+            if edit is not None:
+                edits.append(edit)
+        if not edits:
+            return True
+        return bool(self.ctx.push(Batch(edits, label) if len(edits) > 1 else edits[0]))
+
+
+class RowFilterProxy(QSortFilterProxyModel):
+    """Sorts by :data:`SORT_ROLE` and filters rows with a predicate on the source row record."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._accept: Callable[[Any], bool] | None = None
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_predicate(self, accept: Callable[[Any], bool] | None) -> None:
+        self.beginFilterChange()
+        self._accept = accept
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self._accept is None:
+            return True
+        model = self.sourceModel()
+        return bool(self._accept(model.row_at(source_row)))  # type: ignore[attr-defined]
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a = left.data(SORT_ROLE)
+        b = right.data(SORT_ROLE)
+        try:
+            return bool(a < b)
+        except TypeError:
+            return str(a) < str(b)

@@ -1,0 +1,355 @@
+"""Every deadline of the plan in one table: fasi, objectives' planned end, "entro il" indicators.
+
+Rows are built from cached domain objects (objectives, fasi, date-type
+indicators and their annual measure, assignments); on ``Changes`` only the
+touched rows are rebuilt, reading just those rows from the archive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ...domain import valutazione as engine
+from ...domain.enums import TipoIndicatore
+from ...domain.formats import format_date, parse_date
+from ...domain.model import (
+    PERIODO_ANNUALE,
+    Assegnazione,
+    Fase,
+    Indicatore,
+    Misura,
+    Obiettivo,
+)
+from ...store.changes import Changes
+from ...store.edits import Edit, SetFields
+from .columns import Column
+from .views_base import RowTableModel, ro
+from .views_lookup import Lookup
+
+SOGLIA_GIORNI = 30
+
+TIPO_FASE, TIPO_OBIETTIVO, TIPO_INDICATORE = "Fase", "Obiettivo", "Indicatore"
+
+
+@dataclass(frozen=True, slots=True)
+class Scadenza:
+    key: tuple[str, int]
+    tipo: str
+    scadenza: date | None
+    obiettivo_id: int
+    obiettivo: str
+    descrizione: str
+    settore_id: int | None
+    settore: str
+    responsabile: str
+    perc: Decimal | None
+    fine_effettiva: date | None
+    stato: str
+    livello: str | None  # late | soon | done | None
+    persone: frozenset[int]
+
+
+def _data_in(testo: str | None) -> date | None:
+    if not testo:
+        return None
+    found = re.search(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}", testo)
+    return parse_date(found.group(0)) if found else None
+
+
+def _stato(termine: date | None, completata: bool, oggi: date) -> tuple[str, str | None]:
+    if completata:
+        return "Completata", "done"
+    if termine is None:
+        return "Senza data", None
+    giorni = (termine - oggi).days
+    if giorni < 0:
+        return f"In ritardo di {-giorni} gg", "late"
+    if giorni <= SOGLIA_GIORNI:
+        return ("Scade oggi" if giorni == 0 else f"Scade tra {giorni} gg"), "soon"
+    return "In corso", None
+
+
+class ScadenzeModel(RowTableModel):
+    COLUMNS = (
+        ro("scadenza", "Scadenza", "date", 90),
+        ro("tipo", "Tipo", width=72),
+        ro("obiettivo", "Obiettivo", width=260),
+        ro("descrizione", "Fase / descrizione", width=270),
+        ro("settore", "Settore", width=160),
+        ro("responsabile", "Responsabile", width=140),
+        Column("perc", "% realizz.", "percent", width=85,
+               tooltip="% di realizzazione della fase (modificabile)"),
+        Column("fine_effettiva", "Fine effettiva", "date", width=95),
+        ro("stato", "Stato", width=130),
+    )
+
+    def __init__(self, ctx: Any, parent: Any = None, *,
+                 oggi: date | Callable[[], date] | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._oggi = oggi
+        self.lookup = Lookup(ctx.archive)
+        self._ob: dict[int, Obiettivo] = {}
+        self._fasi: dict[int, Fase] = {}
+        self._fasi_of: dict[int, set[int]] = {}
+        self._ind: dict[int, Indicatore] = {}
+        self._ind_of: dict[int, set[int]] = {}
+        self._misura: dict[int, Misura] = {}  # indicatore id -> annual measure of ctx.anno
+        self._misura_ind: dict[int, int] = {}  # misura id -> indicatore id (all years)
+        self._ass: dict[int, tuple[int, int | None]] = {}  # assegnazione id -> (obiettivo, persona)
+        self._persone_of: dict[int, set[int]] = {}
+        self.reload()
+        ctx.hub.changed.connect(self.on_changes)
+
+    # ------------------------------------------------------------ loading
+
+    def oggi(self) -> date:
+        if self._oggi is None:
+            return date.today()
+        return self._oggi() if callable(self._oggi) else self._oggi
+
+    @property
+    def anno(self) -> int:
+        return self.ctx.anno or self.ctx.archive.piano().anno_inizio
+
+    def reload(self) -> None:
+        arc = self.ctx.archive
+        self.lookup.reload()
+        self._ob = {o.id: o for o in arc.obiettivi() if o.id is not None}
+        self._fasi, self._fasi_of = {}, {}
+        for f in arc.fasi():
+            self._add_fase(f)
+        self._ind, self._ind_of = {}, {}
+        for i in arc.select(Indicatore, "tipo = ?", (str(TipoIndicatore.DATA),)):
+            self._ind[i.id] = i  # type: ignore[index]
+            self._ind_of.setdefault(i.obiettivo_id, set()).add(i.id)  # type: ignore[arg-type]
+        self._misura, self._misura_ind = {}, {}
+        for m in arc.misure(self._ind):
+            self._add_misura(m)
+        self._ass, self._persone_of = {}, {}
+        for a in arc.assegnazioni():
+            self._ass[a.id] = (a.obiettivo_id, a.persona_id)  # type: ignore[index]
+            if a.persona_id is not None:
+                self._persone_of.setdefault(a.obiettivo_id, set()).add(a.persona_id)
+        rows: list[Scadenza] = []
+        for key in self._all_keys():
+            row = self._make(key)
+            if row is not None:
+                rows.append(row)
+        self.set_rows(rows)
+
+    def _add_fase(self, f: Fase) -> None:
+        self._fasi[f.id] = f  # type: ignore[index]
+        self._fasi_of.setdefault(f.obiettivo_id, set()).add(f.id)  # type: ignore[arg-type]
+
+    def _add_misura(self, m: Misura) -> None:
+        self._misura_ind[m.id] = m.indicatore_id  # type: ignore[index]
+        if m.anno == self.anno and m.periodo == PERIODO_ANNUALE:
+            self._misura[m.indicatore_id] = m
+
+    def _all_keys(self) -> list[tuple[str, int]]:
+        keys = [(TIPO_OBIETTIVO, oid) for oid in self._ob]
+        keys += [(TIPO_FASE, fid) for fid in self._fasi]
+        keys += [(TIPO_INDICATORE, iid) for iid in self._ind]
+        return keys
+
+    def _keys_of(self, oid: int) -> list[tuple[str, int]]:
+        return ([(TIPO_OBIETTIVO, oid)] + [(TIPO_FASE, f) for f in self._fasi_of.get(oid, ())]
+                + [(TIPO_INDICATORE, i) for i in self._ind_of.get(oid, ())])
+
+    def _make(self, key: tuple[str, int]) -> Scadenza | None:
+        kind, rid = key
+        oggi = self.oggi()
+        if kind == TIPO_FASE:
+            f = self._fasi.get(rid)
+            ob = self._ob.get(f.obiettivo_id) if f else None
+            if f is None or ob is None or f.termine() is None:
+                return None
+            done = f.fine_effettiva is not None or (f.perc_realizzazione or 0) >= 100
+            stato, livello = _stato(f.termine(), done, oggi)
+            return self._row(key, ob, f.termine(), f.descrizione, f.perc_realizzazione,
+                             f.fine_effettiva, stato, livello)
+        if kind == TIPO_OBIETTIVO:
+            ob = self._ob.get(rid)
+            if ob is None or ob.fine_prevista is None:
+                return None
+            fasi = [self._fasi[x] for x in self._fasi_of.get(rid, ()) if x in self._fasi]
+            perc = engine.perc_fasi(fasi) if fasi else None
+            stato, livello = _stato(ob.fine_prevista, ob.fine_effettiva is not None, oggi)
+            return self._row(key, ob, ob.fine_prevista, "Conclusione prevista dell'obiettivo", perc,
+                             ob.fine_effettiva, stato, livello)
+        ind = self._ind.get(rid)
+        ob = self._ob.get(ind.obiettivo_id) if ind else None
+        m = self._misura.get(rid)
+        if ind is None or ob is None or m is None:
+            return None
+        termine = _data_in(m.target_testo) or (date.fromordinal(int(m.target)) if m.target else None)
+        if termine is None:
+            return None
+        fatto = _data_in(m.valore_testo) or (
+            date.fromordinal(int(m.valore)) if m.valore and m.valore > 1000 else None)
+        if fatto is not None:
+            stato, livello = ("Raggiunto", "done") if fatto <= termine else (
+                f"Raggiunto in ritardo ({format_date(fatto)})", "late")
+        else:
+            stato, livello = _stato(termine, False, oggi)
+        return self._row(key, ob, termine, f"Indicatore: {ind.descrizione}", None, fatto, stato,
+                         livello)
+
+    def _row(self, key: tuple[str, int], ob: Obiettivo, termine: date | None, descr: str,
+             perc: Decimal | None, fine: date | None, stato: str, livello: str | None) -> Scadenza:
+        persone = set(self._persone_of.get(ob.id or 0, ()))
+        if ob.responsabile_id is not None:
+            persone.add(ob.responsabile_id)
+        return Scadenza(
+            key=key, tipo=key[0], scadenza=termine, obiettivo_id=ob.id or 0,
+            obiettivo=f"{ob.codice} — {ob.titolo}" if ob.codice else ob.titolo,
+            descrizione=descr, settore_id=self.lookup.settore_id(ob.unita_id),
+            settore=self.lookup.settore_nome(ob.unita_id) or (
+                "Tutti i settori (trasversale)" if ob.trasversale else ""),
+            responsabile=self.lookup.persona_nome(ob.responsabile_id), perc=perc,
+            fine_effettiva=fine, stato=stato, livello=livello, persone=frozenset(persone))
+
+    def _rebuild(self, keys: set[tuple[str, int]]) -> None:
+        gone = []
+        for key in keys:
+            row = self._make(key)
+            if row is None:
+                gone.append(key)
+            else:
+                self.put_row(row)
+        self.remove_keys(gone)
+
+    # ------------------------------------------------------------ model hooks
+
+    def status(self, row: Scadenza) -> str | None:
+        return row.livello
+
+    def editable(self, row: Scadenza, key: str) -> bool:
+        if key == "perc":
+            return row.tipo == TIPO_FASE
+        if key == "fine_effettiva":
+            return row.tipo in (TIPO_FASE, TIPO_OBIETTIVO)
+        return False
+
+    def tooltip(self, row: Scadenza, key: str) -> str | None:
+        if key == "obiettivo":
+            return row.obiettivo
+        if key == "descrizione":
+            return row.descrizione
+        if key == "settore":
+            return row.settore
+        if key == "perc" and row.tipo == TIPO_OBIETTIVO:
+            return "Media delle % di realizzazione delle fasi"
+        return None
+
+    def make_edit(self, row: Scadenza, key: str, value: Any) -> Edit | None:
+        if key == "perc":
+            return SetFields(Fase, row.key[1], {"perc_realizzazione": value},
+                             label="Modifica % di realizzazione della fase")
+        if key == "fine_effettiva":
+            cls = Fase if row.tipo == TIPO_FASE else Obiettivo
+            return SetFields(cls, row.key[1], {"fine_effettiva": value},
+                             label=f"Modifica fine effettiva ({row.tipo.lower()})")
+        return None
+
+    # ------------------------------------------------------------ changes
+
+    def on_changes(self, ch: Changes) -> None:
+        if ch.moved and -1 in ch.moved:
+            self.reload()
+            return
+        arc = self.ctx.archive
+        keys: set[tuple[str, int]] = set()
+        if ch.touches("unita") or ch.touches("persone"):
+            self.lookup.reload()
+            keys.update(self._all_keys())
+        for oid in ch.deleted.get("obiettivi", ()):
+            keys.update(self._keys_of(oid))
+            self._ob.pop(oid, None)
+        for oid in ch.inserted.get("obiettivi", set()) | set(ch.updated.get("obiettivi", {})):
+            ob = arc.obiettivo(oid)
+            if ob is not None:
+                self._ob[oid] = ob
+                keys.update(self._keys_of(oid))
+        for fid in ch.deleted.get("fasi", ()):
+            f = self._fasi.pop(fid, None)
+            keys.add((TIPO_FASE, fid))
+            if f is not None:
+                self._fasi_of.get(f.obiettivo_id, set()).discard(fid)
+                keys.add((TIPO_OBIETTIVO, f.obiettivo_id))
+        for fid in ch.inserted.get("fasi", set()) | set(ch.updated.get("fasi", {})):
+            f = arc.get(Fase, fid)
+            if f is not None:
+                old = self._fasi.get(fid)
+                if old is not None and old.obiettivo_id != f.obiettivo_id:
+                    self._fasi_of.get(old.obiettivo_id, set()).discard(fid)
+                    keys.add((TIPO_OBIETTIVO, old.obiettivo_id))
+                self._add_fase(f)
+                keys.update({(TIPO_FASE, fid), (TIPO_OBIETTIVO, f.obiettivo_id)})
+        for iid in ch.deleted.get("indicatori", ()):
+            ind = self._ind.pop(iid, None)
+            self._misura.pop(iid, None)
+            keys.add((TIPO_INDICATORE, iid))
+            if ind is not None:
+                self._ind_of.get(ind.obiettivo_id, set()).discard(iid)
+        for iid in ch.inserted.get("indicatori", set()) | set(ch.updated.get("indicatori", {})):
+            ind = arc.get(Indicatore, iid)
+            keys.add((TIPO_INDICATORE, iid))
+            if ind is None:
+                continue
+            if ind.tipo == TipoIndicatore.DATA:
+                self._ind[iid] = ind
+                self._ind_of.setdefault(ind.obiettivo_id, set()).add(iid)
+                self._misura.pop(iid, None)
+                for m in arc.misure([iid]):
+                    self._add_misura(m)
+            elif iid in self._ind:
+                self._ind_of.get(self._ind.pop(iid).obiettivo_id, set()).discard(iid)
+        for mid in ch.deleted.get("misure", ()):
+            iid_ = self._misura_ind.pop(mid, None)
+            if iid_ is not None and self._misura.get(iid_) and self._misura[iid_].id == mid:
+                del self._misura[iid_]
+                keys.add((TIPO_INDICATORE, iid_))
+        for mid in ch.inserted.get("misure", set()) | set(ch.updated.get("misure", {})):
+            m = arc.get(Misura, mid)
+            if m is not None and m.indicatore_id in self._ind:
+                self._add_misura(m)
+                keys.add((TIPO_INDICATORE, m.indicatore_id))
+        if ch.touches("assegnazioni"):
+            touched: set[int] = set()
+            for aid in ch.deleted.get("assegnazioni", ()):
+                if aid in self._ass:
+                    touched.add(self._ass.pop(aid)[0])
+            for aid in ch.inserted.get("assegnazioni", set()) | set(ch.updated.get("assegnazioni", {})):
+                a = arc.get(Assegnazione, aid)
+                if a is not None:
+                    if aid in self._ass:
+                        touched.add(self._ass[aid][0])
+                    self._ass[aid] = (a.obiettivo_id, a.persona_id)
+                    touched.add(a.obiettivo_id)
+            for oid in touched:
+                self._persone_of[oid] = {p for o, p in self._ass.values() if o == oid and p is not None}
+                keys.update(self._keys_of(oid))
+        if keys:
+            self._rebuild(keys)
+
+    # ------------------------------------------------------------ for the view
+
+    def persone_coinvolte(self) -> list[tuple[int, str]]:
+        ids: set[int] = set()
+        for ob in self._ob.values():
+            if ob.responsabile_id is not None:
+                ids.add(ob.responsabile_id)
+        for _, pid in self._ass.values():
+            if pid is not None:
+                ids.add(pid)
+        people = [(pid, self.lookup.persona_nome(pid)) for pid in ids if pid in self.lookup.persone]
+        return sorted(people, key=lambda x: x[1].casefold())
+
+    def key_of(self, row: Scadenza) -> Hashable:
+        return row.key

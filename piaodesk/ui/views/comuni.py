@@ -1,0 +1,91 @@
+"""Pieces shared by the plan-wide views: the grid set-up, filter combos, the message line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ..models.columns import Column
+from ..widgets.grid import ExcelTableView
+
+TUTTI = None
+
+
+def make_grid(model: QAbstractItemModel, columns: Sequence[Column], parent: QWidget | None = None,
+              *, sortable: bool = True) -> ExcelTableView:
+    view = ExcelTableView(parent)
+    view.setModel(model)
+    if sortable:
+        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
+        view.verticalHeader().hide()
+    for i, col in enumerate(columns):
+        if col.width:
+            view.setColumnWidth(i, col.width)
+    return view
+
+
+def filter_combo(parent: QWidget, items: Sequence[tuple[Any, str]], tutti: str = "Tutti",
+                 width: int = 240) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.setMinimumContentsLength(18)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMaximumWidth(width)
+    fill_combo(combo, items, tutti)
+    return combo
+
+
+def fill_combo(combo: QComboBox, items: Sequence[tuple[Any, str]], tutti: str = "Tutti") -> None:
+    """Refill keeping the current choice (by data) when it still exists."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(tutti, TUTTI)
+    for value, label in items:
+        combo.addItem(label, value)
+        combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+    pos = combo.findData(current) if current is not None else 0
+    combo.setCurrentIndex(max(pos, 0))
+    combo.blockSignals(False)
+
+
+class ViewPanel(QWidget):
+    """A view: a bar of filters on top, the content, a one-line message/summary at the bottom."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.bar = QHBoxLayout()
+        self.bar.setContentsMargins(0, 0, 0, 0)
+        self.bar.setSpacing(8)
+        self.summary = QLabel(self)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = QLabel(self)
+        self.message.setStyleSheet("color: #b3261e;")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(6, 6, 6, 6)
+        self._layout.setSpacing(6)
+        self._layout.addLayout(self.bar)
+        self._msg_timer = QTimer(self)
+        self._msg_timer.setSingleShot(True)
+        self._msg_timer.timeout.connect(self.message.hide)
+
+    def add_label(self, text: str) -> QLabel:
+        label = QLabel(text, self)
+        self.bar.addWidget(label)
+        return label
+
+    def set_content(self, widget: QWidget) -> None:
+        self._layout.addWidget(widget, 1)
+        self._layout.addWidget(self.message)
+        self._layout.addWidget(self.summary)
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+        self._msg_timer.start(8000)

@@ -1,0 +1,79 @@
+"""Indicatori (tutto il piano): every indicator with target/actual of the year and the engine's %."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from ..models.views_base import RowFilterProxy
+from ..models.views_indicatori import IndicatoriModel, RigaIndicatore
+from .comuni import ViewPanel, fill_combo, filter_combo, make_grid
+
+
+class IndicatoriView(ViewPanel):
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("vista_indicatori")
+        self.model = IndicatoriModel(ctx, self)
+        self.proxy = RowFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.add_label("Settore:")
+        self.settore = filter_combo(self, self.model.lookup.settori(), "Tutti i settori", 300)
+        self.bar.addWidget(self.settore)
+        self.cerca = QLineEdit(self)
+        self.cerca.setPlaceholderText("Cerca indicatore o obiettivo…")
+        self.cerca.setClearButtonEnabled(True)
+        self.cerca.setMinimumWidth(260)
+        self.cerca.setMaximumWidth(360)
+        self.bar.addWidget(self.cerca)
+        self.bar.addStretch(1)
+        self.add_label(f"Anno: {self.model.anno}")
+
+        self.table = make_grid(self.proxy, self.model.columns(), self)
+        self.table.message.connect(self.show_message)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.set_content(self.table)
+
+        self.settore.currentIndexChanged.connect(self._filter)
+        self.cerca.textChanged.connect(self._filter)
+        self.model.refused.connect(self.show_message)
+        for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset,
+                    self.model.dataChanged):
+            sig.connect(self._summarize)
+        ctx.hub.changed.connect(self._refresh_combos)
+        self._summarize()
+
+    def _refresh_combos(self, ch: Any) -> None:
+        if ch.touches("unita"):
+            fill_combo(self.settore, self.model.lookup.settori(), "Tutti i settori")
+
+    def _filter(self) -> None:
+        sid = self.settore.currentData()
+        text = self.cerca.text().strip().casefold()
+
+        def accept(row: RigaIndicatore) -> bool:
+            if sid is not None and row.settore_id != sid:
+                return False
+            return not text or text in row.descrizione.casefold() or text in row.obiettivo.casefold()
+
+        self.proxy.set_predicate(accept if sid is not None or text else None)
+        self._summarize()
+
+    def _summarize(self, *args: Any) -> None:
+        n = self.proxy.rowCount()
+        with_value = sum(1 for r in range(n)
+                         if self.model.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
+                         .perc is not None)
+        self.summary.setText(f"{n} indicatori — {with_value} con raggiungimento calcolabile "
+                             f"nel {self.model.anno}")
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        src = self.proxy.mapToSource(index)
+        if not src.isValid() or self.model.flags(src) & self.model.flags(src).ItemIsEditable:
+            return
+        select = getattr(self.ctx.main_window, "select_obiettivo", None)
+        if callable(select):
+            select(self.model.row_at(src.row()).obiettivo_id)

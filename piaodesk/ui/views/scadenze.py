@@ -1,0 +1,94 @@
+"""Scadenze: every deadline of the plan by date, late ones red, the next 30 days amber."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QCheckBox, QWidget
+
+from ..models.views_base import RowFilterProxy
+from ..models.views_scadenze import ScadenzeModel, Scadenza
+from .comuni import ViewPanel, fill_combo, filter_combo, make_grid
+
+
+class ScadenzeView(ViewPanel):
+    def __init__(self, ctx: Any, parent: QWidget | None = None, *,
+                 oggi: date | Callable[[], date] | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("vista_scadenze")
+        self.model = ScadenzeModel(ctx, self, oggi=oggi)
+        self.proxy = RowFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.add_label("Settore:")
+        self.settore = filter_combo(self, self.model.lookup.settori(), "Tutti i settori", 300)
+        self.bar.addWidget(self.settore)
+        self.add_label("Persona:")
+        self.persona = filter_combo(self, self.model.persone_coinvolte(), "Tutte le persone", 240)
+        self.bar.addWidget(self.persona)
+        self.aperte = QCheckBox("Nascondi completate", self)
+        self.bar.addWidget(self.aperte)
+        self.bar.addStretch(1)
+
+        self.table = make_grid(self.proxy, self.model.columns(), self)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.table.message.connect(self.show_message)
+        self.set_content(self.table)
+
+        self.settore.currentIndexChanged.connect(self._filter)
+        self.persona.currentIndexChanged.connect(self._filter)
+        self.aperte.toggled.connect(self._filter)
+        self.model.refused.connect(self.show_message)
+        self.model.rowsInserted.connect(self._summarize)
+        self.model.rowsRemoved.connect(self._summarize)
+        self.model.dataChanged.connect(self._summarize)
+        self.model.modelReset.connect(self._summarize)
+        ctx.hub.changed.connect(self._refresh_combos)
+        self._summarize()
+
+    def _refresh_combos(self, ch: Any) -> None:
+        if ch.touches("unita") or ch.touches("persone") or ch.touches("assegnazioni") or \
+                ch.touches("obiettivi"):
+            fill_combo(self.settore, self.model.lookup.settori(), "Tutti i settori")
+            fill_combo(self.persona, self.model.persone_coinvolte(), "Tutte le persone")
+
+    def _filter(self) -> None:
+        sid = self.settore.currentData()
+        pid = self.persona.currentData()
+        aperte = self.aperte.isChecked()
+
+        def accept(row: Scadenza) -> bool:
+            if sid is not None and row.settore_id != sid:
+                return False
+            if pid is not None and pid not in row.persone:
+                return False
+            return not (aperte and row.livello == "done")
+
+        self.proxy.set_predicate(None if sid is None and pid is None and not aperte else accept)
+        self._summarize()
+
+    def _summarize(self, *args: Any) -> None:
+        n = self.proxy.rowCount()
+        late = soon = 0
+        for r in range(n):
+            row = self.model.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
+            late += row.livello == "late"
+            soon += row.livello == "soon"
+        self.summary.setText(f"{n} scadenze — {late} in ritardo, {soon} entro 30 giorni "
+                             f"(al {self.model.oggi().strftime('%d/%m/%Y')})")
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        src = self.proxy.mapToSource(index)
+        if not src.isValid():
+            return
+        col = self.model.columns()[src.column()]
+        if col.editable and self.model.editable(self.model.row_at(src.row()), col.key):
+            return  # the grid opens the editor
+        oid = self.model.row_at(src.row()).obiettivo_id
+        select = getattr(self.ctx.main_window, "select_obiettivo", None)
+        if callable(select):
+            select(oid)
