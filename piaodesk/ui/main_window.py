@@ -1,0 +1,785 @@
+"""The main window: objective tree + detail/grids («Editor» tab), the views of the
+extensions as further tabs, Italian menus built from ``extensions.MENUS`` and the
+``ActionSpec``s, undo/redo and the «Cronologia modifiche» dock, year selector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QTreeView,
+    QUndoView,
+    QVBoxLayout,
+    QWidget,
+)
+from PySide6.QtGui import QUndoStack
+
+from ..domain.enums import Livello, Ramo
+from ..domain.model import Ente, Obiettivo, Piano
+from ..paths import default_plan_dir
+from ..store.archive import Archive
+from ..store.db import PlanError
+from ..store.edits import Batch, DeleteRow, Edit, InsertRow, SetFields
+from . import extensions
+from .context import Context
+from .models.columns import IdRole
+from .models.proxies import FiltroObiettivi, ObiettiviFilterProxy
+from .models.tree import COLUMNS as TREE_COLUMNS
+from .models.tree import ObiettiviTreeModel, RamoRole
+from .undo import ChangeHub, emit_reset
+from .ui_state import UiState, recent_plans
+from .widgets.panel import ObiettivoPanel
+
+PLAN_FILTER = "Piani piaodesk (*.piao);;Tutti i file (*)"
+_OPEN_WINDOWS: list[MainWindow] = []
+
+#: the level a new child gets, by the parent's level
+NEXT_LEVEL = {
+    Livello.LINEA_STRATEGICA: Livello.STRATEGICO,
+    Livello.STRATEGICO: Livello.OPERATIVO,
+    Livello.OPERATIVO: Livello.AZIONE,
+    Livello.SPECIFICO: Livello.AZIONE,
+    Livello.SCHEDA_UO: Livello.ATTIVITA_GESTIONALE,
+}
+
+
+def ask(parent: QWidget | None, title: str, text: str) -> bool:
+    """Yes/No confirmation (patched in tests)."""
+    return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    """Warning box (patched in tests)."""
+    QMessageBox.warning(parent, title, text)
+
+
+class MainWindow(QMainWindow):
+    anno_changed = Signal(int)  # the year selector changed (ctx.anno already set)
+
+    def __init__(self, archive: Archive, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        settings = settings if settings is not None else QSettings()
+        self.state = UiState(settings)
+        stack = QUndoStack(self)
+        hub = ChangeHub(self)
+        piano = archive.piano()
+        self.ctx = Context(archive, stack, hub, settings, anno=piano.anno_inizio, main_window=self)
+        saved = settings.value("persist/anno")
+        if saved and str(saved).isdigit() and int(saved) in piano.anni:
+            self.ctx.anno = int(saved)
+        self._cut_ids: list[int] = []
+        self._build_editor()
+        self._build_actions()
+        self._build_views()
+        hub.changed.connect(self._on_changes)
+        hub.error.connect(self._on_store_error)
+        stack.cleanChanged.connect(lambda _c: self.update_title())
+        self.update_title()
+        self.resize(1366, 768)
+        self.state.restore_window(self)
+        if archive.path is not None:
+            self.state.last_plan = archive.path
+        self.statusBar().showMessage("Pronto", 3000)
+
+    # ------------------------------------------------------------------ construction
+
+    @property
+    def archive(self) -> Archive:
+        return self.ctx.archive
+
+    def _build_editor(self) -> None:
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("schedePrincipali")
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        editor = QWidget(self)
+        lay = QHBoxLayout(editor)
+        lay.setContentsMargins(4, 4, 4, 4)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, editor)
+        self.splitter.setObjectName("splitEditor")
+        lay.addWidget(self.splitter)
+
+        left = QWidget(self.splitter)
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.setSpacing(4)
+        self.search = QLineEdit(left)
+        self.search.setPlaceholderText("Cerca codice o titolo…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._apply_filter)
+        ll.addWidget(self.search)
+        row1 = QHBoxLayout()
+        self.f_settore = QComboBox(left)
+        self.f_resp = QComboBox(left)
+        row2 = QHBoxLayout()
+        self.f_anno = QComboBox(left)
+        self.f_stato = QComboBox(left)
+        for combo, tip in ((self.f_settore, "Filtra per settore"),
+                           (self.f_resp, "Filtra per responsabile"),
+                           (self.f_anno, "Filtra per anno"), (self.f_stato, "Filtra per stato")):
+            combo.setToolTip(tip)
+            combo.setMinimumContentsLength(8)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.currentIndexChanged.connect(self._apply_filter)
+        row1.addWidget(self.f_settore, 1)
+        row1.addWidget(self.f_resp, 1)
+        row2.addWidget(self.f_anno, 1)
+        row2.addWidget(self.f_stato, 1)
+        self.f_ritardo = QPushButton("In ritardo", left)
+        self.f_ritardo.setCheckable(True)
+        self.f_ritardo.setToolTip("Solo obiettivi con fasi in ritardo")
+        self.f_ritardo.toggled.connect(self._apply_filter)
+        row2.addWidget(self.f_ritardo)
+        ll.addLayout(row1)
+        ll.addLayout(row2)
+        self._fill_filters()
+
+        self.model = ObiettiviTreeModel(self.ctx, self)
+        self.proxy = ObiettiviFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.tree = QTreeView(left)
+        self.tree.setObjectName("alberoObiettivi")
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.tree.setDragEnabled(True)
+        self.tree.setAcceptDrops(True)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        hdr = self.tree.header()
+        hdr.setStretchLastSection(False)
+        hdr.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for i, col in enumerate(TREE_COLUMNS):
+            if i != 1:
+                self.tree.setColumnWidth(i, col.width)
+        self.tree.setColumnWidth(0, 130)
+        self.tree.setColumnWidth(2, 52)
+        self.tree.setColumnWidth(3, 72)
+        ll.addWidget(self.tree, 1)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self.proxy.modelReset.connect(self._span_groups)
+        self.proxy.layoutChanged.connect(self._span_groups)
+        self._span_groups()
+        self.tree.expand(self.proxy.index(0, 0))
+
+        self.panel = ObiettivoPanel(self.ctx, self.splitter)
+        self.panel.message.connect(self.show_refused)
+        self.model.hint_obiettivo = None
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([520, 830])
+        self.tabs.addTab(editor, "Editor")
+
+    def _span_groups(self) -> None:
+        for r in range(self.proxy.rowCount()):
+            self.tree.setFirstColumnSpanned(r, QModelIndex(), True)
+
+    def _fill_filters(self) -> None:
+        arc = self.archive
+        for combo in (self.f_settore, self.f_resp, self.f_anno, self.f_stato):
+            combo.blockSignals(True)
+            combo.clear()
+        self.f_settore.addItem("Tutti i settori", None)
+        for u in arc.unita():
+            self.f_settore.addItem(u.nome, u.id)
+        self.f_resp.addItem("Tutti i responsabili", None)
+        resp_ids = {o.responsabile_id for o in arc.select(
+            Obiettivo, "responsabile_id IS NOT NULL")} if arc.count(Obiettivo) < 20000 else set()
+        for p in arc.persone():
+            if p.id in resp_ids or p.eq:
+                self.f_resp.addItem(p.nominativo, p.id)
+        self.f_anno.addItem("Tutti gli anni", None)
+        for a in arc.piano().anni:
+            self.f_anno.addItem(str(a), a)
+        self.f_stato.addItem("Tutti gli stati", None)
+        stati = sorted({o.stato for o in arc.select(Obiettivo, "stato IS NOT NULL")} - {""})
+        for s in stati:
+            self.f_stato.addItem(s, s)
+        for combo in (self.f_settore, self.f_resp, self.f_anno, self.f_stato):
+            combo.blockSignals(False)
+
+    def _action(self, menu: QMenu, text: str, slot: Any, shortcut: Any = None,
+                name: str | None = None, write: bool = False, tip: str = "") -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                act.setShortcuts([QKeySequence(s) for s in shortcut])
+            else:
+                act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(lambda _checked=False: slot())
+        if name:
+            act.setObjectName(name)
+        if tip:
+            act.setStatusTip(tip)
+        if write and self.archive.readonly:
+            act.setEnabled(False)
+        menu.addAction(act)
+        self.actions_by_name[name or text] = act
+        return act
+
+    def _build_actions(self) -> None:
+        self.actions_by_name: dict[str, QAction] = {}
+        self.menus: dict[str, QMenu] = {}
+        bar = self.menuBar()
+        for title in extensions.MENUS:
+            self.menus[title] = bar.addMenu(title)
+        m = self.menus["&File"]
+        self._action(m, "&Apri piano…", self.open_dialog, QKeySequence.StandardKey.Open, "apri")
+        self._action(m, "&Nuovo piano…", self.new_dialog, QKeySequence.StandardKey.New, "nuovo")
+        self._action(m, "Apri il piano &dimostrativo", self.open_demo, None, "demo")
+        recent = m.addMenu("Piani &recenti")
+        for p in recent_plans()[:8]:
+            act = recent.addAction(str(p))
+            act.triggered.connect(lambda _c=False, path=p: self.open_path(path))
+        m.addSeparator()
+        self._file_anchor = m.addSeparator()
+        self._action(m, "&Esci", self.close, QKeySequence.StandardKey.Quit, "esci")
+
+        m = self.menus["&Modifica"]
+        undo = self.ctx.stack.createUndoAction(self, "Annulla")
+        undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+        redo = self.ctx.stack.createRedoAction(self, "Ripeti")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        undo.setObjectName("annulla")
+        redo.setObjectName("ripeti")
+        m.addAction(undo)
+        m.addAction(redo)
+        self.actions_by_name["annulla"] = undo
+        self.actions_by_name["ripeti"] = redo
+        m.addSeparator()
+        self._action(m, "Nuovo obiettivo &figlio", self.add_child, "Ctrl+Shift+N",
+                     "nuovo_figlio", True, "Aggiunge un obiettivo sotto quello selezionato")
+        self._action(m, "Nuovo obiettivo &fratello", self.add_sibling, "Ctrl+Alt+N", "nuovo_fratello",
+                     True, "Aggiunge un obiettivo allo stesso livello")
+        self._action(m, "&Elimina obiettivo…", self.delete_selected, "Ctrl+Shift+Del", "elimina", True)
+        m.addSeparator()
+        self._action(m, "&Taglia obiettivo", self.cut_selected, "Ctrl+Shift+X", "taglia", True,
+                     "Prepara lo spostamento; poi selezionare la destinazione e Incolla")
+        self._action(m, "&Incolla obiettivo come figlio", self.paste_cut, "Ctrl+Shift+V", "incolla",
+                     True)
+        self._action(m, "Sposta &su", lambda: self.move_selected(-1), "Ctrl+Up", "su", True)
+        self._action(m, "Sposta &giù", lambda: self.move_selected(1), "Ctrl+Down", "giu", True)
+        m.addSeparator()
+        self._action(m, "&Rinumera codici…", self.renumber_selected, None, "rinumera", True,
+                     "Assegna codici gerarchici 1, 1.1, 1.1.1 sotto il nodo selezionato")
+
+        v = self.menus["&Visualizza"]
+        self.history = QUndoView(self.ctx.stack)
+        self.history.setEmptyLabel("<inizio della sessione>")
+        dock = QDockWidget("Cronologia modifiche", self)
+        dock.setObjectName("dockCronologia")
+        dock.setWidget(self.history)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.hide()
+        self.history_dock = dock
+        act = dock.toggleViewAction()
+        act.setText("&Cronologia modifiche")
+        act.setShortcut(QKeySequence("Ctrl+H"))
+        v.addAction(act)
+        self._action(v, "&Espandi tutto", self.expand_all, None, "espandi")
+        self._action(v, "&Comprimi tutto", self.tree.collapseAll, None, "comprimi")
+        self._action(v, "Cerca", lambda: self.search.setFocus(), QKeySequence.StandardKey.Find,
+                     "cerca")
+
+        tb = QToolBar("Strumenti", self)
+        tb.setObjectName("toolbarPrincipale")
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        tb.setMovable(False)
+        self.addToolBar(tb)
+        tb.addAction(self.actions_by_name["apri"])
+        tb.addSeparator()
+        tb.addAction(undo)
+        tb.addAction(redo)
+        tb.addSeparator()
+        for n in ("nuovo_figlio", "nuovo_fratello", "elimina"):
+            tb.addAction(self.actions_by_name[n])
+        tb.addSeparator()
+        tb.addWidget(QLabel(" Anno: ", tb))
+        self.anno_combo = QComboBox(tb)
+        self.anno_combo.setObjectName("selettoreAnno")
+        for a in self.archive.piano().anni:
+            self.anno_combo.addItem(str(a), a)
+        self.anno_combo.setCurrentIndex(max(self.anno_combo.findData(self.ctx.anno), 0))
+        self.anno_combo.currentIndexChanged.connect(
+            lambda _i: self.set_anno(int(self.anno_combo.currentData())))
+        tb.addWidget(self.anno_combo)
+        self.toolbar = tb
+
+        specs, self._views = extensions.discover()
+        for spec in specs:
+            menu = self.menus.get(spec.menu) or self.menus["S&trumenti"]
+            act = QAction(spec.text, self)
+            if spec.shortcut:
+                act.setShortcut(QKeySequence(spec.shortcut))
+            if spec.object_name:
+                act.setObjectName(spec.object_name)
+            if spec.needs_write and self.archive.readonly:
+                act.setEnabled(False)
+            act.triggered.connect(lambda _c=False, s=spec: self._run_spec(s))
+            if spec.menu == "&File":
+                menu.insertAction(self._file_anchor, act)
+            else:
+                menu.addAction(act)
+            self.actions_by_name[spec.object_name or spec.text] = act
+        for title, menu in self.menus.items():
+            if menu.isEmpty():
+                menu.menuAction().setVisible(False)
+        self.tree.addActions([self.actions_by_name[n] for n in (
+            "nuovo_figlio", "nuovo_fratello", "elimina", "taglia", "incolla", "su", "giu")])
+
+    def _run_spec(self, spec: extensions.ActionSpec) -> None:
+        try:
+            spec.callback(self, self.ctx)
+        except PlanError as exc:
+            warn(self, "piaodesk", str(exc))
+
+    def _build_views(self) -> None:
+        self.views: dict[str, QWidget] = {}
+        for spec in self._views:
+            try:
+                w = spec.factory(self.ctx, self.tabs)
+            except Exception as exc:  # noqa: BLE001 - a broken view must not stop the editor
+                self.statusBar().showMessage(f"Vista «{spec.title}» non disponibile: {exc}", 10000)
+                continue
+            if spec.object_name:
+                w.setObjectName(spec.object_name)
+            self.tabs.addTab(w, spec.title)
+            self.views[spec.title] = w
+
+    # ------------------------------------------------------------------ start-up
+
+    @classmethod
+    def start(cls, path: Path | None, settings: QSettings | None = None) -> MainWindow | None:
+        """Open ``path``, or the last plan, or ask with a start dialog (None: the user gave up)."""
+        if path is None:
+            for p in recent_plans():
+                if p.exists():
+                    path = p
+                    break
+        if path is not None:
+            win = cls.open_window(Path(path), settings)
+            if win is not None:
+                return win
+        while True:
+            choice = StartDialog.choose()
+            if choice is None:
+                return None
+            win = cls.open_window(choice, settings)
+            if win is not None:
+                return win
+
+    @classmethod
+    def open_window(cls, path: Path, settings: QSettings | None = None) -> MainWindow | None:
+        try:
+            arc = Archive.open(path)
+        except PlanError as exc:
+            QMessageBox.critical(None, "Impossibile aprire il piano", str(exc))
+            return None
+        win = cls(arc, settings)
+        _OPEN_WINDOWS.append(win)
+        return win
+
+    # ------------------------------------------------------------------ file actions
+
+    def open_path(self, path: Path) -> MainWindow | None:
+        win = MainWindow.open_window(Path(path), self.ctx.settings)
+        if win is not None:
+            win.show()
+            self.close()
+        return win
+
+    def open_dialog(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Apri piano", self.state.last_dir or
+                                              str(default_plan_dir()), PLAN_FILTER)
+        if name:
+            self.open_path(Path(name))
+
+    def new_dialog(self) -> None:
+        path = new_plan_dialog(self)
+        if path is not None:
+            self.open_path(path)
+
+    def open_demo(self) -> None:
+        self.open_path(demo_plan_path())
+
+    def update_title(self) -> None:
+        piano = self.archive.piano()
+        name = self.archive.path.name if self.archive.path else "memoria"
+        ro = " [sola lettura]" if self.archive.readonly else ""
+        self.setWindowTitle(f"{piano.titolo} – {name} ({piano.stato.label}){ro} — piaodesk")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.state.save_window(self)
+        self.ctx.settings.setValue("persist/anno", self.ctx.anno)
+        self.ctx.settings.sync()
+        super().closeEvent(event)
+        if event.isAccepted():
+            try:
+                self.archive.close()
+            except Exception:  # noqa: BLE001 - already closed
+                pass
+            if self in _OPEN_WINDOWS:
+                _OPEN_WINDOWS.remove(self)
+
+    # ------------------------------------------------------------------ selection
+
+    def _current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
+        oid = current.data(IdRole) if current.isValid() else None
+        self.ctx.current_obiettivo = oid
+        self.model.hint_obiettivo = oid
+        self.panel.set_obiettivo(oid)
+
+    def current_id(self) -> int | None:
+        idx = self.tree.currentIndex()
+        return idx.data(IdRole) if idx.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        ids = []
+        for idx in self.tree.selectionModel().selectedRows(0):
+            oid = idx.data(IdRole)
+            if oid is not None:
+                ids.append(oid)
+        if not ids and self.current_id() is not None:
+            ids = [self.current_id()]  # type: ignore[list-item]
+        return ids
+
+    def select_obiettivo(self, oid: int) -> bool:
+        src = self.model.index_of_id(oid)
+        if not src.isValid():
+            return False
+        idx = self.proxy.mapFromSource(src)
+        if not idx.isValid():
+            self.search.clear()
+            idx = self.proxy.mapFromSource(self.model.index_of_id(oid))
+        parent = idx.parent()
+        while parent.isValid():
+            self.tree.expand(parent)
+            parent = parent.parent()
+        self.tree.setCurrentIndex(idx)
+        self.tree.selectionModel().select(
+            idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.tree.scrollTo(idx)
+        return True
+
+    def expand_all(self) -> None:
+        self.model.load_all()
+        self.tree.expandAll()
+
+    # ------------------------------------------------------------------ editing the tree
+
+    def _current_ramo(self) -> str:
+        idx = self.tree.currentIndex()
+        return idx.data(RamoRole) if idx.isValid() else str(Ramo.OBIETTIVI)
+
+    def add_child(self) -> int | None:
+        oid = self.current_id()
+        ramo = self._current_ramo()
+        return self._add(oid, ramo)
+
+    def add_sibling(self) -> int | None:
+        oid = self.current_id()
+        if oid is None:
+            return self._add(None, self._current_ramo())
+        ob = self.archive.obiettivo(oid)
+        assert ob is not None
+        sibs = self.archive.figli_ids(ob.parent_id, ob.ramo)
+        return self._add(ob.parent_id, str(ob.ramo), sibs.index(oid) + 1)
+
+    def _add(self, parent_id: int | None, ramo: str, pos: int | None = None) -> int | None:
+        if self.archive.readonly:
+            return None
+        arc = self.archive
+        parent = arc.obiettivo(parent_id) if parent_id is not None else None
+        sibs = arc.figli(parent_id, ramo)
+        if parent is not None:
+            livello = NEXT_LEVEL.get(Livello(parent.livello), Livello.AZIONE) \
+                if parent.livello in Livello._value2member_map_ else Livello.AZIONE
+        elif sibs:
+            livello = sibs[0].livello
+        else:
+            livello = Livello.STRATEGICO if ramo == Ramo.OBIETTIVI else Livello.SCHEDA_UO
+        prefix = f"{parent.codice}." if parent is not None and parent.codice else ""
+        codice = f"{prefix}{len(sibs) + 1}"
+        new = Obiettivo(parent_id=parent_id, ramo=Ramo(ramo), livello=livello, codice=codice,
+                        titolo="Nuovo obiettivo",
+                        posizione=len(sibs) if pos is None else pos,
+                        unita_id=parent.unita_id if parent else None,
+                        responsabile_id=parent.responsabile_id if parent else None,
+                        anni=list(parent.anni) if parent else [])
+        new.id = arc.allocate_id(Obiettivo)
+        if not self.ctx.push(InsertRow(new, label="Nuovo obiettivo")):
+            return None
+        self.select_obiettivo(new.id)
+        self.panel.tabs.setCurrentIndex(0)
+        title = self.panel.form.widgets["titolo"]
+        title.setFocus()
+        if isinstance(title, QLineEdit):
+            title.selectAll()
+        return new.id
+
+    def delete_selected(self) -> bool:
+        ids = self.selected_ids()
+        if not ids or self.archive.readonly:
+            return False
+        arc = self.archive
+        n_desc = sum(len(arc.discendenti(i)) for i in ids)
+        names = ", ".join(f"«{o.codice} {o.titolo}»" for o in (arc.obiettivo(i) for i in ids[:3]) if o)
+        text = f"Eliminare {names}{' e altri' if len(ids) > 3 else ''}"
+        if n_desc:
+            text += f" con {n_desc} obiettivi sottostanti"
+        text += ", le loro fasi, indicatori e assegnazioni?\n\nSi può annullare con Ctrl+Z."
+        if not ask(self, "Elimina obiettivo", text):
+            return False
+        # delete ancestors only (a descendant goes with its ancestor)
+        top = [i for i in ids if not any(i in arc.discendenti(j) for j in ids if j != i)]
+        edits: list[Edit] = [DeleteRow(Obiettivo, i, label="Elimina obiettivo") for i in top]
+        return self.ctx.push(edits[0] if len(edits) == 1 else Batch(edits, "Elimina obiettivi"))
+
+    def cut_selected(self) -> None:
+        self._cut_ids = self.selected_ids()
+        if self._cut_ids:
+            self.statusBar().showMessage(
+                f"{len(self._cut_ids)} obiettivi da spostare: selezionare la destinazione e "
+                "scegliere «Incolla obiettivo come figlio» (Ctrl+Shift+V).", 8000)
+
+    def paste_cut(self) -> bool:
+        if not self._cut_ids:
+            return False
+        idx = self.tree.currentIndex()
+        if not idx.isValid():
+            return False
+        target = self.model.node(self.proxy.mapToSource(idx.siblingAtColumn(0)))
+        ok = self.model.move_ids(self._cut_ids, target, -1)
+        if ok:
+            moved = self._cut_ids[0]
+            self._cut_ids = []
+            self.select_obiettivo(moved)
+        return ok
+
+    def move_selected(self, delta: int) -> bool:
+        oid = self.current_id()
+        if oid is None:
+            return False
+        ob = self.archive.obiettivo(oid)
+        assert ob is not None
+        sibs = self.archive.figli_ids(ob.parent_id, ob.ramo)
+        pos = sibs.index(oid) + delta
+        if not 0 <= pos < len(sibs):
+            return False
+        from ..store.edits import MoveObiettivo
+
+        ok = self.ctx.push(MoveObiettivo(oid, ob.parent_id, pos, str(ob.ramo),
+                                         label="Sposta obiettivo"))
+        if ok:
+            self.select_obiettivo(oid)
+        return ok
+
+    def renumber_selected(self, confirm: bool = True) -> bool:
+        idx = self.tree.currentIndex()
+        if not idx.isValid():
+            return False
+        node = self.model.node(self.proxy.mapToSource(idx.siblingAtColumn(0)))
+        if node.obj is not None:
+            where = f"«{node.obj.codice} {node.obj.titolo}»"
+        else:
+            where = f"«{node.ramo.label}»"  # type: ignore[union-attr]
+        if confirm and not ask(self, "Rinumera codici",
+                               f"Assegnare codici gerarchici (1, 1.1, 1.1.1 …) sotto {where}?"):
+            return False
+        edit = renumber_edit(self.archive, node.id, str(node.ramo),
+                             node.obj.codice if node.obj is not None else "")
+        if edit is None:
+            self.statusBar().showMessage("I codici sono già in ordine.", 4000)
+            return True
+        return self.ctx.push(edit)
+
+    def _tree_menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        for n in ("nuovo_figlio", "nuovo_fratello", None, "taglia", "incolla", "su", "giu", None,
+                  "rinumera", None, "elimina"):
+            if n is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(self.actions_by_name[n])
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    # ------------------------------------------------------------------ filters, year
+
+    def _apply_filter(self) -> None:
+        f = FiltroObiettivi(
+            testo=self.search.text(), unita_id=self.f_settore.currentData(),
+            responsabile_id=self.f_resp.currentData(), anno=self.f_anno.currentData(),
+            stato=self.f_stato.currentData(), solo_in_ritardo=self.f_ritardo.isChecked())
+        self.proxy.set_filtro(f)
+        self._span_groups()
+        if f.active():
+            self.tree.expandAll()
+        current = self.ctx.current_obiettivo
+        if current is not None:
+            src = self.model.index_of_id(current)
+            idx = self.proxy.mapFromSource(src)
+            if idx.isValid():
+                self.tree.setCurrentIndex(idx)
+
+    def set_anno(self, anno: int) -> None:
+        if anno == self.ctx.anno:
+            return
+        self.ctx.anno = anno
+        self.model.invalidate_all()
+        self.panel.set_anno()
+        self.anno_changed.emit(anno)
+        self.statusBar().showMessage(f"Anno di riferimento: {anno}", 3000)
+
+    # ------------------------------------------------------------------ hub
+
+    def _on_changes(self, ch: Any) -> None:
+        if ch.touches("piano"):
+            self.update_title()
+        if ch.touches("unita") or ch.touches("persone"):
+            self._fill_filters()
+
+    def _on_store_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+        warn(self, "Modifica non salvata", message)
+
+    def show_refused(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+        warn(self, "Valore non accettato", message)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def renumber_edit(archive: Archive, parent_id: int | None, ramo: str, prefix: str) -> Edit | None:
+    """A Batch of SetFields giving hierarchical codes (``1``, ``1.1`` …) under a node."""
+    edits: list[Edit] = []
+
+    def walk(pid: int | None, pre: str) -> None:
+        for k, ob in enumerate(archive.figli(pid, ramo), start=1):
+            code = f"{pre}{k}"
+            if ob.codice != code:
+                edits.append(SetFields(Obiettivo, ob.id, {"codice": code}))
+            walk(ob.id, code + ".")
+
+    walk(parent_id, f"{prefix}." if prefix else "")
+    if not edits:
+        return None
+    return Batch(edits, "Rinumera codici")
+
+
+def demo_plan_path() -> Path:
+    path = default_plan_dir() / "demo.piao"
+    if not path.exists():
+        from ..store.demo import build_demo
+
+        build_demo(path).close()
+    return path
+
+
+def new_plan_dialog(parent: QWidget | None) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, "Nuovo piano", str(default_plan_dir() /
+                                                                       "piano.piao"), PLAN_FILTER)
+    if not name:
+        return None
+    path = Path(name)
+    if not path.suffix:
+        path = path.with_suffix(".piao")
+    titolo, ok = QInputDialog.getText(parent, "Nuovo piano", "Titolo del piano:",
+                                      text="Piano della performance")
+    if not ok:
+        return None
+    ente, ok = QInputDialog.getText(parent, "Nuovo piano", "Ente:", text="Comune di ")
+    if not ok:
+        return None
+    anno, ok = QInputDialog.getInt(parent, "Nuovo piano", "Primo anno del triennio:", 2025, 2000,
+                                   2100)
+    if not ok:
+        return None
+    try:
+        if path.exists():
+            path.unlink()
+        Archive.create(path, Piano(titolo=titolo, anno_inizio=anno, anno_fine=anno + 2),
+                       Ente(nome=ente)).close()
+    except (PlanError, OSError) as exc:
+        QMessageBox.critical(parent, "Impossibile creare il piano", str(exc))
+        return None
+    return path
+
+
+class StartDialog(QDialog):
+    """Shown when no plan is known: open, create, or try the demo plan."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("piaodesk")
+        self.result_path: Path | None = None
+        lay = QVBoxLayout(self)
+        lbl = QLabel("<h3>Benvenuto in piaodesk</h3><p>Il piano della performance dell'ente, "
+                     "in un file. Come si vuole iniziare?</p>", self)
+        lay.addWidget(lbl)
+        for text, slot in (("Apri piano…", self._open), ("Nuovo piano…", self._new),
+                           ("Apri il piano dimostrativo", self._demo)):
+            b = QPushButton(text, self)
+            b.setMinimumHeight(34)
+            b.clicked.connect(slot)
+            lay.addWidget(b)
+        close = QPushButton("Esci", self)
+        close.clicked.connect(self.reject)
+        lay.addWidget(close)
+
+    def _open(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Apri piano", str(default_plan_dir()),
+                                              PLAN_FILTER)
+        if name:
+            self.result_path = Path(name)
+            self.accept()
+
+    def _new(self) -> None:
+        path = new_plan_dialog(self)
+        if path is not None:
+            self.result_path = path
+            self.accept()
+
+    def _demo(self) -> None:
+        self.result_path = demo_plan_path()
+        self.accept()
+
+    @classmethod
+    def choose(cls) -> Path | None:
+        dlg = cls()
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dlg.result_path
+
+
+_ = emit_reset

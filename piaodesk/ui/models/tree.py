@@ -1,0 +1,641 @@
+"""``ObiettiviTreeModel``: the two hierarchies of the plan, loaded lazily.
+
+Top level: two group rows, «Obiettivi» and «Attività gestionali». Children of a
+node are read from the Archive only when the view expands it (``fetchMore``), so
+a plan of 10.000 objectives opens reading just the top level. Computed values
+(% avanzamento, late phases) are cached per node and dropped only for the
+objective an edit touched and its ancestors. Structural changes (insert, delete,
+move) are applied with fine-grained begin/end calls on the cached parents.
+``setData`` (titolo, codice, peso) and drops push edits on the undo stack.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+
+from ...domain import valutazione as engine
+from ...domain.enums import Livello, Ramo
+from ...domain.formats import format_decimal, format_percent
+from ...domain.model import Fase, Indicatore, Misura, Obiettivo
+from ...paths import resource
+from ...store.changes import Changes
+from ...store.edits import MoveObiettivo, SetFields
+from .base import WARN_FG
+from .columns import Column, IdRole, InvalidInput, KindRole, SortRole
+
+_Index = QModelIndex | QPersistentModelIndex
+MIME = "application/x-piaodesk-obiettivi"
+LateRole = Qt.ItemDataRole.UserRole + 10
+RamoRole = Qt.ItemDataRole.UserRole + 11
+CENTO = Decimal(100)
+_UNKNOWN: Any = object()
+
+COLUMNS = (
+    Column("codice", "Codice", width=150),
+    Column("titolo", "Titolo", width=320),
+    Column("peso", "Peso", "percent", width=60),
+    Column("perc", "% avanz.", "computed", editable=False, width=70),
+)
+
+_ICONS: dict[str, QIcon] = {}
+
+
+def livello_icon(livello: str) -> QIcon:
+    """Icon of a level (resources/icons/<livello>.svg), cached."""
+    icon = _ICONS.get(livello)
+    if icon is None:
+        path = resource("icons", f"{livello}.svg")
+        icon = QIcon(str(path)) if path.exists() else QIcon()
+        _ICONS[livello] = icon
+    return icon
+
+
+class _Node:
+    __slots__ = ("id", "parent", "children", "obj", "ramo", "n_children", "perc", "late")
+
+    def __init__(self, parent: _Node | None, obj: Obiettivo | None, ramo: Ramo | None,
+                 n_children: int) -> None:
+        self.parent = parent
+        self.obj = obj
+        self.id: int | None = obj.id if obj is not None else None
+        self.ramo = ramo
+        self.children: list[_Node] | None = None  # None = not fetched yet
+        self.n_children = n_children
+        self.perc: Any = _UNKNOWN
+        self.late: Any = _UNKNOWN
+
+    @property
+    def is_group(self) -> bool:
+        return self.obj is None and self.ramo is not None
+
+    def row(self) -> int:
+        assert self.parent is not None and self.parent.children is not None
+        return self.parent.children.index(self)
+
+
+class ObiettiviTreeModel(QAbstractItemModel):
+    def __init__(self, ctx: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.columns = COLUMNS
+        self.last_error: str | None = None
+        self.fetch_count = 0  # how many nodes had their children read (tests, diagnostics)
+        self.all_loaded = False
+        self.hint_obiettivo: int | None = None  # selected objective (for deleted child rows)
+        self._root = _Node(None, None, None, 2)
+        self._by_id: dict[int, _Node] = {}
+        self._build_groups()
+        ctx.hub.changed.connect(self._on_changes)
+
+    # ------------------------------------------------------------------ cache
+
+    def _build_groups(self) -> None:
+        self._by_id.clear()
+        self.all_loaded = False
+        self._root.children = []
+        for ramo in (Ramo.OBIETTIVI, Ramo.ATTIVITA):
+            n = len(self.ctx.archive.figli_ids(None, ramo))
+            self._root.children.append(_Node(self._root, None, ramo, n))
+
+    def group(self, ramo: Ramo | str) -> _Node:
+        assert self._root.children is not None
+        return next(g for g in self._root.children if g.ramo == ramo)
+
+    def _count_children(self, oid: int) -> int:
+        return self.ctx.archive.count(Obiettivo, "parent_id = ?", (oid,))
+
+    def _read_children(self, node: _Node) -> list[_Node]:
+        if node.is_group:
+            objs = self.ctx.archive.figli(None, node.ramo)
+        else:
+            objs = self.ctx.archive.figli(node.id)
+        out = []
+        for o in objs:
+            child = _Node(node, o, Ramo(o.ramo) if o.ramo else node.ramo, self._count_children(o.id))
+            out.append(child)
+        return out
+
+    def _register(self, nodes: list[_Node]) -> None:
+        for n in nodes:
+            if n.id is not None:
+                self._by_id[n.id] = n
+
+    def _forget(self, node: _Node) -> None:
+        if node.id is not None and self._by_id.get(node.id) is node:
+            del self._by_id[node.id]
+        for c in node.children or []:
+            self._forget(c)
+
+    def node(self, index: _Index) -> _Node:
+        if not index.isValid():
+            return self._root
+        return index.internalPointer()  # type: ignore[no-any-return]
+
+    def node_by_id(self, oid: int) -> _Node | None:
+        return self._by_id.get(oid)
+
+    def index_of(self, node: _Node, column: int = 0) -> QModelIndex:
+        if node is self._root or node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.row(), column, node)
+
+    def index_of_id(self, oid: int, column: int = 0) -> QModelIndex:
+        """Index of an objective, fetching its ancestors' children if needed."""
+        node = self._by_id.get(oid)
+        if node is None:
+            chain = []
+            ob = self.ctx.archive.obiettivo(oid)
+            while ob is not None:
+                chain.append(ob)
+                ob = self.ctx.archive.obiettivo(ob.parent_id) if ob.parent_id else None
+            if not chain:
+                return QModelIndex()
+            parent = self.group(chain[-1].ramo)
+            for ob in reversed(chain):
+                self._ensure_fetched(parent)
+                found = next((c for c in parent.children or [] if c.id == ob.id), None)
+                if found is None:
+                    return QModelIndex()
+                parent = found
+            node = parent
+        return self.index_of(node, column)
+
+    def _ensure_fetched(self, node: _Node) -> None:
+        if node.children is None:
+            idx = self.index_of(node)
+            if self.canFetchMore(idx):
+                self.fetchMore(idx)
+            else:
+                node.children = []
+
+    def load_all(self) -> None:
+        """Read the whole tree (used when a filter needs to search unexpanded nodes)."""
+        if self.all_loaded:
+            return
+        self.beginResetModel()
+        self._by_id.clear()
+        assert self._root.children is not None
+        all_obs = self.ctx.archive.obiettivi()
+        by_parent: dict[int | None, list[Obiettivo]] = {}
+        for o in all_obs:
+            by_parent.setdefault(o.parent_id, []).append(o)
+        for g in self._root.children:
+            g.children = []
+            g.perc = _UNKNOWN
+
+            def build(parent: _Node, objs: list[Obiettivo]) -> None:
+                parent.children = []
+                for o in objs:
+                    kids = by_parent.get(o.id, [])
+                    n = _Node(parent, o, Ramo(o.ramo), len(kids))
+                    parent.children.append(n)
+                    self._by_id[o.id] = n
+                    build(n, kids)
+
+            build(g, [o for o in by_parent.get(None, []) if o.ramo == g.ramo])
+            g.n_children = len(g.children)
+        self.all_loaded = True
+        self.endResetModel()
+
+    # ------------------------------------------------------------------ Qt structure
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if column < 0 or column >= len(self.columns) or row < 0:
+            return QModelIndex()
+        pnode = self.node(parent)
+        if pnode.children is None or row >= len(pnode.children):
+            return QModelIndex()
+        return self.createIndex(row, column, pnode.children[row])
+
+    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        node: _Node = index.internalPointer()
+        p = node.parent
+        if p is None or p is self._root:
+            return QModelIndex()
+        return self.createIndex(p.row(), 0, p)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        node = self.node(parent)
+        return len(node.children) if node.children is not None else 0
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return len(self.columns)
+
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return False
+        node = self.node(parent)
+        if node.children is not None:
+            return len(node.children) > 0
+        return node.n_children > 0
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        if parent.isValid() and parent.column() != 0:
+            return False
+        node = self.node(parent)
+        return node.children is None and node.n_children > 0
+
+    def fetchMore(self, parent: _Index) -> None:
+        node = self.node(parent)
+        if node.children is not None:
+            return
+        kids = self._read_children(node)
+        self.fetch_count += 1
+        if not kids:
+            node.children = []
+            node.n_children = 0
+            return
+        self.beginInsertRows(parent, 0, len(kids) - 1)
+        node.children = kids
+        node.n_children = len(kids)
+        self._register(kids)
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.columns[section].label
+            if role == Qt.ItemDataRole.ToolTipRole and self.columns[section].key == "perc":
+                return "Percentuale di avanzamento calcolata per l'anno selezionato"
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        node = self.node(index)
+        fl = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if node.is_group:
+            return fl | Qt.ItemFlag.ItemIsDropEnabled
+        writable = not self.ctx.archive.readonly
+        if writable:
+            fl |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+            if self.columns[index.column()].editable:
+                fl |= Qt.ItemFlag.ItemIsEditable
+        return fl
+
+    # ------------------------------------------------------------------ data
+
+    def perc(self, node: _Node) -> Decimal | None:
+        if node.perc is _UNKNOWN:
+            if node.is_group:
+                vals = [self.perc(c) for c in (node.children or [])] if node.children is not None \
+                    else None
+                node.perc = engine.perc_scheda(vals) if vals is not None else None
+            else:
+                try:
+                    node.perc = self.ctx.archive.perc_avanzamento(node.id, self.ctx.anno or None)
+                except LookupError:
+                    node.perc = None
+        return node.perc  # type: ignore[no-any-return]
+
+    def late(self, node: _Node) -> bool:
+        if node.is_group:
+            return False
+        if node.late is _UNKNOWN:
+            today = date.today()
+            node.late = any(engine.fase_in_ritardo(f, today) for f in self.ctx.archive.fasi(node.id))
+        return bool(node.late)
+
+    def sibling_weight_sum(self, node: _Node) -> Decimal | None:
+        sibs = node.parent.children if node.parent is not None else None
+        if not sibs:
+            return None
+        pesi = [s.obj.peso for s in sibs if s.obj is not None and s.obj.peso is not None]
+        return sum(pesi, Decimal(0)) if pesi else None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = self.node(index)
+        col = self.columns[index.column()]
+        if node.is_group:
+            if role == Qt.ItemDataRole.DisplayRole:
+                if col.key == "codice":
+                    return node.ramo.label  # type: ignore[union-attr]
+                if col.key == "perc" and node.children is not None:
+                    return format_percent(self.perc(node)) if self.perc(node) is not None else ""
+                return ""
+            if role == Qt.ItemDataRole.FontRole:
+                f = QFont()
+                f.setBold(True)
+                return f
+            if role == RamoRole:
+                return str(node.ramo)
+            if role == SortRole:
+                return 0 if node.ramo == Ramo.OBIETTIVI else 1
+            return None
+        ob = node.obj
+        assert ob is not None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, SortRole):
+            if col.key == "perc":
+                v = self.perc(node)
+                if role == Qt.ItemDataRole.DisplayRole:
+                    return format_percent(v) if v is not None else ""
+                return float(v) if v is not None and role == SortRole else v
+            v = getattr(ob, col.key)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return col.display(v)
+            if role == SortRole:
+                return float(v) if isinstance(v, Decimal) else (v or "")
+            return v
+        if role == Qt.ItemDataRole.DecorationRole and col.key == "codice":
+            return livello_icon(str(ob.livello))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col.key in ("codice", "titolo") and self.late(node):
+                return QBrush(WARN_FG)
+            if col.key == "peso" and self._weights_wrong(node):
+                return QBrush(QColor("#b26a00"))
+        if role == Qt.ItemDataRole.BackgroundRole and col.key == "peso" and self._weights_wrong(node):
+            return QBrush(QColor("#fff4e0"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(node, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(col.alignment)
+        if role == IdRole:
+            return ob.id
+        if role == KindRole:
+            return col.kind
+        if role == LateRole:
+            return self.late(node)
+        if role == RamoRole:
+            return str(ob.ramo)
+        return None
+
+    def _weights_wrong(self, node: _Node) -> bool:
+        s = self.sibling_weight_sum(node)
+        return s is not None and s != CENTO
+
+    def _tooltip(self, node: _Node, col: Column) -> str | None:
+        ob = node.obj
+        assert ob is not None
+        if col.key == "peso":
+            s = self.sibling_weight_sum(node)
+            if s is None:
+                return "Nessun peso assegnato a questo livello."
+            msg = f"Somma dei pesi di questo livello: {format_decimal(s, 2, strip_zeros=True)} %"
+            return msg + ("" if s == CENTO else " — dovrebbe essere 100 %.")
+        lines = [f"{ob.codice} {ob.titolo}".strip(), Livello(ob.livello).label
+                 if ob.livello in Livello._value2member_map_ else str(ob.livello)]
+        if self.late(node):
+            lines.append("⚠ Ha fasi in ritardo (scadenza passata, non completate).")
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------ editing
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        node = self.node(index)
+        col = self.columns[index.column()]
+        if node.is_group or not col.editable or node.obj is None:
+            return False
+        try:
+            parsed = col.parse(value)
+            if col.key == "titolo" and not parsed:
+                raise InvalidInput("Il titolo dell'obiettivo non può essere vuoto.")
+        except InvalidInput as exc:
+            self.last_error = str(exc)
+            self.ctx.hub.error.emit(str(exc))
+            return False
+        if getattr(node.obj, col.key) == parsed:
+            return False
+        return bool(self.ctx.push(SetFields(Obiettivo, node.obj.id, {col.key: parsed},
+                                            label=f"Modifica {col.label.lower()}")))
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        ids = []
+        for i in indexes:
+            n = self.node(i)
+            if n.id is not None and n.id not in ids:
+                ids.append(n.id)
+        data = QMimeData()
+        data.setData(MIME, ",".join(map(str, ids)).encode())
+        return data
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: _Index) -> bool:
+        return data.hasFormat(MIME) and not self.ctx.archive.readonly
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: _Index) -> bool:
+        if not data.hasFormat(MIME) or self.ctx.archive.readonly:
+            return False
+        ids = [int(x) for x in bytes(data.data(MIME).data()).decode().split(",") if x]
+        target = self.node(parent)
+        if target is self._root:
+            target = self.group(Ramo.OBIETTIVI)
+        return self.move_ids(ids, target, row)
+
+    def move_ids(self, ids: list[int], target: _Node, row: int = -1) -> bool:
+        """Move objectives under ``target`` at ``row`` (-1 = at the end) as one undo step."""
+        from ...store.edits import Batch
+
+        parent_id = target.id
+        ramo = str(target.ramo)
+        excluded: set[int] = set()
+        for oid in ids:
+            if parent_id is not None and parent_id in self.ctx.archive.discendenti(oid, True):
+                self.last_error = "Non si può spostare un obiettivo dentro sé stesso o un suo discendente."
+                self.ctx.hub.error.emit(self.last_error)
+                return False
+            excluded.add(oid)
+        siblings = self.ctx.archive.figli_ids(parent_id, ramo)
+        pos = len(siblings) if row < 0 else row
+        # positions counted without the moved rows themselves
+        before = [s for s in siblings[:pos] if s in excluded]
+        pos -= len(before)
+        edits = []
+        for k, oid in enumerate(ids):
+            edits.append(MoveObiettivo(oid, parent_id, pos + k, ramo))
+        edit = edits[0] if len(edits) == 1 else Batch(edits, f"Sposta {len(edits)} obiettivi")
+        return bool(self.ctx.push(edit))
+
+    # ------------------------------------------------------------------ changes
+
+    def _invalidate_up(self, oid: int | None) -> None:
+        """Drop the computed values of ``oid`` and its ancestors; repaint them."""
+        node = self._by_id.get(oid) if oid is not None else None
+        if node is None and oid is not None:
+            ob = self.ctx.archive.obiettivo(oid)
+            while ob is not None and node is None:
+                ob = self.ctx.archive.obiettivo(ob.parent_id) if ob.parent_id else None
+                node = self._by_id.get(ob.id) if ob is not None else None
+        last = len(self.columns) - 1
+        while node is not None and node is not self._root:
+            node.perc = _UNKNOWN
+            node.late = _UNKNOWN
+            idx = self.index_of(node)
+            self.dataChanged.emit(idx, idx.siblingAtColumn(last))
+            node = node.parent
+
+    def invalidate_all(self) -> None:
+        """Drop every computed value (the year changed)."""
+        for node in list(self._by_id.values()):
+            node.perc = _UNKNOWN
+            node.late = _UNKNOWN
+        assert self._root.children is not None
+        for g in self._root.children:
+            g.perc = _UNKNOWN
+        self._emit_all(self._root)
+
+    def _emit_all(self, node: _Node) -> None:
+        if not node.children:
+            return
+        last = len(self.columns) - 1
+        first = self.index(0, 0, self.index_of(node))
+        self.dataChanged.emit(first, first.sibling(len(node.children) - 1, last))
+        for c in node.children:
+            if c.children:
+                self._emit_all(c)
+
+    def _obiettivo_of(self, table: str, rid: int) -> int | None:
+        arc = self.ctx.archive
+        if table in ("fasi", "indicatori", "assegnazioni", "risorse"):
+            row = arc.get({"fasi": Fase, "indicatori": Indicatore}.get(table, Fase), rid) \
+                if table in ("fasi", "indicatori") else None
+            return getattr(row, "obiettivo_id", None)
+        if table == "misure":
+            m = arc.get(Misura, rid)
+            ind = arc.get(Indicatore, m.indicatore_id) if m else None
+            return ind.obiettivo_id if ind else None
+        if table in ("valutazioni",):
+            return None
+        return None
+
+    def _on_changes(self, ch: Changes) -> None:
+        if ch.moved and -1 in ch.moved:
+            self.beginResetModel()
+            self._build_groups()
+            self.endResetModel()
+            return
+        structural = set(ch.inserted.get("obiettivi", set())) | set(ch.deleted.get("obiettivi", set()))
+        upd = ch.updated.get("obiettivi", {})
+        structural |= {oid for oid, fs in upd.items() if fs & {"parent_id", "posizione", "ramo"}}
+        structural |= {m for m in ch.moved if m != -1}
+        if structural:
+            self._apply_structure(ch, structural)
+        for oid, fields in upd.items():
+            node = self._by_id.get(oid)
+            if node is None:
+                continue
+            fresh = self.ctx.archive.obiettivo(oid)
+            if fresh is None:
+                continue
+            node.obj = fresh
+            idx = self.index_of(node)
+            self.dataChanged.emit(idx, idx.siblingAtColumn(len(self.columns) - 1))
+            if "peso" in fields and node.parent is not None and node.parent.children:
+                p_idx = self.index_of(node.parent)
+                c = 2
+                self.dataChanged.emit(self.index(0, c, p_idx),
+                                      self.index(len(node.parent.children) - 1, c, p_idx))
+        # computed values: only the touched objectives and their ancestors
+        touched: set[int | None] = set()
+        for table in ("fasi", "indicatori", "misure", "valutazioni"):
+            for rid in set(ch.inserted.get(table, set())) | set(ch.updated.get(table, {})):
+                touched.add(self._obiettivo_of(table, rid))
+            if ch.deleted.get(table):
+                touched.add(self.hint_obiettivo)
+        if ch.touches("impostazioni"):
+            self.invalidate_all()
+            return
+        touched |= structural
+        for oid in touched:
+            if oid is not None:
+                self._invalidate_up(oid)
+        if structural:
+            assert self._root.children is not None
+            for g in self._root.children:
+                g.perc = _UNKNOWN
+
+    def _apply_structure(self, ch: Changes, ids: set[int]) -> None:
+        parents: list[_Node] = []
+
+        def add_parent(n: _Node | None) -> None:
+            if n is not None and n not in parents:
+                parents.append(n)
+
+        for oid in ids:
+            node = self._by_id.get(oid)
+            if node is not None:
+                add_parent(node.parent)
+            ob = self.ctx.archive.obiettivo(oid)
+            if ob is not None:
+                add_parent(self._by_id.get(ob.parent_id) if ob.parent_id is not None
+                           else self.group(ob.ramo))
+        # first removals everywhere, then insertions/moves (a node moving across parents)
+        for p in parents:
+            self._sync(p, removals_only=True)
+        for p in parents:
+            self._sync(p, removals_only=False)
+
+    def _sync(self, parent: _Node, removals_only: bool) -> None:
+        arc = self.ctx.archive
+        if parent is not self._root and not parent.is_group and parent.id is not None and \
+                arc.obiettivo(parent.id) is None:
+            return  # the parent itself went away; its own parent handles it
+        new_ids = arc.figli_ids(parent.id, parent.ramo) if not parent.is_group else \
+            arc.figli_ids(None, parent.ramo)
+        pidx = self.index_of(parent)
+        if parent.children is None:
+            # not fetched: only the expand arrow may change
+            had = parent.n_children > 0
+            parent.n_children = len(new_ids)
+            if had != (parent.n_children > 0) and parent is not self._root:
+                self.dataChanged.emit(pidx, pidx)
+                if parent.n_children > 0:
+                    # let views know the node can be expanded now
+                    parent.children = None
+            return
+        keep = set(new_ids)
+        kids = parent.children
+        r = len(kids) - 1
+        while r >= 0:
+            if kids[r].id not in keep:
+                self.beginRemoveRows(pidx, r, r)
+                gone = kids.pop(r)
+                self._forget(gone)
+                self.endRemoveRows()
+            r -= 1
+        if not removals_only:
+            for pos, oid in enumerate(new_ids):
+                if pos < len(kids) and kids[pos].id == oid:
+                    kids[pos].obj = arc.obiettivo(oid)
+                    continue
+                existing = next((k for k in kids if k.id == oid), None)
+                if existing is not None:
+                    src = kids.index(existing)
+                    self.beginMoveRows(pidx, src, src, pidx, pos if pos < src else pos + 1)
+                    kids.pop(src)
+                    kids.insert(pos, existing)
+                    self.endMoveRows()
+                    existing.obj = arc.obiettivo(oid)
+                else:
+                    ob = arc.obiettivo(oid)
+                    n = _Node(parent, ob, Ramo(ob.ramo), self._count_children(oid))
+                    self.beginInsertRows(pidx, pos, pos)
+                    kids.insert(pos, n)
+                    self._by_id[oid] = n
+                    self.endInsertRows()
+        parent.n_children = len(kids)
+        if kids:
+            self.dataChanged.emit(self.index(0, 2, pidx), self.index(len(kids) - 1, 2, pidx))

@@ -1,0 +1,149 @@
+"""Rows of the Gantt chart: objectives in tree order (indented) and their fasi, with dates and %.
+
+Plain data (no Qt): the chart paints only the rows on screen, so the data is a
+flat list that is cheap to rebuild; on ``Changes`` that only alter fields of
+objectives/fasi, just the affected rows are recomputed in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ...domain import valutazione as engine
+from ...domain.enums import Ramo
+from ...domain.model import Fase, Obiettivo
+from ...store.archive import Archive
+from ...store.changes import Changes
+from .views_lookup import Lookup
+
+
+@dataclass(slots=True)
+class GanttRow:
+    kind: str  # "obiettivo" | "fase"
+    id: int
+    obiettivo_id: int
+    depth: int
+    codice: str
+    label: str
+    start: date | None
+    end: date | None
+    milestone: bool  # a fase with only a deadline: a diamond at ``end``
+    derived: bool  # objective span taken from its fasi (no planned dates of its own)
+    perc: Decimal | None
+    done: bool
+    late: bool
+    settore_id: int | None
+    ramo: str
+
+    @property
+    def has_dates(self) -> bool:
+        return self.end is not None or self.start is not None
+
+
+class GanttData:
+    def __init__(self, archive: Archive, oggi: date) -> None:
+        self.archive = archive
+        self.oggi = oggi
+        self.lookup = Lookup(archive)
+        self._ob: dict[int, Obiettivo] = {}
+        self._depth: dict[int, int] = {}
+        self._fasi: dict[int, list[Fase]] = {}
+        self.rows: list[GanttRow] = []
+        self.reload()
+
+    def reload(self) -> None:
+        self.lookup.reload()
+        obs = self.archive.obiettivi()
+        self._ob = {o.id: o for o in obs if o.id is not None}
+        self._depth = {}
+        for o in obs:  # parents come first
+            self._depth[o.id] = 0 if o.parent_id is None else self._depth.get(o.parent_id, 0) + 1  # type: ignore[index]
+        self._fasi = {}
+        for f in self.archive.fasi():
+            self._fasi.setdefault(f.obiettivo_id, []).append(f)
+        self.rows = []
+        for o in obs:
+            self.rows.extend(self._rows_of(o.id))  # type: ignore[arg-type]
+
+    def _rows_of(self, oid: int) -> list[GanttRow]:
+        ob = self._ob[oid]
+        fasi = sorted(self._fasi.get(oid, []), key=lambda f: (f.posizione, f.id or 0))
+        settore = self.lookup.settore_id(ob.unita_id)
+        depth = self._depth.get(oid, 0)
+        start, end, derived = ob.inizio_previsto, ob.fine_prevista, False
+        if start is None and end is None and fasi:
+            dates = [d for f in fasi for d in (f.inizio_previsto, f.termine()) if d]
+            if dates:
+                start, end, derived = min(dates), max(dates), True
+        perc = engine.perc_fasi(fasi) if fasi else None
+        done = ob.fine_effettiva is not None
+        out = [GanttRow("obiettivo", oid, oid, depth, ob.codice, ob.titolo, start, end, False,
+                        derived, perc, done, bool(end and end < self.oggi and not done),
+                        settore, str(ob.ramo))]
+        for f in fasi:
+            termine = f.termine()
+            fdone = f.fine_effettiva is not None or (f.perc_realizzazione or 0) >= 100
+            out.append(GanttRow(
+                "fase", f.id or 0, oid, depth + 1, "", f.descrizione, f.inizio_previsto, termine,
+                f.inizio_previsto is None, False, f.perc_realizzazione, fdone,
+                engine.fase_in_ritardo(f, self.oggi), settore, str(ob.ramo)))
+        return out
+
+    def extent(self) -> tuple[date | None, date | None]:
+        dates = [d for r in self.rows for d in (r.start, r.end) if d]
+        return (min(dates), max(dates)) if dates else (None, None)
+
+    def apply(self, ch: Changes) -> bool:
+        """Update after an edit; True when only rows' contents changed (same row list shape)."""
+        if ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or \
+                ch.inserted.get("fasi") or ch.deleted.get("fasi") or ch.touches("unita"):
+            self.reload()
+            return False
+        touched: set[int] = set()
+        for oid in ch.updated.get("obiettivi", {}):
+            ob = self.archive.obiettivo(oid)
+            if ob is not None and oid in self._ob:
+                self._ob[oid] = ob
+                touched.add(oid)
+        for fid in ch.updated.get("fasi", {}):
+            f = self.archive.get(Fase, fid)
+            if f is None:
+                continue
+            for oid, lst in self._fasi.items():
+                if any(x.id == fid for x in lst) and oid != f.obiettivo_id:
+                    self.reload()
+                    return False
+            lst = self._fasi.setdefault(f.obiettivo_id, [])
+            self._fasi[f.obiettivo_id] = [f if x.id == fid else x for x in lst]
+            touched.add(f.obiettivo_id)
+        if not touched:
+            return True
+        pos = {}
+        for i, r in enumerate(self.rows):
+            if r.kind == "obiettivo" and r.obiettivo_id in touched:
+                pos[r.obiettivo_id] = i
+        for oid, i in pos.items():
+            new = self._rows_of(oid)
+            old_len = 1 + sum(1 for r in self.rows[i + 1:i + 1 + len(new)]
+                              if r.kind == "fase" and r.obiettivo_id == oid)
+            if old_len != len(new):
+                self.reload()
+                return False
+            self.rows[i:i + len(new)] = new
+        return True
+
+    @staticmethod
+    def visible(rows: list[GanttRow], settore_id: int | None, attivita: bool,
+                solo_con_date: bool) -> list[GanttRow]:
+        out = []
+        for r in rows:
+            if settore_id is not None and r.settore_id != settore_id:
+                continue
+            if not attivita and r.ramo == str(Ramo.ATTIVITA):
+                continue
+            if solo_con_date and not r.has_dates:
+                continue
+            out.append(r)
+        return out
