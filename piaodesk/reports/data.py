@@ -703,7 +703,7 @@ def snapshot_scheda_individuale(archive: Archive, persona_id: int, anno: int | N
                                                          if a.ruolo == RUOLO_ROSTER else "Collaboratore")
         periodo = ""
         if a.data_inizio or a.data_fine:
-            periodo = f"{format_date(a.data_inizio)} – {format_date(a.data_fine)}"
+            periodo = f"dal {format_date(a.data_inizio)}\nal {format_date(a.data_fine)}"
         righe.append(RigaIndividuale(o.codice, o.titolo, ruolo, periodo, _pct(perc), _score(score),
                                      fascia.lettera if fascia else ""))
     perc_ind = engine.perc_scheda(percs)
@@ -726,7 +726,7 @@ def snapshot_scheda_individuale(archive: Archive, persona_id: int, anno: int | N
         if not peso:
             continue
         pond = peso * perc / CENTO if perc is not None else None
-        componenti.append((nome, _peso(peso), _pct(perc), _num(pond)))
+        componenti.append((nome, _peso(peso), _pct(perc), _pct(pond)))
         if perc is None:
             note.append(f"«{nome}»: dato non disponibile; la componente è esclusa e le altre "
                         "sono riproporzionate.")

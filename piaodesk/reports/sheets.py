@@ -290,8 +290,7 @@ def _foglia_flow(c: d.FogliaSnap, width: float) -> list[object]:
         t = table(rows, (0.34, 0.34, 0.32), width)
         t.splitInRow = 1
         out.append(t)
-    out.append(Spacer(1, 5 * mm))
-    return out
+    return [out[0], KeepTogether(out[1:]), Spacer(1, 5 * mm)]
 
 
 def render_scheda_obiettivo(s: d.SchedaObiettivoSnap) -> bytes:
@@ -373,10 +372,10 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
                                                            ("BOTTOMPADDING", (0, 1), (-1, -1), 6)]))
     f.append(Paragraph("4. Valutazione complessiva", st["h2"]))
     rows = [[Paragraph("Componente", st["head_l"]), Paragraph("Peso", h), Paragraph("Risultato", h),
-             Paragraph("Punti ponderati", h)]]
+             Paragraph("Contributo", h)]]
     rows += [[text(a), text(b, "cell_r"), text(c, "cell_r"), text(e, "cell_r")] for a, b, c, e in s.componenti]
     rows.append([markup("<b>VALUTAZIONE FINALE</b>"), "", markup(f"<b>{s.finale_perc}</b>", "cell_r"),
-                 markup(f"<b>{s.finale_punti}</b> / {s.scala}" if s.finale_punti else "", "cell_r")])
+                 markup(f"<b>{s.finale_punti}</b> / {s.scala} punti" if s.finale_punti else "", "cell_r")])
     n = len(rows) - 1
     f.append(table(rows, (0.52, 0.14, 0.17, 0.17), pw,
                    extra=[("BACKGROUND", (0, n), (-1, n), TOTAL_BG), ("LINEABOVE", (0, n), (-1, n), 1.0, BAND_BG)]))
@@ -386,7 +385,7 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
         f.append(Paragraph(_esc(note), st["note"]))
     f.append(Spacer(1, 3 * mm))
     f.append(Paragraph("Osservazioni del valutatore / del dipendente:", st["h3"]))
-    obs = Table([[""]], colWidths=[pw], rowHeights=[22 * mm])
+    obs = Table([[""]], colWidths=[pw], rowHeights=[16 * mm])
     obs.setStyle([("BOX", (0, 0), (-1, -1), 0.4, BAND_BG)])
     f.append(obs)
     f.append(signature_section(s.firme, s.luogo_data, pw, story.firme))
@@ -433,11 +432,11 @@ def render_batch(snaps: Sequence[Snapshot], out_dir: Path | str, *,
     written: list[Path] = []
     total = len(snaps)
     for i, snap in enumerate(snaps):
+        name = snap.nome_file
+        if progress and (cancel is None or not cancel.is_set()):
+            progress(i, total, name)
         if cancel is not None and cancel.is_set():
             break
-        name = snap.nome_file
-        if progress:
-            progress(i, total, name)
         pdf = render(snap)
         path = out / name
         tmp = path.with_suffix(".pdf.part")
