@@ -46,16 +46,23 @@ def settings() -> QSettings:
 def open_archive_gui(path: Path) -> Archive | None:
     """Open a plan for the GUI; a locked/read-only/corrupt file gets an Italian dialog."""
     try:
-        return Archive.open(path)
-    except PlanError as exc:
-        QMessageBox.critical(None, "Impossibile aprire il piano", str(exc))
-        return None
+        from .ui.extensions.affidabilita import open_plan_interactive
+    except ImportError:  # pragma: no cover - reliability extension missing
+        try:
+            return Archive.open(path)
+        except PlanError as exc:
+            QMessageBox.critical(None, "Impossibile aprire il piano", str(exc))
+            return None
+    return open_plan_interactive(QApplication.activeWindow(), path)
 
 
 def run_gui(path: Path | None) -> int:
     """Show the main window on ``path`` (or the last plan, or a start dialog)."""
     app = make_app()
+    from .ui.extensions.affidabilita import start as start_backups
     from .ui.main_window import MainWindow
+
+    start_backups(app)  # copies on open and every few minutes; lock heartbeat
 
     window = MainWindow.start(path)
     if window is None:

@@ -1,0 +1,178 @@
+"""GUI side of reliability: plan-in-use dialog, damaged plan, restore, backups, about/guide."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtGui import QUndoStack  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+
+from piaodesk import __version__  # noqa: E402
+from piaodesk.domain.model import Persona  # noqa: E402
+from piaodesk.store import backup  # noqa: E402
+from piaodesk.store.archive import Archive  # noqa: E402
+from piaodesk.store.edits import InsertRow  # noqa: E402
+from piaodesk.store.lock import lock_path, read_lock  # noqa: E402
+from piaodesk.ui.dialogs import backup as dialogs  # noqa: E402
+from piaodesk.ui.extensions import affidabilita  # noqa: E402
+from piaodesk.ui.undo import ChangeHub  # noqa: E402
+
+pytestmark = pytest.mark.ui
+SHOTS = Path("/work/notes/shots")
+
+
+def _shot(widget, name: str) -> None:
+    if SHOTS.parent.is_dir():
+        SHOTS.mkdir(exist_ok=True)
+        widget.grab().save(str(SHOTS / name))
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("PIAODESK_HOME", str(tmp_path / "home"))
+
+
+def _foreign_lock(plan: Path) -> None:
+    lock_path(plan).write_text(json.dumps({
+        "user": "MARIO", "host": "PC-UFFICIO", "pid": 4242,
+        "since": datetime(2026, 11, 27, 9, 12).isoformat(), "token": "x"}), encoding="utf-8")
+
+
+class _Ctx:
+    def __init__(self, archive: Archive) -> None:
+        self.archive, self.stack, self.hub = archive, QUndoStack(), ChangeHub()
+
+
+def test_in_use_dialog_offers_readonly(qtbot, demo_path: Path):
+    _foreign_lock(demo_path)
+    seen = {}
+
+    def click_readonly():
+        box = QApplication.activeModalWidget()
+        seen["text"] = box.text()
+        seen["info"] = box.informativeText()
+        seen["buttons"] = [b.text() for b in box.buttons()]
+        _shot(box, "affidabilita_in_uso.png")
+        [ro] = [b for b in box.buttons() if b.text() == "Apri in sola lettura"]
+        ro.click()
+
+    QTimer.singleShot(0, click_readonly)
+    arc = affidabilita.open_plan_interactive(None, demo_path)
+    try:
+        assert "è in uso da MARIO su PC-UFFICIO dal 27/11/2026 alle 09:12" in seen["text"]
+        assert "sola lettura" in seen["info"]
+        assert set(seen["buttons"]) >= {"Apri in sola lettura", "Prendi comunque il controllo…", "Annulla"}
+        assert arc is not None and arc.readonly
+        assert read_lock(demo_path).user == "MARIO"
+    finally:
+        arc.close()
+
+
+def test_in_use_takeover_and_cancel(qtbot, demo_path: Path, monkeypatch):
+    _foreign_lock(demo_path)
+    monkeypatch.setattr(dialogs, "ask_in_use", lambda parent, exc: None)
+    assert affidabilita.open_plan_interactive(None, demo_path) is None
+    monkeypatch.setattr(dialogs, "ask_in_use", lambda parent, exc: "takeover")
+    arc = affidabilita.open_plan_interactive(None, demo_path)
+    assert arc is not None and not arc.readonly
+    assert read_lock(demo_path).pid == os.getpid()
+    arc.apply(InsertRow(Persona(cognome="Preso")))
+    arc.close()
+
+
+def test_damaged_plan_offers_latest_backup(qtbot, demo_path: Path, monkeypatch):
+    backup.make_backup(demo_path, "apertura")
+    data = demo_path.read_bytes()
+    demo_path.write_bytes(data[: len(data) // 3])
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    arc = affidabilita.open_plan_interactive(None, demo_path)
+    assert arc is not None and arc.counts()["obiettivi"] > 0
+    assert "danneggiato" in asked[0] and "all'apertura" in asked[0]
+    assert list(demo_path.parent.glob("demo.danneggiato-*.piao"))
+    arc.close()
+
+
+def test_restore_dialog_lists_copies_and_restores(qtbot, demo, monkeypatch):
+    first = backup.make_backup(demo.path, "apertura", now=datetime(2026, 11, 27, 9, 0))
+    demo.apply(InsertRow(Persona(cognome="Sbagliato")))
+    backup.make_backup(demo.path, "periodico", now=datetime(2026, 11, 27, 9, 10))
+    dlg = dialogs.RipristinaDialog(demo.path)
+    qtbot.addWidget(dlg)
+    assert dlg.table.rowCount() == 2
+    assert dlg.table.item(0, 0).text() == "27/11/2026 alle 09:10:00"
+    assert dlg.table.item(0, 1).text() == "automatica"
+    assert dlg.table.item(1, 1).text() == "all'apertura"
+    dlg.show()
+    _shot(dlg, "affidabilita_ripristino.png")
+
+    ctx = _Ctx(demo)
+    ctx.stack.push(__import__("PySide6.QtGui", fromlist=["QUndoCommand"]).QUndoCommand("x"))
+    resets = []
+    ctx.hub.changed.connect(lambda ch: resets.append(ch))
+
+    def choose_oldest(self):
+        self.table.selectRow(1)
+        self.accept()
+        return 1
+
+    monkeypatch.setattr(dialogs.RipristinaDialog, "exec", choose_oldest)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    assert dialogs.ripristina(None, ctx) is True
+    assert "Sbagliato" not in {p.cognome for p in demo.persone()}
+    assert ctx.stack.count() == 0 and resets and -1 in resets[0].moved
+    assert any(b.motivo == "ripristino" for b in backup.list_backups(demo.path))
+    assert first.exists()
+
+
+def test_scheduler_backs_up_on_open_and_heartbeats(qtbot, demo_path: Path):
+    sched = affidabilita.BackupScheduler(interval_ms=3_600_000)
+    try:
+        arc = Archive.open(demo_path)
+        qtbot.waitUntil(lambda: len(backup.list_backups(demo_path)) == 1, timeout=10000)
+        sched.wait()
+        assert backup.list_backups(demo_path)[0].motivo == "apertura"
+        old = datetime.now().timestamp() - 900
+        os.utime(lock_path(demo_path), (old, old))
+        sched.tick()
+        sched.wait()
+        assert lock_path(demo_path).stat().st_mtime > old + 800  # heartbeat
+        arc.close()
+    finally:
+        sched.stop()
+
+
+def test_about_shows_version_path_and_guide(qtbot, demo_path: Path):
+    dlg = dialogs.InformazioniDialog(demo_path)
+    qtbot.addWidget(dlg)
+    text = dlg.label.text()
+    assert f"piaodesk {__version__}" in text
+    assert str(demo_path) in text
+    assert "Guida di piaodesk" in text
+    dlg.show()
+    _shot(dlg, "affidabilita_informazioni.png")
+    guida = dialogs.GuidaDialog()
+    qtbot.addWidget(guida)
+    plain = guida.browser.toPlainText()
+    for topic in ("Creare un piano", "Modificare", "Monitorare", "Stampare", "Firmare", "piaodesk info"):
+        assert topic in plain, topic
+    guida.show()
+    _shot(guida, "affidabilita_guida.png")
+
+
+def test_actions_declared():
+    names = {a.object_name: a for a in affidabilita.ACTIONS}
+    assert names["azione_ripristina_backup"].menu == "&File"
+    assert names["azione_ripristina_backup"].needs_write
+    assert names["azione_informazioni"].menu == "&?"
+    assert names["azione_informazioni"].text == "Informazioni su piaodesk"
