@@ -182,8 +182,12 @@ def open_pkcs11(lib_path: str | Path, pin: str | None, *, token_label: str | Non
         key_id, cert = _choose_key(session, key_label)
         if check_dates:
             check_validity(cert)
+        # hash on the PC and let the card do the raw RSA/ECDSA operation: many cards
+        # (and SoftHSM for ECDSA) do not offer the combined hash-and-sign mechanisms
+        raw = cert.public_key.algorithm in ("rsa", "ec", "dsa")
         signer = PKCS11Signer(session, signing_cert=cert, key_id=key_id,
-                              key_label=key_label if key_id is None else None)
+                              key_label=key_label if key_id is None else None,
+                              use_raw_mechanism=raw)
         yield signer
     except p11_exc.PKCS11Error as exc:
         raise SignatureError(f"Errore della smart card durante la firma: "

@@ -15,6 +15,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import rsa as rsa_
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -39,8 +40,13 @@ def _name(cn: str, org: str = "PROVA piaodesk") -> x509.Name:
 def crea_pki_prova(folder: str | Path, password: str = "prova123",
                    signers: tuple[str, ...] = ("Mario Rossi", "Anna Bianchi"),
                    *, ca_name: str = "CA di prova piaodesk",
-                   expired: tuple[str, ...] = (), now: datetime | None = None) -> PkiProva:
-    """Create a CA and one certificate per signer (names in ``expired`` get an expired one)."""
+                   expired: tuple[str, ...] = (), rsa: tuple[str, ...] = (),
+                   now: datetime | None = None) -> PkiProva:
+    """Create a CA and one certificate per signer.
+
+    Names in ``expired`` get an expired certificate, names in ``rsa`` an RSA 2048 key
+    (like most Italian signature cards) instead of ECDSA P-256.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     now = now or datetime.now(timezone.utc)
@@ -67,7 +73,11 @@ def crea_pki_prova(folder: str | Path, password: str = "prova123",
     keys: dict[str, Path] = {}
     certs: dict[str, Path] = {}
     for index, cn in enumerate(signers, start=1):
-        key = ec.generate_private_key(ec.SECP256R1())
+        key: ec.EllipticCurvePrivateKey | rsa_.RSAPrivateKey
+        if cn in rsa:
+            key = rsa_.generate_private_key(public_exponent=65537, key_size=2048)
+        else:
+            key = ec.generate_private_key(ec.SECP256R1())
         if cn in expired:
             start, end = now - timedelta(days=400), now - timedelta(days=35)
         else:
