@@ -19,7 +19,14 @@ def _indicatori(ctx: Any, parent: Any) -> Any:
     return IndicatoriView(ctx, parent)
 
 
+def _gantt(ctx: Any, parent: Any) -> Any:
+    from ..views.gantt import GanttView
+
+    return GanttView(ctx, parent)
+
+
 VIEWS = [
     ViewSpec("Scadenze", _scadenze, order=20, object_name="vista_scadenze"),
     ViewSpec("Indicatori", _indicatori, order=30, object_name="vista_indicatori"),
+    ViewSpec("Gantt", _gantt, order=40, object_name="vista_gantt"),
 ]
