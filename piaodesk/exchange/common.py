@@ -1,0 +1,184 @@
+"""What every import returns: an :class:`ImportPlan` (edits + problems + differences).
+
+The exchange package never writes to the plan file: it reads workbooks and
+text tables and returns the reversible edits that would apply them, as one
+:class:`~piaodesk.store.edits.Batch`. The CLI applies it with
+``archive.apply``, the GUI pushes it on the undo stack after a preview.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..store.changes import Changes
+from ..store.edits import Batch, Edit
+
+if TYPE_CHECKING:
+    from ..store.archive import Archive
+
+#: rows read from one sheet or text file at most (a larger file is refused, not truncated)
+MAX_RIGHE = 100_000
+
+GRAVITA = ("errore", "avviso", "info")
+
+
+class ExchangeError(Exception):
+    """A file that cannot be read or written: ``str(exc)`` is the Italian message."""
+
+
+@dataclass
+class Problema:
+    """One thing found in the source that a person should look at.
+
+    ``riga`` is the row number as the spreadsheet/editor shows it (from 1);
+    ``chiave`` identifies a decision the user can change in the review screen
+    (``scelte``; the first is the default).
+    """
+
+    tipo: str
+    messaggio: str
+    riga: int | None = None
+    colonna: str | None = None
+    foglio: str | None = None
+    gravita: str = "avviso"
+    chiave: str | None = None
+    scelte: tuple[str, ...] = ()
+    righe: tuple[int, ...] = ()
+
+    def dove(self) -> str:
+        parts = []
+        if self.foglio:
+            parts.append(f"foglio «{self.foglio}»")
+        if self.righe and len(self.righe) > 1:
+            parts.append("righe " + ", ".join(str(r) for r in self.righe))
+        elif self.riga is not None:
+            parts.append(f"riga {self.riga}")
+        if self.colonna:
+            parts.append(f"colonna «{self.colonna}»")
+        return ", ".join(parts)
+
+    def testo(self) -> str:
+        where = self.dove()
+        return f"{where}: {self.messaggio}" if where else self.messaggio
+
+
+@dataclass
+class Differenza:
+    """A row added, changed or removed by a re-import (shown in the preview)."""
+
+    tipo: str  # "aggiunta" | "modifica" | "rimozione"
+    foglio: str
+    chiave: str
+    descrizione: str = ""
+    riga: int | None = None
+    campi: list[tuple[str, str, str]] = field(default_factory=list)  # (campo, prima, dopo)
+
+    def testo(self) -> str:
+        verbo = {"aggiunta": "Aggiunta", "modifica": "Modifica", "rimozione": "Rimozione"}[self.tipo]
+        head = f"{verbo} — {self.foglio} {self.chiave}"
+        if self.descrizione:
+            head += f" «{_short(self.descrizione)}»"
+        if self.riga:
+            head += f" (riga {self.riga})"
+        lines = [head]
+        for campo, prima, dopo in self.campi:
+            lines.append(f"    {campo}: «{_short(prima)}» → «{_short(dopo)}»")
+        return "\n".join(lines)
+
+
+@dataclass
+class ImportPlan:
+    """The outcome of reading a file: what would change, and what looked wrong."""
+
+    label: str
+    edits: list[Edit] = field(default_factory=list)
+    problemi: list[Problema] = field(default_factory=list)
+    differenze: list[Differenza] = field(default_factory=list)
+    riepilogo: dict[str, int] = field(default_factory=dict)
+    origine: str = ""
+
+    @property
+    def vuoto(self) -> bool:
+        return not self.edits
+
+    @property
+    def bloccante(self) -> bool:
+        return any(p.gravita == "errore" for p in self.problemi)
+
+    def batch(self) -> Batch:
+        return Batch(list(self.edits), self.label)
+
+    def apply(self, archive: Archive) -> tuple[Batch, Changes]:
+        """Apply all edits as one transaction (CLI); returns the batch for undo."""
+        batch = self.batch()
+        return batch, archive.apply(batch)
+
+    def conta_differenze(self) -> Counter[str]:
+        return Counter(d.tipo for d in self.differenze)
+
+    def report(self, *, dettagli: bool = True, max_differenze: int = 200) -> str:
+        """The problems report and summary, in Italian, as the CLI prints it."""
+        out: list[str] = [f"Importazione: {self.origine or self.label}"]
+        if self.riepilogo:
+            out.append("Riepilogo:")
+            for k, v in self.riepilogo.items():
+                out.append(f"  {k}: {v}")
+        if self.differenze:
+            c = self.conta_differenze()
+            out.append(f"Differenze: {c.get('aggiunta', 0)} aggiunte, {c.get('modifica', 0)} "
+                       f"modifiche, {c.get('rimozione', 0)} rimozioni")
+            if dettagli:
+                for d in self.differenze[:max_differenze]:
+                    out.append("  " + d.testo().replace("\n", "\n  "))
+                if len(self.differenze) > max_differenze:
+                    out.append(f"  … e altre {len(self.differenze) - max_differenze} differenze")
+        elif not self.edits:
+            out.append("Nessuna differenza: il piano non cambia.")
+        if self.problemi:
+            per = Counter(p.gravita for p in self.problemi)
+            out.append(f"Problemi da verificare: {len(self.problemi)} "
+                       f"({per.get('errore', 0)} errori, {per.get('avviso', 0)} avvisi, "
+                       f"{per.get('info', 0)} informazioni)")
+            if dettagli:
+                for p in self.problemi:
+                    out.append(f"  [{p.gravita}] {p.testo()}")
+        else:
+            out.append("Nessun problema rilevato.")
+        return "\n".join(out)
+
+
+class SetImpostazione(Edit):
+    """Set a plan setting (``impostazioni`` table) reversibly, e.g. a remembered mapping."""
+
+    table = "impostazioni"
+
+    def __init__(self, chiave: str, valore: str | None, label: str | None = None):
+        self.chiave, self.valore = chiave, valore
+        self.old: str | None = None
+        self._captured = False
+        self.label = label or f"Impostazione {chiave}"
+
+    def apply(self, archive: Archive) -> Changes:
+        if not self._captured:
+            self.old = archive.impostazione(self.chiave)
+            self._captured = True
+        _write_setting(archive, self.chiave, self.valore)
+        return Changes()
+
+    def revert(self, archive: Archive) -> Changes:
+        _write_setting(archive, self.chiave, self.old)
+        return Changes()
+
+
+def _write_setting(archive: Archive, chiave: str, valore: str | None) -> None:
+    if valore is None:
+        archive.db.conn.execute("DELETE FROM impostazioni WHERE chiave = ?", (chiave,))
+    else:
+        archive._set_setting_raw(chiave, valore)
+
+
+def _short(text: Any, n: int = 70) -> str:
+    s = "" if text is None else str(text).replace("\n", " ")
+    return s if len(s) <= n else s[: n - 1] + "…"

@@ -1,0 +1,776 @@
+"""Re-import of a piaodesk workbook edited in Excel: the differences, as edits.
+
+:func:`diff_workbook` compares every sheet with the plan row by row (by the
+``ID`` column) and field by field, and returns an :class:`ImportPlan` whose
+edits (``InsertRow`` / ``SetFields`` / ``MoveObiettivo`` / ``DeleteRow``) make
+the plan match the workbook, plus a :class:`Differenza` per changed row for the
+preview. Nothing is written here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..domain.enums import Livello, Ramo, TipoIndicatore
+from ..domain.fields import norm_label
+from ..domain.formats import format_decimal, parse_decimal
+from ..domain.model import (
+    PERIODO_ANNUALE,
+    Assegnazione,
+    Fase,
+    Indicatore,
+    Misura,
+    Obiettivo,
+    Persona,
+    Risorsa,
+)
+from ..domain.valutazione import parse_valore
+from ..store.archive import Archive
+from ..store.edits import DeleteRow, Edit, InsertRow, MoveObiettivo, SetFields
+from .common import Differenza, ExchangeError, ImportPlan, Problema
+from .readers import load_workbook, sheet_rows
+from .workbook import (
+    ASSEGNAZIONI,
+    FASI,
+    FORMATO,
+    MISURE,
+    OBIETTIVI,
+    PERSONALE,
+    RISORSE,
+    Col,
+    SheetSpec,
+    cell_decimal,
+    display,
+    indicatori_spec,
+    parse_cell,
+)
+
+_YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
+_SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode"}
+
+
+def is_piaodesk_workbook(path: Path | str) -> bool:
+    """True for a workbook written by :func:`write_workbook`/`write_template`."""
+    wb = load_workbook(Path(path))
+    try:
+        if "Info" not in wb.sheetnames:
+            return False
+        for row in wb["Info"].iter_rows(min_row=1, max_row=1, values_only=True):
+            return row[0] == "formato" and str(row[1] or "").startswith("piaodesk")
+        return False
+    finally:
+        wb.close()
+
+
+def _name_key(text: str | None) -> str:
+    norm = unicodedata.normalize("NFKD", text or "")
+    norm = "".join(ch for ch in norm if not unicodedata.combining(ch)).lower()
+    for ch in "-,.'’":
+        norm = norm.replace(ch, " ")
+    return " ".join(sorted(norm.split()))
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, str):
+        v = v.replace("\r\n", "\n").strip()
+        return v or None
+    return v
+
+
+def _same(old: Any, new: Any) -> bool:
+    old, new = _clean(old), _clean(new)
+    if old is None or new is None:
+        return old is None and new is None
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        try:
+            return Decimal(old) == Decimal(new)
+        except Exception:  # noqa: BLE001
+            return False
+    if hasattr(old, "value") and not isinstance(old, str | bool):
+        old = old.value
+    if hasattr(new, "value") and not isinstance(new, str | bool):
+        new = new.value
+    return old == new or str(old) == str(new)
+
+
+def _valore_same(testo: str | None, num: Decimal | None, raw: Any) -> bool:
+    raw = _clean(raw)
+    testo = _clean(testo)
+    if raw is None:
+        return testo is None and num is None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        d = cell_decimal(raw)
+        if testo is None:
+            return num is not None and num == d
+        return parse_decimal(testo) == d and (num is None or num == d)
+    text = display(raw) if not isinstance(raw, str) else raw
+    if testo is None:
+        return num is not None and parse_decimal(text) == num
+    return testo == text
+
+
+def _valore_new(raw: Any, tipo: TipoIndicatore) -> tuple[str | None, Decimal | None]:
+    raw = _clean(raw)
+    if raw is None:
+        return None, None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        d = cell_decimal(raw)
+        return format_decimal(d, None), d
+    text = display(raw) if not isinstance(raw, str) else raw
+    return text, parse_valore(text, tipo)
+
+
+def _valore_show(testo: str | None, num: Decimal | None) -> str:
+    if testo:
+        return testo
+    return format_decimal(num, None) if num is not None else ""
+
+
+@dataclass
+class _Row:
+    n: int
+    cells: dict[str, Any]
+
+
+@dataclass
+class _Sheet:
+    spec: SheetSpec
+    rows: list[_Row]
+    cols: dict[str, Col]
+    years: list[int] = field(default_factory=list)
+
+
+class _Diff:
+    def __init__(self, archive: Archive, path: Path):
+        self.a = archive
+        self.path = path
+        self.p: list[Problema] = []
+        self.diffs: list[Differenza] = []
+        self.ins_persone: list[Edit] = []
+        self.ins_obiettivi: list[Edit] = []
+        self.sets: list[Edit] = []
+        self.moves: list[Edit] = []
+        self.ins_other: list[Edit] = []
+        self.ins_misure: list[Edit] = []
+        self.deletes: list[Edit] = []
+        self.exported: dict[str, set[int]] = {}
+        self.obs = {o.id: o for o in archive.obiettivi()}
+        self.code_to_id: dict[str, int] = {}
+        for o in self.obs.values():
+            self.code_to_id.setdefault(norm_label(o.codice), o.id)  # type: ignore[arg-type]
+        self.code_of: dict[int, str] = {o.id: o.codice for o in self.obs.values()}  # type: ignore[misc]
+        self.persone = {p.id: p for p in archive.persone()}
+        self.person_key: dict[str, int] = {}
+        for p in self.persone.values():
+            self.person_key.setdefault(_name_key(p.nominativo), p.id)  # type: ignore[arg-type]
+        self.units = archive.unita()
+        self.new_obs: set[int] = set()
+        self.deleted_obs: set[int] = set()
+
+    # ------------------------------------------------------------------ reading
+
+    def read(self) -> dict[str, _Sheet]:
+        wb = load_workbook(self.path)
+        try:
+            if "Info" in wb.sheetnames:
+                for row in wb["Info"].iter_rows(values_only=True):
+                    if not row or row[0] is None:
+                        continue
+                    if row[0] == "formato" and not str(row[1] or "").startswith("piaodesk"):
+                        raise ExchangeError("La cartella non è stata esportata da piaodesk.")
+                    if str(row[0]).startswith("id:"):
+                        ids = {int(x) for x in str(row[1] or "").split(",") if x.strip().isdigit()}
+                        self.exported.setdefault(str(row[0])[3:], set()).update(ids)
+            anni = self.a.piano().anni
+            sheets: dict[str, _Sheet] = {}
+            for spec in (OBIETTIVI, FASI, indicatori_spec(anni), MISURE, PERSONALE, ASSEGNAZIONI,
+                         RISORSE):
+                if spec.name not in wb.sheetnames:
+                    continue
+                sheets[spec.name] = self._read_sheet(wb[spec.name], spec)
+            if not sheets:
+                raise ExchangeError(f"Nel file «{self.path.name}» non c'è nessuno dei fogli di "
+                                    f"piaodesk (Obiettivi, Fasi, Indicatori…).")
+            return sheets
+        finally:
+            wb.close()
+
+    def _read_sheet(self, ws: Any, spec: SheetSpec) -> _Sheet:
+        by_label = {norm_label(c.label): c for c in spec.cols}
+        it = sheet_rows(ws, self.path.name, self.p)
+        header: list[Any] = []
+        for _n, values in it:
+            header = values
+            break
+        colmap: dict[int, str] = {}
+        cols: dict[str, Col] = {}
+        years: list[int] = []
+        for i, h in enumerate(header):
+            key = norm_label(h)
+            if not key:
+                continue
+            m = _YEAR_COL.match(key)
+            if m:
+                anno = int(m.group(2))
+                ck = f"{m.group(1)}:{anno}"
+                colmap[i] = ck
+                cols[ck] = Col(ck, str(h), "valore")
+                if anno not in years:
+                    years.append(anno)
+            elif key in by_label:
+                col = by_label[key]
+                colmap[i] = col.key
+                cols[col.key] = col
+            else:
+                self.p.append(Problema("colonna_sconosciuta", f"colonna «{h}» non riconosciuta: "
+                                       f"ignorata", riga=1, foglio=spec.name, gravita="info"))
+        if "id" not in cols:
+            self.p.append(Problema("manca_id", "manca la colonna «ID»: il foglio non è stato "
+                                   "confrontato", riga=1, foglio=spec.name, gravita="errore"))
+            return _Sheet(spec, [], {})
+        rows = []
+        for n, values in it:
+            cells = {colmap[i]: v for i, v in enumerate(values) if i in colmap}
+            if any(_clean(v) is not None for k, v in cells.items() if cols[k].kind != "info"):
+                rows.append(_Row(n, cells))
+        return _Sheet(spec, rows, cols, years)
+
+    # ------------------------------------------------------------------ helpers
+
+    def prob(self, sheet: str, row: int | None, msg: str, tipo: str = "valore_non_valido",
+             col: str | None = None, gravita: str = "avviso") -> None:
+        self.p.append(Problema(tipo, msg, riga=row, colonna=col, foglio=sheet, gravita=gravita))
+
+    def row_id(self, sh: _Sheet, r: _Row, existing: dict[int, Any]) -> int | None:
+        """The existing row an ID points at; None for a new row."""
+        raw = r.cells.get("id")
+        if _clean(raw) is None:
+            return None
+        try:
+            rid = parse_cell(sh.cols["id"], raw)
+        except ValueError as exc:
+            self.prob(sh.spec.name, r.n, f"ID {exc}: la riga è trattata come nuova", col="ID")
+            return None
+        if rid not in existing:
+            self.prob(sh.spec.name, r.n, f"l'ID {rid} non esiste nel piano: la riga è trattata "
+                      f"come nuova", col="ID")
+            return None
+        return rid
+
+    def persona_id(self, sheet: str, r: _Row, col: Col, raw: Any) -> tuple[bool, int | None]:
+        name = _clean(raw)
+        if name is None:
+            return True, None
+        key = _name_key(str(name))
+        if key in self.person_key:
+            return True, self.person_key[key]
+        found = self.a.trova_persona(str(name))
+        if found is not None:
+            return True, found.id
+        self.prob(sheet, r.n, f"persona «{name}» non trovata nel foglio Personale né nel piano: "
+                  f"il campo non è stato cambiato", tipo="persona_sconosciuta", col=col.label)
+        return False, None
+
+    def unita_id(self, sheet: str, r: _Row, col: Col, raw: Any) -> tuple[bool, int | None]:
+        name = _clean(raw)
+        if name is None:
+            return True, None
+        key = norm_label(name)
+        for u in self.units:
+            if key in (norm_label(u.nome), norm_label(u.codice)):
+                return True, u.id
+        self.prob(sheet, r.n, f"unità «{name}» non trovata nel piano: il campo non è stato "
+                  f"cambiato", tipo="unita_sconosciuta", col=col.label)
+        return False, None
+
+    def obiettivo_ref(self, sh: _Sheet, r: _Row, quiet: bool = False) -> int | None:
+        raw_id = _clean(r.cells.get("obiettivo_id"))
+        if raw_id is not None:
+            try:
+                oid = int(cell_decimal(raw_id) or 0)
+            except Exception:  # noqa: BLE001
+                oid = 0
+            if oid in self.obs or oid in self.new_obs:
+                code = _clean(r.cells.get("_obcode"))
+                if code is None or norm_label(code) == norm_label(self.code_of.get(oid, "")):
+                    return oid
+        code = _clean(r.cells.get("_obcode"))
+        if code is not None:
+            oid2 = self.code_to_id.get(norm_label(code))
+            if oid2 is not None:
+                return oid2
+        if not quiet:
+            self.prob(sh.spec.name, r.n, "obiettivo non trovato (colonne «ID obiettivo» / «Codice "
+                      "obiettivo»): riga ignorata", tipo="obiettivo_sconosciuto", gravita="errore")
+        return None
+
+    def values(self, sh: _Sheet, r: _Row, tipo: TipoIndicatore | None = None) -> dict[str, Any]:
+        """Parsed domain values of the plain columns of a row (bad cells reported, skipped)."""
+        out: dict[str, Any] = {}
+        for key, col in sh.cols.items():
+            if col.kind in _SKIP_KINDS or not col.imported or ":" in key:
+                continue
+            raw = r.cells.get(key)
+            if col.kind == "persona":
+                ok, pid = self.persona_id(sh.spec.name, r, col, raw)
+                if ok:
+                    out[key] = pid
+            elif col.kind == "unita":
+                ok, uid = self.unita_id(sh.spec.name, r, col, raw)
+                if ok:
+                    out[key] = uid
+            elif col.kind == "valore":
+                out[key] = ("__valore__", raw)
+            else:
+                try:
+                    value = parse_cell(col, raw)
+                    if value is None and col.kind == "bool":
+                        value = False  # an empty Sì/No cell is "No"
+                    if value is None and col.kind == "enum":
+                        continue  # required enumerations: an empty cell changes nothing
+                    out[key] = value
+                except ValueError as exc:
+                    self.prob(sh.spec.name, r.n, f"{exc}: il campo non è stato cambiato",
+                              col=col.label)
+        return out
+
+    def compare(self, sh: _Sheet, obj: Any, vals: dict[str, Any],
+                tipo: TipoIndicatore | None = None) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+        changed: dict[str, Any] = {}
+        campi: list[tuple[str, str, str]] = []
+        for key, new in vals.items():
+            col = sh.cols[key]
+            if isinstance(new, tuple) and new and new[0] == "__valore__":
+                base = "baseline" if key == "baseline" else key
+                t_old, n_old = getattr(obj, f"{base}_testo"), getattr(obj, base)
+                if not _valore_same(t_old, n_old, new[1]):
+                    t_new, n_new = _valore_new(new[1], tipo or TipoIndicatore.NUMERO)
+                    changed[f"{base}_testo"], changed[base] = t_new, n_new
+                    campi.append((col.label, _valore_show(t_old, n_old), _valore_show(t_new, n_new)))
+                continue
+            old = getattr(obj, key)
+            if not _same(old, new):
+                changed[key] = new
+                campi.append((col.label, self.show(col, old), self.show(col, new)))
+        return changed, campi
+
+    def show(self, col: Col, value: Any) -> str:
+        if col.kind == "persona":
+            p = self.persone.get(value)
+            return p.nominativo if p else ("" if value is None else f"persona {value}")
+        if col.kind == "unita":
+            u = next((u for u in self.units if u.id == value), None)
+            return u.nome if u else ""
+        if col.kind == "perc" and value is not None:
+            return format_decimal(value, None) + " %"
+        return display(value)
+
+    def new_obj(self, cls: type, vals: dict[str, Any], **extra: Any) -> Any:
+        kwargs: dict[str, Any] = {}
+        for key, v in vals.items():
+            if isinstance(v, tuple) and v and v[0] == "__valore__":
+                tipo = vals.get("tipo") or TipoIndicatore.NUMERO
+                t, n = _valore_new(v[1], tipo)
+                base = "baseline" if key == "baseline" else key
+                kwargs[f"{base}_testo"], kwargs[base] = t, n
+            else:
+                kwargs[key] = v
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        kwargs.update(extra)
+        return cls(**kwargs)
+
+    # ------------------------------------------------------------------ sheets
+
+    def personale(self, sh: _Sheet) -> None:
+        for r in sh.rows:
+            pid = self.row_id(sh, r, self.persone)
+            vals = self.values(sh, r)
+            if pid is None:
+                if not vals.get("cognome"):
+                    self.prob(sh.spec.name, r.n, "manca il cognome: riga ignorata", gravita="errore")
+                    continue
+                nid = self.a.allocate_id(Persona)
+                p = self.new_obj(Persona, vals, id=nid)
+                self.ins_persone.append(InsertRow(p, label="Aggiungi persona"))
+                self.person_key.setdefault(_name_key(p.nominativo), nid)
+                self.persone[nid] = p
+                self.diffs.append(Differenza("aggiunta", sh.spec.name, p.nominativo, riga=r.n))
+                continue
+            old = self.persone[pid]
+            changed, campi = self.compare(sh, old, vals)
+            if changed:
+                self.sets.append(SetFields(Persona, pid, changed, label="Modifica persona"))
+                self.diffs.append(Differenza("modifica", sh.spec.name, old.nominativo, riga=r.n,
+                                             campi=campi))
+            r.cells["__id__"] = pid
+        self.removals(sh, Persona, self.persone, lambda p: p.nominativo)
+
+    def obiettivi(self, sh: _Sheet) -> None:
+        name = sh.spec.name
+        pending: list[tuple[_Row, int | None]] = []
+        listed = {_as_int(r.cells.get("id")) for r in sh.rows}
+        for r in sh.rows:
+            oid = self.row_id(sh, r, self.obs)
+            code = _clean(r.cells.get("codice"))
+            if oid is None and _clean(r.cells.get("id")) is None and code is not None:
+                # a row added in Excel and already imported once: match it by its code
+                match = self.code_to_id.get(norm_label(code))
+                if match in self.obs and match not in listed:
+                    oid = match
+                    listed.add(match)
+            if oid is None:
+                nid = self.a.allocate_id(Obiettivo)
+                self.new_obs.add(nid)
+                if code is not None:
+                    if norm_label(code) in self.code_to_id:
+                        self.prob(name, r.n, f"il codice «{code}» è già usato da un altro obiettivo",
+                                  tipo="codice_duplicato", col="Codice")
+                    self.code_to_id.setdefault(norm_label(code), nid)
+                    self.code_of[nid] = str(code)
+                r.cells["__id__"] = nid
+                pending.append((r, None))
+            else:
+                r.cells["__id__"] = oid
+                pending.append((r, oid))
+        seen: set[int] = set()
+        for r, oid in pending:
+            rid = r.cells["__id__"]
+            if rid in seen:
+                self.prob(name, r.n, "ID ripetuto in più righe: vale la prima", tipo="id_ripetuto",
+                          gravita="errore")
+                continue
+            seen.add(rid)
+            vals = self.values(sh, r)
+            parent_ok, parent = True, None
+            if "parent_id" in sh.cols:
+                pcode = _clean(r.cells.get("parent_id"))
+                if pcode is not None:
+                    parent = self.code_to_id.get(norm_label(pcode))
+                    if parent is None or parent == rid:
+                        parent_ok = False
+                        self.prob(name, r.n, f"codice padre «{pcode}» non trovato: il padre non è "
+                                  f"stato cambiato", col="Codice padre")
+            if oid is None:
+                if not vals.get("titolo"):
+                    self.prob(name, r.n, "manca il titolo: obiettivo ignorato", gravita="errore")
+                    self.new_obs.discard(rid)
+                    continue
+                ramo = vals.pop("ramo", None) or (self._ramo_of(parent) if parent else Ramo.OBIETTIVI)
+                ob = self.new_obj(Obiettivo, vals, id=rid, parent_id=parent if parent_ok else None,
+                                  posizione=None, ramo=ramo,
+                                  livello=vals.get("livello") or Livello.OPERATIVO)
+                self.ins_obiettivi.append(InsertRow(ob, label="Aggiungi obiettivo"))
+                self.diffs.append(Differenza("aggiunta", name, ob.codice or f"(nuovo, riga {r.n})",
+                                             ob.titolo, riga=r.n))
+                continue
+            old = self.obs[oid]
+            changed, campi = self.compare(sh, old, vals)
+            if parent_ok and "parent_id" in sh.cols and parent != old.parent_id:
+                if parent is not None and parent in self.a.discendenti(oid, include_self=True):
+                    self.prob(name, r.n, "il codice padre è un discendente dell'obiettivo: padre "
+                              "non cambiato", col="Codice padre")
+                else:
+                    pos = len(self.a.figli_ids(parent, old.ramo)) if parent in self.obs or parent is None else 0
+                    self.moves.append(MoveObiettivo(oid, parent, pos))
+                    campi.append(("Codice padre", self.code_of.get(old.parent_id or 0, ""),
+                                  self.code_of.get(parent or 0, "")))
+            if changed:
+                self.sets.append(SetFields(Obiettivo, oid, changed, label="Modifica obiettivo"))
+            if campi:
+                self.diffs.append(Differenza("modifica", name, old.codice, old.titolo, r.n, campi))
+        # parents before children among the new rows
+        self.ins_obiettivi = _topo(self.ins_obiettivi)
+        self.removals(sh, Obiettivo, self.obs, lambda o: o.codice, self.deleted_obs)
+
+    def _ramo_of(self, oid: int | None) -> Ramo:
+        ob = self.obs.get(oid) if oid else None
+        if ob is not None:
+            return ob.ramo
+        for e in self.ins_obiettivi:
+            if isinstance(e, InsertRow) and e.obj.id == oid:
+                return e.obj.ramo
+        return Ramo.OBIETTIVI
+
+    def child_sheet(self, sh: _Sheet, cls: type, existing: dict[int, Any],
+                    key_of: Any) -> list[tuple[_Row, Any, dict[str, Any], int | None]]:
+        """Common part of Fasi/Indicatori/Assegnazioni/Risorse: returns rows to post-process."""
+        out = []
+        seen: set[int] = set()
+        listed = {_as_int(r.cells.get("id")) for r in sh.rows}
+        for r in sh.rows:
+            rid = self.row_id(sh, r, existing)
+            if rid is None and _clean(r.cells.get("id")) is None and cls in (Fase, Indicatore):
+                # a row added in Excel and already imported once: same objective, same text
+                oid0 = self.obiettivo_ref(sh, r, quiet=True)
+                text = norm_label(r.cells.get("descrizione"))
+                match = next((x.id for x in existing.values() if x.obiettivo_id == oid0
+                              and norm_label(x.descrizione) == text and x.id not in listed), None)
+                if match is not None:
+                    rid = match
+                    listed.add(match)
+            if rid is not None and rid in seen:
+                self.prob(sh.spec.name, r.n, "ID ripetuto in più righe: vale la prima",
+                          tipo="id_ripetuto", gravita="errore")
+                continue
+            oid = self.obiettivo_ref(sh, r)
+            if oid is None:
+                if rid is not None:
+                    seen.add(rid)
+                continue
+            tipo = None
+            if cls is Indicatore:
+                tcol = sh.cols.get("tipo")
+                try:
+                    tipo = parse_cell(tcol, r.cells.get("tipo")) if tcol else None
+                except ValueError:
+                    tipo = None
+                tipo = tipo or (existing[rid].tipo if rid is not None else TipoIndicatore.NUMERO)
+            vals = self.values(sh, r, tipo)
+            if rid is None:
+                nid = self.a.allocate_id(cls)
+                extra: dict[str, Any] = {"id": nid, "obiettivo_id": oid}
+                if "posizione" in {f for f in cls.__dataclass_fields__}:  # type: ignore[attr-defined]
+                    extra["posizione"] = None
+                if cls is Indicatore and not vals.get("descrizione"):
+                    self.prob(sh.spec.name, r.n, "manca la descrizione dell'indicatore: riga "
+                              "ignorata", gravita="errore")
+                    continue
+                if cls is Fase and not vals.get("descrizione"):
+                    self.prob(sh.spec.name, r.n, "manca la descrizione della fase: riga ignorata",
+                              gravita="errore")
+                    continue
+                obj = self.new_obj(cls, vals, **extra)
+                self.ins_other.append(InsertRow(obj))
+                self.diffs.append(Differenza("aggiunta", sh.spec.name,
+                                             f"{self.code_of.get(oid, '')} — {key_of(obj)}",
+                                             riga=r.n))
+                out.append((r, obj, vals, None))
+                continue
+            seen.add(rid)
+            old = existing[rid]
+            changed, campi = self.compare(sh, old, vals, tipo)
+            if oid != old.obiettivo_id:
+                changed["obiettivo_id"] = oid
+                campi.append(("Codice obiettivo", self.code_of.get(old.obiettivo_id, ""),
+                              self.code_of.get(oid, "")))
+            if changed:
+                self.sets.append(SetFields(cls, rid, changed, label=f"Modifica {cls.__name__.lower()}"))
+            out.append((r, old, vals, rid))
+            r.cells["__campi__"] = campi
+            if campi and cls is not Indicatore:
+                self.diffs.append(Differenza("modifica", sh.spec.name,
+                                             f"{self.code_of.get(oid, '')} — {key_of(old)}",
+                                             riga=r.n, campi=campi))
+        self.removals(sh, cls, existing, lambda x: f"{self.code_of.get(x.obiettivo_id, '')} — "
+                      f"{key_of(x)}", parent_deleted=lambda x: x.obiettivo_id in self.deleted_obs)
+        return out
+
+    def indicatori(self, sh: _Sheet, existing: dict[int, Indicatore]) -> None:
+        ms = self.a.misure(list(existing))
+        annual = {(m.indicatore_id, m.anno): m for m in ms if m.periodo == PERIODO_ANNUALE}
+        rows = self.child_sheet(sh, Indicatore, existing, lambda i: _short(i.descrizione))
+        for r, ind, _vals, rid in rows:
+            campi: list[tuple[str, str, str]] = list(r.cells.get("__campi__", []))
+            tipo = ind.tipo
+            for anno in sh.years:
+                m = annual.get((ind.id, anno)) if rid is not None else None
+                new_fields: dict[str, Any] = {}
+                for what in ("target", "valore"):
+                    ck = f"{what}:{anno}"
+                    if ck not in sh.cols:
+                        continue
+                    raw = r.cells.get(ck)
+                    t_old = getattr(m, f"{what}_testo") if m else None
+                    n_old = getattr(m, what) if m else None
+                    if not _valore_same(t_old, n_old, raw):
+                        t_new, n_new = _valore_new(raw, tipo)
+                        new_fields[f"{what}_testo"], new_fields[what] = t_new, n_new
+                        campi.append((sh.cols[ck].label, _valore_show(t_old, n_old),
+                                      _valore_show(t_new, n_new)))
+                if not new_fields:
+                    continue
+                if m is not None:
+                    self.sets.append(SetFields(Misura, m.id, new_fields, label="Modifica misura"))  # type: ignore[arg-type]
+                else:
+                    self.ins_misure.append(InsertRow(Misura(
+                        indicatore_id=ind.id, anno=anno, periodo=PERIODO_ANNUALE, **new_fields)))
+            if rid is not None and campi:
+                self.diffs.append(Differenza("modifica", sh.spec.name,
+                                             f"{self.code_of.get(ind.obiettivo_id, '')} — ind. {rid}",
+                                             ind.descrizione, r.n, campi))
+
+    def misure(self, sh: _Sheet, indicatori: dict[int, Indicatore]) -> None:
+        anni = set(self.a.piano().anni)
+        existing = {m.id: m for m in self.a.misure(list(indicatori))
+                    if m.periodo != PERIODO_ANNUALE or m.anno not in anni}
+        seen: set[int] = set()
+        for r in sh.rows:
+            rid = self.row_id(sh, r, existing)
+            vals = self.values(sh, r)
+            ind_id = vals.get("indicatore_id")
+            ind = indicatori.get(ind_id) if ind_id is not None else None
+            if ind is None:
+                self.prob(sh.spec.name, r.n, "ID indicatore mancante o inesistente: riga ignorata",
+                          tipo="indicatore_sconosciuto", gravita="errore")
+                if rid is not None:
+                    seen.add(rid)
+                continue
+            vals["periodo"] = vals.get("periodo") or PERIODO_ANNUALE
+            if rid is None:
+                if not vals.get("anno"):
+                    self.prob(sh.spec.name, r.n, "manca l'anno: riga ignorata", gravita="errore")
+                    continue
+                kwargs = {}
+                for key in ("target", "valore"):
+                    raw = vals.pop(key, ("__valore__", None))[1]
+                    kwargs[f"{key}_testo"], kwargs[key] = _valore_new(raw, ind.tipo)
+                obj = Misura(**{k: v for k, v in vals.items()}, **kwargs)
+                self.ins_misure.append(InsertRow(obj))
+                self.diffs.append(Differenza("aggiunta", sh.spec.name,
+                                             f"ind. {ind.id} {obj.anno} {obj.periodo}", riga=r.n))
+                continue
+            seen.add(rid)
+            old = existing[rid]
+            changed, campi = self.compare(sh, old, vals, ind.tipo)
+            if changed:
+                self.sets.append(SetFields(Misura, rid, changed, label="Modifica misura"))
+                self.diffs.append(Differenza("modifica", sh.spec.name,
+                                             f"ind. {old.indicatore_id} {old.anno} {old.periodo}",
+                                             riga=r.n, campi=campi))
+        self.removals(sh, Misura, existing, lambda m: f"ind. {m.indicatore_id} {m.anno} {m.periodo}",
+                      parent_deleted=lambda m: m.indicatore_id in self._deleted_inds, present=seen)
+
+    _deleted_inds: set[int] = set()
+
+    def removals(self, sh: _Sheet, cls: type, existing: dict[int, Any], key_of: Any,
+                 deleted: set[int] | None = None, parent_deleted: Any = None,
+                 present: set[int] | None = None) -> None:
+        exported = self.exported.get(sh.spec.name, set())
+        if present is None:
+            present = {r.cells.get("__id__") for r in sh.rows} | {
+                _as_int(r.cells.get("id")) for r in sh.rows}
+        gone = [rid for rid in exported if rid in existing and rid not in present]
+        for rid in sorted(gone):
+            obj = existing[rid]
+            if cls is Obiettivo and any(a in gone for a in _ancestors(self.obs, rid)):
+                if deleted is not None:
+                    deleted.add(rid)
+                continue
+            if parent_deleted is not None and parent_deleted(obj):
+                continue
+            if deleted is not None:
+                deleted.add(rid)
+                deleted.update(self.a.discendenti(rid))
+            self.deletes.append(DeleteRow(cls, rid, label=f"Elimina {cls.__name__.lower()}"))
+            self.diffs.append(Differenza("rimozione", sh.spec.name, str(key_of(obj)),
+                                         getattr(obj, "titolo", "") or getattr(obj, "descrizione", "")))
+
+    # ------------------------------------------------------------------ run
+
+    def run(self) -> ImportPlan:
+        sheets = self.read()
+        if PERSONALE.name in sheets:
+            self.personale(sheets[PERSONALE.name])
+        if OBIETTIVI.name in sheets:
+            self.obiettivi(sheets[OBIETTIVI.name])
+        if FASI.name in sheets:
+            self.child_sheet(sheets[FASI.name], Fase, {f.id: f for f in self.a.fasi()},
+                             lambda f: _short(f.descrizione))
+        inds = {i.id: i for i in self.a.indicatori()}
+        if "Indicatori" in sheets:
+            self.indicatori(sheets["Indicatori"], inds)  # type: ignore[arg-type]
+            exported = self.exported.get("Indicatori", set())
+            present = {_as_int(r.cells.get("id")) for r in sheets["Indicatori"].rows}
+            self._deleted_inds = {i for i in exported if i in inds and i not in present} | {
+                i.id for i in inds.values() if i.obiettivo_id in self.deleted_obs}  # type: ignore[misc]
+        if MISURE.name in sheets:
+            self.misure(sheets[MISURE.name], inds)  # type: ignore[arg-type]
+        if ASSEGNAZIONI.name in sheets:
+            self.child_sheet(sheets[ASSEGNAZIONI.name], Assegnazione,
+                             {x.id: x for x in self.a.assegnazioni()},
+                             lambda x: self.persone[x.persona_id].nominativo
+                             if x.persona_id in self.persone else "(vacante)")
+        if RISORSE.name in sheets:
+            rs = {x.id: x for o in self.obs for x in self.a.risorse(o)}  # type: ignore[arg-type]
+            self.child_sheet(sheets[RISORSE.name], Risorsa, rs, lambda x: _short(x.descrizione))
+        order = {"misure": 0, "assegnazioni": 1, "risorse": 2, "fasi": 3, "indicatori": 4,
+                 "obiettivi": 5, "persone": 6}
+        self.deletes.sort(key=lambda e: order.get(getattr(e, "table", ""), 9))
+        ins_other = sorted(self.ins_other, key=lambda e: 0 if getattr(e, "table", "") == "indicatori" else 1)
+        edits = (self.ins_persone + self.ins_obiettivi + self.sets + self.moves + ins_other
+                 + self.ins_misure + self.deletes)
+        plan = ImportPlan(f"Importa «{self.path.name}»", edits, self.p, self.diffs,
+                          origine=self.path.name)
+        c = plan.conta_differenze()
+        plan.riepilogo = {"Righe aggiunte": c.get("aggiunta", 0), "Righe modificate": c.get("modifica", 0),
+                          "Righe rimosse": c.get("rimozione", 0)}
+        return plan
+
+
+def _as_int(v: Any) -> int | None:
+    d = cell_decimal(v) if v is not None else None
+    try:
+        return int(d) if d is not None else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _ancestors(obs: dict[int, Obiettivo], oid: int) -> list[int]:
+    out = []
+    cur = obs.get(oid)
+    while cur is not None and cur.parent_id is not None:
+        out.append(cur.parent_id)
+        cur = obs.get(cur.parent_id)
+    return out
+
+
+def _topo(inserts: list[Edit]) -> list[Edit]:
+    by_id = {e.obj.id: e for e in inserts if isinstance(e, InsertRow)}
+    done: set[int] = set()
+    out: list[Edit] = []
+
+    def visit(e: InsertRow) -> None:
+        if e.obj.id in done:
+            return
+        done.add(e.obj.id)
+        parent = by_id.get(e.obj.parent_id)
+        if parent is not None:
+            visit(parent)
+        out.append(e)
+
+    for e in inserts:
+        visit(e)  # type: ignore[arg-type]
+    return out
+
+
+def _short(text: str | None, n: int = 50) -> str:
+    s = (text or "").replace("\n", " ")
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def diff_workbook(archive: Archive, path: Path | str) -> ImportPlan:
+    """Compare a (re-)edited piaodesk workbook with the plan; nothing is written."""
+    path = Path(path)
+    return _Diff(archive, path).run()
+
+
+def check_formato(path: Path | str) -> str | None:
+    """The format marker of the Info sheet (None when missing)."""
+    wb = load_workbook(Path(path))
+    try:
+        if "Info" not in wb.sheetnames:
+            return None
+        for row in wb["Info"].iter_rows(values_only=True):
+            if row and row[0] == "formato":
+                return str(row[1])
+        return None
+    finally:
+        wb.close()
+
+
+__all__ = ["diff_workbook", "is_piaodesk_workbook", "check_formato", "FORMATO"]

@@ -1,0 +1,668 @@
+"""The piaodesk workbook: one sheet per table, Italian headers, a stable ID column.
+
+Layout (written by :func:`write_workbook`, read back by
+:mod:`piaodesk.exchange.reimport`):
+
+* ``Obiettivi``, ``Fasi``, ``Indicatori`` (one row per indicator, with
+  ``Target AAAA`` / ``Valore AAAA`` columns for each year of the plan),
+  ``Misure periodiche`` (checkpoints such as *Giugno*/*Dicembre* and years
+  outside the triennio), ``Personale``, ``Assegnazioni``, ``Risorse``;
+* a hidden ``Elenchi`` sheet feeding the drop-down lists, and a hidden
+  ``Info`` sheet with the plan title and the IDs exported (a row missing on
+  re-import is a removal only if it was exported).
+
+Dates are real Excel dates (``DD/MM/YYYY``), weights and percentages are
+numbers with a ``%`` format, enumerations are written by their Italian label.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..domain.enums import (
+    Aggregazione,
+    Area2023,
+    LabeledEnum,
+    Livello,
+    Polarita,
+    Ramo,
+    TipoIndicatore,
+    TipoRisorsa,
+)
+from ..domain.fields import label, norm_label
+from ..domain.formats import format_date, format_decimal, parse_date, parse_decimal
+from ..domain.model import (
+    PERIODO_ANNUALE,
+    Assegnazione,
+    Fase,
+    Indicatore,
+    Misura,
+    Obiettivo,
+    Persona,
+    Risorsa,
+)
+from ..store.archive import Archive
+from .common import ExchangeError
+
+FORMATO = "piaodesk-cartella-1"
+DATE_FMT = "DD/MM/YYYY"
+PERC_FMT = "0.00%"
+MONEY_FMT = "#,##0.00"
+SI, NO = "Sì", "No"
+
+ISTRUZIONI = [
+    ("Come usare questa cartella", ""),
+    ("", "Ogni foglio corrisponde a una parte del piano: Obiettivi, Fasi, Indicatori (con i target e "
+         "i valori per anno), Misure periodiche, Personale, Assegnazioni, Risorse."),
+    ("", "La prima riga di ogni foglio contiene le intestazioni: non modificarle. L'ordine delle "
+         "colonne può cambiare, le intestazioni no."),
+    ("Colonna ID", "Serve a riconoscere le righe quando la cartella viene reimportata: non modificarla. "
+                   "Per aggiungere una riga nuova lasciare l'ID vuoto."),
+    ("Righe eliminate", "Una riga cancellata da un foglio viene proposta come eliminazione; prima di "
+                        "modificare il piano piaodesk mostra l'anteprima delle differenze da accettare."),
+    ("Codici", "Gli obiettivi si collegano tra loro con la colonna «Codice padre»; fasi, indicatori, "
+               "assegnazioni e risorse con «Codice obiettivo» (o «ID obiettivo»)."),
+    ("Date", "Scrivere le date come 31/12/2025."),
+    ("Percentuali", "Pesi, % di realizzazione e impegno sono percentuali: 30% si scrive 30%."),
+    ("Elenchi", "Le colonne con un elenco a discesa (Ramo, Livello, Tipo, Polarità, Sì/No…) "
+                "accettano solo i valori proposti."),
+    ("Target e valori", "Si possono scrivere numeri (12,5), Sì/No, rapporti (4 su 8) o testo; "
+                        "il testo originale viene sempre conservato."),
+    ("Persone", "Nelle colonne «Responsabile» e «Persona» scrivere «Cognome Nome» come nel foglio "
+                "Personale."),
+]
+
+# ---------------------------------------------------------------------- column specs
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a sheet: field, header label and how the cell is written and read."""
+
+    key: str
+    label: str
+    kind: str = "text"  # id int text long dec perc money date bool enum persona unita obref obcode info valore
+    enum: type[LabeledEnum] | None = None
+    width: int = 14
+    imported: bool = True
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    cls: type
+    cols: tuple[Col, ...]
+
+
+def _c(cls: type, key: str, kind: str = "text", width: int = 14, enum: type | None = None,
+       title: str | None = None, imported: bool = True) -> Col:
+    return Col(key, title or label(cls, key), kind, enum, width, imported)
+
+
+OBIETTIVI = SheetSpec("Obiettivi", Obiettivo, (
+    _c(Obiettivo, "id", "id", 7),
+    _c(Obiettivo, "codice", "text", 12),
+    _c(Obiettivo, "parent_id", "parentcode", 12),
+    _c(Obiettivo, "ramo", "enum", 12, Ramo),
+    _c(Obiettivo, "livello", "enum", 18, Livello),
+    _c(Obiettivo, "titolo", "long", 50),
+    _c(Obiettivo, "descrizione", "long", 50),
+    _c(Obiettivo, "unita_id", "unita", 28),
+    _c(Obiettivo, "responsabile_id", "persona", 22),
+    _c(Obiettivo, "peso", "perc", 9),
+    _c(Obiettivo, "inizio_previsto", "date", 12),
+    _c(Obiettivo, "fine_prevista", "date", 12),
+    _c(Obiettivo, "inizio_effettivo", "date", 12),
+    _c(Obiettivo, "fine_effettiva", "date", 12),
+    _c(Obiettivo, "assessore", "text", 20),
+    _c(Obiettivo, "stakeholder", "long", 24),
+    _c(Obiettivo, "altri_settori", "long", 20),
+    _c(Obiettivo, "missione", "text", 14),
+    _c(Obiettivo, "programma", "text", 14),
+    _c(Obiettivo, "trasversale", "bool", 11),
+    _c(Obiettivo, "rischio_corruttivo", "bool", 11),
+    _c(Obiettivo, "note", "long", 30),
+))
+
+_OBREF = (Col("obiettivo_id", "ID obiettivo", "obref", None, 9),
+          Col("_obcode", "Codice obiettivo", "obcode", None, 12))
+
+FASI = SheetSpec("Fasi", Fase, (
+    _c(Fase, "id", "id", 7), *_OBREF,
+    _c(Fase, "descrizione", "long", 50),
+    _c(Fase, "scadenza", "date", 12),
+    _c(Fase, "inizio_previsto", "date", 12),
+    _c(Fase, "fine_prevista", "date", 12),
+    _c(Fase, "inizio_effettivo", "date", 12),
+    _c(Fase, "fine_effettiva", "date", 12),
+    _c(Fase, "perc_realizzazione", "perc", 11),
+    _c(Fase, "peso", "perc", 9),
+    _c(Fase, "note", "long", 30),
+))
+
+INDICATORI_BASE = (
+    _c(Indicatore, "id", "id", 7), *_OBREF,
+    _c(Indicatore, "codice", "text", 12),
+    _c(Indicatore, "descrizione", "long", 45),
+    _c(Indicatore, "dimensione", "text", 14),
+    _c(Indicatore, "formula", "long", 24),
+    _c(Indicatore, "tipo", "enum", 14, TipoIndicatore),
+    _c(Indicatore, "unita_misura", "text", 12),
+    _c(Indicatore, "polarita", "enum", 18, Polarita),
+    _c(Indicatore, "aggregazione", "enum", 12, Aggregazione),
+    Col("baseline", label(Indicatore, "baseline_testo"), "valore", None, 12),
+    _c(Indicatore, "anno_baseline", "int", 9),
+    _c(Indicatore, "peso", "dec", 8),
+    _c(Indicatore, "fonte", "text", 18),
+    _c(Indicatore, "solo_individuale", "bool", 11),
+    _c(Indicatore, "note", "long", 24),
+)
+
+MISURE = SheetSpec("Misure periodiche", Misura, (
+    Col("id", "ID", "id", None, 7),
+    Col("indicatore_id", "ID indicatore", "int", None, 9),
+    Col("_indcode", "Indicatore", "info", None, 40, imported=False),
+    Col("anno", "Anno", "int", None, 8),
+    Col("periodo", "Periodo", "text", None, 12),
+    Col("data_riferimento", "Data di riferimento", "date", None, 12),
+    Col("target", "Target", "valore", None, 14),
+    Col("valore", "Valore", "valore", None, 14),
+))
+
+PERSONALE = SheetSpec("Personale", Persona, (
+    _c(Persona, "id", "id", 7),
+    _c(Persona, "cognome", "text", 18),
+    _c(Persona, "nome", "text", 16),
+    _c(Persona, "titolo", "text", 9),
+    _c(Persona, "categoria", "text", 11),
+    _c(Persona, "area", "enumtext", 18, Area2023),
+    _c(Persona, "profilo", "text", 22),
+    _c(Persona, "ore_settimanali", "dec", 9),
+    _c(Persona, "eq", "bool", 8),
+    _c(Persona, "unita_id", "unita", 28),
+    _c(Persona, "valido_dal", "date", 12),
+    _c(Persona, "valido_al", "date", 12),
+    _c(Persona, "email", "text", 22),
+    _c(Persona, "note", "long", 24),
+))
+
+ASSEGNAZIONI = SheetSpec("Assegnazioni", Assegnazione, (
+    _c(Assegnazione, "id", "id", 7), *_OBREF,
+    _c(Assegnazione, "persona_id", "persona", 24, title="Persona"),
+    _c(Assegnazione, "data_inizio", "date", 12),
+    _c(Assegnazione, "data_fine", "date", 12),
+    _c(Assegnazione, "impegno", "perc", 10),
+    _c(Assegnazione, "responsabile", "bool", 12),
+    _c(Assegnazione, "ruolo", "text", 26),
+))
+
+RISORSE = SheetSpec("Risorse", Risorsa, (
+    _c(Risorsa, "id", "id", 7), *_OBREF,
+    _c(Risorsa, "anno", "int", 8),
+    _c(Risorsa, "tipo", "enum", 10, TipoRisorsa),
+    _c(Risorsa, "descrizione", "long", 36),
+    _c(Risorsa, "capitolo", "text", 12),
+    *(_c(Risorsa, k, "money", 14) for k in
+      ("stanziato", "assestato", "impegnato", "accertato", "pagato", "incassato")),
+))
+
+
+def indicatori_spec(anni: list[int]) -> SheetSpec:
+    extra: list[Col] = []
+    for anno in anni:
+        extra.append(Col(f"target:{anno}", f"Target {anno}", "valore", None, 13))
+        extra.append(Col(f"valore:{anno}", f"Valore {anno}", "valore", None, 13))
+    return SheetSpec("Indicatori", Indicatore, (*INDICATORI_BASE, *extra))
+
+
+def all_specs(anni: list[int]) -> list[SheetSpec]:
+    return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, PERSONALE, ASSEGNAZIONI, RISORSE]
+
+
+# ---------------------------------------------------------------------- value codecs
+
+
+def valore_cell(testo: str | None, num: Decimal | None) -> Any:
+    """What a target/actual looks like in a cell: a number when the text is just that number."""
+    if testo is not None and testo.strip():
+        parsed = parse_decimal(testo)
+        if num is not None and parsed is not None and parsed == num:
+            return _num(num)
+        return testo
+    if num is not None:
+        return _num(num)
+    return None
+
+
+def _num(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() and abs(value) < 10**15 else float(value)
+
+
+def cell_decimal(value: Any) -> Decimal | None:
+    """A numeric cell (int/float) or text → Decimal, exact for what Excel stores."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    return parse_decimal(str(value).strip())
+
+
+def display(value: Any) -> str:
+    """A domain value as people read it (for the preview of differences)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return SI if value else NO
+    if isinstance(value, LabeledEnum):
+        return value.label
+    if isinstance(value, Decimal):
+        return format_decimal(value, None)
+    if isinstance(value, (date, datetime)):
+        return format_date(value if isinstance(value, date) else value.date())
+    return str(value)
+
+
+# ---------------------------------------------------------------------- scope
+
+
+def resolve_settore(archive: Archive, settore: str | int | None) -> int | None:
+    """A settore given by id, codice or name → unita id (None = whole plan)."""
+    if settore is None or settore == "":
+        return None
+    units = archive.unita()
+    text = str(settore).strip()
+    for u in units:
+        if text.isdigit() and u.id == int(text):
+            return u.id
+    key = norm_label(text)
+    for u in units:
+        if key in (norm_label(u.codice), norm_label(u.nome)):
+            return u.id
+    raise ExchangeError(f"Settore «{settore}» non trovato tra le unità del piano "
+                        f"(indicare il nome, il codice o il numero).")
+
+
+def scope_obiettivi(archive: Archive, settore_id: int | None) -> list[Obiettivo]:
+    """Objectives of a settore (and its sub-units), their descendants, in tree order."""
+    tutti = archive.obiettivi()
+    if settore_id is None:
+        return tutti
+    unit_ids = {settore_id}
+    changed = True
+    units = archive.unita()
+    while changed:
+        changed = False
+        for u in units:
+            if u.parent_id in unit_ids and u.id not in unit_ids:
+                unit_ids.add(u.id)  # type: ignore[arg-type]
+                changed = True
+    roots: set[int] = set()
+    for uid in unit_ids:
+        roots.update(o.id for o in archive.obiettivi_di_unita(uid) if o.id)
+    keep: set[int] = set()
+    for oid in roots:
+        keep.update(archive.discendenti(oid, include_self=True))
+    return [o for o in tutti if o.id in keep]
+
+
+@dataclass
+class Snapshot:
+    """The part of a plan that a workbook holds (all of it, or one settore)."""
+
+    anni: list[int]
+    obiettivi: list[Obiettivo]
+    fasi: list[Fase]
+    indicatori: list[Indicatore]
+    misure: list[Misura]
+    persone: list[Persona]
+    assegnazioni: list[Assegnazione]
+    risorse: list[Risorsa]
+    settore_id: int | None = None
+
+
+def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
+    sid = resolve_settore(archive, settore)
+    obs = scope_obiettivi(archive, sid)
+    oids = {o.id for o in obs}
+    fasi = [f for f in archive.fasi() if f.obiettivo_id in oids]
+    inds = [i for i in archive.indicatori() if i.obiettivo_id in oids]
+    order = {o.id: n for n, o in enumerate(obs)}
+    inds.sort(key=lambda i: (order[i.obiettivo_id], i.posizione, i.id or 0))
+    fasi.sort(key=lambda f: (order[f.obiettivo_id], f.posizione, f.id or 0))
+    misure = archive.misure([i.id for i in inds if i.id is not None])
+    asse = [a for a in archive.assegnazioni() if a.obiettivo_id in oids]
+    asse.sort(key=lambda a: (order[a.obiettivo_id], not a.responsabile, a.id or 0))
+    risorse = [r for o in obs for r in archive.risorse(o.id or 0)]
+    persone = archive.persone()
+    if sid is not None:
+        used = {a.persona_id for a in asse} | {o.responsabile_id for o in obs}
+        unit_ids = {o.unita_id for o in obs}
+        persone = [p for p in persone if p.id in used or (p.unita_id is not None and p.unita_id in unit_ids)]
+    return Snapshot(archive.piano().anni, obs, fasi, inds, misure, persone, asse, risorse, sid)
+
+
+# ---------------------------------------------------------------------- writing
+
+
+class _Lookups:
+    def __init__(self, archive: Archive | None):
+        self.unita = {u.id: u.nome for u in archive.unita()} if archive else {}
+        self.persone = {p.id: p.nominativo for p in archive.persone()} if archive else {}
+        self.obcode: dict[int | None, str] = {}
+        self.indname: dict[int | None, str] = {}
+
+
+def _cell_value(col: Col, obj: Any, lk: _Lookups) -> Any:
+    k = col.kind
+    if k == "obcode":
+        return lk.obcode.get(getattr(obj, "obiettivo_id", None))
+    if k == "parentcode":
+        return lk.obcode.get(obj.parent_id) if obj.parent_id else None
+    if k == "info":
+        return lk.indname.get(getattr(obj, "indicatore_id", None))
+    if k == "valore":
+        if isinstance(obj, Indicatore):
+            return valore_cell(obj.baseline_testo, obj.baseline)
+        return valore_cell(getattr(obj, f"{col.key}_testo"), getattr(obj, col.key))
+    v = getattr(obj, col.key)
+    if v is None:
+        return None
+    if k == "perc":
+        return float(Decimal(v) / 100)
+    if k in ("dec", "money"):
+        return _num(Decimal(v))
+    if k == "bool":
+        return SI if v else NO
+    if k == "enum":
+        return v.label if isinstance(v, LabeledEnum) else str(v)
+    if k == "enumtext":
+        member = col.enum.from_text(v) if col.enum else None
+        return member.label if member else v
+    if k == "persona":
+        return lk.persone.get(v)
+    if k == "unita":
+        return lk.unita.get(v)
+    return v
+
+
+def _style_sheet(ws: Any, cols: tuple[Col, ...] | list[Col], nrows: int, lists: dict[str, str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    head_font = Font(bold=True, color="FFFFFF")
+    head_fill = PatternFill("solid", fgColor="1F4E79")
+    id_font = Font(color="808080")
+    ws.freeze_panes = "B2" if cols and cols[0].kind == "id" else "A2"
+    ws.row_dimensions[1].height = 32
+    last = max(nrows + 1, 2)
+    for n, col in enumerate(cols, start=1):
+        letter = get_column_letter(n)
+        cell = ws.cell(row=1, column=n)
+        cell.font, cell.fill = head_font, head_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[letter].width = col.width
+        fmt = {"date": DATE_FMT, "perc": PERC_FMT, "money": MONEY_FMT}.get(col.kind)
+        wrap = col.kind == "long"
+        if fmt or wrap or col.kind in ("id", "info", "obcode"):
+            for r in range(2, nrows + 2):
+                c = ws.cell(row=r, column=n)
+                if fmt:
+                    c.number_format = fmt
+                if wrap:
+                    c.alignment = Alignment(wrap_text=True, vertical="top")
+                if col.kind in ("id", "info"):
+                    c.font = id_font
+        rng = f"{letter}2:{letter}{max(last, 500)}"
+        source = None
+        if col.kind == "bool":
+            source = lists.get("_bool")
+        elif col.kind in ("enum", "enumtext") and col.enum is not None:
+            source = lists.get(col.enum.__name__)
+        elif col.kind in ("persona", "unita"):
+            source = lists.get(col.kind)
+        if source:
+            dv = DataValidation(type="list", formula1=source, allow_blank=True,
+                                showErrorMessage=col.kind in ("bool", "enum"))
+            dv.errorTitle = "Valore non ammesso"
+            dv.error = "Scegliere un valore dall'elenco."
+            dv.add(rng)
+            ws.add_data_validation(dv)
+        elif col.kind == "date":
+            dv = DataValidation(type="date", operator="greaterThan", formula1="1",
+                                allow_blank=True, showErrorMessage=True)
+            dv.errorTitle = "Data non valida"
+            dv.error = "Scrivere una data come 31/12/2025."
+            dv.add(rng)
+            ws.add_data_validation(dv)
+    if nrows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{nrows + 1}"
+
+
+def _write_lists(wb: Any, archive: Archive | None) -> dict[str, str]:
+    """Hidden sheet with the drop-down lists; returns list name → formula."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
+    ws = wb.create_sheet("Elenchi")
+    ws.sheet_state = "hidden"
+    lists: dict[str, list[str]] = {"_bool": [SI, NO]}
+    for enum in (Ramo, Livello, TipoIndicatore, Polarita, Aggregazione, TipoRisorsa, Area2023):
+        lists[enum.__name__] = [m.label for m in enum]
+    if archive is not None:
+        lists["persona"] = [p.nominativo for p in archive.persone()]
+        lists["unita"] = [u.nome for u in archive.unita()]
+    out: dict[str, str] = {}
+    for n, (name, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(n)
+        ws.cell(row=1, column=n, value=name)
+        for r, v in enumerate(values, start=2):
+            ws.cell(row=r, column=n, value=v)
+        if values:
+            out[name] = f"{quote_sheetname('Elenchi')}!${letter}$2:${letter}${len(values) + 1}"
+    return out
+
+
+def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None) -> None:
+    ws = wb.create_sheet("Info")
+    ws.sheet_state = "hidden"
+    ws.append(["formato", FORMATO])
+    if archive is not None:
+        piano = archive.piano()
+        ws.append(["piano", piano.titolo])
+        ws.append(["triennio", piano.triennio])
+    ws.append(["esportato il", datetime.now().isoformat(timespec="seconds")])
+    if snap is not None:
+        ws.append(["settore", snap.settore_id or ""])
+        groups = {"Obiettivi": snap.obiettivi, "Fasi": snap.fasi, "Indicatori": snap.indicatori,
+                  "Misure periodiche": [m for m in snap.misure if _is_periodic(m, snap.anni)],
+                  "Personale": snap.persone, "Assegnazioni": snap.assegnazioni,
+                  "Risorse": snap.risorse}
+        for name, rows in groups.items():
+            ids = ",".join(str(r.id) for r in rows)
+            chunks = [ids[i:i + 30000] for i in range(0, len(ids), 30000)] or [""]
+            for chunk in chunks:
+                ws.append([f"id:{name}", chunk])
+
+
+def _is_periodic(m: Misura, anni: list[int]) -> bool:
+    return m.periodo != PERIODO_ANNUALE or m.anno not in anni
+
+
+def write_workbook(archive: Archive, path: Path | str, settore: str | int | None = None) -> dict[str, int]:
+    """Export the plan (or one settore) to ``path``; returns rows written per sheet."""
+    from openpyxl import Workbook
+
+    snap = snapshot(archive, settore)
+    lk = _Lookups(archive)
+    all_obs = archive.obiettivi()
+    lk.obcode = {o.id: o.codice for o in all_obs}
+    lk.indname = {i.id: f"{lk.obcode.get(i.obiettivo_id, '')} — {i.descrizione[:60]}"
+                  for i in snap.indicatori}
+    wb = Workbook()
+    wb.remove(wb.active)
+    _write_istruzioni(wb, archive)
+    lists = _write_lists(wb, archive)
+    misure_by: dict[tuple[int, int], Misura] = {}
+    for m in snap.misure:
+        if not _is_periodic(m, snap.anni):
+            misure_by[(m.indicatore_id, m.anno)] = m
+    counts: dict[str, int] = {}
+    for spec in all_specs(snap.anni):
+        rows: list[Any] = {
+            "Obiettivi": snap.obiettivi, "Fasi": snap.fasi, "Indicatori": snap.indicatori,
+            "Misure periodiche": [m for m in snap.misure if _is_periodic(m, snap.anni)],
+            "Personale": snap.persone, "Assegnazioni": snap.assegnazioni, "Risorse": snap.risorse,
+        }[spec.name]
+        ws = wb.create_sheet(spec.name)
+        ws.append([c.label for c in spec.cols])
+        for obj in rows:
+            values = []
+            for col in spec.cols:
+                if col.key.startswith(("target:", "valore:")):
+                    what, anno = col.key.split(":")
+                    m = misure_by.get((obj.id, int(anno)))
+                    values.append(None if m is None else valore_cell(
+                        getattr(m, f"{what}_testo"), getattr(m, what)))
+                else:
+                    values.append(_cell_value(col, obj, lk))
+            ws.append(values)
+        _style_sheet(ws, spec.cols, len(rows), lists)
+        counts[spec.name] = len(rows)
+    _write_info(wb, archive, snap)
+    wb.active = 1
+    _save(wb, path)
+    return counts
+
+
+def _write_istruzioni(wb: Any, archive: Archive | None) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb.create_sheet("Istruzioni")
+    title = "Piano della performance — cartella piaodesk"
+    if archive is not None:
+        title = f"{archive.piano().titolo} — cartella piaodesk"
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([])
+    for head, text in ISTRUZIONI:
+        ws.append([head, text])
+        r = ws.max_row
+        ws.cell(row=r, column=1).font = Font(bold=True)
+        ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 100
+
+
+def write_template(path: Path | str, anni: list[int] | None = None) -> None:
+    """An empty workbook (same sheets, headers and lists) for a plan started from zero."""
+    from openpyxl import Workbook
+
+    anni = anni or [date.today().year, date.today().year + 1, date.today().year + 2]
+    wb = Workbook()
+    wb.remove(wb.active)
+    _write_istruzioni(wb, None)
+    lists = _write_lists(wb, None)
+    for spec in all_specs(anni):
+        ws = wb.create_sheet(spec.name)
+        ws.append([c.label for c in spec.cols])
+        _style_sheet(ws, spec.cols, 0, lists)
+    _write_info(wb, None, None)
+    wb.active = 0
+    _save(wb, path)
+
+
+def _save(wb: Any, path: Path | str) -> None:
+    path = Path(path)
+    try:
+        wb.save(path)
+    except PermissionError as exc:
+        raise ExchangeError(f"Impossibile scrivere «{path.name}»: il file è aperto in un altro "
+                            f"programma (Excel?) o la cartella è protetta.") from exc
+    except OSError as exc:
+        raise ExchangeError(f"Impossibile scrivere «{path.name}»: {exc.strerror or exc}.") from exc
+
+
+# ---------------------------------------------------------------------- reading helpers
+
+
+def parse_cell(col: Col, value: Any) -> Any:
+    """A cell of ``col`` → domain value; ValueError with an Italian message if unreadable."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value == "":
+            value = None
+    if value is None:
+        return None
+    k = col.kind
+    if k in ("id", "int", "obref"):
+        d = cell_decimal(value)
+        if d is None or d != d.to_integral_value():
+            raise ValueError(f"«{value}» non è un numero intero")
+        return int(d)
+    if k in ("dec", "money"):
+        d = cell_decimal(value)
+        if d is None:
+            raise ValueError(f"«{value}» non è un numero")
+        return d
+    if k == "perc":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return _norm_dec(Decimal(repr(value)) * 100)
+        d = parse_decimal(str(value))
+        if d is None:
+            raise ValueError(f"«{value}» non è una percentuale")
+        return d
+    if k == "date":
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        d = parse_date(str(value))
+        if d is None:
+            raise ValueError(f"«{value}» non è una data (scrivere 31/12/2025)")
+        return d
+    if k == "bool":
+        from ..domain.formats import parse_bool
+
+        b = parse_bool(value)
+        if b is None:
+            raise ValueError(f"«{value}» non è Sì o No")
+        return b
+    if k == "enum":
+        assert col.enum is not None
+        member = col.enum.from_text(str(value))
+        if member is None:
+            ammessi = ", ".join(m.label for m in col.enum)
+            raise ValueError(f"«{value}» non è ammesso (valori: {ammessi})")
+        return member
+    if k == "enumtext":
+        member = col.enum.from_text(str(value)) if col.enum else None
+        return member.value if member else str(value)
+    if isinstance(value, datetime):
+        return format_date(value.date())
+    if isinstance(value, float):
+        return format_decimal(Decimal(repr(value)), None)
+    return str(value) if not isinstance(value, str) else value
+
+
+def _norm_dec(d: Decimal) -> Decimal:
+    n = d.normalize()
+    return n.quantize(Decimal(1)) if n == n.to_integral_value() else n
+
+
+def field_names(cls: type) -> set[str]:
+    return {f.name for f in dataclasses.fields(cls)}
+
+
+LabelGetter = Callable[[Col], str]
