@@ -200,3 +200,34 @@ class Batch(Edit):
         for e in reversed(self.edits):
             ch.merge(e.revert(archive))
         return ch
+
+
+class SetSetting(Edit):
+    """Store one plan setting (``impostazioni``: key → text; ``None`` removes it), undoably."""
+
+    _MISSING = object()
+
+    def __init__(self, chiave: str, valore: str | None, label: str | None = None):
+        self.table = "impostazioni"
+        self.chiave = chiave
+        self.new = valore
+        self.old: Any = SetSetting._MISSING
+        self.label = label or f"Impostazione «{chiave}»"
+
+    def _write(self, archive: Archive, valore: str | None) -> Changes:
+        if valore is None:
+            archive.db.conn.execute("DELETE FROM impostazioni WHERE chiave = ?", (self.chiave,))
+        else:
+            archive._set_setting_raw(self.chiave, valore)
+        ch = Changes()
+        ch.add_update(self.table, 0, {self.chiave})
+        return ch
+
+    def apply(self, archive: Archive) -> Changes:
+        if self.old is SetSetting._MISSING:
+            self.old = archive.impostazione(self.chiave)
+        return self._write(archive, self.new)
+
+    def revert(self, archive: Archive) -> Changes:
+        assert self.old is not SetSetting._MISSING, "revert before apply"
+        return self._write(archive, self.old)

@@ -1,0 +1,263 @@
+"""«Stampa»: the valuation sheets as PDF, rendered in a worker thread.
+
+The snapshots are read from the plan on the GUI thread (the SQLite connection
+never leaves it); the worker only turns plain data into PDF files and can be
+cancelled from a progress dialog. Files are written through a temporary name,
+so a cancelled run leaves only complete PDFs.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from ...reports import data, sheets
+from ...paths import user_data_dir
+from ..context import Context
+
+MODI = {
+    "obiettivi": "Scheda obiettivi del settore",
+    "obiettivo": "Scheda dell'obiettivo selezionato",
+    "individuali": "Schede di valutazione individuali",
+}
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    done = Signal(list, bool)  # files written, cancelled
+    failed = Signal(str)
+
+
+class RenderJob(QRunnable):
+    """Renders snapshots into a folder; talks to the GUI only through signals."""
+
+    def __init__(self, snaps: list[object], out_dir: Path, cancel: threading.Event) -> None:
+        super().__init__()
+        self.snaps, self.out_dir, self.cancel = snaps, out_dir, cancel
+        self.signals = _Signals()
+        self.setAutoDelete(False)
+
+    def run(self) -> None:
+        try:
+            files = sheets.render_batch(self.snaps, self.out_dir, cancel=self.cancel,  # type: ignore[arg-type]
+                                        progress=lambda i, n, name: self.signals.progress.emit(i, n, name))
+        except OSError as exc:
+            self.signals.failed.emit(f"Impossibile scrivere nella cartella «{self.out_dir}»: "
+                                     f"{exc.strerror or exc}")
+            return
+        except Exception as exc:  # noqa: BLE001 - shown to the user, nothing half-written
+            self.signals.failed.emit(f"Errore durante la stampa: {exc}")
+            return
+        self.signals.done.emit([str(f) for f in files], self.cancel.is_set())
+
+
+class StampaDialog(QDialog):
+    """Choose what to print, the year and the folder; then print with a cancellable progress."""
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None, modo: str = "obiettivi") -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Stampa schede")
+        self.setMinimumWidth(620)
+        self.quiet = False  # tests: no message boxes, no file browser
+        self.files: list[str] | None = None
+        self.cancelled = False
+        self.error: str | None = None
+        self.job: RenderJob | None = None
+        self.cancel_event = threading.Event()
+        self.progress: QProgressDialog | None = None
+        arc = ctx.archive
+        piano = arc.piano()
+        form = QFormLayout(self)
+        self.modo = QComboBox()
+        for key, label in MODI.items():
+            self.modo.addItem(label, key)
+        self.modo.setCurrentIndex(max(0, self.modo.findData(modo)))
+        form.addRow("Cosa stampare:", self.modo)
+        self.settore = QComboBox()
+        self.settore.addItem("Tutti i settori", None)
+        for u in arc.unita():
+            if u.id is not None:
+                self.settore.addItem(f"{u.nome}" + (f" ({u.codice})" if u.codice and u.codice != u.nome else ""),
+                                     u.id)
+        form.addRow("Settore:", self.settore)
+        self.obiettivo = QLabel()
+        self.obiettivo.setWordWrap(True)
+        form.addRow("Obiettivo:", self.obiettivo)
+        self.anno = QSpinBox(minimum=piano.anno_inizio, maximum=piano.anno_fine)
+        self.anno.setValue(ctx.anno if piano.anno_inizio <= (ctx.anno or 0) <= piano.anno_fine
+                           else piano.anno_inizio)
+        form.addRow("Anno di valutazione:", self.anno)
+        row = QHBoxLayout()
+        default = ctx.settings.value("stampa/cartella", str(user_data_dir() / "stampe"))
+        self.cartella = QLineEdit(str(default))
+        browse = QPushButton("Sfoglia…")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.cartella, 1)
+        row.addWidget(browse)
+        form.addRow("Cartella dei PDF:", row)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.info.setStyleSheet("color: #52606d;")
+        self.info.setMinimumHeight(self.info.fontMetrics().lineSpacing() * 3 + 6)
+        form.addRow(self.info)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.stampa_btn = buttons.addButton("Stampa", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.stampa_btn.setDefault(True)
+        buttons.accepted.connect(self.esegui)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.modo.currentIndexChanged.connect(self._sync)
+        self.settore.currentIndexChanged.connect(self._sync)
+        self._sync()
+
+    # ------------------------------------------------------------------ state
+
+    def _current_obiettivo(self):  # type: ignore[no-untyped-def]
+        oid = self.ctx.current_obiettivo
+        return self.ctx.archive.obiettivo(oid) if oid else None
+
+    def _sync(self) -> None:
+        modo = self.modo.currentData()
+        ob = self._current_obiettivo()
+        self.settore.setEnabled(modo != "obiettivo")
+        self.obiettivo.setText(f"{ob.codice} — {ob.titolo}" if ob else "nessun obiettivo selezionato")
+        if modo == "obiettivi":
+            text = "Una scheda per settore (riepilogo con fasce A–E, obiettivi, risorse umane, firme)."
+        elif modo == "obiettivo":
+            text = "Scheda dell'obiettivo con obiettivi specifici/attività, indicatori e stati di avanzamento."
+        else:
+            text = ("Una scheda per persona del settore scelto (o di tutto il piano): obiettivi, "
+                    "comportamenti, valutazione finale e firma per presa visione.")
+        self.info.setText(text + " Ogni scheda ha i campi firma vuoti per la firma digitale.")
+        self.stampa_btn.setEnabled(modo != "obiettivo" or ob is not None)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Cartella dei PDF", self.cartella.text())
+        if folder:
+            self.cartella.setText(folder)
+
+    # ------------------------------------------------------------------ snapshots (GUI thread)
+
+    def snapshots(self) -> list[object]:
+        arc, anno = self.ctx.archive, self.anno.value()
+        modo, uid = self.modo.currentData(), self.settore.currentData()
+        if modo == "obiettivo":
+            ob = self._current_obiettivo()
+            return [data.snapshot_scheda_obiettivo(arc, ob.id, anno)] if ob else []
+        if modo == "obiettivi":
+            units = [uid] if uid is not None else [u.id for u in arc.unita()
+                                                   if u.id is not None and arc.obiettivi_di_unita(u.id)]
+            return [data.snapshot_scheda_obiettivi(arc, u, anno) for u in units]
+        persone = [p.id for p in arc.persone() if p.id is not None and (uid is None or p.unita_id == uid)]
+        return [data.snapshot_scheda_individuale(arc, pid, anno) for pid in persone]
+
+    # ------------------------------------------------------------------ run
+
+    def esegui(self) -> None:
+        folder = Path(self.cartella.text().strip()).expanduser()
+        if not self.cartella.text().strip():
+            self._message("Indicare la cartella in cui salvare i PDF.", error=True)
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            snaps = self.snapshots()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if not snaps:
+            self._message("Nessuna scheda da stampare per la scelta fatta.", error=True)
+            return
+        self.ctx.settings.setValue("stampa/cartella", str(folder))
+        self.files, self.cancelled, self.error = None, False, None
+        self.cancel_event = threading.Event()
+        self.progress = QProgressDialog("Preparazione…", "Annulla", 0, len(snaps), self)
+        self.progress.setWindowTitle("Stampa in corso")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(self.cancel_event.set)
+        self.job = RenderJob(snaps, folder, self.cancel_event)
+        self.job.signals.progress.connect(self._on_progress)
+        self.job.signals.done.connect(self._on_done)
+        self.job.signals.failed.connect(self._on_failed)
+        self.stampa_btn.setEnabled(False)
+        QThreadPool.globalInstance().start(self.job)
+        self.progress.show()
+
+    def _on_progress(self, i: int, n: int, name: str) -> None:
+        if self.progress is None:
+            return
+        self.progress.setMaximum(n)
+        self.progress.setValue(i)
+        if name:
+            self.progress.setLabelText(f"Scheda {i + 1} di {n}\n{name}")
+
+    def _finish(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+        self.stampa_btn.setEnabled(True)
+        self.job = None
+
+    def _on_done(self, files: list[str], cancelled: bool) -> None:
+        self._finish()
+        self.files, self.cancelled = files, cancelled
+        n = len(files)
+        what = "scheda salvata" if n == 1 else "schede salvate"
+        if cancelled:
+            self._message(f"Stampa annullata: {n} {what} prima dell'annullamento.")
+            return
+        if self.quiet:
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, "Stampa completata",
+                          f"{n} {what} in\n{self.cartella.text()}", parent=self)
+        open_btn = box.addButton("Apri cartella", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Ok)
+        box.exec()
+        if box.clickedButton() is open_btn:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self.cartella.text()))
+
+    def _on_failed(self, message: str) -> None:
+        self._finish()
+        self.error = message
+        self.files = []
+        self._message(message, error=True)
+
+    def _message(self, text: str, *, error: bool = False) -> None:
+        if self.quiet:
+            self.error = text if error else self.error
+            return
+        (QMessageBox.warning if error else QMessageBox.information)(self, "Stampa", text)
+
+    def busy(self) -> bool:
+        return self.job is not None
+
+    def reject(self) -> None:
+        if self.job is not None:  # closing while printing: cancel and wait for the worker
+            self.cancel_event.set()
+            QThreadPool.globalInstance().waitForDone(10000)
+        super().reject()
+
+
+def show_stampa_dialog(main_window: QWidget | None, ctx: Context, modo: str) -> StampaDialog:
+    dlg = StampaDialog(ctx, main_window, modo)
+    dlg.show()
+    return dlg

@@ -1,0 +1,34 @@
+"""Menu «Stampa» (valuation sheets as PDF) and «Piano → Sistema di valutazione»."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import ActionSpec
+
+
+def _stampa(modo: str):  # type: ignore[no-untyped-def]
+    def run(main_window: Any, ctx: Any) -> None:
+        from ..dialogs.stampa import show_stampa_dialog
+
+        show_stampa_dialog(main_window, ctx, modo)
+
+    return run
+
+
+def _sistema(main_window: Any, ctx: Any) -> None:
+    from ..dialogs.sistema_valutazione import show_sistema_dialog
+
+    show_sistema_dialog(main_window, ctx)
+
+
+ACTIONS = [
+    ActionSpec("&Stampa", "Scheda obiettivi del settore…", _stampa("obiettivi"), shortcut="Ctrl+P",
+               order=10, object_name="azione_stampa_scheda_obiettivi"),
+    ActionSpec("&Stampa", "Scheda dell'obiettivo selezionato…", _stampa("obiettivo"), order=20,
+               object_name="azione_stampa_scheda_obiettivo"),
+    ActionSpec("&Stampa", "Schede di valutazione individuali…", _stampa("individuali"), order=30,
+               object_name="azione_stampa_schede_individuali"),
+    ActionSpec("&Piano", "Sistema di valutazione (SMVP) e punteggi…", _sistema, order=40,
+               needs_write=True, object_name="azione_sistema_valutazione"),
+]
