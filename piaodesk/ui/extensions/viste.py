@@ -25,8 +25,15 @@ def _gantt(ctx: Any, parent: Any) -> Any:
     return GanttView(ctx, parent)
 
 
+def _matrice(ctx: Any, parent: Any) -> Any:
+    from ..views.matrice import MatriceView
+
+    return MatriceView(ctx, parent)
+
+
 VIEWS = [
     ViewSpec("Scadenze", _scadenze, order=20, object_name="vista_scadenze"),
     ViewSpec("Indicatori", _indicatori, order=30, object_name="vista_indicatori"),
     ViewSpec("Gantt", _gantt, order=40, object_name="vista_gantt"),
+    ViewSpec("Matrice personale", _matrice, order=50, object_name="vista_matrice"),
 ]

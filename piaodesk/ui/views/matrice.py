@@ -1,0 +1,80 @@
+"""Matrice personale: people × objectives with % of time, totals, flags for >100 % or no assignment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QCheckBox, QWidget
+
+from ..models.views_matrice import CELL, FIXED, MatriceModel
+from ..widgets.grid import ExcelTableView
+from .comuni import ViewPanel, fill_combo, filter_combo
+
+
+class MatriceView(ViewPanel):
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("vista_matrice")
+        self.model = MatriceModel(ctx, self)
+
+        self.add_label("Settore:")
+        self.settore = filter_combo(self, self.model.lookup.settori(), "Tutti i settori", 300)
+        self.bar.addWidget(self.settore)
+        self.segnalate = QCheckBox("Solo persone segnalate (oltre 100 % o senza assegnazioni)", self)
+        self.bar.addWidget(self.segnalate)
+        self.bar.addStretch(1)
+
+        self.table = ExcelTableView(self)
+        self.table.setModel(self.model)
+        self.table.verticalHeader().setMinimumWidth(210)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setDefaultSectionSize(CELL.width)
+        self.table.message.connect(self.show_message)
+        rimuovi = QAction("Rimuovi assegnazione", self.table)
+        rimuovi.triggered.connect(self.remove_selected)
+        self.table.addAction(rimuovi)
+        self.set_content(self.table)
+
+        self.settore.currentIndexChanged.connect(self._settore_changed)
+        self.segnalate.toggled.connect(self._apply_rows)
+        self.model.refused.connect(self.show_message)
+        self.model.modelReset.connect(self._after_reset)
+        self.model.dataChanged.connect(self._summarize)
+        ctx.hub.changed.connect(self._refresh_combo)
+        self._after_reset()
+
+    def _refresh_combo(self, ch: Any) -> None:
+        if ch.touches("unita"):
+            fill_combo(self.settore, self.model.lookup.settori(), "Tutti i settori")
+
+    def _settore_changed(self) -> None:
+        self.model.set_settore(self.settore.currentData())
+
+    def _after_reset(self) -> None:
+        for i, col in enumerate(FIXED):
+            self.table.setColumnWidth(i, col.width)
+        self._apply_rows()
+
+    def _apply_rows(self, *args: Any) -> None:
+        only = self.segnalate.isChecked()
+        for r in range(self.model.rowCount()):
+            hide = only and self.model.flag(self.model.persona_id(r)) is None
+            self.table.setRowHidden(r, hide)
+        self._summarize()
+
+    def _summarize(self, *args: Any) -> None:
+        people = [self.model.persona_id(r) for r in range(self.model.rowCount())]
+        over = sum(1 for p in people if self.model.flag(p) == "over")
+        none = sum(1 for p in people if self.model.flag(p) == "none")
+        n_ob = self.model.columnCount() - len(FIXED)
+        self.summary.setText(f"{len(people)} persone × {n_ob} obiettivi — {over} oltre il 100 %, "
+                             f"{none} senza assegnazioni. ✓ = assegnato senza % di impegno; "
+                             "scrivere una % in una cella vuota assegna la persona.")
+
+    def remove_selected(self) -> None:
+        sel = self.table.selectionModel().selectedIndexes()
+        if not sel and self.table.currentIndex().isValid():
+            sel = [self.table.currentIndex()]
+        if not self.model.remove_assignments(sel):
+            self.show_message("Nessuna assegnazione nelle celle selezionate.")
