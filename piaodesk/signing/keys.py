@@ -255,3 +255,58 @@ def _choose_key(session, key_label: str | None):  # type: ignore[no-untyped-def]
 
     pairs.sort(key=score)
     return pairs[0]
+
+
+# --------------------------------------------------------------------------- driver presets
+
+#: PKCS#11 modules of the cards and tokens used in Italian public administrations
+#: (Bit4id, Athena/ASE, Oberthur/IDEMIA, Thales IDPrime, SafeNet, Incard; OpenSC for CNS).
+KNOWN_PKCS11_LIBRARIES: tuple[tuple[str, str], ...] = (
+    ("Bit4id (firma digitale, CNS)", "bit4xpki"),
+    ("Athena / ASE (CNS)", "asepkcs"),
+    ("Athena / ASE (Linux)", "ASEP11"),
+    ("Oberthur / IDEMIA", "OCSCryptoki"),
+    ("IDEMIA (Linux)", "iidp11"),
+    ("Thales IDPrime", "IDPrimePKCS11"),
+    ("SafeNet eToken", "eTPKCS11"),
+    ("Incard", "incryptoki2"),
+    ("OpenSC (CNS, CIE)", "opensc-pkcs11"),
+    ("CIE (Carta d'identità elettronica)", "ciepki"),
+)
+
+_LIB_DIRS_POSIX = ("/usr/lib", "/usr/lib64", "/usr/local/lib", "/usr/lib/x86_64-linux-gnu",
+                   "/usr/lib/aarch64-linux-gnu", "/usr/lib/x86_64-linux-gnu/pkcs11",
+                   "/usr/lib/pkcs11", "/Library/OpenSC/lib", "/usr/local/lib/pkcs11")
+
+
+def known_pkcs11_libraries() -> list[tuple[str, Path]]:
+    """(description, path) of the known PKCS#11 drivers installed on this computer."""
+    import os
+    import sys
+
+    found: list[tuple[str, Path]] = []
+    if sys.platform.startswith("win"):
+        root = Path(os.environ.get("SystemRoot", r"C:\Windows"))
+        dirs = [root / "System32", Path(os.environ.get("ProgramFiles", r"C:\Program Files")) / "OpenSC Project"
+                / "OpenSC" / "pkcs11"]
+        exts = (".dll",)
+        prefixes = ("",)
+    else:
+        dirs = [Path(d) for d in _LIB_DIRS_POSIX]
+        exts = (".so", ".dylib")
+        prefixes = ("lib", "")
+    seen: set[Path] = set()
+    for label, stem in KNOWN_PKCS11_LIBRARIES:
+        for folder in dirs:
+            for prefix in prefixes:
+                for ext in exts:
+                    candidate = folder / f"{prefix}{stem}{ext}"
+                    if candidate in seen:
+                        continue
+                    seen.add(candidate)
+                    try:
+                        if candidate.is_file():
+                            found.append((label, candidate))
+                    except OSError:
+                        continue
+    return found

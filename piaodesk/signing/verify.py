@@ -207,6 +207,8 @@ def _report(sig, vc: ValidationContext, key_usage: KeyUsageConstraints) -> Signa
         modification_text = MODIFICATION_TEXT.get(level, level.name)
     if status.trusted:
         trust_text = "attendibile"
+    elif not (status.intact and status.valid):
+        trust_text = "non verificabile (firma non valida)"
     else:
         indic = status.trust_problem_indic
         trust_text = TRUST_TEXT.get(getattr(indic, "name", ""), NOT_TRUSTED)

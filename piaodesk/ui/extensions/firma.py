@@ -1,0 +1,25 @@
+"""Menu «Firma»: sign a PDF (PKCS#12 file or smart card) and check the signatures of any PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import ActionSpec
+
+
+def _firma(main_window: Any, ctx: Any) -> None:
+    from ..dialogs.firma import show_firma_dialog
+
+    show_firma_dialog(main_window, ctx)
+
+
+def _verifica(main_window: Any, ctx: Any) -> None:
+    from ..dialogs.firma import show_verifica_dialog
+
+    show_verifica_dialog(main_window, ctx)
+
+
+ACTIONS = [
+    ActionSpec("F&irma", "Firma un PDF…", _firma, order=10, object_name="azione_firma_pdf"),
+    ActionSpec("F&irma", "Verifica firme…", _verifica, order=20, object_name="azione_verifica_firme"),
+]
