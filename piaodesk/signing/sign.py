@@ -195,14 +195,24 @@ def _stamp_font_file() -> Path:
     return target
 
 
-def stamp_style(opts: SignOptions) -> TextStampStyle:
-    lines = ["Firmato digitalmente da", "%(signer)s"]
-    if opts.ruolo:
-        lines.append("%(ruolo)s")
-    lines.append("%(luogo)s, %(ts)s" if opts.luogo else "Data: %(ts)s")
+def stamp_style(opts: SignOptions, box_height: float | None = None) -> TextStampStyle:
+    """Text stamp: 4 lines in roomy fields, 3 in the short fields of a printed sheet.
+
+    pyHanko shrinks the text to fit the field, so the line count is what keeps it readable.
+    """
+    leading = FONT_SIZE + 2
+    roomy = ["Firmato digitalmente da", "%(signer)s"]
+    compact = ["Firmato digitalmente da %(signer)s"]
+    tail = (["%(ruolo)s"] if opts.ruolo else []) + \
+        ["%(luogo)s, %(ts)s" if opts.luogo else "Data: %(ts)s"]
+    margin = 6
+    lines = roomy + tail
+    if box_height is not None and box_height < len(lines) * leading + 2 * margin:
+        lines = compact + tail
+        margin = 3
     font = _font_factory()
-    box_style = TextBoxStyle(font=font, font_size=FONT_SIZE, leading=FONT_SIZE + 3) if font else \
-        TextBoxStyle(font_size=FONT_SIZE, leading=FONT_SIZE + 3)
+    box_style = TextBoxStyle(font=font, font_size=FONT_SIZE, leading=leading) if font else \
+        TextBoxStyle(font_size=FONT_SIZE, leading=leading)
     return TextStampStyle(
         stamp_text="\n".join(lines),
         timestamp_format=DATE_FORMAT,
@@ -211,7 +221,7 @@ def stamp_style(opts: SignOptions) -> TextStampStyle:
         background=None,
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MID,
-            margins=layout.Margins.uniform(8)),
+            margins=layout.Margins(left=margin + 3, right=margin, top=margin, bottom=margin)),
     )
 
 
@@ -252,7 +262,9 @@ def sign_pdf(pdf: bytes, signer: Signer, opts: SignOptions) -> SignResult:
         certify=False,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp_style(opts),
+    box = existing.box if existing is not None else opts.box
+    box_height = (box[3] - box[1]) if box else None
+    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp_style(opts, box_height),
                                    new_field_spec=new_field_spec)
     text_params = {"ruolo": opts.ruolo or "", "luogo": opts.luogo or "", "signer": nome}
     out = io.BytesIO()

@@ -233,3 +233,15 @@ def test_field_errors(pki, blank_pdf: bytes) -> None:
         sign_pdf(once, signer, SignOptions("Altro"))
     with pytest.raises(SignatureError, match="danneggiato o incompleto"):
         sign_pdf(blank_pdf[:-200], signer, SignOptions("Firma_Responsabile"))
+
+
+def test_short_field_gets_compact_stamp(pki, blank_pdf: bytes) -> None:
+    """The printed sheets have ~44 pt high fields: three lines, name on the first one."""
+    signer = load_pkcs12(pki.p12["Mario Rossi"], PASSWORD)
+    res = sign_pdf(blank_pdf, signer, SignOptions("Firma_Segretario", page=0, box=(53, 139, 276, 183),
+                                                  ruolo="Il Segretario", luogo="Unione dei Comuni"))
+    lines = _stamp_text(res.pdf, "Firma_Segretario").splitlines()
+    assert lines[0] == "Firmato digitalmente da Mario Rossi"
+    assert lines[1] == "Il Segretario"
+    assert lines[2].startswith("Unione dei Comuni, ") and DATE_RE.search(lines[2])
+    assert len(lines) == 3
