@@ -98,6 +98,9 @@ class ImportPlan:
     differenze: list[Differenza] = field(default_factory=list)
     riepilogo: dict[str, int] = field(default_factory=dict)
     origine: str = ""
+    mappatura: dict[str, int] | None = None  # flat tables: field → column (from 0)
+    mappatura_origine: str = ""
+    anni: list[int] = field(default_factory=list)
 
     @property
     def vuoto(self) -> bool:
@@ -121,6 +124,12 @@ class ImportPlan:
     def report(self, *, dettagli: bool = True, max_differenze: int = 200) -> str:
         """The problems report and summary, in Italian, as the CLI prints it."""
         out: list[str] = [f"Importazione: {self.origine or self.label}"]
+        if self.mappatura is not None:
+            from ..domain.fields import label as _label  # noqa: F401 - keeps domain labels in one place
+
+            cols = ", ".join(f"{k}={_col_letter(v)}" for k, v in sorted(self.mappatura.items(),
+                                                                        key=lambda kv: kv[1]))
+            out.append(f"Mappatura delle colonne ({self.mappatura_origine}): {cols}")
         if self.riepilogo:
             out.append("Riepilogo:")
             for k, v in self.riepilogo.items():
@@ -177,6 +186,15 @@ def _write_setting(archive: Archive, chiave: str, valore: str | None) -> None:
         archive.db.conn.execute("DELETE FROM impostazioni WHERE chiave = ?", (chiave,))
     else:
         archive._set_setting_raw(chiave, valore)
+
+
+def _col_letter(i: int) -> str:
+    out = ""
+    i += 1
+    while i:
+        i, rem = divmod(i - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def _short(text: Any, n: int = 70) -> str:
