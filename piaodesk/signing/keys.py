@@ -172,6 +172,9 @@ def open_pkcs11(lib_path: str | Path, pin: str | None, *, token_label: str | Non
     except p11_exc.PinLocked:
         raise SignatureError("PIN bloccato: la smart card va sbloccata con il PUK "
                              "(programma del fornitore della carta).") from None
+    except p11_exc.UserPinNotInitialized:
+        raise SignatureError("Il PIN della smart card non è mai stato impostato: usare il programma "
+                             "del fornitore della carta.") from None
     except (p11_exc.PinLenRange, p11_exc.PinInvalid):
         raise SignatureError("PIN non valido (lunghezza o caratteri non ammessi dalla carta).") from None
     except (p11_exc.TokenNotPresent, p11_exc.NoSuchToken, p11_exc.DeviceRemoved):
@@ -179,7 +182,7 @@ def open_pkcs11(lib_path: str | Path, pin: str | None, *, token_label: str | Non
     except p11_exc.PKCS11Error as exc:
         raise SignatureError(f"Errore della smart card: {type(exc).__name__} {exc}".strip()) from None
     try:
-        key_id, cert = _choose_key(session, key_label)
+        key_id, cert = _choose_key(session, key_label, logged_in=pin is not None)
         if check_dates:
             check_validity(cert)
         # hash on the PC and let the card do the raw RSA/ECDSA operation: many cards
@@ -189,6 +192,8 @@ def open_pkcs11(lib_path: str | Path, pin: str | None, *, token_label: str | Non
                               key_label=key_label if key_id is None else None,
                               use_raw_mechanism=raw)
         yield signer
+    except p11_exc.UserNotLoggedIn:
+        raise SignatureError("La smart card chiede il PIN: inserirlo e riprovare.") from None
     except p11_exc.PKCS11Error as exc:
         raise SignatureError(f"Errore della smart card durante la firma: "
                              f"{type(exc).__name__} {exc}".strip()) from None
@@ -220,9 +225,11 @@ def _find_token(lib, token_label: str | None):  # type: ignore[no-untyped-def]
     return tokens[0]
 
 
-def _choose_key(session, key_label: str | None):  # type: ignore[no-untyped-def]
+def _choose_key(session, key_label: str | None, *, logged_in: bool = True):  # type: ignore[no-untyped-def]
     """(key id or None, signing certificate) for the wanted key."""
     from pkcs11 import Attribute, ObjectClass
+
+    not_logged = "La smart card chiede il PIN: inserirlo e riprovare."
 
     certs: list[tuple[bytes, str, asn1_x509.Certificate]] = []
     for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
@@ -237,6 +244,8 @@ def _choose_key(session, key_label: str | None):  # type: ignore[no-untyped-def]
             keys.append((bytes(obj[Attribute.ID]), str(obj[Attribute.LABEL])))
         except Exception:
             continue
+    if not keys and not logged_in:
+        raise SignatureError(not_logged)
     if key_label:
         keys = [k for k in keys if k[1] == key_label]
         if not keys:

@@ -166,3 +166,9 @@ def test_pkcs11_softhsm_errors(softhsm: str) -> None:
     with pytest.raises(SignatureError, match=r"Chiave 'nessuna' non trovata"):
         with open_pkcs11(softhsm, USER_PIN, key_label="nessuna"):
             pass
+
+
+def test_pkcs11_softhsm_without_pin(softhsm: str) -> None:
+    with pytest.raises(SignatureError, match="^La smart card chiede il PIN"):
+        with open_pkcs11(softhsm, None, key_label="firma") as signer:
+            sign_pdf(make_pdf(), signer, SignOptions("Firma_Responsabile"))
