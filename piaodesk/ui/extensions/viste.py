@@ -31,9 +31,23 @@ def _matrice(ctx: Any, parent: Any) -> Any:
     return MatriceView(ctx, parent)
 
 
+def _persone(ctx: Any, parent: Any) -> Any:
+    from ..views.persone import PersoneView
+
+    return PersoneView(ctx, parent)
+
+
+def _organizzazione(ctx: Any, parent: Any) -> Any:
+    from ..views.organizzazione import OrganizzazioneView
+
+    return OrganizzazioneView(ctx, parent)
+
+
 VIEWS = [
     ViewSpec("Scadenze", _scadenze, order=20, object_name="vista_scadenze"),
     ViewSpec("Indicatori", _indicatori, order=30, object_name="vista_indicatori"),
     ViewSpec("Gantt", _gantt, order=40, object_name="vista_gantt"),
     ViewSpec("Matrice personale", _matrice, order=50, object_name="vista_matrice"),
+    ViewSpec("Persone", _persone, order=60, object_name="vista_persone"),
+    ViewSpec("Organizzazione", _organizzazione, order=70, object_name="vista_organizzazione"),
 ]
