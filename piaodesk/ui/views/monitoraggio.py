@@ -71,6 +71,7 @@ class RoundModel(QAbstractItemModel):
         self.mid: int | None = None
         self.rnd: store.Round | None = None
         self.roots: list[_Nodo] = []
+        self._previous: list[_Nodo] = []
         ctx.hub.changed.connect(self._on_changes)
 
     # -- loading
@@ -82,6 +83,7 @@ class RoundModel(QAbstractItemModel):
         self.endResetModel()
 
     def _load(self) -> None:
+        self._previous = self.roots  # stale indexes may still point at these nodes: keep them alive
         self.roots = []
         self.rnd = None
         if self.mid is None or self.ctx.archive.get(store.Monitoraggio, self.mid) is None:
@@ -518,7 +520,11 @@ class MonitoraggioView(QWidget):
             pos = len(rounds) - 1
         self.rounds.setCurrentIndex(max(pos, 0))
         self.rounds.blockSignals(False)
-        self._round_changed()
+        if self.current_round() != self.model.mid or self.model.rnd is None:
+            self._round_changed()
+        else:
+            self.panel.set_objective(self.model.mid, self.panel.oid)
+            self._update_state()
 
     def _round_changed(self, *_: Any) -> None:
         mid = self.current_round()
