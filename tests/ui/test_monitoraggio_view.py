@@ -212,3 +212,14 @@ def test_rinnovo_dialog_previews_and_creates_a_new_file(qtbot, ctx, tmp_path):
     dlg2.percorso.setText(str(path))
     assert dlg2.create(ask_open=False) is None and "esiste già" in dlg2.errore.text()
     assert ctx.archive.piano().anno_inizio == 2025  # the open plan is untouched
+
+
+def test_extension_registers_the_tab_and_the_menu_entries():
+    from piaodesk.ui.extensions import discover
+
+    actions, views = discover()
+    assert "vista_monitoraggio" in {v.object_name for v in views}
+    names = {a.object_name: a.menu for a in actions}
+    assert names["azione_nuovo_monitoraggio"] == "M&onitoraggio"
+    assert names["azione_chiudi_monitoraggio"] == "M&onitoraggio"
+    assert names["azione_rinnovo_piano"] == "&Piano"

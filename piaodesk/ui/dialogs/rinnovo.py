@@ -111,7 +111,7 @@ class RinnovoDialog(QDialog):
         self.errore.hide()
         self.crea.setEnabled(False)
         self.rapporto.appendPlainText(f"\nNuovo piano creato: {path}")
-        opener = getattr(self.ctx.main_window, "open_plan", None)
+        opener = getattr(self.ctx.main_window, "open_path", None)
         if ask_open and opener is not None and QMessageBox.question(
                 self, "Piano creato", f"Nuovo piano creato:\n{path}\n\nAprirlo ora?") == \
                 QMessageBox.StandardButton.Yes:

@@ -10,7 +10,11 @@ from . import ActionSpec, ViewSpec
 def _view(ctx: Any, parent: Any) -> Any:
     from ..views.monitoraggio import MonitoraggioView
 
-    return MonitoraggioView(ctx, parent)
+    view = MonitoraggioView(ctx, parent)
+    status = getattr(ctx.main_window, "statusBar", None)
+    if callable(status):
+        view.message.connect(lambda text: status().showMessage(text, 8000))
+    return view
 
 
 def _find_view(main_window: Any) -> Any:
@@ -19,10 +23,9 @@ def _find_view(main_window: Any) -> Any:
     if main_window is None:
         return None
     view = main_window.findChild(MonitoraggioView)
-    if view is not None:
-        show = getattr(main_window, "show_view", None)
-        if callable(show):
-            show("vista_monitoraggio")
+    tabs = getattr(main_window, "tabs", None)
+    if view is not None and tabs is not None and tabs.indexOf(view) >= 0:
+        tabs.setCurrentWidget(view)
     return view
 
 
