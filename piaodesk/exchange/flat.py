@@ -41,7 +41,7 @@ from ..domain.model import PERIODO_ANNUALE, AliasPersona, Indicatore, Misura, Ob
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
 from ..store.edits import Edit, InsertRow
-from .common import ImportPlan, Problema, SetImpostazione
+from .common import Differenza, ImportPlan, Problema, SetImpostazione
 from .readers import Tabella
 
 IMPOSTAZIONE = "import_mappatura"
@@ -401,6 +401,7 @@ class FlatImport:
         self.anchored = False
         self.header_idx: int | None = None
         self.years: list[int] = []
+        self.diffs: list[Differenza] = []
 
     def prob(self, tipo: str, msg: str, riga: int | None = None, gravita: str = "avviso",
              righe: tuple[int, ...] = (), chiave: str | None = None,
@@ -647,6 +648,7 @@ class FlatImport:
                            unita_id=unita_id, stakeholder=f.get("stakeholder") or None,
                            altri_settori=altri, extra=extra)
             ins_obj.append(InsertRow(ob, label="Importa obiettivo"))
+            self.diffs.append(Differenza("aggiunta", "Obiettivi", code, node.title, node.row))
             n_obj += 1
         people_edits = [e for e in self.edits]
         self.edits = []
@@ -684,7 +686,13 @@ class FlatImport:
         if edits and a.impostazione(IMPOSTAZIONE) != remember:
             edits.append(SetImpostazione(IMPOSTAZIONE, remember, "Ricorda la mappatura delle colonne"))
         new_people = sum(1 for e in people_edits if isinstance(e, InsertRow) and e.table == "persone")
-        plan = ImportPlan(f"Importa «{self.tab.nome}»", edits, self.p, origine=self.tab.nome)
+        for d in self.diffs:
+            n_here = next((len(rows) for h, rows in groups if h == d.chiave), 0)
+            if n_here:
+                d.campi = [("Indicatori", "", str(n_here))]
+        problemi = sorted(self.p, key=lambda p: (p.riga is None, p.riga or 0))
+        plan = ImportPlan(f"Importa «{self.tab.nome}»", edits, problemi, self.diffs,
+                          origine=self.tab.nome)
         plan.riepilogo = {
             "Righe lette": len(righe),
             "Obiettivi nuovi": n_obj,
