@@ -472,7 +472,7 @@ def snapshot_scheda_obiettivi(archive: Archive, unita_id: int, anno: int | None 
                    f.descrittore) for f in sistema.fasce)
     persone = [p for p in archive.persone() if p.unita_id == unita_id]
     persone.sort(key=lambda p: (p.id != unita.responsabile_id, p.id or 0))
-    risorse = tuple((nome_proprio(p) + (" (EQ)" if p.eq else ""),
+    risorse = tuple((nome_proprio(p) + (" (EQ)" if p.eq and "EQ" not in (p.categoria or "").upper() else ""),
                      format_decimal(p.ore_settimanali, 2, strip_zeros=True) if p.ore_settimanali else "",
                      p.categoria or "") for p in persone)
     tot = sum((p.ore_settimanali or Decimal(0) for p in persone), Decimal(0))

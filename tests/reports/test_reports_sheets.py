@@ -74,7 +74,7 @@ def test_scheda_obiettivi_coordinamento(demo):
     for needle in ("Elenco obiettivi", "Obiettivo PC.1", "Approvazione delle convenzioni nel Consiglio",
                    "30/06/2025", "31/12/2025", "Totale % realizzazione delle Fasi:", "80,00 %",
                    "Totale % realizzazione Indicatori", "N° di Convenzioni approvate",
-                   "☒ 2025", "☐ 2026", "☒ Gestionale", "Risorse umane", "Rossetto Chiara (EQ)",
+                   "☒ 2025", "☐ 2026", "☒ Gestionale", "Risorse umane", "Rossetto Chiara",
                    "FUNZIONARIO EQ", "Il Nucleo di Valutazione", "Il Segretario/Presidente",
                    "Luogo", "lì", "obiettivo trasversale"):
         assert needle in full, needle
