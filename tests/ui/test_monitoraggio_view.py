@@ -223,3 +223,18 @@ def test_extension_registers_the_tab_and_the_menu_entries():
     assert names["azione_nuovo_monitoraggio"] == "M&onitoraggio"
     assert names["azione_chiudi_monitoraggio"] == "M&onitoraggio"
     assert names["azione_rinnovo_piano"] == "&Piano"
+
+
+def test_saving_untouched_imported_html_texts_keeps_them(qtbot, ctx, view):
+    from piaodesk.store.edits import SetFields
+
+    mid = view.current_round()
+    oid = next(o.id for o in ctx.archive.obiettivi() if o.codice == "UO046704")
+    st = mon.leggi_round(ctx.archive, mid).stati[oid]
+    ctx.archive.apply(SetFields(StatoAvanzamento, st.id, {"relazione_settore": "<p>Primo</p><p>Secondo</p>"}))
+    view.panel.set_objective(mid, oid)
+    assert view.panel.relazione.toPlainText() == "Primo\nSecondo"
+    view.panel.risposta.setPlainText("Risposta nuova")
+    assert view.panel.save()
+    st = mon.leggi_round(ctx.archive, mid).stati[oid]
+    assert st.relazione_settore == "<p>Primo</p><p>Secondo</p>" and st.risposta_settore == "Risposta nuova"

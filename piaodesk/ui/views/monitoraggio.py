@@ -335,11 +335,13 @@ class DialogoPanel(QFrame):
         enabled = rnd is not None and ob is not None
         st = rnd.stati.get(oid) if enabled and rnd else None
         self.titolo.setText(f"{ob.codice}  {ob.titolo}" if ob else "Selezionare un obiettivo")
+        self._shown: dict[int, str] = {}
         for w, text in ((self.relazione, st.relazione_settore if st else ""),
                         (self.osservazioni, st.osservazioni_nucleo if st else ""),
                         (self.risposta, st.risposta_settore if st else ""),
                         (self.motivo, st.motivo_override if st else "")):
             w.setPlainText(_plain(text or ""))
+            self._shown[id(w)] = w.toPlainText()
         calc = rnd.calcolata(oid) if enabled and rnd and oid is not None else None
         self.calcolata.setText(format_percent(calc) or "non calcolabile")
         self.validata.setText(format_percent(st.perc_validata).replace(" %", "")
@@ -359,9 +361,9 @@ class DialogoPanel(QFrame):
         try:
             edits = []
             dialogo = store.imposta_dialogo(arc, self.mid, self.oid,
-                                            relazione_settore=self.relazione.toPlainText(),
-                                            osservazioni_nucleo=self.osservazioni.toPlainText(),
-                                            risposta_settore=self.risposta.toPlainText())
+                                            relazione_settore=self._changed(self.relazione),
+                                            osservazioni_nucleo=self._changed(self.osservazioni),
+                                            risposta_settore=self._changed(self.risposta))
             if dialogo is not None:
                 edits.append(dialogo)
             rnd = store.leggi_round(arc, self.mid)
@@ -389,6 +391,11 @@ class DialogoPanel(QFrame):
         if ok:
             self.message.emit("Stato di avanzamento salvato.")
         return ok
+
+    def _changed(self, w: QPlainTextEdit) -> str | None:
+        """The text to save, or None when untouched (keeps the stored HTML of imported texts)."""
+        text = w.toPlainText()
+        return None if text == self._shown.get(id(w)) else text
 
     def _error(self, text: str) -> None:
         self.errore.setText(text)
