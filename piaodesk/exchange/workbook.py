@@ -541,7 +541,7 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
         _style_sheet(ws, spec.cols, len(rows), lists)
         counts[spec.name] = len(rows)
     _write_info(wb, archive, snap)
-    wb.active = 1
+    _finish(wb, "Obiettivi")
     _save(wb, path)
     return counts
 
@@ -579,8 +579,16 @@ def write_template(path: Path | str, anni: list[int] | None = None) -> None:
         ws.append([c.label for c in spec.cols])
         _style_sheet(ws, spec.cols, 0, lists)
     _write_info(wb, None, None)
-    wb.active = 0
+    _finish(wb, "Istruzioni")
     _save(wb, path)
+
+
+def _finish(wb: Any, active: str) -> None:
+    """Hidden helper sheets go last; the active sheet is a visible one."""
+    wb.move_sheet("Elenchi", offset=len(wb.sheetnames) - 1 - wb.sheetnames.index("Elenchi"))
+    wb.active = wb.sheetnames.index(active)
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == active
 
 
 def _save(wb: Any, path: Path | str) -> None:

@@ -205,3 +205,10 @@ def test_template_is_empty_with_instructions_and_imports_into_empty_plan(empty_p
     ms = {(m.anno, m.target) for m in empty_plan.misure([ind.id])}
     assert ms == {(2025, Decimal(60)), (2026, Decimal(70))}
     assert isinstance(empty_plan.misure([ind.id])[0], Misura)
+
+
+def test_active_sheet_is_visible_and_helpers_last(exported: Path):
+    wb = openpyxl.load_workbook(exported)
+    assert wb.active.title == "Obiettivi" and wb.active.sheet_state == "visible"
+    assert wb.sheetnames[-2:] in (["Info", "Elenchi"], ["Elenchi", "Info"])
+    assert all(wb[n].sheet_state == "hidden" for n in ("Info", "Elenchi"))
