@@ -83,7 +83,7 @@ def open_reader(pdf: bytes, what: str = "Il file") -> PdfFileReader:
         raise SignatureError(f"{what} è danneggiato o incompleto (troncato) e non può essere "
                              f"letto come PDF ({exc}).") from None
     if reader.encrypted:
-        raise SignatureError(f"{what} è protetto da password: togliere la protezione prima di firmare.")
+        raise SignatureError(f"{what} è protetto da password (cifrato): togliere la protezione e riprovare.")
     return reader
 
 

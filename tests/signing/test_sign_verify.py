@@ -245,3 +245,17 @@ def test_short_field_gets_compact_stamp(pki, blank_pdf: bytes) -> None:
     assert lines[1] == "Il Segretario"
     assert lines[2].startswith("Unione dei Comuni, ") and DATE_RE.search(lines[2])
     assert len(lines) == 3
+
+
+def test_encrypted_pdf_refused(blank_pdf: bytes, tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    src = tmp_path / "in.pdf"
+    src.write_bytes(blank_pdf)
+    writer = PdfWriter(clone_from=str(src))
+    writer.encrypt("segreta", algorithm="AES-256")
+    buf = io.BytesIO()
+    writer.write(buf)
+    for fn in (signature_fields, verify_pdf):
+        with pytest.raises(SignatureError, match="protetto da password"):
+            fn(buf.getvalue())
