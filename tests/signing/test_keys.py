@@ -96,6 +96,7 @@ USER_PIN = "123456"
 @pytest.fixture(scope="module")
 def softhsm(tmp_path_factory: pytest.TempPathFactory, pki):
     """A SoftHSM2 token holding Mario Rossi's key and certificate (skipped without softhsm2)."""
+    pytest.importorskip("pkcs11")
     util = shutil.which("softhsm2-util")
     lib = next((p for p in SOFTHSM_LIBS if os.path.exists(p)), None)
     if util is None or lib is None:

@@ -18,7 +18,13 @@ from piaodesk.ui.dialogs.firma import FirmaDialog, VerificaDialog
 pytestmark = pytest.mark.ui
 
 PASSWORD = "segreta-42"
-SHOTS = Path(os.environ.get("PIAODESK_SHOTS", "/work/notes/shots"))
+
+
+def _shots(tmp_path: Path) -> Path:
+    """Screenshots go to $PIAODESK_SHOTS when set (to look at them), else to the test's tmp dir."""
+    folder = Path(os.environ.get("PIAODESK_SHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _sheet(path: Path) -> Path:
@@ -100,8 +106,7 @@ def test_sign_dialog_two_signers(qtbot, ctx, pki, tmp_path, boxes) -> None:
     final = tmp_path / "finale.pdf"
     _fill(dlg, out, pki.p12["Anna Bianchi"], PASSWORD, final)
     dlg.ruolo_edit.setText("Per presa visione")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    dlg.grab().save(str(SHOTS / "firma_dialog.png"))
+    dlg.grab().save(str(_shots(tmp_path) / "firma_dialog.png"))
     assert dlg.firma()
     reports = verify_pdf(final.read_bytes(), load_trust_roots([pki.ca_pem]))
     assert [(r.field, r.signer, r.ok) for r in reports] == [
@@ -176,7 +181,7 @@ def test_verify_dialog_table(qtbot, ctx, pki, tmp_path, boxes) -> None:
     assert ver.table.item(0, 3).text() == "VALIDA e attendibile"
     assert ver.summary.text() == "1 firma valida e attendibile."
     ver.show()
-    ver.grab().save(str(SHOTS / "verifica_dialog.png"))
+    ver.grab().save(str(_shots(tmp_path) / "verifica_dialog.png"))
 
     data = signed.read_bytes()
     i = data.index(b"SCHEDA DI VALUTAZIONE")
@@ -188,7 +193,7 @@ def test_verify_dialog_table(qtbot, ctx, pki, tmp_path, boxes) -> None:
     assert ver.table.item(0, 3).text().startswith("NON VALIDA: il documento è stato alterato")
     assert ver.table.item(0, 6).text() == "non verificabile (firma non valida)"
     assert ver.summary.text() == "ATTENZIONE: 1 firma non valida su 1."
-    ver.grab().save(str(SHOTS / "verifica_alterata.png"))
+    ver.grab().save(str(_shots(tmp_path) / "verifica_alterata.png"))
 
     boxes.clear()
     trunc = tmp_path / "troncata.pdf"

@@ -94,7 +94,8 @@ class FirmaDialog(QDialog):
         self.pdf_edit = QLineEdit()
         self.pdf_edit.setObjectName("firma_pdf")
         self.pdf_edit.setPlaceholderText("PDF da firmare (per esempio una scheda di valutazione)")
-        self.pdf_edit.editingFinished.connect(lambda: self.set_pdf(self.pdf_edit.text()))
+        self._loaded_pdf: str | None = None
+        self.pdf_edit.editingFinished.connect(self._pdf_edited)
         form.addRow("PDF:", _path_row(self.pdf_edit, "Sfoglia…", self._browse_pdf))
         self.field_combo = QComboBox()
         self.field_combo.setObjectName("firma_campo")
@@ -211,8 +212,14 @@ class FirmaDialog(QDialog):
 
     # ----------------------------------------------------------------- inputs
 
+    def _pdf_edited(self) -> None:
+        # also emitted on focus-out while the dialog closes: only react to a real change
+        if self.pdf_edit.text().strip() != self._loaded_pdf:
+            self.set_pdf(self.pdf_edit.text())
+
     def set_pdf(self, path: str | os.PathLike[str]) -> None:
         text = str(path).strip()
+        self._loaded_pdf = text
         if self.pdf_edit.text() != text:
             self.pdf_edit.setText(text)
         self.field_combo.clear()
