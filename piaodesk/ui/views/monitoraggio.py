@@ -327,10 +327,12 @@ class DialogoPanel(QFrame):
         w.setMinimumHeight(48)
         return w
 
-    def set_objective(self, mid: int | None, oid: int | None) -> None:
+    def set_objective(self, mid: int | None, oid: int | None, rnd: store.Round | None = None) -> None:
+        """Show an objective; ``rnd`` is the round already read by the grid (no re-read)."""
         self.mid, self.oid = mid, oid
         self.errore.hide()
-        rnd = store.leggi_round(self.ctx.archive, mid) if mid is not None else None
+        if rnd is None or rnd.monitoraggio.id != mid:
+            rnd = store.leggi_round(self.ctx.archive, mid) if mid is not None else None
         ob = self.ctx.archive.obiettivo(oid) if oid is not None else None
         enabled = rnd is not None and ob is not None
         st = rnd.stati.get(oid) if enabled and rnd else None
@@ -530,14 +532,14 @@ class MonitoraggioView(QWidget):
         if self.current_round() != self.model.mid or self.model.rnd is None:
             self._round_changed()
         else:
-            self.panel.set_objective(self.model.mid, self.panel.oid)
+            self.panel.set_objective(self.model.mid, self.panel.oid, self.model.rnd)
             self._update_state()
 
     def _round_changed(self, *_: Any) -> None:
         mid = self.current_round()
         self.ctx.extra["monitoraggio_corrente"] = mid
         self.model.set_round(mid)
-        self.panel.set_objective(mid, None)
+        self.panel.set_objective(mid, None, self.model.rnd)
         self._update_state()
 
     def _update_state(self) -> None:
@@ -578,7 +580,7 @@ class MonitoraggioView(QWidget):
             return
         ob = node.obj if node.kind == "o" else node.parent.obj  # type: ignore[union-attr]
         self.ctx.current_obiettivo = ob.id
-        self.panel.set_objective(self.current_round(), ob.id)
+        self.panel.set_objective(self.current_round(), ob.id, self.model.rnd)
 
     def _on_changes(self, ch: Any) -> None:
         if ch.touches("monitoraggi") or ch.moved:
@@ -586,7 +588,7 @@ class MonitoraggioView(QWidget):
             self._fill_rounds(select=inserted[0] if inserted else None)
             return
         if ch.touches("stati_avanzamento") or ch.touches("rilevazioni"):
-            self.panel.set_objective(self.current_round(), self.panel.oid)
+            self.panel.set_objective(self.current_round(), self.panel.oid, self.model.rnd)
             self._update_state()
 
     def _refused(self, text: str) -> None:
