@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -94,7 +95,7 @@ class MainWindow(QMainWindow):
         self._build_views()
         hub.changed.connect(self._on_changes)
         hub.error.connect(self._on_store_error)
-        stack.cleanChanged.connect(lambda _c: self.update_title())
+        stack.cleanChanged.connect(self.update_title)
         self.update_title()
         self.resize(1366, 768)
         self.state.restore_window(self)
@@ -372,7 +373,12 @@ class MainWindow(QMainWindow):
                 continue
             if spec.object_name:
                 w.setObjectName(spec.object_name)
-            self.tabs.addTab(w, spec.title)
+            # a scroll area keeps a wide view from imposing its minimum width on the window
+            holder = QScrollArea(self.tabs)
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QScrollArea.Shape.NoFrame)
+            holder.setWidget(w)
+            self.tabs.addTab(holder, spec.title)
             self.views[spec.title] = w
 
     # ------------------------------------------------------------------ start-up
@@ -431,7 +437,7 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> None:
         self.open_path(demo_plan_path())
 
-    def update_title(self) -> None:
+    def update_title(self, *_args: Any) -> None:
         piano = self.archive.piano()
         name = self.archive.path.name if self.archive.path else "memoria"
         ro = " [sola lettura]" if self.archive.readonly else ""

@@ -39,6 +39,8 @@ class ArchiveTableModel(QAbstractTableModel):
         self._rows: dict[int, Any] = {}
         self.last_error: str | None = None
         self.error_count = 0
+        #: rows inserted by edits of the block being built (set_cells), keyed by the subclass
+        self.pending: dict[Any, Any] | None = None
         self._columns: list[Column] = list(self.columns())
         ctx.hub.changed.connect(self._on_changes)
 
@@ -236,13 +238,18 @@ class ArchiveTableModel(QAbstractTableModel):
         if self.readonly:
             return self._refuse("Il piano è aperto in sola lettura.")
         edits: list[Edit] = []
-        for index, value in cells:
-            try:
-                edit = self.build_edit(index, value)
-            except InvalidInput as exc:
-                return self._refuse(f"Riga {index.row() + 1}: {exc} Nessuna cella è stata modificata.")
-            if edit is not None:
-                edits.append(edit)
+        self.pending = {}
+        try:
+            for index, value in cells:
+                try:
+                    edit = self.build_edit(index, value)
+                except InvalidInput as exc:
+                    return self._refuse(f"Riga {index.row() + 1}: {exc} "
+                                        "Nessuna cella è stata modificata.")
+                if edit is not None:
+                    edits.append(edit)
+        finally:
+            self.pending = None
         if not edits:
             return True
         return self.ctx.push(Batch(edits, label) if len(edits) > 1 else edits[0])
@@ -278,6 +285,13 @@ class ArchiveTableModel(QAbstractTableModel):
 
     def row_label(self) -> str:
         return "riga"
+
+    def begin_macro(self, label: str) -> None:
+        """Group the next pushes in one undo step (paste that adds rows and fills them)."""
+        self.ctx.stack.beginMacro(label)
+
+    def end_macro(self) -> None:
+        self.ctx.stack.endMacro()
 
     # ------------------------------------------------------------------ changes
 

@@ -207,7 +207,8 @@ class IndicatoriModel(_OwnedByObiettivo):
     def edit_for(self, row: Any, col: Column, value: Any) -> Edit | None:
         if ":" in col.key:
             what, anno_s = col.key.split(":")
-            return misura_edit(self.ctx.archive, row, int(anno_s), PERIODO_ANNUALE, what, value)
+            return misura_edit(self.ctx.archive, row, int(anno_s), PERIODO_ANNUALE, what, value,
+                               self.pending)
         return super().edit_for(row, col, value)
 
     def validate(self, row: Any, col: Column, value: Any) -> None:
@@ -236,10 +237,20 @@ class IndicatoriModel(_OwnedByObiettivo):
 
 
 def misura_edit(archive: Any, ind: Indicatore, anno: int, periodo: str, what: str,
-                text: str | None) -> Edit | None:
-    """Set target or actual (raw text + parsed number) of (indicator, year, period)."""
+                text: str | None, pending: dict[Any, Any] | None = None) -> Edit | None:
+    """Set target or actual (raw text + parsed number) of (indicator, year, period).
+
+    ``pending`` collects the Misura rows inserted by earlier edits of the same block,
+    so that target and actual pasted together make one row.
+    """
     num = engine.parse_valore(text, ind.tipo) if text else None
     values = {f"{what}_testo": text or None, what: num}
+    key = (ind.id, anno, periodo)
+    if pending is not None and key in pending:
+        ins = pending[key]
+        setattr(ins.obj, f"{what}_testo", text or None)
+        setattr(ins.obj, what, num)
+        return None
     existing = next((m for m in archive.misure([ind.id])
                      if m.anno == anno and m.periodo == periodo), None)
     label = f"{'Target' if what == 'target' else 'Valore'} {anno}{' ' + periodo if periodo else ''}"
@@ -249,7 +260,10 @@ def misura_edit(archive: Any, ind: Indicatore, anno: int, periodo: str, what: st
         m = Misura(indicatore_id=ind.id or 0, anno=anno, periodo=periodo)
         setattr(m, f"{what}_testo", text)
         setattr(m, what, num)
-        return InsertRow(m, label=label)
+        ins = InsertRow(m, label=label)
+        if pending is not None:
+            pending[key] = ins
+        return ins
     if getattr(existing, f"{what}_testo") == values[f"{what}_testo"]:
         return None
     return SetFields(Misura, existing.id, values, label=label)

@@ -37,11 +37,16 @@ class ObiettiviFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(False)
 
     def set_filtro(self, filtro: FiltroObiettivi) -> None:
-        self.filtro = filtro
         src = self.sourceModel()
         if filtro.active() and isinstance(src, ObiettiviTreeModel):
             src.load_all()  # search also the nodes not expanded yet
-        self.invalidateRowsFilter()
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            self.filtro = filtro
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # Qt < 6.10
+            self.filtro = filtro
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         f = self.filtro

@@ -77,6 +77,8 @@ class RowTableModel(QAbstractTableModel):
         self.error_count = 0
         self._columns: list[Column] = list(self.columns())
         self._col_pos = {c.key: i for i, c in enumerate(self._columns)}
+        self._sort_col: int | None = None
+        self._desc = False
 
     # ----------------------------------------------------------- subclass hooks
 
@@ -114,6 +116,10 @@ class RowTableModel(QAbstractTableModel):
             return list(col.choices())
         return None
 
+    def order_key(self, row: Any) -> Any:
+        """Default row order (None: keep insertion order); a header click overrides it."""
+        return None
+
     def row_id(self, row: Any) -> Any:
         key = self.key_of(row)
         return key[1] if isinstance(key, tuple) else key
@@ -139,24 +145,75 @@ class RowTableModel(QAbstractTableModel):
         for i in range(start, len(self._rows)):
             self._pos[self.key_of(self._rows[i])] = i
 
+    def _sort_key(self, row: Any) -> Any:
+        if self._sort_col is not None:
+            return sort_key(self.value(row, self._columns[self._sort_col].key))
+        return self.order_key(row)
+
+    def _ordered(self) -> bool:
+        return self._sort_col is not None or (bool(self._rows) and
+                                             self.order_key(self._rows[0]) is not None)
+
+    def _before(self, a: Any, b: Any) -> bool:
+        return a > b if self._desc else a < b
+
+    def _insert_pos(self, row: Any) -> int:
+        """Where ``row`` goes in the current order (after equal keys)."""
+        if not self._ordered():
+            return len(self._rows)
+        k = self._sort_key(row)
+        lo, hi = 0, len(self._rows)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._before(k, self._sort_key(self._rows[mid])):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
     def set_rows(self, rows: Iterable[Any]) -> None:
         self.beginResetModel()
         self._columns = list(self.columns())
         self._col_pos = {c.key: i for i, c in enumerate(self._columns)}
         self._rows = list(rows)
+        if self._rows and (self._sort_col is not None or self.order_key(self._rows[0]) is not None):
+            self._rows.sort(key=self._sort_key, reverse=self._desc)
+        self._pos = {}
+        self._reindex()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows themselves (fast on 40.000 rows; proxies above keep this order).
+
+        A model reset, not layoutChanged: emitting ``layoutAboutToBeChanged`` from Python
+        corrupts reference counts in PySide6 6.12 (interpreter crash at exit).
+        """
+        self.beginResetModel()
+        self._sort_col = column if 0 <= column < len(self._columns) else None
+        self._desc = order == Qt.SortOrder.DescendingOrder and self._sort_col is not None
+        if self._ordered():
+            self._rows.sort(key=self._sort_key, reverse=self._desc)
         self._pos = {}
         self._reindex()
         self.endResetModel()
 
     def put_row(self, row: Any) -> None:
-        """Replace the row with the same key, or append it."""
+        """Replace the row with the same key (moving it if its place changes), or insert it."""
         key = self.key_of(row)
         r = self._pos.get(key)
+        if r is not None and self._ordered():
+            k = self._sort_key(row)
+            ok_left = r == 0 or not self._before(k, self._sort_key(self._rows[r - 1]))
+            ok_right = r == len(self._rows) - 1 or not self._before(
+                self._sort_key(self._rows[r + 1]), k)
+            if not (ok_left and ok_right):
+                self.remove_keys([key])
+                r = None
         if r is None:
-            n = len(self._rows)
+            n = self._insert_pos(row)
             self.beginInsertRows(QModelIndex(), n, n)
-            self._rows.append(row)
-            self._pos[key] = n
+            self._rows.insert(n, row)
+            self._reindex(n)
             self.endInsertRows()
             return
         self._rows[r] = row
@@ -314,10 +371,8 @@ class RowFilterProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         return bool(self._accept(model.row_at(source_row)))  # type: ignore[attr-defined]
 
-    def lessThan(self, left: Index, right: Index) -> bool:
-        a = left.data(SORT_ROLE)
-        b = right.data(SORT_ROLE)
-        try:
-            return bool(a < b)
-        except TypeError:
-            return str(a) < str(b)
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is done by the source model (a Python sort by key, not 600.000 comparisons)."""
+        model = self.sourceModel()
+        if hasattr(model, "sort"):
+            model.sort(column, order)

@@ -34,6 +34,7 @@ from .views_lookup import Lookup
 SOGLIA_GIORNI = 30
 
 TIPO_FASE, TIPO_OBIETTIVO, TIPO_INDICATORE = "Fase", "Obiettivo", "Indicatore"
+_ORDINE_TIPO = {TIPO_FASE: 0, TIPO_INDICATORE: 1, TIPO_OBIETTIVO: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,3 +354,7 @@ class ScadenzeModel(RowTableModel):
 
     def key_of(self, row: Scadenza) -> Hashable:
         return row.key
+
+    def order_key(self, row: Scadenza) -> Any:
+        return (row.scadenza.toordinal() if row.scadenza else 10**7,
+                _ORDINE_TIPO.get(row.tipo, 3), row.obiettivo_id, row.key[1])

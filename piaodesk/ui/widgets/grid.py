@@ -242,22 +242,32 @@ class ExcelTableView(QTableView):
         width = max(len(r) for r in block)
         missing = r0 + len(block) - model.rowCount()
         src = self.source_model()
-        if missing > 0:
-            if hasattr(src, "append_rows") and model is src:
-                if not src.append_rows(missing):
-                    self._report(False)
-                    return
-            else:
-                block = block[: model.rowCount() - r0]
-        cols = self._visible_columns_from(c0, width)
-        cells = []
-        for i, line in enumerate(block):
-            for j, text in enumerate(line[: len(cols)]):
-                idx = model.index(r0 + i, cols[j])
-                if idx.flags() & Qt.ItemFlag.ItemIsEditable:
-                    cells.append((self.to_source(idx), text))
-        self._set_cells(cells, "Incolla celle")
-        last = model.index(min(r0 + len(block), model.rowCount()) - 1, cols[-1] if cols else c0)
+        unsorted = model is src or getattr(model, "sortColumn", lambda: -1)() < 0
+        macro = hasattr(src, "begin_macro")
+        if macro:
+            src.begin_macro("Incolla celle")
+        try:
+            if missing > 0:
+                if hasattr(src, "append_rows") and unsorted:
+                    if not src.append_rows(missing):
+                        self._report(False)
+                        return
+                else:
+                    block = block[: model.rowCount() - r0]
+            cols = self._visible_columns_from(c0, width)
+            cells = []
+            for i, line in enumerate(block):
+                for j, text in enumerate(line[: len(cols)]):
+                    idx = model.index(r0 + i, cols[j])
+                    if idx.flags() & Qt.ItemFlag.ItemIsEditable:
+                        cells.append((self.to_source(idx), text))
+            self._set_cells(cells, "Incolla celle")
+        finally:
+            if macro:
+                src.end_macro()
+        if not block or not cols:
+            return
+        last = model.index(min(r0 + len(block), model.rowCount()) - 1, cols[-1])
         first = model.index(r0, c0)
         self.selectionModel().select(QItemSelection(first, last),
                                      QItemSelectionModel.SelectionFlag.ClearAndSelect)
