@@ -49,7 +49,7 @@ def decode(tp: Any, value: Any) -> Any:
     """SQLite value → Python value of type ``tp``."""
     if value is None:
         return None
-    origin = typing.get_origin(tp) or tp
+    origin = _origin(tp)
     if origin is bool:
         return bool(value)
     if origin is Decimal:
@@ -72,12 +72,21 @@ def to_row(obj: Any) -> dict[str, Any]:
     return {f.name: encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
 
 
+@cache
+def _origin(tp: Any) -> Any:
+    return typing.get_origin(tp) or tp
+
+
+@cache
+def _default_factories(cls: type) -> dict[str, Any]:
+    return {f.name: f.default_factory for f in dataclasses.fields(cls)
+            if f.default_factory is not dataclasses.MISSING}  # type: ignore[misc]
+
+
 def from_row(cls: type, row: dict[str, Any]) -> Any:
     types = field_types(cls)
     kwargs = {name: decode(tp, row[name]) for name, tp in types.items() if name in row}
-    for name, tp in types.items():
-        if kwargs.get(name) is None and name in kwargs:
-            f = next(x for x in dataclasses.fields(cls) if x.name == name)
-            if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-                kwargs[name] = f.default_factory()  # type: ignore[misc]
+    for name, factory in _default_factories(cls).items():
+        if name in kwargs and kwargs[name] is None:
+            kwargs[name] = factory()
     return cls(**kwargs)
