@@ -171,3 +171,20 @@ def test_double_click_selects_objective_in_main_window(qtbot, view, ctx):
     idx = _proxy_index(view, ("Fase", 11), "obiettivo")
     view.table.doubleClicked.emit(idx)
     assert chosen == [5]
+
+
+def test_header_click_sorts_in_model_and_new_rows_follow(view, ctx, qtmodeltester):
+    view.table.sortByColumn(view.model.column_of("settore"), Qt.SortOrder.DescendingOrder)
+    rows = _visible(view)
+    names = [r.settore.casefold() for r in rows if r.settore]
+    assert names == sorted(names, reverse=True)
+    qtmodeltester.check(view.model)
+    view.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # back to the date order
+    ctx.push(InsertRow(Fase(obiettivo_id=5, descrizione="Prima di tutto", scadenza=date(2024, 12, 1))))
+    rows = _visible(view)
+    assert rows[0].descrizione == "Prima di tutto"
+    assert [r.scadenza for r in rows] == sorted(r.scadenza for r in rows)
+    ctx.push(SetFields(Fase, 11, {"scadenza": date(2026, 12, 31)}))
+    assert ("Fase", 11) in [r.key for r in _visible(view)[-3:]]
+    assert [r.scadenza for r in _visible(view)] == sorted(r.scadenza for r in _visible(view))
+    qtmodeltester.check(view.model)

@@ -74,6 +74,17 @@ class ViewPanel(QWidget):
         self._msg_timer = QTimer(self)
         self._msg_timer.setSingleShot(True)
         self._msg_timer.timeout.connect(self.message.hide)
+        self._sum_timer = QTimer(self)
+        self._sum_timer.setSingleShot(True)
+        self._sum_timer.setInterval(120)
+        self._sum_timer.timeout.connect(self.update_summary)
+
+    def schedule_summary(self, *args: Any) -> None:
+        """Recompute the summary line once after a burst of changes."""
+        self._sum_timer.start()
+
+    def update_summary(self) -> None:
+        """Subclasses write ``self.summary``."""
 
     def add_label(self, text: str) -> QLabel:
         label = QLabel(text, self)

@@ -189,8 +189,8 @@ class GanttCanvas(QGraphicsView):
         self.deadlines: list[tuple[date, bool]] = []
         self.header = _Header(self)
         self.labels = _Labels(self)
-        self.horizontalScrollBar().valueChanged.connect(self.header.update)
-        self.verticalScrollBar().valueChanged.connect(self.labels.update)
+        self.horizontalScrollBar().valueChanged.connect(lambda _v: self.header.update())
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self.labels.update())
         self.horizontalScrollBar().setSingleStep(40)
         self.verticalScrollBar().setSingleStep(ROW_H)
 

@@ -42,9 +42,9 @@ class IndicatoriView(ViewPanel):
         self.model.refused.connect(self.show_message)
         for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset,
                     self.model.dataChanged):
-            sig.connect(self._summarize)
+            sig.connect(self.schedule_summary)
         ctx.hub.changed.connect(self._refresh_combos)
-        self._summarize()
+        self.update_summary()
 
     def _refresh_combos(self, ch: Any) -> None:
         if ch.touches("unita"):
@@ -60,13 +60,13 @@ class IndicatoriView(ViewPanel):
             return not text or text in row.descrizione.casefold() or text in row.obiettivo.casefold()
 
         self.proxy.set_predicate(accept if sid is not None or text else None)
-        self._summarize()
+        self.update_summary()
 
-    def _summarize(self, *args: Any) -> None:
-        n = self.proxy.rowCount()
-        with_value = sum(1 for r in range(n)
-                         if self.model.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
-                         .perc is not None)
+    def update_summary(self) -> None:
+        accept = self.proxy._accept
+        rows = [r for r in self.model.rows() if accept is None or accept(r)]
+        n = len(rows)
+        with_value = sum(1 for r in rows if r.perc is not None)
         self.summary.setText(f"{n} indicatori — {with_value} con raggiungimento calcolabile "
                              f"nel {self.model.anno}")
 

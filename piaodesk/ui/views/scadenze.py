@@ -34,7 +34,6 @@ class ScadenzeView(ViewPanel):
         self.bar.addStretch(1)
 
         self.table = make_grid(self.proxy, self.model.columns(), self)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.message.connect(self.show_message)
         self.set_content(self.table)
@@ -43,12 +42,11 @@ class ScadenzeView(ViewPanel):
         self.persona.currentIndexChanged.connect(self._filter)
         self.aperte.toggled.connect(self._filter)
         self.model.refused.connect(self.show_message)
-        self.model.rowsInserted.connect(self._summarize)
-        self.model.rowsRemoved.connect(self._summarize)
-        self.model.dataChanged.connect(self._summarize)
-        self.model.modelReset.connect(self._summarize)
+        for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset,
+                    self.model.dataChanged):
+            sig.connect(self.schedule_summary)
         ctx.hub.changed.connect(self._refresh_combos)
-        self._summarize()
+        self.update_summary()
 
     def _refresh_combos(self, ch: Any) -> None:
         if ch.touches("unita") or ch.touches("persone") or ch.touches("assegnazioni") or \
@@ -69,15 +67,14 @@ class ScadenzeView(ViewPanel):
             return not (aperte and row.livello == "done")
 
         self.proxy.set_predicate(None if sid is None and pid is None and not aperte else accept)
-        self._summarize()
+        self.update_summary()
 
-    def _summarize(self, *args: Any) -> None:
-        n = self.proxy.rowCount()
-        late = soon = 0
-        for r in range(n):
-            row = self.model.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
-            late += row.livello == "late"
-            soon += row.livello == "soon"
+    def update_summary(self) -> None:
+        accept = self.proxy._accept
+        rows = [r for r in self.model.rows() if accept is None or accept(r)]
+        n = len(rows)
+        late = sum(1 for r in rows if r.livello == "late")
+        soon = sum(1 for r in rows if r.livello == "soon")
         self.summary.setText(f"{n} scadenze — {late} in ritardo, {soon} entro 30 giorni "
                              f"(al {self.model.oggi().strftime('%d/%m/%Y')})")
 
