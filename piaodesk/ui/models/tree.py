@@ -125,6 +125,19 @@ class ObiettiviTreeModel(QAbstractItemModel):
             if n.id is not None:
                 self._by_id[n.id] = n
 
+    def _load_subtree(self, node: _Node) -> None:
+        node.children = self._read_children(node)
+        node.n_children = len(node.children)
+        for c in node.children:
+            self._load_subtree(c)
+
+    def _register_tree(self, nodes: list[_Node]) -> None:
+        for n in nodes:
+            if n.id is not None:
+                self._by_id[n.id] = n
+            if n.children:
+                self._register_tree(n.children)
+
     def _forget(self, node: _Node) -> None:
         if node.id is not None and self._by_id.get(node.id) is node:
             del self._by_id[node.id]
@@ -632,9 +645,13 @@ class ObiettiviTreeModel(QAbstractItemModel):
                 else:
                     ob = arc.obiettivo(oid)
                     n = _Node(parent, ob, Ramo(ob.ramo), self._count_children(oid))
+                    if self.all_loaded:
+                        self._load_subtree(n)  # keep the whole tree cached (filters rely on it)
                     self.beginInsertRows(pidx, pos, pos)
                     kids.insert(pos, n)
                     self._by_id[oid] = n
+                    if n.children:
+                        self._register_tree(n.children)
                     self.endInsertRows()
         parent.n_children = len(kids)
         if kids:
