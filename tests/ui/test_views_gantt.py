@@ -120,3 +120,15 @@ def test_double_click_selects_objective(qtbot, view):
     y = int(c.view_y(0 * ROW_H + ROW_H / 2))
     qtbot.mouseDClick(c.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(50, y))
     assert chosen == [c.rows[0].obiettivo_id]
+
+
+def test_objective_progress_is_the_engines(view):
+    c = view.canvas
+    oe = next(r for r in c.rows if r.codice == "OE0527")
+    assert round(c.perc_of(oe), 2) == Decimal("66.67")
+    u10701 = next(r for r in c.rows if r.codice == "10701")
+    assert round(c.perc_of(u10701), 2) == Decimal("98.51")
+    # OE052702 ended 31/01/2025 without a fine effettiva, but the engine says 100 %: not late
+    late_by_date = next(r for r in c.rows if r.codice == "OE052702")
+    assert late_by_date.late and c.perc_of(late_by_date) == 100 and not c.is_late(late_by_date)
+    assert "Realizzazione: 66,67 %" in tooltip_for(oe, c.perc_of(oe))

@@ -43,9 +43,11 @@ class GanttRow:
 
 
 class GanttData:
-    def __init__(self, archive: Archive, oggi: date) -> None:
+    def __init__(self, archive: Archive, oggi: date, anno: int | None = None) -> None:
         self.archive = archive
         self.oggi = oggi
+        self.anno = anno or archive.piano().anno_inizio
+        self._perc: dict[int, Decimal | None] = {}
         self.lookup = Lookup(archive)
         self._ob: dict[int, Obiettivo] = {}
         self._depth: dict[int, int] = {}
@@ -54,6 +56,7 @@ class GanttData:
         self.reload()
 
     def reload(self) -> None:
+        self._perc.clear()
         self.lookup.reload()
         obs = self.archive.obiettivi()
         self._ob = {o.id: o for o in obs if o.id is not None}
@@ -78,7 +81,7 @@ class GanttData:
             if dates:
                 start, end, derived = min(dates), max(dates), True
         perc = engine.perc_fasi(fasi) if fasi else None
-        done = ob.fine_effettiva is not None
+        done = ob.fine_effettiva is not None or (perc is not None and perc >= 100)
         out = [GanttRow("obiettivo", oid, oid, depth, ob.codice, ob.titolo, start, end, False,
                         derived, perc, done, bool(end and end < self.oggi and not done),
                         settore, str(ob.ramo))]
@@ -91,12 +94,23 @@ class GanttData:
                 engine.fase_in_ritardo(f, self.oggi), settore, str(ob.ramo)))
         return out
 
+    def perc_obiettivo(self, oid: int) -> Decimal | None:
+        """The engine's % of an objective (indicators and fasi, children's mean), computed on demand
+        for the rows on screen and cached until the next edit."""
+        if oid not in self._perc:
+            try:
+                self._perc[oid] = self.archive.perc_avanzamento(oid, self.anno)
+            except LookupError:
+                self._perc[oid] = None
+        return self._perc[oid]
+
     def extent(self) -> tuple[date | None, date | None]:
         dates = [d for r in self.rows for d in (r.start, r.end) if d]
         return (min(dates), max(dates)) if dates else (None, None)
 
     def apply(self, ch: Changes) -> bool:
         """Update after an edit; True when only rows' contents changed (same row list shape)."""
+        self._perc.clear()
         if ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or \
                 ch.inserted.get("fasi") or ch.deleted.get("fasi") or ch.touches("unita"):
             self.reload()

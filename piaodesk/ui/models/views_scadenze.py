@@ -180,7 +180,8 @@ class ScadenzeModel(RowTableModel):
                 return None
             fasi = [self._fasi[x] for x in self._fasi_of.get(rid, ()) if x in self._fasi]
             perc = engine.perc_fasi(fasi) if fasi else None
-            stato, livello = _stato(ob.fine_prevista, ob.fine_effettiva is not None, oggi)
+            done = ob.fine_effettiva is not None or (perc is not None and perc >= 100)
+            stato, livello = _stato(ob.fine_prevista, done, oggi)
             return self._row(key, ob, ob.fine_prevista, "Conclusione prevista dell'obiettivo", perc,
                              ob.fine_effettiva, stato, livello)
         ind = self._ind.get(rid)

@@ -34,6 +34,7 @@ def filter_combo(parent: QWidget, items: Sequence[tuple[Any, str]], tutti: str =
     combo.setMinimumContentsLength(18)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMaximumWidth(width)
+    combo.setMinimumWidth(min(width, 300))
     fill_combo(combo, items, tutti)
     return combo
 

@@ -124,9 +124,11 @@ class _Header(QWidget):
                                      QPointF(x, self.height() - 1)]))
             p.setPen(QPen(C_TODAY))
             text = f"oggi {format_date(c.oggi)}"
-            p.fillRect(QRectF(x - 1, 3, fm.horizontalAdvance(text) + 10, 15), QColor("#eef1f5"))
+            tw = fm.horizontalAdvance(text) + 8
+            tx = x + 4 if x + tw + 4 <= self.width() else x - tw - 4
+            p.fillRect(QRectF(tx - 2, 3, tw + 2, 15), QColor("#eef1f5"))
             p.drawLine(int(x), 3, int(x), 18)
-            p.drawText(QRectF(x + 4, 3, fm.horizontalAdvance(text) + 4, 15),
+            p.drawText(QRectF(tx, 3, tw, 15),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
 
@@ -152,7 +154,7 @@ class _Labels(QWidget):
             avail = self.width() - x - 6
             if r.kind == "obiettivo":
                 p.setFont(bold)
-                p.setPen(QPen(C_LATE if r.late else QColor("#1b2a3a")))
+                p.setPen(QPen(C_LATE if c.is_late(r) else QColor("#1b2a3a")))
                 code = r.codice
                 p.drawText(QRectF(x, y, avail, ROW_H), Qt.AlignmentFlag.AlignVCenter, code)
                 cw = fmb.horizontalAdvance(code) + 6 if code else 0
@@ -187,6 +189,8 @@ class GanttCanvas(QGraphicsView):
         self.oggi = oggi or date.today()
         self.px_day = 2.0
         self.deadlines: list[tuple[date, bool]] = []
+        #: % shown for an objective row (the engine's, computed for visible rows only)
+        self.perc_of: Callable[[GanttRow], Any] = lambda r: r.perc
         self.header = _Header(self)
         self.labels = _Labels(self)
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self.header.update())
@@ -268,6 +272,15 @@ class GanttCanvas(QGraphicsView):
         self.header.setGeometry(QRect(vg.left(), vg.top() - HEADER_H, vg.width(), HEADER_H))
         self.labels.setGeometry(QRect(vg.left() - LABEL_W, vg.top(), LABEL_W, vg.height()))
 
+    def is_late(self, r: GanttRow) -> bool:
+        """Late by date and not complete (an objective at 100 % by the engine is not late)."""
+        if not r.late:
+            return False
+        if r.kind == "obiettivo":
+            perc = self.perc_of(r)
+            return not (perc is not None and perc >= 100)
+        return True
+
     # ------------------------------------------------------------ painting
 
     def drawBackground(self, p: QPainter, rect: QRectF) -> None:
@@ -321,11 +334,13 @@ class GanttCanvas(QGraphicsView):
         h = 14.0 if r.kind == "obiettivo" else 10.0
         top = y + (ROW_H - h) / 2
         bar = QRectF(x0, top, x1 - x0, h)
-        p.setPen(QPen(C_LATE if r.late else fg, 1.2 if r.late else 0.8))
+        late = self.is_late(r)
+        p.setPen(QPen(C_LATE if late else fg, 1.2 if late else 0.8))
         p.setBrush(QBrush(bg))
         p.drawRoundedRect(bar, 2, 2)
-        if r.perc:
-            frac = min(float(r.perc), 100.0) / 100.0
+        perc = self.perc_of(r) if r.kind == "obiettivo" else r.perc
+        if perc:
+            frac = min(float(perc), 100.0) / 100.0
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QBrush(fg))
             p.drawRoundedRect(QRectF(x0, top, (x1 - x0) * frac, h), 2, 2)
@@ -367,14 +382,15 @@ class GanttCanvas(QGraphicsView):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             i = self.row_at(event.pos())
             if i is not None:
-                QToolTip.showText(event.globalPos(), tooltip_for(self.rows[i]), self.viewport())
+                r = self.rows[i]
+                QToolTip.showText(event.globalPos(), tooltip_for(r, self.perc_of(r)), self.viewport())
             else:
                 QToolTip.hideText()
             return True
         return super().viewportEvent(event)
 
 
-def tooltip_for(r: GanttRow) -> str:
+def tooltip_for(r: GanttRow, perc: Any = None) -> str:
     head = f"{r.codice} — {r.label}" if r.codice else r.label
     lines = [head]
     if r.kind == "fase" and r.milestone:
@@ -383,8 +399,9 @@ def tooltip_for(r: GanttRow) -> str:
         if r.start or r.end:
             lines.append(f"Dal {format_date(r.start) or '—'} al {format_date(r.end) or '—'}"
                          + (" (dalle fasi)" if r.derived else ""))
-    if r.perc is not None:
-        lines.append(f"Realizzazione: {format_percent(r.perc)}")
+    perc = perc if perc is not None else r.perc
+    if perc is not None:
+        lines.append(f"Realizzazione: {format_percent(perc)}")
     if r.done:
         lines.append("Completata" if r.kind == "fase" else "Concluso")
     elif r.late:
@@ -398,8 +415,9 @@ class GanttView(ViewPanel):
         super().__init__(ctx, parent)
         self.setObjectName("vista_gantt")
         self._oggi = oggi
-        self.data = GanttData(ctx.archive, self.oggi())
+        self.data = GanttData(ctx.archive, self.oggi(), ctx.anno or None)
         self.canvas = GanttCanvas(self, self.oggi())
+        self.canvas.perc_of = lambda r: self.data.perc_obiettivo(r.obiettivo_id)
 
         self.add_label("Settore:")
         self.settore = filter_combo(self, self.data.lookup.settori(), "Tutti i settori", 300)
@@ -465,6 +483,9 @@ class GanttView(ViewPanel):
             self.refresh()
             return
         if not (ch.touches("obiettivi") or ch.touches("fasi") or ch.touches("unita")):
+            if ch.touches("misure") or ch.touches("indicatori") or ch.touches("valutazioni"):
+                self.data._perc.clear()  # objectives' % change: recomputed for visible rows
+                self.canvas.viewport().update()
             return
         self.data.apply(ch)  # re-reads only the touched objectives unless the tree changed
         if ch.touches("unita"):
