@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         for i, col in enumerate(TREE_COLUMNS):
             if i != 1:
                 self.tree.setColumnWidth(i, col.width)
-        self.tree.setColumnWidth(0, 130)
+        self.tree.setColumnWidth(0, 180)
         self.tree.setColumnWidth(2, 52)
         self.tree.setColumnWidth(3, 72)
         ll.addWidget(self.tree, 1)
@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([520, 830])
+        self.splitter.setSizes([560, 790])
         self.tabs.addTab(editor, "Editor")
 
     def _span_groups(self) -> None:
