@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -68,4 +69,14 @@ def run_gui(path: Path | None) -> int:
     if window is None:
         return 1
     window.show()
+    smoke = os.environ.get("PIAODESK_SMOKE_QUIT_MS")  # packaging smoke test: show, report, quit
+    if smoke:
+        from PySide6.QtCore import QTimer
+
+        def _report_and_quit() -> None:
+            print(f"FINESTRA: {window.windowTitle()}", flush=True)
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(int(smoke), _report_and_quit)
     return app.exec()

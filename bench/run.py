@@ -1,0 +1,576 @@
+"""piaodesk benchmarks: each figure is a ratio to a baseline measured in the same run.
+
+    QT_QPA_PLATFORM=offscreen python bench/run.py [--scale 1.0] [--json bench/results.json]
+                                                  [--markdown bench/RESULTS.md] [--only NAME ...]
+
+A large plan is generated with ``bench/generate.py`` (20 settori × 500 obiettivi ×
+4 indicatori × 3 fasi, 300 persone at scale 1) into a temporary folder. Every
+measurement runs in its own child process (``--child NAME``) so that start-up,
+caches and peak memory (``ru_maxrss``) are its own. A measurement whose module is
+not importable yet is skipped with the reason printed.
+
+Targets (issue 6): open + show the tree ≤ 0.5 s; no UI stall > 50 ms while
+scrolling or expanding one node; import ≤ 1.5 × raw openpyxl; 300 sheets ≤ 2 ×
+raw reportlab; ≤ 250 MB peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+Result = dict[str, Any]
+
+
+class Skip(Exception):
+    """A measurement cannot run yet (its module is missing)."""
+
+
+def _rss_mb() -> float:
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024, 1)
+
+
+def _need(module: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise Skip(f"{module} non importabile: {exc}") from exc
+
+
+def _app() -> Any:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from piaodesk.app import make_app
+
+    return make_app(["bench"])
+
+
+def _settle(app: Any, widget: Any = None) -> None:
+    """Process pending events and force a paint of ``widget`` (what the user would see)."""
+    app.processEvents()
+    if widget is not None:
+        widget.repaint()
+    app.processEvents()
+
+
+def _settings(tmp: Path) -> Any:
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp / "bench.ini"), QSettings.Format.IniFormat)
+
+
+# ---------------------------------------------------------------------- child measurements
+
+
+_CHILD_BARE = """
+import time, sys
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication, QMainWindow, QTreeView
+app = QApplication(["bare"])
+w = QMainWindow(); w.setCentralWidget(QTreeView()); w.resize(1366, 768); w.show()
+app.processEvents(); w.repaint(); app.processEvents()
+print("SHOWN", time.perf_counter() - t0, flush=True)
+"""
+
+_CHILD_PIAODESK = """
+import time, sys, os, tempfile
+t0 = time.perf_counter()
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from piaodesk.app import make_app
+from piaodesk.store.archive import Archive
+from piaodesk.ui.main_window import MainWindow
+app = make_app(["piaodesk"])
+s = QSettings(os.path.join(tempfile.mkdtemp(), "b.ini"), QSettings.Format.IniFormat)
+w = MainWindow(Archive.open(sys.argv[1], readonly=True), s); w.show()
+app.processEvents(); w.repaint(); app.processEvents()
+print("SHOWN", time.perf_counter() - t0, flush=True)
+"""
+
+
+def _spawn_until_shown(code: str, *args: str) -> float:
+    """Wall time from spawning a Python process to its first painted window."""
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=120, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0 or "SHOWN" not in proc.stdout:
+        raise RuntimeError(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "errore")
+    return elapsed
+
+
+def m_cold_start(plan: Path, small: Path, tmp: Path) -> Result:
+    """Cold start to the first painted main window (demo plan) vs a bare PySide6 window."""
+    _need("piaodesk.ui.main_window")
+    bare, ours = [], []
+    for _ in range(3):
+        bare.append(_spawn_until_shown(_CHILD_BARE))
+        ours.append(_spawn_until_shown(_CHILD_PIAODESK, str(small)))
+    b, o = statistics.median(bare), statistics.median(ours)
+    return {"value_s": o, "baseline_s": b, "ratio": o / b,
+            "baseline": "finestra PySide6 vuota (processo nuovo, mediana di 3)"}
+
+
+def m_open_tree(plan: Path, small: Path, tmp: Path) -> Result:
+    """Open the large plan and show the main window with its tree painted."""
+    _need("piaodesk.ui.main_window")
+    app = _app()
+    from PySide6.QtWidgets import QMainWindow, QTreeView
+
+    from piaodesk.store.archive import Archive
+    from piaodesk.ui.main_window import MainWindow
+
+    t0 = time.perf_counter()
+    bare = QMainWindow()
+    bare.setCentralWidget(QTreeView())
+    bare.resize(1366, 768)
+    bare.show()
+    _settle(app, bare)
+    baseline = time.perf_counter() - t0
+    bare.close()
+
+    t0 = time.perf_counter()
+    arc = Archive.open(plan)
+    win = MainWindow(arc, _settings(tmp))
+    win.show()
+    _settle(app, win)
+    value = time.perf_counter() - t0
+    rows = win.tree.model().rowCount()
+    win.close()
+    arc.close()
+    return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline,
+            "target": "≤ 0,5 s", "ok": value <= 0.5, "top_rows": rows,
+            "baseline": "stessa finestra vuota con un QTreeView, nello stesso processo"}
+
+
+def _tree_of(win: Any) -> Any:
+    return win.tree
+
+
+def m_expand_scroll(plan: Path, small: Path, tmp: Path) -> Result:
+    """Expand node by node and scroll: the longest single UI stall; then Expand all."""
+    _need("piaodesk.ui.main_window")
+    app = _app()
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTreeView
+
+    from piaodesk.store.archive import Archive
+    from piaodesk.ui.main_window import MainWindow
+
+    arc = Archive.open(plan, readonly=True)
+    win = MainWindow(arc, _settings(tmp))
+    win.show()
+    _settle(app, win)
+    tree = _tree_of(win)
+    model = tree.model()
+    stalls: list[float] = []
+
+    def step(fn: Callable[[], None]) -> None:
+        t = time.perf_counter()
+        fn()
+        _settle(app, tree.viewport())
+        stalls.append(time.perf_counter() - t)
+
+    # expand the groups, then every settore-level node, one at a time (as a person clicks)
+    groups = [model.index(r, 0, QModelIndex()) for r in range(model.rowCount())]
+    for g in groups:
+        step(lambda g=g: tree.expand(g))
+    level1 = [model.index(r, 0, g) for g in groups for r in range(model.rowCount(g))]
+    for idx in level1[:40]:
+        step(lambda idx=idx: tree.expand(idx))
+    level2 = [model.index(r, 0, i) for i in level1[:5] for r in range(min(10, model.rowCount(i)))]
+    for idx in level2:
+        step(lambda idx=idx: tree.expand(idx))
+    bar = tree.verticalScrollBar()
+    for k in range(60):
+        step(lambda k=k: bar.setValue(int(bar.maximum() * k / 59)))
+    max_expand_scroll = max(stalls)
+
+    t = time.perf_counter()
+    win.expand_all()
+    _settle(app, tree.viewport())
+    expand_all = time.perf_counter() - t
+    scroll_after: list[float] = []
+    for k in range(60):
+        t = time.perf_counter()
+        bar.setValue(int(bar.maximum() * k / 59))
+        _settle(app, tree.viewport())
+        scroll_after.append(time.perf_counter() - t)
+    # baseline: Qt's plain QStandardItemModel with the same shape, expanded all at once
+    by_parent: dict[Any, list[Any]] = {}
+    for o in arc.obiettivi():
+        by_parent.setdefault(o.parent_id, []).append(o)
+    win.close()  # (closes the archive too)
+    t = time.perf_counter()
+    std = QStandardItemModel()
+    std.setHorizontalHeaderLabels(["Codice", "Titolo", "Peso", "% avanz."])
+
+    def fill(parent_item: Any, pid: Any) -> None:
+        for o in by_parent.get(pid, []):
+            row = [QStandardItem(o.codice or ""), QStandardItem(o.titolo or ""),
+                   QStandardItem(str(o.peso or "")), QStandardItem("")]
+            parent_item.appendRow(row)
+            fill(row[0], o.id)
+
+    fill(std.invisibleRootItem(), None)
+    view = QTreeView()
+    view.setModel(std)
+    view.resize(1366, 768)
+    view.show()
+    view.expandAll()
+    _settle(app, view.viewport())
+    baseline = time.perf_counter() - t
+    view.close()
+    arc.close()
+    return {"value_s": expand_all, "baseline_s": baseline, "ratio": expand_all / baseline,
+            "max_stall_s": max_expand_scroll, "max_stall_scroll_after_expand_all_s": max(scroll_after),
+            "steps": len(stalls), "target": "blocchi ≤ 50 ms",
+            "ok": max_expand_scroll <= 0.05 and max(scroll_after) <= 0.05,
+            "baseline": "QStandardItemModel della stessa forma, costruito ed espanso tutto"}
+
+
+def m_edit_1000(plan: Path, small: Path, tmp: Path) -> Result:
+    """1,000 cell edits through the undo stack (with the window open) vs raw SQL updates."""
+    _need("piaodesk.ui.main_window")
+    app = _app()
+    import sqlite3
+
+    from piaodesk.domain.model import Obiettivo
+    from piaodesk.store.archive import Archive
+    from piaodesk.store.edits import SetFields
+    from piaodesk.ui.main_window import MainWindow
+
+    work = tmp / "edit.piao"
+    shutil.copyfile(plan, work)
+    arc = Archive.open(work)
+    ids = [r[0] for r in arc.db.conn.execute("SELECT id FROM obiettivi ORDER BY id LIMIT 1000")]
+    win = MainWindow(arc, _settings(tmp))
+    win.show()
+    _settle(app, win)
+    win.tree.expand(win.tree.model().index(0, 0))
+    _settle(app, win)
+    t = time.perf_counter()
+    done = 0
+    for n, oid in enumerate(ids):
+        win.ctx.push(SetFields(Obiettivo, oid, {"titolo": f"Titolo modificato {n}"}))
+        done += 1
+        if n % 50 == 0:
+            app.processEvents()
+        if time.perf_counter() - t > EDIT_BUDGET_S:
+            break
+    app.processEvents()
+    measured = time.perf_counter() - t
+    value = measured * len(ids) / done  # extrapolated when the time budget ran out
+    undo_ok = win.ctx.stack.count() == done
+    slowest = _slowest_listeners(win, ids[0])
+    win.close()
+    # the store alone (no window): 1.000 edits through Archive.apply
+    t = time.perf_counter()
+    for n, oid in enumerate(ids):
+        arc.apply(SetFields(Obiettivo, oid, {"titolo": f"Solo archivio {n}"}))
+    store_only = time.perf_counter() - t
+    arc.close()
+
+    raw = tmp / "raw.piao"
+    shutil.copyfile(plan, raw)
+    conn = sqlite3.connect(raw, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    t = time.perf_counter()
+    for n, oid in enumerate(ids):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE obiettivi SET titolo = ? WHERE id = ?", (f"Titolo {n}", oid))
+        conn.execute("COMMIT")
+    baseline = time.perf_counter() - t
+    conn.close()
+    return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline,
+            "per_edit_ms": value / len(ids) * 1000, "undo_stack": undo_ok,
+            "edits_done": done, "extrapolated": done < len(ids),
+            "store_only_s": store_only, "store_only_ratio": store_only / baseline,
+            "slowest_listeners_ms": slowest, "target": "blocchi ≤ 50 ms per modifica",
+            "ok": value / len(ids) <= 0.05,
+            "baseline": "1.000 UPDATE SQL, ognuno nella sua transazione"}
+
+
+EDIT_BUDGET_S = 60.0
+
+
+def _slowest_listeners(win: Any, oid: int) -> dict[str, float]:
+    """Time each ChangeHub listener separately for one edit (which view costs what)."""
+    from piaodesk.store.changes import Changes
+
+    ch = Changes()
+    ch.add_update("obiettivi", oid, {"titolo"})
+    out: dict[str, float] = {}
+    from PySide6.QtCore import QObject
+
+    candidates = [win, *win.findChildren(QObject)]
+    for obj in candidates:
+        if obj is None:
+            continue
+        for name in ("_on_changes", "on_changes"):
+            fn = getattr(obj, name, None)
+            if callable(fn):
+                t = time.perf_counter()
+                try:
+                    fn(ch)
+                except Exception:  # noqa: BLE001 - diagnostics only
+                    continue
+                out[f"{type(obj).__module__.rsplit('.', 1)[-1]}.{type(obj).__name__}"] = round((time.perf_counter() - t) * 1000, 1)
+    return dict(sorted(out.items(), key=lambda kv: -kv[1])[:6])
+
+
+def m_export_import(plan: Path, small: Path, tmp: Path) -> Result:
+    """Export the large plan to xlsx and read it back (diff, no change) vs raw openpyxl."""
+    workbook = _need("piaodesk.exchange.workbook")
+    reimport = _need("piaodesk.exchange.reimport")
+    import openpyxl
+
+    from piaodesk.store.archive import Archive
+
+    arc = Archive.open(plan, readonly=True)
+    out = tmp / "piano.xlsx"
+    t = time.perf_counter()
+    workbook.write_workbook(arc, out)
+    export = time.perf_counter() - t
+
+    t = time.perf_counter()
+    wb = openpyxl.load_workbook(out, read_only=True, data_only=True)
+    cells = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            cells += len(row)
+    wb.close()
+    baseline = time.perf_counter() - t
+
+    t = time.perf_counter()
+    result = reimport.diff_workbook(arc, out)
+    value = time.perf_counter() - t
+    arc.close()
+    return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline,
+            "export_s": export, "cells": cells, "edits_found": len(result.edits),
+            "problems": len(result.problemi), "target": "≤ 1,5 × openpyxl",
+            "ok": value <= 1.5 * baseline,
+            "baseline": "openpyxl read_only: lettura di tutte le celle dello stesso file"}
+
+
+def _flatten(obj: Any) -> list[str]:
+    import dataclasses
+
+    if dataclasses.is_dataclass(obj):
+        out: list[str] = []
+        for f in dataclasses.fields(obj):
+            out.extend(_flatten(getattr(obj, f.name)))
+        return out
+    if isinstance(obj, (list, tuple)):
+        return [s for x in obj for s in _flatten(x)]
+    if isinstance(obj, dict):
+        return [s for k, v in obj.items() for s in [str(k), *_flatten(v)]]
+    return [] if obj is None else [str(obj)]
+
+
+def m_print_300(plan: Path, small: Path, tmp: Path) -> Result:
+    """300 individual valuation sheets (PDF) vs raw reportlab drawing of the same text."""
+    sheets = _need("piaodesk.reports.sheets")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from piaodesk.reports.base import register_fonts
+    from piaodesk.store.archive import Archive
+
+    arc = Archive.open(plan, readonly=True)
+    anno = arc.piano().anno_inizio
+    register_fonts()
+    out = tmp / "schede"
+    t = time.perf_counter()
+    written = sheets.batch_schede_individuali(arc, out, anno)
+    value = time.perf_counter() - t
+    texts = [_flatten(s) for s in sheets.snapshots_individuali(arc, anno)]
+    arc.close()
+
+    from reportlab.pdfbase import pdfmetrics
+
+    font = "DejaVuSans" if "DejaVuSans" in pdfmetrics.getRegisteredFontNames() else "Helvetica"
+    raw = tmp / "raw"
+    raw.mkdir()
+    t = time.perf_counter()
+    for n, lines in enumerate(texts):
+        c = canvas.Canvas(str(raw / f"{n}.pdf"), pagesize=A4)
+        y = 800
+        c.setFont(font, 9)
+        for line in lines:
+            for chunk in [line[i:i + 110] for i in range(0, max(len(line), 1), 110)]:
+                if y < 40:
+                    c.showPage()
+                    c.setFont(font, 9)
+                    y = 800
+                c.drawString(40, y, chunk)
+                y -= 12
+        c.save()
+    baseline = time.perf_counter() - t
+    return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline,
+            "sheets": len(written), "target": "≤ 2 × reportlab", "ok": value <= 2 * baseline,
+            "baseline": "reportlab canvas.drawString dello stesso testo, un PDF per persona"}
+
+
+MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
+    "cold_start": m_cold_start,
+    "open_tree": m_open_tree,
+    "expand_scroll": m_expand_scroll,
+    "edit_1000": m_edit_1000,
+    "export_import": m_export_import,
+    "print_300": m_print_300,
+}
+
+LABELS = {
+    "cold_start": "Avvio a freddo fino alla prima finestra",
+    "open_tree": "Apertura piano grande + albero visibile",
+    "expand_scroll": "Espandi tutto (e blocchi max espandendo/scorrendo)",
+    "edit_1000": "1.000 modifiche con annulla/ripeti",
+    "export_import": "Reimportazione xlsx (diff) del piano grande",
+    "print_300": "300 schede individuali PDF",
+}
+
+
+def child(name: str, plan: Path, small: Path) -> int:
+    with tempfile.TemporaryDirectory(prefix=f"piaodesk-bench-{name}-") as tmp:
+        os.environ["PIAODESK_HOME"] = str(Path(tmp) / "home")
+        try:
+            result = MEASUREMENTS[name](plan, small, Path(tmp))
+            result["status"] = "ok"
+        except Skip as exc:
+            result = {"status": "skipped", "reason": str(exc)}
+        result["peak_rss_mb"] = _rss_mb()
+    print("RESULT " + json.dumps(result), flush=True)
+    return 0
+
+
+# ---------------------------------------------------------------------- driver
+
+
+def _prepare(scale: float, folder: Path) -> tuple[Path, Path, float]:
+    from generate import generate
+
+    from piaodesk.store.demo import build_demo
+
+    folder.mkdir(parents=True, exist_ok=True)
+    plan = folder / f"grande-{scale:g}.piao"
+    t = time.perf_counter()
+    if not plan.exists():
+        generate(plan, settori=max(1, round(20 * scale)) if scale < 1 else 20,
+                 obiettivi_per_settore=max(10, round(500 * min(scale, 1) if scale < 1 else 500)),
+                 persone=300)
+    gen = time.perf_counter() - t
+    small = folder / "demo.piao"
+    if not small.exists():
+        build_demo(small).close()
+    return plan, small, gen
+
+
+def _fmt_s(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s"
+
+
+def table(results: dict[str, Result]) -> str:
+    lines = ["| Misura | piaodesk | Riferimento | Rapporto | Obiettivo | Picco RSS |",
+             "|---|---:|---:|---:|---|---:|"]
+    for name, r in results.items():
+        label = LABELS.get(name, name)
+        if r.get("status") != "ok":
+            lines.append(f"| {label} | saltata: {r.get('reason', r.get('error', ''))} | | | | |")
+            continue
+        target = r.get("target", "")
+        if "ok" in r:
+            target = f"{target} {'✔' if r['ok'] else '✘'}"
+        extra = ""
+        if name == "expand_scroll":
+            extra = (f" (blocco max {_fmt_s(r['max_stall_s'])}, dopo espandi tutto "
+                     f"{_fmt_s(r['max_stall_scroll_after_expand_all_s'])})")
+        if name == "edit_1000":
+            extra = (f" ({r['per_edit_ms']:.1f} ms/modifica"
+                     + (f", stimato da {r['edits_done']}" if r.get("extrapolated") else "")
+                     + f"; solo archivio {_fmt_s(r['store_only_s'])})")
+        if name == "export_import":
+            extra = f" (esportazione {_fmt_s(r['export_s'])})"
+        lines.append(f"| {label} | {_fmt_s(r['value_s'])}{extra} | {_fmt_s(r['baseline_s'])} | "
+                     f"{r['ratio']:.2f}× | {target} | {r['peak_rss_mb']:.0f} MB |")
+    peaks = [r["peak_rss_mb"] for r in results.values() if r.get("status") == "ok"]
+    if peaks:
+        lines.append(f"| Memoria di picco (max dei processi) | {max(peaks):.0f} MB | | | ≤ 250 MB "
+                     f"{'✔' if max(peaks) <= 250 else '✘'} | |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", type=float, default=1.0, help="1 = 20×500 obiettivi (predefinito)")
+    ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "piaodesk-bench")
+    ap.add_argument("--json", type=Path, default=HERE / "results.json")
+    ap.add_argument("--markdown", type=Path, default=None)
+    ap.add_argument("--only", nargs="*", choices=sorted(MEASUREMENTS))
+    ap.add_argument("--child", choices=sorted(MEASUREMENTS), help=argparse.SUPPRESS)
+    ap.add_argument("--plan", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--small", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.child:
+        return child(args.child, args.plan, args.small)
+
+    plan, small, gen = _prepare(args.scale, args.dir)
+    print(f"Piano grande: {plan} ({plan.stat().st_size / 1e6:.1f} MB; generato in {gen:.1f} s)")
+    results: dict[str, Result] = {}
+    for name in args.only or MEASUREMENTS:
+        print(f"- {LABELS[name]} …", end=" ", flush=True)
+        t = time.perf_counter()
+        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", name,
+                               "--plan", str(plan), "--small", str(small)],
+                              capture_output=True, text=True, timeout=900,
+                              env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+        line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
+        if line is None:
+            err = (proc.stderr.strip().splitlines() or ["nessun risultato"])[-1]
+            results[name] = {"status": "error", "error": err}
+            print(f"ERRORE: {err}")
+            continue
+        results[name] = json.loads(line[7:])
+        r = results[name]
+        print(f"{r['status']} ({time.perf_counter() - t:.1f} s)" +
+              (f": {r['reason']}" if r["status"] == "skipped" else ""))
+    report = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
+                          "cpus": os.cpu_count()},
+              "scale": args.scale, "plan_mb": round(plan.stat().st_size / 1e6, 1),
+              "generated_s": gen, "results": results}
+    args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    md = table(results)
+    print()
+    print(md)
+    if args.markdown:
+        head = (f"Benchmark di piaodesk (`bench/run.py`, scala {args.scale:g}: "
+                f"{plan.stat().st_size / 1e6:.1f} MB; {platform.platform()}, {os.cpu_count()} CPU, "
+                f"Python {platform.python_version()}, Qt offscreen).\n\n")
+        args.markdown.write_text(head + md + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
