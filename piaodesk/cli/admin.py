@@ -8,7 +8,7 @@
     piaodesk monitoraggio PIANO chiudi N
     piaodesk monitoraggio PIANO riapri N
     piaodesk bilancio PIANO [--anno 2025]
-    piaodesk rinnova PIANO --out PROSSIMO.piao [--anche-conclusi]
+    piaodesk rinnova PIANO --out PROSSIMO.piao [--solo-in-corso]
 
 ``N`` is a round's number (as listed by ``elenco``) or its date.
 """
@@ -68,8 +68,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("rinnova", help="crea il piano dell'anno successivo confermando questo")
     p.add_argument("file", type=Path, help="piano di partenza (non viene modificato)")
     p.add_argument("--out", type=Path, required=True, help="nuovo file .piao da creare")
-    p.add_argument("--anche-conclusi", action="store_true",
-                   help="riporta anche gli obiettivi i cui anni non rientrano nel nuovo triennio")
+    p.add_argument("--solo-in-corso", action="store_true",
+                   help="non riporta gli obiettivi i cui anni non rientrano nel nuovo triennio "
+                        "(predefinito: si conferma tutto il piano)")
     p.add_argument("--prova", action="store_true", help="mostra soltanto le differenze, senza scrivere")
     p.set_defaults(func=cmd_rinnova)
 
@@ -202,7 +203,7 @@ def cmd_rinnova(args: argparse.Namespace) -> int:
     if not args.prova and out.exists():
         raise CliError(f"Il file «{out}» esiste già: scegliere un altro nome.")
     with _open(args.file, readonly=True) as arc:
-        prep = rinnovo.prepara(arc, anche_conclusi=args.anche_conclusi)
+        prep = rinnovo.prepara(arc, anche_conclusi=not args.solo_in_corso)
         if not args.prova:
             rinnovo.scrivi(prep, out).close()
     print(prep.rapporto.testo())

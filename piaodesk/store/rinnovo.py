@@ -105,7 +105,7 @@ def _nome(o: Obiettivo) -> str:
     return f"{o.codice} {o.titolo}".strip()[:80] or f"obiettivo n. {o.id}"
 
 
-def prepara(arc: Archive, *, anche_conclusi: bool = False) -> PianoRinnovato:
+def prepara(arc: Archive, *, anche_conclusi: bool = True) -> PianoRinnovato:
     """Compute next year's plan from ``arc`` (nothing is written).
 
     Attività gestionali (ordinary activities) recur every year: they are always
@@ -330,7 +330,7 @@ def scrivi(prep: PianoRinnovato, path: Path | str) -> Archive:
     return new
 
 
-def rinnova(arc: Archive, path: Path | str, *, anche_conclusi: bool = False
+def rinnova(arc: Archive, path: Path | str, *, anche_conclusi: bool = True
             ) -> tuple[Archive, RapportoRinnovo]:
     if Path(path).exists():
         raise PlanError(f"Il file «{path}» esiste già: scegliere un altro nome.")

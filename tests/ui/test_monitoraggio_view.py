@@ -196,11 +196,14 @@ def test_rinnovo_dialog_previews_and_creates_a_new_file(qtbot, ctx, tmp_path):
 
     dlg = RinnovoDialog(ctx)
     qtbot.addWidget(dlg)
+    # "conferma il piano": by default every objective carries over, years moved on
+    assert dlg.conclusi.isChecked()
+    assert "OE0527 Implementazione software ICARO: anni 2025, nessuno" not in dlg.rapporto.toPlainText()
+    dlg.conclusi.setChecked(False)
     text = dlg.rapporto.toPlainText()
     assert "Piano della Performance 2026/2028" in text and "Non riportati" in text
-    assert "OE0527" in text  # a 2025-only objective is listed as dropped
+    assert "OE0527" in text  # a 2025-only objective is now listed as dropped
     dlg.conclusi.setChecked(True)
-    assert "OE0527 Implementazione software ICARO: anni 2025, nessuno" not in dlg.rapporto.toPlainText()
     dlg.percorso.setText(str(tmp_path / "nuovo"))
     path = dlg.create(ask_open=False)
     assert path == tmp_path / "nuovo.piao" and "Nuovo piano creato" in dlg.rapporto.toPlainText()

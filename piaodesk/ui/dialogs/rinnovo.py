@@ -43,6 +43,7 @@ class RinnovoDialog(QDialog):
         lay.addWidget(intro)
         self.conclusi = QCheckBox("Riporta anche gli obiettivi i cui anni non rientrano nel nuovo triennio "
                                   "(con gli anni spostati di un anno)", self)
+        self.conclusi.setChecked(True)  # "conferma il piano": everything carries over by default
         lay.addWidget(self.conclusi)
         self.rapporto = QPlainTextEdit(self)
         self.rapporto.setReadOnly(True)
