@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..store.changes import Changes
-from ..store.edits import Batch, Edit
+from ..store.edits import Batch, Edit, SetSetting
 
 if TYPE_CHECKING:
     from ..store.archive import Archive
@@ -158,34 +158,8 @@ class ImportPlan:
         return "\n".join(out)
 
 
-class SetImpostazione(Edit):
-    """Set a plan setting (``impostazioni`` table) reversibly, e.g. a remembered mapping."""
-
-    table = "impostazioni"
-
-    def __init__(self, chiave: str, valore: str | None, label: str | None = None):
-        self.chiave, self.valore = chiave, valore
-        self.old: str | None = None
-        self._captured = False
-        self.label = label or f"Impostazione {chiave}"
-
-    def apply(self, archive: Archive) -> Changes:
-        if not self._captured:
-            self.old = archive.impostazione(self.chiave)
-            self._captured = True
-        _write_setting(archive, self.chiave, self.valore)
-        return Changes()
-
-    def revert(self, archive: Archive) -> Changes:
-        _write_setting(archive, self.chiave, self.old)
-        return Changes()
-
-
-def _write_setting(archive: Archive, chiave: str, valore: str | None) -> None:
-    if valore is None:
-        archive.db.conn.execute("DELETE FROM impostazioni WHERE chiave = ?", (chiave,))
-    else:
-        archive._set_setting_raw(chiave, valore)
+# A remembered mapping is an ordinary plan setting: the store's SetSetting edit.
+SetImpostazione = SetSetting
 
 
 def _col_letter(i: int) -> str:
