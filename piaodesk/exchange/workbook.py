@@ -36,7 +36,7 @@ from ..domain.enums import (
     TipoRisorsa,
 )
 from ..domain.fields import label, norm_label
-from ..domain.formats import format_date, format_decimal, parse_date, parse_decimal
+from ..domain.formats import format_date, format_decimal, parse_date, parse_decimal, to_decimal
 from ..domain.model import (
     PERIODO_ANNUALE,
     Assegnazione,
@@ -246,17 +246,10 @@ def _num(value: Decimal) -> int | float:
 
 def cell_decimal(value: Any) -> Decimal | None:
     """A numeric cell (int/float) or text → Decimal, exact for what Excel stores."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return Decimal(int(value))
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, Decimal):
-        return value
-    return parse_decimal(str(value).strip())
+    if isinstance(value, str):
+        # typed text is Italian ("1.800" is one thousand eight hundred), unlike stored text
+        return parse_decimal(value.strip())
+    return to_decimal(value)
 
 
 def display(value: Any) -> str:
