@@ -282,8 +282,9 @@ def m_edit_1000(plan: Path, small: Path, tmp: Path) -> Result:
     value = measured * len(ids) / done  # extrapolated when the time budget ran out
     undo_ok = win.ctx.stack.count() == done
     slowest = _slowest_listeners(win, ids[0])
-    win.close()
+    win.close()  # (closes the archive too)
     # the store alone (no window): 1.000 edits through Archive.apply
+    arc = Archive.open(work)
     t = time.perf_counter()
     for n, oid in enumerate(ids):
         arc.apply(SetFields(Obiettivo, oid, {"titolo": f"Solo archivio {n}"}))
