@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -49,6 +48,7 @@ from .models.tree import COLUMNS as TREE_COLUMNS
 from .models.tree import ObiettiviTreeModel, RamoRole
 from .undo import ChangeHub, emit_reset
 from .ui_state import UiState, recent_plans
+from .widgets.lazy import LazyTab
 from .widgets.panel import ObiettivoPanel
 
 PLAN_FILTER = "Piani piaodesk (*.piao);;Tutti i file (*)"
@@ -364,22 +364,24 @@ class MainWindow(QMainWindow):
             warn(self, "piaodesk", str(exc))
 
     def _build_views(self) -> None:
-        self.views: dict[str, QWidget] = {}
+        """One tab per extension view, built the first time its tab is shown (see ``LazyTab``)."""
+        self.views: dict[str, QWidget] = {}  # the views built so far, by title
+        self.view_tabs: dict[str, LazyTab] = {}
         for spec in self._views:
-            try:
-                w = spec.factory(self.ctx, self.tabs)
-            except Exception as exc:  # noqa: BLE001 - a broken view must not stop the editor
-                self.statusBar().showMessage(f"Vista «{spec.title}» non disponibile: {exc}", 10000)
-                continue
-            if spec.object_name:
-                w.setObjectName(spec.object_name)
-            # a scroll area keeps a wide view from imposing its minimum width on the window
-            holder = QScrollArea(self.tabs)
-            holder.setWidgetResizable(True)
-            holder.setFrameShape(QScrollArea.Shape.NoFrame)
-            holder.setWidget(w)
-            self.tabs.addTab(holder, spec.title)
-            self.views[spec.title] = w
+            tab = LazyTab(self.ctx, spec.factory, spec.title, spec.object_name, self.tabs,
+                          on_error=lambda msg: self.statusBar().showMessage(msg, 10000))
+            tab.built.connect(lambda w, title=spec.title: self.views.__setitem__(title, w))
+            self.tabs.addTab(tab, spec.title)
+            self.view_tabs[spec.title] = tab
+
+    def view(self, title: str, show: bool = False) -> QWidget | None:
+        """The view of tab ``title``, built now if needed; ``show`` also makes its tab current."""
+        tab = self.view_tabs.get(title)
+        if tab is None:
+            return None
+        if show:
+            self.tabs.setCurrentWidget(tab)
+        return tab.ensure()
 
     # ------------------------------------------------------------------ start-up
 

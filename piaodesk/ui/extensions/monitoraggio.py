@@ -22,6 +22,9 @@ def _find_view(main_window: Any) -> Any:
 
     if main_window is None:
         return None
+    build = getattr(main_window, "view", None)  # built on first show; switch to its tab
+    if callable(build):
+        build("Monitoraggio", show=True)
     view = main_window.findChild(MonitoraggioView)
     tabs = getattr(main_window, "tabs", None)
     if view is not None and tabs is not None and tabs.indexOf(view) >= 0:
