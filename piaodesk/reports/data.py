@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import unescape
@@ -18,7 +19,7 @@ from html import unescape
 from ..domain import valutazione as engine
 from ..domain.enums import Livello, Ramo, TipoEnte, Tipologia
 from ..domain.formats import format_date, format_decimal, format_percent, round_half_up
-from ..domain.model import Ente, Obiettivo, Persona, Unita
+from ..domain.model import Assegnazione, Ente, Obiettivo, Persona, Piano, Unita, Valutazione
 from ..store.archive import Archive
 from .base import Firma
 
@@ -380,18 +381,7 @@ def _anno(archive: Archive, anno: int | None) -> int:
 def _radici(archive: Archive, unita_id: int) -> list[Obiettivo]:
     """The settore's objectives (own and shared), top nodes only, in tree order."""
     members = {o.id for o in archive.obiettivi_di_unita(unita_id)}
-    tree = archive.obiettivi()
-    by_id = {o.id: o for o in tree}
-
-    def ancestor_in(o: Obiettivo) -> bool:
-        p = o.parent_id
-        while p is not None:
-            if p in members:
-                return True
-            p = by_id[p].parent_id if p in by_id else None
-        return False
-
-    return [o for o in tree if o.id in members and not ancestor_in(o)]
+    return _top_nodes({o.id: o for o in archive.obiettivi()}, members)
 
 
 def _perc_nodo(archive: Archive, oid: int, anno: int) -> Decimal | None:
@@ -648,18 +638,121 @@ class _Settore:
     note: list[str] = field(default_factory=list)
 
 
-def _componente_settore(archive: Archive, unita: Unita | None, anno: int) -> _Settore:
+class ContestoSchede:
+    """What every individual sheet of one batch shares, read from the Archive once.
+
+    The plan's objectives (tree order, children), the year's valuations, the
+    final % of the nodes the sheets show, units, persons, assignments grouped
+    by person, the valuation system, the signature settings and the header of
+    each ente. The settore component of each unit is computed once and reused
+    by all its staff, so a person's sheet costs in proportion to that person's
+    assignments. Build it on the thread that owns the Archive and discard it
+    after the batch (it is a snapshot: later edits are not seen).
+    """
+
+    def __init__(self, archive: Archive, anno: int | None = None) -> None:
+        self.archive = archive
+        self.piano = archive.piano()
+        self.anno = anno or self.piano.anno_inizio
+        self.sistema = archive.sistema_valutazione()
+        self.cfg = config_firme(archive)
+        self.luogo_data = _luogo_data(self.cfg)
+        self.unita = {u.id: u for u in archive.unita()}
+        self.persone = {p.id: p for p in archive.persone()}
+        self.obiettivi = {o.id: o for o in archive.obiettivi()}  # tree order
+        self.figli: dict[int | None, list[int]] = {}
+        for o in self.obiettivi.values():
+            self.figli.setdefault(o.parent_id, []).append(o.id or 0)
+        self.valutazioni: dict[int, Valutazione] = {}
+        for v in archive.select(Valutazione, "anno = ?", (self.anno,)):
+            self.valutazioni.setdefault(v.obiettivo_id, v)
+        self.assegnazioni: dict[int, list[Assegnazione]] = {}
+        for a in archive.assegnazioni():
+            self.assegnazioni.setdefault(a.persona_id, []).append(a)
+        bulk = getattr(archive, "percentuali", None)
+        self._perc: dict[int, Decimal | None] = dict(bulk(self.anno)) if callable(bulk) else {}
+        self._bulk = callable(bulk)
+        self._settori: dict[int | None, _Settore] = {}
+        self._intestazioni: dict[int | None, Intestazione] = {}
+        self._ente = archive.ente()
+
+    # ------------------------------------------------------------------ shared values
+
+    def perc(self, oid: int) -> Decimal | None:
+        """Final % of a node (``Archive.perc_finale_nodo``), computed once per node."""
+        if oid in self._perc:
+            return self._perc[oid]
+        if self._bulk:  # a node the bulk read does not know (should not happen)
+            value = self.archive.perc_finale_nodo(oid, self.anno)
+        else:
+            val = self.valutazioni.get(oid)
+            if val is not None and val.perc_validata is not None:
+                value = val.perc_validata
+            elif oid in self.figli:
+                value = engine.perc_scheda([self.perc(f) for f in self.figli[oid]])
+            else:
+                value = self.archive.risultato_obiettivo(oid, self.anno).perc_finale
+        self._perc[oid] = value
+        return value
+
+    def intestazione(self, unita: Unita | None) -> Intestazione:
+        ente_id = unita.ente_id if unita else None
+        if ente_id not in self._intestazioni:
+            ente = self.archive.get(Ente, ente_id) if ente_id else None
+            self._intestazioni[ente_id] = _intestazione_di(self.piano, ente or self._ente, self.anno)
+        return self._intestazioni[ente_id]
+
+    def radici(self, unita_id: int) -> list[Obiettivo]:
+        """The settore's objectives (own and shared), top nodes only, in tree order."""
+        members = {o.id for o in self.archive.obiettivi_di_unita(unita_id)}
+        return _top_nodes(self.obiettivi, members)
+
+    def settore(self, unita: Unita | None) -> _Settore:
+        key = unita.id if unita else None
+        if key not in self._settori:
+            self._settori[key] = _componente_settore(self, unita)
+        return self._settori[key]
+
+    # ------------------------------------------------------------------ sheets
+
+    def scheda_individuale(self, persona_id: int) -> SchedaIndividualeSnap:
+        return _scheda_individuale(self, persona_id)
+
+    def schede_individuali(self, persone: Sequence[int] | None = None) -> list[SchedaIndividualeSnap]:
+        ids = list(persone) if persone is not None else [pid for pid in self.persone if pid is not None]
+        return [self.scheda_individuale(pid) for pid in ids]
+
+
+def _top_nodes(tree: dict[int | None, Obiettivo], members: set[int | None]) -> list[Obiettivo]:
+    def ancestor_in(o: Obiettivo) -> bool:
+        p = o.parent_id
+        while p is not None:
+            if p in members:
+                return True
+            p = tree[p].parent_id if p in tree else None
+        return False
+
+    return [o for o in tree.values() if o.id in members and not ancestor_in(o)]
+
+
+def _intestazione_di(piano: Piano, ente: Ente | None, anno: int) -> Intestazione:
+    atto = ""
+    if piano.atto_numero or piano.atto_data:
+        atto = f"{piano.atto_tipo or 'Atto'} n. {piano.atto_numero or '—'} del {format_date(piano.atto_data)}"
+    return Intestazione(ente.nome if ente else "", piano.titolo, piano.triennio, anno, atto)
+
+
+def _componente_settore(ctx: ContestoSchede, unita: Unita | None) -> _Settore:
     if unita is None:
         return _Settore(None, "Nessuna struttura di appartenenza.")
-    sistema = archive.sistema_valutazione()
-    radici = _radici(archive, unita.id or 0)
+    sistema = ctx.sistema
+    radici = ctx.radici(unita.id or 0)
     if not radici:
         return _Settore(None, f"{unita.nome}: nessun obiettivo di struttura.")
     tuples = []
     for o in radici:
-        val = archive.valutazione(o.id or 0, anno)
-        tuples.append((o.titolo, o.peso, _perc_nodo(archive, o.id or 0, anno),
-                       val.punteggio if val else None))
+        val = ctx.valutazioni.get(o.id or 0)
+        tuples.append((o.titolo, o.peso, ctx.perc(o.id or 0), val.punteggio if val else None))
     riep = engine.riepilogo(sistema, tuples)
     massimo = riep.massimo(sistema)
     if massimo > 0:
@@ -675,16 +768,22 @@ def _componente_settore(archive: Archive, unita: Unita | None, anno: int) -> _Se
                           f"struttura = {format_percent(perc)}")
 
 
-def snapshot_scheda_individuale(archive: Archive, persona_id: int, anno: int | None = None
-                                ) -> SchedaIndividualeSnap:
-    anno = _anno(archive, anno)
-    p = archive.get(Persona, persona_id)
+def snapshot_scheda_individuale(archive: Archive, persona_id: int, anno: int | None = None, *,
+                                contesto: ContestoSchede | None = None) -> SchedaIndividualeSnap:
+    """One person's sheet. For many people build one :class:`ContestoSchede` and pass it."""
+    ctx = contesto or ContestoSchede(archive, anno)
+    return _scheda_individuale(ctx, persona_id)
+
+
+def _scheda_individuale(ctx: ContestoSchede, persona_id: int) -> SchedaIndividualeSnap:
+    anno = ctx.anno
+    p = ctx.persone.get(persona_id)
     if p is None:
         raise LookupError(f"Persona {persona_id} non trovata")
-    sistema = archive.sistema_valutazione()
-    unita = archive.get(Unita, p.unita_id)
-    obiettivi = {o.id: o for o in archive.obiettivi()}
-    ass = [a for a in archive.assegnazioni(persona_id=persona_id) if a.obiettivo_id in obiettivi]
+    sistema = ctx.sistema
+    unita = ctx.unita.get(p.unita_id) if p.unita_id is not None else None
+    obiettivi = ctx.obiettivi
+    ass = [a for a in ctx.assegnazioni.get(persona_id, ()) if a.obiettivo_id in obiettivi]
     proprie = [a for a in ass if a.ruolo != RUOLO_ROSTER] or ass
     righe = []
     percs: list[Decimal | None] = []
@@ -694,9 +793,9 @@ def snapshot_scheda_individuale(archive: Archive, persona_id: int, anno: int | N
             continue
         seen.add(a.obiettivo_id)
         o = obiettivi[a.obiettivo_id]
-        perc = _perc_nodo(archive, o.id or 0, anno)
+        perc = ctx.perc(o.id or 0)
         percs.append(perc)
-        val = archive.valutazione(o.id or 0, anno)
+        val = ctx.valutazioni.get(o.id or 0)
         score = val.punteggio if val and val.punteggio is not None else sistema.punteggio_suggerito(perc)
         fascia = sistema.fascia(score) if score is not None else None
         ruolo = "Responsabile" if a.responsabile else ("Collaboratore della scheda"
@@ -707,8 +806,8 @@ def snapshot_scheda_individuale(archive: Archive, persona_id: int, anno: int | N
         righe.append(RigaIndividuale(o.codice, o.titolo, ruolo, periodo, _pct(perc), _score(score),
                                      fascia.lettera if fascia else ""))
     perc_ind = engine.perc_scheda(percs)
-    sett = _componente_settore(archive, unita, anno)
-    comp_scores = _comportamenti(archive, anno, persona_id)
+    sett = ctx.settore(unita)
+    comp_scores = _comportamenti(ctx.archive, anno, persona_id)
     comportamenti = tuple((c.nome, _peso(c.peso), _score(comp_scores.get(c.nome)))
                           for c in sistema.comportamenti)
     comp_perc = engine.media_pesata([
@@ -736,15 +835,14 @@ def snapshot_scheda_individuale(archive: Archive, persona_id: int, anno: int | N
         f = sistema.fascia(round_half_up(punti, 0) if sistema.punteggi_interi else punti)
         if f is not None:
             fascia_txt = f"{f.lettera} ({format_decimal(f.minimo, 0)}-{format_decimal(f.massimo, 0)})"
-    cfg = config_firme(archive)
-    resp = archive.get(Persona, unita.responsabile_id) if unita else None
-    firme = _firme(cfg, "individuale", {
+    resp = ctx.persone.get(unita.responsabile_id) if unita and unita.responsabile_id is not None else None
+    firme = _firme(ctx.cfg, "individuale", {
         "Firma_Responsabile": nome_proprio(resp, con_titolo=True, nome_prima=True),
         "Firma_Dipendente": nome_proprio(p, nome_prima=True)})
     return SchedaIndividualeSnap(
-        _intestazione(archive, anno, unita), nome_proprio(p, con_titolo=True), p.categoria or "",
+        ctx.intestazione(unita), nome_proprio(p, con_titolo=True), p.categoria or "",
         unita.nome if unita else "",
         format_decimal(p.ore_settimanali, 2, strip_zeros=True) if p.ore_settimanali else "",
         sistema.nome, sett.frase, tuple(righe), comportamenti, tuple(componenti),
         _pct(finale_pct), _num(punti), fascia_txt, format_decimal(sistema.scala_max, 0),
-        tuple(note), firme, _luogo_data(cfg), persona_id, finale_pct)
+        tuple(note), firme, ctx.luogo_data, persona_id, finale_pct)

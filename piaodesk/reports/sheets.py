@@ -450,15 +450,20 @@ def render_batch(snaps: Sequence[Snapshot], out_dir: Path | str, *,
 
 def snapshots_individuali(archive: Archive, anno: int | None = None,
                           persone: Sequence[int] | None = None) -> list[d.SchedaIndividualeSnap]:
-    ids = list(persone) if persone is not None else [p.id for p in archive.persone() if p.id is not None]
-    return [d.snapshot_scheda_individuale(archive, pid, anno) for pid in ids]
+    """The individual sheets of ``persone`` (all, by name), read through one shared context."""
+    return d.ContestoSchede(archive, anno).schede_individuali(persone)
 
 
 def batch_schede_individuali(archive: Archive, out_dir: Path | str, anno: int | None = None, *,
+                             persone: Sequence[int] | None = None,
                              cancel: threading.Event | None = None,
                              progress: Progress | None = None) -> list[Path]:
-    """All individual sheets of the plan into ``out_dir`` (snapshots first, then rendering)."""
-    return render_batch(snapshots_individuali(archive, anno), out_dir, cancel=cancel, progress=progress)
+    """The individual sheets of ``persone`` (default: all) into ``out_dir``.
+
+    Snapshots first (one shared context, on the Archive's thread), then rendering.
+    """
+    return render_batch(snapshots_individuali(archive, anno, persone), out_dir, cancel=cancel,
+                        progress=progress)
 
 
 def batch_schede_obiettivi(archive: Archive, out_dir: Path | str, anno: int | None = None, *,
