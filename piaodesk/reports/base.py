@@ -6,7 +6,8 @@ geometry as class attributes, a stylesheet built once, fonts registered from
 ``resources/fonts``, portrait and landscape page templates, a numbered canvas
 for "pagina X di Y", tables that repeat their header rows, and signature
 blocks kept together. Each signature block records where it was drawn, and an
-empty PDF signature field is added there after rendering (pyHanko), so the
+empty PDF signature field is written there while the page is emitted (the
+same objects pyHanko would add, without a second pass over the file), so the
 sheet can be signed later here or in Dike/ArubaSign/GoSign.
 """
 
@@ -248,34 +249,17 @@ def signature_section(firme: Sequence[Firma], luogo_data: str, width: float,
                          Spacer(1, 2 * mm), t])
 
 
-def add_signature_fields(pdf: bytes, posizioni: Sequence[PosizioneCampo]) -> bytes:
-    """Rewrite ``pdf`` with one empty signature field per recorded position (pyHanko)."""
-    if not posizioni:
-        return pdf
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.pdf_utils.writer import copy_into_new_writer
-    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
-
-    reader = PdfFileReader(io.BytesIO(pdf))
-    writer = copy_into_new_writer(reader, writer_kwargs={"stream_xrefs": False})
-    seen: set[str] = set()
-    for pos in posizioni:
-        if pos.campo in seen:  # a block drawn twice (should not happen): keep the first
-            continue
-        seen.add(pos.campo)
-        append_signature_field(writer, SigFieldSpec(sig_field_name=pos.campo, on_page=pos.pagina,
-                                                    box=pos.box))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 # ---------------------------------------------------------------------- document
 
 
-def _numbered_canvas(header: str, footer: str) -> type:
+def _numbered_canvas(header: str, footer: str, firme: Sequence[PosizioneCampo] = ()) -> type:
     class NumberedCanvas(rl_canvas.Canvas):
-        """Draws the running header and "pagina X di Y" once the page count is known."""
+        """Draws the running header and "pagina X di Y" once the page count is known.
+
+        While each page is finally emitted it also gets the empty signature
+        fields recorded on it by the :class:`SignatureBox` blocks (see
+        :func:`_add_signature_field`), so no second pass over the PDF is needed.
+        """
 
         def __init__(self, *args: object, **kwargs: object) -> None:
             super().__init__(*args, **kwargs)
@@ -287,9 +271,15 @@ def _numbered_canvas(header: str, footer: str) -> type:
 
         def save(self) -> None:
             total = len(self._saved_pages)
+            seen: set[str] = set()
             for state in self._saved_pages:
                 self.__dict__.update(state)
                 self._decorate(total)
+                for pos in firme:
+                    # a block drawn twice (should not happen): keep the first
+                    if pos.pagina == self._pageNumber - 1 and pos.campo not in seen:
+                        seen.add(pos.campo)
+                        _add_signature_field(self, pos)
                 super().showPage()
             super().save()
 
@@ -308,6 +298,41 @@ def _numbered_canvas(header: str, footer: str) -> type:
             self.restoreState()
 
     return NumberedCanvas
+
+
+#: widget annotation flags of an empty signature field: Print (4) + Locked (128), as pyHanko writes them
+_SIG_WIDGET_FLAGS = 132
+
+
+def _add_signature_field(canv: rl_canvas.Canvas, pos: PosizioneCampo) -> None:
+    """An empty, visible signature field (``/FT /Sig`` merged with its widget) on the current page.
+
+    Written while reportlab emits the page: the same dictionary pyHanko's
+    ``append_signature_field`` produces (widget with an empty appearance
+    stream, ``/P`` to the page, listed in the page ``/Annots`` and the
+    AcroForm ``/Fields``, ``/SigFlags 1``), without re-reading the PDF.
+    """
+    from reportlab.pdfbase.pdfdoc import (
+        PDFArray,
+        PDFDictionary,
+        PDFName,
+        PDFStream,
+        PDFString,
+    )
+
+    doc = canv._doc  # noqa: SLF001 - reportlab's document of this canvas
+    x1, y1, x2, y2 = pos.box
+    appearance = PDFStream(PDFDictionary({
+        "Type": PDFName("XObject"), "Subtype": PDFName("Form"),
+        "BBox": PDFArray([0, y2 - y1, x2 - x1, 0]), "Resources": PDFDictionary({})}), b"")
+    widget = PDFDictionary({
+        "FT": PDFName("Sig"), "T": PDFString(pos.campo), "Type": PDFName("Annot"),
+        "Subtype": PDFName("Widget"), "F": _SIG_WIDGET_FLAGS, "Rect": PDFArray([x1, y1, x2, y2]),
+        "P": doc.thisPageRef(), "AP": PDFDictionary({"N": doc.Reference(appearance)})})
+    canv._addAnnotation(widget, name=f"Sig_{pos.campo}")  # noqa: SLF001
+    form = canv.acroForm
+    form.fields.append(form.getRef(widget))
+    form.sigFlags = 1
 
 
 @dataclass
@@ -362,5 +387,6 @@ class Sheet:
         if first == "landscape":
             templates.reverse()
         doc.addPageTemplates(templates)
-        doc.build(list(story.flowables), canvasmaker=_numbered_canvas(meta.header, meta.footer))
-        return add_signature_fields(buf.getvalue(), story.firme)
+        doc.build(list(story.flowables),
+                  canvasmaker=_numbered_canvas(meta.header, meta.footer, story.firme))
+        return buf.getvalue()

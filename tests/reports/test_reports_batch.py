@@ -63,3 +63,32 @@ def test_unknown_person_is_reported(demo):
         assert "999999" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("expected LookupError")
+
+
+def test_signature_fields_written_on_their_page(demo):
+    """Fields are written while the pages are emitted: right page, right box, one per name."""
+    import io
+
+    from pypdf import PdfReader
+
+    from piaodesk.signing.sign import signature_fields
+
+    u = next(u for u in demo.unita() if u.codice == "Coordinamento")
+    pdf = sheets.build_scheda_obiettivi(demo, u.id, 2025)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 3
+    assert reader.trailer["/Root"]["/AcroForm"]["/SigFlags"] == 1
+    assert set(reader.get_fields()) == {"Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario"}
+    on_page = {}
+    for i, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            w = annot.get_object()
+            assert w["/FT"] == "/Sig" and w.get("/V") is None and w["/F"] == 132
+            assert w.raw_get("/P").idnum == page.indirect_reference.idnum
+            x1, y1, x2, y2 = (float(v) for v in w["/Rect"])
+            assert 100 < x2 - x1 < 300 and 30 < y2 - y1 < 60  # the area above the signature line
+            on_page[w["/T"]] = i
+    assert set(on_page.values()) == {len(reader.pages) - 1}  # signatures close the sheet
+    infos = signature_fields(pdf)  # what the Firma dialog and `piaodesk firma` list
+    assert [f.name for f in infos] == ["Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario"]
+    assert all(not f.signed and f.page == len(reader.pages) - 1 for f in infos)
