@@ -51,6 +51,8 @@ from .ui_state import UiState, recent_plans
 from .widgets.lazy import LazyTab
 from .widgets.panel import ObiettivoPanel
 
+#: objectives beyond which whole-plan computations wait for the first paint
+LARGE_PLAN = 2000
 PLAN_FILTER = "Piani piaodesk (*.piao);;Tutti i file (*)"
 _OPEN_WINDOWS: list[MainWindow] = []
 
@@ -157,6 +159,8 @@ class MainWindow(QMainWindow):
         self._fill_filters()
 
         self.model = ObiettiviTreeModel(self.ctx, self)
+        # a large plan: the % column fills in just after the tree is painted
+        self.model.defer_perc = self.archive.count(Obiettivo) > LARGE_PLAN
         self.proxy = ObiettiviFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.tree = QTreeView(left)
@@ -213,8 +217,9 @@ class MainWindow(QMainWindow):
         for u in arc.unita():
             self.f_settore.addItem(u.nome, u.id)
         self.f_resp.addItem("Tutti i responsabili", None)
-        resp_ids = {o.responsabile_id for o in arc.select(
-            Obiettivo, "responsabile_id IS NOT NULL")} if arc.count(Obiettivo) < 20000 else set()
+        conn = arc.db.conn
+        resp_ids = {r[0] for r in conn.execute(
+            "SELECT DISTINCT responsabile_id FROM obiettivi WHERE responsabile_id IS NOT NULL")}
         for p in arc.persone():
             if p.id in resp_ids or p.eq:
                 self.f_resp.addItem(p.nominativo, p.id)
@@ -222,7 +227,8 @@ class MainWindow(QMainWindow):
         for a in arc.piano().anni:
             self.f_anno.addItem(str(a), a)
         self.f_stato.addItem("Tutti gli stati", None)
-        stati = sorted({o.stato for o in arc.select(Obiettivo, "stato IS NOT NULL")} - {""})
+        stati = sorted({r[0] for r in conn.execute(
+            "SELECT DISTINCT stato FROM obiettivi WHERE stato IS NOT NULL")} - {""})
         for s in stati:
             self.f_stato.addItem(s, s)
         for combo in (self.f_settore, self.f_resp, self.f_anno, self.f_stato):

@@ -15,7 +15,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
 from ...domain import valutazione as engine
@@ -44,6 +51,25 @@ COLUMNS = (
 
 _ICONS: dict[str, QIcon] = {}
 
+# flags and roles as plain values: data()/flags() run thousands of times per paint
+_F = Qt.ItemFlag
+_F_DROP = _F.ItemIsDropEnabled
+_F_BASE = _F.ItemIsEnabled | _F.ItemIsSelectable
+_F_GROUP = _F_BASE | _F.ItemIsDropEnabled
+_F_DRAG = _F_BASE | _F.ItemIsDragEnabled | _F.ItemIsDropEnabled
+_F_EDIT = _F_DRAG | _F.ItemIsEditable
+_R = Qt.ItemDataRole
+R_DISPLAY, R_EDIT, R_DECORATION = int(_R.DisplayRole), int(_R.EditRole), int(_R.DecorationRole)
+R_FONT, R_FG, R_BG = int(_R.FontRole), int(_R.ForegroundRole), int(_R.BackgroundRole)
+R_TOOLTIP, R_ALIGN = int(_R.ToolTipRole), int(_R.TextAlignmentRole)
+R_SORT, R_ID, R_KIND = int(SortRole), int(IdRole), int(KindRole)
+R_LATE, R_RAMO = int(LateRole), int(RamoRole)
+#: the roles the model answers for objective rows (the others return None at once)
+_ROLES = frozenset({R_DISPLAY, R_EDIT, R_DECORATION, R_FG, R_BG, R_TOOLTIP, R_ALIGN, R_SORT, R_ID,
+                    R_KIND, R_LATE, R_RAMO})
+_ALIGN = {c.key: int(c.alignment) for c in COLUMNS}
+_BOLD: QFont | None = None
+
 
 def livello_icon(livello: str) -> QIcon:
     """Icon of a level (resources/icons/<livello>.svg), cached."""
@@ -56,7 +82,8 @@ def livello_icon(livello: str) -> QIcon:
 
 
 class _Node:
-    __slots__ = ("id", "parent", "children", "obj", "ramo", "n_children", "perc", "late")
+    __slots__ = ("id", "parent", "children", "obj", "ramo", "n_children", "perc", "late", "_row",
+                 "wsum")
 
     def __init__(self, parent: _Node | None, obj: Obiettivo | None, ramo: Ramo | None,
                  n_children: int) -> None:
@@ -68,6 +95,8 @@ class _Node:
         self.n_children = n_children
         self.perc: Any = _UNKNOWN
         self.late: Any = _UNKNOWN
+        self._row = 0  # last known position among the siblings (checked before use)
+        self.wsum: Any = _UNKNOWN  # sum of the children's weights (cached)
 
     @property
     def is_group(self) -> bool:
@@ -75,7 +104,13 @@ class _Node:
 
     def row(self) -> int:
         assert self.parent is not None and self.parent.children is not None
-        return self.parent.children.index(self)
+        kids = self.parent.children
+        r = self._row
+        if r < len(kids) and kids[r] is self:
+            return r
+        for i, k in enumerate(kids):  # the siblings changed: renumber them all (O(1) amortised)
+            k._row = i
+        return self._row
 
 
 class ObiettiviTreeModel(QAbstractItemModel):
@@ -83,12 +118,22 @@ class ObiettiviTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self.ctx = ctx
         self.columns = COLUMNS
+        self._ncols = len(COLUMNS)
         self.last_error: str | None = None
         self.fetch_count = 0  # how many nodes had their children read (tests, diagnostics)
         self.all_loaded = False
         self.hint_obiettivo: int | None = None  # selected objective (for deleted child rows)
         self._root = _Node(None, None, None, 2)
         self._by_id: dict[int, _Node] = {}
+        #: compute % after the paint, for the rows painted (large plans; set by the main window)
+        self.defer_perc = False
+        self._bulk_anno: int | None = None
+        self._wanted: list[_Node] = []
+        self._fresh: set[int] = set()
+        self._perc_timer = QTimer(self)
+        self._perc_timer.setSingleShot(True)
+        self._perc_timer.setInterval(0)
+        self._perc_timer.timeout.connect(self._compute_wanted)
         self._build_groups()
         ctx.hub.changed.connect(self._on_changes)
 
@@ -109,14 +154,27 @@ class ObiettiviTreeModel(QAbstractItemModel):
     def _count_children(self, oid: int) -> int:
         return self.ctx.archive.count(Obiettivo, "parent_id = ?", (oid,))
 
+    def _counts_children(self, ids: list[int]) -> dict[int, int]:
+        """How many children each of ``ids`` has (one query per 500 ids)."""
+        out: dict[int, int] = {}
+        conn = self.ctx.archive.db.conn
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(conn.execute(f"SELECT parent_id, count(*) FROM obiettivi WHERE parent_id IN "
+                                    f"({marks}) GROUP BY parent_id", chunk).fetchall())
+        return out
+
     def _read_children(self, node: _Node) -> list[_Node]:
         if node.is_group:
             objs = self.ctx.archive.figli(None, node.ramo)
         else:
             objs = self.ctx.archive.figli(node.id)
+        counts = self._counts_children([o.id for o in objs if o.id is not None])
         out = []
-        for o in objs:
-            child = _Node(node, o, Ramo(o.ramo) if o.ramo else node.ramo, self._count_children(o.id))
+        for i, o in enumerate(objs):
+            child = _Node(node, o, Ramo(o.ramo) if o.ramo else node.ramo, counts.get(o.id, 0))
+            child._row = i
             out.append(child)
         return out
 
@@ -218,18 +276,16 @@ class ObiettiviTreeModel(QAbstractItemModel):
     # ------------------------------------------------------------------ Qt structure
 
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if column < 0 or column >= len(self.columns) or row < 0:
+        pnode = parent.internalPointer() if parent.isValid() else self._root
+        kids = pnode.children
+        if kids is None or row < 0 or row >= len(kids) or column < 0 or column >= self._ncols:
             return QModelIndex()
-        pnode = self.node(parent)
-        if pnode.children is None or row >= len(pnode.children):
-            return QModelIndex()
-        return self.createIndex(row, column, pnode.children[row])
+        return self.createIndex(row, column, kids[row])
 
     def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
             return QModelIndex()
-        node: _Node = index.internalPointer()
-        p = node.parent
+        p = index.internalPointer().parent
         if p is None or p is self._root:
             return QModelIndex()
         return self.createIndex(p.row(), 0, p)
@@ -284,104 +340,197 @@ class ObiettiviTreeModel(QAbstractItemModel):
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.ItemIsDropEnabled
-        node = self.node(index)
-        fl = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if node.is_group:
-            return fl | Qt.ItemFlag.ItemIsDropEnabled
-        writable = not self.ctx.archive.readonly
-        if writable:
-            fl |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
-            if self.columns[index.column()].editable:
-                fl |= Qt.ItemFlag.ItemIsEditable
-        return fl
+            return _F_DROP
+        node = index.internalPointer()
+        if node.obj is None:
+            return _F_GROUP
+        if self.ctx.archive.readonly:
+            return _F_BASE
+        return _F_EDIT if self.columns[index.column()].editable else _F_DRAG
 
     # ------------------------------------------------------------------ data
 
+    def _anno(self) -> int:
+        return self.ctx.anno or self.ctx.archive.piano().anno_inizio
+
+    def _bulk(self) -> dict[int, Decimal | None] | None:
+        """Every node's % from the store's bulk, cached computation (None: not available)."""
+        fn = getattr(self.ctx.archive, "percentuali", None)
+        if fn is None:
+            return None
+        anno = self._anno()
+        out = fn(anno)
+        self._bulk_anno = anno
+        return out  # type: ignore[no-any-return]
+
+    def perc_ready(self) -> bool:
+        """True when a node's % can be had at once (no whole-plan computation pending)."""
+        return not self.defer_perc or (self._bulk_anno == self._anno()
+                                       and hasattr(self.ctx.archive, "percentuali"))
+
+    def _compute_perc(self, node: _Node) -> Decimal | None:
+        bulk = self._bulk()
+        if bulk is not None:
+            return bulk.get(node.id)  # type: ignore[arg-type]
+        try:
+            return self.ctx.archive.perc_avanzamento(node.id, self.ctx.anno or None)
+        except LookupError:
+            return None
+
     def perc(self, node: _Node) -> Decimal | None:
-        if node.perc is _UNKNOWN:
-            if node.is_group:
-                vals = [self.perc(c) for c in (node.children or [])] if node.children is not None \
-                    else None
-                node.perc = engine.perc_scheda(vals) if vals is not None else None
-            else:
-                try:
-                    node.perc = self.ctx.archive.perc_avanzamento(node.id, self.ctx.anno or None)
-                except LookupError:
-                    node.perc = None
+        """% of a node, cached; with ``defer_perc`` an unknown % is computed after the paint."""
+        if node.perc is not _UNKNOWN:
+            return node.perc  # type: ignore[no-any-return]
+        if node.is_group:
+            if node.children is None:
+                return None
+            vals = []
+            for c in node.children:
+                vals.append(self.perc(c))
+                if c.perc is _UNKNOWN:
+                    return None  # still being computed
+            node.perc = engine.perc_scheda(vals)
+            return node.perc  # type: ignore[no-any-return]
+        if not self.perc_ready():
+            self._wanted.append(node)
+            if not self._perc_timer.isActive():
+                self._perc_timer.start()
+            return None
+        node.perc = self._compute_perc(node)
         return node.perc  # type: ignore[no-any-return]
+
+    def _compute_wanted(self) -> None:
+        """Fill the % of the rows painted so far (deferred mode), then repaint them."""
+        wanted, self._wanted = self._wanted, []
+        if hasattr(self.ctx.archive, "percentuali"):
+            self._bulk()  # one whole-plan computation; later calls are cheap
+            budget = None
+        else:
+            import time
+
+            budget = time.perf_counter() + 0.04
+        col = self.column("perc")
+        for k, node in enumerate(wanted):
+            if node.perc is not _UNKNOWN or self._by_id.get(node.id) is not node:  # type: ignore[arg-type]
+                continue
+            node.perc = self._compute_perc(node)
+            idx = self.index_of(node, col)
+            self.dataChanged.emit(idx, idx)
+            if budget is not None and time.perf_counter() > budget:
+                self._wanted = wanted[k + 1:] + self._wanted
+                self._perc_timer.start()
+                return
+        assert self._root.children is not None
+        for g in self._root.children:
+            if g.perc is _UNKNOWN and g.children is not None:
+                idx = self.index_of(g, col)
+                self.dataChanged.emit(idx, idx)
+
+    def column(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.columns) if c.key == key)
 
     def late(self, node: _Node) -> bool:
         if node.is_group:
             return False
         if node.late is _UNKNOWN:
-            today = date.today()
-            node.late = any(engine.fase_in_ritardo(f, today) for f in self.ctx.archive.fasi(node.id))
+            self._load_late(node)
         return bool(node.late)
 
+    def _load_late(self, node: _Node) -> None:
+        """Late phases of ``node`` and of up to 100 siblings around it, in one query."""
+        sibs = node.parent.children if node.parent is not None and node.parent.children else [node]
+        start = max(node.row() - 20, 0) if node.parent is not None and node.parent.children else 0
+        todo = [s for s in sibs[start:start + 100] if s.late is _UNKNOWN and s.id is not None]
+        if node not in todo:
+            todo.append(node)
+        ids = [s.id for s in todo]
+        marks = ",".join("?" * len(ids))
+        today = date.today()
+        late: set[int] = set()
+        for f in self.ctx.archive.select(Fase, f"obiettivo_id IN ({marks})", ids):
+            if f.obiettivo_id not in late and engine.fase_in_ritardo(f, today):
+                late.add(f.obiettivo_id)
+        for s in todo:
+            s.late = s.id in late
+
     def sibling_weight_sum(self, node: _Node) -> Decimal | None:
-        sibs = node.parent.children if node.parent is not None else None
-        if not sibs:
+        parent = node.parent
+        if parent is None or not parent.children:
             return None
-        pesi = [s.obj.peso for s in sibs if s.obj is not None and s.obj.peso is not None]
-        return sum(pesi, Decimal(0)) if pesi else None
+        if parent.wsum is _UNKNOWN:
+            pesi = [s.obj.peso for s in parent.children if s.obj is not None and s.obj.peso is not None]
+            parent.wsum = sum(pesi, Decimal(0)) if pesi else None
+        return parent.wsum  # type: ignore[no-any-return]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        node = self.node(index)
-        col = self.columns[index.column()]
-        if node.is_group:
-            if role == Qt.ItemDataRole.DisplayRole:
-                if col.key == "codice":
-                    return node.ramo.label  # type: ignore[union-attr]
-                if col.key == "perc" and node.children is not None:
-                    return format_percent(self.perc(node)) if self.perc(node) is not None else ""
-                return ""
-            if role == Qt.ItemDataRole.FontRole:
-                f = QFont()
-                f.setBold(True)
-                return f
-            if role == RamoRole:
-                return str(node.ramo)
-            if role == SortRole:
-                return 0 if node.ramo == Ramo.OBIETTIVI else 1
-            return None
+        role = int(role)
+        node = index.internalPointer()
         ob = node.obj
-        assert ob is not None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, SortRole):
-            if col.key == "perc":
+        if ob is None:
+            return self._group_data(node, self.columns[index.column()], role)
+        if role not in _ROLES:
+            return None
+        col = self.columns[index.column()]
+        key = col.key
+        if role == R_DISPLAY or role == R_EDIT or role == R_SORT:
+            if key == "perc":
                 v = self.perc(node)
-                if role == Qt.ItemDataRole.DisplayRole:
+                if role == R_DISPLAY:
                     return format_percent(v) if v is not None else ""
-                return float(v) if v is not None and role == SortRole else v
-            v = getattr(ob, col.key)
-            if role == Qt.ItemDataRole.DisplayRole:
+                return float(v) if v is not None and role == R_SORT else v
+            v = getattr(ob, key)
+            if role == R_DISPLAY:
                 return col.display(v)
-            if role == SortRole:
+            if role == R_SORT:
                 return float(v) if isinstance(v, Decimal) else (v or "")
             return v
-        if role == Qt.ItemDataRole.DecorationRole and col.key == "codice":
-            return livello_icon(str(ob.livello))
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col.key in ("codice", "titolo") and self.late(node):
+        if role == R_ALIGN:
+            a = _ALIGN.get(key)
+            return a if a is not None else int(col.alignment)
+        if role == R_DECORATION:
+            return livello_icon(str(ob.livello)) if key == "codice" else None
+        if role == R_FG:
+            if (key == "codice" or key == "titolo") and self.late(node):
                 return QBrush(WARN_FG)
-            if col.key == "peso" and self._weights_wrong(node):
+            if key == "peso" and self._weights_wrong(node):
                 return QBrush(QColor("#b26a00"))
-        if role == Qt.ItemDataRole.BackgroundRole and col.key == "peso" and self._weights_wrong(node):
-            return QBrush(QColor("#fff4e0"))
-        if role == Qt.ItemDataRole.ToolTipRole:
+            return None
+        if role == R_BG:
+            if key == "peso" and self._weights_wrong(node):
+                return QBrush(QColor("#fff4e0"))
+            return None
+        if role == R_TOOLTIP:
             return self._tooltip(node, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(col.alignment)
-        if role == IdRole:
+        if role == R_ID:
             return ob.id
-        if role == KindRole:
+        if role == R_KIND:
             return col.kind
-        if role == LateRole:
+        if role == R_LATE:
             return self.late(node)
-        if role == RamoRole:
+        if role == R_RAMO:
             return str(ob.ramo)
+        return None
+
+    def _group_data(self, node: _Node, col: Column, role: int) -> Any:
+        if role == R_DISPLAY:
+            if col.key == "codice":
+                return node.ramo.label  # type: ignore[union-attr]
+            if col.key == "perc" and node.children is not None:
+                v = self.perc(node)
+                return format_percent(v) if v is not None else ""
+            return ""
+        if role == R_FONT:
+            global _BOLD
+            if _BOLD is None:
+                _BOLD = QFont()
+                _BOLD.setBold(True)
+            return _BOLD
+        if role == R_RAMO:
+            return str(node.ramo)
+        if role == R_SORT:
+            return 0 if node.ramo == Ramo.OBIETTIVI else 1
         return None
 
     def _weights_wrong(self, node: _Node) -> bool:
@@ -557,6 +706,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
             idx = self.index_of(node)
             self.dataChanged.emit(idx, idx.siblingAtColumn(len(self.columns) - 1))
             if "peso" in fields and node.parent is not None and node.parent.children:
+                node.parent.wsum = _UNKNOWN
                 p_idx = self.index_of(node.parent)
                 c = 2
                 self.dataChanged.emit(self.index(0, c, p_idx),
@@ -581,6 +731,8 @@ class ObiettiviTreeModel(QAbstractItemModel):
                 g.perc = _UNKNOWN
 
     def _apply_structure(self, ch: Changes, ids: set[int]) -> None:
+        # the rows whose record may have changed (the others only shift: no re-read)
+        self._fresh = set(ids) | set(ch.updated.get("obiettivi", {}))
         parents: list[_Node] = []
 
         def add_parent(n: _Node | None) -> None:
@@ -632,7 +784,8 @@ class ObiettiviTreeModel(QAbstractItemModel):
         if not removals_only:
             for pos, oid in enumerate(new_ids):
                 if pos < len(kids) and kids[pos].id == oid:
-                    kids[pos].obj = arc.obiettivo(oid)
+                    if oid in self._fresh:
+                        kids[pos].obj = arc.obiettivo(oid)
                     continue
                 existing = next((k for k in kids if k.id == oid), None)
                 if existing is not None:
@@ -654,5 +807,6 @@ class ObiettiviTreeModel(QAbstractItemModel):
                         self._register_tree(n.children)
                     self.endInsertRows()
         parent.n_children = len(kids)
+        parent.wsum = _UNKNOWN
         if kids:
             self.dataChanged.emit(self.index(0, 2, pidx), self.index(len(kids) - 1, 2, pidx))

@@ -1,0 +1,122 @@
+"""The objective tree at scale: % after the paint, no SQL per painted row, cached sums."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QUndoStack
+
+from piaodesk.domain.model import Obiettivo
+from piaodesk.store.archive import Archive
+from piaodesk.store.edits import SetFields
+from piaodesk.ui.context import Context
+from piaodesk.ui.models.tree import ObiettiviTreeModel
+from piaodesk.ui.undo import ChangeHub
+
+pytestmark = pytest.mark.ui
+
+ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
+         Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
+         Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole,
+         Qt.ItemDataRole.ToolTipRole)
+
+
+@pytest.fixture
+def ctx(demo, tmp_path: Path, qapp):
+    stack = QUndoStack()
+    hub = ChangeHub()
+    c = Context(demo, stack, hub, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                anno=2025)
+    yield c
+    stack.clear()
+
+
+def _oe0527(arc: Archive) -> int:
+    return next(o.id for o in arc.obiettivi() if o.codice == "OE0527")
+
+
+def _paint(model: ObiettiviTreeModel, parent) -> None:
+    for r in range(model.rowCount(parent)):
+        for c in range(model.columnCount()):
+            for role in ROLES:
+                model.index(r, c, parent).data(role)
+
+
+def test_deferred_percent_is_filled_after_the_paint(ctx, qtbot):
+    model = ObiettiviTreeModel(ctx)
+    model.defer_perc = True
+    oe = _oe0527(ctx.archive)
+    idx = model.index_of_id(oe, 3)
+    assert idx.data() == ""  # not computed while painting
+    changed = []
+    model.dataChanged.connect(lambda a, b, roles: changed.append(a.data(Qt.ItemDataRole.UserRole + 1)))
+    qtbot.waitUntil(lambda: model.index_of_id(oe, 3).data() == "66,67 %", timeout=3000)
+    assert oe in changed  # the row was told to repaint
+    # the same numbers as the synchronous mode
+    sync = ObiettiviTreeModel(ctx)
+    assert sync.index_of_id(oe, 3).data() == "66,67 %"
+
+
+def test_painting_rows_does_not_query_per_row(ctx):
+    model = ObiettiviTreeModel(ctx)
+    arc = ctx.archive
+    oe = _oe0527(arc)
+    parent = model.index_of_id(oe)
+    model.fetchMore(parent) if model.canFetchMore(parent) else None
+    n = model.rowCount(parent)
+    assert n >= 3
+    for r in range(n):  # % is another matter (the engine): computed first
+        model.index(r, 3, parent).data()
+    queries: list[str] = []
+    arc.db.conn.set_trace_callback(queries.append)
+    try:
+        _paint(model, parent)
+        _paint(model, parent)
+    finally:
+        arc.db.conn.set_trace_callback(None)
+    # late phases for all the siblings in one query, nothing else per row
+    assert len(queries) <= 2, queries
+
+
+def test_fetching_children_counts_grandchildren_in_one_query(ctx):
+    model = ObiettiviTreeModel(ctx)
+    arc = ctx.archive
+    group = model.index(0, 0)
+    queries: list[str] = []
+    arc.db.conn.set_trace_callback(queries.append)
+    try:
+        model.fetchMore(group)
+    finally:
+        arc.db.conn.set_trace_callback(None)
+    assert model.rowCount(group) >= 5
+    assert len([q for q in queries if "count(" in q]) == 1, queries
+    for r in range(model.rowCount(group)):
+        idx = model.index(r, 0, group)
+        oid = idx.data(Qt.ItemDataRole.UserRole + 1)
+        assert model.hasChildren(idx) == bool(arc.figli_ids(oid))
+        assert model.parent(idx) == group and idx.row() == r
+
+
+def test_weight_warning_follows_edits(ctx):
+    model = ObiettiviTreeModel(ctx)
+    arc = ctx.archive
+    oe = _oe0527(arc)
+    kids = arc.figli_ids(oe)
+    first = model.index_of_id(kids[0], 2)
+
+    def warned(idx) -> bool:
+        return idx.data(Qt.ItemDataRole.BackgroundRole) is not None
+
+    for k in kids:  # weights summing to 100: no warning
+        ctx.push(SetFields(Obiettivo, k, {"peso": Decimal(100) / len(kids) if k != kids[-1] else
+                                          Decimal(100) - Decimal(100) / len(kids) * (len(kids) - 1)}))
+    assert sum(arc.obiettivo(k).peso for k in kids) == 100
+    assert not warned(model.index_of_id(kids[-1], 2))
+    ctx.push(SetFields(Obiettivo, kids[0], {"peso": Decimal(1)}))
+    assert warned(model.index_of_id(kids[-1], 2))  # the cached sum was dropped
+    assert "dovrebbe essere 100" in model.index_of_id(kids[-1], 2).data(Qt.ItemDataRole.ToolTipRole)
+    ctx.stack.undo()
+    assert not warned(first)
