@@ -14,9 +14,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.enums import Polarita
-from ..domain.model import PERIODO_ANNUALE
+from ..domain.model import PERIODO_ANNUALE, Indicatore, Misura
 from ..store.archive import Archive
-from .workbook import _save, _style_sheet, resolve_settore, scope_obiettivi, valore_cell, Col
+from .workbook import (
+    Col,
+    _new_workbook,
+    _open_sheet,
+    _save,
+    _Styles,
+    resolve_settore,
+    scope_obiettivi,
+    valore_cell,
+)
 
 POLARITA = {Polarita.CRESCENTE: "+", Polarita.DECRESCENTE: "−", Polarita.UGUALE: "="}
 
@@ -29,20 +38,26 @@ def portale_headers(anno: int) -> list[str]:
 
 def write_portale(archive: Archive, path: Path | str, settore: str | int | None = None) -> int:
     """Write the portal table; returns the number of data rows."""
-    from openpyxl import Workbook
-
     piano = archive.piano()
     anno = piano.anno_inizio
-    obs = [o for o in scope_obiettivi(archive, resolve_settore(archive, settore))]
-    by_id = {o.id: o for o in archive.obiettivi()}
+    anni = (anno, anno + 1, anno + 2)
+    tutti = archive.obiettivi()
+    sid = resolve_settore(archive, settore)
+    obs = tutti if sid is None else scope_obiettivi(archive, sid)
+    by_id = {o.id: o for o in tutti}
     persone = {p.id: p for p in archive.persone()}
     unita = {u.id: u.nome for u in archive.unita()}
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Obiettivi e indicatori"
-    headers = portale_headers(anno)
-    ws.append(headers)
-    n = 0
+    wanted = {o.id for o in obs}
+    inds_of: dict[int, list[Indicatore]] = {}
+    for ind in archive.indicatori():  # ordered by objective, position
+        if ind.obiettivo_id in wanted:
+            inds_of.setdefault(ind.obiettivo_id, []).append(ind)
+    targets: dict[tuple[int, int], Misura] = {}
+    for m in archive.select(Misura, "periodo = ? AND anno BETWEEN ? AND ?",
+                            (PERIODO_ANNUALE, anni[0], anni[-1]),
+                            order="indicatore_id, anno, data_riferimento, id"):
+        targets.setdefault((m.indicatore_id, m.anno), m)
+    rows: list[list[object]] = []
     for ob in obs:
         root = ob
         while root.parent_id is not None and root.parent_id in by_id:
@@ -51,26 +66,31 @@ def write_portale(archive: Archive, path: Path | str, settore: str | int | None 
         resp = persone.get(ob.responsabile_id)
         responsabile = (f"{resp.titolo + ' ' if resp.titolo else ''}{resp.nome} {resp.cognome}".strip()
                         if resp else unita.get(ob.unita_id, ""))
-        inds = archive.indicatori(ob.id)
-        misure = archive.misure([i.id for i in inds if i.id is not None])
+        inds = inds_of.get(ob.id or 0, [])
         if not inds:
-            ws.append([ob.codice, ovp, ob.titolo, None, responsabile, ob.stakeholder])
-            n += 1
+            rows.append([ob.codice, ovp, ob.titolo, None, responsabile, ob.stakeholder])
             continue
         for ind in inds:
-            targets = []
-            for y in (anno, anno + 1, anno + 2):
-                m = next((m for m in misure if m.indicatore_id == ind.id and m.anno == y
-                          and m.periodo == PERIODO_ANNUALE), None)
-                targets.append(valore_cell(m.target_testo, m.target) if m else None)
-            ws.append([ob.codice, ovp, ob.titolo, ind.descrizione, responsabile, ob.stakeholder,
-                       ind.dimensione, ind.formula, POLARITA.get(ind.polarita, ""),
-                       valore_cell(ind.baseline_testo, ind.baseline), *targets, ind.fonte])
-            n += 1
+            tv = []
+            for y in anni:
+                m = targets.get((ind.id or 0, y))
+                tv.append(valore_cell(m.target_testo, m.target) if m else None)
+            rows.append([ob.codice, ovp, ob.titolo, ind.descrizione, responsabile, ob.stakeholder,
+                         ind.dimensione, ind.formula, POLARITA.get(ind.polarita, ""),
+                         valore_cell(ind.baseline_testo, ind.baseline), *tv, ind.fonte])
+    headers = portale_headers(anno)
     widths = [12, 34, 40, 40, 26, 24, 14, 26, 9, 12, 12, 12, 12, 20]
     cols = [Col(f"c{i}", h, "long" if w >= 24 else "text", None, w) for i, (h, w) in
             enumerate(zip(headers, widths, strict=True))]
-    _style_sheet(ws, cols, n, {})
-    ws.freeze_panes = "A2"
+    wb = _new_workbook()
+    st = _Styles(wb)
+    ws = _open_sheet(wb, "Obiettivi e indicatori", cols, len(rows), {}, st, selected=True,
+                     freeze="A2")
+    wrap = [i for i, c in enumerate(cols) if c.kind == "long"]
+    for values in rows:
+        for i in wrap:
+            if i < len(values) and values[i] is not None:
+                values[i] = st.cell(ws, values[i], st.wrap_top)
+        ws.append(values)
     _save(wb, path)
-    return n
+    return len(rows)

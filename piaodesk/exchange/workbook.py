@@ -326,18 +326,22 @@ class Snapshot:
 
 
 def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
+    """Everything the workbook shows, read with one query per table."""
     sid = resolve_settore(archive, settore)
     obs = scope_obiettivi(archive, sid)
-    oids = {o.id for o in obs}
-    fasi = [f for f in archive.fasi() if f.obiettivo_id in oids]
-    inds = [i for i in archive.indicatori() if i.obiettivo_id in oids]
     order = {o.id: n for n, o in enumerate(obs)}
+    fasi = [f for f in archive.fasi() if f.obiettivo_id in order]
+    inds = [i for i in archive.indicatori() if i.obiettivo_id in order]
     inds.sort(key=lambda i: (order[i.obiettivo_id], i.posizione, i.id or 0))
     fasi.sort(key=lambda f: (order[f.obiettivo_id], f.posizione, f.id or 0))
-    misure = archive.misure([i.id for i in inds if i.id is not None])
-    asse = [a for a in archive.assegnazioni() if a.obiettivo_id in oids]
+    if sid is None:
+        misure = archive.select(Misura, order="indicatore_id, anno, data_riferimento, id")
+    else:
+        misure = archive.misure([i.id for i in inds if i.id is not None])
+    asse = [a for a in archive.assegnazioni() if a.obiettivo_id in order]
     asse.sort(key=lambda a: (order[a.obiettivo_id], not a.responsabile, a.id or 0))
-    risorse = [r for o in obs for r in archive.risorse(o.id or 0)]
+    risorse = [r for r in archive.select(Risorsa) if r.obiettivo_id in order]
+    risorse.sort(key=lambda r: (order[r.obiettivo_id], r.id or 0))
     persone = archive.persone()
     if sid is not None:
         used = {a.persona_id for a in asse} | {o.responsabile_id for o in obs}
@@ -347,78 +351,192 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
 
 
 # ---------------------------------------------------------------------- writing
+#
+# Workbooks are written with openpyxl's streaming writer (``write_only=True``):
+# each row goes to a temporary file as soon as it is appended, so memory stays
+# flat whatever the size of the plan. Cell styles are prepared once per
+# workbook and shared by every cell that needs one; empty cells are not
+# written at all (the column's own style formats what people type there).
 
 
 class _Lookups:
-    def __init__(self, archive: Archive | None):
+    def __init__(self, archive: Archive | None, persone: list[Persona] | None = None):
         self.unita = {u.id: u.nome for u in archive.unita()} if archive else {}
-        self.persone = {p.id: p.nominativo for p in archive.persone()} if archive else {}
+        if persone is None and archive is not None:
+            persone = archive.persone()
+        self.persone = {p.id: p.nominativo for p in persone or []}
         self.obcode: dict[int | None, str] = {}
         self.indname: dict[int | None, str] = {}
 
 
-def _cell_value(col: Col, obj: Any, lk: _Lookups) -> Any:
-    k = col.kind
+_EXCEL_DAY0 = date(1899, 12, 30).toordinal()
+_EXCEL_MAR1900 = date(1900, 3, 1)
+
+
+def excel_date(value: date | datetime) -> int | float:
+    """A date as the serial number Excel stores (shown as a date by the cell's format)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if value < _EXCEL_MAR1900:
+        from openpyxl.utils.datetime import to_excel
+
+        return to_excel(value)
+    return value.toordinal() - _EXCEL_DAY0
+
+
+def _plain(key: str) -> Callable[[Any], Any]:
+    def get(obj: Any) -> Any:
+        return getattr(obj, key)
+    return get
+
+
+def _getter(col: Col, lk: _Lookups, misure_by: dict[tuple[int, int], Misura]) -> Callable[[Any], Any]:
+    """How the cells of ``col`` are computed from a row object (decided once per column)."""
+    k, key = col.kind, col.key
+    if key.startswith(("target:", "valore:")):
+        what, y = key.split(":")
+        anno, tkey = int(y), f"{what}_testo"
+
+        def year_value(obj: Any) -> Any:
+            m = misure_by.get((obj.id, anno))
+            return None if m is None else valore_cell(getattr(m, tkey), getattr(m, what))
+        return year_value
     if k == "obcode":
-        return lk.obcode.get(getattr(obj, "obiettivo_id", None))
+        obcode = lk.obcode
+        return lambda obj: obcode.get(obj.obiettivo_id)
     if k == "parentcode":
-        return lk.obcode.get(obj.parent_id) if obj.parent_id else None
+        obcode = lk.obcode
+        return lambda obj: obcode.get(obj.parent_id) if obj.parent_id else None
     if k == "info":
-        return lk.indname.get(getattr(obj, "indicatore_id", None))
+        indname = lk.indname
+        return lambda obj: indname.get(obj.indicatore_id)
     if k == "valore":
-        if isinstance(obj, Indicatore):
-            return valore_cell(obj.baseline_testo, obj.baseline)
-        return valore_cell(getattr(obj, f"{col.key}_testo"), getattr(obj, col.key))
-    v = getattr(obj, col.key)
-    if v is None:
-        return None
+        base = "baseline" if key == "baseline" else key
+        tkey = f"{base}_testo"
+        return lambda obj: valore_cell(getattr(obj, tkey), getattr(obj, base))
+    get = _plain(key)
     if k == "perc":
-        return float(Decimal(v) / 100)
+        return lambda obj: None if (v := get(obj)) is None else float(Decimal(v) / 100)
     if k in ("dec", "money"):
-        return _num(Decimal(v))
+        return lambda obj: None if (v := get(obj)) is None else _num(Decimal(v))
     if k == "bool":
-        return SI if v else NO
+        return lambda obj: None if (v := get(obj)) is None else (SI if v else NO)
     if k == "enum":
-        return v.label if isinstance(v, LabeledEnum) else str(v)
+        return lambda obj: None if (v := get(obj)) is None else (
+            v.label if isinstance(v, LabeledEnum) else str(v))
     if k == "enumtext":
-        member = col.enum.from_text(v) if col.enum else None
-        return member.label if member else v
+        enum = col.enum
+
+        def enumtext(obj: Any) -> Any:
+            v = get(obj)
+            if v is None:
+                return None
+            member = enum.from_text(v) if enum else None
+            return member.label if member else v
+        return enumtext
     if k == "persona":
-        return lk.persone.get(v)
+        persone = lk.persone
+        return lambda obj: None if (v := get(obj)) is None else persone.get(v)
     if k == "unita":
-        return lk.unita.get(v)
-    return v
+        unita = lk.unita
+        return lambda obj: None if (v := get(obj)) is None else unita.get(v)
+    if k == "date":
+        return lambda obj: None if (v := get(obj)) is None else excel_date(v)
+    return get
 
 
-def _style_sheet(ws: Any, cols: tuple[Col, ...] | list[Col], nrows: int, lists: dict[str, str]) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
+class _Styles:
+    """Cell styles of a workbook, built once and shared by all the cells that use them."""
+
+    def __init__(self, wb: Any):
+        from openpyxl.cell.cell import Cell
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        probe = wb.create_sheet("__stili__")
+        self._Cell = Cell
+
+        def make(**attrs: Any) -> Any:
+            c = Cell(probe, row=1, column=1)
+            for name, value in attrs.items():
+                setattr(c, name, value)
+            return c._style
+
+        self.head = make(font=Font(bold=True, color="FFFFFF"),
+                         fill=PatternFill("solid", fgColor="1F4E79"),
+                         alignment=Alignment(wrap_text=True, vertical="center"))
+        grey = make(font=Font(color="808080"))
+        self.kind = {"date": make(number_format=DATE_FMT), "perc": make(number_format=PERC_FMT),
+                     "money": make(number_format=MONEY_FMT),
+                     "long": make(alignment=Alignment(wrap_text=True, vertical="top")),
+                     "id": grey, "info": grey}
+        self.title = make(font=Font(bold=True, size=14))
+        self.bold = make(font=Font(bold=True))
+        self.wrap_top = self.kind["long"]
+        wb.remove(probe)
+
+    def cell(self, ws: Any, value: Any, style: Any) -> Any:
+        c = self._Cell(ws, row=1, column=1, value=value)
+        c._style = style
+        return c
+
+
+def _list_values(archive: Archive | None) -> dict[str, list[str]]:
+    lists: dict[str, list[str]] = {"_bool": [SI, NO]}
+    for enum in (Ramo, Livello, TipoIndicatore, Polarita, Aggregazione, TipoRisorsa, Area2023):
+        lists[enum.__name__] = [m.label for m in enum]
+    if archive is not None:
+        lists["persona"] = [p.nominativo for p in archive.persone()]
+        lists["unita"] = [u.nome for u in archive.unita()]
+    return lists
+
+
+def _list_formulas(lists: dict[str, list[str]]) -> dict[str, str]:
+    """List name → range of the hidden ``Elenchi`` sheet (one column per list)."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
+    out: dict[str, str] = {}
+    for n, (name, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(n)
+        if values:
+            out[name] = f"{quote_sheetname('Elenchi')}!${letter}$2:${letter}${len(values) + 1}"
+    return out
+
+
+def _write_lists(wb: Any, lists: dict[str, list[str]]) -> None:
+    ws = wb.create_sheet("Elenchi")
+    ws.sheet_state = "hidden"
+    columns = list(lists.values())
+    ws.append(list(lists))
+    for r in range(max((len(v) for v in columns), default=0)):
+        ws.append([v[r] if r < len(v) else None for v in columns])
+
+
+def _open_sheet(wb: Any, title: str, cols: tuple[Col, ...] | list[Col], nrows: int,
+                lists: dict[str, str], st: _Styles, *, selected: bool = False,
+                freeze: str | None = None) -> Any:
+    """A streaming sheet with widths, frozen panes, drop-down lists, filter and styled header.
+
+    Everything about the sheet is set before its first data row (openpyxl
+    writes the sheet's head as soon as a row is appended).
+    """
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    head_font = Font(bold=True, color="FFFFFF")
-    head_fill = PatternFill("solid", fgColor="1F4E79")
-    id_font = Font(color="808080")
-    ws.freeze_panes = "B2" if cols and cols[0].kind == "id" else "A2"
+    ws = wb.create_sheet(title)
+    ws.sheet_state = "visible"
+    ws.sheet_view.tabSelected = selected
+    ws.freeze_panes = freeze or ("B2" if cols and cols[0].kind == "id" else "A2")
     ws.row_dimensions[1].height = 32
-    last = max(nrows + 1, 2)
+    last = max(nrows + 1, 500)
     for n, col in enumerate(cols, start=1):
         letter = get_column_letter(n)
-        cell = ws.cell(row=1, column=n)
-        cell.font, cell.fill = head_font, head_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[letter].width = col.width
-        fmt = {"date": DATE_FMT, "perc": PERC_FMT, "money": MONEY_FMT}.get(col.kind)
-        wrap = col.kind == "long"
-        if fmt or wrap or col.kind in ("id", "info", "obcode"):
-            for r in range(2, nrows + 2):
-                c = ws.cell(row=r, column=n)
-                if fmt:
-                    c.number_format = fmt
-                if wrap:
-                    c.alignment = Alignment(wrap_text=True, vertical="top")
-                if col.kind in ("id", "info"):
-                    c.font = id_font
-        rng = f"{letter}2:{letter}{max(last, 500)}"
+        dim = ws.column_dimensions[letter]
+        dim.width = col.width
+        style = st.kind.get(col.kind)
+        if style is not None:
+            dim._style = StyleArray(style)  # what people type below the data gets it too
+        rng = f"{letter}2:{letter}{last}"
         source = None
         if col.kind == "bool":
             source = lists.get("_bool")
@@ -432,39 +550,32 @@ def _style_sheet(ws: Any, cols: tuple[Col, ...] | list[Col], nrows: int, lists: 
             dv.errorTitle = "Valore non ammesso"
             dv.error = "Scegliere un valore dall'elenco."
             dv.add(rng)
-            ws.add_data_validation(dv)
+            ws.data_validations.append(dv)
         elif col.kind == "date":
             dv = DataValidation(type="date", operator="greaterThan", formula1="1",
                                 allow_blank=True, showErrorMessage=True)
             dv.errorTitle = "Data non valida"
             dv.error = "Scrivere una data come 31/12/2025."
             dv.add(rng)
-            ws.add_data_validation(dv)
+            ws.data_validations.append(dv)
     if nrows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{nrows + 1}"
+    ws.append([st.cell(ws, c.label, st.head) for c in cols])
+    return ws
 
 
-def _write_lists(wb: Any, archive: Archive | None) -> dict[str, str]:
-    """Hidden sheet with the drop-down lists; returns list name → formula."""
-    from openpyxl.utils import get_column_letter, quote_sheetname
-
-    ws = wb.create_sheet("Elenchi")
-    ws.sheet_state = "hidden"
-    lists: dict[str, list[str]] = {"_bool": [SI, NO]}
-    for enum in (Ramo, Livello, TipoIndicatore, Polarita, Aggregazione, TipoRisorsa, Area2023):
-        lists[enum.__name__] = [m.label for m in enum]
-    if archive is not None:
-        lists["persona"] = [p.nominativo for p in archive.persone()]
-        lists["unita"] = [u.nome for u in archive.unita()]
-    out: dict[str, str] = {}
-    for n, (name, values) in enumerate(lists.items(), start=1):
-        letter = get_column_letter(n)
-        ws.cell(row=1, column=n, value=name)
-        for r, v in enumerate(values, start=2):
-            ws.cell(row=r, column=n, value=v)
-        if values:
-            out[name] = f"{quote_sheetname('Elenchi')}!${letter}$2:${letter}${len(values) + 1}"
-    return out
+def _write_rows(ws: Any, cols: tuple[Col, ...] | list[Col], rows: list[Any],
+                getters: list[Callable[[Any], Any]], st: _Styles) -> None:
+    styled = [(i, st.kind[c.kind]) for i, c in enumerate(cols) if c.kind in st.kind]
+    make = st.cell
+    append = ws.append
+    for obj in rows:
+        values = [g(obj) for g in getters]
+        for i, style in styled:
+            v = values[i]
+            if v is not None:
+                values[i] = make(ws, v, style)
+        append(values)
 
 
 def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None) -> None:
@@ -493,95 +604,82 @@ def _is_periodic(m: Misura, anni: list[int]) -> bool:
     return m.periodo != PERIODO_ANNUALE or m.anno not in anni
 
 
-def write_workbook(archive: Archive, path: Path | str, settore: str | int | None = None) -> dict[str, int]:
-    """Export the plan (or one settore) to ``path``; returns rows written per sheet."""
+def _new_workbook() -> Any:
     from openpyxl import Workbook
 
+    return Workbook(write_only=True)
+
+
+def write_workbook(archive: Archive, path: Path | str, settore: str | int | None = None) -> dict[str, int]:
+    """Export the plan (or one settore) to ``path``; returns rows written per sheet."""
     snap = snapshot(archive, settore)
-    lk = _Lookups(archive)
-    all_obs = archive.obiettivi()
-    lk.obcode = {o.id: o.codice for o in all_obs}
+    lk = _Lookups(archive, archive.persone() if snap.settore_id is not None else snap.persone)
+    if snap.settore_id is None:
+        lk.obcode = {o.id: o.codice for o in snap.obiettivi}
+    else:
+        lk.obcode = {o.id: o.codice for o in archive.obiettivi()}
     lk.indname = {i.id: f"{lk.obcode.get(i.obiettivo_id, '')} — {i.descrizione[:60]}"
                   for i in snap.indicatori}
-    wb = Workbook()
-    wb.remove(wb.active)
-    _write_istruzioni(wb, archive)
-    lists = _write_lists(wb, archive)
+    wb = _new_workbook()
+    st = _Styles(wb)
+    _write_istruzioni(wb, archive, st)
+    lists = _list_values(archive)
+    formulas = _list_formulas(lists)
     misure_by: dict[tuple[int, int], Misura] = {}
+    periodic: list[Misura] = []
     for m in snap.misure:
-        if not _is_periodic(m, snap.anni):
+        if _is_periodic(m, snap.anni):
+            periodic.append(m)
+        else:
             misure_by[(m.indicatore_id, m.anno)] = m
+    rows_of: dict[str, list[Any]] = {
+        "Obiettivi": snap.obiettivi, "Fasi": snap.fasi, "Indicatori": snap.indicatori,
+        "Misure periodiche": periodic, "Personale": snap.persone,
+        "Assegnazioni": snap.assegnazioni, "Risorse": snap.risorse,
+    }
     counts: dict[str, int] = {}
     for spec in all_specs(snap.anni):
-        rows: list[Any] = {
-            "Obiettivi": snap.obiettivi, "Fasi": snap.fasi, "Indicatori": snap.indicatori,
-            "Misure periodiche": [m for m in snap.misure if _is_periodic(m, snap.anni)],
-            "Personale": snap.persone, "Assegnazioni": snap.assegnazioni, "Risorse": snap.risorse,
-        }[spec.name]
-        ws = wb.create_sheet(spec.name)
-        ws.append([c.label for c in spec.cols])
-        for obj in rows:
-            values = []
-            for col in spec.cols:
-                if col.key.startswith(("target:", "valore:")):
-                    what, anno = col.key.split(":")
-                    m = misure_by.get((obj.id, int(anno)))
-                    values.append(None if m is None else valore_cell(
-                        getattr(m, f"{what}_testo"), getattr(m, what)))
-                else:
-                    values.append(_cell_value(col, obj, lk))
-            ws.append(values)
-        _style_sheet(ws, spec.cols, len(rows), lists)
+        rows = rows_of[spec.name]
+        ws = _open_sheet(wb, spec.name, spec.cols, len(rows), formulas, st,
+                         selected=spec.name == "Obiettivi")
+        _write_rows(ws, spec.cols, rows, [_getter(c, lk, misure_by) for c in spec.cols], st)
         counts[spec.name] = len(rows)
     _write_info(wb, archive, snap)
-    _finish(wb, "Obiettivi")
+    _write_lists(wb, lists)
+    wb.active = wb.sheetnames.index("Obiettivi")
     _save(wb, path)
     return counts
 
 
-def _write_istruzioni(wb: Any, archive: Archive | None) -> None:
-    from openpyxl.styles import Alignment, Font
-
+def _write_istruzioni(wb: Any, archive: Archive | None, st: _Styles, selected: bool = False) -> None:
     ws = wb.create_sheet("Istruzioni")
+    ws.sheet_state = "visible"
+    ws.sheet_view.tabSelected = selected
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 100
     title = "Piano della performance — cartella piaodesk"
     if archive is not None:
         title = f"{archive.piano().titolo} — cartella piaodesk"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([st.cell(ws, title, st.title)])
     ws.append([])
     for head, text in ISTRUZIONI:
-        ws.append([head, text])
-        r = ws.max_row
-        ws.cell(row=r, column=1).font = Font(bold=True)
-        ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 100
+        ws.append([st.cell(ws, head, st.bold), st.cell(ws, text, st.wrap_top)])
 
 
 def write_template(path: Path | str, anni: list[int] | None = None) -> None:
     """An empty workbook (same sheets, headers and lists) for a plan started from zero."""
-    from openpyxl import Workbook
-
     anni = anni or [date.today().year, date.today().year + 1, date.today().year + 2]
-    wb = Workbook()
-    wb.remove(wb.active)
-    _write_istruzioni(wb, None)
-    lists = _write_lists(wb, None)
+    wb = _new_workbook()
+    st = _Styles(wb)
+    _write_istruzioni(wb, None, st, selected=True)
+    lists = _list_values(None)
+    formulas = _list_formulas(lists)
     for spec in all_specs(anni):
-        ws = wb.create_sheet(spec.name)
-        ws.append([c.label for c in spec.cols])
-        _style_sheet(ws, spec.cols, 0, lists)
+        _open_sheet(wb, spec.name, spec.cols, 0, formulas, st)
     _write_info(wb, None, None)
-    _finish(wb, "Istruzioni")
+    _write_lists(wb, lists)
+    wb.active = 0
     _save(wb, path)
-
-
-def _finish(wb: Any, active: str) -> None:
-    """Hidden helper sheets go last; the active sheet is a visible one."""
-    wb.move_sheet("Elenchi", offset=len(wb.sheetnames) - 1 - wb.sheetnames.index("Elenchi"))
-    wb.active = wb.sheetnames.index(active)
-    for ws in wb.worksheets:
-        ws.sheet_view.tabSelected = ws.title == active
 
 
 def _save(wb: Any, path: Path | str) -> None:
