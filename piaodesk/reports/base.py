@@ -25,6 +25,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
@@ -153,12 +154,84 @@ def grid_style(header_rows: int = 1, extra: Sequence[tuple] = ()) -> TableStyle:
     return TableStyle(cmds)
 
 
+_ALIGN = {TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
+_PAD_X = 3 + 3  # LEFTPADDING + RIGHTPADDING of grid_style
+
+
+def _para(raw: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(raw).replace("\n", "<br/>"), style)
+
+
+_NOT_PLAIN = ("\xa0", "\xad", "\u200b", "\t")
+
+
+def plain_cell(value: object, style: ParagraphStyle, width: float) -> str | Paragraph:
+    """Plain text for a table cell drawn by the Table itself, wrapped at ``width``.
+
+    Same words and line breaks as ``text(value, style)`` (the Paragraph's
+    greedy rule, space shrinkage included), at a fraction of the cost: no
+    markup parsing, one measuring pass, no re-wrapping when a long table is
+    split over pages. Text a Paragraph would treat specially (a word wider
+    than the cell, non-breaking or soft hyphen characters) stays a Paragraph.
+    """
+    raw = "" if value is None else str(value)
+    if not raw:
+        return ""
+    font, size = style.fontName, style.fontSize
+    if any(ch in raw for ch in _NOT_PLAIN):
+        return _para(raw, style)
+    space = stringWidth(" ", font, size)
+    shrink = (style.spaceShrinkage or 0) * space
+    lines: list[str] = []
+    for part in raw.split("\n"):
+        words = part.split()
+        if not words:
+            lines.append("")
+            continue
+        line: list[str] = []
+        used = -space
+        for word in words:
+            w = stringWidth(word, font, size)
+            if w > width:
+                return _para(raw, style)
+            new = used + space + w
+            if line and new > width + shrink * len(line):
+                lines.append(" ".join(line))
+                line, used = [word], w
+            else:
+                line.append(word)
+                used = new
+        lines.append(" ".join(line))
+    return "\n".join(lines)
+
+
 def table(rows: list[list[object]], widths: Sequence[float], total_width: float, *,
-          header_rows: int = 1, extra: Sequence[tuple] = (), split: bool = True) -> Table:
-    """A grid table whose columns are fractions of ``total_width``; headers repeat."""
-    t = Table(rows, colWidths=[f * total_width for f in widths], repeatRows=header_rows,
-              splitByRow=split)
-    t.setStyle(grid_style(header_rows, extra))
+          header_rows: int = 1, extra: Sequence[tuple] = (), split: bool = True,
+          plain: Sequence[str] | None = None) -> Table:
+    """A grid table whose columns are fractions of ``total_width``; headers repeat.
+
+    ``plain`` names one paragraph style per column: the string cells of the
+    body rows are then drawn as plain wrapped text in that style (see
+    :func:`plain_cell`) — for long tables, where Paragraph cells dominate the
+    cost of a sheet.
+    """
+    col_widths = [f * total_width for f in widths]
+    cmds = list(extra)
+    if plain is not None and len(rows) > header_rows:
+        st = styles()
+        col_styles = [st[name] for name in plain]
+        for row in rows[header_rows:]:
+            for c, cell in enumerate(row):
+                if isinstance(cell, str) and cell:
+                    row[c] = plain_cell(cell, col_styles[c], col_widths[c] - _PAD_X)
+        cmds = [cmd for c, ps in enumerate(col_styles) for cmd in (
+            ("FONTNAME", (c, header_rows), (c, -1), ps.fontName),
+            ("FONTSIZE", (c, header_rows), (c, -1), ps.fontSize),
+            ("LEADING", (c, header_rows), (c, -1), ps.leading),
+            ("TEXTCOLOR", (c, header_rows), (c, -1), ps.textColor),
+            ("ALIGN", (c, header_rows), (c, -1), _ALIGN.get(ps.alignment, "LEFT")))] + cmds
+    t = Table(rows, colWidths=col_widths, repeatRows=header_rows, splitByRow=split)
+    t.setStyle(grid_style(header_rows, cmds))
     return t
 
 

@@ -353,14 +353,14 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
     rows: list[list[object]] = [[Paragraph("Codice", h), Paragraph("Obiettivo", st["head_l"]),
                                  Paragraph("Ruolo / periodo", h), Paragraph("% Ragg.", h),
                                  Paragraph(f"Punteggio (0-{s.scala})", h), Paragraph("Fascia", h)]]
-    for r in s.obiettivi:
+    for r in s.obiettivi:  # plain cells: a person may have a hundred objectives
         ruolo = r.ruolo + (f"\n{r.periodo}" if r.periodo else "")
-        rows.append([text(r.codice, "cell_c"), text(r.titolo), text(ruolo, "cell_c"), text(r.perc, "cell_r"),
-                     text(r.punteggio, "cell_c"), text(r.lettera, "cell_c")])
+        rows.append([r.codice, r.titolo, ruolo, r.perc, r.punteggio, r.lettera])
     if not s.obiettivi:
         rows.append(["", text("Nessun obiettivo individuale assegnato: concorrono gli obiettivi della "
                               "struttura di appartenenza.", "note"), "", "", "", ""])
-    f.append(table(rows, (0.12, 0.43, 0.17, 0.10, 0.10, 0.08), pw))
+    f.append(table(rows, (0.12, 0.43, 0.17, 0.10, 0.10, 0.08), pw,
+                   plain=("cell_c", "cell", "cell_c", "cell_r", "cell_c", "cell_c")))
     f.append(Paragraph("2. Obiettivi della struttura", st["h2"]))
     f.append(Paragraph(_esc(s.struttura), st["base"]))
     f.append(Paragraph("3. Comportamenti organizzativi", st["h2"]))
