@@ -157,7 +157,8 @@ def _filled(v: Any) -> bool:
 def decode_text(data: bytes) -> tuple[str, str]:
     """Bytes → (text, encoding): UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+        # a truncated UTF-16 file (odd length) keeps what can be read
+        return data.decode("utf-16", errors="replace"), "UTF-16"
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:

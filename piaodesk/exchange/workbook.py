@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -249,6 +249,8 @@ def cell_decimal(value: Any) -> Decimal | None:
     if isinstance(value, str):
         # typed text is Italian ("1.800" is one thousand eight hundred), unlike stored text
         return parse_decimal(value.strip())
+    if isinstance(value, (date, datetime, time)):
+        return None  # a date typed where a number belongs: the caller reports it
     return to_decimal(value)
 
 

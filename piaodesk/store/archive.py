@@ -40,7 +40,7 @@ from ..domain.model import (
     Valutazione,
 )
 from .changes import Changes
-from .codec import from_row, to_row
+from .codec import from_row, rows_to_objects, to_row
 from .db import PlanError, create_plan_db, open_plan_db
 from .edits import Edit
 from .lock import PlanLock, acquire as acquire_lock
@@ -345,8 +345,7 @@ class Archive:
             sql += f" WHERE {where}"
         sql += f" ORDER BY {order or 'id'}"
         cur = self.db.conn.execute(sql, tuple(params))
-        names = [c[0] for c in cur.description]
-        return [from_row(cls, dict(zip(names, r, strict=True))) for r in cur]
+        return rows_to_objects(cls, tuple(c[0] for c in cur.description), cur.fetchall())
 
     def count(self, cls: type, where: str | None = None, params: Sequence[Any] = ()) -> int:
         sql = f"SELECT count(*) FROM [{cls.TABLE}]"  # type: ignore[attr-defined]

@@ -83,10 +83,67 @@ def _default_factories(cls: type) -> dict[str, Any]:
             if f.default_factory is not dataclasses.MISSING}  # type: ignore[misc]
 
 
-def from_row(cls: type, row: dict[str, Any]) -> Any:
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(value) if isinstance(value, str) else Decimal(str(value))
+
+
+def _enum_decoder(enum_cls: type[Enum]) -> Any:
+    members = {m.value: m for m in enum_cls}
+
+    def dec(value: Any) -> Any:
+        return members.get(value, value)  # an unknown value stays as the raw text
+
+    return dec
+
+
+@cache
+def _converter(tp: Any) -> Any:
+    """A one-argument function turning a non-NULL SQLite value into ``tp`` (None: as is)."""
+    origin = _origin(tp)
+    if origin is bool:
+        return bool
+    if origin is Decimal:
+        return _decimal
+    if origin is date:
+        return date.fromisoformat
+    if origin in (list, dict):
+        return _json
+    if isinstance(origin, type) and issubclass(origin, Enum):
+        return _enum_decoder(origin)
+    if origin is int:
+        return int
+    return None
+
+
+@cache
+def _plan(cls: type, names: tuple[str, ...]) -> tuple[tuple[int, str, Any], ...]:
+    """For a cursor's column names: (position, field, converter) of each known field."""
     types = field_types(cls)
-    kwargs = {name: decode(tp, row[name]) for name, tp in types.items() if name in row}
-    for name, factory in _default_factories(cls).items():
-        if name in kwargs and kwargs[name] is None:
-            kwargs[name] = factory()
-    return cls(**kwargs)
+    return tuple((i, n, _converter(types[n])) for i, n in enumerate(names) if n in types)
+
+
+def rows_to_objects(cls: type, names: tuple[str, ...], rows: Any) -> list[Any]:
+    """Decode many rows of one query at once (the hot path of every read)."""
+    plan = _plan(cls, names)
+    factories = tuple(_default_factories(cls).items())
+    out = []
+    append = out.append
+    for r in rows:
+        kwargs = {}
+        for i, name, conv in plan:
+            v = r[i]
+            kwargs[name] = v if v is None or conv is None else conv(v)
+        for name, factory in factories:
+            if kwargs.get(name, 0) is None:
+                kwargs[name] = factory()
+        append(cls(**kwargs))
+    return out
+
+
+def from_row(cls: type, row: dict[str, Any]) -> Any:
+    names = tuple(row)
+    return rows_to_objects(cls, names, (tuple(row.values()),))[0]

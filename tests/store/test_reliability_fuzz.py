@@ -103,10 +103,6 @@ _cell = st.one_of(st.sampled_from(_WORDS), st.text(max_size=20),
 _rows = st.lists(st.lists(_cell, min_size=0, max_size=9), min_size=0, max_size=25)
 
 
-@pytest.mark.xfail(raises=UnicodeDecodeError, strict=False,
-                   reason="bug trovato dal fuzz: un .csv UTF-16 (con BOM) di lunghezza dispari fa "
-                          "sollevare UnicodeDecodeError in readers.decode_text invece di ExchangeError; "
-                          "togliere questo xfail quando piaodesk/exchange è corretto")
 @FUZZ
 @given(rows=_rows, sep=st.sampled_from([";", ",", "\t", "|"]),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
@@ -147,10 +143,6 @@ _xl_value = st.one_of(st.none(), st.sampled_from(_WORDS), st.integers(-10**15, 1
                       st.dates(), st.booleans(), st.text(max_size=30))
 
 
-@pytest.mark.xfail(raises=TypeError, strict=False,
-                   reason="bug trovato dal fuzz: una data nella colonna ID del foglio Obiettivi fa "
-                          "sollevare TypeError a reimport._as_int → workbook.cell_decimal invece di "
-                          "un Problema; togliere questo xfail quando piaodesk/exchange è corretto")
 @FUZZ
 @given(edits=st.lists(st.tuples(st.integers(0, 20), st.integers(1, 60), st.integers(1, 25), _xl_value),
                       min_size=1, max_size=30),
