@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -41,6 +42,10 @@ from reportlab.platypus import (
 )
 
 from ..paths import resource
+
+# Content streams are Flate-compressed only: the ASCII85 layer reportlab adds by
+# default costs time and a quarter more bytes, and no PDF reader needs it.
+rl_config.useA85 = 0
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -162,6 +167,31 @@ def _para(raw: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(raw).replace("\n", "<br/>"), style)
 
 
+class _Widths(dict):
+    """Word → width in one font and size, measured once per process (titles repeat words)."""
+
+    def __init__(self, font: str, size: float) -> None:
+        super().__init__()
+        self.font, self.size = font, size
+
+    def __missing__(self, word: str) -> float:
+        if len(self) > 50_000:
+            self.clear()
+        w = self[word] = stringWidth(word, self.font, self.size)
+        return w
+
+
+_width_tables: dict[tuple[str, float], _Widths] = {}
+
+
+def _word_widths(font: str, size: float) -> _Widths:
+    key = (font, size)
+    table = _width_tables.get(key)
+    if table is None:
+        table = _width_tables[key] = _Widths(font, size)
+    return table
+
+
 _NOT_PLAIN = ("\xa0", "\xad", "\u200b", "\t")
 
 
@@ -180,7 +210,8 @@ def plain_cell(value: object, style: ParagraphStyle, width: float) -> str | Para
     font, size = style.fontName, style.fontSize
     if any(ch in raw for ch in _NOT_PLAIN):
         return _para(raw, style)
-    space = stringWidth(" ", font, size)
+    widths = _word_widths(font, size)
+    space = widths[" "]
     shrink = (style.spaceShrinkage or 0) * space
     lines: list[str] = []
     for part in raw.split("\n"):
@@ -191,7 +222,7 @@ def plain_cell(value: object, style: ParagraphStyle, width: float) -> str | Para
         line: list[str] = []
         used = -space
         for word in words:
-            w = stringWidth(word, font, size)
+            w = widths[word]
             if w > width:
                 return _para(raw, style)
             new = used + space + w
