@@ -80,6 +80,10 @@ class Archive:
         self.readonly = readonly
         self.utente = utente or _whoami()
         self._reserved: dict[str, int] = {}
+        self._perc: dict[int, _PercState] = {}
+        #: incremented by every apply/revert (see :meth:`adotta_percentuali`)
+        self.generation = 0
+        self._deleted_owners: set[int] = set()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -194,19 +198,35 @@ class Archive:
     def apply(self, edit: Edit) -> Changes:
         """Apply an edit in one transaction (all or nothing) and audit it."""
         table = getattr(edit, "table", "")
-        with self._tx(edit.label, table, getattr(edit, "row_id", None), _detail(edit)):
-            try:
-                return edit.apply(self)
-            except sqlite3.Error as err:  # constraint, disk full, I/O error: all rolled back
-                raise PlanError(_sql_message(err)) from err
+        self._deleted_owners = set()
+        self.generation += 1
+        try:
+            with self._tx(edit.label, table, getattr(edit, "row_id", None), _detail(edit)):
+                try:
+                    ch = edit.apply(self)
+                except sqlite3.Error as err:  # constraint, disk full, I/O error: all rolled back
+                    raise PlanError(_sql_message(err)) from err
+                self._invalidate_perc(ch)
+                return ch
+        except BaseException:
+            self._perc.clear()  # rolled back: drop what may have been refreshed too early
+            raise
 
     def revert(self, edit: Edit) -> Changes:
         table = getattr(edit, "table", "")
-        with self._tx(f"Annulla: {edit.label}", table, getattr(edit, "row_id", None)):
-            try:
-                return edit.revert(self)
-            except sqlite3.Error as err:
-                raise PlanError(_sql_message(err)) from err
+        self._deleted_owners = set()
+        self.generation += 1
+        try:
+            with self._tx(f"Annulla: {edit.label}", table, getattr(edit, "row_id", None)):
+                try:
+                    ch = edit.revert(self)
+                except sqlite3.Error as err:
+                    raise PlanError(_sql_message(err)) from err
+                self._invalidate_perc(ch)
+                return ch
+        except BaseException:
+            self._perc.clear()
+            raise
 
     # ------------------------------------------------------------------ low level (edits only)
 
@@ -260,6 +280,7 @@ class Archive:
                         nulled.append((child, cid, col, rid))
 
         collect(table, row_id)
+        self._note_deleted_owners(rows)
         deleted_keys = {(t, r["id"]) for t, r in rows}
         nulled = [n for n in nulled if (n[0], n[1]) not in deleted_keys]
         for t, rid, col, _ in nulled:
@@ -339,8 +360,10 @@ class Archive:
         return None if row is None else from_row(cls, row)
 
     def select(self, cls: type[T], where: str | None = None, params: Sequence[Any] = (),
-               order: str | None = None) -> list[T]:
-        sql = f"SELECT * FROM [{cls.TABLE}]"  # type: ignore[attr-defined]
+               order: str | None = None, columns: Sequence[str] | None = None) -> list[T]:
+        """Objects of ``cls``; ``columns`` limits the fields read (the others keep defaults)."""
+        cols = ", ".join(f"[{c}]" for c in columns) if columns else "*"
+        sql = f"SELECT {cols} FROM [{cls.TABLE}]"  # type: ignore[attr-defined]
         if where:
             sql += f" WHERE {where}"
         sql += f" ORDER BY {order or 'id'}"
@@ -524,18 +547,90 @@ class Archive:
                                   val.perc_validata if val else None, val.motivo if val else None)
 
     def perc_avanzamento(self, oid: int, anno: int | None = None) -> Decimal | None:
-        """% of a node: its own indicators/fasi, or the unweighted mean of its children."""
-        figli = self.figli_ids(oid)
-        if not figli:
-            return self.risultato_obiettivo(oid, anno).perc_finale
-        return engine.perc_scheda([self.perc_finale_nodo(f, anno) for f in figli])
+        """% of a node: its own indicators/fasi, or the unweighted mean of its children
+        (seed 002 §3.4), ignoring the node's own validated override."""
+        st = self._perc_state(anno)
+        return st.computed(oid)
 
     def perc_finale_nodo(self, oid: int, anno: int | None = None) -> Decimal | None:
+        """% of a node as it counts: the Nucleo's validated % when set, else computed."""
+        return self.percentuali(anno).get(oid)
+
+    def percentuali(self, anno: int | None = None) -> dict[int, Decimal | None]:
+        """Final % of every objective in ``anno``, computed in bulk and cached.
+
+        The cache is refreshed incrementally by :meth:`apply`/:meth:`revert`: an edit
+        of a value, a fase or an indicator recomputes that objective and its
+        ancestors only; a structural change (insert/delete/move of objectives, a new
+        valuation system) recomputes everything on the next read.
+        """
+        return self._perc_state(anno).final
+
+    @staticmethod
+    def calcola_percentuali(path: Path | str, anno: int) -> _PercState:
+        """Compute the bulk % on a private read-only connection (safe in a worker thread).
+
+        Hand the result to :meth:`adotta_percentuali` on the GUI thread together with the
+        :attr:`generation` read before starting, so a plan edited meanwhile is not fooled.
+        """
+        with Archive.open(path, readonly=True) as other:
+            return _PercState(other, anno)
+
+    def adotta_percentuali(self, state: _PercState, generation: int) -> bool:
+        """Use a state computed by :meth:`calcola_percentuali` unless the plan changed since."""
+        if generation != self.generation:
+            return False
+        self._perc[state.anno] = state
+        return True
+
+    # -- % cache
+
+    def _perc_state(self, anno: int | None) -> _PercState:
         anno = anno or self.piano().anno_inizio
-        val = self.valutazione(oid, anno)
-        if val and val.perc_validata is not None:
-            return val.perc_validata
-        return self.perc_avanzamento(oid, anno)
+        st = self._perc.get(anno)
+        if st is None:
+            st = self._perc[anno] = _PercState(self, anno)
+        elif st.dirty:
+            st.refresh(self)
+        return st
+
+    def _note_deleted_owners(self, rows: list[tuple[str, dict[str, Any]]]) -> None:
+        ind_owner = {r["id"]: r["obiettivo_id"] for t, r in rows if t == "indicatori"}
+        for t, r in rows:
+            if t in ("fasi", "indicatori", "valutazioni"):
+                self._deleted_owners.add(r["obiettivo_id"])
+            elif t == "misure":
+                owner = ind_owner.get(r["indicatore_id"])
+                if owner is None:
+                    found = self.db.conn.execute("SELECT obiettivo_id FROM indicatori WHERE id = ?",
+                                                 (r["indicatore_id"],)).fetchone()
+                    owner = found[0] if found else None
+                if owner is not None:
+                    self._deleted_owners.add(owner)
+
+    def _invalidate_perc(self, ch: Changes) -> None:
+        if not self._perc:
+            return
+        if ch.moved or "impostazioni" in ch.tables() or ch.inserted.get("obiettivi") or \
+                ch.deleted.get("obiettivi") or any(
+                    "parent_id" in f for f in ch.updated.get("obiettivi", {}).values()):
+            self._perc.clear()
+            return
+        owners = set(self._deleted_owners)
+        q = self.db.conn.execute
+        for table, sql in (
+                ("misure", "SELECT i.obiettivo_id FROM misure m JOIN indicatori i "
+                           "ON i.id = m.indicatore_id WHERE m.id IN ({})"),
+                ("indicatori", "SELECT obiettivo_id FROM indicatori WHERE id IN ({})"),
+                ("fasi", "SELECT obiettivo_id FROM fasi WHERE id IN ({})"),
+                ("valutazioni", "SELECT obiettivo_id FROM valutazioni WHERE id IN ({})")):
+            ids = set(ch.inserted.get(table, ())) | set(ch.updated.get(table, {}))
+            if ids:
+                marks = ",".join("?" * len(ids))
+                owners.update(r[0] for r in q(sql.format(marks), tuple(ids)))
+        if owners:
+            for st in self._perc.values():
+                st.dirty |= owners
 
     def counts(self) -> dict[str, int]:
         """Counts for ``piaodesk info``."""
@@ -568,6 +663,135 @@ class Archive:
         return [tuple(r) for r in self.db.conn.execute(  # type: ignore[misc]
             "SELECT quando, utente, azione, coalesce(dettaglio, '') FROM audit "
             "ORDER BY id DESC LIMIT ?", (limit,))]
+
+
+class _PercState:
+    """Bulk % of every objective for one year (see :meth:`Archive.percentuali`)."""
+
+    def __init__(self, arc: Archive, anno: int) -> None:
+        self.anno = anno
+        self.dirty: set[int] = set()
+        q = arc.db.conn.execute
+        self.parent: dict[int, int | None] = {}
+        self.children: dict[int, list[int]] = {}
+        for oid, pid in q("SELECT id, parent_id FROM obiettivi ORDER BY posizione, id"):
+            self.parent[oid] = pid
+            self.children.setdefault(oid, [])
+        for oid, pid in self.parent.items():
+            if pid is not None and pid in self.children:
+                self.children[pid].append(oid)
+        # children in sibling order
+        order = {oid: n for n, (oid,) in enumerate(q("SELECT id FROM obiettivi ORDER BY posizione, id"))}
+        for kids in self.children.values():
+            kids.sort(key=order.__getitem__)
+        self.own = _own_percentages(arc, anno, None)
+        self.validated = self._validated(arc, None)
+        self.final: dict[int, Decimal | None] = {}
+        self._computed: dict[int, Decimal | None] = {}
+        for root in [o for o, p in self.parent.items() if p is None or p not in self.parent]:
+            self._walk(root)
+
+    def _validated(self, arc: Archive, oids: set[int] | None) -> dict[int, Decimal]:
+        sql = "SELECT obiettivo_id, perc_validata FROM valutazioni WHERE anno = ? " \
+              "AND perc_validata IS NOT NULL"
+        params: tuple[Any, ...] = (self.anno,)
+        if oids is not None:
+            sql += f" AND obiettivo_id IN ({','.join('?' * len(oids))})"
+            params += tuple(oids)
+        return {oid: Decimal(str(v)) for oid, v in arc.db.conn.execute(sql, params)}
+
+    def _walk(self, root: int) -> None:
+        # iterative post-order: deep trees must not hit the recursion limit
+        stack: list[tuple[int, bool]] = [(root, False)]
+        while stack:
+            oid, done = stack.pop()
+            if not done:
+                stack.append((oid, True))
+                stack.extend((c, False) for c in reversed(self.children.get(oid, [])))
+            else:
+                self._settle(oid)
+
+    def _settle(self, oid: int) -> None:
+        kids = self.children.get(oid, [])
+        if kids:
+            comp = engine.perc_scheda([self.final.get(k) for k in kids])
+        else:
+            comp = self.own.get(oid)
+        self._computed[oid] = comp
+        val = self.validated.get(oid)
+        self.final[oid] = val if val is not None else comp
+
+    def computed(self, oid: int) -> Decimal | None:
+        return self._computed.get(oid)
+
+    def refresh(self, arc: Archive) -> None:
+        dirty, self.dirty = self.dirty, set()
+        dirty &= set(self.parent)
+        if not dirty:
+            return
+        own = _own_percentages(arc, self.anno, dirty)
+        for oid in dirty:
+            self.own[oid] = own.get(oid)
+        fresh = self._validated(arc, dirty)
+        for oid in dirty:
+            if oid in fresh:
+                self.validated[oid] = fresh[oid]
+            else:
+                self.validated.pop(oid, None)
+        # re-settle the dirty nodes and their ancestors, deepest first
+        todo: dict[int, int] = {}
+        for oid in dirty:
+            depth, cur = 0, oid
+            chain = []
+            while cur is not None and cur in self.parent:
+                chain.append(cur)
+                cur = self.parent[cur]
+            for n, node in enumerate(chain):
+                todo[node] = max(todo.get(node, 0), len(chain) - n)
+        for oid in sorted(todo, key=todo.__getitem__, reverse=True):
+            self._settle(oid)
+
+
+_IND_COLS = ("id", "obiettivo_id", "tipo", "polarita", "aggregazione", "peso")
+_MIS_COLS = ("id", "indicatore_id", "anno", "periodo", "target_testo", "target", "valore_testo",
+             "valore")
+
+
+def _own_percentages(arc: Archive, anno: int, oids: set[int] | None) -> dict[int, Decimal | None]:
+    """Each objective's own % (its indicators and/or fasi, per the SMVP), in few queries."""
+    sistema = arc.sistema_valutazione()
+    where_i, params_i = (None, ())
+    if oids is not None:
+        marks = ",".join("?" * len(oids))
+        where_i, params_i = f"obiettivo_id IN ({marks})", tuple(oids)
+    inds = arc.select(Indicatore, where_i, params_i, order="obiettivo_id, posizione, id",
+                      columns=_IND_COLS)
+    ind_ids = {i.id for i in inds}
+    if oids is None:
+        misure = arc.select(Misura, "anno = ?", (anno,), columns=_MIS_COLS)
+    elif ind_ids:
+        marks = ",".join("?" * len(ind_ids))
+        misure = arc.select(Misura, f"anno = ? AND indicatore_id IN ({marks})", (anno, *ind_ids),
+                            columns=_MIS_COLS)
+    else:
+        misure = []
+    by_ind: dict[int, list[Misura]] = {}
+    for m in misure:
+        by_ind.setdefault(m.indicatore_id, []).append(m)
+    fasi = arc.select(Fase, where_i, params_i, order="obiettivo_id, posizione, id",
+                      columns=("id", "obiettivo_id", "perc_realizzazione", "peso"))
+    by_ob_ind: dict[int, list[engine.RisultatoIndicatore]] = {}
+    for i in inds:
+        by_ob_ind.setdefault(i.obiettivo_id, []).append(
+            engine.risultato_indicatore(i, by_ind.get(i.id or 0, []), anno, cap=sistema.cap_indicatore))
+    by_ob_fasi: dict[int, list[Fase]] = {}
+    for f in fasi:
+        by_ob_fasi.setdefault(f.obiettivo_id, []).append(f)
+    out: dict[int, Decimal | None] = {}
+    for oid in set(by_ob_ind) | set(by_ob_fasi):
+        out[oid] = sistema.perc_obiettivo(engine.perc_indicatori(by_ob_ind.get(oid, [])),
+                                          engine.perc_fasi(by_ob_fasi.get(oid, [])))
+    return out
 
 
 # ---------------------------------------------------------------------- helpers
