@@ -19,7 +19,16 @@ from html import unescape
 from ..domain import valutazione as engine
 from ..domain.enums import Livello, Ramo, TipoEnte, Tipologia
 from ..domain.formats import format_date, format_decimal, format_percent, round_half_up
-from ..domain.model import Assegnazione, Ente, Obiettivo, Persona, Piano, Unita, Valutazione
+from ..domain.model import (
+    Assegnazione,
+    Ente,
+    Obiettivo,
+    ObiettivoUnita,
+    Persona,
+    Piano,
+    Unita,
+    Valutazione,
+)
 from ..store.archive import Archive
 from .base import Firma
 
@@ -663,6 +672,12 @@ class ContestoSchede:
         self.figli: dict[int | None, list[int]] = {}
         for o in self.obiettivi.values():
             self.figli.setdefault(o.parent_id, []).append(o.id or 0)
+        self._membri: dict[int, set[int | None]] = {}  # settore → its objectives (own and shared)
+        for o in self.obiettivi.values():
+            if o.unita_id is not None:
+                self._membri.setdefault(o.unita_id, set()).add(o.id)
+        for ou in archive.select(ObiettivoUnita):
+            self._membri.setdefault(ou.unita_id, set()).add(ou.obiettivo_id)
         self.valutazioni: dict[int, Valutazione] = {}
         for v in archive.select(Valutazione, "anno = ?", (self.anno,)):
             self.valutazioni.setdefault(v.obiettivo_id, v)
@@ -704,8 +719,7 @@ class ContestoSchede:
 
     def radici(self, unita_id: int) -> list[Obiettivo]:
         """The settore's objectives (own and shared), top nodes only, in tree order."""
-        members = {o.id for o in self.archive.obiettivi_di_unita(unita_id)}
-        return _top_nodes(self.obiettivi, members)
+        return _top_nodes(self.obiettivi, self._membri.get(unita_id, set()))
 
     def settore(self, unita: Unita | None) -> _Settore:
         key = unita.id if unita else None

@@ -28,6 +28,7 @@ def test_batch_reads_the_plan_once_and_each_node_once(demo, monkeypatch, tmp_pat
     assegnazioni = _count(monkeypatch, demo, "assegnazioni")
     risultati = _count(monkeypatch, demo, "risultato_obiettivo")
     per_unita = _count(monkeypatch, demo, "obiettivi_di_unita")
+    selects = _count(monkeypatch, demo, "select")
 
     files = sheets.batch_schede_individuali(demo, tmp_path / "schede", 2025, persone=persone)
 
@@ -37,6 +38,9 @@ def test_batch_reads_the_plan_once_and_each_node_once(demo, monkeypatch, tmp_pat
     assert all(n == 1 for n in risultati.values()), risultati.most_common(3)  # each node's % once
     assert all(n == 1 for n in per_unita.values()), per_unita.most_common(3)  # each settore once
     assert len(per_unita) <= len(demo.unita())
+    # a constant number of whole-table reads, not one per person
+    assert sum(n for cls, n in selects.items() if cls is not None) < 15 + sum(risultati.values()) * 6, \
+        selects.most_common(5)
     # same content as the one-at-a-time snapshots
     batch = data.ContestoSchede(demo, 2025).schede_individuali(list(expected))
     assert batch == list(expected.values())
