@@ -413,10 +413,11 @@ class MainWindow(QMainWindow):
 
     @classmethod
     def open_window(cls, path: Path, settings: QSettings | None = None) -> MainWindow | None:
-        try:
-            arc = Archive.open(path)
-        except PlanError as exc:
-            QMessageBox.critical(None, "Impossibile aprire il piano", str(exc))
+        # in use elsewhere → read-only/takeover; damaged → offer the last backup
+        from .extensions.affidabilita import open_plan_interactive
+
+        arc = open_plan_interactive(None, path)
+        if arc is None:
             return None
         win = cls(arc, settings)
         _OPEN_WINDOWS.append(win)

@@ -176,3 +176,23 @@ def test_actions_declared():
     assert names["azione_ripristina_backup"].needs_write
     assert names["azione_informazioni"].menu == "&?"
     assert names["azione_informazioni"].text == "Informazioni su piaodesk"
+
+
+def test_main_window_opens_a_plan_in_use_read_only(qtbot, demo_path: Path, monkeypatch, tmp_path: Path):
+    """The editor's own «Apri» path goes through the in-use dialog, not a bare error."""
+    from PySide6.QtCore import QSettings
+
+    from piaodesk.ui.main_window import MainWindow
+
+    _foreign_lock(demo_path)
+    monkeypatch.setattr(dialogs, "ask_in_use", lambda parent, exc: "readonly")
+    win = MainWindow.open_window(demo_path, QSettings(str(tmp_path / "ui.ini"),
+                                                      QSettings.Format.IniFormat))
+    assert win is not None
+    qtbot.addWidget(win)
+    try:
+        assert win.ctx.archive.readonly
+        assert "sola lettura" in win.windowTitle()
+        assert read_lock(demo_path).user == "MARIO"  # the other user's lock is untouched
+    finally:
+        win.close()
