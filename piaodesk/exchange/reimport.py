@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,8 +34,9 @@ from ..domain.model import (
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
 from ..store.edits import DeleteRow, Edit, InsertRow, MoveObiettivo, SetFields
+from . import common
 from .common import Differenza, ExchangeError, ImportPlan, Problema
-from .readers import load_workbook, sheet_rows
+from .readers import ERRORI_FORMULA, load_workbook
 from .workbook import (
     ASSEGNAZIONI,
     FASI,
@@ -44,6 +47,8 @@ from .workbook import (
     RISORSE,
     Col,
     SheetSpec,
+    _getter,
+    _Lookups,
     cell_decimal,
     display,
     indicatori_spec,
@@ -52,6 +57,19 @@ from .workbook import (
 
 _YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
 _SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode"}
+SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Personale", "Assegnazioni",
+               "Risorse")
+
+
+def _readback(v: Any) -> Any:
+    """A value as openpyxl reads it back after writing it (numbers go through ``%.16g``)."""
+    t = v.__class__
+    if t is str:
+        return v or None
+    if t is float or t is int:
+        s = "%.16g" % v
+        return float(s) if ("." in s or "e" in s or "E" in s) else int(s)
+    return v
 
 
 def is_piaodesk_workbook(path: Path | str) -> bool:
@@ -143,6 +161,7 @@ class _Sheet:
     rows: list[_Row]
     cols: dict[str, Col]
     years: list[int] = field(default_factory=list)
+    fast: set[int] = field(default_factory=set)  # IDs of rows identical to the plan
 
 
 class _Diff:
@@ -150,6 +169,8 @@ class _Diff:
         self.a = archive
         self.path = path
         self.p: list[Problema] = []
+        self.p_read: list[Problema] = []
+        self._lk: _Lookups | None = None
         self.diffs: list[Differenza] = []
         self.ins_persone: list[Edit] = []
         self.ins_obiettivi: list[Edit] = []
@@ -173,39 +194,52 @@ class _Diff:
         self.deleted_obs: set[int] = set()
 
     # ------------------------------------------------------------------ reading
+    #
+    # Sheets are streamed (openpyxl read-only, values only) one at a time, in
+    # the order they are compared. A row whose ID names an existing row and
+    # whose every cell reads back exactly as the exporter writes that row is
+    # unchanged: only its ID is kept (``_Sheet.fast``). All other rows are kept
+    # as dicts and compared field by field.
 
-    def read(self) -> dict[str, _Sheet]:
-        wb = load_workbook(self.path)
-        try:
-            if "Info" in wb.sheetnames:
-                for row in wb["Info"].iter_rows(values_only=True):
-                    if not row or row[0] is None:
-                        continue
-                    if row[0] == "formato" and not str(row[1] or "").startswith("piaodesk"):
-                        raise ExchangeError("La cartella non è stata esportata da piaodesk.")
-                    if str(row[0]).startswith("id:"):
-                        ids = {int(x) for x in str(row[1] or "").split(",") if x.strip().isdigit()}
-                        self.exported.setdefault(str(row[0])[3:], set()).update(ids)
-            anni = self.a.piano().anni
-            sheets: dict[str, _Sheet] = {}
-            for spec in (OBIETTIVI, FASI, indicatori_spec(anni), MISURE, PERSONALE, ASSEGNAZIONI,
-                         RISORSE):
-                if spec.name not in wb.sheetnames:
-                    continue
-                sheets[spec.name] = self._read_sheet(wb[spec.name], spec)
-            if not sheets:
-                raise ExchangeError(f"Nel file «{self.path.name}» non c'è nessuno dei fogli di "
-                                    f"piaodesk (Obiettivi, Fasi, Indicatori…).")
-            return sheets
-        finally:
-            wb.close()
+    def _read_info(self, wb: Any) -> None:
+        if "Info" not in wb.sheetnames:
+            return
+        for row in wb["Info"].iter_rows(values_only=True):
+            if not row or row[0] is None:
+                continue
+            if row[0] == "formato" and not str(row[1] or "").startswith("piaodesk"):
+                raise ExchangeError("La cartella non è stata esportata da piaodesk.")
+            if str(row[0]).startswith("id:"):
+                ids = {int(x) for x in str(row[1] or "").split(",") if x.strip().isdigit()}
+                self.exported.setdefault(str(row[0])[3:], set()).update(ids)
 
-    def _read_sheet(self, ws: Any, spec: SheetSpec) -> _Sheet:
+    def _lookups(self) -> _Lookups:
+        if self._lk is None:
+            lk = _Lookups(self.a, list(self.persone.values()))
+            lk.obcode = dict(self.code_of)  # type: ignore[arg-type]
+            self._lk = lk
+        return self._lk
+
+    def _expect(self, col: Col, misure_by: dict[tuple[int, int], Misura]) -> Callable[[Any], Any]:
+        """What a cell of ``col`` reads back as when the row is exactly as exported."""
+        if col.kind == "date":
+            key = col.key
+
+            def as_read(obj: Any) -> Any:
+                v = getattr(obj, key)
+                return None if v is None else datetime(v.year, v.month, v.day)
+            return as_read
+        get = _getter(col, self._lookups(), misure_by)
+        return lambda obj: _readback(get(obj))
+
+    def _read_sheet(self, ws: Any, spec: SheetSpec, existing: dict[int, Any] | None = None,
+                    misure_by: dict[tuple[int, int], Misura] | None = None) -> _Sheet:
         by_label = {norm_label(c.label): c for c in spec.cols}
-        it = sheet_rows(ws, self.path.name, self.p)
+        limite = common.MAX_RIGHE
+        it = ws.iter_rows(values_only=True)
         header: list[Any] = []
-        for _n, values in it:
-            header = values
+        for row in it:
+            header = self._clean_errors(list(row), 1, ws.title)
             break
         colmap: dict[int, str] = {}
         cols: dict[str, Col] = {}
@@ -227,18 +261,70 @@ class _Diff:
                 colmap[i] = col.key
                 cols[col.key] = col
             else:
-                self.p.append(Problema("colonna_sconosciuta", f"colonna «{h}» non riconosciuta: "
-                                       f"ignorata", riga=1, foglio=spec.name, gravita="info"))
+                self.p_read.append(Problema("colonna_sconosciuta", f"colonna «{h}» non "
+                                            f"riconosciuta: ignorata", riga=1, foglio=spec.name,
+                                            gravita="info"))
         if "id" not in cols:
-            self.p.append(Problema("manca_id", "manca la colonna «ID»: il foglio non è stato "
-                                   "confrontato", riga=1, foglio=spec.name, gravita="errore"))
+            self.p_read.append(Problema("manca_id", "manca la colonna «ID»: il foglio non è stato "
+                                        "confrontato", riga=1, foglio=spec.name, gravita="errore"))
             return _Sheet(spec, [], {})
-        rows = []
-        for n, values in it:
-            cells = {colmap[i]: v for i, v in enumerate(values) if i in colmap}
-            if any(_clean(v) is not None for k, v in cells.items() if cols[k].kind != "info"):
-                rows.append(_Row(n, cells))
-        return _Sheet(spec, rows, cols, years)
+        id_idx = next(i for i, k in colmap.items() if k == "id")
+        width = max(colmap) + 1
+        items = list(colmap.items())
+        significant = [i for i, k in items if cols[k].kind != "info"]
+        checks: list[tuple[int, Callable[[Any], Any]]] = []
+        if existing:
+            for i, k in items:
+                col = cols[k]
+                if k != "id" and col.kind != "info" and col.imported:
+                    checks.append((i, self._expect(col, misure_by or {})))
+        rows: list[_Row] = []
+        fast: set[int] = set()
+        ids: set[int | None] = set()
+        n = 1
+        for row in it:
+            n += 1
+            if n > limite:
+                raise ExchangeError(
+                    f"Il foglio «{ws.title}» di «{self.path.name}» ha più di {limite:,} righe"
+                    .replace(",", ".") + ": è troppo grande per essere importato. Eliminare le "
+                    "righe vuote o di troppo e riprovare.")
+            if len(row) < width:
+                row = (*row, *(None,) * (width - len(row)))
+            for v in row:
+                if v.__class__ is str and "#" in v and v.strip() in ERRORI_FORMULA:
+                    row = self._clean_errors(list(row), n, ws.title)
+                    break
+            rid = row[id_idx]
+            if rid is not None:
+                key = rid if rid.__class__ is int else _as_int(rid)
+                first = key not in ids
+                ids.add(key)
+                if first and rid.__class__ is int and existing:
+                    old = existing.get(rid)
+                    if old is not None:
+                        for i, expect in checks:
+                            if row[i] != expect(old):
+                                break
+                        else:
+                            fast.add(rid)
+                            continue
+            if any(_clean(row[i]) is not None for i in significant):
+                rows.append(_Row(n, {k: row[i] for i, k in items}))
+        return _Sheet(spec, rows, cols, years, fast)
+
+    def _clean_errors(self, values: list[Any], n: int, foglio: str) -> list[Any]:
+        """Formula errors (``#DIV/0!``…) read as empty cells, each reported."""
+        from openpyxl.utils import get_column_letter
+
+        for i, v in enumerate(values):
+            if isinstance(v, str) and v.strip() in ERRORI_FORMULA:
+                self.p_read.append(Problema(
+                    "errore_formula", f"la formula dà l'errore {v.strip()}: la cella è "
+                    f"considerata vuota", riga=n, colonna=get_column_letter(i + 1),
+                    foglio=foglio, gravita="avviso"))
+                values[i] = None
+        return values
 
     # ------------------------------------------------------------------ helpers
 
@@ -413,7 +499,7 @@ class _Diff:
     def obiettivi(self, sh: _Sheet) -> None:
         name = sh.spec.name
         pending: list[tuple[_Row, int | None]] = []
-        listed = {_as_int(r.cells.get("id")) for r in sh.rows}
+        listed = {_as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
         for r in sh.rows:
             oid = self.row_id(sh, r, self.obs)
             code = _clean(r.cells.get("codice"))
@@ -437,7 +523,7 @@ class _Diff:
             else:
                 r.cells["__id__"] = oid
                 pending.append((r, oid))
-        seen: set[int] = set()
+        seen: set[int] = set(sh.fast)
         for r, oid in pending:
             rid = r.cells["__id__"]
             if rid in seen:
@@ -500,8 +586,8 @@ class _Diff:
                     key_of: Any) -> list[tuple[_Row, Any, dict[str, Any], int | None]]:
         """Common part of Fasi/Indicatori/Assegnazioni/Risorse: returns rows to post-process."""
         out = []
-        seen: set[int] = set()
-        listed = {_as_int(r.cells.get("id")) for r in sh.rows}
+        seen: set[int] = set(sh.fast)
+        listed = {_as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
             if rid is None and _clean(r.cells.get("id")) is None and cls in (Fase, Indicatore):
@@ -570,9 +656,8 @@ class _Diff:
                       f"{key_of(x)}", parent_deleted=lambda x: x.obiettivo_id in self.deleted_obs)
         return out
 
-    def indicatori(self, sh: _Sheet, existing: dict[int, Indicatore]) -> None:
-        ms = self.a.misure(list(existing))
-        annual = {(m.indicatore_id, m.anno): m for m in ms if m.periodo == PERIODO_ANNUALE}
+    def indicatori(self, sh: _Sheet, existing: dict[int, Indicatore],
+                   annual: dict[tuple[int, int], Misura]) -> None:
         rows = self.child_sheet(sh, Indicatore, existing, lambda i: _short(i.descrizione))
         for r, ind, _vals, rid in rows:
             campi: list[tuple[str, str, str]] = list(r.cells.get("__campi__", []))
@@ -604,11 +689,9 @@ class _Diff:
                                              f"{self.code_of.get(ind.obiettivo_id, '')} — ind. {rid}",
                                              ind.descrizione, r.n, campi))
 
-    def misure(self, sh: _Sheet, indicatori: dict[int, Indicatore]) -> None:
-        anni = set(self.a.piano().anni)
-        existing = {m.id: m for m in self.a.misure(list(indicatori))
-                    if m.periodo != PERIODO_ANNUALE or m.anno not in anni}
-        seen: set[int] = set()
+    def misure(self, sh: _Sheet, indicatori: dict[int, Indicatore],
+               existing: dict[int, Misura]) -> None:
+        seen: set[int] = set(sh.fast)
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
             vals = self.values(sh, r)
@@ -653,7 +736,7 @@ class _Diff:
         exported = self.exported.get(sh.spec.name, set())
         if present is None:
             present = {r.cells.get("__id__") for r in sh.rows} | {
-                _as_int(r.cells.get("id")) for r in sh.rows}
+                _as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
         gone = [rid for rid in exported if rid in existing and rid not in present]
         for rid in sorted(gone):
             obj = existing[rid]
@@ -672,39 +755,69 @@ class _Diff:
 
     # ------------------------------------------------------------------ run
 
-    def run(self) -> ImportPlan:
-        sheets = self.read()
-        if PERSONALE.name in sheets:
-            self.personale(sheets[PERSONALE.name])
-        if OBIETTIVI.name in sheets:
-            self.obiettivi(sheets[OBIETTIVI.name])
-        if FASI.name in sheets:
-            self.child_sheet(sheets[FASI.name], Fase, {f.id: f for f in self.a.fasi()},
+    def compare_sheets(self, wb: Any, names: set[str]) -> None:
+        """Each sheet read and compared in turn (people, objectives, then their rows)."""
+        anni = self.a.piano().anni
+        if PERSONALE.name in names:
+            self.personale(self._read_sheet(wb[PERSONALE.name], PERSONALE, self.persone))
+        if OBIETTIVI.name in names:
+            self.obiettivi(self._read_sheet(wb[OBIETTIVI.name], OBIETTIVI, self.obs))
+        if FASI.name in names:
+            fasi = {f.id: f for f in self.a.fasi()}
+            self.child_sheet(self._read_sheet(wb[FASI.name], FASI, fasi), Fase, fasi,
                              lambda f: _short(f.descrizione))
+            del fasi
         inds = {i.id: i for i in self.a.indicatori()}
-        if "Indicatori" in sheets:
-            self.indicatori(sheets["Indicatori"], inds)  # type: ignore[arg-type]
+        if "Indicatori" in names or MISURE.name in names:
+            annual: dict[tuple[int, int], Misura] = {}
+            periodic: dict[int, Misura] = {}
+            for m in self.a.select(Misura, order="indicatore_id, anno, data_riferimento, id"):
+                if m.periodo == PERIODO_ANNUALE:
+                    annual[(m.indicatore_id, m.anno)] = m
+                if m.periodo != PERIODO_ANNUALE or m.anno not in anni:
+                    periodic[m.id] = m  # type: ignore[index]
+        if "Indicatori" in names:
+            sh = self._read_sheet(wb["Indicatori"], indicatori_spec(anni), inds, annual)
+            self.indicatori(sh, inds, annual)  # type: ignore[arg-type]
             exported = self.exported.get("Indicatori", set())
-            present = {_as_int(r.cells.get("id")) for r in sheets["Indicatori"].rows}
+            present = {_as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
             self._deleted_inds = {i for i in exported if i in inds and i not in present} | {
                 i.id for i in inds.values() if i.obiettivo_id in self.deleted_obs}  # type: ignore[misc]
-        if MISURE.name in sheets:
-            self.misure(sheets[MISURE.name], inds)  # type: ignore[arg-type]
-        if ASSEGNAZIONI.name in sheets:
-            self.child_sheet(sheets[ASSEGNAZIONI.name], Assegnazione,
-                             {x.id: x for x in self.a.assegnazioni()},
+            del sh
+        if MISURE.name in names:
+            self.misure(self._read_sheet(wb[MISURE.name], MISURE, periodic), inds, periodic)  # type: ignore[arg-type]
+        if ASSEGNAZIONI.name in names:
+            asse = {x.id: x for x in self.a.assegnazioni()}
+            self.child_sheet(self._read_sheet(wb[ASSEGNAZIONI.name], ASSEGNAZIONI, asse),
+                             Assegnazione, asse,
                              lambda x: self.persone[x.persona_id].nominativo
                              if x.persona_id in self.persone else "(vacante)")
-        if RISORSE.name in sheets:
-            rs = {x.id: x for o in self.obs for x in self.a.risorse(o)}  # type: ignore[arg-type]
-            self.child_sheet(sheets[RISORSE.name], Risorsa, rs, lambda x: _short(x.descrizione))
+        if RISORSE.name in names:
+            rs = {x.id: x for x in self.a.select(Risorsa)}
+            self.child_sheet(self._read_sheet(wb[RISORSE.name], RISORSE, rs), Risorsa, rs,
+                             lambda x: _short(x.descrizione))
+
+    def run(self) -> ImportPlan:
+        wb = load_workbook(self.path)
+        try:
+            self._read_info(wb)
+            names = set(wb.sheetnames)
+            if not names & {s.name for s in (OBIETTIVI, FASI, MISURE, PERSONALE, ASSEGNAZIONI,
+                                             RISORSE)} | {"Indicatori"}:
+                raise ExchangeError(f"Nel file «{self.path.name}» non c'è nessuno dei fogli di "
+                                    f"piaodesk (Obiettivi, Fasi, Indicatori…).")
+            self.compare_sheets(wb, names)
+        finally:
+            wb.close()
         order = {"misure": 0, "assegnazioni": 1, "risorse": 2, "fasi": 3, "indicatori": 4,
                  "obiettivi": 5, "persone": 6}
         self.deletes.sort(key=lambda e: order.get(getattr(e, "table", ""), 9))
         ins_other = sorted(self.ins_other, key=lambda e: 0 if getattr(e, "table", "") == "indicatori" else 1)
         edits = (self.ins_persone + self.ins_obiettivi + self.sets + self.moves + ins_other
                  + self.ins_misure + self.deletes)
-        plan = ImportPlan(f"Importa «{self.path.name}»", edits, self.p, self.diffs,
+        order_of = {n: i for i, n in enumerate(SHEET_ORDER)}
+        self.p_read.sort(key=lambda p: order_of.get(p.foglio or "", 99))  # stable: rows in order
+        plan = ImportPlan(f"Importa «{self.path.name}»", edits, self.p_read + self.p, self.diffs,
                           origine=self.path.name)
         c = plan.conta_differenze()
         plan.riepilogo = {"Righe aggiunte": c.get("aggiunta", 0), "Righe modificate": c.get("modifica", 0),
