@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel
 
 from piaodesk.domain.model import Indicatore, Obiettivo
@@ -77,6 +77,7 @@ def test_views_are_built_on_first_show_of_their_tab(spy_window):
     win.tabs.setCurrentWidget(win.view_tabs["Indicatori"])
     view = win.findChild(IndicatoriView)
     assert view is not None and view.objectName() == "vista_indicatori"
+    assert view.isVisible()  # shown at once, not only at the next turn of the event loop
     assert win.views["Indicatori"] is view
     assert [t for t, tab in win.view_tabs.items() if tab.is_built] == ["Indicatori"]
     assert view.model.rowCount() > 0
@@ -203,3 +204,32 @@ def test_merge_pending():
     mv = Changes()
     mv.moved.add(7)
     assert merge_pending([mv, _ch(upd=[1])]).moved == {7}
+
+
+def test_confronto_recomputes_only_when_needed_and_visible(spy_window):
+    win = spy_window
+    view = win.view("Monitoraggio", show=True)
+    conf = view.confronto
+    assert conf.model.reload_count == 0  # sub-tab not shown yet: nothing computed
+    view.tabs.setCurrentWidget(conf)
+    assert conf.model.reload_count == 1 and conf.model.rowCount() > 0
+    ob, ind, _vals = conf.model.dati.righe[0]
+    # a title edit: patched in place, no new comparison
+    assert win.ctx.push(SetFields(Obiettivo, ob.id, {"titolo": "Titolo nuovo"}))
+    assert win.ctx.push(SetFields(Indicatore, ind.id, {"descrizione": "Indicatore nuovo"}))
+    assert conf.model.reload_count == 1
+    assert conf.model.index(0, 1).data() == "Indicatore nuovo"
+    assert "Titolo nuovo" in conf.model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    # a change of shape while the sub-tab is hidden: computed when shown again
+    view.tabs.setCurrentIndex(0)
+    assert win.ctx.push(SetFields(Indicatore, ind.id, {"obiettivo_id": ind.obiettivo_id,
+                                                     "posizione": ind.posizione + 1}))
+    assert conf.model.reload_count == 1
+    view.tabs.setCurrentWidget(conf)
+    assert conf.model.reload_count == 2
+    # the whole Monitoraggio tab hidden: nothing at all until shown
+    win.tabs.setCurrentIndex(0)
+    assert win.ctx.push(SetFields(Indicatore, ind.id, {"posizione": ind.posizione}))
+    assert conf.model.reload_count == 2
+    win.tabs.setCurrentWidget(win.view_tabs["Monitoraggio"])
+    assert conf.model.reload_count == 3

@@ -12,10 +12,14 @@ from PySide6.QtWidgets import QHeaderView, QSizePolicy, QSplitter, QTableView, Q
 
 from ...domain import monitoraggio as rules
 from ...domain.formats import format_date, format_decimal, format_percent
+from ...domain.model import Indicatore
 from ...store import monitoraggio as store
 
 Index = QModelIndex | QPersistentModelIndex
 TABLES = {"monitoraggi", "rilevazioni", "stati_avanzamento", "indicatori", "obiettivi", "unita"}
+#: fields that change the rows, their order or the chart; other updates are patched in place
+OB_SHAPE = {"parent_id", "posizione", "ramo", "unita_id"}
+IND_SHAPE = {"obiettivo_id", "posizione"}
 PALETTE = [QColor("#93c5fd"), QColor("#2563eb"), QColor("#1e3a8a"), QColor("#60a5fa"),
            QColor("#0ea5e9"), QColor("#312e81")]
 
@@ -25,16 +29,47 @@ class ConfrontoModel(QAbstractTableModel):
 
     FIXED = ("Obiettivo", "Indicatore", "Target")
 
-    def __init__(self, ctx: Any, parent: Any = None) -> None:
+    def __init__(self, ctx: Any, parent: Any = None, load: bool = True) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.dati: store.Confronto | None = None
-        self.reload()
+        self.reload_count = 0  # whole comparisons computed (tests, diagnostics)
+        if load:
+            self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()
         self.dati = store.confronto(self.ctx.archive)
+        self.reload_count += 1
         self.endResetModel()
+
+    def patch(self, ch: Any) -> bool:
+        """Apply updates that leave rows and chart as they are (titles, descriptions…) in place.
+
+        False when ``ch`` needs the whole comparison again.
+        """
+        if self.dati is None:
+            return False
+        if ch.moved or ch.inserted or ch.deleted:
+            return False
+        tables = ch.tables() & TABLES
+        if tables - {"obiettivi", "indicatori"}:
+            return False
+        obs = ch.updated.get("obiettivi", {})
+        inds = ch.updated.get("indicatori", {})
+        if any(fs & OB_SHAPE for fs in obs.values()) or any(fs & IND_SHAPE for fs in inds.values()):
+            return False
+        arc = self.ctx.archive
+        fresh_ob = {oid: arc.obiettivo(oid) for oid in obs}
+        fresh_ind = {iid: arc.get(Indicatore, iid) for iid in inds}
+        righe = self.dati.righe
+        for r, (ob, ind, vals) in enumerate(righe):
+            new_ob = fresh_ob.get(ob.id, ob) or ob
+            new_ind = fresh_ind.get(ind.id, ind) or ind
+            if new_ob is not ob or new_ind is not ind:
+                righe[r] = (new_ob, new_ind, vals)
+                self.dataChanged.emit(self.index(r, 0), self.index(r, self.columnCount() - 1))
+        return True
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() or self.dati is None else len(self.dati.righe)
@@ -173,7 +208,8 @@ class ConfrontoWidget(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 4, 0, 0)
         split = QSplitter(Qt.Orientation.Vertical, self)
-        self.model = ConfrontoModel(ctx, self)
+        self.model = ConfrontoModel(ctx, self, load=False)  # computed when first shown
+        self._dirty = True
         self.table = QTableView(split)
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
@@ -186,13 +222,30 @@ class ConfrontoWidget(QWidget):
         split.addWidget(self.chart)
         split.setSizes([340, 300])
         lay.addWidget(split)
-        self._refresh_chart()
         ctx.hub.changed.connect(self._on_changes)
 
     def _on_changes(self, ch: Any) -> None:
-        if ch.moved or ch.tables() & TABLES:
-            self.model.reload()
-            self._refresh_chart()
+        if not (ch.moved or ch.tables() & TABLES):
+            return
+        if ch.touches("monitoraggi"):  # a round added, renamed, closed: at once
+            self.reload()
+            return
+        if self._dirty or self.model.patch(ch):
+            return
+        if self.isVisible():
+            self.reload()
+        else:
+            self._dirty = True  # recomputed when shown
+
+    def reload(self) -> None:
+        self.model.reload()
+        self._refresh_chart()
+        self._dirty = False
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.reload()
 
     def _refresh_chart(self) -> None:
         d = self.model.dati

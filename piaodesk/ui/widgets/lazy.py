@@ -198,6 +198,8 @@ class LazyTab(QWidget):
         holder.setWidget(view)
         self.placeholder.hide()
         self._lay.addWidget(holder)
+        if self.isVisible():
+            holder.show()  # (a layout would show it only later, from the event loop)
         self.view = view
         # the view was built from the plan as it is now: what was collected is already in it
         self.gate._pending = []
