@@ -195,45 +195,178 @@ def _word_widths(font: str, size: float) -> _Widths:
 _NOT_PLAIN = ("\xa0", "\xad", "\u200b", "\t")
 
 
-def plain_cell(value: object, style: ParagraphStyle, width: float) -> str | Paragraph:
-    """Plain text for a table cell drawn by the Table itself, wrapped at ``width``.
+def wrap_plain(raw: str, style: ParagraphStyle, width: float) -> list[tuple[str, float]] | None:
+    """``raw`` broken into lines of at most ``width`` (line, its width), as a Paragraph would.
 
-    Same words and line breaks as ``text(value, style)`` (the Paragraph's
-    greedy rule, space shrinkage included), at a fraction of the cost: no
-    markup parsing, one measuring pass, no re-wrapping when a long table is
-    split over pages. Text a Paragraph would treat specially (a word wider
-    than the cell, non-breaking or soft hyphen characters) stays a Paragraph.
+    The Paragraph's greedy rule, space shrinkage included, on words measured
+    once per process. ``None`` for text a Paragraph treats specially (a word
+    wider than the cell, non-breaking or soft hyphen characters).
     """
-    raw = "" if value is None else str(value)
-    if not raw:
-        return ""
-    font, size = style.fontName, style.fontSize
     if any(ch in raw for ch in _NOT_PLAIN):
-        return _para(raw, style)
-    widths = _word_widths(font, size)
+        return None
+    widths = _word_widths(style.fontName, style.fontSize)
     space = widths[" "]
     shrink = (style.spaceShrinkage or 0) * space
-    lines: list[str] = []
+    lines: list[tuple[str, float]] = []
     for part in raw.split("\n"):
         words = part.split()
         if not words:
-            lines.append("")
+            lines.append(("", 0.0))
             continue
         line: list[str] = []
         used = -space
         for word in words:
             w = widths[word]
             if w > width:
-                return _para(raw, style)
+                return None
             new = used + space + w
             if line and new > width + shrink * len(line):
-                lines.append(" ".join(line))
+                lines.append((" ".join(line), used))
                 line, used = [word], w
             else:
                 line.append(word)
                 used = new
-        lines.append(" ".join(line))
-    return "\n".join(lines)
+        lines.append((" ".join(line), used))
+    return lines
+
+
+def plain_cell(value: object, style: ParagraphStyle, width: float) -> str | Paragraph:
+    """Plain text for a table cell drawn by the Table itself, wrapped at ``width``.
+
+    Same words and line breaks as ``text(value, style)`` at a fraction of the
+    cost: no markup parsing, one measuring pass, no re-wrapping when a long
+    table is split over pages (see :func:`wrap_plain`); otherwise a Paragraph.
+    """
+    raw = "" if value is None else str(value)
+    if not raw:
+        return ""
+    lines = wrap_plain(raw, style, width)
+    if lines is None:
+        return _para(raw, style)
+    return "\n".join(line for line, _ in lines)
+
+
+class PlainGrid(Flowable):
+    """A long grid of plain-text rows under a repeated header, drawn straight on the canvas.
+
+    Looks like :func:`table` with ``plain`` column styles (same paddings, grid
+    lines, fonts, alignment, line breaks), but the rows are measured once,
+    split over pages by simple arithmetic and written into one text object
+    per page: the table of a person's objectives, which may run to pages.
+    Build it with :func:`plain_table`.
+    """
+
+    _PAD_L, _PAD_R, _PAD_T, _PAD_B = 3, 3, 2, 3
+
+    def __init__(self, header: Table, rows: list[list[list[tuple[str, float]]]],
+                 col_widths: Sequence[float], col_styles: Sequence[ParagraphStyle],
+                 heights: list[float] | None = None) -> None:
+        super().__init__()
+        self.header = header
+        self.rows = rows
+        self.col_widths = list(col_widths)
+        self.col_styles = list(col_styles)
+        if heights is None:  # as the Table measures a string cell: lines × leading + paddings
+            heights = [max((max(len(cell), 1) * st.leading for cell, st in zip(row, col_styles, strict=True)),
+                           default=0) + self._PAD_T + self._PAD_B for row in rows]
+        self.heights = heights
+        self._header_h: float | None = None
+
+    def _head(self, aw: float) -> float:
+        if self._header_h is None:
+            _, self._header_h = self.header.wrap(aw, 10_000)
+        return self._header_h
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = sum(self.col_widths)
+        self.height = self._head(aw) + sum(self.heights)
+        return self.width, self.height
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        room = ah - self._head(aw)
+        used, n = 0.0, 0
+        for h in self.heights:
+            if used + h > room + 1e-6:
+                break
+            used += h
+            n += 1
+        if n == 0 or n == len(self.rows):
+            return [] if n == 0 else [self]
+        return [PlainGrid(self.header, self.rows[:n], self.col_widths, self.col_styles, self.heights[:n]),
+                PlainGrid(self.header, self.rows[n:], self.col_widths, self.col_styles, self.heights[n:])]
+
+    def draw(self) -> None:
+        c = self.canv
+        head_h = self._head(self.width)
+        self.header.drawOn(c, 0, self.height - head_h)
+        xs = [0.0]
+        for w in self.col_widths:
+            xs.append(xs[-1] + w)
+        t = c.beginText()
+        t.setFillColor(INK)
+        current: tuple[str, float, float] | None = None
+        top = self.height - head_h
+        bounds = [top]
+        for row, h in zip(self.rows, self.heights, strict=True):
+            for k, (cell, st) in enumerate(zip(row, self.col_styles, strict=True)):
+                if not cell:
+                    continue
+                key = (st.fontName, st.fontSize, st.leading)
+                if key != current:
+                    t.setFont(st.fontName, st.fontSize, st.leading)
+                    current = key
+                y = top - self._PAD_T - st.fontSize
+                for line, lw in cell:
+                    if line:
+                        if st.alignment == TA_CENTER:
+                            x = xs[k] + (self.col_widths[k] + self._PAD_L - self._PAD_R) / 2 - lw / 2
+                        elif st.alignment == TA_RIGHT:
+                            x = xs[k + 1] - self._PAD_R - lw
+                        else:
+                            x = xs[k] + self._PAD_L
+                        t.setTextOrigin(x, y)
+                        t.textOut(line)
+                    y -= st.leading
+            top -= h
+            bounds.append(top)
+        c.drawText(t)
+        c.saveState()
+        c.setStrokeColor(GRID)
+        c.setLineWidth(0.4)
+        p = c.beginPath()
+        for y in bounds:
+            p.moveTo(0, y)
+            p.lineTo(xs[-1], y)
+        for x in xs:
+            p.moveTo(x, bounds[0])
+            p.lineTo(x, bounds[-1])
+        c.drawPath(p, stroke=1, fill=0)
+        c.restoreState()
+
+
+def plain_table(header_rows: list[list[object]], body: list[list[str]], widths: Sequence[float],
+                total_width: float, plain: Sequence[str], *, extra: Sequence[tuple] = ()) -> Flowable:
+    """A long grid: ``header_rows`` as in :func:`table`, ``body`` rows of plain text.
+
+    A :class:`PlainGrid` when every cell is plain text; otherwise (text a
+    Paragraph must handle) the same rows as a regular :func:`table`.
+    """
+    col_widths = [f * total_width for f in widths]
+    st = styles()
+    col_styles = [st[name] for name in plain]
+    rows: list[list[list[tuple[str, float]]]] = []
+    for row in body:
+        cells = []
+        for value, ps, w in zip(row, col_styles, col_widths, strict=True):
+            raw = "" if value is None else str(value)
+            lines = wrap_plain(raw, ps, w - _PAD_X) if raw else []
+            if lines is None:
+                return table([*header_rows, *body], widths, total_width, header_rows=len(header_rows),
+                             extra=extra, plain=plain)
+            cells.append(lines)
+        rows.append(cells)
+    header = table(header_rows, widths, total_width, header_rows=len(header_rows), extra=extra)
+    return PlainGrid(header, rows, col_widths, col_styles)
 
 
 def table(rows: list[list[object]], widths: Sequence[float], total_width: float, *,

@@ -39,6 +39,7 @@ from .base import (
     Sheet,
     Story,
     markup,
+    plain_table,
     signature_section,
     styles,
     table,
@@ -353,14 +354,16 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
     rows: list[list[object]] = [[Paragraph("Codice", h), Paragraph("Obiettivo", st["head_l"]),
                                  Paragraph("Ruolo / periodo", h), Paragraph("% Ragg.", h),
                                  Paragraph(f"Punteggio (0-{s.scala})", h), Paragraph("Fascia", h)]]
-    for r in s.obiettivi:  # plain cells: a person may have a hundred objectives
-        ruolo = r.ruolo + (f"\n{r.periodo}" if r.periodo else "")
-        rows.append([r.codice, r.titolo, ruolo, r.perc, r.punteggio, r.lettera])
-    if not s.obiettivi:
+    widths = (0.12, 0.43, 0.17, 0.10, 0.10, 0.08)
+    if s.obiettivi:  # plain rows: a person may have a hundred objectives
+        body = [[r.codice, r.titolo, r.ruolo + (f"\n{r.periodo}" if r.periodo else ""), r.perc, r.punteggio,
+                 r.lettera] for r in s.obiettivi]
+        f.append(plain_table(rows, body, widths, pw,
+                             ("cell_c", "cell", "cell_c", "cell_r", "cell_c", "cell_c")))
+    else:
         rows.append(["", text("Nessun obiettivo individuale assegnato: concorrono gli obiettivi della "
                               "struttura di appartenenza.", "note"), "", "", "", ""])
-    f.append(table(rows, (0.12, 0.43, 0.17, 0.10, 0.10, 0.08), pw,
-                   plain=("cell_c", "cell", "cell_c", "cell_r", "cell_c", "cell_c")))
+        f.append(table(rows, widths, pw))
     f.append(Paragraph("2. Obiettivi della struttura", st["h2"]))
     f.append(Paragraph(_esc(s.struttura), st["base"]))
     f.append(Paragraph("3. Comportamenti organizzativi", st["h2"]))
