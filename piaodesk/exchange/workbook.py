@@ -482,6 +482,19 @@ class _Styles:
         return c
 
 
+def _set_dimension(ws: Any, nrows: int, ncols: int) -> None:
+    """Declare the used range in the sheet's head, as Excel does.
+
+    openpyxl's streaming writer cannot know it; without it every reader that
+    wants the sheet's size (openpyxl's read-only mode among them) parses the
+    whole sheet once more just to find it.
+    """
+    from openpyxl.utils import get_column_letter
+
+    ref = f"A1:{get_column_letter(max(ncols, 1))}{max(nrows, 1)}"
+    ws.calculate_dimension = lambda: ref
+
+
 def _list_values(archive: Archive | None) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {"_bool": [SI, NO]}
     for enum in (Ramo, Livello, TipoIndicatore, Polarita, Aggregazione, TipoRisorsa, Area2023):
@@ -508,6 +521,7 @@ def _write_lists(wb: Any, lists: dict[str, list[str]]) -> None:
     ws = wb.create_sheet("Elenchi")
     ws.sheet_state = "hidden"
     columns = list(lists.values())
+    _set_dimension(ws, 1 + max((len(v) for v in columns), default=0), len(columns))
     ws.append(list(lists))
     for r in range(max((len(v) for v in columns), default=0)):
         ws.append([v[r] if r < len(v) else None for v in columns])
@@ -530,6 +544,7 @@ def _open_sheet(wb: Any, title: str, cols: tuple[Col, ...] | list[Col], nrows: i
     ws.sheet_view.tabSelected = selected
     ws.freeze_panes = freeze or ("B2" if cols and cols[0].kind == "id" else "A2")
     ws.row_dimensions[1].height = 32
+    _set_dimension(ws, nrows + 1, len(cols))
     last = max(nrows + 1, 500)
     for n, col in enumerate(cols, start=1):
         letter = get_column_letter(n)
@@ -583,23 +598,26 @@ def _write_rows(ws: Any, cols: tuple[Col, ...] | list[Col], rows: list[Any],
 def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None) -> None:
     ws = wb.create_sheet("Info")
     ws.sheet_state = "hidden"
-    ws.append(["formato", FORMATO])
+    rows: list[list[Any]] = [["formato", FORMATO]]
     if archive is not None:
         piano = archive.piano()
-        ws.append(["piano", piano.titolo])
-        ws.append(["triennio", piano.triennio])
-    ws.append(["esportato il", datetime.now().isoformat(timespec="seconds")])
+        rows.append(["piano", piano.titolo])
+        rows.append(["triennio", piano.triennio])
+    rows.append(["esportato il", datetime.now().isoformat(timespec="seconds")])
     if snap is not None:
-        ws.append(["settore", snap.settore_id or ""])
+        rows.append(["settore", snap.settore_id or ""])
         groups = {"Obiettivi": snap.obiettivi, "Fasi": snap.fasi, "Indicatori": snap.indicatori,
                   "Misure periodiche": [m for m in snap.misure if _is_periodic(m, snap.anni)],
                   "Personale": snap.persone, "Assegnazioni": snap.assegnazioni,
                   "Risorse": snap.risorse}
-        for name, rows in groups.items():
-            ids = ",".join(str(r.id) for r in rows)
+        for name, group in groups.items():
+            ids = ",".join(str(r.id) for r in group)
             chunks = [ids[i:i + 30000] for i in range(0, len(ids), 30000)] or [""]
             for chunk in chunks:
-                ws.append([f"id:{name}", chunk])
+                rows.append([f"id:{name}", chunk])
+    _set_dimension(ws, len(rows), 2)
+    for row in rows:
+        ws.append(row)
 
 
 def _is_periodic(m: Misura, anni: list[int]) -> bool:
@@ -659,6 +677,7 @@ def _write_istruzioni(wb: Any, archive: Archive | None, st: _Styles, selected: b
     ws.sheet_view.tabSelected = selected
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 100
+    _set_dimension(ws, 2 + len(ISTRUZIONI), 2)
     title = "Piano della performance — cartella piaodesk"
     if archive is not None:
         title = f"{archive.piano().titolo} — cartella piaodesk"
