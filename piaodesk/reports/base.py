@@ -325,7 +325,7 @@ class PlainGrid(Flowable):
                         else:
                             x = xs[k] + self._PAD_L
                         t.setTextOrigin(x, y)
-                        t.textOut(line)
+                        t._textOut(line)  # noqa: SLF001 - no cursor bookkeeping needed
                     y -= st.leading
             top -= h
             bounds.append(top)

@@ -61,7 +61,13 @@ def _band(label: str, width: float) -> Table:
     return t
 
 
-def _kv(rows: Sequence[tuple[str, object]], width: float, label_frac: float = 0.30) -> Table:
+def _kv(rows: Sequence[tuple[str, object]], width: float, label_frac: float = 0.30, *,
+        plain: bool = False) -> Table:
+    """Label/value rows; ``plain`` draws short string values as plain cells (no row splitting)."""
+    if plain:
+        data = [[k, v] for k, v in rows]
+        return table(data, (label_frac, 1 - label_frac), width, header_rows=0,  # type: ignore[arg-type]
+                     extra=[("BACKGROUND", (0, 0), (0, -1), TOTAL_BG)], plain=("cell_b", "cell"))
     data = [[text(k, "cell_b"), v if not isinstance(v, str) else text(v)] for k, v in rows]
     t = table(data, (label_frac, 1 - label_frac), width, header_rows=0,
               extra=[("BACKGROUND", (0, 0), (0, -1), TOTAL_BG)])
@@ -348,7 +354,7 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
     f += _testata(it.ente, "SCHEDA DI VALUTAZIONE INDIVIDUALE", f"Anno {it.anno} — {it.piano}")
     f.append(_kv([("Dipendente:", markup(f"<b>{_esc(s.nominativo)}</b>")), ("Categoria/Area:", s.categoria),
                   ("Settore/Servizio:", s.settore), ("Ore settimanali:", s.ore),
-                  ("Sistema di valutazione:", s.sistema)], pw, 0.28))
+                  ("Sistema di valutazione:", s.sistema)], pw, 0.28, plain=True))
     h = st["head"]
     f.append(Paragraph("1. Obiettivi assegnati", st["h2"]))
     rows: list[list[object]] = [[Paragraph("Codice", h), Paragraph("Obiettivo", st["head_l"]),
@@ -369,10 +375,11 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
     f.append(Paragraph("3. Comportamenti organizzativi", st["h2"]))
     rows = [[Paragraph("Comportamento", st["head_l"]), Paragraph("Peso", h),
              Paragraph(f"Punteggio (0-{s.scala})", h)]]
-    rows += [[text(n), text(p, "cell_r"), text(v, "cell_c")] for n, p, v in s.comportamenti]
+    rows += [[n, p, v] for n, p, v in s.comportamenti]
     f.append(table(rows, (0.64, 0.14, 0.22), pw, extra=[("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
                                                            ("TOPPADDING", (0, 1), (-1, -1), 5),
-                                                           ("BOTTOMPADDING", (0, 1), (-1, -1), 6)]))
+                                                           ("BOTTOMPADDING", (0, 1), (-1, -1), 6)],
+                   plain=("cell", "cell_r", "cell_c")))
     f.append(Paragraph("4. Valutazione complessiva", st["h2"]))
     rows = [[Paragraph("Componente", st["head_l"]), Paragraph("Peso", h), Paragraph("Risultato", h),
              Paragraph("Contributo", h)]]
