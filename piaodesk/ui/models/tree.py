@@ -20,8 +20,10 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QObject,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
@@ -81,6 +83,12 @@ def livello_icon(livello: str) -> QIcon:
     return icon
 
 
+class _PercWorker(QObject):
+    """Carries the result of the bulk % computed on a worker thread back to the GUI thread."""
+
+    done = Signal(object, int, int)  # state (or None), generation, anno
+
+
 class _Node:
     __slots__ = ("id", "parent", "children", "obj", "ramo", "n_children", "perc", "late", "_row",
                  "wsum")
@@ -130,6 +138,9 @@ class ObiettiviTreeModel(QAbstractItemModel):
         self._bulk_anno: int | None = None
         self._wanted: list[_Node] = []
         self._fresh: set[int] = set()
+        self._worker_anno: int | None = None  # a bulk computation running for this year
+        self._worker = _PercWorker(self)
+        self._worker.done.connect(self._bulk_done)
         self._perc_timer = QTimer(self)
         self._perc_timer.setSingleShot(True)
         self._perc_timer.setInterval(0)
@@ -365,8 +376,86 @@ class ObiettiviTreeModel(QAbstractItemModel):
 
     def perc_ready(self) -> bool:
         """True when a node's % can be had at once (no whole-plan computation pending)."""
-        return not self.defer_perc or (self._bulk_anno == self._anno()
-                                       and hasattr(self.ctx.archive, "percentuali"))
+        if not self.defer_perc:
+            return True
+        arc = self.ctx.archive
+        if not hasattr(arc, "percentuali"):
+            return False
+        cache = getattr(arc, "_perc", None)  # the store's bulk cache (refreshed incrementally)
+        if isinstance(cache, dict):
+            return self._anno() in cache
+        return self._bulk_anno == self._anno()
+
+    def _start_bulk(self) -> None:
+        """Compute the whole plan's % off the GUI thread (deferred mode), then fill the rows."""
+        arc = self.ctx.archive
+        anno = self._anno()
+        calcola = getattr(type(arc), "calcola_percentuali", None)
+        if calcola is None or arc.path is None or self._worker_anno == -1:
+            if not self._perc_timer.isActive():
+                self._perc_timer.start()  # computed on the GUI thread, just after the paint
+            return
+        if self._worker_anno == anno:
+            return  # already running
+        self._worker_anno = anno
+        path, generation, signal = arc.path, arc.generation, self._worker.done
+
+        def deliver(state: Any) -> None:
+            try:
+                signal.emit(state, generation, anno)
+            except RuntimeError:  # the model is gone
+                pass
+
+        import sys
+
+        if not getattr(sys, "frozen", False):
+            # another process: a thread would hold the GIL and stall the paint it should spare
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            try:
+                pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                future = pool.submit(calcola, str(path), anno)
+            except Exception:  # noqa: BLE001 - no processes here: a thread then
+                pass
+            else:
+                def finished(f: Any) -> None:
+                    try:
+                        state = f.result()
+                    except Exception:  # noqa: BLE001 - fall back to the GUI thread
+                        state = None
+                    deliver(state)
+
+                future.add_done_callback(finished)
+                pool.shutdown(wait=False)
+                return
+
+        def run() -> None:
+            try:
+                state = calcola(path, anno)
+            except Exception:  # noqa: BLE001 - fall back to the GUI thread
+                state = None
+            deliver(state)
+
+        import threading
+
+        threading.Thread(target=run, name="percentuali", daemon=True).start()
+
+    def _bulk_done(self, state: Any, generation: int, anno: int) -> None:
+        self._worker_anno = None
+        arc = self.ctx.archive
+        adopted = False
+        if state is not None:
+            try:
+                adopted = arc.adotta_percentuali(state, generation)
+            except Exception:  # noqa: BLE001 - closed meanwhile
+                return
+        else:
+            self._worker_anno = -1  # the worker failed: compute on the GUI thread from now on
+        if adopted or state is None or not self._wanted:
+            self._compute_wanted()
+        else:
+            self._start_bulk()  # the plan changed while computing: once more
 
     def _compute_perc(self, node: _Node) -> Decimal | None:
         bulk = self._bulk()
@@ -393,8 +482,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
             return node.perc  # type: ignore[no-any-return]
         if not self.perc_ready():
             self._wanted.append(node)
-            if not self._perc_timer.isActive():
-                self._perc_timer.start()
+            self._start_bulk()
             return None
         node.perc = self._compute_perc(node)
         return node.perc  # type: ignore[no-any-return]
