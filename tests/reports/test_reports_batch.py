@@ -96,3 +96,82 @@ def test_signature_fields_written_on_their_page(demo):
     infos = signature_fields(pdf)  # what the Firma dialog and `piaodesk firma` list
     assert [f.name for f in infos] == ["Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario"]
     assert all(not f.signed and f.page == len(reader.pages) - 1 for f in infos)
+
+
+def _long_sheet(demo, n: int, titolo=lambda i: f"Obiettivo numero {i} con un titolo abbastanza lungo da "
+                                               f"andare a capo nella colonna del titolo ({i})"):
+    import dataclasses
+
+    p = demo.trova_persona("Rossetto Chiara")
+    snap = data.snapshot_scheda_individuale(demo, p.id, 2025)
+    righe = tuple(data.RigaIndividuale(f"X{i:03d}", titolo(i), "Collaboratore della scheda" if i % 3 else
+                                       "Responsabile", "dal 01/01/2025\nal 31/12/2025" if i % 2 else "",
+                                       f"{i % 100},00 %", str(i % 31), "ABCDE"[i % 5]) for i in range(n))
+    return dataclasses.replace(snap, obiettivi=righe)
+
+
+def test_long_objectives_table_runs_over_pages_with_header_and_every_row(demo):
+    import io
+    import re
+    import subprocess
+
+    from pypdf import PdfReader
+
+    pdf = sheets.render_scheda_individuale(_long_sheet(demo, 150))
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 4
+    pages = [subprocess.run(["pdftotext", "-raw", "-f", str(i + 1), "-l", str(i + 1), "-", "-"], input=pdf,
+                            capture_output=True, check=True).stdout.decode() for i in range(len(reader.pages))]
+    codes = [c for page in pages for c in re.findall(r"\bX\d{3}\b", page)]
+    assert codes == [f"X{i:03d}" for i in range(150)]  # every row once, in order, none cut
+    with_rows = [page for page in pages if re.search(r"\bX\d{3}\b", page)]
+    assert len(with_rows) >= 3
+    assert all("Ruolo / periodo" in page and "Fascia" in page for page in with_rows)  # header repeated
+    full = "".join(pages)
+    assert "titolo abbastanza lungo da\nandare a capo" in full or "lungo da andare\na capo" in full \
+        or "andare a\ncapo" in full  # wrapped inside its cell
+    assert full.count("Collaboratore") == 100 and full.count("al 31/12/2025") == 75
+    assert set(sig_names(pdf)) == {"Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario", "Firma_Dipendente"}
+
+
+def sig_names(pdf: bytes) -> list[str]:
+    import io
+
+    from pypdf import PdfReader
+
+    return list(PdfReader(io.BytesIO(pdf)).get_fields() or {})
+
+
+def test_text_a_paragraph_must_handle_falls_back_to_paragraphs(demo):
+    import subprocess
+
+    long_word = "Ultraprecipitevolissimevolmente" * 4  # wider than the title column
+    snap = _long_sheet(demo, 30, titolo=lambda i: long_word if i == 7 else f"Titolo\xa0con spazio fisso {i}")
+    pdf = sheets.render_scheda_individuale(snap)
+    full = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+    assert "Ultraprecipitevolissimevolmente" in full and "spazio fisso 29" in full
+    assert full.replace("\n", "").count("Ultraprecipitevolissimevolmente") == 4  # split, not lost
+
+
+def test_plain_wrapping_breaks_lines_like_a_paragraph():
+    import random
+
+    from piaodesk.reports.base import styles, text, wrap_plain
+
+    rnd = random.Random(6)
+    words = ["a", "di", "del", "servizio", "monitoraggio", "dell'archivio", "(12)", "—", "e", "procedure",
+             "Semplificazione", "àèìòù", "OE0527", "31/12/2025", "100,00 %"]
+    for _ in range(300):
+        raw = " ".join(rnd.choice(words) for _ in range(rnd.randrange(1, 40)))
+        if rnd.random() < 0.2:
+            raw = raw.replace(" e ", "\ne ", 1)
+        style = styles()[rnd.choice(["cell", "cell_b", "cell_c", "small"])]
+        width = rnd.uniform(70, 300)
+        plain = wrap_plain(raw, style, width)
+        para = text(raw, style.name)
+        para.wrap(width, 10_000)
+        expected = [" ".join(w.text if hasattr(w, "text") else w for w in line[1]) if isinstance(line, tuple)
+                    else " ".join(f.text for f in line.words) for line in para.blPara.lines]
+        assert plain is not None
+        assert [line for line, _ in plain] == [e.strip() for e in expected], (raw, width)
