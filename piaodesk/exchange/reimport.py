@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,19 @@ _YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
 _SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode"}
 SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Personale", "Assegnazioni",
                "Risorse")
+
+
+_PLAIN_KINDS = {"text", "long", "int", "obref"}
+
+
+def _getter_many(make: Callable[..., Any], keys: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """itemgetter/attrgetter that always returns a tuple (also for 0 or 1 keys)."""
+    if not keys:
+        return lambda _obj: ()
+    if len(keys) == 1:
+        one = make(keys[0])
+        return lambda obj: (one(obj),)
+    return make(*keys)
 
 
 def _readback(v: Any) -> Any:
@@ -272,12 +286,23 @@ class _Diff:
         width = max(colmap) + 1
         items = list(colmap.items())
         significant = [i for i, k in items if cols[k].kind != "info"]
+        # cells written as the attribute itself (text, integers) are compared all at once,
+        # the others (dates, %, labels, names…) one by one; a row failing the quick test is
+        # looked at cell by cell before being called changed
         checks: list[tuple[int, Callable[[Any], Any]]] = []
+        plain: list[tuple[int, str]] = []
         if existing:
             for i, k in items:
                 col = cols[k]
-                if k != "id" and col.kind != "info" and col.imported:
+                if k == "id" or col.kind == "info" or not col.imported:
+                    continue
+                if col.kind in _PLAIN_KINDS and ":" not in k:
+                    plain.append((i, k))
+                else:
                     checks.append((i, self._expect(col, misure_by or {})))
+        plain_checks = [(i, self._expect(cols[k], misure_by or {})) for i, k in plain]
+        row_plain = _getter_many(itemgetter, [i for i, _k in plain])
+        obj_plain = _getter_many(attrgetter, [k for _i, k in plain])
         rows: list[_Row] = []
         fast: set[int] = set()
         ids: set[int | None] = set()
@@ -302,7 +327,9 @@ class _Diff:
                 ids.add(key)
                 if first and rid.__class__ is int and existing:
                     old = existing.get(rid)
-                    if old is not None:
+                    if old is not None and (
+                            row_plain(row) == obj_plain(old)
+                            or all(row[i] == expect(old) for i, expect in plain_checks)):
                         for i, expect in checks:
                             if row[i] != expect(old):
                                 break
