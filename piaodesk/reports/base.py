@@ -304,6 +304,7 @@ class PlainGrid(Flowable):
             xs.append(xs[-1] + w)
         t = c.beginText()
         t.setFillColor(INK)
+        code = t._code  # noqa: SLF001 - the text object's operator list
         current: tuple[str, float, float] | None = None
         top = self.height - head_h
         bounds = [top]
@@ -324,8 +325,9 @@ class PlainGrid(Flowable):
                             x = xs[k + 1] - self._PAD_R - lw
                         else:
                             x = xs[k] + self._PAD_L
-                        t.setTextOrigin(x, y)
-                        t._textOut(line)  # noqa: SLF001 - no cursor bookkeeping needed
+                        # absolute origin and the string, without cursor bookkeeping
+                        code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+                        t._textOut(line)  # noqa: SLF001
                     y -= st.leading
             top -= h
             bounds.append(top)

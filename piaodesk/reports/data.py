@@ -688,6 +688,7 @@ class ContestoSchede:
         self._perc: dict[int, Decimal | None] = dict(bulk(self.anno)) if callable(bulk) else {}
         self._bulk = callable(bulk)
         self._settori: dict[int | None, _Settore] = {}
+        self._esiti: dict[int, tuple[Decimal | None, str, str, str]] = {}
         self._intestazioni: dict[int | None, Intestazione] = {}
         self._ente = archive.ente()
 
@@ -709,6 +710,18 @@ class ContestoSchede:
                 value = self.archive.risultato_obiettivo(oid, self.anno).perc_finale
         self._perc[oid] = value
         return value
+
+    def esito(self, oid: int) -> tuple[Decimal | None, str, str, str]:
+        """A node's row on the sheets: %, then as printed: %, score (assigned or suggested), band."""
+        found = self._esiti.get(oid)
+        if found is None:
+            perc = self.perc(oid)
+            val = self.valutazioni.get(oid)
+            score = val.punteggio if val and val.punteggio is not None else \
+                self.sistema.punteggio_suggerito(perc)
+            fascia = self.sistema.fascia(score) if score is not None else None
+            found = self._esiti[oid] = (perc, _pct(perc), _score(score), fascia.lettera if fascia else "")
+        return found
 
     def intestazione(self, unita: Unita | None) -> Intestazione:
         ente_id = unita.ente_id if unita else None
@@ -807,18 +820,14 @@ def _scheda_individuale(ctx: ContestoSchede, persona_id: int) -> SchedaIndividua
             continue
         seen.add(a.obiettivo_id)
         o = obiettivi[a.obiettivo_id]
-        perc = ctx.perc(o.id or 0)
+        perc, perc_txt, score_txt, lettera = ctx.esito(o.id or 0)
         percs.append(perc)
-        val = ctx.valutazioni.get(o.id or 0)
-        score = val.punteggio if val and val.punteggio is not None else sistema.punteggio_suggerito(perc)
-        fascia = sistema.fascia(score) if score is not None else None
         ruolo = "Responsabile" if a.responsabile else ("Collaboratore della scheda"
                                                          if a.ruolo == RUOLO_ROSTER else "Collaboratore")
         periodo = ""
         if a.data_inizio or a.data_fine:
             periodo = f"dal {format_date(a.data_inizio)}\nal {format_date(a.data_fine)}"
-        righe.append(RigaIndividuale(o.codice, o.titolo, ruolo, periodo, _pct(perc), _score(score),
-                                     fascia.lettera if fascia else ""))
+        righe.append(RigaIndividuale(o.codice, o.titolo, ruolo, periodo, perc_txt, score_txt, lettera))
     perc_ind = engine.perc_scheda(percs)
     sett = ctx.settore(unita)
     comp_scores = _comportamenti(ctx.archive, anno, persona_id)
