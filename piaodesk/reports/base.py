@@ -373,29 +373,32 @@ def plain_table(header_rows: list[list[object]], body: list[list[str]], widths: 
 
 def table(rows: list[list[object]], widths: Sequence[float], total_width: float, *,
           header_rows: int = 1, extra: Sequence[tuple] = (), split: bool = True,
-          plain: Sequence[str] | None = None) -> Table:
+          plain: Sequence[str] | None = None, plain_rows: int | None = None) -> Table:
     """A grid table whose columns are fractions of ``total_width``; headers repeat.
 
     ``plain`` names one paragraph style per column: the string cells of the
     body rows are then drawn as plain wrapped text in that style (see
     :func:`plain_cell`) — for long tables, where Paragraph cells dominate the
-    cost of a sheet.
+    cost of a sheet. ``plain_rows`` limits that to the first body rows (a
+    totals row below keeps its own cells).
     """
     col_widths = [f * total_width for f in widths]
     cmds = list(extra)
-    if plain is not None and len(rows) > header_rows:
+    end = len(rows) if plain_rows is None else min(len(rows), header_rows + plain_rows)
+    if plain is not None and end > header_rows:
         st = styles()
         col_styles = [st[name] for name in plain]
-        for row in rows[header_rows:]:
+        for row in rows[header_rows:end]:
             for c, cell in enumerate(row):
                 if isinstance(cell, str) and cell:
                     row[c] = plain_cell(cell, col_styles[c], col_widths[c] - _PAD_X)
+        a, b = header_rows, end - 1
         cmds = [cmd for c, ps in enumerate(col_styles) for cmd in (
-            ("FONTNAME", (c, header_rows), (c, -1), ps.fontName),
-            ("FONTSIZE", (c, header_rows), (c, -1), ps.fontSize),
-            ("LEADING", (c, header_rows), (c, -1), ps.leading),
-            ("TEXTCOLOR", (c, header_rows), (c, -1), ps.textColor),
-            ("ALIGN", (c, header_rows), (c, -1), _ALIGN.get(ps.alignment, "LEFT")))] + cmds
+            ("FONTNAME", (c, a), (c, b), ps.fontName),
+            ("FONTSIZE", (c, a), (c, b), ps.fontSize),
+            ("LEADING", (c, a), (c, b), ps.leading),
+            ("TEXTCOLOR", (c, a), (c, b), ps.textColor),
+            ("ALIGN", (c, a), (c, b), _ALIGN.get(ps.alignment, "LEFT")))] + cmds
     t = Table(rows, colWidths=col_widths, repeatRows=header_rows, splitByRow=split)
     t.setStyle(grid_style(header_rows, cmds))
     return t
@@ -420,6 +423,47 @@ class PosizioneCampo:
     box: tuple[int, int, int, int]
 
 
+_sig_styles: tuple[ParagraphStyle, ParagraphStyle] | None = None
+
+
+def _signature_styles() -> tuple[ParagraphStyle, ParagraphStyle]:
+    global _sig_styles
+    if _sig_styles is None:
+        base = styles()["base"]
+        _sig_styles = (ParagraphStyle("sigrole", parent=base, fontName=FONT_BOLD, fontSize=8.5, leading=10.5,
+                                      alignment=TA_CENTER),
+                       ParagraphStyle("signame", parent=base, fontSize=8, leading=10, alignment=TA_CENTER))
+    return _sig_styles
+
+
+class _SigLine:
+    """A centred line of a signature block: drawn as a string when it fits, else a Paragraph."""
+
+    def __init__(self, value: str, style: ParagraphStyle) -> None:
+        self.value = value or ""
+        self.style = style
+        self.para: Paragraph | None = None
+
+    def wrap(self, width: float, ah: float) -> float:
+        st = self.style
+        if "\n" not in self.value and stringWidth(self.value, st.fontName, st.fontSize) <= width:
+            self.para = None
+            return st.leading
+        self.para = Paragraph(escape(self.value), st)
+        return self.para.wrap(width, ah)[1]
+
+    def draw_on(self, c: rl_canvas.Canvas, y: float, width: float) -> None:
+        if self.para is not None:
+            self.para.drawOn(c, 0, y)
+        elif self.value:  # where the one-line Paragraph puts its baseline
+            st = self.style
+            c.saveState()
+            c.setFillColor(st.textColor)
+            c.setFont(st.fontName, st.fontSize)
+            c.drawCentredString(width / 2, y + st.leading - st.fontSize, self.value)
+            c.restoreState()
+
+
 class SignatureBox(Flowable):
     """Role, name, an empty area for the signature stamp and a line; records its position."""
 
@@ -430,26 +474,23 @@ class SignatureBox(Flowable):
         self.box_width = width
         self.recorder = recorder
         self.area_height = area_height
-        st = styles()
-        self._role = Paragraph(escape(firma.ruolo), ParagraphStyle(
-            "sigrole", parent=st["base"], fontName=FONT_BOLD, fontSize=8.5, leading=10.5,
-            alignment=TA_CENTER))
-        self._name = Paragraph(escape(firma.nome) if firma.nome else "&nbsp;", ParagraphStyle(
-            "signame", parent=st["base"], fontSize=8, leading=10, alignment=TA_CENTER))
+        role_style, name_style = _signature_styles()
+        self._role = _SigLine(firma.ruolo, role_style)
+        self._name = _SigLine(firma.nome, name_style)
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width = min(self.box_width, aw)
-        _, self._rh = self._role.wrap(self.width, ah)
-        _, self._nh = self._name.wrap(self.width, ah)
+        self._rh = self._role.wrap(self.width, ah)
+        self._nh = self._name.wrap(self.width, ah)
         self.height = self._rh + self._nh + self.area_height + 4 * mm
         return self.width, self.height
 
     def draw(self) -> None:
         c = self.canv
         y = self.height - self._rh
-        self._role.drawOn(c, 0, y)
+        self._role.draw_on(c, y, self.width)
         y -= self._nh
-        self._name.drawOn(c, 0, y)
+        self._name.draw_on(c, y, self.width)
         line_y = 2 * mm
         c.saveState()
         c.setStrokeColor(INK)

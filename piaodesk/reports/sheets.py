@@ -383,12 +383,13 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
     f.append(Paragraph("4. Valutazione complessiva", st["h2"]))
     rows = [[Paragraph("Componente", st["head_l"]), Paragraph("Peso", h), Paragraph("Risultato", h),
              Paragraph("Contributo", h)]]
-    rows += [[text(a), text(b, "cell_r"), text(c, "cell_r"), text(e, "cell_r")] for a, b, c, e in s.componenti]
+    rows += [[a, b, c, e] for a, b, c, e in s.componenti]
     rows.append([markup("<b>VALUTAZIONE FINALE</b>"), "", markup(f"<b>{s.finale_perc}</b>", "cell_r"),
                  markup(f"<b>{s.finale_punti}</b> / {s.scala} punti" if s.finale_punti else "", "cell_r")])
     n = len(rows) - 1
     f.append(table(rows, (0.52, 0.14, 0.17, 0.17), pw,
-                   extra=[("BACKGROUND", (0, n), (-1, n), TOTAL_BG), ("LINEABOVE", (0, n), (-1, n), 1.0, BAND_BG)]))
+                   extra=[("BACKGROUND", (0, n), (-1, n), TOTAL_BG), ("LINEABOVE", (0, n), (-1, n), 1.0, BAND_BG)],
+                   plain=("cell", "cell_r", "cell_r", "cell_r"), plain_rows=len(s.componenti)))
     if s.fascia:
         f.append(Paragraph(f"Fascia di valutazione: <b>{_esc(s.fascia)}</b>", st["base"]))
     for note in s.note:
