@@ -566,6 +566,11 @@ class Archive:
         """
         return self._perc_state(anno).final
 
+    def percentuali_pronte(self, anno: int | None = None) -> bool:
+        """True when :meth:`percentuali` answers at once (bulk % already computed)."""
+        st = self._perc.get(anno or self.piano().anno_inizio)
+        return st is not None and not st.dirty
+
     @staticmethod
     def calcola_percentuali(path: Path | str, anno: int) -> _PercState:
         """Compute the bulk % on a private read-only connection (safe in a worker thread).

@@ -378,13 +378,8 @@ class ObiettiviTreeModel(QAbstractItemModel):
         """True when a node's % can be had at once (no whole-plan computation pending)."""
         if not self.defer_perc:
             return True
-        arc = self.ctx.archive
-        if not hasattr(arc, "percentuali"):
-            return False
-        cache = getattr(arc, "_perc", None)  # the store's bulk cache (refreshed incrementally)
-        if isinstance(cache, dict):
-            return self._anno() in cache
-        return self._bulk_anno == self._anno()
+        # the store's bulk cache, refreshed incrementally after edits
+        return bool(self.ctx.archive.percentuali_pronte(self._anno()))
 
     def _start_bulk(self) -> None:
         """Compute the whole plan's % off the GUI thread (deferred mode), then fill the rows."""

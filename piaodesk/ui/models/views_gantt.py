@@ -98,15 +98,8 @@ class GanttData:
         """The engine's % of an objective (indicators and fasi, children's mean), computed on demand
         for the rows on screen and cached until the next edit."""
         if oid not in self._perc:
-            cache = getattr(self.archive, "_perc", None)
-            if isinstance(cache, dict) and self.anno in cache:
-                # the store's bulk % is at hand (the tree had it computed): no per-row engine run
-                self._perc[oid] = self.archive.percentuali(self.anno).get(oid)
-                return self._perc[oid]
-            try:
-                self._perc[oid] = self.archive.perc_avanzamento(oid, self.anno)
-            except LookupError:
-                self._perc[oid] = None
+            # the store's bulk % (final: the Nucleo's validated % when set), as the tree shows
+            self._perc[oid] = self.archive.percentuali(self.anno).get(oid)
         return self._perc[oid]
 
     def extent(self) -> tuple[date | None, date | None]:
