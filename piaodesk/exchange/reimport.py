@@ -54,6 +54,7 @@ from .workbook import (
     display,
     indicatori_spec,
     parse_cell,
+    valore_cell,
 )
 
 _YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
@@ -185,6 +186,7 @@ class _Diff:
         self.p: list[Problema] = []
         self.p_read: list[Problema] = []
         self._lk: _Lookups | None = None
+        self._valore_memo: dict[tuple[Any, Any], Any] = {}
         self.diffs: list[Differenza] = []
         self.ins_persone: list[Edit] = []
         self.ins_obiettivi: list[Edit] = []
@@ -243,6 +245,30 @@ class _Diff:
                 v = getattr(obj, key)
                 return None if v is None else datetime(v.year, v.month, v.day)
             return as_read
+        if col.kind == "valore":  # baseline, target/valore per year: the same few texts recur
+            if ":" in col.key:
+                what, y = col.key.split(":")
+                anno, tkey = int(y), f"{what}_testo"
+
+                def pair(obj: Any) -> tuple[Any, Any]:
+                    m = misure_by.get((obj.id, anno))
+                    return (None, None) if m is None else (getattr(m, tkey), getattr(m, what))
+            else:
+                base = "baseline" if col.key == "baseline" else col.key
+                tkey = f"{base}_testo"
+
+                def pair(obj: Any) -> tuple[Any, Any]:
+                    return getattr(obj, tkey), getattr(obj, base)
+            memo = self._valore_memo
+
+            def valore(obj: Any) -> Any:
+                key = pair(obj)
+                try:
+                    return memo[key]
+                except KeyError:
+                    memo[key] = out = _readback(valore_cell(*key))
+                    return out
+            return valore
         get = _getter(col, self._lookups(), misure_by)
         return lambda obj: _readback(get(obj))
 
