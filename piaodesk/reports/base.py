@@ -66,10 +66,36 @@ def register_fonts() -> None:
             path = resource("fonts", file)
             if not path.exists():
                 raise FileNotFoundError(f"Carattere mancante: {path}")
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+            font = TTFont(name, str(path))
+            _cache_subsets(font)
+            pdfmetrics.registerFont(font)
         pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
                                       boldItalic=FONT_BOLD)
         _fonts_ready = True
+
+
+def _cache_subsets(font: TTFont, limit: int = 32) -> None:
+    """Reuse the embedded font subsets between documents.
+
+    reportlab rebuilds the TrueType subset file of every font for every PDF.
+    The subsets of a batch of sheets are nearly always the same (ASCII in fixed
+    places, then the same accented letters and dashes of the shared headings),
+    so the bytes built for one document serve the next: same output, built once.
+    """
+    make = font.face.makeSubset
+    cache: dict[tuple[int, ...], bytes] = {}
+
+    def make_subset(subset: Sequence[int]) -> bytes:
+        key = tuple(subset)
+        data = cache.get(key)
+        if data is None:
+            data = make(subset)
+            if len(cache) >= limit:
+                cache.clear()
+            cache[key] = data
+        return data
+
+    font.face.makeSubset = make_subset  # type: ignore[method-assign]
 
 
 # ---------------------------------------------------------------------- colours and styles
