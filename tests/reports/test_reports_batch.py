@@ -175,3 +175,32 @@ def test_plain_wrapping_breaks_lines_like_a_paragraph():
                     else " ".join(f.text for f in line.words) for line in para.blPara.lines]
         assert plain is not None
         assert [line for line, _ in plain] == [e.strip() for e in expected], (raw, width)
+
+
+def test_font_subsets_shared_between_sheets_stay_valid(demo):
+    """The subset cache gives the next sheet the same embedded font bytes, and its text still reads."""
+    import io
+    import subprocess
+
+    from pypdf import PdfReader
+
+    def fonts(pdf: bytes) -> dict[str, bytes]:
+        out = {}
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            for f in (page["/Resources"].get("/Font") or {}).values():
+                f = f.get_object()
+                desc = f.get("/FontDescriptor")
+                if desc is not None:
+                    out[str(f["/BaseFont"]).split("+", 1)[-1]] = desc.get_object()["/FontFile2"].get_data()
+        return out
+
+    a = _long_sheet(demo, 5)
+    b = _long_sheet(demo, 9, titolo=lambda i: f"Attività è più già {i} — verifica")
+    pdf_a, pdf_b = sheets.render_scheda_individuale(a), sheets.render_scheda_individuale(b)
+    fa, fb = fonts(pdf_a), fonts(pdf_b)
+    assert {"DejaVuSans", "DejaVuSans-Bold"} <= set(fa)
+    assert fa["DejaVuSans"][:4] == b"\x00\x01\x00\x00"  # a TrueType file
+    assert fa["DejaVuSans-Bold"] == fb["DejaVuSans-Bold"]  # headings: same subset, same bytes
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf_b, capture_output=True,
+                          check=True).stdout.decode()
+    assert "Attività è più già 8 — verifica" in text and "VALUTAZIONE FINALE" in text
