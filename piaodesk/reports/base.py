@@ -373,7 +373,8 @@ class PlainGrid(Flowable):
 
 
 def plain_table(header_rows: list[list[object]], body: list[list[str]], widths: Sequence[float],
-                total_width: float, plain: Sequence[str], *, extra: Sequence[tuple] = ()) -> Flowable:
+                total_width: float, plain: Sequence[str], *, extra: Sequence[tuple] = (),
+                plain_header: Sequence[str] | None = None) -> Flowable:
     """A long grid: ``header_rows`` as in :func:`table`, ``body`` rows of plain text.
 
     A :class:`PlainGrid` when every cell is plain text; otherwise (text a
@@ -390,41 +391,52 @@ def plain_table(header_rows: list[list[object]], body: list[list[str]], widths: 
             lines = wrap_plain(raw, ps, w - _PAD_X) if raw else []
             if lines is None:
                 return table([*header_rows, *body], widths, total_width, header_rows=len(header_rows),
-                             extra=extra, plain=plain)
+                             extra=extra, plain=plain, plain_header=plain_header)
             cells.append(lines)
         rows.append(cells)
-    header = table(header_rows, widths, total_width, header_rows=len(header_rows), extra=extra)
+    header = table(header_rows, widths, total_width, header_rows=len(header_rows), extra=extra,
+                   plain_header=plain_header)
     return PlainGrid(header, rows, col_widths, col_styles)
+
+
+def _plain_rows(rows: list[list[object]], start: int, end: int, plain: Sequence[str],
+                col_widths: Sequence[float]) -> list[tuple]:
+    """String cells of ``rows[start:end]`` wrapped as plain cells; the style commands they need."""
+    st = styles()
+    col_styles = [st[name] for name in plain]
+    for row in rows[start:end]:
+        for c, cell in enumerate(row):
+            if isinstance(cell, str) and cell:
+                row[c] = plain_cell(cell, col_styles[c], col_widths[c] - _PAD_X)
+    a, b = start, end - 1
+    return [cmd for c, ps in enumerate(col_styles) for cmd in (
+        ("FONTNAME", (c, a), (c, b), ps.fontName),
+        ("FONTSIZE", (c, a), (c, b), ps.fontSize),
+        ("LEADING", (c, a), (c, b), ps.leading),
+        ("TEXTCOLOR", (c, a), (c, b), ps.textColor),
+        ("ALIGN", (c, a), (c, b), _ALIGN.get(ps.alignment, "LEFT")))]
 
 
 def table(rows: list[list[object]], widths: Sequence[float], total_width: float, *,
           header_rows: int = 1, extra: Sequence[tuple] = (), split: bool = True,
-          plain: Sequence[str] | None = None, plain_rows: int | None = None) -> Table:
+          plain: Sequence[str] | None = None, plain_rows: int | None = None,
+          plain_header: Sequence[str] | None = None) -> Table:
     """A grid table whose columns are fractions of ``total_width``; headers repeat.
 
     ``plain`` names one paragraph style per column: the string cells of the
     body rows are then drawn as plain wrapped text in that style (see
     :func:`plain_cell`) — for long tables, where Paragraph cells dominate the
     cost of a sheet. ``plain_rows`` limits that to the first body rows (a
-    totals row below keeps its own cells).
+    totals row below keeps its own cells). ``plain_header`` does the same for
+    the string cells of the header rows.
     """
     col_widths = [f * total_width for f in widths]
     cmds = list(extra)
     end = len(rows) if plain_rows is None else min(len(rows), header_rows + plain_rows)
     if plain is not None and end > header_rows:
-        st = styles()
-        col_styles = [st[name] for name in plain]
-        for row in rows[header_rows:end]:
-            for c, cell in enumerate(row):
-                if isinstance(cell, str) and cell:
-                    row[c] = plain_cell(cell, col_styles[c], col_widths[c] - _PAD_X)
-        a, b = header_rows, end - 1
-        cmds = [cmd for c, ps in enumerate(col_styles) for cmd in (
-            ("FONTNAME", (c, a), (c, b), ps.fontName),
-            ("FONTSIZE", (c, a), (c, b), ps.fontSize),
-            ("LEADING", (c, a), (c, b), ps.leading),
-            ("TEXTCOLOR", (c, a), (c, b), ps.textColor),
-            ("ALIGN", (c, a), (c, b), _ALIGN.get(ps.alignment, "LEFT")))] + cmds
+        cmds = _plain_rows(rows, header_rows, end, plain, col_widths) + cmds
+    if plain_header is not None and header_rows:
+        cmds = _plain_rows(rows, 0, header_rows, plain_header, col_widths) + cmds
     t = Table(rows, colWidths=col_widths, repeatRows=header_rows, splitByRow=split)
     t.setStyle(grid_style(header_rows, cmds))
     return t

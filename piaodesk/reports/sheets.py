@@ -357,39 +357,38 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
                   ("Sistema di valutazione:", s.sistema)], pw, 0.28, plain=True))
     h = st["head"]
     f.append(Paragraph("1. Obiettivi assegnati", st["h2"]))
-    rows: list[list[object]] = [[Paragraph("Codice", h), Paragraph("Obiettivo", st["head_l"]),
-                                 Paragraph("Ruolo / periodo", h), Paragraph("% Ragg.", h),
-                                 Paragraph(f"Punteggio (0-{s.scala})", h), Paragraph("Fascia", h)]]
+    rows: list[list[object]] = [["Codice", "Obiettivo", "Ruolo / periodo", "% Ragg.", f"Punteggio (0-{s.scala})",
+                                 "Fascia"]]
+    head6 = ("head", "head_l", "head", "head", "head", "head")
     widths = (0.12, 0.43, 0.17, 0.10, 0.10, 0.08)
     if s.obiettivi:  # plain rows: a person may have a hundred objectives
         body = [[r.codice, r.titolo, r.ruolo + (f"\n{r.periodo}" if r.periodo else ""), r.perc, r.punteggio,
                  r.lettera] for r in s.obiettivi]
         f.append(plain_table(rows, body, widths, pw,
-                             ("cell_c", "cell", "cell_c", "cell_r", "cell_c", "cell_c")))
+                             ("cell_c", "cell", "cell_c", "cell_r", "cell_c", "cell_c"), plain_header=head6))
     else:
         rows.append(["", text("Nessun obiettivo individuale assegnato: concorrono gli obiettivi della "
                               "struttura di appartenenza.", "note"), "", "", "", ""])
-        f.append(table(rows, widths, pw))
+        f.append(table(rows, widths, pw, plain_header=head6))
     f.append(Paragraph("2. Obiettivi della struttura", st["h2"]))
     f.append(Paragraph(_esc(s.struttura), st["base"]))
     f.append(Paragraph("3. Comportamenti organizzativi", st["h2"]))
-    rows = [[Paragraph("Comportamento", st["head_l"]), Paragraph("Peso", h),
-             Paragraph(f"Punteggio (0-{s.scala})", h)]]
+    rows = [["Comportamento", "Peso", f"Punteggio (0-{s.scala})"]]
     rows += [[n, p, v] for n, p, v in s.comportamenti]
     f.append(table(rows, (0.64, 0.14, 0.22), pw, extra=[("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
                                                            ("TOPPADDING", (0, 1), (-1, -1), 5),
                                                            ("BOTTOMPADDING", (0, 1), (-1, -1), 6)],
-                   plain=("cell", "cell_r", "cell_c")))
+                   plain=("cell", "cell_r", "cell_c"), plain_header=("head_l", "head", "head")))
     f.append(Paragraph("4. Valutazione complessiva", st["h2"]))
-    rows = [[Paragraph("Componente", st["head_l"]), Paragraph("Peso", h), Paragraph("Risultato", h),
-             Paragraph("Contributo", h)]]
+    rows = [["Componente", "Peso", "Risultato", "Contributo"]]
     rows += [[a, b, c, e] for a, b, c, e in s.componenti]
     rows.append([markup("<b>VALUTAZIONE FINALE</b>"), "", markup(f"<b>{s.finale_perc}</b>", "cell_r"),
                  markup(f"<b>{s.finale_punti}</b> / {s.scala} punti" if s.finale_punti else "", "cell_r")])
     n = len(rows) - 1
     f.append(table(rows, (0.52, 0.14, 0.17, 0.17), pw,
                    extra=[("BACKGROUND", (0, n), (-1, n), TOTAL_BG), ("LINEABOVE", (0, n), (-1, n), 1.0, BAND_BG)],
-                   plain=("cell", "cell_r", "cell_r", "cell_r"), plain_rows=len(s.componenti)))
+                   plain=("cell", "cell_r", "cell_r", "cell_r"), plain_rows=len(s.componenti),
+                   plain_header=("head_l", "head", "head", "head")))
     if s.fascia:
         f.append(Paragraph(f"Fascia di valutazione: <b>{_esc(s.fascia)}</b>", st["base"]))
     for note in s.note:
