@@ -355,7 +355,6 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
     f.append(_kv([("Dipendente:", markup(f"<b>{_esc(s.nominativo)}</b>")), ("Categoria/Area:", s.categoria),
                   ("Settore/Servizio:", s.settore), ("Ore settimanali:", s.ore),
                   ("Sistema di valutazione:", s.sistema)], pw, 0.28, plain=True))
-    h = st["head"]
     f.append(Paragraph("1. Obiettivi assegnati", st["h2"]))
     rows: list[list[object]] = [["Codice", "Obiettivo", "Ruolo / periodo", "% Ragg.", f"Punteggio (0-{s.scala})",
                                  "Fascia"]]
