@@ -61,7 +61,7 @@ def cmd_print(args: argparse.Namespace) -> int:
                 ids = [p.id or 0]
             else:
                 ids = [p.id for p in arc.persone() if p.id is not None]
-            snaps = [data.snapshot_scheda_individuale(arc, pid, anno) for pid in ids]
+            snaps = list(data.ContestoSchede(arc, anno).schede_individuali(ids))  # read once
     try:
         files = sheets.render_batch(snaps, args.out)  # type: ignore[arg-type]
     except OSError as exc:

@@ -168,7 +168,7 @@ class StampaDialog(QDialog):
                                                    if u.id is not None and arc.obiettivi_di_unita(u.id)]
             return [data.snapshot_scheda_obiettivi(arc, u, anno) for u in units]
         persone = [p.id for p in arc.persone() if p.id is not None and (uid is None or p.unita_id == uid)]
-        return [data.snapshot_scheda_individuale(arc, pid, anno) for pid in persone]
+        return list(data.ContestoSchede(arc, anno).schede_individuali(persone))  # read once
 
     # ------------------------------------------------------------------ run
 
