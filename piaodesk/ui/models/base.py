@@ -18,7 +18,16 @@ from PySide6.QtGui import QBrush, QColor
 
 from ...store.changes import Changes
 from ...store.edits import Batch, DeleteRow, Edit, InsertRow, SetFields
-from .columns import ChoicesRole, ClipboardRole, Column, IdRole, InvalidInput, KindRole, SortRole
+from .columns import (
+    ChoicesRole,
+    ClipboardRole,
+    Column,
+    IdRole,
+    InvalidInput,
+    KindRole,
+    SortRole,
+    column_header,
+)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -133,15 +142,7 @@ class ArchiveTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
-            col = self._columns[section]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return col.label
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return col.tooltip or col.label
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return section + 1
-        return None
+        return column_header(self._columns, section, orientation, role)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():

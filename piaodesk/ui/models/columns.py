@@ -175,3 +175,17 @@ def _native_decimal(value: Any) -> Decimal | None:
     if isinstance(value, float):
         return Decimal(repr(value))
     return None
+
+
+def column_header(columns: Sequence[Column], section: int, orientation: Qt.Orientation,
+                  role: int) -> Any:
+    """``headerData`` of a grid declared by ``columns``: label, tooltip, row numbers."""
+    if orientation == Qt.Orientation.Horizontal and 0 <= section < len(columns):
+        col = columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return col.tooltip or col.label
+    if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+        return str(section + 1)
+    return None

@@ -26,7 +26,16 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from ...store.edits import Batch, Edit
-from .columns import ChoicesRole, ClipboardRole, Column, IdRole, InvalidInput, KindRole, SortRole
+from .columns import (
+    ChoicesRole,
+    ClipboardRole,
+    Column,
+    IdRole,
+    InvalidInput,
+    KindRole,
+    SortRole,
+    column_header,
+)
 
 SORT_ROLE = SortRole
 ID_ROLE = IdRole
@@ -245,15 +254,7 @@ class RowTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
-            col = self._columns[section]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return col.label
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return col.tooltip or col.label
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return str(section + 1)
-        return None
+        return column_header(self._columns, section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
