@@ -161,11 +161,13 @@ class MainWindow(QMainWindow):
         self.model = ObiettiviTreeModel(self.ctx, self)
         # a large plan: the % column fills in just after the tree is painted
         self.model.defer_perc = self.archive.count(Obiettivo) > LARGE_PLAN
+        # the filter proxy sits between the model and the view only while a filter is active:
+        # without it, layouts and paints of 10.000 rows skip one Python call per row
         self.proxy = ObiettiviFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self._expanded_before_filter: list[int] = []
         self.tree = QTreeView(left)
         self.tree.setObjectName("alberoObiettivi")
-        self.tree.setModel(self.proxy)
+        self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -189,10 +191,11 @@ class MainWindow(QMainWindow):
         self.tree.setColumnWidth(3, 72)
         ll.addWidget(self.tree, 1)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
-        self.proxy.modelReset.connect(self._span_groups)
-        self.proxy.layoutChanged.connect(self._span_groups)
+        for m in (self.model, self.proxy):
+            m.modelReset.connect(self._span_groups)
+            m.layoutChanged.connect(self._span_groups)
         self._span_groups()
-        self.tree.expand(self.proxy.index(0, 0))
+        self.tree.expand(self.model.index(0, 0))
 
         self.panel = ObiettivoPanel(self.ctx, self.splitter)
         self.panel.message.connect(self.show_refused)
@@ -205,8 +208,59 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(editor, "Editor")
 
     def _span_groups(self) -> None:
-        for r in range(self.proxy.rowCount()):
+        for r in range(self.tree.model().rowCount()):
             self.tree.setFirstColumnSpanned(r, QModelIndex(), True)
+
+    def to_view(self, src: QModelIndex) -> QModelIndex:
+        """The tree view's index for an index of ``self.model`` (invalid if filtered out)."""
+        if self.tree.model() is self.proxy:
+            return self.proxy.mapFromSource(src)
+        return src
+
+    def to_source(self, idx: QModelIndex) -> QModelIndex:
+        """The index of ``self.model`` for an index of the tree view."""
+        if idx.isValid() and idx.model() is self.proxy:
+            return self.proxy.mapToSource(idx)
+        return idx
+
+    def _set_tree_model(self, filtered: bool) -> None:
+        """Show the proxy (a filter is active) or the plain model in the tree."""
+        want = self.proxy if filtered else self.model
+        if self.tree.model() is want:
+            return
+        if filtered:
+            self._expanded_before_filter = self._expanded_ids()
+            self.proxy.setSourceModel(self.model)
+        old = self.tree.selectionModel()
+        old.currentChanged.disconnect(self._current_changed)  # the swap is no change of current
+        self.tree.setModel(want)
+        old.deleteLater()
+        if not filtered:
+            self.proxy.setSourceModel(None)  # type: ignore[arg-type]  # no mapping kept up to date
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self._span_groups()
+        if not filtered:
+            for oid in self._expanded_before_filter:
+                idx = self.model.index_of_id(oid)
+                if idx.isValid():
+                    self.tree.expand(idx)
+            self.tree.expand(self.model.index(0, 0))
+
+    def _expanded_ids(self) -> list[int]:
+        """Objectives expanded in the tree (plain model shown), parents first."""
+        out: list[int] = []
+        stack = [QModelIndex()]
+        model = self.model
+        while stack:
+            parent = stack.pop()
+            for r in range(model.rowCount(parent)):
+                idx = model.index(r, 0, parent)
+                if model.rowCount(idx) and self.tree.isExpanded(idx):
+                    oid = model.node(idx).id
+                    if oid is not None:
+                        out.append(oid)
+                    stack.append(idx)
+        return out
 
     def _fill_filters(self) -> None:
         arc = self.archive
@@ -491,10 +545,10 @@ class MainWindow(QMainWindow):
         src = self.model.index_of_id(oid)
         if not src.isValid():
             return False
-        idx = self.proxy.mapFromSource(src)
+        idx = self.to_view(src)
         if not idx.isValid():
             self.search.clear()
-            idx = self.proxy.mapFromSource(self.model.index_of_id(oid))
+            idx = self.to_view(self.model.index_of_id(oid))
         parent = idx.parent()
         while parent.isValid():
             self.tree.expand(parent)
@@ -593,7 +647,7 @@ class MainWindow(QMainWindow):
         idx = self.tree.currentIndex()
         if not idx.isValid():
             return False
-        target = self.model.node(self.proxy.mapToSource(idx.siblingAtColumn(0)))
+        target = self.model.node(self.to_source(idx.siblingAtColumn(0)))
         ok = self.model.move_ids(self._cut_ids, target, -1)
         if ok:
             moved = self._cut_ids[0]
@@ -623,7 +677,7 @@ class MainWindow(QMainWindow):
         idx = self.tree.currentIndex()
         if not idx.isValid():
             return False
-        node = self.model.node(self.proxy.mapToSource(idx.siblingAtColumn(0)))
+        node = self.model.node(self.to_source(idx.siblingAtColumn(0)))
         if node.obj is not None:
             where = f"«{node.obj.codice} {node.obj.titolo}»"
         else:
@@ -655,6 +709,8 @@ class MainWindow(QMainWindow):
             testo=self.search.text(), unita_id=self.f_settore.currentData(),
             responsabile_id=self.f_resp.currentData(), anno=self.f_anno.currentData(),
             stato=self.f_stato.currentData(), solo_in_ritardo=self.f_ritardo.isChecked())
+        # attach the proxy before filtering; detach it before clearing (no useless refilter)
+        self._set_tree_model(f.active())
         self.proxy.set_filtro(f)
         self._span_groups()
         if f.active():
@@ -662,7 +718,7 @@ class MainWindow(QMainWindow):
         current = self.ctx.current_obiettivo
         if current is not None:
             src = self.model.index_of_id(current)
-            idx = self.proxy.mapFromSource(src)
+            idx = self.to_view(src)
             if idx.isValid():
                 self.tree.setCurrentIndex(idx)
 

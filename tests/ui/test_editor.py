@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 
 from piaodesk.domain.model import Fase, Indicatore, Misura, Obiettivo
@@ -62,7 +62,7 @@ def test_main_flow_create_fase_indicator_undo_reopen(qtbot, empty_plan, settings
     win = _open(qtbot, path, settings)
     arc = win.archive
     # a new objective at the top of «Obiettivi»
-    win.tree.setCurrentIndex(win.proxy.index(0, 0))
+    win.tree.setCurrentIndex(win.tree.model().index(0, 0))
     oid = win.add_child()
     assert oid is not None and arc.obiettivo(oid).titolo == "Nuovo obiettivo"
     assert win.current_id() == oid
@@ -98,7 +98,7 @@ def test_main_flow_create_fase_indicator_undo_reopen(qtbot, empty_plan, settings
     # objective % = mean of indicators (75) and fasi (40) per the default SMVP
     expected = arc.perc_avanzamento(oid, 2025)
     assert expected is not None
-    tree_idx = win.proxy.mapFromSource(win.model.index_of_id(oid, 3))
+    tree_idx = win.to_view(win.model.index_of_id(oid, 3))
     shown = tree_idx.data()
     assert shown.replace(" %", "") == f"{expected:.2f}".replace(".", ",")
     assert shown.replace(" %", "") in win.panel.summary.text()
@@ -107,10 +107,10 @@ def test_main_flow_create_fase_indicator_undo_reopen(qtbot, empty_plan, settings
     win.ctx.stack.undo()
     assert arc.misure([ind.id])[0].valore is None
     assert ig.model().index(0, m.column("perc")).data() == ""
-    assert win.proxy.mapFromSource(win.model.index_of_id(oid, 3)).data() != shown
+    assert win.to_view(win.model.index_of_id(oid, 3)).data() != shown
     win.ctx.stack.redo()
     assert arc.misure([ind.id])[0].valore == Decimal(150)
-    assert win.proxy.mapFromSource(win.model.index_of_id(oid, 3)).data() == shown
+    assert win.to_view(win.model.index_of_id(oid, 3)).data() == shown
     assert win.actions_by_name["annulla"].text().startswith("Annulla")
 
     win.close()
@@ -126,7 +126,7 @@ def test_paste_block_into_indicator_grid(qtbot, empty_plan, settings, messages):
     path = _plan_file(empty_plan)
     win = _open(qtbot, path, settings)
     arc = win.archive
-    win.tree.setCurrentIndex(win.proxy.index(0, 0))
+    win.tree.setCurrentIndex(win.tree.model().index(0, 0))
     oid = win.add_child()
     ig = win.panel.indicatori
     m = win.panel.ind_model
@@ -170,7 +170,7 @@ def test_invalid_input_is_refused(qtbot, empty_plan, settings, messages):
     path = _plan_file(empty_plan)
     win = _open(qtbot, path, settings)
     arc = win.archive
-    win.tree.setCurrentIndex(win.proxy.index(0, 0))
+    win.tree.setCurrentIndex(win.tree.model().index(0, 0))
     oid = win.add_child()
     depth = win.ctx.stack.count()
     peso = win.panel.form.widgets["peso"]
@@ -249,21 +249,35 @@ def test_tree_add_move_cut_paste_renumber_delete(qtbot, demo_path, settings, mes
 def test_filters_and_late_marking(qtbot, demo_path, settings, messages):
     win = _open(qtbot, demo_path, settings)
     arc = win.archive
+    # no filter: the tree shows the model itself (no proxy in between)
+    assert win.tree.model() is win.model
+    first = next(o.id for o in arc.obiettivi() if arc.figli_ids(o.id) and o.parent_id is None)
+    win.tree.expand(win.model.index_of_id(first).parent())
+    win.tree.expand(win.model.index_of_id(first))
     win.search.setText("ICARO")
+    assert win.tree.model() is win.proxy
     shown = []
 
     def walk(parent):
-        for r in range(win.proxy.rowCount(parent)):
-            idx = win.proxy.index(r, 0, parent)
+        view = win.tree.model()
+        for r in range(view.rowCount(parent)):
+            idx = view.index(r, 0, parent)
             if idx.data(IdRole) is not None:
                 shown.append(idx.data(IdRole))
             walk(idx)
 
-    walk(win.proxy.index(-1, -1).parent())
+    walk(QModelIndex())
     icaro = [o.id for o in arc.obiettivi() if "ICARO" in o.titolo.upper()]
     assert icaro and set(icaro) <= set(shown)
     assert all(arc.obiettivo(i).parent_id in (None, *icaro) or i in icaro for i in shown)
+    assert win.to_source(win.to_view(win.model.index_of_id(icaro[0]))).data(IdRole) == icaro[0]
+    win.select_obiettivo(icaro[0])
     win.search.clear()
+    # filter cleared: back to the plain model, the nodes expanded before are expanded again
+    assert win.tree.model() is win.model
+    assert win.tree.isExpanded(win.model.index_of_id(first))
+    assert win.current_id() == icaro[0]
+    assert win.tree.isFirstColumnSpanned(0, QModelIndex())
     # a fase overdue marks its objective red in the tree
     oid = arc.figli_ids(None, "obiettivi")[0]
     f = Fase(obiettivo_id=oid, descrizione="In ritardo", scadenza=date(2020, 1, 1),
