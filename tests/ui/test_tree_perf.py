@@ -120,3 +120,57 @@ def test_weight_warning_follows_edits(ctx):
     assert "dovrebbe essere 100" in model.index_of_id(kids[-1], 2).data(Qt.ItemDataRole.ToolTipRole)
     ctx.stack.undo()
     assert not warned(first)
+
+
+def _multi(model: ObiettiviTreeModel, idx, roles) -> list:
+    from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
+
+    out = []
+    for r in roles:  # (PySide builds spans of one element only)
+        d = QModelRoleData(int(r))
+        model.multiData(idx, QModelRoleDataSpan(d))
+        out.append(d.data())
+    return out
+
+
+def _same(a, b) -> bool:
+    from PySide6.QtGui import QBrush, QIcon
+
+    if isinstance(a, QIcon) or isinstance(b, QIcon):
+        return isinstance(a, QIcon) and isinstance(b, QIcon) and a.cacheKey() == b.cacheKey()
+    if isinstance(a, QBrush) or isinstance(b, QBrush):
+        return isinstance(a, QBrush) and isinstance(b, QBrush) and a.color() == b.color()
+    return a == b
+
+
+def test_multidata_answers_like_data_and_follows_edits(ctx):
+    """The delegate reads every role of a cell in one multiData call: same answers as data()."""
+    model = ObiettiviTreeModel(ctx)
+    arc = ctx.archive
+    oe = _oe0527(arc)
+    parent = model.index_of_id(oe)
+    model.fetchMore(parent) if model.canFetchMore(parent) else None
+    roles = (*ROLES, Qt.ItemDataRole.CheckStateRole)
+
+    def check_all() -> int:
+        n = 0
+        for p in (model.index(0, 0), model.parent(parent), parent):
+            for r in range(model.rowCount(p)):
+                for c in range(model.columnCount()):
+                    idx = model.index(r, c, p)
+                    got = _multi(model, idx, roles)
+                    want = [idx.data(role) for role in roles]
+                    assert all(_same(g, w) for g, w in zip(got, want, strict=True)), (r, c, got, want)
+                    n += 1
+        return n
+
+    assert check_all() > 10
+    kid = arc.figli_ids(oe)[0]
+    ctx.push(SetFields(Obiettivo, kid, {"codice": "ZZ.9", "peso": Decimal(1)}))
+    idx = model.index_of_id(kid, 0)
+    assert _multi(model, idx, [Qt.ItemDataRole.DisplayRole]) == ["ZZ.9"]  # cached text dropped
+    w = _multi(model, model.index_of_id(kid, 2), [Qt.ItemDataRole.BackgroundRole])[0]
+    assert w is not None  # weights no longer sum to 100
+    check_all()
+    ctx.stack.undo()
+    assert _multi(model, model.index_of_id(kid, 0), [Qt.ItemDataRole.DisplayRole]) != ["ZZ.9"]

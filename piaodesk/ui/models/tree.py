@@ -71,6 +71,10 @@ _ROLES = frozenset({R_DISPLAY, R_EDIT, R_DECORATION, R_FG, R_BG, R_TOOLTIP, R_AL
                     R_KIND, R_LATE, R_RAMO})
 _ALIGN = {c.key: int(c.alignment) for c in COLUMNS}
 _BOLD: QFont | None = None
+#: shared brushes (data() runs for every painted cell: no new QBrush per call)
+_LATE_FG = QBrush(WARN_FG)
+_WEIGHT_FG = QBrush(QColor("#b26a00"))
+_WEIGHT_BG = QBrush(QColor("#fff4e0"))
 
 
 def livello_icon(livello: str) -> QIcon:
@@ -91,7 +95,7 @@ class _PercWorker(QObject):
 
 class _Node:
     __slots__ = ("id", "parent", "children", "obj", "ramo", "n_children", "perc", "late", "_row",
-                 "wsum")
+                 "wsum", "disp")
 
     def __init__(self, parent: _Node | None, obj: Obiettivo | None, ramo: Ramo | None,
                  n_children: int) -> None:
@@ -105,6 +109,8 @@ class _Node:
         self.late: Any = _UNKNOWN
         self._row = 0  # last known position among the siblings (checked before use)
         self.wsum: Any = _UNKNOWN  # sum of the children's weights (cached)
+        #: display texts of the record's columns (None: to format; dropped when ``obj`` changes)
+        self.disp: list[str] | None = None
 
     @property
     def is_group(self) -> bool:
@@ -563,9 +569,9 @@ class ObiettiviTreeModel(QAbstractItemModel):
                 if role == R_DISPLAY:
                     return format_percent(v) if v is not None else ""
                 return float(v) if v is not None and role == R_SORT else v
-            v = getattr(ob, key)
             if role == R_DISPLAY:
-                return col.display(v)
+                return self._display(node)[index.column()]
+            v = getattr(ob, key)
             if role == R_SORT:
                 return float(v) if isinstance(v, Decimal) else (v or "")
             return v
@@ -576,13 +582,13 @@ class ObiettiviTreeModel(QAbstractItemModel):
             return livello_icon(str(ob.livello)) if key == "codice" else None
         if role == R_FG:
             if (key == "codice" or key == "titolo") and self.late(node):
-                return QBrush(WARN_FG)
+                return _LATE_FG
             if key == "peso" and self._weights_wrong(node):
-                return QBrush(QColor("#b26a00"))
+                return _WEIGHT_FG
             return None
         if role == R_BG:
             if key == "peso" and self._weights_wrong(node):
-                return QBrush(QColor("#fff4e0"))
+                return _WEIGHT_BG
             return None
         if role == R_TOOLTIP:
             return self._tooltip(node, col)
@@ -595,6 +601,70 @@ class ObiettiviTreeModel(QAbstractItemModel):
         if role == R_RAMO:
             return str(ob.ramo)
         return None
+
+    def _display(self, node: _Node) -> list[str]:
+        """The record's display texts, formatted once per version of the record."""
+        d = node.disp
+        if d is None:
+            ob = node.obj
+            d = node.disp = [c.display(getattr(ob, c.key)) if c.kind != "computed" else ""
+                             for c in self.columns]
+        return d
+
+    def multiData(self, index: _Index, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
+        """All the roles a delegate asks for a cell, in one call (instead of one per role)."""
+        if not index.isValid():
+            for rd in roleDataSpan:
+                rd.clearData()
+            return
+        node = index.internalPointer()
+        ob = node.obj
+        if ob is None:  # group rows: the general path
+            data = self.data
+            for rd in roleDataSpan:
+                v = data(index, rd.role())
+                if v is None:
+                    rd.clearData()
+                else:
+                    rd.setData(v)
+            return
+        c = index.column()
+        key = self.columns[c].key
+        for rd in roleDataSpan:
+            role = rd.role()
+            if role == R_DISPLAY:
+                if key == "perc":
+                    p = self.perc(node)
+                    rd.setData(format_percent(p) if p is not None else "")
+                else:
+                    rd.setData((node.disp or self._display(node))[c])
+            elif role == R_ALIGN:
+                rd.setData(_ALIGN[key])
+            elif role == R_FG:
+                if (key == "codice" or key == "titolo") and self.late(node):
+                    rd.setData(_LATE_FG)
+                elif key == "peso" and self._weights_wrong(node):
+                    rd.setData(_WEIGHT_FG)
+                else:
+                    rd.clearData()
+            elif role == R_BG:
+                if key == "peso" and self._weights_wrong(node):
+                    rd.setData(_WEIGHT_BG)
+                else:
+                    rd.clearData()
+            elif role == R_DECORATION:
+                if key == "codice":
+                    rd.setData(livello_icon(str(ob.livello)))
+                else:
+                    rd.clearData()
+            elif role not in _ROLES:  # font, check state...: not answered
+                rd.clearData()
+            else:
+                v = self.data(index, role)
+                if v is None:
+                    rd.clearData()
+                else:
+                    rd.setData(v)
 
     def _group_data(self, node: _Node, col: Column, role: int) -> Any:
         if role == R_DISPLAY:
@@ -786,6 +856,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
             if fresh is None:
                 continue
             node.obj = fresh
+            node.disp = None
             idx = self.index_of(node)
             self.dataChanged.emit(idx, idx.siblingAtColumn(len(self.columns) - 1))
             if "peso" in fields and node.parent is not None and node.parent.children:
@@ -869,6 +940,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
                 if pos < len(kids) and kids[pos].id == oid:
                     if oid in self._fresh:
                         kids[pos].obj = arc.obiettivo(oid)
+                        kids[pos].disp = None
                     continue
                 existing = next((k for k in kids if k.id == oid), None)
                 if existing is not None:
@@ -878,6 +950,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
                     kids.insert(pos, existing)
                     self.endMoveRows()
                     existing.obj = arc.obiettivo(oid)
+                    existing.disp = None
                 else:
                     ob = arc.obiettivo(oid)
                     n = _Node(parent, ob, Ramo(ob.ramo), self._count_children(oid))
