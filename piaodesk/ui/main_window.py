@@ -191,10 +191,8 @@ class MainWindow(QMainWindow):
         self.tree.setColumnWidth(3, 72)
         ll.addWidget(self.tree, 1)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
-        for m in (self.model, self.proxy):
-            m.modelReset.connect(self._span_groups)
-            m.layoutChanged.connect(self._span_groups)
-        self._span_groups()
+        # group rows are not spanned over the columns: with any spanned row, Qt asks the
+        # model for one more index per row at every layout (expanding a settore: 500 calls)
         self.tree.expand(self.model.index(0, 0))
 
         self.panel = ObiettivoPanel(self.ctx, self.splitter)
@@ -206,10 +204,6 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([560, 790])
         self.tabs.addTab(editor, "Editor")
-
-    def _span_groups(self) -> None:
-        for r in range(self.tree.model().rowCount()):
-            self.tree.setFirstColumnSpanned(r, QModelIndex(), True)
 
     def to_view(self, src: QModelIndex) -> QModelIndex:
         """The tree view's index for an index of ``self.model`` (invalid if filtered out)."""
@@ -238,7 +232,6 @@ class MainWindow(QMainWindow):
         if not filtered:
             self.proxy.setSourceModel(None)  # type: ignore[arg-type]  # no mapping kept up to date
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
-        self._span_groups()
         if not filtered:
             for oid in self._expanded_before_filter:
                 idx = self.model.index_of_id(oid)
@@ -512,6 +505,7 @@ class MainWindow(QMainWindow):
         self.ctx.settings.sync()
         super().closeEvent(event)
         if event.isAccepted():
+            self.model.closed = True
             try:
                 self.archive.close()
             except Exception:  # noqa: BLE001 - already closed
@@ -712,7 +706,6 @@ class MainWindow(QMainWindow):
         # attach the proxy before filtering; detach it before clearing (no useless refilter)
         self._set_tree_model(f.active())
         self.proxy.set_filtro(f)
-        self._span_groups()
         if f.active():
             self.tree.expandAll()
         current = self.ctx.current_obiettivo

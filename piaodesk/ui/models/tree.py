@@ -133,9 +133,12 @@ class ObiettiviTreeModel(QAbstractItemModel):
         self.ctx = ctx
         self.columns = COLUMNS
         self._ncols = len(COLUMNS)
+        self._col_flags = tuple(_F_EDIT if c.editable else _F_DRAG for c in COLUMNS)
         self.last_error: str | None = None
         self.fetch_count = 0  # how many nodes had their children read (tests, diagnostics)
         self.all_loaded = False
+        #: the plan was closed (window closing): late layouts must not read from it
+        self.closed = False
         self.hint_obiettivo: int | None = None  # selected objective (for deleted child rows)
         self._root = _Node(None, None, None, 2)
         self._by_id: dict[int, _Node] = {}
@@ -293,11 +296,11 @@ class ObiettiviTreeModel(QAbstractItemModel):
     # ------------------------------------------------------------------ Qt structure
 
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        pnode = parent.internalPointer() if parent.isValid() else self._root
-        kids = pnode.children
-        if kids is None or row < 0 or row >= len(kids) or column < 0 or column >= self._ncols:
-            return QModelIndex()
-        return self.createIndex(row, column, kids[row])
+        # (called for every row at every layout: kept to the bare minimum)
+        kids = parent.internalPointer().children if parent.isValid() else self._root.children
+        if kids is not None and 0 <= row < len(kids) and 0 <= column < self._ncols:
+            return self.createIndex(row, column, kids[row])
+        return QModelIndex()
 
     def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
@@ -317,12 +320,13 @@ class ObiettiviTreeModel(QAbstractItemModel):
         return len(self.columns)
 
     def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() and parent.column() != 0:
+        if not parent.isValid():
+            return True  # the two groups
+        if parent.column():
             return False
-        node = self.node(parent)
-        if node.children is not None:
-            return len(node.children) > 0
-        return node.n_children > 0
+        node = parent.internalPointer()
+        kids = node.children
+        return bool(kids) if kids is not None else node.n_children > 0
 
     def canFetchMore(self, parent: _Index) -> bool:
         if parent.isValid() and parent.column() != 0:
@@ -332,7 +336,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
 
     def fetchMore(self, parent: _Index) -> None:
         node = self.node(parent)
-        if node.children is not None:
+        if node.children is not None or self.closed:
             return
         kids = self._read_children(node)
         self.fetch_count += 1
@@ -358,12 +362,11 @@ class ObiettiviTreeModel(QAbstractItemModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return _F_DROP
-        node = index.internalPointer()
-        if node.obj is None:
+        if index.internalPointer().obj is None:
             return _F_GROUP
         if self.ctx.archive.readonly:
             return _F_BASE
-        return _F_EDIT if self.columns[index.column()].editable else _F_DRAG
+        return self._col_flags[index.column()]
 
     # ------------------------------------------------------------------ data
 
@@ -680,6 +683,8 @@ class ObiettiviTreeModel(QAbstractItemModel):
                 _BOLD = QFont()
                 _BOLD.setBold(True)
             return _BOLD
+        if role == R_ALIGN:
+            return _ALIGN[col.key]
         if role == R_RAMO:
             return str(node.ramo)
         if role == R_SORT:
