@@ -45,7 +45,7 @@ from .context import Context
 from .models.columns import IdRole
 from .models.proxies import FiltroObiettivi, ObiettiviFilterProxy
 from .models.tree import COLUMNS as TREE_COLUMNS
-from .models.tree import ObiettiviTreeModel, RamoRole
+from .models.tree import ObiettiviTreeModel, RamoRole, keep_out_of_gc, release_gc
 from .undo import ChangeHub, emit_reset
 from .ui_state import UiState, recent_plans
 from .widgets.lazy import LazyTab
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         if archive.path is not None:
             self.state.last_plan = archive.path
         self.statusBar().showMessage("Pronto", 3000)
+        keep_out_of_gc()  # no full garbage collection rescans the window while scrolling
 
     # ------------------------------------------------------------------ construction
 
@@ -506,6 +507,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         if event.isAccepted():
             self.model.closed = True
+            release_gc()
             try:
                 self.archive.close()
             except Exception:  # noqa: BLE001 - already closed

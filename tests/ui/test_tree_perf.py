@@ -174,3 +174,24 @@ def test_multidata_answers_like_data_and_follows_edits(ctx):
     check_all()
     ctx.stack.undo()
     assert _multi(model, model.index_of_id(kid, 0), [Qt.ItemDataRole.DisplayRole]) != ["ZZ.9"]
+
+
+def test_loaded_tree_is_kept_out_of_full_garbage_collections(ctx):
+    """A full gc pass over a big loaded tree is a visible stall: the cache is frozen once built."""
+    import gc
+
+    gc.unfreeze()
+    try:
+        model = ObiettiviTreeModel(ctx)
+        assert gc.get_freeze_count() == 0
+        model.load_all()
+        frozen = gc.get_freeze_count()
+        assert frozen > len(model._by_id)  # the nodes (and everything alive) are frozen
+        node = model.node_by_id(_oe0527(ctx.archive))
+        assert node is not None and all(o is not node for o in gc.get_objects())  # not scanned
+        from piaodesk.ui.models.tree import release_gc
+
+        release_gc()
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
