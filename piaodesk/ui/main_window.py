@@ -192,6 +192,8 @@ class MainWindow(QMainWindow):
         self.tree.setColumnWidth(3, 72)
         ll.addWidget(self.tree, 1)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        # an expanded row shows its children: read theirs in idle time (expanding is then quick)
+        self.tree.expanded.connect(lambda idx: self.model.prefetch_below(self.to_source(idx)))
         # group rows are not spanned over the columns: with any spanned row, Qt asks the
         # model for one more index per row at every layout (expanding a settore: 500 calls)
         self.tree.expand(self.model.index(0, 0))

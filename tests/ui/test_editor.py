@@ -338,3 +338,43 @@ def test_demo_copy_helper(tmp_path):
         assert arc.count(Obiettivo) > 10
     shutil.copy(path, tmp_path / "x.piao")
     _ = Indicatore, Misura
+
+
+def test_tree_reads_children_of_collapsed_rows_in_idle_time(qtbot, demo_path, settings, messages):
+    """Expanding a row must not read the plan: its children were read while the user looked."""
+    win = _open(qtbot, demo_path, settings)
+    model = win.model
+    group = model.index(0, 0)
+    assert win.tree.isExpanded(group)
+    with_kids = [model.index(r, 0, group) for r in range(model.rowCount(group))
+                 if model.hasChildren(model.index(r, 0, group))]
+    assert with_kids
+    # idle time: the collapsed rows get their children, without being expanded
+    qtbot.waitUntil(lambda: not any(model.canFetchMore(i) for i in with_kids), timeout=3000)
+    assert model.prefetch_count >= len(with_kids)
+    assert not any(win.tree.isExpanded(i) for i in with_kids)
+    # nothing below them (not visible): their grandchildren are not read
+    first = with_kids[0]
+    kids = [model.index(r, 0, first) for r in range(model.rowCount(first))]
+    assert kids and all(model.node(k).children is None for k in kids if model.node(k).n_children)
+    # a grandchild below the first child (so that there is something to read after expanding)
+    from piaodesk.store.edits import InsertRow
+
+    k0 = model.node(kids[0])
+    win.ctx.push(InsertRow(Obiettivo(parent_id=k0.id, ramo=str(k0.ramo), codice="X.1",
+                                     titolo="Nipote", livello=str(k0.obj.livello))))
+    assert model.hasChildren(kids[0]) and k0.children is None
+    # expanding now reads nothing and shows the rows
+    queries: list[str] = []
+    win.archive.db.conn.set_trace_callback(queries.append)
+    try:
+        win.tree.expand(first)
+        win.tree.viewport().repaint()
+    finally:
+        win.archive.db.conn.set_trace_callback(None)
+    assert not [q for q in queries if "FROM obiettivi" in q], queries
+    assert win.tree.visualRect(kids[0]).isValid()
+    assert kids[0].data() == model.node(kids[0]).obj.codice
+    # and the rows it shows now get their children in idle time too
+    qtbot.waitUntil(lambda: not model.canFetchMore(kids[0]), timeout=3000)
+    assert model.rowCount(kids[0]) == 1 and not win.tree.isExpanded(kids[0])

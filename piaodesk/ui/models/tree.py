@@ -12,6 +12,8 @@ move) are applied with fine-grained begin/end calls on the cached parents.
 from __future__ import annotations
 
 import gc
+import time
+from collections import deque
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -175,6 +177,16 @@ class ObiettiviTreeModel(QAbstractItemModel):
         self._perc_timer.setSingleShot(True)
         self._perc_timer.setInterval(0)
         self._perc_timer.timeout.connect(self._compute_wanted)
+        #: nodes shown collapsed whose children are read in idle time, so that expanding
+        #: them only lays out rows already there (inserting rows while expanding costs a
+        #: full layout of the parent's children through Python calls)
+        self.prefetch = True
+        self.prefetch_count = 0
+        self._prefetch: deque[_Node] = deque()
+        self._prefetch_timer = QTimer(self)
+        self._prefetch_timer.setSingleShot(True)
+        self._prefetch_timer.setInterval(10)
+        self._prefetch_timer.timeout.connect(self._prefetch_step)
         self._build_groups()
         ctx.hub.changed.connect(self._on_changes)
 
@@ -360,6 +372,32 @@ class ObiettiviTreeModel(QAbstractItemModel):
         node = self.node(parent)
         if node.children is not None or self.closed:
             return
+        self._fetch(node, parent)
+        self.prefetch_below(parent)  # the children are now visible rows
+
+    def prefetch_below(self, index: _Index) -> None:
+        """Queue the children of ``index`` (shown, collapsed) to have theirs read in idle time."""
+        node = self.node(index)
+        if self.prefetch and node.children:
+            self._prefetch.extend(k for k in node.children if k.children is None and k.n_children > 0)
+            if self._prefetch and not self._prefetch_timer.isActive():
+                self._prefetch_timer.start()
+
+    def _prefetch_step(self) -> None:
+        """Read the children of a few queued nodes (a few ms at most), then yield."""
+        budget = time.perf_counter() + 0.004
+        while self._prefetch and not self.closed:
+            node = self._prefetch.popleft()
+            if node.children is not None or node.id is None or self._by_id.get(node.id) is not node:
+                continue  # already read, or gone meanwhile
+            self._fetch(node, self.index_of(node))
+            self.prefetch_count += 1
+            if time.perf_counter() > budget:
+                break
+        if self._prefetch and not self.closed:
+            self._prefetch_timer.start()
+
+    def _fetch(self, node: _Node, parent: _Index) -> None:
         kids = self._read_children(node)
         self.fetch_count += 1
         if not kids:
