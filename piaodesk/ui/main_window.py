@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         # group rows are not spanned over the columns: with any spanned row, Qt asks the
         # model for one more index per row at every layout (expanding a settore: 500 calls)
         self.tree.expand(self.model.index(0, 0))
+        self.model.prefetch_below(QModelIndex())  # the other group's rows, in idle time
 
         self.panel = ObiettivoPanel(self.ctx, self.splitter)
         self.panel.message.connect(self.show_refused)

@@ -378,3 +378,11 @@ def test_tree_reads_children_of_collapsed_rows_in_idle_time(qtbot, demo_path, se
     # and the rows it shows now get their children in idle time too
     qtbot.waitUntil(lambda: not model.canFetchMore(kids[0]), timeout=3000)
     assert model.rowCount(kids[0]) == 1 and not win.tree.isExpanded(kids[0])
+
+
+def test_collapsed_group_is_read_in_idle_time(qtbot, demo_path, settings, messages):
+    win = _open(qtbot, demo_path, settings)
+    attivita = win.model.index(1, 0)
+    assert not win.tree.isExpanded(attivita) and win.model.hasChildren(attivita)
+    qtbot.waitUntil(lambda: win.model.rowCount(attivita) > 0, timeout=3000)
+    assert not win.tree.isExpanded(attivita)

@@ -388,8 +388,11 @@ class ObiettiviTreeModel(QAbstractItemModel):
         budget = time.perf_counter() + 0.004
         while self._prefetch and not self.closed:
             node = self._prefetch.popleft()
-            if node.children is not None or node.id is None or self._by_id.get(node.id) is not node:
-                continue  # already read, or gone meanwhile
+            if node.children is not None:
+                continue  # already read
+            if (self._by_id.get(node.id) is not node if node.id is not None
+                    else node not in (self._root.children or [])):
+                continue  # gone meanwhile (an edit, a reset)
             self._fetch(node, self.index_of(node))
             self.prefetch_count += 1
             if time.perf_counter() > budget:
