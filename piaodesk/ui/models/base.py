@@ -26,6 +26,7 @@ from .columns import (
     InvalidInput,
     KindRole,
     SortRole,
+    cells_edit,
     column_header,
 )
 
@@ -238,22 +239,14 @@ class ArchiveTableModel(QAbstractTableModel):
         """Several cells as one undoable step; all-or-nothing on invalid input."""
         if self.readonly:
             return self._refuse("Il piano è aperto in sola lettura.")
-        edits: list[Edit] = []
         self.pending = {}
         try:
-            for index, value in cells:
-                try:
-                    edit = self.build_edit(index, value)
-                except InvalidInput as exc:
-                    return self._refuse(f"Riga {index.row() + 1}: {exc} "
-                                        "Nessuna cella è stata modificata.")
-                if edit is not None:
-                    edits.append(edit)
+            edit = cells_edit(self.build_edit, cells, label)
+        except InvalidInput as exc:
+            return self._refuse(str(exc))
         finally:
             self.pending = None
-        if not edits:
-            return True
-        return self.ctx.push(Batch(edits, label) if len(edits) > 1 else edits[0])
+        return True if edit is None else self.ctx.push(edit)
 
     def insert_row(self, position: int) -> bool:
         if self.readonly:

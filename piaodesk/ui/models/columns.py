@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from ...domain.formats import format_date, format_decimal, parse_bool, parse_date, parse_decimal
+from ...store.edits import Batch
 
 # ---------------------------------------------------------------------- roles
 
@@ -189,3 +190,24 @@ def column_header(columns: Sequence[Column], section: int, orientation: Qt.Orien
     if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
         return str(section + 1)
     return None
+
+
+def cells_edit(build_edit: Callable[[Any, Any], Any], cells: Sequence[tuple[Any, Any]], label: str,
+               *, row_numbers: bool = True) -> Any:
+    """The edits of several grid cells as one undoable step (a paste, a clear), or ``None``.
+
+    All or nothing: the first invalid cell raises :class:`InvalidInput` with where it is
+    and the promise that nothing changed. ``build_edit(index, value)`` is the model's own.
+    """
+    edits = []
+    for index, value in cells:
+        try:
+            edit = build_edit(index, value)
+        except InvalidInput as exc:
+            where = f"Riga {index.row() + 1}: " if row_numbers else ""
+            raise InvalidInput(f"{where}{exc} Nessuna cella è stata modificata.") from exc
+        if edit is not None:
+            edits.append(edit)
+    if not edits:
+        return None
+    return Batch(edits, label) if len(edits) > 1 else edits[0]

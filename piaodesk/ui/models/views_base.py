@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from ...store.edits import Batch, Edit
+from ...store.edits import Edit
 from .columns import (
     ChoicesRole,
     ClipboardRole,
@@ -34,6 +34,7 @@ from .columns import (
     InvalidInput,
     KindRole,
     SortRole,
+    cells_edit,
     column_header,
 )
 
@@ -339,17 +340,11 @@ class RowTableModel(QAbstractTableModel):
         """Several cells as one undoable step (paste, clear); all-or-nothing on invalid input."""
         if self.ctx.archive.readonly:
             return self._refuse("Il piano è aperto in sola lettura.")
-        edits: list[Edit] = []
-        for index, value in cells:
-            try:
-                edit = self.build_edit(index, value)
-            except InvalidInput as exc:
-                return self._refuse(f"Riga {index.row() + 1}: {exc} Nessuna cella è stata modificata.")
-            if edit is not None:
-                edits.append(edit)
-        if not edits:
-            return True
-        return bool(self.ctx.push(Batch(edits, label) if len(edits) > 1 else edits[0]))
+        try:
+            edit = cells_edit(self.build_edit, cells, label)
+        except InvalidInput as exc:
+            return self._refuse(str(exc))
+        return True if edit is None else bool(self.ctx.push(edit))
 
 
 class RowFilterProxy(QSortFilterProxyModel):

@@ -21,7 +21,16 @@ from ...domain.formats import format_percent
 from ...domain.model import Assegnazione, Obiettivo, Persona
 from ...store.changes import Changes
 from ...store.edits import Batch, DeleteRow, Edit, InsertRow, SetFields
-from .columns import ChoicesRole, ClipboardRole, Column, IdRole, InvalidInput, KindRole, SortRole
+from .columns import (
+    ChoicesRole,
+    ClipboardRole,
+    Column,
+    IdRole,
+    InvalidInput,
+    KindRole,
+    SortRole,
+    cells_edit,
+)
 from .views_base import COLOURS, STATUS_ROLE, sort_key
 from .views_lookup import Lookup
 
@@ -338,17 +347,11 @@ class MatriceModel(QAbstractTableModel):
     def set_cells(self, cells: list[tuple[Index, Any]], label: str) -> bool:
         if self.ctx.archive.readonly:
             return self._refuse("Il piano è aperto in sola lettura.")
-        edits: list[Edit] = []
-        for index, value in cells:
-            try:
-                edit = self.build_edit(index, value)
-            except InvalidInput as exc:
-                return self._refuse(f"{exc} Nessuna cella è stata modificata.")
-            if edit is not None:
-                edits.append(edit)
-        if not edits:
-            return True
-        return bool(self.ctx.push(Batch(edits, label) if len(edits) > 1 else edits[0]))
+        try:
+            edit = cells_edit(self.build_edit, cells, label, row_numbers=False)
+        except InvalidInput as exc:
+            return self._refuse(str(exc))
+        return True if edit is None else bool(self.ctx.push(edit))
 
     def remove_assignments(self, indexes: list[Index]) -> bool:
         ids = []
