@@ -125,8 +125,6 @@ class ImportPlan:
         """The problems report and summary, in Italian, as the CLI prints it."""
         out: list[str] = [f"Importazione: {self.origine or self.label}"]
         if self.mappatura is not None:
-            from ..domain.fields import label as _label  # noqa: F401 - keeps domain labels in one place
-
             cols = ", ".join(f"{k}={_col_letter(v)}" for k, v in sorted(self.mappatura.items(),
                                                                         key=lambda kv: kv[1]))
             out.append(f"Mappatura delle colonne ({self.mappatura_origine}): {cols}")

@@ -746,7 +746,7 @@ class _PercState:
         # re-settle the dirty nodes and their ancestors, deepest first
         todo: dict[int, int] = {}
         for oid in dirty:
-            depth, cur = 0, oid
+            cur: int | None = oid
             chain = []
             while cur is not None and cur in self.parent:
                 chain.append(cur)

@@ -36,16 +36,13 @@ from ..domain.enums import Ramo, StatoPiano
 from ..domain.formats import format_date, format_decimal
 from ..domain.model import (
     AliasPersona,
-    Assegnazione,
     Ente,
-    Fase,
     Indicatore,
     Misura,
     Obiettivo,
     ObiettivoUnita,
     Persona,
     Piano,
-    Risorsa,
     Unita,
 )
 from ..domain.monitoraggio import testo_valore

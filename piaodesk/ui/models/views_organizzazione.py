@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from ...domain.enums import TipoUnita
 from ...domain.model import Unita
 from ...store.changes import Changes
-from ...store.edits import DeleteRow, Edit, InsertRow, SetFields
+from ...store.edits import DeleteRow, InsertRow, SetFields
 from .columns import ChoicesRole, ClipboardRole, Column, IdRole, InvalidInput, KindRole, SortRole
 from .views_base import sort_key
 
