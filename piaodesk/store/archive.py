@@ -682,13 +682,10 @@ class _PercState:
         for oid, pid in q("SELECT id, parent_id FROM obiettivi ORDER BY posizione, id"):
             self.parent[oid] = pid
             self.children.setdefault(oid, [])
+        # dicts keep the query's order, so children come out in sibling order
         for oid, pid in self.parent.items():
             if pid is not None and pid in self.children:
                 self.children[pid].append(oid)
-        # children in sibling order
-        order = {oid: n for n, (oid,) in enumerate(q("SELECT id FROM obiettivi ORDER BY posizione, id"))}
-        for kids in self.children.values():
-            kids.sort(key=order.__getitem__)
         self.own = _own_percentages(arc, anno, None)
         self.validated = self._validated(arc, None)
         self.final: dict[int, Decimal | None] = {}
