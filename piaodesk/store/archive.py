@@ -10,7 +10,8 @@ from __future__ import annotations
 import getpass
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -423,6 +424,25 @@ class Archive:
                                order="posizione, id")
         return self.select(Obiettivo, "parent_id = ?", (parent_id,), order="posizione, id")
 
+    def pesi_livello(self, parent_id: int | None, ramo: Ramo | str = Ramo.OBIETTIVI
+                     ) -> tuple[int, list[Decimal]]:
+        """(number of objectives, their weights that are set) on one level of the tree."""
+        if parent_id is None:
+            rows = self.db.conn.execute(
+                "SELECT peso FROM obiettivi WHERE parent_id IS NULL AND ramo = ?", (str(ramo),))
+        else:
+            rows = self.db.conn.execute("SELECT peso FROM obiettivi WHERE parent_id = ?",
+                                        (parent_id,))
+        return _pesi(rows.fetchall())
+
+    def pesi_responsabile(self, persona_id: int, ramo: Ramo | str, livello: str
+                          ) -> tuple[int, list[Decimal]]:
+        """(number of objectives, weights set) of one person's objectives of one level."""
+        rows = self.db.conn.execute(
+            "SELECT peso FROM obiettivi WHERE responsabile_id = ? AND ramo = ? AND livello = ?",
+            (persona_id, str(ramo), str(livello)))
+        return _pesi(rows.fetchall())
+
     def figli_ids(self, parent_id: int | None, ramo: Ramo | str = Ramo.OBIETTIVI) -> list[int]:
         if parent_id is None:
             cur = self.db.conn.execute(
@@ -567,24 +587,32 @@ class Archive:
         return self._perc_state(anno).final
 
     def percentuali_pronte(self, anno: int | None = None) -> bool:
-        """True when :meth:`percentuali` answers at once (bulk % already computed)."""
+        """True when :meth:`percentuali` answers at once (bulk % already computed).
+
+        A state with dirty nodes counts as ready: refreshing them reads and recomputes
+        those objectives and their ancestors only.
+        """
         st = self._perc.get(anno or self.piano().anno_inizio)
-        return st is not None and not st.dirty
+        return st is not None
 
     @staticmethod
-    def calcola_percentuali(path: Path | str, anno: int) -> _PercState:
-        """Compute the bulk % on a private read-only connection (safe in a worker thread).
+    def calcola_percentuali(path: Path | str, anno: int) -> dict[str, Any]:
+        """Compute the bulk % on a private read-only connection (worker process or thread).
 
-        Hand the result to :meth:`adotta_percentuali` on the GUI thread together with the
-        :attr:`generation` read before starting, so a plan edited meanwhile is not fooled.
+        Returns the state packed (:meth:`_PercState.pack`): cheap to send between
+        processes. Rebuild it with :class:`PercUnpacker` (in slices, on the GUI thread)
+        and hand it to :meth:`adotta_percentuali` together with the :attr:`generation`
+        read before starting, so a plan edited meanwhile is not fooled.
         """
         with Archive.open(path, readonly=True) as other:
-            return _PercState(other, anno)
+            return _PercState(other, anno).pack()
 
-    def adotta_percentuali(self, state: _PercState, generation: int) -> bool:
+    def adotta_percentuali(self, state: _PercState | dict[str, Any], generation: int) -> bool:
         """Use a state computed by :meth:`calcola_percentuali` unless the plan changed since."""
         if generation != self.generation:
             return False
+        if isinstance(state, dict):
+            state = PercUnpacker(state).run()
         self._perc[state.anno] = state
         return True
 
@@ -616,12 +644,16 @@ class Archive:
     def _invalidate_perc(self, ch: Changes) -> None:
         if not self._perc:
             return
-        if ch.moved or "impostazioni" in ch.tables() or ch.inserted.get("obiettivi") or \
-                ch.deleted.get("obiettivi") or any(
-                    "parent_id" in f for f in ch.updated.get("obiettivi", {}).values()):
+        if "impostazioni" in ch.tables():  # the valuation system: everything changes
             self._perc.clear()
             return
         owners = set(self._deleted_owners)
+        if ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or any(
+                f & {"parent_id", "posizione"} for f in ch.updated.get("obiettivi", {}).values()):
+            # the tree changed shape: re-link the cached nodes (a few ms), recompute the
+            # nodes concerned and their ancestors only (a full recomputation takes seconds)
+            for st in self._perc.values():
+                owners |= st.restructure(self, ch)
         q = self.db.conn.execute
         for table, sql in (
                 ("misure", "SELECT i.obiettivo_id FROM misure m JOIN indicatori i "
@@ -726,6 +758,93 @@ class _PercState:
     def computed(self, oid: int) -> Decimal | None:
         return self._computed.get(oid)
 
+    # The state travels from the worker process to the GUI. Pickled as is (six dicts,
+    # ~40.000 Decimals of 28 digits and as many ints for a 10.000-objective plan) its
+    # unpickling is one C call that holds the GIL for 15-30 ms and freezes the window.
+    # Packed as flat arrays and strings it unpickles at once; :class:`PercUnpacker`
+    # then rebuilds the dicts on the GUI thread a slice of a few milliseconds at a time.
+    # ``final`` is not sent: it is ``computed`` overridden by ``validated``.
+
+    def pack(self) -> dict[str, Any]:
+        """The state as a few flat, quickly picklable values (see :class:`PercUnpacker`)."""
+        def dec(d: dict[int, Decimal | None]) -> tuple[array[int], str]:
+            return array("q", d), _SEP.join("" if v is None else str(v) for v in d.values())
+
+        return {"anno": self.anno, "dirty": array("q", self.dirty),
+                "parent": (array("q", self.parent),
+                           array("q", (0 if v is None else v for v in self.parent.values()))),
+                "own": dec(self.own), "validated": dec(self.validated),  # type: ignore[arg-type]
+                "computed": dec(self._computed)}
+
+
+    def restructure(self, arc: Archive, ch: Changes | None = None) -> set[int]:
+        """Follow a change of the tree's shape; returns the nodes to recompute.
+
+        New objectives, objectives gone, a parent whose children changed (in number,
+        identity or order: the mean is summed in sibling order, like a fresh
+        computation) are dirty; :meth:`refresh` then settles them and their ancestors.
+        With ``ch`` only the parents it concerns are read again; without it (or for a
+        large change) the whole tree's links, a few milliseconds on a large plan.
+        """
+        q = arc.db.conn.execute
+        touched: set[int] = set()
+        if ch is not None:
+            touched = (set(ch.inserted.get("obiettivi", ())) | set(ch.deleted.get("obiettivi", ()))
+                       | ch.moved | {oid for oid, f in ch.updated.get("obiettivi", {}).items()
+                                     if f & {"parent_id", "posizione"}})
+        if ch is None or len(touched) > RESTRUCTURE_FULL_ABOVE:
+            parent: dict[int, int | None] = dict(
+                q("SELECT id, parent_id FROM obiettivi ORDER BY posizione, id").fetchall())
+            parents_to_read = None
+        else:
+            marks = ",".join("?" * len(touched))
+            now = dict(q(f"SELECT id, parent_id FROM obiettivi WHERE id IN ({marks})",
+                         tuple(touched)).fetchall())
+            parent = dict(self.parent)
+            parents_to_read = {p for p in (self.parent.get(o) for o in touched) if p is not None}
+            parents_to_read |= {p for p in now.values() if p is not None}
+            for oid in touched:
+                if oid in now:
+                    parent[oid] = now[oid]
+                else:
+                    parent.pop(oid, None)
+        # the children lists: all of them, or only those of the parents concerned
+        if parents_to_read is None:
+            children: dict[int, list[int]] = {oid: [] for oid in parent}
+            for oid, pid in parent.items():
+                if pid is not None and pid in children:
+                    children[pid].append(oid)
+        else:
+            children = self.children
+            for oid in set(children) - set(parent):
+                del children[oid]
+            for oid in parent:
+                children.setdefault(oid, [])
+            for pid in parents_to_read:
+                if pid in parent:
+                    children[pid] = [r[0] for r in q(
+                        "SELECT id FROM obiettivi WHERE parent_id = ? ORDER BY posizione, id", (pid,))]
+        old_parent, old_children = self.parent, self.children
+        changed: set[int] = set()
+        if parents_to_read is None:
+            changed.update(oid for oid, kids in children.items() if old_children.get(oid) != kids)
+        else:
+            changed.update(parents_to_read)
+        for oid, pid in (parent.items() if parents_to_read is None
+                         else ((o, parent[o]) for o in touched if o in parent)):
+            if oid not in old_parent:
+                changed.add(oid)
+            elif old_parent[oid] != pid:  # moved: both parents' means change
+                changed.update(p for p in (pid, old_parent[oid]) if p is not None)
+        for oid in set(old_parent) - set(parent):  # gone
+            for d in (self.own, self.validated, self.final, self._computed):
+                d.pop(oid, None)
+            if old_parent[oid] is not None:
+                changed.add(old_parent[oid])  # type: ignore[arg-type]
+        self.parent, self.children = parent, children
+        self.dirty = {o for o in self.dirty if o in parent}
+        return {o for o in changed if o in parent}
+
     def refresh(self, arc: Archive) -> None:
         dirty, self.dirty = self.dirty, set()
         dirty &= set(self.parent)
@@ -754,6 +873,71 @@ class _PercState:
             self._settle(oid)
 
 
+class PercUnpacker:
+    """Rebuilds a packed :class:`_PercState` in slices (``step``), so the GUI stays live."""
+
+    CHUNK = 1500  # values converted between two checks of the time budget
+
+    def __init__(self, packed: dict[str, Any]) -> None:
+        self.packed = packed
+        self.state: _PercState | None = None
+        self._work = self._steps()
+
+    def step(self, budget_s: float = 0.003) -> bool:
+        """Rebuild for about ``budget_s`` seconds; True once :attr:`state` is complete."""
+        import time
+
+        end = time.perf_counter() + budget_s
+        for _ in self._work:
+            if time.perf_counter() >= end:
+                return False
+        return True
+
+    def run(self) -> _PercState:
+        """Rebuild at once (tests, worker threads)."""
+        for _ in self._work:
+            pass
+        assert self.state is not None
+        return self.state
+
+    def _steps(self) -> Iterator[None]:
+        pk, n = self.packed, self.CHUNK
+        st = _PercState.__new__(_PercState)
+        st.anno, st.dirty = pk["anno"], set(pk["dirty"])
+        ids, parents = pk["parent"]
+        st.parent, st.children = {}, {}
+        for k in range(0, len(ids), n):
+            part = ids[k:k + n]
+            st.parent.update(zip(part, (p or None for p in parents[k:k + n]), strict=True))
+            st.children.update((oid, []) for oid in part)
+            yield
+        kids = st.children
+        for oid, pid in st.parent.items():  # (dicts keep the order: siblings stay in order)
+            if pid is not None and pid in kids:
+                kids[pid].append(oid)
+        yield
+        decoded: list[dict[int, Decimal | None]] = []
+        for key in ("own", "validated", "computed"):
+            keys, text = pk[key]
+            out: dict[int, Decimal | None] = {}
+            texts = text.split(_SEP) if keys else []
+            for k in range(0, len(keys), n):
+                out.update(zip(keys[k:k + n], [Decimal(x) if x else None for x in texts[k:k + n]],
+                               strict=True))
+                yield
+            decoded.append(out)
+        st.own = decoded[0]
+        st.validated = {k: v for k, v in decoded[1].items() if v is not None}
+        st._computed = decoded[2]
+        val = st.validated
+        st.final = {oid: val.get(oid, c) for oid, c in st._computed.items()} if val \
+            else dict(st._computed)
+        self.state = st
+
+
+_SEP = "\x1f"  # (unit separator: never inside a number)
+#: above this many objectives moved/inserted/deleted, the % cache re-reads all the links
+RESTRUCTURE_FULL_ABOVE = 200
 _IND_COLS = ("id", "obiettivo_id", "tipo", "polarita", "aggregazione", "peso")
 _MIS_COLS = ("id", "indicatore_id", "anno", "periodo", "target_testo", "target", "valore_testo",
              "valore")
@@ -797,6 +981,11 @@ def _own_percentages(arc: Archive, anno: int, oids: set[int] | None) -> dict[int
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _pesi(rows: list[tuple[Any]]) -> tuple[int, list[Decimal]]:
+    return len(rows), [Decimal(v) if isinstance(v, str) else Decimal(str(v))
+                       for (v,) in rows if v is not None and v != ""]
 
 
 def _insert_sql(table: str, row: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:

@@ -3,9 +3,11 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from piaodesk.domain.formats import round_half_up
 from piaodesk.domain.model import Fase, Indicatore, Misura, Obiettivo, Valutazione
-from piaodesk.store.archive import _PercState
+from piaodesk.store.archive import PercUnpacker, _PercState
 from piaodesk.store.edits import DeleteRow, InsertRow, MoveObiettivo, SetFields
 
 
@@ -88,3 +90,97 @@ def test_background_computation_is_adopted_only_if_nothing_changed(demo):
     leaf = by_code(demo, "OE052701")
     demo.apply(SetFields(Obiettivo, leaf.id, {"note": "modificato"}))
     assert not demo.adotta_percentuali(box["st"], gen)  # stale: refused
+
+
+def test_state_survives_the_trip_from_the_worker_process(demo):
+    """The state travels packed (flat arrays and strings) and is rebuilt in small slices:
+    nothing is lost, and the rebuilt state keeps refreshing incrementally like the original."""
+    import pickle
+
+    st = _PercState(demo, 2025)
+    st.dirty.add(by_code(demo, "10701").id)
+    PercUnpacker.CHUNK = 7  # many slices even on the small demo plan
+    try:
+        unpacker = PercUnpacker(pickle.loads(pickle.dumps(st.pack())))
+        slices = 1
+        while not unpacker.step(0):
+            slices += 1
+    finally:
+        PercUnpacker.CHUNK = 1500
+    back = unpacker.state
+    assert slices > 10 and back is not None
+    for attr in ("anno", "dirty", "parent", "children", "own", "validated", "final", "_computed"):
+        assert getattr(back, attr) == getattr(st, attr), attr
+    assert None in back.own.values() or None in back.final.values()
+    assert [list(v) for v in back.children.values()] == [list(v) for v in st.children.values()]
+    assert back.validated, "the demo has validated % (10708: 96,74 -> 100)"
+    # adopted, it answers exactly as a fresh computation, also after an edit
+    back.dirty.clear()
+    assert demo.adotta_percentuali(back, demo.generation)
+    leaf = by_code(demo, "UO046704")
+    ind = next(i for i in demo.indicatori(leaf.id) if "sopralluoghi" in i.descrizione)
+    dic = next(m for m in demo.misure([ind.id]) if m.periodo == "Dicembre")
+    demo.apply(SetFields(Misura, dic.id, {"valore": Decimal("27"), "valore_testo": "27,00"}))
+    assert demo.percentuali(2025) == fresh(demo)
+
+
+def test_empty_plan_state_packs(tmp_path):
+    import pickle
+
+    from piaodesk.domain.model import Piano
+    from piaodesk.store.archive import Archive
+
+    with Archive.create(tmp_path / "vuoto.piao", Piano(titolo="Vuoto", anno_inizio=2025)) as arc:
+        st = PercUnpacker(pickle.loads(pickle.dumps(_PercState(arc, 2025).pack()))).run()
+        assert st.final == {} and st.parent == {} and st.own == {}
+
+
+@pytest.mark.parametrize("full_above", [200, 0], ids=["mirato", "completo"])
+def test_structural_edits_update_the_cache_in_place(demo, monkeypatch, full_above):
+    """Insert, delete (subtrees too), move, reorder and their undo re-link the cached state
+    (no whole-plan recomputation: seconds on a large plan) and give exactly a fresh
+    computation's numbers, both re-reading only the parents concerned and all the links."""
+    import random
+
+    from piaodesk.store import archive as archive_module
+
+    monkeypatch.setattr(archive_module, "RESTRUCTURE_FULL_ABOVE", full_above)
+    rnd = random.Random(7 + full_above)
+    demo.percentuali(2025)
+    state = demo._perc[2025]
+    done = []
+    for step in range(60):
+        obs = demo.obiettivi()
+        target = rnd.choice(obs)
+        kind = rnd.choice(("insert", "insert", "move", "reorder", "delete", "undo"))
+        if kind == "insert":
+            edit = InsertRow(Obiettivo(titolo=f"Nuovo {step}", parent_id=target.id,
+                                       posizione=rnd.randrange(0, 3)))
+        elif kind == "move":
+            dest = rnd.choice(obs)
+            if dest.id in demo.discendenti(target.id, True):
+                continue
+            edit = MoveObiettivo(target.id, dest.id, rnd.randrange(0, 3))
+        elif kind == "reorder":
+            sibs = demo.figli(target.parent_id, target.ramo) if target.parent_id is None \
+                else demo.figli(target.parent_id)
+            edit = MoveObiettivo(target.id, target.parent_id, rnd.randrange(0, len(sibs)))
+        elif kind == "delete":
+            if len(obs) > 15 and (not demo.figli(target.id) or rnd.random() < 0.3):
+                edit = DeleteRow(Obiettivo, target.id)
+            else:
+                continue
+        else:
+            if not done:
+                continue
+            demo.revert(done.pop())
+            assert demo.percentuali(2025) == fresh(demo), f"passo {step}: annulla"
+            continue
+        demo.apply(edit)
+        done.append(edit)
+        assert demo.percentuali(2025) == fresh(demo), f"passo {step}: {kind}"
+        assert demo._perc[2025] is state, "the cached state was recomputed from scratch"
+    while done:
+        demo.revert(done.pop())
+    assert demo.percentuali(2025) == fresh(demo)
+    assert demo._perc[2025] is state

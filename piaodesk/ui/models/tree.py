@@ -35,6 +35,7 @@ from ...domain.enums import Livello, Ramo
 from ...domain.formats import format_decimal, format_percent
 from ...domain.model import Fase, Indicatore, Misura, Obiettivo
 from ...paths import resource
+from ...store.archive import PercUnpacker
 from ...store.changes import Changes
 from ...store.edits import MoveObiettivo, SetFields
 from .base import WARN_FG
@@ -169,14 +170,33 @@ class ObiettiviTreeModel(QAbstractItemModel):
         self.defer_perc = False
         self._bulk_anno: int | None = None
         self._wanted: list[_Node] = []
+        self._wanted_ids: set[int] = set()  # (each painted row queued once, not once per paint)
         self._fresh: set[int] = set()
         self._worker_anno: int | None = None  # a bulk computation running for this year
+        #: where the whole-plan % was last computed: "processo", "thread", "interfaccia"
+        self.perc_source: str | None = None
+        self.perc_adopted = 0  # how many worker results were adopted (diagnostics, smoke test)
         self._worker = _PercWorker(self)
         self._worker.done.connect(self._bulk_done)
         self._perc_timer = QTimer(self)
+        self._perc_timer.setObjectName("timerPercentuali")  # (named: diagnostics of stalls)
         self._perc_timer.setSingleShot(True)
         self._perc_timer.setInterval(0)
         self._perc_timer.timeout.connect(self._compute_wanted)
+        #: (parent, first row, last row) whose % column is to repaint (see _compute_wanted)
+        self._to_repaint: deque[tuple[_Node, int, int]] = deque()
+        self._repaint_timer = QTimer(self)
+        self._repaint_timer.setObjectName("timerRidisegnaPerc")
+        self._repaint_timer.setSingleShot(True)
+        self._repaint_timer.setInterval(0)
+        self._repaint_timer.timeout.connect(self._emit_repaints)
+        #: the worker's result, rebuilt a slice at a time (see _bulk_done)
+        self._unpacking: tuple[PercUnpacker, int] | None = None
+        self._unpack_timer = QTimer(self)
+        self._unpack_timer.setObjectName("timerRicostruzione")
+        self._unpack_timer.setSingleShot(True)
+        self._unpack_timer.setInterval(0)
+        self._unpack_timer.timeout.connect(self._unpack_step)
         #: nodes shown collapsed whose children are read in idle time, so that expanding
         #: them only lays out rows already there (inserting rows while expanding costs a
         #: full layout of the parent's children through Python calls)
@@ -184,6 +204,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
         self.prefetch_count = 0
         self._prefetch: deque[_Node] = deque()
         self._prefetch_timer = QTimer(self)
+        self._prefetch_timer.setObjectName("timerPrelettura")
         self._prefetch_timer.setSingleShot(True)
         self._prefetch_timer.setInterval(10)
         self._prefetch_timer.timeout.connect(self._prefetch_step)
@@ -384,8 +405,8 @@ class ObiettiviTreeModel(QAbstractItemModel):
                 self._prefetch_timer.start()
 
     def _prefetch_step(self) -> None:
-        """Read the children of a few queued nodes (a few ms at most), then yield."""
-        budget = time.perf_counter() + 0.004
+        """Read the children of a few queued nodes (about 2 ms), then yield to the event loop."""
+        budget = time.perf_counter() + 0.002
         while self._prefetch and not self.closed:
             node = self._prefetch.popleft()
             if node.children is not None:
@@ -475,29 +496,28 @@ class ObiettiviTreeModel(QAbstractItemModel):
             except RuntimeError:  # the model is gone
                 pass
 
-        import sys
+        # another process: a thread would hold the GIL and stall the paint it should spare
+        # (the frozen app too: its entry point calls multiprocessing.freeze_support())
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-        if not getattr(sys, "frozen", False):
-            # another process: a thread would hold the GIL and stall the paint it should spare
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+        try:
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            future = pool.submit(calcola, str(path), anno)
+        except Exception:  # noqa: BLE001 - no processes here: a thread then
+            pass
+        else:
+            def finished(f: Any) -> None:
+                try:
+                    state = f.result()
+                except Exception:  # noqa: BLE001 - fall back to the GUI thread
+                    state = None
+                deliver(state)
 
-            try:
-                pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-                future = pool.submit(calcola, str(path), anno)
-            except Exception:  # noqa: BLE001 - no processes here: a thread then
-                pass
-            else:
-                def finished(f: Any) -> None:
-                    try:
-                        state = f.result()
-                    except Exception:  # noqa: BLE001 - fall back to the GUI thread
-                        state = None
-                    deliver(state)
-
-                future.add_done_callback(finished)
-                pool.shutdown(wait=False)
-                return
+            future.add_done_callback(finished)
+            pool.shutdown(wait=False)
+            self.perc_source = "processo"
+            return
 
         def run() -> None:
             try:
@@ -508,20 +528,36 @@ class ObiettiviTreeModel(QAbstractItemModel):
 
         import threading
 
+        self.perc_source = "thread"
         threading.Thread(target=run, name="percentuali", daemon=True).start()
 
-    def _bulk_done(self, state: Any, generation: int, anno: int) -> None:
-        self._worker_anno = None
-        arc = self.ctx.archive
-        adopted = False
-        if state is not None:
-            try:
-                adopted = arc.adotta_percentuali(state, generation)
-            except Exception:  # noqa: BLE001 - closed meanwhile
-                return
-        else:
+    def _bulk_done(self, packed: Any, generation: int, anno: int) -> None:
+        """The worker's packed result arrived: rebuild it in slices between paints."""
+        if packed is None:
             self._worker_anno = -1  # the worker failed: compute on the GUI thread from now on
-        if adopted or state is None or not self._wanted:
+            self.perc_source = "interfaccia"
+            self._compute_wanted()
+            return
+        self._unpacking = (PercUnpacker(packed), generation)
+        self._unpack_timer.start()
+
+    def _unpack_step(self) -> None:
+        if self._unpacking is None or self.closed:
+            return
+        unpacker, generation = self._unpacking
+        if not unpacker.step(0.003):
+            self._unpack_timer.start()
+            return
+        self._unpacking = None
+        self._worker_anno = None
+        try:
+            adopted = self.ctx.archive.adotta_percentuali(unpacker.state, generation)
+        except Exception:  # noqa: BLE001 - closed meanwhile
+            return
+        if adopted:
+            self.perc_adopted += 1
+            keep_out_of_gc()  # the adopted state lives on: later full collections skip it
+        if adopted or not self._wanted:
             self._compute_wanted()
         else:
             self._start_bulk()  # the plan changed while computing: once more
@@ -550,7 +586,9 @@ class ObiettiviTreeModel(QAbstractItemModel):
             node.perc = engine.perc_scheda(vals)
             return node.perc  # type: ignore[no-any-return]
         if not self.perc_ready():
-            self._wanted.append(node)
+            if node.id not in self._wanted_ids:
+                self._wanted_ids.add(node.id)  # type: ignore[arg-type]
+                self._wanted.append(node)
             self._start_bulk()
             return None
         node.perc = self._compute_perc(node)
@@ -559,29 +597,61 @@ class ObiettiviTreeModel(QAbstractItemModel):
     def _compute_wanted(self) -> None:
         """Fill the % of the rows painted so far (deferred mode), then repaint them."""
         wanted, self._wanted = self._wanted, []
-        if hasattr(self.ctx.archive, "percentuali"):
-            self._bulk()  # one whole-plan computation; later calls are cheap
-            budget = None
-        else:
-            import time
-
-            budget = time.perf_counter() + 0.04
-        col = self.column("perc")
+        self._wanted_ids.clear()
+        bulk = self._bulk()  # one whole-plan computation; later calls are cheap
+        budget = None if bulk is not None else time.perf_counter() + 0.04
+        touched: dict[int, tuple[_Node, int, int]] = {}  # parent id -> (parent, first, last row)
         for k, node in enumerate(wanted):
             if node.perc is not _UNKNOWN or self._by_id.get(node.id) is not node:  # type: ignore[arg-type]
                 continue
-            node.perc = self._compute_perc(node)
-            idx = self.index_of(node, col)
-            self.dataChanged.emit(idx, idx)
+            if bulk is not None:
+                node.perc = bulk.get(node.id)  # type: ignore[arg-type]
+            else:
+                node.perc = self._compute_perc(node)
+            parent, row = node.parent, node.row()
+            assert parent is not None
+            seen = touched.get(id(parent))
+            touched[id(parent)] = (parent, min(row, seen[1]), max(row, seen[2])) if seen \
+                else (parent, row, row)  # type: ignore[assignment]
             if budget is not None and time.perf_counter() > budget:
-                self._wanted = wanted[k + 1:] + self._wanted
+                rest = wanted[k + 1:]
+                self._wanted = rest + self._wanted
+                self._wanted_ids.update(n.id for n in self._wanted if n.id is not None)
                 self._perc_timer.start()
-                return
+                break
+        # one signal per group of siblings, not one per row; a signal costs the view up to
+        # a millisecond (it looks the rows up): they are sent a few at a time between paints
+        self._to_repaint.extend(touched.values())
         assert self._root.children is not None
-        for g in self._root.children:
-            if g.perc is _UNKNOWN and g.children is not None:
-                idx = self.index_of(g, col)
-                self.dataChanged.emit(idx, idx)
+        self._to_repaint.extend((self._root, g.row(), g.row()) for g in self._root.children
+                                if g.perc is _UNKNOWN and g.children is not None)
+        self._emit_repaints()
+
+    def _alive(self, node: _Node) -> bool:
+        """``node`` is still in the tree (not dropped by an edit or a reset)."""
+        if node is self._root:
+            return True
+        if node.id is None:  # a group row
+            return node in (self._root.children or [])
+        return self._by_id.get(node.id) is node
+
+    def _emit_repaints(self) -> None:
+        budget = time.perf_counter() + 0.003
+        col = self.column("perc")
+        while self._to_repaint and not self.closed:
+            parent, first, last = self._to_repaint.popleft()
+            if parent.children is None or not self._alive(parent):
+                continue  # gone meanwhile
+            n = len(parent.children or [])
+            first, last = min(first, n - 1), min(last, n - 1)
+            if first < 0:
+                continue
+            pidx = self.index_of(parent)
+            self.dataChanged.emit(self.index(first, col, pidx), self.index(last, col, pidx))
+            if time.perf_counter() > budget:
+                break
+        if self._to_repaint and not self.closed:
+            self._repaint_timer.start()
 
     def column(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == key)

@@ -180,17 +180,16 @@ class ObiettivoPanel(QWidget):
     def _weights(self, ob: Obiettivo) -> list[str]:
         arc = self.ctx.archive
         out = []
-        sibs = arc.figli(ob.parent_id, ob.ramo)
-        pesi = [s.peso for s in sibs if s.peso is not None]
+        # only the weights are read: a level of a large plan holds a thousand objectives
+        n, pesi = arc.pesi_livello(ob.parent_id, ob.ramo)
         if pesi:
-            out.append(_weight_text("pesi del livello", sum(pesi, Decimal(0)), len(sibs)))
+            out.append(_weight_text("pesi del livello", sum(pesi, Decimal(0)), n))
         if ob.responsabile_id is not None:
-            same = arc.select(Obiettivo, "responsabile_id = ? AND ramo = ? AND livello = ?",
-                              (ob.responsabile_id, str(ob.ramo), str(ob.livello)))
-            pesi_r = [s.peso for s in same if s.peso is not None]
+            n_r, pesi_r = arc.pesi_responsabile(ob.responsabile_id, ob.ramo, str(ob.livello))
             if pesi_r:
-                out.append(_weight_text("pesi del responsabile", sum(pesi_r, Decimal(0)), len(same)))
+                out.append(_weight_text("pesi del responsabile", sum(pesi_r, Decimal(0)), n_r))
         return out
+
 
 
 def _weight_text(what: str, total: Decimal, n: int) -> str:
