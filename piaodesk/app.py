@@ -71,10 +71,20 @@ def run_gui(path: Path | None) -> int:
     window.show()
     smoke = os.environ.get("PIAODESK_SMOKE_QUIT_MS")  # packaging smoke test: show, report, quit
     if smoke:
+        import time
+
         from PySide6.QtCore import QTimer
 
+        deadline = time.monotonic() + 60
+
         def _report_and_quit() -> None:
+            model = window.model
+            if model.defer_perc and not model.perc_adopted and time.monotonic() < deadline:
+                QTimer.singleShot(200, _report_and_quit)  # large plan: wait for the worker's %
+                return
             print(f"FINESTRA: {window.windowTitle()}", flush=True)
+            print(f"PERCENTUALI: differite={model.defer_perc} calcolo={model.perc_source} "
+                  f"adottate={model.perc_adopted}", flush=True)
             window.close()
             app.quit()
 

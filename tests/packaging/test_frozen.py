@@ -38,6 +38,8 @@ def test_frozen_app_builds_and_starts(tmp_path: Path):
     # the GUI showed its window on the demo plan, then quit by itself
     assert "FINESTRA: " in proc.stdout and "demo.piao" in proc.stdout
     assert "OK: l'applicazione congelata si avvia" in proc.stdout
+    # a large plan: the % column came from a second process of the frozen program
+    assert "PERCENTUALI: differite=True calcolo=processo adottate=1" in proc.stdout
     # the automatic backup on open ran inside the frozen app too
     backups = list((out / "smoke" / "home" / "backup").rglob("demo_*_apertura.piao"))
     assert backups, "nessuna copia di sicurezza all'apertura"
