@@ -371,6 +371,45 @@ class Archive:
         cur = self.db.conn.execute(sql, tuple(params))
         return rows_to_objects(cls, tuple(c[0] for c in cur.description), cur.fetchall())
 
+    def select_batches(self, cls: type[T], where: str | None = None, params: Sequence[Any] = (),
+                       columns: Sequence[str] | None = None, batch: int = 250
+                       ) -> Iterator[list[T]]:
+        """Like :meth:`select` in id order, a batch at a time (views loading in slices).
+
+        Each batch is its own query (``id > last``): no statement stays open between
+        batches, so edits may be committed meanwhile; rows inserted meanwhile come in
+        later batches.
+        """
+        last = 0
+        cond = f"({where}) AND id > ?" if where else "id > ?"
+        cols = ", ".join(f"[{c}]" for c in columns) if columns else "*"
+        sql = f"SELECT {cols} FROM [{cls.TABLE}] WHERE {cond} ORDER BY id LIMIT {int(batch)}"  # type: ignore[attr-defined]
+        while True:
+            cur = self.db.conn.execute(sql, (*params, last))
+            rows = cur.fetchall()
+            if not rows:
+                return
+            names = tuple(c[0] for c in cur.description)
+            objs = rows_to_objects(cls, names, rows)
+            last = objs[-1].id  # type: ignore[attr-defined]
+            yield objs
+            if len(rows) < batch:
+                return
+
+    def ordine_obiettivi(self) -> list[int]:
+        """Ids of all objectives in tree order (as :meth:`obiettivi`), from one light query."""
+        by_parent: dict[int | None, list[int]] = {}
+        for oid, pid in self.db.conn.execute(
+                "SELECT id, parent_id FROM obiettivi ORDER BY ramo = 'attivita', posizione, id"):
+            by_parent.setdefault(pid, []).append(oid)
+        out: list[int] = []
+        stack = list(reversed(by_parent.get(None, [])))
+        while stack:  # (iterative: deep trees must not hit the recursion limit)
+            oid = stack.pop()
+            out.append(oid)
+            stack.extend(reversed(by_parent.get(oid, [])))
+        return out
+
     def count(self, cls: type, where: str | None = None, params: Sequence[Any] = ()) -> int:
         sql = f"SELECT count(*) FROM [{cls.TABLE}]"  # type: ignore[attr-defined]
         if where:

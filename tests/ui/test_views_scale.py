@@ -91,8 +91,31 @@ def test_views_on_10000_objectives(qtbot, big_plan, tmp_path, monkeypatch):
     for v in views:
         qtbot.addWidget(v)
     scad, ind, gantt, mat = views
+    # the two 40.000-row tables load in slices: shown at once, empty, with the progress
+    slices = {"n": 0}
+    for model in (scad.model, ind.model):
+        orig = model._load_slice
+
+        def counted(*a, _orig=orig, **k):
+            slices["n"] += 1
+            return _orig(*a, **k)
+
+        monkeypatch.setattr(model, "_load_slice", counted)
+        model._slice_timer.timeout.disconnect()
+        model._slice_timer.timeout.connect(counted)
+    assert scad.model.loading and ind.model.loading
+    assert scad.model.rowCount() == 0 and "Caricamento delle scadenze" in scad.summary.text()
+    # an edit made while they load is applied once the rows are in
+    early = arc.get(Fase, 23_456)
+    ctx.push(SetFields(Fase, early.id, {"perc_realizzazione": Decimal(12)}))
+    qtbot.waitUntil(lambda: not scad.model.loading and not ind.model.loading, timeout=120_000)
+    assert slices["n"] > 20, slices  # many short slices, not one long block
     assert scad.model.rowCount() == 10_000 + 30_000
     assert ind.model.rowCount() == 40_000
+    assert scad.model.row_at(scad.model.row_of(("Fase", early.id))).perc == Decimal(12)
+    assert "scadenze —" in scad.summary.text() and "indicatori —" in ind.summary.text()
+    ctx.stack.undo()
+    assert scad.model.row_at(scad.model.row_of(("Fase", early.id))).perc == early.perc_realizzazione
     assert len(gantt.canvas.rows) == 40_000
     assert mat.model.rowCount() == 300
     assert build < 60, build

@@ -10,7 +10,11 @@ edit into a store :class:`~piaodesk.store.edits.Edit` pushed on the undo stack
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+import gc
+import heapq
+import itertools
+import time
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,6 +25,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -52,6 +57,17 @@ COLOURS: dict[str, tuple[QColor, QColor]] = {
     "done": (QColor("#e6f2ea"), QColor("#1e4d2b")),
 }
 
+#: the same colours as shared brushes (a paint asks for them in every cell)
+_BRUSHES: dict[str, tuple[QBrush, QBrush]] = {k: (QBrush(bg), QBrush(fg)) for k, (bg, fg) in
+                                              COLOURS.items()}
+_R = Qt.ItemDataRole
+_R_DISPLAY, _R_ALIGN = int(_R.DisplayRole), int(_R.TextAlignmentRole)
+_R_BG, _R_FG = int(_R.BackgroundRole), int(_R.ForegroundRole)
+#: roles the table models never answer (font, check state, decoration, size hint)
+_UNANSWERED = frozenset({int(_R.FontRole), int(_R.CheckStateRole), int(_R.DecorationRole),
+                         int(_R.SizeHintRole)})
+_UNSET: Any = object()
+
 Index = QModelIndex | QPersistentModelIndex
 InputError = InvalidInput
 
@@ -77,6 +93,12 @@ class RowTableModel(QAbstractTableModel):
 
     COLUMNS: Sequence[Column] = ()
     refused = Signal(str)  # Italian message of refused input
+    #: loading in slices: (True, percent) while it goes on, (False, 100) when the rows are in
+    loading_changed = Signal(bool, int)
+    #: tables expected larger than this load in slices between events (see :meth:`reload`)
+    PROGRESSIVE_ROWS = 3000
+    #: time given to each slice of a progressive load
+    SLICE_S = 0.008
 
     def __init__(self, ctx: Any, parent: Any = None) -> None:
         super().__init__(parent)
@@ -89,6 +111,136 @@ class RowTableModel(QAbstractTableModel):
         self._col_pos = {c.key: i for i, c in enumerate(self._columns)}
         self._sort_col: int | None = None
         self._desc = False
+        self.loading = False
+        self._loader: Iterator[int] | None = None
+        self._held: list[Any] = []  # change records that arrived while loading
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setObjectName("timerCaricamento")
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._load_slice)
+
+    # ----------------------------------------------------------- loading
+
+    def load_steps(self) -> Iterator[int]:
+        """Read the plan and build the rows, yielding a percentage between short steps;
+        the last step calls :meth:`set_rows`. Subclasses override it."""
+        self.set_rows([])
+        yield 100
+
+    def install_rows(self, rows: list[Any], start: int = 60) -> Iterator[int]:
+        """End of :meth:`load_steps`: put ``rows`` in as :meth:`set_rows` would, in steps.
+
+        Loading at once this is :meth:`set_rows`. In slices the rows are sorted a chunk
+        at a time and merged, then appended a chunk at a time (the table fills in its
+        final order; one reset of 40.000 rows with a filter proxy on top would block the
+        window for a tenth of a second or more).
+        """
+        if not self.loading:
+            self.set_rows(rows)
+            yield 100
+            return
+        self._columns = list(self.columns())
+        self._col_pos = {c.key: i for i, c in enumerate(self._columns)}
+        chunk, n = 1500, max(1, len(rows))
+        if rows and (self._sort_col is not None or self.order_key(rows[0]) is not None):
+            runs = []
+            for k in range(0, len(rows), chunk):
+                runs.append(sorted(rows[k:k + chunk], key=self._sort_key, reverse=self._desc))
+                yield start + (100 - start) * 2 * min(k + chunk, n) // (5 * n)
+            merged = heapq.merge(*runs, key=self._sort_key, reverse=self._desc)
+            ordered: list[Any] = []
+            while len(ordered) < len(rows):
+                ordered.extend(itertools.islice(merged, chunk))
+                yield start + (100 - start) * (2 * n + 2 * len(ordered)) // (5 * n)
+            rows = ordered
+        done = 0
+        while done < len(rows):
+            part = rows[done:done + chunk]
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(part) - 1)
+            self._rows.extend(part)
+            for i, row in enumerate(part, first):
+                self._pos[self.key_of(row)] = i
+            self.endInsertRows()
+            done += len(part)
+            yield start + (100 - start) * (4 * n + done) // (5 * n) - (1 if done < len(rows) else 0)
+
+    def expected_rows(self) -> int:
+        """A cheap estimate of the rows (chooses between loading at once or in slices)."""
+        return 0
+
+    def reload(self) -> None:
+        """Read everything again: at once, or in slices for a large plan.
+
+        In slices the table stays empty (``loading`` True, :attr:`loading_changed`
+        reporting the percentage) while each slice of :attr:`SLICE_S` runs between
+        events: the window stays live (the user may go back to another tab and edit).
+        Change records arriving meanwhile are held and applied once the rows are in.
+        """
+        self._slice_timer.stop()
+        steps = self.load_steps()
+        if self.expected_rows() <= self.PROGRESSIVE_ROWS:
+            self._loader = None
+            was_loading, self.loading = self.loading, False
+            for _ in steps:
+                pass
+            if was_loading:
+                self.loading_changed.emit(False, 100)
+            self._release_held()
+            return
+        self._loader = steps
+        if not self.loading:
+            self.loading = True
+            self.set_rows([])
+            self.loading_changed.emit(True, 0)
+        self._slice_timer.start()
+
+    def finish_loading(self) -> None:
+        """Complete a progressive load at once (tests; an action that needs every row)."""
+        while self._loader is not None:
+            self._load_slice(budget_s=None)
+
+    def _load_slice(self, budget_s: float | None = -1.0) -> None:
+        loader = self._loader
+        if loader is None:
+            return
+        budget = self.SLICE_S if budget_s == -1.0 else budget_s
+        end = None if budget is None else time.perf_counter() + budget
+        pct = 0
+        # no garbage collection inside a slice, and what was built is frozen out of the
+        # later full collections: those would scan 100.000s of new objects (50-100 ms)
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            for pct in loader:
+                if end is not None and time.perf_counter() >= end:
+                    self.loading_changed.emit(True, int(pct))
+                    self._slice_timer.start()
+                    return
+        finally:
+            gc.freeze()
+            if gc_was_on:
+                gc.enable()
+        self._loader = None
+        self.loading = False
+        self.loading_changed.emit(False, 100)
+        self._release_held()
+
+    def hold_while_loading(self, ch: Any) -> bool:
+        """Call first in ``on_changes``: True (and the record is kept) while loading."""
+        if self.loading:
+            self._held.append(ch)
+            return True
+        return False
+
+    def _release_held(self) -> None:
+        held, self._held = self._held, []
+        for ch in held:
+            self.on_changes(ch)
+
+    def on_changes(self, ch: Any) -> None:
+        """Follow an edit (subclasses)."""
 
     # ----------------------------------------------------------- subclass hooks
 
@@ -198,9 +350,15 @@ class RowTableModel(QAbstractTableModel):
         A model reset, not layoutChanged: emitting ``layoutAboutToBeChanged`` from Python
         corrupts reference counts in PySide6 6.12 (interpreter crash at exit).
         """
+        sort_col = column if 0 <= column < len(self._columns) else None
+        desc = order == Qt.SortOrder.DescendingOrder and sort_col is not None
+        if self.loading:
+            if not self._rows:  # nothing shown yet: the rows will be put in this order
+                self._sort_col, self._desc = sort_col, desc
+                return
+            self.finish_loading()  # (rows still to come would land in the old order)
         self.beginResetModel()
-        self._sort_col = column if 0 <= column < len(self._columns) else None
-        self._desc = order == Qt.SortOrder.DescendingOrder and self._sort_col is not None
+        self._sort_col, self._desc = sort_col, desc
         if self._ordered():
             self._rows.sort(key=self._sort_key, reverse=self._desc)
         self._pos = {}
@@ -246,6 +404,13 @@ class RowTableModel(QAbstractTableModel):
                                                                self.columnCount() - 1))
 
     # ----------------------------------------------------------- Qt model API
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        # one Python call instead of Qt's default (rowCount + columnCount): a proxy above
+        # asks for a source index for every painted cell
+        if 0 <= row < len(self._rows) and 0 <= column < len(self._columns) and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -293,13 +458,53 @@ class RowTableModel(QAbstractTableModel):
             return int(col.alignment)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             st = self.cell_status(row, col.key) or self.status(row)
-            if st in COLOURS:
-                bg, fg = COLOURS[st]
-                return QBrush(bg if role == Qt.ItemDataRole.BackgroundRole else fg)
+            if st in _BRUSHES:
+                return _BRUSHES[st][0 if role == Qt.ItemDataRole.BackgroundRole else 1]
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row, col.key)
         return None
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
+        """All the roles a delegate asks for a cell in one call (paint: 7 roles per cell)."""
+        r = index.row()
+        if not index.isValid() or not (0 <= r < len(self._rows)):
+            for rd in roleDataSpan:
+                rd.clearData()
+            return
+        if type(self).data is not RowTableModel.data:  # a subclass answers by itself
+            for rd in roleDataSpan:
+                v = self.data(index, rd.role())
+                if v is None:
+                    rd.clearData()
+                else:
+                    rd.setData(v)
+            return
+        row = self._rows[r]
+        col = self._columns[index.column()]
+        status: Any = _UNSET
+        for rd in roleDataSpan:
+            role = rd.role()
+            if role == _R_DISPLAY:
+                rd.setData(self.text(row, col))
+            elif role == _R_ALIGN:
+                rd.setData(int(col.alignment))
+            elif role == _R_BG or role == _R_FG:
+                if status is _UNSET:
+                    status = self.cell_status(row, col.key) or self.status(row)
+                colours = COLOURS.get(status) if status else None
+                if colours is None:
+                    rd.clearData()
+                else:
+                    rd.setData(_BRUSHES[status][0 if role == _R_BG else 1])
+            elif role in _UNANSWERED:
+                rd.clearData()
+            else:
+                v = self.data(index, role)
+                if v is None:
+                    rd.clearData()
+                else:
+                    rd.setData(v)
 
     # ----------------------------------------------------------- writing (through the undo stack)
 
@@ -360,6 +565,17 @@ class RowFilterProxy(QSortFilterProxyModel):
         self.beginFilterChange()
         self._accept = accept
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
+        # Qt's proxies answer multiData with one data() call per role, each mapping the
+        # index again: forwarded whole, a painted cell costs 3 Python calls instead of 15
+        model = self.sourceModel()
+        src = self.mapToSource(index)
+        if model is None or not src.isValid():
+            for rd in roleDataSpan:
+                rd.clearData()
+            return
+        model.multiData(src, roleDataSpan)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if self._accept is None:

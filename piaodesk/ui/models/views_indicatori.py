@@ -9,7 +9,7 @@ annual cells are read-only: the periods are edited in the objective's form.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,6 +23,14 @@ from ...store.edits import Edit, InsertRow, SetFields
 from .columns import Column
 from .views_base import RowTableModel, ro
 from .views_lookup import Lookup
+
+
+#: the objective's fields the rows show
+_OB_COLS = ("id", "codice", "titolo", "unita_id", "trasversale")
+
+
+def _misura_order(m: Misura) -> tuple[int, int, int]:
+    return (m.anno, m.data_riferimento.toordinal() if m.data_riferimento else 0, m.id or 0)
 
 
 POLARITA_BREVE = {Polarita.CRESCENTE: "↑ crescente", Polarita.DECRESCENTE: "↓ decrescente",
@@ -69,6 +77,9 @@ class IndicatoriModel(RowTableModel):
 
     def set_anno(self, anno: int) -> None:
         self._anno = anno
+        if self.loading:
+            self.reload()  # (the rows being built are of the old year)
+            return
         self.set_rows([self._make(i) for i in self._order()])
 
     def columns(self) -> Sequence[Column]:
@@ -91,22 +102,57 @@ class IndicatoriModel(RowTableModel):
 
     # ------------------------------------------------------------ loading
 
-    def reload(self) -> None:
+    def expected_rows(self) -> int:
+        return self.ctx.archive.count(Indicatore)
+
+    def load_steps(self) -> Iterator[int]:
+        """Objectives, indicators and measures read in batches, then the rows built in
+        tree order; a percentage is yielded after each batch (see ``RowTableModel.reload``)."""
         arc = self.ctx.archive
         self.lookup.reload()
         self._cap = arc.sistema_valutazione().cap_indicatore
-        self._ob = {o.id: o for o in arc.obiettivi() if o.id is not None}
-        self._ind = {i.id: i for i in arc.indicatori() if i.id is not None}
+        total = max(1, self.expected_rows())
+        obs: dict[int, Obiettivo] = {}
+        for batch in arc.select_batches(Obiettivo, columns=_OB_COLS):
+            obs.update((o.id, o) for o in batch if o.id is not None)
+            yield 5
+        ordine = arc.ordine_obiettivi()
+        yield 7
+        self._ob = {oid: obs[oid] for oid in ordine if oid in obs}  # tree order
+        self._ind = {}
+        for batch in arc.select_batches(Indicatore):
+            self._ind.update((i.id, i) for i in batch if i.id is not None)
+            yield 10 + 25 * len(self._ind) // total
         self._mis, self._mis_ind = {}, {}
-        for m in arc.select(Misura):
-            self._mis.setdefault(m.indicatore_id, []).append(m)
-            self._mis_ind[m.id] = m.indicatore_id  # type: ignore[index]
-        self.set_rows([self._make(i) for i in self._order()])
-
-    def _order(self) -> list[int]:
+        for batch in arc.select_batches(Misura, batch=500):
+            for m in batch:
+                self._mis.setdefault(m.indicatore_id, []).append(m)
+                self._mis_ind[m.id] = m.indicatore_id  # type: ignore[index]
+            yield 35 + 20 * len(self._mis_ind) // max(total, len(self._mis_ind))
+        lists = list(self._mis.values())
+        for k in range(0, len(lists), 4000):
+            for lst in lists[k:k + 4000]:  # (as Archive.misure orders them)
+                lst.sort(key=_misura_order)
+            yield 55
         by_ob: dict[int, list[Indicatore]] = {}
-        for ind in self._ind.values():
-            by_ob.setdefault(ind.obiettivo_id, []).append(ind)
+        inds = list(self._ind.values())
+        for k in range(0, len(inds), 10000):
+            for ind in inds[k:k + 10000]:
+                by_ob.setdefault(ind.obiettivo_id, []).append(ind)
+            yield 55
+        order = self._order(by_ob)
+        yield 56
+        rows: list[RigaIndicatore] = []
+        for k in range(0, len(order), 200):
+            rows += [self._make(i) for i in order[k:k + 200]]
+            yield 55 + 30 * len(rows) // max(1, len(order))
+        yield from self.install_rows(rows, start=86)
+
+    def _order(self, by_ob: dict[int, list[Indicatore]] | None = None) -> list[int]:
+        if by_ob is None:
+            by_ob = {}
+            for ind in self._ind.values():
+                by_ob.setdefault(ind.obiettivo_id, []).append(ind)
         out: list[int] = []
         for oid in self._ob:  # tree order
             out += [i.id for i in sorted(by_ob.get(oid, []), key=lambda i: (i.posizione, i.id))]
@@ -196,6 +242,8 @@ class IndicatoriModel(RowTableModel):
     # ------------------------------------------------------------ changes
 
     def on_changes(self, ch: Changes) -> None:
+        if self.hold_while_loading(ch):
+            return
         if ch.moved and -1 in ch.moved:
             self.reload()
             return
@@ -243,7 +291,6 @@ class IndicatoriModel(RowTableModel):
     def _put_misura(self, m: Misura) -> None:
         lst = [x for x in self._mis.get(m.indicatore_id, []) if x.id != m.id]
         lst.append(m)
-        lst.sort(key=lambda x: (x.anno, x.data_riferimento.toordinal() if x.data_riferimento else 0,
-                                x.id or 0))
+        lst.sort(key=_misura_order)
         self._mis[m.indicatore_id] = lst
         self._mis_ind[m.id] = m.indicatore_id  # type: ignore[index]

@@ -8,7 +8,7 @@ touched rows are rebuilt, reading just those rows from the archive.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -117,13 +117,25 @@ class ScadenzeModel(RowTableModel):
     def anno(self) -> int:
         return self.ctx.anno or self.ctx.archive.piano().anno_inizio
 
-    def reload(self) -> None:
+    def expected_rows(self) -> int:
+        arc = self.ctx.archive
+        return arc.count(Fase) + arc.count(Obiettivo)
+
+    def load_steps(self) -> Iterator[int]:
+        """Objectives, phases, date indicators and assignments read in batches, then the
+        rows built; a percentage is yielded after each batch (``RowTableModel.reload``)."""
         arc = self.ctx.archive
         self.lookup.reload()
-        self._ob = {o.id: o for o in arc.obiettivi() if o.id is not None}
+        total = max(1, self.expected_rows())
+        self._ob = {}
+        for batch in arc.select_batches(Obiettivo):
+            self._ob.update((o.id, o) for o in batch if o.id is not None)
+            yield 20 * len(self._ob) // total
         self._fasi, self._fasi_of = {}, {}
-        for f in arc.fasi():
-            self._add_fase(f)
+        for batch in arc.select_batches(Fase, batch=500):
+            for f in batch:
+                self._add_fase(f)
+            yield 20 + 30 * (len(self._ob) + len(self._fasi)) // total
         self._ind, self._ind_of = {}, {}
         for i in arc.select(Indicatore, "tipo = ?", (str(TipoIndicatore.DATA),)):
             self._ind[i.id] = i  # type: ignore[index]
@@ -131,17 +143,24 @@ class ScadenzeModel(RowTableModel):
         self._misura, self._misura_ind = {}, {}
         for m in arc.misure(self._ind):
             self._add_misura(m)
+        yield 52
         self._ass, self._persone_of = {}, {}
-        for a in arc.assegnazioni():
-            self._ass[a.id] = (a.obiettivo_id, a.persona_id)  # type: ignore[index]
-            if a.persona_id is not None:
-                self._persone_of.setdefault(a.obiettivo_id, set()).add(a.persona_id)
+        for batch in arc.select_batches(Assegnazione, columns=("id", "obiettivo_id", "persona_id"),
+                                        batch=1000):
+            for a in batch:
+                self._ass[a.id] = (a.obiettivo_id, a.persona_id)  # type: ignore[index]
+                if a.persona_id is not None:
+                    self._persone_of.setdefault(a.obiettivo_id, set()).add(a.persona_id)
+            yield 55
+        keys = self._all_keys()
         rows: list[Scadenza] = []
-        for key in self._all_keys():
-            row = self._make(key)
-            if row is not None:
-                rows.append(row)
-        self.set_rows(rows)
+        for k in range(0, len(keys), 300):
+            for key in keys[k:k + 300]:
+                row = self._make(key)
+                if row is not None:
+                    rows.append(row)
+            yield 55 + 30 * min(k + 300, len(keys)) // max(1, len(keys))
+        yield from self.install_rows(rows, start=86)
 
     def _add_fase(self, f: Fase) -> None:
         self._fasi[f.id] = f  # type: ignore[index]
@@ -262,6 +281,8 @@ class ScadenzeModel(RowTableModel):
     # ------------------------------------------------------------ changes
 
     def on_changes(self, ch: Changes) -> None:
+        if self.hold_while_loading(ch):
+            return
         if ch.moved and -1 in ch.moved:
             self.reload()
             return

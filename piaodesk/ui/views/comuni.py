@@ -87,6 +87,24 @@ class ViewPanel(QWidget):
     def update_summary(self) -> None:
         """Subclasses write ``self.summary``."""
 
+    def watch_loading(self, model: Any, what: str) -> None:
+        """Show the progress of a model loading in slices («Caricamento delle scadenze… 40 %»);
+        when the rows are in, :meth:`loaded` and the summary."""
+        self._loading_what = what
+        model.loading_changed.connect(self._loading_changed)
+        if model.loading:
+            self._loading_changed(True, 0)
+
+    def _loading_changed(self, loading: bool, pct: int) -> None:
+        if loading:
+            self.summary.setText(f"Caricamento {self._loading_what}… {pct} %")
+        else:
+            self.loaded()
+            self.update_summary()
+
+    def loaded(self) -> None:
+        """The rows of a model loaded in slices are all in (subclasses refresh filters)."""
+
     def add_label(self, text: str) -> QLabel:
         label = QLabel(text, self)
         self.bar.addWidget(label)

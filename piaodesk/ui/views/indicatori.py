@@ -44,6 +44,7 @@ class IndicatoriView(ViewPanel):
                     self.model.dataChanged):
             sig.connect(self.schedule_summary)
         ctx.hub.changed.connect(self._refresh_combos)
+        self.watch_loading(self.model, "degli indicatori")
         self.update_summary()
 
     def _refresh_combos(self, ch: Any) -> None:
@@ -63,6 +64,8 @@ class IndicatoriView(ViewPanel):
         self.update_summary()
 
     def update_summary(self) -> None:
+        if self.model.loading:
+            return  # (the progress is shown)
         accept = self.proxy._accept
         rows = [r for r in self.model.rows() if accept is None or accept(r)]
         n = len(rows)

@@ -46,6 +46,7 @@ class ScadenzeView(ViewPanel):
                     self.model.dataChanged):
             sig.connect(self.schedule_summary)
         ctx.hub.changed.connect(self._refresh_combos)
+        self.watch_loading(self.model, "delle scadenze")
         self.update_summary()
 
     def _refresh_combos(self, ch: Any) -> None:
@@ -69,7 +70,12 @@ class ScadenzeView(ViewPanel):
         self.proxy.set_predicate(None if sid is None and pid is None and not aperte else accept)
         self.update_summary()
 
+    def loaded(self) -> None:
+        fill_combo(self.persona, self.model.persone_coinvolte(), "Tutte le persone")
+
     def update_summary(self) -> None:
+        if self.model.loading:
+            return  # (the progress is shown)
         accept = self.proxy._accept
         rows = [r for r in self.model.rows() if accept is None or accept(r)]
         n = len(rows)
