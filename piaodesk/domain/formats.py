@@ -85,6 +85,11 @@ def format_decimal(value: Decimal | int | float | None, places: int | None = 2,
     return result
 
 
+def format_int(value: int) -> str:
+    """``40000`` → ``"40.000"`` (counts shown to people)."""
+    return ("-" if value < 0 else "") + _group(str(abs(int(value))))
+
+
 def format_percent(value: Decimal | int | float | None, places: int = 2) -> str:
     """``Decimal("66.6666")`` → ``"66,67 %"`` (a value already in percent)."""
     text = format_decimal(value, places)

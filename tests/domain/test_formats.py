@@ -63,3 +63,10 @@ def test_bool():
     assert parse_bool("si") is True and parse_bool("SÌ") is True and parse_bool("X") is True
     assert parse_bool("no") is False
     assert parse_bool("rispetto tempistica") is None
+
+
+def test_format_int_groups_thousands_the_italian_way():
+    from piaodesk.domain.formats import format_int
+
+    assert [format_int(n) for n in (0, 7, 999, 1000, 40000, 1234567, -2500)] == [
+        "0", "7", "999", "1.000", "40.000", "1.234.567", "-2.500"]

@@ -105,6 +105,7 @@ def test_views_on_10000_objectives(qtbot, big_plan, tmp_path, monkeypatch):
         model._slice_timer.timeout.connect(counted)
     assert scad.model.loading and ind.model.loading
     assert scad.model.rowCount() == 0 and "Caricamento delle scadenze" in scad.summary.text()
+    assert not scad._progress.isHidden() and "Caricamento degli indicatori" in ind._progress.format()
     # an edit made while they load is applied once the rows are in
     early = arc.get(Fase, 23_456)
     ctx.push(SetFields(Fase, early.id, {"perc_realizzazione": Decimal(12)}))
@@ -113,7 +114,8 @@ def test_views_on_10000_objectives(qtbot, big_plan, tmp_path, monkeypatch):
     assert scad.model.rowCount() == 10_000 + 30_000
     assert ind.model.rowCount() == 40_000
     assert scad.model.row_at(scad.model.row_of(("Fase", early.id))).perc == Decimal(12)
-    assert "scadenze —" in scad.summary.text() and "indicatori —" in ind.summary.text()
+    assert "40.000 scadenze —" in scad.summary.text() and "40.000 indicatori —" in ind.summary.text()
+    assert scad._progress.isHidden() and ind._progress.isHidden()
     ctx.stack.undo()
     assert scad.model.row_at(scad.model.row_of(("Fase", early.id))).perc == early.perc_realizzazione
     assert len(gantt.canvas.rows) == 40_000

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from ..models.columns import Column
 from ..widgets.grid import ExcelTableView
@@ -91,14 +91,25 @@ class ViewPanel(QWidget):
         """Show the progress of a model loading in slices («Caricamento delle scadenze… 40 %»);
         when the rows are in, :meth:`loaded` and the summary."""
         self._loading_what = what
+        self._progress = QProgressBar(self)
+        self._progress.setObjectName("caricamento")
+        self._progress.setRange(0, 100)
+        self._progress.setFormat(f"Caricamento {what}… %p %")
+        self._progress.setMinimumWidth(280)
+        self._progress.hide()
+        self.bar.addWidget(self._progress)
         model.loading_changed.connect(self._loading_changed)
         if model.loading:
             self._loading_changed(True, 0)
 
     def _loading_changed(self, loading: bool, pct: int) -> None:
         if loading:
-            self.summary.setText(f"Caricamento {self._loading_what}… {pct} %")
+            self._progress.setValue(pct)
+            self._progress.show()
+            self.summary.setText(f"Caricamento {self._loading_what}… {pct} % "
+                                 "(si può continuare a lavorare nelle altre schede)")
         else:
+            self._progress.hide()
             self.loaded()
             self.update_summary()
 

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from ...domain.formats import format_int
 from ..models.views_base import RowFilterProxy
 from ..models.views_indicatori import IndicatoriModel, RigaIndicatore
 from .comuni import ViewPanel, fill_combo, filter_combo, make_grid
@@ -70,7 +71,8 @@ class IndicatoriView(ViewPanel):
         rows = [r for r in self.model.rows() if accept is None or accept(r)]
         n = len(rows)
         with_value = sum(1 for r in rows if r.perc is not None)
-        self.summary.setText(f"{n} indicatori — {with_value} con raggiungimento calcolabile "
+        self.summary.setText(f"{format_int(n)} indicatori — {format_int(with_value)} con "
+                             "raggiungimento calcolabile "
                              f"nel {self.model.anno}")
 
     def _double_clicked(self, index: QModelIndex) -> None:

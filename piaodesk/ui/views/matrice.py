@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QWidget
 
+from ...domain.formats import format_int
 from ..models.views_matrice import CELL, FIXED, MatriceModel
 from ..widgets.grid import ExcelTableView
 from .comuni import ViewPanel, fill_combo, filter_combo
@@ -68,7 +69,8 @@ class MatriceView(ViewPanel):
         over = sum(1 for p in people if self.model.flag(p) == "over")
         none = sum(1 for p in people if self.model.flag(p) == "none")
         n_ob = self.model.columnCount() - len(FIXED)
-        self.summary.setText(f"{len(people)} persone × {n_ob} obiettivi — {over} oltre il 100 %, "
+        self.summary.setText(f"{format_int(len(people))} persone × {format_int(n_ob)} obiettivi — "
+                             f"{format_int(over)} oltre il 100 %, "
                              f"{none} senza assegnazioni. ✓ = assegnato senza % di impegno; "
                              "scrivere una % in una cella vuota assegna la persona.")
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.formats import format_int
 from ...domain.model import Persona
 from ...store.edits import InsertRow
 from ..models.columns import SortRole
@@ -135,7 +136,8 @@ class PersoneView(ViewPanel):
         return answer == QMessageBox.StandardButton.Yes
 
     def _summarize(self, *args: Any) -> None:
-        self.summary.setText(f"{self.model.rowCount()} persone. Ctrl+Ins aggiunge, Ctrl+Canc elimina; "
+        self.summary.setText(f"{format_int(self.model.rowCount())} persone. "
+                             "Ctrl+Ins aggiunge, Ctrl+Canc elimina; "
                              "gli alias servono a riconoscere i nomi scritti diversamente nei documenti.")
 
     # ------------------------------------------------------------ aliases

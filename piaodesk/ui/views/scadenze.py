@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QCheckBox, QWidget
 
+from ...domain.formats import format_int
 from ..models.views_base import RowFilterProxy
 from ..models.views_scadenze import ScadenzeModel, Scadenza
 from .comuni import ViewPanel, fill_combo, filter_combo, make_grid
@@ -81,7 +82,8 @@ class ScadenzeView(ViewPanel):
         n = len(rows)
         late = sum(1 for r in rows if r.livello == "late")
         soon = sum(1 for r in rows if r.livello == "soon")
-        self.summary.setText(f"{n} scadenze — {late} in ritardo, {soon} entro 30 giorni "
+        self.summary.setText(f"{format_int(n)} scadenze — {format_int(late)} in ritardo, "
+                             f"{format_int(soon)} entro 30 giorni "
                              f"(al {self.model.oggi().strftime('%d/%m/%Y')})")
 
     def _double_clicked(self, index: QModelIndex) -> None:
