@@ -132,3 +132,26 @@ def test_objective_progress_is_the_engines(view):
     late_by_date = next(r for r in c.rows if r.codice == "OE052702")
     assert late_by_date.late and c.perc_of(late_by_date) == 100 and not c.is_late(late_by_date)
     assert "Realizzazione: 66,67 %" in tooltip_for(oe, c.perc_of(oe))
+
+
+def test_large_plan_loads_in_slices_and_holds_edits(qtbot, demo, tmp_path, monkeypatch):
+    """Above the threshold the chart loads a slice at a time (the window stays live); an
+    edit made meanwhile is applied once the rows are in; the result is the same rows."""
+    ctx = Context(demo, QUndoStack(), ChangeHub(),
+                  QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), anno=2025)
+    at_once = GanttView(ctx, oggi=OGGI)
+    qtbot.addWidget(at_once)
+    assert not at_once.loading and at_once.loader.slices == 0
+    monkeypatch.setattr(GanttView, "PROGRESSIVE_ROWS", 0)
+    v = GanttView(ctx, oggi=OGGI)
+    v.loader.slice_s = 0.0  # one step per slice: several slices even on the demo plan
+    qtbot.addWidget(v)
+    assert v.loading and v.canvas.rows == [] and "Caricamento del Gantt" in v.summary.text()
+    first_ob = next(r for r in at_once.canvas.rows if r.kind == "obiettivo")
+    ctx.push(InsertRow(Fase(obiettivo_id=first_ob.id, descrizione="Aggiunta mentre carica",
+                            scadenza=date(2025, 9, 30))))
+    qtbot.waitUntil(lambda: not v.loading, timeout=20_000)
+    assert v.loader.slices > 3  # (those of the reload that followed the held insert)
+    assert [(r.kind, r.id) for r in v.canvas.rows] == [(r.kind, r.id) for r in at_once.canvas.rows]
+    assert any(r.label == "Aggiunta mentre carica" for r in v.canvas.rows)
+    assert "obiettivi" in v.summary.text() and "Caricamento" not in v.summary.text()

@@ -10,10 +10,8 @@ edit into a store :class:`~piaodesk.store.edits.Edit` pushed on the undo stack
 
 from __future__ import annotations
 
-import gc
 import heapq
 import itertools
-import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
@@ -25,7 +23,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -42,6 +39,7 @@ from .columns import (
     cells_edit,
     column_header,
 )
+from .slices import SliceRunner
 
 SORT_ROLE = SortRole
 ID_ROLE = IdRole
@@ -112,13 +110,10 @@ class RowTableModel(QAbstractTableModel):
         self._sort_col: int | None = None
         self._desc = False
         self.loading = False
-        self._loader: Iterator[int] | None = None
         self._held: list[Any] = []  # change records that arrived while loading
-        self._slice_timer = QTimer(self)
-        self._slice_timer.setObjectName("timerCaricamento")
-        self._slice_timer.setSingleShot(True)
-        self._slice_timer.setInterval(0)
-        self._slice_timer.timeout.connect(self._load_slice)
+        self.loader = SliceRunner(self, "timerCaricamento", self.SLICE_S)
+        self.loader.progress.connect(lambda pct: self.loading_changed.emit(True, pct))
+        self.loader.finished.connect(self._loaded)
 
     # ----------------------------------------------------------- loading
 
@@ -173,15 +168,14 @@ class RowTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Read everything again: at once, or in slices for a large plan.
 
-        In slices the table stays empty (``loading`` True, :attr:`loading_changed`
-        reporting the percentage) while each slice of :attr:`SLICE_S` runs between
-        events: the window stays live (the user may go back to another tab and edit).
-        Change records arriving meanwhile are held and applied once the rows are in.
+        In slices (:class:`~.slices.SliceRunner`) the table starts empty (``loading``
+        True, :attr:`loading_changed` reporting the percentage) and fills in while the
+        window stays live (the user may go back to another tab and edit). Change
+        records arriving meanwhile are held and applied once the rows are in.
         """
-        self._slice_timer.stop()
+        self.loader.stop()
         steps = self.load_steps()
         if self.expected_rows() <= self.PROGRESSIVE_ROWS:
-            self._loader = None
             was_loading, self.loading = self.loading, False
             for _ in steps:
                 pass
@@ -189,40 +183,17 @@ class RowTableModel(QAbstractTableModel):
                 self.loading_changed.emit(False, 100)
             self._release_held()
             return
-        self._loader = steps
         if not self.loading:
             self.loading = True
             self.set_rows([])
             self.loading_changed.emit(True, 0)
-        self._slice_timer.start()
+        self.loader.start(steps)
 
     def finish_loading(self) -> None:
         """Complete a progressive load at once (tests; an action that needs every row)."""
-        while self._loader is not None:
-            self._load_slice(budget_s=None)
+        self.loader.finish()
 
-    def _load_slice(self, budget_s: float | None = -1.0) -> None:
-        loader = self._loader
-        if loader is None:
-            return
-        budget = self.SLICE_S if budget_s == -1.0 else budget_s
-        end = None if budget is None else time.perf_counter() + budget
-        pct = 0
-        # no garbage collection inside a slice, and what was built is frozen out of the
-        # later full collections: those would scan 100.000s of new objects (50-100 ms)
-        gc_was_on = gc.isenabled()
-        gc.disable()
-        try:
-            for pct in loader:
-                if end is not None and time.perf_counter() >= end:
-                    self.loading_changed.emit(True, int(pct))
-                    self._slice_timer.start()
-                    return
-        finally:
-            gc.freeze()
-            if gc_was_on:
-                gc.enable()
-        self._loader = None
+    def _loaded(self) -> None:
         self.loading = False
         self.loading_changed.emit(False, 100)
         self._release_held()

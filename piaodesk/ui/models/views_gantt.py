@@ -7,6 +7,7 @@ objectives/fasi, just the affected rows are recomputed in place.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,6 +18,13 @@ from ...domain.model import Fase, Obiettivo
 from ...store.archive import Archive
 from ...store.changes import Changes
 from .views_lookup import Lookup
+
+
+#: the fields the chart shows (no JSON lists to decode for 10.000 objectives)
+_OB_COLS = ("id", "parent_id", "codice", "titolo", "unita_id", "ramo", "inizio_previsto",
+            "fine_prevista", "fine_effettiva")
+_FASE_COLS = ("id", "obiettivo_id", "posizione", "descrizione", "scadenza", "inizio_previsto",
+              "fine_prevista", "fine_effettiva", "perc_realizzazione", "peso")
 
 
 @dataclass(slots=True)
@@ -43,7 +51,8 @@ class GanttRow:
 
 
 class GanttData:
-    def __init__(self, archive: Archive, oggi: date, anno: int | None = None) -> None:
+    def __init__(self, archive: Archive, oggi: date, anno: int | None = None, *,
+                 load: bool = True) -> None:
         self.archive = archive
         self.oggi = oggi
         self.anno = anno or archive.piano().anno_inizio
@@ -53,22 +62,51 @@ class GanttData:
         self._depth: dict[int, int] = {}
         self._fasi: dict[int, list[Fase]] = {}
         self.rows: list[GanttRow] = []
-        self.reload()
+        if load:
+            self.reload()
+
+    def size(self) -> int:
+        """Objectives + fasi: how many rows a reload builds (at most)."""
+        return self.archive.count(Obiettivo) + self.archive.count(Fase)
 
     def reload(self) -> None:
+        for _ in self.reload_steps():
+            pass
+
+    def reload_steps(self) -> Iterator[int]:
+        """:meth:`reload` in short steps, yielding a percentage (see ``models.slices``).
+
+        ``rows`` keeps the old rows until the last step puts the new ones in.
+        """
         self._perc.clear()
         self.lookup.reload()
-        obs = self.archive.obiettivi()
-        self._ob = {o.id: o for o in obs if o.id is not None}
+        total = max(1, self.size())
+        obs: dict[int, Obiettivo] = {}
+        for batch in self.archive.select_batches(Obiettivo, columns=_OB_COLS):
+            obs.update((o.id, o) for o in batch if o.id is not None)
+            yield 25 * len(obs) // total
+        ordine = [oid for oid in self.archive.ordine_obiettivi() if oid in obs]
+        yield 26
+        self._ob = {oid: obs[oid] for oid in ordine}
         self._depth = {}
-        for o in obs:  # parents come first
+        for o in self._ob.values():  # parents come first
             self._depth[o.id] = 0 if o.parent_id is None else self._depth.get(o.parent_id, 0) + 1  # type: ignore[index]
-        self._fasi = {}
-        for f in self.archive.fasi():
-            self._fasi.setdefault(f.obiettivo_id, []).append(f)
-        self.rows = []
-        for o in obs:
-            self.rows.extend(self._rows_of(o.id))  # type: ignore[arg-type]
+        yield 28
+        fasi: dict[int, list[Fase]] = {}
+        n = len(obs)
+        for batch in self.archive.select_batches(Fase, columns=_FASE_COLS, batch=500):
+            for f in batch:
+                fasi.setdefault(f.obiettivo_id, []).append(f)
+            n += len(batch)
+            yield 28 + 32 * n // total
+        self._fasi = fasi
+        rows: list[GanttRow] = []
+        for k in range(0, len(ordine), 250):
+            for oid in ordine[k:k + 250]:
+                rows.extend(self._rows_of(oid))
+            yield 60 + 39 * min(k + 250, len(ordine)) // max(1, len(ordine))
+        self.rows = rows
+        yield 100
 
     def _rows_of(self, oid: int) -> list[GanttRow]:
         ob = self._ob[oid]
@@ -106,16 +144,21 @@ class GanttData:
         dates = [d for r in self.rows for d in (r.start, r.end) if d]
         return (min(dates), max(dates)) if dates else (None, None)
 
+    @staticmethod
+    def needs_reload(ch: Changes) -> bool:
+        """The edit changed which rows there are (not only their contents)."""
+        return bool(ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or
+                    ch.inserted.get("fasi") or ch.deleted.get("fasi") or ch.touches("unita"))
+
     def apply(self, ch: Changes) -> bool:
         """Update after an edit; True when only rows' contents changed (same row list shape)."""
         self._perc.clear()
-        if ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or \
-                ch.inserted.get("fasi") or ch.deleted.get("fasi") or ch.touches("unita"):
+        if self.needs_reload(ch):
             self.reload()
             return False
         touched: set[int] = set()
         for oid in ch.updated.get("obiettivi", {}):
-            ob = self.archive.obiettivo(oid)
+            ob = self.archive.get(Obiettivo, oid)
             if ob is not None and oid in self._ob:
                 self._ob[oid] = ob
                 touched.add(oid)

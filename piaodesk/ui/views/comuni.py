@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..models.columns import Column
 from ..widgets.grid import ExcelTableView
@@ -91,11 +91,13 @@ class ViewPanel(QWidget):
         """Show the progress of a model loading in slices («Caricamento delle scadenze… 40 %»);
         when the rows are in, :meth:`loaded` and the summary."""
         self._loading_what = what
-        self._progress = QProgressBar(self)
+        # a label, not a QProgressBar: that repaints itself synchronously on every value
+        # (30 ms inside a slice); a label's text is painted with the next frame
+        self._progress = QLabel(self)
         self._progress.setObjectName("caricamento")
-        self._progress.setRange(0, 100)
-        self._progress.setFormat(f"Caricamento {what}… %p %")
-        self._progress.setMinimumWidth(280)
+        self._progress.setStyleSheet("QLabel { background: #e8f0fe; color: #174ea6; "
+                                     "border: 1px solid #aecbfa; border-radius: 3px; "
+                                     "padding: 2px 8px; font-weight: bold; }")
         self._progress.hide()
         self.bar.addWidget(self._progress)
         model.loading_changed.connect(self._loading_changed)
@@ -104,7 +106,7 @@ class ViewPanel(QWidget):
 
     def _loading_changed(self, loading: bool, pct: int) -> None:
         if loading:
-            self._progress.setValue(pct)
+            self._progress.setText(f"Caricamento {self._loading_what}… {pct} %")
             self._progress.show()
             self.summary.setText(f"Caricamento {self._loading_what}… {pct} % "
                                  "(si può continuare a lavorare nelle altre schede)")

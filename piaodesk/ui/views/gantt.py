@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.formats import format_date, format_percent
+from ...domain.formats import format_date, format_int, format_percent
 from ...store.changes import Changes
+from ..models.slices import SliceRunner
 from ..models.views_gantt import GanttData, GanttRow
 from .comuni import ViewPanel, fill_combo, filter_combo
 
@@ -410,12 +411,23 @@ def tooltip_for(r: GanttRow, perc: Any = None) -> str:
 
 
 class GanttView(ViewPanel):
+    #: (True, percent) while the rows are read in slices; (False, 100) when they are in
+    loading_changed = Signal(bool, int)
+    #: plans with more objectives + fasi than this load in slices (see models.slices)
+    PROGRESSIVE_ROWS = 3000
+
     def __init__(self, ctx: Any, parent: QWidget | None = None, *,
                  oggi: date | Callable[[], date] | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("vista_gantt")
         self._oggi = oggi
-        self.data = GanttData(ctx.archive, self.oggi(), ctx.anno or None)
+        self.loading = False
+        self._held: list[Changes] = []
+        self._fitted = False
+        self.loader = SliceRunner(self, "timerGantt")
+        self.loader.progress.connect(lambda pct: self.loading_changed.emit(True, pct))
+        self.loader.finished.connect(self._reloaded)
+        self.data = GanttData(ctx.archive, self.oggi(), ctx.anno or None, load=False)
         self.canvas = GanttCanvas(self, self.oggi())
         self.canvas.perc_of = lambda r: self.data.perc_obiettivo(r.obiettivo_id)
 
@@ -449,8 +461,37 @@ class GanttView(ViewPanel):
         self.canvas.obiettivoActivated.connect(self._activated)
         ctx.hub.changed.connect(self.on_changes)
         self._pending = False
-        self.refresh()
+        self.watch_loading(self, "del Gantt")
+        self.reload()
         QTimer.singleShot(0, self._initial_zoom)
+
+    def reload(self) -> None:
+        """Read the rows again: at once, or in slices on a large plan (the old rows stay
+        on screen meanwhile; on the first load the chart starts empty)."""
+        self.loader.stop()
+        if self.data.size() <= self.PROGRESSIVE_ROWS:
+            self.data.reload()
+            self._reloaded()
+            return
+        if not self.loading:
+            self.loading = True
+            self.loading_changed.emit(True, 0)
+        self.loader.start(self.data.reload_steps())
+
+    def finish_loading(self) -> None:
+        self.loader.finish()
+
+    def _reloaded(self) -> None:
+        was_loading, self.loading = self.loading, False
+        fill_combo(self.settore, self.data.lookup.settori(), "Tutti i settori")
+        self.refresh()
+        if self.data.rows and not self._fitted and self.canvas.viewport().width() > 50:
+            self._initial_zoom()
+        if was_loading:
+            self.loading_changed.emit(False, 100)
+        held, self._held = self._held, []
+        for ch in held:
+            self.on_changes(ch)
 
     def oggi(self) -> date:
         if self._oggi is None:
@@ -458,6 +499,8 @@ class GanttView(ViewPanel):
         return self._oggi() if callable(self._oggi) else self._oggi
 
     def _initial_zoom(self) -> None:
+        if self.data.rows:
+            self._fitted = True
         self.canvas.fit()
 
     def refresh(self) -> None:
@@ -471,25 +514,25 @@ class GanttView(ViewPanel):
         n_ob = sum(1 for r in rows if r.kind == "obiettivo")
         n_late = sum(1 for r in rows if r.late)
         self.summary.setText(
-            f"{n_ob} obiettivi, {len(rows) - n_ob} fasi — {n_late} in ritardo al "
+            f"{format_int(n_ob)} obiettivi, {format_int(len(rows) - n_ob)} fasi — "
+            f"{format_int(n_late)} in ritardo al "
             f"{format_date(self.canvas.oggi)}.   Barre blu: obiettivi (parte scura = % realizzata); "
             "verdi: fasi; ◆ scadenza (verde fatta, arancio aperta, rossa scaduta); "
             "grigio: periodo ricavato dalle fasi; linea rossa: oggi.")
 
     def on_changes(self, ch: Changes) -> None:
-        if ch.moved and -1 in ch.moved:
-            self.data.reload()
-            fill_combo(self.settore, self.data.lookup.settori(), "Tutti i settori")
-            self.refresh()
+        if self.loading:
+            self._held.append(ch)  # applied once the rows are in
+            return
+        if (ch.moved and -1 in ch.moved) or GanttData.needs_reload(ch):
+            self.reload()  # (the tree changed: rows come and go)
             return
         if not (ch.touches("obiettivi") or ch.touches("fasi") or ch.touches("unita")):
             if ch.touches("misure") or ch.touches("indicatori") or ch.touches("valutazioni"):
                 self.data._perc.clear()  # objectives' % change: recomputed for visible rows
                 self.canvas.viewport().update()
             return
-        self.data.apply(ch)  # re-reads only the touched objectives unless the tree changed
-        if ch.touches("unita"):
-            fill_combo(self.settore, self.data.lookup.settori(), "Tutti i settori")
+        self.data.apply(ch)  # re-reads only the touched objectives
         self.refresh()
 
     def _activated(self, oid: int) -> None:

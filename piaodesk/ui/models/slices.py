@@ -1,0 +1,78 @@
+"""Long work split into slices of a few milliseconds run between events.
+
+A view that must read and build 40.000 rows would freeze the window for a second
+or two. Written as a generator that yields a percentage after each short step, the
+work is driven by a :class:`SliceRunner`: each slice runs steps for about
+``slice_s`` seconds, then returns to the event loop (paints, clicks, typing), and
+the next slice follows at once. No garbage collection runs inside a slice, and what
+a slice built is frozen out of later full collections (they would otherwise scan the
+hundreds of thousands of new objects: 50-100 ms each).
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Iterator
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+
+class SliceRunner(QObject):
+    progress = Signal(int)  # percentage reached (after each slice)
+    finished = Signal()  # the generator is exhausted
+
+    def __init__(self, parent: QObject | None = None, name: str = "", slice_s: float = 0.008) -> None:
+        super().__init__(parent)
+        self.slice_s = slice_s
+        self.slices = 0  # slices run by the last start() (tests, diagnostics)
+        self._steps: Iterator[int] | None = None
+        self._timer = QTimer(self)
+        self._timer.setObjectName(name or "timerFette")
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._slice)
+
+    @property
+    def running(self) -> bool:
+        return self._steps is not None
+
+    def start(self, steps: Iterator[int]) -> None:
+        """Run ``steps`` in slices from the next event-loop pass (replacing any running)."""
+        self._steps = steps
+        self.slices = 0
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._steps = None
+
+    def finish(self) -> None:
+        """Run what is left at once (an action that needs the whole result now)."""
+        self._timer.stop()
+        while self._steps is not None:
+            self._slice(None)
+
+    def _slice(self, budget: float | None = -1.0) -> None:
+        steps = self._steps
+        if steps is None:
+            return
+        self.slices += 1
+        end = None if budget is None else time.perf_counter() + (
+            self.slice_s if budget == -1.0 else budget)
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            for pct in steps:
+                if end is not None and time.perf_counter() >= end:
+                    self.progress.emit(int(pct))
+                    if self._steps is steps:  # (not replaced or stopped by a listener)
+                        self._timer.start()
+                    return
+        finally:
+            gc.freeze()
+            if gc_was_on:
+                gc.enable()
+        if self._steps is steps:
+            self._steps = None
+            self.finished.emit()
