@@ -76,9 +76,11 @@ class MatriceModel(QAbstractTableModel):
         self.beginResetModel()
         arc = self.ctx.archive
         self.lookup.reload()
-        self._ob = {o.id: o for o in arc.obiettivi() if o.id is not None}
+        # only the fields the matrix shows, in tree order (a large plan: 10.000 columns)
+        obs = {o.id: o for o in arc.select(Obiettivo, columns=("id", "codice", "titolo", "unita_id"))}
+        self._ob = {oid: obs[oid] for oid in arc.ordine_obiettivi() if oid in obs}
         self._ass, self._cell, self._by_person = {}, {}, {}
-        for a in arc.assegnazioni():
+        for a in arc.select(Assegnazione):
             self._add(a)
         self._layout()
         self.endResetModel()
