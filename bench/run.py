@@ -518,6 +518,123 @@ def m_print_300(plan: Path, small: Path, tmp: Path) -> Result:
             "baseline": "reportlab canvas.drawString dello stesso testo, un PDF per persona"}
 
 
+def _busy_until(app: Any, done: Callable[[], bool], limit_s: float = 60.0) -> tuple[float, float]:
+    """Run the event loop until ``done()``: (elapsed, longest single pass of the loop)."""
+    t0 = time.perf_counter()
+    worst = 0.0
+    while not done() and time.perf_counter() - t0 < limit_s:
+        t = time.perf_counter()
+        app.processEvents()
+        worst = max(worst, time.perf_counter() - t)
+        time.sleep(0.001)  # (idle: nothing pending)
+    return time.perf_counter() - t0, worst
+
+
+_CHILD_TABLE_BASELINE = """
+import json, os, sys, time
+sys.path.insert(0, %r)
+from run import _StepTimer, _settle
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QTableView
+app = QApplication(["baseline"])
+std = QStandardItemModel(40_000, 11)
+for r in range(40_000):
+    for c in range(11):
+        std.setItem(r, c, QStandardItem(f"Cella {r}.{c} del modello di riferimento"))
+view = QTableView()
+view.setModel(std)
+view.setAlternatingRowColors(True)
+view.resize(1366, 640)
+view.show()
+_settle(app, view.viewport())
+bar = view.verticalScrollBar()
+st = _StepTimer(app, view.viewport())
+for k in range(30):
+    st.step(lambda k=k: bar.setValue(int(bar.maximum() * k / 29)))
+print("STALLS " + json.dumps(st.stalls), flush=True)
+""" % str(HERE)
+
+
+def _rss_now_mb() -> float:
+    """Resident memory now (Linux /proc; elsewhere the peak so far)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return _rss_mb()
+
+
+def m_viste(plan: Path, small: Path, tmp: Path) -> Result:
+    """The plan-wide tabs on the large plan: first show, longest block while they fill in,
+    and scrolling; the scroll baseline is a QTableView over a QStandardItemModel of the
+    same size (40.000 rows × 11 columns, all in C++), driven through the same steps."""
+    _need("piaodesk.ui.main_window")
+    app = _app()
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QAbstractScrollArea, QTabWidget
+
+    from piaodesk.store.archive import Archive
+    from piaodesk.ui.main_window import MainWindow
+
+    arc = Archive.open(plan, readonly=True)
+    win = MainWindow(arc, _settings(tmp))
+    win.resize(1366, 768)
+    win.show()
+    _settle(app, win)
+    _busy_until(app, lambda: win.model.perc_adopted > 0, 30)  # the tree's % are in
+    tabs = win.findChild(QTabWidget, "schedePrincipali")
+    per_tab: dict[str, Any] = {}
+    for i in range(1, tabs.count()):
+        name = tabs.tabText(i)
+        timer = _StepTimer(app, tabs)
+        first = timer.step(lambda i=i: tabs.setCurrentIndex(i))
+        page = tabs.widget(i)
+
+        def loading(page: Any = page) -> bool:
+            for w in [page, *page.findChildren(QObject)]:
+                model = getattr(w, "model", None)
+                if getattr(w, "loading", False) is True or (
+                        not callable(model) and getattr(model, "loading", False) is True):
+                    return True
+            return False
+
+        fill_s, fill_block = _busy_until(app, lambda loading=loading: not loading())
+        areas = [a for a in page.findChildren(QAbstractScrollArea)
+                 if a.isVisible() and a.verticalScrollBar().maximum() > 0]
+        scroll: list[float] = []
+        if areas:
+            area = max(areas, key=lambda a: a.verticalScrollBar().maximum())
+            bar = area.verticalScrollBar()
+            st = _StepTimer(app, area.viewport())
+            for k in range(30):
+                st.step(lambda k=k, bar=bar: bar.setValue(int(bar.maximum() * k / 29)))
+            scroll = sorted(st.stalls)
+        per_tab[name] = {"first_show_s": first, "fill_s": fill_s, "fill_block_s": fill_block,
+                         "scroll_median_s": scroll[len(scroll) // 2] if scroll else None,
+                         "scroll_max_s": scroll[-1] if scroll else None}
+    rss_all_tabs = _rss_now_mb()
+    win.close()
+    # baseline in its own process (its 440.000 items must not count in piaodesk's memory)
+    proc = subprocess.run([sys.executable, "-c", _CHILD_TABLE_BASELINE], capture_output=True,
+                          text=True, timeout=300, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("STALLS ")), None)
+    if line is None:
+        raise RuntimeError(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "errore")
+    base = sorted(json.loads(line[7:]))
+    scroll_max = max((t["scroll_max_s"] or 0) for t in per_tab.values())
+    blocks = max(max(t["fill_block_s"], t["scroll_max_s"] or 0) for t in per_tab.values())
+    slowest = max(per_tab, key=lambda n: per_tab[n]["first_show_s"])
+    return {"value_s": scroll_max, "baseline_s": base[-1], "ratio": scroll_max / base[-1],
+            "tabs": per_tab, "max_block_s": blocks, "slowest_first_show": slowest,
+            "rss_all_tabs_mb": rss_all_tabs,
+            "slowest_first_show_s": per_tab[slowest]["first_show_s"],
+            "target": "blocchi ≤ 50 ms scorrendo e caricando", "ok": blocks <= 0.05,
+            "baseline": "QTableView su QStandardItemModel 40.000 × 11, stessi passi di scorrimento"}
+
+
 MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "cold_start": m_cold_start,
     "open_tree": m_open_tree,
@@ -525,6 +642,7 @@ MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "edit_1000": m_edit_1000,
     "export_import": m_export_import,
     "print_300": m_print_300,
+    "viste": m_viste,
 }
 
 LABELS = {
@@ -534,6 +652,7 @@ LABELS = {
     "edit_1000": "1.000 modifiche con annulla/ripeti",
     "export_import": "Reimportazione xlsx (diff) del piano grande",
     "print_300": "300 schede individuali PDF",
+    "viste": "Schede del piano (Scadenze, Indicatori, Gantt, …): scorrimento max",
 }
 
 
@@ -603,6 +722,10 @@ def table(results: dict[str, Result]) -> str:
                      + (f"; nuovo obiettivo figlio o annulla: mediano "
                         f"{_fmt_s(r['structural_median_s'])}, max {_fmt_s(r['structural_max_s'])}"
                         if "structural_max_s" in r else "") + ")")
+        if name == "viste":
+            extra = (f" (caricando: blocco max {_fmt_s(r['max_block_s'])}; prima apertura più lenta: "
+                     f"{r['slowest_first_show']} {_fmt_s(r['slowest_first_show_s'])}; tutte le "
+                     f"schede aperte: {r['rss_all_tabs_mb']:.0f} MB)")
         if name == "export_import":
             extra = f" (esportazione {_fmt_s(r['export_s'])})"
         lines.append(f"| {label} | {_fmt_s(r['value_s'])}{extra} | {_fmt_s(r['baseline_s'])} | "

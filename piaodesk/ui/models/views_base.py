@@ -65,6 +65,17 @@ _R_BG, _R_FG = int(_R.BackgroundRole), int(_R.ForegroundRole)
 _UNANSWERED = frozenset({int(_R.FontRole), int(_R.CheckStateRole), int(_R.DecorationRole),
                          int(_R.SizeHintRole)})
 _UNSET: Any = object()
+_F_NONE = Qt.ItemFlag.NoItemFlags
+_F_BASE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_F_EDIT = _F_BASE | Qt.ItemFlag.ItemIsEditable
+_ALIGN: dict[str, int] = {}
+
+
+def _align(col: Column) -> int:
+    a = _ALIGN.get(col.kind)
+    if a is None:
+        a = _ALIGN[col.kind] = int(col.alignment)
+    return a
 
 Index = QModelIndex | QPersistentModelIndex
 InputError = InvalidInput
@@ -394,14 +405,14 @@ class RowTableModel(QAbstractTableModel):
         return column_header(self._columns, section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        # (asked for every painted cell: flags as prepared values, no enum arithmetic)
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _F_NONE
         col = self._columns[index.column()]
-        row = self._rows[index.row()]
-        if not self.ctx.archive.readonly and col.editable and self.editable(row, col.key):
-            base |= Qt.ItemFlag.ItemIsEditable
-        return base
+        if col.editable and not self.ctx.archive.readonly and \
+                self.editable(self._rows[index.row()], col.key):
+            return _F_EDIT
+        return _F_BASE
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -459,7 +470,7 @@ class RowTableModel(QAbstractTableModel):
             if role == _R_DISPLAY:
                 rd.setData(self.text(row, col))
             elif role == _R_ALIGN:
-                rd.setData(int(col.alignment))
+                rd.setData(_align(col))
             elif role == _R_BG or role == _R_FG:
                 if status is _UNSET:
                     status = self.cell_status(row, col.key) or self.status(row)

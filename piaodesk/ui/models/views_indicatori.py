@@ -29,10 +29,6 @@ from .views_lookup import Lookup
 _OB_COLS = ("id", "codice", "titolo", "unita_id", "trasversale")
 
 
-def _misura_order(m: Misura) -> tuple[int, int, int]:
-    return (m.anno, m.data_riferimento.toordinal() if m.data_riferimento else 0, m.id or 0)
-
-
 POLARITA_BREVE = {Polarita.CRESCENTE: "↑ crescente", Polarita.DECRESCENTE: "↓ decrescente",
                   Polarita.UGUALE: "= uguale"}
 
@@ -63,10 +59,10 @@ class IndicatoriModel(RowTableModel):
         self._anno = ctx.anno or ctx.archive.piano().anno_inizio
         super().__init__(ctx, parent)
         self.lookup = Lookup(ctx.archive)
-        self._ob: dict[int, Obiettivo] = {}
-        self._ind: dict[int, Indicatore] = {}
-        self._mis: dict[int, list[Misura]] = {}
-        self._mis_ind: dict[int, int] = {}
+        # Only what rows cannot tell is kept: the indicators and their measures are read
+        # again from the plan for the rows an edit touches (a large plan: 40.000 of each).
+        self._ob_info: dict[int, tuple[str, int | None, str]] = {}  # label, settore id, name
+        self._mis_ind: dict[int, int] = {}  # misura id -> indicatore id (to follow deletions)
         self._cap = True
         self.reload()
         ctx.hub.changed.connect(self.on_changes)
@@ -77,10 +73,7 @@ class IndicatoriModel(RowTableModel):
 
     def set_anno(self, anno: int) -> None:
         self._anno = anno
-        if self.loading:
-            self.reload()  # (the rows being built are of the old year)
-            return
-        self.set_rows([self._make(i) for i in self._order()])
+        self.reload()  # (target and actual of another year: read again)
 
     def columns(self) -> Sequence[Column]:
         a = self._anno
@@ -118,50 +111,58 @@ class IndicatoriModel(RowTableModel):
             yield 5
         ordine = arc.ordine_obiettivi()
         yield 7
-        self._ob = {oid: obs[oid] for oid in ordine if oid in obs}  # tree order
-        self._ind = {}
-        for batch in arc.select_batches(Indicatore):
-            self._ind.update((i.id, i) for i in batch if i.id is not None)
-            yield 10 + 25 * len(self._ind) // total
-        self._mis, self._mis_ind = {}, {}
-        for batch in arc.select_batches(Misura, batch=500):
-            for m in batch:
-                self._mis.setdefault(m.indicatore_id, []).append(m)
+        self._ob_info = {oid: self._info(obs[oid]) for oid in ordine if oid in obs}  # tree order
+        # the order first (tree order, then position), from a light query
+        by_ob: dict[int, list[tuple[int, int]]] = {}
+        for iid, oid, pos in arc.db.conn.execute(
+                "SELECT id, obiettivo_id, posizione FROM indicatori"):
+            by_ob.setdefault(oid, []).append((pos if pos is not None else -1, iid))
+        order = [iid for oid in self._ob_info for _, iid in sorted(by_ob.get(oid, ()))]
+        yield 12
+        # then the indicators a batch at a time with their measures: the full records of
+        # one batch only are alive at any time (the rows keep what they show)
+        made: dict[int, RigaIndicatore] = {}
+        self._mis_ind = {}
+        for batch in arc.select_batches(Indicatore, batch=300):
+            mis: dict[int, list[Misura]] = {}
+            for m in arc.misure([i.id for i in batch if i.id is not None]):
+                mis.setdefault(m.indicatore_id, []).append(m)
                 self._mis_ind[m.id] = m.indicatore_id  # type: ignore[index]
-            yield 35 + 20 * len(self._mis_ind) // max(total, len(self._mis_ind))
-        lists = list(self._mis.values())
-        for k in range(0, len(lists), 4000):
-            for lst in lists[k:k + 4000]:  # (as Archive.misure orders them)
-                lst.sort(key=_misura_order)
-            yield 55
-        by_ob: dict[int, list[Indicatore]] = {}
-        inds = list(self._ind.values())
-        for k in range(0, len(inds), 10000):
-            for ind in inds[k:k + 10000]:
-                by_ob.setdefault(ind.obiettivo_id, []).append(ind)
-            yield 55
-        order = self._order(by_ob)
-        yield 56
-        rows: list[RigaIndicatore] = []
-        for k in range(0, len(order), 200):
-            rows += [self._make(i) for i in order[k:k + 200]]
-            yield 55 + 30 * len(rows) // max(1, len(order))
+            for ind in batch:
+                row = self._make(ind.id, ind, mis.get(ind.id, []))  # type: ignore[arg-type]
+                if row is not None:
+                    made[row.key] = row
+            yield 12 + 74 * len(made) // total
+        rows = [made[i] for i in order if i in made]
+        rows += [r for i, r in made.items() if r.obiettivo_id not in self._ob_info]  # (orphans)
+        del made, by_ob
         yield from self.install_rows(rows, start=86)
 
-    def _order(self, by_ob: dict[int, list[Indicatore]] | None = None) -> list[int]:
-        if by_ob is None:
-            by_ob = {}
-            for ind in self._ind.values():
-                by_ob.setdefault(ind.obiettivo_id, []).append(ind)
-        out: list[int] = []
-        for oid in self._ob:  # tree order
-            out += [i.id for i in sorted(by_ob.get(oid, []), key=lambda i: (i.posizione, i.id))]
-        return out  # type: ignore[return-value]
+    def _info(self, ob: Obiettivo) -> tuple[str, int | None, str]:
+        """What the rows show of an objective, one shared copy for all its indicators."""
+        settore = self.lookup.settore_nome(ob.unita_id) or (
+            "Tutti i settori (trasversale)" if ob.trasversale else "")
+        label = f"{ob.codice} — {ob.titolo}" if ob.codice else ob.titolo
+        return label, self.lookup.settore_id(ob.unita_id), settore
 
-    def _make(self, iid: int) -> RigaIndicatore:
-        ind = self._ind[iid]
-        ob = self._ob.get(ind.obiettivo_id) or Obiettivo(id=ind.obiettivo_id)
-        misure = self._mis.get(iid, [])
+    def _ob_of(self, oid: int) -> tuple[str, int | None, str]:
+        info = self._ob_info.get(oid)
+        if info is None:
+            ob = self.ctx.archive.get(Obiettivo, oid) or Obiettivo(id=oid)
+            info = self._ob_info[oid] = self._info(ob)
+        return info
+
+    def _make(self, iid: int, ind: Indicatore | None = None,
+              misure: list[Misura] | None = None) -> RigaIndicatore | None:
+        """The row of an indicator (read from the plan when not given; None: it is gone)."""
+        arc = self.ctx.archive
+        if ind is None:
+            ind = arc.get(Indicatore, iid)
+            if ind is None:
+                return None
+        if misure is None:
+            misure = arc.misure([iid])
+            self._mis_ind.update((m.id, iid) for m in misure if m.id is not None)
         ris = engine.risultato_indicatore(ind, misure, self._anno, cap=self._cap)
         ann = ris.annuale
         annual = next((m for m in misure if m.anno == self._anno and m.periodo == PERIODO_ANNUALE),
@@ -175,16 +176,13 @@ class IndicatoriModel(RowTableModel):
             valore = annual.valore_testo if annual and annual.valore_testo else (
                 format_decimal(annual.valore, 2, strip_zeros=True) if annual else None)
         baseline = ind.baseline_testo or format_decimal(ind.baseline, 2, strip_zeros=True)
+        label, settore_id, settore = self._ob_of(ind.obiettivo_id)
         return RigaIndicatore(
-            key=iid, obiettivo_id=ob.id or 0,
-            obiettivo=f"{ob.codice} — {ob.titolo}" if ob.codice else ob.titolo,
-            settore_id=self.lookup.settore_id(ob.unita_id),
-            settore=self.lookup.settore_nome(ob.unita_id) or (
-                "Tutti i settori (trasversale)" if ob.trasversale else ""),
-            descrizione=ind.descrizione, tipo=ind.tipo, polarita=ind.polarita, baseline=baseline,
-            target=target or None, valore=valore or None, perc=ris.perc, peso=ind.peso,
-            fonte=ind.fonte, misura_id=annual.id if annual else None, da_periodi=ann.da_periodi,
-            spiegazione=ann.spiegazione)
+            key=iid, obiettivo_id=ind.obiettivo_id, obiettivo=label, settore_id=settore_id,
+            settore=settore, descrizione=ind.descrizione, tipo=ind.tipo, polarita=ind.polarita,
+            baseline=baseline, target=target or None, valore=valore or None, perc=ris.perc,
+            peso=ind.peso, fonte=ind.fonte, misura_id=annual.id if annual else None,
+            da_periodi=ann.da_periodi, spiegazione=ann.spiegazione)
 
     # ------------------------------------------------------------ hooks
 
@@ -221,10 +219,9 @@ class IndicatoriModel(RowTableModel):
         return None
 
     def make_edit(self, row: RigaIndicatore, key: str, value: Any) -> Edit | None:
-        ind = self._ind[row.key]
         if key in ("target", "valore"):
             testo = None if value is None else str(value).strip() or None
-            parsed = engine.parse_valore(testo, ind.tipo)
+            parsed = engine.parse_valore(testo, row.tipo)  # type: ignore[arg-type]
             fields = {f"{key}_testo": testo, key: parsed}
             label = (f"Modifica {'target' if key == 'target' else 'valore effettivo'} "
                      f"{self._anno} dell'indicatore")
@@ -232,7 +229,7 @@ class IndicatoriModel(RowTableModel):
                 return SetFields(Misura, row.misura_id, fields, label=label)
             if testo is None:
                 return None
-            return InsertRow(Misura(indicatore_id=ind.id or 0, anno=self._anno,
+            return InsertRow(Misura(indicatore_id=row.key, anno=self._anno,
                                     periodo=PERIODO_ANNUALE, **fields), label=label)
         if key in ("tipo", "polarita", "peso", "fonte"):
             return SetFields(Indicatore, row.key, {key: value},
@@ -244,53 +241,35 @@ class IndicatoriModel(RowTableModel):
     def on_changes(self, ch: Changes) -> None:
         if self.hold_while_loading(ch):
             return
-        if ch.moved and -1 in ch.moved:
-            self.reload()
+        if (ch.moved and -1 in ch.moved) or ch.touches("unita"):
+            self.reload()  # everything (settori show on every row)
             return
-        arc = self.ctx.archive
         keys: set[int] = set()
-        if ch.touches("unita"):
-            self.lookup.reload()
-            keys.update(self._ind)
-        for oid in ch.deleted.get("obiettivi", ()):
-            self._ob.pop(oid, None)
-        for oid in ch.inserted.get("obiettivi", set()) | set(ch.updated.get("obiettivi", {})):
-            ob = arc.obiettivo(oid)
-            if ob is not None:
-                self._ob[oid] = ob
-                keys.update(i for i, ind in self._ind.items() if ind.obiettivo_id == oid)
-        gone: set[int] = set()
-        for iid in ch.deleted.get("indicatori", ()):
-            if self._ind.pop(iid, None) is not None:
-                gone.add(iid)
-            for m in self._mis.pop(iid, []):
-                self._mis_ind.pop(m.id, None)  # type: ignore[arg-type]
-        for iid in ch.inserted.get("indicatori", set()) | set(ch.updated.get("indicatori", {})):
-            ind = arc.get(Indicatore, iid)
-            if ind is not None:
-                self._ind[iid] = ind
-                keys.add(iid)
-                if iid in ch.inserted.get("indicatori", set()):
-                    for m in arc.misure([iid]):
-                        self._put_misura(m)
+        obs = set(ch.deleted.get("obiettivi", ())) | set(ch.inserted.get("obiettivi", ())) | \
+            set(ch.updated.get("obiettivi", {}))
+        for oid in obs:
+            self._ob_info.pop(oid, None)
+        if obs - set(ch.deleted.get("obiettivi", ())):
+            keys.update(r.key for r in self._rows if r.obiettivo_id in obs)
+        gone = set(ch.deleted.get("indicatori", ()))
+        keys.update(ch.inserted.get("indicatori", ()))
+        keys.update(ch.updated.get("indicatori", {}))
         for mid in ch.deleted.get("misure", ()):
-            iid_ = self._mis_ind.pop(mid, None)
-            if iid_ is not None:
-                self._mis[iid_] = [m for m in self._mis.get(iid_, []) if m.id != mid]
-                keys.add(iid_)
-        for mid in ch.inserted.get("misure", set()) | set(ch.updated.get("misure", {})):
-            m = arc.get(Misura, mid)
-            if m is not None:
-                self._put_misura(m)
-                keys.add(m.indicatore_id)
+            iid = self._mis_ind.pop(mid, None)
+            if iid is not None:
+                keys.add(iid)
+        changed = set(ch.inserted.get("misure", ())) | set(ch.updated.get("misure", {}))
+        if changed:
+            marks = ",".join("?" * len(changed))
+            for mid, iid in self.ctx.archive.db.conn.execute(
+                    f"SELECT id, indicatore_id FROM misure WHERE id IN ({marks})", tuple(changed)):
+                self._mis_ind[mid] = iid
+                keys.add(iid)
         self.remove_keys(gone)
         for iid in keys - gone:
-            if iid in self._ind:
-                self.put_row(self._make(iid))
+            row = self._make(iid)
+            if row is None:
+                self.remove_keys([iid])
+            else:
+                self.put_row(row)
 
-    def _put_misura(self, m: Misura) -> None:
-        lst = [x for x in self._mis.get(m.indicatore_id, []) if x.id != m.id]
-        lst.append(m)
-        lst.sort(key=_misura_order)
-        self._mis[m.indicatore_id] = lst
-        self._mis_ind[m.id] = m.indicatore_id  # type: ignore[index]
