@@ -87,8 +87,33 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+# Decimals and dates are immutable: one object per distinct text is shared by every
+# record read (a plan repeats its weights, percentages and deadlines thousands of times;
+# 40.000 indicators hold a few hundred distinct values). Bounded: once full, new texts
+# are simply converted without being kept.
+_SHARED_MAX = 50_000
+_DECIMALS: dict[str, Decimal] = {}
+_DATES: dict[str, date] = {}
+
+
 def _decimal(value: Any) -> Decimal:
-    return Decimal(value) if isinstance(value, str) else Decimal(str(value))
+    if isinstance(value, str):
+        d = _DECIMALS.get(value)
+        if d is None:
+            d = Decimal(value)
+            if len(_DECIMALS) < _SHARED_MAX:
+                _DECIMALS[value] = d
+        return d
+    return Decimal(str(value))
+
+
+def _date(value: str) -> date:
+    d = _DATES.get(value)
+    if d is None:
+        d = date.fromisoformat(value)
+        if len(_DATES) < _SHARED_MAX:
+            _DATES[value] = d
+    return d
 
 
 def _enum_decoder(enum_cls: type[Enum]) -> Any:
@@ -109,7 +134,7 @@ def _converter(tp: Any) -> Any:
     if origin is Decimal:
         return _decimal
     if origin is date:
-        return date.fromisoformat
+        return _date
     if origin in (list, dict):
         return _json
     if isinstance(origin, type) and issubclass(origin, Enum):

@@ -23,3 +23,21 @@ def test_select_batches_reads_everything_once_even_with_edits_in_between(demo):
 
 def test_ordine_obiettivi_is_the_tree_order(demo):
     assert demo.ordine_obiettivi() == [o.id for o in demo.obiettivi()]
+
+
+def test_repeated_decimals_and_dates_are_shared_objects(demo):
+    """Immutable values read many times are one object each (memory of large plans)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from piaodesk.store.codec import _date, _decimal
+
+    assert _decimal("25") is _decimal("25") and _decimal("25") == Decimal(25)
+    assert _decimal("25.0") == Decimal("25.0") and str(_decimal("25.0")) == "25.0"  # text kept
+    assert _date("2025-12-31") is _date("2025-12-31") == date(2025, 12, 31)
+    fasi = demo.fasi()
+    by_value: dict = {}
+    for f in fasi:
+        if f.perc_realizzazione is not None:
+            by_value.setdefault(f.perc_realizzazione, set()).add(id(f.perc_realizzazione))
+    assert by_value and all(len(ids) == 1 for ids in by_value.values())

@@ -58,9 +58,7 @@ class GanttData:
         self.anno = anno or archive.piano().anno_inizio
         self._perc: dict[int, Decimal | None] = {}
         self.lookup = Lookup(archive)
-        self._ob: dict[int, Obiettivo] = {}
         self._depth: dict[int, int] = {}
-        self._fasi: dict[int, list[Fase]] = {}
         self.rows: list[GanttRow] = []
         if load:
             self.reload()
@@ -87,9 +85,8 @@ class GanttData:
             yield 25 * len(obs) // total
         ordine = [oid for oid in self.archive.ordine_obiettivi() if oid in obs]
         yield 26
-        self._ob = {oid: obs[oid] for oid in ordine}
         self._depth = {}
-        for o in self._ob.values():  # parents come first
+        for o in (obs[oid] for oid in ordine):  # parents come first
             self._depth[o.id] = 0 if o.parent_id is None else self._depth.get(o.parent_id, 0) + 1  # type: ignore[index]
         yield 28
         fasi: dict[int, list[Fase]] = {}
@@ -99,18 +96,24 @@ class GanttData:
                 fasi.setdefault(f.obiettivo_id, []).append(f)
             n += len(batch)
             yield 28 + 32 * n // total
-        self._fasi = fasi
         rows: list[GanttRow] = []
         for k in range(0, len(ordine), 250):
             for oid in ordine[k:k + 250]:
-                rows.extend(self._rows_of(oid))
+                rows.extend(self._rows_of(oid, obs[oid], fasi.get(oid, [])))
             yield 60 + 39 * min(k + 250, len(ordine)) // max(1, len(ordine))
         self.rows = rows
         yield 100
 
-    def _rows_of(self, oid: int) -> list[GanttRow]:
-        ob = self._ob[oid]
-        fasi = sorted(self._fasi.get(oid, []), key=lambda f: (f.posizione, f.id or 0))
+    def _rows_of(self, oid: int, ob: Obiettivo | None = None,
+                 fasi: list[Fase] | None = None) -> list[GanttRow]:
+        """The rows of an objective and its fasi (read from the plan when not given: the
+        data keeps the rows only, not copies of 10.000 objectives and 30.000 fasi)."""
+        if ob is None:
+            ob = self.archive.get(Obiettivo, oid) or Obiettivo(id=oid)
+        if fasi is None:
+            fasi = self.archive.select(Fase, "obiettivo_id = ?", (oid,), columns=_FASE_COLS)
+        fasi = sorted(fasi, key=lambda f: (f.posizione if f.posizione is not None else -1,
+                                           f.id or 0))
         settore = self.lookup.settore_id(ob.unita_id)
         depth = self._depth.get(oid, 0)
         start, end, derived = ob.inizio_previsto, ob.fine_prevista, False
@@ -157,22 +160,19 @@ class GanttData:
             self.reload()
             return False
         touched: set[int] = set()
-        for oid in ch.updated.get("obiettivi", {}):
-            ob = self.archive.get(Obiettivo, oid)
-            if ob is not None and oid in self._ob:
-                self._ob[oid] = ob
-                touched.add(oid)
-        for fid in ch.updated.get("fasi", {}):
-            f = self.archive.get(Fase, fid)
-            if f is None:
-                continue
-            for oid, lst in self._fasi.items():
-                if any(x.id == fid for x in lst) and oid != f.obiettivo_id:
-                    self.reload()
+        shown = {r.obiettivo_id for r in self.rows if r.kind == "obiettivo"} \
+            if ch.updated.get("obiettivi") else set()
+        touched.update(oid for oid in ch.updated.get("obiettivi", {}) if oid in shown)
+        fasi_now = set(ch.updated.get("fasi", {}))
+        if fasi_now:
+            was_of = {r.id: r.obiettivo_id for r in self.rows if r.kind == "fase" and r.id in fasi_now}
+            marks = ",".join("?" * len(fasi_now))
+            for fid, oid in self.archive.db.conn.execute(
+                    f"SELECT id, obiettivo_id FROM fasi WHERE id IN ({marks})", tuple(fasi_now)):
+                if fid in was_of and was_of[fid] != oid:
+                    self.reload()  # a fase moved to another objective
                     return False
-            lst = self._fasi.setdefault(f.obiettivo_id, [])
-            self._fasi[f.obiettivo_id] = [f if x.id == fid else x for x in lst]
-            touched.add(f.obiettivo_id)
+                touched.add(oid)
         if not touched:
             return True
         pos = {}

@@ -80,7 +80,8 @@ class MatriceModel(QAbstractTableModel):
         obs = {o.id: o for o in arc.select(Obiettivo, columns=("id", "codice", "titolo", "unita_id"))}
         self._ob = {oid: obs[oid] for oid in arc.ordine_obiettivi() if oid in obs}
         self._ass, self._cell, self._by_person = {}, {}, {}
-        for a in arc.select(Assegnazione):
+        for a in arc.select(Assegnazione, columns=("id", "obiettivo_id", "persona_id", "impegno",
+                                                   "responsabile", "ruolo")):
             self._add(a)
         self._layout()
         self.endResetModel()
