@@ -56,13 +56,13 @@ COLOURS: dict[str, tuple[QColor, QColor]] = {
 }
 
 #: the same colours as shared brushes (a paint asks for them in every cell)
-_BRUSHES: dict[str, tuple[QBrush, QBrush]] = {k: (QBrush(bg), QBrush(fg)) for k, (bg, fg) in
+BRUSHES: dict[str, tuple[QBrush, QBrush]] = {k: (QBrush(bg), QBrush(fg)) for k, (bg, fg) in
                                               COLOURS.items()}
 _R = Qt.ItemDataRole
 _R_DISPLAY, _R_ALIGN = int(_R.DisplayRole), int(_R.TextAlignmentRole)
 _R_BG, _R_FG = int(_R.BackgroundRole), int(_R.ForegroundRole)
 #: roles the table models never answer (font, check state, decoration, size hint)
-_UNANSWERED = frozenset({int(_R.FontRole), int(_R.CheckStateRole), int(_R.DecorationRole),
+UNANSWERED_ROLES = frozenset({int(_R.FontRole), int(_R.CheckStateRole), int(_R.DecorationRole),
                          int(_R.SizeHintRole)})
 _UNSET: Any = object()
 _F_NONE = Qt.ItemFlag.NoItemFlags
@@ -440,8 +440,8 @@ class RowTableModel(QAbstractTableModel):
             return int(col.alignment)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             st = self.cell_status(row, col.key) or self.status(row)
-            if st in _BRUSHES:
-                return _BRUSHES[st][0 if role == Qt.ItemDataRole.BackgroundRole else 1]
+            if st in BRUSHES:
+                return BRUSHES[st][0 if role == Qt.ItemDataRole.BackgroundRole else 1]
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row, col.key)
@@ -478,8 +478,8 @@ class RowTableModel(QAbstractTableModel):
                 if colours is None:
                     rd.clearData()
                 else:
-                    rd.setData(_BRUSHES[status][0 if role == _R_BG else 1])
-            elif role in _UNANSWERED:
+                    rd.setData(BRUSHES[status][0 if role == _R_BG else 1])
+            elif role in UNANSWERED_ROLES:
                 rd.clearData()
             else:
                 v = self.data(index, role)

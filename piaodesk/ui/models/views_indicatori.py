@@ -111,19 +111,26 @@ class IndicatoriModel(RowTableModel):
             yield 5
         ordine = arc.ordine_obiettivi()
         yield 7
-        self._ob_info = {oid: self._info(obs[oid]) for oid in ordine if oid in obs}  # tree order
+        self._ob_info = {}
+        for k in range(0, len(ordine), 2500):  # (tree order)
+            self._ob_info.update((oid, self._info(obs[oid])) for oid in ordine[k:k + 2500]
+                                 if oid in obs)
+            yield 8
         # the order first (tree order, then position), from a light query
         by_ob: dict[int, list[tuple[int, int]]] = {}
-        for iid, oid, pos in arc.db.conn.execute(
-                "SELECT id, obiettivo_id, posizione FROM indicatori"):
-            by_ob.setdefault(oid, []).append((pos if pos is not None else -1, iid))
+        for batch in arc.select_batches(Indicatore, columns=("id", "obiettivo_id", "posizione"),
+                                        batch=4000):
+            for i in batch:
+                by_ob.setdefault(i.obiettivo_id, []).append(
+                    (i.posizione if i.posizione is not None else -1, i.id))
+            yield 10
         order = [iid for oid in self._ob_info for _, iid in sorted(by_ob.get(oid, ()))]
         yield 12
         # then the indicators a batch at a time with their measures: the full records of
         # one batch only are alive at any time (the rows keep what they show)
         made: dict[int, RigaIndicatore] = {}
         self._mis_ind = {}
-        for batch in arc.select_batches(Indicatore, batch=300):
+        for batch in arc.select_batches(Indicatore, batch=150):
             mis: dict[int, list[Misura]] = {}
             for m in arc.misure([i.id for i in batch if i.id is not None]):
                 mis.setdefault(m.indicatore_id, []).append(m)

@@ -11,11 +11,11 @@ without a %; "Rimuovi assegnazione" deletes it. All through the undo stack.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush
 
 from ...domain.formats import format_percent
 from ...domain.model import Assegnazione, Obiettivo, Persona
@@ -31,7 +31,8 @@ from .columns import (
     SortRole,
     cells_edit,
 )
-from .views_base import COLOURS, STATUS_ROLE, sort_key
+from .views_base import BRUSHES, STATUS_ROLE, UNANSWERED_ROLES, sort_key
+from .slices import SliceRunner
 from .views_lookup import Lookup
 
 Index = QModelIndex | QPersistentModelIndex
@@ -49,8 +50,28 @@ FIXED = (
 CELL = Column("impegno", "Impegno %", "percent", width=70)
 
 
+_R_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_R_BG, _R_FG = int(Qt.ItemDataRole.BackgroundRole), int(Qt.ItemDataRole.ForegroundRole)
+_UNSET: Any = object()
+
+#: the assignment fields the matrix uses
+_ASS_COLS = ("id", "obiettivo_id", "persona_id", "impegno", "responsabile", "ruolo")
+
+
+def _add_to(a: Assegnazione, ass: dict[int, Assegnazione], cell: dict[tuple[int, int], list[int]],
+            by_person: dict[int, set[int]]) -> None:
+    ass[a.id] = a  # type: ignore[index]
+    if a.persona_id is not None:
+        cell.setdefault((a.persona_id, a.obiettivo_id), []).append(a.id)  # type: ignore[arg-type]
+        by_person.setdefault(a.persona_id, set()).add(a.id)  # type: ignore[arg-type]
+
+
 class MatriceModel(QAbstractTableModel):
     refused = Signal(str)
+    #: (True, percent) while the plan is read in slices; (False, 100) when the matrix is in
+    loading_changed = Signal(bool, int)
+    #: plans with more objectives than this load in slices (see models.slices)
+    PROGRESSIVE_OBIETTIVI = 3000
 
     def __init__(self, ctx: Any, parent: Any = None) -> None:
         super().__init__(parent)
@@ -67,24 +88,77 @@ class MatriceModel(QAbstractTableModel):
         self._cols: list[int] = []
         self._row_of: dict[int, int] = {}
         self._col_of: dict[int, int] = {}
+        self._tot: dict[int, Decimal | None] = {}  # a person's total % (cached, see totale)
+        self.loading = False
+        self._held: list[Changes] = []
+        self.loader = SliceRunner(self, "timerMatrice")
+        self.loader.progress.connect(lambda pct: self.loading_changed.emit(True, pct))
+        self.loader.finished.connect(self._loaded)
         self.reload()
         ctx.hub.changed.connect(self.on_changes)
 
     # ------------------------------------------------------------ loading
 
     def reload(self) -> None:
-        self.beginResetModel()
+        """Read the plan again: at once, or in slices on a large plan (the matrix shown
+        stays until the new one is complete; changes arriving meanwhile are held)."""
+        self.loader.stop()
+        steps = self._reload_steps()
+        if self.ctx.archive.count(Obiettivo) <= self.PROGRESSIVE_OBIETTIVI:
+            for _ in steps:
+                pass
+            if self.loading:
+                self._loaded()
+            return
+        if not self.loading:
+            self.loading = True
+            self.loading_changed.emit(True, 0)
+        self.loader.start(steps)
+
+    def finish_loading(self) -> None:
+        self.loader.finish()
+
+    def _loaded(self) -> None:
+        self.loading = False
+        self.loading_changed.emit(False, 100)
+        held, self._held = self._held, []
+        for ch in held:
+            self.on_changes(ch)
+
+    def _reload_steps(self) -> Iterator[int]:
         arc = self.ctx.archive
-        self.lookup.reload()
+        lookup = Lookup(arc)
         # only the fields the matrix shows, in tree order (a large plan: 10.000 columns)
-        obs = {o.id: o for o in arc.select(Obiettivo, columns=("id", "codice", "titolo", "unita_id"))}
-        self._ob = {oid: obs[oid] for oid in arc.ordine_obiettivi() if oid in obs}
-        self._ass, self._cell, self._by_person = {}, {}, {}
-        for a in arc.select(Assegnazione, columns=("id", "obiettivo_id", "persona_id", "impegno",
-                                                   "responsabile", "ruolo")):
-            self._add(a)
+        obs: dict[int, Obiettivo] = {}
+        for batch in arc.select_batches(Obiettivo, columns=("id", "codice", "titolo", "unita_id"),
+                                        batch=2000):
+            obs.update((o.id, o) for o in batch if o.id is not None)
+            yield 5 + 30 * len(obs) // max(1, len(obs) + 2000)
+        ordine = arc.ordine_obiettivi()
+        yield 40
+        new_ob = {oid: obs[oid] for oid in ordine if oid in obs}
+        yield 45
+        ass: dict[int, Assegnazione] = {}
+        cell: dict[tuple[int, int], list[int]] = {}
+        by_person: dict[int, set[int]] = {}
+        for batch in arc.select_batches(Assegnazione, columns=_ASS_COLS, batch=2000):
+            for a in batch:
+                _add_to(a, ass, cell, by_person)
+            yield 45 + 50 * len(ass) // max(1, len(ass) + 2000)
+        tot: dict[int, Decimal | None] = {}  # each person's total, ready for the first paint
+        people = list(by_person.items())
+        for k in range(0, len(people), 100):
+            for pid, aids in people[k:k + 100]:
+                known = [ass[a].impegno for a in aids if ass[a].impegno is not None]
+                tot[pid] = sum(known, Decimal(0)) if known else None
+            yield 96
+        self.beginResetModel()
+        self.lookup = lookup
+        self._ob, self._ass, self._cell, self._by_person = new_ob, ass, cell, by_person
+        self._tot = tot
         self._layout()
         self.endResetModel()
+        yield 100
 
     def set_settore(self, settore_id: int | None) -> None:
         self.beginResetModel()
@@ -93,14 +167,13 @@ class MatriceModel(QAbstractTableModel):
         self.endResetModel()
 
     def _add(self, a: Assegnazione) -> None:
-        self._ass[a.id] = a  # type: ignore[index]
-        if a.persona_id is not None:
-            self._cell.setdefault((a.persona_id, a.obiettivo_id), []).append(a.id)  # type: ignore[arg-type]
-            self._by_person.setdefault(a.persona_id, set()).add(a.id)  # type: ignore[arg-type]
+        _add_to(a, self._ass, self._cell, self._by_person)
+        self._tot.pop(a.persona_id, None)  # type: ignore[arg-type]
 
     def _drop(self, aid: int) -> Assegnazione | None:
         a = self._ass.pop(aid, None)
         if a is not None and a.persona_id is not None:
+            self._tot.pop(a.persona_id, None)
             lst = self._cell.get((a.persona_id, a.obiettivo_id), [])
             if aid in lst:
                 lst.remove(aid)
@@ -134,9 +207,12 @@ class MatriceModel(QAbstractTableModel):
         return bool(self._cell.get((pid, oid)))
 
     def totale(self, pid: int) -> Decimal | None:
+        if pid in self._tot:
+            return self._tot[pid]
         vals = [self._ass[a].impegno for a in self._by_person.get(pid, ())]
         known = [v for v in vals if v is not None]
-        return sum(known, Decimal(0)) if known else None
+        tot = self._tot[pid] = sum(known, Decimal(0)) if known else None
+        return tot
 
     def n_obiettivi(self, pid: int) -> int:
         return len({self._ass[a].obiettivo_id for a in self._by_person.get(pid, ())})
@@ -184,8 +260,9 @@ class MatriceModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return " — ".join(x for x in (p.nominativo, p.categoria or "",
                                               self.lookup.settore_nome(p.unita_id)) if x)
-            if role == Qt.ItemDataRole.ForegroundRole and self.flag(pid):
-                return QBrush(COLOURS[self.flag(pid)][1])  # type: ignore[index]
+            if role == Qt.ItemDataRole.ForegroundRole:
+                flag = self.flag(pid)
+                return BRUSHES[flag][1] if flag in BRUSHES else None
             return None
         if not 0 <= section < self.columnCount():
             return None
@@ -236,15 +313,7 @@ class MatriceModel(QAbstractTableModel):
         col = self._col(c)
         value = self._value(r, c)
         if role == Qt.ItemDataRole.DisplayRole:
-            if c >= len(FIXED):
-                if value is None:
-                    return "✓" if self.assigned(pid, self._cols[c - len(FIXED)]) else ""
-                return col.display(value)
-            if col.key == "totale":
-                if value is None:
-                    return "0,00 %" if self.flag(pid) == "none" else "n.d."
-                return format_percent(value)
-            return col.display(value)
+            return self._display(pid, c, col, value)
         if role == Qt.ItemDataRole.EditRole:
             return value
         if role == SortRole:
@@ -262,16 +331,63 @@ class MatriceModel(QAbstractTableModel):
         if role == STATUS_ROLE:
             return self.flag(pid) if col.key == "totale" else None
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-            st = self.flag(pid) if col.key in ("totale", "n") else None
-            if st is None and c >= len(FIXED) and self.assigned(pid, self._cols[c - len(FIXED)]):
-                st = "done"
-            if st in COLOURS:
-                bg, fg = COLOURS[st]  # type: ignore[index]
-                return QBrush(bg if role == Qt.ItemDataRole.BackgroundRole else fg)
+            st = self._status(pid, c, col)
+            if st in BRUSHES:
+                return BRUSHES[st][0 if role == Qt.ItemDataRole.BackgroundRole else 1]  # type: ignore[index]
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(pid, c)
         return None
+
+    def _display(self, pid: int, c: int, col: Column, value: Any) -> str:
+        if c >= len(FIXED):
+            if value is None:
+                return "✓" if self.assigned(pid, self._cols[c - len(FIXED)]) else ""
+            return col.display(value)
+        if col.key == "totale":
+            if value is None:
+                return "0,00 %" if self.flag(pid) == "none" else "n.d."
+            return format_percent(value)
+        return col.display(value)
+
+    def _status(self, pid: int, c: int, col: Column) -> str | None:
+        st = self.flag(pid) if col.key in ("totale", "n") else None
+        if st is None and c >= len(FIXED) and self.assigned(pid, self._cols[c - len(FIXED)]):
+            st = "done"
+        return st
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
+        """The roles a delegate asks for a cell in one call (its value computed once)."""
+        r, c = index.row(), index.column()
+        if not index.isValid() or not (0 <= r < len(self._people)):
+            for rd in roleDataSpan:
+                rd.clearData()
+            return
+        pid = self._people[r]
+        col = self._col(c)
+        value: Any = _UNSET
+        status: Any = _UNSET
+        for rd in roleDataSpan:
+            role = rd.role()
+            if role == _R_DISPLAY:
+                if value is _UNSET:
+                    value = self._value(r, c)
+                rd.setData(self._display(pid, c, col, value))
+            elif role == _R_BG or role == _R_FG:
+                if status is _UNSET:
+                    status = self._status(pid, c, col)
+                if status in BRUSHES:
+                    rd.setData(BRUSHES[status][0 if role == _R_BG else 1])
+                else:
+                    rd.clearData()
+            elif role in UNANSWERED_ROLES:
+                rd.clearData()
+            else:
+                v = self.data(index, role)
+                if v is None:
+                    rd.clearData()
+                else:
+                    rd.setData(v)
 
     def _tooltip(self, pid: int, c: int) -> str | None:
         nome = self.lookup.persona_nome(pid)
@@ -371,6 +487,9 @@ class MatriceModel(QAbstractTableModel):
     # ------------------------------------------------------------ changes
 
     def on_changes(self, ch: Changes) -> None:
+        if self.loading:
+            self._held.append(ch)  # applied once the matrix is in
+            return
         if (ch.moved and -1 in ch.moved) or ch.inserted.get("persone") or ch.deleted.get("persone") \
                 or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or ch.touches("unita"):
             self.reload()

@@ -163,12 +163,12 @@ class ScadenzeModel(RowTableModel):
             yield 55
         keys = self._all_keys()
         rows: list[Scadenza] = []
-        for k in range(0, len(keys), 300):
-            for key in keys[k:k + 300]:
+        for k in range(0, len(keys), 150):
+            for key in keys[k:k + 150]:
                 row = self._make(key)
                 if row is not None:
                     rows.append(row)
-            yield 55 + 30 * min(k + 300, len(keys)) // max(1, len(keys))
+            yield 55 + 30 * min(k + 150, len(keys)) // max(1, len(keys))
         yield from self.install_rows(rows, start=86)
 
     def _add_fase(self, f: Fase) -> None:

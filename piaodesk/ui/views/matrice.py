@@ -43,7 +43,12 @@ class MatriceView(ViewPanel):
         self.model.modelReset.connect(self._after_reset)
         self.model.dataChanged.connect(self._summarize)
         ctx.hub.changed.connect(self._refresh_combo)
+        self.watch_loading(self.model, "della matrice")
         self._after_reset()
+
+    def loaded(self) -> None:
+        fill_combo(self.settore, self.model.lookup.settori(), "Tutti i settori")
+        self._summarize()
 
     def _refresh_combo(self, ch: Any) -> None:
         if ch.touches("unita"):
@@ -61,13 +66,16 @@ class MatriceView(ViewPanel):
         only = self.segnalate.isChecked()
         for r in range(self.model.rowCount()):
             hide = only and self.model.flag(self.model.persona_id(r)) is None
-            self.table.setRowHidden(r, hide)
+            if hide != self.table.isRowHidden(r):
+                self.table.setRowHidden(r, hide)
         self._summarize()
 
     def _summarize(self, *args: Any) -> None:
+        if self.model.loading:
+            return  # (the progress is shown)
         people = [self.model.persona_id(r) for r in range(self.model.rowCount())]
-        over = sum(1 for p in people if self.model.flag(p) == "over")
-        none = sum(1 for p in people if self.model.flag(p) == "none")
+        flags = [self.model.flag(p) for p in people]  # (once per person: a sum of many %)
+        over, none = flags.count("over"), flags.count("none")
         n_ob = self.model.columnCount() - len(FIXED)
         self.summary.setText(f"{format_int(len(people))} persone × {format_int(n_ob)} obiettivi — "
                              f"{format_int(over)} oltre il 100 %, "

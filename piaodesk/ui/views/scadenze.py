@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
@@ -13,6 +15,9 @@ from ...domain.formats import format_int
 from ..models.views_base import RowFilterProxy
 from ..models.views_scadenze import ScadenzeModel, Scadenza
 from .comuni import ViewPanel, fill_combo, filter_combo, make_grid
+
+
+_LIVELLO = attrgetter("livello")
 
 
 class ScadenzeView(ViewPanel):
@@ -78,10 +83,11 @@ class ScadenzeView(ViewPanel):
         if self.model.loading:
             return  # (the progress is shown)
         accept = self.proxy._accept
-        rows = [r for r in self.model.rows() if accept is None or accept(r)]
+        rows = self.model._rows if accept is None else [r for r in self.model._rows if accept(r)]
         n = len(rows)
-        late = sum(1 for r in rows if r.livello == "late")
-        soon = sum(1 for r in rows if r.livello == "soon")
+        # (one pass in C over 40.000 rows on a large plan, not three in Python)
+        counts = Counter(map(_LIVELLO, rows))
+        late, soon = counts["late"], counts["soon"]
         self.summary.setText(f"{format_int(n)} scadenze — {format_int(late)} in ritardo, "
                              f"{format_int(soon)} entro 30 giorni "
                              f"(al {self.model.oggi().strftime('%d/%m/%Y')})")
