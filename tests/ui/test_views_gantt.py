@@ -155,3 +155,22 @@ def test_large_plan_loads_in_slices_and_holds_edits(qtbot, demo, tmp_path, monke
     assert [(r.kind, r.id) for r in v.canvas.rows] == [(r.kind, r.id) for r in at_once.canvas.rows]
     assert any(r.label == "Aggiunta mentre carica" for r in v.canvas.rows)
     assert "obiettivi" in v.summary.text() and "Caricamento" not in v.summary.text()
+
+
+def test_content_edit_updates_rows_in_place_and_repaints(view):
+    """A title or % edit changes the rows shown in place (no rebuild of the filtered list);
+    a date edit rebuilds it (extent, filters)."""
+    from piaodesk.domain.model import Obiettivo
+
+    ctx = view.ctx
+    shown = view.canvas.rows
+    ob = next(r for r in shown if r.kind == "obiettivo" and r.codice == "OE052701")
+    ctx.push(SetFields(Obiettivo, ob.id, {"titolo": "Titolo cambiato nel Gantt"}))
+    assert view.canvas.rows is shown and ob.label == "Titolo cambiato nel Gantt"
+    assert not view.data.layout_changed
+    ctx.stack.undo()
+    assert ob.label != "Titolo cambiato nel Gantt" and view.canvas.rows is shown
+    ctx.push(SetFields(Obiettivo, ob.id, {"fine_prevista": date(2026, 3, 31)}))
+    assert view.data.layout_changed and view.canvas.rows is not shown
+    assert next(r for r in view.canvas.rows if r.id == ob.id and r.kind == "obiettivo").end == \
+        date(2026, 3, 31)

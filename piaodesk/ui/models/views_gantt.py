@@ -50,6 +50,9 @@ class GanttRow:
         return self.end is not None or self.start is not None
 
 
+_FIELDS = tuple(GanttRow.__slots__)  # type: ignore[attr-defined]
+
+
 class GanttData:
     def __init__(self, archive: Archive, oggi: date, anno: int | None = None, *,
                  load: bool = True) -> None:
@@ -60,6 +63,9 @@ class GanttData:
         self.lookup = Lookup(archive)
         self._depth: dict[int, int] = {}
         self.rows: list[GanttRow] = []
+        self._pos: dict[int, int] = {}  # objective -> index of its row in ``rows``
+        #: the last :meth:`apply` changed dates, settore or branch of a row (filters, extent)
+        self.layout_changed = False
         if load:
             self.reload()
 
@@ -102,6 +108,7 @@ class GanttData:
                 rows.extend(self._rows_of(oid, obs[oid], fasi.get(oid, [])))
             yield 60 + 39 * min(k + 250, len(ordine)) // max(1, len(ordine))
         self.rows = rows
+        self._pos = {r.obiettivo_id: i for i, r in enumerate(rows) if r.kind == "obiettivo"}
         yield 100
 
     def _rows_of(self, oid: int, ob: Obiettivo | None = None,
@@ -159,34 +166,37 @@ class GanttData:
         if self.needs_reload(ch):
             self.reload()
             return False
-        touched: set[int] = set()
-        shown = {r.obiettivo_id for r in self.rows if r.kind == "obiettivo"} \
-            if ch.updated.get("obiettivi") else set()
-        touched.update(oid for oid in ch.updated.get("obiettivi", {}) if oid in shown)
+        self.layout_changed = False
+        touched: set[int] = {oid for oid in ch.updated.get("obiettivi", {}) if oid in self._pos}
         fasi_now = set(ch.updated.get("fasi", {}))
         if fasi_now:
-            was_of = {r.id: r.obiettivo_id for r in self.rows if r.kind == "fase" and r.id in fasi_now}
             marks = ",".join("?" * len(fasi_now))
-            for fid, oid in self.archive.db.conn.execute(
-                    f"SELECT id, obiettivo_id FROM fasi WHERE id IN ({marks})", tuple(fasi_now)):
-                if fid in was_of and was_of[fid] != oid:
+            now_of = dict(self.archive.db.conn.execute(
+                f"SELECT id, obiettivo_id FROM fasi WHERE id IN ({marks})", tuple(fasi_now)))
+            for oid in set(now_of.values()):
+                i = self._pos.get(oid)
+                if i is None:
+                    continue
+                kids = {r.id for r in self.rows[i + 1:] if r.kind == "fase" and r.obiettivo_id == oid}
+                if any(fid not in kids for fid, o in now_of.items() if o == oid):
                     self.reload()  # a fase moved to another objective
                     return False
                 touched.add(oid)
-        if not touched:
-            return True
-        pos = {}
-        for i, r in enumerate(self.rows):
-            if r.kind == "obiettivo" and r.obiettivo_id in touched:
-                pos[r.obiettivo_id] = i
-        for oid, i in pos.items():
+        for oid in touched:
+            i = self._pos[oid]
             new = self._rows_of(oid)
-            old_len = 1 + sum(1 for r in self.rows[i + 1:i + 1 + len(new)]
-                              if r.kind == "fase" and r.obiettivo_id == oid)
-            if old_len != len(new):
+            old = self.rows[i:i + len(new)]
+            if len(old) != len(new) or any(r.obiettivo_id != oid for r in old) or (
+                    i + len(new) < len(self.rows) and self.rows[i + len(new)].kind == "fase"
+                    and self.rows[i + len(new)].obiettivo_id == oid):
                 self.reload()
                 return False
-            self.rows[i:i + len(new)] = new
+            for o, n in zip(old, new):  # in place: the chart's filtered list holds these objects
+                if (o.start, o.end, o.settore_id, o.ramo, o.late) != (
+                        n.start, n.end, n.settore_id, n.ramo, n.late):  # (late: the deadline marks)
+                    self.layout_changed = True
+                for name in _FIELDS:
+                    setattr(o, name, getattr(n, name))
         return True
 
     @staticmethod

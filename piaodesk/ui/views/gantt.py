@@ -511,6 +511,12 @@ class GanttView(ViewPanel):
         start = min(start or date(anno, 1, 1), date(anno, 1, 1))
         end = max(end or date(anno, 12, 31), date(anno, 12, 31))
         self.canvas.set_rows(rows, start, end)
+        self.update_summary()
+
+    def update_summary(self) -> None:
+        if self.loading:
+            return  # (the progress is shown)
+        rows = self.canvas.rows
         n_ob = sum(1 for r in rows if r.kind == "obiettivo")
         n_late = sum(1 for r in rows if r.late)
         self.summary.setText(
@@ -532,7 +538,11 @@ class GanttView(ViewPanel):
                 self.data._perc.clear()  # objectives' % change: recomputed for visible rows
                 self.canvas.viewport().update()
             return
-        self.data.apply(ch)  # re-reads only the touched objectives
+        if self.data.apply(ch) and not self.data.layout_changed:
+            # rows updated in place (names, %, done/late): repaint, recount later
+            self.canvas.viewport().update()
+            self.schedule_summary()
+            return
         self.refresh()
 
     def _activated(self, oid: int) -> None:
