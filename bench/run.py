@@ -161,6 +161,19 @@ def m_open_tree(plan: Path, small: Path, tmp: Path) -> Result:
             "baseline": "stessa finestra vuota con un QTreeView, nello stesso processo"}
 
 
+def _open_window(app: Any, plan: Path, tmp: Path) -> tuple[Any, Any]:
+    """The main window on ``plan`` (read-only), 1366×768, shown and painted."""
+    from piaodesk.store.archive import Archive
+    from piaodesk.ui.main_window import MainWindow
+
+    arc = Archive.open(plan, readonly=True)
+    win = MainWindow(arc, _settings(tmp))
+    win.resize(1366, 768)
+    win.show()
+    _settle(app, win)
+    return arc, win
+
+
 def _tree_of(win: Any) -> Any:
     return win.tree
 
@@ -239,14 +252,7 @@ def m_expand_scroll(plan: Path, small: Path, tmp: Path) -> Result:
     from PySide6.QtGui import QStandardItem, QStandardItemModel
     from PySide6.QtWidgets import QTreeView
 
-    from piaodesk.store.archive import Archive
-    from piaodesk.ui.main_window import MainWindow
-
-    arc = Archive.open(plan, readonly=True)
-    win = MainWindow(arc, _settings(tmp))
-    win.resize(1366, 768)
-    win.show()
-    _settle(app, win)
+    arc, win = _open_window(app, plan, tmp)
     tree = _tree_of(win)
     timer = _StepTimer(app, tree.viewport())
     _expand_scroll_steps(tree, timer)
@@ -576,14 +582,7 @@ def m_viste(plan: Path, small: Path, tmp: Path) -> Result:
     from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QAbstractScrollArea, QTabWidget
 
-    from piaodesk.store.archive import Archive
-    from piaodesk.ui.main_window import MainWindow
-
-    arc = Archive.open(plan, readonly=True)
-    win = MainWindow(arc, _settings(tmp))
-    win.resize(1366, 768)
-    win.show()
-    _settle(app, win)
+    arc, win = _open_window(app, plan, tmp)
     _busy_until(app, lambda: win.model.perc_adopted > 0, 30)  # the tree's % are in
     tabs = win.findChild(QTabWidget, "schedePrincipali")
     per_tab: dict[str, Any] = {}

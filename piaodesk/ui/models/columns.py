@@ -178,6 +178,21 @@ def _native_decimal(value: Any) -> Decimal | None:
     return None
 
 
+def set_role(rd: Any, value: Any) -> None:
+    """Answer one ``QModelRoleData`` of a ``multiData`` span: the value, or nothing."""
+    if value is None:
+        rd.clearData()
+    else:
+        rd.setData(value)
+
+
+def answer_roles(model: Any, index: Any, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
+    """The plain ``multiData``: each role of the span from ``model.data``."""
+    data = model.data
+    for rd in roleDataSpan:
+        set_role(rd, data(index, rd.role()))
+
+
 def column_header(columns: Sequence[Column], section: int, orientation: Qt.Orientation,
                   role: int) -> Any:
     """``headerData`` of a grid declared by ``columns``: label, tooltip, row numbers."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -76,3 +77,83 @@ class SliceRunner(QObject):
         if self._steps is steps:
             self._steps = None
             self.finished.emit()
+
+
+class ProgressiveLoad(SliceRunner):
+    """A reload done at once (small plans) or in slices (large ones), holding the change
+    records that arrive meanwhile and applying them once the new data is in.
+
+    ``steps`` makes the generator of the reload; ``large`` says whether to slice;
+    ``on_start`` runs when a sliced load begins (e.g. empty the table), ``on_done`` when the
+    data is in (before the held records are applied through ``apply``).
+    """
+
+    changed = Signal(bool, int)  # (loading, percent): (False, 100) once the data is in
+
+    def __init__(self, parent: QObject | None, name: str, *, steps: Callable[[], Iterator[int]],
+                 large: Callable[[], bool], apply: Callable[[Any], None],
+                 on_start: Callable[[], None] | None = None,
+                 on_done: Callable[[], None] | None = None, slice_s: float = 0.008) -> None:
+        super().__init__(parent, name, slice_s)
+        self.loading = False
+        self._make_steps, self._large, self._apply = steps, large, apply
+        self._on_start, self._on_done = on_start, on_done
+        self._held: list[Any] = []
+        self.progress.connect(lambda pct: self.changed.emit(True, pct))
+        self.finished.connect(self._done)
+
+    def reload(self) -> None:
+        self.stop()
+        steps = self._make_steps()
+        if not self._large():
+            for _ in steps:
+                pass
+            self._done()
+            return
+        if not self.loading:
+            self.loading = True
+            if self._on_start is not None:
+                self._on_start()
+            self.changed.emit(True, 0)
+        self.start(steps)
+
+    def hold(self, record: Any) -> bool:
+        """Call first when a change arrives: True (and the record is kept) while loading."""
+        if self.loading:
+            self._held.append(record)
+            return True
+        return False
+
+    def _done(self) -> None:
+        was_loading, self.loading = self.loading, False
+        if self._on_done is not None:
+            self._on_done()
+        if was_loading:
+            self.changed.emit(False, 100)
+        held, self._held = self._held, []
+        for record in held:
+            self._apply(record)
+
+
+class Progressive:
+    """Mixin of the views and models that load with a :class:`ProgressiveLoad` in
+    ``self.loader``: ``loading``, ``loading_changed``, ``reload()``, ``finish_loading()``."""
+
+    loader: ProgressiveLoad
+
+    @property
+    def loading(self) -> bool:
+        return self.loader.loading
+
+    @property
+    def loading_changed(self) -> Any:
+        """(True, percent) while loading in slices; (False, 100) when the data is in."""
+        return self.loader.changed
+
+    def reload(self) -> None:
+        """Read again: at once, or in slices on a large plan (see :class:`ProgressiveLoad`)."""
+        self.loader.reload()
+
+    def finish_loading(self) -> None:
+        """Complete a load in slices at once (tests; an action that needs all the data)."""
+        self.loader.finish()

@@ -39,7 +39,7 @@ from ...store.archive import PercUnpacker
 from ...store.changes import Changes
 from ...store.edits import MoveObiettivo, SetFields
 from .base import WARN_FG
-from .columns import Column, IdRole, InvalidInput, KindRole, SortRole
+from .columns import Column, IdRole, InvalidInput, KindRole, SortRole, answer_roles, set_role
 
 _Index = QModelIndex | QPersistentModelIndex
 MIME = "application/x-piaodesk-obiettivi"
@@ -758,13 +758,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
         node = index.internalPointer()
         ob = node.obj
         if ob is None:  # group rows: the general path
-            data = self.data
-            for rd in roleDataSpan:
-                v = data(index, rd.role())
-                if v is None:
-                    rd.clearData()
-                else:
-                    rd.setData(v)
+            answer_roles(self, index, roleDataSpan)
             return
         c = index.column()
         key = self.columns[c].key
@@ -798,11 +792,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
             elif role not in _ROLES:  # font, check state...: not answered
                 rd.clearData()
             else:
-                v = self.data(index, role)
-                if v is None:
-                    rd.clearData()
-                else:
-                    rd.setData(v)
+                set_role(rd, self.data(index, role))
 
     def _group_data(self, node: _Node, col: Column, role: int) -> Any:
         if role == R_DISPLAY:

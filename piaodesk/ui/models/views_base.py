@@ -36,10 +36,12 @@ from .columns import (
     InvalidInput,
     KindRole,
     SortRole,
+    answer_roles,
     cells_edit,
     column_header,
+    set_role,
 )
-from .slices import SliceRunner
+from .slices import Progressive, ProgressiveLoad
 
 SORT_ROLE = SortRole
 ID_ROLE = IdRole
@@ -97,13 +99,11 @@ def sort_key(value: Any) -> tuple[int, Any]:
     return (1, str(getattr(value, "label", value)).casefold())
 
 
-class RowTableModel(QAbstractTableModel):
+class RowTableModel(Progressive, QAbstractTableModel):
     """A flat table of row records; subclasses describe columns and edits."""
 
     COLUMNS: Sequence[Column] = ()
     refused = Signal(str)  # Italian message of refused input
-    #: loading in slices: (True, percent) while it goes on, (False, 100) when the rows are in
-    loading_changed = Signal(bool, int)
     #: tables expected larger than this load in slices between events (see :meth:`reload`)
     PROGRESSIVE_ROWS = 3000
     #: time given to each slice of a progressive load
@@ -120,11 +120,10 @@ class RowTableModel(QAbstractTableModel):
         self._col_pos = {c.key: i for i, c in enumerate(self._columns)}
         self._sort_col: int | None = None
         self._desc = False
-        self.loading = False
-        self._held: list[Any] = []  # change records that arrived while loading
-        self.loader = SliceRunner(self, "timerCaricamento", self.SLICE_S)
-        self.loader.progress.connect(lambda pct: self.loading_changed.emit(True, pct))
-        self.loader.finished.connect(self._loaded)
+        self.loader = ProgressiveLoad(
+            self, "timerCaricamento", steps=self.load_steps,
+            large=lambda: self.expected_rows() > self.PROGRESSIVE_ROWS,
+            on_start=lambda: self.set_rows([]), apply=self.on_changes, slice_s=self.SLICE_S)
 
     # ----------------------------------------------------------- loading
 
@@ -176,50 +175,9 @@ class RowTableModel(QAbstractTableModel):
         """A cheap estimate of the rows (chooses between loading at once or in slices)."""
         return 0
 
-    def reload(self) -> None:
-        """Read everything again: at once, or in slices for a large plan.
-
-        In slices (:class:`~.slices.SliceRunner`) the table starts empty (``loading``
-        True, :attr:`loading_changed` reporting the percentage) and fills in while the
-        window stays live (the user may go back to another tab and edit). Change
-        records arriving meanwhile are held and applied once the rows are in.
-        """
-        self.loader.stop()
-        steps = self.load_steps()
-        if self.expected_rows() <= self.PROGRESSIVE_ROWS:
-            was_loading, self.loading = self.loading, False
-            for _ in steps:
-                pass
-            if was_loading:
-                self.loading_changed.emit(False, 100)
-            self._release_held()
-            return
-        if not self.loading:
-            self.loading = True
-            self.set_rows([])
-            self.loading_changed.emit(True, 0)
-        self.loader.start(steps)
-
-    def finish_loading(self) -> None:
-        """Complete a progressive load at once (tests; an action that needs every row)."""
-        self.loader.finish()
-
-    def _loaded(self) -> None:
-        self.loading = False
-        self.loading_changed.emit(False, 100)
-        self._release_held()
-
     def hold_while_loading(self, ch: Any) -> bool:
         """Call first in ``on_changes``: True (and the record is kept) while loading."""
-        if self.loading:
-            self._held.append(ch)
-            return True
-        return False
-
-    def _release_held(self) -> None:
-        held, self._held = self._held, []
-        for ch in held:
-            self.on_changes(ch)
+        return self.loader.hold(ch)
 
     def on_changes(self, ch: Any) -> None:
         """Follow an edit (subclasses)."""
@@ -455,12 +413,7 @@ class RowTableModel(QAbstractTableModel):
                 rd.clearData()
             return
         if type(self).data is not RowTableModel.data:  # a subclass answers by itself
-            for rd in roleDataSpan:
-                v = self.data(index, rd.role())
-                if v is None:
-                    rd.clearData()
-                else:
-                    rd.setData(v)
+            answer_roles(self, index, roleDataSpan)
             return
         row = self._rows[r]
         col = self._columns[index.column()]
@@ -482,11 +435,7 @@ class RowTableModel(QAbstractTableModel):
             elif role in UNANSWERED_ROLES:
                 rd.clearData()
             else:
-                v = self.data(index, role)
-                if v is None:
-                    rd.clearData()
-                else:
-                    rd.setData(v)
+                set_role(rd, self.data(index, role))
 
     # ----------------------------------------------------------- writing (through the undo stack)
 

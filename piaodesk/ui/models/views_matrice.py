@@ -30,9 +30,10 @@ from .columns import (
     KindRole,
     SortRole,
     cells_edit,
+    set_role,
 )
 from .views_base import BRUSHES, STATUS_ROLE, UNANSWERED_ROLES, sort_key
-from .slices import SliceRunner
+from .slices import Progressive, ProgressiveLoad
 from .views_lookup import Lookup
 
 Index = QModelIndex | QPersistentModelIndex
@@ -66,10 +67,8 @@ def _add_to(a: Assegnazione, ass: dict[int, Assegnazione], cell: dict[tuple[int,
         by_person.setdefault(a.persona_id, set()).add(a.id)  # type: ignore[arg-type]
 
 
-class MatriceModel(QAbstractTableModel):
+class MatriceModel(Progressive, QAbstractTableModel):
     refused = Signal(str)
-    #: (True, percent) while the plan is read in slices; (False, 100) when the matrix is in
-    loading_changed = Signal(bool, int)
     #: plans with more objectives than this load in slices (see models.slices)
     PROGRESSIVE_OBIETTIVI = 3000
 
@@ -89,41 +88,13 @@ class MatriceModel(QAbstractTableModel):
         self._row_of: dict[int, int] = {}
         self._col_of: dict[int, int] = {}
         self._tot: dict[int, Decimal | None] = {}  # a person's total % (cached, see totale)
-        self.loading = False
-        self._held: list[Changes] = []
-        self.loader = SliceRunner(self, "timerMatrice")
-        self.loader.progress.connect(lambda pct: self.loading_changed.emit(True, pct))
-        self.loader.finished.connect(self._loaded)
+        self.loader = ProgressiveLoad(
+            self, "timerMatrice", steps=self._reload_steps, apply=self.on_changes,
+            large=lambda: ctx.archive.count(Obiettivo) > self.PROGRESSIVE_OBIETTIVI)
         self.reload()
         ctx.hub.changed.connect(self.on_changes)
 
     # ------------------------------------------------------------ loading
-
-    def reload(self) -> None:
-        """Read the plan again: at once, or in slices on a large plan (the matrix shown
-        stays until the new one is complete; changes arriving meanwhile are held)."""
-        self.loader.stop()
-        steps = self._reload_steps()
-        if self.ctx.archive.count(Obiettivo) <= self.PROGRESSIVE_OBIETTIVI:
-            for _ in steps:
-                pass
-            if self.loading:
-                self._loaded()
-            return
-        if not self.loading:
-            self.loading = True
-            self.loading_changed.emit(True, 0)
-        self.loader.start(steps)
-
-    def finish_loading(self) -> None:
-        self.loader.finish()
-
-    def _loaded(self) -> None:
-        self.loading = False
-        self.loading_changed.emit(False, 100)
-        held, self._held = self._held, []
-        for ch in held:
-            self.on_changes(ch)
 
     def _reload_steps(self) -> Iterator[int]:
         arc = self.ctx.archive
@@ -383,11 +354,7 @@ class MatriceModel(QAbstractTableModel):
             elif role in UNANSWERED_ROLES:
                 rd.clearData()
             else:
-                v = self.data(index, role)
-                if v is None:
-                    rd.clearData()
-                else:
-                    rd.setData(v)
+                set_role(rd, self.data(index, role))
 
     def _tooltip(self, pid: int, c: int) -> str | None:
         nome = self.lookup.persona_nome(pid)
@@ -487,9 +454,8 @@ class MatriceModel(QAbstractTableModel):
     # ------------------------------------------------------------ changes
 
     def on_changes(self, ch: Changes) -> None:
-        if self.loading:
-            self._held.append(ch)  # applied once the matrix is in
-            return
+        if self.loader.hold(ch):
+            return  # (applied once the matrix is in)
         if (ch.moved and -1 in ch.moved) or ch.inserted.get("persone") or ch.deleted.get("persone") \
                 or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or ch.touches("unita"):
             self.reload()

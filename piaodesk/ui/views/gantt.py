@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.formats import format_date, format_int, format_percent
 from ...store.changes import Changes
-from ..models.slices import SliceRunner
+from ..models.slices import Progressive, ProgressiveLoad
 from ..models.views_gantt import GanttData, GanttRow
 from .comuni import ViewPanel, fill_combo, filter_combo
 
@@ -410,9 +410,7 @@ def tooltip_for(r: GanttRow, perc: Any = None) -> str:
     return "\n".join(lines)
 
 
-class GanttView(ViewPanel):
-    #: (True, percent) while the rows are read in slices; (False, 100) when they are in
-    loading_changed = Signal(bool, int)
+class GanttView(Progressive, ViewPanel):
     #: plans with more objectives + fasi than this load in slices (see models.slices)
     PROGRESSIVE_ROWS = 3000
 
@@ -421,13 +419,11 @@ class GanttView(ViewPanel):
         super().__init__(ctx, parent)
         self.setObjectName("vista_gantt")
         self._oggi = oggi
-        self.loading = False
-        self._held: list[Changes] = []
         self._fitted = False
-        self.loader = SliceRunner(self, "timerGantt")
-        self.loader.progress.connect(lambda pct: self.loading_changed.emit(True, pct))
-        self.loader.finished.connect(self._reloaded)
         self.data = GanttData(ctx.archive, self.oggi(), ctx.anno or None, load=False)
+        self.loader = ProgressiveLoad(
+            self, "timerGantt", steps=self.data.reload_steps, apply=self.on_changes,
+            large=lambda: self.data.size() > self.PROGRESSIVE_ROWS, on_done=self._reloaded)
         self.canvas = GanttCanvas(self, self.oggi())
         self.canvas.perc_of = lambda r: self.data.perc_obiettivo(r.obiettivo_id)
 
@@ -465,33 +461,11 @@ class GanttView(ViewPanel):
         self.reload()
         QTimer.singleShot(0, self._initial_zoom)
 
-    def reload(self) -> None:
-        """Read the rows again: at once, or in slices on a large plan (the old rows stay
-        on screen meanwhile; on the first load the chart starts empty)."""
-        self.loader.stop()
-        if self.data.size() <= self.PROGRESSIVE_ROWS:
-            self.data.reload()
-            self._reloaded()
-            return
-        if not self.loading:
-            self.loading = True
-            self.loading_changed.emit(True, 0)
-        self.loader.start(self.data.reload_steps())
-
-    def finish_loading(self) -> None:
-        self.loader.finish()
-
     def _reloaded(self) -> None:
-        was_loading, self.loading = self.loading, False
         fill_combo(self.settore, self.data.lookup.settori(), "Tutti i settori")
         self.refresh()
         if self.data.rows and not self._fitted and self.canvas.viewport().width() > 50:
             self._initial_zoom()
-        if was_loading:
-            self.loading_changed.emit(False, 100)
-        held, self._held = self._held, []
-        for ch in held:
-            self.on_changes(ch)
 
     def oggi(self) -> date:
         if self._oggi is None:
@@ -527,9 +501,8 @@ class GanttView(ViewPanel):
             "grigio: periodo ricavato dalle fasi; linea rossa: oggi.")
 
     def on_changes(self, ch: Changes) -> None:
-        if self.loading:
-            self._held.append(ch)  # applied once the rows are in
-            return
+        if self.loader.hold(ch):
+            return  # (applied once the rows are in)
         if (ch.moved and -1 in ch.moved) or GanttData.needs_reload(ch):
             self.reload()  # (the tree changed: rows come and go)
             return
