@@ -221,6 +221,12 @@ def _word_widths(font: str, size: float) -> _Widths:
 _NOT_PLAIN = ("\xa0", "\xad", "\u200b", "\t")
 
 
+#: wrapped texts, by (text, font, size, shrinkage, width): a batch of sheets repeats the
+#: same objectives, indicators and labels many times (bounded; the lists are not mutated)
+_WRAPPED: dict[tuple[str, str, float, float, float], list[tuple[str, float]] | None] = {}
+_WRAPPED_MAX = 50_000
+
+
 def wrap_plain(raw: str, style: ParagraphStyle, width: float) -> list[tuple[str, float]] | None:
     """``raw`` broken into lines of at most ``width`` (line, its width), as a Paragraph would.
 
@@ -228,6 +234,18 @@ def wrap_plain(raw: str, style: ParagraphStyle, width: float) -> list[tuple[str,
     once per process. ``None`` for text a Paragraph treats specially (a word
     wider than the cell, non-breaking or soft hyphen characters).
     """
+    key = (raw, style.fontName, style.fontSize, style.spaceShrinkage or 0, width)
+    try:
+        return _WRAPPED[key]
+    except KeyError:
+        pass
+    lines = _wrap_plain(raw, style, width)
+    if len(_WRAPPED) < _WRAPPED_MAX:
+        _WRAPPED[key] = lines
+    return lines
+
+
+def _wrap_plain(raw: str, style: ParagraphStyle, width: float) -> list[tuple[str, float]] | None:
     if any(ch in raw for ch in _NOT_PLAIN):
         return None
     widths = _word_widths(style.fontName, style.fontSize)
