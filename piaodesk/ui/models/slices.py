@@ -23,7 +23,7 @@ class SliceRunner(QObject):
     progress = Signal(int)  # percentage reached (after each slice)
     finished = Signal()  # the generator is exhausted
 
-    def __init__(self, parent: QObject | None = None, name: str = "", slice_s: float = 0.008) -> None:
+    def __init__(self, parent: QObject | None = None, name: str = "", slice_s: float = 0.005) -> None:
         super().__init__(parent)
         self.slice_s = slice_s
         self.slices = 0  # slices run by the last start() (tests, diagnostics)
@@ -93,7 +93,7 @@ class ProgressiveLoad(SliceRunner):
     def __init__(self, parent: QObject | None, name: str, *, steps: Callable[[], Iterator[int]],
                  large: Callable[[], bool], apply: Callable[[Any], None],
                  on_start: Callable[[], None] | None = None,
-                 on_done: Callable[[], None] | None = None, slice_s: float = 0.008) -> None:
+                 on_done: Callable[[], None] | None = None, slice_s: float = 0.005) -> None:
         super().__init__(parent, name, slice_s)
         self.loading = False
         self._make_steps, self._large, self._apply = steps, large, apply

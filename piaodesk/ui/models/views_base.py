@@ -107,7 +107,7 @@ class RowTableModel(Progressive, QAbstractTableModel):
     #: tables expected larger than this load in slices between events (see :meth:`reload`)
     PROGRESSIVE_ROWS = 3000
     #: time given to each slice of a progressive load
-    SLICE_S = 0.008
+    SLICE_S = 0.005
 
     def __init__(self, ctx: Any, parent: Any = None) -> None:
         super().__init__(parent)
