@@ -25,8 +25,9 @@ from .columns import (
     IdRole,
     InvalidInput,
     KindRole,
+    READONLY_MESSAGE,
     SortRole,
-    cells_edit,
+    UndoableEdits,
     column_header,
 )
 
@@ -37,7 +38,9 @@ WARN_FG = QColor("#b3261e")
 COMPUTED_BG = QColor("#f1f4f8")
 
 
-class ArchiveTableModel(QAbstractTableModel):
+class ArchiveTableModel(UndoableEdits, QAbstractTableModel):
+    #: (a check box column is edited through CheckStateRole)
+    EDIT_ROLES = frozenset({int(Qt.ItemDataRole.EditRole), int(Qt.ItemDataRole.CheckStateRole)})
     ROW_CLASS: type = object
     COLUMNS: Sequence[Column] = ()
     refused = Signal(str)  # Italian message of refused input
@@ -202,12 +205,6 @@ class ArchiveTableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ writing (via the undo stack)
 
-    def _refuse(self, message: str) -> bool:
-        self.last_error = message
-        self.error_count += 1
-        self.refused.emit(message)
-        return False
-
     def build_edit(self, index: _Index, value: Any) -> Edit | None:
         """Parse and validate; raise InvalidInput. None when nothing changes."""
         col = self._columns[index.column()]
@@ -218,39 +215,15 @@ class ArchiveTableModel(QAbstractTableModel):
         self.validate(row, col, parsed)
         return self.edit_for(row, col, parsed)
 
-    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role not in (Qt.ItemDataRole.EditRole, Qt.ItemDataRole.CheckStateRole) or \
-                not index.isValid():
-            return False
-        if self.readonly:
-            return self._refuse("Il piano è aperto in sola lettura.")
-        try:
-            edit = self.build_edit(index, value)
-        except InvalidInput as exc:
-            return self._refuse(str(exc))
-        if edit is None:
-            return False
-        ok = self.ctx.push(edit)
-        if not ok:
-            self._refuse("La modifica non è stata salvata.")
-        return ok
+    def _begin_cells(self) -> None:
+        self.pending = {}  # (rows created by earlier cells of the same paste, see build_edit)
 
-    def set_cells(self, cells: list[tuple[_Index, Any]], label: str) -> bool:
-        """Several cells as one undoable step; all-or-nothing on invalid input."""
-        if self.readonly:
-            return self._refuse("Il piano è aperto in sola lettura.")
-        self.pending = {}
-        try:
-            edit = cells_edit(self.build_edit, cells, label)
-        except InvalidInput as exc:
-            return self._refuse(str(exc))
-        finally:
-            self.pending = None
-        return True if edit is None else self.ctx.push(edit)
+    def _end_cells(self) -> None:
+        self.pending = None
 
     def insert_row(self, position: int) -> bool:
         if self.readonly:
-            return self._refuse("Il piano è aperto in sola lettura.")
+            return self._refuse(READONLY_MESSAGE)
         obj = self.new_row(position)
         if obj is None:
             return False
@@ -258,7 +231,7 @@ class ArchiveTableModel(QAbstractTableModel):
 
     def append_rows(self, n: int) -> bool:
         if self.readonly:
-            return self._refuse("Il piano è aperto in sola lettura.")
+            return self._refuse(READONLY_MESSAGE)
         edits: list[Edit] = []
         for k in range(n):
             obj = self.new_row(len(self._ids) + k)
@@ -269,7 +242,7 @@ class ArchiveTableModel(QAbstractTableModel):
 
     def remove_rows(self, rows: list[int]) -> bool:
         if self.readonly:
-            return self._refuse("Il piano è aperto in sola lettura.")
+            return self._refuse(READONLY_MESSAGE)
         ids = [self._ids[r] for r in rows if 0 <= r < len(self._ids)]
         if not ids:
             return False

@@ -178,6 +178,72 @@ def _native_decimal(value: Any) -> Decimal | None:
     return None
 
 
+READONLY_MESSAGE = "Il piano è aperto in sola lettura."
+
+
+class UndoableEdits:
+    """Mixin of the editable table models: typed values and pasted cells become store edits
+    pushed on the undo stack (never written directly), refusals are said in Italian.
+
+    The model provides ``ctx`` (with ``archive`` and ``push``), a ``refused`` signal and
+    ``build_edit(index, value)`` (parse and validate; raise :class:`InvalidInput`; None when
+    nothing changes).
+    """
+
+    #: roles that setData accepts
+    EDIT_ROLES: frozenset[int] = frozenset({int(Qt.ItemDataRole.EditRole)})
+    #: pasted cells' error messages name the row («riga 3»)
+    CELLS_ROW_NUMBERS = True
+    last_error: str | None = None
+    error_count = 0
+
+    def _refuse(self, message: str) -> bool:
+        self.last_error = message
+        self.error_count += 1
+        self.refused.emit(message)  # type: ignore[attr-defined]
+        return False
+
+    def _plan_readonly(self) -> bool:
+        return bool(self.ctx.archive.readonly)  # type: ignore[attr-defined]
+
+    def setData(self, index: Any, value: Any,  # noqa: N802 - Qt's name
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if int(role) not in self.EDIT_ROLES or not index.isValid():
+            return False
+        if self._plan_readonly():
+            return self._refuse(READONLY_MESSAGE)
+        try:
+            edit = self.build_edit(index, value)  # type: ignore[attr-defined]
+        except InvalidInput as exc:
+            return self._refuse(str(exc))
+        if edit is None:
+            return False
+        ok = bool(self.ctx.push(edit))  # type: ignore[attr-defined]
+        if not ok:
+            self._refuse("La modifica non è stata salvata.")
+        return ok
+
+    def set_cells(self, cells: list[tuple[Any, Any]], label: str) -> bool:
+        """Several cells as one undoable step (paste, clear); all-or-nothing on invalid input."""
+        if self._plan_readonly():
+            return self._refuse(READONLY_MESSAGE)
+        self._begin_cells()
+        try:
+            edit = cells_edit(self.build_edit, cells, label,  # type: ignore[attr-defined]
+                              row_numbers=self.CELLS_ROW_NUMBERS)
+        except InvalidInput as exc:
+            return self._refuse(str(exc))
+        finally:
+            self._end_cells()
+        return True if edit is None else bool(self.ctx.push(edit))  # type: ignore[attr-defined]
+
+    def _begin_cells(self) -> None:
+        """Before the cells of a paste are parsed (a model may collect shared state)."""
+
+    def _end_cells(self) -> None:
+        """After them, whatever happened."""
+
+
 def set_role(rd: Any, value: Any) -> None:
     """Answer one ``QModelRoleData`` of a ``multiData`` span: the value, or nothing."""
     if value is None:

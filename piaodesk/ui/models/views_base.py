@@ -36,8 +36,8 @@ from .columns import (
     InvalidInput,
     KindRole,
     SortRole,
+    UndoableEdits,
     answer_roles,
-    cells_edit,
     column_header,
     set_role,
 )
@@ -99,7 +99,7 @@ def sort_key(value: Any) -> tuple[int, Any]:
     return (1, str(getattr(value, "label", value)).casefold())
 
 
-class RowTableModel(Progressive, QAbstractTableModel):
+class RowTableModel(Progressive, UndoableEdits, QAbstractTableModel):
     """A flat table of row records; subclasses describe columns and edits."""
 
     COLUMNS: Sequence[Column] = ()
@@ -439,12 +439,6 @@ class RowTableModel(Progressive, QAbstractTableModel):
 
     # ----------------------------------------------------------- writing (through the undo stack)
 
-    def _refuse(self, message: str) -> bool:
-        self.last_error = message
-        self.error_count += 1
-        self.refused.emit(message)
-        return False
-
     def build_edit(self, index: Index, value: Any) -> Edit | None:
         """Parse and validate a typed value; raise InvalidInput; None when nothing changes."""
         col = self._columns[index.column()]
@@ -455,32 +449,6 @@ class RowTableModel(Progressive, QAbstractTableModel):
         if parsed == self.value(row, col.key):
             return None
         return self.make_edit(row, col.key, parsed)
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
-            return False
-        if self.ctx.archive.readonly:
-            return self._refuse("Il piano è aperto in sola lettura.")
-        try:
-            edit = self.build_edit(index, value)
-        except InvalidInput as exc:
-            return self._refuse(str(exc))
-        if edit is None:
-            return False
-        ok = bool(self.ctx.push(edit))
-        if not ok:
-            self._refuse("La modifica non è stata salvata.")
-        return ok
-
-    def set_cells(self, cells: list[tuple[Index, Any]], label: str) -> bool:
-        """Several cells as one undoable step (paste, clear); all-or-nothing on invalid input."""
-        if self.ctx.archive.readonly:
-            return self._refuse("Il piano è aperto in sola lettura.")
-        try:
-            edit = cells_edit(self.build_edit, cells, label)
-        except InvalidInput as exc:
-            return self._refuse(str(exc))
-        return True if edit is None else bool(self.ctx.push(edit))
 
 
 class RowFilterProxy(QSortFilterProxyModel):

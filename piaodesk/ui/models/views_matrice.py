@@ -29,7 +29,7 @@ from .columns import (
     InvalidInput,
     KindRole,
     SortRole,
-    cells_edit,
+    UndoableEdits,
     set_role,
 )
 from .views_base import BRUSHES, STATUS_ROLE, UNANSWERED_ROLES, sort_key
@@ -67,7 +67,8 @@ def _add_to(a: Assegnazione, ass: dict[int, Assegnazione], cell: dict[tuple[int,
         by_person.setdefault(a.persona_id, set()).add(a.id)  # type: ignore[arg-type]
 
 
-class MatriceModel(Progressive, QAbstractTableModel):
+class MatriceModel(Progressive, UndoableEdits, QAbstractTableModel):
+    CELLS_ROW_NUMBERS = False  # (rows are people: the message names the cell)
     refused = Signal(str)
     #: plans with more objectives than this load in slices (see models.slices)
     PROGRESSIVE_OBIETTIVI = 3000
@@ -386,12 +387,6 @@ class MatriceModel(Progressive, QAbstractTableModel):
 
     # ------------------------------------------------------------ editing
 
-    def _refuse(self, message: str) -> bool:
-        self.last_error = message
-        self.error_count += 1
-        self.refused.emit(message)
-        return False
-
     def build_edit(self, index: Index, value: Any) -> Edit | None:
         r, c = index.row(), index.column()
         pid = self._people[r]
@@ -416,28 +411,6 @@ class MatriceModel(Progressive, QAbstractTableModel):
             return None
         return InsertRow(Assegnazione(obiettivo_id=oid, persona_id=pid, impegno=parsed),
                          label=f"Assegna {self.lookup.persona_nome(pid)} a {codice}")
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
-            return False
-        if self.ctx.archive.readonly:
-            return self._refuse("Il piano è aperto in sola lettura.")
-        try:
-            edit = self.build_edit(index, value)
-        except InvalidInput as exc:
-            return self._refuse(str(exc))
-        if edit is None:
-            return False
-        return bool(self.ctx.push(edit))
-
-    def set_cells(self, cells: list[tuple[Index, Any]], label: str) -> bool:
-        if self.ctx.archive.readonly:
-            return self._refuse("Il piano è aperto in sola lettura.")
-        try:
-            edit = cells_edit(self.build_edit, cells, label, row_numbers=False)
-        except InvalidInput as exc:
-            return self._refuse(str(exc))
-        return True if edit is None else bool(self.ctx.push(edit))
 
     def remove_assignments(self, indexes: list[Index]) -> bool:
         ids = []

@@ -16,8 +16,17 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from ...domain.enums import TipoUnita
 from ...domain.model import Unita
 from ...store.changes import Changes
-from ...store.edits import DeleteRow, InsertRow, SetFields
-from .columns import ChoicesRole, ClipboardRole, Column, IdRole, InvalidInput, KindRole, SortRole
+from ...store.edits import DeleteRow, Edit, InsertRow, SetFields
+from .columns import (
+    ChoicesRole,
+    ClipboardRole,
+    Column,
+    IdRole,
+    InvalidInput,
+    KindRole,
+    SortRole,
+    UndoableEdits,
+)
 from .views_base import sort_key
 
 Index = QModelIndex | QPersistentModelIndex
@@ -36,7 +45,7 @@ class _Node:
         self.children: list[_Node] = []
 
 
-class OrganizzazioneModel(QAbstractItemModel):
+class OrganizzazioneModel(UndoableEdits, QAbstractItemModel):
     refused = Signal(str)
 
     def __init__(self, ctx: Any, parent: Any = None) -> None:
@@ -180,32 +189,20 @@ class OrganizzazioneModel(QAbstractItemModel):
 
     # ------------------------------------------------------------ editing
 
-    def _refuse(self, message: str) -> bool:
-        self.last_error = message
-        self.error_count += 1
-        self.refused.emit(message)
-        return False
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
-            return False
-        if self.ctx.archive.readonly:
-            return self._refuse("Il piano è aperto in sola lettura.")
+    def build_edit(self, index: Index, value: Any) -> Edit | None:
+        """The edit of one cell (see ``UndoableEdits``); None when nothing changes."""
         uid = self.id_of(index)
         u = self._unita.get(uid)  # type: ignore[arg-type]
         col = self._columns[index.column()]
-        try:
-            parsed = col.parse(value)
-            if col.key == "nome" and not parsed:
-                raise InvalidInput("Il nome dell'unità non può essere vuoto.")
-        except InvalidInput as exc:
-            return self._refuse(str(exc))
+        parsed = col.parse(value)
+        if col.key == "nome" and not parsed:
+            raise InvalidInput("Il nome dell'unità non può essere vuoto.")
         if u is None or self._value(u, col) == parsed:
-            return False
+            return None
         if col.key == "tipo":
             parsed = str(parsed)
-        return bool(self.ctx.push(SetFields(Unita, uid, {col.key: parsed},  # type: ignore[arg-type]
-                                            label=f"Modifica {col.label.lower()} dell'unità")))
+        return SetFields(Unita, uid, {col.key: parsed},  # type: ignore[arg-type]
+                         label=f"Modifica {col.label.lower()} dell'unità")
 
     def add_unit(self, parent_id: int | None, after_id: int | None = None,
                  nome: str = "Nuova unità") -> int | None:
