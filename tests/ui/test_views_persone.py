@@ -140,6 +140,8 @@ def test_organisation_tree_and_edits(org, monkeypatch, qtmodeltester):
     assert (u.nome, u.codice, u.responsabile_id) == ("Area Servizi alla persona", "RA01", 30)
     assert m.index_of(ss.id, 3).data() == "AMATO FRANCESCO"
     assert not m.setData(m.index_of(ss.id, 0), "  ")
+    assert m.last_error == "Il nome dell'unità non può essere vuoto."
+    assert arc.get(Unita, ss.id).nome == "Area Servizi alla persona"  # nothing written
     # add a sub-unit, then a sibling after it
     org.select(ss.id)
     org.add_child()
