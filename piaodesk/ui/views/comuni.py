@@ -64,6 +64,8 @@ class ViewPanel(QWidget):
         self.bar.setSpacing(8)
         self.summary = QLabel(self)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # (wraps: a long summary must never widen the window beyond the screen)
+        self.summary.setWordWrap(True)
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #b3261e;")
         self.message.setWordWrap(True)
