@@ -174,3 +174,11 @@ def test_content_edit_updates_rows_in_place_and_repaints(view):
     assert view.data.layout_changed and view.canvas.rows is not shown
     assert next(r for r in view.canvas.rows if r.id == ob.id and r.kind == "obiettivo").end == \
         date(2026, 3, 31)
+
+
+def test_long_summary_never_widens_the_view(view):
+    """On a large plan the summary line is long («10.000 obiettivi, 30.000 fasi — …» plus the
+    legend): it wraps instead of pushing the view (and the window) wider than the screen."""
+    view.summary.setText("10.000 obiettivi, 30.000 fasi — 30.381 in ritardo al 27/11/2026. " * 4)
+    assert view.minimumSizeHint().width() < 1000
+    assert view.summary.wordWrap()
