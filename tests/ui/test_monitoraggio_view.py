@@ -240,3 +240,31 @@ def test_saving_untouched_imported_html_texts_keeps_them(qtbot, ctx, view):
     assert view.panel.save()
     st = mon.leggi_round(ctx.archive, mid).stati[oid]
     assert st.relazione_settore == "<p>Primo</p><p>Secondo</p>" and st.risposta_settore == "Risposta nuova"
+
+
+def test_edits_repaint_only_the_rows_that_changed(qtbot, ctx, view, monkeypatch):
+    """A renamed objective is shown at once without reading the round again; a value typed at
+    the round repaints its indicator and the objectives whose % moved, not the whole tree."""
+    from piaodesk.domain.model import Obiettivo
+    from piaodesk.store.edits import SetFields
+
+    qtbot.mouseClick(view.rileva, Qt.MouseButton.LeftButton)
+    m = view.model
+    uo = _find(m, "UO046704")
+    sched = _find(m, "10701")
+    reads = []
+    orig = mon.leggi_round
+    monkeypatch.setattr(mon, "leggi_round", lambda *a, **k: reads.append(1) or orig(*a, **k))
+    changed = []
+    m.dataChanged.connect(lambda a, b, roles: changed.append((m.nodo(a).kind, m.nodo(a).obj.id)))
+    ctx.push(SetFields(Obiettivo, m.nodo(uo).obj.id, {"titolo": "Sopralluoghi rinominati"}))
+    assert reads == [] and "Sopralluoghi rinominati" in m.data(uo)
+    assert changed == [("o", m.nodo(uo).obj.id)]
+    changed.clear()
+    assert m.setData(m.index(1, RoundModel.C_VALORE, uo), "47")
+    rows = set(changed)
+    assert ("i", m.nodo(m.index(1, 0, uo)).obj.id) in rows
+    assert {("o", m.nodo(uo).obj.id), ("o", m.nodo(sched).obj.id)} <= rows
+    n_nodes = sum(1 for _ in m._nodes)
+    assert len(rows) < n_nodes / 2  # not every row of the tree
+    assert m.data(_cell(m, sched, RoundModel.C_CALC)) == "100,00 %"

@@ -48,6 +48,22 @@ DIVERSO = QColor("#b45309")
 GRIGIO = QColor("#6b7280")
 
 
+#: objective fields that enter the round's figures (an edit of others only renames rows)
+_OB_CALC = frozenset({"peso", "parent_id", "posizione", "anni", "stato", "ramo", "livello"})
+
+
+def _differences(old: store.Round, new: store.Round) -> set[tuple[str, int]]:
+    """Rows whose figures differ between two readings of a round."""
+    out: set[tuple[str, int]] = set()
+    for oid in set(old.calcolate) | set(new.calcolate) | set(old.stati) | set(new.stati):
+        if old.calcolate.get(oid) != new.calcolate.get(oid) or old.stati.get(oid) != new.stati.get(oid):
+            out.add(("o", oid))
+    for iid in set(old.rilevazioni) | set(new.rilevazioni):
+        if old.rilevazioni.get(iid) != new.rilevazioni.get(iid):
+            out.add(("i", iid))
+    return out
+
+
 class _Nodo:
     __slots__ = ("kind", "obj", "parent", "children", "row")
 
@@ -72,6 +88,7 @@ class RoundModel(QAbstractItemModel):
         self.rnd: store.Round | None = None
         self.roots: list[_Nodo] = []
         self._previous: list[_Nodo] = []
+        self._nodes: dict[tuple[str, int], _Nodo] = {}  # ("o", objective) / ("i", indicator)
         ctx.hub.changed.connect(self._on_changes)
 
     # -- loading
@@ -97,9 +114,12 @@ class RoundModel(QAbstractItemModel):
             node = _Nodo("o", o, parent, len(siblings))
             siblings.append(node)
             nodes[o.id or 0] = node
+        self._nodes = {("o", oid): n for oid, n in nodes.items()}
         for oid, node in nodes.items():
             for ind in self.rnd.indicatori.get(oid, []):
-                node.children.append(_Nodo("i", ind, node, len(node.children)))
+                child = _Nodo("i", ind, node, len(node.children))
+                node.children.append(child)
+                self._nodes[("i", ind.id or 0)] = child
 
     def _on_changes(self, ch: Any) -> None:
         if self.mid is None and not ch.touches("monitoraggi"):
@@ -109,19 +129,48 @@ class RoundModel(QAbstractItemModel):
         if ch.moved or ch.tables() & STRUCTURE and (ch.inserted.keys() | ch.deleted.keys()) & STRUCTURE:
             self.set_round(self.mid)
             return
-        self.rnd = store.leggi_round(self.ctx.archive, self.mid) if self.mid is not None else None
-        if self.roots:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.roots) - 1,
-                                                               len(self.COLUMNS) - 1))
-            self._emit_all(self.roots)
+        if self.rnd is None or self.mid is None:
+            return
+        arc = self.ctx.archive
+        touched: set[tuple[str, int]] = set()
+        shown_only = {"obiettivi"} >= ch.tables() and not any(
+            f & _OB_CALC for f in ch.updated.get("obiettivi", {}).values())
+        if shown_only:
+            # names, codes, descriptions: the round's figures stay; the records are read again
+            for oid in ch.updated.get("obiettivi", {}):
+                node, ob = self._nodes.get(("o", oid)), arc.get(Obiettivo, oid)
+                if node is not None and ob is not None:
+                    node.obj = ob
+                    touched.add(("o", oid))
+        else:
+            old = self.rnd
+            self.rnd = store.leggi_round(arc, self.mid)
+            for o in self.rnd.obiettivi:  # the nodes show the new records
+                node = self._nodes.get(("o", o.id or 0))
+                if node is not None:
+                    node.obj = o
+            for inds in self.rnd.indicatori.values():
+                for ind in inds:
+                    node = self._nodes.get(("i", ind.id or 0))
+                    if node is not None:
+                        node.obj = ind
+            touched = _differences(old, self.rnd) | {("o", oid) for oid in ch.updated.get(
+                "obiettivi", {})} | {("i", iid) for iid in ch.updated.get("indicatori", {})}
+        self._repaint(touched)
 
-    def _emit_all(self, nodes: list[_Nodo]) -> None:
-        for n in nodes:
-            if n.children:
-                first = self.createIndex(0, 0, n.children[0])
-                last = self.createIndex(len(n.children) - 1, len(self.COLUMNS) - 1, n.children[-1])
-                self.dataChanged.emit(first, last)
-                self._emit_all(n.children)
+    def _repaint(self, keys: set[tuple[str, int]]) -> None:
+        """Tell the view which rows changed: one signal each (a few), or one for all."""
+        if len(keys) > 200:
+            if self.roots:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self.roots) - 1,
+                                                                   len(self.COLUMNS) - 1))
+            return
+        last = len(self.COLUMNS) - 1
+        for key in keys:
+            node = self._nodes.get(key)
+            if node is not None:
+                self.dataChanged.emit(self.createIndex(node.row, 0, node),
+                                      self.createIndex(node.row, last, node))
 
     # -- Qt model API
 
