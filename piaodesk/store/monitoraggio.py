@@ -103,6 +103,36 @@ def leggi_round(archive: Archive, mid: int) -> Round:
     return rnd
 
 
+def aggiorna_round(archive: Archive, rnd: Round, ch: Changes) -> Round | None:
+    """``rnd`` after an edit that changed only values of the round (rilevazioni, stati),
+    re-reading just those rows and recomputing the %; None when the edit touched more (the
+    caller reads the round again with :func:`leggi_round`)."""
+    if not ch.tables() <= {"rilevazioni", "stati_avanzamento"} or ch.moved:
+        return None
+    mid = rnd.monitoraggio.id
+    ril = dict(rnd.rilevazioni)
+    gone = set(ch.deleted.get("rilevazioni", ()))
+    if gone:
+        ril = {iid: r for iid, r in ril.items() if r.id not in gone}
+    for rid in set(ch.inserted.get("rilevazioni", ())) | set(ch.updated.get("rilevazioni", {})):
+        r = archive.get(RilevazioneIndicatore, rid)
+        if r is not None and r.monitoraggio_id == mid:
+            ril[r.indicatore_id] = r
+    stati = dict(rnd.stati)
+    gone = set(ch.deleted.get("stati_avanzamento", ()))
+    if gone:
+        stati = {oid: st for oid, st in stati.items() if st.id not in gone}
+    for sid in set(ch.inserted.get("stati_avanzamento", ())) | set(ch.updated.get("stati_avanzamento",
+                                                                                  {})):
+        st = archive.get(StatoAvanzamento, sid)
+        if st is not None and st.monitoraggio_id == mid:
+            stati[st.obiettivo_id] = st
+    new = Round(rnd.monitoraggio, rnd.obiettivi, rnd.figli, rnd.indicatori, ril, stati)
+    if not new.chiuso:
+        new.calcolate = _calcola(archive, new, {})
+    return new
+
+
 def _calcola(archive: Archive, rnd: Round, valori_nuovi: dict[int, rules.ValoreRound],
              validate_nuove: dict[int, Decimal | None] | None = None) -> dict[int, Decimal | None]:
     valori = {iid: rules.ValoreRound(r.target, r.valore, r.target_testo)
@@ -283,17 +313,20 @@ def _ricalcolo(archive: Archive, rnd: Round, valori_nuovi: dict[int, rules.Valor
 
 
 def imposta_rilevazione(archive: Archive, mid: int, indicatore_id: int, *,
-                        valore_testo: str | None = None, target_testo: str | None = None) -> Edit:
+                        valore_testo: str | None = None, target_testo: str | None = None,
+                        rnd: Round | None = None) -> Edit:
     """Set an indicator's value (and/or target) at a round, recomputing the objectives' %.
 
     Pass ``""`` to clear a value; ``None`` leaves it unchanged. Text that is not
-    a number is kept as typed (the indicator then does not count).
+    a number is kept as typed (the indicator then does not count). ``rnd``: the round
+    as the caller holds it, up to date (saves reading it again: seconds on a large plan).
     """
     mon = _controlla_aperto(archive, mid)
     ind = archive.get(Indicatore, indicatore_id)
     if ind is None:
         raise PlanError(f"L'indicatore n. {indicatore_id} non esiste più.")
-    rnd = leggi_round(archive, mid)
+    if rnd is None or rnd.monitoraggio.id != mid:
+        rnd = leggi_round(archive, mid)
     old = rnd.rilevazioni.get(indicatore_id)
     values: dict[str, Any] = {}
     if valore_testo is not None:

@@ -238,3 +238,34 @@ def test_demo_rounds_without_snapshot_get_one_and_keep_their_texts(demo):
     assert [m.id for m in conf.rounds] == [m1.id, m2.id]
     assert conf.righe and all(len(vals) == 2 for _, _, vals in conf.righe)
     assert any(name for name, series in conf.settori if series[1] is not None)
+
+
+def test_round_updated_in_place_equals_a_fresh_reading(peg2021):
+    """After an edit of values (a rilevazione, a validated %, its undo) the round updated from
+    the edit's changes, and the edit built from the caller's round, equal a fresh reading;
+    an edit of anything else asks for a fresh reading (None)."""
+    from piaodesk.store.edits import SetFields
+
+    arc, ids = peg2021
+    arc.apply(mon.apri(arc, date(2021, 12, 31)))
+    mid = arc.monitoraggi()[0].id
+    rnd = mon.leggi_round(arc, mid)
+    iid = ids["N. accessi - Segnalazioni"]
+
+    def same(a, b):
+        return (a.rilevazioni, a.stati, a.calcolate) == (b.rilevazioni, b.stati, b.calcolate)
+
+    edit = mon.imposta_rilevazione(arc, mid, iid, valore_testo="1.200", rnd=rnd)
+    ch = arc.apply(edit)
+    rnd = mon.aggiorna_round(arc, rnd, ch)
+    assert rnd is not None and same(rnd, mon.leggi_round(arc, mid))
+    assert rnd.stati[ids["10708"]].perc_calcolata == D("100.00")
+    ch = arc.revert(edit)
+    rnd = mon.aggiorna_round(arc, rnd, ch)
+    assert same(rnd, mon.leggi_round(arc, mid))
+    assert rnd.stati[ids["10708"]].perc_calcolata == D("96.74")
+    ch = arc.apply(mon.imposta_validata(arc, mid, ids["UO047601"], "90", "Verifica del Nucleo"))
+    rnd = mon.aggiorna_round(arc, rnd, ch)
+    assert same(rnd, mon.leggi_round(arc, mid))
+    ch = arc.apply(SetFields(Indicatore, iid, {"peso": D(2)}))
+    assert mon.aggiorna_round(arc, rnd, ch) is None  # (the indicators changed: read again)

@@ -144,7 +144,8 @@ class RoundModel(QAbstractItemModel):
                     touched.add(("o", oid))
         else:
             old = self.rnd
-            self.rnd = store.leggi_round(arc, self.mid)
+            # values only: those rows read again; otherwise the round read again
+            self.rnd = store.aggiorna_round(arc, old, ch) or store.leggi_round(arc, self.mid)
             for o in self.rnd.obiettivi:  # the nodes show the new records
                 node = self._nodes.get(("o", o.id or 0))
                 if node is not None:
@@ -303,7 +304,8 @@ class RoundModel(QAbstractItemModel):
         if index.column() not in (self.C_VALORE, self.C_TARGET):
             return False
         try:
-            edit = store.imposta_rilevazione(self.ctx.archive, self.mid, node.obj.id, **{key: text})
+            edit = store.imposta_rilevazione(self.ctx.archive, self.mid, node.obj.id,
+                                             rnd=self.rnd, **{key: text})
         except PlanError as exc:
             self.refused.emit(str(exc))
             return False
