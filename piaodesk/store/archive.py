@@ -440,10 +440,15 @@ class Archive:
     def obiettivo(self, oid: int) -> Obiettivo | None:
         return self.get(Obiettivo, oid)
 
-    def obiettivi(self, ramo: Ramo | str | None = None) -> list[Obiettivo]:
-        """All objectives (of one branch), parents before children, in tree order."""
+    def obiettivi(self, ramo: Ramo | str | None = None,
+                  columns: Sequence[str] | None = None) -> list[Obiettivo]:
+        """All objectives (of one branch), parents before children, in tree order;
+        ``columns`` reads only those fields (id and parent_id always)."""
         where, params = ("ramo = ?", (str(ramo),)) if ramo else (None, ())
-        rows = self.select(Obiettivo, where, params, order="ramo = 'attivita', posizione, id")
+        if columns is not None:
+            columns = ["id", "parent_id", *(c for c in columns if c not in ("id", "parent_id"))]
+        rows = self.select(Obiettivo, where, params, order="ramo = 'attivita', posizione, id",
+                           columns=columns)
         by_parent: dict[int | None, list[Obiettivo]] = {}
         for o in rows:
             by_parent.setdefault(o.parent_id, []).append(o)

@@ -83,11 +83,15 @@ class Round:
         return v if v is not None else self.calcolata(oid)
 
 
+#: the objectives' fields a round shows and computes with
+_OB_ROUND = ("codice", "titolo", "unita_id", "ramo", "livello", "posizione", "peso")
+
+
 def leggi_round(archive: Archive, mid: int) -> Round:
     mon = archive.get(Monitoraggio, mid)
     if mon is None:
         raise PlanError(f"Il monitoraggio n. {mid} non esiste in questo piano.")
-    obiettivi = archive.obiettivi()
+    obiettivi = archive.obiettivi(columns=_OB_ROUND)
     figli: dict[int, list[int]] = {}
     for o in obiettivi:
         if o.parent_id is not None:

@@ -41,3 +41,10 @@ def test_repeated_decimals_and_dates_are_shared_objects(demo):
         if f.perc_realizzazione is not None:
             by_value.setdefault(f.perc_realizzazione, set()).add(id(f.perc_realizzazione))
     assert by_value and all(len(ids) == 1 for ids in by_value.values())
+
+
+def test_obiettivi_with_only_some_fields_keep_the_tree_order(demo):
+    full = demo.obiettivi()
+    light = demo.obiettivi(columns=("codice",))
+    assert [(o.id, o.parent_id, o.codice) for o in light] == [(o.id, o.parent_id, o.codice) for o in full]
+    assert all(o.titolo == "" for o in light) and any(o.titolo for o in full)
