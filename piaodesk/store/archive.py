@@ -824,70 +824,61 @@ class _PercState:
     def restructure(self, arc: Archive, ch: Changes | None = None) -> set[int]:
         """Follow a change of the tree's shape; returns the nodes to recompute.
 
-        New objectives, objectives gone, a parent whose children changed (in number,
-        identity or order: the mean is summed in sibling order, like a fresh
-        computation) are dirty; :meth:`refresh` then settles them and their ancestors.
-        With ``ch`` only the parents it concerns are read again; without it (or for a
-        large change) the whole tree's links, a few milliseconds on a large plan.
+        New objectives and the parents whose children changed (in number, identity or
+        order: the mean is summed in sibling order, like a fresh computation) are dirty;
+        :meth:`refresh` then settles them and their ancestors. With ``ch`` only the
+        parents it concerns are read again; without it (or for a large change) all the
+        links, a few milliseconds on a large plan.
         """
-        q = arc.db.conn.execute
         touched: set[int] = set()
         if ch is not None:
             touched = (set(ch.inserted.get("obiettivi", ())) | set(ch.deleted.get("obiettivi", ()))
                        | ch.moved | {oid for oid, f in ch.updated.get("obiettivi", {}).items()
                                      if f & {"parent_id", "posizione"}})
         if ch is None or len(touched) > RESTRUCTURE_FULL_ABOVE:
-            parent: dict[int, int | None] = dict(
-                q("SELECT id, parent_id FROM obiettivi ORDER BY posizione, id").fetchall())
-            parents_to_read = None
+            parent, children, changed = self._all_links(arc)
         else:
-            marks = ",".join("?" * len(touched))
-            now = dict(q(f"SELECT id, parent_id FROM obiettivi WHERE id IN ({marks})",
-                         tuple(touched)).fetchall())
-            parent = dict(self.parent)
-            parents_to_read = {p for p in (self.parent.get(o) for o in touched) if p is not None}
-            parents_to_read |= {p for p in now.values() if p is not None}
-            for oid in touched:
-                if oid in now:
-                    parent[oid] = now[oid]
-                else:
-                    parent.pop(oid, None)
-        # the children lists: all of them, or only those of the parents concerned
-        if parents_to_read is None:
-            children: dict[int, list[int]] = {oid: [] for oid in parent}
-            for oid, pid in parent.items():
-                if pid is not None and pid in children:
-                    children[pid].append(oid)
-        else:
-            children = self.children
-            for oid in set(children) - set(parent):
-                del children[oid]
-            for oid in parent:
-                children.setdefault(oid, [])
-            for pid in parents_to_read:
-                if pid in parent:
-                    children[pid] = [r[0] for r in q(
-                        "SELECT id FROM obiettivi WHERE parent_id = ? ORDER BY posizione, id", (pid,))]
-        old_parent, old_children = self.parent, self.children
-        changed: set[int] = set()
-        if parents_to_read is None:
-            changed.update(oid for oid, kids in children.items() if old_children.get(oid) != kids)
-        else:
-            changed.update(parents_to_read)
-        for oid, pid in (parent.items() if parents_to_read is None
-                         else ((o, parent[o]) for o in touched if o in parent)):
-            if oid not in old_parent:
-                changed.add(oid)
-            elif old_parent[oid] != pid:  # moved: both parents' means change
-                changed.update(p for p in (pid, old_parent[oid]) if p is not None)
-        for oid in set(old_parent) - set(parent):  # gone
+            parent, children, changed = self._links_of(arc, touched)
+        changed |= set(parent) - set(self.parent)  # new objectives: their own % to compute
+        for oid in set(self.parent) - set(parent):  # gone
             for d in (self.own, self.validated, self.final, self._computed):
                 d.pop(oid, None)
-            if old_parent[oid] is not None:
-                changed.add(old_parent[oid])  # type: ignore[arg-type]
         self.parent, self.children = parent, children
         self.dirty = {o for o in self.dirty if o in parent}
         return {o for o in changed if o in parent}
+
+    def _all_links(self, arc: Archive) -> tuple[dict[int, int | None], dict[int, list[int]], set[int]]:
+        """Every objective's parent and children read again; the parents whose children differ."""
+        parent: dict[int, int | None] = dict(arc.db.conn.execute(
+            "SELECT id, parent_id FROM obiettivi ORDER BY posizione, id").fetchall())
+        children: dict[int, list[int]] = {oid: [] for oid in parent}
+        for oid, pid in parent.items():
+            if pid is not None and pid in children:
+                children[pid].append(oid)
+        return parent, children, {oid for oid, kids in children.items()
+                                  if self.children.get(oid) != kids}
+
+    def _links_of(self, arc: Archive, touched: set[int]
+                  ) -> tuple[dict[int, int | None], dict[int, list[int]], set[int]]:
+        """The links of ``touched`` objectives and the children of their old and new parents
+        read again (those parents are returned as changed)."""
+        q = arc.db.conn.execute
+        marks = ",".join("?" * len(touched))
+        now = dict(q(f"SELECT id, parent_id FROM obiettivi WHERE id IN ({marks})",
+                     tuple(touched)).fetchall())
+        parent = dict(self.parent)
+        parents = {p for p in (self.parent.get(o) for o in touched) if p is not None}
+        parents |= {p for p in now.values() if p is not None}
+        for oid in touched:
+            if oid in now:
+                parent[oid] = now[oid]
+            else:
+                parent.pop(oid, None)
+        children = {oid: self.children.get(oid, []) for oid in parent}
+        for pid in parents & set(parent):
+            children[pid] = [r[0] for r in q(
+                "SELECT id FROM obiettivi WHERE parent_id = ? ORDER BY posizione, id", (pid,))]
+        return parent, children, parents
 
     def refresh(self, arc: Archive) -> None:
         dirty, self.dirty = self.dirty, set()

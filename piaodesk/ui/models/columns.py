@@ -252,6 +252,12 @@ def set_role(rd: Any, value: Any) -> None:
         rd.setData(value)
 
 
+def clear_roles(roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
+    """Answer nothing for every role of a ``multiData`` span (an invalid index)."""
+    for rd in roleDataSpan:
+        rd.clearData()
+
+
 def answer_roles(model: Any, index: Any, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
     """The plain ``multiData``: each role of the span from ``model.data``."""
     data = model.data

@@ -39,7 +39,16 @@ from ...store.archive import PercUnpacker
 from ...store.changes import Changes
 from ...store.edits import MoveObiettivo, SetFields
 from .base import WARN_FG
-from .columns import Column, IdRole, InvalidInput, KindRole, SortRole, answer_roles, set_role
+from .columns import (
+    Column,
+    IdRole,
+    InvalidInput,
+    KindRole,
+    SortRole,
+    answer_roles,
+    clear_roles,
+    set_role,
+)
 
 _Index = QModelIndex | QPersistentModelIndex
 MIME = "application/x-piaodesk-obiettivi"
@@ -411,8 +420,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
             node = self._prefetch.popleft()
             if node.children is not None:
                 continue  # already read
-            if (self._by_id.get(node.id) is not node if node.id is not None
-                    else node not in (self._root.children or [])):
+            if not self._alive(node):
                 continue  # gone meanwhile (an edit, a reset)
             self._fetch(node, self.index_of(node))
             self.prefetch_count += 1
@@ -602,7 +610,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
         budget = None if bulk is not None else time.perf_counter() + 0.04
         touched: dict[int, tuple[_Node, int, int]] = {}  # parent id -> (parent, first, last row)
         for k, node in enumerate(wanted):
-            if node.perc is not _UNKNOWN or self._by_id.get(node.id) is not node:  # type: ignore[arg-type]
+            if node.perc is not _UNKNOWN or not self._alive(node):
                 continue
             if bulk is not None:
                 node.perc = bulk.get(node.id)  # type: ignore[arg-type]
@@ -752,8 +760,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
     def multiData(self, index: _Index, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
         """All the roles a delegate asks for a cell, in one call (instead of one per role)."""
         if not index.isValid():
-            for rd in roleDataSpan:
-                rd.clearData()
+            clear_roles(roleDataSpan)
             return
         node = index.internalPointer()
         ob = node.obj

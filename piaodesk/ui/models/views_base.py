@@ -38,6 +38,7 @@ from .columns import (
     SortRole,
     UndoableEdits,
     answer_roles,
+    clear_roles,
     column_header,
     set_role,
 )
@@ -129,7 +130,7 @@ class RowTableModel(Progressive, UndoableEdits, QAbstractTableModel):
 
     def load_steps(self) -> Iterator[int]:
         """Read the plan and build the rows, yielding a percentage between short steps;
-        the last step calls :meth:`set_rows`. Subclasses override it."""
+        the rows go in through :meth:`install_rows` at the end. Subclasses override it."""
         self.set_rows([])
         yield 100
 
@@ -395,7 +396,7 @@ class RowTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         if role == STATUS_ROLE:
             return self.cell_status(row, col.key) or self.status(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(col.alignment)
+            return _align(col)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             st = self.cell_status(row, col.key) or self.status(row)
             if st in BRUSHES:
@@ -409,8 +410,7 @@ class RowTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         """All the roles a delegate asks for a cell in one call (paint: 7 roles per cell)."""
         r = index.row()
         if not index.isValid() or not (0 <= r < len(self._rows)):
-            for rd in roleDataSpan:
-                rd.clearData()
+            clear_roles(roleDataSpan)
             return
         if type(self).data is not RowTableModel.data:  # a subclass answers by itself
             answer_roles(self, index, roleDataSpan)
@@ -427,11 +427,8 @@ class RowTableModel(Progressive, UndoableEdits, QAbstractTableModel):
             elif role == _R_BG or role == _R_FG:
                 if status is _UNSET:
                     status = self.cell_status(row, col.key) or self.status(row)
-                colours = COLOURS.get(status) if status else None
-                if colours is None:
-                    rd.clearData()
-                else:
-                    rd.setData(BRUSHES[status][0 if role == _R_BG else 1])
+                brushes = BRUSHES.get(status) if status else None
+                set_role(rd, brushes and brushes[0 if role == _R_BG else 1])
             elif role in UNANSWERED_ROLES:
                 rd.clearData()
             else:
@@ -471,8 +468,7 @@ class RowFilterProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         src = self.mapToSource(index)
         if model is None or not src.isValid():
-            for rd in roleDataSpan:
-                rd.clearData()
+            clear_roles(roleDataSpan)
             return
         model.multiData(src, roleDataSpan)
 

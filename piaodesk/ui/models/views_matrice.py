@@ -30,6 +30,7 @@ from .columns import (
     KindRole,
     SortRole,
     UndoableEdits,
+    clear_roles,
     set_role,
 )
 from .views_base import BRUSHES, STATUS_ROLE, UNANSWERED_ROLES, sort_key
@@ -332,8 +333,7 @@ class MatriceModel(Progressive, UndoableEdits, QAbstractTableModel):
         """The roles a delegate asks for a cell in one call (its value computed once)."""
         r, c = index.row(), index.column()
         if not index.isValid() or not (0 <= r < len(self._people)):
-            for rd in roleDataSpan:
-                rd.clearData()
+            clear_roles(roleDataSpan)
             return
         pid = self._people[r]
         col = self._col(c)
