@@ -34,10 +34,6 @@ class SliceRunner(QObject):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._slice)
 
-    @property
-    def running(self) -> bool:
-        return self._steps is not None
-
     def start(self, steps: Iterator[int]) -> None:
         """Run ``steps`` in slices from the next event-loop pass (replacing any running)."""
         self._steps = steps
@@ -52,15 +48,14 @@ class SliceRunner(QObject):
         """Run what is left at once (an action that needs the whole result now)."""
         self._timer.stop()
         while self._steps is not None:
-            self._slice(None)
+            self._slice(to_the_end=True)
 
-    def _slice(self, budget: float | None = -1.0) -> None:
+    def _slice(self, to_the_end: bool = False) -> None:
         steps = self._steps
         if steps is None:
             return
         self.slices += 1
-        end = None if budget is None else time.perf_counter() + (
-            self.slice_s if budget == -1.0 else budget)
+        end = None if to_the_end else time.perf_counter() + self.slice_s
         gc_was_on = gc.isenabled()
         gc.disable()
         try:
