@@ -134,6 +134,32 @@ class TipoRisorsa(LabeledEnum):
     ENTRATA = "entrata"
 
 
+class LivelloOrganizzativo(LabeledEnum):
+    """Where a component of organisational performance is measured (seed 001 L66-L68)."""
+
+    ENTE = "ente"
+    UNITA = "unita"
+
+
+class FonteVoce(LabeledEnum):
+    """What feeds a line of the organisational-performance summary (seed 003 T2)."""
+
+    INDICATORI = "indicatori"   # its own indicators (003 T1; 001 L72-L104)
+    OBIETTIVI = "obiettivi"     # the results of the units' schede (003 T2 row 1)
+
+
+class PassoCiclo(LabeledEnum):
+    """The steps of one person's valuation cycle, in order."""
+
+    ASSEGNAZIONE = "assegnazione"
+    VERIFICA_INTERMEDIA = "verifica_intermedia"
+    VALUTAZIONE_FINALE = "valutazione_finale"
+    PRESA_VISIONE = "presa_visione"
+    OSSERVAZIONI = "osservazioni"
+    RICHIESTA_RIESAME = "richiesta_riesame"
+    ESITO_RIESAME = "esito_riesame"
+
+
 _LABELS = {
     StatoPiano.BOZZA: "Bozza",
     StatoPiano.APPROVATO: "Approvato",
@@ -166,4 +192,15 @@ _LABELS = {
     Area2023.OPERATORI_ESPERTI: "Operatori esperti",
     Area2023.FUNZIONARI_EQ: "Funzionari e EQ",
     Ramo.ATTIVITA: "Attività gestionali",
+    LivelloOrganizzativo.ENTE: "Performance organizzativa di ente",
+    LivelloOrganizzativo.UNITA: "Performance organizzativa di unità",
+    FonteVoce.INDICATORI: "Indicatori della voce",
+    FonteVoce.OBIETTIVI: "Risultati delle schede obiettivi",
+    PassoCiclo.ASSEGNAZIONE: "Assegnazione degli obiettivi",
+    PassoCiclo.VERIFICA_INTERMEDIA: "Verifica intermedia (colloquio)",
+    PassoCiclo.VALUTAZIONE_FINALE: "Valutazione finale",
+    PassoCiclo.PRESA_VISIONE: "Presa visione",
+    PassoCiclo.OSSERVAZIONI: "Osservazioni del valutato",
+    PassoCiclo.RICHIESTA_RIESAME: "Richiesta di riesame",
+    PassoCiclo.ESITO_RIESAME: "Esito del riesame",
 }

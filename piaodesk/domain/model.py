@@ -19,7 +19,10 @@ from typing import ClassVar
 
 from .enums import (
     Aggregazione,
+    FonteVoce,
     Livello,
+    LivelloOrganizzativo,
+    PassoCiclo,
     Polarita,
     Ramo,
     StatoMonitoraggio,
@@ -329,6 +332,106 @@ class Valutazione:
 
 
 @dataclass(slots=True)
+class VoceOrganizzativa:
+    """A line of the organisational-performance summary (seed 003 T2; seed 001 L66-L104).
+
+    ``livello`` ente: one line for the whole ente (003 «2.1 Programmazione e gestione
+    delle risorse», 001 «Performance organizzativa di ente»); unita: a line measured
+    for one unit (001's structure-level indicators of an Area). Its result comes from
+    its own indicators or from the units' schede (``fonte``).
+    """
+
+    TABLE: ClassVar[str] = "voci_organizzative"
+    id: int | None = None
+    livello: LivelloOrganizzativo = LivelloOrganizzativo.ENTE
+    unita_id: int | None = None
+    posizione: int | None = None
+    codice: str = ""
+    nome: str = ""
+    fonte: FonteVoce = FonteVoce.INDICATORI
+    peso: Decimal | None = None
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class IndicatoreOrganizzativo:
+    """An indicator of organisational performance (003 T1: attendibilità delle previsioni …)."""
+
+    TABLE: ClassVar[str] = "indicatori_organizzativi"
+    id: int | None = None
+    voce_id: int = 0
+    posizione: int | None = None
+    codice: str | None = None
+    nome: str = ""
+    formula: str | None = None  # 003's «FATTORI»
+    tipo: TipoIndicatore = TipoIndicatore.PERCENTUALE
+    polarita: Polarita = Polarita.CRESCENTE
+    unita_misura: str | None = None
+    peso: Decimal | None = None
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class ValoreOrganizzativo:
+    """Target and actual value of an organisational indicator in a year."""
+
+    TABLE: ClassVar[str] = "valori_organizzativi"
+    id: int | None = None
+    indicatore_id: int = 0
+    anno: int = 0
+    target_testo: str | None = None
+    target: Decimal | None = None
+    valore_testo: str | None = None
+    valore: Decimal | None = None
+
+
+@dataclass(slots=True)
+class ValutazioneIndividuale:
+    """One person's valuation in a year: who evaluates, the category, the notes.
+
+    ``valutatore_id`` is a person (the unit's responsabile); for a responsabile
+    the SMVP names a body instead (``valutatore_ruolo``: Nucleo di Valutazione,
+    Segretario, Sindaco/Presidente). ``categoria`` overrides the category the
+    SMVP would pick from the person's area/EQ flag.
+    """
+
+    TABLE: ClassVar[str] = "valutazioni_individuali"
+    id: int | None = None
+    persona_id: int = 0
+    anno: int = 0
+    categoria: str | None = None
+    valutatore_id: int | None = None
+    valutatore_ruolo: str | None = None
+    punteggio_individuali: Decimal | None = None  # % override of the individual objectives
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class PunteggioComportamento:
+    """The score of one behaviour (comportamento) in a person's valuation."""
+
+    TABLE: ClassVar[str] = "punteggi_comportamenti"
+    id: int | None = None
+    valutazione_id: int = 0
+    comportamento: str = ""
+    punteggio: Decimal | None = None
+    nota: str | None = None
+
+
+@dataclass(slots=True)
+class PassoValutazione:
+    """A step of the valuation cycle done on a date (assegnazione, colloquio, riesame …)."""
+
+    TABLE: ClassVar[str] = "passi_valutazione"
+    id: int | None = None
+    valutazione_id: int = 0
+    passo: PassoCiclo = PassoCiclo.ASSEGNAZIONE
+    data: date | None = None
+    testo: str | None = None  # colloquio notes, the valutato's observations, the riesame outcome
+    esito: str | None = None  # riesame: «confermata» / «modificata»
+
+
+@dataclass(slots=True)
 class Audit:
     TABLE: ClassVar[str] = "audit"
     id: int | None = None
@@ -343,5 +446,6 @@ class Audit:
 ENTITIES: tuple[type, ...] = (
     Ente, Piano, Unita, Persona, AliasPersona, Obiettivo, ObiettivoUnita, Fase,
     Indicatore, Misura, Assegnazione, Risorsa, Monitoraggio, RilevazioneIndicatore,
-    StatoAvanzamento, Valutazione,
+    StatoAvanzamento, Valutazione, VoceOrganizzativa, IndicatoreOrganizzativo,
+    ValoreOrganizzativo, ValutazioneIndividuale, PunteggioComportamento, PassoValutazione,
 )

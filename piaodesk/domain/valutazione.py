@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -287,12 +287,63 @@ FASCE_003 = (
 
 
 @dataclass(frozen=True, slots=True)
+class CategoriaValutazione:
+    """How one category of staff is evaluated (SMVP): components, weights, behaviours.
+
+    A person falls in the first category whose ``aree`` contain their Area 2023
+    (``Area2023`` values), or that has ``responsabili`` set when they are the
+    responsabile of a unit (dirigenti/EQ). Weights are percentages summing to 100:
+    ``organizzativa`` (ente and unit organisational performance), ``struttura``
+    (the result of their unit's scheda obiettivi), ``individuali`` (the objectives
+    assigned to the person, weighted by % impegno and period) and
+    ``comportamenti`` (the behaviours' scores). ``comportamenti`` empty means the
+    SMVP's general catalogue. ``valutatore`` names the evaluating body for this
+    category (e.g. «Nucleo di Valutazione»); empty: the unit's responsabile.
+    """
+
+    nome: str
+    aree: tuple[str, ...] = ()
+    responsabili: bool = False
+    peso_organizzativa: Decimal = ZERO
+    peso_struttura: Decimal = Decimal(50)
+    peso_individuali: Decimal = ZERO
+    peso_comportamenti: Decimal = Decimal(50)
+    comportamenti: tuple[Comportamento, ...] = ()
+    valutatore: str = ""
+
+    @property
+    def somma_pesi(self) -> Decimal:
+        return (self.peso_organizzativa + self.peso_struttura + self.peso_individuali
+                + self.peso_comportamenti)
+
+
+@dataclass(frozen=True, slots=True)
+class PesoMinimo:
+    """An SMVP rule: an objective whose title contains ``testo`` weighs at least ``minimo`` %.
+
+    Seed 003 l.82: the payment-time objective «dovrà incidere … in misura non
+    inferiore al 30%».
+    """
+
+    testo: str
+    minimo: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class SistemaValutazione:
     """The ente's valuation system (SMVP), stored in the plan file as JSON.
 
     Defaults follow seed 003: a 0–30 scale in five fasce; the suggested score
     is linear in the % raggiungimento (30 × %/100, half-up), which the document
     leaves to the evaluator; objectives' % from their indicators.
+
+    ``peso_obiettivi_settore``/``_individuali``/``peso_comportamenti`` and
+    ``comportamenti`` describe the category used for people that no entry of
+    ``categorie`` covers. ``peso_org_ente``/``peso_org_unita`` split the
+    organisational performance between ente and unit (seed 001: 50/50).
+    ``risultato_struttura`` says what a unit's result is on every sheet:
+    ``valutazione`` (VALUTAZIONE FINALE over its maximum, from the evaluator's or
+    the suggested scores) or ``percentuale`` (the weighted mean of the objectives' %).
     """
 
     nome: str = "Sistema 0-30 (fasce A-E)"
@@ -311,6 +362,42 @@ class SistemaValutazione:
         Comportamento("Gestione e valorizzazione delle risorse umane", Decimal(25)),
         Comportamento("Collaborazione e integrazione organizzativa", Decimal(25)),
     )
+    categorie: tuple[CategoriaValutazione, ...] = ()
+    peso_org_ente: Decimal = Decimal(50)
+    peso_org_unita: Decimal = Decimal(50)
+    risultato_struttura: str = "valutazione"
+    #: who evaluates a unit's responsabile when no category says it
+    valutatore_responsabili: str = "Nucleo di Valutazione"
+    #: seed 003: «Fasi / Indicatori (obbligatorio per obiettivi gestionali)»
+    gestionali_fasi_indicatori: bool = False
+    pesi_minimi: tuple[PesoMinimo, ...] = ()
+
+    def categoria_predefinita(self) -> CategoriaValutazione:
+        """The category of people no entry of ``categorie`` covers (the general weights)."""
+        return CategoriaValutazione(
+            "Personale", peso_struttura=self.peso_obiettivi_settore,
+            peso_individuali=self.peso_obiettivi_individuali,
+            peso_comportamenti=self.peso_comportamenti, comportamenti=self.comportamenti)
+
+    def categoria(self, area: str | None, responsabile: bool, nome: str | None = None
+                  ) -> CategoriaValutazione:
+        """The category of a person: by name when given, else by role and Area 2023."""
+        if nome:
+            for c in self.categorie:
+                if c.nome.lower() == nome.strip().lower():
+                    return c
+            raise ValueError(f"categoria «{nome}» non prevista dal sistema di valutazione")
+        if responsabile:
+            for c in self.categorie:
+                if c.responsabili:
+                    return c
+        for c in self.categorie:
+            if area and area in c.aree:
+                return c
+        return self.categoria_predefinita()
+
+    def comportamenti_di(self, cat: CategoriaValutazione) -> tuple[Comportamento, ...]:
+        return cat.comportamenti or self.comportamenti
 
     def fascia(self, score: Decimal | int | None) -> Fascia | None:
         """The fascia a score falls in; ``None`` for no score, error outside the scale."""
@@ -361,6 +448,20 @@ class SistemaValutazione:
         tot_c = sum((c.peso for c in self.comportamenti), ZERO)
         if self.comportamenti and tot_c != CENTO:
             problems.append(f"I pesi dei comportamenti sommano a {tot_c}, non a 100")
+        for cat in self.categorie:
+            if cat.somma_pesi != CENTO:
+                problems.append(f"Categoria «{cat.nome}»: i pesi delle componenti sommano a "
+                                f"{cat.somma_pesi}, non a 100")
+            tot_cc = sum((c.peso for c in cat.comportamenti), ZERO)
+            if cat.comportamenti and tot_cc != CENTO:
+                problems.append(f"Categoria «{cat.nome}»: i pesi dei comportamenti sommano a "
+                                f"{tot_cc}, non a 100")
+        if self.peso_org_ente + self.peso_org_unita != CENTO:
+            problems.append("I pesi della performance organizzativa (ente e unità) sommano a "
+                            f"{self.peso_org_ente + self.peso_org_unita}, non a 100")
+        if self.risultato_struttura not in ("valutazione", "percentuale"):
+            problems.append(f"Risultato della struttura «{self.risultato_struttura}» non previsto "
+                            "(valutazione o percentuale)")
         return problems
 
     # -- persistence (JSON in the plan file's impostazioni)
@@ -380,20 +481,33 @@ class SistemaValutazione:
     @classmethod
     def from_json(cls, text: str) -> SistemaValutazione:
         data = json.loads(text)
-        dec = {"scala_max", "quota_indicatori", "peso_obiettivi_settore",
-               "peso_obiettivi_individuali", "peso_comportamenti"}
-        kwargs: dict[str, object] = {}
-        for key, value in data.items():
-            if key in dec:
-                kwargs[key] = Decimal(value)
-            elif key == "fasce":
-                kwargs[key] = tuple(Fascia(f["lettera"], Decimal(f["minimo"]), Decimal(f["massimo"]),
-                                           f["descrittore"]) for f in value)
-            elif key == "comportamenti":
-                kwargs[key] = tuple(Comportamento(c["nome"], Decimal(c["peso"])) for c in value)
-            else:
-                kwargs[key] = value
-        return cls(**kwargs)  # type: ignore[arg-type]
+        return cls(**_from_plain(cls, data))  # type: ignore[arg-type]
+
+
+_DEC_FIELDS = {"scala_max", "quota_indicatori", "peso_obiettivi_settore", "peso_obiettivi_individuali",
+               "peso_comportamenti", "peso_org_ente", "peso_org_unita", "minimo", "massimo", "peso",
+               "peso_organizzativa", "peso_struttura", "peso_individuali"}
+
+
+def _from_plain(cls: type, data: dict[str, object]) -> dict[str, object]:
+    """JSON dict → constructor arguments of an SMVP dataclass (Decimals, nested tuples)."""
+    nested: dict[str, type] = {"fasce": Fascia, "comportamenti": Comportamento,
+                               "categorie": CategoriaValutazione, "pesi_minimi": PesoMinimo}
+    names = {f for f in cls.__dataclass_fields__}  # type: ignore[attr-defined]
+    out: dict[str, object] = {}
+    for key, value in data.items():
+        if key not in names:
+            continue  # a field of a newer version: ignored, never an error
+        if key in _DEC_FIELDS:
+            out[key] = Decimal(str(value))
+        elif key in nested and isinstance(value, list):
+            sub = nested[key]
+            out[key] = tuple(sub(**_from_plain(sub, item)) for item in value)  # type: ignore[arg-type]
+        elif key == "aree" and isinstance(value, list):
+            out[key] = tuple(str(v) for v in value)
+        else:
+            out[key] = value
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,3 +582,129 @@ def valutazione_individuale(sistema: SistemaValutazione, perc_settore: Decimal |
     parts.append((sistema.peso_comportamenti, comp))
     parts = [(w, x) for w, x in parts if w]
     return media_pesata(parts)
+
+
+# --------------------------------------------------------------------------- nodes and schede
+
+
+def perc_nodo(validata: Decimal | None, figli: Sequence[Decimal | None] | None,
+              propria: Decimal | None) -> Decimal | None:
+    """The %-of-a-node rule, the only place it is written (seed 002 §3.4).
+
+    The Nucleo's validated % when there is one; else, for a node with children,
+    the unweighted mean of the children's final %; else the node's own % from its
+    indicators and fasi.
+    """
+    if validata is not None:
+        return validata
+    if figli:
+        return perc_scheda(figli)
+    return propria
+
+
+def obiettivi_valutati(figli: Mapping[int | None, Sequence[int]], pesi: Mapping[int, Decimal | None],
+                       membri: Sequence[int], altrove: Callable[[int], bool] = lambda _o: False
+                       ) -> list[int]:
+    """The objectives a unit's scheda evaluates, in tree order.
+
+    ``membri`` are the objectives assigned to the unit (own or shared) in tree
+    order; ``altrove(o)`` tells that a descendant is assigned to another unit (it
+    belongs to that unit's scheda). From each member that has no member above it
+    the walk goes down: a node with a weight is evaluated as a whole; a node without
+    a weight whose subtree holds weighted objectives is replaced by its children
+    (strategico → operativi, 002's OE → OS); a node with no weight anywhere below is
+    evaluated itself (and reported as without weight).
+    """
+    member_set = set(membri)
+    parent: dict[int, int | None] = {}
+    for p, kids in figli.items():
+        for k in kids:
+            parent[k] = p
+    weighted_below: dict[int, bool] = {}
+
+    def has_weight_below(n: int) -> bool:
+        found = weighted_below.get(n)
+        if found is None:
+            stack, found = list(figli.get(n, ())), False
+            while stack and not found:
+                k = stack.pop()
+                if altrove(k) and k not in member_set:
+                    continue
+                found = pesi.get(k) is not None
+                stack.extend(figli.get(k, ()))
+            weighted_below[n] = found
+        return found
+
+    def top(n: int) -> bool:
+        p = parent.get(n)
+        while p is not None:
+            if p in member_set:
+                return False
+            p = parent.get(p)
+        return True
+
+    out: list[int] = []
+    for root in membri:
+        if not top(root):
+            continue
+        stack = [root]
+        while stack:
+            n = stack.pop()
+            if pesi.get(n) is not None or not has_weight_below(n):
+                out.append(n)
+                continue
+            kids = [k for k in figli.get(n, ()) if k in member_set or not altrove(k)]
+            stack.extend(reversed(kids))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class RisultatoScheda:
+    """A unit's scheda obiettivi, computed once and shown alike on every sheet.
+
+    ``perc`` is the unit's result in percent (see ``SistemaValutazione.risultato_struttura``);
+    ``None`` with ``mancanti`` saying why. ``pari_peso`` tells that no objective had a
+    weight and equal weights were applied (printed on the sheet, never silent).
+    """
+
+    riepilogo: Riepilogo
+    pari_peso: bool
+    perc: Decimal | None
+    spiegazione: str
+    mancanti: tuple[str, ...] = ()
+    senza_peso: tuple[str, ...] = ()
+
+
+def risultato_scheda(sistema: SistemaValutazione,
+                     righe: Sequence[tuple[str, str, Decimal | None, Decimal | None, Decimal | None]]
+                     ) -> RisultatoScheda:
+    """The result of a scheda from (codice, descrizione, peso, %, punteggio assegnato) rows."""
+    pari = bool(righe) and all(r[2] is None for r in righe)
+    if pari:
+        quota = CENTO / len(righe)
+        righe = [(c, d, quota, p, s) for c, d, _, p, s in righe]
+    riep = riepilogo(sistema, [(d, w, p, s) for _, d, w, p, s in righe])
+    senza = tuple(c or d for c, d, w, _, _ in righe if w is None)
+    mancanti = tuple(f"risultato di {c or d}" for (c, d, w, p, s) in righe
+                     if w is not None and p is None and s is None)
+    if not righe:
+        return RisultatoScheda(riep, False, None, "nessun obiettivo assegnato alla struttura",
+                               ("obiettivi assegnati alla struttura",))
+    if mancanti:
+        return RisultatoScheda(riep, pari, None, "valutazione incompleta", mancanti, senza)
+    massimo = riep.massimo(sistema)
+    if sistema.risultato_struttura == "percentuale":
+        coppie = [(w, p) for _, _, w, p, _ in righe if w is not None and p is not None]
+        tot = sum((w for w, _ in coppie), ZERO)
+        if tot <= 0:
+            return RisultatoScheda(riep, pari, None, "pesi nulli", ("pesi degli obiettivi",), senza)
+        perc = sum((w * p for w, p in coppie), ZERO) / tot  # type: ignore[operator]
+        how = "media pesata della % di raggiungimento degli obiettivi"
+    else:
+        if massimo <= 0:
+            return RisultatoScheda(riep, pari, None, "pesi nulli", ("pesi degli obiettivi",), senza)
+        perc = riep.valutazione_finale / massimo * CENTO
+        how = "valutazione finale rapportata al punteggio massimo conseguibile"
+    if pari:
+        how += " (nessun obiettivo ha un peso: considerati di pari peso)"
+    return RisultatoScheda(riep, pari, perc, how, (), senza)

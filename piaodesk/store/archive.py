@@ -556,6 +556,13 @@ class Archive:
             "unita_id = ? OR id IN (SELECT obiettivo_id FROM obiettivi_unita WHERE unita_id = ?)",
             (unita_id, unita_id), order="posizione, id")
 
+    def conteggi_per_obiettivo(self, tabella: str) -> list[tuple[int, int]]:
+        """(obiettivo_id, number of rows) of ``fasi`` or ``indicatori``."""
+        if tabella not in ("fasi", "indicatori", "assegnazioni"):
+            raise ValueError(tabella)
+        return self.db.conn.execute(
+            f"SELECT obiettivo_id, count(*) FROM {tabella} GROUP BY obiettivo_id").fetchall()
+
     def unita_condivise(self, obiettivo_id: int) -> list[int]:
         return [o.unita_id for o in self.select(ObiettivoUnita, "obiettivo_id = ?", (obiettivo_id,))]
 
@@ -791,13 +798,9 @@ class _PercState:
 
     def _settle(self, oid: int) -> None:
         kids = self.children.get(oid, [])
-        if kids:
-            comp = engine.perc_scheda([self.final.get(k) for k in kids])
-        else:
-            comp = self.own.get(oid)
+        comp = engine.perc_nodo(None, [self.final.get(k) for k in kids], self.own.get(oid))
         self._computed[oid] = comp
-        val = self.validated.get(oid)
-        self.final[oid] = val if val is not None else comp
+        self.final[oid] = engine.perc_nodo(self.validated.get(oid), None, comp)
 
     def computed(self, oid: int) -> Decimal | None:
         return self._computed.get(oid)

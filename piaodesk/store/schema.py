@@ -126,7 +126,52 @@ def _v1(conn: sqlite3.Connection) -> None:
     conn.executescript(_V1)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+_V2 = """
+CREATE TABLE voci_organizzative (
+  id INTEGER PRIMARY KEY, livello TEXT NOT NULL DEFAULT 'ente',
+  unita_id INTEGER REFERENCES unita(id) ON DELETE CASCADE, posizione INTEGER NOT NULL DEFAULT 0,
+  codice TEXT NOT NULL DEFAULT '', nome TEXT NOT NULL DEFAULT '', fonte TEXT NOT NULL DEFAULT 'indicatori',
+  peso TEXT, note TEXT);
+CREATE TABLE indicatori_organizzativi (
+  id INTEGER PRIMARY KEY,
+  voce_id INTEGER NOT NULL REFERENCES voci_organizzative(id) ON DELETE CASCADE,
+  posizione INTEGER NOT NULL DEFAULT 0, codice TEXT, nome TEXT NOT NULL DEFAULT '', formula TEXT,
+  tipo TEXT NOT NULL DEFAULT 'percentuale', polarita TEXT NOT NULL DEFAULT 'crescente',
+  unita_misura TEXT, peso TEXT, note TEXT);
+CREATE TABLE valori_organizzativi (
+  id INTEGER PRIMARY KEY,
+  indicatore_id INTEGER NOT NULL REFERENCES indicatori_organizzativi(id) ON DELETE CASCADE,
+  anno INTEGER NOT NULL, target_testo TEXT, target TEXT, valore_testo TEXT, valore TEXT,
+  UNIQUE (indicatore_id, anno));
+CREATE TABLE valutazioni_individuali (
+  id INTEGER PRIMARY KEY, persona_id INTEGER NOT NULL REFERENCES persone(id) ON DELETE CASCADE,
+  anno INTEGER NOT NULL, categoria TEXT,
+  valutatore_id INTEGER REFERENCES persone(id) ON DELETE SET NULL, valutatore_ruolo TEXT,
+  punteggio_individuali TEXT, note TEXT,
+  UNIQUE (persona_id, anno),
+  CHECK (valutatore_id IS NULL OR valutatore_id <> persona_id));
+CREATE TABLE punteggi_comportamenti (
+  id INTEGER PRIMARY KEY,
+  valutazione_id INTEGER NOT NULL REFERENCES valutazioni_individuali(id) ON DELETE CASCADE,
+  comportamento TEXT NOT NULL, punteggio TEXT, nota TEXT,
+  UNIQUE (valutazione_id, comportamento));
+CREATE TABLE passi_valutazione (
+  id INTEGER PRIMARY KEY,
+  valutazione_id INTEGER NOT NULL REFERENCES valutazioni_individuali(id) ON DELETE CASCADE,
+  passo TEXT NOT NULL, data TEXT, testo TEXT, esito TEXT,
+  UNIQUE (valutazione_id, passo));
+CREATE INDEX ix_voci_unita ON voci_organizzative(unita_id);
+CREATE INDEX ix_indorg_voce ON indicatori_organizzativi(voce_id, posizione);
+CREATE INDEX ix_valind_persona ON valutazioni_individuali(persona_id);
+"""
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    """Organisational performance and the individual valuation cycle (issue 10)."""
+    conn.executescript(_V2)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
 
 #: the schema version this program writes
 SCHEMA_VERSION = len(MIGRATIONS)
