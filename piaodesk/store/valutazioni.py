@@ -38,6 +38,7 @@ from ..domain.model import (
     VoceOrganizzativa,
 )
 from .archive import Archive
+from .edits import Batch, DeleteRow, Edit, InsertRow, SetFields
 
 #: seed 002's roster of a scheda UO: people listed on the scheda, not assigned objectives
 RUOLO_ROSTER = "collaboratore della scheda"
@@ -431,3 +432,117 @@ def verifica(q: QuadroValutazioni) -> list[ver.Problema]:
         v = q.valutatore(p)
         vals.append((pid, p.nominativo, v.persona_id, v.ruolo))
     return ver.verifica_piano(q.sistema, schede, vals)
+
+
+# ---------------------------------------------------------------------- edits
+
+_NON_IMPOSTATO = object()
+
+
+class ErroreValutazione(ValueError):
+    """A value refused for a valuation, with the Italian message to show."""
+
+
+def modifica_valutazione(archive: Archive, persona_id: int, anno: int, *,
+                         comportamenti: dict[str, Decimal | None] | None = None,
+                         note_comportamenti: dict[str, str | None] | None = None,
+                         passi: dict[str, tuple[object, str | None, str | None] | None] | None = None,
+                         **campi: object) -> Edit:
+    """One undoable edit of a person's valuation for ``anno``.
+
+    ``comportamenti`` maps behaviour names to scores (None clears one);
+    ``passi`` maps a :class:`PassoCiclo` value to (date, text, esito), or None to
+    remove that step; ``campi`` are fields of :class:`ValutazioneIndividuale`
+    (categoria, valutatore_id, valutatore_ruolo, punteggio_individuali, note).
+    Refused values raise :class:`ErroreValutazione` with an Italian message and
+    build nothing (never a silent default).
+    """
+    persona = archive.get(Persona, persona_id)
+    if persona is None:
+        raise ErroreValutazione(f"Persona {persona_id} non trovata.")
+    unknown = set(campi) - {"categoria", "valutatore_id", "valutatore_ruolo", "punteggio_individuali", "note"}
+    if unknown:
+        raise ErroreValutazione(f"Campi non modificabili: {', '.join(sorted(unknown))}.")
+    sistema = archive.sistema_valutazione()
+    if campi.get("valutatore_id") is not None and campi["valutatore_id"] == persona_id:
+        raise ErroreValutazione(f"{persona.nominativo} non può essere valutatore di sé stesso/a.")
+    if campi.get("valutatore_id") is not None and archive.get(Persona, campi["valutatore_id"]) is None:  # type: ignore[arg-type]
+        raise ErroreValutazione(f"Valutatore {campi['valutatore_id']} non trovato.")
+    if campi.get("categoria"):
+        try:
+            sistema.categoria(None, False, str(campi["categoria"]))
+        except ValueError as exc:
+            raise ErroreValutazione(str(exc)[0].upper() + str(exc)[1:] + ".") from exc
+    pi = campi.get("punteggio_individuali")
+    if pi is not None and not (Decimal(0) <= Decimal(str(pi)) <= Decimal(100)):
+        raise ErroreValutazione("La % degli obiettivi individuali deve essere tra 0 e 100.")
+    q = QuadroValutazioni(archive, anno)
+    rec = q.record.get(persona_id)
+    edits: list[Edit] = []
+    if rec is None:
+        rid = archive.allocate_id(ValutazioneIndividuale)
+        edits.append(InsertRow(ValutazioneIndividuale(id=rid, persona_id=persona_id, anno=anno, **campi),  # type: ignore[arg-type]
+                               "Nuova valutazione individuale"))
+    else:
+        rid = rec.id or 0
+        changed = {k: v for k, v in campi.items() if getattr(rec, k) != v}
+        if changed:
+            edits.append(SetFields(ValutazioneIndividuale, rid, changed))
+    cat = sistema.categoria(persona.area, persona_id in q.responsabili_di,
+                            str(campi["categoria"]) if campi.get("categoria") else
+                            (rec.categoria if rec and rec.categoria else None)) \
+        if (campi.get("categoria") or (rec and rec.categoria)) else q.categoria(persona)
+    catalogo = {c.nome for c in sistema.comportamenti_di(cat)}
+    esistenti = q.punteggi.get(persona_id, {})
+    for nome, valore in (comportamenti or {}).items():
+        if nome not in catalogo:
+            raise ErroreValutazione(f"Il comportamento «{nome}» non è nel catalogo della categoria "
+                                    f"«{cat.nome}».")
+        if valore is not None:
+            msg = ind.punteggio_fuori_scala(sistema, Decimal(valore))
+            if msg:
+                raise ErroreValutazione(f"{nome}: {msg}")
+        old = esistenti.get(nome)
+        nota = (note_comportamenti or {}).get(nome, old.nota if old else None)
+        if old is None:
+            if valore is not None or nota:
+                edits.append(InsertRow(PunteggioComportamento(valutazione_id=rid, comportamento=nome,
+                                                              punteggio=valore, nota=nota)))
+        elif old.punteggio != valore or old.nota != nota:
+            edits.append(SetFields(PunteggioComportamento, old.id or 0, {"punteggio": valore, "nota": nota},
+                                   f"Punteggio «{nome}»"))
+    for nome, nota in (note_comportamenti or {}).items():
+        if nome in (comportamenti or {}):
+            continue
+        if nome not in catalogo:
+            raise ErroreValutazione(f"Il comportamento «{nome}» non è nel catalogo della categoria "
+                                    f"«{cat.nome}».")
+        old = esistenti.get(nome)
+        if old is None:
+            edits.append(InsertRow(PunteggioComportamento(valutazione_id=rid, comportamento=nome, nota=nota)))
+        elif old.nota != nota:
+            edits.append(SetFields(PunteggioComportamento, old.id or 0, {"nota": nota}))
+    fatti = {str(p.passo): p for p in q.passi.get(persona_id, [])}
+    for passo, valore in (passi or {}).items():
+        try:
+            tipo = PassoCiclo(passo)
+        except ValueError:
+            raise ErroreValutazione(f"Passo «{passo}» sconosciuto: "
+                                    + ", ".join(p.value for p in PassoCiclo) + ".") from None
+        old_p = fatti.get(tipo.value)
+        if valore is None:
+            if old_p is not None:
+                edits.append(DeleteRow(PassoValutazione, old_p.id or 0, f"Annulla «{tipo.label}»"))
+            continue
+        data, testo, esito = valore
+        if tipo == PassoCiclo.ESITO_RIESAME and PassoCiclo.RICHIESTA_RIESAME.value not in fatti \
+                and PassoCiclo.RICHIESTA_RIESAME.value not in (passi or {}):
+            raise ErroreValutazione("L'esito del riesame richiede una richiesta di riesame.")
+        if old_p is None:
+            edits.append(InsertRow(PassoValutazione(valutazione_id=rid, passo=tipo, data=data,  # type: ignore[arg-type]
+                                                    testo=testo, esito=esito), tipo.label))
+        else:
+            new = {"data": data, "testo": testo, "esito": esito}
+            if any(getattr(old_p, k) != v for k, v in new.items()):
+                edits.append(SetFields(PassoValutazione, old_p.id or 0, new, tipo.label))
+    return Batch(edits, f"Valutazione di {persona.nominativo}")
