@@ -583,7 +583,7 @@ def pesi_scheda(archive: Archive, oid: int) -> list[tuple[str, int, list[Decimal
         ids = engine.obiettivi_valutati(
             figli, pesi, membri,
             lambda k, u=u, ms=member_set: obs[k].unita_id not in (None, u) and k not in ms)  # type: ignore[misc]
-        if oid in ids or any(oid in figli.get(i, ()) or _below(figli, i, oid) for i in ids):
+        if oid in ids or any(_below(figli, i, oid) or _below(figli, oid, i) for i in ids):
             out.append((nomi.get(u, ""), len(ids), [pesi.get(i) for i in ids]))
     return out
 
