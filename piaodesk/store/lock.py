@@ -22,11 +22,11 @@ opens never take or check the lock.
 
 from __future__ import annotations
 
+import errno
 import getpass
 import json
 import os
 import socket
-import sys
 import threading
 import uuid
 from collections.abc import Callable
@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ..fsio import atomic_write_bytes
+from ..fsio import pid_alive as _pid_alive
 from .db import PlanError
 
 LOCK_SUFFIX = ".lock"
@@ -57,31 +59,6 @@ def _username() -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name on some systems
         return "utente"
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":  # pragma: no cover - Windows only
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    except OSError:
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -235,17 +212,24 @@ def _write_new(path: Path, info: LockInfo) -> bool:
     except FileExistsError:
         return False
     try:
-        os.write(fd, info.to_json().encode("utf-8"))
+        data = info.to_json().encode("utf-8")
+        if os.write(fd, data) != len(data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         os.fsync(fd)
-    finally:
+    except BaseException:
+        # a full disk: never leave an empty lock behind, it would keep the plan locked
         os.close(fd)
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        raise
+    os.close(fd)
     return True
 
 
 def _replace(path: Path, info: LockInfo) -> None:
-    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_text(info.to_json(), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_bytes(path, info.to_json().encode("utf-8"))
 
 
 def read_lock(plan: Path | str) -> LockInfo | None:

@@ -1,0 +1,223 @@
+"""Writing files safely, and telling the file system's refusals in Italian.
+
+The lowest layer (no piaodesk import): every writer of the program (Excel/CSV
+exports, PDFs, signed PDFs, new plans, renewals, restores) goes through
+:func:`atomic_path` / :func:`atomic_write_bytes`:
+
+* the content is written to a temporary file *beside* the target (same folder,
+  so same file system: the final rename is atomic), hidden and recognisable
+  (``.<nome>.<pid>-<caso>.piaodesk-tmp``);
+* when complete it is flushed to the disk (``fsync``) and renamed into place
+  (``os.replace``; or, for a file that must be new, a rename that refuses an
+  existing name); the folder is synced too;
+* on any failure (full disk, permission, kill) the target is untouched: an
+  older file of the same name stays as it was; the temporary file is removed
+  at once, or, after a kill, by the next write beside it (:func:`clean_stale_temps`).
+
+:func:`describe_os_error` turns an ``OSError`` into one Italian line that says
+what happened and what to do (full disk, permission, read-only disk, I/O error).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["TMP_MARK", "atomic_open", "atomic_path", "atomic_write_bytes", "clean_stale_temps",
+           "describe_errno", "describe_os_error", "is_temp_name", "pid_alive", "publish"]
+
+#: every temporary file the program creates beside a target ends its name with this
+TMP_MARK = ".piaodesk-tmp"
+
+_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_DENIED = {errno.EACCES, errno.EPERM}
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this computer."""
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OSError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------- messages
+
+
+def describe_errno(code: int | None, where: str, *, azione: str = "scrivere",
+                   detail: str | None = None) -> str:
+    """One Italian line for an OS error number on ``where`` (a file or folder name)."""
+    if code in _FULL:
+        return (f"Spazio esaurito sul disco di «{where}»: liberare spazio (o scegliere un'altra "
+                "cartella) e riprovare.")
+    if code == errno.EROFS:
+        return (f"Il disco o la cartella di «{where}» è in sola lettura: scegliere una cartella "
+                "in cui si può scrivere e riprovare.")
+    if code in _DENIED:
+        return (f"Permesso negato per {azione} «{where}»: il file è aperto in un altro programma "
+                "(Excel?) o la cartella è protetta; chiuderlo o scegliere un'altra cartella.")
+    if code == errno.EIO:
+        return (f"Errore di lettura/scrittura del disco su «{where}» (errore di I/O): controllare "
+                "il disco, la chiavetta o la rete, copiare il file altrove e riprovare.")
+    if code == errno.EPIPE:
+        return "L'uscita è stata chiusa dal programma che la leggeva."
+    if code == errno.ENOENT:
+        return f"«{where}» non esiste più (cartella spostata o rimossa?): scegliere un'altra cartella."
+    if code == errno.EISDIR:
+        return f"«{where}» è una cartella: indicare il nome di un file."
+    if code == errno.ENAMETOOLONG:
+        return f"Il nome «{where}» è troppo lungo: sceglierne uno più corto."
+    return f"Impossibile {azione} «{where}»: {detail or 'errore del sistema'}."
+
+
+def describe_os_error(exc: BaseException, path: Path | str | None = None, *,
+                      azione: str = "scrivere") -> str:
+    """One Italian line for ``exc`` (an ``OSError``) met while working on ``path``."""
+    code = getattr(exc, "errno", None)
+    name = getattr(exc, "filename", None) or path
+    where = Path(name).name if name else "il file"
+    if path is not None and Path(path).name and (name is None or is_temp_name(Path(name).name)):
+        where = Path(path).name  # never show a temporary name
+    detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return describe_errno(code, where, azione=azione, detail=detail)
+
+
+# ---------------------------------------------------------------------- atomic writes
+
+
+def is_temp_name(name: str) -> bool:
+    return TMP_MARK in name
+
+
+def _temp_for(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:6]}{TMP_MARK}")
+
+
+def clean_stale_temps(target: Path | str) -> list[Path]:
+    """Remove temporary files left beside ``target`` by a process that no longer runs.
+
+    Also their SQLite and lock companions (``…piaodesk-tmp-wal``, ``….lock``).
+    """
+    target = Path(target)
+    removed: list[Path] = []
+    prefix = f".{target.name}."
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and TMP_MARK in name):
+            continue
+        pid_text = name[len(prefix):].split("-", 1)[0]
+        if not pid_text.isdigit() or pid_alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _fsync_dir(folder: Path) -> None:
+    if sys.platform == "win32":  # pragma: no cover - directories cannot be opened there
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(tmp: Path | str, target: Path | str, *, overwrite: bool = True) -> None:
+    """Flush ``tmp`` to the disk and rename it to ``target`` (atomic, same folder).
+
+    ``overwrite=False``: ``FileExistsError`` if ``target`` exists (nothing replaced).
+    """
+    tmp, target = Path(tmp), Path(target)
+    _fsync_file(tmp)
+    if overwrite:
+        os.replace(tmp, target)
+    elif sys.platform == "win32":  # pragma: no cover - rename refuses an existing name there
+        os.rename(tmp, target)
+    else:
+        os.link(tmp, target)  # fails with FileExistsError, atomically
+        os.unlink(tmp)
+    _fsync_dir(target.parent)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path | str, *, overwrite: bool = True,
+                extras: tuple[str, ...] = ()) -> Iterator[Path]:
+    """A temporary path beside ``target`` to write to; renamed into place on success.
+
+    On an exception the temporary file (and its ``extras`` companions, suffixes
+    such as ``-wal``) is removed and ``target`` is left as it was.
+    """
+    target = Path(target)
+    clean_stale_temps(target)
+    tmp = _temp_for(target)
+    try:
+        yield tmp
+        publish(tmp, target, overwrite=overwrite)
+    except BaseException:
+        for p in (tmp, *(tmp.with_name(tmp.name + e) for e in extras)):
+            with contextlib.suppress(OSError):
+                p.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_open(target: Path | str, mode: str = "wb", *, overwrite: bool = True,
+                **kwargs: Any) -> Iterator[IO[Any]]:
+    """``open()`` for writing ``target`` through a temporary file (see :func:`atomic_path`)."""
+    with atomic_path(target, overwrite=overwrite) as tmp:
+        fh = open(tmp, mode, **kwargs)  # noqa: SIM115 - closed below, before the rename
+        try:
+            yield fh
+        except BaseException:
+            with contextlib.suppress(OSError):
+                fh.close()
+            raise
+        fh.close()  # a full disk may refuse the last buffered bytes here: never published
+
+
+def atomic_write_bytes(target: Path | str, data: bytes, *, overwrite: bool = True) -> None:
+    with atomic_open(target, "wb", overwrite=overwrite) as fh:
+        fh.write(data)
