@@ -29,6 +29,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from ..fsio import atomic_write_bytes
 from ..store.archive import Archive
 from . import data as d
 from .base import (
@@ -448,9 +449,7 @@ def render_batch(snaps: Sequence[Snapshot], out_dir: Path | str, *,
             break
         pdf = render(snap)
         path = out / name
-        tmp = path.with_suffix(".pdf.part")
-        tmp.write_bytes(pdf)
-        tmp.replace(path)
+        atomic_write_bytes(path, pdf)  # temporary file beside it, fsync, rename
         written.append(path)
     if progress and (cancel is None or not cancel.is_set()):
         progress(total, total, "")
