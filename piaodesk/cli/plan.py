@@ -9,7 +9,7 @@ from pathlib import Path
 from ..domain.formats import format_date
 from ..paths import default_plan_dir, user_config_file
 from ..store.archive import Archive
-from ..store.db import PLAN_SUFFIX, PlanError
+from ..store.db import PLAN_SUFFIX, PlanUnreadable
 from . import CliError
 
 
@@ -128,8 +128,11 @@ def open_gui(path: Path | str | None) -> int:
             raise CliError(f"Il piano «{path}» non esiste.")
         try:
             Archive.open(path, readonly=True).close()
-        except PlanError:
-            raise
+        except PlanUnreadable:
+            from ..store.backup import list_backups
+
+            if not list_backups(path):
+                raise  # with copies, the window opens and offers to restore one
         remember(path)
     try:
         from ..app import run_gui
