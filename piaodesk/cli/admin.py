@@ -220,7 +220,7 @@ def cmd_rinnova(args: argparse.Namespace) -> int:
     with _open(args.file, readonly=True) as arc:
         prep = rinnovo.prepara(arc, anche_conclusi=not args.solo_in_corso)
         if not args.prova:
-            rinnovo.scrivi(prep, out).close()
+            rinnovo.crea(prep, out)
     print(prep.rapporto.testo())
     print()
     print("Prova: nessun file scritto." if args.prova else f"Nuovo piano creato: {out}")

@@ -93,8 +93,8 @@ def cmd_nuovo(args: argparse.Namespace) -> int:
     anno = args.anno or date.today().year
     titolo = args.titolo or f"Piano della performance {anno}/{anno + 2}"
     path = args.file if args.file.suffix else args.file.with_suffix(PLAN_SUFFIX)
-    Archive.create(path, Piano(titolo=titolo, anno_inizio=anno, anno_fine=anno + 2),
-                   Ente(nome=args.ente)).close()
+    Archive.build(path, Piano(titolo=titolo, anno_inizio=anno, anno_fine=anno + 2),
+                  Ente(nome=args.ente))
     remember(path)
     print(f"Piano creato: {path}")
     return 0

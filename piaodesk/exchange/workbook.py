@@ -715,9 +715,10 @@ def _save(wb: Any, path: Path | str) -> None:
     path = Path(path)
     try:
         with atomic_path(path) as tmp:
-            archive = ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True)
-            wb.properties.modified = datetime.now().replace(microsecond=0)
+            archive = None
             try:
+                archive = ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True)
+                wb.properties.modified = datetime.now().replace(microsecond=0)
                 ExcelWriter(wb, archive).save()
             except BaseException:
                 _discard(wb, archive)
@@ -745,6 +746,8 @@ def _discard(wb: Any, archive: Any) -> None:
                 os.unlink(out)
             except OSError:
                 pass
+    if archive is None:
+        return
     fp, archive.fp = archive.fp, None  # ZipFile.close() (also from __del__) becomes a no-op
     try:
         fp.close()

@@ -93,7 +93,14 @@ class Archive:
     @classmethod
     def create(cls, path: Path | str, piano: Piano, ente: Ente | None = None, *,
                fill: Callable[[Archive], None] | None = None) -> Archive:
-        """Create a NEW plan file (never overwriting one) and return it open.
+        """Create a NEW plan file (never overwriting one) and return it open (see :meth:`build`)."""
+        cls.build(path, piano, ente, fill=fill)
+        return cls.open(path)
+
+    @classmethod
+    def build(cls, path: Path | str, piano: Piano, ente: Ente | None = None, *,
+              fill: Callable[[Archive], None] | None = None) -> Path:
+        """Write a NEW plan file (never overwriting one), without opening it.
 
         The plan is built whole under a temporary name beside ``path`` (with
         ``fill(archive)`` adding content, e.g. a renewal), made one self-contained
@@ -123,7 +130,7 @@ class Archive:
             raise PlanError(f"Impossibile creare il piano: {describe_os_error(exc, path)}") from exc
         except sqlite3.Error as exc:
             raise PlanError(f"Impossibile creare il piano: {sqlite_message(exc, path)}") from exc
-        return cls.open(path)
+        return path
 
     @classmethod
     def _build(cls, path: Path, piano: Piano, ente: Ente | None) -> Archive:

@@ -227,7 +227,7 @@ def _open_failure(path: Path, exc: sqlite3.Error) -> PlanError:
         code = sqlite_os_errno(exc, path)
         cause = describe_errno(code, path.name, azione="aprire",
                                detail=f"errore del database: {exc}")
-        tail = " Il piano non risulta danneggiato." if verdict == "ok" else ""
+        tail = " Il file del piano è integro." if verdict == "ok" else ""
         return PlanError(f"Impossibile aprire il piano: {cause}{tail}", path=path)
     return PlanDamaged(f"Il piano «{path.name}» è danneggiato e non può essere aperto ({verdict})."
                        + _RESTORE_HINT, path=path)
