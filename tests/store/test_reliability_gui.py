@@ -196,3 +196,53 @@ def test_main_window_opens_a_plan_in_use_read_only(qtbot, demo_path: Path, monke
         assert read_lock(demo_path).user == "MARIO"  # the other user's lock is untouched
     finally:
         win.close()
+
+
+def test_overwritten_plan_offers_restore(qtbot, demo_path: Path, monkeypatch):
+    """First bytes overwritten: «non è un database SQLite», and the GUI offers the backup."""
+    backup.make_backup(demo_path, "periodico")
+    with demo_path.open("r+b") as fh:
+        fh.write(b"sovrascritto da un altro programma")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: pytest.fail(f"errore: {a[2]}"))
+    arc = affidabilita.open_plan_interactive(None, demo_path)
+    assert arc is not None and arc.counts()["obiettivi"] > 0
+    assert "non è un database SQLite" in asked[0] and "Ripristinare" in asked[0]
+    assert list(demo_path.parent.glob("demo.danneggiato-*.piao"))  # the overwritten file kept
+    arc.close()
+
+
+def test_backups_of_deleted_plans_are_removed_only_when_agreed(qtbot, demo_path: Path, monkeypatch,
+                                                                tmp_path: Path):
+    import shutil
+    from datetime import timedelta
+
+    gone = tmp_path / "eliminato.piao"
+    shutil.copyfile(demo_path, gone)
+    backup.make_backup(gone, "periodico", now=datetime.now() - timedelta(days=60))
+    gone.unlink()
+    shown = []
+
+    def answer(choice):
+        def exec_(box):
+            shown.append(box.text() + box.informativeText())
+            box.clickedButton = lambda: next(b for b in box.buttons() if b.text() == choice)
+            return 0
+        return exec_
+
+    monkeypatch.setattr(QMessageBox, "exec", answer("No"))
+    assert affidabilita.offer_orphan_cleanup(None) == 0
+    assert backup.list_backups(gone) and "eliminato.piao" in shown[0] and "rete" in shown[0]
+    monkeypatch.setattr(QMessageBox, "exec", answer("Elimina le copie"))
+    assert affidabilita.offer_orphan_cleanup(None) == 1
+    assert not backup.list_backups(gone)
+    shown.clear()
+    assert affidabilita.offer_orphan_cleanup(None) == 0 and not shown  # nothing left to ask
+
+
+def test_orphan_action_declared():
+    names = {a.object_name: a for a in affidabilita.ACTIONS}
+    assert names["azione_copie_orfane"].menu == "&File"
