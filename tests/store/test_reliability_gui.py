@@ -246,3 +246,62 @@ def test_backups_of_deleted_plans_are_removed_only_when_agreed(qtbot, demo_path:
 def test_orphan_action_declared():
     names = {a.object_name: a for a in affidabilita.ACTIONS}
     assert names["azione_copie_orfane"].menu == "&File"
+
+
+def _answers(monkeypatch, *, file: str, texts: list[str], anno: int = 2027) -> list[str]:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    errors: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (file, ""))
+    import itertools
+
+    answers = itertools.cycle(texts)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (next(answers), True))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (anno, True))
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: errors.append(a[2]))
+    return errors
+
+
+def test_new_plan_over_an_existing_file_never_loses_it_on_failure(qtbot, demo_path: Path, monkeypatch):
+    """«Nuovo piano» replacing a file (confirmed in the dialog): a full disk keeps the old one."""
+    import errno
+
+    from piaodesk import fsio
+    from piaodesk.ui.main_window import new_plan_dialog
+
+    before = demo_path.read_bytes()
+    errors = _answers(monkeypatch, file=str(demo_path), texts=["Nuovo", "Comune di Prova"])
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    real = fsio.publish
+    monkeypatch.setattr(fsio, "publish", full)
+    assert new_plan_dialog(None) is None
+    assert errors and "Spazio esaurito" in errors[0]
+    assert demo_path.read_bytes() == before  # the old plan is still there
+    assert [p for p in demo_path.parent.iterdir() if fsio.TMP_MARK in p.name] == []
+    monkeypatch.setattr(fsio, "publish", real)
+    assert new_plan_dialog(None) == demo_path
+    with Archive.open(demo_path, readonly=True) as arc:
+        assert arc.piano().titolo == "Nuovo" and arc.counts()["obiettivi"] == 0
+
+
+def test_gui_export_on_a_full_disk_says_it_in_italian(qtbot, demo, monkeypatch, tmp_path: Path):
+    import errno
+    import zipfile
+
+    from piaodesk.ui.dialogs.scambio import esporta
+
+    out = tmp_path / "e.xlsx"
+    out.write_bytes(b"esportazione precedente")
+    errors = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: errors.append(a[2]))
+
+    def full(self, *a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", full)
+    assert esporta(None, _Ctx(demo), "piaodesk", out) is None
+    assert len(errors) == 1 and "Spazio esaurito" in errors[0] and "nessun file sostituito" in errors[0]
+    assert out.read_bytes() == b"esportazione precedente"
