@@ -68,30 +68,31 @@ def pid_alive(pid: int) -> bool:
 # ---------------------------------------------------------------------- messages
 
 
+#: what to tell for each OS error (``{where}`` the file's name, ``{azione}`` the verb)
+_MESSAGES = {
+    **dict.fromkeys(_FULL, "Spazio esaurito sul disco di «{where}»: liberare spazio (o scegliere "
+                           "un'altra cartella) e riprovare."),
+    errno.EROFS: "Il disco o la cartella di «{where}» è in sola lettura: scegliere una cartella "
+                 "in cui si può scrivere e riprovare.",
+    **dict.fromkeys(_DENIED, "Permesso negato per {azione} «{where}»: il file è aperto in un altro "
+                             "programma (Excel?) o la cartella è protetta; chiuderlo o scegliere "
+                             "un'altra cartella."),
+    errno.EIO: "Errore di lettura/scrittura del disco su «{where}» (errore di I/O): controllare il "
+               "disco, la chiavetta o la rete, copiare il file altrove e riprovare.",
+    errno.EPIPE: "L'uscita è stata chiusa dal programma che la leggeva.",
+    errno.ENOENT: "«{where}» non esiste più (cartella spostata o rimossa?): scegliere un'altra cartella.",
+    errno.EISDIR: "«{where}» è una cartella: indicare il nome di un file.",
+    errno.ENAMETOOLONG: "Il nome «{where}» è troppo lungo: sceglierne uno più corto.",
+}
+
+
 def describe_errno(code: int | None, where: str, *, azione: str = "scrivere",
                    detail: str | None = None) -> str:
     """One Italian line for an OS error number on ``where`` (a file or folder name)."""
-    if code in _FULL:
-        return (f"Spazio esaurito sul disco di «{where}»: liberare spazio (o scegliere un'altra "
-                "cartella) e riprovare.")
-    if code == errno.EROFS:
-        return (f"Il disco o la cartella di «{where}» è in sola lettura: scegliere una cartella "
-                "in cui si può scrivere e riprovare.")
-    if code in _DENIED:
-        return (f"Permesso negato per {azione} «{where}»: il file è aperto in un altro programma "
-                "(Excel?) o la cartella è protetta; chiuderlo o scegliere un'altra cartella.")
-    if code == errno.EIO:
-        return (f"Errore di lettura/scrittura del disco su «{where}» (errore di I/O): controllare "
-                "il disco, la chiavetta o la rete, copiare il file altrove e riprovare.")
-    if code == errno.EPIPE:
-        return "L'uscita è stata chiusa dal programma che la leggeva."
-    if code == errno.ENOENT:
-        return f"«{where}» non esiste più (cartella spostata o rimossa?): scegliere un'altra cartella."
-    if code == errno.EISDIR:
-        return f"«{where}» è una cartella: indicare il nome di un file."
-    if code == errno.ENAMETOOLONG:
-        return f"Il nome «{where}» è troppo lungo: sceglierne uno più corto."
-    return f"Impossibile {azione} «{where}»: {detail or 'errore del sistema'}."
+    text = _MESSAGES.get(code) if code is not None else None
+    if text is None:
+        return f"Impossibile {azione} «{where}»: {detail or 'errore del sistema'}."
+    return text.format(where=where, azione=azione)
 
 
 def describe_os_error(exc: BaseException, path: Path | str | None = None, *,

@@ -54,10 +54,16 @@ def default_plan_dir() -> Path:
 def private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable only by this user (0700; the profile on Windows)."""
     path.mkdir(parents=True, exist_ok=True)
+    return make_private(path, 0o700)
+
+
+def make_private(path: Path, mode: int = 0o600) -> Path:
+    """Take group and others' rights away from ``path`` (POSIX; on Windows the per-user
+    profile folder is already private)."""
     if os.name == "posix":
         try:
             if path.stat().st_mode & 0o077:
-                path.chmod(0o700)
+                path.chmod(mode)
         except OSError:
             pass
     return path

@@ -28,12 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_ripristina)
 
 
-def _size(n: int) -> str:
-    from ..domain.formats import format_decimal
-
-    if n >= 1024 * 1024:
-        return f"{format_decimal(round(n / 1024 / 1024, 1), 1)} MB"
-    return f"{max(1, round(n / 1024))} kB"
+_size = backups.formato_dimensione
 
 
 def cmd_ripristina(args: argparse.Namespace) -> int:

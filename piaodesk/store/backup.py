@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..fsio import atomic_open, atomic_path, describe_os_error, publish
-from ..paths import private_dir, user_data_dir
+from ..paths import make_private, private_dir, user_data_dir
 from .db import PlanError, open_plan_db, sqlite_message
 from .lock import PlanLock, held_locks
 
@@ -74,6 +74,15 @@ MOTIVI = {
 _STAMP = "%Y%m%d-%H%M%S"
 
 
+def formato_dimensione(n: int) -> str:
+    """``292 kB``, ``12,3 MB`` (Italian decimals) for a person reading a list of copies."""
+    from ..domain.formats import format_decimal
+
+    if n >= 1024 * 1024:
+        return f"{format_decimal(round(n / 1024 / 1024, 1), 1)} MB"
+    return f"{max(1, round(n / 1024))} kB"
+
+
 @dataclass(frozen=True)
 class Backup:
     path: Path
@@ -108,17 +117,8 @@ def backup_dir(plan: Path | str, *, create: bool = True) -> Path:
         if not origin.exists():
             with atomic_open(origin, "w", encoding="utf-8") as fh:
                 fh.write(json.dumps({"piano": str(plan)}, ensure_ascii=False))
-            _private_file(origin)
+            make_private(origin)
     return folder
-
-
-def _private_file(path: Path) -> None:
-    if os.name == "posix":
-        try:
-            if path.stat().st_mode & 0o077:
-                path.chmod(0o600)
-        except OSError:
-            pass
 
 
 def list_backups(plan: Path | str) -> list[Backup]:
@@ -169,7 +169,7 @@ def make_backup(plan: Path | str, motivo: str = "manuale", *,
     try:
         # created private before SQLite writes a byte into it (its journal inherits the mode)
         os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-        _private_file(partial)
+        make_private(partial)
         src = sqlite3.connect(plan.resolve().as_uri() + "?mode=ro", uri=True)
         src.execute("PRAGMA busy_timeout = 3000")
         dst = sqlite3.connect(str(partial), isolation_level=None)

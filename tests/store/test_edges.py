@@ -43,26 +43,25 @@ def _mount(where: Path, size: str) -> None:
         pytest.skip("mount tmpfs non permesso")
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path):
-    """A real 1 MiB file system, to be filled by the test."""
-    mnt = tmp_path / "piccolo"
-    _mount(mnt, "1m")
+def _disk(tmp_path: Path, name: str, size: str):
+    mnt = tmp_path / name
+    _mount(mnt, size)
     try:
         yield mnt
     finally:
         subprocess.run(["umount", "-l", str(mnt)])
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A real 1 MiB file system, to be filled by the test."""
+    yield from _disk(tmp_path, "piccolo", "1m")
 
 
 @pytest.fixture
 def ro_disk(tmp_path: Path):
     """A real file system, remounted read-only by :func:`_readonly`."""
-    mnt = tmp_path / "ro"
-    _mount(mnt, "4m")
-    try:
-        yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)])
+    yield from _disk(tmp_path, "ro", "4m")
 
 
 def _readonly(mnt: Path) -> None:
@@ -369,7 +368,7 @@ def _kill_at_random(args: list[str], home: Path, rng: random.Random, span: float
     env = dict(os.environ, PIAODESK_HOME=str(home))
     proc = subprocess.Popen([sys.executable, "-m", "piaodesk", *args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, env=env)
-    time.sleep(rng.uniform(0.2, 1.0) * span)
+    time.sleep(rng.uniform(0.1, 0.9) * span)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=30)
     return proc.returncode
@@ -384,7 +383,9 @@ def test_rinnova_killed_at_random_moments(demo_path: Path, tmp_path: Path):
     span = time.monotonic() - t0
     rng = random.Random(20261204)
     killed = whole = 0
-    for i in range(8):
+    for i in range(20):
+        if killed >= 8:
+            break
         out = tmp_path / f"prossimo{i}.piao"
         rc = _kill_at_random(["rinnova", str(demo_path), "--out", str(out)], home, rng, span)
         killed += rc == -signal.SIGKILL
@@ -414,15 +415,12 @@ def test_export_killed_at_random_moments(demo_path: Path, tmp_path: Path):
     span = time.monotonic() - t0
     rng = random.Random(4122026)
     killed = 0
-    for _ in range(8):
-        before = out.read_bytes()
+    for _ in range(20):
+        if killed >= 8:
+            break
         rc = _kill_at_random(["export", str(demo_path), str(out)], home, rng, span)
         killed += rc == -signal.SIGKILL
-        after = out.read_bytes()
-        if after != before:
-            load_workbook(out, read_only=True).close()  # whole, not half written
-        else:
-            load_workbook(out, read_only=True).close()
+        load_workbook(out, read_only=True).close()  # the older file or a whole new one, never half
     assert killed >= 4
     tmp_root = home / "tmp"
     assert tmp_root.is_dir() and any(tmp_root.iterdir())  # left by the killed runs...

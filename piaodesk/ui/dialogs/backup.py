@@ -30,12 +30,7 @@ from ...store import backup as backups
 from ...store.lock import PlanInUse
 
 
-def _size(n: int) -> str:
-    from ...domain.formats import format_decimal
-
-    if n >= 1024 * 1024:
-        return f"{format_decimal(round(n / 1024 / 1024, 1), 1)} MB"
-    return f"{max(1, round(n / 1024))} kB"
+_size = backups.formato_dimensione
 
 
 # ---------------------------------------------------------------------- restore
