@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from ..domain.formats import format_date
+from ..fsio import atomic_open
 from ..paths import default_plan_dir, user_config_file
 from ..store.archive import Archive
 from ..store.db import PLAN_SUFFIX, PlanUnreadable
@@ -109,7 +110,11 @@ def remember(path: Path) -> None:
         recent = []
     p = str(Path(path).resolve())
     recent = [p] + [r for r in recent if r != p]
-    cfg.write_text(json.dumps(recent[:10], ensure_ascii=False), encoding="utf-8")
+    try:
+        with atomic_open(cfg, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(recent[:10], ensure_ascii=False))
+    except OSError:
+        pass  # only the list of recent plans: never worth failing a command for
 
 
 def recent_plans() -> list[Path]:
