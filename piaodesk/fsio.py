@@ -178,8 +178,16 @@ def publish(tmp: Path | str, target: Path | str, *, overwrite: bool = True) -> N
     elif sys.platform == "win32":  # pragma: no cover - rename refuses an existing name there
         os.rename(tmp, target)
     else:
-        os.link(tmp, target)  # fails with FileExistsError, atomically
-        os.unlink(tmp)
+        try:
+            os.link(tmp, target)  # fails with FileExistsError, atomically
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (FAT/exFAT stick, some shares): check, then rename
+            if os.path.lexists(target):
+                raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target)) from None
+            os.rename(tmp, target)
+        else:
+            os.unlink(tmp)
     _fsync_dir(target.parent)
 
 

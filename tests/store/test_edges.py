@@ -495,3 +495,17 @@ def test_unreadable_plan_is_a_plan_unreadable(demo_path: Path):
     with pytest.raises(PlanUnreadable) as info:
         Archive.open(demo_path)
     assert info.value.path == demo_path
+
+
+def test_new_file_on_a_disk_without_hard_links(tmp_path: Path, monkeypatch):
+    """FAT/exFAT sticks refuse link(): a new file is still published, an existing one still refused."""
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(fsio.os, "link", no_links)
+    target = tmp_path / "nuovo.piao"
+    fsio.atomic_write_bytes(target, b"primo", overwrite=False)
+    assert target.read_bytes() == b"primo"
+    with pytest.raises(FileExistsError):
+        fsio.atomic_write_bytes(target, b"secondo", overwrite=False)
+    assert target.read_bytes() == b"primo" and _temps(tmp_path) == []
