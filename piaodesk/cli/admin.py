@@ -24,6 +24,7 @@ from ..store import rinnovo
 from ..store.archive import Archive
 from ..store.db import PLAN_SUFFIX
 from . import CliError
+from .copie import prima_di_scrivere
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -81,19 +82,6 @@ def _open(path: Path, readonly: bool = False) -> Archive:
     if not readonly:
         prima_di_scrivere(path)
     return Archive.open(path, readonly=readonly)
-
-
-def prima_di_scrivere(path: Path, motivo: str = "comando") -> None:
-    """A backup before a command writes to ``path``; if it cannot be made, nothing is written
-    (and a plan that cannot be read is told as such, with the restore hint)."""
-    from ..store.backup import prima_di_scrivere as backup_first
-    from ..store.db import PlanError
-
-    try:
-        backup_first(path, motivo)
-    except PlanError:
-        Archive.open(path, readonly=True).close()  # an unreadable plan: this says why
-        raise
 
 
 def _data(text: str) -> object:

@@ -1,4 +1,5 @@
-"""Backups from the command line: ``piaodesk ripristina FILE [--elenco] [--copia N]``.
+"""Backups from the command line: ``piaodesk ripristina FILE [--elenco] [--copia N]``, and
+:func:`prima_di_scrivere`, the copy every command makes before it writes to a plan.
 
 Without options the newest copy is restored. Restoring is atomic (the copy is
 written beside the plan and renamed into place) and keeps the current file
@@ -29,6 +30,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 _size = backups.formato_dimensione
+
+
+def prima_di_scrivere(path: Path, motivo: str = "comando") -> None:
+    """A backup before a command writes to the plan ``path`` (``motivo``: a key of
+    :data:`piaodesk.store.backup.MOTIVI`, e.g. ``"importazione"``). If the copy cannot be
+    made nothing must be written: the error is raised (a plan that cannot be read is told
+    as such, with the restore hint)."""
+    from ..store.archive import Archive
+    from ..store.db import PlanError
+
+    try:
+        backups.prima_di_scrivere(path, motivo)
+    except PlanError:
+        Archive.open(path, readonly=True).close()  # an unreadable plan: this says why
+        raise
 
 
 def cmd_ripristina(args: argparse.Namespace) -> int:
