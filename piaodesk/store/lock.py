@@ -71,6 +71,7 @@ class LockInfo:
     since: datetime
     token: str = ""
     touched: datetime | None = None  # file mtime: last heartbeat
+    empty: bool = False  # a 0-byte file: a crash (or a full disk) while it was being created
 
     def to_json(self) -> str:
         return json.dumps({"user": self.user, "host": self.host, "pid": self.pid,
@@ -95,7 +96,8 @@ class LockInfo:
                        token=str(data.get("token") or ""), touched=mtime)
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             # being written right now, or damaged: unknown owner, dated by the file
-            return cls(user="?", host="?", pid=0, since=mtime, token="", touched=mtime)
+            return cls(user="?", host="?", pid=0, since=mtime, token="", touched=mtime,
+                       empty=not raw)
 
     @property
     def same_host(self) -> bool:
@@ -262,7 +264,10 @@ def acquire(plan: Path | str, *, takeover: bool = False, user: str | None = None
             if current is None:
                 continue  # released meanwhile: try again
             reason = current.stale_reason()
-            certain = reason is not None and current.same_host and current.pid != 0
+            # certain: a dead process of this PC, or a lock left empty long ago (its writer
+            # writes it whole at once: it died or the disk was full)
+            certain = reason is not None and ((current.same_host and current.pid != 0)
+                                              or current.empty)
             if takeover or certain:
                 _replace(path, info)
                 break

@@ -509,3 +509,19 @@ def test_new_file_on_a_disk_without_hard_links(tmp_path: Path, monkeypatch):
     with pytest.raises(FileExistsError):
         fsio.atomic_write_bytes(target, b"secondo", overwrite=False)
     assert target.read_bytes() == b"primo" and _temps(tmp_path) == []
+
+
+def test_an_old_empty_lock_does_not_keep_the_plan_locked(demo_path: Path):
+    """An empty lock left by an older version on a full disk: taken over without asking."""
+    lock = lock_path(demo_path)
+    lock.write_bytes(b"")
+    old = time.time() - 120
+    os.utime(lock, (old, old))
+    with Archive.open(demo_path) as arc:
+        assert not arc.readonly and arc.lock is not None
+    assert not lock.exists()
+    lock.write_bytes(b"")  # a fresh empty lock may be a writer at work: not taken
+    from piaodesk.store.lock import PlanInUse
+
+    with pytest.raises(PlanInUse):
+        Archive.open(demo_path)
