@@ -322,3 +322,24 @@ def test_restore_file_is_atomic_on_failure(demo_path: Path, monkeypatch):
     from piaodesk.store.lock import lock_path
 
     assert not lock_path(demo_path).exists()
+
+
+def test_prune_over_a_simulated_year_on_disk(empty_plan):
+    """Real copies with an injected clock: one a day for 400 days, pruned as the program does."""
+    path = empty_plan.path
+    t0 = datetime(2026, 1, 1, 17, 0)
+    most = 0
+    for day in range(400):
+        now = t0 + timedelta(days=day)
+        backup.make_backup(path, "periodico", now=now)
+        backup.prune(path, now=now)
+        most = max(most, len(backup.list_backups(path)))
+    left = backup.list_backups(path)
+    assert most <= 2 + 31 + 13 + backup.KEEP_MIN
+    assert len(list(backup.backup_dir(path).glob("*.piao"))) == len(left)  # really deleted
+    ages = [(now - b.quando).days for b in left]
+    assert max(ages) <= 366
+    # one per day for the last month, one per month before
+    assert {d for d in ages if d <= 30} == set(range(0, 31))
+    older = [(b.quando.year, b.quando.month) for b in left if (now - b.quando).days > 31]
+    assert len(older) == len(set(older)) >= 11
