@@ -173,6 +173,7 @@ def make_backup(plan: Path | str, motivo: str = "manuale", *,
         src = sqlite3.connect(plan.resolve().as_uri() + "?mode=ro", uri=True)
         src.execute("PRAGMA busy_timeout = 3000")
         dst = sqlite3.connect(str(partial), isolation_level=None)
+        dst.execute("PRAGMA synchronous = OFF")  # a scratch file: flushed once, when published
         src.backup(dst)
         dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         dst.close()

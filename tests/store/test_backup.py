@@ -324,12 +324,8 @@ def test_restore_file_is_atomic_on_failure(demo_path: Path, monkeypatch):
     assert not lock_path(demo_path).exists()
 
 
-def test_prune_over_a_simulated_year_on_disk(empty_plan, monkeypatch):
+def test_prune_over_a_simulated_year_on_disk(empty_plan):
     """Real copies with an injected clock: one a day for 400 days, pruned as the program does."""
-    from piaodesk import fsio
-
-    monkeypatch.setattr(fsio, "_fsync_file", lambda p: None)  # durability is not what is tested
-    monkeypatch.setattr(fsio, "_fsync_dir", lambda p: None)
     path = empty_plan.path
     t0 = datetime(2026, 1, 1, 17, 0)
     most = 0
