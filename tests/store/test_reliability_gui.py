@@ -305,3 +305,15 @@ def test_gui_export_on_a_full_disk_says_it_in_italian(qtbot, demo, monkeypatch, 
     assert esporta(None, _Ctx(demo), "piaodesk", out) is None
     assert len(errors) == 1 and "Spazio esaurito" in errors[0] and "nessun file sostituito" in errors[0]
     assert out.read_bytes() == b"esportazione precedente"
+
+
+def test_orphans_are_asked_once_per_run(qtbot, monkeypatch):
+    calls = []
+    monkeypatch.setattr(affidabilita, "offer_orphan_cleanup", lambda parent: calls.append(parent) or 0)
+    sched = affidabilita.BackupScheduler(interval_ms=3_600_000)
+    try:
+        sched.check_orphans_once(None)
+        sched.check_orphans_once(None)
+        assert len(calls) == 1
+    finally:
+        sched.stop()

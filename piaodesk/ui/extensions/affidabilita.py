@@ -8,8 +8,11 @@
   minutes while it changes, in a worker thread, and keeps the lock file's
   heartbeat; it follows whatever plans the process holds, so it needs nothing
   from the main window.
+- :func:`offer_orphan_cleanup` asks (once shortly after start, and from File ›
+  Copie di sicurezza di piani eliminati…) whether to delete the backups of plans
+  that no longer exist.
 - Menu entries: File › Ripristina da backup…, File › Crea copia di sicurezza,
-  ? › Guida, ? › Informazioni su piaodesk.
+  File › Copie di sicurezza di piani eliminati…, ? › Guida, ? › Informazioni su piaodesk.
 """
 
 from __future__ import annotations
