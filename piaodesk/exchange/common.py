@@ -101,10 +101,27 @@ class ImportPlan:
     mappatura: dict[str, int] | None = None  # flat tables: field → column (from 0)
     mappatura_origine: str = ""
     anni: list[int] = field(default_factory=list)
+    #: deletions of rows missing from the file: applied only after :meth:`conferma_rimozioni`
+    rimozioni: list[Edit] = field(default_factory=list)
 
     @property
     def vuoto(self) -> bool:
-        return not self.edits
+        return not self.edits and not self.rimozioni
+
+    @property
+    def mancanti(self) -> int:
+        """Rows of the plan missing from the file, proposed for removal (as listed)."""
+        return sum(1 for d in self.differenze if d.tipo == "rimozione")
+
+    def conferma_rimozioni(self, n: int) -> None:
+        """Add the proposed removals to the edits; ``n`` must be their count (the user's check)."""
+        if n != self.mancanti:
+            raise ExchangeError(
+                f"Le righe del piano che mancano nel file sono {self.mancanti}, non {n}: "
+                f"nessuna riga è stata rimossa. Controllare l'elenco delle rimozioni e ripetere "
+                f"con il numero giusto.")
+        self.edits = [*self.edits, *self.rimozioni]
+        self.rimozioni = []
 
     @property
     def bloccante(self) -> bool:
@@ -135,7 +152,8 @@ class ImportPlan:
         if self.differenze:
             c = self.conta_differenze()
             out.append(f"Differenze: {c.get('aggiunta', 0)} aggiunte, {c.get('modifica', 0)} "
-                       f"modifiche, {c.get('rimozione', 0)} rimozioni")
+                       f"modifiche, {c.get('rimozione', 0)} rimozioni"
+                       + (" (proposte: applicate solo se confermate)" if self.rimozioni else ""))
             if dettagli:
                 for d in self.differenze[:max_differenze]:
                     out.append("  " + d.testo().replace("\n", "\n  "))

@@ -177,6 +177,16 @@ class _Sheet:
     cols: dict[str, Col]
     years: list[int] = field(default_factory=list)
     fast: set[int] = field(default_factory=set)  # IDs of rows identical to the plan
+    #: every row of the sheet was read (to the end of its XML, whatever <dimension> declares)
+    whole: bool = False
+    #: an ID was unreadable, unknown or repeated: which row it stood for cannot be known, so
+    #: no row is proposed for removal from this sheet
+    id_problem: bool = False
+    seen: set[int] = field(default_factory=set)  # IDs already met (first row wins)
+
+
+#: row_id's answer for a row that is reported and left out (bad, unknown or repeated ID)
+_SCARTATA = -1
 
 
 class _Diff:
@@ -194,7 +204,8 @@ class _Diff:
         self.moves: list[Edit] = []
         self.ins_other: list[Edit] = []
         self.ins_misure: list[Edit] = []
-        self.deletes: list[Edit] = []
+        self.deletes: list[Edit] = []  # proposed: ImportPlan.rimozioni
+        self.removed: dict[type, set[int]] = {}
         self.exported: dict[str, set[int]] = {}
         self.obs = {o.id: o for o in archive.obiettivi()}
         self.code_to_id: dict[str, int] = {}
@@ -276,6 +287,8 @@ class _Diff:
                     misure_by: dict[tuple[int, int], Misura] | None = None) -> _Sheet:
         by_label = {norm_label(c.label): c for c in spec.cols}
         limite = common.MAX_RIGHE
+        # the declared <dimension> can understate the sheet: read to the end of its rows
+        ws.reset_dimensions()
         it = ws.iter_rows(values_only=True)
         header: list[Any] = []
         for row in it:
@@ -307,7 +320,7 @@ class _Diff:
         if "id" not in cols:
             self.p_read.append(Problema("manca_id", "manca la colonna «ID»: il foglio non è stato "
                                         "confrontato", riga=1, foglio=spec.name, gravita="errore"))
-            return _Sheet(spec, [], {})
+            return _Sheet(spec, [], {}, whole=False, id_problem=True)
         id_idx = next(i for i, k in colmap.items() if k == "id")
         width = max(colmap) + 1
         items = list(colmap.items())
@@ -364,7 +377,7 @@ class _Diff:
                             continue
             if any(_clean(row[i]) is not None for i in significant):
                 rows.append(_Row(n, {k: row[i] for i, k in items}))
-        return _Sheet(spec, rows, cols, years, fast)
+        return _Sheet(spec, rows, cols, years, fast, whole=True, seen=set(fast))
 
     def _clean_errors(self, values: list[Any], n: int, foglio: str) -> list[Any]:
         """Formula errors (``#DIV/0!``…) read as empty cells, each reported."""
@@ -386,19 +399,35 @@ class _Diff:
         self.p.append(Problema(tipo, msg, riga=row, colonna=col, foglio=sheet, gravita=gravita))
 
     def row_id(self, sh: _Sheet, r: _Row, existing: dict[int, Any]) -> int | None:
-        """The existing row an ID points at; None for a new row."""
+        """The existing row an ID points at; None for a new row (empty ID).
+
+        An unreadable ID, an ID not in the plan or an ID already met on an earlier row
+        is an error naming the row: the row is left out (:data:`_SCARTATA`), never read as
+        a new row, and nothing is proposed for removal from the sheet (the ID may have
+        been typed over the one of a row that is still wanted).
+        """
         raw = r.cells.get("id")
         if _clean(raw) is None:
             return None
+        why = None
         try:
             rid = parse_cell(sh.cols["id"], raw)
         except ValueError as exc:
-            self.prob(sh.spec.name, r.n, f"ID {exc}: la riga è trattata come nuova", col="ID")
-            return None
-        if rid not in existing:
-            self.prob(sh.spec.name, r.n, f"l'ID {rid} non esiste nel piano: la riga è trattata "
-                      f"come nuova", col="ID")
-            return None
+            rid, why = None, f"ID {exc}"
+        if why is None and rid not in existing:
+            why = f"l'ID {rid} non esiste nel piano"
+        elif why is None and rid in sh.seen:
+            self.prob(sh.spec.name, r.n, f"ID {rid} ripetuto in più righe: vale la prima, questa "
+                      f"riga è ignorata", tipo="id_ripetuto", col="ID", gravita="errore")
+            sh.id_problem = True
+            return _SCARTATA
+        if why is not None:
+            self.prob(sh.spec.name, r.n, f"{why}: riga ignorata (per aggiungere una riga lasciare "
+                      f"vuota la colonna ID; l'ID di una riga esistente non va cambiato)",
+                      tipo="id_sconosciuto", col="ID", gravita="errore")
+            sh.id_problem = True
+            return _SCARTATA
+        sh.seen.add(rid)  # type: ignore[arg-type]
         return rid
 
     def persona_id(self, sheet: str, r: _Row, col: Col, raw: Any) -> tuple[bool, int | None]:
@@ -528,6 +557,8 @@ class _Diff:
     def personale(self, sh: _Sheet) -> None:
         for r in sh.rows:
             pid = self.row_id(sh, r, self.persone)
+            if pid == _SCARTATA:
+                continue
             vals = self.values(sh, r)
             if pid is None:
                 if not vals.get("cognome"):
@@ -555,6 +586,8 @@ class _Diff:
         listed = {_as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
         for r in sh.rows:
             oid = self.row_id(sh, r, self.obs)
+            if oid == _SCARTATA:
+                continue
             code = _clean(r.cells.get("codice"))
             if oid is None and _clean(r.cells.get("id")) is None and code is not None:
                 # a row added in Excel and already imported once: match it by its code
@@ -582,6 +615,7 @@ class _Diff:
             if rid in seen:
                 self.prob(name, r.n, "ID ripetuto in più righe: vale la prima", tipo="id_ripetuto",
                           gravita="errore")
+                sh.id_problem = True
                 continue
             seen.add(rid)
             vals = self.values(sh, r)
@@ -643,6 +677,8 @@ class _Diff:
         listed = {_as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
+            if rid == _SCARTATA:
+                continue
             if rid is None and _clean(r.cells.get("id")) is None and cls in (Fase, Indicatore):
                 # a row added in Excel and already imported once: same objective, same text
                 oid0 = self.obiettivo_ref(sh, r, quiet=True)
@@ -655,6 +691,7 @@ class _Diff:
             if rid is not None and rid in seen:
                 self.prob(sh.spec.name, r.n, "ID ripetuto in più righe: vale la prima",
                           tipo="id_ripetuto", gravita="errore")
+                sh.id_problem = True
                 continue
             oid = self.obiettivo_ref(sh, r)
             if oid is None:
@@ -747,6 +784,8 @@ class _Diff:
         seen: set[int] = set(sh.fast)
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
+            if rid == _SCARTATA:
+                continue
             vals = self.values(sh, r)
             ind_id = vals.get("indicatore_id")
             ind = indicatori.get(ind_id) if ind_id is not None else None
@@ -787,6 +826,13 @@ class _Diff:
                  deleted: set[int] | None = None, parent_deleted: Any = None,
                  present: set[int] | None = None) -> None:
         exported = self.exported.get(sh.spec.name, set())
+        if not sh.whole or sh.id_problem:
+            gone = [rid for rid in exported if rid in existing and rid not in sh.seen]
+            if gone and sh.id_problem:
+                self.prob(sh.spec.name, None, f"{len(gone)} righe del piano non si trovano nel foglio, "
+                          f"ma il foglio ha ID non validi o ripetuti: nessuna riga viene rimossa",
+                          tipo="rimozioni_sospese", gravita="avviso")
+            return
         if present is None:
             present = {r.cells.get("__id__") for r in sh.rows} | {
                 _as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
@@ -803,6 +849,7 @@ class _Diff:
                 deleted.add(rid)
                 deleted.update(self.a.discendenti(rid))
             self.deletes.append(DeleteRow(cls, rid, label=f"Elimina {cls.__name__.lower()}"))
+            self.removed.setdefault(cls, set()).add(rid)
             self.diffs.append(Differenza("rimozione", sh.spec.name, str(key_of(obj)),
                                          getattr(obj, "titolo", "") or getattr(obj, "descrizione", "")))
 
@@ -832,9 +879,7 @@ class _Diff:
         if "Indicatori" in names:
             sh = self._read_sheet(wb["Indicatori"], indicatori_spec(anni), inds, annual)
             self.indicatori(sh, inds, annual)  # type: ignore[arg-type]
-            exported = self.exported.get("Indicatori", set())
-            present = {_as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
-            self._deleted_inds = {i for i in exported if i in inds and i not in present} | {
+            self._deleted_inds = set(self.removed.get(Indicatore, set())) | {
                 i.id for i in inds.values() if i.obiettivo_id in self.deleted_obs}  # type: ignore[misc]
             del sh
         if MISURE.name in names:
@@ -867,11 +912,11 @@ class _Diff:
         self.deletes.sort(key=lambda e: order.get(getattr(e, "table", ""), 9))
         ins_other = sorted(self.ins_other, key=lambda e: 0 if getattr(e, "table", "") == "indicatori" else 1)
         edits = (self.ins_persone + self.ins_obiettivi + self.sets + self.moves + ins_other
-                 + self.ins_misure + self.deletes)
+                 + self.ins_misure)
         order_of = {n: i for i, n in enumerate(SHEET_ORDER)}
         self.p_read.sort(key=lambda p: order_of.get(p.foglio or "", 99))  # stable: rows in order
         plan = ImportPlan(f"Importa «{self.path.name}»", edits, self.p_read + self.p, self.diffs,
-                          origine=self.path.name)
+                          origine=self.path.name, rimozioni=list(self.deletes))
         c = plan.conta_differenze()
         plan.riepilogo = {"Righe aggiunte": c.get("aggiunta", 0), "Righe modificate": c.get("modifica", 0),
                           "Righe rimosse": c.get("rimozione", 0)}

@@ -141,6 +141,9 @@ class ImportDialog(QDialog):
                          f"{c.get('rimozione', 0)} rimosse.")
         if plan.riepilogo and plan.mappatura is not None:
             parts.append(" · ".join(f"{k}: {v}" for k, v in plan.riepilogo.items()))
+        if plan.rimozioni:
+            parts.append(f"<span style='color:#b3261e'>{plan.mancanti} righe del piano mancano nel "
+                         f"file: sono rimosse solo se lo si conferma all'importazione.</span>")
         if plan.vuoto:
             parts.append("<b>Nessuna differenza: il piano non cambia.</b>")
         else:
@@ -255,6 +258,24 @@ class ImportDialog(QDialog):
                 f"L'importazione si potrà annullare con Modifica › Annulla.")
             if ans != QMessageBox.StandardButton.Yes:
                 return
+        if self.plan.rimozioni:
+            n = self.plan.mancanti
+            ans = QMessageBox.question(
+                self, "Rimuovere le righe mancanti?",
+                f"{n} righe del piano non ci sono nel file (vedere «Differenze», in rosso). "
+                f"Rimuoverle dal piano?\n\nSì: rimuove le {n} righe.\nNo: importa il resto "
+                f"senza rimuovere niente.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.No)
+            if ans == QMessageBox.StandardButton.Cancel:
+                return
+            if ans == QMessageBox.StandardButton.Yes:
+                self.plan.conferma_rimozioni(n)
+            else:
+                self.plan.rimozioni = []
+                if not self.plan.edits:
+                    self.reject()
+                    return
         if self.ctx.push(self.plan.batch()):
             self.applied = True
             self.accept()
