@@ -20,6 +20,16 @@ if TYPE_CHECKING:
 
 #: rows read from one sheet or text file at most (a larger file is refused, not truncated)
 MAX_RIGHE = 100_000
+#: characters in one cell at most (Excel's own limit): a longer cell refuses the file
+MAX_CELLA = 32_767
+#: characters of text in all the cells of a file at most
+MAX_TESTO = 100_000_000
+#: bytes of a workbook once decompressed (all its parts), or of a text file, at most
+MAX_DECOMPRESSO = 400 * 1024 * 1024
+#: a part this large (bytes, decompressed) may not be more than MAX_RAPPORTO times its
+#: compressed size (a "zip bomb": the 10.000-objective plan's export stays under 12)
+GRANDE_PARTE = 16 * 1024 * 1024
+MAX_RAPPORTO = 100
 
 GRAVITA = ("errore", "avviso", "info")
 

@@ -445,6 +445,11 @@ class FlatImport:
         if "indicatore" not in self.mapping and "titolo" not in self.mapping:
             self.prob("mappatura", "la mappatura non indica né la colonna dell'indicatore né quella "
                       "dell'obiettivo: niente da importare", gravita="errore")
+        elif not self.anchored and "codice" not in self.mapping:
+            riga = self.tab.righe[idx][0] if idx is not None else None
+            self.prob("mappatura", "manca la colonna «Codice» dell'obiettivo: senza il codice gli "
+                      "obiettivi non si possono riconoscere, niente da importare (aggiungere la "
+                      "colonna o indicarla nella mappatura)", riga=riga, gravita="errore")
 
     def _remembered(self) -> dict[str, Any] | None:
         text = self.a.impostazione(IMPOSTAZIONE)
@@ -531,8 +536,17 @@ class FlatImport:
         groups: list[tuple[str, list[Riga]]] = []
         current: str | None = None
         header_rows: dict[str, int] = {}
+        senza_codice: int | None = None  # header row of an objective without a code
         for idx, r in enumerate(righe):
+            if r.codici and not self._holder_code(r).strip():
+                self.prob("codice_mancante", f"l'obiettivo «{_short(r.codici[0][1])}» non ha il "
+                          f"codice: riga ignorata con i suoi indicatori", riga=r.n,
+                          colonna=_col(self.mapping["codice"]) if "codice" in self.mapping else None,
+                          gravita="errore")
+                current, senza_codice = None, r.n
+                continue
             if r.codici:
+                senza_codice = None
                 holder = self._register_codes(r, nodes, order, header_rows)
                 current = holder
                 groups.append((holder, []))
@@ -542,6 +556,10 @@ class FlatImport:
                               gravita="info")
                 continue
             if current is None:
+                if senza_codice is not None:
+                    self.prob("senza_obiettivo", f"indicatore dell'obiettivo senza codice della "
+                              f"riga {senza_codice}: riga ignorata", riga=r.n, gravita="errore")
+                    continue
                 self.prob("senza_obiettivo", "indicatore prima di qualsiasi obiettivo: riga ignorata",
                           riga=r.n, gravita="errore")
                 continue
@@ -611,9 +629,12 @@ class FlatImport:
         new_people = 0
         aliases_seen: set[str] = set()
         # -- objectives, parents first
-        def depth_key(code: str) -> tuple[int, ...]:
+        def depth_key(code: str) -> tuple[tuple[int, int, str], ...]:
+            # parents first; codes of any shape (TS.1, OE0527, 2024_PD_8501) without a crash
             base = code.split("-")[0]
-            return tuple(int(x) for x in base.split(".")) + ((1,) if "-" in code else ())
+            parts = tuple((0, int(x), "") if x.isascii() and x.isdigit() else (1, 0, x.lower())
+                          for x in base.split("."))
+            return parts + (((2, 1, ""),) if "-" in code else ())
 
         ins_obj: list[Edit] = []
         n_obj = 0

@@ -36,8 +36,18 @@ from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
 from ..store.edits import DeleteRow, Edit, InsertRow, MoveObiettivo, SetFields
 from . import common
+from .common import MAX_CELLA, MAX_TESTO
 from .common import Differenza, ExchangeError, ImportPlan, Problema
-from .readers import ERRORI_FORMULA, load_workbook
+from .readers import (
+    ERRORI_FORMULA,
+    LIMITE_NUMERO,
+    Conteggio,
+    load_workbook,
+    numero_inutilizzabile,
+    open_sheet,
+    problema_numero,
+    rows_of,
+)
 from .workbook import (
     ASSEGNAZIONI,
     FASI,
@@ -89,12 +99,13 @@ def _readback(v: Any) -> Any:
 
 def is_piaodesk_workbook(path: Path | str) -> bool:
     """True for a workbook written by :func:`write_workbook`/`write_template`."""
-    wb = load_workbook(Path(path))
+    path = Path(path)
+    wb = load_workbook(path)
     try:
         if "Info" not in wb.sheetnames:
             return False
-        for row in wb["Info"].iter_rows(min_row=1, max_row=1, values_only=True):
-            return row[0] == "formato" and str(row[1] or "").startswith("piaodesk")
+        for row in rows_of(open_sheet(wb, "Info", path.name), path.name):
+            return len(row) > 1 and row[0] == "formato" and str(row[1] or "").startswith("piaodesk")
         return False
     finally:
         wb.close()
@@ -195,6 +206,7 @@ class _Diff:
         self.path = path
         self.p: list[Problema] = []
         self.p_read: list[Problema] = []
+        self.conta = Conteggio(path.name)
         self._lk: _Lookups | None = None
         self._valore_memo: dict[tuple[Any, Any], Any] = {}
         self.diffs: list[Differenza] = []
@@ -231,14 +243,17 @@ class _Diff:
     def _read_info(self, wb: Any) -> None:
         if "Info" not in wb.sheetnames:
             return
-        for row in wb["Info"].iter_rows(values_only=True):
-            if not row or row[0] is None:
+        for row in rows_of(open_sheet(wb, "Info", self.path.name), self.path.name):
+            if len(row) < 2 or row[0] is None:
                 continue
             if row[0] == "formato" and not str(row[1] or "").startswith("piaodesk"):
                 raise ExchangeError("La cartella non è stata esportata da piaodesk.")
             if str(row[0]).startswith("id:"):
                 ids = {int(x) for x in str(row[1] or "").split(",") if x.strip().isdigit()}
                 self.exported.setdefault(str(row[0])[3:], set()).update(ids)
+
+    def _sheet(self, wb: Any, name: str) -> Any:
+        return open_sheet(wb, name, self.path.name)
 
     def _lookups(self) -> _Lookups:
         if self._lk is None:
@@ -287,9 +302,9 @@ class _Diff:
                     misure_by: dict[tuple[int, int], Misura] | None = None) -> _Sheet:
         by_label = {norm_label(c.label): c for c in spec.cols}
         limite = common.MAX_RIGHE
-        # the declared <dimension> can understate the sheet: read to the end of its rows
-        ws.reset_dimensions()
-        it = ws.iter_rows(values_only=True)
+        # rows_of reads to the end of the sheet's rows: the declared <dimension> can understate it
+        it = rows_of(ws, self.path.name)
+        conta = self.conta
         header: list[Any] = []
         for row in it:
             header = self._clean_errors(list(row), 1, ws.title)
@@ -355,10 +370,22 @@ class _Diff:
                     "righe vuote o di troppo e riprovare.")
             if len(row) < width:
                 row = (*row, *(None,) * (width - len(row)))
+            testo = 0
             for v in row:
-                if v.__class__ is str and "#" in v and v.strip() in ERRORI_FORMULA:
-                    row = self._clean_errors(list(row), n, ws.title)
+                c = v.__class__
+                if c is str:
+                    testo += len(v)
+                    if "#" in v and v.strip() in ERRORI_FORMULA or len(v) > MAX_CELLA:
+                        break
+                elif (c is float or c is int) and not -LIMITE_NUMERO < v < LIMITE_NUMERO:
                     break
+            else:
+                conta.testo += testo
+                testo = -1
+            if testo >= 0:  # a cell to look at: formula error, unusable number, too long
+                row = self._clean_errors(list(row), n, ws.title)
+            elif conta.testo > MAX_TESTO:
+                conta.cella("", ws.title, n, 0)  # raises the "too much text" error
             rid = row[id_idx]
             if rid is not None:
                 key = rid if rid.__class__ is int else _as_int(rid)
@@ -380,10 +407,17 @@ class _Diff:
         return _Sheet(spec, rows, cols, years, fast, whole=True, seen=set(fast))
 
     def _clean_errors(self, values: list[Any], n: int, foglio: str) -> list[Any]:
-        """Formula errors (``#DIV/0!``…) read as empty cells, each reported."""
+        """Formula errors (``#DIV/0!``…) and unusable numbers (NaN, 1e308) read as empty cells,
+        each reported; a cell longer than Excel allows, or too much text, refuses the file."""
         from openpyxl.utils import get_column_letter
 
         for i, v in enumerate(values):
+            if isinstance(v, str):
+                self.conta.cella(v, foglio, n, i)
+            elif numero_inutilizzabile(v):
+                self.p_read.append(problema_numero(v, n, i, foglio))
+                values[i] = None
+                continue
             if isinstance(v, str) and v.strip() in ERRORI_FORMULA:
                 self.p_read.append(Problema(
                     "errore_formula", f"la formula dà l'errore {v.strip()}: la cella è "
@@ -859,12 +893,12 @@ class _Diff:
         """Each sheet read and compared in turn (people, objectives, then their rows)."""
         anni = self.a.piano().anni
         if PERSONALE.name in names:
-            self.personale(self._read_sheet(wb[PERSONALE.name], PERSONALE, self.persone))
+            self.personale(self._read_sheet(self._sheet(wb, PERSONALE.name), PERSONALE, self.persone))
         if OBIETTIVI.name in names:
-            self.obiettivi(self._read_sheet(wb[OBIETTIVI.name], OBIETTIVI, self.obs))
+            self.obiettivi(self._read_sheet(self._sheet(wb, OBIETTIVI.name), OBIETTIVI, self.obs))
         if FASI.name in names:
             fasi = {f.id: f for f in self.a.fasi()}
-            self.child_sheet(self._read_sheet(wb[FASI.name], FASI, fasi), Fase, fasi,
+            self.child_sheet(self._read_sheet(self._sheet(wb, FASI.name), FASI, fasi), Fase, fasi,
                              lambda f: _short(f.descrizione))
             del fasi
         inds = {i.id: i for i in self.a.indicatori()}
@@ -877,22 +911,22 @@ class _Diff:
                 if m.periodo != PERIODO_ANNUALE or m.anno not in anni:
                     periodic[m.id] = m  # type: ignore[index]
         if "Indicatori" in names:
-            sh = self._read_sheet(wb["Indicatori"], indicatori_spec(anni), inds, annual)
+            sh = self._read_sheet(self._sheet(wb, "Indicatori"), indicatori_spec(anni), inds, annual)
             self.indicatori(sh, inds, annual)  # type: ignore[arg-type]
             self._deleted_inds = set(self.removed.get(Indicatore, set())) | {
                 i.id for i in inds.values() if i.obiettivo_id in self.deleted_obs}  # type: ignore[misc]
             del sh
         if MISURE.name in names:
-            self.misure(self._read_sheet(wb[MISURE.name], MISURE, periodic), inds, periodic)  # type: ignore[arg-type]
+            self.misure(self._read_sheet(self._sheet(wb, MISURE.name), MISURE, periodic), inds, periodic)  # type: ignore[arg-type]
         if ASSEGNAZIONI.name in names:
             asse = {x.id: x for x in self.a.assegnazioni()}
-            self.child_sheet(self._read_sheet(wb[ASSEGNAZIONI.name], ASSEGNAZIONI, asse),
+            self.child_sheet(self._read_sheet(self._sheet(wb, ASSEGNAZIONI.name), ASSEGNAZIONI, asse),
                              Assegnazione, asse,
                              lambda x: self.persone[x.persona_id].nominativo
                              if x.persona_id in self.persone else "(vacante)")
         if RISORSE.name in names:
             rs = {x.id: x for x in self.a.select(Risorsa)}
-            self.child_sheet(self._read_sheet(wb[RISORSE.name], RISORSE, rs), Risorsa, rs,
+            self.child_sheet(self._read_sheet(self._sheet(wb, RISORSE.name), RISORSE, rs), Risorsa, rs,
                              lambda x: _short(x.descrizione))
 
     def run(self) -> ImportPlan:
@@ -972,12 +1006,13 @@ def diff_workbook(archive: Archive, path: Path | str) -> ImportPlan:
 
 def check_formato(path: Path | str) -> str | None:
     """The format marker of the Info sheet (None when missing)."""
-    wb = load_workbook(Path(path))
+    path = Path(path)
+    wb = load_workbook(path)
     try:
         if "Info" not in wb.sheetnames:
             return None
-        for row in wb["Info"].iter_rows(values_only=True):
-            if row and row[0] == "formato":
+        for row in rows_of(open_sheet(wb, "Info", path.name), path.name):
+            if len(row) > 1 and row[0] == "formato":
                 return str(row[1])
         return None
     finally:
