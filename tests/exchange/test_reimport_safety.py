@@ -21,6 +21,8 @@ from piaodesk.exchange.workbook import write_workbook
 from piaodesk.store.archive import Archive
 from piaodesk.store.edits import DeleteRow, InsertRow
 
+from ._zipparts import rewrite_part, sheet_part
+
 
 @pytest.fixture
 def exported(demo, tmp_path: Path) -> Path:
@@ -35,27 +37,6 @@ def _headers(ws) -> dict[str, int]:
 
 def _deletes(plan) -> list:
     return [e for e in [*plan.edits, *plan.rimozioni] if isinstance(e, DeleteRow)]
-
-
-def _sheet_member(path: Path, title: str) -> str:
-    """The zip member holding the sheet called ``title``."""
-    with zipfile.ZipFile(path) as z:
-        wbxml = z.read("xl/workbook.xml").decode()
-        rels = z.read("xl/_rels/workbook.xml.rels").decode()
-    rid = re.search(rf'<sheet [^>]*name="{re.escape(title)}"[^>]*r:id="([^"]+)"', wbxml)
-    assert rid, title
-    target = re.search(rf'<Relationship [^>]*Id="{rid.group(1)}"[^>]*Target="([^"]+)"', rels) or \
-        re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels)
-    t = target.group(1).lstrip("/")
-    return t if t.startswith("xl/") else "xl/" + t
-
-
-def _rewrite_member(path: Path, member: str, fn) -> None:
-    with zipfile.ZipFile(path) as z:
-        items = [(i, z.read(i.filename)) for i in z.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for info, data in items:
-            z.writestr(info.filename, fn(data) if info.filename == member else data)
 
 
 # ---------------------------------------------------------------------- identifiers
@@ -106,9 +87,9 @@ def test_repeated_id_is_an_error_and_deletes_no_other_row(demo, exported):
 
 def test_understated_dimension_does_not_hide_rows(demo, exported):
     """A <dimension> declaring 3 rows and 2 columns: every row and column is still read."""
-    member = _sheet_member(exported, "Obiettivi")
-    _rewrite_member(exported, member, lambda xml: re.sub(rb'<dimension ref="[^"]*"\s*/>',
-                                                         b'<dimension ref="A1:B3"/>', xml))
+    member = sheet_part(exported, "Obiettivi")
+    rewrite_part(exported, exported, member, lambda xml: re.sub(rb'<dimension ref="[^"]*"\s*/>',
+                                                                b'<dimension ref="A1:B3"/>', xml))
     with zipfile.ZipFile(exported) as z:
         assert b'<dimension ref="A1:B3"/>' in z.read(member)
     plan = diff_workbook(demo, exported)
