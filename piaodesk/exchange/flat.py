@@ -41,6 +41,7 @@ from ..domain.model import PERIODO_ANNUALE, AliasPersona, Indicatore, Misura, Ob
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
 from ..store.edits import Edit, InsertRow
+from .collocazione import Gruppo, righe_incerte
 from .common import Differenza, ImportPlan, Problema, SetImpostazione
 from .readers import Tabella
 
@@ -563,14 +564,25 @@ class FlatImport:
                 self.prob("senza_obiettivo", "indicatore prima di qualsiasi obiettivo: riga ignorata",
                           riga=r.n, gravita="errore")
                 continue
-            nxt = righe[idx + 1] if idx + 1 < len(righe) else None
-            if not r.codici and nxt is not None and nxt.codici and len(groups[-1][1]) >= 1:
-                code_next = self._holder_code(nxt)
-                self.prob("collocazione_incerta",
-                          f"collocazione incerta: la riga precede l'intestazione dell'obiettivo "
-                          f"{code_next}; è stata assegnata a {current}", riga=r.n)
             groups[-1][1].append(r)
+        self._collocazione(nodes, groups)
         return self._emit(nodes, order, groups, righe)
+
+    def _collocazione(self, nodes: dict[str, _Nodo], groups: list[tuple[str, list[Riga]]]) -> None:
+        """Rows that precede the next objective's header and read like it: «collocazione
+        incerta» (see :mod:`.collocazione`), not every last row of an objective."""
+        gruppi = []
+        for holder, rows in groups:
+            node = nodes[holder]
+            gruppi.append(Gruppo(holder, rows[0].blocco if rows else -1,
+                                 f"{node.title} {node.fields.get('descrizione', '')}",
+                                 [(r.n, f"{r.indicatore} {r.formula}", bool(r.codici))
+                                  for r in rows]))
+        for n, code_next, code in righe_incerte(gruppi):
+            self.prob("collocazione_incerta",
+                      f"collocazione incerta: la riga precede l'intestazione dell'obiettivo "
+                      f"{code_next} e il suo testo somiglia più a quello; è stata assegnata a "
+                      f"{code}", riga=n)
 
     def _holder_code(self, r: Riga) -> str:
         return max(r.codici, key=lambda ct: ct[0].count("."))[0]
