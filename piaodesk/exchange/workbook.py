@@ -62,10 +62,12 @@ ISTRUZIONI = [
          "i valori per anno), Misure periodiche, Personale, Assegnazioni, Risorse."),
     ("", "La prima riga di ogni foglio contiene le intestazioni: non modificarle. L'ordine delle "
          "colonne può cambiare, le intestazioni no."),
-    ("Colonna ID", "Serve a riconoscere le righe quando la cartella viene reimportata: non modificarla. "
-                   "Per aggiungere una riga nuova lasciare l'ID vuoto."),
-    ("Righe eliminate", "Una riga cancellata da un foglio viene proposta come eliminazione; prima di "
-                        "modificare il piano piaodesk mostra l'anteprima delle differenze da accettare."),
+    ("Colonna ID", "Serve a riconoscere le righe quando la cartella viene reimportata: non modificarla "
+                   "(è protetta: i fogli sono protetti senza password, si scrive solo nelle colonne "
+                   "modificabili). Per aggiungere una riga nuova lasciare l'ID vuoto."),
+    ("Righe eliminate", "Una riga cancellata da un foglio viene proposta come eliminazione: piaodesk "
+                        "mostra l'anteprima delle differenze e rimuove le righe solo dopo averne "
+                        "confermato il numero."),
     ("Codici", "Gli obiettivi si collegano tra loro con la colonna «Codice padre»; fasi, indicatori, "
                "assegnazioni e risorse con «Codice obiettivo» (o «ID obiettivo»)."),
     ("Date", "Scrivere le date come 31/12/2025."),
