@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from piaodesk.domain.model import Ente, Piano
 from piaodesk.exchange import prepare_import
 from piaodesk.exchange.collocazione import Gruppo, righe_incerte
 from piaodesk.exchange.flat import import_flat
 from piaodesk.exchange.readers import Tabella
-from piaodesk.store.archive import Archive
 
 DATA = Path(__file__).parent / "data"
 DELIVERED = DATA / "000_b08630932ede6248.txt"
@@ -30,15 +28,6 @@ PRECEDE_IL_SUO = {12, 14, 22, 23, 24, 28, 43, 44, 55, 56}
 # 1.6.1's header is on its first row (Q6), L17-L20 are four rows of 1.6.4, L33-L36 of 5.1.1,
 # L57-L60 of 5.2.4; L64 ends the first block (a blank line follows), L79 the table
 CHIUDE_IL_SUO = {8, 20, 36, 60, 64, 79}
-
-
-@pytest.fixture
-def plan(tmp_path: Path):
-    arc = Archive.create(tmp_path / "unione.piao",
-                         Piano(titolo="PIAO 2024-2026", anno_inizio=2024, anno_fine=2026),
-                         Ente(nome="Unione Val d'Enza"))
-    yield arc
-    arc.close()
 
 
 def _delivered() -> Tabella:
@@ -64,9 +53,9 @@ def test_delivered_file_is_the_seed():
 
 
 @pytest.mark.parametrize("source", ["consegnato", "estratto"])
-def test_uncertain_placement_only_where_the_text_says_so(plan, source):
-    result = (import_flat(plan, _delivered()) if source == "consegnato"
-              else prepare_import(plan, EXTRACT))
+def test_uncertain_placement_only_where_the_text_says_so(empty_plan, source):
+    result = (import_flat(empty_plan, _delivered()) if source == "consegnato"
+              else prepare_import(empty_plan, EXTRACT))
     incerte = _incerte(result)
     assert PRECEDE_IL_SUO <= set(incerte), sorted(incerte)
     assert not CHIUDE_IL_SUO & set(incerte), sorted(incerte)

@@ -17,22 +17,11 @@ import pytest
 from piaodesk.cli import main
 from piaodesk.domain.model import Fase, Indicatore, Obiettivo
 from piaodesk.exchange.reimport import diff_workbook
-from piaodesk.exchange.workbook import write_workbook
 from piaodesk.store.archive import Archive
 from piaodesk.store.edits import DeleteRow, InsertRow
 
 from ._zipparts import rewrite_part, sheet_part
-
-
-@pytest.fixture
-def exported(demo, tmp_path: Path) -> Path:
-    out = tmp_path / "piano.xlsx"
-    write_workbook(demo, out)
-    return out
-
-
-def _headers(ws) -> dict[str, int]:
-    return {c.value: c.column for c in ws[1] if c.value}
+from .test_reimport_fast import _headers, exported  # noqa: F401 - a fixture
 
 
 def _deletes(plan) -> list:
