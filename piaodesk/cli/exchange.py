@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..exchange.common import ExchangeError
+from ..exchange.common import ExchangeError, righe_mancanti
 from ..store.archive import Archive
 from . import CliError
 
@@ -111,15 +111,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(plan.report())
         pending = plan.mancanti if plan.rimozioni else 0
         if pending:
-            print(f"{pending} righe del piano mancano nel file: non vengono rimosse senza conferma. "
-                  f"Per rimuoverle ripetere l'importazione con --rimuovi-mancanti {pending}.")
+            print(f"{righe_mancanti(pending).capitalize()}: la rimozione richiede una conferma. "
+                  f"Per rimuovere ripetere l'importazione con --rimuovi-mancanti {pending}.")
         if args.dry_run:
             print("Prova (--dry-run): il piano non è stato modificato.")
             return 0
         errori = sum(1 for p in plan.problemi if p.gravita == "errore")
         if errori and not args.forza:
             raise CliError(
-                f"Importazione rifiutata: {errori} errori nel file (le righe [errore] sopra). "
+                f"Importazione rifiutata: {errori} {'errore' if errori == 1 else 'errori'} nel file "
+                f"(le righe [errore] sopra). "
                 f"Il piano non è stato modificato. Correggere il file, oppure ripetere con --forza "
                 f"per importare tutto il resto (le righe con errori sono ignorate).")
         if not plan.edits:

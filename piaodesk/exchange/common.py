@@ -34,6 +34,11 @@ MAX_RAPPORTO = 100
 GRAVITA = ("errore", "avviso", "info")
 
 
+def righe_mancanti(n: int) -> str:
+    """«1 riga del piano manca nel file» / «3 righe del piano mancano nel file»."""
+    return "1 riga del piano manca nel file" if n == 1 else f"{n} righe del piano mancano nel file"
+
+
 class ExchangeError(Exception):
     """A file that cannot be read or written: ``str(exc)`` is the Italian message."""
 

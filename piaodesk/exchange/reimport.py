@@ -37,7 +37,7 @@ from ..store.archive import Archive
 from ..store.edits import DeleteRow, Edit, InsertRow, MoveObiettivo, SetFields
 from . import common
 from .common import MAX_CELLA, MAX_TESTO
-from .common import Differenza, ExchangeError, ImportPlan, Problema
+from .common import Differenza, ExchangeError, ImportPlan, Problema, righe_mancanti
 from .readers import (
     ERRORI_FORMULA,
     LIMITE_NUMERO,
@@ -863,8 +863,8 @@ class _Diff:
         if not sh.whole or sh.id_problem:
             gone = [rid for rid in exported if rid in existing and rid not in sh.seen]
             if gone and sh.id_problem:
-                self.prob(sh.spec.name, None, f"{len(gone)} righe del piano non si trovano nel foglio, "
-                          f"ma il foglio ha ID non validi o ripetuti: nessuna riga viene rimossa",
+                self.prob(sh.spec.name, None, f"{righe_mancanti(len(gone))}, ma il foglio ha ID non "
+                          f"validi o ripetuti: nessuna riga viene rimossa",
                           tipo="rimozioni_sospese", gravita="avviso")
             return
         if present is None:
@@ -953,7 +953,7 @@ class _Diff:
                           origine=self.path.name, rimozioni=list(self.deletes))
         c = plan.conta_differenze()
         plan.riepilogo = {"Righe aggiunte": c.get("aggiunta", 0), "Righe modificate": c.get("modifica", 0),
-                          "Righe rimosse": c.get("rimozione", 0)}
+                          "Righe mancanti nel file (rimosse solo con conferma)": c.get("rimozione", 0)}
         return plan
 
 

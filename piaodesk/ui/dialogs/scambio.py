@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...exchange.common import ExchangeError, ImportPlan
+from ...exchange.common import ExchangeError, ImportPlan, righe_mancanti
 from ..context import Context
 
 Rebuild = Callable[[dict[str, int] | None, dict[str, str]], ImportPlan]
@@ -142,8 +142,8 @@ class ImportDialog(QDialog):
         if plan.riepilogo and plan.mappatura is not None:
             parts.append(" · ".join(f"{k}: {v}" for k, v in plan.riepilogo.items()))
         if plan.rimozioni:
-            parts.append(f"<span style='color:#b3261e'>{plan.mancanti} righe del piano mancano nel "
-                         f"file: sono rimosse solo se lo si conferma all'importazione.</span>")
+            parts.append(f"<span style='color:#b3261e'>{righe_mancanti(plan.mancanti).capitalize()}"
+                         f": la rimozione sarà chiesta all'importazione.</span>")
         if plan.vuoto:
             parts.append("<b>Nessuna differenza: il piano non cambia.</b>")
         else:
@@ -262,8 +262,9 @@ class ImportDialog(QDialog):
             n = self.plan.mancanti
             ans = QMessageBox.question(
                 self, "Rimuovere le righe mancanti?",
-                f"{n} righe del piano non ci sono nel file (vedere «Differenze», in rosso). "
-                f"Rimuoverle dal piano?\n\nSì: rimuove le {n} righe.\nNo: importa il resto "
+                f"{righe_mancanti(n).capitalize()} (vedere «Differenze», in rosso). "
+                f"Rimuoverle dal piano?\n\nSì: rimuove {'la riga' if n == 1 else f'le {n} righe'}."
+                f"\nNo: importa il resto "
                 f"senza rimuovere niente.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
                 | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.No)
