@@ -148,7 +148,7 @@ def test_cli_refuses_errors_unless_forza_and_backs_up_first(demo, exported, caps
 
     assert main(["import", str(exported), "--into", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "1 errori" in err and "--forza" in err and "non è stato modificato" in err
+    assert "1 errore nel file" in err and "--forza" in err and "non è stato modificato" in err
     with Archive.open(path) as arc:
         assert arc.obiettivo(oid).titolo == old_title
     assert len(list_backups(path)) == before  # refused: no copy either
