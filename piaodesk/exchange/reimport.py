@@ -2,9 +2,16 @@
 
 :func:`diff_workbook` compares every sheet with the plan row by row (by the
 ``ID`` column) and field by field, and returns an :class:`ImportPlan` whose
-edits (``InsertRow`` / ``SetFields`` / ``MoveObiettivo`` / ``DeleteRow``) make
-the plan match the workbook, plus a :class:`Differenza` per changed row for the
-preview. Nothing is written here.
+edits (``InsertRow`` / ``SetFields`` / ``MoveObiettivo``) make the plan match
+the workbook, plus a :class:`Differenza` per changed row for the preview.
+Nothing is written here.
+
+Deletion is never inferred from an identifier problem: an unreadable ID, an ID
+not in the plan or an ID repeated is an error on its row (the row is left out,
+never read as new), and a sheet with such an error proposes no removal. Rows of
+the plan that were exported and are missing from a sheet read to its end are
+only *proposed* (``ImportPlan.rimozioni``, ``DeleteRow``): they become edits
+when the user confirms their count (:meth:`ImportPlan.conferma_rimozioni`).
 """
 
 from __future__ import annotations
