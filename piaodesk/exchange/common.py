@@ -24,6 +24,8 @@ MAX_RIGHE = 100_000
 MAX_CELLA = 32_767
 #: characters of text in all the cells of a file at most
 MAX_TESTO = 100_000_000
+#: cells kept from a flat table at most (up to its last filled cell of each row)
+MAX_CELLE = 5_000_000
 #: bytes of a workbook once decompressed (all its parts), or of a text file, at most
 MAX_DECOMPRESSO = 400 * 1024 * 1024
 #: a part this large (bytes, decompressed) may not be more than MAX_RAPPORTO times its

@@ -338,6 +338,17 @@ class Conteggio:
     def __init__(self, nome_file: str) -> None:
         self.nome_file = nome_file
         self.testo = 0
+        self.celle = 0
+
+    def riga(self, celle: int, foglio: str | None, riga: int) -> None:
+        """Count the cells kept from a row of a flat table (against :data:`common.MAX_CELLE`)."""
+        self.celle += celle
+        if self.celle > common.MAX_CELLE:
+            raise ExchangeError(
+                f"Il file «{self.nome_file}» ha più di {common.MAX_CELLE:,} celle da leggere"
+                .replace(",", ".") + f" (superate alla riga {riga}"
+                + (f" del foglio «{foglio}»" if foglio else "") + "): è troppo grande per essere "
+                "importato. Eliminare le colonne e le righe che non servono.")
 
     def cella(self, v: str, foglio: str | None, riga: int, col: int) -> None:
         n = len(v)
@@ -403,6 +414,7 @@ def sheet_rows(ws: Any, nome_file: str, problemi: list[Problema] | None = None,
                 values[i] = None
         while values and (values[-1] is None or values[-1] == ""):
             values.pop()
+        conta.riga(len(values), ws.title, n)
         yield n, values
 
 
@@ -506,6 +518,7 @@ def _read_text(path: Path) -> Tabella:
                         + ": è troppo grande per essere importato.")
                 while cells and not cells[-1].strip():
                     cells.pop()
+                conta.riga(len(cells), None, n)
                 for i, c in enumerate(cells):
                     conta.cella(c, None, n, i)
                 rows.append((n, [c.strip() if isinstance(c, str) else c for c in cells]))

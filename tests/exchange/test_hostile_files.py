@@ -318,3 +318,21 @@ def test_cli_prints_one_line_and_exits_2(demo, export_demo, tmp_path, capsys):
     assert main(["import", str(src), "--into", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "rotto.xlsx" in err and "«Obiettivi»" in err
+
+
+def test_cells_limit_for_wide_flat_tables(empty_plan, tmp_path, monkeypatch):
+    """A row whose last cell sits far to the right (XFD) is not kept as 16.384 cells per row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Codice", "Obiettivo", "Indicatore"])
+    for k in range(2, 40):
+        ws.append([str(k), "Titolo", "Indicatore"])
+        ws.cell(row=k, column=16384, value="x")
+    src = tmp_path / "larga.xlsx"
+    wb.save(src)
+    monkeypatch.setattr(common, "MAX_CELLE", 100_000)
+    msg = _refused(empty_plan, src)
+    assert "100.000 celle" in msg and "«Sheet»" in msg
+    csv_src = tmp_path / "larga.csv"
+    csv_src.write_text("Codice;Obiettivo\n" + ("1;T" + ";" * 5000 + "x\n") * 30, encoding="utf-8")
+    assert "100.000 celle" in _refused(empty_plan, csv_src)
