@@ -43,7 +43,6 @@ from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
 from ..store.edits import DeleteRow, Edit, InsertRow, MoveObiettivo, SetFields
 from . import common
-from .common import MAX_CELLA, MAX_TESTO
 from .common import Differenza, ExchangeError, ImportPlan, Problema, righe_mancanti
 from .readers import (
     ERRORI_FORMULA,
@@ -312,6 +311,7 @@ class _Diff:
         # rows_of reads to the end of the sheet's rows: the declared <dimension> can understate it
         it = rows_of(ws, self.path.name)
         conta = self.conta
+        max_cella, max_testo = common.MAX_CELLA, common.MAX_TESTO
         header: list[Any] = []
         for row in it:
             header = self._clean_errors(list(row), 1, ws.title)
@@ -382,7 +382,7 @@ class _Diff:
                 c = v.__class__
                 if c is str:
                     testo += len(v)
-                    if "#" in v and v.strip() in ERRORI_FORMULA or len(v) > MAX_CELLA:
+                    if "#" in v and v.strip() in ERRORI_FORMULA or len(v) > max_cella:
                         break
                 elif (c is float or c is int) and not -LIMITE_NUMERO < v < LIMITE_NUMERO:
                     break
@@ -391,7 +391,7 @@ class _Diff:
                 testo = -1
             if testo >= 0:  # a cell to look at: formula error, unusable number, too long
                 row = self._clean_errors(list(row), n, ws.title)
-            elif conta.testo > MAX_TESTO:
+            elif conta.testo > max_testo:
                 conta.cella("", ws.title, n, 0)  # raises the "too much text" error
             rid = row[id_idx]
             if rid is not None:

@@ -336,3 +336,9 @@ def test_cells_limit_for_wide_flat_tables(empty_plan, tmp_path, monkeypatch):
     csv_src = tmp_path / "larga.csv"
     csv_src.write_text("Codice;Obiettivo\n" + ("1;T" + ";" * 5000 + "x\n") * 30, encoding="utf-8")
     assert "100.000 celle" in _refused(empty_plan, csv_src)
+
+
+def test_total_text_limit_in_a_reimported_workbook(demo, export_demo, monkeypatch):
+    monkeypatch.setattr(common, "MAX_TESTO", 5_000)
+    msg = _refused(demo, export_demo)
+    assert "5.000 caratteri" in msg and "riga" in msg
