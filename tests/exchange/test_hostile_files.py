@@ -237,7 +237,7 @@ def test_long_cell_and_bad_quoting_in_csv(empty_plan, tmp_path):
 def test_unusable_numbers_in_numeric_cells(demo, export_demo, tmp_path, text):
     part = sheet_part(export_demo, "Obiettivi")
     src = rewrite_part(export_demo, tmp_path / "numeri.xlsx", part,
-                       lambda xml: re.sub(rb"<v>0\.5</v>", b"<v>" + text.encode() + b"</v>", xml,
+                       lambda xml: re.sub(rb"<v>0\.1</v>", b"<v>" + text.encode() + b"</v>", xml,
                                           count=1))
     plan = _import(demo, src)
     bad = [p for p in plan.problemi if p.tipo == "numero_non_valido"]
