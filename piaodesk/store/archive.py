@@ -75,6 +75,8 @@ class Archive:
     lock: PlanLock | None = None
     #: why a plan asked read-write was opened read-only (read-only folder/file), for the GUI
     readonly_notice: str | None = None
+    #: the network share holding the plan (:mod:`.rete`), opened in the safe mode; else None
+    rete: str | None = None
 
     def __init__(self, db: Database, path: Path | None = None, *, readonly: bool = False,
                  utente: str | None = None) -> None:
@@ -183,14 +185,18 @@ class Archive:
                         notice = (describe_errno(exc.errno, path.name) +
                                   " Intanto il piano è aperto in sola lettura.")
             readonly = notice is not None
+        from .rete import network_share
+
+        share = network_share(path)
         try:
-            db = open_plan_db(path, readonly=readonly)
+            db = open_plan_db(path, readonly=readonly, network=share is not None)
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
         arc = cls(db, path, readonly=readonly)
         arc.lock, arc.readonly_notice = lock, notice
+        arc.rete = share
         if arc._fetch_row("piano", 1) is None and not arc.db.conn.execute(
                 "SELECT 1 FROM piano").fetchone():
             arc.close()
