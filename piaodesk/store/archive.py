@@ -68,6 +68,19 @@ class RisultatoObiettivo:
         return self.perc_validata if self.perc_validata is not None else self.perc
 
 
+@dataclass(frozen=True, slots=True)
+class VoceCronologia:
+    """One audit row as the Cronologia shows it."""
+
+    quando: datetime
+    utente: str
+    azione: str
+    tabella: str
+    riga_id: int | None
+    postazione: str
+    pacchetto: str
+
+
 class Archive:
     """One open plan file."""
 
@@ -884,6 +897,49 @@ class Archive:
             raise PlanError(f"Il piano non può passare da «{piano.stato.label}» a «{nuovo.label}».")
         return self.apply(SetFields(Piano, piano.id or 1, {"stato": nuovo},
                                     label=f"Stato del piano: {nuovo.label}"))
+
+    def cronologia(self, obiettivo_id: int | None = None, limit: int = 200) -> list[VoceCronologia]:
+        """Who changed what, when, from which PC or packet (newest first); for one objective:
+        its own row and the rows that hang from it (fasi, indicators and their values, staff,
+        resources, monitoring, valuations)."""
+        sql = ("SELECT quando, utente, azione, tabella, riga_id, coalesce(postazione, ''), "
+               "coalesce(pacchetto, '') FROM audit")
+        params: list[Any] = []
+        if obiettivo_id is not None:
+            parts = ["(tabella = 'obiettivi' AND riga_id = ?)"]
+            params.append(obiettivo_id)
+            for table in ("fasi", "indicatori", "assegnazioni", "risorse", "stati_avanzamento",
+                          "valutazioni", "obiettivi_unita"):
+                parts.append(f"(tabella = '{table}' AND riga_id IN "
+                             f"(SELECT id FROM [{table}] WHERE obiettivo_id = ?))")
+                params.append(obiettivo_id)
+            for table in ("misure", "rilevazioni"):
+                parts.append(f"(tabella = '{table}' AND riga_id IN (SELECT id FROM [{table}] WHERE "
+                             "indicatore_id IN (SELECT id FROM indicatori WHERE obiettivo_id = ?)))")
+                params.append(obiettivo_id)
+            parts.append("(pacchetto IS NOT NULL AND json_valid(dettaglio) AND "
+                         "json_extract(dettaglio, '$.obiettivo') = ?)")
+            params.append(obiettivo_id)
+            sql += " WHERE " + " OR ".join(parts)
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(limit)
+        packets = self._packet_names()
+        out = []
+        for quando, utente, azione, tabella, riga, pc, pacchetto in self.db.conn.execute(sql, params):
+            try:
+                when = datetime.fromisoformat(quando)
+            except ValueError:
+                when = datetime.min
+            out.append(VoceCronologia(when, utente, azione, tabella, riga, pc,
+                                      packets.get(pacchetto, pacchetto)))
+        return out
+
+    def _packet_names(self) -> dict[str, str]:
+        """A packet's own changes are audited with its id: its file name reads better."""
+        names = dict(self.db.conn.execute("SELECT pacchetto_uid, file FROM unioni").fetchall())
+        if self.pacchetto is not None:
+            names[self.pacchetto.uid] = f"settore {self.pacchetto.settore_nome}"
+        return names
 
     def audit(self, limit: int = 100) -> list[tuple[str, str, str, str]]:
         return [tuple(r) for r in self.db.conn.execute(  # type: ignore[misc]

@@ -25,16 +25,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import socket
 import sqlite3
 import uuid
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..domain.formats import format_date, format_decimal
 from ..fsio import atomic_path, describe_os_error
 from .changes import Changes
 from .db import PlanError
@@ -309,7 +312,24 @@ class Modifica:
 
 
 def _txt(v: Any) -> str:
-    return "" if v is None else str(v)
+    return mostra_valore(v)
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def mostra_valore(v: Any) -> str:
+    """A stored value as a person reads it: dates 31/12/2025, decimals 1.234,5, empty «—»."""
+    if v is None or v == "":
+        return "—"
+    if isinstance(v, str) and _ISO_DATE.match(v):
+        return format_date(date.fromisoformat(v))
+    if isinstance(v, str) and _NUMBER.match(v):
+        return format_decimal(Decimal(v), places=None)
+    if isinstance(v, bytes):
+        return f"({len(v)} byte)"
+    return str(v)
 
 
 @dataclass
@@ -461,12 +481,16 @@ def _label(conn: Any, table: str, row: dict[str, Any] | None) -> tuple[str, int 
             if r:
                 oid = r[0][0]
                 break
+    what = row.get("descrizione") or row.get("codice") or row.get("nome")
+    what = f"«{what[:40]}»" if isinstance(what, str) and what else str(row.get("id"))
+    if table == "misure":
+        what = f"{row.get('anno')} {row.get('periodo') or ''}".strip()
     if oid is not None:
         for schema in ("main", "base"):
             r = list(conn.execute(f"SELECT codice FROM {schema}.obiettivi WHERE id = ?", (oid,)))
             if r:
-                return f"{nome} {row.get('id')} di {r[0][0]}", oid
-    return f"{nome} {row.get('chiave') or row.get('id')}", oid
+                return f"{nome} {what} di {r[0][0]}", oid
+    return f"{nome} {row.get('chiave') or what}", oid
 
 
 def _classify(archive: Archive, conn: Any, change: Any, info: InfoPacchetto, base_amb: Ambito,
