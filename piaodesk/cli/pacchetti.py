@@ -31,8 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("file", type=Path, help="piano .piao")
     p.add_argument("--settore", required=True, help="numero, codice o nome del settore")
     p.add_argument("--out", type=Path, required=True, help="file del pacchetto da creare (.piao)")
-    p.add_argument("--prendi-controllo", action="store_true",
-                   help="prende il controllo di un piano bloccato da un programma non più attivo")
+    _opzione_prendi_controllo(p)
     p.set_defaults(func=cmd_pacchetto)
 
     p = sub.add_parser("unisci", help="unisce al piano un pacchetto di settore compilato",
@@ -45,8 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--dry-run", action="store_true", help="mostra soltanto, senza scrivere")
     p.add_argument("--conflitti", choices=("piano", "pacchetto"), default=None,
                    help="in caso di conflitto tiene il valore del piano o quello del pacchetto")
-    p.add_argument("--prendi-controllo", action="store_true",
-                   help="prende il controllo di un piano bloccato da un programma non più attivo")
+    _opzione_prendi_controllo(p)
     p.set_defaults(func=cmd_unisci)
 
     p = sub.add_parser("cronologia", help="chi ha cambiato che cosa, quando, da quale PC o pacchetto")
@@ -54,6 +52,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--obiettivo", default=None, help="codice dell'obiettivo (predefinito: tutto)")
     p.add_argument("--limite", type=int, default=50, help="righe al massimo (predefinito 50)")
     p.set_defaults(func=cmd_cronologia)
+
+
+def _opzione_prendi_controllo(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--prendi-controllo", action="store_true",
+                   help="prende il controllo di un piano bloccato da un programma non più attivo")
 
 
 def apri_per_scrivere(path: Path, prendi_controllo: bool = False) -> Archive:

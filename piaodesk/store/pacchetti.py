@@ -41,7 +41,7 @@ from ..domain.formats import format_date, format_decimal
 from ..fsio import atomic_path, describe_os_error
 from .changes import Changes
 from .db import PlanError
-from .edits import Batch, Edit, SetSetting
+from .edits import Batch, Edit, SetSetting, restore_deleted
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -584,14 +584,7 @@ class _RowOp(Edit):
         return ch
 
     def _restore(self, archive: Archive) -> Changes:
-        ch = Changes()
-        for t, row in self._deleted:
-            archive._insert_row(t, row)
-            ch.add_insert(t, row["id"])
-        for t, rid, col, old in self._nulled:
-            archive._update_row(t, rid, {col: old})
-            ch.add_update(t, rid, {col})
-        return ch
+        return restore_deleted(archive, self._deleted, self._nulled)
 
 
 class _InsertRaw(_RowOp):
