@@ -14,7 +14,7 @@ from piaodesk.store import pacchetti as pk
 from piaodesk.store.archive import Archive
 from piaodesk.store.edits import SetFields
 from piaodesk.ui import main_window as mw
-from piaodesk.ui.dialogs.pacchetti import CronologiaDialog, UnioneDialog, _merge
+from piaodesk.ui.dialogs.pacchetti import CronologiaDialog, UnioneDialog, _merge, prepara_pacchetto
 from piaodesk.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.ui
@@ -127,3 +127,17 @@ def test_displaced_window_turns_readonly(qtbot, demo_path: Path, settings: QSett
     finally:
         win.close()
         other.close()
+
+
+def test_prepare_packet_from_the_window(qtbot, demo_path: Path, tmp_path: Path,
+                                        settings: QSettings) -> None:
+    win = MainWindow(Archive.open(demo_path), settings)
+    qtbot.addWidget(win)
+    out = prepara_pacchetto(win, win.ctx, settore_id=3, out=tmp_path / "pl.piao")
+    assert out is not None
+    with Archive.open(out, readonly=True) as packet:
+        assert packet.pacchetto is not None and packet.pacchetto.settore_id == 3
+        codes = {o.codice for o in packet.obiettivi()}
+        assert {"PL.1", "PL.2", "TS.1", "TS.2"} <= codes and "PC.1" not in codes
+    assert win.actions_by_name["azione_prepara_pacchetto"].isEnabled()
+    win.close()
