@@ -134,3 +134,39 @@ def test_packet_edits_outside_settore_refused(demo: Archive, tmp_path: Path) -> 
     unisci(demo, analisi)
     assert demo.obiettivo(ts1).titolo != "di nascosto"  # type: ignore[union-attr]
     assert demo.obiettivo(_oid(demo, "PC.2")).titolo == "ammesso"  # type: ignore[union-attr]
+
+
+def test_new_subtrees_and_deletes_from_two_packets(demo: Archive, tmp_path: Path) -> None:
+    from piaodesk.domain.model import Indicatore, Misura
+    from piaodesk.store.edits import DeleteRow
+
+    pa, pb = tmp_path / "a.piao", tmp_path / "b.piao"
+    crea_pacchetto(demo, "Coordinamento", pa)
+    crea_pacchetto(demo, "POLIZIA LOCALE", pb)
+    pc1, pl1 = _oid(demo, "PC.1"), _oid(demo, "PL.1")
+    fase_pl1 = demo.fasi(pl1)[0].id
+    made = {}
+    for path, parent in ((pa, pc1), (pb, pl1)):
+        with Archive.open(path) as a:
+            ch = a.apply(InsertRow(Obiettivo(parent_id=parent, codice=f"N{parent}",
+                                             titolo="Nuovo sotto-obiettivo")))
+            oid, = ch.inserted["obiettivi"]
+            ind, = a.apply(InsertRow(Indicatore(obiettivo_id=oid, descrizione="Pratiche"))
+                           ).inserted["indicatori"]
+            a.apply(InsertRow(Misura(indicatore_id=ind, anno=2025, target=Decimal("10"))))
+            if path == pb:
+                a.apply(DeleteRow(Fase, fase_pl1))  # type: ignore[arg-type]
+            made[path] = (oid, ind)
+    assert made[pa][0] != made[pb][0]
+    for path in (pa, pb):
+        analisi = analizza(demo, path)
+        assert not analisi.conflitti and not analisi.rifiutate
+        unisci(demo, analisi)
+    for path, parent in ((pa, pc1), (pb, pl1)):
+        oid, ind = made[path]
+        o = demo.obiettivo(oid)
+        assert o is not None and o.parent_id == parent and o.codice == f"N{parent}"
+        assert [i.id for i in demo.indicatori(oid)] == [ind]
+        assert [m.target for m in demo.misure([ind])] == [Decimal("10")]
+    assert demo.get(Fase, fase_pl1) is None
+    assert demo.db.conn.execute("PRAGMA foreign_key_check").fetchall() == []
