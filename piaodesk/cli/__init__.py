@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 from .. import __version__
 
-AREAS = ("plan", "reports", "signing", "exchange", "admin", "copie", "valutazione", "pacchetti")
+AREAS = ("plan", "reports", "signing", "exchange", "admin", "copie", "valutazione", "pacchetti",
+         "fine_anno")
 
 
 class CliError(Exception):

@@ -1,0 +1,93 @@
+"""Year-end commands: ``piaodesk premi``, ``relazione``, ``trasparenza``, ``allegato``."""
+
+from __future__ import annotations
+
+import argparse
+from decimal import Decimal
+from pathlib import Path
+
+from ..domain.formats import format_decimal, format_int, parse_decimal
+from ..fsio import describe_os_error
+from ..store.archive import Archive
+from . import CliError
+
+
+def _fondo(text: str) -> Decimal:
+    v = parse_decimal(text)
+    if v is None or v < 0:
+        raise argparse.ArgumentTypeError(f"«{text}» non è un importo: scrivere ad esempio 50000 o 50.000,00")
+    if v != v.quantize(Decimal("0.01")):
+        raise argparse.ArgumentTypeError(f"«{text}»: l'importo va indicato al centesimo")
+    return v
+
+
+def _comune(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="piano .piao")
+    p.add_argument("--anno", type=int, help="anno (predefinito: primo anno del piano)")
+    p.add_argument("--out", type=Path, required=True, help="cartella in cui scrivere i file")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("premi", help="premi di performance: tabella xlsx e PDF, graduatoria, differenziazione",
+                       description="Ripartisce il fondo per la performance secondo le regole del SMVP "
+                                   "(impostazioni «premi» del piano) sulle valutazioni dell'anno.")
+    _comune(p)
+    p.add_argument("--fondo", type=_fondo, help="importo del fondo (sostituisce quello salvato nel piano)")
+    p.set_defaults(func=cmd_premi)
+
+
+def _apri(path: Path) -> Archive:
+    if not path.exists():
+        raise CliError(f"Il piano «{path}» non esiste.")
+    return Archive.open(path, readonly=True)
+
+
+def _anno(arc: Archive, anno: int | None) -> int:
+    piano = arc.piano()
+    a = anno or piano.anno_inizio
+    if not piano.anno_inizio <= a <= piano.anno_fine:
+        raise CliError(f"L'anno {a} è fuori dal triennio del piano ({piano.triennio}).")
+    return a
+
+
+def _scrivi(out: Path, fn) -> list[Path]:  # type: ignore[no-untyped-def]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        return list(fn())
+    except OSError as exc:
+        raise CliError(f"Scrittura non riuscita: {describe_os_error(exc, out)}") from exc
+
+
+def cmd_premi(args: argparse.Namespace) -> int:
+    from ..domain.premi import ErrorePremi
+    from ..reports import premi as rp
+    from ..reports.fine_anno import nome_ente
+    from ..store import premi as sp
+
+    with _apri(args.file) as arc:
+        anno = _anno(arc, args.anno)
+        try:
+            regole = sp.regole(arc, fondo=args.fondo)
+            _, esito = sp.calcola(arc, anno, fondo=args.fondo)
+        except ErrorePremi as exc:
+            raise CliError(str(exc)) from exc
+        if not regole.totale:
+            raise CliError("Nessun fondo indicato: usare --fondo 50000 o impostarlo nel piano "
+                           "(Valutazione › Premi di performance).")
+        ente = nome_ente(arc)
+    files = _scrivi(args.out, lambda: (
+        rp.scrivi_xlsx(esito, regole, args.out / f"premi-{anno}.xlsx", ente=ente, anno=anno),
+        rp.scrivi_pdf_premi(esito, regole, args.out / f"premi-{anno}.pdf", ente=ente, anno=anno)))
+    for line in rp.riepilogo(esito, regole):
+        print(line)
+    print()
+    print(f"{'Pos.':>4}  {'Nominativo':<32}{'Fascia':>7}{'Val. %':>9}{'Totale €':>14}")
+    for r in rp.righe(esito):
+        pos = "" if r[0] is None else str(r[0])
+        print(f"{pos:>4}  {str(r[1])[:31]:<32}{str(r[5]):>7}{format_decimal(r[6]):>9}{format_decimal(r[11]):>14}"
+              + (f"  {r[12]}" if r[0] is None else ""))
+    print()
+    for f in files:
+        print(f)
+    print(f"{format_int(len(files))} file scritti in {args.out}")
+    return 0
