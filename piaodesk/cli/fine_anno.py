@@ -34,6 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _comune(p)
     p.add_argument("--fondo", type=_fondo, help="importo del fondo (sostituisce quello salvato nel piano)")
     p.set_defaults(func=cmd_premi)
+    p = sub.add_parser("relazione", help="Relazione sulla Performance (PDF e .docx modificabile)",
+                       description="Scrive la Relazione sulla Performance dell'anno: PDF con i campi di "
+                                   "firma per la validazione del Nucleo e .docx modificabile.")
+    _comune(p)
+    p.set_defaults(func=cmd_relazione)
 
 
 def _apri(path: Path) -> Archive:
@@ -90,4 +95,16 @@ def cmd_premi(args: argparse.Namespace) -> int:
     for f in files:
         print(f)
     print(f"{format_int(len(files))} file scritti in {args.out}")
+    return 0
+
+
+def cmd_relazione(args: argparse.Namespace) -> int:
+    from ..reports.relazione import scrivi_relazione
+
+    with _apri(args.file) as arc:
+        anno = _anno(arc, args.anno)
+        files = _scrivi(args.out, lambda: scrivi_relazione(arc, args.out, anno))
+    for f in files:
+        print(f)
+    print(f"Relazione sulla Performance {anno}: PDF (con i campi di firma) e .docx modificabile in {args.out}")
     return 0
