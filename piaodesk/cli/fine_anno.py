@@ -39,6 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                    "firma per la validazione del Nucleo e .docx modificabile.")
     _comune(p)
     p.set_defaults(func=cmd_relazione)
+    p = sub.add_parser("trasparenza", help="dati da pubblicare (art. 20 D.Lgs. 33/2013): PDF e CSV",
+                       description="Ammontare dei premi stanziati e distribuiti, premio medio per categoria, "
+                                   "grado di differenziazione e obiettivi del piano, in forma aggregata.")
+    _comune(p)
+    p.add_argument("--fondo", type=_fondo, help="importo del fondo (sostituisce quello salvato nel piano)")
+    p.set_defaults(func=cmd_trasparenza)
 
 
 def _apri(path: Path) -> Archive:
@@ -63,22 +69,28 @@ def _scrivi(out: Path, fn) -> list[Path]:  # type: ignore[no-untyped-def]
         raise CliError(f"Scrittura non riuscita: {describe_os_error(exc, out)}") from exc
 
 
-def cmd_premi(args: argparse.Namespace) -> int:
+def _premi(arc: Archive, anno: int, fondo: Decimal | None):  # type: ignore[no-untyped-def]
     from ..domain.premi import ErrorePremi
+    from ..store import premi as sp
+
+    try:
+        regole = sp.regole(arc, fondo=fondo)
+        q, esito = sp.calcola(arc, anno, fondo=fondo)
+    except ErrorePremi as exc:
+        raise CliError(str(exc)) from exc
+    if not regole.totale:
+        raise CliError("Nessun fondo indicato: usare --fondo 50000 o impostarlo nel piano "
+                       "(Valutazione › Premi di performance).")
+    return regole, q, esito
+
+
+def cmd_premi(args: argparse.Namespace) -> int:
     from ..reports import premi as rp
     from ..reports.fine_anno import nome_ente
-    from ..store import premi as sp
 
     with _apri(args.file) as arc:
         anno = _anno(arc, args.anno)
-        try:
-            regole = sp.regole(arc, fondo=args.fondo)
-            _, esito = sp.calcola(arc, anno, fondo=args.fondo)
-        except ErrorePremi as exc:
-            raise CliError(str(exc)) from exc
-        if not regole.totale:
-            raise CliError("Nessun fondo indicato: usare --fondo 50000 o impostarlo nel piano "
-                           "(Valutazione › Premi di performance).")
+        regole, _, esito = _premi(arc, anno, args.fondo)
         ente = nome_ente(arc)
     files = _scrivi(args.out, lambda: (
         rp.scrivi_xlsx(esito, regole, args.out / f"premi-{anno}.xlsx", ente=ente, anno=anno),
@@ -107,4 +119,17 @@ def cmd_relazione(args: argparse.Namespace) -> int:
     for f in files:
         print(f)
     print(f"Relazione sulla Performance {anno}: PDF (con i campi di firma) e .docx modificabile in {args.out}")
+    return 0
+
+
+def cmd_trasparenza(args: argparse.Namespace) -> int:
+    from ..reports.trasparenza import scrivi_trasparenza
+
+    with _apri(args.file) as arc:
+        anno = _anno(arc, args.anno)
+        _, q, esito = _premi(arc, anno, args.fondo)
+        files = _scrivi(args.out, lambda: scrivi_trasparenza(arc, esito, q, args.out))
+    for f in files:
+        print(f)
+    print(f"Trasparenza {anno}: {len(files)} file in {args.out}")
     return 0

@@ -59,3 +59,20 @@ def test_cli_premi_errors_are_one_italian_line(demo_path, tmp_path, capsys):
     assert "Nessun fondo indicato" in capsys.readouterr().err
     assert main(["premi", str(tmp_path / "manca.piao"), "--fondo", "1", "--out", str(tmp_path)]) == 2
     assert "non esiste" in capsys.readouterr().err
+
+
+def test_cli_trasparenza_pdf_and_csv_aggregated(demo_path, tmp_path):
+    out = tmp_path / "tr"
+    assert main(["trasparenza", str(demo_path), "--fondo", "50000", "--out", str(out)]) == 0
+    premi_csv = (out / "trasparenza-premi-2025.csv").read_text(encoding="utf-8-sig")
+    righe = [r.split(";") for r in premi_csv.splitlines()]
+    assert ["Ammontare", "Ammontare complessivo dei premi stanziati", "50.000,00"] in righe
+    cat = [r for r in righe if r[0] == "Categoria"]
+    totale = sum(Decimal(r[4].replace(".", "").replace(",", ".")) for r in cat)
+    assert totale == Decimal("50000.00")
+    with Archive.open(demo_path, readonly=True) as arc:
+        nomi = [p.nominativo for p in arc.persone()]
+    assert not any(n and n in premi_csv for n in nomi)  # aggregated: nobody named
+    obiettivi = (out / "trasparenza-obiettivi-2025.csv").read_text(encoding="utf-8-sig")
+    assert "OE0527;" in obiettivi and "66,67 %" in obiettivi
+    assert (out / "trasparenza-2025.pdf").stat().st_size > 1000
