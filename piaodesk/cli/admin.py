@@ -191,13 +191,17 @@ def cmd_bilancio(args: argparse.Namespace) -> int:
             return 0
         for nome, rie in blocchi:
             print(f"\n{nome} — {anno}")
-            print(f"  {'Codice':<14}{'Budget':>16}{'Impegnato':>16}{'Stato':>9}{'Assorb.':>10}")
+            print(f"  {'Codice':<14}{'Budget':>16}{'Impegnato':>16}{'Stato':>9}{'Assorb.':>10}"
+                  f"{'Entrate':>16}{'Accertato':>16}{'Stato':>9}")
             for r in rie.righe:
                 print(f"  {r.codice[:14]:<14}{format_decimal(r.budget):>16}{format_decimal(r.impegnato):>16}"
-                      f"{format_percent(r.stato_spesa, 1):>9}{format_percent(r.assorbimento):>10}")
+                      f"{format_percent(r.stato_spesa, 1):>9}{format_percent(r.assorbimento):>10}"
+                      f"{format_decimal(r.entrate):>16}{format_decimal(r.accertato):>16}"
+                      f"{format_percent(r.stato_entrata, 1):>9}")
             print(f"  {'Totale':<14}{format_decimal(rie.totale_budget):>16}"
                   f"{format_decimal(rie.totale_impegnato):>16}{format_percent(rie.stato_spesa, 1):>9}"
-                  f"{format_percent(rie.assorbimento_totale):>10}")
+                  f"{format_percent(rie.assorbimento_totale):>10}{format_decimal(rie.totale_entrate):>16}"
+                  f"{format_decimal(rie.totale_accertato):>16}{format_percent(rie.stato_entrata, 1):>9}")
     return 0
 
 

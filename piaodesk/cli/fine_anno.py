@@ -45,6 +45,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _comune(p)
     p.add_argument("--fondo", type=_fondo, help="importo del fondo (sostituisce quello salvato nel piano)")
     p.set_defaults(func=cmd_trasparenza)
+    p = sub.add_parser("allegato", help="allegato di monitoraggio per CDR (bilancio, indicatori, «in linea»)",
+                       description="Per ogni centro di responsabilità: budget con i totali per Azione, Obiettivo, "
+                                   "Indirizzo e CDR, stato di avanzamento di spese ed entrate, indicatori al "
+                                   "monitoraggio con nota e giudizio «in linea» (valore alla data contro il "
+                                   "target annuale in proporzione).")
+    p.add_argument("file", type=Path, help="piano .piao")
+    p.add_argument("--monitoraggio", help="monitoraggio: numero o data (predefinito: l'ultimo)")
+    p.add_argument("--settore", help="nome o codice del CDR (predefinito: tutti)")
+    p.add_argument("--nota", nargs=2, action="append", metavar=("INDICATORE", "TESTO"),
+                   help="salva la nota di un indicatore (codice o numero) a quel monitoraggio, poi stampa")
+    p.add_argument("--out", type=Path, required=True, help="cartella in cui scrivere il PDF")
+    p.set_defaults(func=cmd_allegato)
 
 
 def _apri(path: Path) -> Archive:
@@ -132,4 +144,46 @@ def cmd_trasparenza(args: argparse.Namespace) -> int:
     for f in files:
         print(f)
     print(f"Trasparenza {anno}: {len(files)} file in {args.out}")
+    return 0
+
+
+def cmd_allegato(args: argparse.Namespace) -> int:
+    from ..reports.allegato import scrivi_allegato
+    from ..store import allegato as sa
+    from ..store import monitoraggio as mon
+    from ..store.db import PlanError
+
+    if args.nota:
+        from .copie import prima_di_scrivere
+
+        if not args.file.exists():
+            raise CliError(f"Il piano «{args.file}» non esiste.")
+        prima_di_scrivere(args.file)
+        with Archive.open(args.file) as arc:
+            m = mon.trova(arc, args.monitoraggio) if args.monitoraggio else None
+            mid = m.id if m else sa.allegato(arc).monitoraggio.id
+            for codice, testo in args.nota:
+                found = [i for i in arc.indicatori() if (i.codice or "").casefold() == codice.casefold()
+                         or (codice.isdigit() and i.id == int(codice))]
+                if len(found) != 1:
+                    raise CliError(f"Indicatore «{codice}» non trovato" + (" (ambiguo)." if found else "."))
+                arc.apply(sa.imposta_nota(arc, mid or 0, found[0].id or 0, testo))
+            print(f"{len(args.nota)} {'nota salvata' if len(args.nota) == 1 else 'note salvate'}.")
+    with _apri(args.file) as arc:
+        try:
+            mid = mon.trova(arc, args.monitoraggio).id if args.monitoraggio else None
+            uid = None
+            if args.settore:
+                chiave = args.settore.strip().casefold()
+                trovate = [u for u in arc.unita() if chiave in ((u.codice or "").casefold(), u.nome.casefold())]
+                if len(trovate) != 1:
+                    nomi = ", ".join(u.codice or u.nome for u in arc.unita())
+                    raise CliError(f"Settore «{args.settore}» non trovato (o ambiguo). Settori: {nomi}.")
+                uid = trovate[0].id
+            a = sa.allegato(arc, mid, uid)
+        except PlanError as exc:
+            raise CliError(str(exc)) from exc
+        files = _scrivi(args.out, lambda: [scrivi_allegato(arc, a, args.out)])
+    for f in files:
+        print(f)
     return 0
