@@ -61,9 +61,11 @@ def beneficiario(v: ValutazionePersona, anno: int, ore_pieno: Decimal) -> dp.Ben
 
 
 def calcola(archive: Archive, anno: int | None = None, *, fondo: Decimal | None = None,
-            quadro: QuadroValutazioni | None = None) -> tuple[QuadroValutazioni, dp.EsitoPremi]:
-    """The premi of the year from the valuations on the plan (no number recomputed here)."""
+            quadro: QuadroValutazioni | None = None,
+            con_regole: dp.RegolePremi | None = None) -> tuple[QuadroValutazioni, dp.EsitoPremi]:
+    """The premi of the year from the valuations on the plan (no number recomputed here);
+    ``con_regole`` (the rules being edited) replaces the stored ones."""
     q = quadro or QuadroValutazioni(archive, anno)
-    r = regole(archive, fondo=fondo)
+    r = con_regole or regole(archive, fondo=fondo)
     ben = [beneficiario(v, q.anno, r.ore_tempo_pieno) for v in q.tutte()]
     return q, dp.calcola_premi(ben, r)

@@ -40,7 +40,7 @@ class ViewSpec:
 
 # Modules listed explicitly so that a frozen build (PyInstaller) finds them too.
 KNOWN = ("editor", "piano", "viste", "stampa", "firma", "scambio", "monitoraggio", "affidabilita",
-         "pacchetti")
+         "pacchetti", "fine_anno")
 
 
 def discover() -> tuple[list[ActionSpec], list[ViewSpec]]:

@@ -1,0 +1,27 @@
+"""Menu «Stampa»: premi di performance, Relazione sulla Performance, trasparenza (one dialog)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import ActionSpec
+
+
+def _premi(main_window: Any, ctx: Any) -> None:
+    from ..dialogs.premi import show_premi_dialog
+
+    show_premi_dialog(main_window, ctx)
+
+
+def _allegato(main_window: Any, ctx: Any) -> None:
+    from ..dialogs.premi import show_allegato
+
+    show_allegato(main_window, ctx)
+
+
+ACTIONS = [
+    ActionSpec("&Stampa", "Premi di performance, Relazione e trasparenza…", _premi, order=50,
+               object_name="azione_premi"),
+    ActionSpec("&Stampa", "Allegato di monitoraggio per CDR…", _allegato, order=55,
+               object_name="azione_allegato_monitoraggio"),
+]
