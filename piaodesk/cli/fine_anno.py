@@ -6,7 +6,7 @@ import argparse
 from decimal import Decimal
 from pathlib import Path
 
-from ..domain.formats import format_decimal, format_int, parse_decimal
+from ..domain.formats import format_date, format_decimal, format_int, parse_decimal
 from ..fsio import describe_os_error
 from ..store.archive import Archive
 from . import CliError
@@ -81,6 +81,13 @@ def _scrivi(out: Path, fn) -> list[Path]:  # type: ignore[no-untyped-def]
         raise CliError(f"Scrittura non riuscita: {describe_os_error(exc, out)}") from exc
 
 
+def _elenca(files: list[Path], finale: str) -> int:
+    for f in files:
+        print(f)
+    print(finale)
+    return 0
+
+
 def _premi(arc: Archive, anno: int, fondo: Decimal | None):  # type: ignore[no-untyped-def]
     from ..domain.premi import ErrorePremi
     from ..store import premi as sp
@@ -116,10 +123,7 @@ def cmd_premi(args: argparse.Namespace) -> int:
         print(f"{pos:>4}  {str(r[1])[:31]:<32}{str(r[5]):>7}{format_decimal(r[6]):>9}{format_decimal(r[11]):>14}"
               + (f"  {r[12]}" if r[0] is None else ""))
     print()
-    for f in files:
-        print(f)
-    print(f"{format_int(len(files))} file scritti in {args.out}")
-    return 0
+    return _elenca(files, f"{format_int(len(files))} file scritti in {args.out}")
 
 
 def cmd_relazione(args: argparse.Namespace) -> int:
@@ -128,10 +132,8 @@ def cmd_relazione(args: argparse.Namespace) -> int:
     with _apri(args.file) as arc:
         anno = _anno(arc, args.anno)
         files = _scrivi(args.out, lambda: scrivi_relazione(arc, args.out, anno))
-    for f in files:
-        print(f)
-    print(f"Relazione sulla Performance {anno}: PDF (con i campi di firma) e .docx modificabile in {args.out}")
-    return 0
+    return _elenca(files, f"Relazione sulla Performance {anno}: PDF (con i campi di firma) e .docx modificabile "
+                          f"in {args.out}")
 
 
 def cmd_trasparenza(args: argparse.Namespace) -> int:
@@ -141,10 +143,7 @@ def cmd_trasparenza(args: argparse.Namespace) -> int:
         anno = _anno(arc, args.anno)
         _, q, esito = _premi(arc, anno, args.fondo)
         files = _scrivi(args.out, lambda: scrivi_trasparenza(arc, esito, q, args.out))
-    for f in files:
-        print(f)
-    print(f"Trasparenza {anno}: {len(files)} file in {args.out}")
-    return 0
+    return _elenca(files, f"Trasparenza {anno}: {len(files)} file in {args.out}")
 
 
 def cmd_allegato(args: argparse.Namespace) -> int:
@@ -184,6 +183,4 @@ def cmd_allegato(args: argparse.Namespace) -> int:
         except PlanError as exc:
             raise CliError(str(exc)) from exc
         files = _scrivi(args.out, lambda: [scrivi_allegato(arc, a, args.out)])
-    for f in files:
-        print(f)
-    return 0
+    return _elenca(files, f"Allegato di monitoraggio al {format_date(a.monitoraggio.data)} in {args.out}")
