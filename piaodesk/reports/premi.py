@@ -131,7 +131,8 @@ def scrivi_pdf_premi(esito: EsitoPremi, regole: RegolePremi, path: Path, *, ente
     for line in riepilogo(esito, regole):
         paragrafo(story, line, "small")
     story.flowables.append(Spacer(1, 3 * mm))
-    head = [text(c, "head") for c in COLONNE]
+    head = [text(c, "head") for c in ("Pos.", "Nominativo", "Unità", "Categoria", "Area", "Fascia", "Valut. %",
+                                      "Peso", "Organizz. €", "Individuale €", "Maggioraz. €", "Totale €", "Note")]
     body: list[list[object]] = []
     for r in righe(esito):
         body.append(["" if r[0] is None else str(r[0]), r[1], r[2], r[3], r[4], r[5],
@@ -140,7 +141,7 @@ def scrivi_pdf_premi(esito: EsitoPremi, regole: RegolePremi, path: Path, *, ente
     tot = [sum((p.organizzativo for p in esito.premi), Decimal(0)), sum((p.individuale for p in esito.premi), Decimal(0)),
            sum((p.maggiorazione for p in esito.premi), Decimal(0)), sum((p.totale for p in esito.premi), Decimal(0))]
     body.append([text("Totale", "cell_b"), "", "", "", "", "", "", "", *[text(format_decimal(x), "cell_b") for x in tot], ""])
-    fr = (0.035, 0.12, 0.14, 0.12, 0.07, 0.04, 0.06, 0.05, 0.07, 0.07, 0.065, 0.065, 0.095)
+    fr = (0.035, 0.12, 0.14, 0.12, 0.075, 0.045, 0.055, 0.05, 0.07, 0.07, 0.065, 0.065, 0.09)
     plain = ("cell_c", "cell", "cell", "cell", "cell", "cell_c", "cell_r", "cell_r", "cell_r", "cell_r", "cell_r",
              "cell_r", "cell")
     story.flowables.append(table([head, *body], fr, w, plain=plain, plain_rows=len(body) - 1))
