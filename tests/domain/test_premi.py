@@ -138,3 +138,26 @@ def test_json_round_trip_and_unreadable() -> None:
     assert RegolePremi.from_json(r.to_json()) == r
     with pytest.raises(ErrorePremi, match="non sono leggibili"):
         RegolePremi.from_json("[1, 2]")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10000), st.sampled_from(["100", "50", "83.33"])), min_size=1, max_size=30),
+       st.integers(0, 10_000_000), st.integers(0, 40), st.randoms(use_true_random=False))
+def test_property_fund_exact_quota_respected_order_free(rows, cents, quota, rnd) -> None:
+    people = [b(i + 1, str(D(score) / 100), pt=pt, nome=f"N{score % 7}") for i, (score, pt) in enumerate(rows)]
+    regole = RegolePremi(fondo=D(cents) / 100, soglia=D(0), quota_maggiorazione=D(quota))
+    esito = calcola_premi(people, regole)
+    pagati = sum(p.totale for p in esito.premi)
+    assert pagati + esito.non_distribuito == regole.fondo
+    ammessi = [p for p in esito.premi if p.partecipa]
+    if any(p.b.finale for p in ammessi):
+        assert pagati == regole.fondo
+    assert sum(1 for p in esito.premi if p.maggiorazione) <= int(len(ammessi) * quota / 100)
+    shuffled = list(people)
+    rnd.shuffle(shuffled)
+    again = {p.b.persona_id: p.totale for p in calcola_premi(shuffled, regole).premi}
+    assert again == {p.b.persona_id: p.totale for p in esito.premi}
