@@ -26,23 +26,37 @@ uncertain and names that look like an existing person are all reported as
 
 from __future__ import annotations
 
+import calendar
+import dataclasses
 import difflib
+import functools
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from ..domain.enums import Livello, Polarita, Ramo, TipoIndicatore
 from ..domain.fields import norm_label
-from ..domain.formats import parse_bool, parse_decimal
-from ..domain.model import PERIODO_ANNUALE, AliasPersona, Indicatore, Misura, Obiettivo, Persona
+from ..domain.formats import format_date, format_decimal, parse_bool, parse_decimal
+from ..domain.model import (
+    PERIODO_ANNUALE,
+    AliasPersona,
+    Assegnazione,
+    Fase,
+    Indicatore,
+    Misura,
+    Obiettivo,
+    Persona,
+)
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
-from ..store.edits import Edit, InsertRow
+from ..store.edits import Edit, InsertRow, SetFields
 from .common import Differenza, ImportPlan, Problema, SetImpostazione
 from .readers import Tabella
+from .sezioni import MESI, Blocco, Peso, inizio_sezioni, leggi_sezioni
 
 IMPOSTAZIONE = "import_mappatura"
 
@@ -82,6 +96,8 @@ CAMPI: dict[str, tuple[str, tuple[str, ...]]] = {
     "target2": ("Target anno 2", ("target 2", "target n+1", "target anno 2")),
     "target3": ("Target anno 3", ("target 3", "target n+2", "target anno 3")),
     "note": ("Note", ("note", "osservazioni")),
+    "ovp": ("Obiettivo superiore (valore pubblico)", ("obiettivo di valore pubblico",
+                                                       "obiettivo superiore", "obiettivo padre")),
 }
 TARGETS = ("target1", "target2", "target3")
 
@@ -95,6 +111,8 @@ OBJ_FIELDS = ("descrizione", "politico", "responsabile", "struttura", "altri", "
               "stakeholder")
 
 _CODE_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,4}$")
+_DOTTED = re.compile(r"^\d+(?:\.\d+)*$")
+_NATURAL = re.compile(r"(\d+)")
 _TARGET_YEAR = re.compile(r"^target\s*(?:anno\s*)?(\d{4})$")
 _HONORIFIC = re.compile(r"\b(?:dott\.?ssa|dott\.?|dr\.?|ing\.?|arch\.?|geom\.?|avv\.?|rag\.?|"
                         r"sig\.?ra|sig\.?|prof\.?ssa|prof\.?)\s+", re.I)
@@ -109,6 +127,29 @@ LIVELLI = {1: Livello.LINEA_STRATEGICA, 2: Livello.STRATEGICO, 3: Livello.OPERAT
 
 
 # ---------------------------------------------------------------------- mapping
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _norm_text(text: str) -> str:
+    return norm_label(text)
+
+
+def _norm(value: Any) -> str:
+    """``norm_label`` with a cache: a flat table repeats the same texts on many rows."""
+    if value is None:
+        return ""
+    return _norm_text(value if isinstance(value, str) else str(value))
+
+
+def codice_key(code: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural order of codes of any shape: 1.2 < 1.10, TS.1 < TS.2, 5.2.5.1 < 5.2.5.1-B,
+    OE0527 < OE052701, 2024_PD_8501 < 2024_PD_10000; a parent's dotted code sorts before its children."""
+    out = []
+    for i, part in enumerate(_NATURAL.split(code.strip())):
+        if part:
+            out.append((0, int(part), "") if i % 2 else (1, 0, part.lower()))
+    return tuple(out)
+
 
 
 def header_key(text: Any) -> str:
@@ -310,7 +351,7 @@ def parse_row(n: int, cells: list[Any], m: dict[str, int], anchored: bool,
         r.valori = [_s(cells, m.get("baseline"))] + [_s(cells, m.get(t)) for t in TARGETS if t in m]
         r.note = _s(cells, m.get("note"))
         if header:
-            for k in OBJ_FIELDS:
+            for k in (*OBJ_FIELDS, "ovp"):
                 if k in m:
                     r.obj[k] = _s(cells, m[k])
     return r
@@ -321,9 +362,9 @@ def parse_row(n: int, cells: list[Any], m: dict[str, int], anchored: bool,
 
 def tipo_da_testo(testo: str, valori: list[str]) -> tuple[TipoIndicatore, str | None, str | None, bool]:
     """(tipo, unità di misura, formula, inferred?) from the type cell and the values."""
-    t = norm_label(testo)
+    t = _norm(testo)
     vals = [v for v in valori if v]
-    bools = vals and all(parse_bool(v) is not None or norm_label(v) == "parziale" for v in vals)
+    bools = vals and all(parse_bool(v) is not None or _norm(v) == "parziale" for v in vals)
     if t in ("s/no", "si/no", "s no", "si no", "presenza", "sino"):
         return TipoIndicatore.SI_NO, None, None, False
     if t.startswith("percentual") or t == "%":
@@ -386,6 +427,10 @@ class _Nodo:
     fields: dict[str, str] = field(default_factory=dict)
     holder: bool = False
     id: int | None = None
+    stub: bool = False  # named only by the weights/schedule sections
+    peso: Decimal | None = None
+    existing: Obiettivo | None = None
+    diff: Differenza | None = None
 
 
 class FlatImport:
@@ -402,6 +447,15 @@ class FlatImport:
         self.header_idx: int | None = None
         self.years: list[int] = []
         self.diffs: list[Differenza] = []
+        self.sezioni_da: int | None = None
+        self.anno0 = archive.piano().anno_inizio
+        self._ids: dict[type, int] = {}
+        self._nuove: set[int] = set()
+        self._cand: dict[str, list[tuple[str, int, str]]] | None = None
+        self._rinvii: dict[str, str] = {}
+        self._chi_fa: dict[tuple[str, str], set[str]] = {}
+        self._titoli: dict[str, _Nodo] = {}
+        self._code_of_id: dict[int, str] = {}
 
     def prob(self, tipo: str, msg: str, riga: int | None = None, gravita: str = "avviso",
              righe: tuple[int, ...] = (), chiave: str | None = None,
@@ -445,6 +499,14 @@ class FlatImport:
         if "indicatore" not in self.mapping and "titolo" not in self.mapping:
             self.prob("mappatura", "la mappatura non indica né la colonna dell'indicatore né quella "
                       "dell'obiettivo: niente da importare", gravita="errore")
+        elif not self.anchored and "codice" not in self.mapping:
+            self.prob("mappatura", "manca la colonna del codice dell'obiettivo (es. «Codice»): senza "
+                      "codice gli obiettivi non si possono riconoscere né ritrovare a una nuova "
+                      "importazione; aggiungere la colonna o indicarla nella mappatura",
+                      gravita="errore")
+        first = (self.header_idx + 1) if self.header_idx is not None else 0
+        da = inizio_sezioni(self.tab.righe[first:])
+        self.sezioni_da = None if da is None else first + da
 
     def _remembered(self) -> dict[str, Any] | None:
         text = self.a.impostazione(IMPOSTAZIONE)
@@ -462,11 +524,13 @@ class FlatImport:
         m = self.mapping
         start = (self.header_idx + 1) if self.header_idx is not None else 0
         ind_col = m.get("indicatore", m.get("titolo", 0))
-        min_len = (m.get("baseline", ind_col) if self.anchored else ind_col + 1)
+        # with a header a short row is a row whose last cells are empty (an objective alone)
+        min_len = m.get("baseline", ind_col) if self.anchored else 1
+        end = self.sezioni_da if self.sezioni_da is not None else len(self.tab.righe)
         righe: list[Riga] = []
         blocco = 0
         h_prev = 0
-        for n, cells in self.tab.righe[start:]:
+        for n, cells in self.tab.righe[start:end]:
             filled = [c for c in cells if c is not None and str(c).strip()]
             if not filled:
                 blocco += 1
@@ -528,14 +592,17 @@ class FlatImport:
                                         for p in self.p) else []
         nodes: dict[str, _Nodo] = {}
         order: list[str] = []
-        groups: list[tuple[str, list[Riga]]] = []
+        groups: dict[str, list[Riga]] = {}
         current: str | None = None
-        header_rows: dict[str, int] = {}
+        in_group = 0  # rows given to ``current`` since its last header row
         for idx, r in enumerate(righe):
             if r.codici:
-                holder = self._register_codes(r, nodes, order, header_rows)
-                current = holder
-                groups.append((holder, []))
+                holder = self._register_codes(r, nodes, order)
+                if holder is None:
+                    current, in_group = None, 0
+                    continue
+                current, in_group = holder, 0
+                groups.setdefault(holder, [])
             if not r.indicatore:
                 if not r.codici:
                     self.prob("riga_vuota", "riga senza indicatore né obiettivo: ignorata", riga=r.n,
@@ -546,24 +613,41 @@ class FlatImport:
                           riga=r.n, gravita="errore")
                 continue
             nxt = righe[idx + 1] if idx + 1 < len(righe) else None
-            if not r.codici and nxt is not None and nxt.codici and len(groups[-1][1]) >= 1:
+            if not r.codici and nxt is not None and nxt.codici and in_group >= 1:
                 code_next = self._holder_code(nxt)
                 self.prob("collocazione_incerta",
                           f"collocazione incerta: la riga precede l'intestazione dell'obiettivo "
                           f"{code_next}; è stata assegnata a {current}", riga=r.n)
-            groups[-1][1].append(r)
-        return self._emit(nodes, order, groups, righe)
+            groups[current].append(r)
+            in_group += 1
+        blocchi = self._sections()
+        return self._emit(nodes, order, groups, righe, blocchi)
 
     def _holder_code(self, r: Riga) -> str:
         return max(r.codici, key=lambda ct: ct[0].count("."))[0]
 
-    def _register_codes(self, r: Riga, nodes: dict[str, _Nodo], order: list[str],
-                        header_rows: dict[str, int]) -> str:
-        deepest = max(r.codici, key=lambda ct: ct[0].count("."))
-        holder_code = deepest[0]
+    def _register_codes(self, r: Riga, nodes: dict[str, _Nodo], order: list[str]) -> str | None:
+        codici = []
         for code, title in r.codici:
+            if not code:
+                if title:
+                    self.prob("codice_mancante", f"obiettivo «{_short(title)}» senza codice: riga non "
+                              "importata (scrivere un codice nella colonna del codice)", riga=r.n,
+                              gravita="errore", colonna=self._col_name("codice"))
+                continue
+            if not title:
+                title = nodes[code].title if code in nodes else ""
+                if not title:
+                    self.prob("titolo_mancante", f"obiettivo {code} senza titolo: importato con il "
+                              "codice come titolo", riga=r.n, colonna=self._col_name("titolo"))
+                    title = code
+            codici.append((code, title))
+        if not codici:
+            return None
+        holder_code = max(codici, key=lambda ct: ct[0].count("."))[0]
+        for code, title in codici:
             key = code
-            if code in nodes and norm_label(nodes[code].title) != norm_label(title):
+            if code in nodes and _norm(nodes[code].title) != _norm(title):
                 if code == holder_code:
                     first = nodes[code]
                     choice = self.dec.get(f"codice:{code}:{r.n}", "rinumera")
@@ -598,71 +682,89 @@ class FlatImport:
         for k, v in r.obj.items():
             if v and not node.fields.get(k):
                 node.fields[k] = v
-        header_rows[holder_code] = r.n
         return holder_code
 
-    def _emit(self, nodes: dict[str, _Nodo], order: list[str], groups: list[tuple[str, list[Riga]]],
-              righe: list[Riga]) -> ImportPlan:
-        a = self.a
-        existing = {}
-        for o in a.obiettivi():
-            existing.setdefault(norm_label(o.codice), o)
-        person_ids: dict[str, int] = {}
-        new_people = 0
-        aliases_seen: set[str] = set()
-        # -- objectives, parents first
-        def depth_key(code: str) -> tuple[int, ...]:
-            base = code.split("-")[0]
-            return tuple(int(x) for x in base.split(".")) + ((1,) if "-" in code else ())
+    def _col_name(self, campo: str) -> str | None:
+        i = self.mapping.get(campo)
+        return None if i is None else _col(i)
 
-        ins_obj: list[Edit] = []
-        n_obj = 0
-        for code in sorted(order, key=depth_key):
+    def _sections(self) -> list[Blocco]:
+        if self.sezioni_da is None:
+            return []
+        blocchi, probs = leggi_sezioni(self.tab.righe[self.sezioni_da:], self.tab.foglio)
+        self.p.extend(probs)
+        return blocchi
+
+    # ------------------------------------------------------------------ emitting
+
+    def _emit(self, nodes: dict[str, _Nodo], order: list[str], groups: dict[str, list[Riga]],
+              righe: list[Riga], blocchi: list[Blocco]) -> ImportPlan:
+        a = self.a
+        ctx = _Piano(a)
+        self.ctx = ctx
+        stats: Counter[str] = Counter()
+        person_ids: dict[str, int] = {}
+        aliases_seen: set[str] = set()
+        self._stub_sections(blocchi, nodes, order, ctx)
+        # -- ids first (a parent may sort after its child), then the rows
+        for code in order:
             node = nodes[code]
-            ex = existing.get(norm_label(code))
-            if ex is not None:
-                node.id = ex.id
-                self.prob("codice_esistente", f"l'obiettivo {code} esiste già nel piano: gli "
-                          f"indicatori sono aggiunti a quello esistente", riga=node.row, gravita="info")
-                continue
-            parent = self._parent_of(code, nodes, existing)
-            depth = code.split("-")[0].count(".") + 1
+            ex = ctx.by_code.get(_norm(code))
+            node.existing = ex
+            node.id = ex.id if ex is not None else self._next_id(Obiettivo)
+            self._titoli.setdefault(_norm(node.title), node)
+            self._code_of_id[node.id] = code
+        depth: dict[str, int] = {}
+        ins_obj: list[Edit] = []
+        upd_obj: list[Edit] = []
+        for code in sorted(order, key=codice_key):
+            node = nodes[code]
             f = node.fields
-            resp_id = self._persona(f.get("responsabile", ""), node.row, person_ids, aliases_seen) \
-                if f.get("responsabile") else None
-            if resp_id == -1:
-                resp_id = None
-            unita_id = self._unita(f.get("struttura", ""))
+            resp_id = None
+            if f.get("responsabile"):
+                resp_id = self._persona(f["responsabile"], node.row, person_ids, aliases_seen)
+                resp_id = None if resp_id == -1 else resp_id
+            unita_id = ctx.unita_id(f.get("struttura", ""))
             extra = {k: v for k, v in (("struttura", f.get("struttura")),
                                        ("stakeholder_interni", f.get("stk_interni")),
-                                       ("origine", f"{self.tab.nome} riga {node.row}")) if v}
+                                       ("pesatura", f.get("pesatura"))) if v}
             altri = f.get("altri") or None
             if altri and altri.strip() == "0":
                 altri = None
-            nid = a.allocate_id(Obiettivo)
-            node.id = nid
-            ob = Obiettivo(id=nid, parent_id=parent, posizione=None,  # type: ignore[arg-type]
-                           ramo=Ramo.OBIETTIVI, livello=LIVELLI.get(depth, Livello.AZIONE),
+            if node.existing is not None:
+                self._update_obiettivo(node, resp_id, unita_id, extra, altri, upd_obj, stats)
+                continue
+            parent = self._parent_of(code, nodes, ctx)
+            d = self._depth(code, nodes, ctx, depth)
+            if node.stub:
+                extra["origine"] = f"{self.tab.nome} riga {node.row} (pesatura/cronoprogramma)"
+            else:
+                extra["origine"] = f"{self.tab.nome} riga {node.row}"
+            ob = Obiettivo(id=node.id, parent_id=parent, posizione=None,  # type: ignore[arg-type]
+                           ramo=Ramo.OBIETTIVI, livello=_livello(code, d),
                            codice=code, titolo=node.title, descrizione=f.get("descrizione") or None,
                            assessore=f.get("politico") or None, responsabile_id=resp_id,
                            unita_id=unita_id, stakeholder=f.get("stakeholder") or None,
-                           altri_settori=altri, extra=extra)
+                           altri_settori=altri, extra=extra, peso=node.peso)
             ins_obj.append(InsertRow(ob, label="Importa obiettivo"))
-            self.diffs.append(Differenza("aggiunta", "Obiettivi", code, node.title, node.row))
-            n_obj += 1
-        people_edits = [e for e in self.edits]
+            node.diff = Differenza("aggiunta", "Obiettivi", code, node.title, node.row)
+            self.diffs.append(node.diff)
+            stats["obiettivi_nuovi"] += 1
+        people_edits = list(self.edits)
         self.edits = []
         # -- indicators
         ins_ind: list[Edit] = []
-        n_ind = n_dup = 0
+        n_dup = 0
         seen: dict[tuple[Any, ...], tuple[str, int]] = {}
-        for holder, rows in groups:
+        for holder, rows in groups.items():
             node = nodes[holder]
             seen_here: dict[tuple[Any, ...], int] = {}
+            esistenti = ctx.indicatori_di(node.id) if node.existing is not None else {}
             pos = 0
+            nuovi = 0
             for r in rows:
-                sig = (norm_label(r.indicatore), norm_label(r.tipo), norm_label(r.fonte),
-                       tuple(norm_label(v) for v in r.valori))
+                sig = (_norm(r.indicatore), _norm(r.tipo), _norm(r.fonte),
+                       tuple(_norm(v) for v in r.valori))
                 if sig in seen_here:
                     n_dup += 1
                     self.prob("riga_duplicata", f"riga uguale alla riga {seen_here[sig]} dello stesso "
@@ -676,49 +778,181 @@ class FlatImport:
                               f"(obiettivo {other}): verificare a quale obiettivo appartiene",
                               riga=r.n, righe=(orow, r.n))
                 seen.setdefault(sig, (holder, r.n))
-                ins_ind.extend(self._indicatore(r, node, pos))
+                same = esistenti.get(_norm(r.indicatore))
+                if same:
+                    ins_ind.extend(self._aggiorna_indicatore(r, node, same.pop(0), ctx, stats))
+                else:
+                    ins_ind.extend(self._indicatore(r, node, pos))
+                    nuovi += 1
                 pos += 1
-                n_ind += 1
+            stats["indicatori_nuovi"] += nuovi
+            if node.diff is not None and nuovi:
+                node.diff.campi = [("Indicatori", "", str(nuovi))]
+            elif nuovi:
+                self.diffs.append(Differenza("modifica", "Obiettivi", holder, node.title, node.row,
+                                             [("Indicatori nuovi", "", str(nuovi))]))
+        sect = self._emit_sections(blocchi, nodes, ctx, person_ids, aliases_seen, stats)
         # -- mapping remembered in the plan
         firma = fingerprint(self.tab.righe[self.header_idx][1]) if self.header_idx is not None else None
         remember = json.dumps({"firma": firma, "mappatura": self.mapping}, ensure_ascii=False)
-        edits = [*people_edits, *self.edits, *ins_obj, *ins_ind]
+        edits = [*people_edits, *self.edits, *ins_obj, *upd_obj, *ins_ind, *sect]
         if edits and a.impostazione(IMPOSTAZIONE) != remember:
             edits.append(SetImpostazione(IMPOSTAZIONE, remember, "Ricorda la mappatura delle colonne"))
-        new_people = sum(1 for e in people_edits if isinstance(e, InsertRow) and e.table == "persone")
-        for d in self.diffs:
-            n_here = next((len(rows) for h, rows in groups if h == d.chiave), 0)
-            if n_here:
-                d.campi = [("Indicatori", "", str(n_here))]
+        new_people = sum(1 for e in [*people_edits, *self.edits]
+                         if isinstance(e, InsertRow) and e.table == "persone")
         problemi = sorted(self.p, key=lambda p: (p.riga is None, p.riga or 0))
         plan = ImportPlan(f"Importa «{self.tab.nome}»", edits, problemi, self.diffs,
                           origine=self.tab.nome)
+        n_ind = sum(len(rows) for rows in groups.values()) - n_dup
         plan.riepilogo = {
             "Righe lette": len(righe),
-            "Obiettivi nuovi": n_obj,
+            "Obiettivi nuovi": stats["obiettivi_nuovi"],
             "Obiettivi con indicatori": sum(1 for n in nodes.values() if n.holder),
             "Indicatori": n_ind,
             "Righe duplicate unite": n_dup,
             "Persone nuove": new_people,
         }
+        if ctx.letto_esistente:
+            plan.riepilogo.update({
+                "Obiettivi già nel piano": stats["obiettivi_presenti"],
+                "Indicatori già nel piano": n_ind - stats["indicatori_nuovi"],
+                "Valori modificati": stats["valori_modificati"],
+            })
+        if blocchi:
+            plan.riepilogo.update({
+                "Responsabili con pesatura": sum(1 for b in blocchi if b.responsabile),
+                "Pesi letti": sum(len(b.pesi) for b in blocchi),
+                "Attività del cronoprogramma": sum(len(b.attivita) for b in blocchi),
+            })
         plan.mappatura = dict(self.mapping)
         plan.mappatura_origine = self.fonte_mappatura
         plan.anni = list(self.years)
+        if not edits and ctx.letto_esistente:
+            plan.nota = (f"Nessuna modifica: i {stats['obiettivi_presenti']} obiettivi e i "
+                         f"{n_ind} indicatori di «{self.tab.nome}» sono già nel piano con gli stessi "
+                         "valori; il piano non cambia.")
         return plan
 
-    def _parent_of(self, code: str, nodes: dict[str, _Nodo], existing: dict[str, Obiettivo]) -> int | None:
+    def _update_obiettivo(self, node: _Nodo, resp_id: int | None, unita_id: int | None,
+                          extra: dict[str, str], altri: str | None, out: list[Edit],
+                          stats: Counter[str]) -> None:
+        """An objective already in the plan (same code): change only what the file says otherwise."""
+        ex = node.existing
+        assert ex is not None and ex.id is not None
+        stats["obiettivi_presenti"] += 1
+        f = node.fields
+        wanted: dict[str, Any] = {
+            "titolo": node.title, "descrizione": f.get("descrizione"), "assessore": f.get("politico"),
+            "stakeholder": f.get("stakeholder"), "altri_settori": altri, "responsabile_id": resp_id,
+            "unita_id": unita_id, "peso": node.peso}
+        changes: dict[str, Any] = {}
+        campi: list[tuple[str, str, str]] = []
+        for k, v in wanted.items():
+            if v is None or v == "" or (k == "titolo" and node.stub):
+                continue  # an empty cell says nothing: the plan keeps its value
+            old = getattr(ex, k)
+            if (_norm(old) == _norm(v)) if isinstance(v, str) else old == v:
+                continue
+            changes[k] = v
+            campi.append((_LABEL_OB.get(k, k), _testo(old, self.ctx), _testo(v, self.ctx)))
+        new_extra = dict(ex.extra)
+        for k, v in extra.items():
+            if v and _norm(new_extra.get(k)) != _norm(v):
+                campi.append((k.replace("_", " ").capitalize(), new_extra.get(k) or "", v))
+                new_extra[k] = v
+        if new_extra != ex.extra:
+            changes["extra"] = new_extra
+        if "titolo" in changes:
+            self.prob("titolo_cambiato", f"l'obiettivo {node.code} nel piano si chiama «{_short(ex.titolo)}»,"
+                      f" nel file «{_short(node.title)}»: il titolo è aggiornato (se è un altro obiettivo, "
+                      "dargli un codice diverso)", riga=node.row)
+        if changes:
+            out.append(SetFields(Obiettivo, ex.id, changes, label="Aggiorna obiettivo"))
+            self.diffs.append(Differenza("modifica", "Obiettivi", node.code, node.title, node.row, campi))
+            stats["valori_modificati"] += len(campi)
+
+    def _aggiorna_indicatore(self, r: Riga, node: _Nodo, ex: Indicatore, ctx: _Piano,
+                             stats: Counter[str]) -> list[Edit]:
+        """The same indicator (same objective and name) already in the plan: one edit per change."""
+        new = self._indicatore(r, node, 0, alloc=False)
+        ind = new[0].obj  # type: ignore[attr-defined]
+        assert ex.id is not None
+        changes: dict[str, Any] = {}
+        campi: list[tuple[str, str, str]] = []
+        given = {"formula": ind.formula, "unita_misura": ind.unita_misura,
+                 "tipo": ind.tipo if r.tipo.strip() else None,
+                 "dimensione": ind.dimensione, "fonte": ind.fonte, "note": ind.note,
+                 "polarita": ind.polarita if r.polarita.strip() else None,
+                 "baseline_testo": ind.baseline_testo}
+        for k, v in given.items():
+            if v is None or v == "":
+                continue
+            old = getattr(ex, k)
+            if old == v:
+                continue
+            changes[k] = v
+            if k == "baseline_testo":
+                changes["baseline"] = ind.baseline
+                changes["anno_baseline"] = ex.anno_baseline or ind.anno_baseline
+            campi.append((_LABEL_IND.get(k, k), _testo(old, ctx), _testo(v, ctx)))
+        out: list[Edit] = []
+        if changes:
+            out.append(SetFields(Indicatore, ex.id, changes, label="Aggiorna indicatore"))
+        for e in new[1:]:
+            m: Misura = e.obj  # type: ignore[attr-defined]
+            old_m = ctx.target(ex.id, m.anno)
+            if old_m is None:
+                out.append(InsertRow(dataclasses.replace(m, indicatore_id=ex.id), label="Importa target"))
+                campi.append((f"Target {m.anno}", "", m.target_testo or ""))
+            elif (old_m.target_testo or "").strip() != (m.target_testo or "").strip():
+                assert old_m.id is not None
+                out.append(SetFields(Misura, old_m.id, {"target_testo": m.target_testo,
+                                                         "target": m.target}, label="Aggiorna target"))
+                campi.append((f"Target {m.anno}", old_m.target_testo or "", m.target_testo or ""))
+        if campi:
+            self.diffs.append(Differenza("modifica", "Indicatori", node.code, r.indicatore, r.n, campi))
+            stats["valori_modificati"] += len(campi)
+        return out
+
+    def _parent_of(self, code: str, nodes: dict[str, _Nodo], ctx: _Piano) -> int | None:
+        node = nodes[code]
+        if node.fields.get("ovp"):
+            key = _norm(node.fields["ovp"])
+            other = self._titoli.get(key)  # the file's own objectives first
+            if other is not None and other is not node and other.id is not None:
+                return other.id
+            ex = ctx.by_title.get(key)
+            if ex is not None and ex.id != node.id:
+                return ex.id
         base = code.split("-")[0]
         parts = base.split(".")
         for k in range(len(parts) - 1, 0, -1):
             pre = ".".join(parts[:k])
             if pre in nodes and nodes[pre].id is not None:
                 return nodes[pre].id
-            ex = existing.get(norm_label(pre))
+            ex = ctx.by_code.get(_norm(pre))
             if ex is not None:
                 return ex.id
         return None
 
-    def _indicatore(self, r: Riga, node: _Nodo, pos: int) -> list[Edit]:
+    def _depth(self, code: str, nodes: dict[str, _Nodo], ctx: _Piano, memo: dict[str, int]) -> int:
+        if code in memo:
+            return memo[code]
+        memo[code] = 1
+        base = code.split("-")[0]
+        if _DOTTED.match(base):
+            memo[code] = base.count(".") + 1
+            return memo[code]
+        parent = self._parent_of(code, nodes, ctx)
+        pcode = self._code_of_id.get(parent) if parent is not None else None
+        if pcode is not None:
+            memo[code] = self._depth(pcode, nodes, ctx, memo) + 1
+        elif parent is not None:
+            memo[code] = 2  # under an objective already in the plan
+        return memo[code]
+
+    def _indicatore(self, r: Riga, node: _Nodo, pos: int, alloc: bool = True) -> list[Edit]:
+        """The indicator of a row and its yearly targets (``alloc=False``: to compare, no new id)."""
         vals = r.valori + [""] * (4 - len(r.valori))
         tipo, unita, formula, inferred = tipo_da_testo(r.tipo, vals)
         if r.formula:
@@ -731,9 +965,11 @@ class FlatImport:
         if unit_from_vals and not unita:
             unita = unit_from_vals
         polarita = Polarita.DECRESCENTE if tipo == TipoIndicatore.GIORNI else Polarita.CRESCENTE
-        pol = norm_label(r.polarita)
+        pol = _norm(r.polarita)
         if pol in ("-", "negativa", "decrescente", "−"):
             polarita = Polarita.DECRESCENTE
+        elif pol in ("=", "uguale"):
+            polarita = Polarita.UGUALE
         fraction = tipo == TipoIndicatore.PERCENTUALE and all(
             (d := parse_decimal(v)) is None or d <= 1 for v in vals if v) and any(
             parse_decimal(v) is not None for v in vals if v)
@@ -744,7 +980,7 @@ class FlatImport:
         def parsed(text: str) -> Decimal | None:
             if not text:
                 return None
-            if norm_label(text) == "parziale" and tipo == TipoIndicatore.SI_NO:
+            if _norm(text) == "parziale" and tipo == TipoIndicatore.SI_NO:
                 return Decimal("0.5")
             d = parse_valore(text, tipo)
             if d is not None and fraction and parse_decimal(text) is not None:
@@ -764,8 +1000,8 @@ class FlatImport:
             notes.append(f"Azione: {r.azione}")
         if r.note:
             notes.append(r.note)
-        iid = self.a.allocate_id(Indicatore)
-        y0 = self.years[0] if self.years else self.a.piano().anno_inizio
+        iid = self._next_id(Indicatore) if alloc else 0
+        y0 = self.years[0] if self.years else self.anno0
         ind = Indicatore(id=iid, obiettivo_id=node.id or 0, posizione=None,  # type: ignore[arg-type]
                          descrizione=r.indicatore, tipo=tipo, unita_misura=unita, formula=formula,
                          dimensione=r.dimensione or None, polarita=polarita,
@@ -780,12 +1016,24 @@ class FlatImport:
                                         target_testo=text, target=parsed(text)), label="Importa target"))
         return out
 
+    def _next_id(self, cls: type) -> int:
+        """A fresh id for a row of this import: one query per table, then counted here."""
+        last = self._ids.get(cls)
+        nid = self.a.allocate_id(cls) if last is None else last + 1
+        self._ids[cls] = nid
+        return nid
+
+    # ------------------------------------------------------------------ people and units
+
     def _persona(self, text: str, riga: int, cache: dict[str, int], aliases_seen: set[str]) -> int:
         name = person_name(text)
         if not name:
             self.prob("responsabile_senza_nome", f"responsabile «{_short(text, 60)}»: nessun nome di "
                       f"persona riconosciuto, il ruolo resta solo nel testo", riga=riga, gravita="info")
             return -1
+        return self._persona_nome(name, riga, cache, aliases_seen)
+
+    def _persona_nome(self, name: str, riga: int, cache: dict[str, int], aliases_seen: set[str]) -> int:
         key = _name_key(name)
         if key in cache:
             return cache[key]
@@ -793,41 +1041,316 @@ class FlatImport:
         if found is not None and found.id is not None:
             cache[key] = found.id
             return found.id
-        words = name.split()
-        best, score = None, 0.0
-        for p in self.a.persone():
-            s = difflib.SequenceMatcher(None, key, _name_key(p.nominativo)).ratio()
-            if s > score:
-                best, score = p, s
-        if best is not None and score >= 0.85 and best.id is not None:
+        best, score = self._simile(key)
+        if best is not None:
+            best_id, best_name = best
             chiave = f"alias:{key}"
             choice = self.dec.get(chiave, "collega")
             if key not in aliases_seen:
                 aliases_seen.add(key)
-                self.prob("alias_persona", f"«{name}» sembra la stessa persona di «{best.nominativo}» "
-                          f"già nel piano: "
-                          + ("proposto il collegamento (il nome letto diventa un alias)"
-                             if choice == "collega" else "sarà creata una persona nuova"),
+                self.prob("alias_persona", f"«{name}» sembra la stessa persona di «{best_name}» "
+                          + ("già nel piano" if best_id not in self._nuove else "letta prima nel file")
+                          + ": " + ("proposto il collegamento (il nome letto diventa un alias)"
+                                    if choice == "collega" else "sarà creata una persona nuova"),
                           riga=riga, chiave=chiave, scelte=("collega", "nuova persona"))
             if choice == "collega":
-                self.edits.append(InsertRow(AliasPersona(persona_id=best.id, alias=name),
+                self.edits.append(InsertRow(AliasPersona(persona_id=best_id, alias=name),
                                             label="Alias persona"))
-                cache[key] = best.id
-                return best.id
-        pid = self.a.allocate_id(Persona)
+                cache[key] = best_id
+                return best_id
+        words = name.split()
+        pid = self._next_id(Persona)
         self.edits.append(InsertRow(Persona(id=pid, cognome=words[-1], nome=" ".join(words[:-1])),
                                     label="Importa persona"))
         cache[key] = pid
+        self._nuove.add(pid)
+        self._add_candidate(key, pid, f"{words[-1]} {' '.join(words[:-1])}".strip())
         return pid
 
-    def _unita(self, text: str) -> int | None:
-        key = norm_label(text)
-        if not key:
-            return None
-        for u in self.a.unita():
-            if key in (norm_label(u.nome), norm_label(u.codice)):
-                return u.id
-        return None
+    def _candidates(self) -> dict[str, list[tuple[str, int, str]]]:
+        if self._cand is None:
+            self._cand = {}
+            for p in self.a.persone():
+                if p.id is not None:
+                    self._add_candidate(_name_key(p.nominativo), p.id, p.nominativo)
+        return self._cand
+
+    def _add_candidate(self, key: str, pid: int, shown: str) -> None:
+        cand = self._candidates() if self._cand is None else self._cand
+        for bucket in {w[:2] for w in key.split()}:
+            cand.setdefault(bucket, []).append((key, pid, shown))
+
+    def _simile(self, key: str) -> tuple[tuple[int, str] | None, float]:
+        """The most similar known person (ratio ≥ 0,85), looking only at names sharing a word start."""
+        cand = self._candidates()
+        best, score = None, 0.0
+        seen: set[int] = set()
+        for bucket in {w[:2] for w in key.split()}:
+            for other, pid, shown in cand.get(bucket, ()):
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                sm = difflib.SequenceMatcher(None, key, other)
+                if sm.real_quick_ratio() < 0.85 or sm.quick_ratio() < 0.85:
+                    continue
+                s = sm.ratio()
+                if s > score:
+                    best, score = (pid, shown), s
+        return (best, score) if score >= 0.85 else (None, score)
+
+    # ------------------------------------------------------------------ weights and schedule
+
+    def _nodo_sezione(self, code: str, title: str, riga: int, nodes: dict[str, _Nodo],
+                      order: list[str], ctx: _Piano) -> _Nodo:
+        """The objective a weight or an activity refers to: by code, else ``X.Y.Z`` for
+        ``X.Y.Z.1``, else a new objective made from the section (reported)."""
+        if code in self._rinvii:
+            return nodes[self._rinvii[code]]
+        if code in nodes:
+            self._rinvii[code] = code
+            return nodes[code]
+        ex = ctx.by_code.get(_norm(code))
+        target = code if ex is not None else None
+        if target is None and code.endswith(".1") and _DOTTED.match(code):
+            up = code[:-2]
+            if up in nodes or ctx.by_code.get(_norm(up)) is not None:
+                target = up
+                shown = nodes[up].title if up in nodes else ctx.by_code[_norm(up)].titolo
+                self.prob("codice_riferito", f"il codice {code} della pesatura/cronoprogramma non è "
+                          f"nella tabella degli obiettivi: riferito a {up} «{_short(shown)}»"
+                          + (f" (nella pesatura si chiama «{_short(title)}»)"
+                             if title and _norm(title) != _norm(shown) else ""),
+                          riga=riga, gravita="info")
+        if target is None:
+            target = code
+            self.prob("obiettivo_da_pesatura", f"l'obiettivo {code} «{_short(title)}» non è nella "
+                      "tabella degli obiettivi: creato dalla pesatura/cronoprogramma (senza indicatori)",
+                      riga=riga)
+        if target not in nodes:
+            ex = ctx.by_code.get(_norm(target))
+            nodes[target] = _Nodo(target, title or (ex.titolo if ex else target), riga, stub=True)
+            order.append(target)
+        self._rinvii[code] = target
+        return nodes[target]
+
+    def _stub_sections(self, blocchi: list[Blocco], nodes: dict[str, _Nodo], order: list[str],
+                       ctx: _Piano) -> None:
+        """Before ids are given: the objectives the sections name, and each one's weight."""
+        pesi: dict[str, list[tuple[Blocco, Peso]]] = {}
+        for b in blocchi:
+            for p in b.pesi:
+                node = self._nodo_sezione(p.codice, p.titolo, p.riga, nodes, order, ctx)
+                if p.valore is not None:
+                    pesi.setdefault(node.code, []).append((b, p))
+            for att in b.attivita:
+                node = self._nodo_sezione(att.codice, "", att.riga, nodes, order, ctx)
+                self._chi_fa.setdefault((node.code, _norm(att.testo)), set()).add(_norm(b.responsabile))
+        for code, items in pesi.items():
+            valori = {p.valore for _b, p in items}
+            if len(valori) == 1:
+                nodes[code].peso = next(iter(valori))
+                continue
+            elenco = "; ".join(f"{b.responsabile or '—'} {p.testo}" for b, p in items)
+            self.prob("pesi_diversi", f"l'obiettivo {code} ha pesi diversi per responsabile ({elenco}): "
+                      "il peso dell'obiettivo resta vuoto, i pesi sono scritti nelle sue note",
+                      riga=items[0][1].riga, righe=tuple(p.riga for _b, p in items))
+            nodes[code].fields.setdefault("pesatura", elenco)
+
+    def _emit_sections(self, blocchi: list[Blocco], nodes: dict[str, _Nodo], ctx: _Piano,
+                       person_ids: dict[str, int], aliases_seen: set[str],
+                       stats: Counter[str]) -> list[Edit]:
+        out: list[Edit] = []
+        for b in blocchi:
+            pid = None
+            if b.responsabile:
+                name = person_name(b.responsabile) or b.responsabile.strip()
+                pid = self._persona_nome(name, b.riga, person_ids, aliases_seen) \
+                    if len(name.split()) >= 2 else None
+                if pid is None:
+                    self.prob("responsabile_senza_nome", f"responsabile «{b.responsabile}»: nessun nome "
+                              "di persona riconosciuto, pesi e attività senza assegnazione", riga=b.riga)
+            self._controlla_pesi(b)
+            anno = b.anno_pesi or self.anno0
+            if b.pesi and b.anno_pesi is None:
+                self.prob("anno_pesatura", f"la pesatura di {b.responsabile or '—'} non dice l'anno: "
+                          f"considerata del {anno}", riga=b.pesi[0].riga)
+            codes = []
+            for p in b.pesi:
+                node = nodes[self._rinvii[p.codice]]
+                if node.code not in codes:
+                    codes.append(node.code)
+            for code in codes:
+                node = nodes[code]
+                if pid is None or node.id is None:
+                    continue
+                key = (node.id, pid, True, date(anno, 1, 1), date(anno, 12, 31))
+                if key in ctx.assegnazioni():
+                    continue
+                ctx.assegnazioni().add(key)
+                out.append(InsertRow(Assegnazione(obiettivo_id=node.id, persona_id=pid,
+                                                  data_inizio=key[3], data_fine=key[4],
+                                                  responsabile=True,
+                                                  ruolo=b.struttura or None),
+                                     label="Importa assegnazione"))
+                self.diffs.append(Differenza("aggiunta", "Assegnazioni", code,
+                                             f"{b.responsabile} responsabile {anno}", b.pesi[0].riga))
+            out.extend(self._fasi(b, nodes, ctx))
+        return out
+
+    def _controlla_pesi(self, b: Blocco) -> None:
+        if not b.pesi:
+            return
+        chi = b.responsabile or "—"
+        if b.dichiarati is not None and b.dichiarati != len(b.pesi):
+            self.prob("pesatura_conteggio", f"{chi}: dichiarati {b.dichiarati} obiettivi gestionali, "
+                      f"nella pesatura ce ne sono {len(b.pesi)}", riga=b.riga_dichiarati)
+        known = [p.valore for p in b.pesi if p.valore is not None]
+        total = sum(known, Decimal(0))
+        if known and total != 100:
+            self.prob("pesatura_somma", f"{chi}: i pesi sommano a {format_decimal(total, None)} %, non "
+                      "a 100 %", riga=b.pesi[0].riga, righe=tuple(p.riga for p in b.pesi))
+        if b.totale is not None:
+            dichiarato = parse_decimal(b.totale[1])
+            if dichiarato is not None and dichiarato != total:
+                self.prob("pesatura_totale", f"{chi}: la riga del totale dice {b.totale[1]}, la somma "
+                          f"dei pesi è {format_decimal(total, None)} %", riga=b.totale[0])
+
+    def _fasi(self, b: Blocco, nodes: dict[str, _Nodo], ctx: _Piano) -> list[Edit]:
+        out: list[Edit] = []
+        chi = b.responsabile.strip()
+        for att in b.attivita:
+            node = nodes[self._rinvii[att.codice]]
+            if node.id is None:
+                continue
+            descr = att.testo
+            if len(self._chi_fa.get((node.code, _norm(att.testo)), ())) > 1 and chi:
+                descr = f"{att.testo} [{chi}]"
+            notes = [f"Responsabile: {chi}"] if chi else []
+            inizio = fine = None
+            if att.mesi:
+                inizio = att.mesi[0]
+                last = att.mesi[-1]
+                fine = date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
+                if not _consecutivi(att.mesi):
+                    notes.append("Mesi previsti: " + ", ".join(
+                        f"{MESI[d.month - 1]}-{d.year % 100:02d}" for d in att.mesi))
+            else:
+                self.prob("attivita_senza_mesi", f"attività «{_short(att.testo)}» senza mesi segnati: "
+                          "importata senza date", riga=att.riga)
+            note = "\n".join(notes) or None
+            old = ctx.fase(node.id, descr) if node.existing is not None else None
+            if old is not None:
+                changes = {k: v for k, v in (("inizio_previsto", inizio), ("fine_prevista", fine),
+                                             ("note", note)) if v is not None and getattr(old, k) != v}
+                if changes and old.id is not None:
+                    out.append(SetFields(Fase, old.id, changes, label="Aggiorna fase"))
+                    self.diffs.append(Differenza("modifica", "Fasi", node.code, descr, att.riga,
+                                                 [(k, _testo(getattr(old, k), ctx), _testo(v, ctx))
+                                                  for k, v in changes.items()]))
+                continue
+            out.append(InsertRow(Fase(obiettivo_id=node.id, posizione=None,  # type: ignore[arg-type]
+                                      descrizione=descr, inizio_previsto=inizio, fine_prevista=fine,
+                                      note=note), label="Importa fase"))
+            self.diffs.append(Differenza("aggiunta", "Fasi", node.code, descr, att.riga))
+        return out
+
+
+class _Piano:
+    """What the plan already holds, read once per import (not per row)."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.a = archive
+        self.by_code: dict[str, Obiettivo] = {}
+        self.by_title: dict[str, Obiettivo] = {}
+        obs = archive.obiettivi()
+        for o in obs:
+            self.by_code.setdefault(_norm(o.codice), o)
+            self.by_title.setdefault(_norm(o.titolo), o)
+        self.letto_esistente = bool(obs)
+        self._unita: dict[str, int] | None = None
+        self._ind: dict[int, list[Indicatore]] | None = None
+        self._targets: dict[tuple[int, int], Misura] | None = None
+        self._fasi: dict[tuple[int, str], Fase] | None = None
+        self._ass: set[tuple[Any, ...]] | None = None
+        self._persone: dict[int, str] | None = None
+
+    def unita_id(self, text: str) -> int | None:
+        if self._unita is None:
+            self._unita = {}
+            for u in self.a.unita():
+                if u.id is None:
+                    continue
+                for k in (_norm(u.nome), _norm(u.codice)):
+                    if k:
+                        self._unita.setdefault(k, u.id)
+        key = _norm(text)
+        return self._unita.get(key) if key else None
+
+    def indicatori_di(self, oid: int | None) -> dict[str, list[Indicatore]]:
+        if self._ind is None:
+            self._ind = {}
+            for ind in self.a.indicatori():
+                self._ind.setdefault(ind.obiettivo_id, []).append(ind)
+        out: dict[str, list[Indicatore]] = {}
+        for ind in self._ind.get(oid or 0, ()):
+            out.setdefault(_norm(ind.descrizione), []).append(ind)
+        return out
+
+    def target(self, iid: int, anno: int) -> Misura | None:
+        if self._targets is None:
+            self._targets = {}
+            for m in self.a.select(Misura, "periodo = ?", (PERIODO_ANNUALE,),
+                                   order="indicatore_id, anno, data_riferimento, id"):
+                self._targets.setdefault((m.indicatore_id, m.anno), m)
+        return self._targets.get((iid, anno))
+
+    def fase(self, oid: int, descr: str) -> Fase | None:
+        if self._fasi is None:
+            self._fasi = {}
+            for f in self.a.fasi():
+                self._fasi.setdefault((f.obiettivo_id, _norm(f.descrizione)), f)
+        return self._fasi.get((oid, _norm(descr)))
+
+    def assegnazioni(self) -> set[tuple[Any, ...]]:
+        if self._ass is None:
+            self._ass = {(x.obiettivo_id, x.persona_id, x.responsabile, x.data_inizio, x.data_fine)
+                         for x in self.a.assegnazioni()}
+        return self._ass
+
+    def persona(self, pid: int | None) -> str:
+        if self._persone is None:
+            self._persone = {p.id: p.nominativo for p in self.a.persone() if p.id is not None}
+        return self._persone.get(pid or 0, str(pid or ""))
+
+
+_LABEL_OB = {"titolo": "Titolo", "descrizione": "Descrizione", "assessore": "Referente politico",
+             "stakeholder": "Stakeholder", "altri_settori": "Altri servizi coinvolti",
+             "responsabile_id": "Responsabile", "unita_id": "Settore/Unità", "peso": "Peso"}
+_LABEL_IND = {"formula": "Formula", "unita_misura": "Unità di misura", "tipo": "Tipo",
+              "dimensione": "Dimensione", "fonte": "Fonte dati", "note": "Note",
+              "polarita": "Polarità", "baseline_testo": "Baseline"}
+
+
+def _testo(v: Any, ctx: _Piano | None = None) -> str:
+    if v is None:
+        return ""
+    if hasattr(v, "label"):
+        return str(v.label)
+    if isinstance(v, Decimal):
+        return format_decimal(v, None)
+    if isinstance(v, date):
+        return format_date(v)
+    return str(v)
+
+
+def _consecutivi(mesi: list[date]) -> bool:
+    return all((b.year * 12 + b.month) - (a.year * 12 + a.month) == 1 for a, b in zip(mesi, mesi[1:]))
+
+
+def _livello(code: str, depth: int) -> Livello:
+    if _DOTTED.match(code.split("-")[0]):
+        return LIVELLI.get(depth, Livello.AZIONE)
+    return {1: Livello.OPERATIVO, 2: Livello.SPECIFICO}.get(depth, Livello.AZIONE)
 
 
 def _col(i: int) -> str:
