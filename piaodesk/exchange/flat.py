@@ -27,12 +27,15 @@ uncertain and names that look like an existing person are all reported as
 from __future__ import annotations
 
 import calendar
+import contextlib
 import dataclasses
 import difflib
 import functools
+import gc
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -131,7 +134,20 @@ LIVELLI = {1: Livello.LINEA_STRATEGICA, 2: Livello.STRATEGICO, 3: Livello.OPERAT
 
 @functools.lru_cache(maxsize=1 << 16)
 def _norm_text(text: str) -> str:
+    if text.isascii():  # what norm_label does, without the Unicode decomposition
+        return " ".join(text.lower().replace("_", " ").split()).strip(" :")
     return norm_label(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _valore(text: str, tipo: TipoIndicatore) -> Decimal | None:
+    """``parse_valore`` once per distinct text (a table repeats SI, NO, 100% … on many rows)."""
+    return parse_valore(text, tipo)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _decimal(text: str) -> Decimal | None:
+    return parse_decimal(text)
 
 
 def _norm(value: Any) -> str:
@@ -360,37 +376,58 @@ def parse_row(n: int, cells: list[Any], m: dict[str, int], anchored: bool,
 # ---------------------------------------------------------------------- values and types
 
 
-def tipo_da_testo(testo: str, valori: list[str]) -> tuple[TipoIndicatore, str | None, str | None, bool]:
-    """(tipo, unità di misura, formula, inferred?) from the type cell and the values."""
+@functools.lru_cache(maxsize=4096)
+def _tipo_esplicito(testo: str) -> tuple[TipoIndicatore, str | None, str | None, bool] | None:
+    """The type a type cell states by itself (None: it depends on the values)."""
     t = _norm(testo)
-    vals = [v for v in valori if v]
-    bools = vals and all(parse_bool(v) is not None or _norm(v) == "parziale" for v in vals)
     if t in ("s/no", "si/no", "s no", "si no", "presenza", "sino"):
         return TipoIndicatore.SI_NO, None, None, False
     if t.startswith("percentual") or t == "%":
         return TipoIndicatore.PERCENTUALE, "%", None, False
     if testo.strip().startswith("("):
-        giorni = any("giorn" in v.lower() for v in vals)
-        return (TipoIndicatore.GIORNI if giorni else TipoIndicatore.NUMERO), \
-            ("giorni" if giorni else None), testo.strip(), False
+        return None
     if t.startswith(("numero", "n ", "n.", "num")) or t == "n":
         unit = None if t == "numero" else testo.strip()
         return TipoIndicatore.NUMERO, unit, None, False
+    return None
+
+
+def tipo_da_testo(testo: str, valori: list[str]) -> tuple[TipoIndicatore, str | None, str | None, bool]:
+    """(tipo, unità di misura, formula, inferred?) from the type cell and the values."""
+    found = _tipo_esplicito(testo)
+    if found is not None:
+        return found
+    t = _norm(testo)
+    vals = [v for v in valori if v]
+    if testo.strip().startswith("("):
+        giorni = any("giorn" in v.lower() for v in vals)
+        return (TipoIndicatore.GIORNI if giorni else TipoIndicatore.NUMERO), \
+            ("giorni" if giorni else None), testo.strip(), False
     # "NO", empty or unknown: infer from the values
-    if bools:
+    if vals and all(parse_bool(v) is not None or _norm(v) == "parziale" for v in vals):
         return TipoIndicatore.SI_NO, None, None, True
-    if vals and all(parse_valore(v, TipoIndicatore.NUMERO) is not None for v in vals):
+    if vals and all(_valore(v, TipoIndicatore.NUMERO) is not None for v in vals):
         giorni = any("giorn" in v.lower() for v in vals)
         return (TipoIndicatore.GIORNI if giorni else TipoIndicatore.NUMERO), \
             ("giorni" if giorni else (testo.strip() or None) if t not in ("", "no") else None), None, True
     return TipoIndicatore.TESTO, testo.strip() or None, None, True
 
 
+_UNIT_RE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s+([a-zA-Zàèéìòù]+)\s*$")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _unit_of_one(v: str) -> str | None:
+    m = _UNIT_RE.match(v)
+    return m.group(1).lower() if m else None
+
+
 def unit_of(valori: list[str]) -> str | None:
     for v in valori:
-        m = re.match(r"^\s*\d+(?:[.,]\d+)?\s+([a-zA-Zàèéìòù]+)\s*$", v or "")
-        if m:
-            return m.group(1).lower()
+        if v:
+            u = _unit_of_one(v)
+            if u:
+                return u
     return None
 
 
@@ -496,6 +533,7 @@ class FlatImport:
         if len(self.years) < ntarget:
             start = self.years[0] if self.years else anni[0]
             self.years = [start + k for k in range(ntarget)]
+        self._labels = ["Baseline"] + [f"Target {y}" for y in self.years]
         if "indicatore" not in self.mapping and "titolo" not in self.mapping:
             self.prob("mappatura", "la mappatura non indica né la colonna dell'indicatore né quella "
                       "dell'obiettivo: niente da importare", gravita="errore")
@@ -763,8 +801,7 @@ class FlatImport:
             pos = 0
             nuovi = 0
             for r in rows:
-                sig = (_norm(r.indicatore), _norm(r.tipo), _norm(r.fonte),
-                       tuple(_norm(v) for v in r.valori))
+                sig = (_norm(r.indicatore), _norm(r.tipo), _norm(r.fonte), tuple(map(_norm, r.valori)))
                 if sig in seen_here:
                     n_dup += 1
                     self.prob("riga_duplicata", f"riga uguale alla riga {seen_here[sig]} dello stesso "
@@ -966,32 +1003,38 @@ class FlatImport:
             unita = unit_from_vals
         polarita = Polarita.DECRESCENTE if tipo == TipoIndicatore.GIORNI else Polarita.CRESCENTE
         pol = _norm(r.polarita)
-        if pol in ("-", "negativa", "decrescente", "−"):
-            polarita = Polarita.DECRESCENTE
-        elif pol in ("=", "uguale"):
-            polarita = Polarita.UGUALE
+        if pol:
+            found = _POLARITA.get(pol)
+            if found is None:
+                self.prob("polarita_sconosciuta", f"polarità «{_short(r.polarita, 30)}» non riconosciuta "
+                          f"(+, -, =, Crescente, Decrescente, Positiva, Negativa): considerata "
+                          f"«{polarita.label}», da verificare", riga=r.n, colonna="Polarità")
+            else:
+                polarita = found
         fraction = tipo == TipoIndicatore.PERCENTUALE and all(
-            (d := parse_decimal(v)) is None or d <= 1 for v in vals if v) and any(
-            parse_decimal(v) is not None for v in vals if v)
+            (d := _decimal(v)) is None or d <= 1 for v in vals if v) and any(
+            _decimal(v) is not None for v in vals if v)
+        si_no = tipo == TipoIndicatore.SI_NO
         if fraction:
             self.prob("percentuale_frazione", "valori percentuali scritti come frazione (es. 0,12): "
                       "letti come percentuali (12 %)", riga=r.n, gravita="info")
 
-        def parsed(text: str) -> Decimal | None:
-            if not text:
-                return None
-            if _norm(text) == "parziale" and tipo == TipoIndicatore.SI_NO:
-                return Decimal("0.5")
-            d = parse_valore(text, tipo)
-            if d is not None and fraction and parse_decimal(text) is not None:
+        values: dict[str, Decimal | None] = {"": None}
+        for text in vals:
+            if text in values:
+                continue
+            d = _valore(text, tipo)
+            if d is None and si_no and _norm(text) == "parziale":
+                d = Decimal("0.5")
+            elif d is not None and fraction and _decimal(text) is not None:
                 d = d * 100
-            return d
-
-        labels = ["Baseline"] + [f"Target {y}" for y in self.years]
-        for text, lab in zip(vals, labels, strict=False):
-            if text and parsed(text) is None and tipo != TipoIndicatore.TESTO:
-                self.prob("valore_testo", f"«{_short(text, 60)}» non è un valore numerico o Sì/No: "
-                          f"conservato come testo", riga=r.n, colonna=lab, gravita="info")
+            values[text] = d
+        parsed = values.__getitem__
+        if tipo != TipoIndicatore.TESTO:
+            for text, lab in zip(vals, self._labels, strict=False):
+                if text and values[text] is None:
+                    self.prob("valore_testo", f"«{_short(text, 60)}» non è un valore numerico o Sì/No: "
+                              f"conservato come testo", riga=r.n, colonna=lab, gravita="info")
         notes = []
         flags = [x for x, on in (("A", r.flag_a), ("B", r.flag_b)) if on]
         if flags:
@@ -1323,6 +1366,12 @@ class _Piano:
         return self._persone.get(pid or 0, str(pid or ""))
 
 
+_POLARITA = {k: Polarita.CRESCENTE for k in ("+", "crescente", "positiva", "positivo", "maggiore",
+                                              "piu alto e meglio")}
+_POLARITA.update({k: Polarita.DECRESCENTE for k in ("-", "−", "–", "decrescente", "negativa", "negativo",
+                                                    "minore", "piu basso e meglio")})
+_POLARITA.update({k: Polarita.UGUALE for k in ("=", "uguale", "costante", "mantenimento")})
+
 _LABEL_OB = {"titolo": "Titolo", "descrizione": "Descrizione", "assessore": "Referente politico",
              "stakeholder": "Stakeholder", "altri_settori": "Altri servizi coinvolti",
              "responsabile_id": "Responsabile", "unita_id": "Settore/Unità", "peso": "Peso"}
@@ -1369,8 +1418,34 @@ def _short(text: str, n: int = 50) -> str:
 
 def import_flat(archive: Archive, tab: Tabella, mapping: dict[str, int] | None = None,
                 decisioni: dict[str, str] | None = None) -> ImportPlan:
-    """Read a flat objectives/indicators table into an ImportPlan (nothing written)."""
-    return FlatImport(archive, tab, mapping, decisioni).build()
+    """Read a flat objectives/indicators table into an ImportPlan (nothing written).
+
+    The import makes a few objects per row and no reference cycles: the cyclic garbage
+    collector is paused meanwhile, else its full passes over the growing heap cost as much as
+    the import itself on a large table.
+    """
+    with gc_paused():
+        try:
+            return FlatImport(archive, tab, mapping, decisioni).build()
+        finally:
+            for cached in _CACHES:  # each import starts afresh and holds nothing afterwards
+                cached.cache_clear()
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a table is read and imported (rows and domain
+    objects, no cycles): its full passes over the growing heap would cost as much as the work."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+_CACHES = (_norm_text, _valore, _decimal, _tipo_esplicito, _unit_of_one)
 
 
 def describe_mapping(mapping: dict[str, int]) -> list[tuple[str, str, int]]:
