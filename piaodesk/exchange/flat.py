@@ -224,6 +224,8 @@ def _s(cells: list[Any], i: int | None) -> str:
     v = cells[i]
     if v is None:
         return ""
+    if v.__class__ is str:
+        return v.strip()
     if isinstance(v, float):
         from ..domain.formats import format_decimal
 
@@ -245,7 +247,7 @@ def _looks_value(text: str) -> bool:
                         or bool(re.match(r"^\d+(?:[.,]\d+)?\s*(?:su|/|\+)\s*\d", t, re.I)))
 
 
-@dataclass
+@dataclass(slots=True)
 class Riga:
     n: int
     codici: list[tuple[str, str]] = field(default_factory=list)  # (code, title) by depth order
@@ -355,22 +357,24 @@ def parse_row(n: int, cells: list[Any], m: dict[str, int], anchored: bool,
                 if pos < obj_end:
                     r.obj[k] = _s(cells, pos)
     else:
-        r.indicatore = _s(cells, m.get("indicatore"))
-        r.tipo = _s(cells, m.get("tipo"))
-        r.formula = _s(cells, m.get("formula"))
-        r.dimensione = _s(cells, m.get("dimensione"))
-        r.polarita = _s(cells, m.get("polarita"))
-        r.azione = _s(cells, m.get("azione"))
-        r.flag_a = _is_x(_s(cells, m.get("flag_a")))
-        r.flag_b = _is_x(_s(cells, m.get("flag_b")))
-        r.fonte = _s(cells, m.get("fonte"))
-        r.valori = [_s(cells, m.get("baseline"))] + [_s(cells, m.get(t)) for t in TARGETS if t in m]
-        r.note = _s(cells, m.get("note"))
+        get = m.get
+        r.indicatore = _s(cells, get("indicatore"))
+        r.tipo = _s(cells, get("tipo"))
+        r.formula = _s(cells, get("formula"))
+        r.dimensione = _s(cells, get("dimensione"))
+        r.polarita = _s(cells, get("polarita"))
+        r.azione = _s(cells, get("azione"))
+        r.flag_a = _is_x(_s(cells, get("flag_a")))
+        r.flag_b = _is_x(_s(cells, get("flag_b")))
+        r.fonte = _s(cells, get("fonte"))
+        r.valori = [_s(cells, get("baseline")), *(_s(cells, get(t)) for t in TARGETS if t in m)]
+        r.note = _s(cells, get("note"))
         if header:
-            for k in (*OBJ_FIELDS, "ovp"):
-                if k in m:
-                    r.obj[k] = _s(cells, m[k])
+            r.obj = {k: _s(cells, m[k]) for k in _HEADER_OBJ if k in m}
     return r
+
+
+_HEADER_OBJ = (*OBJ_FIELDS, "ovp")
 
 
 # ---------------------------------------------------------------------- values and types
@@ -456,7 +460,7 @@ def _name_key(text: str) -> str:
 # ---------------------------------------------------------------------- the import
 
 
-@dataclass
+@dataclass(slots=True)
 class _Nodo:
     code: str
     title: str
@@ -569,11 +573,11 @@ class FlatImport:
         blocco = 0
         h_prev = 0
         for n, cells in self.tab.righe[start:end]:
-            filled = [c for c in cells if c is not None and str(c).strip()]
-            if not filled:
+            if not any(c is not None and (c.__class__ is not str or c.strip()) for c in cells):
                 blocco += 1
                 continue
             if len(cells) < min_len:
+                filled = [c for c in cells if c is not None and str(c).strip()]
                 self.prob("riga_ignorata", "riga ignorata: non ha la forma della tabella obiettivi/"
                           "indicatori (" + _short(" ".join(str(c) for c in filled), 60) + ")",
                           riga=n, gravita="info")
@@ -801,7 +805,8 @@ class FlatImport:
             pos = 0
             nuovi = 0
             for r in rows:
-                sig = (_norm(r.indicatore), _norm(r.tipo), _norm(r.fonte), tuple(map(_norm, r.valori)))
+                sig = (_norm_text(r.indicatore), _norm_text(r.tipo), _norm_text(r.fonte),
+                       tuple(map(_norm_text, r.valori)))
                 if sig in seen_here:
                     n_dup += 1
                     self.prob("riga_duplicata", f"riga uguale alla riga {seen_here[sig]} dello stesso "
@@ -891,7 +896,12 @@ class FlatImport:
             if (_norm(old) == _norm(v)) if isinstance(v, str) else old == v:
                 continue
             changes[k] = v
-            campi.append((_LABEL_OB.get(k, k), _testo(old, self.ctx), _testo(v, self.ctx)))
+            if k == "responsabile_id":
+                campi.append(("Responsabile", self.ctx.persona(old), f.get("responsabile", "")))
+            elif k == "unita_id":
+                campi.append(("Settore/Unità", self.ctx.nome_unita(old), f.get("struttura", "")))
+            else:
+                campi.append((_LABEL_OB.get(k, k), _testo(old), _testo(v)))
         new_extra = dict(ex.extra)
         for k, v in extra.items():
             if v and _norm(new_extra.get(k)) != _norm(v):
@@ -931,7 +941,7 @@ class FlatImport:
             if k == "baseline_testo":
                 changes["baseline"] = ind.baseline
                 changes["anno_baseline"] = ex.anno_baseline or ind.anno_baseline
-            campi.append((_LABEL_IND.get(k, k), _testo(old, ctx), _testo(v, ctx)))
+            campi.append((_LABEL_IND.get(k, k), _testo(old), _testo(v)))
         out: list[Edit] = []
         if changes:
             out.append(SetFields(Indicatore, ex.id, changes, label="Aggiorna indicatore"))
@@ -1288,7 +1298,7 @@ class FlatImport:
                 if changes and old.id is not None:
                     out.append(SetFields(Fase, old.id, changes, label="Aggiorna fase"))
                     self.diffs.append(Differenza("modifica", "Fasi", node.code, descr, att.riga,
-                                                 [(k, _testo(getattr(old, k), ctx), _testo(v, ctx))
+                                                 [(_LABEL_FASE[k], _testo(getattr(old, k)), _testo(v))
                                                   for k, v in changes.items()]))
                 continue
             out.append(InsertRow(Fase(obiettivo_id=node.id, posizione=None,  # type: ignore[arg-type]
@@ -1360,6 +1370,9 @@ class _Piano:
                          for x in self.a.assegnazioni()}
         return self._ass
 
+    def nome_unita(self, uid: int | None) -> str:
+        return next((u.nome for u in self.a.unita() if u.id == uid), "") if uid is not None else ""
+
     def persona(self, pid: int | None) -> str:
         if self._persone is None:
             self._persone = {p.id: p.nominativo for p in self.a.persone() if p.id is not None}
@@ -1375,12 +1388,13 @@ _POLARITA.update({k: Polarita.UGUALE for k in ("=", "uguale", "costante", "mante
 _LABEL_OB = {"titolo": "Titolo", "descrizione": "Descrizione", "assessore": "Referente politico",
              "stakeholder": "Stakeholder", "altri_settori": "Altri servizi coinvolti",
              "responsabile_id": "Responsabile", "unita_id": "Settore/Unità", "peso": "Peso"}
+_LABEL_FASE = {"inizio_previsto": "Inizio previsto", "fine_prevista": "Fine prevista", "note": "Note"}
 _LABEL_IND = {"formula": "Formula", "unita_misura": "Unità di misura", "tipo": "Tipo",
               "dimensione": "Dimensione", "fonte": "Fonte dati", "note": "Note",
               "polarita": "Polarità", "baseline_testo": "Baseline"}
 
 
-def _testo(v: Any, ctx: _Piano | None = None) -> str:
+def _testo(v: Any) -> str:
     if v is None:
         return ""
     if hasattr(v, "label"):

@@ -44,17 +44,8 @@ SEED_TABLE = DATA / "seed000_tabella.txt"
 LIBRE_CSV = DATA / "demo_portale_libreoffice.csv"
 
 
-@pytest.fixture
-def unione(tmp_path: Path):
-    arc = Archive.create(tmp_path / "unione.piao",
-                         Piano(titolo="PIAO 2024-2026", anno_inizio=2024, anno_fine=2026),
-                         Ente(nome="Unione Val d'Enza"))
-    yield arc
-    arc.close()
-
-
-def _probs(result, tipo):
-    return [p for p in result.problemi if p.tipo == tipo]
+from .test_flat_seed000 import _probs
+from .test_flat_seed000 import plan as unione  # noqa: F401 - the Unione's 2024-2026 plan (fixture)
 
 
 def _ob(arc, code):
@@ -294,7 +285,7 @@ def test_second_import_of_the_same_file_changes_nothing_and_says_so(unione, caps
     assert second.nota.startswith("Nessuna modifica: i 64 obiettivi e i 66 indicatori")
     path = unione.path
     unione.close()
-    assert main(["import", str(SEED), "--into", str(path)]) == 0
+    assert main(["import", str(SEED), "--into", str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "Nessuna modifica: i 64 obiettivi" in out
     with Archive.open(path) as arc:
