@@ -12,6 +12,7 @@ plan untouched.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +143,7 @@ class ImportDialog(QDialog):
         if plan.riepilogo and plan.mappatura is not None:
             parts.append(" · ".join(f"{k}: {v}" for k, v in plan.riepilogo.items()))
         if plan.vuoto:
-            parts.append("<b>Nessuna differenza: il piano non cambia.</b>")
+            parts.append(f"<b>{escape(plan.nota or 'Nessuna differenza: il piano non cambia.')}</b>")
         else:
             parts.append(f"Con «Importa nel piano» le {len(plan.edits)} modifiche sono applicate "
                          f"in un'unica operazione, annullabile con Modifica › Annulla.")
