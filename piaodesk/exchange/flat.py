@@ -132,20 +132,20 @@ LIVELLI = {1: Livello.LINEA_STRATEGICA, 2: Livello.STRATEGICO, 3: Livello.OPERAT
 # ---------------------------------------------------------------------- mapping
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 13)
 def _norm_text(text: str) -> str:
     if text.isascii():  # what norm_label does, without the Unicode decomposition
         return " ".join(text.lower().replace("_", " ").split()).strip(" :")
     return norm_label(text)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 13)
 def _valore(text: str, tipo: TipoIndicatore) -> Decimal | None:
     """``parse_valore`` once per distinct text (a table repeats SI, NO, 100% … on many rows)."""
     return parse_valore(text, tipo)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 13)
 def _decimal(text: str) -> Decimal | None:
     return parse_decimal(text)
 
@@ -420,7 +420,7 @@ def tipo_da_testo(testo: str, valori: list[str]) -> tuple[TipoIndicatore, str | 
 _UNIT_RE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s+([a-zA-Zàèéìòù]+)\s*$")
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 12)
 def _unit_of_one(v: str) -> str | None:
     m = _UNIT_RE.match(v)
     return m.group(1).lower() if m else None
@@ -1321,7 +1321,6 @@ class _Piano:
             self.by_title.setdefault(_norm(o.titolo), o)
         self.letto_esistente = bool(obs)
         self._unita: dict[str, int] | None = None
-        self._ind: dict[int, list[Indicatore]] | None = None
         self._targets: dict[tuple[int, int], Misura] | None = None
         self._fasi: dict[tuple[int, str], Fase] | None = None
         self._ass: set[tuple[Any, ...]] | None = None
@@ -1340,22 +1339,21 @@ class _Piano:
         return self._unita.get(key) if key else None
 
     def indicatori_di(self, oid: int | None) -> dict[str, list[Indicatore]]:
-        if self._ind is None:
-            self._ind = {}
-            for ind in self.a.indicatori():
-                self._ind.setdefault(ind.obiettivo_id, []).append(ind)
+        """The objective's indicators by name, and their yearly targets (read per objective:
+        a second import of a large table holds one objective's rows at a time, not the plan's)."""
+        inds = self.a.indicatori(oid) if oid is not None else []
+        self._targets = {}
+        for m in self.a.misure([i.id for i in inds if i.id is not None]):
+            if m.periodo == PERIODO_ANNUALE:
+                self._targets.setdefault((m.indicatore_id, m.anno), m)
         out: dict[str, list[Indicatore]] = {}
-        for ind in self._ind.get(oid or 0, ()):
+        for ind in inds:
             out.setdefault(_norm(ind.descrizione), []).append(ind)
         return out
 
     def target(self, iid: int, anno: int) -> Misura | None:
-        if self._targets is None:
-            self._targets = {}
-            for m in self.a.select(Misura, "periodo = ?", (PERIODO_ANNUALE,),
-                                   order="indicatore_id, anno, data_riferimento, id"):
-                self._targets.setdefault((m.indicatore_id, m.anno), m)
-        return self._targets.get((iid, anno))
+        """A target of an indicator of the objective last given to :meth:`indicatori_di`."""
+        return (self._targets or {}).get((iid, anno))
 
     def fase(self, oid: int, descr: str) -> Fase | None:
         if self._fasi is None:
