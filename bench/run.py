@@ -524,7 +524,7 @@ def m_flat_import(plan: Path, small: Path, tmp: Path) -> Result:
         arc.close()
     return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline, "rows": righe,
             "cells": cells, "edits": edits, "problems": problems, "indicators": indicators,
-            "apply_s": apply_s,
+            "runs_s": {"openpyxl": [b1, b2], "piaodesk": [v1, v2]}, "apply_s": apply_s,
             "reimport_s": again_s, "reimport_edits": len(again.edits),
             "target": "≤ 1,5 × openpyxl", "ok": value <= 1.5 * baseline,
             "baseline": "openpyxl read_only: lettura di tutte le celle dello stesso file "

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from piaodesk.domain.enums import Livello, Polarita
@@ -234,6 +235,10 @@ def test_portale_export_reimports_into_an_empty_plan(demo, empty_plan, tmp_path)
 
     out = tmp_path / "portale.xlsx"
     n_rows = write_portale(demo, out)
+    # decreasing polarity as an ASCII "-": a Windows-1252 CSV of the sheet keeps it
+    signs = {row[8] for row in openpyxl.load_workbook(out, read_only=True).active.iter_rows(
+        min_row=2, values_only=True) if row[0] == "PL.2"}
+    assert signs == {"-"}
     result = prepare_import(empty_plan, out)
     assert not [p for p in result.problemi if p.gravita == "errore"]
     result.apply(empty_plan)
