@@ -35,7 +35,7 @@ import gc
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -247,12 +247,17 @@ def _looks_value(text: str) -> bool:
                         or bool(re.match(r"^\d+(?:[.,]\d+)?\s*(?:su|/|\+)\s*\d", t, re.I)))
 
 
+_NO_CODES: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass(slots=True)
 class Riga:
     n: int
-    codici: list[tuple[str, str]] = field(default_factory=list)  # (code, title) by depth order
+    # codici, obj: assigned (never mutated in place) on the rows that have them; the empty
+    # defaults are shared, a large table has one Riga per row
+    codici: Sequence[tuple[str, str]] = _NO_CODES  # (code, title) by depth order
     title_pos: int | None = None
-    obj: dict[str, str] = field(default_factory=dict)
+    obj: dict[str, str] | None = None
     azione: str = ""
     indicatore: str = ""
     tipo: str = ""
@@ -352,6 +357,7 @@ def parse_row(n: int, cells: list[Any], m: dict[str, int], anchored: bool,
         r.anchors = (ind, f, after)
         if header and r.title_pos is not None:
             offsets = {k: m[k] - m["titolo"] for k in OBJ_FIELDS if k in m}
+            r.obj = {}
             for k, off in offsets.items():
                 pos = r.title_pos + off
                 if pos < obj_end:
@@ -721,7 +727,7 @@ class FlatImport:
                 order.append(key)
         node = nodes[holder_code]
         node.holder = True
-        for k, v in r.obj.items():
+        for k, v in (r.obj or {}).items():
             if v and not node.fields.get(k):
                 node.fields[k] = v
         return holder_code
