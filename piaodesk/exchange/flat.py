@@ -803,16 +803,17 @@ class FlatImport:
         # -- indicators
         ins_ind: list[Edit] = []
         n_dup = 0
-        seen: dict[tuple[Any, ...], tuple[str, int]] = {}
+        seen: dict[str, tuple[str, int]] = {}
         for holder, rows in groups.items():
             node = nodes[holder]
-            seen_here: dict[tuple[Any, ...], int] = {}
+            seen_here: dict[str, int] = {}
             esistenti = ctx.indicatori_di(node.id) if node.existing is not None else {}
             pos = 0
             nuovi = 0
             for r in rows:
-                sig = (_norm_text(r.indicatore), _norm_text(r.tipo), _norm_text(r.fonte),
-                       tuple(map(_norm_text, r.valori)))
+                # one string per row (kept for every row: a tuple of texts would weigh twice)
+                sig = "\x1f".join((_norm_text(r.indicatore), _norm_text(r.tipo), _norm_text(r.fonte),
+                                    *map(_norm_text, r.valori)))
                 if sig in seen_here:
                     n_dup += 1
                     self.prob("riga_duplicata", f"riga uguale alla riga {seen_here[sig]} dello stesso "
