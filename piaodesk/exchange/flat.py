@@ -297,7 +297,7 @@ def scan_codes(cells: list[Any], limit: int) -> tuple[list[tuple[str, str]], int
 
 
 def parse_row(n: int, cells: list[Any], m: dict[str, int], anchored: bool,
-              h_prev: int = 0) -> Riga:
+              h_prev: int = 0, colonne: Colonne | None = None) -> Riga:
     """One row; ``h_prev`` is the shift of the last objective header (inherited by its rows)."""
     r = Riga(n)
     ind_col = m.get("indicatore", m.get("titolo", 0))
@@ -363,24 +363,28 @@ def parse_row(n: int, cells: list[Any], m: dict[str, int], anchored: bool,
                 if pos < obj_end:
                     r.obj[k] = _s(cells, pos)
     else:
-        get = m.get
-        r.indicatore = _s(cells, get("indicatore"))
-        r.tipo = _s(cells, get("tipo"))
-        r.formula = _s(cells, get("formula"))
-        r.dimensione = _s(cells, get("dimensione"))
-        r.polarita = _s(cells, get("polarita"))
-        r.azione = _s(cells, get("azione"))
-        r.flag_a = _is_x(_s(cells, get("flag_a")))
-        r.flag_b = _is_x(_s(cells, get("flag_b")))
-        r.fonte = _s(cells, get("fonte"))
-        r.valori = [_s(cells, get("baseline")), *(_s(cells, get(t)) for t in TARGETS if t in m)]
-        r.note = _s(cells, get("note"))
+        testi, valori, oggetto = colonne or colonne_mappate(m)
+        for attr, i in testi:
+            setattr(r, attr, _s(cells, i))
+        if "flag_a" in m:
+            r.flag_a = _is_x(_s(cells, m["flag_a"]))
+        if "flag_b" in m:
+            r.flag_b = _is_x(_s(cells, m["flag_b"]))
+        r.valori = [_s(cells, i) for i in valori]
         if header:
-            r.obj = {k: _s(cells, m[k]) for k in _HEADER_OBJ if k in m}
+            r.obj = {k: _s(cells, i) for k, i in oggetto}
     return r
 
 
-_HEADER_OBJ = (*OBJ_FIELDS, "ovp")
+_TESTI = ("indicatore", "tipo", "formula", "dimensione", "polarita", "azione", "fonte", "note")
+Colonne = tuple[list[tuple[str, int]], list[int | None], list[tuple[str, int]]]
+
+
+def colonne_mappate(m: dict[str, int]) -> Colonne:
+    """(text fields, value columns, objective fields) a mapping reads: computed once per table."""
+    return ([(k, m[k]) for k in _TESTI if k in m],
+            [m.get("baseline"), *(m[t] for t in TARGETS if t in m)],
+            [(k, m[k]) for k in (*OBJ_FIELDS, "ovp") if k in m])
 
 
 # ---------------------------------------------------------------------- values and types
@@ -578,6 +582,7 @@ class FlatImport:
         righe: list[Riga] = []
         blocco = 0
         h_prev = 0
+        colonne = colonne_mappate(m)
         for n, cells in self.tab.righe[start:end]:
             if not any(c is not None and (c.__class__ is not str or c.strip()) for c in cells):
                 blocco += 1
@@ -591,7 +596,7 @@ class FlatImport:
             if blocco != getattr(self, "_blocco", 0):
                 h_prev = 0
             self._blocco = blocco
-            r = parse_row(n, cells, m, self.anchored, h_prev if righe else 0)
+            r = parse_row(n, cells, m, self.anchored, h_prev if righe else 0, colonne)
             h_prev = r.shift
             r.blocco = blocco
             righe.append(r)
@@ -1053,9 +1058,8 @@ class FlatImport:
                     self.prob("valore_testo", f"«{_short(text, 60)}» non è un valore numerico o Sì/No: "
                               f"conservato come testo", riga=r.n, colonna=lab, gravita="info")
         notes = []
-        flags = [x for x, on in (("A", r.flag_a), ("B", r.flag_b)) if on]
-        if flags:
-            notes.append("Colonne X: " + ", ".join(flags))
+        if r.flag_a or r.flag_b:
+            notes.append("Colonne X: " + ", ".join(x for x, on in (("A", r.flag_a), ("B", r.flag_b)) if on))
         if r.azione:
             notes.append(f"Azione: {r.azione}")
         if r.note:

@@ -67,7 +67,7 @@ def inizio_sezioni(righe: list[tuple[int, list[Any]]]) -> int | None:
     """Index of the first row that opens a weights/schedule section (None: there is none)."""
     for idx, (_n, cells) in enumerate(righe):
         head = next((c for c in cells if c is not None and c != ""), None)
-        if not isinstance(head, str) or norm_label(head.lstrip("#*<b> ")[:3]) not in _INIZI:
+        if not isinstance(head, str) or head.lstrip("#*<b> ")[:3].lower() not in _INIZI:
             continue  # the cheap test first: this runs on every row of a large table
         testi = [t for t in _celle(cells) if t]
         if not testi:
