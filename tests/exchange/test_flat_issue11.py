@@ -412,3 +412,19 @@ def test_flat_import_work_grows_linearly(tmp_path):
     growth_sql = (sql3 - sql2) / (sql2 - sql1)
     assert growth_py < 1.04, work
     assert growth_sql < 1.04, work
+
+
+def test_polarity_words_and_unknown_signs(empty_plan, tmp_path):
+    """«-», «Negativa», «=» are read; a sign lost by an encoding («?») is a warning, not a silent «+»."""
+    head = ["Codice", "Obiettivo", "Indicatore", "Polarità", "Target 2025"]
+    rows = [head, ["P.1", "Uno", "meno", "-", "5"], ["P.1", "Uno", "negativa", "Negativa", "5"],
+            ["P.1", "Uno", "uguale", "=", "5"], ["P.1", "Uno", "perso", "?", "5"]]
+    path = tmp_path / "polarita.csv"
+    path.write_text(text_from_rows(rows), encoding="utf-8")
+    result = prepare_import(empty_plan, path)
+    unknown = _probs(result, "polarita_sconosciuta")
+    assert [(p.riga, p.colonna) for p in unknown] == [(5, "Polarità")] and "«?»" in unknown[0].messaggio
+    result.apply(empty_plan)
+    pol = {i.descrizione: i.polarita for i in empty_plan.indicatori()}
+    assert pol == {"meno": Polarita.DECRESCENTE, "negativa": Polarita.DECRESCENTE,
+                   "uguale": Polarita.UGUALE, "perso": Polarita.CRESCENTE}
