@@ -20,7 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from piaodesk.domain.enums import Livello, Polarita
 from piaodesk.domain.model import (
