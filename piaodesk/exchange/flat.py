@@ -18,10 +18,29 @@ Two ways to find the fields:
   target is pulled back. Every row whose anchors differ from its block's
   usual layout is reported as *riga spostata*.
 
+With a header, codes may have any shape (``TS.1``, ``OE0527``,
+``2024_PD_8501``): parents are found by dotted prefix or by the *Obiettivo di
+valore pubblico* column (the ``--formato portale`` layout), and objectives are
+inserted in natural order (:func:`codice_key`).
+
+The weights per manager and the monthly schedule that may follow the table
+(:mod:`.sezioni`) become objective weights, responsabile assignments for the
+year and one *fase* per activity (dates of its first and last month; months
+that are not consecutive are listed in the fase's note).
+
+Importing the same table again is harmless: objectives already in the plan are
+matched by code (and title), their indicators by name, fasi and assignments by
+what they say; only what differs becomes an edit, one per changed value, and an
+empty cell never erases a value. When nothing differs the plan says so
+(:attr:`ImportPlan.nota`, «Nessuna modifica: …»).
+
 Nothing is fixed silently: shifted rows, duplicates, duplicate codes, values
 that do not parse (kept as text in ``*_testo``), rows whose objective is
 uncertain and names that look like an existing person are all reported as
 :class:`Problema` with their row numbers.
+
+The work is linear in the rows (a test counts it): one pass over the rows,
+the plan read once (or per objective), each distinct text parsed once.
 """
 
 from __future__ import annotations
