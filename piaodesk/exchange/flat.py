@@ -966,7 +966,7 @@ class FlatImport:
             if v is None or v == "":
                 continue
             old = getattr(ex, k)
-            if old == v:
+            if old == v or (k == "baseline_testo" and _stesso_valore(old, v)):
                 continue
             changes[k] = v
             if k == "baseline_testo":
@@ -982,7 +982,7 @@ class FlatImport:
             if old_m is None:
                 out.append(InsertRow(dataclasses.replace(m, indicatore_id=ex.id), label="Importa target"))
                 campi.append((f"Target {m.anno}", "", m.target_testo or ""))
-            elif (old_m.target_testo or "").strip() != (m.target_testo or "").strip():
+            elif not _stesso_valore(old_m.target_testo, m.target_testo):
                 assert old_m.id is not None
                 out.append(SetFields(Misura, old_m.id, {"target_testo": m.target_testo,
                                                          "target": m.target}, label="Aggiorna target"))
@@ -1035,7 +1035,7 @@ class FlatImport:
         tipo, unita, formula, inferred = tipo_da_testo(r.tipo, vals)
         if r.formula:
             formula = r.formula
-        if inferred:
+        if inferred and alloc:  # an indicator already in the plan keeps its type
             shown = f"«{r.tipo}»" if r.tipo else "vuoto"
             self.prob("tipo_dedotto", f"tipo dell'indicatore {shown}: dedotto dai valori come "
                       f"«{tipo.label}»", riga=r.n, colonna="Tipo")
@@ -1432,6 +1432,16 @@ def _testo(v: Any) -> str:
     if isinstance(v, date):
         return format_date(v)
     return str(v)
+
+
+def _stesso_valore(old: str | None, new: str | None) -> bool:
+    """The same text, or the same plain number written otherwise (``100,00`` and ``100``: a
+    spreadsheet turns the one into the other)."""
+    a, b = (old or "").strip(), (new or "").strip()
+    if a == b:
+        return True
+    x = _decimal(a) if a else None
+    return x is not None and x == (_decimal(b) if b else None)
 
 
 def _consecutivi(mesi: list[date]) -> bool:

@@ -244,6 +244,10 @@ def test_portale_export_reimports_into_an_empty_plan(demo, empty_plan, tmp_path)
     _same_as_demo(demo, empty_plan, n_rows)
     again = prepare_import(empty_plan, out)
     assert again.vuoto and "Nessuna modifica:" in again.report()
+    # into the plan it was exported from: the same (100,00 written by Excel as 100 is no change)
+    same = prepare_import(demo, out)
+    assert same.vuoto and same.nota.startswith("Nessuna modifica: i 51 obiettivi")
+    assert not _probs(same, "tipo_dedotto")
 
 
 def test_libreoffice_csv_of_the_demo_reimports(demo, empty_plan):
