@@ -819,7 +819,9 @@ class FlatImport:
                            unita_id=unita_id, stakeholder=f.get("stakeholder") or None,
                            altri_settori=altri, extra=extra, peso=node.peso)
             ins_obj.append(InsertRow(ob, label="Importa obiettivo"))
-            node.diff = Differenza("aggiunta", "Obiettivi", code, node.title, node.row)
+            node.diff = Differenza("aggiunta", "Obiettivi", code, node.title, node.row,
+                                   [("Peso", "", f"{format_decimal(node.peso, None)} %")]
+                                   if node.peso is not None else [])
             self.diffs.append(node.diff)
             stats["obiettivi_nuovi"] += 1
         people_edits = list(self.edits)
@@ -860,7 +862,7 @@ class FlatImport:
                 pos += 1
             stats["indicatori_nuovi"] += nuovi
             if node.diff is not None and nuovi:
-                node.diff.campi = [("Indicatori", "", str(nuovi))]
+                node.diff.campi.append(("Indicatori", "", str(nuovi)))
             elif nuovi:
                 self.diffs.append(Differenza("modifica", "Obiettivi", holder, node.title, node.row,
                                              [("Indicatori nuovi", "", str(nuovi))]))
@@ -1257,12 +1259,10 @@ class FlatImport:
             if b.pesi and b.anno_pesi is None:
                 self.prob("anno_pesatura", f"la pesatura di {b.responsabile or '—'} non dice l'anno: "
                           f"considerata del {anno}", riga=b.pesi[0].riga)
-            codes = []
+            codes: dict[str, int] = {}  # objective → its row in this manager's weights
             for p in b.pesi:
-                node = nodes[self._rinvii[p.codice]]
-                if node.code not in codes:
-                    codes.append(node.code)
-            for code in codes:
+                codes.setdefault(nodes[self._rinvii[p.codice]].code, p.riga)
+            for code, riga in codes.items():
                 node = nodes[code]
                 if pid is None or node.id is None:
                     continue
@@ -1276,7 +1276,7 @@ class FlatImport:
                                                   ruolo=b.struttura or None),
                                      label="Importa assegnazione"))
                 self.diffs.append(Differenza("aggiunta", "Assegnazioni", code,
-                                             f"{b.responsabile} responsabile {anno}", b.pesi[0].riga))
+                                             f"{b.responsabile} responsabile {anno}", riga))
             out.extend(self._fasi(b, nodes, ctx))
         return out
 
