@@ -789,7 +789,11 @@ class FlatImport:
         depth: dict[str, int] = {}
         ins_obj: list[Edit] = []
         upd_obj: list[Edit] = []
-        for code in sorted(order, key=codice_key):
+        parents = {code: self._parent_of(code, nodes, ctx) for code in order
+                   if nodes[code].existing is None}
+        livello = self._livelli_albero(parents, nodes)
+        # parents are inserted before their children, siblings in natural order
+        for code in sorted(order, key=lambda c: (livello.get(c, 0), codice_key(c))):
             node = nodes[code]
             f = node.fields
             resp_id = None
@@ -806,7 +810,7 @@ class FlatImport:
             if node.existing is not None:
                 self._update_obiettivo(node, resp_id, unita_id, extra, altri, upd_obj, stats)
                 continue
-            parent = self._parent_of(code, nodes, ctx)
+            parent = parents[code]
             d = self._depth(code, nodes, ctx, depth)
             if node.stub:
                 extra["origine"] = f"{self.tab.nome} riga {node.row} (pesatura/cronoprogramma)"
@@ -907,6 +911,35 @@ class FlatImport:
                          f"{n_ind} indicatori di «{self.tab.nome}» sono già nel piano con gli stessi "
                          "valori; il piano non cambia.")
         return plan
+
+    def _livelli_albero(self, parents: dict[str, int | None], nodes: dict[str, _Nodo]) -> dict[str, int]:
+        """Depth of each new objective under the other new ones; a loop of parents (rows naming
+        each other as *obiettivo superiore*) is cut where it closes, and reported."""
+        out: dict[str, int] = {}
+
+        def depth(start: str) -> None:
+            chain: list[str] = []
+            code: str | None = start
+            while code is not None and code not in out:
+                if code in chain:
+                    self.prob("obiettivo_superiore_circolare", f"l'obiettivo {code} risulta sopra e "
+                              f"sotto a {chain[-1]}: importato senza obiettivo superiore",
+                              riga=nodes[code].row)
+                    parents[code] = None
+                    depth(start)
+                    return
+                chain.append(code)
+                pid = parents.get(code)
+                nxt = self._code_of_id.get(pid) if pid is not None else None
+                code = nxt if nxt in parents else None  # a parent already in the plan ends it
+            base = out[code] if code is not None else 0
+            for c in reversed(chain):
+                base += 1
+                out[c] = base
+
+        for start in parents:
+            depth(start)
+        return out
 
     def _update_obiettivo(self, node: _Nodo, resp_id: int | None, unita_id: int | None,
                           extra: dict[str, str], altri: str | None, out: list[Edit],

@@ -431,3 +431,18 @@ def test_polarity_words_and_unknown_signs(empty_plan, tmp_path):
     pol = {i.descrizione: i.polarita for i in empty_plan.indicatori()}
     assert pol == {"meno": Polarita.DECRESCENTE, "negativa": Polarita.DECRESCENTE,
                    "uguale": Polarita.UGUALE, "perso": Polarita.CRESCENTE}
+
+
+def test_parents_named_by_title_are_inserted_first_and_loops_are_cut(empty_plan, tmp_path):
+    head = ["Codice", "Obiettivo di valore pubblico", "Denominazione sintetica", "Indicatore"]
+    rows = [head, ["A1", "Zeta", "Figlio", "i1"], ["Z9", "", "Zeta", ""],  # child sorts first
+            ["L1", "Elle due", "Elle uno", "x"], ["L2", "Elle uno", "Elle due", "y"]]  # a loop
+    path = tmp_path / "padri.csv"
+    path.write_text(text_from_rows(rows), encoding="utf-8")
+    result = prepare_import(empty_plan, path)
+    loop = _probs(result, "obiettivo_superiore_circolare")
+    assert len(loop) == 1 and loop[0].riga in (4, 5)
+    result.apply(empty_plan)  # no foreign-key error: the parent row exists first
+    assert empty_plan.obiettivo(_ob(empty_plan, "A1").parent_id).codice == "Z9"
+    l1, l2 = _ob(empty_plan, "L1"), _ob(empty_plan, "L2")
+    assert (l1.parent_id is None) != (l2.parent_id is None)
