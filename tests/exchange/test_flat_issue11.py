@@ -48,6 +48,11 @@ from .test_flat_seed000 import _probs
 from .test_flat_seed000 import plan as unione  # noqa: F401 - the Unione's 2024-2026 plan (fixture)
 
 
+def _import_csv(arc, path: Path, rows: list[list[str]]):
+    path.write_text(text_from_rows(rows), encoding="utf-8")
+    return prepare_import(arc, path)
+
+
 def _ob(arc, code):
     return next(o for o in arc.obiettivi() if o.codice == code)
 
@@ -206,9 +211,7 @@ def test_codes_of_any_shape_import_in_natural_order(empty_plan, tmp_path):
             ["TS.1", "Uno", "i1", "3"], ["2024_PD_8501", "Progetto", "ip", "si"],
             ["OE0527", "Strategico", "io", "4"], ["", "Senza codice", "x", "5"],
             ["1.1.10", "Dieci dotted", "d10", "6"], ["1.1.9", "Nove dotted", "d9", "7"]]
-    path = tmp_path / "codici.csv"
-    path.write_text(text_from_rows(rows), encoding="utf-8")
-    result = prepare_import(empty_plan, path)
+    result = _import_csv(empty_plan, tmp_path / "codici.csv", rows)
     miss = _probs(result, "codice_mancante")
     assert [(p.riga, p.gravita) for p in miss] == [(8, "errore")] and "Senza codice" in miss[0].messaggio
     result.apply(empty_plan)
@@ -221,10 +224,8 @@ def test_codes_of_any_shape_import_in_natural_order(empty_plan, tmp_path):
 
 
 def test_header_without_code_column_is_one_error_not_a_traceback(empty_plan, tmp_path):
-    path = tmp_path / "senza_codice.csv"
-    path.write_text(text_from_rows([["Obiettivo", "Indicatore", "Target 2025"], ["Uno", "i", "1"]]),
-                    encoding="utf-8")
-    result = prepare_import(empty_plan, path)
+    result = _import_csv(empty_plan, tmp_path / "senza_codice.csv",
+                         [["Obiettivo", "Indicatore", "Target 2025"], ["Uno", "i", "1"]])
     err = [p for p in result.problemi if p.gravita == "errore"]
     assert len(err) == 1 and "codice" in err[0].messaggio and not result.edits
 
@@ -327,10 +328,8 @@ def test_a_changed_value_is_exactly_one_change(unione, tmp_path):
 def test_changed_objective_text_is_one_change_and_an_empty_cell_erases_nothing(empty_plan, tmp_path):
     head = ["Codice", "Obiettivo", "Descrizione", "Indicatore", "Fonte", "Target 2025"]
     path = tmp_path / "t.csv"
-    path.write_text(text_from_rows([head, ["A.1", "Uno", "Prima", "i", "Ufficio", "5"]]), encoding="utf-8")
-    prepare_import(empty_plan, path).apply(empty_plan)
-    path.write_text(text_from_rows([head, ["A.1", "Uno", "Seconda", "i", "", "5"]]), encoding="utf-8")
-    result = prepare_import(empty_plan, path)
+    _import_csv(empty_plan, path, [head, ["A.1", "Uno", "Prima", "i", "Ufficio", "5"]]).apply(empty_plan)
+    result = _import_csv(empty_plan, path, [head, ["A.1", "Uno", "Seconda", "i", "", "5"]])
     assert [(d.foglio, d.campi) for d in result.differenze] == [
         ("Obiettivi", [("Descrizione", "Prima", "Seconda")])]
     result.apply(empty_plan)
@@ -422,9 +421,7 @@ def test_polarity_words_and_unknown_signs(empty_plan, tmp_path):
     head = ["Codice", "Obiettivo", "Indicatore", "Polarità", "Target 2025"]
     rows = [head, ["P.1", "Uno", "meno", "-", "5"], ["P.1", "Uno", "negativa", "Negativa", "5"],
             ["P.1", "Uno", "uguale", "=", "5"], ["P.1", "Uno", "perso", "?", "5"]]
-    path = tmp_path / "polarita.csv"
-    path.write_text(text_from_rows(rows), encoding="utf-8")
-    result = prepare_import(empty_plan, path)
+    result = _import_csv(empty_plan, tmp_path / "polarita.csv", rows)
     unknown = _probs(result, "polarita_sconosciuta")
     assert [(p.riga, p.colonna) for p in unknown] == [(5, "Polarità")] and "«?»" in unknown[0].messaggio
     result.apply(empty_plan)
@@ -437,9 +434,7 @@ def test_parents_named_by_title_are_inserted_first_and_loops_are_cut(empty_plan,
     head = ["Codice", "Obiettivo di valore pubblico", "Denominazione sintetica", "Indicatore"]
     rows = [head, ["A1", "Zeta", "Figlio", "i1"], ["Z9", "", "Zeta", ""],  # child sorts first
             ["L1", "Elle due", "Elle uno", "x"], ["L2", "Elle uno", "Elle due", "y"]]  # a loop
-    path = tmp_path / "padri.csv"
-    path.write_text(text_from_rows(rows), encoding="utf-8")
-    result = prepare_import(empty_plan, path)
+    result = _import_csv(empty_plan, tmp_path / "padri.csv", rows)
     loop = _probs(result, "obiettivo_superiore_circolare")
     assert len(loop) == 1 and loop[0].riga in (4, 5)
     result.apply(empty_plan)  # no foreign-key error: the parent row exists first
