@@ -27,7 +27,8 @@ from .workbook import (
     valore_cell,
 )
 
-POLARITA = {Polarita.CRESCENTE: "+", Polarita.DECRESCENTE: "−", Polarita.UGUALE: "="}
+#: ASCII signs: a CSV saved by Excel or LibreOffice in Windows-1252 keeps "-" (a "−" becomes "?")
+POLARITA = {Polarita.CRESCENTE: "+", Polarita.DECRESCENTE: "-", Polarita.UGUALE: "="}
 
 
 def portale_headers(anno: int) -> list[str]:
