@@ -136,6 +136,8 @@ OBJ_FIELDS = ("descrizione", "politico", "responsabile", "struttura", "altri", "
 _CODE_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,4}$")
 _DOTTED = re.compile(r"^\d+(?:\.\d+)*$")
 _NATURAL = re.compile(r"(\d+)")
+_MAX_CIFRE = 4000  # below Python's limit on the digits int() converts (4.300)
+_OLTRE = 10 ** _MAX_CIFRE
 _TARGET_YEAR = re.compile(r"^target\s*(?:anno\s*)?(\d{4})$")
 _HONORIFIC = re.compile(r"\b(?:dott\.?ssa|dott\.?|dr\.?|ing\.?|arch\.?|geom\.?|avv\.?|rag\.?|"
                         r"sig\.?ra|sig\.?|prof\.?ssa|prof\.?)\s+", re.I)
@@ -182,8 +184,14 @@ def codice_key(code: str) -> tuple[tuple[int, int, str], ...]:
     OE0527 < OE052701, 2024_PD_8501 < 2024_PD_10000; a parent's dotted code sorts before its children."""
     out = []
     for i, part in enumerate(_NATURAL.split(code.strip())):
-        if part:
-            out.append((0, int(part), "") if i % 2 else (1, 0, part.lower()))
+        if not part:
+            continue
+        if i % 2 == 0:
+            out.append((1, 0, part.lower()))
+        elif len(part) <= _MAX_CIFRE:
+            out.append((0, int(part), ""))
+        else:  # int() refuses it (a 32.767-character cell may hold one): after every shorter number
+            out.append((0, _OLTRE, part))
     return tuple(out)
 
 

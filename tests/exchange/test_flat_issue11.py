@@ -205,6 +205,18 @@ def test_codes_sort_naturally():
         "OE0527", "OE052701", "TS.1", "TS.2", "TS.10", "UO046714"]
 
 
+def test_a_code_of_thousands_of_digits_sorts_after_the_others(empty_plan, tmp_path):
+    """int() refuses more than 4.300 digits; a cell may hold 32.767 characters."""
+    huge = "1" * 5000
+    assert sorted([huge, "2" * 4000, "TS.1", "9"], key=codice_key) == ["9", "2" * 4000, huge, "TS.1"]
+    result = _import_csv(empty_plan, tmp_path / "lungo.csv",
+                         [["Codice", "Obiettivo", "Indicatore", "Target 2025"],
+                          [huge, "Lungo", "i1", "1"], ["2", "Due", "i2", "2"]])
+    assert not [p for p in result.problemi if p.gravita == "errore"]
+    result.apply(empty_plan)
+    assert [o.codice for o in empty_plan.obiettivi()] == ["2", huge]
+
+
 def test_codes_of_any_shape_import_in_natural_order(empty_plan, tmp_path):
     rows = [["Codice", "Obiettivo", "Indicatore", "Target 2025"],
             ["TS.10", "Dieci", "i10", "1"], ["TS.2", "Due", "i2", "2"], ["TS", "Trasversali", "", ""],
