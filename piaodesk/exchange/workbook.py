@@ -479,7 +479,23 @@ class _Styles:
     def cell(self, ws: Any, value: Any, style: Any) -> Any:
         c = self._Cell(ws, row=1, column=1, value=value)
         c._style = style
+        if c.data_type == "f":
+            c.data_type = "s"  # text the user wrote, never a live formula
         return c
+
+    def text(self, ws: Any, value: str) -> Any:
+        """A text cell that stays text (openpyxl would write "=…" as a formula)."""
+        c = self._Cell(ws, row=1, column=1, value=value)
+        c.data_type = "s"
+        return c
+
+
+def text_row(ws: Any, values: list[Any], st: _Styles) -> list[Any]:
+    """``values`` with every text that looks like a formula turned into a text cell."""
+    for i, v in enumerate(values):
+        if v.__class__ is str and len(v) > 1 and v[0] == "=":
+            values[i] = st.text(ws, v)
+    return values
 
 
 def _set_dimension(ws: Any, nrows: int, ncols: int) -> None:
@@ -517,14 +533,14 @@ def _list_formulas(lists: dict[str, list[str]]) -> dict[str, str]:
     return out
 
 
-def _write_lists(wb: Any, lists: dict[str, list[str]]) -> None:
+def _write_lists(wb: Any, lists: dict[str, list[str]], st: _Styles) -> None:
     ws = wb.create_sheet("Elenchi")
     ws.sheet_state = "hidden"
     columns = list(lists.values())
     _set_dimension(ws, 1 + max((len(v) for v in columns), default=0), len(columns))
     ws.append(list(lists))
     for r in range(max((len(v) for v in columns), default=0)):
-        ws.append([v[r] if r < len(v) else None for v in columns])
+        ws.append(text_row(ws, [v[r] if r < len(v) else None for v in columns], st))
 
 
 def _open_sheet(wb: Any, title: str, cols: tuple[Col, ...] | list[Col], nrows: int,
@@ -592,10 +608,10 @@ def _write_rows(ws: Any, cols: tuple[Col, ...] | list[Col], rows: list[Any],
             v = values[i]
             if v is not None:
                 values[i] = make(ws, v, style)
-        append(values)
+        append(text_row(ws, values, st))
 
 
-def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None) -> None:
+def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None, st: _Styles) -> None:
     ws = wb.create_sheet("Info")
     ws.sheet_state = "hidden"
     rows: list[list[Any]] = [["formato", FORMATO]]
@@ -617,7 +633,7 @@ def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None) -> None
                 rows.append([f"id:{name}", chunk])
     _set_dimension(ws, len(rows), 2)
     for row in rows:
-        ws.append(row)
+        ws.append(text_row(ws, row, st))
 
 
 def _is_periodic(m: Misura, anni: list[int]) -> bool:
@@ -664,8 +680,8 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
                          selected=spec.name == "Obiettivi")
         _write_rows(ws, spec.cols, rows, [_getter(c, lk, misure_by) for c in spec.cols], st)
         counts[spec.name] = len(rows)
-    _write_info(wb, archive, snap)
-    _write_lists(wb, lists)
+    _write_info(wb, archive, snap, st)
+    _write_lists(wb, lists, st)
     wb.active = wb.sheetnames.index("Obiettivi")
     _save(wb, path)
     return counts
@@ -697,8 +713,8 @@ def write_template(path: Path | str, anni: list[int] | None = None) -> None:
     formulas = _list_formulas(lists)
     for spec in all_specs(anni):
         _open_sheet(wb, spec.name, spec.cols, 0, formulas, st)
-    _write_info(wb, None, None)
-    _write_lists(wb, lists)
+    _write_info(wb, None, None, st)
+    _write_lists(wb, lists, st)
     wb.active = 0
     _save(wb, path)
 
