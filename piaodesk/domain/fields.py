@@ -36,6 +36,14 @@ LABELS: dict[str, dict[str, str]] = {
         "stato": "Stato",
         "note": "Note",
     },
+    "Unita": {
+        "id": "ID",
+        "codice": "Codice (CdR)",
+        "nome": "Nome",
+        "tipo": "Tipo",
+        "parent_id": "Unità superiore",
+        "responsabile_id": "Responsabile",
+    },
     "Fase": {
         "id": "ID",
         "obiettivo_id": "ID obiettivo",

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..domain.enums import Livello, Ramo, TipoIndicatore
 from ..domain.fields import norm_label
-from ..domain.formats import format_decimal, parse_decimal
+from ..domain.formats import format_decimal, parse_decimal, parse_percent
 from ..domain.model import (
     PERIODO_ANNUALE,
     Assegnazione,
@@ -31,6 +31,7 @@ from ..domain.model import (
     Obiettivo,
     Persona,
     Risorsa,
+    Unita,
 )
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
@@ -46,10 +47,12 @@ from .workbook import (
     OBIETTIVI,
     PERSONALE,
     RISORSE,
+    UNITA,
     Col,
     SheetSpec,
     _getter,
     _Lookups,
+    _unit_subtree,
     cell_decimal,
     display,
     indicatori_spec,
@@ -58,8 +61,9 @@ from .workbook import (
 )
 
 _YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
-_SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode"}
-SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Personale", "Assegnazioni",
+_SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode", "indcode"}
+SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità", "Personale",
+               "Assegnazioni",
                "Risorse")
 
 
@@ -177,6 +181,7 @@ class _Sheet:
     cols: dict[str, Col]
     years: list[int] = field(default_factory=list)
     fast: set[int] = field(default_factory=set)  # IDs of rows identical to the plan
+    pct: set[tuple[int, str]] = field(default_factory=set)  # (row, key) of cells formatted as %
 
 
 class _Diff:
@@ -188,6 +193,7 @@ class _Diff:
         self._lk: _Lookups | None = None
         self._valore_memo: dict[tuple[Any, Any], Any] = {}
         self.diffs: list[Differenza] = []
+        self.ins_unita: list[Edit] = []
         self.ins_persone: list[Edit] = []
         self.ins_obiettivi: list[Edit] = []
         self.sets: list[Edit] = []
@@ -208,6 +214,8 @@ class _Diff:
         self.units = archive.unita()
         self.new_obs: set[int] = set()
         self.deleted_obs: set[int] = set()
+        self.new_inds: dict[int, Indicatore] = {}  # indicators created by this workbook
+        self.ind_code_now: dict[int, str | None] = {}  # indicator codes as the workbook sets them
 
     # ------------------------------------------------------------------ reading
     #
@@ -309,6 +317,10 @@ class _Diff:
                                         "confrontato", riga=1, foglio=spec.name, gravita="errore"))
             return _Sheet(spec, [], {})
         id_idx = next(i for i, k in colmap.items() if k == "id")
+        pct: set[tuple[int, str]] = set()
+        perc_cols = {i + 1: k for i, k in colmap.items() if cols[k].kind == "perc"}
+        if perc_cols:
+            _watch_percent_cells(ws, perc_cols, pct)
         width = max(colmap) + 1
         items = list(colmap.items())
         significant = [i for i, k in items if cols[k].kind != "info"]
@@ -364,7 +376,7 @@ class _Diff:
                             continue
             if any(_clean(row[i]) is not None for i in significant):
                 rows.append(_Row(n, {k: row[i] for i, k in items}))
-        return _Sheet(spec, rows, cols, years, fast)
+        return _Sheet(spec, rows, cols, years, fast, pct)
 
     def _clean_errors(self, values: list[Any], n: int, foglio: str) -> list[Any]:
         """Formula errors (``#DIV/0!``…) read as empty cells, each reported."""
@@ -465,6 +477,18 @@ class _Diff:
                     out[key] = uid
             elif col.kind == "valore":
                 out[key] = ("__valore__", raw)
+            elif col.kind == "perc":
+                if _clean(raw) is None:
+                    out[key] = None
+                    continue
+                value, avviso = parse_percent(raw, (r.n, key) in sh.pct)
+                if value is None:
+                    self.prob(sh.spec.name, r.n, f"«{raw}» non è una percentuale: il campo non è "
+                              f"stato cambiato", col=col.label)
+                    continue
+                if avviso:
+                    self.prob(sh.spec.name, r.n, avviso, tipo="percentuale_ambigua", col=col.label)
+                out[key] = value
             else:
                 try:
                     value = parse_cell(col, raw)
@@ -524,6 +548,72 @@ class _Diff:
         return cls(**kwargs)
 
     # ------------------------------------------------------------------ sheets
+
+    def unita_nuove(self, sh: _Sheet) -> list[tuple[_Row, int | None, int]]:
+        """First pass over «Unità»: new units get their id and name, so that the parents,
+        the people of «Personale» and the objectives can name them in the same workbook."""
+        existing = {u.id: u for u in self.units}
+        out: list[tuple[_Row, int | None, int]] = []
+        for r in sh.rows:
+            uid = self.row_id(sh, r, existing)
+            if uid is not None:
+                out.append((r, uid, uid))
+                continue
+            nome = _clean(r.cells.get("nome"))
+            if nome is None:
+                self.prob(sh.spec.name, r.n, "manca il nome dell'unità: riga ignorata", gravita="errore")
+                continue
+            nid = self.a.allocate_id(Unita)
+            codice = _clean(r.cells.get("codice"))
+            self.units.append(Unita(id=nid, nome=str(nome), codice=None if codice is None else str(codice)))
+            out.append((r, None, nid))
+        return out
+
+    def unita(self, sh: _Sheet, pending: list[tuple[_Row, int | None, int]]) -> None:
+        """Second pass over «Unità» (after «Personale»): inserts and changes."""
+        name = sh.spec.name
+        existing = {u.id: u for u in self.a.unita()}
+        seen: set[int] = set(sh.fast)
+        inserts: list[Edit] = []
+        for r, uid, rid in pending:
+            if rid in seen:
+                self.prob(name, r.n, "ID ripetuto in più righe: vale la prima", tipo="id_ripetuto",
+                          gravita="errore")
+                continue
+            seen.add(rid)
+            vals = self.values(sh, r)
+            parent = vals.get("parent_id")
+            if parent is not None and parent in _unit_subtree(self.units, rid):
+                self.prob(name, r.n, "l'unità superiore è l'unità stessa o una sua sotto-unità: "
+                          "non cambiata", col="Unità superiore")
+                vals.pop("parent_id")
+            resp = vals.get("responsabile_id")
+            late = resp is not None and self.a.get(Persona, resp) is None
+            if late:  # a person added by this workbook: set once the person exists
+                vals.pop("responsabile_id")
+            if uid is None:
+                unit = self.new_obj(Unita, vals, id=rid, posizione=None, ente_id=self.a.piano().ente_id)
+                inserts.append(InsertRow(unit, label="Aggiungi unità"))
+                self.diffs.append(Differenza("aggiunta", name, unit.codice or unit.nome, unit.nome, r.n))
+                if late:
+                    self.sets.append(SetFields(Unita, rid, {"responsabile_id": resp}))
+                continue
+            old = existing[uid]
+            changed, campi = self.compare(sh, old, vals)
+            if late:
+                changed["responsabile_id"] = resp
+                campi.append(("Responsabile", self.show(sh.cols["responsabile_id"], old.responsabile_id),
+                              self.show(sh.cols["responsabile_id"], resp)))
+            if changed:
+                self.sets.append(SetFields(Unita, uid, changed, label="Modifica unità"))
+                self.diffs.append(Differenza("modifica", name, old.codice or old.nome, old.nome, r.n, campi))
+        self.ins_unita = _topo(inserts)
+        exported = self.exported.get(name, set())
+        gone = [u for uid2, u in existing.items() if uid2 in exported and uid2 not in seen]
+        if gone:
+            self.prob(name, None, f"{len(gone)} unità non sono più nel foglio: non vengono eliminate "
+                      f"dalla cartella (eliminarle dal programma, Organizzazione)", tipo="unita_non_rimossa",
+                      gravita="info")
 
     def personale(self, sh: _Sheet) -> None:
         for r in sh.rows:
@@ -685,6 +775,8 @@ class _Diff:
                     continue
                 obj = self.new_obj(cls, vals, **extra)
                 self.ins_other.append(InsertRow(obj))
+                if cls is Indicatore:
+                    self.new_inds[nid] = obj
                 self.diffs.append(Differenza("aggiunta", sh.spec.name,
                                              f"{self.code_of.get(oid, '')} — {key_of(obj)}",
                                              riga=r.n))
@@ -692,6 +784,8 @@ class _Diff:
                 continue
             seen.add(rid)
             old = existing[rid]
+            if cls is Indicatore and "codice" in vals:
+                self.ind_code_now[rid] = vals["codice"]
             changed, campi = self.compare(sh, old, vals, tipo)
             if oid != old.obiettivo_id:
                 changed["obiettivo_id"] = oid
@@ -742,20 +836,52 @@ class _Diff:
                                              f"{self.code_of.get(ind.obiettivo_id, '')} — ind. {rid}",
                                              ind.descrizione, r.n, campi))
 
+    def indicatore_ref(self, sh: _Sheet, r: _Row, ind_id: int | None, indicatori: dict[int, Indicatore],
+                       by_code: dict[str, list[int]]) -> Indicatore | None:
+        """The indicator of a «Misure periodiche» row: by ID, else by its code (new ones included)."""
+        code = _clean(r.cells.get("_indcode"))
+        key = norm_label(code) if code is not None else None
+        if ind_id is not None and ind_id in indicatori:
+            ind = indicatori[ind_id]
+            now = self.ind_code_now.get(ind_id, ind.codice)
+            if key is None or key == norm_label(now):
+                return ind
+        if key is not None:
+            ids = by_code.get(key, [])
+            if len(ids) == 1:
+                return indicatori[ids[0]]
+            if len(ids) > 1:
+                self.prob(sh.spec.name, r.n, f"il codice indicatore «{code}» è di {len(ids)} "
+                          f"indicatori: indicare l'ID indicatore. Riga ignorata",
+                          tipo="indicatore_ambiguo", col="Codice indicatore", gravita="errore")
+                return None
+            self.prob(sh.spec.name, r.n, f"indicatore con codice «{code}» non trovato né nel piano "
+                      f"né nel foglio Indicatori: riga ignorata", tipo="indicatore_sconosciuto",
+                      col="Codice indicatore", gravita="errore")
+            return None
+        self.prob(sh.spec.name, r.n, "indicatore mancante o inesistente (colonne «ID indicatore» / "
+                  "«Codice indicatore»): riga ignorata", tipo="indicatore_sconosciuto",
+                  col="ID indicatore", gravita="errore")
+        return None
+
     def misure(self, sh: _Sheet, indicatori: dict[int, Indicatore],
                existing: dict[int, Misura]) -> None:
         seen: set[int] = set(sh.fast)
+        indicatori = {**indicatori, **self.new_inds}
+        by_code: dict[str, list[int]] = {}
+        for iid, ind in indicatori.items():
+            code = self.ind_code_now.get(iid, ind.codice)
+            if code:
+                by_code.setdefault(norm_label(code), []).append(iid)
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
             vals = self.values(sh, r)
-            ind_id = vals.get("indicatore_id")
-            ind = indicatori.get(ind_id) if ind_id is not None else None
+            ind = self.indicatore_ref(sh, r, vals.get("indicatore_id"), indicatori, by_code)
             if ind is None:
-                self.prob(sh.spec.name, r.n, "ID indicatore mancante o inesistente: riga ignorata",
-                          tipo="indicatore_sconosciuto", gravita="errore")
                 if rid is not None:
                     seen.add(rid)
                 continue
+            vals["indicatore_id"] = ind.id
             vals["periodo"] = vals.get("periodo") or PERIODO_ANNUALE
             if rid is None:
                 if not vals.get("anno"):
@@ -811,8 +937,16 @@ class _Diff:
     def compare_sheets(self, wb: Any, names: set[str]) -> None:
         """Each sheet read and compared in turn (people, objectives, then their rows)."""
         anni = self.a.piano().anni
-        if PERSONALE.name in names:
-            self.personale(self._read_sheet(wb[PERSONALE.name], PERSONALE, self.persone))
+        unita_sh, unita_rows = None, []
+        if UNITA.name in names:
+            unita_sh = self._read_sheet(wb[UNITA.name], UNITA, {u.id: u for u in self.units})
+            unita_rows = self.unita_nuove(unita_sh)
+        persone_sheet = PERSONALE.name if PERSONALE.name in names else (
+            "Persone" if "Persone" in names else None)
+        if persone_sheet:
+            self.personale(self._read_sheet(wb[persone_sheet], PERSONALE, self.persone))
+        if unita_sh is not None:
+            self.unita(unita_sh, unita_rows)
         if OBIETTIVI.name in names:
             self.obiettivi(self._read_sheet(wb[OBIETTIVI.name], OBIETTIVI, self.obs))
         if FASI.name in names:
@@ -838,6 +972,7 @@ class _Diff:
                 i.id for i in inds.values() if i.obiettivo_id in self.deleted_obs}  # type: ignore[misc]
             del sh
         if MISURE.name in names:
+            self._lookups().indcode = {i.id: i.codice for i in inds.values()}
             self.misure(self._read_sheet(wb[MISURE.name], MISURE, periodic), inds, periodic)  # type: ignore[arg-type]
         if ASSEGNAZIONI.name in names:
             asse = {x.id: x for x in self.a.assegnazioni()}
@@ -856,7 +991,7 @@ class _Diff:
             self._read_info(wb)
             names = set(wb.sheetnames)
             if not names & {s.name for s in (OBIETTIVI, FASI, MISURE, PERSONALE, ASSEGNAZIONI,
-                                             RISORSE)} | {"Indicatori"}:
+                                             RISORSE, UNITA)} | {"Indicatori", "Persone"}:
                 raise ExchangeError(f"Nel file «{self.path.name}» non c'è nessuno dei fogli di "
                                     f"piaodesk (Obiettivi, Fasi, Indicatori…).")
             self.compare_sheets(wb, names)
@@ -866,7 +1001,7 @@ class _Diff:
                  "obiettivi": 5, "persone": 6}
         self.deletes.sort(key=lambda e: order.get(getattr(e, "table", ""), 9))
         ins_other = sorted(self.ins_other, key=lambda e: 0 if getattr(e, "table", "") == "indicatori" else 1)
-        edits = (self.ins_persone + self.ins_obiettivi + self.sets + self.moves + ins_other
+        edits = (self.ins_unita + self.ins_persone + self.ins_obiettivi + self.sets + self.moves + ins_other
                  + self.ins_misure + self.deletes)
         order_of = {n: i for i, n in enumerate(SHEET_ORDER)}
         self.p_read.sort(key=lambda p: order_of.get(p.foglio or "", 99))  # stable: rows in order
@@ -876,6 +1011,44 @@ class _Diff:
         plan.riepilogo = {"Righe aggiunte": c.get("aggiunta", 0), "Righe modificate": c.get("modifica", 0),
                           "Righe rimosse": c.get("rimozione", 0)}
         return plan
+
+
+def _percent_styles(wb: Any) -> frozenset[int]:
+    """Style ids of a workbook whose number format shows a percentage."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    custom = getattr(wb, "_number_formats", [])
+    out = set()
+    for sid, style in enumerate(getattr(wb, "_cell_styles", [])):
+        fid = style.numFmtId
+        if fid < BUILTIN_FORMATS_MAX_SIZE:
+            fmt = BUILTIN_FORMATS.get(fid, "")
+        else:
+            fmt = custom[fid - BUILTIN_FORMATS_MAX_SIZE] if fid - BUILTIN_FORMATS_MAX_SIZE < len(custom) else ""
+        if "%" in str(fmt):
+            out.add(sid)
+    return frozenset(out)
+
+
+def _watch_percent_cells(ws: Any, columns: dict[int, str], found: set[tuple[int, str]]) -> None:
+    """While ``ws`` streams its values, note which cells of ``columns`` are formatted as %.
+
+    The values-only stream has no formats; openpyxl's parser has each cell's
+    style id in hand, so the row hook records (row, key) for the % ones.
+    """
+    styles = _percent_styles(ws.parent)
+    if not styles:
+        return
+    original = ws._get_row
+
+    def get_row(row: Any, *args: Any, **kw: Any) -> Any:
+        for cell in row:
+            key = columns.get(cell["column"])
+            if key is not None and cell["style_id"] in styles:
+                found.add((cell["row"], key))
+        return original(row, *args, **kw)
+
+    ws._get_row = get_row
 
 
 def _as_int(v: Any) -> int | None:

@@ -34,9 +34,17 @@ from ..domain.enums import (
     Ramo,
     TipoIndicatore,
     TipoRisorsa,
+    TipoUnita,
 )
 from ..domain.fields import label, norm_label
-from ..domain.formats import format_date, format_decimal, parse_date, parse_decimal, to_decimal
+from ..domain.formats import (
+    format_date,
+    format_decimal,
+    parse_date,
+    parse_decimal,
+    parse_percent,
+    to_decimal,
+)
 from ..domain.model import (
     PERIODO_ANNUALE,
     Assegnazione,
@@ -46,6 +54,7 @@ from ..domain.model import (
     Obiettivo,
     Persona,
     Risorsa,
+    Unita,
 )
 from ..store.archive import Archive
 from .common import ExchangeError
@@ -59,7 +68,7 @@ SI, NO = "Sì", "No"
 ISTRUZIONI = [
     ("Come usare questa cartella", ""),
     ("", "Ogni foglio corrisponde a una parte del piano: Obiettivi, Fasi, Indicatori (con i target e "
-         "i valori per anno), Misure periodiche, Personale, Assegnazioni, Risorse."),
+         "i valori per anno), Misure periodiche, Unità, Personale, Assegnazioni, Risorse."),
     ("", "La prima riga di ogni foglio contiene le intestazioni: non modificarle. L'ordine delle "
          "colonne può cambiare, le intestazioni no."),
     ("Colonna ID", "Serve a riconoscere le righe quando la cartella viene reimportata: non modificarla. "
@@ -67,9 +76,15 @@ ISTRUZIONI = [
     ("Righe eliminate", "Una riga cancellata da un foglio viene proposta come eliminazione; prima di "
                         "modificare il piano piaodesk mostra l'anteprima delle differenze da accettare."),
     ("Codici", "Gli obiettivi si collegano tra loro con la colonna «Codice padre»; fasi, indicatori, "
-               "assegnazioni e risorse con «Codice obiettivo» (o «ID obiettivo»)."),
+               "assegnazioni e risorse con «Codice obiettivo» (o «ID obiettivo»); le misure "
+               "periodiche con «Codice indicatore» (o «ID indicatore»), anche per indicatori "
+               "scritti nella stessa cartella."),
     ("Date", "Scrivere le date come 31/12/2025."),
-    ("Percentuali", "Pesi, % di realizzazione e impegno sono percentuali: 30% si scrive 30%."),
+    ("Percentuali", "Pesi, % di realizzazione e impegno sono percentuali: 30 % si scrive 30 (o 30%). "
+                    "0,3 vale 30 % solo in una cella formattata come percentuale; negli altri casi "
+                    "piaodesk lo legge 0,3 % e lo segnala."),
+    ("Parole dei documenti", "Polarità: Positivo/Crescente/+ e Negativo/Decrescente/−; "
+                             "aggregazione: Somma, Media, Ultimo; tipo: Sì/No, Numero, Percentuale…"),
     ("Elenchi", "Le colonne con un elenco a discesa (Ramo, Livello, Tipo, Polarità, Sì/No…) "
                 "accettano solo i valori proposti."),
     ("Target e valori", "Si possono scrivere numeri (12,5), Sì/No, rapporti (4 su 8) o testo; "
@@ -167,7 +182,8 @@ INDICATORI_BASE = (
 MISURE = SheetSpec("Misure periodiche", Misura, (
     Col("id", "ID", "id", None, 7),
     Col("indicatore_id", "ID indicatore", "int", None, 9),
-    Col("_indcode", "Indicatore", "info", None, 40, imported=False),
+    Col("_indcode", "Codice indicatore", "indcode", None, 12),
+    Col("_indname", "Indicatore", "info", None, 40, imported=False),
     Col("anno", "Anno", "int", None, 8),
     Col("periodo", "Periodo", "text", None, 12),
     Col("data_riferimento", "Data di riferimento", "date", None, 12),
@@ -190,6 +206,15 @@ PERSONALE = SheetSpec("Personale", Persona, (
     _c(Persona, "valido_al", "date", 12),
     _c(Persona, "email", "text", 22),
     _c(Persona, "note", "long", 24),
+))
+
+UNITA = SheetSpec("Unità", Unita, (
+    _c(Unita, "id", "id", 7),
+    _c(Unita, "codice", "text", 16),
+    _c(Unita, "nome", "long", 44),
+    _c(Unita, "tipo", "enum", 12, TipoUnita),
+    _c(Unita, "parent_id", "unita", 36),
+    _c(Unita, "responsabile_id", "persona", 22),
 ))
 
 ASSEGNAZIONI = SheetSpec("Assegnazioni", Assegnazione, (
@@ -222,7 +247,7 @@ def indicatori_spec(anni: list[int]) -> SheetSpec:
 
 
 def all_specs(anni: list[int]) -> list[SheetSpec]:
-    return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, PERSONALE, ASSEGNAZIONI, RISORSE]
+    return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, UNITA, PERSONALE, ASSEGNAZIONI, RISORSE]
 
 
 # ---------------------------------------------------------------------- value codecs
@@ -294,15 +319,7 @@ def scope_obiettivi(archive: Archive, settore_id: int | None) -> list[Obiettivo]
     tutti = archive.obiettivi()
     if settore_id is None:
         return tutti
-    unit_ids = {settore_id}
-    changed = True
-    units = archive.unita()
-    while changed:
-        changed = False
-        for u in units:
-            if u.parent_id in unit_ids and u.id not in unit_ids:
-                unit_ids.add(u.id)  # type: ignore[arg-type]
-                changed = True
+    unit_ids = _unit_subtree(archive.unita(), settore_id)
     roots: set[int] = set()
     for uid in unit_ids:
         roots.update(o.id for o in archive.obiettivi_di_unita(uid) if o.id)
@@ -325,6 +342,7 @@ class Snapshot:
     assegnazioni: list[Assegnazione]
     risorse: list[Risorsa]
     settore_id: int | None = None
+    unita: list[Unita] = dataclasses.field(default_factory=list)
 
 
 def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
@@ -349,7 +367,22 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
         used = {a.persona_id for a in asse} | {o.responsabile_id for o in obs}
         unit_ids = {o.unita_id for o in obs}
         persone = [p for p in persone if p.id in used or (p.unita_id is not None and p.unita_id in unit_ids)]
-    return Snapshot(archive.piano().anni, obs, fasi, inds, misure, persone, asse, risorse, sid)
+    unita = archive.unita()
+    if sid is not None:
+        unita = [u for u in unita if u.id in _unit_subtree(unita, sid)]
+    return Snapshot(archive.piano().anni, obs, fasi, inds, misure, persone, asse, risorse, sid, unita)
+
+
+def _unit_subtree(units: list[Unita], root: int) -> set[int]:
+    ids = {root}
+    changed = True
+    while changed:
+        changed = False
+        for u in units:
+            if u.parent_id in ids and u.id not in ids:
+                ids.add(u.id)  # type: ignore[arg-type]
+                changed = True
+    return ids
 
 
 # ---------------------------------------------------------------------- writing
@@ -369,6 +402,7 @@ class _Lookups:
         self.persone = {p.id: p.nominativo for p in persone or []}
         self.obcode: dict[int | None, str] = {}
         self.indname: dict[int | None, str] = {}
+        self.indcode: dict[int | None, str | None] = {}
 
 
 _EXCEL_DAY0 = date(1899, 12, 30).toordinal()
@@ -409,6 +443,9 @@ def _getter(col: Col, lk: _Lookups, misure_by: dict[tuple[int, int], Misura]) ->
     if k == "parentcode":
         obcode = lk.obcode
         return lambda obj: obcode.get(obj.parent_id) if obj.parent_id else None
+    if k == "indcode":
+        indcode = lk.indcode
+        return lambda obj: indcode.get(obj.indicatore_id)
     if k == "info":
         indname = lk.indname
         return lambda obj: indname.get(obj.indicatore_id)
@@ -624,8 +661,8 @@ def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None, st: _St
         rows.append(["settore", snap.settore_id or ""])
         groups = {"Obiettivi": snap.obiettivi, "Fasi": snap.fasi, "Indicatori": snap.indicatori,
                   "Misure periodiche": [m for m in snap.misure if _is_periodic(m, snap.anni)],
-                  "Personale": snap.persone, "Assegnazioni": snap.assegnazioni,
-                  "Risorse": snap.risorse}
+                  "Unità": snap.unita, "Personale": snap.persone,
+                  "Assegnazioni": snap.assegnazioni, "Risorse": snap.risorse}
         for name, group in groups.items():
             ids = ",".join(str(r.id) for r in group)
             chunks = [ids[i:i + 30000] for i in range(0, len(ids), 30000)] or [""]
@@ -656,6 +693,7 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
         lk.obcode = {o.id: o.codice for o in archive.obiettivi()}
     lk.indname = {i.id: f"{lk.obcode.get(i.obiettivo_id, '')} — {i.descrizione[:60]}"
                   for i in snap.indicatori}
+    lk.indcode = {i.id: i.codice for i in snap.indicatori}
     wb = _new_workbook()
     st = _Styles(wb)
     _write_istruzioni(wb, archive, st)
@@ -670,7 +708,7 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
             misure_by[(m.indicatore_id, m.anno)] = m
     rows_of: dict[str, list[Any]] = {
         "Obiettivi": snap.obiettivi, "Fasi": snap.fasi, "Indicatori": snap.indicatori,
-        "Misure periodiche": periodic, "Personale": snap.persone,
+        "Misure periodiche": periodic, "Unità": snap.unita, "Personale": snap.persone,
         "Assegnazioni": snap.assegnazioni, "Risorse": snap.risorse,
     }
     counts: dict[str, int] = {}
@@ -752,10 +790,8 @@ def parse_cell(col: Col, value: Any) -> Any:
         if d is None:
             raise ValueError(f"«{value}» non è un numero")
         return d
-    if k == "perc":
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return _norm_dec(Decimal(repr(value)) * 100)
-        d = parse_decimal(str(value))
+    if k == "perc":  # as in a cell formatted as %; see parse_percent for the cell's own format
+        d, _avviso = parse_percent(value, formato_percento=True)
         if d is None:
             raise ValueError(f"«{value}» non è una percentuale")
         return d

@@ -1,0 +1,224 @@
+"""One-pass template: units, people, objectives, indicators and their half-year measures in one
+workbook; the words of real documents; percentages read as people mean them, or a warning."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from piaodesk.domain.enums import Aggregazione, Polarita, TipoIndicatore, TipoUnita
+from piaodesk.domain.model import Indicatore, Unita
+from piaodesk.exchange.reimport import diff_workbook
+from piaodesk.exchange.workbook import write_template, write_workbook
+from piaodesk.store.edits import SetFields
+
+
+def _put(ws, **cells) -> int:
+    """Append a row given as {header: value}; returns its row number."""
+    heads = {c.value: c.column for c in ws[1] if c.value}
+    row = [None] * len(heads)
+    for label, value in cells.items():
+        row[heads[label.replace("_", " ")] - 1] = value
+    ws.append(row)
+    return ws.max_row
+
+
+def _cell(ws, row: int, label: str):
+    heads = {c.value: c.column for c in ws[1] if c.value}
+    return ws.cell(row=row, column=heads[label])
+
+
+def _errors(plan) -> list[str]:
+    return [p.testo() for p in plan.problemi if p.gravita == "errore"]
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    out = tmp_path / "modello.xlsx"
+    write_template(out, [2025, 2026, 2027])
+    return out
+
+
+def test_one_pass_fills_a_plan_from_zero(empty_plan, template):
+    wb = openpyxl.load_workbook(template)
+    assert {"Unità", "Personale", "Assegnazioni", "Misure periodiche"} <= set(wb.sheetnames)
+    u = wb["Unità"]
+    _put(u, **{"Codice (CdR)": "RA01", "Nome": "Settore Affari generali", "Tipo": "Settore",
+               "Responsabile": "Rossi Maria"})
+    _put(u, **{"Codice (CdR)": "RA01.1", "Nome": "Servizio protocollo", "Tipo": "servizio",
+               "Unità superiore": "Settore Affari generali"})
+    _put(wb["Personale"], Cognome="Rossi", Nome="Maria", **{"Settore/Unità": "Servizio protocollo"})
+    _put(wb["Obiettivi"], Codice="OB.1", Titolo="Digitalizzare il protocollo", Peso=30,
+         Responsabile="Rossi Maria", **{"Settore/Unità": "Settore Affari generali"})
+    _put(wb["Indicatori"], **{"Codice obiettivo": "OB.1", "Codice indicatore": "I1",
+                              "Indicatore": "Tempo medio di protocollazione", "Tipo": "Numerico",
+                              "Polarità": "Negativo", "Aggregazione periodi": "Media",
+                              "Target 2025": 3})
+    _put(wb["Indicatori"], **{"Codice obiettivo": "OB.1", "Codice indicatore": "I2",
+                              "Indicatore": "Documenti protocollati", "Polarità": "Positivo",
+                              "Aggregazione periodi": "Ultimo", "Tipo": "%"})
+    mp = wb["Misure periodiche"]
+    _put(mp, **{"Codice indicatore": "I1", "Anno": 2025, "Periodo": "Giugno",
+                "Data di riferimento": datetime(2025, 6, 30), "Target": 4, "Valore": 5})
+    _put(mp, **{"Codice indicatore": "I1", "Anno": 2025, "Periodo": "Dicembre", "Target": 3,
+                "Valore": 2})
+    _put(wb["Assegnazioni"], **{"Codice obiettivo": "OB.1", "Persona": "Rossi Maria", "Impegno": 30,
+                                "Responsabile": "Sì"})
+    wb.save(template)
+
+    plan = diff_workbook(empty_plan, template)
+    assert _errors(plan) == [], plan.report()
+    assert [p for p in plan.problemi if p.gravita == "avviso"] == [], plan.report()
+    plan.apply(empty_plan)
+
+    units = {u.nome: u for u in empty_plan.unita()}
+    sett, serv = units["Settore Affari generali"], units["Servizio protocollo"]
+    assert (sett.codice, sett.tipo, serv.tipo, serv.parent_id) == ("RA01", TipoUnita.SETTORE,
+                                                                   TipoUnita.SERVIZIO, sett.id)
+    rossi = empty_plan.persone()[0]
+    assert rossi.unita_id == serv.id and sett.responsabile_id == rossi.id
+    ob = empty_plan.obiettivi()[0]
+    assert ob.peso == Decimal(30) and ob.unita_id == sett.id and ob.responsabile_id == rossi.id
+    i1, i2 = empty_plan.indicatori(ob.id)
+    assert (i1.polarita, i1.aggregazione, i1.tipo) == (Polarita.DECRESCENTE, Aggregazione.MEDIA,
+                                                       TipoIndicatore.NUMERO)
+    assert (i2.polarita, i2.aggregazione, i2.tipo) == (Polarita.CRESCENTE, Aggregazione.ULTIMO,
+                                                       TipoIndicatore.PERCENTUALE)
+    periodi = {(m.periodo, m.target, m.valore) for m in empty_plan.misure([i1.id]) if m.periodo}
+    assert periodi == {("Giugno", 4, 5), ("Dicembre", 3, 2)}
+    asg = empty_plan.assegnazioni(ob.id)[0]
+    assert (asg.persona_id, asg.impegno, asg.responsabile) == (rossi.id, Decimal(30), True)
+    # and the export of what was built reads back without a difference
+    again = template.with_name("di-nuovo.xlsx")
+    write_workbook(empty_plan, again)
+    assert diff_workbook(empty_plan, again).differenze == []
+
+
+def test_units_and_people_sheets_update(demo, tmp_path):
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    wb = openpyxl.load_workbook(out)
+    u = wb["Unità"]
+    row = next(r for r in range(2, u.max_row + 1)
+               if _cell(u, r, "Nome").value == "SETTORE FINANZIARIO")
+    _cell(u, row, "Codice (CdR)").value = "RF01"
+    _cell(u, row, "Tipo").value = "Area"
+    # the sheet of people may be called «Persone», as many documents do
+    wb["Personale"].title = "Persone"
+    p = wb["Persone"]
+    _cell(p, 2, "Email").value = "nuova@esempio.invalid"
+    pid = _cell(p, 2, "ID").value
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert plan.conta_differenze() == {"modifica": 2}, plan.report()
+    plan.apply(demo)
+    fin = next(x for x in demo.unita() if x.nome == "SETTORE FINANZIARIO")
+    assert (fin.codice, fin.tipo) == ("RF01", TipoUnita.AREA)
+    assert demo.get(type(demo.persone()[0]), pid).email == "nuova@esempio.invalid"
+
+
+def _score(arc, oid: int) -> Decimal:
+    """The computed % of a scheda, as the engine rolls it up (2 decimals)."""
+    return arc.perc_avanzamento(oid, 2025).quantize(Decimal("0.01"))
+
+
+def test_polarity_words_of_the_documents_pin_10701(demo, tmp_path):
+    """«Negativo» in the Polarità column is decrescente: 10701 scores 98,51, not 88,72."""
+    scheda = next(o for o in demo.obiettivi() if o.codice == "10701")
+    inds = [i for oid in demo.discendenti(scheda.id, include_self=True) for i in demo.indicatori(oid)]
+    tempo = next(i for i in inds if i.descrizione.startswith("Tempo medio di risposta"))
+    assert tempo.polarita == Polarita.DECRESCENTE
+    assert _score(demo, scheda.id) == Decimal("98.51")
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    # the indicator as a first import left it (default polarity), then the words of the scheda
+    demo.apply(SetFields(Indicatore, tempo.id, {"polarita": Polarita.CRESCENTE}))
+    assert _score(demo, scheda.id) == Decimal("88.72")
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Indicatori"]
+    ids = {i.id: i for i in inds}
+    for r in range(2, ws.max_row + 1):
+        ind = ids.get(_cell(ws, r, "ID").value)
+        if ind is not None:
+            _cell(ws, r, "Polarità").value = ("Negativo" if ind.polarita == Polarita.DECRESCENTE
+                                              else "Positivo")
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert [p.testo() for p in plan.problemi if p.gravita != "info"] == []
+    assert plan.conta_differenze() == {"modifica": 1}, plan.report()
+    plan.apply(demo)
+    assert demo.get(Indicatore, tempo.id).polarita == Polarita.DECRESCENTE
+    assert _score(demo, scheda.id) == Decimal("98.51")
+
+
+@pytest.mark.parametrize("value,formatted,expected,warned", [
+    (30, False, Decimal(30), False),          # a plain 30 is 30 %
+    ("30%", False, Decimal(30), False),
+    (0.3, True, Decimal(30), False),          # 0,3 in a cell formatted as % is 30 %
+    (0.3, False, Decimal("0.3"), True),       # 0,3 in a plain cell: 0,3 %, and said so
+    ("0,3", False, Decimal("0.3"), True),
+    (30, True, Decimal(3000), True),          # 30 in a % cell shows 3000 %: kept, and said so
+])
+def test_percent_columns(empty_plan, template, value, formatted, expected, warned):
+    wb = openpyxl.load_workbook(template)
+    ws = wb["Obiettivi"]
+    row = _put(ws, Codice="OB.1", Titolo="Obiettivo")
+    c = _cell(ws, row, "Peso")
+    c.value = value
+    c.number_format = "0.00%" if formatted else "General"
+    row_f = _put(wb["Fasi"], **{"Codice obiettivo": "OB.1", "Descrizione fase": "Fase"})
+    f = _cell(wb["Fasi"], row_f, "% realizzazione")
+    f.value = value
+    f.number_format = "0%" if formatted else "General"
+    wb.save(template)
+    plan = diff_workbook(empty_plan, template)
+    avvisi = [p for p in plan.problemi if p.tipo == "percentuale_ambigua"]
+    if warned:
+        assert {(p.foglio, p.riga, p.colonna) for p in avvisi} == {("Obiettivi", row, "Peso"),
+                                                                   ("Fasi", row_f, "% realizzazione")}
+        assert all("%" in p.messaggio for p in avvisi)
+    else:
+        assert avvisi == []
+    plan.apply(empty_plan)
+    ob = empty_plan.obiettivi()[0]
+    assert ob.peso == expected
+    assert empty_plan.fasi(ob.id)[0].perc_realizzazione == expected
+
+
+def test_measure_with_unknown_or_ambiguous_indicator_code_is_an_error(empty_plan, template):
+    wb = openpyxl.load_workbook(template)
+    _put(wb["Obiettivi"], Codice="OB.1", Titolo="Obiettivo")
+    for desc in ("Primo", "Secondo"):
+        _put(wb["Indicatori"], **{"Codice obiettivo": "OB.1", "Codice indicatore": "X",
+                                  "Indicatore": desc})
+    r1 = _put(wb["Misure periodiche"], **{"Codice indicatore": "X", "Anno": 2025, "Periodo": "Giugno"})
+    r2 = _put(wb["Misure periodiche"], **{"Codice indicatore": "Y", "Anno": 2025, "Periodo": "Giugno"})
+    wb.save(template)
+    plan = diff_workbook(empty_plan, template)
+    errs = {(p.riga, p.colonna): p.messaggio for p in plan.problemi if p.gravita == "errore"}
+    assert "2 indicatori" in errs[(r1, "Codice indicatore")]
+    assert "«Y» non trovato" in errs[(r2, "Codice indicatore")]
+
+
+def test_unit_cycle_is_refused(demo, tmp_path):
+    out = tmp_path / "piano.xlsx"
+    parent = Unita(nome="Area", tipo=TipoUnita.AREA)
+    from piaodesk.store.edits import InsertRow
+
+    demo.apply(InsertRow(parent))
+    area = next(u for u in demo.unita() if u.nome == "Area")
+    fin = next(u for u in demo.unita() if u.nome == "SETTORE FINANZIARIO")
+    demo.apply(SetFields(Unita, fin.id, {"parent_id": area.id}))
+    write_workbook(demo, out)
+    wb = openpyxl.load_workbook(out)
+    u = wb["Unità"]
+    row = next(r for r in range(2, u.max_row + 1) if _cell(u, r, "Nome").value == "Area")
+    _cell(u, row, "Unità superiore").value = "SETTORE FINANZIARIO"
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert any(p.riga == row and p.colonna == "Unità superiore" for p in plan.problemi)
+    assert plan.edits == []
