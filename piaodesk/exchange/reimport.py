@@ -9,6 +9,7 @@ preview. Nothing is written here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable
@@ -498,8 +499,8 @@ class _Diff:
                         continue  # required enumerations: an empty cell changes nothing
                     out[key] = value
                 except ValueError as exc:
-                    self.prob(sh.spec.name, r.n, f"{exc}: il campo non è stato cambiato",
-                              col=col.label)
+                    self.prob(sh.spec.name, r.n, f"{exc}: il campo non è stato cambiato"
+                              + _default_note(sh.spec.cls, key), col=col.label)
         return out
 
     def compare(self, sh: _Sheet, obj: Any, vals: dict[str, Any],
@@ -1049,6 +1050,15 @@ def _watch_percent_cells(ws: Any, columns: dict[int, str], found: set[tuple[int,
         return original(row, *args, **kw)
 
     ws._get_row = get_row
+
+
+def _default_note(cls: type, key: str) -> str:
+    """What a new row gets instead of a refused value (said, never silent)."""
+    f = getattr(cls, "__dataclass_fields__", {}).get(key)
+    default = getattr(f, "default", None)
+    if default is None or default is dataclasses.MISSING:
+        return ""
+    return f" (in una riga nuova vale «{display(default)}»)"
 
 
 def _as_int(v: Any) -> int | None:

@@ -222,3 +222,15 @@ def test_unit_cycle_is_refused(demo, tmp_path):
     plan = diff_workbook(demo, out)
     assert any(p.riga == row and p.colonna == "Unità superiore" for p in plan.problemi)
     assert plan.edits == []
+
+
+def test_refused_word_in_a_new_row_says_what_the_row_gets(empty_plan, template):
+    wb = openpyxl.load_workbook(template)
+    _put(wb["Obiettivi"], Codice="OB.1", Titolo="Obiettivo")
+    row = _put(wb["Indicatori"], **{"Codice obiettivo": "OB.1", "Indicatore": "Pratiche",
+                                    "Polarità": "Boh"})
+    wb.save(template)
+    plan = diff_workbook(empty_plan, template)
+    msgs = [p.testo() for p in plan.problemi if p.colonna == "Polarità"]
+    assert len(msgs) == 1 and f"riga {row}" in msgs[0] and "«Boh»" in msgs[0]
+    assert "in una riga nuova vale «Crescente (più è meglio)»" in msgs[0]
