@@ -221,3 +221,21 @@ def parse_percent(value: object, formato_percento: bool = False) -> tuple[Decima
 def _norm_percent(d: Decimal) -> Decimal:
     n = d.normalize()
     return n.quantize(Decimal(1)) if n == n.to_integral_value() else n
+
+
+def parse_anni(text: str) -> list[int]:
+    """``2025, 2026`` or ``2025-2027`` → [2025, 2026(, 2027)]; ValueError (Italian) otherwise."""
+    out: list[int] = []
+    for part in str(text).replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "-" in part:
+            a, _, b = part.partition("-")
+            if a.strip().isdigit() and b.strip().isdigit() and int(a) <= int(b):
+                out.extend(range(int(a), int(b) + 1))
+                continue
+        if not part.isdigit() or not 1990 <= int(part) <= 2200:
+            raise ValueError(f"«{part}» non è un anno valido (campo «Anni»): scrivere es. 2025, 2026.")
+        out.append(int(part))
+    return sorted(set(out))

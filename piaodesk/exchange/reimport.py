@@ -20,7 +20,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
-from ..domain.enums import Livello, Ramo, TipoIndicatore
+from ..domain.enums import Livello, Ramo, StatoMonitoraggio, TipoIndicatore
 from ..domain.fields import norm_label
 from ..domain.formats import format_decimal, parse_decimal, parse_percent
 from ..domain.model import (
@@ -29,11 +29,16 @@ from ..domain.model import (
     Fase,
     Indicatore,
     Misura,
+    Monitoraggio,
     Obiettivo,
     Persona,
+    RilevazioneIndicatore,
     Risorsa,
+    StatoAvanzamento,
     Unita,
+    Valutazione,
 )
+from ..domain.monitoraggio import errore_validata
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
 from ..store.edits import DeleteRow, Edit, InsertRow, MoveObiettivo, SetFields
@@ -45,10 +50,14 @@ from .workbook import (
     FASI,
     FORMATO,
     MISURE,
+    MONITORAGGI,
     OBIETTIVI,
     PERSONALE,
+    RILEVAZIONI,
     RISORSE,
+    STATI,
     UNITA,
+    VALUTAZIONI,
     Col,
     SheetSpec,
     _getter,
@@ -64,11 +73,12 @@ from .workbook import (
 _YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
 _SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode", "indcode"}
 SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità", "Personale",
-               "Assegnazioni",
+               "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni",
                "Risorse")
 
 
 _PLAIN_KINDS = {"text", "long", "int", "obref"}
+_EMPTY_OF: dict[str, Callable[[], Any]] = {"tipologia": list, "anni": list, "lista": list, "extra": dict}
 
 
 def _getter_many(make: Callable[..., Any], keys: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
@@ -195,6 +205,9 @@ class _Diff:
         self._valore_memo: dict[tuple[Any, Any], Any] = {}
         self.diffs: list[Differenza] = []
         self.ins_unita: list[Edit] = []
+        self.ins_monitoraggi: list[Edit] = []
+        self.mons: dict[int, Monitoraggio] = {}  # rounds as the workbook leaves them
+        self.deleted_mons: set[int] = set()
         self.ins_persone: list[Edit] = []
         self.ins_obiettivi: list[Edit] = []
         self.sets: list[Edit] = []
@@ -495,6 +508,8 @@ class _Diff:
                     value = parse_cell(col, raw)
                     if value is None and col.kind == "bool":
                         value = False  # an empty Sì/No cell is "No"
+                    if value is None and col.kind in _EMPTY_OF:
+                        value = _EMPTY_OF[col.kind]()  # an empty list cell is an empty list
                     if value is None and col.kind == "enum":
                         continue  # required enumerations: an empty cell changes nothing
                     out[key] = value
@@ -559,6 +574,11 @@ class _Diff:
             uid = self.row_id(sh, r, existing)
             if uid is not None:
                 out.append((r, uid, uid))
+                nome, codice = _clean(r.cells.get("nome")), _clean(r.cells.get("codice"))
+                i = next(n for n, u in enumerate(self.units) if u.id == uid)
+                self.units.append(dataclasses.replace(  # renamed: found by the new name too
+                    self.units[i], nome=str(nome or self.units[i].nome),
+                    codice=str(codice) if codice is not None else self.units[i].codice))
                 continue
             nome = _clean(r.cells.get("nome"))
             if nome is None:
@@ -616,6 +636,164 @@ class _Diff:
                       f"dalla cartella (eliminarle dal programma, Organizzazione)", tipo="unita_non_rimossa",
                       gravita="info")
 
+    # ------------------------------------------------------------------ rounds and valuations
+    #
+    # «Valutazioni», «Monitoraggi», «Stati di avanzamento», «Rilevazioni»: rows with an ID, some
+    # references (objective, round, indicator) resolved first, a uniqueness key and the plan's
+    # own rules checked before an edit is proposed (a row that breaks them is an error, the
+    # plan is untouched).
+
+    def simple_sheet(self, sh: _Sheet, cls: type, existing: dict[int, Any], key_of: Callable[[Any], str],
+                     resolve: Callable[[_Sheet, _Row], dict[str, Any] | None],
+                     unique: Callable[[Any], Any], check: Callable[[Any, Any], str | None],
+                     parent_deleted: Callable[[Any], bool], inserts: list[Edit]) -> None:
+        name = sh.spec.name
+        seen: set[int] = set(sh.fast)
+        taken = {unique(x): x.id for x in existing.values()}
+        for r in sh.rows:
+            rid = self.row_id(sh, r, existing)
+            if rid is not None and rid in seen:
+                self.prob(name, r.n, "ID ripetuto in più righe: vale la prima", tipo="id_ripetuto",
+                          gravita="errore")
+                continue
+            if rid is not None:
+                seen.add(rid)
+            refs = resolve(sh, r)
+            if refs is None:
+                continue
+            tipo = refs.pop("__tipo__", None)
+            vals = self.values(sh, r, tipo)
+            vals.update(refs)
+            if rid is None:
+                nid = self.a.allocate_id(cls)
+                if tipo is not None:
+                    vals["tipo"] = tipo
+                obj = self.new_obj(cls, vals, id=nid)
+                old, campi, changed = None, [], {}
+            else:
+                old = existing[rid]
+                changed, campi = self.compare(sh, old, vals, tipo)
+                if not changed:
+                    continue
+                obj = dataclasses.replace(old, **changed)
+            other = taken.get(unique(obj))
+            why = check(old, obj)
+            if why is None and other is not None and other != obj.id:
+                why = f"c'è già una riga per {key_of(obj)} (ID {other})"
+            if why is not None:
+                self.prob(name, r.n, f"{why}: riga non importata", tipo="riga_non_valida", gravita="errore")
+                continue
+            taken[unique(obj)] = obj.id
+            if rid is None:
+                inserts.append(InsertRow(obj, label=f"Aggiungi {name.lower()}"))
+                self.diffs.append(Differenza("aggiunta", name, key_of(obj), riga=r.n))
+            else:
+                self.sets.append(SetFields(cls, rid, changed, label=f"Modifica {name.lower()}"))
+                self.diffs.append(Differenza("modifica", name, key_of(old), riga=r.n, campi=campi))
+        self.removals(sh, cls, existing, key_of, parent_deleted=parent_deleted, present=seen)
+
+    def monitoraggio_ref(self, sh: _Sheet, r: _Row) -> int | None:
+        """The round of a row: by «ID monitoraggio», else by its name; None (reported) otherwise."""
+        raw = _clean(r.cells.get("monitoraggio_id"))
+        if raw is not None:
+            mid = _as_int(raw)
+            if mid in self.mons:
+                return mid
+        nome = _clean(r.cells.get("_monname"))
+        if nome is not None:
+            found = [m.id for m in self.mons.values() if norm_label(m.nome) == norm_label(nome)]
+            if len(found) == 1:
+                return found[0]
+        self.prob(sh.spec.name, r.n, "monitoraggio non trovato (colonne «ID monitoraggio» / "
+                  "«Monitoraggio»): riga ignorata", tipo="monitoraggio_sconosciuto",
+                  col="ID monitoraggio", gravita="errore")
+        return None
+
+    def _aperto(self, mid: int) -> str | None:
+        m = self.mons.get(mid)
+        if m is not None and m.stato == StatoMonitoraggio.CHIUSO:
+            return f"il monitoraggio «{m.nome}» è chiuso (riaprirlo per cambiarne i dati)"
+        return None
+
+    def monitoraggi(self, sh: _Sheet) -> None:
+        existing = {m.id: m for m in self.a.monitoraggi()}
+        self.mons = dict(existing)
+        inserts: list[Edit] = []
+
+        def check(old: Any, obj: Monitoraggio) -> str | None:
+            return "manca l'anno" if not obj.anno else None
+
+        self.simple_sheet(sh, Monitoraggio, existing, lambda m: m.nome or f"ID {m.id}",
+                          lambda _sh, _r: {}, lambda m: ("id", m.id), check,
+                          lambda _m: False, inserts)
+        self.ins_monitoraggi = inserts
+        for e in inserts:
+            self.mons[e.obj.id] = e.obj  # type: ignore[attr-defined]
+        for e in self.sets:
+            if isinstance(e, SetFields) and e.table == "monitoraggi" and "stato" in e.new:
+                self.mons[e.row_id] = dataclasses.replace(
+                    self.mons[e.row_id], stato=StatoMonitoraggio(e.new["stato"]))
+        self.deleted_mons = {e.row_id for e in self.deletes
+                             if isinstance(e, DeleteRow) and e.table == "monitoraggi"}
+
+    def stati(self, sh: _Sheet) -> None:
+        existing = {x.id: x for x in self.a.select(StatoAvanzamento)}
+
+        def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
+            mid = self.monitoraggio_ref(sh, r)
+            oid = self.obiettivo_ref(sh, r) if mid is not None else None
+            return None if oid is None else {"monitoraggio_id": mid, "obiettivo_id": oid}
+
+        def check(old: Any, obj: StatoAvanzamento) -> str | None:
+            return (self._aperto(obj.monitoraggio_id)
+                    or errore_validata(obj.perc_calcolata, obj.perc_validata, obj.motivo_override))
+
+        self.simple_sheet(sh, StatoAvanzamento, existing,
+                          lambda x: f"{self.code_of.get(x.obiettivo_id, '')} — "
+                                    f"{self.mons[x.monitoraggio_id].nome if x.monitoraggio_id in self.mons else ''}",
+                          resolve, lambda x: (x.monitoraggio_id, x.obiettivo_id), check,
+                          lambda x: x.obiettivo_id in self.deleted_obs or x.monitoraggio_id in self.deleted_mons,
+                          self.ins_other)
+
+    def rilevazioni(self, sh: _Sheet, inds: dict[int, Indicatore]) -> None:
+        existing = {x.id: x for x in self.a.select(RilevazioneIndicatore)}
+        indicatori = {**inds, **self.new_inds}
+        by_code = self._ind_by_code(indicatori)
+
+        def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
+            mid = self.monitoraggio_ref(sh, r)
+            if mid is None:
+                return None
+            ind = self.indicatore_ref(sh, r, _as_int(r.cells.get("indicatore_id")), indicatori, by_code)
+            if ind is None:
+                return None
+            return {"monitoraggio_id": mid, "indicatore_id": ind.id, "__tipo__": ind.tipo}
+
+        def check(old: Any, obj: RilevazioneIndicatore) -> str | None:
+            return self._aperto(obj.monitoraggio_id)
+
+        self.simple_sheet(sh, RilevazioneIndicatore, existing,
+                          lambda x: f"ind. {x.indicatore_id} — "
+                                    f"{self.mons[x.monitoraggio_id].nome if x.monitoraggio_id in self.mons else ''}",
+                          resolve, lambda x: (x.monitoraggio_id, x.indicatore_id), check,
+                          lambda x: x.indicatore_id in self._deleted_inds or x.monitoraggio_id in self.deleted_mons,
+                          self.ins_other)
+
+    def valutazioni(self, sh: _Sheet) -> None:
+        existing = {x.id: x for x in self.a.select(Valutazione)}
+
+        def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
+            oid = self.obiettivo_ref(sh, r)
+            return None if oid is None else {"obiettivo_id": oid}
+
+        def check(old: Any, obj: Valutazione) -> str | None:
+            return "manca l'anno" if not obj.anno else None
+
+        self.simple_sheet(sh, Valutazione, existing,
+                          lambda x: f"{self.code_of.get(x.obiettivo_id, '')} {x.anno}", resolve,
+                          lambda x: (x.obiettivo_id, x.anno), check,
+                          lambda x: x.obiettivo_id in self.deleted_obs, self.ins_other)
+
     def personale(self, sh: _Sheet) -> None:
         for r in sh.rows:
             pid = self.row_id(sh, r, self.persone)
@@ -633,6 +811,10 @@ class _Diff:
                 continue
             old = self.persone[pid]
             changed, campi = self.compare(sh, old, vals)
+            if {"cognome", "nome"} & set(changed):  # later sheets may name the person as renamed
+                renamed = dataclasses.replace(old, **{k: changed[k] for k in ("cognome", "nome")
+                                                      if k in changed})
+                self.person_key[_name_key(renamed.nominativo)] = pid
             if changed:
                 self.sets.append(SetFields(Persona, pid, changed, label="Modifica persona"))
                 self.diffs.append(Differenza("modifica", sh.spec.name, old.nominativo, riga=r.n,
@@ -667,6 +849,8 @@ class _Diff:
             else:
                 r.cells["__id__"] = oid
                 pending.append((r, oid))
+                if code is not None and norm_label(code) != norm_label(self.code_of.get(oid)):
+                    self._recode(oid, str(code), listed)  # later rows may name it by its new code
         seen: set[int] = set(sh.fast)
         for r, oid in pending:
             rid = r.cells["__id__"]
@@ -716,6 +900,18 @@ class _Diff:
         # parents before children among the new rows
         self.ins_obiettivi = _topo(self.ins_obiettivi)
         self.removals(sh, Obiettivo, self.obs, lambda o: o.codice, self.deleted_obs)
+
+    def _recode(self, oid: int, code: str, listed: set[int | None]) -> None:
+        """An objective's code changed by the workbook: the new code names it from now on."""
+        key = norm_label(code)
+        holder = self.code_to_id.get(key)
+        if holder is not None and holder != oid and holder in listed:
+            return  # the code belongs to another listed objective (reported on its own row)
+        old_key = norm_label(self.code_of.get(oid))
+        if self.code_to_id.get(old_key) == oid:
+            del self.code_to_id[old_key]
+        self.code_to_id[key] = oid
+        self.code_of[oid] = code
 
     def _ramo_of(self, oid: int | None) -> Ramo:
         ob = self.obs.get(oid) if oid else None
@@ -807,9 +1003,9 @@ class _Diff:
     def indicatori(self, sh: _Sheet, existing: dict[int, Indicatore],
                    annual: dict[tuple[int, int], Misura]) -> None:
         rows = self.child_sheet(sh, Indicatore, existing, lambda i: _short(i.descrizione))
-        for r, ind, _vals, rid in rows:
+        for r, ind, vals, rid in rows:
             campi: list[tuple[str, str, str]] = list(r.cells.get("__campi__", []))
-            tipo = ind.tipo
+            tipo = vals.get("tipo") or ind.tipo  # the type as this row sets it
             for anno in sh.years:
                 m = annual.get((ind.id, anno)) if rid is not None else None
                 new_fields: dict[str, Any] = {}
@@ -865,15 +1061,19 @@ class _Diff:
                   col="ID indicatore", gravita="errore")
         return None
 
-    def misure(self, sh: _Sheet, indicatori: dict[int, Indicatore],
-               existing: dict[int, Misura]) -> None:
-        seen: set[int] = set(sh.fast)
-        indicatori = {**indicatori, **self.new_inds}
+    def _ind_by_code(self, indicatori: dict[int, Indicatore]) -> dict[str, list[int]]:
         by_code: dict[str, list[int]] = {}
         for iid, ind in indicatori.items():
             code = self.ind_code_now.get(iid, ind.codice)
             if code:
                 by_code.setdefault(norm_label(code), []).append(iid)
+        return by_code
+
+    def misure(self, sh: _Sheet, indicatori: dict[int, Indicatore],
+               existing: dict[int, Misura]) -> None:
+        seen: set[int] = set(sh.fast)
+        indicatori = {**indicatori, **self.new_inds}
+        by_code = self._ind_by_code(indicatori)
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
             vals = self.values(sh, r)
@@ -972,8 +1172,8 @@ class _Diff:
             self._deleted_inds = {i for i in exported if i in inds and i not in present} | {
                 i.id for i in inds.values() if i.obiettivo_id in self.deleted_obs}  # type: ignore[misc]
             del sh
+        self._lookups().indcode = {i.id: i.codice for i in inds.values()}
         if MISURE.name in names:
-            self._lookups().indcode = {i.id: i.codice for i in inds.values()}
             self.misure(self._read_sheet(wb[MISURE.name], MISURE, periodic), inds, periodic)  # type: ignore[arg-type]
         if ASSEGNAZIONI.name in names:
             asse = {x.id: x for x in self.a.assegnazioni()}
@@ -985,6 +1185,19 @@ class _Diff:
             rs = {x.id: x for x in self.a.select(Risorsa)}
             self.child_sheet(self._read_sheet(wb[RISORSE.name], RISORSE, rs), Risorsa, rs,
                              lambda x: _short(x.descrizione))
+        if VALUTAZIONI.name in names:
+            self.valutazioni(self._read_sheet(wb[VALUTAZIONI.name], VALUTAZIONI,
+                                              {x.id: x for x in self.a.select(Valutazione)}))
+        self.mons = {m.id: m for m in self.a.monitoraggi()}  # type: ignore[misc]
+        if MONITORAGGI.name in names:
+            self.monitoraggi(self._read_sheet(wb[MONITORAGGI.name], MONITORAGGI, dict(self.mons)))
+        if STATI.name in names:
+            self.stati(self._read_sheet(wb[STATI.name], STATI,
+                                        {x.id: x for x in self.a.select(StatoAvanzamento)}))
+        if RILEVAZIONI.name in names:
+            self.rilevazioni(self._read_sheet(wb[RILEVAZIONI.name], RILEVAZIONI,
+                                              {x.id: x for x in self.a.select(RilevazioneIndicatore)}),
+                             inds)  # type: ignore[arg-type]
 
     def run(self) -> ImportPlan:
         wb = load_workbook(self.path)
@@ -998,11 +1211,13 @@ class _Diff:
             self.compare_sheets(wb, names)
         finally:
             wb.close()
-        order = {"misure": 0, "assegnazioni": 1, "risorse": 2, "fasi": 3, "indicatori": 4,
+        order = {"misure": 0, "rilevazioni": 0, "stati_avanzamento": 0, "valutazioni": 0,
+                 "assegnazioni": 1, "risorse": 2, "fasi": 3, "indicatori": 4, "monitoraggi": 5,
                  "obiettivi": 5, "persone": 6}
         self.deletes.sort(key=lambda e: order.get(getattr(e, "table", ""), 9))
         ins_other = sorted(self.ins_other, key=lambda e: 0 if getattr(e, "table", "") == "indicatori" else 1)
-        edits = (self.ins_unita + self.ins_persone + self.ins_obiettivi + self.sets + self.moves + ins_other
+        edits = (self.ins_unita + self.ins_persone + self.ins_obiettivi + self.ins_monitoraggi + self.sets
+                 + self.moves + ins_other
                  + self.ins_misure + self.deletes)
         order_of = {n: i for i, n in enumerate(SHEET_ORDER)}
         self.p_read.sort(key=lambda p: order_of.get(p.foglio or "", 99))  # stable: rows in order

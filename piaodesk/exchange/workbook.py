@@ -18,6 +18,7 @@ numbers with a ``%`` format, enumerations are written by their Italian label.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -28,10 +29,12 @@ from typing import Any
 from ..domain.enums import (
     Aggregazione,
     Area2023,
+    Tipologia,
     LabeledEnum,
     Livello,
     Polarita,
     Ramo,
+    StatoMonitoraggio,
     TipoIndicatore,
     TipoRisorsa,
     TipoUnita,
@@ -41,6 +44,7 @@ from ..domain.formats import (
     format_date,
     format_decimal,
     parse_date,
+    parse_anni,
     parse_decimal,
     parse_percent,
     to_decimal,
@@ -51,10 +55,14 @@ from ..domain.model import (
     Fase,
     Indicatore,
     Misura,
+    Monitoraggio,
     Obiettivo,
     Persona,
+    RilevazioneIndicatore,
     Risorsa,
+    StatoAvanzamento,
     Unita,
+    Valutazione,
 )
 from ..store.archive import Archive
 from .common import ExchangeError
@@ -143,10 +151,18 @@ OBIETTIVI = SheetSpec("Obiettivi", Obiettivo, (
     _c(Obiettivo, "trasversale", "bool", 11),
     _c(Obiettivo, "rischio_corruttivo", "bool", 11),
     _c(Obiettivo, "note", "long", 30),
+    _c(Obiettivo, "tipologia", "tipologia", 18),
+    _c(Obiettivo, "anni", "anni", 12),
+    _c(Obiettivo, "stato", "text", 14),
+    _c(Obiettivo, "flags", "lista", 24),
+    _c(Obiettivo, "extra", "extra", 30),
 ))
 
 _OBREF = (Col("obiettivo_id", "ID obiettivo", "obref", None, 9),
           Col("_obcode", "Codice obiettivo", "obcode", None, 12))
+_INDREF = (Col("indicatore_id", "ID indicatore", "int", None, 9),
+           Col("_indcode", "Codice indicatore", "indcode", None, 12),
+           Col("_indname", "Indicatore", "info", None, 40, imported=False))
 
 FASI = SheetSpec("Fasi", Fase, (
     _c(Fase, "id", "id", 7), *_OBREF,
@@ -181,9 +197,7 @@ INDICATORI_BASE = (
 
 MISURE = SheetSpec("Misure periodiche", Misura, (
     Col("id", "ID", "id", None, 7),
-    Col("indicatore_id", "ID indicatore", "int", None, 9),
-    Col("_indcode", "Codice indicatore", "indcode", None, 12),
-    Col("_indname", "Indicatore", "info", None, 40, imported=False),
+    *_INDREF,
     Col("anno", "Anno", "int", None, 8),
     Col("periodo", "Periodo", "text", None, 12),
     Col("data_riferimento", "Data di riferimento", "date", None, 12),
@@ -238,6 +252,45 @@ RISORSE = SheetSpec("Risorse", Risorsa, (
 ))
 
 
+_MONREF = (Col("monitoraggio_id", "ID monitoraggio", "monref", None, 9),
+           Col("_monname", "Monitoraggio", "info", None, 26, imported=False))
+
+MONITORAGGI = SheetSpec("Monitoraggi", Monitoraggio, (
+    _c(Monitoraggio, "id", "id", 7),
+    _c(Monitoraggio, "nome", "text", 30),
+    _c(Monitoraggio, "data", "date", 12),
+    _c(Monitoraggio, "anno", "int", 8),
+    _c(Monitoraggio, "stato", "enum", 10, StatoMonitoraggio),
+    _c(Monitoraggio, "chiuso_il", "date", 12),
+))
+
+STATI = SheetSpec("Stati di avanzamento", StatoAvanzamento, (
+    _c(StatoAvanzamento, "id", "id", 7), *_MONREF, *_OBREF,
+    _c(StatoAvanzamento, "relazione_settore", "long", 50),
+    _c(StatoAvanzamento, "osservazioni_nucleo", "long", 40),
+    _c(StatoAvanzamento, "risposta_settore", "long", 40),
+    _c(StatoAvanzamento, "perc_calcolata", "dec", 11),
+    _c(StatoAvanzamento, "perc_validata", "dec", 11),
+    _c(StatoAvanzamento, "motivo_override", "long", 30),
+))
+
+RILEVAZIONI = SheetSpec("Rilevazioni", RilevazioneIndicatore, (
+    _c(RilevazioneIndicatore, "id", "id", 7), *_MONREF, *_INDREF,
+    Col("target", "Target", "valore", None, 14),
+    Col("valore", "Valore", "valore", None, 14),
+))
+
+VALUTAZIONI = SheetSpec("Valutazioni", Valutazione, (
+    _c(Valutazione, "id", "id", 7), *_OBREF,
+    _c(Valutazione, "anno", "int", 8),
+    _c(Valutazione, "punteggio", "dec", 10),
+    _c(Valutazione, "perc_validata", "dec", 11),
+    _c(Valutazione, "motivo", "long", 36),
+    _c(Valutazione, "valutatore", "text", 28),
+    _c(Valutazione, "data", "date", 12),
+))
+
+
 def indicatori_spec(anni: list[int]) -> SheetSpec:
     extra: list[Col] = []
     for anno in anni:
@@ -247,18 +300,22 @@ def indicatori_spec(anni: list[int]) -> SheetSpec:
 
 
 def all_specs(anni: list[int]) -> list[SheetSpec]:
-    return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, UNITA, PERSONALE, ASSEGNAZIONI, RISORSE]
+    return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, UNITA, PERSONALE, ASSEGNAZIONI, RISORSE,
+            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI]
 
 
 # ---------------------------------------------------------------------- value codecs
 
 
 def valore_cell(testo: str | None, num: Decimal | None) -> Any:
-    """What a target/actual looks like in a cell: a number when the text is just that number."""
+    """What a target/actual looks like in a cell: a number when the text is just that number
+    written as piaodesk writes it (``12,5``), else the text itself (``85%``, ``100,00``), so
+    that the text comes back exactly."""
     if testo is not None and testo.strip():
-        parsed = parse_decimal(testo)
-        if num is not None and parsed is not None and parsed == num:
-            return _num(num)
+        if num is not None:
+            cell = _num(num)
+            if testo == format_decimal(cell_decimal(cell), None):  # what reading it gives back
+                return cell
         return testo
     if num is not None:
         return _num(num)
@@ -291,6 +348,10 @@ def display(value: Any) -> str:
         return format_decimal(value, None)
     if isinstance(value, (date, datetime)):
         return format_date(value if isinstance(value, date) else value.date())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
@@ -343,6 +404,19 @@ class Snapshot:
     risorse: list[Risorsa]
     settore_id: int | None = None
     unita: list[Unita] = dataclasses.field(default_factory=list)
+    valutazioni: list[Valutazione] = dataclasses.field(default_factory=list)
+    monitoraggi: list[Monitoraggio] = dataclasses.field(default_factory=list)
+    stati: list[StatoAvanzamento] = dataclasses.field(default_factory=list)
+    rilevazioni: list[RilevazioneIndicatore] = dataclasses.field(default_factory=list)
+
+    def rows_of(self) -> dict[str, list[Any]]:
+        """Sheet name → the rows it shows (annual measures are columns of «Indicatori»)."""
+        return {"Obiettivi": self.obiettivi, "Fasi": self.fasi, "Indicatori": self.indicatori,
+                "Misure periodiche": [m for m in self.misure if _is_periodic(m, self.anni)],
+                "Unità": self.unita, "Personale": self.persone, "Assegnazioni": self.assegnazioni,
+                "Risorse": self.risorse, "Valutazioni": self.valutazioni,
+                "Monitoraggi": self.monitoraggi, "Stati di avanzamento": self.stati,
+                "Rilevazioni": self.rilevazioni}
 
 
 def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
@@ -370,7 +444,20 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
     unita = archive.unita()
     if sid is not None:
         unita = [u for u in unita if u.id in _unit_subtree(unita, sid)]
-    return Snapshot(archive.piano().anni, obs, fasi, inds, misure, persone, asse, risorse, sid, unita)
+    ind_ids = {i.id for i in inds}
+    valutazioni = [v for v in archive.select(Valutazione, order="obiettivo_id, anno, id")
+                   if v.obiettivo_id in order]
+    valutazioni.sort(key=lambda v: (order[v.obiettivo_id], v.anno, v.id or 0))
+    monitoraggi = archive.monitoraggi()
+    stati = [x for x in archive.select(StatoAvanzamento, order="monitoraggio_id, id")
+             if x.obiettivo_id in order]
+    stati.sort(key=lambda x: (x.monitoraggio_id, order[x.obiettivo_id], x.id or 0))
+    ind_order = {i.id: n for n, i in enumerate(inds)}
+    rilevazioni = [x for x in archive.select(RilevazioneIndicatore, order="monitoraggio_id, id")
+                   if x.indicatore_id in ind_ids]
+    rilevazioni.sort(key=lambda x: (x.monitoraggio_id, ind_order[x.indicatore_id], x.id or 0))
+    return Snapshot(archive.piano().anni, obs, fasi, inds, misure, persone, asse, risorse, sid, unita,
+                    valutazioni, monitoraggi, stati, rilevazioni)
 
 
 def _unit_subtree(units: list[Unita], root: int) -> set[int]:
@@ -403,6 +490,7 @@ class _Lookups:
         self.obcode: dict[int | None, str] = {}
         self.indname: dict[int | None, str] = {}
         self.indcode: dict[int | None, str | None] = {}
+        self.monname: dict[int | None, str] = {}
 
 
 _EXCEL_DAY0 = date(1899, 12, 30).toordinal()
@@ -447,8 +535,19 @@ def _getter(col: Col, lk: _Lookups, misure_by: dict[tuple[int, int], Misura]) ->
         indcode = lk.indcode
         return lambda obj: indcode.get(obj.indicatore_id)
     if k == "info":
+        if key == "_monname":
+            monname = lk.monname
+            return lambda obj: monname.get(obj.monitoraggio_id)
         indname = lk.indname
         return lambda obj: indname.get(obj.indicatore_id)
+    if k == "tipologia":
+        return lambda obj: ", ".join(display(Tipologia.from_text(t) or t) for t in obj.tipologia) or None
+    if k == "anni":
+        return lambda obj: ", ".join(str(a) for a in obj.anni) or None
+    if k == "lista":
+        return lambda obj: "; ".join(getattr(obj, key)) or None
+    if k == "extra":
+        return lambda obj: json.dumps(obj.extra, ensure_ascii=False) if obj.extra else None
     if k == "valore":
         base = "baseline" if key == "baseline" else key
         tkey = f"{base}_testo"
@@ -659,11 +758,7 @@ def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None, st: _St
     rows.append(["esportato il", datetime.now().isoformat(timespec="seconds")])
     if snap is not None:
         rows.append(["settore", snap.settore_id or ""])
-        groups = {"Obiettivi": snap.obiettivi, "Fasi": snap.fasi, "Indicatori": snap.indicatori,
-                  "Misure periodiche": [m for m in snap.misure if _is_periodic(m, snap.anni)],
-                  "Unità": snap.unita, "Personale": snap.persone,
-                  "Assegnazioni": snap.assegnazioni, "Risorse": snap.risorse}
-        for name, group in groups.items():
+        for name, group in snap.rows_of().items():
             ids = ",".join(str(r.id) for r in group)
             chunks = [ids[i:i + 30000] for i in range(0, len(ids), 30000)] or [""]
             for chunk in chunks:
@@ -699,18 +794,9 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
     _write_istruzioni(wb, archive, st)
     lists = _list_values(archive)
     formulas = _list_formulas(lists)
-    misure_by: dict[tuple[int, int], Misura] = {}
-    periodic: list[Misura] = []
-    for m in snap.misure:
-        if _is_periodic(m, snap.anni):
-            periodic.append(m)
-        else:
-            misure_by[(m.indicatore_id, m.anno)] = m
-    rows_of: dict[str, list[Any]] = {
-        "Obiettivi": snap.obiettivi, "Fasi": snap.fasi, "Indicatori": snap.indicatori,
-        "Misure periodiche": periodic, "Unità": snap.unita, "Personale": snap.persone,
-        "Assegnazioni": snap.assegnazioni, "Risorse": snap.risorse,
-    }
+    misure_by = {(m.indicatore_id, m.anno): m for m in snap.misure if not _is_periodic(m, snap.anni)}
+    lk.monname = {m.id: m.nome for m in snap.monitoraggi}
+    rows_of = snap.rows_of()
     counts: dict[str, int] = {}
     for spec in all_specs(snap.anni):
         rows = rows_of[spec.name]
@@ -780,7 +866,7 @@ def parse_cell(col: Col, value: Any) -> Any:
     if value is None:
         return None
     k = col.kind
-    if k in ("id", "int", "obref"):
+    if k in ("id", "int", "obref", "monref"):
         d = cell_decimal(value)
         if d is None or d != d.to_integral_value():
             raise ValueError(f"«{value}» non è un numero intero")
@@ -821,11 +907,38 @@ def parse_cell(col: Col, value: Any) -> Any:
     if k == "enumtext":
         member = col.enum.from_text(str(value)) if col.enum else None
         return member.value if member else str(value)
+    if k == "tipologia":
+        out = []
+        for part in str(value).replace(";", ",").split(","):
+            if part.strip():
+                t = Tipologia.from_text(part)
+                if t is None:
+                    ammessi = ", ".join(m.label for m in Tipologia)
+                    raise ValueError(f"«{part.strip()}» non è una tipologia (valori: {ammessi})")
+                out.append(t.value)
+        return out
+    if k == "anni":
+        return parse_anni(str(value) if not isinstance(value, float) else str(int(value)))
+    if k == "lista":
+        return [part.strip() for part in str(value).split(";") if part.strip()]
+    if k == "extra":
+        try:
+            extra = json.loads(str(value))
+        except ValueError:
+            extra = None
+        if not isinstance(extra, dict):
+            raise ValueError(f"«{_cut(str(value))}» non è un elenco di campi aggiuntivi "
+                             f"(scrivere come {{\"Campo\": \"valore\"}})")
+        return {str(a): "" if b is None else str(b) for a, b in extra.items()}
     if isinstance(value, datetime):
         return format_date(value.date())
     if isinstance(value, float):
         return format_decimal(Decimal(repr(value)), None)
     return str(value) if not isinstance(value, str) else value
+
+
+def _cut(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _norm_dec(d: Decimal) -> Decimal:

@@ -137,3 +137,25 @@ def test_edge_texts(empty_plan, tmp_path, text):
     write_workbook(empty_plan, out)
     assert _formulas_in(out) == []
     assert diff_workbook(empty_plan, out).differenze == []
+
+
+def test_formula_like_text_survives_a_libreoffice_resave(demo, tmp_path):
+    import shutil
+    import subprocess
+
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        pytest.skip("soffice non installato (pacchetto libreoffice-calc-nogui): la ri-salvata con "
+                    "LibreOffice non si può provare")
+    _hostile_plan(demo)
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    lo = tmp_path / "lo"
+    lo.mkdir()
+    subprocess.run([exe, f"-env:UserInstallation=file://{lo / 'profilo'}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(lo), str(out)], check=True, timeout=240,
+                   capture_output=True)
+    resaved = lo / "piano.xlsx"
+    assert _formulas_in(resaved) == []
+    plan = diff_workbook(demo, resaved)
+    assert plan.differenze == [] and plan.edits == [], plan.report()
