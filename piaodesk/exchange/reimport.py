@@ -25,12 +25,14 @@ from ..domain.fields import norm_label
 from ..domain.formats import format_decimal, parse_decimal, parse_percent
 from ..domain.model import (
     PERIODO_ANNUALE,
+    AliasPersona,
     Assegnazione,
     Fase,
     Indicatore,
     Misura,
     Monitoraggio,
     Obiettivo,
+    ObiettivoUnita,
     Persona,
     RilevazioneIndicatore,
     Risorsa,
@@ -71,7 +73,7 @@ from .workbook import (
 )
 
 _YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
-_SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode", "indcode"}
+_SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode", "indcode", "links"}
 SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità", "Personale",
                "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni",
                "Risorse")
@@ -230,6 +232,7 @@ class _Diff:
         self.deleted_obs: set[int] = set()
         self.new_inds: dict[int, Indicatore] = {}  # indicators created by this workbook
         self.ind_code_now: dict[int, str | None] = {}  # indicator codes as the workbook sets them
+        self.ind_tipo_now: dict[int, TipoIndicatore] = {}  # and their types
 
     # ------------------------------------------------------------------ reading
     #
@@ -767,7 +770,7 @@ class _Diff:
             ind = self.indicatore_ref(sh, r, _as_int(r.cells.get("indicatore_id")), indicatori, by_code)
             if ind is None:
                 return None
-            return {"monitoraggio_id": mid, "indicatore_id": ind.id, "__tipo__": ind.tipo}
+            return {"monitoraggio_id": mid, "indicatore_id": ind.id, "__tipo__": self.tipo_of(ind)}
 
         def check(old: Any, obj: RilevazioneIndicatore) -> str | None:
             return self._aperto(obj.monitoraggio_id)
@@ -794,6 +797,71 @@ class _Diff:
                           lambda x: (x.obiettivo_id, x.anno), check,
                           lambda x: x.obiettivo_id in self.deleted_obs, self.ins_other)
 
+    # ------------------------------------------------------------------ linked rows in one cell
+
+    def links(self, sh: _Sheet, r: _Row, key: str, owner: int, have: list[tuple[int, Any]],
+              resolve: Callable[[str], Any], make: Callable[[Any], Any], cls: type,
+              ) -> list[tuple[str, str, str]]:
+        """A «A; B» cell → the linked rows to add and remove; nothing changes if a name is unknown."""
+        col = sh.cols.get(key)
+        if col is None:
+            return []
+        raw = _clean(r.cells.get(key))
+        wanted: list[Any] = []
+        for part in ([] if raw is None else str(raw).split(";")):
+            if not part.strip():
+                continue
+            value = resolve(part.strip())
+            if value is None:
+                return []  # reported by resolve: the links stay as they are
+            if value not in wanted:
+                wanted.append(value)
+        current = {value: lid for lid, value in have}
+        added = [v for v in wanted if v not in current]
+        dropped = [lid for v, lid in current.items() if v not in wanted]
+        if not added and not dropped:
+            return []
+        self.ins_other.extend(InsertRow(make(v)) for v in added)
+        self.deletes.extend(DeleteRow(cls, lid) for lid in dropped)
+        before = self._lookups().links.get(key, {}).get(owner, [])
+        return [(col.label, "; ".join(before), "" if raw is None else str(raw))]
+
+    def condivise(self, sh: _Sheet, r: _Row, oid: int) -> list[tuple[str, str, str]]:
+        """«Settori condivisi»: the settori a trasversale objective is shared with."""
+        col = sh.cols.get("_condivise")
+        if col is None:
+            return []
+        have = [(x.id, x.unita_id) for x in self._shared_of().get(oid, [])]
+
+        def resolve(name: str) -> int | None:
+            ok, uid = self.unita_id(sh.spec.name, r, col, name)
+            return uid if ok else None
+
+        return self.links(sh, r, "_condivise", oid, have, resolve,
+                          lambda uid: ObiettivoUnita(obiettivo_id=oid, unita_id=uid), ObiettivoUnita)
+
+    def alias(self, sh: _Sheet, r: _Row, pid: int) -> list[tuple[str, str, str]]:
+        """«Altri nomi»: the other spellings a person is known by in the source documents."""
+        if "_alias" not in sh.cols:
+            return []
+        have = [(x.id, x.alias) for x in self._alias_of().get(pid, [])]
+        return self.links(sh, r, "_alias", pid, have, lambda text: text,
+                          lambda text: AliasPersona(persona_id=pid, alias=text), AliasPersona)
+
+    def _shared_of(self) -> dict[int, list[ObiettivoUnita]]:
+        if not hasattr(self, "_shared"):
+            self._shared: dict[int, list[ObiettivoUnita]] = {}
+            for x in self.a.select(ObiettivoUnita, order="obiettivo_id, id"):
+                self._shared.setdefault(x.obiettivo_id, []).append(x)
+        return self._shared
+
+    def _alias_of(self) -> dict[int, list[AliasPersona]]:
+        if not hasattr(self, "_aliases"):
+            self._aliases: dict[int, list[AliasPersona]] = {}
+            for x in self.a.select(AliasPersona, order="persona_id, id"):
+                self._aliases.setdefault(x.persona_id, []).append(x)
+        return self._aliases
+
     def personale(self, sh: _Sheet) -> None:
         for r in sh.rows:
             pid = self.row_id(sh, r, self.persone)
@@ -808,6 +876,7 @@ class _Diff:
                 self.person_key.setdefault(_name_key(p.nominativo), nid)
                 self.persone[nid] = p
                 self.diffs.append(Differenza("aggiunta", sh.spec.name, p.nominativo, riga=r.n))
+                self.alias(sh, r, nid)
                 continue
             old = self.persone[pid]
             changed, campi = self.compare(sh, old, vals)
@@ -817,6 +886,8 @@ class _Diff:
                 self.person_key[_name_key(renamed.nominativo)] = pid
             if changed:
                 self.sets.append(SetFields(Persona, pid, changed, label="Modifica persona"))
+            campi += self.alias(sh, r, pid)
+            if campi:
                 self.diffs.append(Differenza("modifica", sh.spec.name, old.nominativo, riga=r.n,
                                              campi=campi))
             r.cells["__id__"] = pid
@@ -881,6 +952,7 @@ class _Diff:
                 self.ins_obiettivi.append(InsertRow(ob, label="Aggiungi obiettivo"))
                 self.diffs.append(Differenza("aggiunta", name, ob.codice or f"(nuovo, riga {r.n})",
                                              ob.titolo, riga=r.n))
+                self.condivise(sh, r, rid)
                 continue
             old = self.obs[oid]
             changed, campi = self.compare(sh, old, vals)
@@ -895,6 +967,7 @@ class _Diff:
                                   self.code_of.get(parent or 0, "")))
             if changed:
                 self.sets.append(SetFields(Obiettivo, oid, changed, label="Modifica obiettivo"))
+            campi += self.condivise(sh, r, oid)
             if campi:
                 self.diffs.append(Differenza("modifica", name, old.codice, old.titolo, r.n, campi))
         # parents before children among the new rows
@@ -981,8 +1054,11 @@ class _Diff:
                 continue
             seen.add(rid)
             old = existing[rid]
-            if cls is Indicatore and "codice" in vals:
-                self.ind_code_now[rid] = vals["codice"]
+            if cls is Indicatore:
+                if "codice" in vals:
+                    self.ind_code_now[rid] = vals["codice"]
+                if vals.get("tipo") is not None:
+                    self.ind_tipo_now[rid] = vals["tipo"]
             changed, campi = self.compare(sh, old, vals, tipo)
             if oid != old.obiettivo_id:
                 changed["obiettivo_id"] = oid
@@ -1061,6 +1137,10 @@ class _Diff:
                   col="ID indicatore", gravita="errore")
         return None
 
+    def tipo_of(self, ind: Indicatore) -> TipoIndicatore:
+        """An indicator's type as the workbook leaves it (its values are read by it)."""
+        return self.ind_tipo_now.get(ind.id, ind.tipo)  # type: ignore[arg-type]
+
     def _ind_by_code(self, indicatori: dict[int, Indicatore]) -> dict[str, list[int]]:
         by_code: dict[str, list[int]] = {}
         for iid, ind in indicatori.items():
@@ -1091,7 +1171,7 @@ class _Diff:
                 kwargs = {}
                 for key in ("target", "valore"):
                     raw = vals.pop(key, ("__valore__", None))[1]
-                    kwargs[f"{key}_testo"], kwargs[key] = _valore_new(raw, ind.tipo)
+                    kwargs[f"{key}_testo"], kwargs[key] = _valore_new(raw, self.tipo_of(ind))
                 obj = Misura(**{k: v for k, v in vals.items()}, **kwargs)
                 self.ins_misure.append(InsertRow(obj))
                 self.diffs.append(Differenza("aggiunta", sh.spec.name,
@@ -1099,7 +1179,7 @@ class _Diff:
                 continue
             seen.add(rid)
             old = existing[rid]
-            changed, campi = self.compare(sh, old, vals, ind.tipo)
+            changed, campi = self.compare(sh, old, vals, self.tipo_of(ind))
             if changed:
                 self.sets.append(SetFields(Misura, rid, changed, label="Modifica misura"))
                 self.diffs.append(Differenza("modifica", sh.spec.name,
@@ -1212,6 +1292,7 @@ class _Diff:
         finally:
             wb.close()
         order = {"misure": 0, "rilevazioni": 0, "stati_avanzamento": 0, "valutazioni": 0,
+                 "obiettivi_unita": 0, "alias_persone": 0,
                  "assegnazioni": 1, "risorse": 2, "fasi": 3, "indicatori": 4, "monitoraggi": 5,
                  "obiettivi": 5, "persone": 6}
         self.deletes.sort(key=lambda e: order.get(getattr(e, "table", ""), 9))

@@ -51,12 +51,14 @@ from ..domain.formats import (
 )
 from ..domain.model import (
     PERIODO_ANNUALE,
+    AliasPersona,
     Assegnazione,
     Fase,
     Indicatore,
     Misura,
     Monitoraggio,
     Obiettivo,
+    ObiettivoUnita,
     Persona,
     RilevazioneIndicatore,
     Risorsa,
@@ -156,6 +158,7 @@ OBIETTIVI = SheetSpec("Obiettivi", Obiettivo, (
     _c(Obiettivo, "stato", "text", 14),
     _c(Obiettivo, "flags", "lista", 24),
     _c(Obiettivo, "extra", "extra", 30),
+    Col("_condivise", "Settori condivisi", "links", None, 30),
 ))
 
 _OBREF = (Col("obiettivo_id", "ID obiettivo", "obref", None, 9),
@@ -220,6 +223,7 @@ PERSONALE = SheetSpec("Personale", Persona, (
     _c(Persona, "valido_al", "date", 12),
     _c(Persona, "email", "text", 22),
     _c(Persona, "note", "long", 24),
+    Col("_alias", "Altri nomi", "links", None, 24),
 ))
 
 UNITA = SheetSpec("Unità", Unita, (
@@ -491,6 +495,22 @@ class _Lookups:
         self.indname: dict[int | None, str] = {}
         self.indcode: dict[int | None, str | None] = {}
         self.monname: dict[int | None, str] = {}
+        #: "_condivise": objective → names of the settori sharing it; "_alias": person → other names
+        self.links: dict[str, dict[int | None, list[str]]] = {}
+        if archive is not None:
+            self.links = link_texts(archive)
+
+
+def link_texts(archive: Archive) -> dict[str, dict[int | None, list[str]]]:
+    """The linked rows shown as one cell: shared settori of objectives, other names of people."""
+    nomi = {u.id: u.nome for u in archive.unita()}
+    condivise: dict[int | None, list[str]] = {}
+    for ou in archive.select(ObiettivoUnita, order="obiettivo_id, id"):
+        condivise.setdefault(ou.obiettivo_id, []).append(nomi.get(ou.unita_id, str(ou.unita_id)))
+    alias: dict[int | None, list[str]] = {}
+    for al in archive.select(AliasPersona, order="persona_id, id"):
+        alias.setdefault(al.persona_id, []).append(al.alias)
+    return {"_condivise": condivise, "_alias": alias}
 
 
 _EXCEL_DAY0 = date(1899, 12, 30).toordinal()
@@ -548,6 +568,9 @@ def _getter(col: Col, lk: _Lookups, misure_by: dict[tuple[int, int], Misura]) ->
         return lambda obj: "; ".join(getattr(obj, key)) or None
     if k == "extra":
         return lambda obj: json.dumps(obj.extra, ensure_ascii=False) if obj.extra else None
+    if k == "links":  # rows of a linked table, one cell: «A; B»
+        links = lk.links.setdefault(key, {})
+        return lambda obj: "; ".join(links.get(obj.id, ())) or None
     if k == "valore":
         base = "baseline" if key == "baseline" else key
         tkey = f"{base}_testo"
