@@ -233,6 +233,7 @@ class _Diff:
         self.new_inds: dict[int, Indicatore] = {}  # indicators created by this workbook
         self.ind_code_now: dict[int, str | None] = {}  # indicator codes as the workbook sets them
         self.ind_tipo_now: dict[int, TipoIndicatore] = {}  # and their types
+        self._groups: dict[type, dict[int, list[Any]]] = {}  # linked rows by owner (see _grouped)
 
     # ------------------------------------------------------------------ reading
     #
@@ -600,11 +601,8 @@ class _Diff:
         seen: set[int] = set(sh.fast)
         inserts: list[Edit] = []
         for r, uid, rid in pending:
-            if rid in seen:
-                self.prob(name, r.n, "ID ripetuto in più righe: vale la prima", tipo="id_ripetuto",
-                          gravita="errore")
+            if self.repeated(sh, r, rid, seen):
                 continue
-            seen.add(rid)
             vals = self.values(sh, r)
             parent = vals.get("parent_id")
             if parent is not None and parent in _unit_subtree(self.units, rid):
@@ -655,12 +653,8 @@ class _Diff:
         taken = {unique(x): x.id for x in existing.values()}
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
-            if rid is not None and rid in seen:
-                self.prob(name, r.n, "ID ripetuto in più righe: vale la prima", tipo="id_ripetuto",
-                          gravita="errore")
+            if rid is not None and self.repeated(sh, r, rid, seen):
                 continue
-            if rid is not None:
-                seen.add(rid)
             refs = resolve(sh, r)
             if refs is None:
                 continue
@@ -695,6 +689,15 @@ class _Diff:
                 self.diffs.append(Differenza("modifica", name, key_of(old), riga=r.n, campi=campi))
         self.removals(sh, cls, existing, key_of, parent_deleted=parent_deleted, present=seen)
 
+    def repeated(self, sh: _Sheet, r: _Row, rid: int, seen: set[int]) -> bool:
+        """True (and an error) when ``rid`` was already on an earlier row; else it is noted."""
+        if rid in seen:
+            self.prob(sh.spec.name, r.n, "ID ripetuto in più righe: vale la prima", tipo="id_ripetuto",
+                      gravita="errore")
+            return True
+        seen.add(rid)
+        return False
+
     def monitoraggio_ref(self, sh: _Sheet, r: _Row) -> int | None:
         """The round of a row: by «ID monitoraggio», else by its name; None (reported) otherwise."""
         raw = _clean(r.cells.get("monitoraggio_id"))
@@ -711,6 +714,10 @@ class _Diff:
                   "«Monitoraggio»): riga ignorata", tipo="monitoraggio_sconosciuto",
                   col="ID monitoraggio", gravita="errore")
         return None
+
+    def _in_round(self, what: str, row: Any) -> str:
+        m = self.mons.get(row.monitoraggio_id)
+        return f"{what} — {m.nome}" if m is not None else what
 
     def _aperto(self, mid: int) -> str | None:
         m = self.mons.get(mid)
@@ -751,9 +758,8 @@ class _Diff:
             return (self._aperto(obj.monitoraggio_id)
                     or errore_validata(obj.perc_calcolata, obj.perc_validata, obj.motivo_override))
 
-        self.simple_sheet(sh, StatoAvanzamento, existing,
-                          lambda x: f"{self.code_of.get(x.obiettivo_id, '')} — "
-                                    f"{self.mons[x.monitoraggio_id].nome if x.monitoraggio_id in self.mons else ''}",
+        self.simple_sheet(sh, StatoAvanzamento, existing, lambda x: self._in_round(
+                              self.code_of.get(x.obiettivo_id, ""), x),
                           resolve, lambda x: (x.monitoraggio_id, x.obiettivo_id), check,
                           lambda x: x.obiettivo_id in self.deleted_obs or x.monitoraggio_id in self.deleted_mons,
                           self.ins_other)
@@ -776,9 +782,8 @@ class _Diff:
             return self._aperto(obj.monitoraggio_id)
 
         self.simple_sheet(sh, RilevazioneIndicatore, existing,
-                          lambda x: f"ind. {x.indicatore_id} — "
-                                    f"{self.mons[x.monitoraggio_id].nome if x.monitoraggio_id in self.mons else ''}",
-                          resolve, lambda x: (x.monitoraggio_id, x.indicatore_id), check,
+                          lambda x: self._in_round(f"ind. {x.indicatore_id}", x), resolve,
+                          lambda x: (x.monitoraggio_id, x.indicatore_id), check,
                           lambda x: x.indicatore_id in self._deleted_inds or x.monitoraggio_id in self.deleted_mons,
                           self.ins_other)
 
@@ -831,7 +836,7 @@ class _Diff:
         col = sh.cols.get("_condivise")
         if col is None:
             return []
-        have = [(x.id, x.unita_id) for x in self._shared_of().get(oid, [])]
+        have = [(x.id, x.unita_id) for x in self._grouped(ObiettivoUnita, "obiettivo_id").get(oid, [])]
 
         def resolve(name: str) -> int | None:
             ok, uid = self.unita_id(sh.spec.name, r, col, name)
@@ -844,23 +849,19 @@ class _Diff:
         """«Altri nomi»: the other spellings a person is known by in the source documents."""
         if "_alias" not in sh.cols:
             return []
-        have = [(x.id, x.alias) for x in self._alias_of().get(pid, [])]
+        have = [(x.id, x.alias) for x in self._grouped(AliasPersona, "persona_id").get(pid, [])]
         return self.links(sh, r, "_alias", pid, have, lambda text: text,
                           lambda text: AliasPersona(persona_id=pid, alias=text), AliasPersona)
 
-    def _shared_of(self) -> dict[int, list[ObiettivoUnita]]:
-        if not hasattr(self, "_shared"):
-            self._shared: dict[int, list[ObiettivoUnita]] = {}
-            for x in self.a.select(ObiettivoUnita, order="obiettivo_id, id"):
-                self._shared.setdefault(x.obiettivo_id, []).append(x)
-        return self._shared
-
-    def _alias_of(self) -> dict[int, list[AliasPersona]]:
-        if not hasattr(self, "_aliases"):
-            self._aliases: dict[int, list[AliasPersona]] = {}
-            for x in self.a.select(AliasPersona, order="persona_id, id"):
-                self._aliases.setdefault(x.persona_id, []).append(x)
-        return self._aliases
+    def _grouped(self, cls: type, owner: str) -> dict[int, list[Any]]:
+        """Rows of ``cls`` by their owner's id (read once per import)."""
+        cache = self._groups
+        if cls not in cache:
+            groups: dict[int, list[Any]] = {}
+            for x in self.a.select(cls, order=f"{owner}, id"):
+                groups.setdefault(getattr(x, owner), []).append(x)
+            cache[cls] = groups
+        return cache[cls]
 
     def personale(self, sh: _Sheet) -> None:
         for r in sh.rows:
