@@ -6,13 +6,20 @@ Layout (written by :func:`write_workbook`, read back by
 * ``Obiettivi``, ``Fasi``, ``Indicatori`` (one row per indicator, with
   ``Target AAAA`` / ``Valore AAAA`` columns for each year of the plan),
   ``Misure periodiche`` (checkpoints such as *Giugno*/*Dicembre* and years
-  outside the triennio), ``Personale``, ``Assegnazioni``, ``Risorse``;
+  outside the triennio, linked by ``ID indicatore`` or ``Codice indicatore``),
+  ``Unità``, ``Personale``, ``Assegnazioni``, ``Risorse``, ``Valutazioni``,
+  ``Monitoraggi``, ``Stati di avanzamento``, ``Rilevazioni``: every field the
+  program edits (tests/exchange/test_full_roundtrip.py walks the schema);
 * a hidden ``Elenchi`` sheet feeding the drop-down lists, and a hidden
   ``Info`` sheet with the plan title and the IDs exported (a row missing on
   re-import is a removal only if it was exported).
 
 Dates are real Excel dates (``DD/MM/YYYY``), weights and percentages are
 numbers with a ``%`` format, enumerations are written by their Italian label.
+Text is always written as text, never as a formula (:func:`text_row`); a
+target's text is a number cell only when reading the number gives the text
+back. Linked rows (settori sharing an objective, other names of a person) are
+one cell ``A; B``.
 """
 
 from __future__ import annotations
