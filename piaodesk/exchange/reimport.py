@@ -1335,9 +1335,9 @@ def _watch_percent_cells(ws: Any, columns: dict[int, str], found: set[tuple[int,
     style id in hand, so the row hook records (row, key) for the % ones.
     """
     styles = _percent_styles(ws.parent)
-    if not styles:
-        return
-    original = ws._get_row
+    original = getattr(ws, "_get_row", None)
+    if not styles or original is None:  # no % format, or an openpyxl without this hook: the
+        return                          # cells are read literally, ambiguous ones reported
 
     def get_row(row: Any, *args: Any, **kw: Any) -> Any:
         for cell in row:

@@ -234,3 +234,37 @@ def test_refused_word_in_a_new_row_says_what_the_row_gets(empty_plan, template):
     msgs = [p.testo() for p in plan.problemi if p.colonna == "Polarità"]
     assert len(msgs) == 1 and f"riga {row}" in msgs[0] and "«Boh»" in msgs[0]
     assert "in una riga nuova vale «Crescente (più è meglio)»" in msgs[0]
+
+
+def test_cli_template_then_import_in_one_pass(tmp_path):
+    """`piaodesk nuovo`, `piaodesk template`, fill in, `piaodesk import`: units, people,
+    indicators and their half-year values in one go."""
+    from piaodesk.cli import main
+    from piaodesk.store.archive import Archive
+
+    plan, tpl = tmp_path / "nuovo.piao", tmp_path / "modello.xlsx"
+    assert main(["nuovo", str(plan), "--ente", "Comune di Prova", "--anno", "2026"]) == 0
+    assert main(["template", str(tpl), "--anno", "2026"]) == 0
+    wb = openpyxl.load_workbook(tpl)
+    _put(wb["Unità"], **{"Nome": "Settore Tecnico", "Tipo": "Settore"})
+    _put(wb["Personale"], Cognome="Bianchi", Nome="Luca", **{"Settore/Unità": "Settore Tecnico"})
+    _put(wb["Obiettivi"], Codice="T.1", Titolo="Manutenzioni", Peso=100,
+         **{"Settore/Unità": "Settore Tecnico", "Responsabile": "Bianchi Luca"})
+    _put(wb["Indicatori"], **{"Codice obiettivo": "T.1", "Codice indicatore": "T.1.a",
+                              "Indicatore": "Giorni medi di intervento", "Polarità": "Negativo",
+                              "Aggregazione periodi": "Media", "Target 2026": 10})
+    for periodo, valore in (("Giugno", 12), ("Dicembre", 8)):
+        _put(wb["Misure periodiche"], **{"Codice indicatore": "T.1.a", "Anno": 2026,
+                                         "Periodo": periodo, "Valore": valore})
+    wb.save(tpl)
+    assert main(["import", str(tpl), "--into", str(plan)]) == 0
+    with Archive.open(plan) as arc:
+        ob = arc.obiettivi()[0]
+        ind = arc.indicatori(ob.id)[0]
+        assert arc.get(Unita, ob.unita_id).nome == "Settore Tecnico"
+        assert ind.polarita == Polarita.DECRESCENTE
+        assert sorted((m.periodo, m.valore) for m in arc.misure([ind.id]) if m.periodo) == [
+            ("Dicembre", 8), ("Giugno", 12)]
+        # the year's value rolls up from the half-years by the indicator's aggregation (media)
+        ris = arc.risultato_obiettivo(ob.id, 2026).indicatori[0]
+        assert ris.annuale.valore == 10
