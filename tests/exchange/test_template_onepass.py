@@ -268,3 +268,34 @@ def test_cli_template_then_import_in_one_pass(tmp_path):
         # the year's value rolls up from the half-years by the indicator's aggregation (media)
         ris = arc.risultato_obiettivo(ob.id, 2026).indicatori[0]
         assert ris.annuale.valore == 10
+
+
+def test_rounds_and_valuations_keep_the_plan_rules(demo, tmp_path):
+    """A closed round is not changed from a workbook; a validated % different from the computed
+    one needs its reason; a second valuation of the same objective and year is refused."""
+    from piaodesk.domain.enums import StatoMonitoraggio
+    from piaodesk.domain.model import Monitoraggio
+
+    out = tmp_path / "piano.xlsx"
+    first, second = demo.monitoraggi()
+    demo.apply(SetFields(Monitoraggio, first.id, {"stato": StatoMonitoraggio.CHIUSO}))
+    write_workbook(demo, out)
+    wb = openpyxl.load_workbook(out)
+    st = wb["Stati di avanzamento"]
+    closed_row = next(r for r in range(2, st.max_row + 1)
+                      if _cell(st, r, "ID monitoraggio").value == first.id)
+    _cell(st, closed_row, "Osservazioni del Nucleo").value = "Osservazione tardiva"
+    open_row = next(r for r in range(2, st.max_row + 1)
+                    if _cell(st, r, "ID monitoraggio").value == second.id)
+    _cell(st, open_row, "% validata").value = 55
+    _cell(st, open_row, "Motivo della % validata").value = None
+    va = wb["Valutazioni"]
+    code, anno = _cell(va, 2, "Codice obiettivo").value, _cell(va, 2, "Anno").value
+    dup = _put(va, **{"Codice obiettivo": code, "Anno": anno, "Punteggio": 12})
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    errs = {(p.foglio, p.riga): p.messaggio for p in plan.problemi if p.gravita == "errore"}
+    assert "è chiuso" in errs[("Stati di avanzamento", closed_row)]
+    assert "motivazione" in errs[("Stati di avanzamento", open_row)]
+    assert "c'è già una riga" in errs[("Valutazioni", dup)]
+    assert plan.edits == []
