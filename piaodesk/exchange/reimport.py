@@ -761,7 +761,8 @@ class _Diff:
         self.simple_sheet(sh, StatoAvanzamento, existing, lambda x: self._in_round(
                               self.code_of.get(x.obiettivo_id, ""), x),
                           resolve, lambda x: (x.monitoraggio_id, x.obiettivo_id), check,
-                          lambda x: x.obiettivo_id in self.deleted_obs or x.monitoraggio_id in self.deleted_mons,
+                          lambda x: (x.obiettivo_id in self.deleted_obs
+                                     or x.monitoraggio_id in self.deleted_mons),
                           self.ins_other)
 
     def rilevazioni(self, sh: _Sheet, inds: dict[int, Indicatore]) -> None:
@@ -784,7 +785,8 @@ class _Diff:
         self.simple_sheet(sh, RilevazioneIndicatore, existing,
                           lambda x: self._in_round(f"ind. {x.indicatore_id}", x), resolve,
                           lambda x: (x.monitoraggio_id, x.indicatore_id), check,
-                          lambda x: x.indicatore_id in self._deleted_inds or x.monitoraggio_id in self.deleted_mons,
+                          lambda x: (x.indicatore_id in self._deleted_inds
+                                     or x.monitoraggio_id in self.deleted_mons),
                           self.ins_other)
 
     def valutazioni(self, sh: _Sheet) -> None:
@@ -1322,7 +1324,8 @@ def _percent_styles(wb: Any) -> frozenset[int]:
         if fid < BUILTIN_FORMATS_MAX_SIZE:
             fmt = BUILTIN_FORMATS.get(fid, "")
         else:
-            fmt = custom[fid - BUILTIN_FORMATS_MAX_SIZE] if fid - BUILTIN_FORMATS_MAX_SIZE < len(custom) else ""
+            n = fid - BUILTIN_FORMATS_MAX_SIZE
+            fmt = custom[n] if n < len(custom) else ""
         if "%" in str(fmt):
             out.add(sid)
     return frozenset(out)

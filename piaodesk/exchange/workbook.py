@@ -119,7 +119,9 @@ class Col:
 
     key: str
     label: str
-    kind: str = "text"  # id int text long dec perc money date bool enum persona unita obref obcode info valore
+    # id int text long dec perc money date bool enum enumtext persona unita obref obcode parentcode
+    # info valore indcode monref tipologia anni lista extra links
+    kind: str = "text"
     enum: type[LabeledEnum] | None = None
     width: int = 14
     imported: bool = True
