@@ -731,9 +731,13 @@ class FlatImport:
         if unit_from_vals and not unita:
             unita = unit_from_vals
         polarita = Polarita.DECRESCENTE if tipo == TipoIndicatore.GIORNI else Polarita.CRESCENTE
-        pol = norm_label(r.polarita)
-        if pol in ("-", "negativa", "decrescente", "−"):
-            polarita = Polarita.DECRESCENTE
+        if r.polarita:  # the words of the documents (Positivo/Negativo, +/−…): domain/enums.py
+            scritta = Polarita.from_text(r.polarita)
+            if scritta is not None:
+                polarita = scritta  # type: ignore[assignment]
+            else:
+                self.prob("polarita_sconosciuta", f"polarità «{_short(r.polarita, 30)}» non "
+                          f"riconosciuta: usata «{polarita.label}»", riga=r.n, colonna="Polarità")
         fraction = tipo == TipoIndicatore.PERCENTUALE and all(
             (d := parse_decimal(v)) is None or d <= 1 for v in vals if v) and any(
             parse_decimal(v) is not None for v in vals if v)

@@ -299,3 +299,22 @@ def test_rounds_and_valuations_keep_the_plan_rules(demo, tmp_path):
     assert "motivazione" in errs[("Stati di avanzamento", open_row)]
     assert "c'è già una riga" in errs[("Valutazioni", dup)]
     assert plan.edits == []
+
+
+def test_flat_table_reads_the_same_polarity_words(empty_plan, tmp_path):
+    """The flat PIAO table uses the one vocabulary of domain/enums.py too."""
+    from piaodesk.exchange import prepare_import
+
+    path = tmp_path / "tabella.csv"
+    rows = ["Codice;Obiettivo;Indicatore;Polarità;Target 2025",
+            "1.1;Servizi demografici;Tempo medio di attesa;Negativo;10",
+            ";;Certificati rilasciati;Positivo;100",
+            ";;Reclami;boh;5"]
+    path.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+    plan = prepare_import(empty_plan, path)
+    avvisi = [p for p in plan.problemi if p.tipo == "polarita_sconosciuta"]
+    assert len(avvisi) == 1 and avvisi[0].riga == 4 and "«boh»" in avvisi[0].messaggio
+    plan.apply(empty_plan)
+    pol = {i.descrizione: i.polarita for i in empty_plan.indicatori()}
+    assert pol == {"Tempo medio di attesa": Polarita.DECRESCENTE,
+                   "Certificati rilasciati": Polarita.CRESCENTE, "Reclami": Polarita.CRESCENTE}
