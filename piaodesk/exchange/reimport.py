@@ -20,13 +20,14 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
-from ..domain.enums import Livello, Ramo, StatoMonitoraggio, TipoIndicatore
+from ..domain.enums import TRANSIZIONI_STATO, Livello, Ramo, StatoMonitoraggio, TipoIndicatore
 from ..domain.fields import norm_label
 from ..domain.formats import format_decimal, parse_decimal, parse_percent
 from ..domain.model import (
     PERIODO_ANNUALE,
     AliasPersona,
     Assegnazione,
+    Ente,
     Fase,
     Indicatore,
     Misura,
@@ -34,6 +35,7 @@ from ..domain.model import (
     Obiettivo,
     ObiettivoUnita,
     Persona,
+    Piano,
     RilevazioneIndicatore,
     Risorsa,
     StatoAvanzamento,
@@ -55,12 +57,14 @@ from .workbook import (
     MONITORAGGI,
     OBIETTIVI,
     PERSONALE,
+    PIANO,
     RILEVAZIONI,
     RISORSE,
     STATI,
     UNITA,
     VALUTAZIONI,
     Col,
+    PianoEnte,
     SheetSpec,
     _getter,
     _Lookups,
@@ -75,7 +79,7 @@ from .workbook import (
 _YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
 _SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode", "indcode", "links"}
 SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità", "Personale",
-               "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni",
+               "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni", "Piano",
                "Risorse")
 
 
@@ -865,6 +869,43 @@ class _Diff:
             cache[cls] = groups
         return cache[cls]
 
+    def piano(self, sh: _Sheet, old: PianoEnte) -> None:
+        """«Piano»: the plan's title, triennio, state, act of approval, notes, and its ente."""
+        name = sh.spec.name
+        for n, r in enumerate(sh.rows):
+            if n:
+                self.prob(name, r.n, "il foglio ha una sola riga (il piano): riga ignorata",
+                          gravita="errore")
+                continue
+            rid = _as_int(r.cells.get("id"))
+            if rid is not None and rid != old.id:
+                self.prob(name, r.n, f"l'ID {rid} non è quello del piano ({old.id}): riga ignorata",
+                          col="ID", gravita="errore")
+                continue
+            changed, campi = self.compare(sh, old, self.values(sh, r))
+            new = dataclasses.replace(old, **changed)
+            why = None
+            if not (new.titolo or "").strip():
+                why = "il titolo del piano non può essere vuoto"
+            elif new.anno_fine < new.anno_inizio:
+                why = "l'anno finale non può precedere l'anno iniziale"
+            elif new.stato != old.stato and new.stato not in TRANSIZIONI_STATO[old.stato]:
+                why = (f"il piano non può passare da «{old.stato.label}» a «{new.stato.label}» "
+                       f"(si cambia uno stato alla volta)")
+            elif old.ente_nome is None and {"ente_nome", "ente_tipo"} & set(changed):
+                why = "il piano non ha un ente da cambiare"
+            if why is not None:
+                self.prob(name, r.n, f"{why}: il piano non è stato cambiato", gravita="errore")
+                continue
+            piano = {k: v for k, v in changed.items() if not k.startswith("ente_")}
+            ente = {k[5:]: v for k, v in changed.items() if k.startswith("ente_")}
+            if piano:
+                self.sets.append(SetFields(Piano, old.id, piano, label="Proprietà del piano"))  # type: ignore[arg-type]
+            if ente:
+                self.sets.append(SetFields(Ente, self.a.piano().ente_id, ente, label="Ente"))  # type: ignore[arg-type]
+            if campi:
+                self.diffs.append(Differenza("modifica", name, old.titolo, riga=r.n, campi=campi))
+
     def personale(self, sh: _Sheet) -> None:
         for r in sh.rows:
             pid = self.row_id(sh, r, self.persone)
@@ -1221,6 +1262,9 @@ class _Diff:
     def compare_sheets(self, wb: Any, names: set[str]) -> None:
         """Each sheet read and compared in turn (people, objectives, then their rows)."""
         anni = self.a.piano().anni
+        if PIANO.name in names:
+            pe = PianoEnte.of(self.a)
+            self.piano(self._read_sheet(wb[PIANO.name], PIANO, {pe.id: pe}), pe)
         unita_sh, unita_rows = None, []
         if UNITA.name in names:
             unita_sh = self._read_sheet(wb[UNITA.name], UNITA, {u.id: u for u in self.units})

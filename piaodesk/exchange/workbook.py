@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ..domain.enums import (
     Aggregazione,
@@ -42,6 +42,8 @@ from ..domain.enums import (
     Polarita,
     Ramo,
     StatoMonitoraggio,
+    StatoPiano,
+    TipoEnte,
     TipoIndicatore,
     TipoRisorsa,
     TipoUnita,
@@ -304,6 +306,45 @@ VALUTAZIONI = SheetSpec("Valutazioni", Valutazione, (
 ))
 
 
+@dataclass
+class PianoEnte:
+    """The plan's own properties and its ente: the one row of the «Piano» sheet."""
+
+    TABLE: ClassVar[str] = "piano"
+    id: int | None = None
+    titolo: str = ""
+    anno_inizio: int = 0
+    anno_fine: int = 0
+    stato: StatoPiano = StatoPiano.BOZZA
+    atto_tipo: str | None = None
+    atto_numero: str | None = None
+    atto_data: date | None = None
+    note: str | None = None
+    ente_nome: str | None = None
+    ente_tipo: TipoEnte | None = None
+
+    @classmethod
+    def of(cls, archive: Archive) -> PianoEnte:
+        p, e = archive.piano(), archive.ente()
+        return cls(p.id, p.titolo, p.anno_inizio, p.anno_fine, p.stato, p.atto_tipo, p.atto_numero,
+                   p.atto_data, p.note, e.nome if e else None, e.tipo if e else None)
+
+
+PIANO = SheetSpec("Piano", PianoEnte, (
+    Col("id", "ID", "id", None, 7),
+    Col("titolo", "Titolo del piano", "long", None, 44),
+    Col("anno_inizio", "Anno iniziale", "int", None, 9),
+    Col("anno_fine", "Anno finale", "int", None, 9),
+    Col("stato", "Stato del piano", "enum", StatoPiano, 14),
+    Col("atto_tipo", "Atto di approvazione", "text", None, 26),
+    Col("atto_numero", "Numero dell'atto", "text", None, 10),
+    Col("atto_data", "Data dell'atto", "date", None, 12),
+    Col("note", "Note", "long", None, 30),
+    Col("ente_nome", "Ente", "text", None, 30),
+    Col("ente_tipo", "Tipo di ente", "enum", TipoEnte, 12),
+))
+
+
 def indicatori_spec(anni: list[int]) -> SheetSpec:
     extra: list[Col] = []
     for anno in anni:
@@ -314,7 +355,7 @@ def indicatori_spec(anni: list[int]) -> SheetSpec:
 
 def all_specs(anni: list[int]) -> list[SheetSpec]:
     return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, UNITA, PERSONALE, ASSEGNAZIONI, RISORSE,
-            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI]
+            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO]
 
 
 # ---------------------------------------------------------------------- value codecs
@@ -421,6 +462,7 @@ class Snapshot:
     monitoraggi: list[Monitoraggio] = dataclasses.field(default_factory=list)
     stati: list[StatoAvanzamento] = dataclasses.field(default_factory=list)
     rilevazioni: list[RilevazioneIndicatore] = dataclasses.field(default_factory=list)
+    piano: list[PianoEnte] = dataclasses.field(default_factory=list)
 
     def rows_of(self) -> dict[str, list[Any]]:
         """Sheet name → the rows it shows (annual measures are columns of «Indicatori»)."""
@@ -429,7 +471,7 @@ class Snapshot:
                 "Unità": self.unita, "Personale": self.persone, "Assegnazioni": self.assegnazioni,
                 "Risorse": self.risorse, "Valutazioni": self.valutazioni,
                 "Monitoraggi": self.monitoraggi, "Stati di avanzamento": self.stati,
-                "Rilevazioni": self.rilevazioni}
+                "Rilevazioni": self.rilevazioni, "Piano": self.piano}
 
 
 def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
@@ -470,7 +512,7 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
                    if x.indicatore_id in ind_ids]
     rilevazioni.sort(key=lambda x: (x.monitoraggio_id, ind_order[x.indicatore_id], x.id or 0))
     return Snapshot(archive.piano().anni, obs, fasi, inds, misure, persone, asse, risorse, sid, unita,
-                    valutazioni, monitoraggi, stati, rilevazioni)
+                    valutazioni, monitoraggi, stati, rilevazioni, [PianoEnte.of(archive)])
 
 
 def _unit_subtree(units: list[Unita], root: int) -> set[int]:
@@ -681,7 +723,8 @@ def _set_dimension(ws: Any, nrows: int, ncols: int) -> None:
 
 def _list_values(archive: Archive | None) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {"_bool": [SI, NO]}
-    for enum in (Ramo, Livello, TipoIndicatore, Polarita, Aggregazione, TipoRisorsa, Area2023):
+    for enum in (Ramo, Livello, TipoIndicatore, Polarita, Aggregazione, TipoRisorsa, Area2023,
+                 TipoUnita, StatoMonitoraggio, StatoPiano, TipoEnte):
         lists[enum.__name__] = [m.label for m in enum]
     if archive is not None:
         lists["persona"] = [p.nominativo for p in archive.persone()]
@@ -750,6 +793,12 @@ def _open_sheet(wb: Any, title: str, cols: tuple[Col, ...] | list[Col], nrows: i
                                 showErrorMessage=col.kind in ("bool", "enum"))
             dv.errorTitle = "Valore non ammesso"
             dv.error = "Scegliere un valore dall'elenco."
+            if col.kind == "enum":  # the words of the documents are accepted too (Negativo…)
+                dv.errorStyle = "warning"
+                dv.errorTitle = "Valore non nell'elenco"
+                dv.error = ("Valore non nell'elenco: piaodesk accetta anche le parole dei "
+                            "documenti (es. Positivo/Negativo, Somma/Media/Ultimo) e segnala "
+                            "le altre all'importazione. Continuare?")
             dv.add(rng)
             ws.data_validations.append(dv)
         elif col.kind == "date":

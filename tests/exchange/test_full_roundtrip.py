@@ -30,8 +30,6 @@ from piaodesk.store.edits import Batch, DeleteRow, InsertRow, SetFields
 TABLES_NOT_EXPORTED = {
     "audit": "the log of edits (who, when, what): written by the program, not plan data",
     "impostazioni": "internal settings (valuation system, remembered column mappings, UI state)",
-    "piano": "the plan's own properties: a workbook is always imported into an existing plan",
-    "enti": "the administration and its member Comuni: set when the plan is created",
 }
 
 # Columns of exported tables that are not cells, and why. A new column must be exported or listed.
@@ -41,6 +39,10 @@ COLUMNS_NOT_EXPORTED = {
     ("indicatori", "posizione"): "order in the objective: the row order",
     ("unita", "posizione"): "order among siblings: the row order",
     ("unita", "ente_id"): "the Comune of a unit: set from the plan's ente, not edited in the GUI",
+    ("piano", "ente_id"): "one plan, one ente per file: set when the plan is created",
+    ("enti", "codice_fiscale"): "not edited in the GUI",
+    ("enti", "parent_id"): "member Comuni of an Unione: not edited in the GUI (only the plan's "
+                           "own ente is in the «Piano» sheet)",
 }
 
 # Tables of links shown as one cell of their owner's row («A; B»): column → (table, owner, value).
@@ -79,6 +81,9 @@ def _exported_columns() -> dict[str, set[str]]:
             if col.key in LINK_CELLS:
                 link_table, owner, value = LINK_CELLS[col.key]
                 out.setdefault(link_table, set()).update({"id", owner, value})
+                continue
+            if col.key.startswith("ente_"):  # «Piano»: the plan's ente beside the plan
+                out.setdefault("enti", set()).update({"id", col.key[5:]})
                 continue
             key = {"_obcode": "obiettivo_id", "_indcode": "indicatore_id"}.get(col.key, col.key)
             out.setdefault(table, set()).add(key)
@@ -143,8 +148,16 @@ def _other(value, field_type: str, table: str, column: str):
     return value
 
 
+def _own(arc: Archive, cls: type) -> list:
+    """The rows of ``cls`` the workbook carries: of «enti», only the plan's own ente."""
+    rows = arc.select(cls)
+    if cls.TABLE == "enti":
+        rows = [e for e in rows if e.id == arc.piano().ente_id]
+    return rows
+
+
 def _rows(arc: Archive, cls: type) -> dict[int, object]:
-    return {r.id: r for r in arc.select(cls)}
+    return {r.id: r for r in _own(arc, cls)}
 
 
 def _scramble(arc: Archive, tables: dict[str, set[str]]) -> int:
@@ -168,7 +181,7 @@ def _scramble(arc: Archive, tables: dict[str, set[str]]) -> int:
                                                       unita_id=arc.unita()[-1].id)))
             continue
         types = {f.name: str(f.type) for f in dataclasses.fields(cls)}
-        for row in arc.select(cls):
+        for row in _own(arc, cls):
             if table == "misure" and row.anno in arc.piano().anni and row.periodo == "":
                 # an annual measure is two cells of «Indicatori» (Target/Valore AAAA): its year
                 # and period are the column, its reference date is the year's (not a cell)

@@ -318,3 +318,35 @@ def test_flat_table_reads_the_same_polarity_words(empty_plan, tmp_path):
     pol = {i.descrizione: i.polarita for i in empty_plan.indicatori()}
     assert pol == {"Tempo medio di attesa": Polarita.DECRESCENTE,
                    "Certificati rilasciati": Polarita.CRESCENTE, "Reclami": Polarita.CRESCENTE}
+
+
+def test_piano_sheet_changes_the_plan_within_its_rules(demo, tmp_path):
+    from piaodesk.domain.enums import TRANSIZIONI_STATO, StatoPiano, TipoEnte
+
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Piano"]
+    assert ws.max_row == 2 and _cell(ws, 2, "Titolo del piano").value == demo.piano().titolo
+    _cell(ws, 2, "Numero dell'atto").value = "123"
+    _cell(ws, 2, "Tipo di ente").value = "Unione"
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert plan.conta_differenze() == {"modifica": 1}, plan.report()
+    plan.apply(demo)
+    assert demo.piano().atto_numero == "123" and demo.ente().tipo == TipoEnte.UNIONE
+    # a jump of state that the program itself does not allow is refused, nothing changes
+    stato = demo.piano().stato
+    far = next(s for s in StatoPiano if s != stato and s not in TRANSIZIONI_STATO[stato])
+    _cell(ws, 2, "Stato del piano").value = far.label
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    errs = [p for p in plan.problemi if p.gravita == "errore"]
+    assert len(errs) == 1 and errs[0].foglio == "Piano" and "non può passare" in errs[0].messaggio
+    assert plan.edits == []
+    _cell(ws, 2, "Stato del piano").value = stato.label
+    _cell(ws, 2, "Anno finale").value = 2000
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert [p.messaggio for p in plan.problemi if p.gravita == "errore"] == [
+        "l'anno finale non può precedere l'anno iniziale: il piano non è stato cambiato"]
