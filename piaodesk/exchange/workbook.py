@@ -87,7 +87,8 @@ SI, NO = "Sì", "No"
 ISTRUZIONI = [
     ("Come usare questa cartella", ""),
     ("", "Ogni foglio corrisponde a una parte del piano: Obiettivi, Fasi, Indicatori (con i target e "
-         "i valori per anno), Misure periodiche, Unità, Personale, Assegnazioni, Risorse."),
+         "i valori per anno), Misure periodiche, Unità, Personale, Assegnazioni, Risorse, "
+         "Valutazioni, Monitoraggi, Stati di avanzamento, Rilevazioni, Piano."),
     ("", "La prima riga di ogni foglio contiene le intestazioni: non modificarle. L'ordine delle "
          "colonne può cambiare, le intestazioni no."),
     ("Colonna ID", "Serve a riconoscere le righe quando la cartella viene reimportata: non modificarla. "
@@ -110,6 +111,9 @@ ISTRUZIONI = [
                         "il testo originale viene sempre conservato."),
     ("Persone", "Nelle colonne «Responsabile» e «Persona» scrivere «Cognome Nome» come nel foglio "
                 "Personale."),
+    ("Elenchi in una cella", "«Settori condivisi», «Altri nomi» ed «Etichette» separano le voci con "
+                             "il punto e virgola (A; B); «Tipologia» e «Anni» con la virgola "
+                             "(Gestionale, Sviluppo; 2025, 2026)."),
 ]
 
 # ---------------------------------------------------------------------- column specs
