@@ -557,11 +557,14 @@ class _Diff:
             return format_decimal(value, None) + " %"
         return display(value)
 
-    def new_obj(self, cls: type, vals: dict[str, Any], **extra: Any) -> Any:
+    def new_obj(self, cls: type, vals: dict[str, Any], *, tipo_valori: TipoIndicatore | None = None,
+                **extra: Any) -> Any:
+        """A new row from parsed values; targets/actuals are read by ``tipo_valori`` (else the
+        row's own «Tipo», else Numero)."""
         kwargs: dict[str, Any] = {}
         for key, v in vals.items():
             if isinstance(v, tuple) and v and v[0] == "__valore__":
-                tipo = vals.get("tipo") or TipoIndicatore.NUMERO
+                tipo = tipo_valori or vals.get("tipo") or TipoIndicatore.NUMERO
                 t, n = _valore_new(v[1], tipo)
                 base = "baseline" if key == "baseline" else key
                 kwargs[f"{base}_testo"], kwargs[base] = t, n
@@ -667,9 +670,7 @@ class _Diff:
             vals.update(refs)
             if rid is None:
                 nid = self.a.allocate_id(cls)
-                if tipo is not None:
-                    vals["tipo"] = tipo
-                obj = self.new_obj(cls, vals, id=nid)
+                obj = self.new_obj(cls, vals, tipo_valori=tipo, id=nid)
                 old, campi, changed = None, [], {}
             else:
                 old = existing[rid]

@@ -68,6 +68,13 @@ def test_one_pass_fills_a_plan_from_zero(empty_plan, template):
                 "Valore": 2})
     _put(wb["Assegnazioni"], **{"Codice obiettivo": "OB.1", "Persona": "Rossi Maria", "Impegno": 30,
                                 "Responsabile": "Sì"})
+    _put(wb["Monitoraggi"], Nome="Primo semestre", Data=datetime(2025, 6, 30), Anno=2025)
+    _put(wb["Rilevazioni"], **{"Monitoraggio": "Primo semestre", "Codice indicatore": "I2",
+                               "Target": "80%", "Valore": 75})
+    _put(wb["Stati di avanzamento"], **{"Monitoraggio": "Primo semestre", "Codice obiettivo": "OB.1",
+                                        "Relazione del settore": "In linea con il cronoprogramma"})
+    _put(wb["Valutazioni"], **{"Codice obiettivo": "OB.1", "Anno": 2025, "Punteggio": 27,
+                               "Valutatore": "Nucleo di Valutazione"})
     wb.save(template)
 
     plan = diff_workbook(empty_plan, template)
@@ -92,6 +99,16 @@ def test_one_pass_fills_a_plan_from_zero(empty_plan, template):
     assert periodi == {("Giugno", 4, 5), ("Dicembre", 3, 2)}
     asg = empty_plan.assegnazioni(ob.id)[0]
     assert (asg.persona_id, asg.impegno, asg.responsabile) == (rossi.id, Decimal(30), True)
+    from piaodesk.domain.model import RilevazioneIndicatore, StatoAvanzamento, Valutazione
+
+    (rnd,) = empty_plan.monitoraggi()
+    (ril,) = empty_plan.select(RilevazioneIndicatore)
+    assert (ril.monitoraggio_id, ril.indicatore_id, ril.target_testo, ril.target, ril.valore) == (
+        rnd.id, i2.id, "80%", Decimal(80), Decimal(75))
+    (stato,) = empty_plan.select(StatoAvanzamento)
+    assert (stato.obiettivo_id, stato.relazione_settore) == (ob.id, "In linea con il cronoprogramma")
+    (val,) = empty_plan.select(Valutazione)
+    assert (val.obiettivo_id, val.anno, val.punteggio) == (ob.id, 2025, Decimal(27))
     # and the export of what was built reads back without a difference
     again = template.with_name("di-nuovo.xlsx")
     write_workbook(empty_plan, again)
