@@ -77,7 +77,7 @@ from .workbook import (
 )
 
 _YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
-_SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode", "indcode", "links"}
+_SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode", "indcode", "links", "monref"}
 SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità", "Personale",
                "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni", "Piano",
                "Risorse")
@@ -512,6 +512,12 @@ class _Diff:
                     self.prob(sh.spec.name, r.n, avviso, tipo="percentuale_ambigua", col=col.label)
                 out[key] = value
             else:
+                if _clean(raw) is None and col.kind not in _EMPTY_OF and col.kind not in (
+                        "bool", "enum") and not key.endswith("_id") and _required(sh.spec.cls, key):
+                    # (a link such as «ID indicatore» is resolved, and reported, on its own)
+                    self.prob(sh.spec.name, r.n, f"«{col.label}» non può essere vuoto: il campo non "
+                              f"è stato cambiato", tipo="valore_obbligatorio", col=col.label)
+                    continue
                 try:
                     value = parse_cell(col, raw)
                     if value is None and col.kind == "bool":
@@ -893,7 +899,7 @@ class _Diff:
             elif new.stato != old.stato and new.stato not in TRANSIZIONI_STATO[old.stato]:
                 why = (f"il piano non può passare da «{old.stato.label}» a «{new.stato.label}» "
                        f"(si cambia uno stato alla volta)")
-            elif old.ente_nome is None and {"ente_nome", "ente_tipo"} & set(changed):
+            elif self.a.ente() is None and {"ente_nome", "ente_tipo"} & set(changed):
                 why = "il piano non ha un ente da cambiare"
             if why is not None:
                 self.prob(name, r.n, f"{why}: il piano non è stato cambiato", gravita="errore")
@@ -1395,6 +1401,12 @@ def _watch_percent_cells(ws: Any, columns: dict[int, str], found: set[tuple[int,
         return original(row, *args, **kw)
 
     ws._get_row = get_row
+
+
+def _required(cls: type, key: str) -> bool:
+    """True when the field cannot be empty (its type does not admit None)."""
+    f = getattr(cls, "__dataclass_fields__", {}).get(key)
+    return f is not None and "None" not in str(f.type)
 
 
 def _default_note(cls: type, key: str) -> str:

@@ -324,14 +324,14 @@ class PianoEnte:
     atto_numero: str | None = None
     atto_data: date | None = None
     note: str | None = None
-    ente_nome: str | None = None
-    ente_tipo: TipoEnte | None = None
+    ente_nome: str = ""
+    ente_tipo: TipoEnte = TipoEnte.COMUNE
 
     @classmethod
     def of(cls, archive: Archive) -> PianoEnte:
         p, e = archive.piano(), archive.ente()
         return cls(p.id, p.titolo, p.anno_inizio, p.anno_fine, p.stato, p.atto_tipo, p.atto_numero,
-                   p.atto_data, p.note, e.nome if e else None, e.tipo if e else None)
+                   p.atto_data, p.note, e.nome if e else "", e.tipo if e else TipoEnte.COMUNE)
 
 
 PIANO = SheetSpec("Piano", PianoEnte, (

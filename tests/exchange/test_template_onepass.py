@@ -367,3 +367,23 @@ def test_piano_sheet_changes_the_plan_within_its_rules(demo, tmp_path):
     plan = diff_workbook(demo, out)
     assert [p.messaggio for p in plan.problemi if p.gravita == "errore"] == [
         "l'anno finale non può precedere l'anno iniziale: il piano non è stato cambiato"]
+
+
+def test_a_required_cell_left_empty_is_said_and_changes_nothing(demo, tmp_path):
+    """Titles, names, years cannot be emptied from a workbook: a warning naming the cell, and the
+    plan keeps its value (no crash when the edits are applied)."""
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    wb = openpyxl.load_workbook(out)
+    blank = [("Obiettivi", "Titolo"), ("Personale", "Cognome"), ("Monitoraggi", "Nome"),
+             ("Piano", "Anno iniziale"), ("Piano", "Ente"), ("Valutazioni", "Anno"), ("Unità", "Nome")]
+    for sheet, label in blank:
+        _cell(wb[sheet], 2, label).value = None
+    wb.save(out)
+    before = demo.counts()
+    plan = diff_workbook(demo, out)
+    said = {(p.foglio, p.riga, p.colonna) for p in plan.problemi if p.tipo == "valore_obbligatorio"}
+    assert said == {(sheet, 2, label) for sheet, label in blank}
+    assert plan.edits == []
+    plan.apply(demo)
+    assert demo.counts() == before
