@@ -202,8 +202,8 @@ def parse_percent(value: object, formato_percento: bool = False) -> tuple[Decima
         return None, None
     explicit = isinstance(value, str) and "%" in value
     num = to_decimal(value) if isinstance(value, (int, float, Decimal)) else parse_decimal(value)
-    if num is None:
-        return None, None
+    if num is None or not num.is_finite() or abs(num) >= _PERCENT_MAX:
+        return None, None  # not a percentage anyone means (1e308, INF…): reported as unreadable
     if formato_percento and not isinstance(value, str):
         pct = _norm_percent(num * 100)
         if abs(pct) > 100:
@@ -216,6 +216,9 @@ def parse_percent(value: object, formato_percento: bool = False) -> tuple[Decima
                      f"intendeva {format_decimal(_norm_percent(num * 100), None)} % scrivere "
                      f"{format_decimal(_norm_percent(num * 100), None)}%")
     return pct, None
+
+
+_PERCENT_MAX = Decimal(10) ** 9
 
 
 def _norm_percent(d: Decimal) -> Decimal:

@@ -1205,6 +1205,12 @@ class _Diff:
         seen: set[int] = set(sh.fast)
         indicatori = {**indicatori, **self.new_inds}
         by_code = self._ind_by_code(indicatori)
+        taken: dict[tuple[int, int, str], int | None] = {}  # (indicator, year, period): one row
+        if sh.rows:
+            for m in [*existing.values(), *self._annual.values()]:
+                taken[(m.indicatore_id, m.anno, m.periodo)] = m.id
+            for e in self.ins_misure:
+                taken[(e.obj.indicatore_id, e.obj.anno, e.obj.periodo)] = None  # type: ignore[attr-defined]
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
             vals = self.values(sh, r)
@@ -1215,6 +1221,16 @@ class _Diff:
                 continue
             vals["indicatore_id"] = ind.id
             vals["periodo"] = vals.get("periodo") or PERIODO_ANNUALE
+            if rid is not None:
+                seen.add(rid)
+            base = existing[rid] if rid is not None else None
+            key = (ind.id, vals.get("anno", base.anno if base else None), vals["periodo"])
+            if key in taken and taken[key] != rid:
+                self.prob(sh.spec.name, r.n, f"c'è già una misura dell'indicatore per {key[1]} "
+                          f"«{key[2] or 'annuale'}»: riga non importata", tipo="misura_doppia",
+                          col="Periodo", gravita="errore")
+                continue
+            taken[key] = rid  # type: ignore[assignment]
             if rid is None:
                 if not vals.get("anno"):
                     self.prob(sh.spec.name, r.n, "manca l'anno: riga ignorata", gravita="errore")
@@ -1228,7 +1244,6 @@ class _Diff:
                 self.diffs.append(Differenza("aggiunta", sh.spec.name,
                                              f"ind. {ind.id} {obj.anno} {obj.periodo}", riga=r.n))
                 continue
-            seen.add(rid)
             old = existing[rid]
             changed, campi = self.compare(sh, old, vals, self.tipo_of(ind))
             if changed:
@@ -1240,6 +1255,7 @@ class _Diff:
                       parent_deleted=lambda m: m.indicatore_id in self._deleted_inds, present=seen)
 
     _deleted_inds: set[int] = set()
+    _annual: dict[tuple[int, int], Misura] = {}  # the plan's annual measures (set by compare_sheets)
 
     def removals(self, sh: _Sheet, cls: type, existing: dict[int, Any], key_of: Any,
                  deleted: set[int] | None = None, parent_deleted: Any = None,
@@ -1298,6 +1314,7 @@ class _Diff:
                     annual[(m.indicatore_id, m.anno)] = m
                 if m.periodo != PERIODO_ANNUALE or m.anno not in anni:
                     periodic[m.id] = m  # type: ignore[index]
+            self._annual = annual
         if "Indicatori" in names:
             sh = self._read_sheet(wb["Indicatori"], indicatori_spec(anni), inds, annual)
             self.indicatori(sh, inds, annual)  # type: ignore[arg-type]

@@ -953,13 +953,17 @@ def parse_cell(col: Col, value: Any) -> Any:
     k = col.kind
     if k in ("id", "int", "obref", "monref"):
         d = cell_decimal(value)
-        if d is None or d != d.to_integral_value():
+        if d is None or not d.is_finite() or d != d.to_integral_value():
             raise ValueError(f"«{value}» non è un numero intero")
+        if abs(d) >= 10**12:
+            raise ValueError(f"«{value}» è un numero troppo grande")
         return int(d)
     if k in ("dec", "money"):
         d = cell_decimal(value)
-        if d is None:
+        if d is None or not d.is_finite():
             raise ValueError(f"«{value}» non è un numero")
+        if abs(d) >= 10**15:
+            raise ValueError(f"«{value}» è un numero troppo grande")
         return d
     if k == "perc":  # as in a cell formatted as %; see parse_percent for the cell's own format
         d, _avviso = parse_percent(value, formato_percento=True)

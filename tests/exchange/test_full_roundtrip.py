@@ -297,3 +297,39 @@ def test_the_demo_fills_the_new_columns(demo):
     assert demo.select(StatoAvanzamento) and demo.select(Valutazione)
     assert demo.select(ObiettivoUnita) and demo.select(AliasPersona)
     assert any(m.periodo for m in demo.select(Misura))
+
+
+def test_odd_values_in_any_cell_never_break_the_import(demo_path, tmp_path):
+    """Odd values scattered over every sheet: the import reports them and its edits always
+    apply (no traceback, no edit the database refuses). A fixed seed keeps it repeatable."""
+    import random
+    from datetime import datetime
+
+    import openpyxl
+
+    from piaodesk.exchange.common import ExchangeError
+
+    values = [None, "", "abc", "=1+1", -5, 0, 0.5, 1e308, 99999999999, "30%", "Negativo",
+              datetime(2025, 1, 1), "Sì", "2025, 2026", '{"a": 1}', "[1,2]", "x; y",
+              "Primo stato di avanzamento", "SETTORE FINANZIARIO", 1, 2, 3]
+    out = tmp_path / "piano.xlsx"
+    with Archive.open(demo_path) as arc:
+        write_workbook(arc, out)
+    rnd = random.Random(11)
+    for _ in range(25):
+        copy = tmp_path / "prova.piao"
+        shutil.copyfile(demo_path, copy)
+        wb = openpyxl.load_workbook(out)
+        for ws in wb.worksheets:
+            if ws.title in ("Info", "Elenchi", "Istruzioni"):
+                continue
+            for _ in range(rnd.randint(0, 6)):
+                ws.cell(rnd.randint(2, ws.max_row + 1), rnd.randint(1, ws.max_column)).value = \
+                    rnd.choice(values)
+        wb.save(tmp_path / "strana.xlsx")
+        with Archive.open(copy) as arc:
+            try:
+                plan = diff_workbook(arc, tmp_path / "strana.xlsx")
+            except ExchangeError:
+                continue
+            plan.apply(arc)
