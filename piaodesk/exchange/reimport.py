@@ -341,8 +341,7 @@ class _Diff:
         id_idx = next(i for i, k in colmap.items() if k == "id")
         pct: set[tuple[int, str]] = set()
         perc_cols = {i + 1: k for i, k in colmap.items() if cols[k].kind == "perc"}
-        if perc_cols:
-            _watch_percent_cells(ws, perc_cols, pct)
+        percent_cells = _watch_percent_cells(ws, perc_cols) if perc_cols else None
         width = max(colmap) + 1
         items = list(colmap.items())
         significant = [i for i, k in items if cols[k].kind != "info"]
@@ -398,6 +397,8 @@ class _Diff:
                             continue
             if any(_clean(row[i]) is not None for i in significant):
                 rows.append(_Row(n, {k: row[i] for i, k in items}))
+                if percent_cells is not None:  # only rows compared field by field need formats
+                    pct.update((n, k) for k in percent_cells(n))
         return _Sheet(spec, rows, cols, years, fast, pct)
 
     def _clean_errors(self, values: list[Any], n: int, foglio: str) -> list[Any]:
@@ -1399,25 +1400,30 @@ def _percent_styles(wb: Any) -> frozenset[int]:
     return frozenset(out)
 
 
-def _watch_percent_cells(ws: Any, columns: dict[int, str], found: set[tuple[int, str]]) -> None:
-    """While ``ws`` streams its values, note which cells of ``columns`` are formatted as %.
+def _watch_percent_cells(ws: Any, columns: dict[int, str]) -> Callable[[int], list[str]] | None:
+    """A probe telling which cells of ``columns`` in the row just streamed are formatted as %.
 
-    The values-only stream has no formats; openpyxl's parser has each cell's
-    style id in hand, so the row hook records (row, key) for the % ones.
+    The values-only stream has no formats; openpyxl's parser has each cell's style id in
+    hand, so a hook keeps the last row it parsed (one assignment per row) and the probe looks
+    at its cells only for the rows that need it. None when nothing is formatted as % (or
+    this openpyxl has no such hook): cells are then read literally, ambiguous ones reported.
     """
     styles = _percent_styles(ws.parent)
     original = getattr(ws, "_get_row", None)
-    if not styles or original is None:  # no % format, or an openpyxl without this hook: the
-        return                          # cells are read literally, ambiguous ones reported
+    if not styles or original is None:
+        return None
+    last: list[Any] = [()]
 
     def get_row(row: Any, *args: Any, **kw: Any) -> Any:
-        for cell in row:
-            key = columns.get(cell["column"])
-            if key is not None and cell["style_id"] in styles:
-                found.add((cell["row"], key))
+        last[0] = row
         return original(row, *args, **kw)
 
+    def probe(n: int) -> list[str]:
+        return [columns[c["column"]] for c in last[0]
+                if c["column"] in columns and c["style_id"] in styles and c["row"] == n]
+
     ws._get_row = get_row
+    return probe
 
 
 def _required(cls: type, key: str) -> bool:
