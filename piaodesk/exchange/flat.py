@@ -172,6 +172,12 @@ def _decimal(text: str) -> Decimal | None:
     return parse_decimal(text)
 
 
+@functools.lru_cache(maxsize=1 << 10)
+def _polarita(text: str) -> Polarita | None:
+    """``Polarita.from_text`` once per distinct word (a table repeats «+» on every row)."""
+    return Polarita.from_text(text)  # type: ignore[return-value]
+
+
 def _norm(value: Any) -> str:
     """``norm_label`` with a cache: a flat table repeats the same texts on many rows."""
     if value is None:
@@ -1111,15 +1117,14 @@ class FlatImport:
         if unit_from_vals and not unita:
             unita = unit_from_vals
         polarita = Polarita.DECRESCENTE if tipo == TipoIndicatore.GIORNI else Polarita.CRESCENTE
-        pol = _norm(r.polarita)
-        if pol:
-            found = _POLARITA.get(pol)
-            if found is None:
+        if r.polarita:  # the words of the documents (Positivo/Negativo, +/−…): domain/enums.py
+            scritta = _polarita(r.polarita)
+            if scritta is not None:
+                polarita = scritta  # type: ignore[assignment]
+            else:
                 self.prob("polarita_sconosciuta", f"polarità «{_short(r.polarita, 30)}» non riconosciuta "
                           f"(+, -, =, Crescente, Decrescente, Positiva, Negativa): considerata "
                           f"«{polarita.label}», da verificare", riga=r.n, colonna="Polarità")
-            else:
-                polarita = found
         fraction = tipo == TipoIndicatore.PERCENTUALE and all(
             (d := _decimal(v)) is None or d <= 1 for v in vals if v) and any(
             _decimal(v) is not None for v in vals if v)
@@ -1472,12 +1477,6 @@ class _Piano:
             self._persone = {p.id: p.nominativo for p in self.a.persone() if p.id is not None}
         return self._persone.get(pid or 0, str(pid or ""))
 
-
-_POLARITA = {k: Polarita.CRESCENTE for k in ("+", "crescente", "positiva", "positivo", "maggiore",
-                                              "piu alto e meglio")}
-_POLARITA.update({k: Polarita.DECRESCENTE for k in ("-", "−", "–", "decrescente", "negativa", "negativo",
-                                                    "minore", "piu basso e meglio")})
-_POLARITA.update({k: Polarita.UGUALE for k in ("=", "uguale", "costante", "mantenimento")})
 
 _LABEL_OB = {"titolo": "Titolo", "descrizione": "Descrizione", "assessore": "Referente politico",
              "stakeholder": "Stakeholder", "altri_settori": "Altri servizi coinvolti",
