@@ -456,17 +456,21 @@ class Archive:
     def _make_room(self, table: str, row: dict[str, Any]) -> list[tuple[int, int]]:
         """Shift later siblings by one for an insert at ``row['posizione']`` (None = append)."""
         clause, params = self._sibling_clause(table, row)
-        sibs = self.db.conn.execute(
-            f"SELECT id, posizione FROM [{table}] WHERE {clause} ORDER BY posizione, id", params).fetchall()
+        # where the siblings end, from the (parent, posizione) index in one step: appending a
+        # thousand children one by one must not read the earlier ones a thousand times
+        top = self.db.conn.execute(f"SELECT max(posizione) FROM [{table}] WHERE {clause}", params).fetchone()[0]
+        end = 0 if top is None else top + 1
         pos = row.get("posizione")
-        if pos is None or pos < 0 or pos > len(sibs):
-            row["posizione"] = len(sibs)
+        if pos is None or pos < 0 or pos >= end:
+            row["posizione"] = end if pos is None or pos < 0 or pos > end else pos
             return []
+        sibs = self.db.conn.execute(
+            f"SELECT id, posizione FROM [{table}] WHERE {clause} AND posizione >= ? ORDER BY posizione, id",
+            (*params, pos)).fetchall()
         shifted = []
         for sid, spos in sibs:
-            if spos >= pos:
-                self._update_row(table, sid, {"posizione": spos + 1})
-                shifted.append((sid, spos))
+            self._update_row(table, sid, {"posizione": spos + 1})
+            shifted.append((sid, spos))
         return shifted
 
     def _close_gap(self, table: str, row: dict[str, Any]) -> list[tuple[int, int]]:
