@@ -30,6 +30,9 @@ from piaodesk.store.edits import Batch, DeleteRow, InsertRow, SetFields
 TABLES_NOT_EXPORTED = {
     "audit": "the log of edits (who, when, what): written by the program, not plan data",
     "impostazioni": "internal settings (valuation system, remembered column mappings, UI state)",
+    "unioni": "issue 16: the log of merged settore packets, written by the program",
+    "pacchetto_base": "issue 16: a packet's compressed base copy for the three-way merge (a file's "
+                      "internal state, not plan data)",
     # issue 10: the Valutazioni sheet is added by the integrator
     "voci_organizzative": "issue 10: the Valutazioni sheet is added by the integrator",
     "indicatori_organizzativi": "issue 10: the Valutazioni sheet is added by the integrator",
