@@ -392,7 +392,7 @@ def _sezioni() -> Callable[[str], str]:
 
 def _tabella_obiettivi_individuali(righe: Sequence[d.RigaIndividuale], width: float, *,
                                    con_perc: bool = True) -> Flowable:
-    head = ["Codice", "Obiettivo", "Ruolo / periodo", "% impegno", "Peso"] + (["% Ragg."] if con_perc else [])
+    head = ["Codice", "Obiettivo", "Ruolo / periodo", "Impegno", "Peso"] + (["% Ragg."] if con_perc else [])
     widths = (0.11, 0.42, 0.17, 0.09, 0.10, 0.11) if con_perc else (0.12, 0.50, 0.17, 0.10, 0.11)
     styles_ = ("cell_c", "cell", "cell_c", "cell_r", "cell_r", "cell_r")[:len(head)]
     head_st = ("head", "head_l", "head", "head", "head", "head")[:len(head)]
@@ -455,9 +455,7 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
         rows: list[list[object]] = [head]
         rows += [[n, p, v or "—"] + ([c] if note else []) for n, p, v, c in s.comportamenti]
         widths = (0.44, 0.10, 0.16, 0.30) if note else (0.64, 0.14, 0.22)
-        f.append(table(rows, widths, pw, extra=[("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
-                                                 ("TOPPADDING", (0, 1), (-1, -1), 5),
-                                                 ("BOTTOMPADDING", (0, 1), (-1, -1), 6)],
+        f.append(table(rows, widths, pw, extra=[("VALIGN", (0, 1), (-1, -1), "MIDDLE")],
                        plain=("cell", "cell_r", "cell_c", "small")[:len(head)],
                        plain_header=("head_l", "head", "head", "head_l")[:len(head)]))
     f.append(Paragraph(sez("Valutazione complessiva"), st["h2"]))
@@ -485,7 +483,7 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
     f.append(_tabella_passi(s.passi, pw))
     f.append(Spacer(1, 3 * mm))
     f.append(Paragraph("Osservazioni del valutatore / del dipendente:", st["h3"]))
-    f.append(_riquadro("", pw))
+    f.append(_riquadro("", pw, 12 * mm))
     f.append(signature_section(s.firme, s.luogo_data, pw, story.firme))
     meta = Meta(title=f"Scheda di valutazione individuale {it.anno} — {s.nominativo}", author=it.ente,
                 subject=f"Valutazione individuale {it.anno}", header=f"{it.ente} — {it.piano}",
@@ -580,9 +578,9 @@ def _tabelle_org(t: d.TabellaOrgSnap, width: float) -> list[object]:
         if not v.indicatori:
             continue
         out.append(Paragraph(_esc(f"Tabella 1 — {v.codice} {v.nome}".replace("  ", " ")), st["h3"]))
-        rows = [["INDICATORE", "FATTORI", "TARGET", "RISULTATO", "% RAGGIUNGIMENTO"]]
+        rows = [["INDICATORE", "FATTORI", "TARGET", "RISULTATO", "%\nRAGGIUNGIMENTO"]]
         rows += [[i.nome, i.fattori, i.target, i.risultato, i.perc] for i in v.indicatori]
-        out.append(table(rows, (0.30, 0.30, 0.13, 0.12, 0.15), width,
+        out.append(table(rows, (0.29, 0.29, 0.12, 0.12, 0.18), width,
                          plain=("cell", "small", "cell_c", "cell_c", "cell_r"),
                          plain_header=("head_l", "head_l", "head", "head", "head")))
     out.append(Paragraph("Tabella 2 — Tabella di sintesi valutazione performance organizzativa", st["h3"]))

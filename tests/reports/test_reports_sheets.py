@@ -151,31 +151,27 @@ def test_scheda_obiettivo_oe0527_and_10701(demo):
 @needs_poppler
 def test_scheda_individuale(demo):
     p = demo.trova_persona("Rossetto Chiara")
+    q = data.quadro(demo, 2025)
+    v = q.persona(p.id)
     snap = data.snapshot_scheda_individuale(demo, p.id, 2025)
-    assert snap.finale_d is not None and round(snap.finale_d, 2) == Decimal("88.96")  # 42,70 / 48
     pdf = sheets.render_scheda_individuale(snap)
     t = pdf_text(pdf)
-    for needle in ("SCHEDA DI VALUTAZIONE INDIVIDUALE", "dott.ssa Rossetto Chiara", "Comportamenti organizzativi",
-                   "Capacità di programmazione e organizzazione", "25 %", "88,96 %", "VALUTAZIONE FINALE",
+    struttura = next(c for c in v.esito.componenti if c.chiave == "struttura")
+    for needle in ("SCHEDA DI VALUTAZIONE INDIVIDUALE", "dott.ssa Rossetto Chiara", "FUNZIONARIO EQ",
+                   "Valutatore:", v.valutatore_nome, "Obiettivi della struttura", data._pct(struttura.valore),
+                   "Valutazione complessiva", "Ciclo di valutazione", "Presa visione", "Esito del riesame",
                    "Per presa visione — il dipendente", "Chiara Rossetto"):
         assert needle in t, needle
-    assert set(sig_fields(pdf)) == {"Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario", "Firma_Dipendente"}
+    # she is the responsabile of her settore: her evaluator is not herself
+    assert v.valutatore.persona_id != p.id
+    assert [f.campo for f in snap.firme][0] == "Firma_Valutatore" and "Rossetto" not in snap.firme[0].nome
+    assert "Il valutatore" in t
+    fields = set(sig_fields(pdf))
+    assert {"Firma_Valutatore", "Firma_Dipendente"} <= fields and "Firma_Responsabile" not in fields
     # a 002 person with leaf assignments lists them with their results
     r = demo.trova_persona("TERENZIANI MASSIMO")
     t2 = pdf_text(sheets.build_scheda_individuale(demo, r.id, 2025))
     assert "OE052702" in t2 and "Responsabile" in t2 and "al 31/01/2025" in t2
-
-
-def test_behaviour_scores_from_settings(demo):
-    p = demo.trova_persona("Rossetto Chiara")
-    demo._set_setting_raw(data.chiave_comportamenti(2025, p.id), '{"Capacità di programmazione e '
-                          'organizzazione": 30, "Orientamento al risultato e all\'utenza": 24, '
-                          '"Gestione e valorizzazione delle risorse umane": 27, '
-                          '"Collaborazione e integrazione organizzativa": 27}')
-    snap = data.snapshot_scheda_individuale(demo, p.id, 2025)
-    # comportamenti: mean(30, 24, 27, 27) / 30 = 90 %; final = (88,9583 + 90) / 2
-    assert round(snap.finale_d, 2) == Decimal("89.48")
-    assert snap.fascia.startswith("D")
 
 
 def test_signature_blocks_configurable_per_ente(demo):
