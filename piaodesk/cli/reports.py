@@ -106,7 +106,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             if args.scheda == "individuale":
                 snaps = list(ctx.schede_individuali(ids))
             else:
-                snaps = list(ctx.schede_ciclo(args.scheda, ids))
+                snaps = list(ctx.schede_ciclo(args.scheda, ids, solo_richieste=not args.persona))
             problemi = data.problemi_stampa(q, persone=[s.persona_id for s in snaps])  # type: ignore[attr-defined]
         if not snaps:
             raise CliError("Nessuna scheda da stampare per la scelta fatta"

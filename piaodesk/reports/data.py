@@ -907,11 +907,18 @@ class ContestoSchede:
     def scheda_ciclo(self, persona_id: int, tipo: str) -> SchedaCicloSnap:
         return _scheda_ciclo(self, self.quadro.persona(persona_id), tipo)
 
-    def schede_ciclo(self, tipo: str, persone: Sequence[int] | None = None) -> list[SchedaCicloSnap]:
-        """The cycle sheets of ``persone``; a «riesame» of everyone: only who asked for one."""
+    def schede_ciclo(self, tipo: str, persone: Sequence[int] | None = None, *,
+                     solo_richieste: bool | None = None) -> list[SchedaCicloSnap]:
+        """The cycle sheets of ``persone`` (default: everyone).
+
+        «riesame» sheets are for who asked for one (``solo_richieste``, the
+        default when ``persone`` is not given); a named person gets the blank form.
+        """
         q = self.quadro
         ids = list(persone) if persone is not None else [pid for pid in q.persone if pid is not None]
-        if tipo == "riesame" and persone is None:
+        if solo_richieste is None:
+            solo_richieste = persone is None
+        if tipo == "riesame" and solo_richieste:
             chiesto = PassoCiclo.RICHIESTA_RIESAME.value
             ids = [pid for pid in ids if any(str(p.passo) == chiesto for p in q.passi.get(pid, ()))]
         return [self.scheda_ciclo(pid, tipo) for pid in ids]
