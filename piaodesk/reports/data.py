@@ -262,7 +262,6 @@ class SchedaObiettiviSnap:
         return f"scheda_obiettivi_{self.intestazione.anno}_{_slug(self.codice_settore or self.settore)}.pdf"
 
 
-
 @dataclass(frozen=True)
 class PeriodoSnap:
     etichetta: str

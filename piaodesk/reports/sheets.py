@@ -43,6 +43,7 @@ from ..store.archive import Archive
 from . import data as d
 from .base import (
     BAND_BG,
+    Firma,
     MARK_BG,
     TOTAL_BG,
     Meta,
@@ -375,8 +376,25 @@ def render_scheda_obiettivo(s: d.SchedaObiettivoSnap) -> bytes:
 # ---------------------------------------------------------------------- scheda individuale and the cycle
 
 
-def _intestazione_persona(rows: Sequence[tuple[str, object]], width: float) -> Table:
-    return _kv(rows, width, 0.28, plain=True)
+def _foglio_persona(titolo: str, it: d.Intestazione, nominativo: str, righe: Sequence[tuple[str, object]]
+                    ) -> tuple[Story, list[Flowable]]:
+    """A person's sheet begun: header, title and the person's data (valutato/a first)."""
+    story = Story()
+    f = story.flowables
+    f += _testata(it.ente, titolo, f"Anno {it.anno} — {it.piano}")
+    f.append(_kv([("Valutato/a:", markup(f"<b>{_esc(nominativo)}</b>")), *righe], Sheet.portrait_width(), 0.28,
+                 plain=True))
+    return story, f
+
+
+def _chiudi_foglio_persona(story: Story, titolo: str, it: d.Intestazione, nominativo: str, firme: Sequence[Firma],
+                           luogo_data: str, subject: str) -> bytes:
+    """Signatures, metadata, PDF."""
+    story.flowables.append(signature_section(firme, luogo_data, Sheet.portrait_width(), story.firme))
+    meta = Meta(title=f"{titolo} {it.anno} — {nominativo}", author=it.ente, subject=subject,
+                header=f"{it.ente} — {it.piano}", footer=f"{titolo} {it.anno} — {nominativo}",
+                keywords="valutazione individuale")
+    return Sheet.render(story, meta)
 
 
 def _sezioni() -> Callable[[str], str]:
@@ -421,17 +439,13 @@ def _tabella_passi(passi: Sequence[d.PassoSnap], width: float) -> Table:
 
 def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
     st = styles()
-    story = Story()
     pw = Sheet.portrait_width()
     it = s.intestazione
-    f = story.flowables
     sez = _sezioni()
-    f += _testata(it.ente, "SCHEDA DI VALUTAZIONE INDIVIDUALE", f"Anno {it.anno} — {it.piano}")
-    f.append(_intestazione_persona([
-        ("Valutato/a:", markup(f"<b>{_esc(s.nominativo)}</b>")), ("Inquadramento:", s.inquadramento),
-        ("Categoria di valutazione:", s.categoria), ("Settore/Servizio:", s.settore),
-        ("Ore settimanali:", s.ore), ("Valutatore:", s.valutatore),
-        ("Sistema di valutazione:", s.sistema)], pw))
+    story, f = _foglio_persona("SCHEDA DI VALUTAZIONE INDIVIDUALE", it, s.nominativo, [
+        ("Inquadramento:", s.inquadramento), ("Categoria di valutazione:", s.categoria),
+        ("Settore/Servizio:", s.settore), ("Ore settimanali:", s.ore), ("Valutatore:", s.valutatore),
+        ("Sistema di valutazione:", s.sistema)])
     f.append(Paragraph(sez("Obiettivi individuali") + (f" (peso {s.peso_individuali})"
                                                       if s.peso_individuali != "0 %" else ""), st["h2"]))
     if s.obiettivi:
@@ -484,26 +498,19 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
     f.append(Spacer(1, 3 * mm))
     f.append(Paragraph("Osservazioni del valutatore / del dipendente:", st["h3"]))
     f.append(_riquadro("", pw, 12 * mm))
-    f.append(signature_section(s.firme, s.luogo_data, pw, story.firme))
-    meta = Meta(title=f"Scheda di valutazione individuale {it.anno} — {s.nominativo}", author=it.ente,
-                subject=f"Valutazione individuale {it.anno}", header=f"{it.ente} — {it.piano}",
-                footer=f"Scheda individuale {it.anno} — {s.nominativo}", keywords="valutazione individuale")
-    return Sheet.render(story, meta)
+    return _chiudi_foglio_persona(story, "Scheda di valutazione individuale", it, s.nominativo, s.firme, s.luogo_data,
+                                  f"Valutazione individuale {it.anno}")
 
 
 def render_scheda_ciclo(s: d.SchedaCicloSnap) -> bytes:
     """Scheda di assegnazione, verifica intermedia (colloquio) or riesame of one person."""
     st = styles()
-    story = Story()
     pw = Sheet.portrait_width()
     it = s.intestazione
-    f = story.flowables
     sez = _sezioni()
-    f += _testata(it.ente, s.titolo, f"Anno {it.anno} — {it.piano}")
-    f.append(_intestazione_persona([
-        ("Valutato/a:", markup(f"<b>{_esc(s.nominativo)}</b>")), ("Inquadramento:", s.inquadramento),
-        ("Categoria di valutazione:", s.categoria), ("Settore/Servizio:", s.settore),
-        ("Valutatore:", s.valutatore)], pw))
+    story, f = _foglio_persona(s.titolo, it, s.nominativo, [
+        ("Inquadramento:", s.inquadramento), ("Categoria di valutazione:", s.categoria),
+        ("Settore/Servizio:", s.settore), ("Valutatore:", s.valutatore)])
     passo = s.passi[0] if s.passi else None
 
     def struttura() -> None:
@@ -561,11 +568,8 @@ def render_scheda_ciclo(s: d.SchedaCicloSnap) -> bytes:
         f.append(_riquadro(esito.testo if esito else "", pw, 22 * mm))
     for note_ in s.note:
         f.append(Paragraph(_esc(note_), st["note"]))
-    f.append(signature_section(s.firme, s.luogo_data, pw, story.firme))
-    meta = Meta(title=f"{s.titolo.capitalize()} {it.anno} — {s.nominativo}", author=it.ente,
-                subject=f"Ciclo di valutazione {it.anno}", header=f"{it.ente} — {it.piano}",
-                footer=f"{s.titolo.capitalize()} {it.anno} — {s.nominativo}", keywords="valutazione individuale")
-    return Sheet.render(story, meta)
+    return _chiudi_foglio_persona(story, s.titolo.capitalize(), it, s.nominativo, s.firme, s.luogo_data,
+                                  f"Ciclo di valutazione {it.anno}")
 
 
 # ---------------------------------------------------------------------- performance organizzativa (003 T1, T2)
