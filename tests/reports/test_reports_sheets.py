@@ -65,9 +65,9 @@ def test_scheda_obiettivi_coordinamento(demo):
     for needle in ("SCHEDA OBIETTIVI 2025/2027", "dott.ssa Chiara Rossetto", "Coordinamento",
                    "RIEPILOGO OBIETTIVI PIAO", "Fascia di Valutazione (2)", "0-14", "15-19", "20-25",
                    "26-28", "29-30", "(1 * 2)", "VALUTAZIONE FINALE",
-                   # TS.1 50 % x 27, TS.2 50 % x 29, PC.1 30 % x 27, PC.2 30 % x 22
-                   "13,50", "14,50", "8,10", "6,60", "42,70", "96,84 %", "100,00 %",
-                   "la somma dei pesi è 160 %", "48,00"):
+                   # TS.1 10 % x 27, TS.2 30 % x 29, PC.1 30 % x 27, PC.2 30 % x 22
+                   "2,70", "8,70", "8,10", "6,60", "26,10", "96,84 %", "100,00 %",
+                   "Risultato della struttura: 87,00 %", "30,00"):
         assert needle in p1, needle
     assert "raggiunto" in p1 and "superato" in p1  # band descriptors
     full = pdf_text(pdf)
@@ -90,13 +90,15 @@ def test_scheda_obiettivi_coordinamento(demo):
 def test_scheda_obiettivi_servizi_sociali_values(demo):
     u = unit_by_code(demo, "SERVIZI SOCIALI")
     snap = data.snapshot_scheda_obiettivi(demo, u.id, 2025)
+    # SS.1-SS.4 are the weighted operativi of a strategico (SS.0): the scheda evaluates them
     assert [r.codice for r in snap.righe] == ["TS.1", "TS.2", "SS.1", "SS.2", "SS.3", "SS.4"]
-    assert snap.finale_d == Decimal("28.00")  # only TS.1/TS.2 are weighted (50 % × 27 + 50 % × 29)
-    assert any("SS.1" in a and "senza peso" in a for a in snap.avvisi)
+    assert snap.finale_d == Decimal("27.00")  # 10 % × 27 + 30 % × 29 + 15 % × (26 + 28 + 27 + 23)
+    assert not snap.avvisi
     text = pdf_text(sheets.render_scheda_obiettivi(snap))
+    assert text.count("Obiettivo di riferimento:") == 4 and "Obiettivo strategico SS.0" in text
     for needle in ("91,67 %", "93,75 %", "89,29 %", "76,00 %", "Diritti sociali, politiche sociali e famiglia",
                    "☒ 2026", "31/05/2025", "02/12/2025", "Nessuna fase prevista", "Vaghi Giuseppina",
-                   "352", "OPERATORE ESPERTO", "28,00"):
+                   "352", "OPERATORE ESPERTO", "27,00", "Risultato della struttura: 90,00 %"):
         assert needle in text, needle
 
 
