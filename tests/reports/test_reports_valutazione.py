@@ -316,3 +316,35 @@ def test_cli_prints_the_new_kinds(piano, tmp_path, capsys):
                      "scheda_colloquio_2025_Verdi_Marco_2.pdf", "scheda_riesame_2025_Verdi_Marco_2.pdf"]
     t = pdf_text((out / "performance_organizzativa_2025.pdf").read_bytes())
     assert "87,75 %" in t
+
+
+def test_every_demo_sheet_prints_what_valutazione_mostra_json_says(demo_path, tmp_path, capsys):
+    """`piaodesk valutazione mostra --json` and the printed individual sheet agree, person by person."""
+    import json
+
+    from piaodesk.store.archive import Archive
+
+    with Archive.open(demo_path, readonly=True) as arc:
+        ids = [p.id for p in arc.persone()]
+        files = sheets.render_batch(data.ContestoSchede(arc, 2025).schede_individuali(ids), tmp_path / "schede")
+    assert len(files) == len(ids) > 100
+    complete = 0
+    for pid, path in zip(ids, files, strict=True):
+        assert main(["valutazione", str(demo_path), "mostra", "--persona", str(pid), "--json"]) == 0
+        d = json.loads(capsys.readouterr().out)
+        t = " ".join(subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True,
+                                    check=True).stdout.decode().split())
+        assert f"Valutatore: {d['valutatore']}" in t, (pid, d["valutatore"])
+        assert f"Categoria di valutazione: {d['categoria']}" in t
+        for c in d["componenti"]:
+            assert c["nome"] in t
+            if c["valore"] is not None:
+                assert format_percent(Decimal(c["valore"])) in t, (pid, c)
+        if d["stato"] == "completa":
+            complete += 1
+            assert re.search(rf"VALUTAZIONE FINALE {re.escape(format_percent(Decimal(d['finale'])))} ", t), pid
+            assert f"Fascia di valutazione: {d['fascia']} (" in t
+            assert "Valutazione incompleta" not in t
+        else:
+            assert "Valutazione incompleta — manca:" in t and "Fascia di valutazione" not in t, pid
+    assert complete > 0
