@@ -17,7 +17,7 @@ from decimal import Decimal
 from html import unescape
 
 from ..domain import valutazione as engine
-from ..domain.enums import Livello, PassoCiclo, Ramo, TipoEnte, Tipologia
+from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipologia
 from ..domain.formats import format_date, format_decimal, format_percent
 from ..domain.model import Ente, Obiettivo, Persona, Piano, Unita
 from ..domain.verifica import ERRORE, Problema
@@ -944,6 +944,7 @@ def _scheda_individuale(ctx: ContestoSchede, v: ValutazionePersona) -> SchedaInd
         organizzativa = (f"Performance organizzativa: {format_percent(v.organizzativa)} "
                          f"({v.organizzativa_spiegazione})." if v.organizzativa is not None
                          else f"Performance organizzativa non disponibile ({v.organizzativa_spiegazione}).")
+    gia_detta = f"Performance organizzativa: {v.organizzativa_spiegazione}."  # a note the section says
     fascia_txt = ""
     if e.fascia is not None:
         f = e.fascia
@@ -953,7 +954,8 @@ def _scheda_individuale(ctx: ContestoSchede, v: ValutazionePersona) -> SchedaInd
         _unita_nome(v), format_decimal(p.ore_settimanali, 2, strip_zeros=True) if p.ore_settimanali else "",
         sistema.nome, v.valutatore_nome, struttura, organizzativa, _righe_individuali(v), comportamenti,
         componenti, _pct(e.finale), _num(e.punti), fascia_txt, format_decimal(sistema.scala_max, 0),
-        e.messaggio_incompleta, v.note, _passi(v), ctx.firme(v, "individuale"), ctx.luogo_data,
+        e.messaggio_incompleta, tuple(n for n in v.note if not organizzativa or n != gia_detta),
+        _passi(v), ctx.firme(v, "individuale"), ctx.luogo_data,
         p.id or 0, e.finale, e.stato, v.valutatore.persona_id, _peso(cat.peso_individuali),
         _peso(cat.peso_comportamenti))
 
@@ -1027,7 +1029,7 @@ def _tabella_org(q: QuadroValutazioni, titolo: str, unita_id: int | None) -> Tab
             else:
                 perc = "n.c."
             inds.append(IndicatoreOrgSnap(ind.codice or "", ind.nome, ind.formula or "", target, risultato, perc))
-        if str(v.fonte) == "obiettivi":
+        if v.fonte == FonteVoce.OBIETTIVI:
             misura = ("media dei risultati delle schede obiettivi" if unita_id is None
                       else "risultato della scheda obiettivi della struttura")
         else:

@@ -39,6 +39,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from ..domain.enums import PassoCiclo
 from ..store.archive import Archive
 from . import data as d
 from .base import (
@@ -489,6 +490,7 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
                    plain=("cell", "cell_r", "cell_r", "cell_r"), plain_rows=len(s.componenti),
                    plain_header=("head_l", "head", "head", "head")))
     if s.fascia and not s.incompleta:
+        f.append(Spacer(1, 2 * mm))
         f.append(Paragraph(f"Fascia di valutazione: <b>{_esc(s.fascia)}</b>", st["base"]))
     for note_ in s.note:
         f.append(Paragraph(_esc(note_), st["note"]))
@@ -553,11 +555,11 @@ def render_scheda_ciclo(s: d.SchedaCicloSnap) -> bytes:
     else:
         f.append(Paragraph(sez("Valutazione oggetto di riesame"), st["h2"]))
         f.append(Paragraph(_esc(s.esito), st["warn" if "incompleta" in s.esito else "base"]))
-        f.append(Paragraph(sez("Passi del ciclo"), st["h2"]))
-        f.append(_tabella_passi(s.passi, pw))
         fatti = {p.passo: p for p in s.passi}
-        richiesta = fatti.get("Richiesta di riesame")
-        esito = fatti.get("Esito del riesame")
+        richiesta = fatti.get(PassoCiclo.RICHIESTA_RIESAME.label)
+        esito = fatti.get(PassoCiclo.ESITO_RIESAME.label)
+        f.append(Paragraph(sez("Passi del ciclo"), st["h2"]))
+        f.append(_tabella_passi([p for p in s.passi if p is not richiesta and p is not esito], pw))
         f.append(Paragraph(sez("Richiesta di riesame") + (f" del {richiesta.data}" if richiesta and richiesta.data
                                                          else ""), st["h2"]))
         f.append(_riquadro(richiesta.testo if richiesta else "", pw, 30 * mm))

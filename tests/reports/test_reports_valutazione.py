@@ -249,6 +249,7 @@ def test_organisational_tables_1_and_2_read_back(piano):
                    "Stanziamenti definitivi /", "90,00", "95,00", "100,00 %", "80,00", "60,00", "75,00 %",
                    "Tabella 2 — Tabella di sintesi valutazione performance organizzativa",
                    "MISURA REALIZZAZIONE", "VALUTAZIONE", "Percentuale di realizzazione degli obiettivi",
+                   "media dei risultati delle schede obiettivi", "2 indicatori (pari peso)",
                    "88,00 %", "87,50 %", "87,75 %",
                    "Performance organizzativa di struttura — SETTORE PROVA", "Atti spediti via PEC",
                    "ente 50 %, unità 50 %"):
