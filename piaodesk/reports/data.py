@@ -47,7 +47,7 @@ def firme_predefinite(tipo_ente: TipoEnte | None = None) -> dict[str, object]:
         "obiettivi": base,
         "obiettivo": base,
         # the evaluator's block (named after the person's valutatore) comes first on its own;
-        # a «Firma_Responsabile» entry here is that block (see :func:`firme_valutazione`)
+        # a «Firma_Responsabile» entry here is that block (see :meth:`ContestoSchede.firme`)
         "individuale": base + [{"ruolo": "Per presa visione — il dipendente",
                                 "campo": "Firma_Dipendente"}],
         "organizzativa": base[1:],
