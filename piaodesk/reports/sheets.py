@@ -398,6 +398,11 @@ def _chiudi_foglio_persona(story: Story, titolo: str, it: d.Intestazione, nomina
     return Sheet.render(story, meta)
 
 
+def _titolo(testo: str) -> list[Flowable]:
+    """A section heading of a person's sheet, moved to the next page rather than left alone at the bottom."""
+    return [CondPageBreak(28 * mm), Paragraph(testo, styles()["h2"])]
+
+
 def _sezioni() -> Callable[[str], str]:
     """Numbered section titles: «1. …», «2. …» in the order they are printed."""
     n = [0]
@@ -447,8 +452,8 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
         ("Inquadramento:", s.inquadramento), ("Categoria di valutazione:", s.categoria),
         ("Settore/Servizio:", s.settore), ("Ore settimanali:", s.ore), ("Valutatore:", s.valutatore),
         ("Sistema di valutazione:", s.sistema)])
-    f.append(Paragraph(sez("Obiettivi individuali") + (f" (peso {s.peso_individuali})"
-                                                      if s.peso_individuali != "0 %" else ""), st["h2"]))
+    f.extend(_titolo(sez("Obiettivi individuali") + (f" (peso {s.peso_individuali})"
+                                                      if s.peso_individuali != "0 %" else "")))
     if s.obiettivi:
         f.append(_tabella_obiettivi_individuali(s.obiettivi, pw))
         if s.peso_individuali == "0 %":
@@ -456,15 +461,14 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
                                "peso: sono riportati per memoria.", st["note"]))
     else:
         f.append(Paragraph("Nessun obiettivo individuale assegnato.", st["note"]))
-    f.append(Paragraph(sez("Obiettivi della struttura"), st["h2"]))
+    f.extend(_titolo(sez("Obiettivi della struttura")))
     f.append(Paragraph(_esc(s.struttura), st["base"]))
     if s.organizzativa:
-        f.append(Paragraph(sez("Performance organizzativa"), st["h2"]))
+        f.extend(_titolo(sez("Performance organizzativa")))
         f.append(Paragraph(_esc(s.organizzativa), st["base"]))
     if s.comportamenti:
-        f.append(Paragraph(sez("Comportamenti organizzativi") + (f" (peso {s.peso_comportamenti})"
-                                                                if s.peso_comportamenti != "0 %" else ""),
-                           st["h2"]))
+        f.extend(_titolo(sez("Comportamenti organizzativi") + (f" (peso {s.peso_comportamenti})"
+                                                                if s.peso_comportamenti != "0 %" else "")))
         note = any(c[3] for c in s.comportamenti)
         head = ["Comportamento", "Peso", f"Punteggio (0-{s.scala})"] + (["Nota"] if note else [])
         rows: list[list[object]] = [head]
@@ -473,7 +477,7 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
         f.append(table(rows, widths, pw, extra=[("VALIGN", (0, 1), (-1, -1), "MIDDLE")],
                        plain=("cell", "cell_r", "cell_c", "small")[:len(head)],
                        plain_header=("head_l", "head", "head", "head_l")[:len(head)]))
-    f.append(Paragraph(sez("Valutazione complessiva"), st["h2"]))
+    f.extend(_titolo(sez("Valutazione complessiva")))
     rows = [["Componente", "Peso", "Risultato", "Ponderato"]]
     rows += [[a, b, c, e] for a, b, c, e in s.componenti]
     n = len(rows)
@@ -495,7 +499,7 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
     for note_ in s.note:
         f.append(Paragraph(_esc(note_), st["note"]))
     f.append(CondPageBreak(50 * mm))
-    f.append(Paragraph(sez("Ciclo di valutazione"), st["h2"]))
+    f.extend(_titolo(sez("Ciclo di valutazione")))
     f.append(_tabella_passi(s.passi, pw))
     f.append(Spacer(1, 3 * mm))
     f.append(Paragraph("Osservazioni del valutatore / del dipendente:", st["h3"]))
@@ -516,15 +520,15 @@ def render_scheda_ciclo(s: d.SchedaCicloSnap) -> bytes:
     passo = s.passi[0] if s.passi else None
 
     def struttura() -> None:
-        f.append(Paragraph(sez("Obiettivi della struttura") + (f" — {_esc(s.struttura_nome)}"
-                                                              if s.struttura_nome else ""), st["h2"]))
+        f.extend(_titolo(sez("Obiettivi della struttura") + (f" — {_esc(s.struttura_nome)}"
+                                                              if s.struttura_nome else "")))
         if s.struttura:
             rows = [["Codice", "Obiettivo", "Peso"], *[[a, b, c] for a, b, c in s.struttura]]
             f.append(table(rows, (0.14, 0.72, 0.14), pw, plain=("cell_c", "cell", "cell_r"),
                            plain_header=("head", "head_l", "head")))
         else:
             f.append(Paragraph("Nessun obiettivo assegnato alla struttura.", st["note"]))
-        f.append(Paragraph(sez("Obiettivi individuali"), st["h2"]))
+        f.extend(_titolo(sez("Obiettivi individuali")))
         if s.obiettivi:
             f.append(_tabella_obiettivi_individuali(s.obiettivi, pw, con_perc=False))
         else:
@@ -532,11 +536,11 @@ def render_scheda_ciclo(s: d.SchedaCicloSnap) -> bytes:
 
     if s.tipo == "assegnazione":
         struttura()
-        f.append(Paragraph(sez("Componenti della valutazione"), st["h2"]))
+        f.extend(_titolo(sez("Componenti della valutazione")))
         rows = [["Componente", "Peso"], *[[a, b] for a, b in s.componenti]]
         f.append(table(rows, (0.80, 0.20), pw, plain=("cell", "cell_r"), plain_header=("head_l", "head")))
         if s.comportamenti:
-            f.append(Paragraph(sez("Comportamenti oggetto di valutazione"), st["h2"]))
+            f.extend(_titolo(sez("Comportamenti oggetto di valutazione")))
             rows = [["Comportamento", "Peso"], *[[a, b] for a, b in s.comportamenti]]
             f.append(table(rows, (0.80, 0.20), pw, plain=("cell", "cell_r"), plain_header=("head_l", "head")))
             f.append(Paragraph(f"Ogni comportamento è valutato su una scala da 0 a {s.scala}.", st["note"]))
@@ -548,23 +552,22 @@ def render_scheda_ciclo(s: d.SchedaCicloSnap) -> bytes:
         f.append(Paragraph(f"Data del colloquio: {passo.data if passo and passo.data else '____________'}",
                            st["h3"]))
         struttura()
-        f.append(Paragraph(sez("Esito della verifica intermedia"), st["h2"]))
+        f.extend(_titolo(sez("Esito della verifica intermedia")))
         f.append(_riquadro(passo.testo if passo else "", pw, 30 * mm))
         f.append(Paragraph("Azioni concordate / osservazioni del valutato:", st["h3"]))
         f.append(_riquadro("", pw, 22 * mm))
     else:
-        f.append(Paragraph(sez("Valutazione oggetto di riesame"), st["h2"]))
+        f.extend(_titolo(sez("Valutazione oggetto di riesame")))
         f.append(Paragraph(_esc(s.esito), st["warn" if "incompleta" in s.esito else "base"]))
         fatti = {p.passo: p for p in s.passi}
         richiesta = fatti.get(PassoCiclo.RICHIESTA_RIESAME.label)
         esito = fatti.get(PassoCiclo.ESITO_RIESAME.label)
-        f.append(Paragraph(sez("Passi del ciclo"), st["h2"]))
+        f.extend(_titolo(sez("Passi del ciclo")))
         f.append(_tabella_passi([p for p in s.passi if p is not richiesta and p is not esito], pw))
-        f.append(Paragraph(sez("Richiesta di riesame") + (f" del {richiesta.data}" if richiesta and richiesta.data
-                                                         else ""), st["h2"]))
+        f.extend(_titolo(sez("Richiesta di riesame") + (f" del {richiesta.data}" if richiesta and richiesta.data
+                                                         else "")))
         f.append(_riquadro(richiesta.testo if richiesta else "", pw, 30 * mm))
-        f.append(Paragraph(sez("Esito del riesame") + (f" del {esito.data}" if esito and esito.data else ""),
-                           st["h2"]))
+        f.extend(_titolo(sez("Esito del riesame") + (f" del {esito.data}" if esito and esito.data else "")))
         if esito and esito.esito:
             f.append(Paragraph(f"Esito: <b>{_esc(esito.esito)}</b>", st["base"]))
         f.append(_riquadro(esito.testo if esito else "", pw, 22 * mm))
