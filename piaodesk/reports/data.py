@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from html import unescape
 
 from ..domain import valutazione as engine
@@ -118,7 +119,9 @@ def nome_proprio(p: Persona | None, *, con_titolo: bool = False, nome_prima: boo
     return name
 
 
+@lru_cache(maxsize=8192)
 def _pct(value: Decimal | None) -> str:
+    """A % as printed (cached: a batch of sheets prints the same objectives' % again and again)."""
     return format_percent(value) if value is not None else ""
 
 
@@ -126,6 +129,7 @@ def _num(value: Decimal | None, places: int = 2) -> str:
     return format_decimal(value, places) if value is not None else ""
 
 
+@lru_cache(maxsize=8192)
 def _peso(value: Decimal | None) -> str:
     if value is None:
         return ""
@@ -829,7 +833,7 @@ def _righe_individuali(v: ValutazionePersona) -> tuple[RigaIndividuale, ...]:
         periodo = ""
         if a.data_inizio or a.data_fine:
             periodo = f"dal {format_date(a.data_inizio)}\nal {format_date(a.data_fine)}"
-        peso = format_percent(r.peso / tot * CENTO) if tot > 0 and r.peso > 0 else \
+        peso = _pct(r.peso / tot * CENTO) if tot > 0 and r.peso > 0 else \
             ("0 % (fuori dall'anno)" if r.quota_anno == 0 else "")
         out.append(RigaIndividuale(o.codice, o.titolo, ruolo, periodo, _pct(r.perc),
                                    _peso(r.impegno) if r.impegno is not None else "—", peso))
