@@ -656,8 +656,7 @@ def snapshot_scheda_obiettivi(archive: Archive, unita_id: int, anno: int | None 
         risultato = f"Risultato della struttura: {format_percent(ris.perc)} — {ris.spiegazione}."
     else:
         risultato = "Risultato della struttura non disponibile — manca: " + "; ".join(ris.mancanti) + "."
-    fasce = tuple((f.lettera, f"{format_decimal(f.minimo, 0)}-{format_decimal(f.massimo, 0)}",
-                   f.descrittore) for f in sistema.fasce)
+    fasce = tuple((f.lettera, _intervallo(f), f.descrittore) for f in sistema.fasce)
     persone = [] if tutti else [p for p in q.persone.values() if p.unita_id == unita_id]
     persone.sort(key=lambda p: (unita is None or p.id != unita.responsabile_id, p.id or 0))
     risorse = tuple((nome_proprio(p) + (" (EQ)" if p.eq and "EQ" not in (p.categoria or "").upper() else ""),
@@ -931,8 +930,16 @@ def _unita_nome(v: ValutazionePersona) -> str:
     return v.unita.nome if v.unita else ""
 
 
+def _fascia(f: engine.Fascia | None) -> str:
+    """«D (26-28)»."""
+    return f"{f.lettera} ({_intervallo(f)})" if f is not None else ""
+
+
+def _intervallo(f: engine.Fascia) -> str:
+    return f"{format_decimal(f.minimo, 0)}-{format_decimal(f.massimo, 0)}"
+
+
 def _scheda_individuale(ctx: ContestoSchede, v: ValutazionePersona) -> SchedaIndividualeSnap:
-    q = ctx.quadro
     sistema = ctx.sistema
     p = v.persona
     e = v.esito
@@ -949,15 +956,11 @@ def _scheda_individuale(ctx: ContestoSchede, v: ValutazionePersona) -> SchedaInd
                          f"({v.organizzativa_spiegazione})." if v.organizzativa is not None
                          else f"Performance organizzativa non disponibile ({v.organizzativa_spiegazione}).")
     gia_detta = f"Performance organizzativa: {v.organizzativa_spiegazione}."  # a note the section says
-    fascia_txt = ""
-    if e.fascia is not None:
-        f = e.fascia
-        fascia_txt = f"{f.lettera} ({format_decimal(f.minimo, 0)}-{format_decimal(f.massimo, 0)})"
     return SchedaIndividualeSnap(
         ctx.intestazione(v.unita), nome_proprio(p, con_titolo=True), p.categoria or "", cat.nome,
         _unita_nome(v), format_decimal(p.ore_settimanali, 2, strip_zeros=True) if p.ore_settimanali else "",
         sistema.nome, v.valutatore_nome, struttura, organizzativa, _righe_individuali(v), comportamenti,
-        componenti, _pct(e.finale), _num(e.punti), fascia_txt, format_decimal(sistema.scala_max, 0),
+        componenti, _pct(e.finale), _num(e.punti), _fascia(e.fascia), format_decimal(sistema.scala_max, 0),
         e.messaggio_incompleta, tuple(n for n in v.note if not organizzativa or n != gia_detta),
         _passi(v), ctx.firme(v, "individuale"), ctx.luogo_data,
         p.id or 0, e.finale, e.stato, v.valutatore.persona_id, _peso(cat.peso_individuali),
@@ -999,11 +1002,9 @@ def _scheda_ciclo(ctx: ContestoSchede, v: ValutazionePersona, tipo: str) -> Sche
     esito = ""
     if tipo == "riesame":
         if e.finale is not None:
-            f = e.fascia
             esito = (f"Valutazione finale: {format_percent(e.finale)} — {_num(e.punti)} / "
                      f"{format_decimal(q.sistema.scala_max, 0)} punti"
-                     + (f", fascia {f.lettera} ({format_decimal(f.minimo, 0)}-{format_decimal(f.massimo, 0)})"
-                        if f else "") + ".")
+                     + (f", fascia {_fascia(e.fascia)}" if e.fascia else "") + ".")
         else:
             esito = e.messaggio_incompleta
     return SchedaCicloSnap(
