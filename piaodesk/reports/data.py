@@ -674,7 +674,8 @@ def snapshot_scheda_obiettivi(archive: Archive, unita_id: int, anno: int | None 
         fasce, tuple(righe), "" if incompleta and s.righe else format_decimal(riep.valutazione_finale),
         format_decimal(massimo), _peso(riep.somma_pesi), tuple(avvisi),
         tuple(_obiettivo_snap(archive, q, r.obiettivo, r.peso) for r in s.righe), risorse,
-        format_decimal(tot, 2, strip_zeros=True) if persone else "", firme, _luogo_data(cfg),
+        (format_decimal(tot, 2, strip_zeros=True) if any(p.ore_settimanali for p in persone) else "non indicate")
+        if persone else "", firme, _luogo_data(cfg),
         riep.valutazione_finale, massimo, risultato, ris.perc, incompleta, ris.pari_peso, parametri, tutti)
 
 
