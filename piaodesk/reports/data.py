@@ -478,6 +478,9 @@ class SchedaOrganizzativaSnap:
     unita: tuple[TabellaOrgSnap, ...]
     firme: tuple[Firma, ...]
     luogo_data: str
+    #: per SMVP category: its weights of organisational performance and of the unit's objectives
+    #: (seed 003: Part A 50 % and Part B 50 %)
+    categorie: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def nome_file(self) -> str:
@@ -1075,9 +1078,11 @@ def snapshot_organizzativa(archive: Archive, anno: int | None = None, *,
     s = q.sistema
     pesi = (f"Performance organizzativa di ente {format_decimal(s.peso_org_ente, 2, strip_zeros=True)} % — "
             f"di struttura {format_decimal(s.peso_org_unita, 2, strip_zeros=True)} % (sistema di valutazione).")
+    categorie = tuple((c.nome, _peso(c.peso_organizzativa), _peso(c.peso_struttura))
+                      for c in (s.categorie or (s.categoria_predefinita(),)))
     cfg = config_firme(archive)
     return SchedaOrganizzativaSnap(_intestazione(archive, q.anno), pesi, ente_tab, tuple(unita),
-                                   _firme(cfg, "organizzativa", {}), _luogo_data(cfg))
+                                   _firme(cfg, "organizzativa", {}), _luogo_data(cfg), categorie)
 
 
 # ---------------------------------------------------------------------- problems before printing

@@ -625,6 +625,13 @@ def render_scheda_organizzativa(s: d.SchedaOrganizzativaSnap) -> bytes:
         f.append(CondPageBreak(70 * mm))
         f.append(Paragraph(_esc(f"Performance organizzativa di struttura — {u.titolo}"), st["h2"]))
         f.extend(_tabelle_org(u, pw))
+    if s.categorie:
+        f.append(CondPageBreak(40 * mm))
+        f.append(Paragraph("Peso nella valutazione individuale", st["h2"]))
+        rows = [["Categoria di valutazione", "Performance organizzativa", "Obiettivi della struttura"],
+                *[[a, b, c] for a, b, c in s.categorie]]
+        f.append(table(rows, (0.56, 0.22, 0.22), pw, plain=("cell", "cell_r", "cell_r"),
+                       plain_header=("head_l", "head", "head")))
     f.append(signature_section(s.firme, s.luogo_data, pw, story.firme))
     meta = Meta(title=f"Performance organizzativa {it.anno} — {it.ente}", author=it.ente,
                 subject=f"Performance organizzativa {it.anno}", header=f"{it.ente} — {it.piano}",

@@ -258,6 +258,7 @@ def test_organisational_tables_1_and_2_read_back(piano):
     perc, _, _ = q.organizzativa(piano.unita)
     assert format_percent(perc) == "83,88 %" and "83,88 %" in t
     assert sig_fields(pdf) == {"Firma_Nucleo", "Firma_Segretario"}
+    assert "Peso nella valutazione individuale" in t and re.search(r"Personale\s+0 ?%\s+50 ?%", t)
 
 
 def test_organisational_total_missing_is_said(piano):
