@@ -39,7 +39,8 @@ class ViewSpec:
 
 
 # Modules listed explicitly so that a frozen build (PyInstaller) finds them too.
-KNOWN = ("editor", "piano", "viste", "stampa", "firma", "scambio", "monitoraggio", "affidabilita")
+KNOWN = ("editor", "piano", "viste", "stampa", "firma", "scambio", "monitoraggio", "affidabilita",
+         "pacchetti")
 
 
 def discover() -> tuple[list[ActionSpec], list[ViewSpec]]:
