@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from html import unescape
@@ -817,26 +818,37 @@ def snapshot_scheda_obiettivo(archive: Archive, obiettivo_id: int, anno: int | N
 # ---------------------------------------------------------------------- valuation of a person
 
 
+#: the cycle's steps (value, label), in order (read once: an enum's attributes are slow to read)
+_PASSI = tuple((p.value, p.label) for p in PassoCiclo)
+_NON_FATTI = tuple(PassoSnap(label, "", "", "") for _, label in _PASSI)
+
+
 def _passi(v: ValutazionePersona, solo: Sequence[PassoCiclo] | None = None) -> tuple[PassoSnap, ...]:
     """The cycle's steps with their dates (every step, done or not, in order)."""
+    if not v.passi and solo is None:
+        return _NON_FATTI
     fatti = {str(p.passo): p for p in v.passi}
     out = []
-    for passo in (solo or list(PassoCiclo)):
-        p = fatti.get(passo.value)
-        out.append(PassoSnap(passo.label, format_date(p.data) if p and p.data else "",
+    for value, label in (_PASSI if solo is None else tuple((p.value, p.label) for p in solo)):
+        p = fatti.get(value)
+        out.append(PassoSnap(label, format_date(p.data) if p and p.data else "",
                              (p.testo or "") if p else "", (p.esito or "") if p else ""))
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
+def _periodo(dal: date | None, al: date | None) -> str:
+    return f"dal {format_date(dal)}\nal {format_date(al)}" if dal or al else ""
+
+
 def _righe_individuali(v: ValutazionePersona) -> tuple[RigaIndividuale, ...]:
     tot = sum((r.peso for _, _, r in v.righe_individuali if r.peso > 0), Decimal(0))
+    quota = CENTO / tot if tot > 0 else Decimal(0)  # a row's share of the component: peso × quota
     out = []
     for o, a, r in v.righe_individuali:
         ruolo = "Responsabile" if a.responsabile else "Collaboratore"
-        periodo = ""
-        if a.data_inizio or a.data_fine:
-            periodo = f"dal {format_date(a.data_inizio)}\nal {format_date(a.data_fine)}"
-        peso = _pct(r.peso / tot * CENTO) if tot > 0 and r.peso > 0 else \
+        periodo = _periodo(a.data_inizio, a.data_fine)
+        peso = _pct(r.peso * quota) if tot > 0 and r.peso > 0 else \
             ("0 % (fuori dall'anno)" if r.quota_anno == 0 else "")
         out.append(RigaIndividuale(o.codice, o.titolo, ruolo, periodo, _pct(r.perc),
                                    _peso(r.impegno) if r.impegno is not None else "—", peso))

@@ -435,13 +435,13 @@ def _riquadro(testo: str, width: float, altezza: float = 16 * mm) -> Table:
     return t
 
 
-def _tabella_passi(passi: Sequence[d.PassoSnap], width: float) -> Table:
-    rows: list[list[object]] = [["Passo del ciclo", "Data", "Note / esito"]]
+def _tabella_passi(passi: Sequence[d.PassoSnap], width: float) -> Flowable:
+    body = []
     for p in passi:
         nota = " — ".join(x for x in (p.esito and f"Esito: {p.esito}", p.testo) if x)
-        rows.append([p.passo, p.data or "—", nota])
-    return table(rows, (0.30, 0.13, 0.57), width, plain=("cell_b", "cell_c", "cell"),
-                 plain_header=("head_l", "head", "head_l"))
+        body.append([p.passo, p.data or "—", nota])
+    return plain_table([["Passo del ciclo", "Data", "Note / esito"]], body, (0.30, 0.13, 0.57), width,
+                       ("cell_b", "cell_c", "cell"), plain_header=("head_l", "head", "head_l"))
 
 
 def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
@@ -472,12 +472,10 @@ def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
                                                                 if s.peso_comportamenti != "0 %" else "")))
         note = any(c[3] for c in s.comportamenti)
         head = ["Comportamento", "Peso", f"Punteggio (0-{s.scala})"] + (["Nota"] if note else [])
-        rows: list[list[object]] = [head]
-        rows += [[n, p, v or "—"] + ([c] if note else []) for n, p, v, c in s.comportamenti]
+        body = [[n, p, v or "—"] + ([c] if note else []) for n, p, v, c in s.comportamenti]
         widths = (0.44, 0.10, 0.16, 0.30) if note else (0.64, 0.14, 0.22)
-        f.append(table(rows, widths, pw, extra=[("VALIGN", (0, 1), (-1, -1), "MIDDLE")],
-                       plain=("cell", "cell_r", "cell_c", "small")[:len(head)],
-                       plain_header=("head_l", "head", "head", "head_l")[:len(head)]))
+        f.append(plain_table([head], body, widths, pw, ("cell", "cell_r", "cell_c", "small")[:len(head)],
+                             plain_header=("head_l", "head", "head", "head_l")[:len(head)]))
     f.extend(_titolo(sez("Valutazione complessiva")))
     rows = [["Componente", "Peso", "Risultato", "Ponderato"]]
     rows += [[a, b, c, e] for a, b, c, e in s.componenti]
