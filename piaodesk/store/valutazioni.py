@@ -164,22 +164,39 @@ class QuadroValutazioni:
             self.assegnazioni.setdefault(a.persona_id, []).append(a)
         self.perc: dict[int, Decimal | None] = dict(archive.percentuali(self.anno))
         self._schede: dict[int, SchedaUnita] = {}
-        self.record: dict[int, ValutazioneIndividuale] = {
-            v.persona_id: v for v in archive.select(ValutazioneIndividuale, "anno = ?", (self.anno,))}
-        by_id = {v.id: v.persona_id for v in self.record.values()}
+        self.record: dict[int, ValutazioneIndividuale] = {}
         self.punteggi: dict[int, dict[str, PunteggioComportamento]] = {}
         self.passi: dict[int, list[PassoValutazione]] = {}
+        self.rileggi_valutazioni()
+        self.responsabili_di = {u.responsabile_id for u in self.unita.values() if u.responsabile_id}
+
+    def rileggi_valutazioni(self) -> set[int]:
+        """Read the persons' valuation records again (scores, steps, evaluator, category).
+
+        Only the small tables of the individual valuations are read: after an edit of a
+        valuation the snapshot is current again without reading the objectives. Returns
+        the persons whose records changed.
+        """
+        archive = self.archive
+        record = {v.persona_id: v for v in archive.select(ValutazioneIndividuale, "anno = ?", (self.anno,))}
+        by_id = {v.id: v.persona_id for v in record.values()}
+        punteggi: dict[int, dict[str, PunteggioComportamento]] = {}
+        passi: dict[int, list[PassoValutazione]] = {}
         if by_id:
             for pc in archive.select(PunteggioComportamento):
                 if pc.valutazione_id in by_id:
-                    self.punteggi.setdefault(by_id[pc.valutazione_id], {})[pc.comportamento] = pc
+                    punteggi.setdefault(by_id[pc.valutazione_id], {})[pc.comportamento] = pc
             for ps in archive.select(PassoValutazione):
                 if ps.valutazione_id in by_id:
-                    self.passi.setdefault(by_id[ps.valutazione_id], []).append(ps)
+                    passi.setdefault(by_id[ps.valutazione_id], []).append(ps)
         order = {p.value: i for i, p in enumerate(PassoCiclo)}
-        for lst in self.passi.values():
+        for lst in passi.values():
             lst.sort(key=lambda p: order.get(str(p.passo), 99))
-        self.responsabili_di = {u.responsabile_id for u in self.unita.values() if u.responsabile_id}
+        changed = {pid for pid in set(record) | set(self.record)
+                   if record.get(pid) != self.record.get(pid)
+                   or punteggi.get(pid) != self.punteggi.get(pid) or passi.get(pid) != self.passi.get(pid)}
+        self.record, self.punteggi, self.passi = record, punteggi, passi
+        return changed
 
     # ------------------------------------------------------------------ schede
 
@@ -447,13 +464,15 @@ def modifica_valutazione(archive: Archive, persona_id: int, anno: int, *,
                          comportamenti: dict[str, Decimal | None] | None = None,
                          note_comportamenti: dict[str, str | None] | None = None,
                          passi: dict[str, tuple[object, str | None, str | None] | None] | None = None,
-                         **campi: object) -> Edit:
+                         quadro: QuadroValutazioni | None = None, **campi: object) -> Edit:
     """One undoable edit of a person's valuation for ``anno``.
 
     ``comportamenti`` maps behaviour names to scores (None clears one);
     ``passi`` maps a :class:`PassoCiclo` value to (date, text, esito), or None to
     remove that step; ``campi`` are fields of :class:`ValutazioneIndividuale`
     (categoria, valutatore_id, valutatore_ruolo, punteggio_individuali, note).
+    ``quadro``: a snapshot of the same year to reuse (its valuation records are read
+    again first), so that an edit on a large plan does not read every objective.
     Refused values raise :class:`ErroreValutazione` with an Italian message and
     build nothing (never a silent default).
     """
@@ -476,7 +495,11 @@ def modifica_valutazione(archive: Archive, persona_id: int, anno: int, *,
     pi = campi.get("punteggio_individuali")
     if pi is not None and not (Decimal(0) <= Decimal(str(pi)) <= Decimal(100)):
         raise ErroreValutazione("La % degli obiettivi individuali deve essere tra 0 e 100.")
-    q = QuadroValutazioni(archive, anno)
+    if quadro is not None and quadro.anno == anno and quadro.archive is archive:
+        q = quadro
+        q.rileggi_valutazioni()
+    else:
+        q = QuadroValutazioni(archive, anno)
     rec = q.record.get(persona_id)
     edits: list[Edit] = []
     if rec is None:

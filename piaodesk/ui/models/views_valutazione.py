@@ -1,0 +1,363 @@
+"""Valutazione individuale: a row per person, and the grids of the selected person.
+
+:class:`ValutazioniModel` reads the year's valuation once per refresh through one
+:class:`~piaodesk.store.valutazioni.QuadroValutazioni` (the same numbers the sheets
+and the CLI print) and keeps it: an edit of a valuation (scores, steps, evaluator,
+category, notes) re-reads only the valuation records and recomputes the persons
+concerned; any other change of the plan (objectives, values, the SMVP …) rebuilds
+the snapshot. :class:`ComportamentiModel` and :class:`PassiModel` are the editable
+grids of the selected person: every typed value becomes one undoable
+``modifica_valutazione`` edit; a refused value raises the store's Italian message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Signal
+
+from ...domain.enums import PassoCiclo
+from ...domain.formats import format_decimal
+from ...domain.individuale import COMPONENTI
+from ...domain.model import Obiettivo, Persona
+from ...store.edits import Edit
+from ...store.valutazioni import ErroreValutazione, QuadroValutazioni, ValutazionePersona, modifica_valutazione
+from .columns import Column, InvalidInput
+from .views_base import RowTableModel, ro
+
+#: the tables of the individual valuations: an edit there recomputes only the persons concerned
+TABELLE_VALUTAZIONI = frozenset({"valutazioni_individuali", "punteggi_comportamenti", "passi_valutazione"})
+#: tables that do not change any valuation (monitoring rounds, aliases, budget, audit)
+TABELLE_INDIFFERENTI = frozenset({"monitoraggi", "rilevazioni", "stati_avanzamento", "alias_persone",
+                                  "risorse", "audit"})
+
+NOMI_BREVI = {"organizzativa": "Organizzativa", "struttura": "Struttura", "individuali": "Individuali",
+              "comportamenti": "Comportamenti"}
+
+#: label of the rows whose person has not started the cycle
+DA_AVVIARE = "Da avviare"
+
+ESITI_RIESAME = ("confermata", "modificata")
+
+
+@dataclass(frozen=True)
+class RigaValutazione:
+    key: int  # persona id
+    nominativo: str
+    unita: str
+    unita_id: int | None
+    categoria: str
+    valutatore: str
+    valori: dict[str, Decimal | None] = field(compare=False)
+    pesati: frozenset[str] = frozenset()  # components with a weight for this person
+    finale: Decimal | None = None
+    punti: Decimal | None = None
+    fascia: str = ""
+    stato: str = "incompleta"
+    mancanti: str = ""
+    passo: str | None = None
+    passo_label: str = DA_AVVIARE
+    data_passo: Any = None
+    dati: ValutazionePersona | None = field(default=None, compare=False, repr=False)
+
+
+def riga_di(v: ValutazionePersona) -> RigaValutazione:
+    e = v.esito
+    valori = {c.chiave: c.valore for c in e.componenti}
+    passo = v.passo
+    data = next((p.data for p in v.passi if str(p.passo) == passo), None) if passo else None
+    return RigaValutazione(
+        v.persona.id or 0, v.persona.nominativo, v.unita.nome if v.unita else "",
+        v.unita.id if v.unita else None, e.categoria, v.valutatore_nome, valori,
+        frozenset(c.chiave for c in e.componenti), e.finale, e.punti,
+        e.fascia.lettera if e.fascia else "", e.stato, "; ".join(e.mancanti), passo, v.passo_label,
+        data, v)
+
+
+class ValutazioniModel(RowTableModel):
+    """A row per person: components, final, fascia, state and step of the cycle."""
+
+    #: a plan with more objectives than this builds its snapshot between events
+    LARGE_PLAN = 2000
+    #: emitted with the ids of the persons recomputed after an edit (the detail follows)
+    persone_aggiornate = Signal(object)
+
+    def __init__(self, ctx: Any, parent: Any = None) -> None:
+        self.quadro: QuadroValutazioni | None = None
+        super().__init__(ctx, parent)
+        ctx.hub.changed.connect(self.on_changes)
+        self.reload()
+
+    def columns(self) -> Sequence[Column]:
+        return (
+            ro("nominativo", "Nominativo", width=170),
+            ro("unita", "Unità", width=150),
+            ro("categoria", "Categoria", width=90),
+            ro("valutatore", "Valutatore", width=150),
+            *(ro(f"c_{k}", NOMI_BREVI[k], "percent", width=84 if k != "comportamenti" else 100,
+                 tooltip=f"Componente «{k}» in % («—»: non prevista per la categoria, «manca»: "
+                         "senza valore)")
+              for k in self.componenti_usate()),
+            ro("finale", "Finale %", "percent", width=72),
+            ro("punti", "Punti", "decimal", width=52),
+            ro("fascia", "Fascia", width=50),
+            ro("stato", "Stato", width=80),
+            ro("passo_label", "Passo del ciclo", width=150),
+        )
+
+    def componenti_usate(self) -> tuple[str, ...]:
+        """The components some category of the SMVP weighs (the others get no column)."""
+        q = self.quadro
+        if q is None:
+            return COMPONENTI
+        cats = (*q.sistema.categorie, q.sistema.categoria_predefinita())
+        return tuple(k for k in COMPONENTI if any(getattr(c, f"peso_{k}") for c in cats))
+
+    def expected_rows(self) -> int:
+        # the cost is reading the plan, not the rows: a large plan loads between events
+        return self.PROGRESSIVE_ROWS + 1 if self.ctx.archive.count(Obiettivo) > self.LARGE_PLAN else 0
+
+    def load_steps(self) -> Iterator[int]:
+        yield 1
+        q = QuadroValutazioni(self.ctx.archive, self.ctx.anno or None)
+        yield 40
+        pids = [pid for pid in q.persone if pid is not None]
+        rows = []
+        for n, pid in enumerate(pids, 1):
+            rows.append(riga_di(q.persona(pid)))
+            yield 40 + 50 * n // max(1, len(pids))
+        self.quadro = q
+        yield from self.install_rows(rows, 90)
+
+    def order_key(self, row: RigaValutazione) -> Any:
+        return (row.nominativo.casefold(), row.key)
+
+    def value(self, row: RigaValutazione, key: str) -> Any:
+        if key.startswith("c_"):
+            return row.valori.get(key[2:])
+        return getattr(row, key)
+
+    def text(self, row: RigaValutazione, col: Column) -> str:
+        if col.key.startswith("c_"):
+            chiave = col.key[2:]
+            if chiave not in row.pesati:
+                return "—"
+            v = row.valori.get(chiave)
+            return "manca" if v is None else col.display(v)
+        if col.key == "finale" and row.finale is None:
+            return "—"
+        return super().text(row, col)
+
+    def cell_status(self, row: RigaValutazione, key: str) -> str | None:
+        if key == "stato":
+            return "done" if row.stato == "completa" else "none"
+        if key.startswith("c_") and key[2:] in row.pesati and row.valori.get(key[2:]) is None:
+            return "none"
+        return None
+
+    def tooltip(self, row: RigaValutazione, key: str) -> str | None:
+        if row.mancanti and key in ("stato", "finale") or key.startswith("c_"):
+            return ("Valutazione incompleta — manca: " + row.mancanti + ".") if row.mancanti else None
+        return None
+
+    def persona(self, pid: int) -> ValutazionePersona | None:
+        r = self.row_of(pid)
+        return self.row_at(r).dati if r is not None else None
+
+    # ----------------------------------------------------------- changes
+
+    def on_changes(self, ch: Any) -> None:
+        if self.hold_while_loading(ch):
+            return
+        tables = ch.tables()
+        if -1 in ch.moved or tables - TABELLE_VALUTAZIONI - TABELLE_INDIFFERENTI:
+            self.reload()
+            return
+        if not tables & TABELLE_VALUTAZIONI or self.quadro is None:
+            return
+        changed = self.quadro.rileggi_valutazioni()
+        for pid in sorted(changed):
+            if pid in self.quadro.persone:
+                self.put_row(riga_di(self.quadro.persona(pid)))
+        if changed:
+            self.persone_aggiornate.emit(changed)
+
+    def set_anno(self) -> None:
+        self.reload()
+
+    # ----------------------------------------------------------- edits
+
+    def edit(self, pid: int, **kwargs: Any) -> Edit | None:
+        """The undoable edit of a person's valuation (None: nothing changes);
+        :class:`InvalidInput` with the store's Italian message when a value is refused."""
+        try:
+            edit = modifica_valutazione(self.ctx.archive, pid, self.anno, quadro=self.quadro, **kwargs)
+        except ErroreValutazione as exc:
+            raise InvalidInput(str(exc)) from exc
+        return edit if getattr(edit, "edits", True) else None
+
+    @property
+    def anno(self) -> int:
+        return self.quadro.anno if self.quadro is not None else (self.ctx.anno or
+                                                                  self.ctx.archive.piano().anno_inizio)
+
+    def push(self, pid: int, **kwargs: Any) -> bool:
+        """Build and push an edit; a refusal is said once through ``refused``."""
+        if self.ctx.archive.readonly:
+            return self._refuse("Il piano è aperto in sola lettura.")
+        try:
+            edit = self.edit(pid, **kwargs)
+        except InvalidInput as exc:
+            return self._refuse(str(exc))
+        return True if edit is None else bool(self.ctx.push(edit))
+
+
+# --------------------------------------------------------------------------- the selected person
+
+
+@dataclass(frozen=True)
+class RigaComportamento:
+    key: str  # name of the behaviour
+    peso: Decimal
+    punteggio: Decimal | None
+    nota: str
+
+
+class _PersonaGrid(RowTableModel):
+    """A grid of the selected person; edits go through ``valutazioni.push``."""
+
+    def __init__(self, valutazioni: ValutazioniModel, parent: Any = None) -> None:
+        self.valutazioni = valutazioni
+        self.pid: int | None = None
+        super().__init__(valutazioni.ctx, parent)
+
+    def set_persona(self, v: ValutazionePersona | None) -> None:
+        """Show a person's rows; the same person again updates the rows in place (an
+        editor open in the grid, the current cell and the scroll position are kept)."""
+        pid = v.persona.id if v is not None else None
+        rows = self.rows_for(v) if v is not None else []
+        if pid == self.pid and [self.key_of(r) for r in rows] == [self.key_of(r) for r in self._rows]:
+            for r in rows:
+                self.put_row(r)
+            return
+        self.pid = pid
+        self.set_rows(rows)
+
+    def rows_for(self, v: ValutazionePersona) -> list[Any]:
+        return []
+
+    def build_edit(self, index: Any, value: Any) -> Edit | None:
+        if self.pid is None:
+            return None
+        return super().build_edit(index, value)
+
+
+class ComportamentiModel(_PersonaGrid):
+    """The behaviours of the person's category with their weight, score and note."""
+
+    def columns(self) -> Sequence[Column]:
+        scala = self.valutazioni.quadro.sistema.scala_max if self.valutazioni.quadro else Decimal(30)
+        return (
+            ro("key", "Comportamento", width=300),
+            ro("peso", "Peso %", "decimal", width=60),
+            Column("punteggio", "Punteggio", "decimal", width=80,
+                   tooltip=f"Da 0 a {format_decimal(scala, 0)} (scala del sistema di valutazione)"),
+            Column("nota", "Nota", width=200),
+        )
+
+    def rows_for(self, v: ValutazionePersona) -> list[RigaComportamento]:
+        return [RigaComportamento(n, p, s, v.comportamenti_note.get(n, ""))
+                for n, p, s in v.esito.comportamenti]
+
+    def make_edit(self, row: RigaComportamento, key: str, value: Any) -> Edit | None:
+        assert self.pid is not None
+        if key == "punteggio":
+            return self.valutazioni.edit(self.pid, comportamenti={row.key: value})
+        return self.valutazioni.edit(self.pid, note_comportamenti={row.key: value or None})
+
+
+@dataclass(frozen=True)
+class RigaPasso:
+    key: str  # PassoCiclo value
+    passo: str  # label
+    data: Any
+    testo: str
+    esito: str
+    fatto: bool
+
+
+class PassiModel(_PersonaGrid):
+    """The steps of the cycle: date, text and (riesame) outcome; emptied, a step is removed."""
+
+    def columns(self) -> Sequence[Column]:
+        return (
+            ro("passo", "Passo", width=190),
+            Column("data", "Data", "date", width=90),
+            Column("testo", "Testo (colloquio, osservazioni, riesame)", width=260),
+            Column("esito", "Esito", "choice", width=100,
+                   choices=lambda: [("", None), *((e, e) for e in ESITI_RIESAME)],
+                   tooltip="Solo per l'esito del riesame: confermata o modificata"),
+        )
+
+    def rows_for(self, v: ValutazionePersona) -> list[RigaPasso]:
+        fatti = {str(p.passo): p for p in v.passi}
+        out = []
+        for p in PassoCiclo:
+            f = fatti.get(p.value)
+            out.append(RigaPasso(p.value, p.label, f.data if f else None, (f.testo or "") if f else "",
+                                 (f.esito or "") if f else "", f is not None))
+        return out
+
+    def editable(self, row: RigaPasso, key: str) -> bool:
+        if key == "esito":
+            return row.key == PassoCiclo.ESITO_RIESAME.value
+        return super().editable(row, key)
+
+    def value(self, row: RigaPasso, key: str) -> Any:
+        v = getattr(row, key)
+        return v if v != "" else None
+
+    def cell_status(self, row: RigaPasso, key: str) -> str | None:
+        return "done" if row.fatto and key == "passo" else None
+
+    def make_edit(self, row: RigaPasso, key: str, value: Any) -> Edit | None:
+        assert self.pid is not None
+        vals = {"data": row.data, "testo": row.testo or None, "esito": row.esito or None}
+        vals[key] = value or None
+        nuovo = None if all(x is None for x in vals.values()) else (vals["data"], vals["testo"], vals["esito"])
+        if nuovo is None and not row.fatto:
+            return None
+        return self.valutazioni.edit(self.pid, passi={row.key: nuovo})
+
+
+def valutatori_possibili(q: QuadroValutazioni, pid: int) -> list[tuple[str, Any]]:
+    """Who may evaluate a person: the SMVP's bodies and every other person (never themself)."""
+    organi = {q.sistema.valutatore_responsabili, "Nucleo di Valutazione", "OIV", "Segretario generale",
+              "Sindaco/Presidente", *(c.valutatore for c in q.sistema.categorie if c.valutatore)}
+    out: list[tuple[str, Any]] = [("(secondo il sistema di valutazione)", None)]
+    out += [(o, chiave_valutatore(None, o)) for o in sorted(o for o in organi if o)]
+    persone: list[Persona] = sorted((p for k, p in q.persone.items() if k is not None and k != pid),
+                                    key=lambda p: p.nominativo.casefold())
+    out += [(p.nominativo, chiave_valutatore(p.id, None)) for p in persone]
+    return out
+
+
+def chiave_valutatore(persona_id: int | None, ruolo: str | None) -> str | None:
+    """The combo key of an evaluator: ``persona:ID`` or ``ruolo:NAME`` (None: the SMVP's)."""
+    if persona_id is not None:
+        return f"persona:{persona_id}"
+    return f"ruolo:{ruolo}" if ruolo else None
+
+
+def campi_valutatore(chiave: str | None) -> dict[str, Any]:
+    """The fields of :class:`ValutazioneIndividuale` for a combo key of :func:`chiave_valutatore`."""
+    if not chiave:
+        return {"valutatore_id": None, "valutatore_ruolo": None}
+    kind, _, value = chiave.partition(":")
+    if kind == "persona":
+        return {"valutatore_id": int(value), "valutatore_ruolo": None}
+    return {"valutatore_id": None, "valutatore_ruolo": value}
+

@@ -1,0 +1,228 @@
+"""«Valutazione individuale»: scores typed in the grid, refused values, evaluator, cycle, undo."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from piaodesk.domain.model import PassoValutazione, PunteggioComportamento, ValutazioneIndividuale
+from piaodesk.store.archive import Archive
+from piaodesk.store.valutazioni import QuadroValutazioni
+from piaodesk.ui.context import Context
+from piaodesk.ui.undo import ChangeHub
+from piaodesk.ui.views.valutazione import ValutazioneIndividualeView
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture
+def ctx(qtbot, demo, tmp_path):
+    return Context(demo, QUndoStack(), ChangeHub(),
+                   QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), anno=2025)
+
+
+@pytest.fixture
+def view(qtbot, ctx):
+    v = ValutazioneIndividualeView(ctx)
+    qtbot.addWidget(v)
+    v.resize(1366, 700)
+    v.show()
+    v.model.finish_loading()
+    return v
+
+
+def _staff(ctx) -> int:
+    """A person who is not the responsabile of a unit, with a scheda (struttura known)."""
+    q = QuadroValutazioni(ctx.archive, 2025)
+    for v in q.tutte():
+        if v.persona.id not in q.responsabili_di and v.scheda is not None and \
+                v.scheda.risultato.perc is not None:
+            return v.persona.id
+    raise AssertionError("no staff member in the demo")
+
+
+def _type(qtbot, table, index, text):
+    table.setCurrentIndex(index)
+    table.setFocus()
+    qtbot.keyClick(table, text[0])  # typing on a cell opens its editor with that key
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, text[1:])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def _scores(arc, pid):
+    rec = arc.select(ValutazioneIndividuale, "persona_id = ? AND anno = 2025", (pid,))
+    if not rec:
+        return {}
+    return {p.comportamento: p.punteggio for p in
+            arc.select(PunteggioComportamento, "valutazione_id = ?", (rec[0].id,))}
+
+
+def test_scores_typed_in_the_grid_complete_the_valuation_and_undo(qtbot, view, ctx, qtmodeltester):
+    pid = _staff(ctx)
+    assert view.select_persona(pid)
+    view.dettaglio.setCurrentIndex(1)
+    grid, gm = view.comportamenti, view.comportamenti_model
+    names = [gm.row_at(r).key for r in range(gm.rowCount())]
+    assert len(names) == 4
+    col = gm.column_of("punteggio")
+    row = view.model.row_at(view.model.row_of(pid))
+    assert row.stato == "incompleta" and row.finale is None
+    steps = ctx.stack.count()
+    for r, text in enumerate(("25,5", "30", "24", "27")):
+        _type(qtbot, grid, gm.index(r, col), text)
+    # written to the plan file at once, one undo step per score
+    assert _scores(ctx.archive, pid) == dict(zip(names, (Decimal("25.5"), Decimal(30), Decimal(24),
+                                                        Decimal(27)), strict=True))
+    assert ctx.stack.count() == steps + 4
+    # the row is recomputed at once, with the numbers of the sheets and the CLI
+    expected = QuadroValutazioni(ctx.archive, 2025).persona(pid).esito
+    row = view.model.row_at(view.model.row_of(pid))
+    assert row.stato == "completa" and expected.completa
+    assert row.finale == expected.finale and row.fascia == expected.fascia.lettera
+    assert view.proxy.data(view.proxy.index(view.proxy.mapFromSource(
+        view.model.index(view.model.row_of(pid), 0)).row(), view.model.column_of("stato"))) == "completa"
+    assert "Valutazione finale" in view.esito.text()
+    assert gm.data(gm.index(0, col)) == "25,5"
+    qtmodeltester.check(view.model)
+    ctx.stack.undo()
+    assert names[3] not in _scores(ctx.archive, pid) and len(_scores(ctx.archive, pid)) == 3
+    row = view.model.row_at(view.model.row_of(pid))
+    assert row.stato == "incompleta" and names[3] in row.mancanti and row.finale is None
+    assert "Valutazione incompleta — manca" in view.esito.text()
+    assert gm.data(gm.index(3, col)) == ""
+
+
+def test_out_of_scale_score_is_refused_once_without_undo_step(qtbot, view, ctx):
+    pid = _staff(ctx)
+    view.select_persona(pid)
+    view.dettaglio.setCurrentIndex(1)
+    gm = view.comportamenti_model
+    said: list[str] = []
+    gm.refused.connect(said.append)  # what the view shows in its message line (no dialog box)
+    steps = ctx.stack.count()
+    _type(qtbot, view.comportamenti, gm.index(0, gm.column_of("punteggio")), "31")
+    assert len(said) == 1 and "fuori scala" in said[0] and "da 0 a 30" in said[0]
+    assert view.message.isVisible() and view.message.text() == said[0]
+    assert ctx.stack.count() == steps
+    assert _scores(ctx.archive, pid) == {}
+    assert gm.data(gm.index(0, gm.column_of("punteggio"))) == ""
+    # not a number: refused too, in Italian
+    _type(qtbot, view.comportamenti, gm.index(0, gm.column_of("punteggio")), "tanto")
+    assert len(said) == 2 and "non è un numero valido" in said[1]
+    assert ctx.stack.count() == steps
+
+
+def test_evaluator_chosen_never_the_person_and_category_override(view, ctx):
+    pid = _staff(ctx)
+    view.select_persona(pid)
+    combo = view.valutatore
+    data = [combo.itemData(i) for i in range(combo.count())]
+    assert f"persona:{pid}" not in data  # never themself
+    other = next(d for d in data if d and d.startswith("persona:"))
+    combo.setCurrentIndex(combo.findData(other))
+    combo.activated.emit(combo.currentIndex())
+    rec = ctx.archive.select(ValutazioneIndividuale, "persona_id = ?", (pid,))[0]
+    assert rec.valutatore_id == int(other.split(":")[1])
+    nome = ctx.archive.get(type(ctx.archive.persone()[0]), rec.valutatore_id).nominativo
+    assert view.model.row_at(view.model.row_of(pid)).valutatore.startswith(nome)
+    assert view.valutatore.currentData() == other  # the choice is shown after the refresh
+    body = combo.findData("ruolo:Nucleo di Valutazione")
+    combo.setCurrentIndex(body)
+    combo.activated.emit(body)
+    assert view.model.row_at(view.model.row_of(pid)).valutatore == "Nucleo di Valutazione"
+    ctx.stack.undo()
+    assert view.model.row_at(view.model.row_of(pid)).valutatore.startswith(nome)
+    assert view.valutatore.currentData() == other
+    # the store refuses the person as their own evaluator (a second line of defence)
+    assert not view.model.push(pid, valutatore_id=pid)
+    assert "valutatore di sé stesso" in view.message.text()
+
+
+def test_cycle_steps_typed_and_who_is_at_which_step(qtbot, view, ctx):
+    pid = _staff(ctx)
+    view.select_persona(pid)
+    view.dettaglio.setCurrentIndex(3)
+    pm = view.passi_model
+    r_fin = next(r for r in range(pm.rowCount()) if pm.row_at(r).key == "valutazione_finale")
+    _type(qtbot, view.passi, pm.index(r_fin, pm.column_of("data")), "15/01/2026")
+    rec = ctx.archive.select(ValutazioneIndividuale, "persona_id = ?", (pid,))[0]
+    passi = ctx.archive.select(PassoValutazione, "valutazione_id = ?", (rec.id,))
+    assert [(str(p.passo), p.data) for p in passi] == [("valutazione_finale", date(2026, 1, 15))]
+    row = view.model.row_at(view.model.row_of(pid))
+    assert row.passo == "valutazione_finale" and row.passo_label == "Valutazione finale"
+    # the cycle view counts and lists the person at that step
+    view.update_summary()
+    counts = view.conteggi_ciclo()
+    assert counts["valutazione_finale"] == 1 and counts[None] == view.model.rowCount() - 1
+    view.tabs.setCurrentIndex(1)
+    r = next(i for i in range(view.ciclo_passi.rowCount())
+             if view.ciclo_passi.item(i, 0).data(Qt.ItemDataRole.UserRole) == "valutazione_finale")
+    assert view.ciclo_passi.item(r, 1).text() == "1"
+    view.ciclo_passi.setCurrentCell(r, 0)
+    assert view.ciclo_persone.rowCount() == 1
+    assert view.ciclo_persone.item(0, 3).text() == "15/01/2026"
+    # the filter «passo» shows that person only
+    view.passo.setCurrentIndex(view.passo.findData("valutazione_finale"))
+    assert view.proxy.rowCount() == 1
+    view.passo.setCurrentIndex(0)
+    # an outcome of a riesame never requested is refused, nothing written
+    r_esito = next(r for r in range(pm.rowCount()) if pm.row_at(r).key == "esito_riesame")
+    steps = ctx.stack.count()
+    view.tabs.setCurrentIndex(0)
+    assert not pm.setData(pm.index(r_esito, pm.column_of("testo")), "confermata dal Nucleo")
+    assert "richiede una richiesta di riesame" in view.message.text()
+    assert ctx.stack.count() == steps
+    # emptying the date removes the step; undo brings it back
+    assert pm.setData(pm.index(r_fin, pm.column_of("data")), "")
+    assert view.model.row_at(view.model.row_of(pid)).passo is None
+    ctx.stack.undo()
+    assert view.model.row_at(view.model.row_of(pid)).passo == "valutazione_finale"
+
+
+def test_filters_by_state_and_unit(view, ctx):
+    total = view.model.rowCount()
+    view.stato.setCurrentIndex(view.stato.findData("completa"))
+    assert view.proxy.rowCount() == sum(1 for r in view.model.rows() if r.stato == "completa")
+    view.stato.setCurrentIndex(0)
+    uid = next(r.unita_id for r in view.model.rows() if r.unita_id is not None)
+    view.unita.setCurrentIndex(view.unita.findData(uid))
+    n = sum(1 for r in view.model.rows() if r.unita_id == uid)
+    assert 0 < view.proxy.rowCount() == n < total
+    assert f"({n} mostrate)" in view.summary.text()
+
+
+def test_menu_tab_and_ctrl_z_in_the_main_window(qtbot, demo_path, tmp_path):
+    from piaodesk.ui.main_window import MainWindow
+
+    win = MainWindow(Archive.open(demo_path),
+                     QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    with qtbot.waitActive(win):
+        win.show()
+        win.activateWindow()
+    assert "Valuta&zione" in win.menus and not win.menus["Valuta&zione"].isEmpty()
+    win.actions_by_name["azione_valutazione_individuale"].trigger()
+    view = win.views["Valutazione individuale"]
+    assert win.tabs.currentWidget() is win.view_tabs["Valutazione individuale"]
+    view.model.finish_loading()
+    pid = _staff(win.ctx)
+    view.select_persona(pid)
+    view.dettaglio.setCurrentIndex(1)
+    qtbot.waitUntil(view.comportamenti.isVisible)
+    gm = view.comportamenti_model
+    _type(qtbot, view.comportamenti, gm.index(1, gm.column_of("punteggio")), "22")
+    assert list(_scores(win.archive, pid).values()) == [Decimal(22)]
+    win.actions_by_name["annulla"].trigger()  # Modifica › Annulla (Ctrl+Z)
+    assert win.actions_by_name["annulla"].shortcut().toString() == "Ctrl+Z"
+    assert all(v is None for v in _scores(win.archive, pid).values())
+    assert gm.data(gm.index(1, gm.column_of("punteggio"))) == ""
+    win.actions_by_name["azione_ciclo_valutazione"].trigger()
+    assert view.tabs.currentIndex() == 1
+    win.close()
