@@ -270,6 +270,11 @@ class QuadroValutazioni:
     def _valori_org(self) -> dict[int, ValoreOrganizzativo]:
         return {v.indicatore_id: v for v in self.archive.select(ValoreOrganizzativo, "anno = ?", (self.anno,))}
 
+    def rileggi_organizzativa(self) -> None:
+        """Read the organisational voci, indicators and values again (after an edit of them)."""
+        for name in ("_voci", "_indicatori_org", "_valori_org"):
+            self.__dict__.pop(name, None)
+
     @cached_property
     def perc_obiettivi_ente(self) -> Decimal | None:
         """003 T2 line 1: mean of the results of every scheda (None if one lacks)."""
