@@ -124,6 +124,34 @@ class Area2023(LabeledEnum):
     SEGRETARIO = "segretario"
 
 
+def area_da_categoria(testo: str | None) -> Area2023 | None:
+    """The 2023 Area of an old category or a profile as printed (CCNL 2019-21, art. 12 table).
+
+    A → Operatori; B, B3 → Operatori esperti; C → Istruttori; D, D3, PO, EQ,
+    «Funzionario» → Funzionari e EQ; «Dirigente»; «Segretario». ``None`` when the
+    text says none of these (the caller must then ask, never guess).
+    """
+    if not testo:
+        return None
+    t = " " + _norm_words(testo) + " "
+    for words, area in ((("dirigente",), Area2023.DIRIGENTE), (("segretario",), Area2023.SEGRETARIO),
+                        (("funzionari", "funzionario", " eq ", " po ", " d ", " d1 ", " d3 "),
+                         Area2023.FUNZIONARI_EQ),
+                        (("istruttor", " c ", " c1 "), Area2023.ISTRUTTORI),
+                        (("operatore esperto", "operatori esperti", " b ", " b1 ", " b3 "),
+                         Area2023.OPERATORI_ESPERTI),
+                        (("operator", " a ", " a1 "), Area2023.OPERATORI)):
+        if any(w in t for w in words):
+            return area
+    return None
+
+
+def _norm_words(text: str) -> str:
+    table = str.maketrans("àèéìòùÀÈÉÌÒÙ", "aeeiouAEEIOU")
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in text.translate(table).lower())
+    return " ".join(w for w in cleaned.split() if w != "categoria")
+
+
 class StatoMonitoraggio(LabeledEnum):
     APERTO = "aperto"
     CHIUSO = "chiuso"
@@ -144,8 +172,9 @@ class LivelloOrganizzativo(LabeledEnum):
 class FonteVoce(LabeledEnum):
     """What feeds a line of the organisational-performance summary (seed 003 T2)."""
 
-    INDICATORI = "indicatori"   # its own indicators (003 T1; 001 L72-L104)
-    OBIETTIVI = "obiettivi"     # the results of the units' schede (003 T2 row 1)
+    # values differ from every other enum's: the labels live in one dict keyed by value
+    INDICATORI = "indicatori_propri"   # its own indicators (003 T1; 001 L72-L104)
+    OBIETTIVI = "schede_obiettivi"     # the results of the units' schede (003 T2 row 1)
 
 
 class PassoCiclo(LabeledEnum):

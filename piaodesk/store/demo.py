@@ -20,6 +20,10 @@ from typing import Any
 
 from ..domain.enums import (
     Aggregazione,
+    FonteVoce,
+    LivelloOrganizzativo,
+    PassoCiclo,
+    area_da_categoria,
     Livello,
     Polarita,
     Ramo,
@@ -31,6 +35,12 @@ from ..domain.enums import (
 from ..domain.formats import parse_decimal
 from ..domain.model import (
     AliasPersona,
+    IndicatoreOrganizzativo,
+    PassoValutazione,
+    PunteggioComportamento,
+    ValoreOrganizzativo,
+    ValutazioneIndividuale,
+    VoceOrganizzativa,
     Assegnazione,
     Ente,
     Fase,
@@ -46,7 +56,7 @@ from ..domain.model import (
     Unita,
     Valutazione,
 )
-from ..domain.valutazione import parse_valore
+from ..domain.valutazione import SistemaValutazione, parse_valore
 from ..paths import resource
 from .archive import Archive
 from .codec import to_row
@@ -231,6 +241,8 @@ def build_demo(path: Path | str) -> Archive:
                         obiettivo_id=l002.by_code[ob["codice"]], anno=anno,
                         perc_validata=parse_decimal(val), valutatore="Nucleo di Valutazione",
                         motivo="% convalidata dal Nucleo di Valutazione (come stampata)")))
+        _apply_strategici(arc, l003)  # after seed 002, whose ids the tests name
+        _apply_valutazione(arc, l003, anno)
     return arc
 
 
@@ -286,3 +298,109 @@ def _apply_examples(arc: Archive, loader: _Loader, anno: int) -> None:
 
 def _enc(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
+
+
+# ---------------------------------------------------------------------- the valuation cycle (example)
+
+
+def _apply_strategici(arc: Archive, loader: _Loader) -> None:
+    """Weights of the 003 schede and one strategico over its operativi (example values)."""
+    ex = _read("valutazione.json")
+    if not ex:
+        return
+    for code, peso in ex.get("pesi", {}).items():
+        if code in loader.by_code:
+            arc._update_row("obiettivi", loader.by_code[code], {"peso": str(Decimal(peso))})
+    for code, param in ex.get("parametri", {}).items():
+        if code in loader.by_code:
+            o = arc.obiettivo(loader.by_code[code])
+            extra = dict(o.extra or {}) if o else {}
+            extra["Parametro di riferimento"] = param
+            arc._update_row("obiettivi", loader.by_code[code], {"extra": json.dumps(extra, ensure_ascii=False)})
+    for st in ex.get("strategici", []):
+        kids = [loader.by_code[c] for c in st["figli"] if c in loader.by_code]
+        if not kids:
+            continue
+        first = arc.obiettivo(kids[0])
+        sid = loader.ins(Obiettivo(
+            parent_id=None, posizione=first.posizione if first else 0, livello=Livello.STRATEGICO,
+            codice=st["codice"], titolo=st["titolo"], descrizione=st.get("descrizione"),
+            unita_id=loader.unita.get(st.get("unita") or ""), anni=list(first.anni if first else []),
+            responsabile_id=first.responsabile_id if first else None))
+        loader.by_code[st["codice"]] = sid
+        for pos, kid in enumerate(kids):
+            arc._update_row("obiettivi", kid, {"parent_id": sid, "posizione": pos})
+    _renumber_roots(arc)
+    # 003 lists each settore's staff, not who works on which objective: as an example, each
+    # person works on their settore's own operativi in equal shares
+    assigned = {a.persona_id for a in arc.assegnazioni()}
+    for key, uid in loader.unita.items():
+        own = [o.id for o in arc.obiettivi() if o.unita_id == uid and not o.trasversale
+               and not arc.figli_ids(o.id)]
+        if not own:
+            continue
+        share = (Decimal(100) / len(own)).quantize(Decimal("0.01"))
+        for p in arc.persone():
+            if p.unita_id == uid and p.id not in assigned:
+                for oid in own:
+                    loader.ins(Assegnazione(obiettivo_id=oid or 0, persona_id=p.id, impegno=share,
+                                            responsabile=False))
+
+
+def _apply_valutazione(arc: Archive, loader: _Loader, anno: int) -> None:
+    """Example SMVP categories, organisational performance, scores and cycle steps."""
+    ex = _read("valutazione.json")
+    if not ex:
+        return
+    base = json.loads(arc.sistema_valutazione().to_json())
+    base.update(ex.get("sistema", {}))
+    sistema = SistemaValutazione.from_json(json.dumps(base))
+    arc._set_setting_raw("sistema_valutazione", sistema.to_json())
+    for pos, voce in enumerate(ex.get("organizzativa", [])):
+        vid = loader.ins(VoceOrganizzativa(livello=LivelloOrganizzativo.ENTE, posizione=pos,
+                                           codice=voce["codice"], nome=voce["nome"],
+                                           fonte=FonteVoce(voce.get("fonte") or FonteVoce.INDICATORI)))
+        for i, spec in enumerate(voce.get("indicatori", [])):
+            tipo = TipoIndicatore(spec.get("tipo") or "percentuale")
+            iid = loader.ins(IndicatoreOrganizzativo(
+                voce_id=vid, posizione=i, nome=spec["nome"], formula=spec.get("formula"), tipo=tipo,
+                polarita=Polarita(spec.get("polarita") or "crescente"),
+                unita_misura="%" if tipo == TipoIndicatore.PERCENTUALE else None))
+            loader.ins(ValoreOrganizzativo(
+                indicatore_id=iid, anno=anno, target_testo=spec.get("target"),
+                target=parse_valore(spec.get("target"), tipo), valore_testo=spec.get("valore"),
+                valore=parse_valore(spec.get("valore"), tipo)))
+    persone = arc.persone()
+    for p in persone:
+        area = area_da_categoria(p.categoria)
+        if area is not None:
+            arc._update_row("persone", p.id, {"area": area.value})
+    responsabili = {u.responsabile_id for u in arc.unita() if u.responsabile_id}
+    senza = {c.upper() for c in ex.get("senza_comportamenti", [])}
+    riesame = ex.get("riesame") or {}
+    osserv = ex.get("osservazioni") or {}
+    for p in persone:
+        area = area_da_categoria(p.categoria)
+        cat = sistema.categoria(area.value if area else None, p.id in responsabili)
+        rid = loader.ins(ValutazioneIndividuale(persona_id=p.id or 0, anno=anno))
+        passi: list[tuple[PassoCiclo, date, str | None, str | None]] = [
+            (PassoCiclo.ASSEGNAZIONE, date(anno, 1, 31), None, None),
+            (PassoCiclo.VERIFICA_INTERMEDIA, date(anno, 7, 15),
+             "Colloquio intermedio: obiettivi in linea con il cronoprogramma.", None)]
+        if p.cognome.upper() not in senza:
+            for i, c in enumerate(sistema.comportamenti_di(cat)):
+                score = 18 + ((p.id or 0) * 7 + i * 5) % 13  # 18..30, deterministic
+                if riesame and p.cognome.upper() == riesame["persona"].upper() and "Collaborazione" in c.nome:
+                    score = 26
+                loader.ins(PunteggioComportamento(valutazione_id=rid, comportamento=c.nome,
+                                                  punteggio=Decimal(score)))
+            passi += [(PassoCiclo.VALUTAZIONE_FINALE, date(anno + 1, 1, 30), None, None),
+                      (PassoCiclo.PRESA_VISIONE, date(anno + 1, 2, 6), None, None)]
+            if osserv and p.cognome.upper() == osserv["persona"].upper():
+                passi.append((PassoCiclo.OSSERVAZIONI, date(anno + 1, 2, 10), osserv["testo"], None))
+            if riesame and p.cognome.upper() == riesame["persona"].upper():
+                passi += [(PassoCiclo.RICHIESTA_RIESAME, date(anno + 1, 2, 16), riesame["richiesta"], None),
+                          (PassoCiclo.ESITO_RIESAME, date(anno + 1, 3, 9), riesame["testo"],
+                           riesame.get("esito"))]
+        for passo, when, testo, esito in passi:
+            loader.ins(PassoValutazione(valutazione_id=rid, passo=passo, data=when, testo=testo, esito=esito))

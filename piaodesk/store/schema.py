@@ -130,7 +130,7 @@ _V2 = """
 CREATE TABLE voci_organizzative (
   id INTEGER PRIMARY KEY, livello TEXT NOT NULL DEFAULT 'ente',
   unita_id INTEGER REFERENCES unita(id) ON DELETE CASCADE, posizione INTEGER NOT NULL DEFAULT 0,
-  codice TEXT NOT NULL DEFAULT '', nome TEXT NOT NULL DEFAULT '', fonte TEXT NOT NULL DEFAULT 'indicatori',
+  codice TEXT NOT NULL DEFAULT '', nome TEXT NOT NULL DEFAULT '', fonte TEXT NOT NULL DEFAULT 'indicatori_propri',
   peso TEXT, note TEXT);
 CREATE TABLE indicatori_organizzativi (
   id INTEGER PRIMARY KEY,

@@ -366,8 +366,11 @@ class QuadroValutazioni:
         cat = self.categoria(p)
         val = self.valutatore(p)
         # objectives assigned to the person (002's roster rows are not assignments)
-        ass = [a for a in self.assegnazioni.get(persona_id, []) if a.obiettivo_id in self.obiettivi
-               and a.ruolo != RUOLO_ROSTER]
+        tutte = [a for a in self.assegnazioni.get(persona_id, []) if a.obiettivo_id in self.obiettivi]
+        ass = [a for a in tutte if a.ruolo != RUOLO_ROSTER]
+        roster = not ass and bool(tutte)
+        if roster:  # 002: listed among a scheda's collaborators, they work on that scheda
+            ass = tutte
         seen: set[int] = set()
         input_rows = []
         kept = []
@@ -379,6 +382,8 @@ class QuadroValutazioni:
             input_rows.append((a.obiettivo_id, a.impegno, a.data_inizio, a.data_fine,
                                self.perc.get(a.obiettivo_id)))
         rows, perc_ind, note, mancano = ind.obiettivi_individuali(input_rows, self.anno)
+        if roster:
+            note = (*note, "Collaboratore della scheda: valgono gli obiettivi della scheda.")
         rec = self.record.get(persona_id)
         ind_mancante = ""
         if rec is not None and rec.punteggio_individuali is not None:
@@ -439,10 +444,10 @@ def verifica(q: QuadroValutazioni) -> list[ver.Problema]:
         return n
 
     schede = []
-    keys = [*([TUTTI] if q.membri(TUTTI) else []), *q.unita_con_schede()]
-    for k in keys:
+    # TUTTI I SETTORI only lists the transversal objectives, which every settore's scheda evaluates
+    for k in q.unita_con_schede():
         s = q.scheda(k)
-        schede.append(ver.SchedaVerifica(None if k == TUTTI else k, s.nome, tuple(
+        schede.append(ver.SchedaVerifica(k, s.nome, tuple(
             ver.ObiettivoVerifica(r.obiettivo.id or 0, r.obiettivo.codice, r.obiettivo.titolo, r.peso,
                                   "gestionale" in tipologie(r.obiettivo), subtree(fasi, r.obiettivo.id or 0),
                                   subtree(inds, r.obiettivo.id or 0))
@@ -574,3 +579,48 @@ def modifica_valutazione(archive: Archive, persona_id: int, anno: int, *,
             if any(getattr(old_p, k) != v for k, v in new.items()):
                 edits.append(SetFields(PassoValutazione, old_p.id or 0, new, tipo.label))
     return Batch(edits, f"Valutazione di {persona.nominativo}")
+
+
+def pesi_scheda(archive: Archive, oid: int) -> list[tuple[str, int, list[Decimal | None]]]:
+    """For each unit whose scheda evaluates objective ``oid`` (or an objective above or below it):
+    (unit name, number of objectives evaluated, their weights). Reads only ids, parents,
+    units and weights, so that a click on a large plan stays cheap."""
+    obs = {o.id: o for o in archive.obiettivi(columns=["peso", "unita_id", "codice", "ramo"])}
+    figli: dict[int | None, list[int]] = {}
+    for o in obs.values():
+        figli.setdefault(o.parent_id, []).append(o.id or 0)
+    condivise: dict[int, set[int]] = {}
+    for ou in archive.select(ObiettivoUnita):
+        condivise.setdefault(ou.unita_id, set()).add(ou.obiettivo_id)
+    # the units concerned: of the node, of its ancestors, and those it is shared with
+    units: list[int] = []
+    n: int | None = oid
+    while n is not None and n in obs:
+        u = obs[n].unita_id
+        if u is not None and u not in units:
+            units.append(u)
+        n = obs[n].parent_id
+    units += [u for u, ids in condivise.items() if oid in ids and u not in units]
+    nomi = {u.id: u.nome for u in archive.unita()}
+    pesi = {k: o.peso for k, o in obs.items() if k is not None}
+    out = []
+    for u in units:
+        shared = condivise.get(u, set())
+        membri = [k or 0 for k, o in obs.items() if o.unita_id == u or k in shared]
+        member_set = set(membri)
+        ids = engine.obiettivi_valutati(
+            figli, pesi, membri,
+            lambda k, u=u, ms=member_set: obs[k].unita_id not in (None, u) and k not in ms)  # type: ignore[misc]
+        if oid in ids or any(_below(figli, i, oid) or _below(figli, oid, i) for i in ids):
+            out.append((nomi.get(u, ""), len(ids), [pesi.get(i) for i in ids]))
+    return out
+
+
+def _below(figli: dict[int | None, list[int]], top: int, oid: int) -> bool:
+    stack = list(figli.get(top, ()))
+    while stack:
+        k = stack.pop()
+        if k == oid:
+            return True
+        stack.extend(figli.get(k, ()))
+    return False

@@ -47,7 +47,7 @@ def test_export_is_readable_and_typed(demo, exported: Path):
     assert ws.max_row - 1 == demo.count(Obiettivo)
     r = _find_row(ws, "Codice", "TS.1")
     peso = ws.cell(row=r, column=h["Peso"])
-    assert peso.value == pytest.approx(0.5) and peso.number_format == "0.00%"
+    assert peso.value == pytest.approx(0.1) and peso.number_format == "0.00%"
     assert ws.cell(row=r, column=h["Ramo"]).value == "Obiettivi"  # enum label
     # drop-down lists for the enumerations
     sqrefs = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}

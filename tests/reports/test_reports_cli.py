@@ -17,7 +17,7 @@ def test_print_scheda_obiettivi_of_one_settore(demo_path, tmp_path, capsys):
     files = list(out.glob("*.pdf"))
     assert [f.name for f in files] == ["scheda_obiettivi_2025_Coordinamento.pdf"]
     reader = PdfReader(io.BytesIO(files[0].read_bytes()))
-    assert "42,70" in reader.pages[0].extract_text()
+    assert "26,10" in reader.pages[0].extract_text()  # 10×27 + 30×29 + 30×27 + 30×22
     assert "1 scheda stampata" in capsys.readouterr().out
 
 

@@ -388,26 +388,31 @@ def test_collapsed_group_is_read_in_idle_time(qtbot, demo_path, settings, messag
     assert not win.tree.isExpanded(attivita)
 
 
-def test_summary_shows_weight_sums_of_level_and_responsabile(qtbot, demo_path, settings):
-    """The detail panel sums the weights of the level and of the responsabile (read as bare
-    weights, not whole objectives) and follows an edit of a sibling's weight and its undo."""
+def test_summary_shows_weight_sums_of_scheda_and_responsabile(qtbot, demo_path, settings):
+    """The detail panel sums the weights of the scheda the objective belongs to (per unit: the
+    tree's level mixes every settore, 220 % on the demo) and of the responsabile, and follows an
+    edit of a sibling's weight and its undo."""
     from piaodesk.domain.formats import format_decimal
     from piaodesk.store.edits import SetFields
 
     win = _open(qtbot, demo_path, settings)
     arc = win.archive
     pc1 = next(o for o in arc.obiettivi() if o.codice == "PC.1")
-    ts1 = next(o for o in arc.obiettivi() if o.codice == "TS.1")
+    ts2 = next(o for o in arc.obiettivi() if o.codice == "TS.2")
     level = arc.figli(None, pc1.ramo)
-    assert sum(s.peso for s in level if s.peso is not None) == Decimal(160)
+    assert sum(s.peso for s in level if s.peso is not None) == Decimal(220)
     same = arc.select(Obiettivo, "responsabile_id = ? AND ramo = ? AND livello = ?",
                       (pc1.responsabile_id, str(pc1.ramo), str(pc1.livello)))
     resp_sum = sum(s.peso for s in same if s.peso is not None)
     assert win.select_obiettivo(pc1.id)
     text = win.panel.summary.text()
-    assert "⚠ pesi del livello: 160 %" in text and f"({len(level)} obiettivi)" in text
+    # TS.1 10 + TS.2 30 + PC.1 30 + PC.2 30
+    assert "pesi della scheda SETTORE PROGRAMMAZIONE E CONTROLLO, RISORSE UMANE ED AFFARI GENERALI: 100 % ✓" \
+        in text, text
+    assert "pesi del livello" not in text and "220" not in text
     assert f"pesi del responsabile: {format_decimal(resp_sum, 2, strip_zeros=True)} %" in text
-    win.ctx.push(SetFields(Obiettivo, ts1.id, {"peso": Decimal(10)}))
-    assert "pesi del livello: 120 %" in win.panel.summary.text()
+    win.ctx.push(SetFields(Obiettivo, ts2.id, {"peso": Decimal(10)}))
+    assert "⚠ pesi della scheda SETTORE PROGRAMMAZIONE E CONTROLLO, RISORSE UMANE ED AFFARI GENERALI: 80 %" \
+        in win.panel.summary.text()
     win.ctx.stack.undo()
-    assert "pesi del livello: 160 %" in win.panel.summary.text()
+    assert "AFFARI GENERALI: 100 % ✓" in win.panel.summary.text()

@@ -41,7 +41,7 @@ def test_print_scheda_obiettivi_of_a_settore(qtbot, ctx, tmp_path):
     assert not dlg.cancelled and dlg.error is None
     assert len(dlg.files) == 1
     pdf = open(dlg.files[0], "rb").read()
-    assert "42,70" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "26,10" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()  # 10×27 + 30×29 + 30×27 + 30×22
     assert ctx.settings.value("stampa/cartella") == str(tmp_path / "out")
 
 
@@ -134,7 +134,7 @@ def test_evaluator_scores_become_valutazione_rows(qtbot, ctx):
     oid = data.trova_obiettivo(ctx.archive, "PC.2").id
     assert ctx.archive.valutazione(oid, 2025).punteggio == Decimal(25)
     snap = data.snapshot_scheda_obiettivi(ctx.archive, _unit(ctx, "Coordinamento").id, 2025)
-    assert snap.finale == "43,60"  # 42,70 - 6,60 + 7,50
+    assert snap.finale == "27,00"  # 26,10 - 6,60 + 7,50
     ctx.stack.undo()
     assert ctx.archive.valutazione(oid, 2025).punteggio == Decimal(22)
     # out of scale and a validated % without a reason are refused

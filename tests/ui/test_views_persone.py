@@ -44,7 +44,7 @@ def test_edit_person_fields(persone, qtmodeltester):
     arc = persone.ctx.archive
     qtmodeltester.check(persone.model)
     p = persone.proxy
-    assert p.setData(_cell(persone, RIGHI, "area"), Area2023.DIRIGENTE)
+    assert p.setData(_cell(persone, RIGHI, "area"), Area2023.SEGRETARIO)  # the demo says dirigente
     assert p.setData(_cell(persone, RIGHI, "ore_settimanali"), "36")
     assert p.setData(_cell(persone, RIGHI, "valido_dal"), "01/02/2025")
     assert p.setData(_cell(persone, RIGHI, "eq"), True)
@@ -52,15 +52,15 @@ def test_edit_person_fields(persone, qtmodeltester):
     assert p.setData(_cell(persone, RIGHI, "unita_id"), "settore finanziario")
     r = arc.get(Persona, RIGHI)
     assert (r.area, r.ore_settimanali, r.valido_dal, r.eq, r.unita_id) == (
-        "dirigente", Decimal(36), date(2025, 2, 1), True, fin)
-    assert _cell(persone, RIGHI, "area").data() == "Dirigente"
+        "segretario", Decimal(36), date(2025, 2, 1), True, fin)
+    assert _cell(persone, RIGHI, "area").data() == "Segretario"
     assert _cell(persone, RIGHI, "unita_id").data() == "SETTORE FINANZIARIO"
     assert not p.setData(_cell(persone, RIGHI, "valido_al"), "31/01/2025")
     assert "precedente" in persone.model.last_error
     for _ in range(5):
         persone.ctx.stack.undo()
     r = arc.get(Persona, RIGHI)
-    assert r.area is None and r.eq is False and r.valido_dal is None
+    assert r.area == "dirigente" and r.eq is False and r.valido_dal is None
 
 
 def test_add_and_delete_person_with_confirmation(persone, monkeypatch, qtmodeltester):

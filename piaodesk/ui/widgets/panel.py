@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.formats import format_decimal, format_percent
 from ...domain.model import Obiettivo
+from ...store.valutazioni import pesi_scheda
 from ...store.changes import Changes
 from ..models.columns import SortRole
 from ..models.grids import AssegnazioniModel, FasiModel, IndicatoriModel, MisureModel, RisorseModel
@@ -180,10 +181,12 @@ class ObiettivoPanel(QWidget):
     def _weights(self, ob: Obiettivo) -> list[str]:
         arc = self.ctx.archive
         out = []
-        # only the weights are read: a level of a large plan holds a thousand objectives
-        n, pesi = arc.pesi_livello(ob.parent_id, ob.ramo)
-        if pesi:
-            out.append(_weight_text("pesi del livello", sum(pesi, Decimal(0)), n))
+        # weights are checked per scheda (the objectives a unit evaluates), not per tree level:
+        # a level of the tree mixes every settore's objectives
+        for nome, n, pesi in pesi_scheda(arc, ob.id or 0):
+            given = [p for p in pesi if p is not None]
+            if given:
+                out.append(_weight_text(f"pesi della scheda {_esc(nome)}", sum(given, Decimal(0)), n))
         if ob.responsabile_id is not None:
             n_r, pesi_r = arc.pesi_responsabile(ob.responsabile_id, ob.ramo, str(ob.livello))
             if pesi_r:
