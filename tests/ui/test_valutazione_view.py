@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from piaodesk.domain.model import PassoValutazione, PunteggioComportamento, ValutazioneIndividuale
 from piaodesk.store.archive import Archive
+from piaodesk.store.edits import DeleteRow
 from piaodesk.store.valutazioni import QuadroValutazioni
 from piaodesk.ui.context import Context
 from piaodesk.ui.undo import ChangeHub
@@ -26,24 +27,38 @@ def ctx(qtbot, demo, tmp_path):
                    QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), anno=2025)
 
 
+def _staff(arc) -> int:
+    """A staff member (not a unit's responsabile) whose valuation is complete in the demo."""
+    q = QuadroValutazioni(arc, 2025)
+    for v in q.tutte():
+        rec = v.record
+        if v.persona.id not in q.responsabili_di and v.esito.completa and rec is not None and \
+                rec.punteggio_individuali is None and rec.categoria is None and rec.valutatore_id is None:
+            return v.persona.id
+    raise AssertionError("no staff member in the demo")
+
+
+def _blank(arc) -> int:
+    """That person with their valuation record removed (no scores, no steps of the cycle)."""
+    pid = _staff(arc)
+    rec = arc.select(ValutazioneIndividuale, "persona_id = ? AND anno = 2025", (pid,))[0]
+    arc.apply(DeleteRow(ValutazioneIndividuale, rec.id))
+    return pid
+
+
 @pytest.fixture
-def view(qtbot, ctx):
+def blank(ctx) -> int:
+    return _blank(ctx.archive)
+
+
+@pytest.fixture
+def view(qtbot, ctx, blank):
     v = ValutazioneIndividualeView(ctx)
     qtbot.addWidget(v)
     v.resize(1366, 700)
     v.show()
     v.model.finish_loading()
     return v
-
-
-def _staff(ctx) -> int:
-    """A person who is not the responsabile of a unit, with a scheda (struttura known)."""
-    q = QuadroValutazioni(ctx.archive, 2025)
-    for v in q.tutte():
-        if v.persona.id not in q.responsabili_di and v.scheda is not None and \
-                v.scheda.risultato.perc is not None:
-            return v.persona.id
-    raise AssertionError("no staff member in the demo")
 
 
 def _type(qtbot, table, index, text):
@@ -64,8 +79,8 @@ def _scores(arc, pid):
             arc.select(PunteggioComportamento, "valutazione_id = ?", (rec[0].id,))}
 
 
-def test_scores_typed_in_the_grid_complete_the_valuation_and_undo(qtbot, view, ctx, qtmodeltester):
-    pid = _staff(ctx)
+def test_scores_typed_in_the_grid_complete_the_valuation_and_undo(qtbot, view, ctx, blank, qtmodeltester):
+    pid = blank
     assert view.select_persona(pid)
     view.dettaglio.setCurrentIndex(1)
     grid, gm = view.comportamenti, view.comportamenti_model
@@ -99,8 +114,8 @@ def test_scores_typed_in_the_grid_complete_the_valuation_and_undo(qtbot, view, c
     assert gm.data(gm.index(3, col)) == ""
 
 
-def test_out_of_scale_score_is_refused_once_without_undo_step(qtbot, view, ctx):
-    pid = _staff(ctx)
+def test_out_of_scale_score_is_refused_once_without_undo_step(qtbot, view, ctx, blank):
+    pid = blank
     view.select_persona(pid)
     view.dettaglio.setCurrentIndex(1)
     gm = view.comportamenti_model
@@ -119,8 +134,8 @@ def test_out_of_scale_score_is_refused_once_without_undo_step(qtbot, view, ctx):
     assert ctx.stack.count() == steps
 
 
-def test_evaluator_chosen_never_the_person_and_category_override(view, ctx):
-    pid = _staff(ctx)
+def test_evaluator_chosen_never_the_person_and_category_override(view, ctx, blank):
+    pid = blank
     view.select_persona(pid)
     combo = view.valutatore
     data = [combo.itemData(i) for i in range(combo.count())]
@@ -145,9 +160,11 @@ def test_evaluator_chosen_never_the_person_and_category_override(view, ctx):
     assert "valutatore di sé stesso" in view.message.text()
 
 
-def test_cycle_steps_typed_and_who_is_at_which_step(qtbot, view, ctx):
-    pid = _staff(ctx)
+def test_cycle_steps_typed_and_who_is_at_which_step(qtbot, view, ctx, blank):
+    pid = blank
     view.select_persona(pid)
+    before = view.conteggi_ciclo()
+    assert view.model.row_at(view.model.row_of(pid)).passo is None
     view.dettaglio.setCurrentIndex(3)
     pm = view.passi_model
     r_fin = next(r for r in range(pm.rowCount()) if pm.row_at(r).key == "valutazione_finale")
@@ -160,17 +177,24 @@ def test_cycle_steps_typed_and_who_is_at_which_step(qtbot, view, ctx):
     # the cycle view counts and lists the person at that step
     view.update_summary()
     counts = view.conteggi_ciclo()
-    assert counts["valutazione_finale"] == 1 and counts[None] == view.model.rowCount() - 1
+    assert counts == {**before, "valutazione_finale": before["valutazione_finale"] + 1,
+                      None: before[None] - 1}
+    assert sum(counts.values()) == view.model.rowCount()
     view.tabs.setCurrentIndex(1)
     r = next(i for i in range(view.ciclo_passi.rowCount())
              if view.ciclo_passi.item(i, 0).data(Qt.ItemDataRole.UserRole) == "valutazione_finale")
-    assert view.ciclo_passi.item(r, 1).text() == "1"
+    assert view.ciclo_passi.item(r, 1).text() == str(counts["valutazione_finale"])
     view.ciclo_passi.setCurrentCell(r, 0)
-    assert view.ciclo_persone.rowCount() == 1
-    assert view.ciclo_persone.item(0, 3).text() == "15/01/2026"
-    # the filter «passo» shows that person only
+    t = view.ciclo_persone
+    assert t.rowCount() == counts["valutazione_finale"]
+    mine = next(i for i in range(t.rowCount()) if t.item(i, 0).data(Qt.ItemDataRole.UserRole) == pid)
+    assert t.item(mine, 3).text() == "15/01/2026"
+    # double click in the cycle's list: back to that person's valuation
+    view._ciclo_apri(mine, 0)
+    assert view.tabs.currentIndex() == 0 and view.current_persona() == pid
+    # the filter «passo» shows the persons at that step
     view.passo.setCurrentIndex(view.passo.findData("valutazione_finale"))
-    assert view.proxy.rowCount() == 1
+    assert view.proxy.rowCount() == counts["valutazione_finale"]
     view.passo.setCurrentIndex(0)
     # an outcome of a riesame never requested is refused, nothing written
     r_esito = next(r for r in range(pm.rowCount()) if pm.row_at(r).key == "esito_riesame")
@@ -201,7 +225,9 @@ def test_filters_by_state_and_unit(view, ctx):
 def test_menu_tab_and_ctrl_z_in_the_main_window(qtbot, demo_path, tmp_path):
     from piaodesk.ui.main_window import MainWindow
 
-    win = MainWindow(Archive.open(demo_path),
+    arc = Archive.open(demo_path)
+    pid = _blank(arc)
+    win = MainWindow(arc,
                      QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
     with qtbot.waitActive(win):
@@ -212,7 +238,6 @@ def test_menu_tab_and_ctrl_z_in_the_main_window(qtbot, demo_path, tmp_path):
     view = win.views["Valutazione individuale"]
     assert win.tabs.currentWidget() is win.view_tabs["Valutazione individuale"]
     view.model.finish_loading()
-    pid = _staff(win.ctx)
     view.select_persona(pid)
     view.dettaglio.setCurrentIndex(1)
     qtbot.waitUntil(view.comportamenti.isVisible)
