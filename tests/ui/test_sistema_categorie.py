@@ -46,7 +46,10 @@ def test_dialog_saves_categories_and_rules_undoably(qtbot, ctx):
     dlg = _dialog(qtbot, ctx)
     dlg.show()
     assert dlg.height() <= 700 and dlg.minimumSizeHint().height() <= 700  # a 1366×768 screen
-    assert dlg.categorie.rowCount() == 0
+    orig = ctx.archive.sistema_valutazione()
+    assert dlg.categorie.rowCount() == len(orig.categorie)
+    while dlg.categorie.rowCount():
+        dlg.categorie.removeRow(0)
     dlg._add_categoria(None)
     _fill(dlg, 0, nome="Dipendenti", aree="Operatori, istruttori; Funzionari e EQ", organizzativa="20",
           struttura="30", individuali="20", comportamenti="30")
@@ -76,8 +79,7 @@ def test_dialog_saves_categories_and_rules_undoably(qtbot, ctx):
     assert q.persona(pid).categoria.nome == "Responsabili"
     assert q.persona(pid).valutatore_nome == "Nucleo di Valutazione"
     ctx.stack.undo()
-    s = ctx.archive.sistema_valutazione()
-    assert s.categorie == () and s.peso_org_ente == Decimal(50) and not s.gestionali_fasi_indicatori
+    assert ctx.archive.sistema_valutazione() == orig
 
 
 def test_saving_the_scale_keeps_categories_and_their_behaviours(qtbot, ctx):
@@ -100,7 +102,10 @@ def test_saving_the_scale_keeps_categories_and_their_behaviours(qtbot, ctx):
 
 
 def test_bad_categories_are_refused_in_italian(qtbot, ctx):
+    orig = ctx.archive.sistema_valutazione()
     dlg = _dialog(qtbot, ctx)
+    while dlg.categorie.rowCount():
+        dlg.categorie.removeRow(0)
     dlg._add_categoria(None)
     _fill(dlg, 0, nome="Dipendenti", aree="Quadri", struttura="50", comportamenti="40")
     dlg._add_categoria(None)
@@ -115,7 +120,7 @@ def test_bad_categories_are_refused_in_italian(qtbot, ctx):
     assert "Categoria «dipendenti»: nome ripetuto" in text
     assert "peso «tanti» della componente struttura non valido" in text
     assert "area «Quadri»" in dlg.avvisi.text()
-    assert ctx.stack.count() == 0 and ctx.archive.sistema_valutazione().categorie == ()
+    assert ctx.stack.count() == 0 and ctx.archive.sistema_valutazione() == orig
     # once the areas are right, the weights' sums are checked by the SMVP's own rules
     _fill(dlg, 0, aree="Istruttori")
     dlg.categorie.removeRow(2)
@@ -125,3 +130,13 @@ def test_bad_categories_are_refused_in_italian(qtbot, ctx):
     assert "Categoria «Dipendenti»: i pesi delle componenti sommano a 90, non a 100" in text
     assert "performance organizzativa (ente e unità) sommano a 90" in text
     assert ctx.stack.count() == 0
+
+
+def test_scores_tab_lists_what_the_schede_evaluate_at_any_depth(qtbot, ctx):
+    dlg = _dialog(qtbot, ctx)
+    codes = [dlg.punteggi.item(r, 0).text() for r in range(dlg.punteggi.rowCount())]
+    q = QuadroValutazioni(ctx.archive, 2025)
+    evaluated = {r.obiettivo.codice for u in q.unita_con_schede() for r in q.scheda(u).righe}
+    assert set(codes) == evaluated and len(codes) == len(set(codes))
+    # the demo's strategico over SS.1-SS.4: its weighted operativi are scored, not the strategico
+    assert {"SS.1", "SS.2", "SS.3", "SS.4"} <= set(codes) and "SS.0" not in codes

@@ -82,7 +82,7 @@ def _scores(arc, pid):
 def test_scores_typed_in_the_grid_complete_the_valuation_and_undo(qtbot, view, ctx, blank, qtmodeltester):
     pid = blank
     assert view.select_persona(pid)
-    view.dettaglio.setCurrentIndex(1)
+    view.dettaglio.setCurrentWidget(view.pagine["comportamenti"])
     grid, gm = view.comportamenti, view.comportamenti_model
     names = [gm.row_at(r).key for r in range(gm.rowCount())]
     assert len(names) == 4
@@ -117,7 +117,7 @@ def test_scores_typed_in_the_grid_complete_the_valuation_and_undo(qtbot, view, c
 def test_out_of_scale_score_is_refused_once_without_undo_step(qtbot, view, ctx, blank):
     pid = blank
     view.select_persona(pid)
-    view.dettaglio.setCurrentIndex(1)
+    view.dettaglio.setCurrentWidget(view.pagine["comportamenti"])
     gm = view.comportamenti_model
     said: list[str] = []
     gm.refused.connect(said.append)  # what the view shows in its message line (no dialog box)
@@ -165,7 +165,7 @@ def test_cycle_steps_typed_and_who_is_at_which_step(qtbot, view, ctx, blank):
     view.select_persona(pid)
     before = view.conteggi_ciclo()
     assert view.model.row_at(view.model.row_of(pid)).passo is None
-    view.dettaglio.setCurrentIndex(3)
+    view.dettaglio.setCurrentWidget(view.pagine["ciclo"])
     pm = view.passi_model
     r_fin = next(r for r in range(pm.rowCount()) if pm.row_at(r).key == "valutazione_finale")
     _type(qtbot, view.passi, pm.index(r_fin, pm.column_of("data")), "15/01/2026")
@@ -239,7 +239,7 @@ def test_menu_tab_and_ctrl_z_in_the_main_window(qtbot, demo_path, tmp_path):
     assert win.tabs.currentWidget() is win.view_tabs["Valutazione individuale"]
     view.model.finish_loading()
     view.select_persona(pid)
-    view.dettaglio.setCurrentIndex(1)
+    view.dettaglio.setCurrentWidget(view.pagine["comportamenti"])
     qtbot.waitUntil(view.comportamenti.isVisible)
     gm = view.comportamenti_model
     _type(qtbot, view.comportamenti, gm.index(1, gm.column_of("punteggio")), "22")

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.enums import Area2023
 from ...domain.formats import format_decimal, format_percent, parse_decimal
-from ...domain.model import Valutazione
+from ...domain.model import Obiettivo, Valutazione
 from ...domain.valutazione import (
     CategoriaValutazione,
     Comportamento,
@@ -49,7 +49,9 @@ from ...domain.valutazione import (
     PesoMinimo,
     SistemaValutazione,
 )
+from ...store.archive import Archive
 from ...store.edits import Batch, Edit, InsertRow, SetFields, SetSetting
+from ...store.valutazioni import TUTTI, QuadroValutazioni
 from ..context import Context
 
 CHIAVE = "sistema_valutazione"
@@ -173,7 +175,7 @@ class SistemaValutazioneDialog(QDialog):
         hdr = self.categorie.horizontalHeader()
         for c, (_k, _l, width) in enumerate(CAT_COLS):
             self.categorie.setColumnWidth(c, width)
-        hdr.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.categorie.verticalHeader().setDefaultSectionSize(24)
         self.categorie.setMinimumHeight(24 * 5 + 6)
         self.categorie.setToolTip("Aree ammesse: " + ", ".join(a.label for a in Area2023))
@@ -225,6 +227,7 @@ class SistemaValutazioneDialog(QDialog):
                 it.setCheckState(Qt.CheckState.Checked if c.responsabili else Qt.CheckState.Unchecked)
             else:
                 it = _item(values[key])
+                it.setToolTip(values[key])
             if col == 0:
                 it.setData(Qt.ItemDataRole.UserRole, c.nome)  # the catalogue of behaviours follows the name
             self.categorie.setItem(r, col, it)
@@ -403,16 +406,16 @@ class SistemaValutazioneDialog(QDialog):
         v = QVBoxLayout(w)
         arc = self.ctx.archive
         self.anno_val = self.ctx.anno or arc.piano().anno_inizio
-        v.addWidget(QLabel(f"Anno {self.anno_val}. Punteggio sulla scala del sistema; la % validata "
-                           "sostituisce quella calcolata e richiede una motivazione."))
+        v.addWidget(_hint(f"Anno {self.anno_val}: gli obiettivi che le schede valutano (con un peso, a "
+                          "qualunque livello dell'albero). Punteggio sulla scala del sistema; la % validata "
+                          "sostituisce quella calcolata e richiede una motivazione."))
         self.punteggi = QTableWidget(0, 7)
         self.punteggi.setHorizontalHeaderLabels(["Codice", "Obiettivo", "% calcolata", "Suggerito",
                                                  "Punteggio", "% validata", "Motivazione"])
         self.punteggi.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.punteggi.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._rows: list[tuple[int, Valutazione | None]] = []
-        roots = [o for o in arc.obiettivi() if o.parent_id is None]
-        for o in roots:
+        for o in obiettivi_valutati(arc, self.anno_val):
             val = arc.valutazione(o.id or 0, self.anno_val)
             perc = arc.perc_avanzamento(o.id or 0, self.anno_val)
             sugg = s.punteggio_suggerito(perc)
@@ -494,8 +497,22 @@ class SistemaValutazioneDialog(QDialog):
         super().accept()
 
 
+def obiettivi_valutati(arc: Archive, anno: int) -> list[Obiettivo]:
+    """The objectives the schede evaluate (each once, schede in order: TUTTI I SETTORI first)."""
+    q = QuadroValutazioni(arc, anno)
+    keys = [*([TUTTI] if q.membri(TUTTI) else []), *q.unita_con_schede()]
+    seen: set[int] = set()
+    out = []
+    for k in keys:
+        for r in q.scheda(k).righe:
+            if r.obiettivo.id not in seen:
+                seen.add(r.obiettivo.id or 0)
+                out.append(r.obiettivo)
+    return out
+
+
 #: columns of the categories' table: (key, header, width)
-CAT_COLS = (("nome", "Categoria", 130), ("aree", "Aree (2023)", 170), ("responsabili", "Resp.", 48),
+CAT_COLS = (("nome", "Categoria", 200), ("aree", "Aree (2023)", 190), ("responsabili", "Resp.", 48),
             ("organizzativa", "Organizz. %", 78), ("struttura", "Struttura %", 78),
             ("individuali", "Individuali %", 84), ("comportamenti", "Comport. %", 78),
             ("valutatore", "Valutatore", 150))

@@ -39,8 +39,8 @@ class VociModel(ArchiveTableModel):
     def columns(self) -> Sequence[Column]:
         return (
             Column("codice", "Codice", width=70),
-            Column("nome", "Voce", width=420),
-            Column("fonte", "Fonte del risultato", "enum", enum=FonteVoce, width=200),
+            Column("nome", "Voce", width=560),
+            Column("fonte", "Fonte del risultato", "enum", enum=FonteVoce, width=190),
             Column("peso", "Peso %", "decimal", width=70, minimum=Decimal(0), maximum=Decimal(100),
                    tooltip="Peso della voce nella sintesi (vuoto in tutte: pari peso)"),
             Column("perc", "Risultato %", "computed", editable=False, width=90),
@@ -76,6 +76,11 @@ class VociModel(ArchiveTableModel):
             return r.perc if col.key == "perc" else ("; ".join(r.mancanti) or None)
         return super().value(row, col)
 
+    def tooltip(self, row: VoceOrganizzativa, col: Column) -> str | None:
+        if col.key in ("nome", "mancanti"):
+            return self.value(row, col) or None
+        return super().tooltip(row, col)
+
     def new_row(self, position: int) -> VoceOrganizzativa:
         n = len(self._ids)
         livello = LivelloOrganizzativo.ENTE if self.unita_id is None else LivelloOrganizzativo.UNITA
@@ -104,14 +109,14 @@ class IndicatoriOrgModel(ArchiveTableModel):
     def columns(self) -> Sequence[Column]:
         return (
             Column("codice", "Cod.", width=50),
-            Column("nome", "Indicatore", width=250),
-            Column("formula", "Formula / fattori", width=230),
-            Column("tipo", "Tipo", "enum", enum=TipoIndicatore, width=100),
+            Column("nome", "Indicatore", width=330),
+            Column("formula", "Formula / fattori", width=290),
+            Column("tipo", "Tipo", "enum", enum=TipoIndicatore, width=90),
             Column("polarita", "Polarità", "enum", enum=Polarita, width=185),
-            Column("unita_misura", "U. m.", width=50),
+            Column("unita_misura", "U. m.", width=42),
             Column("peso", "Peso", "decimal", width=55, minimum=Decimal(0), maximum=Decimal(100)),
-            Column("target", "Target", width=110, tooltip="Valore atteso nell'anno (es. 45, «Inferiore al 45%»)"),
-            Column("valore", "Valore", width=90, tooltip="Valore conseguito nell'anno"),
+            Column("target", "Target", width=85, tooltip="Valore atteso nell'anno (es. 45, «Inferiore al 45%»)"),
+            Column("valore", "Valore", width=80, tooltip="Valore conseguito nell'anno"),
             Column("perc", "Raggiung. %", "computed", editable=False, width=90),
         )
 
@@ -159,6 +164,8 @@ class IndicatoriOrgModel(ArchiveTableModel):
             text = self.value(row, col)
             if text and parse_valore(text, row.tipo) is None:
                 return f"«{text}» non è un numero: l'indicatore non è misurabile finché non lo è."
+        if col.key in ("nome", "formula"):
+            return self.value(row, col) or None
         return super().tooltip(row, col)
 
     def edit_for(self, row: IndicatoreOrganizzativo, col: Column, value: Any) -> Edit | None:

@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 
 from ...domain.enums import PassoCiclo
-from ...domain.formats import format_decimal
+from ...domain.formats import format_decimal, format_percent
 from ...domain.individuale import COMPONENTI
 from ...domain.model import Obiettivo, Persona
 from ...store.edits import Edit
@@ -146,9 +146,12 @@ class ValutazioniModel(RowTableModel):
             if chiave not in row.pesati:
                 return "—"
             v = row.valori.get(chiave)
-            return "manca" if v is None else col.display(v)
-        if col.key == "finale" and row.finale is None:
-            return "—"
+            return "manca" if v is None else format_percent(v)
+        if col.key in ("finale", "punti"):
+            v = getattr(row, col.key)
+            if v is None:
+                return "—"
+            return format_percent(v) if col.key == "finale" else format_decimal(v, 2)
         return super().text(row, col)
 
     def cell_status(self, row: RigaValutazione, key: str) -> str | None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -93,6 +94,7 @@ class ValutazioneIndividualeView(ViewPanel):
         self.proxy.setSourceModel(self.model)
         self._pid: int | None = None
         self._accept: Any = None
+        self._ciclo_scelto = False
 
         self.unita = filter_combo(self, [], "Tutte le unità", width=260)
         self.stato = filter_combo(self, STATI, "Tutti gli stati", width=150)
@@ -139,7 +141,8 @@ class ValutazioneIndividualeView(ViewPanel):
     # ------------------------------------------------------------------ construction
 
     def _build_persone(self) -> QWidget:
-        split = QSplitter(Qt.Orientation.Horizontal, self)
+        """The table on top (every column fits 1366 px), the selected person below."""
+        split = QSplitter(Qt.Orientation.Vertical, self)
         split.setObjectName("splitValutazione")
         self.table = make_grid(self.proxy, self.model.columns(), split)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -147,9 +150,9 @@ class ValutazioneIndividualeView(ViewPanel):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         split.addWidget(self.table)
         split.addWidget(self._build_detail(split))
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([700, 640])
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([250, 340])
         self.model.modelReset.connect(self._widths)
         return split
 
@@ -160,39 +163,47 @@ class ValutazioneIndividualeView(ViewPanel):
                 self.table.setColumnWidth(i, col.width)
 
     def _build_detail(self, parent: QWidget) -> QWidget:
-        w = QWidget(parent)
-        lay = QVBoxLayout(w)
-        lay.setContentsMargins(6, 0, 0, 0)
+        """Left: who, the result, the components and why; right: the editable parts in tabs."""
+        w = QSplitter(Qt.Orientation.Horizontal, parent)
+        w.setObjectName("splitDettaglio")
+        left = QWidget(w)
+        lay = QVBoxLayout(left)
+        lay.setContentsMargins(0, 2, 4, 0)
         lay.setSpacing(4)
-        self.intestazione = QLabel(w)
+        self.intestazione = QLabel(left)
         self.intestazione.setWordWrap(True)
         self.intestazione.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.esito = QLabel(w)
+        self.esito = QLabel(left)
         self.esito.setWordWrap(True)
         self.esito.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.intestazione)
         lay.addWidget(self.esito)
-        self.dettaglio = QTabWidget(w)
-        self.dettaglio.setObjectName("dettaglioValutazione")
-        lay.addWidget(self.dettaglio, 1)
-
-        # components
-        page = QWidget(w)
-        pl = QVBoxLayout(page)
-        pl.setContentsMargins(4, 4, 4, 4)
-        self.componenti = _compact_table(["Componente", "Peso", "Valore", "Ponderato"], page)
+        self.componenti = _compact_table(["Componente", "Peso", "Valore", "Ponderato"], left)
+        self.componenti.setObjectName("tabellaComponenti")
         hdr = self.componenti.horizontalHeader()
         hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in (1, 2, 3):
-            self.componenti.setColumnWidth(c, 78)
-        self.componenti.setMaximumHeight(self.componenti.verticalHeader().defaultSectionSize() * 5 + 30)
-        pl.addWidget(self.componenti)
-        self.spiegazione = QLabel(page)
+            self.componenti.setColumnWidth(c, 74)
+        self.componenti.setFixedHeight(self.componenti.verticalHeader().defaultSectionSize() * 4
+                                       + self.componenti.horizontalHeader().sizeHint().height() + 4)
+        self.componenti.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        lay.addWidget(self.componenti)
+        self.spiegazione = QLabel(left)
         self.spiegazione.setWordWrap(True)
         self.spiegazione.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.spiegazione.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        pl.addWidget(self.spiegazione, 1)
-        self.dettaglio.addTab(page, "Componenti")
+        self.spiegazione.setStyleSheet("color: #374151;")
+        why = QScrollArea(left)
+        why.setWidgetResizable(True)
+        why.setFrameShape(QScrollArea.Shape.NoFrame)
+        why.setWidget(self.spiegazione)
+        lay.addWidget(why, 1)
+        w.addWidget(left)
+        self.dettaglio = QTabWidget(w)
+        self.dettaglio.setObjectName("dettaglioValutazione")
+        w.addWidget(self.dettaglio)
+        w.setSizes([620, 720])
+        self.pagine: dict[str, QWidget] = {}
 
         # behaviours
         page = QWidget(w)
@@ -214,6 +225,7 @@ class ValutazioneIndividualeView(ViewPanel):
         self.scala.setStyleSheet("color: #4b5563;")
         pl.addWidget(self.scala)
         self.dettaglio.addTab(page, "Comportamenti")
+        self.pagine["comportamenti"] = page
 
         # evaluator, category, notes
         page = QWidget(w)
@@ -239,6 +251,7 @@ class ValutazioneIndividualeView(ViewPanel):
         form.addRow("% obiettivi individuali validata:", self.individuali)
         form.addRow("Note:", self.note)
         self.dettaglio.addTab(page, "Valutatore e note")
+        self.pagine["valutatore"] = page
 
         # cycle steps
         page = QWidget(w)
@@ -259,7 +272,8 @@ class ValutazioneIndividualeView(ViewPanel):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #4b5563;")
         pl.addWidget(hint)
-        self.dettaglio.addTab(page, "Ciclo")
+        self.dettaglio.addTab(page, "Passi del ciclo")
+        self.pagine["ciclo"] = page
         return w
 
     def _build_ciclo(self) -> QWidget:
@@ -416,8 +430,6 @@ class ValutazioneIndividualeView(ViewPanel):
         righe = []
         if v.scheda is not None:
             righe.append("Struttura — " + v.scheda.frase())
-        if v.organizzativa_spiegazione and any(c.chiave == "organizzativa" for c in e.componenti):
-            righe.append("Organizzativa — " + v.organizzativa_spiegazione + ".")
         if v.righe_individuali and any(c.chiave == "individuali" for c in e.componenti):
             righe.append("Obiettivi individuali: " + ", ".join(
                 f"{o.codice or o.titolo[:30]} ({format_decimal(r.peso, 0)})" for o, _a, r in v.righe_individuali)
@@ -539,6 +551,12 @@ class ValutazioneIndividualeView(ViewPanel):
         for r in range(self.ciclo_passi.rowCount()):
             key = self.ciclo_passi.item(r, 0).data(Qt.ItemDataRole.UserRole)
             self.ciclo_passi.item(r, 1).setText(format_int(counts.get(key, 0)))
+        if not self._ciclo_scelto and self.model.rowCount():
+            # first time: the step where most persons are
+            self._ciclo_scelto = True
+            best = max(range(self.ciclo_passi.rowCount()), key=lambda r: counts.get(
+                self.ciclo_passi.item(r, 0).data(Qt.ItemDataRole.UserRole), 0))
+            self.ciclo_passi.setCurrentCell(best, 0)
         self._fill_ciclo_persone()
 
     def _fill_ciclo_persone(self) -> None:
