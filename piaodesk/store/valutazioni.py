@@ -344,8 +344,10 @@ class QuadroValutazioni:
         except ValueError:
             return self.sistema.categoria(p.area, p.id in self.responsabili_di)
 
-    def valutatore(self, p: Persona) -> ind.Valutatore:
-        rec = self.record.get(p.id or 0)
+    def valutatore(self, p: Persona, *, scelto_nel_piano: bool = True) -> ind.Valutatore:
+        """The person's evaluator; ``scelto_nel_piano`` False: the one the SMVP names (ignoring
+        the evaluator chosen in the plan)."""
+        rec = self.record.get(p.id or 0) if scelto_nel_piano else None
         scelto = None
         if rec and (rec.valutatore_id is not None or rec.valutatore_ruolo):
             scelto = ind.Valutatore(rec.valutatore_id, rec.valutatore_ruolo or "Valutatore")

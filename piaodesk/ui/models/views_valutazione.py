@@ -61,7 +61,6 @@ class RigaValutazione:
     passo: str | None = None
     passo_label: str = DA_AVVIARE
     data_passo: Any = None
-    dati: ValutazionePersona | None = field(default=None, compare=False, repr=False)
 
 
 def riga_di(v: ValutazionePersona) -> RigaValutazione:
@@ -74,7 +73,7 @@ def riga_di(v: ValutazionePersona) -> RigaValutazione:
         v.unita.id if v.unita else None, e.categoria, v.valutatore_nome, valori,
         frozenset(c.chiave for c in e.componenti), e.finale, e.punti,
         e.fascia.lettera if e.fascia else "", e.stato, "; ".join(e.mancanti), passo, v.passo_label,
-        data, v)
+        data)
 
 
 class ValutazioniModel(RowTableModel):
@@ -86,7 +85,12 @@ class ValutazioniModel(RowTableModel):
     persone_aggiornate = Signal(object)
 
     def __init__(self, ctx: Any, parent: Any = None) -> None:
+        #: the snapshot the rows come from; dropped while the view is hidden (memory), read
+        #: again when a person is shown or edited (see :meth:`quadro_attuale`)
         self.quadro: QuadroValutazioni | None = None
+        self.componenti: tuple[str, ...] = COMPONENTI  # the components with a column
+        self.scala = Decimal(30)
+        self.anno_righe: int | None = None
         super().__init__(ctx, parent)
         ctx.hub.changed.connect(self.on_changes)
         self.reload()
@@ -100,7 +104,7 @@ class ValutazioniModel(RowTableModel):
             *(ro(f"c_{k}", NOMI_BREVI[k], "percent", width=84 if k != "comportamenti" else 100,
                  tooltip=f"Componente «{k}» in % («—»: non prevista per la categoria, «manca»: "
                          "senza valore)")
-              for k in self.componenti_usate()),
+              for k in self.componenti),
             ro("finale", "Finale %", "percent", width=72),
             ro("punti", "Punti", "decimal", width=52),
             ro("fascia", "Fascia", width=50),
@@ -108,13 +112,22 @@ class ValutazioniModel(RowTableModel):
             ro("passo_label", "Passo del ciclo", width=150),
         )
 
-    def componenti_usate(self) -> tuple[str, ...]:
+    @staticmethod
+    def componenti_usate(q: QuadroValutazioni) -> tuple[str, ...]:
         """The components some category of the SMVP weighs (the others get no column)."""
-        q = self.quadro
-        if q is None:
-            return COMPONENTI
         cats = (*q.sistema.categorie, q.sistema.categoria_predefinita())
         return tuple(k for k in COMPONENTI if any(getattr(c, f"peso_{k}") for c in cats))
+
+    def quadro_attuale(self) -> QuadroValutazioni:
+        """The snapshot, read again if it was dropped (the rows stay as they are)."""
+        if self.quadro is None:
+            self.quadro = QuadroValutazioni(self.ctx.archive, self.anno_righe or self.ctx.anno or None)
+        return self.quadro
+
+    def riposa(self) -> None:
+        """Drop the snapshot (the view is hidden): a large plan's objectives leave memory."""
+        if not self.loading:
+            self.quadro = None
 
     def expected_rows(self) -> int:
         # the cost is reading the plan, not the rows: a large plan loads between events
@@ -130,6 +143,9 @@ class ValutazioniModel(RowTableModel):
             rows.append(riga_di(q.persona(pid)))
             yield 40 + 50 * n // max(1, len(pids))
         self.quadro = q
+        self.anno_righe = q.anno
+        self.componenti = self.componenti_usate(q)
+        self.scala = q.sistema.scala_max
         yield from self.install_rows(rows, 90)
 
     def order_key(self, row: RigaValutazione) -> Any:
@@ -167,8 +183,10 @@ class ValutazioniModel(RowTableModel):
         return None
 
     def persona(self, pid: int) -> ValutazionePersona | None:
-        r = self.row_of(pid)
-        return self.row_at(r).dati if r is not None else None
+        """Everything a person's valuation shows (computed now from the snapshot: a few ms)."""
+        if self.row_of(pid) is None:
+            return None
+        return self.quadro_attuale().persona(pid)
 
     # ----------------------------------------------------------- changes
 
@@ -179,7 +197,10 @@ class ValutazioniModel(RowTableModel):
         if -1 in ch.moved or tables - TABELLE_VALUTAZIONI - TABELLE_INDIFFERENTI:
             self.reload()
             return
-        if not tables & TABELLE_VALUTAZIONI or self.quadro is None:
+        if not tables & TABELLE_VALUTAZIONI:
+            return
+        if self.quadro is None:  # (dropped while hidden: nothing to compare with)
+            self.reload()
             return
         changed = self.quadro.rileggi_valutazioni()
         for pid in sorted(changed):
@@ -197,15 +218,15 @@ class ValutazioniModel(RowTableModel):
         """The undoable edit of a person's valuation (None: nothing changes);
         :class:`InvalidInput` with the store's Italian message when a value is refused."""
         try:
-            edit = modifica_valutazione(self.ctx.archive, pid, self.anno, quadro=self.quadro, **kwargs)
+            edit = modifica_valutazione(self.ctx.archive, pid, self.anno, quadro=self.quadro_attuale(),
+                                        **kwargs)
         except ErroreValutazione as exc:
             raise InvalidInput(str(exc)) from exc
         return edit if getattr(edit, "edits", True) else None
 
     @property
     def anno(self) -> int:
-        return self.quadro.anno if self.quadro is not None else (self.ctx.anno or
-                                                                  self.ctx.archive.piano().anno_inizio)
+        return self.anno_righe or self.ctx.anno or self.ctx.archive.piano().anno_inizio
 
     def push(self, pid: int, **kwargs: Any) -> bool:
         """Build and push an edit; a refusal is said once through ``refused``."""
@@ -262,7 +283,7 @@ class ComportamentiModel(_PersonaGrid):
     """The behaviours of the person's category with their weight, score and note."""
 
     def columns(self) -> Sequence[Column]:
-        scala = self.valutazioni.quadro.sistema.scala_max if self.valutazioni.quadro else Decimal(30)
+        scala = self.valutazioni.scala
         return (
             ro("key", "Comportamento", width=300),
             ro("peso", "Peso %", "decimal", width=60),

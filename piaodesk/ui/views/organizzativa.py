@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from ...domain.formats import format_percent
+from ...domain.model import Unita, VoceOrganizzativa
 from ...domain.organizzativa import RisultatoVoce, SintesiOrganizzativa
 from ...store.valutazioni import QuadroValutazioni
 from ..models.views_organizzativa import TABELLE_ORG, IndicatoriOrgModel, VociModel
@@ -96,6 +98,10 @@ class PerformanceOrganizzativaView(ViewPanel):
         self._compute()
         self._select_first()
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._q = None  # a hidden tab keeps its results, not the plan's snapshot (memory)
+
     # ------------------------------------------------------------------ data
 
     @property
@@ -129,7 +135,8 @@ class PerformanceOrganizzativaView(ViewPanel):
         self.livello.blockSignals(True)
         self.livello.clear()
         self.livello.addItem("Ente (tutte le strutture)", None)
-        con_voci = {v.unita_id for v in self.quadro._voci if v.unita_id is not None}
+        con_voci = {v.unita_id for v in self.ctx.archive.select(
+            VoceOrganizzativa, "unita_id IS NOT NULL", columns=("id", "unita_id"))}
         for u in self.ctx.archive.unita():
             self.livello.addItem(u.nome + (" ●" if u.id in con_voci else ""), u.id)
         self.livello.setCurrentIndex(max(0, self.livello.findData(current)))
@@ -171,8 +178,9 @@ class PerformanceOrganizzativaView(ViewPanel):
 
     def _update_totale(self) -> None:
         uid = self.voci_model.unita_id
-        chi = "dell'ente" if uid is None else f"di {self.quadro.unita[uid].nome}"
-        anno = self.quadro.anno
+        unita = self.ctx.archive.get(Unita, uid) if uid is not None else None
+        chi = f"di {unita.nome}" if unita is not None else "dell'ente"
+        anno = self.ind_model.anno
         self.titolo_voci.setText(f"Sintesi della performance organizzativa {chi} — {anno}")
         s = self._sintesi
         if s is None or not s.voci:

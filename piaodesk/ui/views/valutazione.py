@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtGui import QFocusEvent, QHideEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -304,6 +304,10 @@ class ValutazioneIndividualeView(ViewPanel):
         self.ciclo_passi.setCurrentCell(0, 0)
         return split
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.model.riposa()  # a hidden tab keeps its rows, not the plan's snapshot
+
     # ------------------------------------------------------------------ filters
 
     def _fill_unita(self) -> None:
@@ -412,8 +416,7 @@ class ValutazioneIndividualeView(ViewPanel):
             self.esito.setStyleSheet("color: #1e4d2b;")
             self.esito.setText(f"Valutazione finale <b>{format_percent(e.finale)}</b> · "
                                f"{format_decimal(e.punti, 2)} punti su "
-                               f"{format_decimal(self.model.quadro.sistema.scala_max, 0)}{fascia}"
-                               if self.model.quadro else "")
+                               f"{format_decimal(self.model.scala, 0)}{fascia}")
         else:
             self.esito.setStyleSheet("color: #b3261e;")
             self.esito.setText(e.messaggio_incompleta)
@@ -436,8 +439,7 @@ class ValutazioneIndividualeView(ViewPanel):
                 + " (peso = % impegno × quota dell'anno).")
         righe.extend(v.note)
         self.spiegazione.setText("\n".join(righe))
-        q = self.model.quadro
-        scala = format_decimal(q.sistema.scala_max, 0) if q else "30"
+        scala = format_decimal(self.model.scala, 0)
         self.scala.setText(f"Punteggi da 0 a {scala}, con la virgola per i decimali (es. 25,5). "
                            "Un punteggio vuoto lascia la valutazione incompleta.")
         self._fill_valutatore(v)
@@ -450,9 +452,7 @@ class ValutazioneIndividualeView(ViewPanel):
             self.note.document().setModified(False)
 
     def _fill_valutatore(self, v: ValutazionePersona) -> None:
-        q = self.model.quadro
-        if q is None:
-            return
+        q = self.model.quadro_attuale()
         self.valutatore.blockSignals(True)
         self.valutatore.clear()
         for label, data in valutatori_possibili(q, v.persona.id or 0):
@@ -466,21 +466,12 @@ class ValutazioneIndividualeView(ViewPanel):
 
     def _automatico(self, v: ValutazionePersona) -> str:
         """Who the SMVP names as evaluator when none is chosen."""
-        q = self.model.quadro
-        if q is None:
-            return ""
-        from ...domain import individuale as ind
-
-        p = v.persona
-        genitore = {k: u.parent_id for k, u in q.unita.items() if k is not None}
-        resp = {k: u.responsabile_id for k, u in q.unita.items() if k is not None}
-        auto = ind.valutatore(p.id or 0, p.unita_id, genitore, resp, v.categoria, q.sistema)
+        q = self.model.quadro_attuale()
+        auto = q.valutatore(v.persona, scelto_nel_piano=False)
         return auto.descrizione({k: x.nominativo for k, x in q.persone.items() if k})
 
     def _fill_categoria(self, v: ValutazionePersona) -> None:
-        q = self.model.quadro
-        if q is None:
-            return
+        q = self.model.quadro_attuale()
         self.categoria.blockSignals(True)
         self.categoria.clear()
         auto = q.sistema.categoria(v.persona.area, v.persona.id in q.responsabili_di)
@@ -535,8 +526,8 @@ class ValutazioneIndividualeView(ViewPanel):
                 f"{format_int(len(rows) - complete)} incomplete")
         if shown != len(rows):
             text += f" ({format_int(shown)} mostrate)"
-        q = self.model.quadro
-        self.summary.setText(text + (f" — anno {q.anno}." if q else ".") +
+        anno = self.model.anno_righe
+        self.summary.setText(text + (f" — anno {anno}." if anno else ".") +
                              " I punteggi si scrivono nella scheda «Comportamenti»; Ctrl+Z annulla.")
         self._fill_ciclo()
 
