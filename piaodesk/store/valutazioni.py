@@ -142,14 +142,21 @@ class ValutazionePersona:
 class QuadroValutazioni:
     """The valuation of one year, read from the archive once (see the module doc)."""
 
-    def __init__(self, archive: Archive, anno: int | None = None) -> None:
+    #: the objectives' fields a valuation reads (``leggero``: only these are read)
+    CAMPI_OBIETTIVI = ("id", "parent_id", "posizione", "ramo", "livello", "codice", "titolo",
+                       "tipologia", "unita_id", "peso")
+
+    def __init__(self, archive: Archive, anno: int | None = None, *, leggero: bool = False) -> None:
+        """``leggero``: the objectives carry only :attr:`CAMPI_OBIETTIVI` (the screens: a
+        large plan's snapshot in less memory); the sheets, which print more, read them all."""
         self.archive = archive
         self.piano = archive.piano()
         self.anno = anno or self.piano.anno_inizio
         self.sistema = archive.sistema_valutazione()
         self.unita = {u.id: u for u in archive.unita()}
         self.persone = {p.id: p for p in archive.persone()}
-        self.obiettivi = {o.id: o for o in archive.obiettivi()}  # tree order
+        self.obiettivi = {o.id: o for o in archive.obiettivi(
+            columns=self.CAMPI_OBIETTIVI if leggero else None)}  # tree order
         self.figli: dict[int | None, list[int]] = {}
         for o in self.obiettivi.values():
             self.figli.setdefault(o.parent_id, []).append(o.id or 0)

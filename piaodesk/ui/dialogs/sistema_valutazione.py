@@ -499,7 +499,7 @@ class SistemaValutazioneDialog(QDialog):
 
 def obiettivi_valutati(arc: Archive, anno: int) -> list[Obiettivo]:
     """The objectives the schede evaluate (each once, schede in order: TUTTI I SETTORI first)."""
-    q = QuadroValutazioni(arc, anno)
+    q = QuadroValutazioni(arc, anno, leggero=True)
     keys = [*([TUTTI] if q.membri(TUTTI) else []), *q.unita_con_schede()]
     seen: set[int] = set()
     out = []

@@ -36,7 +36,7 @@ ProblemaRole = Qt.ItemDataRole.UserRole + 20
 
 def problemi(ctx: Any) -> list[Problema]:
     """The problems of the plan in the year of ``ctx``: errors first, then warnings."""
-    found = verifica(QuadroValutazioni(ctx.archive, ctx.anno or None))
+    found = verifica(QuadroValutazioni(ctx.archive, ctx.anno or None, leggero=True))
     return sorted(found, key=lambda p: 0 if p.gravita == ERRORE else 1)
 
 

@@ -121,7 +121,8 @@ class ValutazioniModel(RowTableModel):
     def quadro_attuale(self) -> QuadroValutazioni:
         """The snapshot, read again if it was dropped (the rows stay as they are)."""
         if self.quadro is None:
-            self.quadro = QuadroValutazioni(self.ctx.archive, self.anno_righe or self.ctx.anno or None)
+            self.quadro = QuadroValutazioni(self.ctx.archive, self.anno_righe or self.ctx.anno or None,
+                                            leggero=True)
         return self.quadro
 
     def riposa(self) -> None:
@@ -135,7 +136,7 @@ class ValutazioniModel(RowTableModel):
 
     def load_steps(self) -> Iterator[int]:
         yield 1
-        q = QuadroValutazioni(self.ctx.archive, self.ctx.anno or None)
+        q = QuadroValutazioni(self.ctx.archive, self.ctx.anno or None, leggero=True)
         yield 40
         pids = [pid for pid in q.persone if pid is not None]
         rows = []

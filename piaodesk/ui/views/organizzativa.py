@@ -107,7 +107,7 @@ class PerformanceOrganizzativaView(ViewPanel):
     @property
     def quadro(self) -> QuadroValutazioni:
         if self._q is None or self._q.anno != (self.ctx.anno or self._q.anno):
-            self._q = QuadroValutazioni(self.ctx.archive, self.ctx.anno or None)
+            self._q = QuadroValutazioni(self.ctx.archive, self.ctx.anno or None, leggero=True)
         return self._q
 
     def _compute(self) -> None:
