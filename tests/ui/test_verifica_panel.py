@@ -11,7 +11,7 @@ from piaodesk.domain.model import Obiettivo
 from piaodesk.store.archive import Archive
 from piaodesk.store.edits import SetFields
 from piaodesk.store.valutazioni import QuadroValutazioni
-from piaodesk.ui.dialogs.verifica import VerificaWidget, problemi
+from piaodesk.ui.dialogs.verifica import VerificaWidget, conta, problemi
 from piaodesk.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.ui
@@ -60,7 +60,9 @@ def test_panel_lists_a_new_problem_and_double_click_selects_the_objective(qtbot,
     found = problemi(win.ctx)
     assert before == [(p.gravita, p.dove, p.messaggio) for p in found]
     n_err = sum(1 for p in found if p.gravita == "errore")
-    assert f"{n_err} errori e {len(found) - n_err} avvisi" in panel.riepilogo.text()
+    assert f"{conta(n_err, 'errore', 'errori')} e {conta(len(found) - n_err, 'avviso', 'avvisi')}" \
+        in panel.riepilogo.text()
+    assert conta(0, "errore", "errori") == "nessun errore" and conta(3, "avviso", "avvisi") == "3 avvisi"
     ob = _evaluated(win.archive)
     codice = ob.codice or ob.titolo[:40]
     assert not any("fuori dall'intervallo" in m and codice in m for _, _, m in before)

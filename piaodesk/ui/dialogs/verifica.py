@@ -40,6 +40,11 @@ def problemi(ctx: Any) -> list[Problema]:
     return sorted(found, key=lambda p: 0 if p.gravita == ERRORE else 1)
 
 
+def conta(n: int, uno: str, molti: str) -> str:
+    """«nessun errore», «1 errore», «3 errori»."""
+    return f"nessun {uno}" if n == 0 else f"1 {uno}" if n == 1 else f"{n} {molti}"
+
+
 class VerificaWidget(QWidget):
     """The list of problems; ``vai`` is emitted with the problem double-clicked."""
 
@@ -120,8 +125,9 @@ class VerificaWidget(QWidget):
         if not self.problemi:
             self.riepilogo.setText(f"Anno {anno}: nessun problema. Le schede si possono stampare.")
         else:
-            self.riepilogo.setText(f"Anno {anno}: {n_err} errori e {n_avv} avvisi. Gli errori rendono "
-                                   "una scheda sbagliata o incompleta. Doppio clic per andare al punto.")
+            self.riepilogo.setText(f"Anno {anno}: {conta(n_err, 'errore', 'errori')} e "
+                                   f"{conta(n_avv, 'avviso', 'avvisi')}. Gli errori rendono una scheda "
+                                   "sbagliata o incompleta. Doppio clic per andare al punto.")
 
     def problema(self, row: int) -> Problema | None:
         it = self.table.item(row, 0)
