@@ -5,25 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from piaodesk.domain.enums import Polarita
 from piaodesk.domain.formats import format_percent, parse_decimal
 from piaodesk.domain.model import ValoreOrganizzativo, VoceOrganizzativa
 from piaodesk.store.valutazioni import QuadroValutazioni
-from piaodesk.ui.context import Context
-from piaodesk.ui.undo import ChangeHub
 from piaodesk.ui.views.organizzativa import PerformanceOrganizzativaView
 
 pytestmark = pytest.mark.ui
-
-
-@pytest.fixture
-def ctx(qtbot, demo, tmp_path):
-    return Context(demo, QUndoStack(), ChangeHub(),
-                   QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), anno=2025)
 
 
 @pytest.fixture

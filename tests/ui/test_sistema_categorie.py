@@ -6,23 +6,14 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt
 
 from piaodesk.domain.valutazione import CategoriaValutazione, Comportamento
 from piaodesk.store.edits import SetSetting
 from piaodesk.store.valutazioni import QuadroValutazioni
-from piaodesk.ui.context import Context
 from piaodesk.ui.dialogs.sistema_valutazione import CAT_KEYS, SistemaValutazioneDialog
-from piaodesk.ui.undo import ChangeHub
 
 pytestmark = pytest.mark.ui
-
-
-@pytest.fixture
-def ctx(qtbot, demo, tmp_path):
-    return Context(demo, QUndoStack(), ChangeHub(),
-                   QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), anno=2025)
 
 
 def _dialog(qtbot, ctx) -> SistemaValutazioneDialog:

@@ -7,24 +7,15 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from piaodesk.domain.model import PassoValutazione, PunteggioComportamento, ValutazioneIndividuale
 from piaodesk.store.archive import Archive
 from piaodesk.store.edits import DeleteRow
 from piaodesk.store.valutazioni import QuadroValutazioni
-from piaodesk.ui.context import Context
-from piaodesk.ui.undo import ChangeHub
 from piaodesk.ui.views.valutazione import ValutazioneIndividualeView
 
 pytestmark = pytest.mark.ui
-
-
-@pytest.fixture
-def ctx(qtbot, demo, tmp_path):
-    return Context(demo, QUndoStack(), ChangeHub(),
-                   QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), anno=2025)
 
 
 def _staff(arc) -> int:

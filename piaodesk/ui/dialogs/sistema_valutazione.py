@@ -13,6 +13,7 @@ is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
@@ -309,17 +310,24 @@ class SistemaValutazioneDialog(QDialog):
         return tuple(out)
 
     def _pesi_minimi_letti(self, problems: list[str]) -> tuple[PesoMinimo, ...]:
+        return tuple(PesoMinimo(t, m) for t, m in self._nomi_numeri(
+            self.pesi_minimi, problems, "Peso minimo alla riga {riga}: servono il testo e un peso tra 0 e 100",
+            lambda m: Decimal(0) < m <= Decimal(100)))
+
+    def _nomi_numeri(self, table: QTableWidget, problems: list[str], messaggio: str,
+                     valido: Callable[[Decimal], bool] = lambda _n: True) -> list[tuple[str, Decimal]]:
+        """The (text, number) rows of a two-column table; a row with one of them wrong is said."""
         out = []
-        for r in range(self.pesi_minimi.rowCount()):
-            testo, minimo = self._cell(self.pesi_minimi, r, 0), self._cell(self.pesi_minimi, r, 1)
-            if not testo and not minimo:
+        for r in range(table.rowCount()):
+            nome, numero = self._cell(table, r, 0), self._cell(table, r, 1)
+            if not nome and not numero:
                 continue
-            m = _dec(minimo)
-            if not testo or m is None or not Decimal(0) < m <= Decimal(100):
-                problems.append(f"Peso minimo alla riga {r + 1}: servono il testo e un peso tra 0 e 100")
+            n = _dec(numero)
+            if not nome or n is None or not valido(n):
+                problems.append(messaggio.format(riga=r + 1))
                 continue
-            out.append(PesoMinimo(testo, m))
-        return tuple(out)
+            out.append((nome, n))
+        return out
 
     def _row_buttons(self, table: QTableWidget, add) -> QHBoxLayout:  # type: ignore[no-untyped-def]
         row = QHBoxLayout()
@@ -364,16 +372,8 @@ class SistemaValutazioneDialog(QDialog):
                 problems.append(f"Fascia {lettera or r + 1}: «da» e «a» devono essere numeri")
                 continue
             fasce.append(Fascia(lettera, lo, hi, descr))
-        comps = []
-        for r in range(self.comportamenti.rowCount()):
-            nome, peso = self._cell(self.comportamenti, r, 0), self._cell(self.comportamenti, r, 1)
-            if not nome and not peso:
-                continue
-            p = _dec(peso)
-            if not nome or p is None:
-                problems.append(f"Comportamento alla riga {r + 1}: servono nome e peso numerico")
-                continue
-            comps.append(Comportamento(nome, p))
+        comps = [Comportamento(n, p) for n, p in self._nomi_numeri(
+            self.comportamenti, problems, "Comportamento alla riga {riga}: servono nome e peso numerico")]
         if not fasce:
             problems.append("Serve almeno una fascia di valutazione")
         categorie = self._categorie_lette(problems)

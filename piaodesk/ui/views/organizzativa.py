@@ -58,24 +58,11 @@ class PerformanceOrganizzativaView(ViewPanel):
         self.indicatori = make_grid(self.ind_model, self.ind_model.columns(), self, sortable=False)
         self.indicatori.setObjectName("grigliaIndicatoriOrganizzativi")
         self.indicatori.verticalHeader().hide()
-        top = QWidget(self)
-        tl = QVBoxLayout(top)
-        tl.setContentsMargins(0, 0, 0, 0)
-        self.titolo_voci = QLabel(top)
-        self.titolo_voci.setStyleSheet("font-weight: bold;")
-        tl.addWidget(self.titolo_voci)
-        tl.addWidget(self.voci, 1)
-        self.totale = QLabel(top)
+        self.totale = QLabel(self)
         self.totale.setObjectName("totaleSintesi")
         self.totale.setWordWrap(True)
-        tl.addWidget(self.totale)
-        bottom = QWidget(self)
-        bl = QVBoxLayout(bottom)
-        bl.setContentsMargins(0, 0, 0, 0)
-        self.titolo_ind = QLabel(bottom)
-        self.titolo_ind.setStyleSheet("font-weight: bold;")
-        bl.addWidget(self.titolo_ind)
-        bl.addWidget(self.indicatori, 1)
+        top, self.titolo_voci = self._titled(self.voci, self.totale)
+        bottom, self.titolo_ind = self._titled(self.indicatori)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(top)
         split.addWidget(bottom)
@@ -97,6 +84,19 @@ class PerformanceOrganizzativaView(ViewPanel):
         self._fill_livelli()
         self._compute()
         self._select_first()
+
+    def _titled(self, grid: QWidget, below: QWidget | None = None) -> tuple[QWidget, QLabel]:
+        """A grid with a bold title above (and a line below): the page and its title."""
+        page = QWidget(self)
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(0, 0, 0, 0)
+        title = QLabel(page)
+        title.setStyleSheet("font-weight: bold;")
+        lay.addWidget(title)
+        lay.addWidget(grid, 1)
+        if below is not None:
+            lay.addWidget(below)
+        return page, title
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
