@@ -52,6 +52,7 @@ def test_one_snapshot_per_refresh_rows_in_slices(qtbot, grande, tmp_path, monkey
     assert view.model.loader.slices > 3
     persons = len(arc.persone())
     assert view.model.rowCount() == persons and len(built) == 1  # once, not once per row
+    assert view.current_persona() is not None and "<b>" in view.intestazione.text()
     # a behaviour score: written, the row recomputed, no snapshot read again
     pid = view.model.row_at(0).key
     view.select_persona(pid)

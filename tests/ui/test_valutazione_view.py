@@ -242,3 +242,26 @@ def test_menu_tab_and_ctrl_z_in_the_main_window(qtbot, demo_path, tmp_path):
     win.actions_by_name["azione_ciclo_valutazione"].trigger()
     assert view.tabs.currentIndex() == 1
     win.close()
+
+
+def test_a_change_of_the_smvp_recomputes_every_row_and_keeps_the_person(view, ctx):
+    from dataclasses import replace
+
+    from piaodesk.store.edits import SetSetting
+
+    s0 = ctx.archive.sistema_valutazione()
+    q = QuadroValutazioni(ctx.archive, 2025)
+    pid = next(r.key for r in view.model.rows() if r.stato == "completa"
+               and q.persona(r.key).categoria in s0.categorie)
+    view.select_persona(pid)
+    view.tabs.setCurrentIndex(1)  # the cycle's tab stays in front
+    cat = q.persona(pid).categoria
+    nuova = replace(cat, peso_comportamenti=cat.peso_comportamenti + 10)  # now 110: refused by the rules
+    s1 = replace(s0, categorie=tuple(nuova if c.nome == cat.nome else c for c in s0.categorie))
+    ctx.push(SetSetting("sistema_valutazione", s1.to_json()))
+    row = view.model.row_at(view.model.row_of(pid))
+    assert row.stato == "incompleta" and "sommino a 100" in row.mancanti
+    assert view.current_persona() == pid and view.tabs.currentIndex() == 1
+    assert "sommino a 100" in view.esito.text()
+    ctx.stack.undo()
+    assert view.model.row_at(view.model.row_of(pid)).stato == "completa"

@@ -318,7 +318,8 @@ class ValutazioneIndividualeView(ViewPanel):
         fill_combo(self.unita, sorted(seen.items(), key=lambda kv: kv[1].casefold()), "Tutte le unità")
 
     def loaded(self) -> None:
-        self._fill_unita()
+        """The rows loaded in slices are in: the person shown before, or the first one."""
+        self._restore()
 
     def _apply_filter(self, *_a: Any) -> None:
         uid, stato, passo = self.unita.currentData(), self.stato.currentData(), self.passo.currentData()
@@ -347,8 +348,9 @@ class ValutazioneIndividualeView(ViewPanel):
             return None
         return self.model.row_at(self.proxy.mapToSource(idx).row()).key
 
-    def select_persona(self, pid: int) -> bool:
-        """Show a person's valuation (clearing the filters that hide them)."""
+    def select_persona(self, pid: int, mostra: bool = True) -> bool:
+        """Select a person (clearing the filters that hide them); ``mostra``: bring the
+        «Persone» tab forward."""
         self.model.finish_loading()
         r = self.model.row_of(pid)
         if r is None:
@@ -359,7 +361,8 @@ class ValutazioneIndividualeView(ViewPanel):
                 combo.setCurrentIndex(0)
             self.cerca.clear()
             idx = self.proxy.mapFromSource(self.model.index(r, 0))
-        self.tabs.setCurrentIndex(0)
+        if mostra:
+            self.tabs.setCurrentIndex(0)
         self.table.setCurrentIndex(idx)
         self.table.scrollTo(idx)
         return True
@@ -376,7 +379,7 @@ class ValutazioneIndividualeView(ViewPanel):
     def _restore(self) -> None:
         pid = getattr(self, "_kept", None)
         if pid is not None and self.model.row_of(pid) is not None:
-            self.select_persona(pid)
+            self.select_persona(pid, mostra=False)
         elif self.proxy.rowCount():
             self.table.setCurrentIndex(self.proxy.index(0, 0))
         self._pid = self.current_persona()
