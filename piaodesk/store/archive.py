@@ -452,14 +452,14 @@ class Archive:
         by_parent: dict[int | None, list[Obiettivo]] = {}
         for o in rows:
             by_parent.setdefault(o.parent_id, []).append(o)
+        # (a loop, not a recursive closure: that is a reference cycle keeping every row alive
+        # until a full collection, never if a view's slice froze it; see ui.models.slices)
         out: list[Obiettivo] = []
-
-        def walk(pid: int | None) -> None:
-            for o in by_parent.get(pid, []):
-                out.append(o)
-                walk(o.id)
-
-        walk(None)
+        stack = list(reversed(by_parent.get(None, [])))
+        while stack:
+            o = stack.pop()
+            out.append(o)
+            stack.extend(reversed(by_parent.get(o.id, [])))
         return out
 
     def figli(self, parent_id: int | None, ramo: Ramo | str = Ramo.OBIETTIVI) -> list[Obiettivo]:
