@@ -265,3 +265,25 @@ def test_a_change_of_the_smvp_recomputes_every_row_and_keeps_the_person(view, ct
     assert "sommino a 100" in view.esito.text()
     ctx.stack.undo()
     assert view.model.row_at(view.model.row_of(pid)).stato == "completa"
+
+
+def test_component_columns_follow_the_smvp(view, ctx, qtmodeltester):
+    from dataclasses import replace
+
+    from piaodesk.store.edits import SetSetting
+
+    def headers():
+        m = view.model
+        return [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
+
+    assert "Organizzativa" in headers() and "Individuali" in headers()
+    s0 = ctx.archive.sistema_valutazione()
+    cats = tuple(replace(c, peso_struttura=c.peso_struttura + c.peso_organizzativa, peso_organizzativa=0)
+                 for c in s0.categorie)
+    ctx.push(SetSetting("sistema_valutazione", replace(s0, categorie=cats).to_json()))
+    assert "Organizzativa" not in headers() and "Struttura" in headers()
+    assert view.model.columnCount() == len(view.model.columns())
+    assert all(r.valori.get("organizzativa") is None for r in view.model.rows())
+    qtmodeltester.check(view.model)
+    ctx.stack.undo()
+    assert "Organizzativa" in headers()

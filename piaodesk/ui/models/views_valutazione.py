@@ -23,6 +23,7 @@ from ...domain.enums import PassoCiclo
 from ...domain.formats import format_decimal, format_percent
 from ...domain.individuale import COMPONENTI
 from ...domain.model import Obiettivo, Persona
+from ...domain.valutazione import SistemaValutazione
 from ...store.edits import Edit
 from ...store.valutazioni import ErroreValutazione, QuadroValutazioni, ValutazionePersona, modifica_valutazione
 from .columns import Column, InvalidInput
@@ -113,10 +114,21 @@ class ValutazioniModel(RowTableModel):
         )
 
     @staticmethod
-    def componenti_usate(q: QuadroValutazioni) -> tuple[str, ...]:
+    def componenti_usate(sistema: SistemaValutazione) -> tuple[str, ...]:
         """The components some category of the SMVP weighs (the others get no column)."""
-        cats = (*q.sistema.categorie, q.sistema.categoria_predefinita())
+        cats = (*sistema.categorie, sistema.categoria_predefinita())
         return tuple(k for k in COMPONENTI if any(getattr(c, f"peso_{k}") for c in cats))
+
+    def reload(self) -> None:
+        # the columns follow the SMVP: known before the table is emptied (a model reset),
+        # never changed under a view while the rows come in
+        sistema = self.ctx.archive.sistema_valutazione()
+        componenti = self.componenti_usate(sistema)
+        self.scala = sistema.scala_max
+        if componenti != self.componenti:
+            self.componenti = componenti
+            self.set_rows([])  # (a reset: the view learns the new columns)
+        super().reload()
 
     def quadro_attuale(self) -> QuadroValutazioni:
         """The snapshot, read again if it was dropped (the rows stay as they are)."""
@@ -145,8 +157,6 @@ class ValutazioniModel(RowTableModel):
             yield 40 + 50 * n // max(1, len(pids))
         self.quadro = q
         self.anno_righe = q.anno
-        self.componenti = self.componenti_usate(q)
-        self.scala = q.sistema.scala_max
         yield from self.install_rows(rows, 90)
 
     def order_key(self, row: RigaValutazione) -> Any:
