@@ -287,3 +287,36 @@ def test_component_columns_follow_the_smvp(view, ctx, qtmodeltester):
     qtmodeltester.check(view.model)
     ctx.stack.undo()
     assert "Organizzativa" in headers()
+
+
+def test_pasted_scores_are_one_undo_step_all_or_nothing(view, ctx, blank):
+    from PySide6.QtWidgets import QApplication
+
+    pid = blank
+    view.select_persona(pid)
+    gm, grid = view.comportamenti_model, view.comportamenti
+    col = gm.column_of("punteggio")
+    names = [gm.row_at(r).key for r in range(gm.rowCount())]
+    steps = ctx.stack.count()
+    # one score out of scale among four: nothing written, one message
+    QApplication.clipboard().setText("20\n21\n35\n22")
+    grid.setCurrentIndex(gm.index(0, col))
+    grid.paste()
+    assert _scores(ctx.archive, pid) == {} and ctx.stack.count() == steps
+    assert "fuori scala" in view.message.text()
+    # four good scores (a new valuation record for the person): one step
+    QApplication.clipboard().setText("20\n21\n23,5\n22")
+    grid.paste()
+    assert _scores(ctx.archive, pid) == dict(zip(names, map(Decimal, ("20", "21", "23.5", "22")),
+                                                 strict=True))
+    assert ctx.stack.count() == steps + 1
+    assert view.model.row_at(view.model.row_of(pid)).stato == "completa"
+    # clearing two cells (Canc): one step, the valuation incomplete again
+    grid.setCurrentIndex(gm.index(1, col))
+    grid.selectionModel().select(gm.index(2, col), grid.selectionModel().SelectionFlag.Select)
+    grid.clear_selection()
+    assert [_scores(ctx.archive, pid)[n] for n in names] == [Decimal(20), None, None, Decimal(22)]
+    assert ctx.stack.count() == steps + 2
+    ctx.stack.undo()
+    ctx.stack.undo()
+    assert _scores(ctx.archive, pid) == {}

@@ -287,7 +287,42 @@ class _PersonaGrid(RowTableModel):
     def build_edit(self, index: Any, value: Any) -> Edit | None:
         if self.pid is None:
             return None
+        if self._incolla is not None:  # a paste: collect the cell, one edit at the end
+            col, row = self._columns[index.column()], self._rows[index.row()]
+            if not (col.editable and self.editable(row, col.key)):
+                raise InvalidInput(f"La colonna «{col.label}» non si può modificare qui.")
+            self._incolla.setdefault(row.key, {})[col.key] = col.parse(value)
+            return None
         return super().build_edit(index, value)
+
+    _incolla: dict[str, dict[str, Any]] | None = None
+
+    def set_cells(self, cells: list[tuple[Any, Any]], label: str) -> bool:
+        """Pasted or cleared cells: one edit of the person's valuation (one undo step)."""
+        if self._plan_readonly():
+            return self._refuse("Il piano è aperto in sola lettura.")
+        if self.pid is None:
+            return False
+        self._incolla = {}
+        try:
+            if not super().set_cells(cells, label):  # (parses every cell; all or nothing)
+                return False  # (refused: said already)
+            changes, self._incolla = self._incolla, None
+            edit = self.valutazioni.edit(self.pid, **self.campi(changes)) if changes else None
+        except InvalidInput as exc:
+            return self._refuse(str(exc))
+        finally:
+            self._incolla = None
+        return True if edit is None else bool(self.ctx.push(edit))
+
+    def make_edit(self, row: Any, key: str, value: Any) -> Edit | None:
+        assert self.pid is not None
+        kwargs = self.campi({row.key: {key: value}})
+        return self.valutazioni.edit(self.pid, **kwargs) if kwargs else None
+
+    def campi(self, changes: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """The arguments of ``modifica_valutazione`` for new cell values by row key and column."""
+        return {}
 
 
 class ComportamentiModel(_PersonaGrid):
@@ -307,11 +342,14 @@ class ComportamentiModel(_PersonaGrid):
         return [RigaComportamento(n, p, s, v.comportamenti_note.get(n, ""))
                 for n, p, s in v.esito.comportamenti]
 
-    def make_edit(self, row: RigaComportamento, key: str, value: Any) -> Edit | None:
-        assert self.pid is not None
-        if key == "punteggio":
-            return self.valutazioni.edit(self.pid, comportamenti={row.key: value})
-        return self.valutazioni.edit(self.pid, note_comportamenti={row.key: value or None})
+    def campi(self, changes: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for nome, cells in changes.items():
+            if "punteggio" in cells:
+                out.setdefault("comportamenti", {})[nome] = cells["punteggio"]
+            if "nota" in cells:
+                out.setdefault("note_comportamenti", {})[nome] = cells["nota"] or None
+        return out
 
 
 @dataclass(frozen=True)
@@ -358,14 +396,20 @@ class PassiModel(_PersonaGrid):
     def cell_status(self, row: RigaPasso, key: str) -> str | None:
         return "done" if row.fatto and key == "passo" else None
 
-    def make_edit(self, row: RigaPasso, key: str, value: Any) -> Edit | None:
-        assert self.pid is not None
-        vals = {"data": row.data, "testo": row.testo or None, "esito": row.esito or None}
-        vals[key] = value or None
-        nuovo = None if all(x is None for x in vals.values()) else (vals["data"], vals["testo"], vals["esito"])
-        if nuovo is None and not row.fatto:
-            return None
-        return self.valutazioni.edit(self.pid, passi={row.key: nuovo})
+    def campi(self, changes: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        passi: dict[str, Any] = {}
+        for row in self._rows:
+            cells = changes.get(row.key)
+            if cells is None:
+                continue
+            vals = {"data": row.data, "testo": row.testo or None, "esito": row.esito or None}
+            vals.update({k: v or None for k, v in cells.items()})
+            if all(x is None for x in vals.values()):
+                if row.fatto:
+                    passi[row.key] = None  # emptied: the step is removed
+            else:
+                passi[row.key] = (vals["data"], vals["testo"], vals["esito"])
+        return {"passi": passi} if passi else {}
 
 
 def valutatori_possibili(q: QuadroValutazioni, pid: int) -> list[tuple[str, Any]]:
