@@ -63,12 +63,23 @@ def run_gui(path: Path | None) -> int:
     from .ui.extensions.affidabilita import start as start_backups
     from .ui.main_window import MainWindow
 
-    start_backups(app)  # copies on open and every few minutes; lock heartbeat
+    from .paths import private_temp_dir
+
+    try:
+        private_temp_dir()  # temporary files in a private folder; a crashed run's are removed
+    except OSError:
+        pass
+    scheduler = start_backups(app)  # copies on open and every few minutes; lock heartbeat
 
     window = MainWindow.start(path)
     if window is None:
         return 1
     window.show()
+    if not os.environ.get("PIAODESK_SMOKE_QUIT_MS"):
+        from PySide6.QtCore import QTimer
+
+        # backups of plans deleted long ago: asked once, after the window is up
+        QTimer.singleShot(3000, lambda: scheduler.check_orphans_once(window))
     smoke = os.environ.get("PIAODESK_SMOKE_QUIT_MS")  # packaging smoke test: show, report, quit
     if smoke:
         import time

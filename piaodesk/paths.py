@@ -49,3 +49,87 @@ def default_plan_dir() -> Path:
     path = user_data_dir() / "piani"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) readable only by this user (0700; the profile on Windows)."""
+    path.mkdir(parents=True, exist_ok=True)
+    return make_private(path, 0o700)
+
+
+def make_private(path: Path, mode: int = 0o600) -> Path:
+    """Take group and others' rights away from ``path`` (POSIX; on Windows the per-user
+    profile folder is already private)."""
+    if os.name == "posix":
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(mode)
+        except OSError:
+            pass
+    return path
+
+
+def _tmp_root() -> Path:
+    return user_data_dir() / "tmp"
+
+
+def _tmp_owner(name: str) -> tuple[str, int] | None:
+    host, _, pid = name.rpartition("_")
+    return (host, int(pid)) if host and pid.isdigit() else None
+
+
+def clean_private_temp(*, now: float | None = None) -> list[Path]:
+    """Remove the temporary folders of piaodesk processes that no longer run (a crash, a kill).
+
+    Folders of another computer (a shared profile) are removed after a week.
+    """
+    import shutil
+    import socket
+    import time
+
+    from .fsio import pid_alive
+
+    root = _tmp_root()
+    if not root.is_dir():
+        return []
+    host = socket.gethostname() or "pc"
+    now = time.time() if now is None else now
+    removed = []
+    for entry in root.iterdir():
+        owner = _tmp_owner(entry.name)
+        if owner is None:
+            continue
+        try:
+            old = now - entry.stat().st_mtime > 7 * 86400
+        except OSError:
+            continue
+        if (owner[0] == host and owner[1] != os.getpid() and not pid_alive(owner[1])) or \
+                (owner[0] != host and old):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def private_temp_dir() -> Path:
+    """This process's private temporary folder, used for every temporary file from now on.
+
+    It lives in the per-user data folder (``tmp/<computer>_<pid>``, 0700), not in
+    the shared system temp (the working files of an export hold plan data); the
+    folders left by crashed processes are removed first. Sets ``tempfile.tempdir``.
+    """
+    import socket
+    import tempfile
+
+    current = tempfile.tempdir
+    mine = f"{socket.gethostname() or 'pc'}_{os.getpid()}"
+    if current and Path(current).name == mine and Path(current).is_dir() \
+            and Path(current).parent == _tmp_root():
+        return Path(current)
+    import atexit
+    import shutil
+
+    clean_private_temp()
+    folder = private_dir(_tmp_root() / mine)
+    tempfile.tempdir = str(folder)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 
-AREAS = ("plan", "reports", "signing", "exchange", "admin", "valutazione")
+AREAS = ("plan", "reports", "signing", "exchange", "admin", "copie", "valutazione")
 
 
 class CliError(Exception):
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    _private_temp()
     parser = build_parser()
     # `piaodesk FILE.piao` (no sub-command) opens the GUI on that file
     known = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
@@ -56,17 +57,69 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run(lambda: args.func(args))
 
 
+def _private_temp() -> None:
+    """Temporary files (export working files hold plan data) in a private folder; the
+    folders left by a crashed or killed run are removed now."""
+    from ..paths import private_temp_dir
+
+    try:
+        private_temp_dir()
+    except OSError:
+        pass  # the system's temporary folder still works
+
+
 def _run(fn) -> int:  # type: ignore[no-untyped-def]
+    from ..fsio import describe_os_error
     from ..store.db import PlanError
 
     try:
         result = fn()
+        sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
+    except BrokenPipeError:
+        _quiet_stdout()  # `piaodesk … | head`: the reader has all it wanted
+        return 141
     except (CliError, PlanError) as exc:
-        print(f"piaodesk: {exc}", file=sys.stderr)
+        print(f"piaodesk: {_with_restore_hint(exc)}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # full disk, permission, read-only disk, I/O error
+        print(f"piaodesk: {describe_os_error(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     return int(result or 0)
+
+
+def _quiet_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (tests)
+
+
+def _with_restore_hint(exc: Exception) -> str:
+    """A plan that cannot be read and has backups: name the command that restores one."""
+    from ..store.db import PlanUnreadable
+
+    text = str(exc)
+    path = getattr(exc, "path", None)
+    if not isinstance(exc, PlanUnreadable) or path is None:
+        return text
+    from ..store.backup import list_backups
+
+    try:
+        n = len(list_backups(path))
+    except OSError:
+        n = 0
+    if not n:
+        return text
+    text = text.replace(" Si può ripristinare una copia di sicurezza "
+                        "(menu File › Ripristina da backup…).", "")
+    ce = "c'è una copia di sicurezza" if n == 1 else f"ci sono {n} copie di sicurezza"
+    return (f"{text} Di questo piano {ce}: «piaodesk ripristina {path}» ripristina la più recente "
+            "(«--elenco» le elenca).")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,6 +24,7 @@ from ..store import rinnovo
 from ..store.archive import Archive
 from ..store.db import PLAN_SUFFIX
 from . import CliError
+from .copie import prima_di_scrivere
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -78,6 +79,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _open(path: Path, readonly: bool = False) -> Archive:
     if not path.exists():
         raise CliError(f"Il piano «{path}» non esiste.")
+    if not readonly:
+        prima_di_scrivere(path)
     return Archive.open(path, readonly=readonly)
 
 
@@ -205,7 +208,7 @@ def cmd_rinnova(args: argparse.Namespace) -> int:
     with _open(args.file, readonly=True) as arc:
         prep = rinnovo.prepara(arc, anche_conclusi=not args.solo_in_corso)
         if not args.prova:
-            rinnovo.scrivi(prep, out).close()
+            rinnovo.crea(prep, out)
     print(prep.rapporto.testo())
     print()
     print("Prova: nessun file scritto." if args.prova else f"Nuovo piano creato: {out}")

@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 
 from ..domain.formats import format_date
+from ..fsio import atomic_open
 from ..paths import default_plan_dir, user_config_file
 from ..store.archive import Archive
-from ..store.db import PLAN_SUFFIX, PlanError
+from ..store.db import PLAN_SUFFIX, PlanUnreadable
 from . import CliError
 
 
@@ -93,8 +94,8 @@ def cmd_nuovo(args: argparse.Namespace) -> int:
     anno = args.anno or date.today().year
     titolo = args.titolo or f"Piano della performance {anno}/{anno + 2}"
     path = args.file if args.file.suffix else args.file.with_suffix(PLAN_SUFFIX)
-    Archive.create(path, Piano(titolo=titolo, anno_inizio=anno, anno_fine=anno + 2),
-                   Ente(nome=args.ente)).close()
+    Archive.build(path, Piano(titolo=titolo, anno_inizio=anno, anno_fine=anno + 2),
+                  Ente(nome=args.ente))
     remember(path)
     print(f"Piano creato: {path}")
     return 0
@@ -109,7 +110,11 @@ def remember(path: Path) -> None:
         recent = []
     p = str(Path(path).resolve())
     recent = [p] + [r for r in recent if r != p]
-    cfg.write_text(json.dumps(recent[:10], ensure_ascii=False), encoding="utf-8")
+    try:
+        with atomic_open(cfg, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(recent[:10], ensure_ascii=False))
+    except OSError:
+        pass  # only the list of recent plans: never worth failing a command for
 
 
 def recent_plans() -> list[Path]:
@@ -128,8 +133,11 @@ def open_gui(path: Path | str | None) -> int:
             raise CliError(f"Il piano «{path}» non esiste.")
         try:
             Archive.open(path, readonly=True).close()
-        except PlanError:
-            raise
+        except PlanUnreadable:
+            from ..store.backup import list_backups
+
+            if not list_backups(path):
+                raise  # with copies, the window opens and offers to restore one
         remember(path)
     try:
         from ..app import run_gui

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..fsio import describe_os_error
 from ..store.archive import Archive
 from . import CliError
 
@@ -65,7 +66,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     try:
         files = sheets.render_batch(snaps, args.out)  # type: ignore[arg-type]
     except OSError as exc:
-        raise CliError(f"Impossibile scrivere nella cartella «{args.out}»: {exc.strerror or exc}") from exc
+        raise CliError(f"Stampa non riuscita: {describe_os_error(exc, args.out)}") from exc
     for f in files:
         print(f)
     print(f"{len(files)} {'scheda stampata' if len(files) == 1 else 'schede stampate'} in {args.out}")

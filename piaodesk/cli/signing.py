@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from ..fsio import atomic_write_bytes, describe_os_error
 from . import CliError
 
 
@@ -124,20 +125,13 @@ def cmd_sign(args: argparse.Namespace) -> int:
             raise CliError("Indicare la chiave di firma: --p12 CERT.p12 oppure --pkcs11-lib LIBRERIA.")
     except SignatureError as exc:
         raise CliError(str(exc)) from None
-    _write_atomic(out, result.pdf)
+    try:
+        atomic_write_bytes(out, result.pdf)
+    except OSError as exc:
+        raise CliError(f"PDF firmato non scritto: {describe_os_error(exc, out)}") from None
     print(f"Firmato il campo {result.field} da {result.signer}: {out}")
     print(f"SHA-256 del PDF firmato: {result.sha256}")
     return 0
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CliError(f"Impossibile scrivere {path}: {exc.strerror or exc}") from None
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -24,8 +24,8 @@ from ..domain.enums import PassoCiclo
 from ..domain.formats import format_date, format_decimal, format_percent, parse_date, parse_decimal
 from ..store import valutazioni as val
 from ..store.archive import Archive
-from ..store.backup import make_backup
 from . import CliError
+from .copie import prima_di_scrivere
 
 PASSI = ", ".join(p.value for p in PassoCiclo)
 
@@ -219,15 +219,14 @@ def cmd_imposta(args: argparse.Namespace) -> int:
         if not edit.edits:  # type: ignore[attr-defined]
             print(f"Nessuna modifica per {persona.nominativo}.")
             return 0
-        copia = make_backup(arc.path, "prima di «valutazione imposta»") if arc.path else None
+        prima_di_scrivere(args.file, "comando")  # refuses (and nothing is written) if no copy can be made
         arc.apply(edit)
         v = val.QuadroValutazioni(arc, anno).persona(pid)
         e = v.esito
         print(f"Valutazione {anno} di {persona.nominativo} aggiornata: "
               + (f"finale {_pct(e.finale)}, fascia {e.fascia.lettera if e.fascia else '—'}."
                  if e.completa else e.messaggio_incompleta))
-        if copia:
-            print(f"Copia del piano prima della modifica: {copia}")
+        print(f"Per tornare allo stato precedente: piaodesk ripristina \"{args.file}\"")
     return 0
 
 

@@ -704,14 +704,55 @@ def write_template(path: Path | str, anni: list[int] | None = None) -> None:
 
 
 def _save(wb: Any, path: Path | str) -> None:
+    """Write ``wb`` to ``path`` through a temporary file beside it (see :mod:`piaodesk.fsio`):
+    on a full disk or a refused folder an older file of that name stays as it was."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    from ..fsio import atomic_path, describe_os_error
+
     path = Path(path)
     try:
-        wb.save(path)
-    except PermissionError as exc:
-        raise ExchangeError(f"Impossibile scrivere «{path.name}»: il file è aperto in un altro "
-                            f"programma (Excel?) o la cartella è protetta.") from exc
+        with atomic_path(path) as tmp:
+            archive = None
+            try:
+                archive = ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True)
+                wb.properties.modified = datetime.now().replace(microsecond=0)
+                ExcelWriter(wb, archive).save()
+            except BaseException:
+                _discard(wb, archive)
+                raise
     except OSError as exc:
-        raise ExchangeError(f"Impossibile scrivere «{path.name}»: {exc.strerror or exc}.") from exc
+        raise ExchangeError(f"Esportazione non riuscita, nessun file sostituito. "
+                            f"{describe_os_error(exc, path)}") from exc
+
+
+def _discard(wb: Any, archive: Any) -> None:
+    """After a failed save: close the half-written streams now, quietly (else each one
+    prints a traceback when collected), and remove the sheets' working files."""
+    import os
+
+    for ws in getattr(wb, "_sheets", []):
+        writer = getattr(ws, "_writer", None)
+        for gen in (getattr(ws, "_rows", None), getattr(writer, "xf", None)):
+            try:
+                gen.close()  # type: ignore[union-attr]
+            except Exception:  # noqa: BLE001, S110 - a broken stream of a discarded file
+                pass
+        out = getattr(writer, "out", None)
+        if isinstance(out, str):
+            try:
+                os.unlink(out)
+            except OSError:
+                pass
+    if archive is None:
+        return
+    fp, archive.fp = archive.fp, None  # ZipFile.close() (also from __del__) becomes a no-op
+    try:
+        fp.close()
+    except (OSError, AttributeError):
+        pass
 
 
 # ---------------------------------------------------------------------- reading helpers

@@ -29,6 +29,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from ..fsio import atomic_batch
 from ..store.archive import Archive
 from . import data as d
 from .base import (
@@ -433,25 +434,23 @@ def render_batch(snaps: Sequence[Snapshot], out_dir: Path | str, *,
                  cancel: threading.Event | None = None, progress: Progress | None = None) -> list[Path]:
     """Render snapshots into ``out_dir`` (one PDF each); stops early when ``cancel`` is set.
 
-    Writes each file through a temporary name, so a cancelled or failed run
-    never leaves a half-written PDF behind. Returns the files written.
+    Each file is written under a temporary name beside it; at the end (or when
+    cancelled) the sheets done are flushed to the disk together and renamed into
+    place, so a cancelled, failed or killed run never leaves a half-written PDF
+    and a failure (full disk) replaces none of the older files. Returns the files written.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
     total = len(snaps)
-    for i, snap in enumerate(snaps):
-        name = snap.nome_file
-        if progress and (cancel is None or not cancel.is_set()):
-            progress(i, total, name)
-        if cancel is not None and cancel.is_set():
-            break
-        pdf = render(snap)
-        path = out / name
-        tmp = path.with_suffix(".pdf.part")
-        tmp.write_bytes(pdf)
-        tmp.replace(path)
-        written.append(path)
+    with atomic_batch() as batch:
+        for i, snap in enumerate(snaps):
+            name = snap.nome_file
+            if progress and (cancel is None or not cancel.is_set()):
+                progress(i, total, name)
+            if cancel is not None and cancel.is_set():
+                break
+            batch.write_bytes(out / name, render(snap))
+        written = batch.commit()
     if progress and (cancel is None or not cancel.is_set()):
         progress(total, total, "")
     return written

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -28,6 +27,7 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko.stamp import TextStampStyle
 
+from ..fsio import atomic_path
 from ..paths import resource, user_data_dir
 from .errors import SignatureError
 from .keys import common_name
@@ -189,9 +189,8 @@ def _stamp_font_file() -> Path:
     subsetter.subset(font)
     if font["head"].unitsPerEm != 1000:
         scale_upem(font, 1000)
-    tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    font.save(str(tmp))
-    os.replace(tmp, target)
+    with atomic_path(target) as tmp:
+        font.save(str(tmp))
     return target
 
 

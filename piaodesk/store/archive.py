@@ -7,11 +7,12 @@ row dict and no SQL leaves this package.
 
 from __future__ import annotations
 
+import errno
 import getpass
 import json
 import sqlite3
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -42,7 +43,8 @@ from ..domain.model import (
 )
 from .changes import Changes
 from .codec import from_row, rows_to_objects, to_row
-from .db import PlanError, create_plan_db, open_plan_db
+from ..fsio import atomic_path, describe_errno, describe_os_error
+from .db import PlanError, create_plan_db, open_plan_db, sqlite_message
 from .edits import Edit
 from .lock import PlanLock, acquire as acquire_lock
 
@@ -89,13 +91,52 @@ class Archive:
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
-    def create(cls, path: Path | str, piano: Piano, ente: Ente | None = None) -> Archive:
-        db = create_plan_db(path)
-        arc = cls(db, Path(path))
+    def create(cls, path: Path | str, piano: Piano, ente: Ente | None = None, *,
+               fill: Callable[[Archive], None] | None = None) -> Archive:
+        """Create a NEW plan file (never overwriting one) and return it open (see :meth:`build`)."""
+        cls.build(path, piano, ente, fill=fill)
+        return cls.open(path)
+
+    @classmethod
+    def build(cls, path: Path | str, piano: Piano, ente: Ente | None = None, *,
+              fill: Callable[[Archive], None] | None = None) -> Path:
+        """Write a NEW plan file (never overwriting one), without opening it.
+
+        The plan is built whole under a temporary name beside ``path`` (with
+        ``fill(archive)`` adding content, e.g. a renewal), made one self-contained
+        file and only then renamed to ``path``: a failure, a full disk or a kill
+        never leaves a half plan (nor a lock) under that name.
+        """
+        path = Path(path)
         try:
-            arc.lock = acquire_lock(path)
-        except (PlanError, OSError):
-            pass  # a brand-new file: nobody else can be editing it
+            empty = path.exists() and path.stat().st_size == 0  # e.g. made by a save dialog
+        except OSError:
+            empty = False
+        if path.exists() and not empty:
+            raise PlanError(f"Il file «{path}» esiste già: scegliere un altro nome.")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(path, overwrite=empty, extras=("-wal", "-shm", "-journal")) as tmp:
+                arc = cls._build(tmp, piano, ente)
+                try:
+                    if fill is not None:
+                        fill(arc)
+                    arc.db.conn.execute("PRAGMA journal_mode = DELETE")  # all in the one file
+                finally:
+                    arc.db.conn.close()
+        except FileExistsError as exc:
+            raise PlanError(f"Il file «{path}» esiste già: scegliere un altro nome.") from exc
+        except OSError as exc:
+            raise PlanError(f"Impossibile creare il piano: {describe_os_error(exc, path)}") from exc
+        except sqlite3.Error as exc:
+            raise PlanError(f"Impossibile creare il piano: {sqlite_message(exc, path)}") from exc
+        return path
+
+    @classmethod
+    def _build(cls, path: Path, piano: Piano, ente: Ente | None) -> Archive:
+        """The new plan's first rows, in a file nobody else knows about yet (no lock)."""
+        db = create_plan_db(path)
+        arc = cls(db, path)
         with arc._tx("Crea piano", "piano", None):
             ente = ente or Ente(nome="Ente")
             ente_row = to_row(ente)
@@ -120,9 +161,13 @@ class Archive:
             if notice is None:
                 try:
                     lock = acquire_lock(path, takeover=takeover)
-                except OSError:
-                    notice = (f"Non è possibile scrivere nella cartella di «{path.name}»: "
-                              "il piano è aperto in sola lettura.")
+                except OSError as exc:
+                    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, None):
+                        notice = (f"Non è possibile scrivere nella cartella di «{path.name}»: "
+                                  "il piano è aperto in sola lettura.")
+                    else:  # a full disk, an I/O error: say so
+                        notice = (describe_errno(exc.errno, path.name) +
+                                  " Intanto il piano è aperto in sola lettura.")
             readonly = notice is not None
         try:
             db = open_plan_db(path, readonly=readonly)

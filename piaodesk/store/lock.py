@@ -22,11 +22,11 @@ opens never take or check the lock.
 
 from __future__ import annotations
 
+import errno
 import getpass
 import json
 import os
 import socket
-import sys
 import threading
 import uuid
 from collections.abc import Callable
@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ..fsio import atomic_write_bytes
+from ..fsio import pid_alive as _pid_alive
 from .db import PlanError
 
 LOCK_SUFFIX = ".lock"
@@ -59,31 +61,6 @@ def _username() -> str:
         return "utente"
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":  # pragma: no cover - Windows only
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    except OSError:
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class LockInfo:
     """What the lock file says about its owner."""
@@ -94,6 +71,7 @@ class LockInfo:
     since: datetime
     token: str = ""
     touched: datetime | None = None  # file mtime: last heartbeat
+    empty: bool = False  # a 0-byte file: a crash (or a full disk) while it was being created
 
     def to_json(self) -> str:
         return json.dumps({"user": self.user, "host": self.host, "pid": self.pid,
@@ -118,7 +96,8 @@ class LockInfo:
                        token=str(data.get("token") or ""), touched=mtime)
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             # being written right now, or damaged: unknown owner, dated by the file
-            return cls(user="?", host="?", pid=0, since=mtime, token="", touched=mtime)
+            return cls(user="?", host="?", pid=0, since=mtime, token="", touched=mtime,
+                       empty=not raw)
 
     @property
     def same_host(self) -> bool:
@@ -235,17 +214,24 @@ def _write_new(path: Path, info: LockInfo) -> bool:
     except FileExistsError:
         return False
     try:
-        os.write(fd, info.to_json().encode("utf-8"))
+        data = info.to_json().encode("utf-8")
+        if os.write(fd, data) != len(data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         os.fsync(fd)
-    finally:
+    except BaseException:
+        # a full disk: never leave an empty lock behind, it would keep the plan locked
         os.close(fd)
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        raise
+    os.close(fd)
     return True
 
 
 def _replace(path: Path, info: LockInfo) -> None:
-    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_text(info.to_json(), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_bytes(path, info.to_json().encode("utf-8"))
 
 
 def read_lock(plan: Path | str) -> LockInfo | None:
@@ -278,7 +264,10 @@ def acquire(plan: Path | str, *, takeover: bool = False, user: str | None = None
             if current is None:
                 continue  # released meanwhile: try again
             reason = current.stale_reason()
-            certain = reason is not None and current.same_host and current.pid != 0
+            # certain: a dead process of this PC, or a lock left empty long ago (its writer
+            # writes it whole at once: it died or the disk was full)
+            certain = reason is not None and ((current.same_host and current.pid != 0)
+                                              or current.empty)
             if takeover or certain:
                 _replace(path, info)
                 break

@@ -312,19 +312,20 @@ def prepara(arc: Archive, *, anche_conclusi: bool = True) -> PianoRinnovato:
 
 def scrivi(prep: PianoRinnovato, path: Path | str) -> Archive:
     """Write the prepared plan to a NEW file (refuses to overwrite) and return it open."""
-    path = Path(path)
-    new = Archive.create(path, prep.piano, prep.ente)
-    try:
+    return Archive.open(crea(prep, path))
+
+
+def crea(prep: PianoRinnovato, path: Path | str) -> Path:
+    """Write the prepared plan to a NEW file (refuses to overwrite), without opening it."""
+
+    def fill(new: Archive) -> None:
         new.apply(Batch(prep.edits, "Conferma del piano dell'anno precedente"))
         if prep.sistema_json:
             with new._tx("Sistema di valutazione", "impostazioni", None):
                 new._set_setting_raw("sistema_valutazione", prep.sistema_json)
-    except Exception:
-        new.close()
-        for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            p.unlink(missing_ok=True)
-        raise
-    return new
+
+    # built whole under a temporary name, then renamed: a failure or a kill leaves nothing
+    return Archive.build(Path(path), prep.piano, prep.ente, fill=fill)
 
 
 def rinnova(arc: Archive, path: Path | str, *, anche_conclusi: bool = True
@@ -389,5 +390,5 @@ def _topo(items: list[Any], parent: Any) -> list[Any]:
     return out
 
 
-__all__ = ["RapportoRinnovo", "PianoRinnovato", "prepara", "scrivi", "rinnova", "sposta_anno",
+__all__ = ["RapportoRinnovo", "PianoRinnovato", "crea", "prepara", "scrivi", "rinnova", "sposta_anno",
            "format_decimal"]

@@ -794,13 +794,22 @@ def new_plan_dialog(parent: QWidget | None) -> Path | None:
                                    2100)
     if not ok:
         return None
+    from ..fsio import atomic_path, describe_os_error
+
+    piano = Piano(titolo=titolo, anno_inizio=anno, anno_fine=anno + 2)
     try:
-        if path.exists():
-            path.unlink()
-        Archive.create(path, Piano(titolo=titolo, anno_inizio=anno, anno_fine=anno + 2),
-                       Ente(nome=ente)).close()
-    except (PlanError, OSError) as exc:
+        if path.exists():  # replacing was confirmed: the old file goes only once the new is whole
+            with atomic_path(path) as tmp:
+                Archive.build(tmp, piano, Ente(nome=ente))
+                for side in ("-wal", "-shm"):  # the old plan's journal must not touch the new file
+                    path.with_name(path.name + side).unlink(missing_ok=True)
+        else:
+            Archive.build(path, piano, Ente(nome=ente))
+    except PlanError as exc:
         QMessageBox.critical(parent, "Impossibile creare il piano", str(exc))
+        return None
+    except OSError as exc:
+        QMessageBox.critical(parent, "Impossibile creare il piano", describe_os_error(exc, path))
         return None
     return path
 

@@ -85,6 +85,9 @@ def remember_plan(path: Path) -> None:
     recent = [str(x) for x in recent_plans()]
     recent = [p] + [r for r in recent if r != p]
     try:
-        cfg.write_text(json.dumps(recent[:10], ensure_ascii=False), encoding="utf-8")
+        from ..fsio import atomic_open
+
+        with atomic_open(cfg, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(recent[:10], ensure_ascii=False))
     except OSError:
         pass

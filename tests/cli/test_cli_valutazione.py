@@ -52,7 +52,7 @@ def test_imposta_scores_completes_the_valuation_with_a_backup(demo_path, capsys)
             "--passo", "valutazione_finale", "--data", "30/01/2026"]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "aggiornata: finale" in out and "Copia del piano prima della modifica" in out
+    assert "aggiornata: finale" in out and "piaodesk ripristina" in out
     assert list_backups(demo_path)
     with Archive.open(demo_path, readonly=True) as arc:
         v = QuadroValutazioni(arc, 2025).persona(arc.trova_persona("GRECO ANTONIO").id)

@@ -196,3 +196,124 @@ def test_main_window_opens_a_plan_in_use_read_only(qtbot, demo_path: Path, monke
         assert read_lock(demo_path).user == "MARIO"  # the other user's lock is untouched
     finally:
         win.close()
+
+
+def test_overwritten_plan_offers_restore(qtbot, demo_path: Path, monkeypatch):
+    """First bytes overwritten: «non è un database SQLite», and the GUI offers the backup."""
+    backup.make_backup(demo_path, "periodico")
+    with demo_path.open("r+b") as fh:
+        fh.write(b"sovrascritto da un altro programma")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: pytest.fail(f"errore: {a[2]}"))
+    arc = affidabilita.open_plan_interactive(None, demo_path)
+    assert arc is not None and arc.counts()["obiettivi"] > 0
+    assert "non è un database SQLite" in asked[0] and "Ripristinare" in asked[0]
+    assert list(demo_path.parent.glob("demo.danneggiato-*.piao"))  # the overwritten file kept
+    arc.close()
+
+
+def test_backups_of_deleted_plans_are_removed_only_when_agreed(qtbot, demo_path: Path, monkeypatch,
+                                                                tmp_path: Path):
+    import shutil
+    from datetime import timedelta
+
+    gone = tmp_path / "eliminato.piao"
+    shutil.copyfile(demo_path, gone)
+    backup.make_backup(gone, "periodico", now=datetime.now() - timedelta(days=60))
+    gone.unlink()
+    shown = []
+
+    def answer(choice):
+        def exec_(box):
+            shown.append(box.text() + box.informativeText())
+            box.clickedButton = lambda: next(b for b in box.buttons() if b.text() == choice)
+            return 0
+        return exec_
+
+    monkeypatch.setattr(QMessageBox, "exec", answer("No"))
+    assert affidabilita.offer_orphan_cleanup(None) == 0
+    assert backup.list_backups(gone) and "eliminato.piao" in shown[0] and "rete" in shown[0]
+    monkeypatch.setattr(QMessageBox, "exec", answer("Elimina le copie"))
+    assert affidabilita.offer_orphan_cleanup(None) == 1
+    assert not backup.list_backups(gone)
+    shown.clear()
+    assert affidabilita.offer_orphan_cleanup(None) == 0 and not shown  # nothing left to ask
+
+
+def test_orphan_action_declared():
+    names = {a.object_name: a for a in affidabilita.ACTIONS}
+    assert names["azione_copie_orfane"].menu == "&File"
+
+
+def _answers(monkeypatch, *, file: str, texts: list[str], anno: int = 2027) -> list[str]:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    errors: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (file, ""))
+    import itertools
+
+    answers = itertools.cycle(texts)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (next(answers), True))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (anno, True))
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: errors.append(a[2]))
+    return errors
+
+
+def test_new_plan_over_an_existing_file_never_loses_it_on_failure(qtbot, demo_path: Path, monkeypatch):
+    """«Nuovo piano» replacing a file (confirmed in the dialog): a full disk keeps the old one."""
+    import errno
+
+    from piaodesk import fsio
+    from piaodesk.ui.main_window import new_plan_dialog
+
+    before = demo_path.read_bytes()
+    errors = _answers(monkeypatch, file=str(demo_path), texts=["Nuovo", "Comune di Prova"])
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    real = fsio.publish
+    monkeypatch.setattr(fsio, "publish", full)
+    assert new_plan_dialog(None) is None
+    assert errors and "Spazio esaurito" in errors[0]
+    assert demo_path.read_bytes() == before  # the old plan is still there
+    assert [p for p in demo_path.parent.iterdir() if fsio.TMP_MARK in p.name] == []
+    monkeypatch.setattr(fsio, "publish", real)
+    assert new_plan_dialog(None) == demo_path
+    with Archive.open(demo_path, readonly=True) as arc:
+        assert arc.piano().titolo == "Nuovo" and arc.counts()["obiettivi"] == 0
+
+
+def test_gui_export_on_a_full_disk_says_it_in_italian(qtbot, demo, monkeypatch, tmp_path: Path):
+    import errno
+    import zipfile
+
+    from piaodesk.ui.dialogs.scambio import esporta
+
+    out = tmp_path / "e.xlsx"
+    out.write_bytes(b"esportazione precedente")
+    errors = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: errors.append(a[2]))
+
+    def full(self, *a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", full)
+    assert esporta(None, _Ctx(demo), "piaodesk", out) is None
+    assert len(errors) == 1 and "Spazio esaurito" in errors[0] and "nessun file sostituito" in errors[0]
+    assert out.read_bytes() == b"esportazione precedente"
+
+
+def test_orphans_are_asked_once_per_run(qtbot, monkeypatch):
+    calls = []
+    monkeypatch.setattr(affidabilita, "offer_orphan_cleanup", lambda parent: calls.append(parent) or 0)
+    sched = affidabilita.BackupScheduler(interval_ms=3_600_000)
+    try:
+        sched.check_orphans_once(None)
+        sched.check_orphans_once(None)
+        assert len(calls) == 1
+    finally:
+        sched.stop()

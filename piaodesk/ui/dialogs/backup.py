@@ -30,12 +30,7 @@ from ...store import backup as backups
 from ...store.lock import PlanInUse
 
 
-def _size(n: int) -> str:
-    from ...domain.formats import format_decimal
-
-    if n >= 1024 * 1024:
-        return f"{format_decimal(round(n / 1024 / 1024, 1), 1)} MB"
-    return f"{max(1, round(n / 1024))} kB"
+_size = backups.formato_dimensione
 
 
 # ---------------------------------------------------------------------- restore
@@ -147,6 +142,29 @@ def ripristina(parent: QWidget | None, ctx: Any) -> bool:
                             "Copia ripristinata. Lo stato precedente è stato salvato tra le copie "
                             "di sicurezza («prima del ripristino»).")
     return True
+
+
+def ask_remove_orphans(parent: QWidget | None, found: list[backups.Orfano]) -> list[backups.Orfano]:
+    """«Copie di piani che non esistono più»: the person chooses; returns what to delete."""
+    righe = []
+    for o in found[:12]:
+        quando = f"ultima del {o.ultima:%d/%m/%Y}" if o.ultima else "nessuna copia"
+        righe.append(f"• {o.piano} — {o.copie} copie, {_size(o.dimensione)}, {quando}")
+    if len(found) > 12:
+        righe.append(f"… e altri {len(found) - 12} piani")
+    box = QMessageBox(parent)
+    box.setObjectName("dialogo_copie_orfane")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Copie di piani eliminati")
+    box.setText(f"Ci sono copie di sicurezza di {len(found)} "
+                f"{'piano che non esiste' if len(found) == 1 else 'piani che non esistono'} più "
+                f"(da almeno {backups.ORPHAN_GRACE.days} giorni nessuna nuova copia). Eliminarle?")
+    box.setInformativeText("\n".join(righe) + "\n\nSe un piano è su una cartella di rete o una "
+                           "chiavetta non collegata in questo momento, rispondere No.")
+    yes = box.addButton("Elimina le copie", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("No", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return list(found) if box.clickedButton() is yes else []
 
 
 # ---------------------------------------------------------------------- plan in use

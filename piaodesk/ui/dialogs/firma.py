@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...fsio import atomic_write_bytes, describe_os_error
 from ...signing.errors import SignatureError
 from ...signing.keys import known_pkcs11_libraries, load_pkcs12, open_pkcs11
 from ...signing.sign import FieldInfo, SignOptions, SignResult, sign_pdf, signature_fields
@@ -60,16 +61,6 @@ def _path_row(edit: QLineEdit, button_text: str, on_browse) -> QWidget:  # type:
     button.clicked.connect(on_browse)
     lay.addWidget(button)
     return row
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 class FirmaDialog(QDialog):
@@ -336,10 +327,10 @@ class FirmaDialog(QDialog):
             self._fail(f"Errore imprevisto durante la firma: {exc}")
             return False
         try:
-            _write_atomic(out, result.pdf)
+            atomic_write_bytes(out, result.pdf)
         except OSError as exc:
             QGuiApplication.restoreOverrideCursor()
-            self._fail(f"Impossibile scrivere {out}: {exc.strerror or exc}")
+            self._fail(f"PDF firmato non scritto: {describe_os_error(exc, out)}")
             return False
         QGuiApplication.restoreOverrideCursor()
         self.result, self.output_path = result, out

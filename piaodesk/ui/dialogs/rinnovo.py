@@ -104,7 +104,7 @@ class RinnovoDialog(QDialog):
             return None
         try:
             self.preview()
-            rinnovo.scrivi(self.prep, path).close()
+            rinnovo.crea(self.prep, path)
         except (PlanError, OSError) as exc:
             self._error(str(exc))
             return None

@@ -60,8 +60,9 @@ class RenderJob(QRunnable):
             files = sheets.render_batch(self.snaps, self.out_dir, cancel=self.cancel,  # type: ignore[arg-type]
                                         progress=lambda i, n, name: self.signals.progress.emit(i, n, name))
         except OSError as exc:
-            self.signals.failed.emit(f"Impossibile scrivere nella cartella «{self.out_dir}»: "
-                                     f"{exc.strerror or exc}")
+            from ...fsio import describe_os_error
+
+            self.signals.failed.emit(f"Stampa non riuscita: {describe_os_error(exc, self.out_dir)}")
             return
         except Exception as exc:  # noqa: BLE001 - shown to the user, nothing half-written
             self.signals.failed.emit(f"Errore durante la stampa: {exc}")

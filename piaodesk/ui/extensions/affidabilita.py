@@ -8,8 +8,11 @@
   minutes while it changes, in a worker thread, and keeps the lock file's
   heartbeat; it follows whatever plans the process holds, so it needs nothing
   from the main window.
+- :func:`offer_orphan_cleanup` asks (once shortly after start, and from File ›
+  Copie di sicurezza di piani eliminati…) whether to delete the backups of plans
+  that no longer exist.
 - Menu entries: File › Ripristina da backup…, File › Crea copia di sicurezza,
-  ? › Guida, ? › Informazioni su piaodesk.
+  File › Copie di sicurezza di piani eliminati…, ? › Guida, ? › Informazioni su piaodesk.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from ...store import backup as backups
 from ...store import lock as locks
 from ...store.archive import Archive
-from ...store.db import PlanDamaged, PlanError
+from ...store.db import PlanDamaged, PlanError, PlanUnreadable
 from ...store.lock import PlanInUse
 from . import ActionSpec
 
@@ -51,7 +54,7 @@ def open_plan_interactive(parent: QWidget | None, path: Path | str) -> Archive |
         except PlanError as again:
             QMessageBox.critical(parent, "Impossibile aprire il piano", str(again))
             return None
-    except PlanDamaged as exc:
+    except PlanUnreadable as exc:  # damaged, overwritten, truncated, deleted: offer a copy
         return _offer_restore(parent, path, exc)
     except PlanError as exc:
         QMessageBox.critical(parent, "Impossibile aprire il piano", str(exc))
@@ -63,16 +66,17 @@ def open_plan_interactive(parent: QWidget | None, path: Path | str) -> Archive |
 
 def _offer_restore(parent: QWidget | None, path: Path, exc: PlanError) -> Archive | None:
     copies = backups.list_backups(path)
+    title = "Piano danneggiato" if isinstance(exc, PlanDamaged) else "Impossibile aprire il piano"
     if not copies:
-        QMessageBox.critical(parent, "Piano danneggiato",
-                             f"{exc}\n\nNon ci sono copie di sicurezza di questo piano.")
+        QMessageBox.critical(parent, title, f"{exc}\n\nNon ci sono copie di sicurezza di questo piano.")
         return None
     last = copies[0]
+    keep = ("Il file attuale viene conservato accanto al piano." if path.exists()
+            else "Il piano sarà ricreato con il suo nome.")
     answer = QMessageBox.question(
-        parent, "Piano danneggiato",
+        parent, title,
         f"{exc}\n\nRipristinare la copia di sicurezza più recente "
-        f"({last.quando:%d/%m/%Y} alle {last.quando:%H:%M}, {last.descrizione})? "
-        "Il file danneggiato viene conservato accanto al piano.",
+        f"({last.quando:%d/%m/%Y} alle {last.quando:%H:%M}, {last.descrizione})? {keep}",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.Yes)
     if answer != QMessageBox.StandardButton.Yes:
@@ -87,6 +91,17 @@ def _offer_restore(parent: QWidget | None, path: Path, exc: PlanError) -> Archiv
         QMessageBox.information(parent, "Piano ripristinato",
                                 f"Copia ripristinata. Il file danneggiato è stato conservato come «{kept.name}».")
     return arc
+
+
+def offer_orphan_cleanup(parent: QWidget | None, *, now: Any = None) -> int:
+    """Ask whether to delete the backups of plans that no longer exist (after the grace period)."""
+    found = backups.orphans(now=now)
+    if not found:
+        return 0
+    from ..dialogs.backup import ask_remove_orphans
+
+    chosen = ask_remove_orphans(parent, found)
+    return backups.remove_orphans(chosen) if chosen else 0
 
 
 # ---------------------------------------------------------------------- automatic backups
@@ -140,6 +155,16 @@ class BackupScheduler(QObject):
         thread = threading.Thread(target=body, name="piaodesk-backup", daemon=True)
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
+
+    def check_orphans_once(self, parent: QWidget | None = None) -> None:
+        """Once per run, shortly after start: backups of deleted plans are offered for removal."""
+        if getattr(self, "_orphans_checked", False):
+            return
+        self._orphans_checked = True
+        try:
+            offer_orphan_cleanup(parent)
+        except OSError as exc:
+            _show_status(f"Controllo delle copie di sicurezza non riuscito: {exc}")
 
     def _on_acquire(self, lock: locks.PlanLock) -> None:
         self._run(lambda: backups.backup_on_open(lock.plan))
@@ -198,6 +223,13 @@ def _copia_ora(main_window: Any, ctx: Any) -> None:
     QMessageBox.information(main_window, "Copia di sicurezza", f"Copia salvata in:\n{made}")
 
 
+def _orfani(main_window: Any, ctx: Any) -> None:
+    if not offer_orphan_cleanup(main_window) and not backups.orphans():
+        QMessageBox.information(main_window, "Copie di piani eliminati",
+                                "Non ci sono copie di sicurezza di piani eliminati da più di "
+                                f"{backups.ORPHAN_GRACE.days} giorni.")
+
+
 def _guida(main_window: Any, ctx: Any) -> None:
     from ..dialogs.backup import GuidaDialog
 
@@ -217,6 +249,8 @@ ACTIONS = [
                object_name="azione_ripristina_backup"),
     ActionSpec("&File", "Crea copia di sicurezza", _copia_ora, order=81,
                object_name="azione_copia_sicurezza"),
+    ActionSpec("&File", "Copie di sicurezza di piani eliminati…", _orfani, order=82,
+               object_name="azione_copie_orfane"),
     ActionSpec("&?", "Guida di piaodesk", _guida, shortcut="F1", order=10, object_name="azione_guida"),
     ActionSpec("&?", "Informazioni su piaodesk", _informazioni, order=90,
                object_name="azione_informazioni"),
