@@ -320,3 +320,24 @@ def test_pasted_scores_are_one_undo_step_all_or_nothing(view, ctx, blank):
     ctx.stack.undo()
     ctx.stack.undo()
     assert _scores(ctx.archive, pid) == {}
+
+
+def test_year_selector_reloads_the_valuation_of_that_year(qtbot, demo_path, tmp_path):
+    from piaodesk.ui.main_window import MainWindow
+
+    win = MainWindow(Archive.open(demo_path),
+                     QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    view = win.view("Valutazione individuale", show=True)
+    view.model.finish_loading()
+    assert "anno 2025" in view.summary.text()
+    assert any(r.passo for r in view.model.rows())  # the demo's cycle is in 2025
+    win.set_anno(2026)
+    view.model.finish_loading()
+    view.update_summary()
+    assert view.model.anno_righe == 2026 and "anno 2026" in view.summary.text()
+    assert not any(r.passo for r in view.model.rows())  # nothing recorded for 2026 yet
+    org = win.view("Performance organizzativa", show=True)
+    assert "2026" in org.titolo_voci.text()
+    win.close()
