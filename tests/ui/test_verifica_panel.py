@@ -97,3 +97,17 @@ def test_double_click_on_a_person_problem_opens_the_valuation(qtbot, win, monkey
     view = win.views["Valutazione individuale"]
     assert win.tabs.currentWidget() is win.view_tabs["Valutazione individuale"]
     assert view.current_persona() == pid
+
+
+def test_double_click_on_a_scheda_problem_shows_that_unit_s_objectives(qtbot, win, monkeypatch):
+    from piaodesk.domain.verifica import AVVISO, Problema
+    from piaodesk.ui.dialogs import verifica as ver
+
+    unita = win.archive.unita()[1]
+    monkeypatch.setattr(ver, "problemi", lambda ctx: [Problema(AVVISO, f"Scheda {unita.nome}",
+                                                               "la somma dei pesi è 60 %, non 100 %.",
+                                                               unita_id=unita.id)])
+    panel = ver.show_verifica(win, win.ctx)
+    win.tabs.setCurrentIndex(1)
+    _double_click(qtbot, panel.table, panel.table.item(0, 2))
+    assert win.tabs.currentIndex() == 0 and win.f_settore.currentData() == unita.id
