@@ -147,8 +147,9 @@ class QuadroValutazioni:
                        "tipologia", "unita_id", "peso")
 
     def __init__(self, archive: Archive, anno: int | None = None, *, leggero: bool = False) -> None:
-        """``leggero``: the objectives carry only :attr:`CAMPI_OBIETTIVI` (the screens: a
-        large plan's snapshot in less memory); the sheets, which print more, read them all."""
+        """``leggero``: the objectives carry only :attr:`CAMPI_OBIETTIVI` and the assignments
+        are read person by person when asked (the screens: a large plan's snapshot in less
+        memory); the sheets, which print more, read everything once."""
         self.archive = archive
         self.piano = archive.piano()
         self.anno = anno or self.piano.anno_inizio
@@ -166,9 +167,11 @@ class QuadroValutazioni:
         self.valutazioni: dict[int, Valutazione] = {}
         for v in archive.select(Valutazione, "anno = ?", (self.anno,)):
             self.valutazioni.setdefault(v.obiettivo_id, v)
+        self.leggero = leggero
         self.assegnazioni: dict[int | None, list[Assegnazione]] = {}
-        for a in archive.assegnazioni():
-            self.assegnazioni.setdefault(a.persona_id, []).append(a)
+        if not leggero:  # (light: each person's assignments are read when asked, not kept)
+            for a in archive.assegnazioni():
+                self.assegnazioni.setdefault(a.persona_id, []).append(a)
         self.perc: dict[int, Decimal | None] = dict(archive.percentuali(self.anno))
         self._schede: dict[int, SchedaUnita] = {}
         self.record: dict[int, ValutazioneIndividuale] = {}
@@ -367,6 +370,12 @@ class QuadroValutazioni:
         p = self.persone.get(pid)
         return p.nominativo if p else ""
 
+    def assegnazioni_di(self, persona_id: int) -> list[Assegnazione]:
+        """A person's assignments (a light snapshot reads them now, in id order as kept ones)."""
+        if self.leggero:
+            return self.archive.assegnazioni(persona_id=persona_id)
+        return self.assegnazioni.get(persona_id, [])
+
     def persona(self, persona_id: int) -> ValutazionePersona:
         p = self.persone.get(persona_id)
         if p is None:
@@ -375,7 +384,7 @@ class QuadroValutazioni:
         cat = self.categoria(p)
         val = self.valutatore(p)
         # objectives assigned to the person (002's roster rows are not assignments)
-        tutte = [a for a in self.assegnazioni.get(persona_id, []) if a.obiettivo_id in self.obiettivi]
+        tutte = [a for a in self.assegnazioni_di(persona_id) if a.obiettivo_id in self.obiettivi]
         ass = [a for a in tutte if a.ruolo != RUOLO_ROSTER]
         roster = not ass and bool(tutte)
         if roster:  # 002: listed among a scheda's collaborators, they work on that scheda

@@ -29,8 +29,15 @@ def test_an_edit_with_the_kept_snapshot_reads_only_the_valuation_records(demo, m
     pid = _staff(q)
     before = q.persona(pid).esito
     nome = before.comportamenti[0][0]
+    real = demo.assegnazioni
+
+    def one_person_only(*a, **k):  # (a light snapshot reads one person's assignments)
+        if not k.get("persona_id"):
+            pytest.fail("every assignment read again")
+        return real(*a, **k)
+
     monkeypatch.setattr(demo, "obiettivi", lambda *a, **k: pytest.fail("objectives read again"))
-    monkeypatch.setattr(demo, "assegnazioni", lambda *a, **k: pytest.fail("assignments read again"))
+    monkeypatch.setattr(demo, "assegnazioni", one_person_only)
     edit = modifica_valutazione(demo, pid, 2025, quadro=q, comportamenti={nome: Decimal(3)})
     demo.apply(edit)
     assert q.rileggi_valutazioni() == {pid}
