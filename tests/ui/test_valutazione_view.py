@@ -341,3 +341,14 @@ def test_year_selector_reloads_the_valuation_of_that_year(qtbot, demo_path, tmp_
     org = win.view("Performance organizzativa", show=True)
     assert "2026" in org.titolo_voci.text()
     win.close()
+
+
+def test_tooltips_say_what_is_missing_and_the_whole_text(view, ctx, blank):
+    m = view.model
+    r = m.row_of(blank)
+    tip = m.data(m.index(r, m.column_of("stato")), Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Valutazione incompleta — manca: punteggi dei comportamenti")
+    row = m.row_at(r)
+    assert m.data(m.index(r, m.column_of("categoria")), Qt.ItemDataRole.ToolTipRole) == row.categoria
+    done = next(i for i in range(m.rowCount()) if m.row_at(i).stato == "completa")
+    assert m.data(m.index(done, m.column_of("stato")), Qt.ItemDataRole.ToolTipRole) is None

@@ -189,8 +189,10 @@ class ValutazioniModel(RowTableModel):
         return None
 
     def tooltip(self, row: RigaValutazione, key: str) -> str | None:
-        if row.mancanti and key in ("stato", "finale") or key.startswith("c_"):
+        if key in ("stato", "finale") or key.startswith("c_"):
             return ("Valutazione incompleta — manca: " + row.mancanti + ".") if row.mancanti else None
+        if key in ("nominativo", "unita", "categoria", "valutatore", "passo_label"):
+            return getattr(row, key) or None  # (the whole text of a narrow column)
         return None
 
     def persona(self, pid: int) -> ValutazionePersona | None:
