@@ -352,3 +352,35 @@ def test_tooltips_say_what_is_missing_and_the_whole_text(view, ctx, blank):
     assert m.data(m.index(r, m.column_of("categoria")), Qt.ItemDataRole.ToolTipRole) == row.categoria
     done = next(i for i in range(m.rowCount()) if m.row_at(i).stato == "completa")
     assert m.data(m.index(done, m.column_of("stato")), Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_a_step_recorded_for_the_persons_listed_is_one_undo_step(view, ctx):
+    uid = max({r.unita_id for r in view.model.rows() if r.passo == "presa_visione"},
+              key=lambda u: sum(1 for r in view.model.rows() if r.unita_id == u and r.passo == "presa_visione"))
+    view.unita.setCurrentIndex(view.unita.findData(uid))
+    view.tabs.setCurrentIndex(1)
+    r = next(i for i in range(view.ciclo_passi.rowCount())
+             if view.ciclo_passi.item(i, 0).data(Qt.ItemDataRole.UserRole) == "presa_visione")
+    view.ciclo_passi.setCurrentCell(r, 0)
+    listed = [int(view.ciclo_persone.item(i, 0).data(Qt.ItemDataRole.UserRole))
+              for i in range(view.ciclo_persone.rowCount())]
+    assert len(listed) >= 2
+    assert view.ciclo_nuovo.currentData() == "osservazioni"  # the next step, proposed
+    steps = ctx.stack.count()
+    # a date that is not one: said, nothing written
+    view.ciclo_data.setText("31/02/2026")
+    view.ciclo_registra.click()
+    assert "non è una data valida" in view.message.text() and ctx.stack.count() == steps
+    view.ciclo_data.setText("20/02/2026")
+    view.ciclo_registra.click()
+    assert ctx.stack.count() == steps + 1
+    assert f"registrato per {len(listed)} persone" in view.message.text()
+    assert all(view.model.row_at(view.model.row_of(p)).passo == "osservazioni" for p in listed)
+    # already there: kept, said; an outcome of a riesame never requested: refused, said
+    msg = view.registra_passo("assegnazione", date(2025, 1, 2), listed)
+    assert f"{len(listed)} persone lo avevano già (non modificate)" in msg
+    msg = view.registra_passo("esito_riesame", date(2026, 3, 1), listed[:1])
+    assert "1 persona rifiutata: " in msg and "richiesta di riesame" in msg
+    assert ctx.stack.count() == steps + 1
+    ctx.stack.undo()
+    assert all(view.model.row_at(view.model.row_of(p)).passo == "presa_visione" for p in listed)

@@ -10,6 +10,7 @@ is said once, in Italian, in the message line, and changes nothing.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,10 +20,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QTableWidget,
@@ -33,8 +36,17 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.enums import PassoCiclo
-from ...domain.formats import format_date, format_decimal, format_int, format_percent, parse_decimal
+from ...domain.formats import (
+    format_date,
+    format_decimal,
+    format_int,
+    format_percent,
+    parse_date,
+    parse_decimal,
+)
 from ...store.valutazioni import ValutazionePersona
+from ..delegates import DateLineEdit
+from ..models.columns import InvalidInput
 from ..models.views_base import RowFilterProxy
 from ..models.views_valutazione import (
     DA_AVVIARE,
@@ -63,6 +75,10 @@ class NoteEdit(QPlainTextEdit):
         if self.document().isModified():
             self.document().setModified(False)
             self.editingFinished.emit()
+
+
+def conta_persone(n: int) -> str:
+    return "nessuna persona" if n == 0 else "1 persona" if n == 1 else f"{format_int(n)} persone"
 
 
 def _ro_item(text: str, align_right: bool = False) -> QTableWidgetItem:
@@ -290,8 +306,29 @@ class ValutazioneIndividualeView(ViewPanel):
             self.ciclo_persone.setColumnWidth(c, wdt)
         self.ciclo_persone.horizontalHeader().setStretchLastSection(True)
         self.ciclo_persone.cellDoubleClicked.connect(self._ciclo_apri)
+        right = QWidget(split)
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Per le persone elencate registra", right))
+        self.ciclo_nuovo = QComboBox(right)
+        self.ciclo_nuovo.setObjectName("cicloNuovoPasso")
+        for p in PassoCiclo:
+            self.ciclo_nuovo.addItem(p.label, p.value)
+        bar.addWidget(self.ciclo_nuovo)
+        bar.addWidget(QLabel("in data", right))
+        self.ciclo_data = DateLineEdit(right)
+        self.ciclo_data.setMaximumWidth(130)
+        bar.addWidget(self.ciclo_data)
+        self.ciclo_registra = QPushButton("Registra", right)
+        self.ciclo_registra.setEnabled(not self.ctx.archive.readonly)
+        self.ciclo_registra.clicked.connect(self._registra_elencati)
+        bar.addWidget(self.ciclo_registra)
+        bar.addStretch(1)
+        rl.addLayout(bar)
+        rl.addWidget(self.ciclo_persone, 1)
         split.addWidget(self.ciclo_passi)
-        split.addWidget(self.ciclo_persone)
+        split.addWidget(right)
         split.setSizes([300, 1040])
         for p in PASSI:
             r = self.ciclo_passi.rowCount()
@@ -558,6 +595,11 @@ class ValutazioneIndividualeView(ViewPanel):
         if item is None:
             return
         key = item.data(Qt.ItemDataRole.UserRole)
+        if key != getattr(self, "_ciclo_chiave", "-"):  # a new step chosen: propose the next one
+            self._ciclo_chiave = key
+            order = [p.value for p in PassoCiclo]
+            nxt = order[0] if key is None else order[min(order.index(key) + 1, len(order) - 1)]
+            self.ciclo_nuovo.setCurrentIndex(max(0, self.ciclo_nuovo.findData(nxt)))
         rows = [x for x in self.righe_filtrate() if x.passo == key]
         t = self.ciclo_persone
         t.setRowCount(0)
@@ -570,6 +612,58 @@ class ValutazioneIndividualeView(ViewPanel):
             t.setItem(n, 2, _ro_item(x.valutatore))
             t.setItem(n, 3, _ro_item(format_date(x.data_passo) if x.data_passo else ""))
             t.setItem(n, 4, _ro_item(x.stato))
+
+    def _registra_elencati(self) -> None:
+        pids = [int(self.ciclo_persone.item(r, 0).data(Qt.ItemDataRole.UserRole))
+                for r in range(self.ciclo_persone.rowCount())]
+        testo = self.ciclo_data.text().strip()
+        data = parse_date(testo)
+        if data is None:
+            self.show_message(f"«{testo}» non è una data valida: scrivere gg/mm/aaaa, es. 15/07/2025."
+                              if testo else "Scrivere la data del passo (gg/mm/aaaa).")
+            return
+        self.show_message(self.registra_passo(str(self.ciclo_nuovo.currentData()), data, pids))
+
+    def registra_passo(self, passo: str, data: date, pids: list[int]) -> str:
+        """Record a step of the cycle on a date for several persons: one undo step.
+
+        Persons who already have that step keep it (never overwritten); a refused one
+        (e.g. an outcome of a riesame never requested) is said. Returns the Italian summary.
+        """
+        label = PassoCiclo(passo).label
+        q = self.model.quadro_attuale()
+        gia, rifiuti, fatti = 0, [], 0
+        stack = self.ctx.stack
+        started = False
+        try:
+            for pid in pids:
+                if any(str(p.passo) == passo for p in q.passi.get(pid, [])):
+                    gia += 1
+                    continue
+                try:
+                    edit = self.model.edit(pid, passi={passo: (data, None, None)})
+                except InvalidInput as exc:
+                    rifiuti.append(f"{q.nome(pid)}: {exc}")
+                    continue
+                if edit is None:
+                    continue
+                if not started:
+                    stack.beginMacro(f"«{label}» per più persone")
+                    started = True
+                if self.ctx.push(edit):
+                    fatti += 1
+                q = self.model.quadro_attuale()
+        finally:
+            if started:
+                stack.endMacro()
+        parts = [f"«{label}» del {format_date(data)} registrato per {conta_persone(fatti)}"]
+        if gia:
+            parts.append(f"{conta_persone(gia)} " + ("lo aveva già (non modificata)" if gia == 1
+                                                     else "lo avevano già (non modificate)"))
+        if rifiuti:
+            parts.append(f"{conta_persone(len(rifiuti))} " + ("rifiutata" if len(rifiuti) == 1 else "rifiutate")
+                         + ": " + "; ".join(rifiuti[:3]) + ("…" if len(rifiuti) > 3 else ""))
+        return "; ".join(parts) + ". Ctrl+Z annulla." if fatti else "; ".join(parts) + "."
 
     def _ciclo_apri(self, row: int, _col: int) -> None:
         it = self.ciclo_persone.item(row, 0)
