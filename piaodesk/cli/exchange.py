@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..exchange.common import ExchangeError
+from ..exchange.common import ExchangeError, righe_mancanti
 from ..store.archive import Archive
 from . import CliError
 
@@ -33,6 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--mapping", help="mappatura delle colonne in JSON, es. "
                                      "'{\"indicatore\": 13, \"baseline\": 18}' (o un file .json)")
     p.add_argument("--foglio", help="foglio da leggere (tabelle piatte in .xlsx)")
+    p.add_argument("--forza", action="store_true",
+                   help="importa anche se ci sono righe con [errore] (quelle righe sono ignorate)")
+    p.add_argument("--rimuovi-mancanti", type=int, metavar="N", dest="rimuovi_mancanti",
+                   help="rimuove dal piano le righe che mancano nel file: N deve essere il loro "
+                        "numero, come indicato dalla prova (--dry-run)")
     p.set_defaults(func=cmd_import)
 
 
@@ -93,21 +98,38 @@ def _mapping(text: str | None) -> dict[str, int] | None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ..exchange import prepare_import
+    from ..store.backup import make_backup
 
     mapping = _mapping(args.mapping)
     with Archive.open(args.into, readonly=args.dry_run) as arc:
         try:
             plan = prepare_import(arc, args.file, mapping=mapping, foglio=args.foglio)
+            if args.rimuovi_mancanti is not None:
+                plan.conferma_rimozioni(args.rimuovi_mancanti)
         except ExchangeError as exc:
             raise CliError(str(exc)) from exc
         print(plan.report())
+        pending = plan.mancanti if plan.rimozioni else 0
+        if pending:
+            print(f"{righe_mancanti(pending).capitalize()}: la rimozione richiede una conferma. "
+                  f"Per rimuovere ripetere l'importazione con --rimuovi-mancanti {pending}.")
         if args.dry_run:
             print("Prova (--dry-run): il piano non è stato modificato.")
             return 0
-        if plan.vuoto:
+        errori = sum(1 for p in plan.problemi if p.gravita == "errore")
+        if errori and not args.forza:
+            raise CliError(
+                f"Importazione rifiutata: {errori} {'errore' if errori == 1 else 'errori'} nel file "
+                f"(le righe [errore] sopra). "
+                f"Il piano non è stato modificato. Correggere il file, oppure ripetere con --forza "
+                f"per importare tutto il resto (le righe con errori sono ignorate).")
+        if not plan.edits:
             print("Nessuna modifica da applicare.")
             return 0
+        copia = make_backup(args.into, "importazione")
         plan.apply(arc)
-        print(f"Importazione applicata al piano «{args.into.name}» "
-              f"({len(plan.edits)} modifiche in un'unica operazione annullabile dal programma).")
+        print(f"Importazione applicata al piano «{args.into.name}» ({len(plan.edits)} modifiche "
+              f"in un'unica operazione).")
+        print(f"Copia del piano prima dell'importazione: {copia}")
+        print(f"Per tornare allo stato precedente: piaodesk ripristina \"{args.into}\"")
     return 0

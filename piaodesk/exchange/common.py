@@ -20,8 +20,25 @@ if TYPE_CHECKING:
 
 #: rows read from one sheet or text file at most (a larger file is refused, not truncated)
 MAX_RIGHE = 100_000
+#: characters in one cell at most (Excel's own limit): a longer cell refuses the file
+MAX_CELLA = 32_767
+#: characters of text in all the cells of a file at most
+MAX_TESTO = 100_000_000
+#: cells kept from a flat table at most (up to its last filled cell of each row)
+MAX_CELLE = 5_000_000
+#: bytes of a workbook once decompressed (all its parts), or of a text file, at most
+MAX_DECOMPRESSO = 400 * 1024 * 1024
+#: a part this large (bytes, decompressed) may not be more than MAX_RAPPORTO times its
+#: compressed size (a "zip bomb": the 10.000-objective plan's export stays under 12)
+GRANDE_PARTE = 16 * 1024 * 1024
+MAX_RAPPORTO = 100
 
 GRAVITA = ("errore", "avviso", "info")
+
+
+def righe_mancanti(n: int) -> str:
+    """«1 riga del piano manca nel file» / «3 righe del piano mancano nel file»."""
+    return "1 riga del piano manca nel file" if n == 1 else f"{n} righe del piano mancano nel file"
 
 
 class ExchangeError(Exception):
@@ -101,10 +118,27 @@ class ImportPlan:
     mappatura: dict[str, int] | None = None  # flat tables: field → column (from 0)
     mappatura_origine: str = ""
     anni: list[int] = field(default_factory=list)
+    #: deletions of rows missing from the file: applied only after :meth:`conferma_rimozioni`
+    rimozioni: list[Edit] = field(default_factory=list)
 
     @property
     def vuoto(self) -> bool:
-        return not self.edits
+        return not self.edits and not self.rimozioni
+
+    @property
+    def mancanti(self) -> int:
+        """Rows of the plan missing from the file, proposed for removal (as listed)."""
+        return sum(1 for d in self.differenze if d.tipo == "rimozione")
+
+    def conferma_rimozioni(self, n: int) -> None:
+        """Add the proposed removals to the edits; ``n`` must be their count (the user's check)."""
+        if n != self.mancanti:
+            raise ExchangeError(
+                f"Le righe del piano che mancano nel file sono {self.mancanti}, non {n}: "
+                f"nessuna riga è stata rimossa. Controllare l'elenco delle rimozioni e ripetere "
+                f"con il numero giusto.")
+        self.edits = [*self.edits, *self.rimozioni]
+        self.rimozioni = []
 
     @property
     def bloccante(self) -> bool:
@@ -135,7 +169,8 @@ class ImportPlan:
         if self.differenze:
             c = self.conta_differenze()
             out.append(f"Differenze: {c.get('aggiunta', 0)} aggiunte, {c.get('modifica', 0)} "
-                       f"modifiche, {c.get('rimozione', 0)} rimozioni")
+                       f"modifiche, {c.get('rimozione', 0)} rimozioni"
+                       + (" (proposte: applicate solo se confermate)" if self.rimozioni else ""))
             if dettagli:
                 for d in self.differenze[:max_differenze]:
                     out.append("  " + d.testo().replace("\n", "\n  "))

@@ -41,6 +41,7 @@ from ..domain.model import PERIODO_ANNUALE, AliasPersona, Indicatore, Misura, Ob
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
 from ..store.edits import Edit, InsertRow
+from .collocazione import Gruppo, righe_incerte
 from .common import Differenza, ImportPlan, Problema, SetImpostazione
 from .readers import Tabella
 
@@ -445,6 +446,11 @@ class FlatImport:
         if "indicatore" not in self.mapping and "titolo" not in self.mapping:
             self.prob("mappatura", "la mappatura non indica né la colonna dell'indicatore né quella "
                       "dell'obiettivo: niente da importare", gravita="errore")
+        elif not self.anchored and "codice" not in self.mapping:
+            riga = self.tab.righe[idx][0] if idx is not None else None
+            self.prob("mappatura", "manca la colonna «Codice» dell'obiettivo: senza il codice gli "
+                      "obiettivi non si possono riconoscere, niente da importare (aggiungere la "
+                      "colonna o indicarla nella mappatura)", riga=riga, gravita="errore")
 
     def _remembered(self) -> dict[str, Any] | None:
         text = self.a.impostazione(IMPOSTAZIONE)
@@ -531,8 +537,17 @@ class FlatImport:
         groups: list[tuple[str, list[Riga]]] = []
         current: str | None = None
         header_rows: dict[str, int] = {}
+        senza_codice: int | None = None  # header row of an objective without a code
         for idx, r in enumerate(righe):
+            if r.codici and not self._holder_code(r).strip():
+                self.prob("codice_mancante", f"l'obiettivo «{_short(r.codici[0][1])}» non ha il "
+                          f"codice: riga ignorata con i suoi indicatori", riga=r.n,
+                          colonna=_col(self.mapping["codice"]) if "codice" in self.mapping else None,
+                          gravita="errore")
+                current, senza_codice = None, r.n
+                continue
             if r.codici:
+                senza_codice = None
                 holder = self._register_codes(r, nodes, order, header_rows)
                 current = holder
                 groups.append((holder, []))
@@ -542,17 +557,32 @@ class FlatImport:
                               gravita="info")
                 continue
             if current is None:
+                if senza_codice is not None:
+                    self.prob("senza_obiettivo", f"indicatore dell'obiettivo senza codice della "
+                              f"riga {senza_codice}: riga ignorata", riga=r.n, gravita="errore")
+                    continue
                 self.prob("senza_obiettivo", "indicatore prima di qualsiasi obiettivo: riga ignorata",
                           riga=r.n, gravita="errore")
                 continue
-            nxt = righe[idx + 1] if idx + 1 < len(righe) else None
-            if not r.codici and nxt is not None and nxt.codici and len(groups[-1][1]) >= 1:
-                code_next = self._holder_code(nxt)
-                self.prob("collocazione_incerta",
-                          f"collocazione incerta: la riga precede l'intestazione dell'obiettivo "
-                          f"{code_next}; è stata assegnata a {current}", riga=r.n)
             groups[-1][1].append(r)
+        self._collocazione(nodes, groups)
         return self._emit(nodes, order, groups, righe)
+
+    def _collocazione(self, nodes: dict[str, _Nodo], groups: list[tuple[str, list[Riga]]]) -> None:
+        """Rows that precede the next objective's header and read like it: «collocazione
+        incerta» (see :mod:`.collocazione`), not every last row of an objective."""
+        gruppi = []
+        for holder, rows in groups:
+            node = nodes[holder]
+            gruppi.append(Gruppo(holder, rows[0].blocco if rows else -1,
+                                 f"{node.title} {node.fields.get('descrizione', '')}",
+                                 [(r.n, f"{r.indicatore} {r.formula}", bool(r.codici))
+                                  for r in rows]))
+        for n, code_next, code in righe_incerte(gruppi):
+            self.prob("collocazione_incerta",
+                      f"collocazione incerta: la riga precede l'intestazione dell'obiettivo "
+                      f"{code_next} e il suo testo somiglia più a quello; è stata assegnata a "
+                      f"{code}", riga=n)
 
     def _holder_code(self, r: Riga) -> str:
         return max(r.codici, key=lambda ct: ct[0].count("."))[0]
@@ -611,9 +641,12 @@ class FlatImport:
         new_people = 0
         aliases_seen: set[str] = set()
         # -- objectives, parents first
-        def depth_key(code: str) -> tuple[int, ...]:
+        def depth_key(code: str) -> tuple[tuple[int, int, str], ...]:
+            # parents first; codes of any shape (TS.1, OE0527, 2024_PD_8501) without a crash
             base = code.split("-")[0]
-            return tuple(int(x) for x in base.split(".")) + ((1,) if "-" in code else ())
+            parts = tuple((0, int(x), "") if x.isascii() and x.isdigit() else (1, 0, x.lower())
+                          for x in base.split("."))
+            return parts + (((2, 1, ""),) if "-" in code else ())
 
         ins_obj: list[Edit] = []
         n_obj = 0

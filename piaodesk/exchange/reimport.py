@@ -2,9 +2,16 @@
 
 :func:`diff_workbook` compares every sheet with the plan row by row (by the
 ``ID`` column) and field by field, and returns an :class:`ImportPlan` whose
-edits (``InsertRow`` / ``SetFields`` / ``MoveObiettivo`` / ``DeleteRow``) make
-the plan match the workbook, plus a :class:`Differenza` per changed row for the
-preview. Nothing is written here.
+edits (``InsertRow`` / ``SetFields`` / ``MoveObiettivo``) make the plan match
+the workbook, plus a :class:`Differenza` per changed row for the preview.
+Nothing is written here.
+
+Deletion is never inferred from an identifier problem: an unreadable ID, an ID
+not in the plan or an ID repeated is an error on its row (the row is left out,
+never read as new), and a sheet with such an error proposes no removal. Rows of
+the plan that were exported and are missing from a sheet read to its end are
+only *proposed* (``ImportPlan.rimozioni``, ``DeleteRow``): they become edits
+when the user confirms their count (:meth:`ImportPlan.conferma_rimozioni`).
 """
 
 from __future__ import annotations
@@ -36,8 +43,17 @@ from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
 from ..store.edits import DeleteRow, Edit, InsertRow, MoveObiettivo, SetFields
 from . import common
-from .common import Differenza, ExchangeError, ImportPlan, Problema
-from .readers import ERRORI_FORMULA, load_workbook
+from .common import Differenza, ExchangeError, ImportPlan, Problema, righe_mancanti
+from .readers import (
+    ERRORI_FORMULA,
+    LIMITE_NUMERO,
+    Conteggio,
+    load_workbook,
+    numero_inutilizzabile,
+    open_sheet,
+    problema_numero,
+    rows_of,
+)
 from .workbook import (
     ASSEGNAZIONI,
     FASI,
@@ -89,12 +105,13 @@ def _readback(v: Any) -> Any:
 
 def is_piaodesk_workbook(path: Path | str) -> bool:
     """True for a workbook written by :func:`write_workbook`/`write_template`."""
-    wb = load_workbook(Path(path))
+    path = Path(path)
+    wb = load_workbook(path)
     try:
         if "Info" not in wb.sheetnames:
             return False
-        for row in wb["Info"].iter_rows(min_row=1, max_row=1, values_only=True):
-            return row[0] == "formato" and str(row[1] or "").startswith("piaodesk")
+        for row in rows_of(open_sheet(wb, "Info", path.name), path.name):
+            return len(row) > 1 and row[0] == "formato" and str(row[1] or "").startswith("piaodesk")
         return False
     finally:
         wb.close()
@@ -177,6 +194,16 @@ class _Sheet:
     cols: dict[str, Col]
     years: list[int] = field(default_factory=list)
     fast: set[int] = field(default_factory=set)  # IDs of rows identical to the plan
+    #: every row of the sheet was read (to the end of its XML, whatever <dimension> declares)
+    whole: bool = False
+    #: an ID was unreadable, unknown or repeated: which row it stood for cannot be known, so
+    #: no row is proposed for removal from this sheet
+    id_problem: bool = False
+    seen: set[int] = field(default_factory=set)  # IDs already met (first row wins)
+
+
+#: row_id's answer for a row that is reported and left out (bad, unknown or repeated ID)
+_SCARTATA = -1
 
 
 class _Diff:
@@ -185,6 +212,7 @@ class _Diff:
         self.path = path
         self.p: list[Problema] = []
         self.p_read: list[Problema] = []
+        self.conta = Conteggio(path.name)
         self._lk: _Lookups | None = None
         self._valore_memo: dict[tuple[Any, Any], Any] = {}
         self.diffs: list[Differenza] = []
@@ -194,7 +222,8 @@ class _Diff:
         self.moves: list[Edit] = []
         self.ins_other: list[Edit] = []
         self.ins_misure: list[Edit] = []
-        self.deletes: list[Edit] = []
+        self.deletes: list[Edit] = []  # proposed: ImportPlan.rimozioni
+        self.removed: dict[type, set[int]] = {}
         self.exported: dict[str, set[int]] = {}
         self.obs = {o.id: o for o in archive.obiettivi()}
         self.code_to_id: dict[str, int] = {}
@@ -220,14 +249,17 @@ class _Diff:
     def _read_info(self, wb: Any) -> None:
         if "Info" not in wb.sheetnames:
             return
-        for row in wb["Info"].iter_rows(values_only=True):
-            if not row or row[0] is None:
+        for row in rows_of(open_sheet(wb, "Info", self.path.name), self.path.name):
+            if len(row) < 2 or row[0] is None:
                 continue
             if row[0] == "formato" and not str(row[1] or "").startswith("piaodesk"):
                 raise ExchangeError("La cartella non è stata esportata da piaodesk.")
             if str(row[0]).startswith("id:"):
                 ids = {int(x) for x in str(row[1] or "").split(",") if x.strip().isdigit()}
                 self.exported.setdefault(str(row[0])[3:], set()).update(ids)
+
+    def _sheet(self, wb: Any, name: str) -> Any:
+        return open_sheet(wb, name, self.path.name)
 
     def _lookups(self) -> _Lookups:
         if self._lk is None:
@@ -276,7 +308,10 @@ class _Diff:
                     misure_by: dict[tuple[int, int], Misura] | None = None) -> _Sheet:
         by_label = {norm_label(c.label): c for c in spec.cols}
         limite = common.MAX_RIGHE
-        it = ws.iter_rows(values_only=True)
+        # rows_of reads to the end of the sheet's rows: the declared <dimension> can understate it
+        it = rows_of(ws, self.path.name)
+        conta = self.conta
+        max_cella, max_testo = common.MAX_CELLA, common.MAX_TESTO
         header: list[Any] = []
         for row in it:
             header = self._clean_errors(list(row), 1, ws.title)
@@ -307,7 +342,7 @@ class _Diff:
         if "id" not in cols:
             self.p_read.append(Problema("manca_id", "manca la colonna «ID»: il foglio non è stato "
                                         "confrontato", riga=1, foglio=spec.name, gravita="errore"))
-            return _Sheet(spec, [], {})
+            return _Sheet(spec, [], {}, whole=False, id_problem=True)
         id_idx = next(i for i, k in colmap.items() if k == "id")
         width = max(colmap) + 1
         items = list(colmap.items())
@@ -342,10 +377,22 @@ class _Diff:
                     "righe vuote o di troppo e riprovare.")
             if len(row) < width:
                 row = (*row, *(None,) * (width - len(row)))
+            testo = 0
             for v in row:
-                if v.__class__ is str and "#" in v and v.strip() in ERRORI_FORMULA:
-                    row = self._clean_errors(list(row), n, ws.title)
+                c = v.__class__
+                if c is str:
+                    testo += len(v)
+                    if "#" in v and v.strip() in ERRORI_FORMULA or len(v) > max_cella:
+                        break
+                elif (c is float or c is int) and not -LIMITE_NUMERO < v < LIMITE_NUMERO:
                     break
+            else:
+                conta.testo += testo
+                testo = -1
+            if testo >= 0:  # a cell to look at: formula error, unusable number, too long
+                row = self._clean_errors(list(row), n, ws.title)
+            elif conta.testo > max_testo:
+                conta.cella("", ws.title, n, 0)  # raises the "too much text" error
             rid = row[id_idx]
             if rid is not None:
                 key = rid if rid.__class__ is int else _as_int(rid)
@@ -364,13 +411,20 @@ class _Diff:
                             continue
             if any(_clean(row[i]) is not None for i in significant):
                 rows.append(_Row(n, {k: row[i] for i, k in items}))
-        return _Sheet(spec, rows, cols, years, fast)
+        return _Sheet(spec, rows, cols, years, fast, whole=True, seen=set(fast))
 
     def _clean_errors(self, values: list[Any], n: int, foglio: str) -> list[Any]:
-        """Formula errors (``#DIV/0!``…) read as empty cells, each reported."""
+        """Formula errors (``#DIV/0!``…) and unusable numbers (NaN, 1e308) read as empty cells,
+        each reported; a cell longer than Excel allows, or too much text, refuses the file."""
         from openpyxl.utils import get_column_letter
 
         for i, v in enumerate(values):
+            if isinstance(v, str):
+                self.conta.cella(v, foglio, n, i)
+            elif numero_inutilizzabile(v):
+                self.p_read.append(problema_numero(v, n, i, foglio))
+                values[i] = None
+                continue
             if isinstance(v, str) and v.strip() in ERRORI_FORMULA:
                 self.p_read.append(Problema(
                     "errore_formula", f"la formula dà l'errore {v.strip()}: la cella è "
@@ -386,19 +440,35 @@ class _Diff:
         self.p.append(Problema(tipo, msg, riga=row, colonna=col, foglio=sheet, gravita=gravita))
 
     def row_id(self, sh: _Sheet, r: _Row, existing: dict[int, Any]) -> int | None:
-        """The existing row an ID points at; None for a new row."""
+        """The existing row an ID points at; None for a new row (empty ID).
+
+        An unreadable ID, an ID not in the plan or an ID already met on an earlier row
+        is an error naming the row: the row is left out (:data:`_SCARTATA`), never read as
+        a new row, and nothing is proposed for removal from the sheet (the ID may have
+        been typed over the one of a row that is still wanted).
+        """
         raw = r.cells.get("id")
         if _clean(raw) is None:
             return None
+        why = None
         try:
             rid = parse_cell(sh.cols["id"], raw)
         except ValueError as exc:
-            self.prob(sh.spec.name, r.n, f"ID {exc}: la riga è trattata come nuova", col="ID")
-            return None
-        if rid not in existing:
-            self.prob(sh.spec.name, r.n, f"l'ID {rid} non esiste nel piano: la riga è trattata "
-                      f"come nuova", col="ID")
-            return None
+            rid, why = None, f"ID {exc}"
+        if why is None and rid not in existing:
+            why = f"l'ID {rid} non esiste nel piano"
+        elif why is None and rid in sh.seen:
+            self.prob(sh.spec.name, r.n, f"ID {rid} ripetuto in più righe: vale la prima, questa "
+                      f"riga è ignorata", tipo="id_ripetuto", col="ID", gravita="errore")
+            sh.id_problem = True
+            return _SCARTATA
+        if why is not None:
+            self.prob(sh.spec.name, r.n, f"{why}: riga ignorata (per aggiungere una riga lasciare "
+                      f"vuota la colonna ID; l'ID di una riga esistente non va cambiato)",
+                      tipo="id_sconosciuto", col="ID", gravita="errore")
+            sh.id_problem = True
+            return _SCARTATA
+        sh.seen.add(rid)  # type: ignore[arg-type]
         return rid
 
     def persona_id(self, sheet: str, r: _Row, col: Col, raw: Any) -> tuple[bool, int | None]:
@@ -528,6 +598,8 @@ class _Diff:
     def personale(self, sh: _Sheet) -> None:
         for r in sh.rows:
             pid = self.row_id(sh, r, self.persone)
+            if pid == _SCARTATA:
+                continue
             vals = self.values(sh, r)
             if pid is None:
                 if not vals.get("cognome"):
@@ -555,6 +627,8 @@ class _Diff:
         listed = {_as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
         for r in sh.rows:
             oid = self.row_id(sh, r, self.obs)
+            if oid == _SCARTATA:
+                continue
             code = _clean(r.cells.get("codice"))
             if oid is None and _clean(r.cells.get("id")) is None and code is not None:
                 # a row added in Excel and already imported once: match it by its code
@@ -582,6 +656,7 @@ class _Diff:
             if rid in seen:
                 self.prob(name, r.n, "ID ripetuto in più righe: vale la prima", tipo="id_ripetuto",
                           gravita="errore")
+                sh.id_problem = True
                 continue
             seen.add(rid)
             vals = self.values(sh, r)
@@ -643,6 +718,8 @@ class _Diff:
         listed = {_as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
+            if rid == _SCARTATA:
+                continue
             if rid is None and _clean(r.cells.get("id")) is None and cls in (Fase, Indicatore):
                 # a row added in Excel and already imported once: same objective, same text
                 oid0 = self.obiettivo_ref(sh, r, quiet=True)
@@ -655,6 +732,7 @@ class _Diff:
             if rid is not None and rid in seen:
                 self.prob(sh.spec.name, r.n, "ID ripetuto in più righe: vale la prima",
                           tipo="id_ripetuto", gravita="errore")
+                sh.id_problem = True
                 continue
             oid = self.obiettivo_ref(sh, r)
             if oid is None:
@@ -747,6 +825,8 @@ class _Diff:
         seen: set[int] = set(sh.fast)
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
+            if rid == _SCARTATA:
+                continue
             vals = self.values(sh, r)
             ind_id = vals.get("indicatore_id")
             ind = indicatori.get(ind_id) if ind_id is not None else None
@@ -787,6 +867,13 @@ class _Diff:
                  deleted: set[int] | None = None, parent_deleted: Any = None,
                  present: set[int] | None = None) -> None:
         exported = self.exported.get(sh.spec.name, set())
+        if not sh.whole or sh.id_problem:
+            gone = [rid for rid in exported if rid in existing and rid not in sh.seen]
+            if gone and sh.id_problem:
+                self.prob(sh.spec.name, None, f"{righe_mancanti(len(gone))}, ma il foglio ha ID non "
+                          f"validi o ripetuti: nessuna riga viene rimossa",
+                          tipo="rimozioni_sospese", gravita="avviso")
+            return
         if present is None:
             present = {r.cells.get("__id__") for r in sh.rows} | {
                 _as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
@@ -803,6 +890,7 @@ class _Diff:
                 deleted.add(rid)
                 deleted.update(self.a.discendenti(rid))
             self.deletes.append(DeleteRow(cls, rid, label=f"Elimina {cls.__name__.lower()}"))
+            self.removed.setdefault(cls, set()).add(rid)
             self.diffs.append(Differenza("rimozione", sh.spec.name, str(key_of(obj)),
                                          getattr(obj, "titolo", "") or getattr(obj, "descrizione", "")))
 
@@ -812,12 +900,12 @@ class _Diff:
         """Each sheet read and compared in turn (people, objectives, then their rows)."""
         anni = self.a.piano().anni
         if PERSONALE.name in names:
-            self.personale(self._read_sheet(wb[PERSONALE.name], PERSONALE, self.persone))
+            self.personale(self._read_sheet(self._sheet(wb, PERSONALE.name), PERSONALE, self.persone))
         if OBIETTIVI.name in names:
-            self.obiettivi(self._read_sheet(wb[OBIETTIVI.name], OBIETTIVI, self.obs))
+            self.obiettivi(self._read_sheet(self._sheet(wb, OBIETTIVI.name), OBIETTIVI, self.obs))
         if FASI.name in names:
             fasi = {f.id: f for f in self.a.fasi()}
-            self.child_sheet(self._read_sheet(wb[FASI.name], FASI, fasi), Fase, fasi,
+            self.child_sheet(self._read_sheet(self._sheet(wb, FASI.name), FASI, fasi), Fase, fasi,
                              lambda f: _short(f.descrizione))
             del fasi
         inds = {i.id: i for i in self.a.indicatori()}
@@ -830,24 +918,22 @@ class _Diff:
                 if m.periodo != PERIODO_ANNUALE or m.anno not in anni:
                     periodic[m.id] = m  # type: ignore[index]
         if "Indicatori" in names:
-            sh = self._read_sheet(wb["Indicatori"], indicatori_spec(anni), inds, annual)
+            sh = self._read_sheet(self._sheet(wb, "Indicatori"), indicatori_spec(anni), inds, annual)
             self.indicatori(sh, inds, annual)  # type: ignore[arg-type]
-            exported = self.exported.get("Indicatori", set())
-            present = {_as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
-            self._deleted_inds = {i for i in exported if i in inds and i not in present} | {
+            self._deleted_inds = set(self.removed.get(Indicatore, set())) | {
                 i.id for i in inds.values() if i.obiettivo_id in self.deleted_obs}  # type: ignore[misc]
             del sh
         if MISURE.name in names:
-            self.misure(self._read_sheet(wb[MISURE.name], MISURE, periodic), inds, periodic)  # type: ignore[arg-type]
+            self.misure(self._read_sheet(self._sheet(wb, MISURE.name), MISURE, periodic), inds, periodic)  # type: ignore[arg-type]
         if ASSEGNAZIONI.name in names:
             asse = {x.id: x for x in self.a.assegnazioni()}
-            self.child_sheet(self._read_sheet(wb[ASSEGNAZIONI.name], ASSEGNAZIONI, asse),
+            self.child_sheet(self._read_sheet(self._sheet(wb, ASSEGNAZIONI.name), ASSEGNAZIONI, asse),
                              Assegnazione, asse,
                              lambda x: self.persone[x.persona_id].nominativo
                              if x.persona_id in self.persone else "(vacante)")
         if RISORSE.name in names:
             rs = {x.id: x for x in self.a.select(Risorsa)}
-            self.child_sheet(self._read_sheet(wb[RISORSE.name], RISORSE, rs), Risorsa, rs,
+            self.child_sheet(self._read_sheet(self._sheet(wb, RISORSE.name), RISORSE, rs), Risorsa, rs,
                              lambda x: _short(x.descrizione))
 
     def run(self) -> ImportPlan:
@@ -867,14 +953,14 @@ class _Diff:
         self.deletes.sort(key=lambda e: order.get(getattr(e, "table", ""), 9))
         ins_other = sorted(self.ins_other, key=lambda e: 0 if getattr(e, "table", "") == "indicatori" else 1)
         edits = (self.ins_persone + self.ins_obiettivi + self.sets + self.moves + ins_other
-                 + self.ins_misure + self.deletes)
+                 + self.ins_misure)
         order_of = {n: i for i, n in enumerate(SHEET_ORDER)}
         self.p_read.sort(key=lambda p: order_of.get(p.foglio or "", 99))  # stable: rows in order
         plan = ImportPlan(f"Importa «{self.path.name}»", edits, self.p_read + self.p, self.diffs,
-                          origine=self.path.name)
+                          origine=self.path.name, rimozioni=list(self.deletes))
         c = plan.conta_differenze()
         plan.riepilogo = {"Righe aggiunte": c.get("aggiunta", 0), "Righe modificate": c.get("modifica", 0),
-                          "Righe rimosse": c.get("rimozione", 0)}
+                          "Righe mancanti nel file (rimosse solo con conferma)": c.get("rimozione", 0)}
         return plan
 
 
@@ -927,12 +1013,13 @@ def diff_workbook(archive: Archive, path: Path | str) -> ImportPlan:
 
 def check_formato(path: Path | str) -> str | None:
     """The format marker of the Info sheet (None when missing)."""
-    wb = load_workbook(Path(path))
+    path = Path(path)
+    wb = load_workbook(path)
     try:
         if "Info" not in wb.sheetnames:
             return None
-        for row in wb["Info"].iter_rows(values_only=True):
-            if row and row[0] == "formato":
+        for row in rows_of(open_sheet(wb, "Info", path.name), path.name):
+            if len(row) > 1 and row[0] == "formato":
                 return str(row[1])
         return None
     finally:

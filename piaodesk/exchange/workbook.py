@@ -62,10 +62,12 @@ ISTRUZIONI = [
          "i valori per anno), Misure periodiche, Personale, Assegnazioni, Risorse."),
     ("", "La prima riga di ogni foglio contiene le intestazioni: non modificarle. L'ordine delle "
          "colonne può cambiare, le intestazioni no."),
-    ("Colonna ID", "Serve a riconoscere le righe quando la cartella viene reimportata: non modificarla. "
-                   "Per aggiungere una riga nuova lasciare l'ID vuoto."),
-    ("Righe eliminate", "Una riga cancellata da un foglio viene proposta come eliminazione; prima di "
-                        "modificare il piano piaodesk mostra l'anteprima delle differenze da accettare."),
+    ("Colonna ID", "Serve a riconoscere le righe quando la cartella viene reimportata: non modificarla "
+                   "(è protetta: i fogli sono protetti senza password, si scrive solo nelle colonne "
+                   "modificabili). Per aggiungere una riga nuova lasciare l'ID vuoto."),
+    ("Righe eliminate", "Una riga cancellata da un foglio viene proposta come eliminazione: piaodesk "
+                        "mostra l'anteprima delle differenze e rimuove le righe solo dopo averne "
+                        "confermato il numero."),
     ("Codici", "Gli obiettivi si collegano tra loro con la colonna «Codice padre»; fasi, indicatori, "
                "assegnazioni e risorse con «Codice obiettivo» (o «ID obiettivo»)."),
     ("Date", "Scrivere le date come 31/12/2025."),
@@ -452,7 +454,7 @@ class _Styles:
 
     def __init__(self, wb: Any):
         from openpyxl.cell.cell import Cell
-        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
         probe = wb.create_sheet("__stili__")
         self._Cell = Cell
@@ -463,14 +465,21 @@ class _Styles:
                 setattr(c, name, value)
             return c._style
 
+        # sheets are protected (no password): IDs, headers and lists locked, the rest
+        # unlocked (the default style is unlocked by _unlock_default_style)
+        locked, unlocked = Protection(locked=True), Protection(locked=False)
         self.head = make(font=Font(bold=True, color="FFFFFF"),
                          fill=PatternFill("solid", fgColor="1F4E79"),
-                         alignment=Alignment(wrap_text=True, vertical="center"))
-        grey = make(font=Font(color="808080"))
-        self.kind = {"date": make(number_format=DATE_FMT), "perc": make(number_format=PERC_FMT),
-                     "money": make(number_format=MONEY_FMT),
-                     "long": make(alignment=Alignment(wrap_text=True, vertical="top")),
-                     "id": grey, "info": grey}
+                         alignment=Alignment(wrap_text=True, vertical="center"), protection=locked)
+        grey = make(font=Font(color="808080"), protection=locked)
+        self.kind = {"date": make(number_format=DATE_FMT, protection=unlocked),
+                     "perc": make(number_format=PERC_FMT, protection=unlocked),
+                     "money": make(number_format=MONEY_FMT, protection=unlocked),
+                     "long": make(alignment=Alignment(wrap_text=True, vertical="top"),
+                                  protection=unlocked),
+                     "id": grey, "info": grey, "obref": grey}
+        # a format of its own (not the default one, which is made unlocked)
+        self.locked = make(font=Font(color="000000"), protection=locked)
         self.title = make(font=Font(bold=True, size=14))
         self.bold = make(font=Font(bold=True))
         self.wrap_top = self.kind["long"]
@@ -495,6 +504,34 @@ def _set_dimension(ws: Any, nrows: int, ncols: int) -> None:
     ws.calculate_dimension = lambda: ref
 
 
+def _protect(ws: Any) -> None:
+    """Protect a sheet without a password: locked cells (IDs, headers, lists) cannot be typed
+    over; unlocked cells, new rows, row deletion, sorting and filters stay allowed."""
+    prot = ws.protection
+    prot.sheet = True
+    for name in ("formatCells", "formatColumns", "formatRows", "insertRows", "deleteRows",
+                 "sort", "autoFilter"):
+        setattr(prot, name, False)  # False = allowed
+
+
+def _unlock_default_style(wb: Any) -> None:
+    """Make the workbook's default cell format unlocked (Excel's is locked).
+
+    Cells written as plain values and the empty cells below the data use it, so on a
+    protected sheet they stay editable; locked cells have their own style (:class:`_Styles`).
+    Called just before saving (style indexes already given to cells do not move).
+    """
+    from openpyxl.styles import Protection
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.utils.indexed_list import IndexedList
+
+    styles = list(wb._cell_styles)
+    default = StyleArray(styles[0])
+    default.protectionId = wb._protections.add(Protection(locked=False))
+    styles[0] = default
+    wb._cell_styles = IndexedList(styles)
+
+
 def _list_values(archive: Archive | None) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {"_bool": [SI, NO]}
     for enum in (Ramo, Livello, TipoIndicatore, Polarita, Aggregazione, TipoRisorsa, Area2023):
@@ -517,14 +554,15 @@ def _list_formulas(lists: dict[str, list[str]]) -> dict[str, str]:
     return out
 
 
-def _write_lists(wb: Any, lists: dict[str, list[str]]) -> None:
+def _write_lists(wb: Any, lists: dict[str, list[str]], st: _Styles) -> None:
     ws = wb.create_sheet("Elenchi")
     ws.sheet_state = "hidden"
+    _protect(ws)
     columns = list(lists.values())
     _set_dimension(ws, 1 + max((len(v) for v in columns), default=0), len(columns))
-    ws.append(list(lists))
+    ws.append([st.cell(ws, name, st.locked) for name in lists])
     for r in range(max((len(v) for v in columns), default=0)):
-        ws.append([v[r] if r < len(v) else None for v in columns])
+        ws.append([st.cell(ws, v[r], st.locked) if r < len(v) else None for v in columns])
 
 
 def _open_sheet(wb: Any, title: str, cols: tuple[Col, ...] | list[Col], nrows: int,
@@ -541,6 +579,7 @@ def _open_sheet(wb: Any, title: str, cols: tuple[Col, ...] | list[Col], nrows: i
 
     ws = wb.create_sheet(title)
     ws.sheet_state = "visible"
+    _protect(ws)
     ws.sheet_view.tabSelected = selected
     ws.freeze_panes = freeze or ("B2" if cols and cols[0].kind == "id" else "A2")
     ws.row_dimensions[1].height = 32
@@ -595,9 +634,10 @@ def _write_rows(ws: Any, cols: tuple[Col, ...] | list[Col], rows: list[Any],
         append(values)
 
 
-def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None) -> None:
+def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None, st: _Styles) -> None:
     ws = wb.create_sheet("Info")
     ws.sheet_state = "hidden"
+    _protect(ws)
     rows: list[list[Any]] = [["formato", FORMATO]]
     if archive is not None:
         piano = archive.piano()
@@ -617,7 +657,7 @@ def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None) -> None
                 rows.append([f"id:{name}", chunk])
     _set_dimension(ws, len(rows), 2)
     for row in rows:
-        ws.append(row)
+        ws.append([st.cell(ws, v, st.locked) for v in row])
 
 
 def _is_periodic(m: Misura, anni: list[int]) -> bool:
@@ -664,9 +704,10 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
                          selected=spec.name == "Obiettivi")
         _write_rows(ws, spec.cols, rows, [_getter(c, lk, misure_by) for c in spec.cols], st)
         counts[spec.name] = len(rows)
-    _write_info(wb, archive, snap)
-    _write_lists(wb, lists)
+    _write_info(wb, archive, snap, st)
+    _write_lists(wb, lists, st)
     wb.active = wb.sheetnames.index("Obiettivi")
+    _unlock_default_style(wb)
     _save(wb, path)
     return counts
 
@@ -697,9 +738,10 @@ def write_template(path: Path | str, anni: list[int] | None = None) -> None:
     formulas = _list_formulas(lists)
     for spec in all_specs(anni):
         _open_sheet(wb, spec.name, spec.cols, 0, formulas, st)
-    _write_info(wb, None, None)
-    _write_lists(wb, lists)
+    _write_info(wb, None, None, st)
+    _write_lists(wb, lists, st)
     wb.active = 0
+    _unlock_default_style(wb)
     _save(wb, path)
 
 

@@ -198,7 +198,12 @@ def test_dry_run_cli_prints_report_and_changes_nothing(plan, capsys):
     assert "il piano non è stato modificato" in out
     with Archive.open(path) as arc:
         assert arc.count(Obiettivo) == 0
-    assert main(["import", str(SEED), "--into", str(path)]) == 0
+    # the table has an [errore] (duplicate code 5.2.5.1): refused without --forza
+    assert main(["import", str(SEED), "--into", str(path)]) == 2
+    assert "--forza" in capsys.readouterr().err
+    with Archive.open(path) as arc:
+        assert arc.count(Obiettivo) == 0
+    assert main(["import", str(SEED), "--into", str(path), "--forza"]) == 0
     with Archive.open(path) as arc:
         assert arc.count(Indicatore) == 66
 

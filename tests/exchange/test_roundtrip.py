@@ -128,6 +128,12 @@ def test_add_change_remove_rows(demo, exported: Path):
     plan = diff_workbook(demo, exported)
     kinds = plan.conta_differenze()
     assert kinds == {"modifica": 3, "aggiunta": 2, "rimozione": 1}, plan.report()
+    # the missing row is only proposed: removed once the user confirms the count
+    assert plan.mancanti == 1 and len(plan.rimozioni) == 1
+    assert not any(type(e).__name__ == "DeleteRow" for e in plan.edits)
+    with pytest.raises(ExchangeError, match="sono 1, non 2"):
+        plan.conferma_rimozioni(2)
+    plan.conferma_rimozioni(1)
     batch, _ = plan.apply(demo)
     ts2 = next(o for o in demo.obiettivi() if o.codice == "TS.2")
     assert ts2.peso == Decimal("40")

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...exchange.common import ExchangeError, ImportPlan
+from ...exchange.common import ExchangeError, ImportPlan, righe_mancanti
 from ..context import Context
 
 Rebuild = Callable[[dict[str, int] | None, dict[str, str]], ImportPlan]
@@ -141,6 +141,9 @@ class ImportDialog(QDialog):
                          f"{c.get('rimozione', 0)} rimosse.")
         if plan.riepilogo and plan.mappatura is not None:
             parts.append(" · ".join(f"{k}: {v}" for k, v in plan.riepilogo.items()))
+        if plan.rimozioni:
+            parts.append(f"<span style='color:#b3261e'>{righe_mancanti(plan.mancanti).capitalize()}"
+                         f": la rimozione sarà chiesta all'importazione.</span>")
         if plan.vuoto:
             parts.append("<b>Nessuna differenza: il piano non cambia.</b>")
         else:
@@ -255,6 +258,25 @@ class ImportDialog(QDialog):
                 f"L'importazione si potrà annullare con Modifica › Annulla.")
             if ans != QMessageBox.StandardButton.Yes:
                 return
+        if self.plan.rimozioni:
+            n = self.plan.mancanti
+            ans = QMessageBox.question(
+                self, "Rimuovere le righe mancanti?",
+                f"{righe_mancanti(n).capitalize()} (vedere «Differenze», in rosso). "
+                f"Rimuoverle dal piano?\n\nSì: rimuove {'la riga' if n == 1 else f'le {n} righe'}."
+                f"\nNo: importa il resto "
+                f"senza rimuovere niente.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.No)
+            if ans == QMessageBox.StandardButton.Cancel:
+                return
+            if ans == QMessageBox.StandardButton.Yes:
+                self.plan.conferma_rimozioni(n)
+            else:
+                self.plan.rimozioni = []
+                if not self.plan.edits:
+                    self.reject()
+                    return
         if self.ctx.push(self.plan.batch()):
             self.applied = True
             self.accept()
