@@ -173,6 +173,8 @@ class SistemaValutazioneDialog(QDialog):
         self.categorie = QTableWidget(0, len(CAT_COLS))
         self.categorie.setObjectName("tabellaCategorie")
         self.categorie.setHorizontalHeaderLabels([c[1] for c in CAT_COLS])
+        for c, (key, _l, _w) in enumerate(CAT_COLS):
+            self.categorie.horizontalHeaderItem(c).setToolTip(CAT_TIPS.get(key, ""))
         hdr = self.categorie.horizontalHeader()
         for c, (_k, _l, width) in enumerate(CAT_COLS):
             self.categorie.setColumnWidth(c, width)
@@ -512,10 +514,16 @@ def obiettivi_valutati(arc: Archive, anno: int) -> list[Obiettivo]:
 
 
 #: columns of the categories' table: (key, header, width)
-CAT_COLS = (("nome", "Categoria", 200), ("aree", "Aree (2023)", 190), ("responsabili", "Resp.", 48),
-            ("organizzativa", "Organizz. %", 78), ("struttura", "Struttura %", 78),
-            ("individuali", "Individuali %", 84), ("comportamenti", "Comport. %", 78),
-            ("valutatore", "Valutatore", 150))
+CAT_COLS = (("nome", "Categoria", 200), ("aree", "Aree (2023)", 160), ("responsabili", "Resp.", 44),
+            ("organizzativa", "Org. %", 62), ("struttura", "Strutt. %", 62),
+            ("individuali", "Indiv. %", 62), ("comportamenti", "Comp. %", 62),
+            ("valutatore", "Valutatore", 140))
+CAT_TIPS = {"responsabili": "Categoria dei responsabili di un'unità (dirigenti, EQ)",
+            "organizzativa": "Peso della performance organizzativa (ente e unità), in %",
+            "struttura": "Peso degli obiettivi della struttura (scheda obiettivi), in %",
+            "individuali": "Peso degli obiettivi individuali, in %",
+            "comportamenti": "Peso dei comportamenti organizzativi, in %",
+            "valutatore": "Organo che valuta la categoria (vuoto: il responsabile dell'unità)"}
 CAT_KEYS = [c[0] for c in CAT_COLS]
 
 
