@@ -31,7 +31,7 @@ from typing import IO, Any
 
 __all__ = ["TMP_MARK", "AtomicBatch", "atomic_batch", "atomic_open", "atomic_path", "atomic_write_bytes",
            "clean_stale_temps",
-           "describe_errno", "describe_os_error", "is_temp_name", "pid_alive", "publish"]
+           "describe_errno", "describe_os_error", "is_temp_name", "pid_alive", "process_start", "publish"]
 
 #: every temporary file the program creates beside a target ends its name with this
 TMP_MARK = ".piaodesk-tmp"
@@ -64,6 +64,35 @@ def pid_alive(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def process_start(pid: int) -> float | None:
+    """When process ``pid`` started (seconds since the epoch, to within a second), or ``None``
+    when unknown: a lock names its owner by pid *and* start time, so a pid reused by an
+    unrelated program is recognised."""
+    if pid <= 0:
+        return None
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)
+        if not handle:
+            return None
+        times = [ctypes.c_ulonglong() for _ in range(4)]
+        ok = kernel32.GetProcessTimes(handle, *(ctypes.byref(t) for t in times))
+        kernel32.CloseHandle(handle)
+        # FILETIME: 100 ns since 1601-01-01
+        return times[0].value / 1e7 - 11644473600 if ok else None
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read().decode("ascii", "replace")
+        ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22: starttime
+        with open("/proc/stat", "rb") as fh:
+            btime = next(int(ln.split()[1]) for ln in fh if ln.startswith(b"btime"))
+        return round(btime + ticks / os.sysconf("SC_CLK_TCK"), 1)
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
 
 
 # ---------------------------------------------------------------------- messages

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 
-AREAS = ("plan", "reports", "signing", "exchange", "admin", "copie", "valutazione")
+AREAS = ("plan", "reports", "signing", "exchange", "admin", "copie", "valutazione", "pacchetti")
 
 
 class CliError(Exception):

@@ -68,6 +68,18 @@ class RisultatoObiettivo:
         return self.perc_validata if self.perc_validata is not None else self.perc
 
 
+@dataclass(frozen=True, slots=True)
+class VoceCronologia:
+    """One audit row as the Cronologia shows it."""
+
+    quando: datetime
+    utente: str
+    azione: str
+    tabella: str
+    riga_id: int | None
+    postazione: str
+    pacchetto: str
+
 
 def _preordine(by_parent: dict[Any, list[Any]], key: Callable[[Any], Any]) -> list[Any]:
     """The tree in order, parents before children (children as listed under ``by_parent``).
@@ -84,6 +96,7 @@ def _preordine(by_parent: dict[Any, list[Any]], key: Callable[[Any], Any]) -> li
         stack.extend(reversed(by_parent.get(key(node), [])))
     return out
 
+
 class Archive:
     """One open plan file."""
 
@@ -91,6 +104,8 @@ class Archive:
     lock: PlanLock | None = None
     #: why a plan asked read-write was opened read-only (read-only folder/file), for the GUI
     readonly_notice: str | None = None
+    #: the network share holding the plan (:mod:`.rete`), opened in the safe mode; else None
+    rete: str | None = None
 
     def __init__(self, db: Database, path: Path | None = None, *, readonly: bool = False,
                  utente: str | None = None) -> None:
@@ -103,6 +118,20 @@ class Archive:
         #: incremented by every apply/revert (see :meth:`adotta_percentuali`)
         self.generation = 0
         self._deleted_owners: set[int] = set()
+        from .pacchetti import RANGE, InfoPacchetto
+
+        #: a settore packet (issue 16): what it may edit, and its own range of row ids
+        self.pacchetto: InfoPacchetto | None = None
+        try:
+            sets = dict(db.conn.execute("SELECT chiave, valore FROM impostazioni WHERE chiave IN "
+                                        "('pacchetto_uid', 'piano_uid', 'pacchetto_settore', "
+                                        "'pacchetto_settore_nome', 'pacchetto_revisione', "
+                                        "'id_da', 'id_a')").fetchall())
+            self.pacchetto = InfoPacchetto.leggi(sets)
+        except sqlite3.Error:
+            pass
+        self._id_range = ((self.pacchetto.id_da, self.pacchetto.id_a) if self.pacchetto
+                          else (1, RANGE - 1))
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -185,14 +214,18 @@ class Archive:
                         notice = (describe_errno(exc.errno, path.name) +
                                   " Intanto il piano è aperto in sola lettura.")
             readonly = notice is not None
+        from .rete import network_share
+
+        share = network_share(path)
         try:
-            db = open_plan_db(path, readonly=readonly)
+            db = open_plan_db(path, readonly=readonly, network=share is not None)
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
         arc = cls(db, path, readonly=readonly)
         arc.lock, arc.readonly_notice = lock, notice
+        arc.rete = share
         if arc._fetch_row("piano", 1) is None and not arc.db.conn.execute(
                 "SELECT 1 FROM piano").fetchone():
             arc.close()
@@ -235,6 +268,7 @@ class Archive:
         def __enter__(self) -> None:
             if self.arc.readonly:
                 raise PlanError("Il piano è aperto in sola lettura: la modifica non è stata salvata.")
+            self.arc._check_lock()
             self.arc.db.conn.execute("BEGIN IMMEDIATE")
 
         def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -242,10 +276,11 @@ class Archive:
             if exc_type is None:
                 try:
                     conn.execute(
-                        "INSERT INTO audit (quando, utente, azione, tabella, riga_id, dettaglio) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO audit (quando, utente, azione, tabella, riga_id, dettaglio, "
+                        "postazione, pacchetto) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (datetime.now().isoformat(timespec="seconds"), self.arc.utente,
-                         self.azione, self.tabella, self.riga, self.dettaglio))
+                         self.azione, self.tabella, self.riga, self.dettaglio, _postazione(),
+                         self.arc.pacchetto.uid if self.arc.pacchetto else None))
                     conn.execute("COMMIT")
                 except sqlite3.Error as err:
                     if conn.in_transaction:  # SQLITE_FULL may already have rolled back
@@ -265,7 +300,11 @@ class Archive:
         try:
             with self._tx(edit.label, table, getattr(edit, "row_id", None), _detail(edit)):
                 try:
+                    if self.pacchetto is not None:
+                        self._guard_packet(edit, before=True)
                     ch = edit.apply(self)
+                    if self.pacchetto is not None:
+                        self._guard_packet_changes(ch)
                 except sqlite3.Error as err:  # constraint, disk full, I/O error: all rolled back
                     raise PlanError(_sql_message(err)) from err
                 self._invalidate_perc(ch)
@@ -290,6 +329,63 @@ class Archive:
             self._perc.clear()
             raise
 
+    # ------------------------------------------------------------------ lock and packet guards
+
+    def _check_lock(self) -> None:
+        """Before every write: is the single-writer lock still ours? (a stat of the lock file;
+        the file is read only when the stat changed). If another PC took it over, this
+        window turns read-only and nothing more is written."""
+        if self.lock is None:
+            return
+        if self.lock.still_ours():
+            return
+        self.readonly = True
+        who = self.lock.taken_by()
+        self.readonly_notice = (
+            "Un altro programma ha preso il controllo del piano" + (f" ({who})" if who else "")
+            + ": da ora è aperto in sola lettura e le modifiche non vengono più salvate.")
+        raise LockLost(self.readonly_notice)
+
+    def _packet_scope(self) -> Any:
+        from .pacchetti import Ambito
+
+        assert self.pacchetto is not None
+        return Ambito(self.db.conn, self.pacchetto.settore_id)
+
+    def _guard_packet(self, edit: Edit, *, before: bool) -> None:
+        """In a packet only the settore's rows may change (checked before the edit)."""
+        from .edits import Batch, SetSetting
+
+        edits = edit.edits if isinstance(edit, Batch) else [edit]
+        scope = None
+        for e in edits:
+            if isinstance(e, Batch):
+                self._guard_packet(e, before=before)
+                continue
+            if isinstance(e, SetSetting):
+                raise PlanError(_FUORI_PACCHETTO.format(cosa="le impostazioni del piano",
+                                                        settore=self.pacchetto.settore_nome))  # type: ignore[union-attr]
+            table, rid = getattr(e, "table", ""), getattr(e, "row_id", None)
+            if not table or rid is None:
+                continue
+            row = self._fetch_row(table, rid)
+            if row is None:
+                continue
+            scope = scope or self._packet_scope()
+            if not scope.ammessa(table, row):
+                raise PlanError(_FUORI_PACCHETTO.format(cosa=_cosa(table, row),
+                                                        settore=self.pacchetto.settore_nome))  # type: ignore[union-attr]
+
+    def _guard_packet_changes(self, ch: Changes) -> None:
+        """…and after it, inside the transaction: every row written belongs to the settore."""
+        scope = self._packet_scope()
+        for table, ids in [*ch.inserted.items(), *((t, set(r)) for t, r in ch.updated.items())]:
+            for rid in ids:
+                row = self._fetch_row(table, rid) if table != "impostazioni" else None
+                if row is not None and not scope.ammessa(table, row):
+                    raise PlanError(_FUORI_PACCHETTO.format(cosa=_cosa(table, row),
+                                                            settore=self.pacchetto.settore_nome))  # type: ignore[union-attr]
+
     # ------------------------------------------------------------------ low level (edits only)
 
     def _fetch_row(self, table: str, row_id: int) -> dict[str, Any] | None:
@@ -300,8 +396,18 @@ class Archive:
         return dict(zip([c[0] for c in cur.description], row, strict=True))
 
     def _insert_row(self, table: str, row: dict[str, Any]) -> int:
+        if row.get("id") is None and table != "impostazioni":
+            row = {**row, "id": self._next_id(table)}
         cur = self.db.conn.execute(*_insert_sql(table, row))
         return int(cur.lastrowid if row.get("id") is None else row["id"])
+
+    def _next_id(self, table: str) -> int:
+        """A new row's id inside this file's range: the plan's own ids stay below the
+        packets' ranges, each packet uses its own (rows made in two packets never collide)."""
+        low, high = self._id_range
+        current = self.db.conn.execute(
+            f"SELECT max(id) FROM [{table}] WHERE id BETWEEN ? AND ?", (low, high)).fetchone()[0]
+        return max(low, (current or 0) + 1)
 
     def _update_row(self, table: str, row_id: int, values: dict[str, Any]) -> None:
         cols = ", ".join(f"[{k}] = ?" for k in values)
@@ -408,7 +514,7 @@ class Archive:
     def allocate_id(self, cls: type) -> int:
         """Reserve a fresh id for a row that a later edit of the same batch inserts."""
         table = cls.TABLE  # type: ignore[attr-defined]
-        current = self.db.conn.execute(f"SELECT coalesce(max(id), 0) FROM [{table}]").fetchone()[0]
+        current = self._next_id(table) - 1
         nxt = max(current, self._reserved.get(table, 0)) + 1
         self._reserved[table] = nxt
         return nxt
@@ -794,6 +900,49 @@ class Archive:
         return self.apply(SetFields(Piano, piano.id or 1, {"stato": nuovo},
                                     label=f"Stato del piano: {nuovo.label}"))
 
+    def cronologia(self, obiettivo_id: int | None = None, limit: int = 200) -> list[VoceCronologia]:
+        """Who changed what, when, from which PC or packet (newest first); for one objective:
+        its own row and the rows that hang from it (fasi, indicators and their values, staff,
+        resources, monitoring, valuations)."""
+        sql = ("SELECT quando, utente, azione, tabella, riga_id, coalesce(postazione, ''), "
+               "coalesce(pacchetto, '') FROM audit")
+        params: list[Any] = []
+        if obiettivo_id is not None:
+            parts = ["(tabella = 'obiettivi' AND riga_id = ?)"]
+            params.append(obiettivo_id)
+            for table in ("fasi", "indicatori", "assegnazioni", "risorse", "stati_avanzamento",
+                          "valutazioni", "obiettivi_unita"):
+                parts.append(f"(tabella = '{table}' AND riga_id IN "
+                             f"(SELECT id FROM [{table}] WHERE obiettivo_id = ?))")
+                params.append(obiettivo_id)
+            for table in ("misure", "rilevazioni"):
+                parts.append(f"(tabella = '{table}' AND riga_id IN (SELECT id FROM [{table}] WHERE "
+                             "indicatore_id IN (SELECT id FROM indicatori WHERE obiettivo_id = ?)))")
+                params.append(obiettivo_id)
+            parts.append("(pacchetto IS NOT NULL AND json_valid(dettaglio) AND "
+                         "json_extract(dettaglio, '$.obiettivo') = ?)")
+            params.append(obiettivo_id)
+            sql += " WHERE " + " OR ".join(parts)
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(limit)
+        packets = self._packet_names()
+        out = []
+        for quando, utente, azione, tabella, riga, pc, pacchetto in self.db.conn.execute(sql, params):
+            try:
+                when = datetime.fromisoformat(quando)
+            except ValueError:
+                when = datetime.min
+            out.append(VoceCronologia(when, utente, azione, tabella, riga, pc,
+                                      packets.get(pacchetto, pacchetto)))
+        return out
+
+    def _packet_names(self) -> dict[str, str]:
+        """A packet's own changes are audited with its id: its file name reads better."""
+        names = dict(self.db.conn.execute("SELECT pacchetto_uid, file FROM unioni").fetchall())
+        if self.pacchetto is not None:
+            names[self.pacchetto.uid] = f"settore {self.pacchetto.settore_nome}"
+        return names
+
     def audit(self, limit: int = 100) -> list[tuple[str, str, str, str]]:
         return [tuple(r) for r in self.db.conn.execute(  # type: ignore[misc]
             "SELECT quando, utente, azione, coalesce(dettaglio, '') FROM audit "
@@ -1090,6 +1239,34 @@ def _readonly_location(path: Path) -> str | None:
         return (f"La cartella di «{path.name}» è in sola lettura: "
                 "il piano è aperto in sola lettura.")
     return None
+
+
+class LockLost(PlanError):
+    """Another program took the plan's lock over: this one may no longer write."""
+
+
+_FUORI_PACCHETTO = ("Questo pacchetto è del settore «{settore}»: {cosa} non si può modificare qui "
+                    "(è solo di consultazione). La modifica non è stata salvata.")
+
+
+def _cosa(table: str, row: dict[str, Any]) -> str:
+    from .pacchetti import _NOMI
+
+    name = _NOMI.get(table, table)
+    code = row.get("codice") or row.get("id")
+    return f"«{name} {code}»"
+
+
+_HOST: list[str] = []
+
+
+def _postazione() -> str:
+    """This PC's name (audit: from which PC a change came)."""
+    if not _HOST:
+        import socket
+
+        _HOST.append(socket.gethostname() or "?")
+    return _HOST[0]
 
 
 def _whoami() -> str:

@@ -250,9 +250,11 @@ def _integrity_of_file(path: Path) -> str | None:
         conn.close()
 
 
-def open_plan_db(path: Path | str, *, readonly: bool = False) -> Database:
+def open_plan_db(path: Path | str, *, readonly: bool = False, network: bool = False) -> Database:
     """Open an existing plan file, upgrading its schema when older.
 
+    ``network``: the plan is on a network share (:mod:`.rete`): written with the rollback
+    journal and SQLite's exclusive locking instead of WAL, as SQLite advises.
     Raises :class:`PlanError` for a missing file, a non-SQLite file, another
     application's database, a newer schema or a damaged file.
     """
@@ -276,7 +278,11 @@ def open_plan_db(path: Path | str, *, readonly: bool = False) -> Database:
                           path=path)
     if not readonly:
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
+            if network:
+                conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+                conn.execute("PRAGMA journal_mode = DELETE")
+            else:
+                conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.OperationalError as exc:
             conn.close()
             raise PlanError(f"Il piano «{path.name}» non è scrivibile: "

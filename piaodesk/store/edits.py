@@ -130,13 +130,20 @@ class DeleteRow(Edit):
         for sid, pos in self._siblings:
             archive._update_row(self.table, sid, {"posizione": pos})
             ch.add_update(self.table, sid, {"posizione"})
-        for table, row in self._rows:
-            archive._insert_row(table, row)
-            ch.add_insert(table, row["id"])
-        for table, rid, col, old in self._nulled:
-            archive._update_row(table, rid, {col: old})
-            ch.add_update(table, rid, {col})
-        return ch
+        return ch.merge(restore_deleted(archive, self._rows, self._nulled))
+
+
+def restore_deleted(archive: Archive, rows: list[tuple[str, dict[str, Any]]],
+                    nulled: list[tuple[str, int, str, Any]]) -> Changes:
+    """Put back what ``archive._delete_cascade`` removed (rows, and references set to NULL)."""
+    ch = Changes()
+    for table, row in rows:
+        archive._insert_row(table, row)
+        ch.add_insert(table, row["id"])
+    for table, rid, col, old in nulled:
+        archive._update_row(table, rid, {col: old})
+        ch.add_update(table, rid, {col})
+    return ch
 
 
 class MoveObiettivo(Edit):

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from ..fsio import atomic_write_bytes
 from ..fsio import pid_alive as _pid_alive
+from ..fsio import process_start as _process_start
 from .db import PlanError
 
 LOCK_SUFFIX = ".lock"
@@ -72,11 +73,13 @@ class LockInfo:
     token: str = ""
     touched: datetime | None = None  # file mtime: last heartbeat
     empty: bool = False  # a 0-byte file: a crash (or a full disk) while it was being created
+    started: float | None = None  # the owner process's start time (pid reuse is recognised)
 
     def to_json(self) -> str:
         return json.dumps({"user": self.user, "host": self.host, "pid": self.pid,
                            "since": self.since.isoformat(timespec="seconds"),
-                           "token": self.token, "program": "piaodesk"}, ensure_ascii=False)
+                           "token": self.token, "program": "piaodesk",
+                           "started": self.started}, ensure_ascii=False)
 
     @classmethod
     def read(cls, path: Path) -> LockInfo | None:
@@ -93,7 +96,8 @@ class LockInfo:
             return cls(user=str(data.get("user") or "?"), host=str(data.get("host") or "?"),
                        pid=int(data.get("pid") or 0),
                        since=datetime.fromisoformat(data["since"]),
-                       token=str(data.get("token") or ""), touched=mtime)
+                       token=str(data.get("token") or ""), touched=mtime,
+                       started=float(data["started"]) if data.get("started") else None)
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             # being written right now, or damaged: unknown owner, dated by the file
             return cls(user="?", host="?", pid=0, since=mtime, token="", touched=mtime,
@@ -108,6 +112,14 @@ class LockInfo:
         """Held by this very process (re-entrant use)."""
         return self.same_host and self.pid == os.getpid()
 
+    @property
+    def pid_reused(self) -> bool:
+        """Same PC, the pid runs, but it started at another time: not our owner."""
+        if self.started is None:
+            return False
+        actual = _process_start(self.pid)
+        return actual is not None and abs(actual - self.started) > 2.0
+
     def stale_reason(self, now: datetime | None = None) -> str | None:
         """Why the lock can no longer be valid, or ``None`` if its owner may be alive."""
         now = now or datetime.now()
@@ -118,6 +130,9 @@ class LockInfo:
             return None
         if self.same_host and not self.ours and not _pid_alive(self.pid):
             return "il programma che lo aveva aperto non è più in esecuzione"
+        if self.same_host and not self.ours and self.pid_reused:
+            return ("il programma che lo aveva aperto non è più in esecuzione (il suo numero di "
+                    "processo ora è di un altro programma)")
         if now - touched > STALE_AFTER:
             hours = int((now - touched).total_seconds() // 3600)
             return f"nessun segno di attività da {hours} ore"
@@ -155,29 +170,54 @@ class PlanLock:
         self.path = lock_path(plan)
         self.info = info
         self.count = 1
+        self._seen = self._stat()
+
+    def _stat(self) -> tuple[int, int, int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def still_ours(self) -> bool:
+        """Cheap check before every write: a ``stat`` of the lock file; only when it changed
+        (a takeover replaces the file) is it read to compare the token."""
+        seen = self._stat()
+        if seen is not None and seen == self._seen:
+            return True
+        current = LockInfo.read(self.path)
+        if current is None or current.token != self.info.token:
+            return False
+        self._seen = seen
+        return True
+
+    def taken_by(self) -> str:
+        """Who holds the lock now (after a takeover), for the message."""
+        current = LockInfo.read(self.path)
+        return current.describe() if current is not None and current.host != "?" else ""
 
     def heartbeat(self) -> bool:
         """Touch the lock file; ``False`` if another program has taken the lock over."""
-        current = LockInfo.read(self.path)
-        if current is None or current.token != self.info.token:
+        if not self.still_ours():
             return False
         try:
             os.utime(self.path)
         except OSError:
             return False
+        self._seen = self._stat()
         return True
 
     @property
     def lost(self) -> bool:
-        current = LockInfo.read(self.path)
-        return current is None or current.token != self.info.token
+        return not self.still_ours()
 
     def release(self) -> None:
         with _guard:
             self.count -= 1
             if self.count > 0:
                 return
-            _held.pop(_key(self.plan), None)
+            if _held.get(_key(self.plan)) is self:
+                _held.pop(_key(self.plan), None)
         current = LockInfo.read(self.path)
         if current is not None and current.token == self.info.token:
             try:
@@ -249,14 +289,15 @@ def acquire(plan: Path | str, *, takeover: bool = False, user: str | None = None
     key = _key(plan)
     with _guard:
         mine = _held.get(key)
-        if mine is not None and not mine.lost:
+        if mine is not None and not mine.lost and not takeover:
             mine.count += 1
             return mine
-        if mine is not None:  # someone took it over from us: we no longer hold it
+        if mine is not None:  # taken over from us (or by us, as a new owner): no longer held
             _held.pop(key, None)
         path = lock_path(plan)
         info = LockInfo(user=user or _username(), host=_hostname(), pid=os.getpid(),
-                        since=datetime.now().replace(microsecond=0), token=uuid.uuid4().hex)
+                        since=datetime.now().replace(microsecond=0), token=uuid.uuid4().hex,
+                        started=_process_start(os.getpid()))
         for _attempt in range(3):
             if _write_new(path, info):
                 break

@@ -171,7 +171,27 @@ def _v2(conn: sqlite3.Connection) -> None:
     conn.executescript(_V2)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+_V3 = """
+ALTER TABLE audit ADD COLUMN postazione TEXT;
+ALTER TABLE audit ADD COLUMN pacchetto TEXT;
+CREATE TABLE unioni (
+  id INTEGER PRIMARY KEY, quando TEXT NOT NULL, utente TEXT NOT NULL DEFAULT '', postazione TEXT,
+  pacchetto_uid TEXT NOT NULL, impronta TEXT NOT NULL, file TEXT, settore TEXT,
+  revisione_base INTEGER, modifiche INTEGER NOT NULL DEFAULT 0, conflitti INTEGER NOT NULL DEFAULT 0,
+  rifiutate INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE pacchetto_base (id INTEGER PRIMARY KEY, dati BLOB NOT NULL);
+CREATE INDEX ix_audit_riga ON audit(tabella, riga_id);
+CREATE INDEX ix_unioni_uid ON unioni(pacchetto_uid, impronta);
+"""
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    """Several offices, one plan (issue 16): the PC of each audit row, the packet a change
+    came from, the log of merged packets, a packet's base copy (for the three-way merge)."""
+    conn.executescript(_V3)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 
 #: the schema version this program writes
 SCHEMA_VERSION = len(MIGRATIONS)

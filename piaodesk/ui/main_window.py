@@ -92,9 +92,11 @@ class MainWindow(QMainWindow):
         if saved and str(saved).isdigit() and int(saved) in piano.anni:
             self.ctx.anno = int(saved)
         self._cut_ids: list[int] = []
+        self._write_actions: list[str] = []
         self._build_editor()
         self._build_actions()
         self._build_views()
+        self._build_banner()
         hub.changed.connect(self._on_changes)
         hub.error.connect(self._on_store_error)
         stack.cleanChanged.connect(self.update_title)
@@ -298,6 +300,8 @@ class MainWindow(QMainWindow):
             act.setObjectName(name)
         if tip:
             act.setStatusTip(tip)
+        if write:
+            self._write_actions.append(name or text)
         if write and self.archive.readonly:
             act.setEnabled(False)
         menu.addAction(act)
@@ -400,6 +404,8 @@ class MainWindow(QMainWindow):
                 act.setShortcut(QKeySequence(spec.shortcut))
             if spec.object_name:
                 act.setObjectName(spec.object_name)
+            if spec.needs_write:
+                self._write_actions.append(spec.object_name or spec.text)
             if spec.needs_write and self.archive.readonly:
                 act.setEnabled(False)
             act.triggered.connect(lambda _c=False, s=spec: self._run_spec(s))
@@ -430,6 +436,67 @@ class MainWindow(QMainWindow):
             tab.built.connect(lambda w, title=spec.title: self.views.__setitem__(title, w))
             self.tabs.addTab(tab, spec.title)
             self.view_tabs[spec.title] = tab
+
+    def _build_banner(self) -> None:
+        """A strip above the tabs: what a packet may edit, a plan on a network share, a plan
+        that turned read-only because another PC took control."""
+        holder = QWidget(self)
+        lay = QVBoxLayout(holder)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        self.banner = QLabel(holder)
+        self.banner.setObjectName("bannerPiano")
+        self.banner.setWordWrap(True)
+        self.banner.setMargin(6)
+        lay.addWidget(self.banner)
+        self.takeCentralWidget()
+        lay.addWidget(self.tabs, 1)
+        self.setCentralWidget(holder)
+        self.refresh_banner()
+
+    def refresh_banner(self) -> None:
+        from ..store.rete import descrizione
+
+        arc = self.archive
+        lines, color = [], "#fff4c2"
+        if arc.pacchetto is not None:
+            lines.append(arc.pacchetto.banner)
+        if arc.rete:
+            lines.append(f"Il piano è su {descrizione(arc.rete)}: è aperto in modo sicuro per la "
+                         "rete (senza WAL, con accesso esclusivo finché resta aperto).")
+        if getattr(self, "_lock_lost", False):
+            lines.insert(0, arc.readonly_notice or "Il piano è ora in sola lettura.")
+            color = "#f8d0d0"
+        self.banner.setText("\n".join(lines))
+        self.banner.setStyleSheet(f"background: {color}; color: #222; border-bottom: 1px solid #bbb;")
+        self.banner.setVisible(bool(lines))
+
+    def lock_lost_here(self, plan: str | None = None) -> bool:
+        """Another program took this plan's lock: the window turns read-only (nothing more is
+        written) and says so. ``plan``: only if it is this window's plan."""
+        arc = self.archive
+        if plan is not None and (arc.path is None or Path(plan).resolve() != arc.path.resolve()):
+            return False
+        if getattr(self, "_lock_lost", False):
+            return True
+        if arc.lock is not None and not arc.readonly:
+            try:
+                arc._check_lock()
+            except PlanError:
+                pass
+        self._lock_lost = True
+        arc.readonly = True
+        for name in self._write_actions:
+            act = self.actions_by_name.get(name)
+            if act is not None:
+                act.setEnabled(False)
+        self.ctx.stack.setClean()
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self.ctx.stack.clear)  # no undo can land any more
+        self.refresh_banner()
+        self.update_title()
+        return True
 
     def view(self, title: str, show: bool = False) -> QWidget | None:
         """The view of tab ``title``, built now if needed; ``show`` also makes its tab current."""
@@ -739,6 +806,11 @@ class MainWindow(QMainWindow):
 
     def _on_store_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
+        lock = self.archive.lock
+        if lock is not None and self.archive.readonly and lock.lost:
+            self.lock_lost_here()
+            warn(self, "Piano preso in carico da un altro computer", message)
+            return
         warn(self, "Modifica non salvata", message)
 
     def show_refused(self, message: str) -> None:

@@ -45,7 +45,12 @@ class EditCommand(QUndoCommand):
     def undo(self) -> None:
         if self.failed is not None:
             return
-        self._hub.changed.emit(self._archive.revert(self._edit))
+        try:
+            changes = self._archive.revert(self._edit)
+        except Exception as exc:  # e.g. the lock was taken over: nothing written
+            self._hub.error.emit(str(exc))
+            return
+        self._hub.changed.emit(changes)
 
 
 def emit_reset(hub: ChangeHub) -> None:

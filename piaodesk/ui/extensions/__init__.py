@@ -40,7 +40,7 @@ class ViewSpec:
 
 # Modules listed explicitly so that a frozen build (PyInstaller) finds them too.
 KNOWN = ("editor", "piano", "viste", "stampa", "firma", "scambio", "monitoraggio", "affidabilita",
-         "valutazione")
+         "pacchetti", "valutazione")
 
 
 def discover() -> tuple[list[ActionSpec], list[ViewSpec]]:

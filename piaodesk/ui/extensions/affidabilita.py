@@ -198,10 +198,17 @@ def _show_status(message: str) -> None:
 
 
 def _warn_lock_lost(plan: str) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    for w in QApplication.topLevelWidgets():  # its windows turn read-only (nothing more lands)
+        handler = getattr(w, "lock_lost_here", None)
+        if callable(handler):
+            handler(plan)
     QMessageBox.warning(
         None, "Piano preso in carico da un altro computer",
         f"Un altro programma ha preso il controllo del piano «{Path(plan).name}». "
-        "Le modifiche fatte da qui potrebbero sovrapporsi alle sue: chiudere il piano e riaprirlo.")
+        "Da ora il piano è aperto qui in sola lettura: le modifiche non vengono più salvate. "
+        "Per continuare a modificarlo, chiuderlo e riaprirlo quando l'altro lo avrà chiuso.")
 
 
 # ---------------------------------------------------------------------- menu actions
