@@ -712,6 +712,70 @@ def m_viste(plan: Path, small: Path, tmp: Path) -> Result:
             "baseline": "QTableView su QStandardItemModel 40.000 × 11, stessi passi di scorrimento"}
 
 
+def m_valutazione(plan: Path, small: Path, tmp: Path) -> Result:
+    """The valuation screens on the large plan: first show of «Valutazione individuale» (one
+    QuadroValutazioni read for the whole table, then the rows in slices), a behaviour score
+    typed and undone (only the valuation records are read again), «Performance organizzativa»
+    and «Verifica del piano». Baseline: the same plan rows read with raw sqlite3 (objectives,
+    assignments, persons, units, valuations), the least any valuation must read."""
+    _need("piaodesk.ui.main_window")
+    import shutil
+    import sqlite3
+
+    app = _app()
+    from piaodesk.store.archive import Archive
+    from piaodesk.ui.dialogs.verifica import problemi
+    from piaodesk.ui.main_window import MainWindow
+
+    copy = tmp / "valutazione.piao"
+    shutil.copyfile(plan, copy)
+    win = MainWindow(Archive.open(copy), _settings(tmp))
+    win.resize(1366, 768)
+    win.show()
+    _settle(app, win)
+    _busy_until(app, lambda: win.model.perc_adopted > 0, 30)  # the tree's % are in
+    tabs = win.tabs
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+
+    def show(title: str) -> tuple[float, float, float, Any]:
+        st = _StepTimer(app, tabs)
+        first = st.step(lambda: tabs.setCurrentIndex(titles.index(title)))
+        view = win.views.get(title)
+        model = getattr(view, "model", None)
+        fill, block = _busy_until(app, lambda: not getattr(model, "loading", False))
+        return first, fill, block, view
+
+    first, fill, block, view = show("Valutazione individuale")
+    pid = view.model.rows()[0].key
+    view.select_persona(pid)
+    gm = view.comportamenti_model
+    timer = _StepTimer(app, view.comportamenti.viewport())
+    edit = timer.step(lambda: gm.setData(gm.index(0, gm.column_of("punteggio")), "20"))
+    undo = timer.step(win.ctx.stack.undo)
+    org_first, _f, org_block, _v = show("Performance organizzativa")
+    t = time.perf_counter()
+    found = problemi(win.ctx)
+    verifica_s = time.perf_counter() - t
+    rows = view.model.rowCount()
+    win.close()
+    base = []
+    for _ in range(3):
+        t = time.perf_counter()
+        with sqlite3.connect(copy) as conn:
+            for table in ("obiettivi", "assegnazioni", "persone", "unita", "valutazioni",
+                          "valutazioni_individuali", "punteggi_comportamenti"):
+                conn.execute(f"SELECT * FROM {table}").fetchall()
+        conn.close()
+        base.append(time.perf_counter() - t)
+    baseline = min(base)
+    worst = max(first, block, edit, undo, org_first, org_block)
+    return {"value_s": first, "baseline_s": baseline, "ratio": first / baseline, "rows": rows,
+            "fill_s": fill, "fill_block_s": block, "edit_s": edit, "undo_s": undo,
+            "organizzativa_first_show_s": org_first, "verifica_s": verifica_s, "problemi": len(found),
+            "max_block_s": worst, "target": "nessun blocco oltre 1 s", "ok": worst <= 1.0,
+            "baseline": "lettura SQL grezza (sqlite3) delle righe che la valutazione legge"}
+
+
 MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "cold_start": m_cold_start,
     "open_tree": m_open_tree,
@@ -721,6 +785,7 @@ MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "flat_import": m_flat_import,
     "print_300": m_print_300,
     "viste": m_viste,
+    "valutazione": m_valutazione,
 }
 
 LABELS = {
@@ -732,6 +797,7 @@ LABELS = {
     "flat_import": "Importazione tabella piatta di 60.000 righe in un piano vuoto",
     "print_300": "300 schede individuali PDF",
     "viste": "Schede del piano (Scadenze, Indicatori, Gantt, …): scorrimento max",
+    "valutazione": "Valutazione individuale: prima apertura (piano grande)",
 }
 
 
@@ -805,6 +871,11 @@ def table(results: dict[str, Result]) -> str:
             extra = (f" (caricando: blocco max {_fmt_s(r['max_block_s'])}; prima apertura più lenta: "
                      f"{r['slowest_first_show']} {_fmt_s(r['slowest_first_show_s'])}; tutte le "
                      f"schede aperte: {r['rss_all_tabs_mb']:.0f} MB)")
+        if name == "valutazione":
+            extra = (f" ({r['rows']} persone, righe in {_fmt_s(r['fill_s'])} a fette; punteggio scritto "
+                     f"{_fmt_s(r['edit_s'])}, annullato {_fmt_s(r['undo_s'])}; Performance "
+                     f"organizzativa {_fmt_s(r['organizzativa_first_show_s'])}; Verifica del piano "
+                     f"{_fmt_s(r['verifica_s'])})")
         if name == "export_import":
             extra = f" (esportazione {_fmt_s(r['export_s'])})"
         if name == "flat_import":
