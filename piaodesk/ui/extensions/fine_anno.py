@@ -1,4 +1,5 @@
-"""Menu «Stampa»: premi di performance, Relazione sulla Performance, trasparenza (one dialog)."""
+"""«Valutazione › Premi di performance…» (premi, Relazione sulla Performance, trasparenza: one dialog)
+and «Stampa › Allegato di monitoraggio per CDR…»."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def _allegato(main_window: Any, ctx: Any) -> None:
 
 
 ACTIONS = [
-    ActionSpec("&Stampa", "Premi di performance, Relazione e trasparenza…", _premi, order=50,
+    ActionSpec("Valuta&zione", "Premi di performance, Relazione e trasparenza…", _premi, order=80,
                object_name="azione_premi"),
     ActionSpec("&Stampa", "Allegato di monitoraggio per CDR…", _allegato, order=55,
                object_name="azione_allegato_monitoraggio"),
