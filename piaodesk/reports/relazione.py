@@ -36,6 +36,25 @@ def _giustificazione(archive: Archive, oid: int, date_round: dict[int, object]) 
     return ""
 
 
+def _motivazioni(archive: Archive, q: QuadroValutazioni, o: Obiettivo, date_round: dict[int, object]) -> str:
+    """The justification of an objective, else those of its sub-objectives that are short of 100 %."""
+    own = _giustificazione(archive, o.id or 0, date_round)
+    if own:
+        return own
+    parti = []
+    coda = list(q.figli.get(o.id, []))
+    while coda:
+        cid = coda.pop(0)
+        coda[:0] = q.figli.get(cid, [])
+        perc = q.perc.get(cid)
+        if perc is not None and perc >= CENTO:
+            continue
+        testo = _giustificazione(archive, cid, date_round)
+        if testo:
+            parti.append(f"{q.obiettivi[cid].codice or q.obiettivi[cid].titolo}: {testo}")
+    return "\n".join(parti)
+
+
 def _val(testo: str | None, valore: Decimal | None) -> str:
     return testo or format_decimal(valore, None) if (testo or valore is not None) else "—"
 
@@ -90,7 +109,7 @@ def documento_relazione(archive: Archive, anno: int | None = None) -> Documento:
                 righe.append([o.codice if k == 0 else "", o.titolo if k == 0 else "", ri.indicatore.descrizione, _val(a.target_testo, a.target),
                               _val(a.valore_testo, a.valore), format_percent(ri.perc)])
             if r.perc is None or r.perc < CENTO:
-                scost.append((o, r.perc, _giustificazione(archive, o.id or 0, date_round)))
+                scost.append((o, r.perc, _motivazioni(archive, q, o, date_round)))
         doc.add(Tabella(["Codice", "Obiettivo", "Indicatore", "Target", "Risultato", "Raggiung."], righe,
                         (0.09, 0.27, 0.3, 0.11, 0.11, 0.12), destra=frozenset({3, 4, 5})))
         doc.add(Testo(scheda.frase()))

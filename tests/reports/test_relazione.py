@@ -50,3 +50,14 @@ def test_libreoffice_converts_the_docx(demo_path, tmp_path):
     reader = PdfReader(converted)
     assert len(reader.pages) >= 3
     assert "Relazione sulla Performance 2025" in reader.pages[0].extract_text()
+
+
+def test_scostamenti_carry_the_settore_justification_from_the_monitoring(demo_path):
+    from piaodesk.reports.documento import Testo
+    from piaodesk.reports.relazione import documento_relazione
+
+    with Archive.open(demo_path, readonly=True) as arc:
+        doc = documento_relazione(arc)
+    scost = [b.testo for b in doc.blocchi if isinstance(b, Testo) and b.testo.startswith("Scostamento OE0527")]
+    # OE0527 (66,67 %): its third sub-objective's reply to the Nucleo at the second round
+    assert len(scost) == 1 and "OE052703: Nonostante l'impegno per l'implementazio" in scost[0]
