@@ -33,6 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                    "(impostazioni «premi» del piano) sulle valutazioni dell'anno.")
     _comune(p)
     p.add_argument("--fondo", type=_fondo, help="importo del fondo (sostituisce quello salvato nel piano)")
+    p.add_argument("--fondo-per", nargs=2, action="append", metavar=("CATEGORIA_O_UNITA", "IMPORTO"),
+                   help="un fondo per categoria SMVP o per unità (con --ripartizione), ripetibile")
+    p.add_argument("--ripartizione", choices=("categoria", "unita"),
+                   help="i fondi di --fondo-per sono per categoria o per unità")
     p.set_defaults(func=cmd_premi)
     p = sub.add_parser("relazione", help="Relazione sulla Performance (PDF e .docx modificabile)",
                        description="Scrive la Relazione sulla Performance dell'anno: PDF con i campi di "
@@ -88,13 +92,28 @@ def _elenca(files: list[Path], finale: str) -> int:
     return 0
 
 
-def _premi(arc: Archive, anno: int, fondo: Decimal | None):  # type: ignore[no-untyped-def]
+def _premi(arc: Archive, anno: int, fondo: Decimal | None, fondi: list[list[str]] | None = None,
+           ripartizione: str | None = None):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
     from ..domain.premi import ErrorePremi
     from ..store import premi as sp
 
+    if bool(fondi) != bool(ripartizione):
+        raise CliError("--fondo-per e --ripartizione vanno indicati insieme.")
+    if fondi and fondo is not None:
+        raise CliError("Indicare --fondo (un fondo unico) oppure --fondo-per (uno per categoria o unità), non entrambi.")
     try:
         regole = sp.regole(arc, fondo=fondo)
-        q, esito = sp.calcola(arc, anno, fondo=fondo)
+        if fondi:
+            importi = {}
+            for nome, testo in fondi:
+                try:
+                    importi[nome] = _fondo(testo)
+                except argparse.ArgumentTypeError as exc:
+                    raise CliError(f"--fondo-per {nome}: {exc}.") from exc
+            regole = replace(regole, ripartizione=ripartizione, fondi=importi)
+        q, esito = sp.calcola(arc, anno, con_regole=regole)
     except ErrorePremi as exc:
         raise CliError(str(exc)) from exc
     if not regole.totale:
@@ -109,7 +128,7 @@ def cmd_premi(args: argparse.Namespace) -> int:
 
     with _apri(args.file) as arc:
         anno = _anno(arc, args.anno)
-        regole, _, esito = _premi(arc, anno, args.fondo)
+        regole, _, esito = _premi(arc, anno, args.fondo, args.fondo_per, args.ripartizione)
         ente = nome_ente(arc)
     files = _scrivi(args.out, lambda: (
         rp.scrivi_xlsx(esito, regole, args.out / f"premi-{anno}.xlsx", ente=ente, anno=anno),

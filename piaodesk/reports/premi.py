@@ -57,7 +57,7 @@ def statistiche(esito: EsitoPremi) -> list[list[str]]:
 
 
 def riepilogo(esito: EsitoPremi, regole: RegolePremi) -> list[str]:
-    ammessi = sum(1 for p in esito.premi if p.partecipa)
+    ammessi = sum(1 for p in esito.premi if p.totale > 0)
     righe_ = [
         f"Fondo: {format_decimal(esito.fondo)} €; distribuito {format_decimal(esito.distribuito)} €"
         + (f"; non distribuito {format_decimal(esito.non_distribuito)} €" if esito.non_distribuito else "") + ".",

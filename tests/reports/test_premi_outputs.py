@@ -76,3 +76,21 @@ def test_cli_trasparenza_pdf_and_csv_aggregated(demo_path, tmp_path):
     obiettivi = (out / "trasparenza-obiettivi-2025.csv").read_text(encoding="utf-8-sig")
     assert "OE0527;" in obiettivi and "66,67 %" in obiettivi
     assert (out / "trasparenza-2025.pdf").stat().st_size > 1000
+
+
+def test_cli_premi_one_fund_per_categoria(demo_path, tmp_path, capsys):
+    out = tmp_path / "cat"
+    assert main(["premi", str(demo_path), "--ripartizione", "categoria", "--fondo-per", "Area degli Istruttori",
+                 "10000", "--fondo-per", "Responsabili di settore (EQ)", "5.000,50", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "distribuito 15.000,50 €" in text
+    assert "Nessun fondo indicato per «Aree degli Operatori e degli Operatori esperti»" in text
+    ws = load_workbook(out / "premi-2025.xlsx")["Premi"]
+    per_cat: dict[str, Decimal] = {}
+    for r in range(3, ws.max_row):
+        per_cat[ws.cell(r, 4).value] = per_cat.get(ws.cell(r, 4).value, Decimal(0)) + Decimal(str(ws.cell(r, 12).value))
+    assert round(per_cat["Area degli Istruttori"], 2) == Decimal("10000.00")
+    assert round(per_cat["Responsabili di settore (EQ)"], 2) == Decimal("5000.50")
+    assert per_cat["Aree degli Operatori e degli Operatori esperti"] == 0
+    assert main(["premi", str(demo_path), "--fondo-per", "X", "1", "--out", str(out)]) == 2
+    assert "vanno indicati insieme" in capsys.readouterr().err
