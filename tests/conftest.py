@@ -17,6 +17,18 @@ from piaodesk.store.demo import build_demo  # noqa: E402
 _DEMO_CACHE: dict[str, Path] = {}
 
 
+@pytest.fixture(autouse=True)
+def _undo_stacks_emptied():
+    """Undo stacks of windowless contexts are emptied after each test (see
+    piaodesk.ui.context.clear_undo_stacks: otherwise a later garbage collection can crash)."""
+    import sys
+
+    yield
+    ctx_module = sys.modules.get("piaodesk.ui.context")
+    if ctx_module is not None:
+        ctx_module.clear_undo_stacks()
+
+
 @pytest.fixture
 def demo_path(tmp_path: Path) -> Path:
     """A fresh copy of the demo plan (built once per session, copied per test)."""

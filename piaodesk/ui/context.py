@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,11 +26,18 @@ class Context:
     main_window: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        _STACKS.add(self.stack)
+
     def push(self, edit: Edit) -> bool:
         """Push an edit on the undo stack (it is applied at once); False if the store refused it."""
-        cmd = EditCommand(self.archive, edit, self.hub)
-        self.stack.push(cmd)
-        return cmd.failed is None
+        try:
+            changes = self.archive.apply(edit)
+        except Exception as exc:  # refused (the store rolled back): no undo step, redo kept
+            self.hub.error.emit(str(exc))
+            return False
+        self.stack.push(EditCommand(self.archive, edit, self.hub, changes))
+        return True
 
     @property
     def readonly(self) -> bool:
@@ -38,3 +46,23 @@ class Context:
 
 def changes_touch(ch: Changes, *tables: str) -> bool:
     return bool(ch.moved and -1 in ch.moved) or any(ch.touches(t) for t in tables)
+
+
+#: every undo stack handed to a Context: see :func:`clear_undo_stacks`
+_STACKS: weakref.WeakSet[QUndoStack] = weakref.WeakSet()
+
+
+def clear_undo_stacks() -> None:
+    """Empty every live undo stack while its commands are still alive.
+
+    A QUndoStack without a parent is deleted when its Python wrapper is, and when that
+    happens inside a garbage collection of a cycle (context ↔ views) the Python wrappers of
+    its commands may already be gone: ~QUndoStack then touches freed memory and the process
+    crashes much later. The main window's stack has the window as parent and is emptied when
+    the window closes; contexts built without a window (tests, tools) call this when done.
+    """
+    for stack in list(_STACKS):
+        try:
+            stack.clear()
+        except RuntimeError:  # its C++ object is already gone
+            pass

@@ -577,6 +577,10 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         if event.isAccepted():
             self.model.closed = True
+            # the undo commands go while the stack and the window are alive: left to a later
+            # garbage collection of the window↔context cycle, the QUndoStack could be deleted
+            # after the objects it points to (a crash far from here)
+            self.ctx.stack.clear()
             release_gc()
             try:
                 self.archive.close()

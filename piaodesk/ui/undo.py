@@ -23,28 +23,37 @@ class ChangeHub(QObject):
 
 
 class EditCommand(QUndoCommand):
-    def __init__(self, archive: Archive, edit: Edit, hub: ChangeHub) -> None:
+    """One applied edit on the undo stack.
+
+    The edit is applied *before* the command is pushed (see :meth:`AppContext.push`): a
+    refused edit never reaches the stack. It used to be pushed and marked obsolete, and
+    QUndoStack then deleted the C++ command under its live Python wrapper (the heap was
+    corrupted and a later garbage collection crashed); it also cleared the redo stack and
+    could leave an empty undo step.
+    """
+
+    def __init__(self, archive: Archive, edit: Edit, hub: ChangeHub, applied: Changes) -> None:
         super().__init__(edit.label)
         self._archive, self._edit, self._hub = archive, edit, hub
-        self.failed: Exception | None = None
+        self._pending: Changes | None = applied  # the first redo only announces the changes
 
     @property
     def edit(self) -> Edit:
         return self._edit
 
     def redo(self) -> None:
+        if self._pending is not None:
+            changes, self._pending = self._pending, None
+            self._hub.changed.emit(changes)
+            return
         try:
             changes = self._archive.apply(self._edit)
         except Exception as exc:  # the store rolled back: nothing half-written
-            self.failed = exc
-            self.setObsolete(True)
             self._hub.error.emit(str(exc))
             return
         self._hub.changed.emit(changes)
 
     def undo(self) -> None:
-        if self.failed is not None:
-            return
         try:
             changes = self._archive.revert(self._edit)
         except Exception as exc:  # e.g. the lock was taken over: nothing written
