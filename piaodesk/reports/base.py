@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import threading
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
@@ -71,6 +72,11 @@ def register_fonts() -> None:
             pdfmetrics.registerFont(font)
         pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
                                       boldItalic=FONT_BOLD)
+        # table cells holding a plain string start with reportlab's Helvetica, which is
+        # never embedded: PDF/A wants every font embedded, so cells default to DejaVu
+        from reportlab.platypus import tables
+
+        tables.CellStyle.fontname = FONT
         _fonts_ready = True
 
 
@@ -477,6 +483,7 @@ class PosizioneCampo:
     campo: str
     pagina: int  # 0-based
     box: tuple[int, int, int, int]
+    nome: str = ""  # the person printed under the field, if any
 
 
 _sig_styles: tuple[ParagraphStyle, ParagraphStyle] | None = None
@@ -561,7 +568,8 @@ class SignatureBox(Flowable):
         ax2, ay2 = a * x2 + cc * y2 + e, b * x2 + d * y2 + f
         self.recorder.append(PosizioneCampo(
             self.firma.campo, c.getPageNumber() - 1,
-            (int(min(ax1, ax2)), int(min(ay1, ay2)), int(max(ax1, ax2)), int(max(ay1, ay2)))))
+            (int(min(ax1, ax2)), int(min(ay1, ay2)), int(max(ax1, ax2)), int(max(ay1, ay2))),
+            self.firma.nome or ""))
 
 
 def signature_section(firme: Sequence[Firma], luogo_data: str, width: float,
@@ -617,6 +625,7 @@ def _numbered_canvas(header: str, footer: str, firme: Sequence[PosizioneCampo] =
                         seen.add(pos.campo)
                         _add_signature_field(self, pos)
                 super().showPage()
+            _make_pdfa(self)
             super().save()
 
         def _decorate(self, total: int) -> None:
@@ -634,6 +643,84 @@ def _numbered_canvas(header: str, footer: str, firme: Sequence[PosizioneCampo] =
             self.restoreState()
 
     return NumberedCanvas
+
+
+# ---------------------------------------------------------------------- PDF/A-2b
+
+#: language of every sheet (catalog /Lang and XMP dc:language)
+LANG = "it-IT"
+
+
+@lru_cache(maxsize=1)
+def srgb_profile() -> bytes:
+    """An sRGB ICC profile for the PDF/A OutputIntent (built by Little CMS through Pillow)."""
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def _xmp_text(value: str) -> str:
+    return escape(value or "", {'"': "&quot;"})
+
+
+def xmp_packet(info: dict[str, str], created: str) -> bytes:
+    """XMP metadata declaring PDF/A-2B, consistent with the document information dictionary."""
+    title, author, subject = (_xmp_text(info.get(k, "")) for k in ("title", "author", "subject"))
+    keywords, producer, creator = (_xmp_text(info.get(k, "")) for k in ("keywords", "producer", "creator"))
+    xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+ xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<pdfaid:part>2</pdfaid:part>
+<pdfaid:conformance>B</pdfaid:conformance>
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+<dc:language><rdf:Bag><rdf:li>{LANG}</rdf:li></rdf:Bag></dc:language>
+<pdf:Keywords>{keywords}</pdf:Keywords>
+<pdf:Producer>{producer}</pdf:Producer>
+<xmp:CreatorTool>{creator}</xmp:CreatorTool>
+<xmp:CreateDate>{created}</xmp:CreateDate>
+<xmp:ModifyDate>{created}</xmp:ModifyDate>
+<xmp:MetadataDate>{created}</xmp:MetadataDate>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    return xml.encode("utf-8")
+
+
+def _make_pdfa(canv: rl_canvas.Canvas) -> None:
+    """Catalog entries of a PDF/A-2b file: XMP metadata, sRGB OutputIntent, /Lang.
+
+    The fonts are the embedded DejaVu family (the canvas starts in DejaVu, so no
+    Helvetica is ever referenced); the signature widgets are printable.
+    """
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+
+    doc = canv._doc  # noqa: SLF001 - reportlab's document of this canvas
+    info = doc.info
+    ts = doc._timeStamp  # noqa: SLF001 - the instant reportlab writes as CreationDate/ModDate
+    y, mo, d, h, mi, s = ts.YMDhms
+    sign = "-" if ts.dhh < 0 or (ts.dhh == 0 and ts.dmm < 0) else "+"
+    created = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{sign}{abs(ts.dhh):02d}:{abs(ts.dmm):02d}"
+    fields = {"title": info.title, "author": info.author, "subject": info.subject,
+              "keywords": info.keywords, "producer": info.producer, "creator": info.creator}
+    metadata = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                         xmp_packet(fields, created), filters=[])
+    icc = PDFStream(PDFDictionary({"N": 3}), srgb_profile())
+    intent = PDFDictionary({"Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
+                            "OutputConditionIdentifier": PDFString("sRGB IEC61966-2.1"),
+                            "Info": PDFString("sRGB IEC61966-2.1"),
+                            "DestOutputProfile": doc.Reference(icc)})
+    catalog = doc.Catalog
+    catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]
+    catalog.Metadata = metadata
+    catalog.OutputIntents = PDFArray([intent])
+    catalog.Lang = PDFString(LANG)
 
 
 #: widget annotation flags of an empty signature field: Print (4) + Locked (128), as pyHanko writes them
@@ -665,6 +752,8 @@ def _add_signature_field(canv: rl_canvas.Canvas, pos: PosizioneCampo) -> None:
         "FT": PDFName("Sig"), "T": PDFString(pos.campo), "Type": PDFName("Annot"),
         "Subtype": PDFName("Widget"), "F": _SIG_WIDGET_FLAGS, "Rect": PDFArray([x1, y1, x2, y2]),
         "P": doc.thisPageRef(), "AP": PDFDictionary({"N": doc.Reference(appearance)})})
+    if pos.nome:  # the person printed under the field, read back by ``verify``
+        widget["TU"] = PDFString(pos.nome)
     canv._addAnnotation(widget, name=f"Sig_{pos.campo}")  # noqa: SLF001
     form = canv.acroForm
     form.fields.append(form.getRef(widget))
@@ -712,6 +801,7 @@ class Sheet:
         buf = io.BytesIO()
         doc = BaseDocTemplate(buf, pagesize=A4, title=meta.title, author=meta.author,
                               subject=meta.subject, creator="piaodesk", keywords=meta.keywords,
+                              producer="piaodesk (ReportLab)", initialFontName=FONT, lang=LANG,
                               leftMargin=cls.margin_x, rightMargin=cls.margin_x,
                               topMargin=cls.margin_top, bottomMargin=cls.margin_bottom)
         templates = []
