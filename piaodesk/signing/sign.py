@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -25,12 +26,14 @@ from pyhanko.sign import fields as sig_fields
 from pyhanko.sign import signers
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_cms import Signer
+from pyhanko.sign.timestamps.api import TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
 from ..fsio import atomic_path
 from ..paths import resource, user_data_dir
 from .errors import SignatureError
-from .keys import common_name
+from .keys import check_key_usage, common_name
 
 DATE_FORMAT = "%d/%m/%Y %H:%M"
 
@@ -52,21 +55,26 @@ class FieldInfo:
 @dataclass(frozen=True)
 class SignOptions:
     field: str
-    nome: str | None = None  # name on the stamp; default: CN of the certificate
+    nome: str | None = None  # extra line on the stamp; the certificate holder is always shown
     ruolo: str | None = None  # e.g. "Il Responsabile del Servizio"
     luogo: str | None = None  # e.g. "Comune di Prova"
     motivo: str | None = None  # /Reason, e.g. "Per presa visione"
     page: int | None = None  # 0-based; with box: create the field if missing
     box: tuple[float, float, float, float] | None = None
+    tsa: TimeStamper | None = None  # PAdES B-T: timestamp from this service
+    lt: bool = False  # PAdES B-LT: add the validation data (DSS) after signing
+    fetch: bool = False  # B-LT: fetch CRL/OCSP over the network (else the chain only)
 
 
 @dataclass(frozen=True)
 class SignResult:
     pdf: bytes
     field: str
-    signer: str
+    signer: str  # the certificate holder (CN)
     signing_time: datetime
     sha256: str  # of the signed PDF, for the audit log
+    level: str = "B-B"  # PAdES baseline level reached: B-B, B-T, B-LT
+    warnings: tuple[str, ...] = ()  # said to the person, never swallowed
 
 
 # --------------------------------------------------------------------------- reading
@@ -194,6 +202,14 @@ def _stamp_font_file() -> Path:
     return target
 
 
+def _extra_name(opts: SignOptions, holder: str | None) -> str:
+    """The --nome line, when given and not the certificate holder's name again."""
+    nome = (opts.nome or "").strip()
+    if not nome or (holder is not None and nome.casefold() == holder.casefold()):
+        return ""
+    return nome
+
+
 def stamp_style(opts: SignOptions, box_height: float | None = None) -> TextStampStyle:
     """Text stamp: 4 lines in roomy fields, 3 in the short fields of a printed sheet.
 
@@ -202,7 +218,8 @@ def stamp_style(opts: SignOptions, box_height: float | None = None) -> TextStamp
     leading = FONT_SIZE + 2
     roomy = ["Firmato digitalmente da", "%(signer)s"]
     compact = ["Firmato digitalmente da %(signer)s"]
-    tail = (["%(ruolo)s"] if opts.ruolo else []) + \
+    tail = (["%(nome)s"] if _extra_name(opts, None) else []) + \
+        (["%(ruolo)s"] if opts.ruolo else []) + \
         ["%(luogo)s, %(ts)s" if opts.luogo else "Data: %(ts)s"]
     margin = 6
     lines = roomy + tail
@@ -250,22 +267,60 @@ def sign_pdf(pdf: bytes, signer: Signer, opts: SignOptions) -> SignResult:
                 else "il PDF non ha campi di firma liberi; indicare pagina e riquadro per crearne uno")
         raise SignatureError(f"Campo di firma {opts.field!r} non trovato nel PDF ({hint}).")
 
-    nome = (opts.nome or "").strip() or common_name(signer.signing_cert.subject)
+    cert = signer.signing_cert
+    check_key_usage(cert)
+    holder = common_name(cert.subject)
+    extra = _extra_name(opts, holder)
+    if opts.nome and not extra:
+        opts = replace(opts, nome=None)
+    warnings: list[str] = []
+    if extra:
+        warnings.append(f"Il nome indicato ({extra}) è diverso dal titolare del certificato "
+                        f"({holder}): nel riquadro compaiono entrambi.")
+    data, level = _sign_once(pdf, signer, opts, holder, existing, new_field_spec, warnings)
+    if opts.lt:
+        data = _add_validation_data(data, signer, opts.fetch, warnings)
+        level = "B-LT" if level == "B-T" else level
+    return SignResult(pdf=data, field=opts.field, signer=holder,
+                      signing_time=_last_signing_time(data),
+                      sha256=hashlib.sha256(data).hexdigest(), level=level,
+                      warnings=tuple(warnings))
+
+
+def _sign_once(pdf: bytes, signer: Signer, opts: SignOptions, holder: str,
+               existing: FieldInfo | None, new_field_spec, warnings: list[str]) -> tuple[bytes, str]:  # type: ignore[no-untyped-def]
+    """One PAdES signature; with a TSA that cannot be reached, B-B and a warning."""
+    if opts.tsa is not None:
+        try:
+            return _sign_with(pdf, signer, opts, holder, existing, new_field_spec, opts.tsa), "B-T"
+        except _TsaFailure as exc:
+            warnings.append(f"Marca temporale NON apposta ({exc}): firma senza marca temporale "
+                            "(PAdES B-B), la data è quella del computer.")
+    return _sign_with(pdf, signer, opts, holder, existing, new_field_spec, None), "B-B"
+
+
+class _TsaFailure(Exception):
+    pass
+
+
+def _sign_with(pdf: bytes, signer: Signer, opts: SignOptions, holder: str,
+               existing: FieldInfo | None, new_field_spec, tsa: TimeStamper | None) -> bytes:  # type: ignore[no-untyped-def]
     meta = signers.PdfSignatureMetadata(
         field_name=opts.field,
         subfilter=sig_fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         reason=opts.motivo or None,
         location=opts.luogo or None,
-        name=nome,
+        name=holder,
         certify=False,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     box = existing.box if existing is not None else opts.box
     box_height = (box[3] - box[1]) if box else None
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp_style(opts, box_height),
-                                   new_field_spec=new_field_spec)
-    text_params = {"ruolo": opts.ruolo or "", "luogo": opts.luogo or "", "signer": nome}
+                                   new_field_spec=new_field_spec, timestamper=tsa)
+    text_params = {"ruolo": opts.ruolo or "", "luogo": opts.luogo or "", "signer": holder,
+                   "nome": opts.nome or ""}
     out = io.BytesIO()
     try:
         pdf_signer.sign_pdf(writer, output=out, appearance_text_params=text_params,
@@ -274,10 +329,116 @@ def sign_pdf(pdf: bytes, signer: Signer, opts: SignOptions) -> SignResult:
         raise SignatureError(f"Firma non riuscita: {exc}") from None
     except PdfError as exc:
         raise SignatureError(f"Il PDF non può essere firmato: {exc}") from None
-    data = out.getvalue()
-    return SignResult(pdf=data, field=opts.field, signer=nome,
-                      signing_time=_last_signing_time(data),
-                      sha256=hashlib.sha256(data).hexdigest())
+    except (OSError, TimestampRequestError) as exc:
+        if tsa is None:
+            raise
+        raise _TsaFailure(str(exc)) from None
+    return out.getvalue()
+
+
+def _chain_of(signer: Signer) -> list[asn1_x509.Certificate]:
+    """The signer's certificate and the CA certificates the signer carries, each once."""
+    seen: set[bytes] = set()
+    chain = []
+    for cert in [signer.signing_cert, *list(signer.cert_registry)]:
+        if cert.dump() not in seen:
+            seen.add(cert.dump())
+            chain.append(cert)
+    return chain
+
+
+def _add_validation_data(pdf: bytes, signer: Signer, fetch: bool, warnings: list[str]) -> bytes:
+    """PAdES B-LT: a DSS with the chain and, when they can be fetched, CRLs/OCSP responses."""
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+    from pyhanko_certvalidator import ValidationContext
+
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    embedded = reader.embedded_signatures[-1]
+    chain = _chain_of(signer)
+    tst = embedded.signer_info["unsigned_attrs"] if embedded.signer_info["unsigned_attrs"] else None
+    if tst is not None:  # the TSA's certificates belong to the validation data too
+        for attr in tst:
+            if attr["type"].native == "signature_time_stamp_token":
+                for token in attr["values"]:
+                    for c in token["content"]["certificates"] or ():
+                        if c.name == "certificate" and c.chosen.dump() not in {x.dump() for x in chain}:
+                            chain.append(c.chosen)
+    roots = [c for c in chain if c.self_signed in ("maybe", "yes")]
+    crls: list = []
+    ocsps: list = []
+    if fetch and roots:
+        vc = ValidationContext(trust_roots=roots, other_certs=chain, allow_fetching=True,
+                               revocation_mode="soft-fail")
+        try:
+            from pyhanko_certvalidator import CertificateValidator
+
+            CertificateValidator(signer.signing_cert, validation_context=vc).validate_usage(set())
+        except Exception:  # noqa: S110 - what could be fetched is kept; what is missing is said
+            pass
+        crls, ocsps = list(vc.crls), list(vc.ocsps)
+    missing = []
+    if not roots:
+        missing.append("certificato della CA radice")
+    if not crls and not ocsps:
+        missing.append("stato di revoca (CRL/OCSP)" + ("" if fetch else ": fuori linea"))
+    if missing:
+        warnings.append("Dati di validazione incompleti: manca " + ", ".join(missing) + ".")
+    out = io.BytesIO(pdf)
+    try:
+        DocumentSecurityStore.add_dss(out, embedded.pkcs7_content, certs=chain, crls=crls,
+                                      ocsps=ocsps, strict=False)
+    except (PdfError, ValueError) as exc:
+        raise SignatureError(f"Dati di validazione non aggiunti: {exc}") from None
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- output files
+
+
+SIGNED_SUFFIX = "-firmato"
+
+
+def default_output(src: Path, field: str, ext: str = ".pdf") -> Path:
+    """``scheda-firmato-CAMPO.pdf`` beside the source, never an existing file (``-2``, ``-3``...).
+
+    The stem loses an earlier ``-firmato-…`` suffix, so a second signer's file is
+    ``scheda-firmato-Firma_Dipendente.pdf``, not a growing chain of suffixes.
+    """
+    stem = src.name[: -len(src.suffix)] if src.suffix else src.name
+    if stem.lower().endswith(".pdf"):  # x.pdf.p7m
+        stem = stem[:-4]
+    if SIGNED_SUFFIX in stem:
+        stem = stem[: stem.index(SIGNED_SUFFIX)]
+    safe_field = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in field) or "firma"
+    base = f"{stem}{SIGNED_SUFFIX}-{safe_field}"
+    candidate = src.with_name(base + ext)
+    counter = 2
+    while candidate.exists():
+        candidate = src.with_name(f"{base}-{counter}{ext}")
+        counter += 1
+    return candidate
+
+
+def newer_revisions(src: Path, data: bytes | None = None) -> list[Path]:
+    """PDFs beside ``src`` that continue it (same bytes, then more revisions): signing ``src``
+    would start a parallel chain and leave out the signatures those files carry."""
+    try:
+        data = data if data is not None else src.read_bytes()
+        siblings = sorted(p for p in src.parent.iterdir()
+                          if p.suffix.lower() == ".pdf" and p != src and p.is_file())
+    except OSError:
+        return []
+    newer = []
+    for path in siblings:
+        try:
+            if path.stat().st_size <= len(data):
+                continue
+            with path.open("rb") as fh:
+                if fh.read(len(data)) == data:
+                    newer.append(path)
+        except OSError:
+            continue
+    return newer
 
 
 def _page_count(pdf: bytes) -> int:

@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
@@ -24,7 +23,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from .errors import SignatureError
-from .keys import common_name
+from .keys import common_name, load_certificates
 from .sign import DATE_FORMAT, open_reader
 
 COVERAGE_TEXT = {
@@ -119,30 +118,7 @@ class SignatureReport:
 
 def load_trust_roots(paths: Iterable[str | Path]) -> list[asn1_x509.Certificate]:
     """CA certificates from PEM (one or more per file) or DER files."""
-    roots: list[asn1_x509.Certificate] = []
-    for raw_path in paths:
-        path = Path(raw_path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise SignatureError(f"Certificato della CA non leggibile: {path} "
-                                 f"({exc.strerror or exc}).") from None
-        try:
-            if pem.detect(data):
-                found = [asn1_x509.Certificate.load(der)
-                         for kind, _hdr, der in pem.unarmor(data, multiple=True)
-                         if kind == "CERTIFICATE"]
-            else:
-                found = [asn1_x509.Certificate.load(data)]
-            for cert in found:
-                cert.native  # noqa: B018 - forces a full parse
-        except Exception:
-            raise SignatureError(f"Il file {path.name} non contiene certificati X.509 "
-                                 "(formato PEM o DER).") from None
-        if not found:
-            raise SignatureError(f"Il file {path.name} non contiene certificati X.509.")
-        roots.extend(found)
-    return roots
+    return load_certificates(paths)
 
 
 # --------------------------------------------------------------------------- verification
