@@ -80,8 +80,13 @@ class SignResult:
 # --------------------------------------------------------------------------- reading
 
 
-def open_reader(pdf: bytes, what: str = "Il file") -> PdfFileReader:
-    """A pyHanko reader, or a SignatureError for files that are not readable PDFs."""
+def open_reader(pdf: bytes, what: str = "Il file", *, allow_owner_encrypted: bool = False) -> PdfFileReader:
+    """A pyHanko reader, or a SignatureError for files that are not readable PDFs.
+
+    With ``allow_owner_encrypted`` a PDF encrypted with an owner password only (the
+    "permissions" encryption many signing tools apply) is opened with the empty user
+    password, which is what every viewer does; one that needs a password is refused.
+    """
     if not pdf.lstrip()[:5].startswith(b"%PDF-"):
         raise SignatureError(f"{what} non è un PDF.")
     try:
@@ -91,7 +96,15 @@ def open_reader(pdf: bytes, what: str = "Il file") -> PdfFileReader:
         raise SignatureError(f"{what} è danneggiato o incompleto (troncato) e non può essere "
                              f"letto come PDF ({exc}).") from None
     if reader.encrypted:
-        raise SignatureError(f"{what} è protetto da password (cifrato): togliere la protezione e riprovare.")
+        opened = False
+        if allow_owner_encrypted:
+            try:
+                opened = reader.decrypt(b"").status.name in ("USER", "OWNER")
+            except Exception:
+                opened = False
+        if not opened:
+            raise SignatureError(f"{what} è protetto da password (cifrato): togliere la protezione "
+                                 "e riprovare.")
     return reader
 
 
