@@ -27,6 +27,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+from reportlab.pdfbase.pdfdoc import format as pdf_format
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
@@ -693,14 +695,22 @@ def xmp_packet(info: dict[str, str], created: str) -> bytes:
     return xml.encode("utf-8")
 
 
+class _UnfilteredStream(PDFStream):
+    """A stream written as is, without a /Filter key (PDF/A: the XMP stays readable)."""
+
+    def format(self, document):  # type: ignore[no-untyped-def]
+        content = self.content if isinstance(self.content, bytes) else self.content.encode("utf-8")
+        dictionary = PDFDictionary(dict(self.dictionary.dict))
+        dictionary["Length"] = len(content)
+        return pdf_format(dictionary, document) + b"\nstream\n" + content + b"\nendstream\n"
+
+
 def _make_pdfa(canv: rl_canvas.Canvas) -> None:
     """Catalog entries of a PDF/A-2b file: XMP metadata, sRGB OutputIntent, /Lang.
 
     The fonts are the embedded DejaVu family (the canvas starts in DejaVu, so no
     Helvetica is ever referenced); the signature widgets are printable.
     """
-    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
-
     doc = canv._doc  # noqa: SLF001 - reportlab's document of this canvas
     info = doc.info
     ts = doc._timeStamp  # noqa: SLF001 - the instant reportlab writes as CreationDate/ModDate
@@ -709,8 +719,8 @@ def _make_pdfa(canv: rl_canvas.Canvas) -> None:
     created = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{sign}{abs(ts.dhh):02d}:{abs(ts.dmm):02d}"
     fields = {"title": info.title, "author": info.author, "subject": info.subject,
               "keywords": info.keywords, "producer": info.producer, "creator": info.creator}
-    metadata = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-                         xmp_packet(fields, created), filters=[])
+    metadata = _UnfilteredStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                                 xmp_packet(fields, created))
     icc = PDFStream(PDFDictionary({"N": 3}), srgb_profile())
     intent = PDFDictionary({"Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
                             "OutputConditionIdentifier": PDFString("sRGB IEC61966-2.1"),
@@ -735,14 +745,6 @@ def _add_signature_field(canv: rl_canvas.Canvas, pos: PosizioneCampo) -> None:
     stream, ``/P`` to the page, listed in the page ``/Annots`` and the
     AcroForm ``/Fields``, ``/SigFlags 1``), without re-reading the PDF.
     """
-    from reportlab.pdfbase.pdfdoc import (
-        PDFArray,
-        PDFDictionary,
-        PDFName,
-        PDFStream,
-        PDFString,
-    )
-
     doc = canv._doc  # noqa: SLF001 - reportlab's document of this canvas
     x1, y1, x2, y2 = pos.box
     appearance = PDFStream(PDFDictionary({

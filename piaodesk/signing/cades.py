@@ -85,7 +85,7 @@ def verify_p7m(raw: bytes, trust_roots=(), name: str = "Il file"):  # type: igno
         signing_time=_claimed(signed), intact=bool(status.intact), valid=bool(status.valid),
         trusted=bool(status.trusted), trust_text=trust, coverage="entire_file",
         coverage_text="tutto il contenuto", modified_after=False, modification=None,
-        modification_text="nessuna", docmdp_ok=None, bottom_line=bool(status.bottom_line),
+        modification_text="nessuna", docmdp_ok=None, bottom_line=bool(status.intact and status.valid and status.trusted),
         qualified=is_qualified(cert), cert_not_after=cert["tbs_certificate"]["validity"]["not_after"].native,
         level=level)
     return bytes(content.native), report

@@ -16,6 +16,7 @@ from asn1crypto import core
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.signers import SimpleSigner
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko.sign.signers.pdf_cms import Signer
 
 from .errors import SignatureError
@@ -254,7 +255,11 @@ def open_pkcs11(lib_path: str | Path, pin: str | None, *, token_label: str | Non
         raw = cert.public_key.algorithm in ("rsa", "ec", "dsa")
         signer = PKCS11Signer(session, signing_cert=cert, key_id=key_id,
                               key_label=key_label if key_id is None else None,
-                              use_raw_mechanism=raw, ca_chain=chain, other_certs_to_pull=())
+                              use_raw_mechanism=raw, other_certs_to_pull=())
+        # pyHanko registers the signer's certificate and adds it again when it builds the
+        # CMS (asn1crypto objects compare by identity): the registry holds the chain only,
+        # so the signature carries each certificate once
+        signer._cert_registry = SimpleCertificateStore.from_certs(chain)  # noqa: SLF001
         yield signer
     except p11_exc.UserNotLoggedIn:
         raise SignatureError("La smart card chiede il PIN: inserirlo e riprovare.") from None

@@ -121,7 +121,7 @@ def crea_pki_prova(folder: str | Path, password: str = "prova123",
         cert_path = folder / f"{stem}.pem"
         cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         certs[cn] = cert_path
-    tsa_key = ec.generate_private_key(ec.SECP256R1())
+    tsa_key = rsa_.generate_private_key(public_exponent=65537, key_size=2048)
     tsa_cert = (
         x509.CertificateBuilder()
         .subject_name(_name("TSA di prova piaodesk")).issuer_name(ca_subject)

@@ -23,6 +23,7 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from .cades import P7M_SUFFIX, verify_p7m
 from .errors import SignatureError
 from .keys import common_name, is_qualified, load_certificates
 from .sign import DATE_FORMAT, open_reader
@@ -101,12 +102,12 @@ class SignatureReport:
 
     @property
     def esito(self) -> str:
+        if self.problems:
+            return "NON VALIDA: " + "; ".join(self.problems)
         if not self.intact:
             return "NON VALIDA: il documento è stato alterato dopo la firma"
         if not self.valid:
             return "NON VALIDA: la firma non corrisponde al certificato"
-        if self.problems:
-            return "NON VALIDA: " + "; ".join(self.problems)
         if self.docmdp_ok is False or self.modification == "OTHER":
             return "NON VALIDA: il documento è stato modificato dopo la firma in modo non ammesso"
         if not self.trusted:
@@ -120,6 +121,7 @@ class SignatureReport:
             data[key] = value.isoformat() if value else None
         data["ok"] = self.ok
         data["esito"] = self.esito
+        data["testo"] = [{"voce": label, "valore": value} for label, value in signature_lines(self)]
         return data
 
 
@@ -201,7 +203,7 @@ def _broken_report(name: str, sig_field, exc: Exception) -> SignatureReport:  # 
     except Exception:  # noqa: S110 - only used to tell blanked from damaged
         pass
     if not contents.strip(b"\x00"):
-        problem = "firma cancellata: il contenuto della firma è stato svuotato o azzerato"
+        problem = BLANKED
     else:
         problem = f"firma illeggibile o danneggiata ({type(exc).__name__}: {exc})"
     return SignatureReport(
@@ -335,7 +337,8 @@ def _report(sig, vc: ValidationContext, key_usage: KeyUsageConstraints) -> Signa
             modified_after=False, modification=None, modification_text="non determinabile",
             docmdp_ok=None, bottom_line=False, reason=reason, location=location, name=name,
             subfilter=subfilter,
-            problems=[f"firma illeggibile o danneggiata ({type(exc).__name__}: {exc})"])
+            problems=[BLANKED if _is_blank(sig_obj) else
+                      f"firma illeggibile o danneggiata ({type(exc).__name__}: {exc})"])
     coverage = status.coverage
     level = status.modification_level
     modified_after = coverage is not SignatureCoverageLevel.ENTIRE_FILE
@@ -354,7 +357,7 @@ def _report(sig, vc: ValidationContext, key_usage: KeyUsageConstraints) -> Signa
         trust_text = TRUST_TEXT.get(getattr(indic, "name", ""), NOT_TRUSTED)
     signing_time = status.signer_reported_dt or _claimed_time(sig)
     ts_status = getattr(status, "timestamp_validity", None)
-    blanked = [] if sig.pkcs7_content.strip(b"\x00") else ["firma cancellata: contenuto azzerato"]
+    blanked = [BLANKED] if _is_blank(sig_obj) else []
     return SignatureReport(
         qualified=qualified, cert_not_after=not_after,
         level="B-T" if ts_status is not None else "B-B",
@@ -370,6 +373,16 @@ def _report(sig, vc: ValidationContext, key_usage: KeyUsageConstraints) -> Signa
         modification_text=modification_text, docmdp_ok=status.docmdp_ok,
         bottom_line=bool(status.bottom_line), reason=reason, location=location, name=name,
         subfilter=subfilter, problems=blanked)
+
+
+BLANKED = "firma cancellata: il contenuto della firma è stato svuotato o azzerato"
+
+
+def _is_blank(sig_obj) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        return not bytes(sig_obj.get("/Contents", b"")).strip(b"\x00")
+    except Exception:
+        return False
 
 
 @contextlib.contextmanager
@@ -412,6 +425,33 @@ def format_reports(reports: Sequence[SignatureReport], *, trust_given: bool) -> 
     return format_result(VerifyResult(reports=list(reports)), trust_given=trust_given)
 
 
+def signature_lines(rep: SignatureReport) -> list[tuple[str, str]]:
+    """(label, text) of one signature, as printed; ``as_dict`` carries the same pairs."""
+    rows = [("Firmatario", rep.signer + (f" (emesso da {rep.issuer})" if rep.issuer else "")),
+            ("Certificato", ("qualificato (eIDAS)" if rep.qualified else "non qualificato")
+             + (f", valido fino al {format_time(rep.cert_not_after)}" if rep.cert_not_after else ""))]
+    if rep.printed_name:
+        rows.append(("Nome sul foglio", rep.printed_name))
+    rows.append(("Data della firma", f"{format_time(rep.signing_time)} (orologio del computer del firmatario)"))
+    if rep.timestamp:
+        rows.append(("Marca temporale", format_time(rep.timestamp) + ("" if rep.timestamp_ok else " NON VALIDA")))
+    rows.append(("Livello", rep.level if rep.level.startswith("CAdES") else f"PAdES {rep.level}"))
+    if rep.reason:
+        rows.append(("Motivo", rep.reason))
+    if rep.location:
+        rows.append(("Luogo", rep.location))
+    rows += [
+        ("Integrità", "integra" if rep.intact else "NON INTEGRA (documento alterato)"),
+        ("Firma", "valida" if rep.valid and rep.intact else "NON VALIDA"),
+        ("Attendibilità", rep.trust_text),
+        ("Copertura", rep.coverage_text),
+        ("Modifiche dopo", rep.modification_text),
+        ("Esito", rep.esito),
+    ]
+    rows += [("Attenzione", w) for w in rep.warnings]
+    return rows
+
+
 def format_result(result: VerifyResult, *, trust_given: bool) -> str:
     """Plain Italian text: one block per signature, then removed signatures and notes.
 
@@ -421,35 +461,8 @@ def format_result(result: VerifyResult, *, trust_given: bool) -> str:
     lines = [f"Firme digitali nel documento: {len(reports)}" if reports
              else "Il PDF non contiene firme digitali."]
     for index, rep in enumerate(reports, start=1):
-        ts_text = ("marca temporale " + format_time(rep.timestamp)
-                   + ("" if rep.timestamp_ok else " NON VALIDA")) if rep.timestamp else None
-        lines += [
-            "",
-            f"Firma {index} — campo {rep.field}",
-            f"  Firmatario:        {rep.signer}" + (f" (emesso da {rep.issuer})" if rep.issuer else ""),
-            f"  Certificato:       {'qualificato (eIDAS)' if rep.qualified else 'non qualificato'}"
-            + (f", valido fino al {format_time(rep.cert_not_after)}" if rep.cert_not_after else ""),
-        ]
-        if rep.printed_name:
-            lines.append(f"  Nome sul foglio:   {rep.printed_name}")
-        lines.append(f"  Data della firma:  {format_time(rep.signing_time)} "
-                     "(orologio del computer del firmatario)")
-        if ts_text:
-            lines.append(f"  Marca temporale:   {ts_text[len('marca temporale '):]}")
-        lines.append(f"  Livello:           PAdES {rep.level}")
-        if rep.reason:
-            lines.append(f"  Motivo:            {rep.reason}")
-        if rep.location:
-            lines.append(f"  Luogo:             {rep.location}")
-        lines += [
-            f"  Integrità:         {'integra' if rep.intact else 'NON INTEGRA (documento alterato)'}",
-            f"  Firma:             {'valida' if rep.valid and rep.intact else 'NON VALIDA'}",
-            f"  Attendibilità:     {rep.trust_text}",
-            f"  Copertura:         {rep.coverage_text}",
-            f"  Modifiche dopo:    {rep.modification_text}",
-            f"  Esito:             {rep.esito}",
-        ]
-        lines += [f"  Attenzione:        {w}" for w in rep.warnings]
+        lines += ["", f"Firma {index} — campo {rep.field}"]
+        lines += [f"  {label + ':':<18} {value}" for label, value in signature_lines(rep)]
     for name in result.removed:
         lines += ["", f"FIRMA RIMOSSA: il campo {name} era firmato in una versione precedente del "
                       "documento e ora non lo è più."]
@@ -477,6 +490,13 @@ def verify_file(path: str | Path, trust: Iterable[str | Path] = ()) -> VerifyRes
     except OSError as exc:
         raise SignatureError(f"Impossibile leggere {path}: {exc.strerror or exc}") from None
     roots = load_trust_roots(trust)
+    if path.suffix.lower() == P7M_SUFFIX or (not data.lstrip()[:5].startswith(b"%PDF-")
+                                            and data.lstrip()[:1] in (b"\x30", b"M", b"-")):
+        content, report = verify_p7m(data, roots, f"Il file {path.name}")
+        kind = "PDF" if content.startswith(b"%PDF-") else "dati"
+        return VerifyResult(reports=[report], notes=[
+            f"Busta CAdES ({report.level}): contiene {len(content):,} byte di {kind}".replace(",", ".")
+            + (f" ({path.name[:-len(P7M_SUFFIX)]})" if path.suffix.lower() == P7M_SUFFIX else "") + "."])
     try:
         return verify_document(data, roots)
     except SignatureError as exc:
