@@ -328,6 +328,7 @@ def _sign_with(pdf: bytes, signer: Signer, opts: SignOptions, holder: str,
         certify=False,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    _keep_pdfa_metadata_consistent(writer)
     box = existing.box if existing is not None else opts.box
     box_height = (box[3] - box[1]) if box else None
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp_style(opts, box_height),
@@ -347,6 +348,23 @@ def _sign_with(pdf: bytes, signer: Signer, opts: SignOptions, holder: str,
             raise
         raise _TsaFailure(str(exc)) from None
     return out.getvalue()
+
+
+def _keep_pdfa_metadata_consistent(writer: IncrementalPdfFileWriter) -> None:
+    """PDF/A wants /Info and XMP to agree. pyHanko rewrites the XMP producer as its own name
+    and appends it to /Info's: with XMP present, /Info's producer becomes pyHanko's name too,
+    so both say the same in the signed revision (the creator tool stays piaodesk)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    info_ref = writer.trailer_view.get_value_as_reference("/Info", optional=True) \
+        if "/Info" in writer.trailer_view else None
+    if info_ref is None or "/Metadata" not in writer.root:
+        return
+    info = info_ref.get_object()
+    if str(info.get("/Producer", "")) != VENDOR:
+        info["/Producer"] = generic.TextStringObject(VENDOR)
+        writer.mark_update(info_ref)
 
 
 def _chain_of(signer: Signer) -> list[asn1_x509.Certificate]:

@@ -170,6 +170,11 @@ def test_sheet_is_pdfa_and_stays_so_when_signed(pki15) -> None:
             meta = pdf.open_metadata()
             assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "B"
             assert meta["dc:title"] == str(pdf.docinfo.Title) == "Scheda di prova"
+            # /Info and XMP agree (producer, dates), also in the signed revision
+            assert meta["pdf:Producer"] == str(pdf.docinfo.Producer)
+            assert meta["xmp:CreatorTool"] == str(pdf.docinfo.Creator) == "piaodesk"
+            assert _pdf_date(str(pdf.docinfo.ModDate)) == datetime.fromisoformat(meta["xmp:ModifyDate"])
+            assert _pdf_date(str(pdf.docinfo.CreationDate)) == datetime.fromisoformat(meta["xmp:CreateDate"])
             assert "/Filter" not in pdf.Root.Metadata.stream_dict
             (intent,) = pdf.Root.OutputIntents
             assert intent.S == "/GTS_PDFA1"
@@ -185,6 +190,14 @@ def test_sheet_is_pdfa_and_stays_so_when_signed(pki15) -> None:
                     assert int(annot.F) & 4, "annotazioni non stampabili vietate in PDF/A"
     # signing appends an incremental update: the signed revision's bytes are unchanged
     assert signed.startswith(unsigned)
+
+
+def _pdf_date(value: str) -> datetime:
+    m = re.fullmatch(r"D:(\d{14})(Z|[+-]\d\d'\d\d'?)?", value)
+    assert m, value
+    tz = (m.group(2) or "Z").replace("'", "")
+    tz = "+0000" if tz == "Z" else tz
+    return datetime.strptime(m.group(1) + tz, "%Y%m%d%H%M%S%z")
 
 
 def _all_fonts(pdf) -> dict[str, bool]:  # type: ignore[no-untyped-def]
