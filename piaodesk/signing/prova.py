@@ -29,6 +29,7 @@ class PkiProva:
     cert_pem: dict[str, Path]
     tsa_cert: Path | None = None  # a time-stamping authority of the same CA (PEM)
     tsa_key: Path | None = None  # its unencrypted PKCS#8 key
+    ca_key: Path | None = None  # the CA's unencrypted key (to issue a CRL in the tests)
 
 
 def _name(cn: str, org: str = "PROVA piaodesk") -> x509.Name:
@@ -44,7 +45,7 @@ def crea_pki_prova(folder: str | Path, password: str = "prova123",
                    *, ca_name: str = "CA di prova piaodesk",
                    expired: tuple[str, ...] = (), rsa: tuple[str, ...] = (),
                    encipherment: tuple[str, ...] = (), qualified: tuple[str, ...] = (),
-                   now: datetime | None = None) -> PkiProva:
+                   crl_url: str | None = None, now: datetime | None = None) -> PkiProva:
     """Create a CA and one certificate per signer.
 
     Names in ``expired`` get an expired certificate, names in ``rsa`` an RSA 2048 key
@@ -103,6 +104,10 @@ def crea_pki_prova(folder: str | Path, password: str = "prova123",
                            critical=False)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         )
+        if crl_url:
+            cert = cert.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+                full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None,
+                reasons=None, crl_issuer=None)]), critical=False)
         if cn in qualified:
             cert = cert.add_extension(x509.UnrecognizedExtension(
                 x509.ObjectIdentifier("1.3.6.1.5.5.7.1.3"), _QC_STATEMENTS_DER), critical=False)
@@ -139,8 +144,12 @@ def crea_pki_prova(folder: str | Path, password: str = "prova123",
     tsa_key_path.write_bytes(tsa_key.private_bytes(serialization.Encoding.PEM,
                                                    serialization.PrivateFormat.PKCS8,
                                                    serialization.NoEncryption()))
+    ca_key_path = folder / "ca.key.pem"
+    ca_key_path.write_bytes(ca_key.private_bytes(serialization.Encoding.PEM,
+                                                 serialization.PrivateFormat.PKCS8,
+                                                 serialization.NoEncryption()))
     return PkiProva(ca_pem=ca_pem, p12=p12s, password=password, key_pem=keys, cert_pem=certs,
-                    tsa_cert=tsa_cert_path, tsa_key=tsa_key_path)
+                    tsa_cert=tsa_cert_path, tsa_key=tsa_key_path, ca_key=ca_key_path)
 
 
 #: QCStatements with QcCompliance (0.4.0.1862.1.1) and QcSSCD (0.4.0.1862.1.4), DER

@@ -401,9 +401,12 @@ def _add_validation_data(pdf: bytes, signer: Signer, fetch: bool, warnings: list
         vc = ValidationContext(trust_roots=roots, other_certs=chain, allow_fetching=True,
                                revocation_mode="soft-fail")
         try:
+            import asyncio
+
             from pyhanko_certvalidator import CertificateValidator
 
-            CertificateValidator(signer.signing_cert, validation_context=vc).validate_usage(set())
+            asyncio.run(CertificateValidator(signer.signing_cert, validation_context=vc)
+                        .async_validate_usage(set()))
         except Exception:  # noqa: S110 - what could be fetched is kept; what is missing is said
             pass
         crls, ocsps = list(vc.crls), list(vc.ocsps)

@@ -89,3 +89,53 @@ class LocalTsa:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class LocalCrl:
+    """A CRL distribution point on 127.0.0.1: serves the CA's (empty) CRL, issued on demand."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.crl = b""
+        self.requests = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server API
+                outer.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/pkix-crl")
+                self.send_header("Content-Length", str(len(outer.crl)))
+                self.end_headers()
+                self.wfile.write(outer.crl)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/ca.crl"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def issue(self, ca_pem: Path, ca_key: Path) -> None:
+        from datetime import datetime, timedelta, timezone
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+
+        ca = x509.load_pem_x509_certificate(ca_pem.read_bytes())
+        key = serialization.load_pem_private_key(ca_key.read_bytes(), password=None)
+        now = datetime.now(timezone.utc)
+        crl = (x509.CertificateRevocationListBuilder().issuer_name(ca.subject)
+               .last_update(now - timedelta(minutes=5)).next_update(now + timedelta(days=7))
+               .add_extension(x509.CRLNumber(1), critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.public_key()),
+                              critical=False)
+               .sign(key, hashes.SHA256()))
+        self.crl = crl.public_bytes(serialization.Encoding.DER)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -271,6 +271,26 @@ def test_pades_bt_against_local_tsa_and_blt_offline(pki15, tsa: LocalTsa, tmp_pa
     assert any("manca stato di revoca" in n for n in data["note"])
 
 
+def test_pades_blt_with_crl_fetched_from_loopback(tmp_path: Path, tsa: LocalTsa) -> None:
+    from firma_helpers import LocalCrl
+
+    crl_server = LocalCrl()
+    try:
+        pki_crl = crea_pki_prova(tmp_path / "pki", PASSWORD, signers=("Mario Rossi",), crl_url=crl_server.url)
+        crl_server.issue(pki_crl.ca_pem, pki_crl.ca_key)
+        signer = load_pkcs12(pki_crl.p12["Mario Rossi"], PASSWORD)
+        res = sign_pdf(make_pdf(), signer, SignOptions("Firma_Responsabile", lt=True, fetch=True,
+                                                       tsa=UrlTimeStamper(TsaSettings(url=tsa.url))))
+    finally:
+        crl_server.close()
+    assert crl_server.url.startswith("http://127.0.0.1:") and crl_server.requests >= 1
+    assert res.level == "B-LT" and res.warnings == ()
+    result = verify_document(res.pdf, load_trust_roots([pki_crl.ca_pem]))
+    assert result.validation_data is not None and result.validation_data["crl"] == 1
+    assert result.validation_data["mancano"] == [] and result.notes == []
+    assert result.reports[0].ok and result.reports[0].level == "B-LT"
+
+
 def test_unreachable_tsa_is_said_not_swallowed(pki15) -> None:
     import socket
 
