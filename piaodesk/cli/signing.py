@@ -165,11 +165,12 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def _list_fields(args: argparse.Namespace) -> int:
+    from ..signing.errors import read_input
     from ..signing.sign import signature_fields
 
     if len(args.pdf) != 1:
         raise CliError("--campi vuole un solo PDF.")
-    fields = signature_fields(_read(args.pdf[0]))
+    fields = signature_fields(read_input(args.pdf[0]))
     if not fields:
         print("Il PDF non ha campi di firma.")
     for f in fields:
@@ -177,15 +178,6 @@ def _list_fields(args: argparse.Namespace) -> int:
         state = "firmato" if f.signed else "libero"
         print(f"{f.name}\t{state}\t{where}")
     return 0
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise CliError(f"File non trovato: {path}") from None
-    except OSError as exc:
-        raise CliError(f"Impossibile leggere {path}: {exc.strerror or exc}") from None
 
 
 @contextlib.contextmanager
@@ -211,7 +203,6 @@ def _open_signer(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _sign_single(src: Path, signer, opts, args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from ..signing.batch import sign_file
 
-    _read(src)  # a missing file is a CLI error, said before anything else
     return sign_file(src, signer, opts, out=args.out, overwrite=args.sovrascrivi, fmt=args.formato)
 
 

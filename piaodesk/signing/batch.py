@@ -16,7 +16,7 @@ from pyhanko.sign.signers.pdf_cms import Signer
 
 from ..fsio import atomic_write_bytes, describe_os_error
 from .cades import P7M_SUFFIX, sign_p7m
-from .errors import SignatureError
+from .errors import SignatureError, read_input
 from .keys import common_name
 from .sign import SignOptions, default_output, newer_revisions, sign_pdf, signature_fields
 
@@ -68,12 +68,7 @@ def output_for(src: Path, field_name: str, *, out: Path | None = None, overwrite
 def sign_file(src: Path, signer: Signer, opts: SignOptions, *, out: Path | None = None,
               overwrite: bool = False, fmt: str = "pades") -> BatchItem:
     """Sign one file and write the result atomically; every problem is in the returned item."""
-    try:
-        data = src.read_bytes()
-    except FileNotFoundError:
-        raise SignatureError(f"File non trovato: {src}") from None
-    except OSError as exc:
-        raise SignatureError(f"Impossibile leggere {src}: {exc.strerror or exc}") from None
+    data = read_input(src)
     warnings: list[str] = []
     if fmt == "pades":
         newer = newer_revisions(src, data)

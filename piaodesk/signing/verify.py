@@ -24,7 +24,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from .cades import P7M_SUFFIX, verify_p7m
-from .errors import SignatureError
+from .errors import SignatureError, read_input
 from .keys import common_name, is_qualified, load_certificates
 from .sign import DATE_FORMAT, open_reader
 
@@ -483,12 +483,7 @@ NO_TRUST_NOTE = ("nessuna CA fidata indicata (--trust CA.pem): l'identità dei f
 
 def verify_file(path: str | Path, trust: Iterable[str | Path] = ()) -> VerifyResult:
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SignatureError(f"File non trovato: {path}") from None
-    except OSError as exc:
-        raise SignatureError(f"Impossibile leggere {path}: {exc.strerror or exc}") from None
+    data = read_input(path)
     roots = load_trust_roots(trust)
     if path.suffix.lower() == P7M_SUFFIX or (not data.lstrip()[:5].startswith(b"%PDF-")
                                             and data.lstrip()[:1] in (b"\x30", b"M", b"-")):

@@ -252,23 +252,15 @@ def test_sign_dialog_asks_before_replacing_a_file(qtbot, ctx, pki, tmp_path, box
 
 
 def test_verify_dialog_reports_a_removed_signature(qtbot, ctx, pki, tmp_path, boxes) -> None:
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pdf_helpers import remove_signature_value
 
     from piaodesk.signing.keys import load_pkcs12
     from piaodesk.signing.sign import SignOptions, sign_pdf
 
     signed = sign_pdf(_sheet(tmp_path / "s.pdf").read_bytes(), load_pkcs12(pki.p12["Mario Rossi"], PASSWORD),
                       SignOptions("Firma_Responsabile")).pdf
-    w = IncrementalPdfFileWriter(io.BytesIO(signed))
-    for ref in w.root["/AcroForm"]["/Fields"]:
-        fld = ref.get_object()
-        if fld["/T"] == "Firma_Responsabile":
-            del fld["/V"]
-            w.update_container(fld)
-    buf = io.BytesIO()
-    w.write(buf)
     path = tmp_path / "rimossa.pdf"
-    path.write_bytes(buf.getvalue())
+    path.write_bytes(remove_signature_value(signed, "Firma_Responsabile"))
     dlg = VerificaDialog(ctx, pdf=path)
     qtbot.addWidget(dlg)
     assert "firme rimosse (Firma_Responsabile)" in dlg.summary.text()
