@@ -529,11 +529,16 @@ class _SigLine:
             c.restoreState()
 
 
+#: height of the empty area left for the signature stamp: room for five lines at 7 pt (holder,
+#: a role over two lines, place and date), so the stamp text never goes below 6 pt
+STAMP_AREA_HEIGHT = 22 * mm
+
+
 class SignatureBox(Flowable):
     """Role, name, an empty area for the signature stamp and a line; records its position."""
 
     def __init__(self, firma: Firma, width: float, recorder: list[PosizioneCampo],
-                 area_height: float = 16 * mm) -> None:
+                 area_height: float = STAMP_AREA_HEIGHT) -> None:
         super().__init__()
         self.firma = firma
         self.box_width = width

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -163,11 +164,10 @@ def _annots(page_obj):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- signing
 
 
-FONT_SIZE = 9
 
 
-@lru_cache(maxsize=1)
-def _font_factory():  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=8)
+def _font_factory(size: float = 9.0):  # type: ignore[no-untyped-def]
     """DejaVu Sans (accents, €) when fontTools/HarfBuzz are there, else the standard Courier.
 
     pyHanko writes glyph widths in font units as if the font had 1000 units per em, so
@@ -184,7 +184,7 @@ def _font_factory():  # type: ignore[no-untyped-def]
         path = _stamp_font_file()
     except Exception:  # fontTools/HarfBuzz missing or font unreadable: plain Courier
         return None
-    return GlyphAccumulatorFactory(str(path), font_size=FONT_SIZE)
+    return GlyphAccumulatorFactory(str(path), font_size=size)
 
 
 def _stamp_font_file() -> Path:
@@ -223,25 +223,93 @@ def _extra_name(opts: SignOptions, holder: str | None) -> str:
     return nome
 
 
-def stamp_style(opts: SignOptions, box_height: float | None = None) -> TextStampStyle:
-    """Text stamp: 4 lines in roomy fields, 3 in the short fields of a printed sheet.
+#: stamp text sizes tried, largest first: never below 6 pt when the field allows it
+STAMP_SIZES = (9, 8, 7, 6)  # whole points: pyHanko's layout works in rationals
+MIN_STAMP_SIZE = 6
+_TS_SAMPLE = "31/12/2025 23:59"
 
-    pyHanko shrinks the text to fit the field, so the line count is what keeps it readable.
-    """
-    leading = FONT_SIZE + 2
-    roomy = ["Firmato digitalmente da", "%(signer)s"]
-    compact = ["Firmato digitalmente da %(signer)s"]
-    tail = (["%(nome)s"] if _extra_name(opts, None) else []) + \
-        (["%(ruolo)s"] if opts.ruolo else []) + \
-        ["%(luogo)s, %(ts)s" if opts.luogo else "Data: %(ts)s"]
-    margin = 6
-    lines = roomy + tail
-    if box_height is not None and box_height < len(lines) * leading + 2 * margin:
-        lines = compact + tail
-        margin = 3
-    font = _font_factory()
-    box_style = TextBoxStyle(font=font, font_size=FONT_SIZE, leading=leading) if font else \
-        TextBoxStyle(font_size=FONT_SIZE, leading=leading)
+
+@lru_cache(maxsize=1)
+def _advance_widths() -> dict[int, int] | None:
+    """Advance widths (per 1000 em) of the stamp font, by code point; None without the font."""
+    try:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(str(_stamp_font_file()))
+        hmtx, cmap = font["hmtx"], font.getBestCmap()
+        return {cp: hmtx[name][0] for cp, name in cmap.items()}
+    except Exception:
+        return None
+
+
+def _leading(size: int) -> int:
+    return math.ceil(size * 1.2)
+
+
+def _text_height(n_lines: int, size: int) -> int:
+    """Height of a text box of ``n_lines`` as pyHanko lays it out (leading per line plus descent)."""
+    return n_lines * _leading(size) + math.ceil(size / 2)
+
+
+def text_width(text: str, size: float) -> float:
+    widths = _advance_widths()
+    text = text.replace("%(ts)s", _TS_SAMPLE).replace("%%", "%")
+    if widths is None:  # Courier
+        return 0.6 * size * len(text)
+    return sum(widths.get(ord(ch), 600) for ch in text) * size / 1000
+
+
+def _wrap(line: str, width: float, size: float) -> list[str]:
+    words, out, current = line.split(" "), [], ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if current and text_width(candidate, size) > width:
+            out.append(current)
+            current = word
+        else:
+            current = candidate
+    out.append(current)
+    return out
+
+
+def stamp_lines(opts: SignOptions, holder: str, box: tuple[float, float, float, float] | None
+                ) -> tuple[list[str], int, int]:
+    """(lines, font size, margin) of the stamp: the largest size from 9 down to 6 pt at which the
+    text fits the field, long lines wrapped; the holder on its own line when there is room."""
+    def esc(value: str) -> str:
+        return value.replace("%", "%%")
+
+    extra = _extra_name(opts, holder)
+    tail = ([esc(extra)] if extra else []) + ([esc(opts.ruolo)] if opts.ruolo else []) + \
+        [f"{esc(opts.luogo)}, %(ts)s" if opts.luogo else "Data: %(ts)s"]
+    roomy = ["Firmato digitalmente da", esc(holder), *tail]
+    compact = [f"Firmato digitalmente da {esc(holder)}", *tail]
+    if box is None or box[2] - box[0] <= 1:
+        return roomy, STAMP_SIZES[0], 6
+    w, h = box[2] - box[0], box[3] - box[1]
+    for size in STAMP_SIZES:
+        for variant, margin in ((roomy, 6), (compact, 3)):
+            wrapped = [part for line in variant for part in _wrap(line, w - 2 * margin - 3, size)]
+            fits_w = all(text_width(x, size) <= w - 2 * margin - 3 for x in wrapped)
+            if fits_w and _text_height(len(wrapped), size) <= h - 2 * margin:
+                return wrapped, size, margin
+    size = MIN_STAMP_SIZE
+    return [part for line in compact for part in _wrap(line, w - 9, size)], size, 3
+
+
+def stamp_style(opts: SignOptions, holder: str = "", box: tuple[float, float, float, float] | None = None
+                ) -> TextStampStyle:
+    """Text stamp sized to the field (see :func:`stamp_lines`); pyHanko only shrinks what still
+    does not fit, which the caller reports."""
+    lines, size, margin = stamp_lines(opts, holder, box)
+    font = _font_factory(size)
+    leading = _leading(size)
+    # no inner padding in the text box: the stamp's margins are the only ones, as measured above
+    tight = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MIN,
+                                       y_align=layout.AxisAlignment.ALIGN_MID,
+                                       margins=layout.Margins(left=0, right=0, top=0, bottom=0))
+    box_style = TextBoxStyle(font=font, font_size=size, leading=leading, box_layout_rule=tight) if font \
+        else TextBoxStyle(font_size=size, leading=leading, box_layout_rule=tight)
     return TextStampStyle(
         stamp_text="\n".join(lines),
         timestamp_format=DATE_FORMAT,
@@ -252,6 +320,16 @@ def stamp_style(opts: SignOptions, box_height: float | None = None) -> TextStamp
             x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MID,
             margins=layout.Margins(left=margin + 3, right=margin, top=margin, bottom=margin)),
     )
+
+
+def stamp_fits(opts: SignOptions, holder: str, box: tuple[float, float, float, float] | None) -> bool:
+    """Whether the stamp text fits the field at 6 pt or more."""
+    if box is None or box[2] - box[0] <= 1:
+        return True
+    lines, size, margin = stamp_lines(opts, holder, box)
+    w, h = box[2] - box[0], box[3] - box[1]
+    return (all(text_width(x, size) <= w - 2 * margin - 3 for x in lines)
+            and _text_height(len(lines), size) <= h - 2 * margin)
 
 
 def sign_pdf(pdf: bytes, signer: Signer, opts: SignOptions) -> SignResult:
@@ -287,6 +365,10 @@ def sign_pdf(pdf: bytes, signer: Signer, opts: SignOptions) -> SignResult:
     if opts.nome and not extra:
         opts = replace(opts, nome=None)
     warnings: list[str] = []
+    box = existing.box if existing is not None else opts.box
+    if not stamp_fits(opts, holder, box):
+        warnings.append("Il riquadro della firma è piccolo per il testo del timbro: il testo è "
+                        "rimpicciolito sotto i 6 punti (accorciare ruolo o luogo).")
     if extra:
         warnings.append(f"Il nome indicato ({extra}) è diverso dal titolare del certificato "
                         f"({holder}): nel riquadro compaiono entrambi.")
@@ -330,8 +412,7 @@ def _sign_with(pdf: bytes, signer: Signer, opts: SignOptions, holder: str,
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     _keep_pdfa_metadata_consistent(writer)
     box = existing.box if existing is not None else opts.box
-    box_height = (box[3] - box[1]) if box else None
-    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp_style(opts, box_height),
+    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp_style(opts, holder, box),
                                    new_field_spec=new_field_spec, timestamper=tsa)
     text_params = {"ruolo": opts.ruolo or "", "luogo": opts.luogo or "", "signer": holder,
                    "nome": opts.nome or ""}

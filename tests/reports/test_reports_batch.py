@@ -90,7 +90,7 @@ def test_signature_fields_written_on_their_page(demo):
             assert w["/FT"] == "/Sig" and w.get("/V") is None and w["/F"] == 132
             assert w.raw_get("/P").idnum == page.indirect_reference.idnum
             x1, y1, x2, y2 = (float(v) for v in w["/Rect"])
-            assert 100 < x2 - x1 < 300 and 30 < y2 - y1 < 60  # the area above the signature line
+            assert 100 < x2 - x1 < 300 and 50 < y2 - y1 < 70  # the area above the signature line (22 mm)
             on_page[w["/T"]] = i
     assert set(on_page.values()) == {len(reader.pages) - 1}  # signatures close the sheet
     infos = signature_fields(pdf)  # what the Firma dialog and `piaodesk firma` list

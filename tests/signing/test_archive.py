@@ -466,3 +466,43 @@ def test_json_says_everything_the_text_says(pki15, tsa: LocalTsa, tmp_path: Path
     assert sig["timestamp"] and sig["signing_time"] and sig["cert_not_after"]
     assert sig["warnings"] and "Giulia Neri" in sig["warnings"][0]
     assert any("nessuna CA fidata" in n for n in data["note"])
+
+
+# --------------------------------------------------------------------------- 9. stamp size
+
+
+def _stamp_sizes(pdf: bytes, field: str) -> list[float]:
+    """Effective font sizes (Tf size × the scaling applied to the appearance) of a signed field."""
+    pikepdf = pytest.importorskip("pikepdf")
+    sizes: list[float] = []
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for annot in doc.pages[0].Annots:
+            if str(annot.get("/T")) != field:
+                continue
+            stack = [(annot.AP.N, 1.0)]
+            while stack:
+                xobj, scale = stack.pop()
+                data = xobj.read_bytes().decode("latin-1")
+                for m in re.finditer(r"([\d.]+) 0 0 ([\d.]+) [\d.-]+ [\d.-]+ cm", data):
+                    scale *= float(m.group(1))
+                sizes += [float(t) * scale for t in re.findall(r"/F\d+ ([\d.]+) Tf", data)]
+                for sub in (xobj.get("/Resources", {}).get("/XObject", {}) or {}).values():
+                    stack.append((sub, scale))
+    return sizes
+
+
+def test_stamp_text_at_least_6pt_with_a_long_role(pki15) -> None:
+    role = "Il Responsabile del Servizio Finanziario e Tributi dell'Unione dei Comuni"
+    res = sign_pdf(sheet_with_names(), load_pkcs12(pki15.p12["Mario Rossi"], PASSWORD),
+                   SignOptions("Firma_Responsabile", ruolo=role, luogo="Unione Marca Occidentale"))
+    sizes = _stamp_sizes(res.pdf, "Firma_Responsabile")
+    assert sizes and min(sizes) >= 6, sizes
+    assert res.warnings == ()
+    raw = " ".join(re.findall(r"/ActualText \((.*?)\)\n", res.pdf.decode("latin-1")))
+    shown = re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1), 8)), raw)  # PDF octal escapes
+    assert role in shown  # the whole role, wrapped on lines
+    assert "Firmato digitalmente da Mario Rossi" in shown
+    # a field too small for the text: said, not hidden
+    tiny = sign_pdf(make_pdf(), load_pkcs12(pki15.p12["Mario Rossi"], PASSWORD),
+                    SignOptions("Nuovo", ruolo=role, page=0, box=(300, 300, 360, 315)))
+    assert any("sotto i 6 punti" in w for w in tiny.warnings)
