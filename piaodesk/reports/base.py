@@ -139,10 +139,11 @@ def _styles() -> dict[str, ParagraphStyle]:
                                    leading=14, alignment=TA_CENTER, spaceAfter=4),
         "ente": ParagraphStyle("ente", parent=base, fontSize=10, leading=13, alignment=TA_CENTER,
                                textColor=MUTED),
+        # headings never stay alone at the foot of a page: kept with what follows
         "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=13,
-                             spaceBefore=8, spaceAfter=4, textColor=BAND_BG),
+                             spaceBefore=8, spaceAfter=4, textColor=BAND_BG, keepWithNext=1),
         "h3": ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=9.5, leading=12,
-                             spaceBefore=6, spaceAfter=3),
+                             spaceBefore=6, spaceAfter=3, keepWithNext=1),
         "warn": ParagraphStyle("warn", parent=base, fontName=FONT_BOLD, fontSize=8.5, leading=11,
                                textColor=WARN, spaceBefore=3),
         "note": ParagraphStyle("note", parent=base, fontName=FONT_ITALIC, fontSize=7.5, leading=9.5,
@@ -596,8 +597,30 @@ def signature_section(firme: Sequence[Firma], luogo_data: str, width: float,
                            ("TOPPADDING", (0, 0), (-1, -1), 6),
                            ("LEFTPADDING", (0, 0), (-1, -1), 2),
                            ("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
-    return KeepTogether([Spacer(1, 6 * mm), Paragraph(escape(luogo_data), st["base"]),
-                         Spacer(1, 2 * mm), t])
+    section = KeepTogether([Spacer(1, 6 * mm), Paragraph(escape(luogo_data), st["base"]),
+                            Spacer(1, 2 * mm), t])
+    section.signatures = True  # Sheet.render keeps it with what comes just before
+    return section
+
+
+def keep_signatures_with_last_rows(flowables: Sequence[Flowable]) -> list[Flowable]:
+    """The signature section never alone on the last page: it is kept together with the
+    flowable before it (and with the headings that lead to that one)."""
+    flow = list(flowables)
+    i = len(flow) - 1
+    while i > 0:
+        if getattr(flow[i], "signatures", False):
+            j = i - 1
+            while j > 0 and _keeps_with_next(flow[j - 1]):
+                j -= 1
+            flow[j:i + 1] = [KeepTogether(flow[j:i + 1])]
+            i = j
+        i -= 1
+    return flow
+
+
+def _keeps_with_next(f: Flowable) -> bool:
+    return bool(getattr(f, "keepWithNext", 0) or getattr(getattr(f, "style", None), "keepWithNext", 0))
 
 
 # ---------------------------------------------------------------------- document
@@ -820,6 +843,6 @@ class Sheet:
         if first == "landscape":
             templates.reverse()
         doc.addPageTemplates(templates)
-        doc.build(list(story.flowables),
+        doc.build(keep_signatures_with_last_rows(story.flowables),
                   canvasmaker=_numbered_canvas(meta.header, meta.footer, story.firme))
         return buf.getvalue()
