@@ -1,0 +1,58 @@
+"""Issue 15, point 9 (layout): no signature block alone on a page, no heading alone at a page's foot,
+a signature area that leaves room for a stamp of at least 6 pt."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from piaodesk.reports import sheets
+from piaodesk.reports.base import STAMP_AREA_HEIGHT
+
+HEADING = re.compile(r"^\s*\d+\.\s+\S")
+
+
+def _pages(path: Path) -> list[list[str]]:
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        pytest.skip("pdftotext (poppler-utils) non installato")
+    text = subprocess.run([exe, "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+    pages = []
+    for page in text.split("\f"):
+        lines = [ln for ln in page.splitlines() if ln.strip()]
+        # the running header and footer ("pagina X di Y") are not content
+        pages.append([ln for ln in lines[1:] if "pagina " not in ln or " di " not in ln])
+    return [p for p in pages if p]
+
+
+def _check(path: Path) -> None:
+    pages = _pages(path)
+    for number, lines in enumerate(pages, start=1):
+        luogo = next((i for i, ln in enumerate(lines) if ln.strip().startswith("Luogo")), None)
+        if luogo is not None:
+            assert luogo > 0, f"{path.name}: blocco delle firme da solo a pagina {number}"
+        if number < len(pages):
+            assert not HEADING.match(lines[-1]), f"{path.name}: titolo «{lines[-1].strip()}» in fondo a pagina {number}"
+
+
+def test_signature_block_never_alone_and_headings_kept(demo, tmp_path: Path) -> None:
+    persone = [p.id for p in demo.persone()][:25]
+    files = sheets.batch_schede_individuali(demo, tmp_path / "ind", 2025, persone=persone)
+    files += sheets.batch_schede_obiettivi(demo, tmp_path / "obi", 2025)
+    assert len(files) > 25
+    for path in files:
+        _check(Path(path))
+
+
+def test_signature_area_fits_a_readable_stamp() -> None:
+    from piaodesk.signing.sign import SignOptions, stamp_fits
+
+    box = (0, 0, 137, STAMP_AREA_HEIGHT)  # the narrowest block: three per row on a portrait page
+    opts = SignOptions("Firma_Responsabile", ruolo="Il Responsabile del Servizio Finanziario e Tributi",
+                       luogo="Unione Marca Occidentale")
+    assert stamp_fits(opts, "Mariagrazia Bevilacqua-Santangelo", box)
