@@ -208,7 +208,17 @@ def test_menu_actions_registered() -> None:
     from piaodesk.ui.extensions import firma
 
     texts = {(a.menu, a.text) for a in firma.ACTIONS}
-    assert texts == {("F&irma", "Firma un PDF…"), ("F&irma", "Verifica firme…")}
+    assert texts == {("F&irma", "Firma un PDF…"), ("F&irma", "Firma più PDF…"), ("F&irma", "Verifica firme…")}
+
+
+def test_menu_several_pdfs_opens_the_dialog_with_the_selection(qtbot, ctx, tmp_path, monkeypatch) -> None:
+    sheets = [_sheet(tmp_path / f"s{i}.pdf") for i in range(3)]
+    monkeypatch.setattr(firma_mod.QFileDialog, "getOpenFileNames",
+                        lambda *a, **k: ([str(p) for p in sheets], firma_mod.PDF_FILTER))
+    seen = []
+    monkeypatch.setattr(FirmaDialog, "exec", lambda self: seen.append(list(self.batch_files)) or 0)
+    firma_mod.show_firma_multipla_dialog(None, ctx)
+    assert seen == [sheets]
 
 
 def test_sign_dialog_several_pdfs_one_key_opening(qtbot, ctx, pki, tmp_path, boxes, monkeypatch) -> None:

@@ -706,5 +706,15 @@ def show_firma_dialog(main_window: Any, ctx: Any) -> None:
     FirmaDialog(ctx, main_window).exec()
 
 
+def show_firma_multipla_dialog(main_window: Any, ctx: Any) -> None:
+    """Choose several PDFs first (multi-select), then the key, once, for all of them."""
+    paths, _ = QFileDialog.getOpenFileNames(main_window, "Scegli i PDF da firmare", "", PDF_FILTER)
+    if not paths:
+        return
+    dlg = FirmaDialog(ctx, main_window)
+    dlg.set_batch([Path(p) for p in paths])
+    dlg.exec()
+
+
 def show_verifica_dialog(main_window: Any, ctx: Any) -> None:
     VerificaDialog(ctx, main_window).exec()
