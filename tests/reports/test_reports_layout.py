@@ -56,3 +56,20 @@ def test_signature_area_fits_a_readable_stamp() -> None:
     opts = SignOptions("Firma_Responsabile", ruolo="Il Responsabile del Servizio Finanziario e Tributi",
                        luogo="Unione Marca Occidentale")
     assert stamp_fits(opts, "Mariagrazia Bevilacqua-Santangelo", box)
+
+
+def test_no_none_placeholders_in_any_sheet(demo, tmp_path: Path) -> None:
+    """The demo's blank cells (null in resources/demo) never print as the word «None»."""
+    files = sheets.batch_schede_obiettivi(demo, tmp_path / "obi", 2025)
+    for o in demo.obiettivi():
+        try:
+            pdf = sheets.build_scheda_obiettivo(demo, o.id, 2025)
+        except LookupError:
+            continue
+        path = tmp_path / f"obiettivo-{o.id}.pdf"
+        path.write_bytes(pdf)
+        files.append(path)
+    assert len(files) > 20
+    for path in files:
+        for lines in _pages(Path(path)):
+            assert not any(re.search(r"\bNone\b", ln) for ln in lines), f"«None» in {Path(path).name}"
