@@ -48,7 +48,7 @@ from piaodesk.domain.model import (
 from piaodesk.store.archive import Archive
 from piaodesk.store.codec import to_row
 
-__all__ = ["generate"]
+__all__ = ["flat_table", "generate"]
 
 _COGNOMI = ("ROSSI", "BIANCHI", "FERRARI", "ESPOSITO", "ROMANO", "COLOMBO", "RICCI", "MARINO",
             "GRECO", "BRUNO", "GALLO", "CONTI", "DE LUCA", "MANCINI", "COSTA", "GIORDANO",
@@ -166,6 +166,65 @@ def _fill(arc: Archive, rnd: random.Random, anno: int, n_settori: int, n_ob: int
                 ins("assegnazioni", to_row(Assegnazione(
                     obiettivo_id=oid, persona_id=pid, responsabile=pid == staff[0],
                     impegno=Decimal(rnd.choice(("0.5", "1", "1.5"))))))
+
+
+def flat_table(path: Path | str, righe: int = 60_000, *, anno: int = 2025, indicatori: int = 4,
+               seed: int = 1) -> Path:
+    """Write a flat PIAO objectives/indicators table (``.xlsx``) of ``righe`` rows.
+
+    The layout of a real exported table (seed 000 with a header row): one row per indicator,
+    the objective's cells only on its first row, a *linea strategica* row per settore, 20
+    settori with their responsabile, values as real documents write them (numbers, ``SI``/``NO``,
+    ``80%``, ``90 giorni``). Written with the used range declared, as Excel and LibreOffice do.
+    """
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    rnd = random.Random(seed)
+    header = ["Codice", "Obiettivo", "Descrizione", "Referente politico", "Responsabile",
+              "Struttura", "Indicatore", "Tipo", "Fonte", "Baseline", f"Target {anno}",
+              f"Target {anno + 1}", f"Target {anno + 2}"]
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Obiettivi e indicatori")
+    ref = f"A1:{get_column_letter(len(header))}{righe + 1}"
+    ws.calculate_dimension = lambda: ref
+    ws.append(header)
+    n = 0
+    settore = 0
+    while n < righe:
+        settore += 1
+        nome = f"{_NOMI[settore % len(_NOMI)].capitalize()} {_COGNOMI[settore % len(_COGNOMI)].capitalize()}"
+        struttura = f"Settore {_SETTORI[(settore - 1) % len(_SETTORI)]}"
+        ws.append([str(settore), f"LINEA STRATEGICA {settore}: {struttura.upper()}"])
+        n += 1
+        k = 0
+        while n < righe and k < 750:
+            k += 1
+            titolo = f"{rnd.choice(_VERBI)} {rnd.choice(_OGGETTI)} ({settore}.{k})"
+            for j in range(indicatori):
+                if n >= righe:
+                    break
+                head = [f"{settore}.{k}", titolo, f"Descrizione dell'obiettivo {settore}.{k}: {titolo}",
+                        "Sindaco", f"Il Responsabile del Servizio Dott. {nome}", struttura] \
+                    if j == 0 else [None] * 6
+                kind = rnd.randrange(4)
+                if kind == 0:
+                    b = rnd.randrange(0, 200)
+                    vals = ["NUMERO", str(b), str(b + 5), str(b + 10), str(b + 15)]
+                elif kind == 1:
+                    vals = ["S/NO", "NO", "SI", "SI", "SI"]
+                elif kind == 2:
+                    b = rnd.randrange(40, 90)
+                    vals = ["PERCENTUALE", f"{b}%", f"{b + 2}%", f"{b + 4}%", f"{b + 6}%"]
+                else:
+                    b = rnd.randrange(30, 120)
+                    vals = ["", f"{b} giorni", f"{b - 5} giorni", f"{b - 10} giorni", f"{b - 15} giorni"]
+                ws.append([*head, f"Indicatore {j + 1} dell'obiettivo {settore}.{k}", vals[0],
+                           f"Ufficio {struttura}", *vals[1:]])
+                n += 1
+    wb.save(path)
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,12 +14,19 @@ class LabeledEnum(StrEnum):
 
     @classmethod
     def from_text(cls, text: str | None) -> LabeledEnum | None:
-        """Match a value or a label, ignoring case, accents and spaces."""
+        """Match a value, a label or a word real documents use (:data:`SINONIMI`).
+
+        Case, accents, spaces and punctuation are ignored; a bare sign
+        (``+``, ``-``, ``=``) is matched as written.
+        """
         if text is None:
             return None
-        key = _norm(text)
+        raw = str(text).strip()
+        key = _norm(raw) or raw.replace("\u2212", "-").replace("\u2013", "-")
+        if not key:
+            return None
         for member in cls:
-            if key in (_norm(member.value), _norm(member.label)):
+            if key in (_norm(member.value), _norm(member.label)) or key in _SINONIMI_NORM.get(member, ()):
                 return member
         return None
 
@@ -232,4 +239,34 @@ _LABELS = {
     PassoCiclo.OSSERVAZIONI: "Osservazioni del valutato",
     PassoCiclo.RICHIESTA_RIESAME: "Richiesta di riesame",
     PassoCiclo.ESITO_RIESAME: "Esito del riesame",
+}
+
+
+#: the words real plans use for the enumerations (PIAO tables, PEG schede, SMVP manuals);
+#: one vocabulary for every importer and every grid. Bare signs are kept as written.
+SINONIMI: dict[LabeledEnum, tuple[str, ...]] = {
+    Polarita.CRESCENTE: ("positivo", "positiva", "+", "più è meglio", "maggiore è meglio",
+                         "in aumento", "aumento", "incremento", "massimizzare", "crescente",
+                         "maggiore", "più alto è meglio"),
+    Polarita.DECRESCENTE: ("negativo", "negativa", "-", "meno è meglio", "minore è meglio",
+                           "in diminuzione", "diminuzione", "riduzione", "minimizzare",
+                           "decrescente", "minore", "più basso è meglio"),
+    Polarita.UGUALE: ("=", "uguale", "puntuale", "valore puntuale", "neutro", "neutra",
+                      "pari al target", "costante", "mantenimento"),
+    TipoIndicatore.SI_NO: ("si/no", "sì/no", "si no", "booleano", "on/off", "realizzato/non realizzato",
+                           "binario"),
+    TipoIndicatore.NUMERO: ("numerico", "numero", "quantitativo", "quantità", "valore assoluto"),
+    TipoIndicatore.PERCENTUALE: ("%", "percentuale", "perc", "tasso", "percentuale %"),
+    TipoIndicatore.GIORNI: ("giorni", "gg", "tempo in giorni"),
+    TipoIndicatore.DATA: ("data", "scadenza", "entro il", "data entro"),
+    TipoIndicatore.RAPPORTO: ("rapporto", "n/m", "frazione"),
+    TipoIndicatore.TESTO: ("testo", "milestone", "descrittivo", "qualitativo"),
+    Aggregazione.SOMMA: ("somma", "totale", "cumulato", "cumulativo", "sommatoria"),
+    Aggregazione.MEDIA: ("media", "medio", "valore medio", "media dei periodi"),
+    Aggregazione.ULTIMO: ("ultimo", "ultimo valore", "valore finale", "finale", "al 31/12",
+                          "ultimo periodo"),
+}
+
+_SINONIMI_NORM: dict[LabeledEnum, frozenset[str]] = {
+    member: frozenset(_norm(w) or w for w in words) for member, words in SINONIMI.items()
 }

@@ -187,3 +187,58 @@ def parse_bool(text: object) -> bool | None:
     if s in _FALSE:
         return False
     return None
+
+
+def parse_percent(value: object, formato_percento: bool = False) -> tuple[Decimal | None, str | None]:
+    """A cell of a % column (peso, % realizzazione, % impegno) → (percent, warning or None).
+
+    ``30`` and ``30%`` mean 30 %. A fraction (``0,3``) means 30 % only when
+    the cell itself says so: a number in a cell formatted as a percentage.
+    Anything that could be read two ways is read literally and comes with an
+    Italian warning, never silently rescaled. ``(None, None)`` for an
+    unreadable value (the caller reports it).
+    """
+    if isinstance(value, bool):
+        return None, None
+    explicit = isinstance(value, str) and "%" in value
+    num = to_decimal(value) if isinstance(value, (int, float, Decimal)) else parse_decimal(value)
+    if num is None or not num.is_finite() or abs(num) >= _PERCENT_MAX:
+        return None, None  # not a percentage anyone means (1e308, INF…): reported as unreadable
+    if formato_percento and not isinstance(value, str):
+        pct = _norm_percent(num * 100)
+        if abs(pct) > 100:
+            return pct, (f"la cella è formattata come percentuale e vale {format_decimal(pct, None)} %: "
+                         f"verificare (per 30 % scrivere 30%)")
+        return pct, None
+    pct = _norm_percent(num)
+    if not explicit and 0 < abs(num) <= 1:
+        return pct, (f"«{format_decimal(num, None)}» letto come {format_decimal(pct, None)} %: se si "
+                     f"intendeva {format_decimal(_norm_percent(num * 100), None)} % scrivere "
+                     f"{format_decimal(_norm_percent(num * 100), None)}%")
+    return pct, None
+
+
+_PERCENT_MAX = Decimal(10) ** 9
+
+
+def _norm_percent(d: Decimal) -> Decimal:
+    n = d.normalize()
+    return n.quantize(Decimal(1)) if n == n.to_integral_value() else n
+
+
+def parse_anni(text: str) -> list[int]:
+    """``2025, 2026`` or ``2025-2027`` → [2025, 2026(, 2027)]; ValueError (Italian) otherwise."""
+    out: list[int] = []
+    for part in str(text).replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "-" in part:
+            a, _, b = part.partition("-")
+            if a.strip().isdigit() and b.strip().isdigit() and int(a) <= int(b):
+                out.extend(range(int(a), int(b) + 1))
+                continue
+        if not part.isdigit() or not 1990 <= int(part) <= 2200:
+            raise ValueError(f"«{part}» non è un anno valido (campo «Anni»): scrivere es. 2025, 2026.")
+        out.append(int(part))
+    return sorted(set(out))

@@ -30,8 +30,9 @@ def prepare_import(archive: Any, path: Path | str, mapping: dict[str, int] | Non
         from .reimport import diff_workbook
 
         return diff_workbook(archive, path)
-    from .flat import import_flat
+    from .flat import gc_paused, import_flat
     from .readers import read_table
 
-    tab = read_table(path, foglio)
-    return import_flat(archive, tab, mapping=mapping, decisioni=decisioni)
+    with gc_paused():
+        tab = read_table(path, foglio)
+        return import_flat(archive, tab, mapping=mapping, decisioni=decisioni)

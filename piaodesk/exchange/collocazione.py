@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,8 +32,12 @@ _STOP = frozenset(
 
 
 def parole(text: str) -> frozenset[str]:
-    norm = unicodedata.normalize("NFKD", text or "")
-    norm = "".join(ch for ch in norm if not unicodedata.combining(ch)).lower()
+    text = text or ""
+    if text.isascii():  # nothing to strip (the common case: a large table stays cheap)
+        norm = text.lower()
+    else:
+        norm = unicodedata.normalize("NFKD", text)
+        norm = "".join(ch for ch in norm if not unicodedata.combining(ch)).lower()
     return frozenset(w[:6] for w in re.findall(r"[a-z]{3,}", norm) if w not in _STOP)
 
 
@@ -53,12 +58,24 @@ def _vicinanza(w: frozenset[str], altre: frozenset[str]) -> float:
 def righe_incerte(gruppi: Sequence[Gruppo]) -> list[tuple[int, str, str]]:
     """(row, code of the next objective, code it was filed under) for every uncertain row."""
     out: list[tuple[int, str, str]] = []
+    # a group is in two pairs (as the next one, then as the current one): its words are read
+    # once and kept for the following pair only
+    letto: tuple[Gruppo, list[frozenset[str]], frozenset[str]] | None = None
+
+    def _parole(grp: Gruppo) -> tuple[list[frozenset[str]], frozenset[str]]:
+        nonlocal letto
+        if letto is None or letto[0] is not grp:
+            letto = (grp, [parole(t) for _n, t, _h in grp.righe], parole(grp.testo))
+        return letto[1], letto[2]
+
     for g, h in zip(gruppi, gruppi[1:]):
         if h.blocco != g.blocco:
             continue
-        testi = [(n, parole(t)) for n, t, _header in g.righe]
-        proprie = parole(g.testo)
-        successivo = parole(h.testo).union(*(parole(t) for _n, t, _h in h.righe))
+        righe_g, proprie = _parole(g)
+        testi = [(n, w) for (n, _t, _h), w in zip(g.righe, righe_g)]
+        righe_h, titolo_h = _parole(h)
+        successivo = titolo_h.union(*righe_h)
+        conta = Counter(x for w in righe_g for x in w)
         coda: list[int] = []
         piu_vicina = False
         for k in range(len(g.righe) - 1, -1, -1):
@@ -66,8 +83,10 @@ def righe_incerte(gruppi: Sequence[Gruppo]) -> list[tuple[int, str, str]]:
             if header:
                 break
             w = testi[k][1]
-            altre = proprie.union(*(p for j, (_m, p) in enumerate(testi) if j != k))
-            cur, nxt = _vicinanza(w, altre), _vicinanza(w, successivo)
+            # share of w among the title and the *other* rows: a word of w counts when the
+            # title has it or another row does (counted, so a long objective stays linear)
+            cur = sum(1 for x in w if x in proprie or conta[x] > 1) / len(w) if w else 0.0
+            nxt = _vicinanza(w, successivo)
             if cur > nxt or nxt == 0:  # closer to its own objective, or like neither
                 break
             coda.append(n)

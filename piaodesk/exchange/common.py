@@ -120,6 +120,7 @@ class ImportPlan:
     anni: list[int] = field(default_factory=list)
     #: deletions of rows missing from the file: applied only after :meth:`conferma_rimozioni`
     rimozioni: list[Edit] = field(default_factory=list)
+    nota: str = ""  # what the import found when it changes nothing ("Nessuna modifica: …")
 
     @property
     def vuoto(self) -> bool:
@@ -177,7 +178,7 @@ class ImportPlan:
                 if len(self.differenze) > max_differenze:
                     out.append(f"  … e altre {len(self.differenze) - max_differenze} differenze")
         elif not self.edits:
-            out.append("Nessuna differenza: il piano non cambia.")
+            out.append(self.nota or "Nessuna differenza: il piano non cambia.")
         if self.problemi:
             per = Counter(p.gravita for p in self.problemi)
             out.append(f"Problemi da verificare: {len(self.problemi)} "

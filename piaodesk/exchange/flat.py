@@ -18,32 +18,68 @@ Two ways to find the fields:
   target is pulled back. Every row whose anchors differ from its block's
   usual layout is reported as *riga spostata*.
 
+With a header, codes may have any shape (``TS.1``, ``OE0527``,
+``2024_PD_8501``): parents are found by dotted prefix or by the *Obiettivo di
+valore pubblico* column (the ``--formato portale`` layout), and objectives are
+inserted in natural order (:func:`codice_key`).
+
+The weights per manager and the monthly schedule that may follow the table
+(:mod:`.sezioni`) become objective weights, responsabile assignments for the
+year and one *fase* per activity (dates of its first and last month; months
+that are not consecutive are listed in the fase's note).
+
+Importing the same table again is harmless: objectives already in the plan are
+matched by code (and title), their indicators by name, fasi and assignments by
+what they say; only what differs becomes an edit, one per changed value, and an
+empty cell never erases a value. When nothing differs the plan says so
+(:attr:`ImportPlan.nota`, «Nessuna modifica: …»).
+
 Nothing is fixed silently: shifted rows, duplicates, duplicate codes, values
 that do not parse (kept as text in ``*_testo``), rows whose objective is
 uncertain and names that look like an existing person are all reported as
 :class:`Problema` with their row numbers.
+
+The work is linear in the rows (a test counts it): one pass over the rows,
+the plan read once (or per objective), each distinct text parsed once.
 """
 
 from __future__ import annotations
 
+import calendar
+import contextlib
+import dataclasses
 import difflib
+import functools
+import gc
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from ..domain.enums import Livello, Polarita, Ramo, TipoIndicatore
 from ..domain.fields import norm_label
-from ..domain.formats import parse_bool, parse_decimal
-from ..domain.model import PERIODO_ANNUALE, AliasPersona, Indicatore, Misura, Obiettivo, Persona
+from ..domain.formats import format_date, format_decimal, parse_bool, parse_decimal
+from ..domain.model import (
+    PERIODO_ANNUALE,
+    AliasPersona,
+    Assegnazione,
+    Fase,
+    Indicatore,
+    Misura,
+    Obiettivo,
+    Persona,
+)
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
-from ..store.edits import Edit, InsertRow
+from ..store.edits import Edit, InsertRow, SetFields
 from .collocazione import Gruppo, righe_incerte
 from .common import Differenza, ImportPlan, Problema, SetImpostazione
 from .readers import Tabella
+from .sezioni import MESI, Blocco, Peso, inizio_sezioni, leggi_sezioni
 
 IMPOSTAZIONE = "import_mappatura"
 
@@ -83,6 +119,8 @@ CAMPI: dict[str, tuple[str, tuple[str, ...]]] = {
     "target2": ("Target anno 2", ("target 2", "target n+1", "target anno 2")),
     "target3": ("Target anno 3", ("target 3", "target n+2", "target anno 3")),
     "note": ("Note", ("note", "osservazioni")),
+    "ovp": ("Obiettivo superiore (valore pubblico)", ("obiettivo di valore pubblico",
+                                                       "obiettivo superiore", "obiettivo padre")),
 }
 TARGETS = ("target1", "target2", "target3")
 
@@ -96,6 +134,10 @@ OBJ_FIELDS = ("descrizione", "politico", "responsabile", "struttura", "altri", "
               "stakeholder")
 
 _CODE_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,4}$")
+_DOTTED = re.compile(r"^\d+(?:\.\d+)*$")
+_NATURAL = re.compile(r"(\d+)")
+_MAX_CIFRE = 4000  # below Python's limit on the digits int() converts (4.300)
+_OLTRE = 10 ** _MAX_CIFRE
 _TARGET_YEAR = re.compile(r"^target\s*(?:anno\s*)?(\d{4})$")
 _HONORIFIC = re.compile(r"\b(?:dott\.?ssa|dott\.?|dr\.?|ing\.?|arch\.?|geom\.?|avv\.?|rag\.?|"
                         r"sig\.?ra|sig\.?|prof\.?ssa|prof\.?)\s+", re.I)
@@ -110,6 +152,54 @@ LIVELLI = {1: Livello.LINEA_STRATEGICA, 2: Livello.STRATEGICO, 3: Livello.OPERAT
 
 
 # ---------------------------------------------------------------------- mapping
+
+
+@functools.lru_cache(maxsize=1 << 13)
+def _norm_text(text: str) -> str:
+    if text.isascii():  # what norm_label does, without the Unicode decomposition
+        return " ".join(text.lower().replace("_", " ").split()).strip(" :")
+    return norm_label(text)
+
+
+@functools.lru_cache(maxsize=1 << 13)
+def _valore(text: str, tipo: TipoIndicatore) -> Decimal | None:
+    """``parse_valore`` once per distinct text (a table repeats SI, NO, 100% … on many rows)."""
+    return parse_valore(text, tipo)
+
+
+@functools.lru_cache(maxsize=1 << 13)
+def _decimal(text: str) -> Decimal | None:
+    return parse_decimal(text)
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _polarita(text: str) -> Polarita | None:
+    """``Polarita.from_text`` once per distinct word (a table repeats «+» on every row)."""
+    return Polarita.from_text(text)  # type: ignore[return-value]
+
+
+def _norm(value: Any) -> str:
+    """``norm_label`` with a cache: a flat table repeats the same texts on many rows."""
+    if value is None:
+        return ""
+    return _norm_text(value if isinstance(value, str) else str(value))
+
+
+def codice_key(code: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural order of codes of any shape: 1.2 < 1.10, TS.1 < TS.2, 5.2.5.1 < 5.2.5.1-B,
+    OE0527 < OE052701, 2024_PD_8501 < 2024_PD_10000; a parent's dotted code sorts before its children."""
+    out = []
+    for i, part in enumerate(_NATURAL.split(code.strip())):
+        if not part:
+            continue
+        if i % 2 == 0:
+            out.append((1, 0, part.lower()))
+        elif len(part) <= _MAX_CIFRE:
+            out.append((0, int(part), ""))
+        else:  # int() refuses it (a 32.767-character cell may hold one): after every shorter number
+            out.append((0, _OLTRE, part))
+    return tuple(out)
+
 
 
 def header_key(text: Any) -> str:
@@ -168,6 +258,8 @@ def _s(cells: list[Any], i: int | None) -> str:
     v = cells[i]
     if v is None:
         return ""
+    if v.__class__ is str:
+        return v.strip()
     if isinstance(v, float):
         from ..domain.formats import format_decimal
 
@@ -189,12 +281,17 @@ def _looks_value(text: str) -> bool:
                         or bool(re.match(r"^\d+(?:[.,]\d+)?\s*(?:su|/|\+)\s*\d", t, re.I)))
 
 
-@dataclass
+_NO_CODES: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(slots=True)
 class Riga:
     n: int
-    codici: list[tuple[str, str]] = field(default_factory=list)  # (code, title) by depth order
+    # codici, obj: assigned (never mutated in place) on the rows that have them; the empty
+    # defaults are shared, a large table has one Riga per row
+    codici: Sequence[tuple[str, str]] = _NO_CODES  # (code, title) by depth order
     title_pos: int | None = None
-    obj: dict[str, str] = field(default_factory=dict)
+    obj: dict[str, str] | None = None
     azione: str = ""
     indicatore: str = ""
     tipo: str = ""
@@ -234,7 +331,7 @@ def scan_codes(cells: list[Any], limit: int) -> tuple[list[tuple[str, str]], int
 
 
 def parse_row(n: int, cells: list[Any], m: dict[str, int], anchored: bool,
-              h_prev: int = 0) -> Riga:
+              h_prev: int = 0, colonne: Colonne | None = None) -> Riga:
     """One row; ``h_prev`` is the shift of the last objective header (inherited by its rows)."""
     r = Riga(n)
     ind_col = m.get("indicatore", m.get("titolo", 0))
@@ -294,63 +391,91 @@ def parse_row(n: int, cells: list[Any], m: dict[str, int], anchored: bool,
         r.anchors = (ind, f, after)
         if header and r.title_pos is not None:
             offsets = {k: m[k] - m["titolo"] for k in OBJ_FIELDS if k in m}
+            r.obj = {}
             for k, off in offsets.items():
                 pos = r.title_pos + off
                 if pos < obj_end:
                     r.obj[k] = _s(cells, pos)
     else:
-        r.indicatore = _s(cells, m.get("indicatore"))
-        r.tipo = _s(cells, m.get("tipo"))
-        r.formula = _s(cells, m.get("formula"))
-        r.dimensione = _s(cells, m.get("dimensione"))
-        r.polarita = _s(cells, m.get("polarita"))
-        r.azione = _s(cells, m.get("azione"))
-        r.flag_a = _is_x(_s(cells, m.get("flag_a")))
-        r.flag_b = _is_x(_s(cells, m.get("flag_b")))
-        r.fonte = _s(cells, m.get("fonte"))
-        r.valori = [_s(cells, m.get("baseline"))] + [_s(cells, m.get(t)) for t in TARGETS if t in m]
-        r.note = _s(cells, m.get("note"))
+        testi, valori, oggetto = colonne or colonne_mappate(m)
+        for attr, i in testi:
+            setattr(r, attr, _s(cells, i))
+        if "flag_a" in m:
+            r.flag_a = _is_x(_s(cells, m["flag_a"]))
+        if "flag_b" in m:
+            r.flag_b = _is_x(_s(cells, m["flag_b"]))
+        r.valori = [_s(cells, i) for i in valori]
         if header:
-            for k in OBJ_FIELDS:
-                if k in m:
-                    r.obj[k] = _s(cells, m[k])
+            r.obj = {k: _s(cells, i) for k, i in oggetto}
     return r
+
+
+_TESTI = ("indicatore", "tipo", "formula", "dimensione", "polarita", "azione", "fonte", "note")
+Colonne = tuple[list[tuple[str, int]], list[int | None], list[tuple[str, int]]]
+
+
+def colonne_mappate(m: dict[str, int]) -> Colonne:
+    """(text fields, value columns, objective fields) a mapping reads: computed once per table."""
+    return ([(k, m[k]) for k in _TESTI if k in m],
+            [m.get("baseline"), *(m[t] for t in TARGETS if t in m)],
+            [(k, m[k]) for k in (*OBJ_FIELDS, "ovp") if k in m])
 
 
 # ---------------------------------------------------------------------- values and types
 
 
-def tipo_da_testo(testo: str, valori: list[str]) -> tuple[TipoIndicatore, str | None, str | None, bool]:
-    """(tipo, unità di misura, formula, inferred?) from the type cell and the values."""
-    t = norm_label(testo)
-    vals = [v for v in valori if v]
-    bools = vals and all(parse_bool(v) is not None or norm_label(v) == "parziale" for v in vals)
+@functools.lru_cache(maxsize=4096)
+def _tipo_esplicito(testo: str) -> tuple[TipoIndicatore, str | None, str | None, bool] | None:
+    """The type a type cell states by itself (None: it depends on the values)."""
+    t = _norm(testo)
     if t in ("s/no", "si/no", "s no", "si no", "presenza", "sino"):
         return TipoIndicatore.SI_NO, None, None, False
     if t.startswith("percentual") or t == "%":
         return TipoIndicatore.PERCENTUALE, "%", None, False
     if testo.strip().startswith("("):
-        giorni = any("giorn" in v.lower() for v in vals)
-        return (TipoIndicatore.GIORNI if giorni else TipoIndicatore.NUMERO), \
-            ("giorni" if giorni else None), testo.strip(), False
+        return None
     if t.startswith(("numero", "n ", "n.", "num")) or t == "n":
         unit = None if t == "numero" else testo.strip()
         return TipoIndicatore.NUMERO, unit, None, False
+    return None
+
+
+def tipo_da_testo(testo: str, valori: list[str]) -> tuple[TipoIndicatore, str | None, str | None, bool]:
+    """(tipo, unità di misura, formula, inferred?) from the type cell and the values."""
+    found = _tipo_esplicito(testo)
+    if found is not None:
+        return found
+    t = _norm(testo)
+    vals = [v for v in valori if v]
+    if testo.strip().startswith("("):
+        giorni = any("giorn" in v.lower() for v in vals)
+        return (TipoIndicatore.GIORNI if giorni else TipoIndicatore.NUMERO), \
+            ("giorni" if giorni else None), testo.strip(), False
     # "NO", empty or unknown: infer from the values
-    if bools:
+    if vals and all(parse_bool(v) is not None or _norm(v) == "parziale" for v in vals):
         return TipoIndicatore.SI_NO, None, None, True
-    if vals and all(parse_valore(v, TipoIndicatore.NUMERO) is not None for v in vals):
+    if vals and all(_valore(v, TipoIndicatore.NUMERO) is not None for v in vals):
         giorni = any("giorn" in v.lower() for v in vals)
         return (TipoIndicatore.GIORNI if giorni else TipoIndicatore.NUMERO), \
             ("giorni" if giorni else (testo.strip() or None) if t not in ("", "no") else None), None, True
     return TipoIndicatore.TESTO, testo.strip() or None, None, True
 
 
+_UNIT_RE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s+([a-zA-Zàèéìòù]+)\s*$")
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _unit_of_one(v: str) -> str | None:
+    m = _UNIT_RE.match(v)
+    return m.group(1).lower() if m else None
+
+
 def unit_of(valori: list[str]) -> str | None:
     for v in valori:
-        m = re.match(r"^\s*\d+(?:[.,]\d+)?\s+([a-zA-Zàèéìòù]+)\s*$", v or "")
-        if m:
-            return m.group(1).lower()
+        if v:
+            u = _unit_of_one(v)
+            if u:
+                return u
     return None
 
 
@@ -379,7 +504,7 @@ def _name_key(text: str) -> str:
 # ---------------------------------------------------------------------- the import
 
 
-@dataclass
+@dataclass(slots=True)
 class _Nodo:
     code: str
     title: str
@@ -387,6 +512,10 @@ class _Nodo:
     fields: dict[str, str] = field(default_factory=dict)
     holder: bool = False
     id: int | None = None
+    stub: bool = False  # named only by the weights/schedule sections
+    peso: Decimal | None = None
+    existing: Obiettivo | None = None
+    diff: Differenza | None = None
 
 
 class FlatImport:
@@ -403,6 +532,15 @@ class FlatImport:
         self.header_idx: int | None = None
         self.years: list[int] = []
         self.diffs: list[Differenza] = []
+        self.sezioni_da: int | None = None
+        self.anno0 = archive.piano().anno_inizio
+        self._ids: dict[type, int] = {}
+        self._nuove: set[int] = set()
+        self._cand: dict[str, list[tuple[str, int, str]]] | None = None
+        self._rinvii: dict[str, str] = {}
+        self._chi_fa: dict[tuple[str, str], set[str]] = {}
+        self._titoli: dict[str, _Nodo] = {}
+        self._code_of_id: dict[int, str] = {}
 
     def prob(self, tipo: str, msg: str, riga: int | None = None, gravita: str = "avviso",
              righe: tuple[int, ...] = (), chiave: str | None = None,
@@ -443,14 +581,19 @@ class FlatImport:
         if len(self.years) < ntarget:
             start = self.years[0] if self.years else anni[0]
             self.years = [start + k for k in range(ntarget)]
+        self._labels = ["Baseline"] + [f"Target {y}" for y in self.years]
         if "indicatore" not in self.mapping and "titolo" not in self.mapping:
             self.prob("mappatura", "la mappatura non indica né la colonna dell'indicatore né quella "
                       "dell'obiettivo: niente da importare", gravita="errore")
         elif not self.anchored and "codice" not in self.mapping:
             riga = self.tab.righe[idx][0] if idx is not None else None
             self.prob("mappatura", "manca la colonna «Codice» dell'obiettivo: senza il codice gli "
-                      "obiettivi non si possono riconoscere, niente da importare (aggiungere la "
-                      "colonna o indicarla nella mappatura)", riga=riga, gravita="errore")
+                      "obiettivi non si possono riconoscere né ritrovare a una nuova importazione, "
+                      "niente da importare (aggiungere la colonna o indicarla nella mappatura)",
+                      riga=riga, gravita="errore")
+        first = (self.header_idx + 1) if self.header_idx is not None else 0
+        da = inizio_sezioni(self.tab.righe[first:])
+        self.sezioni_da = None if da is None else first + da
 
     def _remembered(self) -> dict[str, Any] | None:
         text = self.a.impostazione(IMPOSTAZIONE)
@@ -468,16 +611,19 @@ class FlatImport:
         m = self.mapping
         start = (self.header_idx + 1) if self.header_idx is not None else 0
         ind_col = m.get("indicatore", m.get("titolo", 0))
-        min_len = (m.get("baseline", ind_col) if self.anchored else ind_col + 1)
+        # with a header a short row is a row whose last cells are empty (an objective alone)
+        min_len = m.get("baseline", ind_col) if self.anchored else 1
+        end = self.sezioni_da if self.sezioni_da is not None else len(self.tab.righe)
         righe: list[Riga] = []
         blocco = 0
         h_prev = 0
-        for n, cells in self.tab.righe[start:]:
-            filled = [c for c in cells if c is not None and str(c).strip()]
-            if not filled:
+        colonne = colonne_mappate(m)
+        for n, cells in self.tab.righe[start:end]:
+            if not any(c is not None and (c.__class__ is not str or c.strip()) for c in cells):
                 blocco += 1
                 continue
             if len(cells) < min_len:
+                filled = [c for c in cells if c is not None and str(c).strip()]
                 self.prob("riga_ignorata", "riga ignorata: non ha la forma della tabella obiettivi/"
                           "indicatori (" + _short(" ".join(str(c) for c in filled), 60) + ")",
                           riga=n, gravita="info")
@@ -485,7 +631,7 @@ class FlatImport:
             if blocco != getattr(self, "_blocco", 0):
                 h_prev = 0
             self._blocco = blocco
-            r = parse_row(n, cells, m, self.anchored, h_prev if righe else 0)
+            r = parse_row(n, cells, m, self.anchored, h_prev if righe else 0, colonne)
             h_prev = r.shift
             r.blocco = blocco
             righe.append(r)
@@ -534,23 +680,23 @@ class FlatImport:
                                         for p in self.p) else []
         nodes: dict[str, _Nodo] = {}
         order: list[str] = []
-        groups: list[tuple[str, list[Riga]]] = []
+        groups: dict[str, list[Riga]] = {}
         current: str | None = None
-        header_rows: dict[str, int] = {}
         senza_codice: int | None = None  # header row of an objective without a code
+        # the objectives' runs of rows in table order (an objective may come back later in the
+        # table: ``groups`` gathers its rows, ``runs`` keeps each run for «collocazione incerta»)
+        runs: list[tuple[str, list[Riga]]] = []
+        run: list[Riga] = []
         for idx, r in enumerate(righe):
-            if r.codici and not self._holder_code(r).strip():
-                self.prob("codice_mancante", f"l'obiettivo «{_short(r.codici[0][1])}» non ha il "
-                          f"codice: riga ignorata con i suoi indicatori", riga=r.n,
-                          colonna=_col(self.mapping["codice"]) if "codice" in self.mapping else None,
-                          gravita="errore")
-                current, senza_codice = None, r.n
-                continue
             if r.codici:
-                senza_codice = None
-                holder = self._register_codes(r, nodes, order, header_rows)
-                current = holder
-                groups.append((holder, []))
+                holder = self._register_codes(r, nodes, order)
+                if holder is None:  # an objective without a code: ignored with its indicators
+                    current, senza_codice = None, r.n
+                    continue
+                current, senza_codice = holder, None
+                groups.setdefault(holder, [])
+                run = []
+                runs.append((holder, run))
             if not r.indicatore:
                 if not r.codici:
                     self.prob("riga_vuota", "riga senza indicatore né obiettivo: ignorata", riga=r.n,
@@ -564,15 +710,18 @@ class FlatImport:
                 self.prob("senza_obiettivo", "indicatore prima di qualsiasi obiettivo: riga ignorata",
                           riga=r.n, gravita="errore")
                 continue
-            groups[-1][1].append(r)
-        self._collocazione(nodes, groups)
-        return self._emit(nodes, order, groups, righe)
+            groups[current].append(r)
+            run.append(r)
+        self._collocazione(nodes, runs)
+        blocchi = self._sections()
+        return self._emit(nodes, order, groups, righe, blocchi)
 
-    def _collocazione(self, nodes: dict[str, _Nodo], groups: list[tuple[str, list[Riga]]]) -> None:
+    def _collocazione(self, nodes: dict[str, _Nodo], runs: list[tuple[str, list[Riga]]]) -> None:
         """Rows that precede the next objective's header and read like it: «collocazione
-        incerta» (see :mod:`.collocazione`), not every last row of an objective."""
+        incerta» (see :mod:`.collocazione`), not every last row of an objective. ``runs``: each
+        objective header's rows, in table order."""
         gruppi = []
-        for holder, rows in groups:
+        for holder, rows in runs:
             node = nodes[holder]
             gruppi.append(Gruppo(holder, rows[0].blocco if rows else -1,
                                  f"{node.title} {node.fields.get('descrizione', '')}",
@@ -587,13 +736,29 @@ class FlatImport:
     def _holder_code(self, r: Riga) -> str:
         return max(r.codici, key=lambda ct: ct[0].count("."))[0]
 
-    def _register_codes(self, r: Riga, nodes: dict[str, _Nodo], order: list[str],
-                        header_rows: dict[str, int]) -> str:
-        deepest = max(r.codici, key=lambda ct: ct[0].count("."))
-        holder_code = deepest[0]
+    def _register_codes(self, r: Riga, nodes: dict[str, _Nodo], order: list[str]) -> str | None:
+        codici = []
         for code, title in r.codici:
+            if not code:
+                if title:
+                    self.prob("codice_mancante", f"l'obiettivo «{_short(title)}» non ha il codice: "
+                              "riga ignorata con i suoi indicatori (scrivere un codice nella colonna "
+                              "del codice)", riga=r.n, gravita="errore",
+                              colonna=self._col_name("codice"))
+                continue
+            if not title:
+                title = nodes[code].title if code in nodes else ""
+                if not title:
+                    self.prob("titolo_mancante", f"obiettivo {code} senza titolo: importato con il "
+                              "codice come titolo", riga=r.n, colonna=self._col_name("titolo"))
+                    title = code
+            codici.append((code, title))
+        if not codici:
+            return None
+        holder_code = max(codici, key=lambda ct: ct[0].count("."))[0]
+        for code, title in codici:
             key = code
-            if code in nodes and norm_label(nodes[code].title) != norm_label(title):
+            if code in nodes and _norm(nodes[code].title) != _norm(title):
                 if code == holder_code:
                     first = nodes[code]
                     choice = self.dec.get(f"codice:{code}:{r.n}", "rinumera")
@@ -625,77 +790,99 @@ class FlatImport:
                 order.append(key)
         node = nodes[holder_code]
         node.holder = True
-        for k, v in r.obj.items():
+        for k, v in (r.obj or {}).items():
             if v and not node.fields.get(k):
                 node.fields[k] = v
-        header_rows[holder_code] = r.n
         return holder_code
 
-    def _emit(self, nodes: dict[str, _Nodo], order: list[str], groups: list[tuple[str, list[Riga]]],
-              righe: list[Riga]) -> ImportPlan:
-        a = self.a
-        existing = {}
-        for o in a.obiettivi():
-            existing.setdefault(norm_label(o.codice), o)
-        person_ids: dict[str, int] = {}
-        new_people = 0
-        aliases_seen: set[str] = set()
-        # -- objectives, parents first
-        def depth_key(code: str) -> tuple[tuple[int, int, str], ...]:
-            # parents first; codes of any shape (TS.1, OE0527, 2024_PD_8501) without a crash
-            base = code.split("-")[0]
-            parts = tuple((0, int(x), "") if x.isascii() and x.isdigit() else (1, 0, x.lower())
-                          for x in base.split("."))
-            return parts + (((2, 1, ""),) if "-" in code else ())
+    def _col_name(self, campo: str) -> str | None:
+        i = self.mapping.get(campo)
+        return None if i is None else _col(i)
 
-        ins_obj: list[Edit] = []
-        n_obj = 0
-        for code in sorted(order, key=depth_key):
+    def _sections(self) -> list[Blocco]:
+        if self.sezioni_da is None:
+            return []
+        blocchi, probs = leggi_sezioni(self.tab.righe[self.sezioni_da:], self.tab.foglio)
+        self.p.extend(probs)
+        return blocchi
+
+    # ------------------------------------------------------------------ emitting
+
+    def _emit(self, nodes: dict[str, _Nodo], order: list[str], groups: dict[str, list[Riga]],
+              righe: list[Riga], blocchi: list[Blocco]) -> ImportPlan:
+        a = self.a
+        ctx = _Piano(a)
+        self.ctx = ctx
+        stats: Counter[str] = Counter()
+        person_ids: dict[str, int] = {}
+        aliases_seen: set[str] = set()
+        self._stub_sections(blocchi, nodes, order, ctx)
+        # -- ids first (a parent may sort after its child), then the rows
+        for code in order:
             node = nodes[code]
-            ex = existing.get(norm_label(code))
-            if ex is not None:
-                node.id = ex.id
-                self.prob("codice_esistente", f"l'obiettivo {code} esiste già nel piano: gli "
-                          f"indicatori sono aggiunti a quello esistente", riga=node.row, gravita="info")
-                continue
-            parent = self._parent_of(code, nodes, existing)
-            depth = code.split("-")[0].count(".") + 1
+            ex = ctx.by_code.get(_norm(code))
+            node.existing = ex
+            node.id = ex.id if ex is not None else self._next_id(Obiettivo)
+            self._titoli.setdefault(_norm(node.title), node)
+            self._code_of_id[node.id] = code
+        depth: dict[str, int] = {}
+        ins_obj: list[Edit] = []
+        upd_obj: list[Edit] = []
+        parents = {code: self._parent_of(code, nodes, ctx) for code in order
+                   if nodes[code].existing is None}
+        livello = self._livelli_albero(parents, nodes)
+        # parents are inserted before their children, siblings in natural order
+        for code in sorted(order, key=lambda c: (livello.get(c, 0), codice_key(c))):
+            node = nodes[code]
             f = node.fields
-            resp_id = self._persona(f.get("responsabile", ""), node.row, person_ids, aliases_seen) \
-                if f.get("responsabile") else None
-            if resp_id == -1:
-                resp_id = None
-            unita_id = self._unita(f.get("struttura", ""))
+            resp_id = None
+            if f.get("responsabile"):
+                resp_id = self._persona(f["responsabile"], node.row, person_ids, aliases_seen)
+                resp_id = None if resp_id == -1 else resp_id
+            unita_id = ctx.unita_id(f.get("struttura", ""))
             extra = {k: v for k, v in (("struttura", f.get("struttura")),
                                        ("stakeholder_interni", f.get("stk_interni")),
-                                       ("origine", f"{self.tab.nome} riga {node.row}")) if v}
+                                       ("pesatura", f.get("pesatura"))) if v}
             altri = f.get("altri") or None
             if altri and altri.strip() == "0":
                 altri = None
-            nid = a.allocate_id(Obiettivo)
-            node.id = nid
-            ob = Obiettivo(id=nid, parent_id=parent, posizione=None,  # type: ignore[arg-type]
-                           ramo=Ramo.OBIETTIVI, livello=LIVELLI.get(depth, Livello.AZIONE),
+            if node.existing is not None:
+                self._update_obiettivo(node, resp_id, unita_id, extra, altri, upd_obj, stats)
+                continue
+            parent = parents[code]
+            d = self._depth(code, nodes, ctx, depth)
+            if node.stub:
+                extra["origine"] = f"{self.tab.nome} riga {node.row} (pesatura/cronoprogramma)"
+            else:
+                extra["origine"] = f"{self.tab.nome} riga {node.row}"
+            ob = Obiettivo(id=node.id, parent_id=parent, posizione=None,  # type: ignore[arg-type]
+                           ramo=Ramo.OBIETTIVI, livello=_livello(code, d),
                            codice=code, titolo=node.title, descrizione=f.get("descrizione") or None,
                            assessore=f.get("politico") or None, responsabile_id=resp_id,
                            unita_id=unita_id, stakeholder=f.get("stakeholder") or None,
-                           altri_settori=altri, extra=extra)
+                           altri_settori=altri, extra=extra, peso=node.peso)
             ins_obj.append(InsertRow(ob, label="Importa obiettivo"))
-            self.diffs.append(Differenza("aggiunta", "Obiettivi", code, node.title, node.row))
-            n_obj += 1
-        people_edits = [e for e in self.edits]
+            node.diff = Differenza("aggiunta", "Obiettivi", code, node.title, node.row,
+                                   [("Peso", "", f"{format_decimal(node.peso, None)} %")]
+                                   if node.peso is not None else [])
+            self.diffs.append(node.diff)
+            stats["obiettivi_nuovi"] += 1
+        people_edits = list(self.edits)
         self.edits = []
         # -- indicators
         ins_ind: list[Edit] = []
-        n_ind = n_dup = 0
-        seen: dict[tuple[Any, ...], tuple[str, int]] = {}
-        for holder, rows in groups:
+        n_dup = 0
+        seen: dict[str, tuple[str, int]] = {}
+        for holder, rows in groups.items():
             node = nodes[holder]
-            seen_here: dict[tuple[Any, ...], int] = {}
+            seen_here: dict[str, int] = {}
+            esistenti = ctx.indicatori_di(node.id) if node.existing is not None else {}
             pos = 0
+            nuovi = 0
             for r in rows:
-                sig = (norm_label(r.indicatore), norm_label(r.tipo), norm_label(r.fonte),
-                       tuple(norm_label(v) for v in r.valori))
+                # one string per row (kept for every row: a tuple of texts would weigh twice)
+                sig = "\x1f".join((_norm_text(r.indicatore), _norm_text(r.tipo), _norm_text(r.fonte),
+                                    *map(_norm_text, r.valori)))
                 if sig in seen_here:
                     n_dup += 1
                     self.prob("riga_duplicata", f"riga uguale alla riga {seen_here[sig]} dello stesso "
@@ -709,54 +896,220 @@ class FlatImport:
                               f"(obiettivo {other}): verificare a quale obiettivo appartiene",
                               riga=r.n, righe=(orow, r.n))
                 seen.setdefault(sig, (holder, r.n))
-                ins_ind.extend(self._indicatore(r, node, pos))
+                same = esistenti.get(_norm(r.indicatore))
+                if same:
+                    ins_ind.extend(self._aggiorna_indicatore(r, node, same.pop(0), ctx, stats))
+                else:
+                    ins_ind.extend(self._indicatore(r, node, pos))
+                    nuovi += 1
                 pos += 1
-                n_ind += 1
+            stats["indicatori_nuovi"] += nuovi
+            if node.diff is not None and nuovi:
+                node.diff.campi.append(("Indicatori", "", str(nuovi)))
+            elif nuovi:
+                self.diffs.append(Differenza("modifica", "Obiettivi", holder, node.title, node.row,
+                                             [("Indicatori nuovi", "", str(nuovi))]))
+        sect = self._emit_sections(blocchi, nodes, ctx, person_ids, aliases_seen, stats)
         # -- mapping remembered in the plan
         firma = fingerprint(self.tab.righe[self.header_idx][1]) if self.header_idx is not None else None
         remember = json.dumps({"firma": firma, "mappatura": self.mapping}, ensure_ascii=False)
-        edits = [*people_edits, *self.edits, *ins_obj, *ins_ind]
+        edits = [*people_edits, *self.edits, *ins_obj, *upd_obj, *ins_ind, *sect]
         if edits and a.impostazione(IMPOSTAZIONE) != remember:
             edits.append(SetImpostazione(IMPOSTAZIONE, remember, "Ricorda la mappatura delle colonne"))
-        new_people = sum(1 for e in people_edits if isinstance(e, InsertRow) and e.table == "persone")
-        for d in self.diffs:
-            n_here = next((len(rows) for h, rows in groups if h == d.chiave), 0)
-            if n_here:
-                d.campi = [("Indicatori", "", str(n_here))]
+        new_people = sum(1 for e in [*people_edits, *self.edits]
+                         if isinstance(e, InsertRow) and e.table == "persone")
         problemi = sorted(self.p, key=lambda p: (p.riga is None, p.riga or 0))
         plan = ImportPlan(f"Importa «{self.tab.nome}»", edits, problemi, self.diffs,
                           origine=self.tab.nome)
+        n_ind = sum(len(rows) for rows in groups.values()) - n_dup
         plan.riepilogo = {
             "Righe lette": len(righe),
-            "Obiettivi nuovi": n_obj,
+            "Obiettivi nuovi": stats["obiettivi_nuovi"],
             "Obiettivi con indicatori": sum(1 for n in nodes.values() if n.holder),
             "Indicatori": n_ind,
             "Righe duplicate unite": n_dup,
             "Persone nuove": new_people,
         }
+        if ctx.letto_esistente:
+            plan.riepilogo.update({
+                "Obiettivi già nel piano": stats["obiettivi_presenti"],
+                "Indicatori già nel piano": n_ind - stats["indicatori_nuovi"],
+                "Valori modificati": stats["valori_modificati"],
+            })
+        if blocchi:
+            plan.riepilogo.update({
+                "Responsabili con pesatura": sum(1 for b in blocchi if b.responsabile),
+                "Pesi letti": sum(len(b.pesi) for b in blocchi),
+                "Attività del cronoprogramma": sum(len(b.attivita) for b in blocchi),
+            })
         plan.mappatura = dict(self.mapping)
         plan.mappatura_origine = self.fonte_mappatura
         plan.anni = list(self.years)
+        if not edits and ctx.letto_esistente:
+            plan.nota = (f"Nessuna modifica: i {stats['obiettivi_presenti']} obiettivi e i "
+                         f"{n_ind} indicatori di «{self.tab.nome}» sono già nel piano con gli stessi "
+                         "valori; il piano non cambia.")
         return plan
 
-    def _parent_of(self, code: str, nodes: dict[str, _Nodo], existing: dict[str, Obiettivo]) -> int | None:
+    def _livelli_albero(self, parents: dict[str, int | None], nodes: dict[str, _Nodo]) -> dict[str, int]:
+        """Depth of each new objective under the other new ones; a loop of parents (rows naming
+        each other as *obiettivo superiore*) is cut where it closes, and reported."""
+        out: dict[str, int] = {}
+
+        def depth(start: str) -> None:
+            chain: list[str] = []
+            code: str | None = start
+            while code is not None and code not in out:
+                if code in chain:
+                    self.prob("obiettivo_superiore_circolare", f"l'obiettivo {code} risulta sopra e "
+                              f"sotto a {chain[-1]}: importato senza obiettivo superiore",
+                              riga=nodes[code].row)
+                    parents[code] = None
+                    depth(start)
+                    return
+                chain.append(code)
+                pid = parents.get(code)
+                nxt = self._code_of_id.get(pid) if pid is not None else None
+                code = nxt if nxt in parents else None  # a parent already in the plan ends it
+            base = out[code] if code is not None else 0
+            for c in reversed(chain):
+                base += 1
+                out[c] = base
+
+        for start in parents:
+            depth(start)
+        return out
+
+    def _update_obiettivo(self, node: _Nodo, resp_id: int | None, unita_id: int | None,
+                          extra: dict[str, str], altri: str | None, out: list[Edit],
+                          stats: Counter[str]) -> None:
+        """An objective already in the plan (same code): change only what the file says otherwise."""
+        ex = node.existing
+        assert ex is not None and ex.id is not None
+        stats["obiettivi_presenti"] += 1
+        f = node.fields
+        wanted: dict[str, Any] = {
+            "titolo": node.title, "descrizione": f.get("descrizione"), "assessore": f.get("politico"),
+            "stakeholder": f.get("stakeholder"), "altri_settori": altri, "responsabile_id": resp_id,
+            "unita_id": unita_id, "peso": node.peso}
+        changes: dict[str, Any] = {}
+        campi: list[tuple[str, str, str]] = []
+        for k, v in wanted.items():
+            if v is None or v == "" or (k == "titolo" and node.stub):
+                continue  # an empty cell says nothing: the plan keeps its value
+            old = getattr(ex, k)
+            if (_norm(old) == _norm(v)) if isinstance(v, str) else old == v:
+                continue
+            changes[k] = v
+            if k == "responsabile_id":
+                campi.append(("Responsabile", self.ctx.persona(old), f.get("responsabile", "")))
+            elif k == "unita_id":
+                campi.append(("Settore/Unità", self.ctx.nome_unita(old), f.get("struttura", "")))
+            else:
+                campi.append((_LABEL_OB.get(k, k), _testo(old), _testo(v)))
+        new_extra = dict(ex.extra)
+        for k, v in extra.items():
+            if v and _norm(new_extra.get(k)) != _norm(v):
+                campi.append((k.replace("_", " ").capitalize(), new_extra.get(k) or "", v))
+                new_extra[k] = v
+        if new_extra != ex.extra:
+            changes["extra"] = new_extra
+        if "titolo" in changes:
+            self.prob("titolo_cambiato", f"l'obiettivo {node.code} nel piano si chiama «{_short(ex.titolo)}»,"
+                      f" nel file «{_short(node.title)}»: il titolo è aggiornato (se è un altro obiettivo, "
+                      "dargli un codice diverso)", riga=node.row)
+        if changes:
+            out.append(SetFields(Obiettivo, ex.id, changes, label="Aggiorna obiettivo"))
+            self.diffs.append(Differenza("modifica", "Obiettivi", node.code, node.title, node.row, campi))
+            stats["valori_modificati"] += len(campi)
+
+    def _aggiorna_indicatore(self, r: Riga, node: _Nodo, ex: Indicatore, ctx: _Piano,
+                             stats: Counter[str]) -> list[Edit]:
+        """The same indicator (same objective and name) already in the plan: one edit per change."""
+        new = self._indicatore(r, node, 0, alloc=False)
+        ind = new[0].obj  # type: ignore[attr-defined]
+        assert ex.id is not None
+        changes: dict[str, Any] = {}
+        campi: list[tuple[str, str, str]] = []
+        given = {"formula": ind.formula, "unita_misura": ind.unita_misura,
+                 "tipo": ind.tipo if r.tipo.strip() else None,
+                 "dimensione": ind.dimensione, "fonte": ind.fonte, "note": ind.note,
+                 "polarita": ind.polarita if r.polarita.strip() else None,
+                 "baseline_testo": ind.baseline_testo}
+        for k, v in given.items():
+            if v is None or v == "":
+                continue
+            old = getattr(ex, k)
+            if old == v or (k == "baseline_testo" and _stesso_valore(old, v)):
+                continue
+            changes[k] = v
+            if k == "baseline_testo":
+                changes["baseline"] = ind.baseline
+                changes["anno_baseline"] = ex.anno_baseline or ind.anno_baseline
+            campi.append((_LABEL_IND.get(k, k), _testo(old), _testo(v)))
+        out: list[Edit] = []
+        if changes:
+            out.append(SetFields(Indicatore, ex.id, changes, label="Aggiorna indicatore"))
+        for e in new[1:]:
+            m: Misura = e.obj  # type: ignore[attr-defined]
+            old_m = ctx.target(ex.id, m.anno)
+            if old_m is None:
+                out.append(InsertRow(dataclasses.replace(m, indicatore_id=ex.id), label="Importa target"))
+                campi.append((f"Target {m.anno}", "", m.target_testo or ""))
+            elif not _stesso_valore(old_m.target_testo, m.target_testo):
+                assert old_m.id is not None
+                out.append(SetFields(Misura, old_m.id, {"target_testo": m.target_testo,
+                                                         "target": m.target}, label="Aggiorna target"))
+                campi.append((f"Target {m.anno}", old_m.target_testo or "", m.target_testo or ""))
+        if campi:
+            self.diffs.append(Differenza("modifica", "Indicatori", node.code, r.indicatore, r.n, campi))
+            stats["valori_modificati"] += len(campi)
+        return out
+
+    def _parent_of(self, code: str, nodes: dict[str, _Nodo], ctx: _Piano) -> int | None:
+        node = nodes[code]
+        if node.fields.get("ovp"):
+            key = _norm(node.fields["ovp"])
+            other = self._titoli.get(key)  # the file's own objectives first
+            if other is not None and other is not node and other.id is not None:
+                return other.id
+            ex = ctx.by_title.get(key)
+            if ex is not None and ex.id != node.id:
+                return ex.id
         base = code.split("-")[0]
         parts = base.split(".")
         for k in range(len(parts) - 1, 0, -1):
             pre = ".".join(parts[:k])
             if pre in nodes and nodes[pre].id is not None:
                 return nodes[pre].id
-            ex = existing.get(norm_label(pre))
+            ex = ctx.by_code.get(_norm(pre))
             if ex is not None:
                 return ex.id
         return None
 
-    def _indicatore(self, r: Riga, node: _Nodo, pos: int) -> list[Edit]:
+    def _depth(self, code: str, nodes: dict[str, _Nodo], ctx: _Piano, memo: dict[str, int]) -> int:
+        if code in memo:
+            return memo[code]
+        memo[code] = 1
+        base = code.split("-")[0]
+        if _DOTTED.match(base):
+            memo[code] = base.count(".") + 1
+            return memo[code]
+        parent = self._parent_of(code, nodes, ctx)
+        pcode = self._code_of_id.get(parent) if parent is not None else None
+        if pcode is not None:
+            memo[code] = self._depth(pcode, nodes, ctx, memo) + 1
+        elif parent is not None:
+            memo[code] = 2  # under an objective already in the plan
+        return memo[code]
+
+    def _indicatore(self, r: Riga, node: _Nodo, pos: int, alloc: bool = True) -> list[Edit]:
+        """The indicator of a row and its yearly targets (``alloc=False``: to compare, no new id)."""
         vals = r.valori + [""] * (4 - len(r.valori))
         tipo, unita, formula, inferred = tipo_da_testo(r.tipo, vals)
         if r.formula:
             formula = r.formula
-        if inferred:
+        if inferred and alloc:  # an indicator already in the plan keeps its type
             shown = f"«{r.tipo}»" if r.tipo else "vuoto"
             self.prob("tipo_dedotto", f"tipo dell'indicatore {shown}: dedotto dai valori come "
                       f"«{tipo.label}»", riga=r.n, colonna="Tipo")
@@ -764,41 +1117,47 @@ class FlatImport:
         if unit_from_vals and not unita:
             unita = unit_from_vals
         polarita = Polarita.DECRESCENTE if tipo == TipoIndicatore.GIORNI else Polarita.CRESCENTE
-        pol = norm_label(r.polarita)
-        if pol in ("-", "negativa", "decrescente", "−"):
-            polarita = Polarita.DECRESCENTE
+        if r.polarita:  # the words of the documents (Positivo/Negativo, +/−…): domain/enums.py
+            scritta = _polarita(r.polarita)
+            if scritta is not None:
+                polarita = scritta  # type: ignore[assignment]
+            else:
+                self.prob("polarita_sconosciuta", f"polarità «{_short(r.polarita, 30)}» non riconosciuta "
+                          f"(+, -, =, Crescente, Decrescente, Positiva, Negativa): considerata "
+                          f"«{polarita.label}», da verificare", riga=r.n, colonna="Polarità")
         fraction = tipo == TipoIndicatore.PERCENTUALE and all(
-            (d := parse_decimal(v)) is None or d <= 1 for v in vals if v) and any(
-            parse_decimal(v) is not None for v in vals if v)
+            (d := _decimal(v)) is None or d <= 1 for v in vals if v) and any(
+            _decimal(v) is not None for v in vals if v)
+        si_no = tipo == TipoIndicatore.SI_NO
         if fraction:
             self.prob("percentuale_frazione", "valori percentuali scritti come frazione (es. 0,12): "
                       "letti come percentuali (12 %)", riga=r.n, gravita="info")
 
-        def parsed(text: str) -> Decimal | None:
-            if not text:
-                return None
-            if norm_label(text) == "parziale" and tipo == TipoIndicatore.SI_NO:
-                return Decimal("0.5")
-            d = parse_valore(text, tipo)
-            if d is not None and fraction and parse_decimal(text) is not None:
+        values: dict[str, Decimal | None] = {"": None}
+        for text in vals:
+            if text in values:
+                continue
+            d = _valore(text, tipo)
+            if d is None and si_no and _norm(text) == "parziale":
+                d = Decimal("0.5")
+            elif d is not None and fraction and _decimal(text) is not None:
                 d = d * 100
-            return d
-
-        labels = ["Baseline"] + [f"Target {y}" for y in self.years]
-        for text, lab in zip(vals, labels, strict=False):
-            if text and parsed(text) is None and tipo != TipoIndicatore.TESTO:
-                self.prob("valore_testo", f"«{_short(text, 60)}» non è un valore numerico o Sì/No: "
-                          f"conservato come testo", riga=r.n, colonna=lab, gravita="info")
+            values[text] = d
+        parsed = values.__getitem__
+        if tipo != TipoIndicatore.TESTO:
+            for text, lab in zip(vals, self._labels, strict=False):
+                if text and values[text] is None:
+                    self.prob("valore_testo", f"«{_short(text, 60)}» non è un valore numerico o Sì/No: "
+                              f"conservato come testo", riga=r.n, colonna=lab, gravita="info")
         notes = []
-        flags = [x for x, on in (("A", r.flag_a), ("B", r.flag_b)) if on]
-        if flags:
-            notes.append("Colonne X: " + ", ".join(flags))
+        if r.flag_a or r.flag_b:
+            notes.append("Colonne X: " + ", ".join(x for x, on in (("A", r.flag_a), ("B", r.flag_b)) if on))
         if r.azione:
             notes.append(f"Azione: {r.azione}")
         if r.note:
             notes.append(r.note)
-        iid = self.a.allocate_id(Indicatore)
-        y0 = self.years[0] if self.years else self.a.piano().anno_inizio
+        iid = self._next_id(Indicatore) if alloc else 0
+        y0 = self.years[0] if self.years else self.anno0
         ind = Indicatore(id=iid, obiettivo_id=node.id or 0, posizione=None,  # type: ignore[arg-type]
                          descrizione=r.indicatore, tipo=tipo, unita_misura=unita, formula=formula,
                          dimensione=r.dimensione or None, polarita=polarita,
@@ -813,12 +1172,24 @@ class FlatImport:
                                         target_testo=text, target=parsed(text)), label="Importa target"))
         return out
 
+    def _next_id(self, cls: type) -> int:
+        """A fresh id for a row of this import: one query per table, then counted here."""
+        last = self._ids.get(cls)
+        nid = self.a.allocate_id(cls) if last is None else last + 1
+        self._ids[cls] = nid
+        return nid
+
+    # ------------------------------------------------------------------ people and units
+
     def _persona(self, text: str, riga: int, cache: dict[str, int], aliases_seen: set[str]) -> int:
         name = person_name(text)
         if not name:
             self.prob("responsabile_senza_nome", f"responsabile «{_short(text, 60)}»: nessun nome di "
                       f"persona riconosciuto, il ruolo resta solo nel testo", riga=riga, gravita="info")
             return -1
+        return self._persona_nome(name, riga, cache, aliases_seen)
+
+    def _persona_nome(self, name: str, riga: int, cache: dict[str, int], aliases_seen: set[str]) -> int:
         key = _name_key(name)
         if key in cache:
             return cache[key]
@@ -826,41 +1197,326 @@ class FlatImport:
         if found is not None and found.id is not None:
             cache[key] = found.id
             return found.id
-        words = name.split()
-        best, score = None, 0.0
-        for p in self.a.persone():
-            s = difflib.SequenceMatcher(None, key, _name_key(p.nominativo)).ratio()
-            if s > score:
-                best, score = p, s
-        if best is not None and score >= 0.85 and best.id is not None:
+        best, score = self._simile(key)
+        if best is not None:
+            best_id, best_name = best
             chiave = f"alias:{key}"
             choice = self.dec.get(chiave, "collega")
             if key not in aliases_seen:
                 aliases_seen.add(key)
-                self.prob("alias_persona", f"«{name}» sembra la stessa persona di «{best.nominativo}» "
-                          f"già nel piano: "
-                          + ("proposto il collegamento (il nome letto diventa un alias)"
-                             if choice == "collega" else "sarà creata una persona nuova"),
+                self.prob("alias_persona", f"«{name}» sembra la stessa persona di «{best_name}» "
+                          + ("già nel piano" if best_id not in self._nuove else "letta prima nel file")
+                          + ": " + ("proposto il collegamento (il nome letto diventa un alias)"
+                                    if choice == "collega" else "sarà creata una persona nuova"),
                           riga=riga, chiave=chiave, scelte=("collega", "nuova persona"))
             if choice == "collega":
-                self.edits.append(InsertRow(AliasPersona(persona_id=best.id, alias=name),
+                self.edits.append(InsertRow(AliasPersona(persona_id=best_id, alias=name),
                                             label="Alias persona"))
-                cache[key] = best.id
-                return best.id
-        pid = self.a.allocate_id(Persona)
+                cache[key] = best_id
+                return best_id
+        words = name.split()
+        pid = self._next_id(Persona)
         self.edits.append(InsertRow(Persona(id=pid, cognome=words[-1], nome=" ".join(words[:-1])),
                                     label="Importa persona"))
         cache[key] = pid
+        self._nuove.add(pid)
+        self._add_candidate(key, pid, f"{words[-1]} {' '.join(words[:-1])}".strip())
         return pid
 
-    def _unita(self, text: str) -> int | None:
-        key = norm_label(text)
-        if not key:
-            return None
-        for u in self.a.unita():
-            if key in (norm_label(u.nome), norm_label(u.codice)):
-                return u.id
-        return None
+    def _candidates(self) -> dict[str, list[tuple[str, int, str]]]:
+        if self._cand is None:
+            self._cand = {}
+            for p in self.a.persone():
+                if p.id is not None:
+                    self._add_candidate(_name_key(p.nominativo), p.id, p.nominativo)
+        return self._cand
+
+    def _add_candidate(self, key: str, pid: int, shown: str) -> None:
+        cand = self._candidates() if self._cand is None else self._cand
+        for bucket in {w[:2] for w in key.split()}:
+            cand.setdefault(bucket, []).append((key, pid, shown))
+
+    def _simile(self, key: str) -> tuple[tuple[int, str] | None, float]:
+        """The most similar known person (ratio ≥ 0,85), looking only at names sharing a word start."""
+        cand = self._candidates()
+        best, score = None, 0.0
+        seen: set[int] = set()
+        for bucket in {w[:2] for w in key.split()}:
+            for other, pid, shown in cand.get(bucket, ()):
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                sm = difflib.SequenceMatcher(None, key, other)
+                if sm.real_quick_ratio() < 0.85 or sm.quick_ratio() < 0.85:
+                    continue
+                s = sm.ratio()
+                if s > score:
+                    best, score = (pid, shown), s
+        return (best, score) if score >= 0.85 else (None, score)
+
+    # ------------------------------------------------------------------ weights and schedule
+
+    def _nodo_sezione(self, code: str, title: str, riga: int, nodes: dict[str, _Nodo],
+                      order: list[str], ctx: _Piano) -> _Nodo:
+        """The objective a weight or an activity refers to: by code, else ``X.Y.Z`` for
+        ``X.Y.Z.1``, else a new objective made from the section (reported)."""
+        if code in self._rinvii:
+            return nodes[self._rinvii[code]]
+        if code in nodes:
+            self._rinvii[code] = code
+            return nodes[code]
+        ex = ctx.by_code.get(_norm(code))
+        target = code if ex is not None else None
+        if target is None and code.endswith(".1") and _DOTTED.match(code):
+            up = code[:-2]
+            if up in nodes or ctx.by_code.get(_norm(up)) is not None:
+                target = up
+                shown = nodes[up].title if up in nodes else ctx.by_code[_norm(up)].titolo
+                self.prob("codice_riferito", f"il codice {code} della pesatura/cronoprogramma non è "
+                          f"nella tabella degli obiettivi: riferito a {up} «{_short(shown)}»"
+                          + (f" (nella pesatura si chiama «{_short(title)}»)"
+                             if title and _norm(title) != _norm(shown) else ""),
+                          riga=riga, gravita="info")
+        if target is None:
+            target = code
+            self.prob("obiettivo_da_pesatura", f"l'obiettivo {code} «{_short(title)}» non è nella "
+                      "tabella degli obiettivi: creato dalla pesatura/cronoprogramma (senza indicatori)",
+                      riga=riga)
+        if target not in nodes:
+            ex = ctx.by_code.get(_norm(target))
+            nodes[target] = _Nodo(target, title or (ex.titolo if ex else target), riga, stub=True)
+            order.append(target)
+        self._rinvii[code] = target
+        return nodes[target]
+
+    def _stub_sections(self, blocchi: list[Blocco], nodes: dict[str, _Nodo], order: list[str],
+                       ctx: _Piano) -> None:
+        """Before ids are given: the objectives the sections name, and each one's weight."""
+        pesi: dict[str, list[tuple[Blocco, Peso]]] = {}
+        for b in blocchi:
+            for p in b.pesi:
+                node = self._nodo_sezione(p.codice, p.titolo, p.riga, nodes, order, ctx)
+                if p.valore is not None:
+                    pesi.setdefault(node.code, []).append((b, p))
+            for att in b.attivita:
+                node = self._nodo_sezione(att.codice, "", att.riga, nodes, order, ctx)
+                self._chi_fa.setdefault((node.code, _norm(att.testo)), set()).add(_norm(b.responsabile))
+        for code, items in pesi.items():
+            valori = {p.valore for _b, p in items}
+            if len(valori) == 1:
+                nodes[code].peso = next(iter(valori))
+                continue
+            elenco = "; ".join(f"{b.responsabile or '—'} {p.testo}" for b, p in items)
+            self.prob("pesi_diversi", f"l'obiettivo {code} ha pesi diversi per responsabile ({elenco}): "
+                      "il peso dell'obiettivo resta vuoto, i pesi sono scritti nelle sue note",
+                      riga=items[0][1].riga, righe=tuple(p.riga for _b, p in items))
+            nodes[code].fields.setdefault("pesatura", elenco)
+
+    def _emit_sections(self, blocchi: list[Blocco], nodes: dict[str, _Nodo], ctx: _Piano,
+                       person_ids: dict[str, int], aliases_seen: set[str],
+                       stats: Counter[str]) -> list[Edit]:
+        out: list[Edit] = []
+        for b in blocchi:
+            pid = None
+            if b.responsabile:
+                name = person_name(b.responsabile) or b.responsabile.strip()
+                pid = self._persona_nome(name, b.riga, person_ids, aliases_seen) \
+                    if len(name.split()) >= 2 else None
+                if pid is None:
+                    self.prob("responsabile_senza_nome", f"responsabile «{b.responsabile}»: nessun nome "
+                              "di persona riconosciuto, pesi e attività senza assegnazione", riga=b.riga)
+            self._controlla_pesi(b)
+            anno = b.anno_pesi or self.anno0
+            if b.pesi and b.anno_pesi is None:
+                self.prob("anno_pesatura", f"la pesatura di {b.responsabile or '—'} non dice l'anno: "
+                          f"considerata del {anno}", riga=b.pesi[0].riga)
+            codes: dict[str, int] = {}  # objective → its row in this manager's weights
+            for p in b.pesi:
+                codes.setdefault(nodes[self._rinvii[p.codice]].code, p.riga)
+            for code, riga in codes.items():
+                node = nodes[code]
+                if pid is None or node.id is None:
+                    continue
+                key = (node.id, pid, True, date(anno, 1, 1), date(anno, 12, 31))
+                if key in ctx.assegnazioni():
+                    continue
+                ctx.assegnazioni().add(key)
+                out.append(InsertRow(Assegnazione(obiettivo_id=node.id, persona_id=pid,
+                                                  data_inizio=key[3], data_fine=key[4],
+                                                  responsabile=True,
+                                                  ruolo=b.struttura or None),
+                                     label="Importa assegnazione"))
+                self.diffs.append(Differenza("aggiunta", "Assegnazioni", code,
+                                             f"{b.responsabile} responsabile {anno}", riga))
+            out.extend(self._fasi(b, nodes, ctx))
+        return out
+
+    def _controlla_pesi(self, b: Blocco) -> None:
+        if not b.pesi:
+            return
+        chi = b.responsabile or "—"
+        if b.dichiarati is not None and b.dichiarati != len(b.pesi):
+            self.prob("pesatura_conteggio", f"{chi}: dichiarati {b.dichiarati} obiettivi gestionali, "
+                      f"nella pesatura ce ne sono {len(b.pesi)}", riga=b.riga_dichiarati)
+        known = [p.valore for p in b.pesi if p.valore is not None]
+        total = sum(known, Decimal(0))
+        if known and total != 100:
+            self.prob("pesatura_somma", f"{chi}: i pesi sommano a {format_decimal(total, None)} %, non "
+                      "a 100 %", riga=b.pesi[0].riga, righe=tuple(p.riga for p in b.pesi))
+        if b.totale is not None:
+            dichiarato = parse_decimal(b.totale[1])
+            if dichiarato is not None and dichiarato != total:
+                self.prob("pesatura_totale", f"{chi}: la riga del totale dice {b.totale[1]}, la somma "
+                          f"dei pesi è {format_decimal(total, None)} %", riga=b.totale[0])
+
+    def _fasi(self, b: Blocco, nodes: dict[str, _Nodo], ctx: _Piano) -> list[Edit]:
+        out: list[Edit] = []
+        chi = b.responsabile.strip()
+        for att in b.attivita:
+            node = nodes[self._rinvii[att.codice]]
+            if node.id is None:
+                continue
+            descr = att.testo
+            if len(self._chi_fa.get((node.code, _norm(att.testo)), ())) > 1 and chi:
+                descr = f"{att.testo} [{chi}]"
+            notes = [f"Responsabile: {chi}"] if chi else []
+            inizio = fine = None
+            if att.mesi:
+                inizio = att.mesi[0]
+                last = att.mesi[-1]
+                fine = date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
+                if not _consecutivi(att.mesi):
+                    notes.append("Mesi previsti: " + ", ".join(
+                        f"{MESI[d.month - 1]}-{d.year % 100:02d}" for d in att.mesi))
+            else:
+                self.prob("attivita_senza_mesi", f"attività «{_short(att.testo)}» senza mesi segnati: "
+                          "importata senza date", riga=att.riga)
+            note = "\n".join(notes) or None
+            old = ctx.fase(node.id, descr) if node.existing is not None else None
+            if old is not None:
+                changes = {k: v for k, v in (("inizio_previsto", inizio), ("fine_prevista", fine),
+                                             ("note", note)) if v is not None and getattr(old, k) != v}
+                if changes and old.id is not None:
+                    out.append(SetFields(Fase, old.id, changes, label="Aggiorna fase"))
+                    self.diffs.append(Differenza("modifica", "Fasi", node.code, descr, att.riga,
+                                                 [(_LABEL_FASE[k], _testo(getattr(old, k)), _testo(v))
+                                                  for k, v in changes.items()]))
+                continue
+            out.append(InsertRow(Fase(obiettivo_id=node.id, posizione=None,  # type: ignore[arg-type]
+                                      descrizione=descr, inizio_previsto=inizio, fine_prevista=fine,
+                                      note=note), label="Importa fase"))
+            self.diffs.append(Differenza("aggiunta", "Fasi", node.code, descr, att.riga))
+        return out
+
+
+class _Piano:
+    """What the plan already holds, read once per import (not per row)."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.a = archive
+        self.by_code: dict[str, Obiettivo] = {}
+        self.by_title: dict[str, Obiettivo] = {}
+        obs = archive.obiettivi()
+        for o in obs:
+            self.by_code.setdefault(_norm(o.codice), o)
+            self.by_title.setdefault(_norm(o.titolo), o)
+        self.letto_esistente = bool(obs)
+        self._unita: dict[str, int] | None = None
+        self._targets: dict[tuple[int, int], Misura] | None = None
+        self._fasi: dict[tuple[int, str], Fase] | None = None
+        self._ass: set[tuple[Any, ...]] | None = None
+        self._persone: dict[int, str] | None = None
+
+    def unita_id(self, text: str) -> int | None:
+        if self._unita is None:
+            self._unita = {}
+            for u in self.a.unita():
+                if u.id is None:
+                    continue
+                for k in (_norm(u.nome), _norm(u.codice)):
+                    if k:
+                        self._unita.setdefault(k, u.id)
+        key = _norm(text)
+        return self._unita.get(key) if key else None
+
+    def indicatori_di(self, oid: int | None) -> dict[str, list[Indicatore]]:
+        """The objective's indicators by name, and their yearly targets (read per objective:
+        a second import of a large table holds one objective's rows at a time, not the plan's)."""
+        inds = self.a.indicatori(oid) if oid is not None else []
+        self._targets = {}
+        for m in self.a.misure([i.id for i in inds if i.id is not None]):
+            if m.periodo == PERIODO_ANNUALE:
+                self._targets.setdefault((m.indicatore_id, m.anno), m)
+        out: dict[str, list[Indicatore]] = {}
+        for ind in inds:
+            out.setdefault(_norm(ind.descrizione), []).append(ind)
+        return out
+
+    def target(self, iid: int, anno: int) -> Misura | None:
+        """A target of an indicator of the objective last given to :meth:`indicatori_di`."""
+        return (self._targets or {}).get((iid, anno))
+
+    def fase(self, oid: int, descr: str) -> Fase | None:
+        if self._fasi is None:
+            self._fasi = {}
+            for f in self.a.fasi():
+                self._fasi.setdefault((f.obiettivo_id, _norm(f.descrizione)), f)
+        return self._fasi.get((oid, _norm(descr)))
+
+    def assegnazioni(self) -> set[tuple[Any, ...]]:
+        if self._ass is None:
+            self._ass = {(x.obiettivo_id, x.persona_id, x.responsabile, x.data_inizio, x.data_fine)
+                         for x in self.a.assegnazioni()}
+        return self._ass
+
+    def nome_unita(self, uid: int | None) -> str:
+        return next((u.nome for u in self.a.unita() if u.id == uid), "") if uid is not None else ""
+
+    def persona(self, pid: int | None) -> str:
+        if self._persone is None:
+            self._persone = {p.id: p.nominativo for p in self.a.persone() if p.id is not None}
+        return self._persone.get(pid or 0, str(pid or ""))
+
+
+_LABEL_OB = {"titolo": "Titolo", "descrizione": "Descrizione", "assessore": "Referente politico",
+             "stakeholder": "Stakeholder", "altri_settori": "Altri servizi coinvolti",
+             "responsabile_id": "Responsabile", "unita_id": "Settore/Unità", "peso": "Peso"}
+_LABEL_FASE = {"inizio_previsto": "Inizio previsto", "fine_prevista": "Fine prevista", "note": "Note"}
+_LABEL_IND = {"formula": "Formula", "unita_misura": "Unità di misura", "tipo": "Tipo",
+              "dimensione": "Dimensione", "fonte": "Fonte dati", "note": "Note",
+              "polarita": "Polarità", "baseline_testo": "Baseline"}
+
+
+def _testo(v: Any) -> str:
+    if v is None:
+        return ""
+    if hasattr(v, "label"):
+        return str(v.label)
+    if isinstance(v, Decimal):
+        return format_decimal(v, None)
+    if isinstance(v, date):
+        return format_date(v)
+    return str(v)
+
+
+def _stesso_valore(old: str | None, new: str | None) -> bool:
+    """The same text, or the same plain number written otherwise (``100,00`` and ``100``: a
+    spreadsheet turns the one into the other)."""
+    a, b = (old or "").strip(), (new or "").strip()
+    if a == b:
+        return True
+    x = _decimal(a) if a else None
+    return x is not None and x == (_decimal(b) if b else None)
+
+
+def _consecutivi(mesi: list[date]) -> bool:
+    return all((b.year * 12 + b.month) - (a.year * 12 + a.month) == 1 for a, b in zip(mesi, mesi[1:]))
+
+
+def _livello(code: str, depth: int) -> Livello:
+    if _DOTTED.match(code.split("-")[0]):
+        return LIVELLI.get(depth, Livello.AZIONE)
+    return {1: Livello.OPERATIVO, 2: Livello.SPECIFICO}.get(depth, Livello.AZIONE)
 
 
 def _col(i: int) -> str:
@@ -879,8 +1535,34 @@ def _short(text: str, n: int = 50) -> str:
 
 def import_flat(archive: Archive, tab: Tabella, mapping: dict[str, int] | None = None,
                 decisioni: dict[str, str] | None = None) -> ImportPlan:
-    """Read a flat objectives/indicators table into an ImportPlan (nothing written)."""
-    return FlatImport(archive, tab, mapping, decisioni).build()
+    """Read a flat objectives/indicators table into an ImportPlan (nothing written).
+
+    The import makes a few objects per row and no reference cycles: the cyclic garbage
+    collector is paused meanwhile, else its full passes over the growing heap cost as much as
+    the import itself on a large table.
+    """
+    with gc_paused():
+        try:
+            return FlatImport(archive, tab, mapping, decisioni).build()
+        finally:
+            for cached in _CACHES:  # each import starts afresh and holds nothing afterwards
+                cached.cache_clear()
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a table is read and imported (rows and domain
+    objects, no cycles): its full passes over the growing heap would cost as much as the work."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+_CACHES = (_norm_text, _valore, _decimal, _tipo_esplicito, _unit_of_one)
 
 
 def describe_mapping(mapping: dict[str, int]) -> list[tuple[str, str, int]]:

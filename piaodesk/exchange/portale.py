@@ -24,10 +24,12 @@ from .workbook import (
     _Styles,
     resolve_settore,
     scope_obiettivi,
+    text_row,
     valore_cell,
 )
 
-POLARITA = {Polarita.CRESCENTE: "+", Polarita.DECRESCENTE: "−", Polarita.UGUALE: "="}
+#: ASCII signs: a CSV saved by Excel or LibreOffice in Windows-1252 keeps "-" (a "−" becomes "?")
+POLARITA = {Polarita.CRESCENTE: "+", Polarita.DECRESCENTE: "-", Polarita.UGUALE: "="}
 
 
 def portale_headers(anno: int) -> list[str]:
@@ -91,6 +93,6 @@ def write_portale(archive: Archive, path: Path | str, settore: str | int | None 
         for i in wrap:
             if i < len(values) and values[i] is not None:
                 values[i] = st.cell(ws, values[i], st.wrap_top)
-        ws.append(values)
+        ws.append(text_row(ws, values, st))
     _save(wb, path)
     return len(rows)

@@ -473,11 +473,16 @@ def detect_separator(lines: list[str]) -> str:
                 counts.append(len(next(csv.reader([ln], delimiter=sep))))
             except (csv.Error, StopIteration):
                 counts.append(1)
-        if not counts or max(counts) <= 1:
+        split = [c for c in counts if c > 1]
+        if not split:
             continue
-        top = max(set(counts), key=counts.count)
-        share = counts.count(top) / len(counts)
-        score = share * 10 + min(top, 30) / 30 + (0.5 if sep == "\t" else 0)
+        # lines the separator splits at all (a heading or a trailing section has one cell with
+        # every separator: it must not make a stray ";" inside a text look consistent), and how
+        # alike those lines are
+        coverage = len(split) / len(counts)
+        top = max(set(split), key=split.count)
+        share = split.count(top) / len(split)
+        score = coverage * 10 + share * 5 + min(top, 30) / 30 + (0.5 if sep == "\t" else 0)
         if score > best_score:
             best, best_score = sep, score
     return best

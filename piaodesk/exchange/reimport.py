@@ -16,6 +16,7 @@ when the user confirms their count (:meth:`ImportPlan.conferma_rimozioni`).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable
@@ -26,19 +27,29 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
-from ..domain.enums import Livello, Ramo, TipoIndicatore
+from ..domain.enums import TRANSIZIONI_STATO, Livello, Ramo, StatoMonitoraggio, TipoIndicatore
 from ..domain.fields import norm_label
-from ..domain.formats import format_decimal, parse_decimal
+from ..domain.formats import format_decimal, parse_decimal, parse_percent
 from ..domain.model import (
     PERIODO_ANNUALE,
+    AliasPersona,
     Assegnazione,
+    Ente,
     Fase,
     Indicatore,
     Misura,
+    Monitoraggio,
     Obiettivo,
+    ObiettivoUnita,
     Persona,
+    Piano,
+    RilevazioneIndicatore,
     Risorsa,
+    StatoAvanzamento,
+    Unita,
+    Valutazione,
 )
+from ..domain.monitoraggio import errore_validata
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
 from ..store.edits import DeleteRow, Edit, InsertRow, MoveObiettivo, SetFields
@@ -59,13 +70,21 @@ from .workbook import (
     FASI,
     FORMATO,
     MISURE,
+    MONITORAGGI,
     OBIETTIVI,
     PERSONALE,
+    PIANO,
+    RILEVAZIONI,
     RISORSE,
+    STATI,
+    UNITA,
+    VALUTAZIONI,
     Col,
+    PianoEnte,
     SheetSpec,
     _getter,
     _Lookups,
+    _unit_subtree,
     cell_decimal,
     display,
     indicatori_spec,
@@ -74,12 +93,14 @@ from .workbook import (
 )
 
 _YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
-_SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode"}
-SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Personale", "Assegnazioni",
+_SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode", "indcode", "links", "monref"}
+SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità", "Personale",
+               "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni", "Piano",
                "Risorse")
 
 
 _PLAIN_KINDS = {"text", "long", "int", "obref"}
+_EMPTY_OF: dict[str, Callable[[], Any]] = {"tipologia": list, "anni": list, "lista": list, "extra": dict}
 
 
 def _getter_many(make: Callable[..., Any], keys: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
@@ -200,6 +221,7 @@ class _Sheet:
     #: no row is proposed for removal from this sheet
     id_problem: bool = False
     seen: set[int] = field(default_factory=set)  # IDs already met (first row wins)
+    pct: set[tuple[int, str]] = field(default_factory=set)  # (row, key) of cells formatted as %
 
 
 #: row_id's answer for a row that is reported and left out (bad, unknown or repeated ID)
@@ -216,6 +238,10 @@ class _Diff:
         self._lk: _Lookups | None = None
         self._valore_memo: dict[tuple[Any, Any], Any] = {}
         self.diffs: list[Differenza] = []
+        self.ins_unita: list[Edit] = []
+        self.ins_monitoraggi: list[Edit] = []
+        self.mons: dict[int, Monitoraggio] = {}  # rounds as the workbook leaves them
+        self.deleted_mons: set[int] = set()
         self.ins_persone: list[Edit] = []
         self.ins_obiettivi: list[Edit] = []
         self.sets: list[Edit] = []
@@ -223,6 +249,7 @@ class _Diff:
         self.ins_other: list[Edit] = []
         self.ins_misure: list[Edit] = []
         self.deletes: list[Edit] = []  # proposed: ImportPlan.rimozioni
+        self.del_links: list[Edit] = []  # names taken out of a «A; B» cell: plain edits
         self.removed: dict[type, set[int]] = {}
         self.exported: dict[str, set[int]] = {}
         self.obs = {o.id: o for o in archive.obiettivi()}
@@ -237,6 +264,10 @@ class _Diff:
         self.units = archive.unita()
         self.new_obs: set[int] = set()
         self.deleted_obs: set[int] = set()
+        self.new_inds: dict[int, Indicatore] = {}  # indicators created by this workbook
+        self.ind_code_now: dict[int, str | None] = {}  # indicator codes as the workbook sets them
+        self.ind_tipo_now: dict[int, TipoIndicatore] = {}  # and their types
+        self._groups: dict[type, dict[int, list[Any]]] = {}  # linked rows by owner (see _grouped)
 
     # ------------------------------------------------------------------ reading
     #
@@ -344,6 +375,9 @@ class _Diff:
                                         "confrontato", riga=1, foglio=spec.name, gravita="errore"))
             return _Sheet(spec, [], {}, whole=False, id_problem=True)
         id_idx = next(i for i, k in colmap.items() if k == "id")
+        pct: set[tuple[int, str]] = set()
+        perc_cols = {i + 1: k for i, k in colmap.items() if cols[k].kind == "perc"}
+        percent_cells = _watch_percent_cells(ws, perc_cols) if perc_cols else None
         width = max(colmap) + 1
         items = list(colmap.items())
         significant = [i for i, k in items if cols[k].kind != "info"]
@@ -411,7 +445,9 @@ class _Diff:
                             continue
             if any(_clean(row[i]) is not None for i in significant):
                 rows.append(_Row(n, {k: row[i] for i, k in items}))
-        return _Sheet(spec, rows, cols, years, fast, whole=True, seen=set(fast))
+                if percent_cells is not None:  # only rows compared field by field need formats
+                    pct.update((n, k) for k in percent_cells(n))
+        return _Sheet(spec, rows, cols, years, fast, whole=True, seen=set(fast), pct=pct)
 
     def _clean_errors(self, values: list[Any], n: int, foglio: str) -> list[Any]:
         """Formula errors (``#DIV/0!``…) and unusable numbers (NaN, 1e308) read as empty cells,
@@ -535,17 +571,37 @@ class _Diff:
                     out[key] = uid
             elif col.kind == "valore":
                 out[key] = ("__valore__", raw)
+            elif col.kind == "perc":
+                if _clean(raw) is None:
+                    out[key] = None
+                    continue
+                value, avviso = parse_percent(raw, (r.n, key) in sh.pct)
+                if value is None:
+                    self.prob(sh.spec.name, r.n, f"«{raw}» non è una percentuale: il campo non è "
+                              f"stato cambiato", col=col.label)
+                    continue
+                if avviso:
+                    self.prob(sh.spec.name, r.n, avviso, tipo="percentuale_ambigua", col=col.label)
+                out[key] = value
             else:
+                if _clean(raw) is None and col.kind not in _EMPTY_OF and col.kind not in (
+                        "bool", "enum") and not key.endswith("_id") and _required(sh.spec.cls, key):
+                    # (a link such as «ID indicatore» is resolved, and reported, on its own)
+                    self.prob(sh.spec.name, r.n, f"«{col.label}» non può essere vuoto: il campo non "
+                              f"è stato cambiato", tipo="valore_obbligatorio", col=col.label)
+                    continue
                 try:
                     value = parse_cell(col, raw)
                     if value is None and col.kind == "bool":
                         value = False  # an empty Sì/No cell is "No"
+                    if value is None and col.kind in _EMPTY_OF:
+                        value = _EMPTY_OF[col.kind]()  # an empty list cell is an empty list
                     if value is None and col.kind == "enum":
                         continue  # required enumerations: an empty cell changes nothing
                     out[key] = value
                 except ValueError as exc:
-                    self.prob(sh.spec.name, r.n, f"{exc}: il campo non è stato cambiato",
-                              col=col.label)
+                    self.prob(sh.spec.name, r.n, f"{exc}: il campo non è stato cambiato"
+                              + _default_note(sh.spec.cls, key), col=col.label)
         return out
 
     def compare(self, sh: _Sheet, obj: Any, vals: dict[str, Any],
@@ -579,11 +635,14 @@ class _Diff:
             return format_decimal(value, None) + " %"
         return display(value)
 
-    def new_obj(self, cls: type, vals: dict[str, Any], **extra: Any) -> Any:
+    def new_obj(self, cls: type, vals: dict[str, Any], *, tipo_valori: TipoIndicatore | None = None,
+                **extra: Any) -> Any:
+        """A new row from parsed values; targets/actuals are read by ``tipo_valori`` (else the
+        row's own «Tipo», else Numero)."""
         kwargs: dict[str, Any] = {}
         for key, v in vals.items():
             if isinstance(v, tuple) and v and v[0] == "__valore__":
-                tipo = vals.get("tipo") or TipoIndicatore.NUMERO
+                tipo = tipo_valori or vals.get("tipo") or TipoIndicatore.NUMERO
                 t, n = _valore_new(v[1], tipo)
                 base = "baseline" if key == "baseline" else key
                 kwargs[f"{base}_testo"], kwargs[base] = t, n
@@ -594,6 +653,340 @@ class _Diff:
         return cls(**kwargs)
 
     # ------------------------------------------------------------------ sheets
+
+    def unita_nuove(self, sh: _Sheet) -> list[tuple[_Row, int | None, int]]:
+        """First pass over «Unità»: new units get their id and name, so that the parents,
+        the people of «Personale» and the objectives can name them in the same workbook."""
+        existing = {u.id: u for u in self.units}
+        out: list[tuple[_Row, int | None, int]] = []
+        for r in sh.rows:
+            uid = self.row_id(sh, r, existing)
+            if uid == _SCARTATA:
+                continue
+            if uid is not None:
+                out.append((r, uid, uid))
+                nome, codice = _clean(r.cells.get("nome")), _clean(r.cells.get("codice"))
+                i = next(n for n, u in enumerate(self.units) if u.id == uid)
+                self.units.append(dataclasses.replace(  # renamed: found by the new name too
+                    self.units[i], nome=str(nome or self.units[i].nome),
+                    codice=str(codice) if codice is not None else self.units[i].codice))
+                continue
+            nome = _clean(r.cells.get("nome"))
+            if nome is None:
+                self.prob(sh.spec.name, r.n, "manca il nome dell'unità: riga ignorata", gravita="errore")
+                continue
+            nid = self.a.allocate_id(Unita)
+            codice = _clean(r.cells.get("codice"))
+            self.units.append(Unita(id=nid, nome=str(nome), codice=None if codice is None else str(codice)))
+            out.append((r, None, nid))
+        return out
+
+    def unita(self, sh: _Sheet, pending: list[tuple[_Row, int | None, int]]) -> None:
+        """Second pass over «Unità» (after «Personale»): inserts and changes."""
+        name = sh.spec.name
+        existing = {u.id: u for u in self.a.unita()}
+        seen: set[int] = set(sh.fast)
+        inserts: list[Edit] = []
+        for r, uid, rid in pending:
+            if self.repeated(sh, r, rid, seen):
+                continue
+            vals = self.values(sh, r)
+            parent = vals.get("parent_id")
+            if parent is not None and parent in _unit_subtree(self.units, rid):
+                self.prob(name, r.n, "l'unità superiore è l'unità stessa o una sua sotto-unità: "
+                          "non cambiata", col="Unità superiore")
+                vals.pop("parent_id")
+            resp = vals.get("responsabile_id")
+            late = resp is not None and self.a.get(Persona, resp) is None
+            if late:  # a person added by this workbook: set once the person exists
+                vals.pop("responsabile_id")
+            if uid is None:
+                unit = self.new_obj(Unita, vals, id=rid, posizione=None, ente_id=self.a.piano().ente_id)
+                inserts.append(InsertRow(unit, label="Aggiungi unità"))
+                self.diffs.append(Differenza("aggiunta", name, unit.codice or unit.nome, unit.nome, r.n))
+                if late:
+                    self.sets.append(SetFields(Unita, rid, {"responsabile_id": resp}))
+                continue
+            old = existing[uid]
+            changed, campi = self.compare(sh, old, vals)
+            if late:
+                changed["responsabile_id"] = resp
+                campi.append(("Responsabile", self.show(sh.cols["responsabile_id"], old.responsabile_id),
+                              self.show(sh.cols["responsabile_id"], resp)))
+            if changed:
+                self.sets.append(SetFields(Unita, uid, changed, label="Modifica unità"))
+                self.diffs.append(Differenza("modifica", name, old.codice or old.nome, old.nome, r.n, campi))
+        self.ins_unita = _topo(inserts)
+        exported = self.exported.get(name, set())
+        gone = [u for uid2, u in existing.items() if uid2 in exported and uid2 not in seen]
+        if gone:
+            self.prob(name, None, f"{len(gone)} unità non sono più nel foglio: non vengono eliminate "
+                      f"dalla cartella (eliminarle dal programma, Organizzazione)", tipo="unita_non_rimossa",
+                      gravita="info")
+
+    # ------------------------------------------------------------------ rounds and valuations
+    #
+    # «Valutazioni», «Monitoraggi», «Stati di avanzamento», «Rilevazioni»: rows with an ID, some
+    # references (objective, round, indicator) resolved first, a uniqueness key and the plan's
+    # own rules checked before an edit is proposed (a row that breaks them is an error, the
+    # plan is untouched).
+
+    def simple_sheet(self, sh: _Sheet, cls: type, existing: dict[int, Any], key_of: Callable[[Any], str],
+                     resolve: Callable[[_Sheet, _Row], dict[str, Any] | None],
+                     unique: Callable[[Any], Any], check: Callable[[Any, Any], str | None],
+                     parent_deleted: Callable[[Any], bool], inserts: list[Edit]) -> None:
+        name = sh.spec.name
+        seen: set[int] = set(sh.fast)
+        taken = {unique(x): x.id for x in existing.values()}
+        for r in sh.rows:
+            rid = self.row_id(sh, r, existing)
+            if rid == _SCARTATA or rid is not None and self.repeated(sh, r, rid, seen):
+                continue
+            refs = resolve(sh, r)
+            if refs is None:
+                continue
+            tipo = refs.pop("__tipo__", None)
+            vals = self.values(sh, r, tipo)
+            vals.update(refs)
+            if rid is None:
+                nid = self.a.allocate_id(cls)
+                obj = self.new_obj(cls, vals, tipo_valori=tipo, id=nid)
+                old, campi, changed = None, [], {}
+            else:
+                old = existing[rid]
+                changed, campi = self.compare(sh, old, vals, tipo)
+                if not changed:
+                    continue
+                obj = dataclasses.replace(old, **changed)
+            other = taken.get(unique(obj))
+            why = check(old, obj)
+            if why is None and other is not None and other != obj.id:
+                why = f"c'è già una riga per {key_of(obj)} (ID {other})"
+            if why is not None:
+                self.prob(name, r.n, f"{why}: riga non importata", tipo="riga_non_valida", gravita="errore")
+                continue
+            taken[unique(obj)] = obj.id
+            if rid is None:
+                inserts.append(InsertRow(obj, label=f"Aggiungi {name.lower()}"))
+                self.diffs.append(Differenza("aggiunta", name, key_of(obj), riga=r.n))
+            else:
+                self.sets.append(SetFields(cls, rid, changed, label=f"Modifica {name.lower()}"))
+                self.diffs.append(Differenza("modifica", name, key_of(old), riga=r.n, campi=campi))
+        self.removals(sh, cls, existing, key_of, parent_deleted=parent_deleted, present=seen)
+
+    def repeated(self, sh: _Sheet, r: _Row, rid: int, seen: set[int]) -> bool:
+        """True (and an error) when ``rid`` was already on an earlier row; else it is noted."""
+        if rid in seen:
+            self.prob(sh.spec.name, r.n, "ID ripetuto in più righe: vale la prima", tipo="id_ripetuto",
+                      gravita="errore")
+            return True
+        seen.add(rid)
+        return False
+
+    def monitoraggio_ref(self, sh: _Sheet, r: _Row) -> int | None:
+        """The round of a row: by «ID monitoraggio», else by its name; None (reported) otherwise."""
+        raw = _clean(r.cells.get("monitoraggio_id"))
+        if raw is not None:
+            mid = _as_int(raw)
+            if mid in self.mons:
+                return mid
+        nome = _clean(r.cells.get("_monname"))
+        if nome is not None:
+            found = [m.id for m in self.mons.values() if norm_label(m.nome) == norm_label(nome)]
+            if len(found) == 1:
+                return found[0]
+        self.prob(sh.spec.name, r.n, "monitoraggio non trovato (colonne «ID monitoraggio» / "
+                  "«Monitoraggio»): riga ignorata", tipo="monitoraggio_sconosciuto",
+                  col="ID monitoraggio", gravita="errore")
+        return None
+
+    def _in_round(self, what: str, row: Any) -> str:
+        m = self.mons.get(row.monitoraggio_id)
+        return f"{what} — {m.nome}" if m is not None else what
+
+    def _aperto(self, mid: int) -> str | None:
+        m = self.mons.get(mid)
+        if m is not None and m.stato == StatoMonitoraggio.CHIUSO:
+            return f"il monitoraggio «{m.nome}» è chiuso (riaprirlo per cambiarne i dati)"
+        return None
+
+    def monitoraggi(self, sh: _Sheet) -> None:
+        existing = {m.id: m for m in self.a.monitoraggi()}
+        self.mons = dict(existing)
+        inserts: list[Edit] = []
+
+        def check(old: Any, obj: Monitoraggio) -> str | None:
+            return "manca l'anno" if not obj.anno else None
+
+        self.simple_sheet(sh, Monitoraggio, existing, lambda m: m.nome or f"ID {m.id}",
+                          lambda _sh, _r: {}, lambda m: ("id", m.id), check,
+                          lambda _m: False, inserts)
+        self.ins_monitoraggi = inserts
+        for e in inserts:
+            self.mons[e.obj.id] = e.obj  # type: ignore[attr-defined]
+        for e in self.sets:
+            if isinstance(e, SetFields) and e.table == "monitoraggi" and "stato" in e.new:
+                self.mons[e.row_id] = dataclasses.replace(
+                    self.mons[e.row_id], stato=StatoMonitoraggio(e.new["stato"]))
+        self.deleted_mons = {e.row_id for e in self.deletes
+                             if isinstance(e, DeleteRow) and e.table == "monitoraggi"}
+
+    def stati(self, sh: _Sheet) -> None:
+        existing = {x.id: x for x in self.a.select(StatoAvanzamento)}
+
+        def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
+            mid = self.monitoraggio_ref(sh, r)
+            oid = self.obiettivo_ref(sh, r) if mid is not None else None
+            return None if oid is None else {"monitoraggio_id": mid, "obiettivo_id": oid}
+
+        def check(old: Any, obj: StatoAvanzamento) -> str | None:
+            return (self._aperto(obj.monitoraggio_id)
+                    or errore_validata(obj.perc_calcolata, obj.perc_validata, obj.motivo_override))
+
+        self.simple_sheet(sh, StatoAvanzamento, existing, lambda x: self._in_round(
+                              self.code_of.get(x.obiettivo_id, ""), x),
+                          resolve, lambda x: (x.monitoraggio_id, x.obiettivo_id), check,
+                          lambda x: (x.obiettivo_id in self.deleted_obs
+                                     or x.monitoraggio_id in self.deleted_mons),
+                          self.ins_other)
+
+    def rilevazioni(self, sh: _Sheet, inds: dict[int, Indicatore]) -> None:
+        existing = {x.id: x for x in self.a.select(RilevazioneIndicatore)}
+        indicatori = {**inds, **self.new_inds}
+        by_code = self._ind_by_code(indicatori)
+
+        def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
+            mid = self.monitoraggio_ref(sh, r)
+            if mid is None:
+                return None
+            ind = self.indicatore_ref(sh, r, _as_int(r.cells.get("indicatore_id")), indicatori, by_code)
+            if ind is None:
+                return None
+            return {"monitoraggio_id": mid, "indicatore_id": ind.id, "__tipo__": self.tipo_of(ind)}
+
+        def check(old: Any, obj: RilevazioneIndicatore) -> str | None:
+            return self._aperto(obj.monitoraggio_id)
+
+        self.simple_sheet(sh, RilevazioneIndicatore, existing,
+                          lambda x: self._in_round(f"ind. {x.indicatore_id}", x), resolve,
+                          lambda x: (x.monitoraggio_id, x.indicatore_id), check,
+                          lambda x: (x.indicatore_id in self._deleted_inds
+                                     or x.monitoraggio_id in self.deleted_mons),
+                          self.ins_other)
+
+    def valutazioni(self, sh: _Sheet) -> None:
+        existing = {x.id: x for x in self.a.select(Valutazione)}
+
+        def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
+            oid = self.obiettivo_ref(sh, r)
+            return None if oid is None else {"obiettivo_id": oid}
+
+        def check(old: Any, obj: Valutazione) -> str | None:
+            return "manca l'anno" if not obj.anno else None
+
+        self.simple_sheet(sh, Valutazione, existing,
+                          lambda x: f"{self.code_of.get(x.obiettivo_id, '')} {x.anno}", resolve,
+                          lambda x: (x.obiettivo_id, x.anno), check,
+                          lambda x: x.obiettivo_id in self.deleted_obs, self.ins_other)
+
+    # ------------------------------------------------------------------ linked rows in one cell
+
+    def links(self, sh: _Sheet, r: _Row, key: str, owner: int, have: list[tuple[int, Any]],
+              resolve: Callable[[str], Any], make: Callable[[Any], Any], cls: type,
+              ) -> list[tuple[str, str, str]]:
+        """A «A; B» cell → the linked rows to add and remove; nothing changes if a name is unknown."""
+        col = sh.cols.get(key)
+        if col is None:
+            return []
+        raw = _clean(r.cells.get(key))
+        wanted: list[Any] = []
+        for part in ([] if raw is None else str(raw).split(";")):
+            if not part.strip():
+                continue
+            value = resolve(part.strip())
+            if value is None:
+                return []  # reported by resolve: the links stay as they are
+            if value not in wanted:
+                wanted.append(value)
+        current = {value: lid for lid, value in have}
+        added = [v for v in wanted if v not in current]
+        dropped = [lid for v, lid in current.items() if v not in wanted]
+        if not added and not dropped:
+            return []
+        self.ins_other.extend(InsertRow(make(v)) for v in added)
+        # a name taken out of the cell: an edit the user wrote, not a row missing from a sheet
+        self.del_links.extend(DeleteRow(cls, lid) for lid in dropped)
+        before = self._lookups().links.get(key, {}).get(owner, [])
+        return [(col.label, "; ".join(before), "" if raw is None else str(raw))]
+
+    def condivise(self, sh: _Sheet, r: _Row, oid: int) -> list[tuple[str, str, str]]:
+        """«Settori condivisi»: the settori a trasversale objective is shared with."""
+        col = sh.cols.get("_condivise")
+        if col is None:
+            return []
+        have = [(x.id, x.unita_id) for x in self._grouped(ObiettivoUnita, "obiettivo_id").get(oid, [])]
+
+        def resolve(name: str) -> int | None:
+            ok, uid = self.unita_id(sh.spec.name, r, col, name)
+            return uid if ok else None
+
+        return self.links(sh, r, "_condivise", oid, have, resolve,
+                          lambda uid: ObiettivoUnita(obiettivo_id=oid, unita_id=uid), ObiettivoUnita)
+
+    def alias(self, sh: _Sheet, r: _Row, pid: int) -> list[tuple[str, str, str]]:
+        """«Altri nomi»: the other spellings a person is known by in the source documents."""
+        if "_alias" not in sh.cols:
+            return []
+        have = [(x.id, x.alias) for x in self._grouped(AliasPersona, "persona_id").get(pid, [])]
+        return self.links(sh, r, "_alias", pid, have, lambda text: text,
+                          lambda text: AliasPersona(persona_id=pid, alias=text), AliasPersona)
+
+    def _grouped(self, cls: type, owner: str) -> dict[int, list[Any]]:
+        """Rows of ``cls`` by their owner's id (read once per import)."""
+        cache = self._groups
+        if cls not in cache:
+            groups: dict[int, list[Any]] = {}
+            for x in self.a.select(cls, order=f"{owner}, id"):
+                groups.setdefault(getattr(x, owner), []).append(x)
+            cache[cls] = groups
+        return cache[cls]
+
+    def piano(self, sh: _Sheet, old: PianoEnte) -> None:
+        """«Piano»: the plan's title, triennio, state, act of approval, notes, and its ente."""
+        name = sh.spec.name
+        for n, r in enumerate(sh.rows):
+            if n:
+                self.prob(name, r.n, "il foglio ha una sola riga (il piano): riga ignorata",
+                          gravita="errore")
+                continue
+            rid = _as_int(r.cells.get("id"))
+            if rid is not None and rid != old.id:
+                self.prob(name, r.n, f"l'ID {rid} non è quello del piano ({old.id}): riga ignorata",
+                          col="ID", gravita="errore")
+                continue
+            changed, campi = self.compare(sh, old, self.values(sh, r))
+            new = dataclasses.replace(old, **changed)
+            why = None
+            if not (new.titolo or "").strip():
+                why = "il titolo del piano non può essere vuoto"
+            elif new.anno_fine < new.anno_inizio:
+                why = "l'anno finale non può precedere l'anno iniziale"
+            elif new.stato != old.stato and new.stato not in TRANSIZIONI_STATO[old.stato]:
+                why = (f"il piano non può passare da «{old.stato.label}» a «{new.stato.label}» "
+                       f"(si cambia uno stato alla volta)")
+            elif self.a.ente() is None and {"ente_nome", "ente_tipo"} & set(changed):
+                why = "il piano non ha un ente da cambiare"
+            if why is not None:
+                self.prob(name, r.n, f"{why}: il piano non è stato cambiato", gravita="errore")
+                continue
+            piano = {k: v for k, v in changed.items() if not k.startswith("ente_")}
+            ente = {k[5:]: v for k, v in changed.items() if k.startswith("ente_")}
+            if piano:
+                self.sets.append(SetFields(Piano, old.id, piano, label="Proprietà del piano"))  # type: ignore[arg-type]
+            if ente:
+                self.sets.append(SetFields(Ente, self.a.piano().ente_id, ente, label="Ente"))  # type: ignore[arg-type]
+            if campi:
+                self.diffs.append(Differenza("modifica", name, old.titolo, riga=r.n, campi=campi))
 
     def personale(self, sh: _Sheet) -> None:
         for r in sh.rows:
@@ -611,11 +1004,18 @@ class _Diff:
                 self.person_key.setdefault(_name_key(p.nominativo), nid)
                 self.persone[nid] = p
                 self.diffs.append(Differenza("aggiunta", sh.spec.name, p.nominativo, riga=r.n))
+                self.alias(sh, r, nid)
                 continue
             old = self.persone[pid]
             changed, campi = self.compare(sh, old, vals)
+            if {"cognome", "nome"} & set(changed):  # later sheets may name the person as renamed
+                renamed = dataclasses.replace(old, **{k: changed[k] for k in ("cognome", "nome")
+                                                      if k in changed})
+                self.person_key[_name_key(renamed.nominativo)] = pid
             if changed:
                 self.sets.append(SetFields(Persona, pid, changed, label="Modifica persona"))
+            campi += self.alias(sh, r, pid)
+            if campi:
                 self.diffs.append(Differenza("modifica", sh.spec.name, old.nominativo, riga=r.n,
                                              campi=campi))
             r.cells["__id__"] = pid
@@ -650,6 +1050,8 @@ class _Diff:
             else:
                 r.cells["__id__"] = oid
                 pending.append((r, oid))
+                if code is not None and norm_label(code) != norm_label(self.code_of.get(oid)):
+                    self._recode(oid, str(code), listed)  # later rows may name it by its new code
         seen: set[int] = set(sh.fast)
         for r, oid in pending:
             rid = r.cells["__id__"]
@@ -681,6 +1083,7 @@ class _Diff:
                 self.ins_obiettivi.append(InsertRow(ob, label="Aggiungi obiettivo"))
                 self.diffs.append(Differenza("aggiunta", name, ob.codice or f"(nuovo, riga {r.n})",
                                              ob.titolo, riga=r.n))
+                self.condivise(sh, r, rid)
                 continue
             old = self.obs[oid]
             changed, campi = self.compare(sh, old, vals)
@@ -695,11 +1098,24 @@ class _Diff:
                                   self.code_of.get(parent or 0, "")))
             if changed:
                 self.sets.append(SetFields(Obiettivo, oid, changed, label="Modifica obiettivo"))
+            campi += self.condivise(sh, r, oid)
             if campi:
                 self.diffs.append(Differenza("modifica", name, old.codice, old.titolo, r.n, campi))
         # parents before children among the new rows
         self.ins_obiettivi = _topo(self.ins_obiettivi)
         self.removals(sh, Obiettivo, self.obs, lambda o: o.codice, self.deleted_obs)
+
+    def _recode(self, oid: int, code: str, listed: set[int | None]) -> None:
+        """An objective's code changed by the workbook: the new code names it from now on."""
+        key = norm_label(code)
+        holder = self.code_to_id.get(key)
+        if holder is not None and holder != oid and holder in listed:
+            return  # the code belongs to another listed objective (reported on its own row)
+        old_key = norm_label(self.code_of.get(oid))
+        if self.code_to_id.get(old_key) == oid:
+            del self.code_to_id[old_key]
+        self.code_to_id[key] = oid
+        self.code_of[oid] = code
 
     def _ramo_of(self, oid: int | None) -> Ramo:
         ob = self.obs.get(oid) if oid else None
@@ -763,6 +1179,8 @@ class _Diff:
                     continue
                 obj = self.new_obj(cls, vals, **extra)
                 self.ins_other.append(InsertRow(obj))
+                if cls is Indicatore:
+                    self.new_inds[nid] = obj
                 self.diffs.append(Differenza("aggiunta", sh.spec.name,
                                              f"{self.code_of.get(oid, '')} — {key_of(obj)}",
                                              riga=r.n))
@@ -770,6 +1188,11 @@ class _Diff:
                 continue
             seen.add(rid)
             old = existing[rid]
+            if cls is Indicatore:
+                if "codice" in vals:
+                    self.ind_code_now[rid] = vals["codice"]
+                if vals.get("tipo") is not None:
+                    self.ind_tipo_now[rid] = vals["tipo"]
             changed, campi = self.compare(sh, old, vals, tipo)
             if oid != old.obiettivo_id:
                 changed["obiettivo_id"] = oid
@@ -790,9 +1213,9 @@ class _Diff:
     def indicatori(self, sh: _Sheet, existing: dict[int, Indicatore],
                    annual: dict[tuple[int, int], Misura]) -> None:
         rows = self.child_sheet(sh, Indicatore, existing, lambda i: _short(i.descrizione))
-        for r, ind, _vals, rid in rows:
+        for r, ind, vals, rid in rows:
             campi: list[tuple[str, str, str]] = list(r.cells.get("__campi__", []))
-            tipo = ind.tipo
+            tipo = vals.get("tipo") or ind.tipo  # the type as this row sets it
             for anno in sh.years:
                 m = annual.get((ind.id, anno)) if rid is not None else None
                 new_fields: dict[str, Any] = {}
@@ -820,23 +1243,79 @@ class _Diff:
                                              f"{self.code_of.get(ind.obiettivo_id, '')} — ind. {rid}",
                                              ind.descrizione, r.n, campi))
 
+    def indicatore_ref(self, sh: _Sheet, r: _Row, ind_id: int | None, indicatori: dict[int, Indicatore],
+                       by_code: dict[str, list[int]]) -> Indicatore | None:
+        """The indicator of a «Misure periodiche» row: by ID, else by its code (new ones included)."""
+        code = _clean(r.cells.get("_indcode"))
+        key = norm_label(code) if code is not None else None
+        if ind_id is not None and ind_id in indicatori:
+            ind = indicatori[ind_id]
+            now = self.ind_code_now.get(ind_id, ind.codice)
+            if key is None or key == norm_label(now):
+                return ind
+        if key is not None:
+            ids = by_code.get(key, [])
+            if len(ids) == 1:
+                return indicatori[ids[0]]
+            if len(ids) > 1:
+                self.prob(sh.spec.name, r.n, f"il codice indicatore «{code}» è di {len(ids)} "
+                          f"indicatori: indicare l'ID indicatore. Riga ignorata",
+                          tipo="indicatore_ambiguo", col="Codice indicatore", gravita="errore")
+                return None
+            self.prob(sh.spec.name, r.n, f"indicatore con codice «{code}» non trovato né nel piano "
+                      f"né nel foglio Indicatori: riga ignorata", tipo="indicatore_sconosciuto",
+                      col="Codice indicatore", gravita="errore")
+            return None
+        self.prob(sh.spec.name, r.n, "indicatore mancante o inesistente (colonne «ID indicatore» / "
+                  "«Codice indicatore»): riga ignorata", tipo="indicatore_sconosciuto",
+                  col="ID indicatore", gravita="errore")
+        return None
+
+    def tipo_of(self, ind: Indicatore) -> TipoIndicatore:
+        """An indicator's type as the workbook leaves it (its values are read by it)."""
+        return self.ind_tipo_now.get(ind.id, ind.tipo)  # type: ignore[arg-type]
+
+    def _ind_by_code(self, indicatori: dict[int, Indicatore]) -> dict[str, list[int]]:
+        by_code: dict[str, list[int]] = {}
+        for iid, ind in indicatori.items():
+            code = self.ind_code_now.get(iid, ind.codice)
+            if code:
+                by_code.setdefault(norm_label(code), []).append(iid)
+        return by_code
+
     def misure(self, sh: _Sheet, indicatori: dict[int, Indicatore],
                existing: dict[int, Misura]) -> None:
         seen: set[int] = set(sh.fast)
+        indicatori = {**indicatori, **self.new_inds}
+        by_code = self._ind_by_code(indicatori)
+        taken: dict[tuple[int, int, str], int | None] = {}  # (indicator, year, period): one row
+        if sh.rows:
+            for m in [*existing.values(), *self._annual.values()]:
+                taken[(m.indicatore_id, m.anno, m.periodo)] = m.id
+            for e in self.ins_misure:
+                taken[(e.obj.indicatore_id, e.obj.anno, e.obj.periodo)] = None  # type: ignore[attr-defined]
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
             if rid == _SCARTATA:
                 continue
             vals = self.values(sh, r)
-            ind_id = vals.get("indicatore_id")
-            ind = indicatori.get(ind_id) if ind_id is not None else None
+            ind = self.indicatore_ref(sh, r, vals.get("indicatore_id"), indicatori, by_code)
             if ind is None:
-                self.prob(sh.spec.name, r.n, "ID indicatore mancante o inesistente: riga ignorata",
-                          tipo="indicatore_sconosciuto", gravita="errore")
                 if rid is not None:
                     seen.add(rid)
                 continue
+            vals["indicatore_id"] = ind.id
             vals["periodo"] = vals.get("periodo") or PERIODO_ANNUALE
+            if rid is not None:
+                seen.add(rid)
+            base = existing[rid] if rid is not None else None
+            key = (ind.id, vals.get("anno", base.anno if base else None), vals["periodo"])
+            if key in taken and taken[key] != rid:
+                self.prob(sh.spec.name, r.n, f"c'è già una misura dell'indicatore per {key[1]} "
+                          f"«{key[2] or 'annuale'}»: riga non importata", tipo="misura_doppia",
+                          col="Periodo", gravita="errore")
+                continue
+            taken[key] = rid  # type: ignore[assignment]
             if rid is None:
                 if not vals.get("anno"):
                     self.prob(sh.spec.name, r.n, "manca l'anno: riga ignorata", gravita="errore")
@@ -844,15 +1323,14 @@ class _Diff:
                 kwargs = {}
                 for key in ("target", "valore"):
                     raw = vals.pop(key, ("__valore__", None))[1]
-                    kwargs[f"{key}_testo"], kwargs[key] = _valore_new(raw, ind.tipo)
+                    kwargs[f"{key}_testo"], kwargs[key] = _valore_new(raw, self.tipo_of(ind))
                 obj = Misura(**{k: v for k, v in vals.items()}, **kwargs)
                 self.ins_misure.append(InsertRow(obj))
                 self.diffs.append(Differenza("aggiunta", sh.spec.name,
                                              f"ind. {ind.id} {obj.anno} {obj.periodo}", riga=r.n))
                 continue
-            seen.add(rid)
             old = existing[rid]
-            changed, campi = self.compare(sh, old, vals, ind.tipo)
+            changed, campi = self.compare(sh, old, vals, self.tipo_of(ind))
             if changed:
                 self.sets.append(SetFields(Misura, rid, changed, label="Modifica misura"))
                 self.diffs.append(Differenza("modifica", sh.spec.name,
@@ -862,6 +1340,7 @@ class _Diff:
                       parent_deleted=lambda m: m.indicatore_id in self._deleted_inds, present=seen)
 
     _deleted_inds: set[int] = set()
+    _annual: dict[tuple[int, int], Misura] = {}  # the plan's annual measures (set by compare_sheets)
 
     def removals(self, sh: _Sheet, cls: type, existing: dict[int, Any], key_of: Any,
                  deleted: set[int] | None = None, parent_deleted: Any = None,
@@ -899,8 +1378,19 @@ class _Diff:
     def compare_sheets(self, wb: Any, names: set[str]) -> None:
         """Each sheet read and compared in turn (people, objectives, then their rows)."""
         anni = self.a.piano().anni
-        if PERSONALE.name in names:
-            self.personale(self._read_sheet(self._sheet(wb, PERSONALE.name), PERSONALE, self.persone))
+        if PIANO.name in names:
+            pe = PianoEnte.of(self.a)
+            self.piano(self._read_sheet(self._sheet(wb, PIANO.name), PIANO, {pe.id: pe}), pe)
+        unita_sh, unita_rows = None, []
+        if UNITA.name in names:
+            unita_sh = self._read_sheet(self._sheet(wb, UNITA.name), UNITA, {u.id: u for u in self.units})
+            unita_rows = self.unita_nuove(unita_sh)
+        persone_sheet = PERSONALE.name if PERSONALE.name in names else (
+            "Persone" if "Persone" in names else None)
+        if persone_sheet:
+            self.personale(self._read_sheet(self._sheet(wb, persone_sheet), PERSONALE, self.persone))
+        if unita_sh is not None:
+            self.unita(unita_sh, unita_rows)
         if OBIETTIVI.name in names:
             self.obiettivi(self._read_sheet(self._sheet(wb, OBIETTIVI.name), OBIETTIVI, self.obs))
         if FASI.name in names:
@@ -917,12 +1407,14 @@ class _Diff:
                     annual[(m.indicatore_id, m.anno)] = m
                 if m.periodo != PERIODO_ANNUALE or m.anno not in anni:
                     periodic[m.id] = m  # type: ignore[index]
+            self._annual = annual
         if "Indicatori" in names:
             sh = self._read_sheet(self._sheet(wb, "Indicatori"), indicatori_spec(anni), inds, annual)
             self.indicatori(sh, inds, annual)  # type: ignore[arg-type]
             self._deleted_inds = set(self.removed.get(Indicatore, set())) | {
                 i.id for i in inds.values() if i.obiettivo_id in self.deleted_obs}  # type: ignore[misc]
             del sh
+        self._lookups().indcode = {i.id: i.codice for i in inds.values()}
         if MISURE.name in names:
             self.misure(self._read_sheet(self._sheet(wb, MISURE.name), MISURE, periodic), inds, periodic)  # type: ignore[arg-type]
         if ASSEGNAZIONI.name in names:
@@ -935,6 +1427,19 @@ class _Diff:
             rs = {x.id: x for x in self.a.select(Risorsa)}
             self.child_sheet(self._read_sheet(self._sheet(wb, RISORSE.name), RISORSE, rs), Risorsa, rs,
                              lambda x: _short(x.descrizione))
+        if VALUTAZIONI.name in names:
+            self.valutazioni(self._read_sheet(self._sheet(wb, VALUTAZIONI.name), VALUTAZIONI,
+                                              {x.id: x for x in self.a.select(Valutazione)}))
+        self.mons = {m.id: m for m in self.a.monitoraggi()}  # type: ignore[misc]
+        if MONITORAGGI.name in names:
+            self.monitoraggi(self._read_sheet(self._sheet(wb, MONITORAGGI.name), MONITORAGGI, dict(self.mons)))
+        if STATI.name in names:
+            self.stati(self._read_sheet(self._sheet(wb, STATI.name), STATI,
+                                        {x.id: x for x in self.a.select(StatoAvanzamento)}))
+        if RILEVAZIONI.name in names:
+            self.rilevazioni(self._read_sheet(self._sheet(wb, RILEVAZIONI.name), RILEVAZIONI,
+                                              {x.id: x for x in self.a.select(RilevazioneIndicatore)}),
+                             inds)  # type: ignore[arg-type]
 
     def run(self) -> ImportPlan:
         wb = load_workbook(self.path)
@@ -942,18 +1447,21 @@ class _Diff:
             self._read_info(wb)
             names = set(wb.sheetnames)
             if not names & {s.name for s in (OBIETTIVI, FASI, MISURE, PERSONALE, ASSEGNAZIONI,
-                                             RISORSE)} | {"Indicatori"}:
+                                             RISORSE, UNITA)} | {"Indicatori", "Persone"}:
                 raise ExchangeError(f"Nel file «{self.path.name}» non c'è nessuno dei fogli di "
                                     f"piaodesk (Obiettivi, Fasi, Indicatori…).")
             self.compare_sheets(wb, names)
         finally:
             wb.close()
-        order = {"misure": 0, "assegnazioni": 1, "risorse": 2, "fasi": 3, "indicatori": 4,
+        order = {"misure": 0, "rilevazioni": 0, "stati_avanzamento": 0, "valutazioni": 0,
+                 "obiettivi_unita": 0, "alias_persone": 0,
+                 "assegnazioni": 1, "risorse": 2, "fasi": 3, "indicatori": 4, "monitoraggi": 5,
                  "obiettivi": 5, "persone": 6}
         self.deletes.sort(key=lambda e: order.get(getattr(e, "table", ""), 9))
         ins_other = sorted(self.ins_other, key=lambda e: 0 if getattr(e, "table", "") == "indicatori" else 1)
-        edits = (self.ins_persone + self.ins_obiettivi + self.sets + self.moves + ins_other
-                 + self.ins_misure)
+        # removals are only proposed (ImportPlan.rimozioni): edits after the user confirms them
+        edits = (self.ins_unita + self.ins_persone + self.ins_obiettivi + self.ins_monitoraggi + self.sets
+                 + self.moves + ins_other + self.ins_misure + self.del_links)
         order_of = {n: i for i, n in enumerate(SHEET_ORDER)}
         self.p_read.sort(key=lambda p: order_of.get(p.foglio or "", 99))  # stable: rows in order
         plan = ImportPlan(f"Importa «{self.path.name}»", edits, self.p_read + self.p, self.diffs,
@@ -962,6 +1470,65 @@ class _Diff:
         plan.riepilogo = {"Righe aggiunte": c.get("aggiunta", 0), "Righe modificate": c.get("modifica", 0),
                           "Righe mancanti nel file (rimosse solo con conferma)": c.get("rimozione", 0)}
         return plan
+
+
+def _percent_styles(wb: Any) -> frozenset[int]:
+    """Style ids of a workbook whose number format shows a percentage."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    custom = getattr(wb, "_number_formats", [])
+    out = set()
+    for sid, style in enumerate(getattr(wb, "_cell_styles", [])):
+        fid = style.numFmtId
+        if fid < BUILTIN_FORMATS_MAX_SIZE:
+            fmt = BUILTIN_FORMATS.get(fid, "")
+        else:
+            n = fid - BUILTIN_FORMATS_MAX_SIZE
+            fmt = custom[n] if n < len(custom) else ""
+        if "%" in str(fmt):
+            out.add(sid)
+    return frozenset(out)
+
+
+def _watch_percent_cells(ws: Any, columns: dict[int, str]) -> Callable[[int], list[str]] | None:
+    """A probe telling which cells of ``columns`` in the row just streamed are formatted as %.
+
+    The values-only stream has no formats; openpyxl's parser has each cell's style id in
+    hand, so a hook keeps the last row it parsed (one assignment per row) and the probe looks
+    at its cells only for the rows that need it. None when nothing is formatted as % (or
+    this openpyxl has no such hook): cells are then read literally, ambiguous ones reported.
+    """
+    styles = _percent_styles(ws.parent)
+    original = getattr(ws, "_get_row", None)
+    if not styles or original is None:
+        return None
+    last: list[Any] = [()]
+
+    def get_row(row: Any, *args: Any, **kw: Any) -> Any:
+        last[0] = row
+        return original(row, *args, **kw)
+
+    def probe(n: int) -> list[str]:
+        return [columns[c["column"]] for c in last[0]
+                if c["column"] in columns and c["style_id"] in styles and c["row"] == n]
+
+    ws._get_row = get_row
+    return probe
+
+
+def _required(cls: type, key: str) -> bool:
+    """True when the field cannot be empty (its type does not admit None)."""
+    f = getattr(cls, "__dataclass_fields__", {}).get(key)
+    return f is not None and "None" not in str(f.type)
+
+
+def _default_note(cls: type, key: str) -> str:
+    """What a new row gets instead of a refused value (said, never silent)."""
+    f = getattr(cls, "__dataclass_fields__", {}).get(key)
+    default = getattr(f, "default", None)
+    if default is None or default is dataclasses.MISSING:
+        return ""
+    return f" (in una riga nuova vale «{display(default)}»)"
 
 
 def _as_int(v: Any) -> int | None:

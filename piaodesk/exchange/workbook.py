@@ -6,46 +6,74 @@ Layout (written by :func:`write_workbook`, read back by
 * ``Obiettivi``, ``Fasi``, ``Indicatori`` (one row per indicator, with
   ``Target AAAA`` / ``Valore AAAA`` columns for each year of the plan),
   ``Misure periodiche`` (checkpoints such as *Giugno*/*Dicembre* and years
-  outside the triennio), ``Personale``, ``Assegnazioni``, ``Risorse``;
+  outside the triennio, linked by ``ID indicatore`` or ``Codice indicatore``),
+  ``Unità``, ``Personale``, ``Assegnazioni``, ``Risorse``, ``Valutazioni``,
+  ``Monitoraggi``, ``Stati di avanzamento``, ``Rilevazioni``: every field the
+  program edits (tests/exchange/test_full_roundtrip.py walks the schema);
 * a hidden ``Elenchi`` sheet feeding the drop-down lists, and a hidden
   ``Info`` sheet with the plan title and the IDs exported (a row missing on
   re-import is a removal only if it was exported).
 
 Dates are real Excel dates (``DD/MM/YYYY``), weights and percentages are
 numbers with a ``%`` format, enumerations are written by their Italian label.
+Text is always written as text, never as a formula (:func:`text_row`); a
+target's text is a number cell only when reading the number gives the text
+back. Linked rows (settori sharing an objective, other names of a person) are
+one cell ``A; B``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ..domain.enums import (
     Aggregazione,
     Area2023,
+    Tipologia,
     LabeledEnum,
     Livello,
     Polarita,
     Ramo,
+    StatoMonitoraggio,
+    StatoPiano,
+    TipoEnte,
     TipoIndicatore,
     TipoRisorsa,
+    TipoUnita,
 )
 from ..domain.fields import label, norm_label
-from ..domain.formats import format_date, format_decimal, parse_date, parse_decimal, to_decimal
+from ..domain.formats import (
+    format_date,
+    format_decimal,
+    parse_date,
+    parse_anni,
+    parse_decimal,
+    parse_percent,
+    to_decimal,
+)
 from ..domain.model import (
     PERIODO_ANNUALE,
+    AliasPersona,
     Assegnazione,
     Fase,
     Indicatore,
     Misura,
+    Monitoraggio,
     Obiettivo,
+    ObiettivoUnita,
     Persona,
+    RilevazioneIndicatore,
     Risorsa,
+    StatoAvanzamento,
+    Unita,
+    Valutazione,
 )
 from ..store.archive import Archive
 from .common import ExchangeError
@@ -59,7 +87,8 @@ SI, NO = "Sì", "No"
 ISTRUZIONI = [
     ("Come usare questa cartella", ""),
     ("", "Ogni foglio corrisponde a una parte del piano: Obiettivi, Fasi, Indicatori (con i target e "
-         "i valori per anno), Misure periodiche, Personale, Assegnazioni, Risorse."),
+         "i valori per anno), Misure periodiche, Unità, Personale, Assegnazioni, Risorse, "
+         "Valutazioni, Monitoraggi, Stati di avanzamento, Rilevazioni, Piano."),
     ("", "La prima riga di ogni foglio contiene le intestazioni: non modificarle. L'ordine delle "
          "colonne può cambiare, le intestazioni no."),
     ("Colonna ID", "Serve a riconoscere le righe quando la cartella viene reimportata: non modificarla "
@@ -69,15 +98,24 @@ ISTRUZIONI = [
                         "mostra l'anteprima delle differenze e rimuove le righe solo dopo averne "
                         "confermato il numero."),
     ("Codici", "Gli obiettivi si collegano tra loro con la colonna «Codice padre»; fasi, indicatori, "
-               "assegnazioni e risorse con «Codice obiettivo» (o «ID obiettivo»)."),
+               "assegnazioni e risorse con «Codice obiettivo» (o «ID obiettivo»); le misure "
+               "periodiche con «Codice indicatore» (o «ID indicatore»), anche per indicatori "
+               "scritti nella stessa cartella."),
     ("Date", "Scrivere le date come 31/12/2025."),
-    ("Percentuali", "Pesi, % di realizzazione e impegno sono percentuali: 30% si scrive 30%."),
+    ("Percentuali", "Pesi, % di realizzazione e impegno sono percentuali: 30 % si scrive 30 (o 30%). "
+                    "0,3 vale 30 % solo in una cella formattata come percentuale; negli altri casi "
+                    "piaodesk lo legge 0,3 % e lo segnala."),
+    ("Parole dei documenti", "Polarità: Positivo/Crescente/+ e Negativo/Decrescente/−; "
+                             "aggregazione: Somma, Media, Ultimo; tipo: Sì/No, Numero, Percentuale…"),
     ("Elenchi", "Le colonne con un elenco a discesa (Ramo, Livello, Tipo, Polarità, Sì/No…) "
                 "accettano solo i valori proposti."),
     ("Target e valori", "Si possono scrivere numeri (12,5), Sì/No, rapporti (4 su 8) o testo; "
                         "il testo originale viene sempre conservato."),
     ("Persone", "Nelle colonne «Responsabile» e «Persona» scrivere «Cognome Nome» come nel foglio "
                 "Personale."),
+    ("Elenchi in una cella", "«Settori condivisi», «Altri nomi» ed «Etichette» separano le voci con "
+                             "il punto e virgola (A; B); «Tipologia» e «Anni» con la virgola "
+                             "(Gestionale, Sviluppo; 2025, 2026)."),
 ]
 
 # ---------------------------------------------------------------------- column specs
@@ -89,7 +127,9 @@ class Col:
 
     key: str
     label: str
-    kind: str = "text"  # id int text long dec perc money date bool enum persona unita obref obcode info valore
+    # id int text long dec perc money date bool enum enumtext persona unita obref obcode parentcode
+    # info valore indcode monref tipologia anni lista extra links
+    kind: str = "text"
     enum: type[LabeledEnum] | None = None
     width: int = 14
     imported: bool = True
@@ -130,10 +170,19 @@ OBIETTIVI = SheetSpec("Obiettivi", Obiettivo, (
     _c(Obiettivo, "trasversale", "bool", 11),
     _c(Obiettivo, "rischio_corruttivo", "bool", 11),
     _c(Obiettivo, "note", "long", 30),
+    _c(Obiettivo, "tipologia", "tipologia", 18),
+    _c(Obiettivo, "anni", "anni", 12),
+    _c(Obiettivo, "stato", "text", 14),
+    _c(Obiettivo, "flags", "lista", 24),
+    _c(Obiettivo, "extra", "extra", 30),
+    Col("_condivise", "Settori condivisi", "links", None, 30),
 ))
 
 _OBREF = (Col("obiettivo_id", "ID obiettivo", "obref", None, 9),
           Col("_obcode", "Codice obiettivo", "obcode", None, 12))
+_INDREF = (Col("indicatore_id", "ID indicatore", "int", None, 9),
+           Col("_indcode", "Codice indicatore", "indcode", None, 12),
+           Col("_indname", "Indicatore", "info", None, 40, imported=False))
 
 FASI = SheetSpec("Fasi", Fase, (
     _c(Fase, "id", "id", 7), *_OBREF,
@@ -168,8 +217,7 @@ INDICATORI_BASE = (
 
 MISURE = SheetSpec("Misure periodiche", Misura, (
     Col("id", "ID", "id", None, 7),
-    Col("indicatore_id", "ID indicatore", "int", None, 9),
-    Col("_indcode", "Indicatore", "info", None, 40, imported=False),
+    *_INDREF,
     Col("anno", "Anno", "int", None, 8),
     Col("periodo", "Periodo", "text", None, 12),
     Col("data_riferimento", "Data di riferimento", "date", None, 12),
@@ -192,6 +240,16 @@ PERSONALE = SheetSpec("Personale", Persona, (
     _c(Persona, "valido_al", "date", 12),
     _c(Persona, "email", "text", 22),
     _c(Persona, "note", "long", 24),
+    Col("_alias", "Altri nomi", "links", None, 24),
+))
+
+UNITA = SheetSpec("Unità", Unita, (
+    _c(Unita, "id", "id", 7),
+    _c(Unita, "codice", "text", 16),
+    _c(Unita, "nome", "long", 44),
+    _c(Unita, "tipo", "enum", 12, TipoUnita),
+    _c(Unita, "parent_id", "unita", 36),
+    _c(Unita, "responsabile_id", "persona", 22),
 ))
 
 ASSEGNAZIONI = SheetSpec("Assegnazioni", Assegnazione, (
@@ -215,6 +273,84 @@ RISORSE = SheetSpec("Risorse", Risorsa, (
 ))
 
 
+_MONREF = (Col("monitoraggio_id", "ID monitoraggio", "monref", None, 9),
+           Col("_monname", "Monitoraggio", "info", None, 26, imported=False))
+
+MONITORAGGI = SheetSpec("Monitoraggi", Monitoraggio, (
+    _c(Monitoraggio, "id", "id", 7),
+    _c(Monitoraggio, "nome", "text", 30),
+    _c(Monitoraggio, "data", "date", 12),
+    _c(Monitoraggio, "anno", "int", 8),
+    _c(Monitoraggio, "stato", "enum", 10, StatoMonitoraggio),
+    _c(Monitoraggio, "chiuso_il", "date", 12),
+))
+
+STATI = SheetSpec("Stati di avanzamento", StatoAvanzamento, (
+    _c(StatoAvanzamento, "id", "id", 7), *_MONREF, *_OBREF,
+    _c(StatoAvanzamento, "relazione_settore", "long", 50),
+    _c(StatoAvanzamento, "osservazioni_nucleo", "long", 40),
+    _c(StatoAvanzamento, "risposta_settore", "long", 40),
+    _c(StatoAvanzamento, "perc_calcolata", "dec", 11),
+    _c(StatoAvanzamento, "perc_validata", "dec", 11),
+    _c(StatoAvanzamento, "motivo_override", "long", 30),
+))
+
+RILEVAZIONI = SheetSpec("Rilevazioni", RilevazioneIndicatore, (
+    _c(RilevazioneIndicatore, "id", "id", 7), *_MONREF, *_INDREF,
+    Col("target", "Target", "valore", None, 14),
+    Col("valore", "Valore", "valore", None, 14),
+))
+
+VALUTAZIONI = SheetSpec("Valutazioni", Valutazione, (
+    _c(Valutazione, "id", "id", 7), *_OBREF,
+    _c(Valutazione, "anno", "int", 8),
+    _c(Valutazione, "punteggio", "dec", 10),
+    _c(Valutazione, "perc_validata", "dec", 11),
+    _c(Valutazione, "motivo", "long", 36),
+    _c(Valutazione, "valutatore", "text", 28),
+    _c(Valutazione, "data", "date", 12),
+))
+
+
+@dataclass
+class PianoEnte:
+    """The plan's own properties and its ente: the one row of the «Piano» sheet."""
+
+    TABLE: ClassVar[str] = "piano"
+    id: int | None = None
+    titolo: str = ""
+    anno_inizio: int = 0
+    anno_fine: int = 0
+    stato: StatoPiano = StatoPiano.BOZZA
+    atto_tipo: str | None = None
+    atto_numero: str | None = None
+    atto_data: date | None = None
+    note: str | None = None
+    ente_nome: str = ""
+    ente_tipo: TipoEnte = TipoEnte.COMUNE
+
+    @classmethod
+    def of(cls, archive: Archive) -> PianoEnte:
+        p, e = archive.piano(), archive.ente()
+        return cls(p.id, p.titolo, p.anno_inizio, p.anno_fine, p.stato, p.atto_tipo, p.atto_numero,
+                   p.atto_data, p.note, e.nome if e else "", e.tipo if e else TipoEnte.COMUNE)
+
+
+PIANO = SheetSpec("Piano", PianoEnte, (
+    Col("id", "ID", "id", None, 7),
+    Col("titolo", "Titolo del piano", "long", None, 44),
+    Col("anno_inizio", "Anno iniziale", "int", None, 9),
+    Col("anno_fine", "Anno finale", "int", None, 9),
+    Col("stato", "Stato del piano", "enum", StatoPiano, 14),
+    Col("atto_tipo", "Atto di approvazione", "text", None, 26),
+    Col("atto_numero", "Numero dell'atto", "text", None, 10),
+    Col("atto_data", "Data dell'atto", "date", None, 12),
+    Col("note", "Note", "long", None, 30),
+    Col("ente_nome", "Ente", "text", None, 30),
+    Col("ente_tipo", "Tipo di ente", "enum", TipoEnte, 12),
+))
+
+
 def indicatori_spec(anni: list[int]) -> SheetSpec:
     extra: list[Col] = []
     for anno in anni:
@@ -224,18 +360,22 @@ def indicatori_spec(anni: list[int]) -> SheetSpec:
 
 
 def all_specs(anni: list[int]) -> list[SheetSpec]:
-    return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, PERSONALE, ASSEGNAZIONI, RISORSE]
+    return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, UNITA, PERSONALE, ASSEGNAZIONI, RISORSE,
+            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO]
 
 
 # ---------------------------------------------------------------------- value codecs
 
 
 def valore_cell(testo: str | None, num: Decimal | None) -> Any:
-    """What a target/actual looks like in a cell: a number when the text is just that number."""
+    """What a target/actual looks like in a cell: a number when the text is just that number
+    written as piaodesk writes it (``12,5``), else the text itself (``85%``, ``100,00``), so
+    that the text comes back exactly."""
     if testo is not None and testo.strip():
-        parsed = parse_decimal(testo)
-        if num is not None and parsed is not None and parsed == num:
-            return _num(num)
+        if num is not None:
+            cell = _num(num)
+            if testo == format_decimal(cell_decimal(cell), None):  # what reading it gives back
+                return cell
         return testo
     if num is not None:
         return _num(num)
@@ -268,6 +408,10 @@ def display(value: Any) -> str:
         return format_decimal(value, None)
     if isinstance(value, (date, datetime)):
         return format_date(value if isinstance(value, date) else value.date())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
@@ -296,15 +440,7 @@ def scope_obiettivi(archive: Archive, settore_id: int | None) -> list[Obiettivo]
     tutti = archive.obiettivi()
     if settore_id is None:
         return tutti
-    unit_ids = {settore_id}
-    changed = True
-    units = archive.unita()
-    while changed:
-        changed = False
-        for u in units:
-            if u.parent_id in unit_ids and u.id not in unit_ids:
-                unit_ids.add(u.id)  # type: ignore[arg-type]
-                changed = True
+    unit_ids = _unit_subtree(archive.unita(), settore_id)
     roots: set[int] = set()
     for uid in unit_ids:
         roots.update(o.id for o in archive.obiettivi_di_unita(uid) if o.id)
@@ -327,6 +463,21 @@ class Snapshot:
     assegnazioni: list[Assegnazione]
     risorse: list[Risorsa]
     settore_id: int | None = None
+    unita: list[Unita] = dataclasses.field(default_factory=list)
+    valutazioni: list[Valutazione] = dataclasses.field(default_factory=list)
+    monitoraggi: list[Monitoraggio] = dataclasses.field(default_factory=list)
+    stati: list[StatoAvanzamento] = dataclasses.field(default_factory=list)
+    rilevazioni: list[RilevazioneIndicatore] = dataclasses.field(default_factory=list)
+    piano: list[PianoEnte] = dataclasses.field(default_factory=list)
+
+    def rows_of(self) -> dict[str, list[Any]]:
+        """Sheet name → the rows it shows (annual measures are columns of «Indicatori»)."""
+        return {"Obiettivi": self.obiettivi, "Fasi": self.fasi, "Indicatori": self.indicatori,
+                "Misure periodiche": [m for m in self.misure if _is_periodic(m, self.anni)],
+                "Unità": self.unita, "Personale": self.persone, "Assegnazioni": self.assegnazioni,
+                "Risorse": self.risorse, "Valutazioni": self.valutazioni,
+                "Monitoraggi": self.monitoraggi, "Stati di avanzamento": self.stati,
+                "Rilevazioni": self.rilevazioni, "Piano": self.piano}
 
 
 def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
@@ -351,7 +502,35 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
         used = {a.persona_id for a in asse} | {o.responsabile_id for o in obs}
         unit_ids = {o.unita_id for o in obs}
         persone = [p for p in persone if p.id in used or (p.unita_id is not None and p.unita_id in unit_ids)]
-    return Snapshot(archive.piano().anni, obs, fasi, inds, misure, persone, asse, risorse, sid)
+    unita = archive.unita()
+    if sid is not None:
+        unita = [u for u in unita if u.id in _unit_subtree(unita, sid)]
+    ind_ids = {i.id for i in inds}
+    valutazioni = [v for v in archive.select(Valutazione, order="obiettivo_id, anno, id")
+                   if v.obiettivo_id in order]
+    valutazioni.sort(key=lambda v: (order[v.obiettivo_id], v.anno, v.id or 0))
+    monitoraggi = archive.monitoraggi()
+    stati = [x for x in archive.select(StatoAvanzamento, order="monitoraggio_id, id")
+             if x.obiettivo_id in order]
+    stati.sort(key=lambda x: (x.monitoraggio_id, order[x.obiettivo_id], x.id or 0))
+    ind_order = {i.id: n for n, i in enumerate(inds)}
+    rilevazioni = [x for x in archive.select(RilevazioneIndicatore, order="monitoraggio_id, id")
+                   if x.indicatore_id in ind_ids]
+    rilevazioni.sort(key=lambda x: (x.monitoraggio_id, ind_order[x.indicatore_id], x.id or 0))
+    return Snapshot(archive.piano().anni, obs, fasi, inds, misure, persone, asse, risorse, sid, unita,
+                    valutazioni, monitoraggi, stati, rilevazioni, [PianoEnte.of(archive)])
+
+
+def _unit_subtree(units: list[Unita], root: int) -> set[int]:
+    ids = {root}
+    changed = True
+    while changed:
+        changed = False
+        for u in units:
+            if u.parent_id in ids and u.id not in ids:
+                ids.add(u.id)  # type: ignore[arg-type]
+                changed = True
+    return ids
 
 
 # ---------------------------------------------------------------------- writing
@@ -371,6 +550,24 @@ class _Lookups:
         self.persone = {p.id: p.nominativo for p in persone or []}
         self.obcode: dict[int | None, str] = {}
         self.indname: dict[int | None, str] = {}
+        self.indcode: dict[int | None, str | None] = {}
+        self.monname: dict[int | None, str] = {}
+        #: "_condivise": objective → names of the settori sharing it; "_alias": person → other names
+        self.links: dict[str, dict[int | None, list[str]]] = {}
+        if archive is not None:
+            self.links = link_texts(archive)
+
+
+def link_texts(archive: Archive) -> dict[str, dict[int | None, list[str]]]:
+    """The linked rows shown as one cell: shared settori of objectives, other names of people."""
+    nomi = {u.id: u.nome for u in archive.unita()}
+    condivise: dict[int | None, list[str]] = {}
+    for ou in archive.select(ObiettivoUnita, order="obiettivo_id, id"):
+        condivise.setdefault(ou.obiettivo_id, []).append(nomi.get(ou.unita_id, str(ou.unita_id)))
+    alias: dict[int | None, list[str]] = {}
+    for al in archive.select(AliasPersona, order="persona_id, id"):
+        alias.setdefault(al.persona_id, []).append(al.alias)
+    return {"_condivise": condivise, "_alias": alias}
 
 
 _EXCEL_DAY0 = date(1899, 12, 30).toordinal()
@@ -411,9 +608,26 @@ def _getter(col: Col, lk: _Lookups, misure_by: dict[tuple[int, int], Misura]) ->
     if k == "parentcode":
         obcode = lk.obcode
         return lambda obj: obcode.get(obj.parent_id) if obj.parent_id else None
+    if k == "indcode":
+        indcode = lk.indcode
+        return lambda obj: indcode.get(obj.indicatore_id)
     if k == "info":
+        if key == "_monname":
+            monname = lk.monname
+            return lambda obj: monname.get(obj.monitoraggio_id)
         indname = lk.indname
         return lambda obj: indname.get(obj.indicatore_id)
+    if k == "tipologia":
+        return lambda obj: ", ".join(display(Tipologia.from_text(t) or t) for t in obj.tipologia) or None
+    if k == "anni":
+        return lambda obj: ", ".join(str(a) for a in obj.anni) or None
+    if k == "lista":
+        return lambda obj: "; ".join(getattr(obj, key)) or None
+    if k == "extra":
+        return lambda obj: json.dumps(obj.extra, ensure_ascii=False) if obj.extra else None
+    if k == "links":  # rows of a linked table, one cell: «A; B»
+        links = lk.links.setdefault(key, {})
+        return lambda obj: "; ".join(links.get(obj.id, ())) or None
     if k == "valore":
         base = "baseline" if key == "baseline" else key
         tkey = f"{base}_testo"
@@ -488,7 +702,23 @@ class _Styles:
     def cell(self, ws: Any, value: Any, style: Any) -> Any:
         c = self._Cell(ws, row=1, column=1, value=value)
         c._style = style
+        if c.data_type == "f":
+            c.data_type = "s"  # text the user wrote, never a live formula
         return c
+
+    def text(self, ws: Any, value: str) -> Any:
+        """A text cell that stays text (openpyxl would write "=…" as a formula)."""
+        c = self._Cell(ws, row=1, column=1, value=value)
+        c.data_type = "s"
+        return c
+
+
+def text_row(ws: Any, values: list[Any], st: _Styles) -> list[Any]:
+    """``values`` with every text that looks like a formula turned into a text cell."""
+    for i, v in enumerate(values):
+        if v.__class__ is str and len(v) > 1 and v[0] == "=":
+            values[i] = st.text(ws, v)
+    return values
 
 
 def _set_dimension(ws: Any, nrows: int, ncols: int) -> None:
@@ -534,7 +764,8 @@ def _unlock_default_style(wb: Any) -> None:
 
 def _list_values(archive: Archive | None) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {"_bool": [SI, NO]}
-    for enum in (Ramo, Livello, TipoIndicatore, Polarita, Aggregazione, TipoRisorsa, Area2023):
+    for enum in (Ramo, Livello, TipoIndicatore, Polarita, Aggregazione, TipoRisorsa, Area2023,
+                 TipoUnita, StatoMonitoraggio, StatoPiano, TipoEnte):
         lists[enum.__name__] = [m.label for m in enum]
     if archive is not None:
         lists["persona"] = [p.nominativo for p in archive.persone()]
@@ -605,6 +836,12 @@ def _open_sheet(wb: Any, title: str, cols: tuple[Col, ...] | list[Col], nrows: i
                                 showErrorMessage=col.kind in ("bool", "enum"))
             dv.errorTitle = "Valore non ammesso"
             dv.error = "Scegliere un valore dall'elenco."
+            if col.kind == "enum":  # the words of the documents are accepted too (Negativo…)
+                dv.errorStyle = "warning"
+                dv.errorTitle = "Valore non nell'elenco"
+                dv.error = ("Valore non nell'elenco: piaodesk accetta anche le parole dei "
+                            "documenti (es. Positivo/Negativo, Somma/Media/Ultimo) e segnala "
+                            "le altre all'importazione. Continuare?")
             dv.add(rng)
             ws.data_validations.append(dv)
         elif col.kind == "date":
@@ -631,7 +868,7 @@ def _write_rows(ws: Any, cols: tuple[Col, ...] | list[Col], rows: list[Any],
             v = values[i]
             if v is not None:
                 values[i] = make(ws, v, style)
-        append(values)
+        append(text_row(ws, values, st))
 
 
 def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None, st: _Styles) -> None:
@@ -646,11 +883,7 @@ def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None, st: _St
     rows.append(["esportato il", datetime.now().isoformat(timespec="seconds")])
     if snap is not None:
         rows.append(["settore", snap.settore_id or ""])
-        groups = {"Obiettivi": snap.obiettivi, "Fasi": snap.fasi, "Indicatori": snap.indicatori,
-                  "Misure periodiche": [m for m in snap.misure if _is_periodic(m, snap.anni)],
-                  "Personale": snap.persone, "Assegnazioni": snap.assegnazioni,
-                  "Risorse": snap.risorse}
-        for name, group in groups.items():
+        for name, group in snap.rows_of().items():
             ids = ",".join(str(r.id) for r in group)
             chunks = [ids[i:i + 30000] for i in range(0, len(ids), 30000)] or [""]
             for chunk in chunks:
@@ -680,23 +913,15 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
         lk.obcode = {o.id: o.codice for o in archive.obiettivi()}
     lk.indname = {i.id: f"{lk.obcode.get(i.obiettivo_id, '')} — {i.descrizione[:60]}"
                   for i in snap.indicatori}
+    lk.indcode = {i.id: i.codice for i in snap.indicatori}
     wb = _new_workbook()
     st = _Styles(wb)
     _write_istruzioni(wb, archive, st)
     lists = _list_values(archive)
     formulas = _list_formulas(lists)
-    misure_by: dict[tuple[int, int], Misura] = {}
-    periodic: list[Misura] = []
-    for m in snap.misure:
-        if _is_periodic(m, snap.anni):
-            periodic.append(m)
-        else:
-            misure_by[(m.indicatore_id, m.anno)] = m
-    rows_of: dict[str, list[Any]] = {
-        "Obiettivi": snap.obiettivi, "Fasi": snap.fasi, "Indicatori": snap.indicatori,
-        "Misure periodiche": periodic, "Personale": snap.persone,
-        "Assegnazioni": snap.assegnazioni, "Risorse": snap.risorse,
-    }
+    misure_by = {(m.indicatore_id, m.anno): m for m in snap.misure if not _is_periodic(m, snap.anni)}
+    lk.monname = {m.id: m.nome for m in snap.monitoraggi}
+    rows_of = snap.rows_of()
     counts: dict[str, int] = {}
     for spec in all_specs(snap.anni):
         rows = rows_of[spec.name]
@@ -809,20 +1034,22 @@ def parse_cell(col: Col, value: Any) -> Any:
     if value is None:
         return None
     k = col.kind
-    if k in ("id", "int", "obref"):
+    if k in ("id", "int", "obref", "monref"):
         d = cell_decimal(value)
-        if d is None or d != d.to_integral_value():
+        if d is None or not d.is_finite() or d != d.to_integral_value():
             raise ValueError(f"«{value}» non è un numero intero")
+        if abs(d) >= 10**12:
+            raise ValueError(f"«{value}» è un numero troppo grande")
         return int(d)
     if k in ("dec", "money"):
         d = cell_decimal(value)
-        if d is None:
+        if d is None or not d.is_finite():
             raise ValueError(f"«{value}» non è un numero")
+        if abs(d) >= 10**15:
+            raise ValueError(f"«{value}» è un numero troppo grande")
         return d
-    if k == "perc":
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return _norm_dec(Decimal(repr(value)) * 100)
-        d = parse_decimal(str(value))
+    if k == "perc":  # as in a cell formatted as %; see parse_percent for the cell's own format
+        d, _avviso = parse_percent(value, formato_percento=True)
         if d is None:
             raise ValueError(f"«{value}» non è una percentuale")
         return d
@@ -852,11 +1079,38 @@ def parse_cell(col: Col, value: Any) -> Any:
     if k == "enumtext":
         member = col.enum.from_text(str(value)) if col.enum else None
         return member.value if member else str(value)
+    if k == "tipologia":
+        out = []
+        for part in str(value).replace(";", ",").split(","):
+            if part.strip():
+                t = Tipologia.from_text(part)
+                if t is None:
+                    ammessi = ", ".join(m.label for m in Tipologia)
+                    raise ValueError(f"«{part.strip()}» non è una tipologia (valori: {ammessi})")
+                out.append(t.value)
+        return out
+    if k == "anni":
+        return parse_anni(str(value) if not isinstance(value, float) else str(int(value)))
+    if k == "lista":
+        return [part.strip() for part in str(value).split(";") if part.strip()]
+    if k == "extra":
+        try:
+            extra = json.loads(str(value))
+        except ValueError:
+            extra = None
+        if not isinstance(extra, dict):
+            raise ValueError(f"«{_cut(str(value))}» non è un elenco di campi aggiuntivi "
+                             f"(scrivere come {{\"Campo\": \"valore\"}})")
+        return {str(a): "" if b is None else str(b) for a, b in extra.items()}
     if isinstance(value, datetime):
         return format_date(value.date())
     if isinstance(value, float):
         return format_decimal(Decimal(repr(value)), None)
     return str(value) if not isinstance(value, str) else value
+
+
+def _cut(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _norm_dec(d: Decimal) -> Decimal:

@@ -12,29 +12,22 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from html import unescape
 
 from ..domain import valutazione as engine
-from ..domain.enums import Livello, Ramo, TipoEnte, Tipologia
-from ..domain.formats import format_date, format_decimal, format_percent, round_half_up
-from ..domain.model import (
-    Assegnazione,
-    Ente,
-    Obiettivo,
-    ObiettivoUnita,
-    Persona,
-    Piano,
-    Unita,
-    Valutazione,
-)
+from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipologia
+from ..domain.formats import format_date, format_decimal, format_percent
+from ..domain.model import Ente, Obiettivo, Persona, Piano, Unita
+from ..domain.verifica import ERRORE, Problema
 from ..store.archive import Archive
+from ..store.valutazioni import RUOLO_ROSTER, TUTTI, QuadroValutazioni, ValutazionePersona, verifica
 from .base import Firma
 
 CENTO = Decimal(100)
-
-RUOLO_ROSTER = "collaboratore della scheda"
 
 # ---------------------------------------------------------------------- signature settings
 
@@ -55,8 +48,11 @@ def firme_predefinite(tipo_ente: TipoEnte | None = None) -> dict[str, object]:
         "luogo": "",
         "obiettivi": base,
         "obiettivo": base,
+        # the evaluator's block (named after the person's valutatore) comes first on its own;
+        # a «Firma_Responsabile» entry here is that block (see :meth:`ContestoSchede.firme`)
         "individuale": base + [{"ruolo": "Per presa visione — il dipendente",
                                 "campo": "Firma_Dipendente"}],
+        "organizzativa": base[1:],
     }
 
 
@@ -124,7 +120,9 @@ def nome_proprio(p: Persona | None, *, con_titolo: bool = False, nome_prima: boo
     return name
 
 
+@lru_cache(maxsize=8192)
 def _pct(value: Decimal | None) -> str:
+    """A % as printed (cached: a batch of sheets prints the same objectives' % again and again)."""
     return format_percent(value) if value is not None else ""
 
 
@@ -132,6 +130,7 @@ def _num(value: Decimal | None, places: int = 2) -> str:
     return format_decimal(value, places) if value is not None else ""
 
 
+@lru_cache(maxsize=8192)
 def _peso(value: Decimal | None) -> str:
     if value is None:
         return ""
@@ -227,6 +226,12 @@ class ObiettivoSnap:
     tot_fasi: str
     indicatori: tuple[IndicatoreSnap, ...]
     tot_indicatori: str
+    #: the objectives above it (a strategico over its operativi), «Livello codice — titolo»
+    contesto: tuple[str, ...] = ()
+    #: its sub-objectives (codice, titolo, %) when it is evaluated as a whole
+    sotto: tuple[tuple[str, str, str], ...] = ()
+    tot_label: str = "Totale % realizzazione Indicatori"
+    peso: str = ""
 
 
 @dataclass(frozen=True)
@@ -248,6 +253,14 @@ class SchedaObiettiviSnap:
     luogo_data: str
     finale_d: Decimal = Decimal(0)
     massimo_d: Decimal = Decimal(0)
+    #: the unit's result as every sheet prints it (QuadroValutazioni), with its reason
+    risultato: str = ""
+    risultato_d: Decimal | None = None
+    incompleta: bool = False
+    pari_peso: bool = False
+    #: «TUTTI I SETTORI»: (descrizione, parametro di riferimento, peso) of 003's T3
+    parametri: tuple[tuple[str, str, str], ...] = ()
+    tutti: bool = False
 
     @property
     def nome_file(self) -> str:
@@ -329,40 +342,150 @@ class SchedaObiettivoSnap:
 
 @dataclass(frozen=True)
 class RigaIndividuale:
+    """An objective assigned to the person: its weight in the «obiettivi individuali» component."""
+
     codice: str
     titolo: str
     ruolo: str
     periodo: str
     perc: str
-    punteggio: str
-    lettera: str
+    impegno: str = ""
+    peso: str = ""
+
+
+@dataclass(frozen=True)
+class PassoSnap:
+    passo: str  # label («Presa visione»)
+    data: str
+    testo: str
+    esito: str
 
 
 @dataclass(frozen=True)
 class SchedaIndividualeSnap:
     intestazione: Intestazione
     nominativo: str
-    categoria: str
+    inquadramento: str  # as printed in the staff list (FUNZIONARIO EQ, Categoria D3 …)
+    categoria: str  # the SMVP's category of valuation
     settore: str
     ore: str
     sistema: str
-    struttura: str  # sentence on the settore component
+    valutatore: str
+    struttura: str  # sentence on the unit's result (QuadroValutazioni)
+    organizzativa: str  # sentence on the organisational performance, if weighted
     obiettivi: tuple[RigaIndividuale, ...]
-    comportamenti: tuple[tuple[str, str, str], ...]
-    componenti: tuple[tuple[str, str, str, str], ...]
+    comportamenti: tuple[tuple[str, str, str, str], ...]  # nome, peso, punteggio, nota
+    componenti: tuple[tuple[str, str, str, str], ...]  # nome, peso, risultato, ponderato
     finale_perc: str
     finale_punti: str
     fascia: str
     scala: str
+    incompleta: str  # «Valutazione incompleta — manca: …» or ""
     note: tuple[str, ...]
+    passi: tuple[PassoSnap, ...]
     firme: tuple[Firma, ...]
     luogo_data: str
     persona_id: int = 0
     finale_d: Decimal | None = None
+    stato: str = ""
+    valutatore_id: int | None = None
+    peso_individuali: str = ""
+    peso_comportamenti: str = ""
 
     @property
     def nome_file(self) -> str:
         return f"scheda_individuale_{self.intestazione.anno}_{_slug(self.nominativo)}_{self.persona_id}.pdf"
+
+
+#: the sheets of the cycle of one person (``piaodesk print --scheda …``)
+TIPI_CICLO = {
+    "assegnazione": "SCHEDA DI ASSEGNAZIONE DEGLI OBIETTIVI",
+    "colloquio": "VERIFICA INTERMEDIA — COLLOQUIO",
+    "riesame": "RICHIESTA DI RIESAME DELLA VALUTAZIONE",
+}
+
+
+@dataclass(frozen=True)
+class SchedaCicloSnap:
+    """A sheet of a person's cycle: assegnazione, colloquio (verifica intermedia) or riesame."""
+
+    tipo: str  # a key of TIPI_CICLO
+    intestazione: Intestazione
+    nominativo: str
+    inquadramento: str
+    categoria: str
+    settore: str
+    valutatore: str
+    struttura: tuple[tuple[str, str, str], ...]  # the unit's objectives: codice, titolo, peso
+    struttura_nome: str
+    obiettivi: tuple[RigaIndividuale, ...]
+    componenti: tuple[tuple[str, str], ...]  # the category's components: nome, peso
+    comportamenti: tuple[tuple[str, str], ...]  # nome, peso
+    passi: tuple[PassoSnap, ...]  # the steps this sheet records (with their dates and notes)
+    esito: str  # riesame: the valuation under review (final and fascia, or what lacks)
+    note: tuple[str, ...]
+    firme: tuple[Firma, ...]
+    luogo_data: str
+    persona_id: int = 0
+    scala: str = "30"
+
+    @property
+    def titolo(self) -> str:
+        return TIPI_CICLO[self.tipo]
+
+    @property
+    def nome_file(self) -> str:
+        return f"scheda_{self.tipo}_{self.intestazione.anno}_{_slug(self.nominativo)}_{self.persona_id}.pdf"
+
+
+@dataclass(frozen=True)
+class IndicatoreOrgSnap:
+    codice: str
+    nome: str
+    fattori: str
+    target: str
+    risultato: str
+    perc: str
+
+
+@dataclass(frozen=True)
+class VoceSnap:
+    codice: str
+    nome: str
+    misura: str  # «MISURA REALIZZAZIONE»: how the line is measured, or what lacks
+    peso: str
+    valutazione: str  # its %
+    indicatori: tuple[IndicatoreOrgSnap, ...] = ()
+    valutazione_d: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class TabellaOrgSnap:
+    """003's Table 1 (the voci's indicators) and Table 2 (sintesi) of the ente or of one unit."""
+
+    titolo: str
+    voci: tuple[VoceSnap, ...]
+    totale: str
+    totale_nota: str  # how the total is made, or what lacks (never a bare 0,00)
+    totale_d: Decimal | None = None
+    componente: str = ""  # unit: the «organizzativa» component (ente and unit by the SMVP)
+
+
+@dataclass(frozen=True)
+class SchedaOrganizzativaSnap:
+    intestazione: Intestazione
+    pesi: str  # «ente 50 % — unità 50 %»
+    ente: TabellaOrgSnap
+    unita: tuple[TabellaOrgSnap, ...]
+    firme: tuple[Firma, ...]
+    luogo_data: str
+    #: per SMVP category: its weights of organisational performance and of the unit's objectives
+    #: (seed 003: Part A 50 % and Part B 50 %)
+    categorie: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def nome_file(self) -> str:
+        return f"performance_organizzativa_{self.intestazione.anno}.pdf"
 
 
 def _slug(text: str) -> str:
@@ -374,9 +497,11 @@ def _slug(text: str) -> str:
 
 
 def _intestazione(archive: Archive, anno: int, unita: Unita | None = None) -> Intestazione:
-    piano = archive.piano()
     ente = archive.get(Ente, unita.ente_id) if unita and unita.ente_id else None
-    ente = ente or archive.ente()
+    return _intestazione_di(archive.piano(), ente or archive.ente(), anno)
+
+
+def _intestazione_di(piano: Piano, ente: Ente | None, anno: int) -> Intestazione:
     atto = ""
     if piano.atto_numero or piano.atto_data:
         atto = f"{piano.atto_tipo or 'Atto'} n. {piano.atto_numero or '—'} del {format_date(piano.atto_data)}"
@@ -387,17 +512,13 @@ def _anno(archive: Archive, anno: int | None) -> int:
     return anno or archive.piano().anno_inizio
 
 
-def _radici(archive: Archive, unita_id: int) -> list[Obiettivo]:
-    """The settore's objectives (own and shared), top nodes only, in tree order."""
-    members = {o.id for o in archive.obiettivi_di_unita(unita_id)}
-    return _top_nodes({o.id: o for o in archive.obiettivi()}, members)
+def quadro(archive: Archive, anno: int | None = None) -> QuadroValutazioni:
+    """The year's valuation, read once: pass it to several snapshots of one print run."""
+    return QuadroValutazioni(archive, _anno(archive, anno))
 
 
-def _perc_nodo(archive: Archive, oid: int, anno: int) -> Decimal | None:
-    return archive.perc_finale_nodo(oid, anno)
-
-
-def _indicatori_snap(archive: Archive, oid: int, anno: int) -> tuple[tuple[IndicatoreSnap, ...], str]:
+def _indicatori_snap(archive: Archive, oid: int, anno: int, prefisso: str = ""
+                     ) -> tuple[tuple[IndicatoreSnap, ...], Decimal | None]:
     ris = archive.risultato_obiettivo(oid, anno)
     rows = []
     for r in ris.indicatori:
@@ -412,13 +533,47 @@ def _indicatori_snap(archive: Archive, oid: int, anno: int) -> tuple[tuple[Indic
             perc = ""
         else:
             perc = "n.c."
-        rows.append(IndicatoreSnap(ind.descrizione, ind.formula or "", _peso(ind.peso), atteso or "",
+        rows.append(IndicatoreSnap(prefisso + ind.descrizione, ind.formula or "", _peso(ind.peso), atteso or "",
                                    effettivo or "", perc))
-    return tuple(rows), _pct(ris.perc_indicatori)
+    return tuple(rows), ris.perc_indicatori
 
 
-def _obiettivo_snap(archive: Archive, ob: Obiettivo, anno: int) -> ObiettivoSnap:
-    piano = archive.piano()
+def _discendenti(q: QuadroValutazioni, oid: int) -> list[Obiettivo]:
+    """The sub-objectives of ``oid`` at any depth, in tree order."""
+    out: list[Obiettivo] = []
+    stack = list(reversed(q.figli.get(oid, ())))
+    while stack:
+        k = stack.pop()
+        if k in q.obiettivi:
+            out.append(q.obiettivi[k])
+            stack.extend(reversed(q.figli.get(k, ())))
+    return out
+
+
+def _etichetta(o: Obiettivo) -> str:
+    livello = Livello(o.livello).label if o.livello else "Obiettivo"
+    return " ".join(x for x in (livello, o.codice) if x) + (f" — {o.titolo}" if o.titolo else "")
+
+
+def _contesto(q: QuadroValutazioni, o: Obiettivo) -> tuple[str, ...]:
+    chain = []
+    p = o.parent_id
+    while p is not None and p in q.obiettivi:
+        chain.append(_etichetta(q.obiettivi[p]))
+        p = q.obiettivi[p].parent_id
+    return tuple(reversed(chain))
+
+
+def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso: Decimal | None
+                    ) -> ObiettivoSnap:
+    """One objective of a scheda: its fasi and indicators, and those of its sub-objectives.
+
+    An objective evaluated as a whole whose fasi and indicators sit on its
+    sub-objectives (002's OE with its OS) shows them, each prefixed by its code,
+    with the sub-objectives' % and the objective's own % (the node-% rule).
+    """
+    anno = q.anno
+    piano = q.piano
     anni = tuple((a, a in (ob.anni or [])) for a in piano.anni)
     tip = [(Tipologia.GESTIONALE.label, "gestionale" in ob.tipologia),
            (Tipologia.ESECUTIVO.label, "esecutivo" in ob.tipologia)]
@@ -426,51 +581,88 @@ def _obiettivo_snap(archive: Archive, ob: Obiettivo, anno: int) -> ObiettivoSnap
         if t not in ("gestionale", "esecutivo"):
             member = Tipologia.from_text(t)
             tip.append((member.label if member else t, True))
-    fasi = archive.fasi(ob.id)
-    fsnap = tuple(FaseSnap(f.descrizione, format_date(f.termine()), _pct(f.perc_realizzazione))
-                  for f in fasi)
-    inds, tot_ind = _indicatori_snap(archive, ob.id or 0, anno)
+    fasi = list(archive.fasi(ob.id))
+    fsnap = [FaseSnap(f.descrizione, format_date(f.termine()), _pct(f.perc_realizzazione)) for f in fasi]
+    inds, perc_ind = _indicatori_snap(archive, ob.id or 0, anno)
+    tot_ind, tot_label = _pct(perc_ind), "Totale % realizzazione Indicatori"
+    sotto: tuple[tuple[str, str, str], ...] = ()
+    discendenti = _discendenti(q, ob.id or 0)
+    if discendenti:
+        all_inds = list(inds)
+        for d in discendenti:
+            prefisso = f"[{d.codice}] " if d.codice else f"[{d.titolo[:30]}] "
+            d_fasi = archive.fasi(d.id)
+            fasi.extend(d_fasi)
+            fsnap.extend(FaseSnap(prefisso + f.descrizione, format_date(f.termine()), _pct(f.perc_realizzazione))
+                         for f in d_fasi)
+            all_inds.extend(_indicatori_snap(archive, d.id or 0, anno, prefisso)[0])
+        inds = tuple(all_inds)
+        sotto = tuple((c.codice, c.titolo, _pct(q.perc.get(c.id or 0)))
+                      for c in (q.obiettivi[k] for k in q.figli.get(ob.id or 0, ()) if k in q.obiettivi))
+        val = q.valutazioni.get(ob.id or 0)
+        tot_label = ("% dell'obiettivo (convalidata dal Nucleo di Valutazione)"
+                     if val is not None and val.perc_validata is not None
+                     else "% dell'obiettivo (media dei sotto-obiettivi)")
+        tot_ind = _pct(q.perc.get(ob.id or 0))
     return ObiettivoSnap(
         ob.codice, ob.titolo, pulisci(ob.descrizione), ob.missione or "", anni, tuple(tip),
-        ob.stakeholder or "", ob.altri_settori or "", ob.trasversale, fsnap,
-        _pct(engine.perc_fasi(fasi)), inds, tot_ind)
+        ob.stakeholder or "", ob.altri_settori or "", ob.trasversale, tuple(fsnap),
+        _pct(engine.perc_fasi(fasi)), inds, tot_ind, _contesto(q, ob), sotto, tot_label, _peso(peso))
 
 
-def snapshot_scheda_obiettivi(archive: Archive, unita_id: int, anno: int | None = None
-                              ) -> SchedaObiettiviSnap:
-    anno = _anno(archive, anno)
-    unita = archive.get(Unita, unita_id)
-    if unita is None:
+def parametro_riferimento(o: Obiettivo) -> str:
+    """003 T3's «Parametro di riferimento» of an objective (its extra field of that name)."""
+    for k, v in (o.extra or {}).items():
+        if k.strip().lower() == "parametro di riferimento":
+            return str(v or "")
+    return ""
+
+
+def snapshot_scheda_obiettivi(archive: Archive, unita_id: int, anno: int | None = None, *,
+                              quadro: QuadroValutazioni | None = None) -> SchedaObiettiviSnap:
+    """The scheda obiettivi of a unit (``TUTTI``: «TUTTI I SETTORI»), every number from the quadro."""
+    q = quadro or QuadroValutazioni(archive, _anno(archive, anno))
+    anno = q.anno
+    tutti = unita_id == TUTTI
+    unita = None if tutti else q.unita.get(unita_id)
+    if unita is None and not tutti:
         raise LookupError(f"Settore {unita_id} non trovato")
-    sistema = archive.sistema_valutazione()
-    resp = archive.get(Persona, unita.responsabile_id)
-    radici = _radici(archive, unita_id)
-    tuples = []
-    for o in radici:
-        val = archive.valutazione(o.id or 0, anno)
-        tuples.append((o.titolo, o.peso, _perc_nodo(archive, o.id or 0, anno),
-                       val.punteggio if val else None))
-    riep = engine.riepilogo(sistema, tuples)
+    sistema = q.sistema
+    s = q.scheda(unita_id)
+    ris = s.risultato
+    riep = ris.riepilogo
+    resp = q.persone.get(unita.responsabile_id) if unita and unita.responsabile_id is not None else None
     righe = []
-    for o, (_, _, _, assigned), r in zip(radici, tuples, riep.righe, strict=True):
+    for riga, r in zip(s.righe, riep.righe, strict=True):
+        o = riga.obiettivo
         righe.append(RigaRiepilogo(
-            r.numero, o.codice, r.descrizione, _peso(r.peso), _pct(r.perc), _score(r.punteggio),
+            r.numero, o.codice, o.titolo, _peso(r.peso), _pct(r.perc), _score(r.punteggio),
             r.fascia.lettera if r.fascia else None,
             format_decimal(r.punteggio_pesato) if r.peso is not None and r.punteggio is not None else "",
-            assigned is None and r.punteggio is not None, r.punteggio, r.punteggio_pesato))
-    avvisi = list(riep.avvisi())
+            riga.assegnato is None and r.punteggio is not None, r.punteggio, r.punteggio_pesato))
     massimo = riep.massimo(sistema)
-    if avvisi:
-        avvisi[0] = (f"Attenzione: la somma dei pesi è {format_decimal(riep.somma_pesi, 2, strip_zeros=True)} %, "
-                     f"non 100 %: il punteggio massimo conseguibile è {format_decimal(massimo)}.")
-    senza = [o.codice or o.titolo for o in radici if o.peso is None]
-    if senza:
+    avvisi: list[str] = []
+    if not s.righe:
+        avvisi.append("Nessun obiettivo assegnato alla struttura: non c'è nulla da valutare.")
+    elif ris.pari_peso:
+        avvisi.append("Nessun obiettivo ha un peso: sono considerati di pari peso "
+                      f"({format_decimal(CENTO / len(s.righe), 2, strip_zeros=True)} % ciascuno).")
+    elif riep.somma_pesi != CENTO:
+        avvisi.append(f"Attenzione: la somma dei pesi è {format_decimal(riep.somma_pesi, 2, strip_zeros=True)} %, "
+                      f"non 100 %: il punteggio massimo conseguibile è {format_decimal(massimo)}.")
+    if ris.senza_peso:
         avvisi.append("Obiettivi senza peso (non concorrono alla valutazione finale): "
-                      + ", ".join(senza) + ".")
-    fasce = tuple((f.lettera, f"{format_decimal(f.minimo, 0)}-{format_decimal(f.massimo, 0)}",
-                   f.descrittore) for f in sistema.fasce)
-    persone = [p for p in archive.persone() if p.unita_id == unita_id]
-    persone.sort(key=lambda p: (p.id != unita.responsabile_id, p.id or 0))
+                      + ", ".join(ris.senza_peso) + ".")
+    incompleta = ris.perc is None
+    if incompleta and s.righe:
+        avvisi.append("Valutazione incompleta — manca: " + "; ".join(ris.mancanti) + ".")
+    if ris.perc is not None:
+        risultato = f"Risultato della struttura: {format_percent(ris.perc)} — {ris.spiegazione}."
+    else:
+        risultato = "Risultato della struttura non disponibile — manca: " + "; ".join(ris.mancanti) + "."
+    fasce = tuple((f.lettera, _intervallo(f), f.descrittore) for f in sistema.fasce)
+    persone = [] if tutti else [p for p in q.persone.values() if p.unita_id == unita_id]
+    persone.sort(key=lambda p: (unita is None or p.id != unita.responsabile_id, p.id or 0))
     risorse = tuple((nome_proprio(p) + (" (EQ)" if p.eq and "EQ" not in (p.categoria or "").upper() else ""),
                      format_decimal(p.ore_settimanali, 2, strip_zeros=True) if p.ore_settimanali else "",
                      p.categoria or "") for p in persone)
@@ -478,14 +670,22 @@ def snapshot_scheda_obiettivi(archive: Archive, unita_id: int, anno: int | None 
     cfg = config_firme(archive)
     firme = _firme(cfg, "obiettivi", {"Firma_Responsabile": nome_proprio(resp, con_titolo=True,
                                                                           nome_prima=True)})
+    parametri = tuple((r.obiettivo.titolo, parametro_riferimento(r.obiettivo), _peso(r.peso))
+                      for r in s.righe) if tutti else ()
     return SchedaObiettiviSnap(
-        _intestazione(archive, anno, unita), unita.nome, unita.codice or "",
-        nome_proprio(resp, con_titolo=True, nome_prima=True), fasce, tuple(righe),
-        format_decimal(riep.valutazione_finale), format_decimal(massimo),
-        _peso(riep.somma_pesi), tuple(avvisi),
-        tuple(_obiettivo_snap(archive, o, anno) for o in radici), risorse,
-        format_decimal(tot, 2, strip_zeros=True) if persone else "", firme, _luogo_data(cfg),
-        riep.valutazione_finale, massimo)
+        _intestazione(archive, anno, unita), s.nome, "TUTTI I SETTORI" if tutti else (unita.codice or ""),
+        "Tutti i responsabili di settore" if tutti else nome_proprio(resp, con_titolo=True, nome_prima=True),
+        fasce, tuple(righe), "" if incompleta and s.righe else format_decimal(riep.valutazione_finale),
+        format_decimal(massimo), _peso(riep.somma_pesi), tuple(avvisi),
+        tuple(_obiettivo_snap(archive, q, r.obiettivo, r.peso) for r in s.righe), risorse,
+        (format_decimal(tot, 2, strip_zeros=True) if any(p.ore_settimanali for p in persone) else "non indicate")
+        if persone else "", firme, _luogo_data(cfg),
+        riep.valutazione_finale, massimo, risultato, ris.perc, incompleta, ris.pari_peso, parametri, tutti)
+
+
+def schede_obiettivi_da_stampare(q: QuadroValutazioni) -> list[int]:
+    """The schede obiettivi of a «tutti i settori» print: TUTTI first when it has objectives."""
+    return [*([TUTTI] if q.membri(TUTTI) else []), *q.unita_con_schede()]
 
 
 # ---------------------------------------------------------------------- scheda obiettivo (002)
@@ -558,7 +758,7 @@ def _foglia(archive: Archive, o: Obiettivo, anno: int) -> FogliaSnap:
         tipo, o.codice, o.titolo, pulisci(o.descrizione), _date4(o), tuple(o.flags or []), extra,
         _collaboratori(archive, o.id or 0),
         tuple(FaseSnap(f.descrizione, format_date(f.termine()), _pct(f.perc_realizzazione)) for f in fasi),
-        _indicatori_periodi(archive, o.id or 0, anno), _pct(_perc_nodo(archive, o.id or 0, anno)),
+        _indicatori_periodi(archive, o.id or 0, anno), _pct(archive.perc_finale_nodo(o.id or 0, anno)),
         _stati(archive, o.id or 0))
 
 
@@ -615,257 +815,330 @@ def snapshot_scheda_obiettivo(archive: Archive, obiettivo_id: int, anno: int | N
         tuple(roster), elenco, leaves, firme, _luogo_data(cfg), perc)
 
 
-# ---------------------------------------------------------------------- scheda individuale
+# ---------------------------------------------------------------------- valuation of a person
 
 
-def chiave_comportamenti(anno: int, persona_id: int) -> str:
-    """Plan setting with one person's behaviour scores for a year (JSON name → score)."""
-    return f"comportamenti/{anno}/{persona_id}"
+#: the cycle's steps (value, label), in order (read once: an enum's attributes are slow to read)
+_PASSI = tuple((p.value, p.label) for p in PassoCiclo)
+_NON_FATTI = tuple(PassoSnap(label, "", "", "") for _, label in _PASSI)
 
 
-def _comportamenti(archive: Archive, anno: int, pid: int) -> dict[str, Decimal | None]:
-    raw = archive.impostazione(chiave_comportamenti(anno, pid))
-    if not raw:
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return {}
-    out: dict[str, Decimal | None] = {}
-    for k, v in (data or {}).items():
-        try:
-            out[str(k)] = None if v in (None, "") else Decimal(str(v))
-        except ArithmeticError:
-            out[str(k)] = None
-    return out
+def _passi(v: ValutazionePersona, solo: Sequence[PassoCiclo] | None = None) -> tuple[PassoSnap, ...]:
+    """The cycle's steps with their dates (every step, done or not, in order)."""
+    if not v.passi and solo is None:
+        return _NON_FATTI
+    fatti = {str(p.passo): p for p in v.passi}
+    out = []
+    for value, label in (_PASSI if solo is None else tuple((p.value, p.label) for p in solo)):
+        p = fatti.get(value)
+        out.append(PassoSnap(label, format_date(p.data) if p and p.data else "",
+                             (p.testo or "") if p else "", (p.esito or "") if p else ""))
+    return tuple(out)
 
 
-@dataclass
-class _Settore:
-    perc: Decimal | None = None
-    frase: str = ""
-    note: list[str] = field(default_factory=list)
+@lru_cache(maxsize=4096)
+def _periodo(dal: date | None, al: date | None) -> str:
+    return f"dal {format_date(dal)}\nal {format_date(al)}" if dal or al else ""
+
+
+def _righe_individuali(v: ValutazionePersona) -> tuple[RigaIndividuale, ...]:
+    tot = sum((r.peso for _, _, r in v.righe_individuali if r.peso > 0), Decimal(0))
+    quota = CENTO / tot if tot > 0 else Decimal(0)  # a row's share of the component: peso × quota
+    out = []
+    for o, a, r in v.righe_individuali:
+        ruolo = "Responsabile" if a.responsabile else "Collaboratore"
+        periodo = _periodo(a.data_inizio, a.data_fine)
+        peso = _pct(r.peso * quota) if tot > 0 and r.peso > 0 else \
+            ("0 % (fuori dall'anno)" if r.quota_anno == 0 else "")
+        out.append(RigaIndividuale(o.codice, o.titolo, ruolo, periodo, _pct(r.perc),
+                                   _peso(r.impegno) if r.impegno is not None else "—", peso))
+    return tuple(out)
 
 
 class ContestoSchede:
-    """What every individual sheet of one batch shares, read from the Archive once.
+    """What the sheets of one print run share: the year's :class:`QuadroValutazioni`,
+    the signature settings and the header of each ente.
 
-    The plan's objectives (tree order, children), the year's valuations, the
-    final % of the nodes the sheets show, units, persons, assignments grouped
-    by person, the valuation system, the signature settings and the header of
-    each ente. The settore component of each unit is computed once and reused
-    by all its staff, so a person's sheet costs in proportion to that person's
-    assignments. Build it on the thread that owns the Archive and discard it
-    after the batch (it is a snapshot: later edits are not seen).
+    Every number a person's sheets print comes from the quadro (the same one the
+    GUI and ``piaodesk valutazione mostra`` read), so a person's sheet costs in
+    proportion to that person's assignments. Build it on the thread that owns the
+    Archive and drop it after the batch (a snapshot: later edits are not seen).
     """
 
-    def __init__(self, archive: Archive, anno: int | None = None) -> None:
+    def __init__(self, archive: Archive, anno: int | None = None, *,
+                 quadro: QuadroValutazioni | None = None) -> None:
         self.archive = archive
-        self.piano = archive.piano()
-        self.anno = anno or self.piano.anno_inizio
-        self.sistema = archive.sistema_valutazione()
+        self.quadro = quadro or QuadroValutazioni(archive, _anno(archive, anno))
+        self.anno = self.quadro.anno
+        self.sistema = self.quadro.sistema
         self.cfg = config_firme(archive)
         self.luogo_data = _luogo_data(self.cfg)
-        self.unita = {u.id: u for u in archive.unita()}
-        self.persone = {p.id: p for p in archive.persone()}
-        self.obiettivi = {o.id: o for o in archive.obiettivi()}  # tree order
-        self.figli: dict[int | None, list[int]] = {}
-        for o in self.obiettivi.values():
-            self.figli.setdefault(o.parent_id, []).append(o.id or 0)
-        self._membri: dict[int, set[int | None]] = {}  # settore → its objectives (own and shared)
-        for o in self.obiettivi.values():
-            if o.unita_id is not None:
-                self._membri.setdefault(o.unita_id, set()).add(o.id)
-        for ou in archive.select(ObiettivoUnita):
-            self._membri.setdefault(ou.unita_id, set()).add(ou.obiettivo_id)
-        self.valutazioni: dict[int, Valutazione] = {}
-        for v in archive.select(Valutazione, "anno = ?", (self.anno,)):
-            self.valutazioni.setdefault(v.obiettivo_id, v)
-        self.assegnazioni: dict[int, list[Assegnazione]] = {}
-        for a in archive.assegnazioni():
-            self.assegnazioni.setdefault(a.persona_id, []).append(a)
-        bulk = getattr(archive, "percentuali", None)
-        self._perc: dict[int, Decimal | None] = dict(bulk(self.anno)) if callable(bulk) else {}
-        self._bulk = callable(bulk)
-        self._settori: dict[int | None, _Settore] = {}
-        self._esiti: dict[int, tuple[Decimal | None, str, str, str]] = {}
         self._intestazioni: dict[int | None, Intestazione] = {}
         self._ente = archive.ente()
-
-    # ------------------------------------------------------------------ shared values
-
-    def perc(self, oid: int) -> Decimal | None:
-        """Final % of a node (``Archive.perc_finale_nodo``), computed once per node."""
-        if oid in self._perc:
-            return self._perc[oid]
-        if self._bulk:  # a node the bulk read does not know (should not happen)
-            value = self.archive.perc_finale_nodo(oid, self.anno)
-        else:
-            val = self.valutazioni.get(oid)
-            if val is not None and val.perc_validata is not None:
-                value = val.perc_validata
-            elif oid in self.figli:
-                value = engine.perc_scheda([self.perc(f) for f in self.figli[oid]])
-            else:
-                value = self.archive.risultato_obiettivo(oid, self.anno).perc_finale
-        self._perc[oid] = value
-        return value
-
-    def esito(self, oid: int) -> tuple[Decimal | None, str, str, str]:
-        """A node's row on the sheets: %, then as printed: %, score (assigned or suggested), band."""
-        found = self._esiti.get(oid)
-        if found is None:
-            perc = self.perc(oid)
-            val = self.valutazioni.get(oid)
-            score = val.punteggio if val and val.punteggio is not None else \
-                self.sistema.punteggio_suggerito(perc)
-            fascia = self.sistema.fascia(score) if score is not None else None
-            found = self._esiti[oid] = (perc, _pct(perc), _score(score), fascia.lettera if fascia else "")
-        return found
 
     def intestazione(self, unita: Unita | None) -> Intestazione:
         ente_id = unita.ente_id if unita else None
         if ente_id not in self._intestazioni:
             ente = self.archive.get(Ente, ente_id) if ente_id else None
-            self._intestazioni[ente_id] = _intestazione_di(self.piano, ente or self._ente, self.anno)
+            self._intestazioni[ente_id] = _intestazione_di(self.quadro.piano, ente or self._ente, self.anno)
         return self._intestazioni[ente_id]
 
-    def radici(self, unita_id: int) -> list[Obiettivo]:
-        """The settore's objectives (own and shared), top nodes only, in tree order."""
-        return _top_nodes(self.obiettivi, self._membri.get(unita_id, set()))
+    def firme(self, v: ValutazionePersona, tipo: str) -> tuple[Firma, ...]:
+        """The signature blocks of a person's sheet: the valutatore first, the valutato last.
 
-    def settore(self, unita: Unita | None) -> _Settore:
-        key = unita.id if unita else None
-        if key not in self._settori:
-            self._settori[key] = _componente_settore(self, unita)
-        return self._settori[key]
+        The evaluator's block names the person's valutatore (never the person);
+        on the individual sheet the configured countersignatures follow (a block
+        of the same body as the valutatore is not repeated, the configured
+        «Firma_Responsabile» block is the valutatore's).
+        """
+        q = self.quadro
+        val = v.valutatore
+        chi = q.persone.get(val.persona_id) if val.persona_id is not None else None
+        valutatore = Firma(f"Il valutatore — {val.ruolo}", "Firma_Valutatore",
+                           nome_proprio(chi, con_titolo=True, nome_prima=True) if chi else "")
+        valutato = nome_proprio(v.persona, nome_prima=True)
+        if tipo != "individuale":
+            return valutatore, Firma("Il valutato", "Firma_Dipendente", valutato)
+        altri = []
+        ruolo_ente = val.ruolo.lower() if val.persona_id is None else ""
+        dipendente = Firma("Per presa visione — il dipendente", "Firma_Dipendente", valutato)
+        for f in _firme(self.cfg, "individuale", {}):
+            if f.campo in ("Firma_Responsabile", "Firma_Valutatore"):
+                continue
+            if f.campo == "Firma_Dipendente":
+                dipendente = Firma(f.ruolo, f.campo, valutato)
+                continue
+            if ruolo_ente and ruolo_ente in f.ruolo.lower():
+                continue  # the valutatore's own body signs once
+            altri.append(f)
+        return (valutatore, *altri, dipendente)
 
     # ------------------------------------------------------------------ sheets
 
     def scheda_individuale(self, persona_id: int) -> SchedaIndividualeSnap:
-        return _scheda_individuale(self, persona_id)
+        return _scheda_individuale(self, self.quadro.persona(persona_id))
 
     def schede_individuali(self, persone: Sequence[int] | None = None) -> list[SchedaIndividualeSnap]:
-        ids = list(persone) if persone is not None else [pid for pid in self.persone if pid is not None]
+        ids = list(persone) if persone is not None else [pid for pid in self.quadro.persone if pid is not None]
         return [self.scheda_individuale(pid) for pid in ids]
 
+    def scheda_ciclo(self, persona_id: int, tipo: str) -> SchedaCicloSnap:
+        return _scheda_ciclo(self, self.quadro.persona(persona_id), tipo)
 
-def _top_nodes(tree: dict[int | None, Obiettivo], members: set[int | None]) -> list[Obiettivo]:
-    def ancestor_in(o: Obiettivo) -> bool:
-        p = o.parent_id
-        while p is not None:
-            if p in members:
-                return True
-            p = tree[p].parent_id if p in tree else None
-        return False
+    def schede_ciclo(self, tipo: str, persone: Sequence[int] | None = None, *,
+                     solo_richieste: bool | None = None) -> list[SchedaCicloSnap]:
+        """The cycle sheets of ``persone`` (default: everyone).
 
-    return [o for o in tree.values() if o.id in members and not ancestor_in(o)]
-
-
-def _intestazione_di(piano: Piano, ente: Ente | None, anno: int) -> Intestazione:
-    atto = ""
-    if piano.atto_numero or piano.atto_data:
-        atto = f"{piano.atto_tipo or 'Atto'} n. {piano.atto_numero or '—'} del {format_date(piano.atto_data)}"
-    return Intestazione(ente.nome if ente else "", piano.titolo, piano.triennio, anno, atto)
+        «riesame» sheets are for who asked for one (``solo_richieste``, the
+        default when ``persone`` is not given); a named person gets the blank form.
+        """
+        q = self.quadro
+        ids = list(persone) if persone is not None else [pid for pid in q.persone if pid is not None]
+        if solo_richieste is None:
+            solo_richieste = persone is None
+        if tipo == "riesame" and solo_richieste:
+            chiesto = PassoCiclo.RICHIESTA_RIESAME.value
+            ids = [pid for pid in ids if any(str(p.passo) == chiesto for p in q.passi.get(pid, ()))]
+        return [self.scheda_ciclo(pid, tipo) for pid in ids]
 
 
-def _componente_settore(ctx: ContestoSchede, unita: Unita | None) -> _Settore:
-    if unita is None:
-        return _Settore(None, "Nessuna struttura di appartenenza.")
+def _unita_nome(v: ValutazionePersona) -> str:
+    return v.unita.nome if v.unita else ""
+
+
+def _fascia(f: engine.Fascia | None) -> str:
+    """«D (26-28)»."""
+    return f"{f.lettera} ({_intervallo(f)})" if f is not None else ""
+
+
+def _intervallo(f: engine.Fascia) -> str:
+    return f"{format_decimal(f.minimo, 0)}-{format_decimal(f.massimo, 0)}"
+
+
+def _scheda_individuale(ctx: ContestoSchede, v: ValutazionePersona) -> SchedaIndividualeSnap:
     sistema = ctx.sistema
-    radici = ctx.radici(unita.id or 0)
-    if not radici:
-        return _Settore(None, f"{unita.nome}: nessun obiettivo di struttura.")
-    tuples = []
-    for o in radici:
-        val = ctx.valutazioni.get(o.id or 0)
-        tuples.append((o.titolo, o.peso, ctx.perc(o.id or 0), val.punteggio if val else None))
-    riep = engine.riepilogo(sistema, tuples)
-    massimo = riep.massimo(sistema)
-    if massimo > 0:
-        perc = riep.valutazione_finale / massimo * CENTO
-        return _Settore(perc, f"{unita.nome}: valutazione finale della scheda obiettivi "
-                              f"{format_decimal(riep.valutazione_finale)} su "
-                              f"{format_decimal(massimo)} = {format_percent(perc)}")
-    known = [p for _, _, p, _ in tuples if p is not None]
-    if not known:
-        return _Settore(None, f"{unita.nome}: risultati degli obiettivi non ancora disponibili.")
-    perc = sum(known, Decimal(0)) / len(known)
-    return _Settore(perc, f"{unita.nome}: media della % di avanzamento degli obiettivi della "
-                          f"struttura = {format_percent(perc)}")
+    p = v.persona
+    e = v.esito
+    cat = v.categoria
+    comp_note = v.comportamenti_note
+    comportamenti = tuple((n, _peso(w), _score(s), comp_note.get(n, "")) for n, w, s in e.comportamenti)
+    componenti = tuple((c.nome, _peso(c.peso), _pct(c.valore) if c.valore is not None else "manca",
+                        _pct(c.ponderato)) for c in e.componenti)
+    struttura = v.scheda.frase() if v.scheda else \
+        f"{_unita_nome(v) or 'Nessuna struttura'}: nessuna scheda obiettivi (nessun obiettivo assegnato)."
+    organizzativa = ""
+    if cat.peso_organizzativa:
+        organizzativa = (f"Performance organizzativa: {format_percent(v.organizzativa)} "
+                         f"({v.organizzativa_spiegazione})." if v.organizzativa is not None
+                         else f"Performance organizzativa non disponibile ({v.organizzativa_spiegazione}).")
+    gia_detta = f"Performance organizzativa: {v.organizzativa_spiegazione}."  # a note the section says
+    return SchedaIndividualeSnap(
+        ctx.intestazione(v.unita), nome_proprio(p, con_titolo=True), p.categoria or "", cat.nome,
+        _unita_nome(v), format_decimal(p.ore_settimanali, 2, strip_zeros=True) if p.ore_settimanali else "",
+        sistema.nome, v.valutatore_nome, struttura, organizzativa, _righe_individuali(v), comportamenti,
+        componenti, _pct(e.finale), _num(e.punti), _fascia(e.fascia), format_decimal(sistema.scala_max, 0),
+        e.messaggio_incompleta, tuple(n for n in v.note if not organizzativa or n != gia_detta),
+        _passi(v), ctx.firme(v, "individuale"), ctx.luogo_data,
+        p.id or 0, e.finale, e.stato, v.valutatore.persona_id, _peso(cat.peso_individuali),
+        _peso(cat.peso_comportamenti))
 
 
 def snapshot_scheda_individuale(archive: Archive, persona_id: int, anno: int | None = None, *,
                                 contesto: ContestoSchede | None = None) -> SchedaIndividualeSnap:
     """One person's sheet. For many people build one :class:`ContestoSchede` and pass it."""
     ctx = contesto or ContestoSchede(archive, anno)
-    return _scheda_individuale(ctx, persona_id)
+    return ctx.scheda_individuale(persona_id)
 
 
-def _scheda_individuale(ctx: ContestoSchede, persona_id: int) -> SchedaIndividualeSnap:
-    anno = ctx.anno
-    p = ctx.persone.get(persona_id)
-    if p is None:
-        raise LookupError(f"Persona {persona_id} non trovata")
-    sistema = ctx.sistema
-    unita = ctx.unita.get(p.unita_id) if p.unita_id is not None else None
-    obiettivi = ctx.obiettivi
-    ass = [a for a in ctx.assegnazioni.get(persona_id, ()) if a.obiettivo_id in obiettivi]
-    proprie = [a for a in ass if a.ruolo != RUOLO_ROSTER] or ass
-    righe = []
-    percs: list[Decimal | None] = []
-    seen: set[int] = set()
-    for a in proprie:
-        if a.obiettivo_id in seen:
+_PASSI_CICLO = {
+    "assegnazione": (PassoCiclo.ASSEGNAZIONE,),
+    "colloquio": (PassoCiclo.VERIFICA_INTERMEDIA,),
+    "riesame": (PassoCiclo.VALUTAZIONE_FINALE, PassoCiclo.PRESA_VISIONE, PassoCiclo.OSSERVAZIONI,
+                PassoCiclo.RICHIESTA_RIESAME, PassoCiclo.ESITO_RIESAME),
+}
+
+
+def _scheda_ciclo(ctx: ContestoSchede, v: ValutazionePersona, tipo: str) -> SchedaCicloSnap:
+    if tipo not in TIPI_CICLO:
+        raise ValueError(f"scheda del ciclo «{tipo}» sconosciuta: " + ", ".join(TIPI_CICLO))
+    q = ctx.quadro
+    p = v.persona
+    cat = v.categoria
+    e = v.esito
+    struttura: tuple[tuple[str, str, str], ...] = ()
+    struttura_nome = ""
+    if v.scheda is not None:
+        struttura_nome = v.scheda.nome
+        pari = v.scheda.risultato.pari_peso
+        struttura = tuple((r.obiettivo.codice, r.obiettivo.titolo,
+                           "pari peso" if pari else (_peso(r.peso) if r.peso is not None else "senza peso"))
+                          for r in v.scheda.righe)
+    componenti = tuple((c.nome, _peso(c.peso)) for c in e.componenti)
+    comportamenti = tuple((n, _peso(w)) for n, w, _ in e.comportamenti) if cat.peso_comportamenti else ()
+    esito = ""
+    if tipo == "riesame":
+        if e.finale is not None:
+            esito = (f"Valutazione finale: {format_percent(e.finale)} — {_num(e.punti)} / "
+                     f"{format_decimal(q.sistema.scala_max, 0)} punti"
+                     + (f", fascia {_fascia(e.fascia)}" if e.fascia else "") + ".")
+        else:
+            esito = e.messaggio_incompleta
+    return SchedaCicloSnap(
+        tipo, ctx.intestazione(v.unita), nome_proprio(p, con_titolo=True), p.categoria or "", cat.nome,
+        _unita_nome(v), v.valutatore_nome, struttura, struttura_nome, _righe_individuali(v), componenti,
+        comportamenti, _passi(v, _PASSI_CICLO[tipo]), esito, v.note, ctx.firme(v, tipo), ctx.luogo_data,
+        p.id or 0, format_decimal(q.sistema.scala_max, 0))
+
+
+# ---------------------------------------------------------------------- performance organizzativa
+
+
+def _tabella_org(q: QuadroValutazioni, titolo: str, unita_id: int | None) -> TabellaOrgSnap:
+    s = q.sintesi(unita_id)
+    voci = []
+    for rv in s.voci:
+        v = rv.voce
+        inds = []
+        for ri in rv.indicatori:
+            ind, val = ri.indicatore, ri.valore
+            target = (val.target_testo or _num(val.target)) if val else ""
+            risultato = (val.valore_testo or _num(val.valore)) if val else ""
+            if ri.raggiungimento is not None:
+                perc = format_percent(ri.perc)
+            elif val is None or (val.valore is None and not val.valore_testo):
+                perc = "manca il valore"
+            else:
+                perc = "n.c."
+            inds.append(IndicatoreOrgSnap(ind.codice or "", ind.nome, ind.formula or "", target, risultato, perc))
+        if v.fonte == FonteVoce.OBIETTIVI:
+            misura = ("media dei risultati delle schede obiettivi" if unita_id is None
+                      else "risultato della scheda obiettivi della struttura")
+        else:
+            misura = f"{len(inds)} indicatori" if len(inds) != 1 else "1 indicatore"
+            if inds and all(i.peso is None for i in (ri.indicatore for ri in rv.indicatori)):
+                misura += " (pari peso)"
+        if rv.mancanti:
+            misura += " — manca: " + "; ".join(rv.mancanti)
+        voci.append(VoceSnap(v.codice, v.nome, misura, _peso(v.peso) if v.peso is not None else
+                             ("pari peso" if s.pari_peso else "senza peso"), _pct(rv.perc), tuple(inds), rv.perc))
+    if s.perc is not None:
+        nota = "Media pesata delle voci" + (" (nessuna voce ha un peso: pari peso)." if s.pari_peso else ".")
+    else:
+        nota = "Totale non disponibile — manca: " + "; ".join(s.mancanti) + "."
+    componente = ""
+    if unita_id is not None:
+        perc, how, manca = q.organizzativa(unita_id)
+        componente = (f"Performance organizzativa per il personale della struttura: {format_percent(perc)} "
+                      f"({how})." if perc is not None else
+                      f"Performance organizzativa per il personale della struttura non disponibile — manca: "
+                      f"{manca} ({how}).")
+    return TabellaOrgSnap(titolo, tuple(voci), _pct(s.perc), nota, s.perc, componente)
+
+
+def snapshot_organizzativa(archive: Archive, anno: int | None = None, *,
+                           quadro: QuadroValutazioni | None = None) -> SchedaOrganizzativaSnap:
+    """003's Table 1 and Table 2 for the ente, then for each unit that has its own voci."""
+    q = quadro or QuadroValutazioni(archive, _anno(archive, anno))
+    ente = archive.ente()
+    ente_tab = _tabella_org(q, ente.nome if ente else "Ente", None)
+    unita = []
+    for uid, u in q.unita.items():
+        if uid is None:
             continue
-        seen.add(a.obiettivo_id)
-        o = obiettivi[a.obiettivo_id]
-        perc, perc_txt, score_txt, lettera = ctx.esito(o.id or 0)
-        percs.append(perc)
-        ruolo = "Responsabile" if a.responsabile else ("Collaboratore della scheda"
-                                                         if a.ruolo == RUOLO_ROSTER else "Collaboratore")
-        periodo = ""
-        if a.data_inizio or a.data_fine:
-            periodo = f"dal {format_date(a.data_inizio)}\nal {format_date(a.data_fine)}"
-        righe.append(RigaIndividuale(o.codice, o.titolo, ruolo, periodo, perc_txt, score_txt, lettera))
-    perc_ind = engine.perc_scheda(percs)
-    sett = ctx.settore(unita)
-    comp_scores = _comportamenti(ctx.archive, anno, persona_id)
-    comportamenti = tuple((c.nome, _peso(c.peso), _score(comp_scores.get(c.nome)))
-                          for c in sistema.comportamenti)
-    comp_perc = engine.media_pesata([
-        (c.peso, None if comp_scores.get(c.nome) is None
-         else comp_scores[c.nome] / sistema.scala_max)  # type: ignore[operator]
-        for c in sistema.comportamenti])
-    comp_perc = None if comp_perc is None else comp_perc * CENTO
-    finale = engine.valutazione_individuale(sistema, sett.perc, perc_ind, comp_scores)
-    finale_pct = finale  # already in percent
-    componenti = []
-    note = list(sett.note)
-    for nome, peso, perc in (("Obiettivi di struttura (settore)", sistema.peso_obiettivi_settore, sett.perc),
-                             ("Obiettivi individuali", sistema.peso_obiettivi_individuali, perc_ind),
-                             ("Comportamenti organizzativi", sistema.peso_comportamenti, comp_perc)):
-        if not peso:
-            continue
-        pond = peso * perc / CENTO if perc is not None else None
-        componenti.append((nome, _peso(peso), _pct(perc), _pct(pond)))
-        if perc is None:
-            note.append(f"«{nome}»: dato non disponibile; la componente è esclusa e le altre "
-                        "sono riproporzionate.")
-    punti = None if finale_pct is None else finale_pct * sistema.scala_max / CENTO
-    fascia_txt = ""
-    if punti is not None:
-        f = sistema.fascia(round_half_up(punti, 0) if sistema.punteggi_interi else punti)
-        if f is not None:
-            fascia_txt = f"{f.lettera} ({format_decimal(f.minimo, 0)}-{format_decimal(f.massimo, 0)})"
-    resp = ctx.persone.get(unita.responsabile_id) if unita and unita.responsabile_id is not None else None
-    firme = _firme(ctx.cfg, "individuale", {
-        "Firma_Responsabile": nome_proprio(resp, con_titolo=True, nome_prima=True),
-        "Firma_Dipendente": nome_proprio(p, nome_prima=True)})
-    return SchedaIndividualeSnap(
-        ctx.intestazione(unita), nome_proprio(p, con_titolo=True), p.categoria or "",
-        unita.nome if unita else "",
-        format_decimal(p.ore_settimanali, 2, strip_zeros=True) if p.ore_settimanali else "",
-        sistema.nome, sett.frase, tuple(righe), comportamenti, tuple(componenti),
-        _pct(finale_pct), _num(punti), fascia_txt, format_decimal(sistema.scala_max, 0),
-        tuple(note), firme, ctx.luogo_data, persona_id, finale_pct)
+        if q.sintesi(uid).voci:
+            unita.append(_tabella_org(q, u.nome, uid))
+    s = q.sistema
+    pesi = (f"Performance organizzativa di ente {format_decimal(s.peso_org_ente, 2, strip_zeros=True)} % — "
+            f"di struttura {format_decimal(s.peso_org_unita, 2, strip_zeros=True)} % (sistema di valutazione).")
+    categorie = tuple((c.nome, _peso(c.peso_organizzativa), _peso(c.peso_struttura))
+                      for c in (s.categorie or (s.categoria_predefinita(),)))
+    cfg = config_firme(archive)
+    return SchedaOrganizzativaSnap(_intestazione(archive, q.anno), pesi, ente_tab, tuple(unita),
+                                   _firme(cfg, "organizzativa", {}), _luogo_data(cfg), categorie)
+
+
+# ---------------------------------------------------------------------- problems before printing
+
+
+def problemi_stampa(q: QuadroValutazioni, *, unita: Sequence[int] = (), persone: Sequence[int] = (),
+                    obiettivi: Sequence[int] = (), tutto: bool = False) -> list[Problema]:
+    """The «Verifica del piano» problems that concern the sheets about to be printed.
+
+    ``unita``: schede obiettivi (``TUTTI`` included); ``persone``: a person's sheets
+    (their own problems and those of the scheda that feeds them); ``obiettivi``:
+    an objective's sheet (with its sub-objectives); ``tutto``: every problem
+    (the organisational sheet reads every scheda). Problems of the valuation
+    system concern every sheet.
+    """
+    tutti = verifica(q)
+    if tutto:
+        return tutti
+    schede = set(unita)
+    pids = set(persone)
+    for pid in pids:
+        p = q.persone.get(pid)
+        s = q.scheda_di_persona(p.unita_id) if p is not None else None
+        if s is not None:
+            schede.add(s.unita.id if s.unita is not None and s.unita.id is not None else TUTTI)
+    oids = set()
+    for oid in obiettivi:
+        oids.add(oid)
+        oids.update(o.id for o in _discendenti(q, oid) if o.id is not None)
+    nomi = set()
+    for u in schede:
+        s = q.scheda(u)
+        nomi.add(f"Scheda {s.nome}")
+        oids.update(r.obiettivo.id for r in s.righe if r.obiettivo.id is not None)
+    out = []
+    for pr in tutti:
+        generale = pr.unita_id is None and pr.obiettivo_id is None and pr.persona_id is None \
+            and not pr.dove.startswith("Scheda ")
+        if generale or pr.dove in nomi or (pr.unita_id is not None and pr.unita_id in schede) \
+                or (pr.obiettivo_id is not None and pr.obiettivo_id in oids) \
+                or (pr.persona_id is not None and pr.persona_id in pids):
+            out.append(pr)
+    return out
+
+
+def errori(problemi: Sequence[Problema]) -> list[Problema]:
+    return [p for p in problemi if p.gravita == ERRORE]

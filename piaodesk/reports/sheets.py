@@ -6,7 +6,16 @@
 * :func:`render_scheda_obiettivo` — seed 002's *Scheda Obiettivo Esecutivo*
   (or *Scheda UO*) with its Obiettivi Specifici / Attività, half-year indicator
   rows and the Stati di Avanzamento dialogue.
-* :func:`render_scheda_individuale` — the individual valuation sheet.
+* :func:`render_scheda_individuale` — the individual valuation sheet: valutato,
+  valutatore, the category's components, comportamenti, individual objectives,
+  final and fascia (or «Valutazione incompleta — manca: …»), the cycle's steps.
+* :func:`render_scheda_ciclo` — the sheets of a person's cycle: assegnazione degli
+  obiettivi, verifica intermedia (colloquio), riesame.
+* :func:`render_scheda_organizzativa` — seed 003's Table 1 and Table 2 of the
+  ente and of the units that have their own voci.
+
+Every number that also appears on another sheet comes from the year's
+:class:`~piaodesk.store.valutazioni.QuadroValutazioni` (through the snapshots).
 
 ``build_*`` take the Archive (call them on the thread that owns it);
 ``render_*`` take a snapshot from :mod:`piaodesk.reports.data`.
@@ -21,6 +30,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
+    Flowable,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
@@ -29,11 +39,13 @@ from reportlab.platypus import (
     Table,
 )
 
+from ..domain.enums import PassoCiclo
 from ..fsio import atomic_batch
 from ..store.archive import Archive
 from . import data as d
 from .base import (
     BAND_BG,
+    Firma,
     MARK_BG,
     TOTAL_BG,
     Meta,
@@ -50,7 +62,8 @@ from .base import (
 CHECK = "☒"
 EMPTY = "☐"
 
-Snapshot = d.SchedaObiettiviSnap | d.SchedaObiettivoSnap | d.SchedaIndividualeSnap
+Snapshot = (d.SchedaObiettiviSnap | d.SchedaObiettivoSnap | d.SchedaIndividualeSnap | d.SchedaCicloSnap
+            | d.SchedaOrganizzativaSnap)
 Progress = Callable[[int, int, str], None]
 
 
@@ -102,7 +115,8 @@ def _riepilogo(s: d.SchedaObiettiviSnap, width: float) -> Table:
     ]
     marks: list[tuple] = []
     for r in s.righe:
-        cells: list[object] = [text(str(r.numero), "cell_c"), text(r.descrizione), text(r.peso, "cell_r"),
+        desc = markup(f"<b>{_esc(r.codice)}</b> {_esc(r.descrizione)}") if r.codice else text(r.descrizione)
+        cells: list[object] = [text(str(r.numero), "cell_c"), desc, text(r.peso, "cell_r"),
                                text(r.perc, "cell_r")]
         for letter in letters:
             if r.lettera == letter:
@@ -115,8 +129,9 @@ def _riepilogo(s: d.SchedaObiettiviSnap, width: float) -> Table:
             row = len(rows) - 1
             col = 4 + letters.index(r.lettera)
             marks.append(("BACKGROUND", (col, row), (col, row), MARK_BG))
-    rows.append([markup("<b>VALUTAZIONE FINALE</b>", "cell")] + [""] * (last - 1)
-                + [markup(f"<b>{s.finale}</b>", "cell_r")])
+    finale = s.finale if s.finale else "n.d."
+    rows.append([markup("<b>VALUTAZIONE FINALE</b>" + (" (incompleta: vedi sotto)" if s.incompleta else ""), "cell")]
+                + [""] * (last - 1) + [markup(f"<b>{finale}</b>", "cell_r")])
     n = len(rows) - 1
     extra = [
         ("SPAN", (0, 0), (0, 3)), ("SPAN", (1, 0), (1, 3)), ("SPAN", (2, 0), (2, 3)),
@@ -133,10 +148,13 @@ def _blocco_obiettivo(o: d.ObiettivoSnap, width: float) -> list[object]:
     st = styles()
     flow: list[object] = []
     titolo = f"Obiettivo {o.codice}" if o.codice else "Obiettivo"
+    if o.peso:
+        titolo += f" — peso {o.peso}"
     if o.trasversale:
         titolo += " — obiettivo trasversale (tutti i settori)"
-    head = [_band(titolo, width),
-            _kv([("Obiettivo: titolo", markup(f"<b>{_esc(o.titolo)}</b>")),
+    contesto = [("Obiettivo di riferimento:", "\n".join(o.contesto))] if o.contesto else []
+    head = [_band(_esc(titolo), width),
+            _kv([*contesto, ("Obiettivo: titolo", markup(f"<b>{_esc(o.titolo)}</b>")),
                  ("Descrizione, Finalità e risultati da raggiungere:", o.descrizione),
                  ("Missione:", o.missione),
                  ("Esercizi di riferimento", _ticks(o.anni)),
@@ -155,6 +173,11 @@ def _blocco_obiettivo(o: d.ObiettivoSnap, width: float) -> list[object]:
     n = len(rows) - 1
     flow.append(table(rows, (0.66, 0.16, 0.18), width,
                       extra=[("SPAN", (0, n), (1, n)), ("BACKGROUND", (0, n), (-1, n), TOTAL_BG)]))
+    if o.sotto:
+        srows: list[list[object]] = [[Paragraph("Sotto-obiettivi", st["head_l"]), Paragraph("Titolo", st["head_l"]),
+                                      Paragraph("% raggiungimento", h)]]
+        srows += [[text(c, "cell_b"), text(t), text(p, "cell_r")] for c, t, p in o.sotto]
+        flow.append(table(srows, (0.16, 0.66, 0.18), width))
     rows = [[Paragraph("Indicatore (descrizione)", st["head_l"]), Paragraph("Formula di calcolo", st["head_l"]),
              Paragraph("Peso %", h), Paragraph("Valore atteso", h), Paragraph("Valore effettivo", h),
              Paragraph("% raggiungimento", h)]]
@@ -163,8 +186,7 @@ def _blocco_obiettivo(o: d.ObiettivoSnap, width: float) -> list[object]:
                      text(i.effettivo, "cell_c"), text(i.perc, "cell_r")])
     if not o.indicatori:
         rows.append([text("Nessun indicatore", "note"), "", "", "", "", ""])
-    rows.append([text("Totale % realizzazione Indicatori", "cell_b"), "", "", "", "",
-                 markup(f"<b>{o.tot_indicatori}</b>", "cell_r")])
+    rows.append([text(o.tot_label, "cell_b"), "", "", "", "", markup(f"<b>{o.tot_indicatori}</b>", "cell_r")])
     n = len(rows) - 1
     flow.append(table(rows, (0.28, 0.21, 0.07, 0.15, 0.14, 0.15), width,
                       extra=[("SPAN", (0, n), (4, n)), ("BACKGROUND", (0, n), (-1, n), TOTAL_BG)]))
@@ -198,8 +220,15 @@ def render_scheda_obiettivi(s: d.SchedaObiettiviSnap) -> bytes:
     if it.atto:
         info.append(("Piano approvato con:", it.atto))
     f.append(_kv(info, lw * 0.6, 0.38))
+    if s.tutti:  # 003 T3: the transversal objectives, their «Parametro di riferimento» and weight
+        f.append(Paragraph("OBIETTIVI PREVISTI", st["h2"]))
+        rows3: list[list[object]] = [["Descrizione obiettivo", "Parametro di riferimento", "Peso"]]
+        rows3 += [[a, b, c] for a, b, c in s.parametri]
+        f.append(table(rows3, (0.68, 0.22, 0.10), lw, plain=("cell", "cell", "cell_r"),
+                       plain_header=("head_l", "head_l", "head")))
     f.append(Paragraph("RIEPILOGO OBIETTIVI PIAO", st["h2"]))
     f.append(_riepilogo(s, lw))
+    f.append(Paragraph(_esc(s.risultato), st["h3"]))
     f.append(Paragraph(f"Somma dei pesi: {s.somma_pesi or '0 %'} — punteggio massimo conseguibile: {s.massimo}",
                        st["note"]))
     for a in s.avvisi:
@@ -215,20 +244,23 @@ def render_scheda_obiettivi(s: d.SchedaObiettiviSnap) -> bytes:
     for o in s.obiettivi:
         f.append(CondPageBreak(60 * mm))
         f.extend(_blocco_obiettivo(o, pw))
-    f.append(CondPageBreak(40 * mm))
-    f.append(Paragraph("Risorse umane", st["h2"]))
-    h = st["head"]
-    rows: list[list[object]] = [[Paragraph("Nominativo", st["head_l"]), Paragraph("Ore Sett", h),
-                                 Paragraph("Categoria", st["head_l"])]]
-    for r in s.risorse:
-        rows.append([text(r[0]), text(r[1], "cell_r"), text(r[2])])
-    if not s.risorse:
-        rows.append([text("Nessuna persona assegnata al settore", "note"), "", ""])
-    else:
-        rows.append([text("Totale ore settimanali", "cell_b"), markup(f"<b>{s.tot_ore}</b>", "cell_r"), ""])
-    f.append(table(rows, (0.55, 0.15, 0.30), pw,
-                   extra=[("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), TOTAL_BG)]
-                   if s.risorse else ()))
+    if not s.obiettivi:
+        f.append(Paragraph("Nessun obiettivo assegnato alla struttura.", st["note"]))
+    if not s.tutti:
+        f.append(CondPageBreak(40 * mm))
+        f.append(Paragraph("Risorse umane", st["h2"]))
+        h = st["head"]
+        rows: list[list[object]] = [[Paragraph("Nominativo", st["head_l"]), Paragraph("Ore Sett", h),
+                                     Paragraph("Categoria", st["head_l"])]]
+        for r in s.risorse:
+            rows.append([text(r[0]), text(r[1], "cell_r"), text(r[2])])
+        if not s.risorse:
+            rows.append([text("Nessuna persona assegnata al settore", "note"), "", ""])
+        else:
+            rows.append([text("Totale ore settimanali", "cell_b"), markup(f"<b>{s.tot_ore}</b>", "cell_r"), ""])
+        f.append(table(rows, (0.55, 0.15, 0.30), pw,
+                       extra=[("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), TOTAL_BG)]
+                       if s.risorse else ()))
     f.append(signature_section(s.firme, s.luogo_data, pw, story.firme))
     meta = Meta(title=f"Scheda obiettivi {it.triennio} — {s.settore}", author=it.ente,
                 subject=f"Valutazione {it.anno} — {s.settore}",
@@ -343,65 +375,266 @@ def render_scheda_obiettivo(s: d.SchedaObiettivoSnap) -> bytes:
     return Sheet.render(story, meta)
 
 
-# ---------------------------------------------------------------------- scheda individuale
+# ---------------------------------------------------------------------- scheda individuale and the cycle
+
+
+def _foglio_persona(titolo: str, it: d.Intestazione, nominativo: str, righe: Sequence[tuple[str, object]]
+                    ) -> tuple[Story, list[Flowable]]:
+    """A person's sheet begun: header, title and the person's data (valutato/a first)."""
+    story = Story()
+    f = story.flowables
+    f += _testata(it.ente, titolo, f"Anno {it.anno} — {it.piano}")
+    f.append(_kv([("Valutato/a:", markup(f"<b>{_esc(nominativo)}</b>")), *righe], Sheet.portrait_width(), 0.28,
+                 plain=True))
+    return story, f
+
+
+def _chiudi_foglio_persona(story: Story, titolo: str, it: d.Intestazione, nominativo: str, firme: Sequence[Firma],
+                           luogo_data: str, subject: str) -> bytes:
+    """Signatures, metadata, PDF."""
+    story.flowables.append(signature_section(firme, luogo_data, Sheet.portrait_width(), story.firme))
+    meta = Meta(title=f"{titolo} {it.anno} — {nominativo}", author=it.ente, subject=subject,
+                header=f"{it.ente} — {it.piano}", footer=f"{titolo} {it.anno} — {nominativo}",
+                keywords="valutazione individuale")
+    return Sheet.render(story, meta)
+
+
+def _titolo(testo: str) -> list[Flowable]:
+    """A section heading of a person's sheet, moved to the next page rather than left alone at the bottom."""
+    return [CondPageBreak(28 * mm), Paragraph(testo, styles()["h2"])]
+
+
+def _sezioni() -> Callable[[str], str]:
+    """Numbered section titles: «1. …», «2. …» in the order they are printed."""
+    n = [0]
+
+    def titolo(label: str) -> str:
+        n[0] += 1
+        return f"{n[0]}. {label}"
+
+    return titolo
+
+
+def _tabella_obiettivi_individuali(righe: Sequence[d.RigaIndividuale], width: float, *,
+                                   con_perc: bool = True) -> Flowable:
+    head = ["Codice", "Obiettivo", "Ruolo / periodo", "Impegno", "Peso"] + (["% Ragg."] if con_perc else [])
+    widths = (0.11, 0.42, 0.17, 0.09, 0.10, 0.11) if con_perc else (0.12, 0.50, 0.17, 0.10, 0.11)
+    styles_ = ("cell_c", "cell", "cell_c", "cell_r", "cell_r", "cell_r")[:len(head)]
+    head_st = ("head", "head_l", "head", "head", "head", "head")[:len(head)]
+    body = [[r.codice, r.titolo, r.ruolo + (f"\n{r.periodo}" if r.periodo else ""), r.impegno, r.peso]
+            + ([r.perc] if con_perc else []) for r in righe]
+    # plain rows: a person may have a hundred objectives
+    return plain_table([head], body, widths, width, styles_, plain_header=head_st)
+
+
+def _riquadro(testo: str, width: float, altezza: float = 16 * mm) -> Table:
+    """A framed area: the text of a step (notes of a colloquio, a request) or room to write."""
+    t = Table([[text(testo) if testo else ""]], colWidths=[width], rowHeights=[None if testo else altezza])
+    t.setStyle([("BOX", (0, 0), (-1, -1), 0.4, BAND_BG), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
+    return t
+
+
+def _tabella_passi(passi: Sequence[d.PassoSnap], width: float) -> Flowable:
+    body = []
+    for p in passi:
+        nota = " — ".join(x for x in (p.esito and f"Esito: {p.esito}", p.testo) if x)
+        body.append([p.passo, p.data or "—", nota])
+    return plain_table([["Passo del ciclo", "Data", "Note / esito"]], body, (0.30, 0.13, 0.57), width,
+                       ("cell_b", "cell_c", "cell"), plain_header=("head_l", "head", "head_l"))
 
 
 def render_scheda_individuale(s: d.SchedaIndividualeSnap) -> bytes:
+    st = styles()
+    pw = Sheet.portrait_width()
+    it = s.intestazione
+    sez = _sezioni()
+    story, f = _foglio_persona("SCHEDA DI VALUTAZIONE INDIVIDUALE", it, s.nominativo, [
+        ("Inquadramento:", s.inquadramento), ("Categoria di valutazione:", s.categoria),
+        ("Settore/Servizio:", s.settore), ("Ore settimanali:", s.ore), ("Valutatore:", s.valutatore),
+        ("Sistema di valutazione:", s.sistema)])
+    f.extend(_titolo(sez("Obiettivi individuali") + (f" (peso {s.peso_individuali})"
+                                                      if s.peso_individuali != "0 %" else "")))
+    if s.obiettivi:
+        f.append(_tabella_obiettivi_individuali(s.obiettivi, pw))
+        if s.peso_individuali == "0 %":
+            f.append(Paragraph(f"Nella categoria «{_esc(s.categoria)}» gli obiettivi individuali non hanno "
+                               "peso: sono riportati per memoria.", st["note"]))
+    else:
+        f.append(Paragraph("Nessun obiettivo individuale assegnato.", st["note"]))
+    f.extend(_titolo(sez("Obiettivi della struttura")))
+    f.append(Paragraph(_esc(s.struttura), st["base"]))
+    if s.organizzativa:
+        f.extend(_titolo(sez("Performance organizzativa")))
+        f.append(Paragraph(_esc(s.organizzativa), st["base"]))
+    if s.comportamenti:
+        f.extend(_titolo(sez("Comportamenti organizzativi") + (f" (peso {s.peso_comportamenti})"
+                                                                if s.peso_comportamenti != "0 %" else "")))
+        note = any(c[3] for c in s.comportamenti)
+        head = ["Comportamento", "Peso", f"Punteggio (0-{s.scala})"] + (["Nota"] if note else [])
+        body = [[n, p, v or "—"] + ([c] if note else []) for n, p, v, c in s.comportamenti]
+        widths = (0.44, 0.10, 0.16, 0.30) if note else (0.64, 0.14, 0.22)
+        f.append(plain_table([head], body, widths, pw, ("cell", "cell_r", "cell_c", "small")[:len(head)],
+                             plain_header=("head_l", "head", "head", "head_l")[:len(head)]))
+    f.extend(_titolo(sez("Valutazione complessiva")))
+    rows = [["Componente", "Peso", "Risultato", "Ponderato"]]
+    rows += [[a, b, c, e] for a, b, c, e in s.componenti]
+    n = len(rows)
+    if s.incompleta:
+        rows.append([text(s.incompleta, "warn"), "", "", ""])
+        last = [("SPAN", (0, n), (-1, n))]
+    else:
+        rows.append([markup("<b>VALUTAZIONE FINALE</b>"), "", markup(f"<b>{s.finale_perc}</b>", "cell_r"),
+                     markup(f"<b>{s.finale_punti}</b> / {s.scala} punti" if s.finale_punti else "", "cell_r")])
+        last = []
+    f.append(table(rows, (0.52, 0.14, 0.17, 0.17), pw,
+                   extra=[("BACKGROUND", (0, n), (-1, n), TOTAL_BG), ("LINEABOVE", (0, n), (-1, n), 1.0, BAND_BG),
+                          *last],
+                   plain=("cell", "cell_r", "cell_r", "cell_r"), plain_rows=len(s.componenti),
+                   plain_header=("head_l", "head", "head", "head")))
+    if s.fascia and not s.incompleta:
+        f.append(Spacer(1, 2 * mm))
+        f.append(Paragraph(f"Fascia di valutazione: <b>{_esc(s.fascia)}</b>", st["base"]))
+    for note_ in s.note:
+        f.append(Paragraph(_esc(note_), st["note"]))
+    f.append(CondPageBreak(50 * mm))
+    f.extend(_titolo(sez("Ciclo di valutazione")))
+    f.append(_tabella_passi(s.passi, pw))
+    f.append(Spacer(1, 3 * mm))
+    f.append(Paragraph("Osservazioni del valutatore / del dipendente:", st["h3"]))
+    f.append(_riquadro("", pw, 12 * mm))
+    return _chiudi_foglio_persona(story, "Scheda di valutazione individuale", it, s.nominativo, s.firme, s.luogo_data,
+                                  f"Valutazione individuale {it.anno}")
+
+
+def render_scheda_ciclo(s: d.SchedaCicloSnap) -> bytes:
+    """Scheda di assegnazione, verifica intermedia (colloquio) or riesame of one person."""
+    st = styles()
+    pw = Sheet.portrait_width()
+    it = s.intestazione
+    sez = _sezioni()
+    story, f = _foglio_persona(s.titolo, it, s.nominativo, [
+        ("Inquadramento:", s.inquadramento), ("Categoria di valutazione:", s.categoria),
+        ("Settore/Servizio:", s.settore), ("Valutatore:", s.valutatore)])
+    passo = s.passi[0] if s.passi else None
+
+    def struttura() -> None:
+        f.extend(_titolo(sez("Obiettivi della struttura") + (f" — {_esc(s.struttura_nome)}"
+                                                              if s.struttura_nome else "")))
+        if s.struttura:
+            rows = [["Codice", "Obiettivo", "Peso"], *[[a, b, c] for a, b, c in s.struttura]]
+            f.append(table(rows, (0.14, 0.72, 0.14), pw, plain=("cell_c", "cell", "cell_r"),
+                           plain_header=("head", "head_l", "head")))
+        else:
+            f.append(Paragraph("Nessun obiettivo assegnato alla struttura.", st["note"]))
+        f.extend(_titolo(sez("Obiettivi individuali")))
+        if s.obiettivi:
+            f.append(_tabella_obiettivi_individuali(s.obiettivi, pw, con_perc=False))
+        else:
+            f.append(Paragraph("Nessun obiettivo individuale assegnato.", st["note"]))
+
+    if s.tipo == "assegnazione":
+        struttura()
+        f.extend(_titolo(sez("Componenti della valutazione")))
+        rows = [["Componente", "Peso"], *[[a, b] for a, b in s.componenti]]
+        f.append(table(rows, (0.80, 0.20), pw, plain=("cell", "cell_r"), plain_header=("head_l", "head")))
+        if s.comportamenti:
+            f.extend(_titolo(sez("Comportamenti oggetto di valutazione")))
+            rows = [["Comportamento", "Peso"], *[[a, b] for a, b in s.comportamenti]]
+            f.append(table(rows, (0.80, 0.20), pw, plain=("cell", "cell_r"), plain_header=("head_l", "head")))
+            f.append(Paragraph(f"Ogni comportamento è valutato su una scala da 0 a {s.scala}.", st["note"]))
+        f.append(Paragraph(f"Data di assegnazione: {passo.data if passo and passo.data else '____________'}",
+                           st["h3"]))
+        if passo and passo.testo:
+            f.append(_riquadro(passo.testo, pw))
+    elif s.tipo == "colloquio":
+        f.append(Paragraph(f"Data del colloquio: {passo.data if passo and passo.data else '____________'}",
+                           st["h3"]))
+        struttura()
+        f.extend(_titolo(sez("Esito della verifica intermedia")))
+        f.append(_riquadro(passo.testo if passo else "", pw, 30 * mm))
+        f.append(Paragraph("Azioni concordate / osservazioni del valutato:", st["h3"]))
+        f.append(_riquadro("", pw, 22 * mm))
+    else:
+        f.extend(_titolo(sez("Valutazione oggetto di riesame")))
+        f.append(Paragraph(_esc(s.esito), st["warn" if "incompleta" in s.esito else "base"]))
+        fatti = {p.passo: p for p in s.passi}
+        richiesta = fatti.get(PassoCiclo.RICHIESTA_RIESAME.label)
+        esito = fatti.get(PassoCiclo.ESITO_RIESAME.label)
+        f.extend(_titolo(sez("Passi del ciclo")))
+        f.append(_tabella_passi([p for p in s.passi if p is not richiesta and p is not esito], pw))
+        f.extend(_titolo(sez("Richiesta di riesame") + (f" del {richiesta.data}" if richiesta and richiesta.data
+                                                         else "")))
+        f.append(_riquadro(richiesta.testo if richiesta else "", pw, 30 * mm))
+        f.extend(_titolo(sez("Esito del riesame") + (f" del {esito.data}" if esito and esito.data else "")))
+        if esito and esito.esito:
+            f.append(Paragraph(f"Esito: <b>{_esc(esito.esito)}</b>", st["base"]))
+        f.append(_riquadro(esito.testo if esito else "", pw, 22 * mm))
+    for note_ in s.note:
+        f.append(Paragraph(_esc(note_), st["note"]))
+    return _chiudi_foglio_persona(story, s.titolo.capitalize(), it, s.nominativo, s.firme, s.luogo_data,
+                                  f"Ciclo di valutazione {it.anno}")
+
+
+# ---------------------------------------------------------------------- performance organizzativa (003 T1, T2)
+
+
+def _tabelle_org(t: d.TabellaOrgSnap, width: float) -> list[object]:
+    st = styles()
+    out: list[object] = []
+    for v in t.voci:
+        if not v.indicatori:
+            continue
+        out.append(Paragraph(_esc(f"Tabella 1 — {v.codice} {v.nome}".replace("  ", " ")), st["h3"]))
+        rows = [["INDICATORE", "FATTORI", "TARGET", "RISULTATO", "%\nRAGGIUNGIMENTO"]]
+        rows += [[i.nome, i.fattori, i.target, i.risultato, i.perc] for i in v.indicatori]
+        out.append(table(rows, (0.29, 0.29, 0.12, 0.12, 0.18), width,
+                         plain=("cell", "small", "cell_c", "cell_c", "cell_r"),
+                         plain_header=("head_l", "head_l", "head", "head", "head")))
+    out.append(Paragraph("Tabella 2 — Tabella di sintesi valutazione performance organizzativa", st["h3"]))
+    if not t.voci:
+        out.append(Paragraph(_esc(t.totale_nota), st["warn"]))
+        return out
+    rows: list[list[object]] = [["VOCE", "MISURA REALIZZAZIONE", "PESO", "VALUTAZIONE"]]
+    rows += [[f"{v.codice} {v.nome}".strip(), v.misura, v.peso, v.valutazione or "—"] for v in t.voci]
+    n = len(rows)
+    rows.append([markup("<b>TOTALE</b>"), "", "", markup(f"<b>{t.totale or 'n.d.'}</b>", "cell_r")])
+    out.append(table(rows, (0.38, 0.38, 0.10, 0.14), width,
+                     extra=[("SPAN", (0, n), (2, n)), ("BACKGROUND", (0, n), (-1, n), TOTAL_BG),
+                            ("LINEABOVE", (0, n), (-1, n), 1.0, BAND_BG)],
+                     plain=("cell", "small", "cell_r", "cell_r"), plain_rows=len(t.voci),
+                     plain_header=("head_l", "head_l", "head", "head")))
+    out.append(Paragraph(_esc(t.totale_nota), st["note" if t.totale_d is not None else "warn"]))
+    if t.componente:
+        out.append(Paragraph(_esc(t.componente), st["base"]))
+    return out
+
+
+def render_scheda_organizzativa(s: d.SchedaOrganizzativaSnap) -> bytes:
     st = styles()
     story = Story()
     pw = Sheet.portrait_width()
     it = s.intestazione
     f = story.flowables
-    f += _testata(it.ente, "SCHEDA DI VALUTAZIONE INDIVIDUALE", f"Anno {it.anno} — {it.piano}")
-    f.append(_kv([("Dipendente:", markup(f"<b>{_esc(s.nominativo)}</b>")), ("Categoria/Area:", s.categoria),
-                  ("Settore/Servizio:", s.settore), ("Ore settimanali:", s.ore),
-                  ("Sistema di valutazione:", s.sistema)], pw, 0.28, plain=True))
-    f.append(Paragraph("1. Obiettivi assegnati", st["h2"]))
-    rows: list[list[object]] = [["Codice", "Obiettivo", "Ruolo / periodo", "% Ragg.", f"Punteggio (0-{s.scala})",
-                                 "Fascia"]]
-    head6 = ("head", "head_l", "head", "head", "head", "head")
-    widths = (0.12, 0.43, 0.17, 0.10, 0.10, 0.08)
-    if s.obiettivi:  # plain rows: a person may have a hundred objectives
-        body = [[r.codice, r.titolo, r.ruolo + (f"\n{r.periodo}" if r.periodo else ""), r.perc, r.punteggio,
-                 r.lettera] for r in s.obiettivi]
-        f.append(plain_table(rows, body, widths, pw,
-                             ("cell_c", "cell", "cell_c", "cell_r", "cell_c", "cell_c"), plain_header=head6))
-    else:
-        rows.append(["", text("Nessun obiettivo individuale assegnato: concorrono gli obiettivi della "
-                              "struttura di appartenenza.", "note"), "", "", "", ""])
-        f.append(table(rows, widths, pw, plain_header=head6))
-    f.append(Paragraph("2. Obiettivi della struttura", st["h2"]))
-    f.append(Paragraph(_esc(s.struttura), st["base"]))
-    f.append(Paragraph("3. Comportamenti organizzativi", st["h2"]))
-    rows = [["Comportamento", "Peso", f"Punteggio (0-{s.scala})"]]
-    rows += [[n, p, v] for n, p, v in s.comportamenti]
-    f.append(table(rows, (0.64, 0.14, 0.22), pw, extra=[("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
-                                                           ("TOPPADDING", (0, 1), (-1, -1), 5),
-                                                           ("BOTTOMPADDING", (0, 1), (-1, -1), 6)],
-                   plain=("cell", "cell_r", "cell_c"), plain_header=("head_l", "head", "head")))
-    f.append(Paragraph("4. Valutazione complessiva", st["h2"]))
-    rows = [["Componente", "Peso", "Risultato", "Contributo"]]
-    rows += [[a, b, c, e] for a, b, c, e in s.componenti]
-    rows.append([markup("<b>VALUTAZIONE FINALE</b>"), "", markup(f"<b>{s.finale_perc}</b>", "cell_r"),
-                 markup(f"<b>{s.finale_punti}</b> / {s.scala} punti" if s.finale_punti else "", "cell_r")])
-    n = len(rows) - 1
-    f.append(table(rows, (0.52, 0.14, 0.17, 0.17), pw,
-                   extra=[("BACKGROUND", (0, n), (-1, n), TOTAL_BG), ("LINEABOVE", (0, n), (-1, n), 1.0, BAND_BG)],
-                   plain=("cell", "cell_r", "cell_r", "cell_r"), plain_rows=len(s.componenti),
-                   plain_header=("head_l", "head", "head", "head")))
-    if s.fascia:
-        f.append(Paragraph(f"Fascia di valutazione: <b>{_esc(s.fascia)}</b>", st["base"]))
-    for note in s.note:
-        f.append(Paragraph(_esc(note), st["note"]))
-    f.append(Spacer(1, 3 * mm))
-    f.append(Paragraph("Osservazioni del valutatore / del dipendente:", st["h3"]))
-    obs = Table([[""]], colWidths=[pw], rowHeights=[16 * mm])
-    obs.setStyle([("BOX", (0, 0), (-1, -1), 0.4, BAND_BG)])
-    f.append(obs)
+    f += _testata(it.ente, "PERFORMANCE ORGANIZZATIVA", f"Anno {it.anno} — {it.piano}")
+    f.append(Paragraph(_esc(s.pesi), st["note"]))
+    f.append(Paragraph(_esc(f"Performance organizzativa di ente — {s.ente.titolo}"), st["h2"]))
+    f.extend(_tabelle_org(s.ente, pw))
+    for u in s.unita:
+        f.append(CondPageBreak(70 * mm))
+        f.append(Paragraph(_esc(f"Performance organizzativa di struttura — {u.titolo}"), st["h2"]))
+        f.extend(_tabelle_org(u, pw))
+    if s.categorie:
+        f.append(CondPageBreak(40 * mm))
+        f.append(Paragraph("Peso nella valutazione individuale", st["h2"]))
+        rows = [["Categoria di valutazione", "Performance organizzativa", "Obiettivi della struttura"],
+                *[[a, b, c] for a, b, c in s.categorie]]
+        f.append(table(rows, (0.56, 0.22, 0.22), pw, plain=("cell", "cell_r", "cell_r"),
+                       plain_header=("head_l", "head", "head")))
     f.append(signature_section(s.firme, s.luogo_data, pw, story.firme))
-    meta = Meta(title=f"Scheda di valutazione individuale {it.anno} — {s.nominativo}", author=it.ente,
-                subject=f"Valutazione individuale {it.anno}", header=f"{it.ente} — {it.piano}",
-                footer=f"Scheda individuale {it.anno} — {s.nominativo}", keywords="valutazione individuale")
+    meta = Meta(title=f"Performance organizzativa {it.anno} — {it.ente}", author=it.ente,
+                subject=f"Performance organizzativa {it.anno}", header=f"{it.ente} — {it.piano}",
+                footer=f"Performance organizzativa — anno {it.anno}", keywords="performance organizzativa")
     return Sheet.render(story, meta)
 
 
@@ -415,6 +648,10 @@ def render(snap: Snapshot) -> bytes:
         return render_scheda_obiettivo(snap)
     if isinstance(snap, d.SchedaIndividualeSnap):
         return render_scheda_individuale(snap)
+    if isinstance(snap, d.SchedaCicloSnap):
+        return render_scheda_ciclo(snap)
+    if isinstance(snap, d.SchedaOrganizzativaSnap):
+        return render_scheda_organizzativa(snap)
     raise TypeError(type(snap))
 
 
@@ -428,6 +665,14 @@ def build_scheda_obiettivo(archive: Archive, obiettivo_id: int, anno: int | None
 
 def build_scheda_individuale(archive: Archive, persona_id: int, anno: int | None = None) -> bytes:
     return render_scheda_individuale(d.snapshot_scheda_individuale(archive, persona_id, anno))
+
+
+def build_scheda_ciclo(archive: Archive, persona_id: int, tipo: str, anno: int | None = None) -> bytes:
+    return render_scheda_ciclo(d.ContestoSchede(archive, anno).scheda_ciclo(persona_id, tipo))
+
+
+def build_scheda_organizzativa(archive: Archive, anno: int | None = None) -> bytes:
+    return render_scheda_organizzativa(d.snapshot_organizzativa(archive, anno))
 
 
 def render_batch(snaps: Sequence[Snapshot], out_dir: Path | str, *,
@@ -477,22 +722,26 @@ def batch_schede_individuali(archive: Archive, out_dir: Path | str, anno: int | 
 def batch_schede_obiettivi(archive: Archive, out_dir: Path | str, anno: int | None = None, *,
                            cancel: threading.Event | None = None,
                            progress: Progress | None = None) -> list[Path]:
-    """The scheda obiettivi of every settore that has objectives."""
-    snaps = [d.snapshot_scheda_obiettivi(archive, u.id, anno) for u in archive.unita()
-             if u.id is not None and archive.obiettivi_di_unita(u.id)]
+    """The scheda obiettivi of every settore that has objectives, and «TUTTI I SETTORI»."""
+    q = d.quadro(archive, anno)
+    snaps = [d.snapshot_scheda_obiettivi(archive, u, quadro=q) for u in d.schede_obiettivi_da_stampare(q)]
     return render_batch(snaps, out_dir, cancel=cancel, progress=progress)
 
 
 __all__ = [
     "batch_schede_individuali",
     "batch_schede_obiettivi",
+    "build_scheda_ciclo",
     "build_scheda_individuale",
     "build_scheda_obiettivi",
+    "build_scheda_organizzativa",
     "build_scheda_obiettivo",
     "render",
     "render_batch",
+    "render_scheda_ciclo",
     "render_scheda_individuale",
     "render_scheda_obiettivi",
     "render_scheda_obiettivo",
+    "render_scheda_organizzativa",
     "snapshots_individuali",
 ]

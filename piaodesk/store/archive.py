@@ -81,6 +81,22 @@ class VoceCronologia:
     pacchetto: str
 
 
+def _preordine(by_parent: dict[Any, list[Any]], key: Callable[[Any], Any]) -> list[Any]:
+    """The tree in order, parents before children (children as listed under ``by_parent``).
+
+    A loop, not recursion: deep trees must not hit the recursion limit, and a recursive
+    closure is a reference cycle that kept every row alive until a full collection —
+    never, once a view's slice had frozen it (see ``ui.models.slices``).
+    """
+    out: list[Any] = []
+    stack = list(reversed(by_parent.get(None, [])))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(by_parent.get(key(node), [])))
+    return out
+
+
 class Archive:
     """One open plan file."""
 
@@ -456,17 +472,21 @@ class Archive:
     def _make_room(self, table: str, row: dict[str, Any]) -> list[tuple[int, int]]:
         """Shift later siblings by one for an insert at ``row['posizione']`` (None = append)."""
         clause, params = self._sibling_clause(table, row)
-        sibs = self.db.conn.execute(
-            f"SELECT id, posizione FROM [{table}] WHERE {clause} ORDER BY posizione, id", params).fetchall()
+        # where the siblings end, from the (parent, posizione) index in one step: appending a
+        # thousand children one by one must not read the earlier ones a thousand times
+        top = self.db.conn.execute(f"SELECT max(posizione) FROM [{table}] WHERE {clause}", params).fetchone()[0]
+        end = 0 if top is None else top + 1
         pos = row.get("posizione")
-        if pos is None or pos < 0 or pos > len(sibs):
-            row["posizione"] = len(sibs)
+        if pos is None or pos < 0 or pos >= end:
+            row["posizione"] = end if pos is None or pos < 0 or pos > end else pos
             return []
+        sibs = self.db.conn.execute(
+            f"SELECT id, posizione FROM [{table}] WHERE {clause} AND posizione >= ? ORDER BY posizione, id",
+            (*params, pos)).fetchall()
         shifted = []
         for sid, spos in sibs:
-            if spos >= pos:
-                self._update_row(table, sid, {"posizione": spos + 1})
-                shifted.append((sid, spos))
+            self._update_row(table, sid, {"posizione": spos + 1})
+            shifted.append((sid, spos))
         return shifted
 
     def _close_gap(self, table: str, row: dict[str, Any]) -> list[tuple[int, int]]:
@@ -553,13 +573,7 @@ class Archive:
         for oid, pid in self.db.conn.execute(
                 "SELECT id, parent_id FROM obiettivi ORDER BY ramo = 'attivita', posizione, id"):
             by_parent.setdefault(pid, []).append(oid)
-        out: list[int] = []
-        stack = list(reversed(by_parent.get(None, [])))
-        while stack:  # (iterative: deep trees must not hit the recursion limit)
-            oid = stack.pop()
-            out.append(oid)
-            stack.extend(reversed(by_parent.get(oid, [])))
-        return out
+        return _preordine(by_parent, lambda oid: oid)
 
     def count(self, cls: type, where: str | None = None, params: Sequence[Any] = ()) -> int:
         sql = f"SELECT count(*) FROM [{cls.TABLE}]"  # type: ignore[attr-defined]
@@ -603,15 +617,7 @@ class Archive:
         by_parent: dict[int | None, list[Obiettivo]] = {}
         for o in rows:
             by_parent.setdefault(o.parent_id, []).append(o)
-        out: list[Obiettivo] = []
-
-        def walk(pid: int | None) -> None:
-            for o in by_parent.get(pid, []):
-                out.append(o)
-                walk(o.id)
-
-        walk(None)
-        return out
+        return _preordine(by_parent, lambda o: o.id)
 
     def figli(self, parent_id: int | None, ramo: Ramo | str = Ramo.OBIETTIVI) -> list[Obiettivo]:
         if parent_id is None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 
 class Edit:
+    __slots__ = ()  # subclasses without slots keep a __dict__; InsertRow, made by the thousand, has none
     label: str = "Modifica"
 
     def apply(self, archive: Archive) -> Changes:
@@ -64,15 +65,20 @@ class SetFields(Edit):
         return ch
 
 
+_NONE: list[tuple[int, int]] = []  # never mutated: InsertRow only ever replaces it
+
+
 class InsertRow(Edit):
     """Insert one domain object; sibling rows with ``posizione`` make room for it."""
+
+    __slots__ = ("obj", "table", "row_id", "label", "_shifted")
 
     def __init__(self, obj: Any, label: str | None = None):
         self.obj = obj
         self.table = obj.TABLE
         self.row_id: int | None = obj.id
         self.label = label or f"Aggiungi {type(obj).__name__}"
-        self._shifted: list[tuple[int, int]] = []
+        self._shifted: list[tuple[int, int]] = _NONE  # shared until an insert shifts siblings
 
     def apply(self, archive: Archive) -> Changes:
         row = to_row(self.obj)

@@ -142,14 +142,22 @@ class ValutazionePersona:
 class QuadroValutazioni:
     """The valuation of one year, read from the archive once (see the module doc)."""
 
-    def __init__(self, archive: Archive, anno: int | None = None) -> None:
+    #: the objectives' fields a valuation reads (``leggero``: only these are read)
+    CAMPI_OBIETTIVI = ("id", "parent_id", "posizione", "ramo", "livello", "codice", "titolo",
+                       "tipologia", "unita_id", "peso")
+
+    def __init__(self, archive: Archive, anno: int | None = None, *, leggero: bool = False) -> None:
+        """``leggero``: the objectives carry only :attr:`CAMPI_OBIETTIVI` and the assignments
+        are read person by person when asked (the screens: a large plan's snapshot in less
+        memory); the sheets, which print more, read everything once."""
         self.archive = archive
         self.piano = archive.piano()
         self.anno = anno or self.piano.anno_inizio
         self.sistema = archive.sistema_valutazione()
         self.unita = {u.id: u for u in archive.unita()}
         self.persone = {p.id: p for p in archive.persone()}
-        self.obiettivi = {o.id: o for o in archive.obiettivi()}  # tree order
+        self.obiettivi = {o.id: o for o in archive.obiettivi(
+            columns=self.CAMPI_OBIETTIVI if leggero else None)}  # tree order
         self.figli: dict[int | None, list[int]] = {}
         for o in self.obiettivi.values():
             self.figli.setdefault(o.parent_id, []).append(o.id or 0)
@@ -159,27 +167,46 @@ class QuadroValutazioni:
         self.valutazioni: dict[int, Valutazione] = {}
         for v in archive.select(Valutazione, "anno = ?", (self.anno,)):
             self.valutazioni.setdefault(v.obiettivo_id, v)
+        self.leggero = leggero
         self.assegnazioni: dict[int | None, list[Assegnazione]] = {}
-        for a in archive.assegnazioni():
-            self.assegnazioni.setdefault(a.persona_id, []).append(a)
+        if not leggero:  # (light: each person's assignments are read when asked, not kept)
+            for a in archive.assegnazioni():
+                self.assegnazioni.setdefault(a.persona_id, []).append(a)
         self.perc: dict[int, Decimal | None] = dict(archive.percentuali(self.anno))
         self._schede: dict[int, SchedaUnita] = {}
-        self.record: dict[int, ValutazioneIndividuale] = {
-            v.persona_id: v for v in archive.select(ValutazioneIndividuale, "anno = ?", (self.anno,))}
-        by_id = {v.id: v.persona_id for v in self.record.values()}
+        self.record: dict[int, ValutazioneIndividuale] = {}
         self.punteggi: dict[int, dict[str, PunteggioComportamento]] = {}
         self.passi: dict[int, list[PassoValutazione]] = {}
+        self.rileggi_valutazioni()
+        self.responsabili_di = {u.responsabile_id for u in self.unita.values() if u.responsabile_id}
+
+    def rileggi_valutazioni(self) -> set[int]:
+        """Read the persons' valuation records again (scores, steps, evaluator, category).
+
+        Only the small tables of the individual valuations are read: after an edit of a
+        valuation the snapshot is current again without reading the objectives. Returns
+        the persons whose records changed.
+        """
+        archive = self.archive
+        record = {v.persona_id: v for v in archive.select(ValutazioneIndividuale, "anno = ?", (self.anno,))}
+        by_id = {v.id: v.persona_id for v in record.values()}
+        punteggi: dict[int, dict[str, PunteggioComportamento]] = {}
+        passi: dict[int, list[PassoValutazione]] = {}
         if by_id:
             for pc in archive.select(PunteggioComportamento):
                 if pc.valutazione_id in by_id:
-                    self.punteggi.setdefault(by_id[pc.valutazione_id], {})[pc.comportamento] = pc
+                    punteggi.setdefault(by_id[pc.valutazione_id], {})[pc.comportamento] = pc
             for ps in archive.select(PassoValutazione):
                 if ps.valutazione_id in by_id:
-                    self.passi.setdefault(by_id[ps.valutazione_id], []).append(ps)
+                    passi.setdefault(by_id[ps.valutazione_id], []).append(ps)
         order = {p.value: i for i, p in enumerate(PassoCiclo)}
-        for lst in self.passi.values():
+        for lst in passi.values():
             lst.sort(key=lambda p: order.get(str(p.passo), 99))
-        self.responsabili_di = {u.responsabile_id for u in self.unita.values() if u.responsabile_id}
+        changed = {pid for pid in set(record) | set(self.record)
+                   if record.get(pid) != self.record.get(pid)
+                   or punteggi.get(pid) != self.punteggi.get(pid) or passi.get(pid) != self.passi.get(pid)}
+        self.record, self.punteggi, self.passi = record, punteggi, passi
+        return changed
 
     # ------------------------------------------------------------------ schede
 
@@ -253,6 +280,11 @@ class QuadroValutazioni:
     def _valori_org(self) -> dict[int, ValoreOrganizzativo]:
         return {v.indicatore_id: v for v in self.archive.select(ValoreOrganizzativo, "anno = ?", (self.anno,))}
 
+    def rileggi_organizzativa(self) -> None:
+        """Read the organisational voci, indicators and values again (after an edit of them)."""
+        for name in ("_voci", "_indicatori_org", "_valori_org"):
+            self.__dict__.pop(name, None)
+
     @cached_property
     def perc_obiettivi_ente(self) -> Decimal | None:
         """003 T2 line 1: mean of the results of every scheda (None if one lacks)."""
@@ -322,8 +354,10 @@ class QuadroValutazioni:
         except ValueError:
             return self.sistema.categoria(p.area, p.id in self.responsabili_di)
 
-    def valutatore(self, p: Persona) -> ind.Valutatore:
-        rec = self.record.get(p.id or 0)
+    def valutatore(self, p: Persona, *, scelto_nel_piano: bool = True) -> ind.Valutatore:
+        """The person's evaluator; ``scelto_nel_piano`` False: the one the SMVP names (ignoring
+        the evaluator chosen in the plan)."""
+        rec = self.record.get(p.id or 0) if scelto_nel_piano else None
         scelto = None
         if rec and (rec.valutatore_id is not None or rec.valutatore_ruolo):
             scelto = ind.Valutatore(rec.valutatore_id, rec.valutatore_ruolo or "Valutatore")
@@ -336,6 +370,12 @@ class QuadroValutazioni:
         p = self.persone.get(pid)
         return p.nominativo if p else ""
 
+    def assegnazioni_di(self, persona_id: int) -> list[Assegnazione]:
+        """A person's assignments (a light snapshot reads them now, in id order as kept ones)."""
+        if self.leggero:
+            return self.archive.assegnazioni(persona_id=persona_id)
+        return self.assegnazioni.get(persona_id, [])
+
     def persona(self, persona_id: int) -> ValutazionePersona:
         p = self.persone.get(persona_id)
         if p is None:
@@ -344,7 +384,7 @@ class QuadroValutazioni:
         cat = self.categoria(p)
         val = self.valutatore(p)
         # objectives assigned to the person (002's roster rows are not assignments)
-        tutte = [a for a in self.assegnazioni.get(persona_id, []) if a.obiettivo_id in self.obiettivi]
+        tutte = [a for a in self.assegnazioni_di(persona_id) if a.obiettivo_id in self.obiettivi]
         ass = [a for a in tutte if a.ruolo != RUOLO_ROSTER]
         roster = not ass and bool(tutte)
         if roster:  # 002: listed among a scheda's collaborators, they work on that scheda
@@ -452,13 +492,15 @@ def modifica_valutazione(archive: Archive, persona_id: int, anno: int, *,
                          comportamenti: dict[str, Decimal | None] | None = None,
                          note_comportamenti: dict[str, str | None] | None = None,
                          passi: dict[str, tuple[object, str | None, str | None] | None] | None = None,
-                         **campi: object) -> Edit:
+                         quadro: QuadroValutazioni | None = None, **campi: object) -> Edit:
     """One undoable edit of a person's valuation for ``anno``.
 
     ``comportamenti`` maps behaviour names to scores (None clears one);
     ``passi`` maps a :class:`PassoCiclo` value to (date, text, esito), or None to
     remove that step; ``campi`` are fields of :class:`ValutazioneIndividuale`
     (categoria, valutatore_id, valutatore_ruolo, punteggio_individuali, note).
+    ``quadro``: a snapshot of the same year to reuse (its valuation records are read
+    again first), so that an edit on a large plan does not read every objective.
     Refused values raise :class:`ErroreValutazione` with an Italian message and
     build nothing (never a silent default).
     """
@@ -481,7 +523,11 @@ def modifica_valutazione(archive: Archive, persona_id: int, anno: int, *,
     pi = campi.get("punteggio_individuali")
     if pi is not None and not (Decimal(0) <= Decimal(str(pi)) <= Decimal(100)):
         raise ErroreValutazione("La % degli obiettivi individuali deve essere tra 0 e 100.")
-    q = QuadroValutazioni(archive, anno)
+    if quadro is not None and quadro.anno == anno and quadro.archive is archive:
+        q = quadro
+        q.rileggi_valutazioni()
+    else:
+        q = QuadroValutazioni(archive, anno)
     rec = q.record.get(persona_id)
     edits: list[Edit] = []
     if rec is None:

@@ -176,7 +176,7 @@ def test_cli_export_template_portale(demo_path, tmp_path, capsys):
                     "Target 2027", "Fonte"]
     codes = {ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)}
     assert "FIN.1" in codes and "PL.1" not in codes
-    assert ws.cell(row=2, column=9).value in ("+", "−", "=")
+    assert ws.cell(row=2, column=9).value in ("+", "-", "=")
     tpl = tmp_path / "modello.xlsx"
     assert main(["template", str(tpl), "--anno", "2026"]) == 0
     wb = openpyxl.load_workbook(tpl)

@@ -57,6 +57,24 @@ def test_unknown_id_is_an_error_never_a_deletion(demo, exported, sheet, bad):
         sheet, type(demo.persone()[0])), old_id) is not None
 
 
+@pytest.mark.parametrize("sheet,bad", [("Unità", "abc"), ("Unità", 999999), ("Monitoraggi", 999999),
+                                       ("Valutazioni", "abc"), ("Stati di avanzamento", 999999)])
+def test_unknown_id_in_the_sheets_of_the_full_round_trip(demo, exported, sheet, bad):
+    """The sheets issue-11c added read IDs the same way: an error on the row, nothing removed."""
+    wb = openpyxl.load_workbook(exported)
+    ws = wb[sheet]
+    ws.cell(row=2, column=_headers(ws)["ID"]).value = bad
+    wb.save(exported)
+    before = demo.counts()
+    plan = diff_workbook(demo, exported)
+    errs = [p for p in plan.problemi if p.tipo == "id_sconosciuto"]
+    assert [(p.foglio, p.riga, p.colonna) for p in errs] == [(sheet, 2, "ID")]
+    assert _deletes(plan) == [] and plan.mancanti == 0
+    assert not any(isinstance(e, InsertRow) for e in plan.edits)
+    plan.apply(demo)
+    assert demo.counts() == before
+
+
 def test_repeated_id_is_an_error_and_deletes_no_other_row(demo, exported):
     """An ID pasted over another row's ID: the other row is not removed."""
     wb = openpyxl.load_workbook(exported)

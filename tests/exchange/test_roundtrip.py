@@ -195,7 +195,7 @@ def test_template_is_empty_with_instructions_and_imports_into_empty_plan(empty_p
     # a manager fills it in from zero
     wb["Personale"].append([None, "Rossi", "Maria", "dott.ssa"])
     wb["Obiettivi"].append([None, "OB.1", None, "Obiettivi", "Obiettivo operativo/esecutivo",
-                            "Digitalizzare il protocollo", None, None, "Rossi Maria", 0.6])
+                            "Digitalizzare il protocollo", None, None, "Rossi Maria", 60])  # 60 = 60 %
     wb["Indicatori"].append([None, None, "OB.1", None, "Documenti protocollati digitalmente",
                              None, None, "Percentuale", "%", "Crescente (più è meglio)", None, 40,
                              2024, None, None, None, None, 60, None, 70])

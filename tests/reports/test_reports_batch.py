@@ -35,12 +35,11 @@ def test_batch_reads_the_plan_once_and_each_node_once(demo, monkeypatch, tmp_pat
     assert len(files) == len(persone)
     assert sum(obiettivi.values()) == 1  # the whole tree, once for the batch
     assert sum(assegnazioni.values()) == 1  # every assignment, once, grouped by person
-    assert all(n == 1 for n in risultati.values()), risultati.most_common(3)  # each node's % once
+    assert not risultati, risultati.most_common(3)  # every node's % from the bulk read, none one by one
     assert all(n == 1 for n in per_unita.values()), per_unita.most_common(3)  # each settore once
     assert len(per_unita) <= len(demo.unita())
     # a constant number of whole-table reads, not one per person
-    assert sum(n for cls, n in selects.items() if cls is not None) < 15 + sum(risultati.values()) * 6, \
-        selects.most_common(5)
+    assert sum(n for cls, n in selects.items() if cls is not None) < 15, selects.most_common(5)
     # same content as the one-at-a-time snapshots
     batch = data.ContestoSchede(demo, 2025).schede_individuali(list(expected))
     assert batch == list(expected.values())
@@ -106,7 +105,7 @@ def _long_sheet(demo, n: int, titolo=lambda i: f"Obiettivo numero {i} con un tit
     snap = data.snapshot_scheda_individuale(demo, p.id, 2025)
     righe = tuple(data.RigaIndividuale(f"X{i:03d}", titolo(i), "Collaboratore della scheda" if i % 3 else
                                        "Responsabile", "dal 01/01/2025\nal 31/12/2025" if i % 2 else "",
-                                       f"{i % 100},00 %", str(i % 31), "ABCDE"[i % 5]) for i in range(n))
+                                       f"{i % 100},00 %", f"{i % 90 + 10} %", f"{i % 7},00 %") for i in range(n))
     return dataclasses.replace(snap, obiettivi=righe)
 
 
@@ -126,12 +125,13 @@ def test_long_objectives_table_runs_over_pages_with_header_and_every_row(demo):
     assert codes == [f"X{i:03d}" for i in range(150)]  # every row once, in order, none cut
     with_rows = [page for page in pages if re.search(r"\bX\d{3}\b", page)]
     assert len(with_rows) >= 3
-    assert all("Ruolo / periodo" in page and "Fascia" in page for page in with_rows)  # header repeated
+    assert all("Ruolo / periodo" in page and "Impegno" in page for page in with_rows)  # header repeated
     full = "".join(pages)
     assert "titolo abbastanza lungo da\nandare a capo" in full or "lungo da andare\na capo" in full \
-        or "andare a\ncapo" in full  # wrapped inside its cell
+        or "andare a\ncapo" in full or "lungo\nda andare a capo" in full  # wrapped inside its cell
     assert full.count("Collaboratore") == 100 and full.count("al 31/12/2025") == 75
-    assert set(sig_names(pdf)) == {"Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario", "Firma_Dipendente"}
+    assert set(sig_names(pdf)) == {"Firma_Valutatore", "Firma_Nucleo", "Firma_Segretario", "Firma_Dipendente"} \
+        or set(sig_names(pdf)) == {"Firma_Valutatore", "Firma_Segretario", "Firma_Dipendente"}
 
 
 def sig_names(pdf: bytes) -> list[str]:
@@ -203,4 +203,4 @@ def test_font_subsets_shared_between_sheets_stay_valid(demo):
     assert fa["DejaVuSans-Bold"] == fb["DejaVuSans-Bold"]  # headings: same subset, same bytes
     text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf_b, capture_output=True,
                           check=True).stdout.decode()
-    assert "Attività è più già 8 — verifica" in text and "VALUTAZIONE FINALE" in text
+    assert "Attività è più già 8 — verifica" in text and "Valutazione complessiva" in text

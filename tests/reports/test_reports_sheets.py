@@ -65,9 +65,9 @@ def test_scheda_obiettivi_coordinamento(demo):
     for needle in ("SCHEDA OBIETTIVI 2025/2027", "dott.ssa Chiara Rossetto", "Coordinamento",
                    "RIEPILOGO OBIETTIVI PIAO", "Fascia di Valutazione (2)", "0-14", "15-19", "20-25",
                    "26-28", "29-30", "(1 * 2)", "VALUTAZIONE FINALE",
-                   # TS.1 50 % x 27, TS.2 50 % x 29, PC.1 30 % x 27, PC.2 30 % x 22
-                   "13,50", "14,50", "8,10", "6,60", "42,70", "96,84 %", "100,00 %",
-                   "la somma dei pesi è 160 %", "48,00"):
+                   # TS.1 10 % x 27, TS.2 30 % x 29, PC.1 30 % x 27, PC.2 30 % x 22
+                   "2,70", "8,70", "8,10", "6,60", "26,10", "96,84 %", "100,00 %",
+                   "Risultato della struttura: 87,00 %", "30,00"):
         assert needle in p1, needle
     assert "raggiunto" in p1 and "superato" in p1  # band descriptors
     full = pdf_text(pdf)
@@ -90,13 +90,15 @@ def test_scheda_obiettivi_coordinamento(demo):
 def test_scheda_obiettivi_servizi_sociali_values(demo):
     u = unit_by_code(demo, "SERVIZI SOCIALI")
     snap = data.snapshot_scheda_obiettivi(demo, u.id, 2025)
+    # SS.1-SS.4 are the weighted operativi of a strategico (SS.0): the scheda evaluates them
     assert [r.codice for r in snap.righe] == ["TS.1", "TS.2", "SS.1", "SS.2", "SS.3", "SS.4"]
-    assert snap.finale_d == Decimal("28.00")  # only TS.1/TS.2 are weighted (50 % × 27 + 50 % × 29)
-    assert any("SS.1" in a and "senza peso" in a for a in snap.avvisi)
+    assert snap.finale_d == Decimal("27.00")  # 10 % × 27 + 30 % × 29 + 15 % × (26 + 28 + 27 + 23)
+    assert not snap.avvisi
     text = pdf_text(sheets.render_scheda_obiettivi(snap))
+    assert text.count("Obiettivo di riferimento:") == 4 and "Obiettivo strategico SS.0" in text
     for needle in ("91,67 %", "93,75 %", "89,29 %", "76,00 %", "Diritti sociali, politiche sociali e famiglia",
                    "☒ 2026", "31/05/2025", "02/12/2025", "Nessuna fase prevista", "Vaghi Giuseppina",
-                   "352", "OPERATORE ESPERTO", "28,00"):
+                   "352", "OPERATORE ESPERTO", "27,00", "Risultato della struttura: 90,00 %"):
         assert needle in text, needle
 
 
@@ -151,31 +153,27 @@ def test_scheda_obiettivo_oe0527_and_10701(demo):
 @needs_poppler
 def test_scheda_individuale(demo):
     p = demo.trova_persona("Rossetto Chiara")
+    q = data.quadro(demo, 2025)
+    v = q.persona(p.id)
     snap = data.snapshot_scheda_individuale(demo, p.id, 2025)
-    assert snap.finale_d is not None and round(snap.finale_d, 2) == Decimal("88.96")  # 42,70 / 48
     pdf = sheets.render_scheda_individuale(snap)
     t = pdf_text(pdf)
-    for needle in ("SCHEDA DI VALUTAZIONE INDIVIDUALE", "dott.ssa Rossetto Chiara", "Comportamenti organizzativi",
-                   "Capacità di programmazione e organizzazione", "25 %", "88,96 %", "VALUTAZIONE FINALE",
+    struttura = next(c for c in v.esito.componenti if c.chiave == "struttura")
+    for needle in ("SCHEDA DI VALUTAZIONE INDIVIDUALE", "dott.ssa Rossetto Chiara", "FUNZIONARIO EQ",
+                   "Valutatore:", v.valutatore_nome, "Obiettivi della struttura", data._pct(struttura.valore),
+                   "Valutazione complessiva", "Ciclo di valutazione", "Presa visione", "Esito del riesame",
                    "Per presa visione — il dipendente", "Chiara Rossetto"):
         assert needle in t, needle
-    assert set(sig_fields(pdf)) == {"Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario", "Firma_Dipendente"}
+    # she is the responsabile of her settore: her evaluator is not herself
+    assert v.valutatore.persona_id != p.id
+    assert [f.campo for f in snap.firme][0] == "Firma_Valutatore" and "Rossetto" not in snap.firme[0].nome
+    assert "Il valutatore" in t
+    fields = set(sig_fields(pdf))
+    assert {"Firma_Valutatore", "Firma_Dipendente"} <= fields and "Firma_Responsabile" not in fields
     # a 002 person with leaf assignments lists them with their results
     r = demo.trova_persona("TERENZIANI MASSIMO")
     t2 = pdf_text(sheets.build_scheda_individuale(demo, r.id, 2025))
     assert "OE052702" in t2 and "Responsabile" in t2 and "al 31/01/2025" in t2
-
-
-def test_behaviour_scores_from_settings(demo):
-    p = demo.trova_persona("Rossetto Chiara")
-    demo._set_setting_raw(data.chiave_comportamenti(2025, p.id), '{"Capacità di programmazione e '
-                          'organizzazione": 30, "Orientamento al risultato e all\'utenza": 24, '
-                          '"Gestione e valorizzazione delle risorse umane": 27, '
-                          '"Collaborazione e integrazione organizzativa": 27}')
-    snap = data.snapshot_scheda_individuale(demo, p.id, 2025)
-    # comportamenti: mean(30, 24, 27, 27) / 30 = 90 %; final = (88,9583 + 90) / 2
-    assert round(snap.finale_d, 2) == Decimal("89.48")
-    assert snap.fascia.startswith("D")
 
 
 def test_signature_blocks_configurable_per_ente(demo):

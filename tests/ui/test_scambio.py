@@ -139,3 +139,16 @@ def test_actions_are_declared_in_file_menu():
     assert texts == ["Esporta in Excel…", "Esporta per il portale PIAO…", "Modello Excel vuoto…",
                      "Importa da Excel/CSV…", "Reimporta Excel modificato…"]
     assert all(a.menu == "&File" for a in scambio.ACTIONS)
+
+
+def test_importing_the_same_table_again_says_nothing_changes(qtbot, empty_plan, tmp_path):
+    """Issue 11 point 6, in the GUI: the preview of a repeated flat import says so, nothing to apply."""
+    ctx = _ctx(empty_plan, tmp_path)
+    first = importa(None, ctx, SEED)
+    qtbot.addWidget(first)
+    empty_plan.apply(first.plan.batch())
+    again = importa(None, ctx, SEED)
+    qtbot.addWidget(again)
+    assert again.plan.vuoto and not again.importa.isEnabled()
+    text = again.sommario.text()
+    assert "Nessuna modifica: i 60 obiettivi e i 66 indicatori" in text and "Nessuna differenza" not in text

@@ -145,3 +145,73 @@ def test_evaluator_scores_become_valutazione_rows(qtbot, ctx):
     dlg2.punteggi.setItem(row, 5, QTableWidgetItem("90"))
     dlg2.accept()
     assert any("fuori scala" in p for p in dlg2.problems)
+
+
+def test_problems_of_the_chosen_sheets_are_shown_and_asked_before_printing(qtbot, ctx, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from piaodesk.domain.model import Obiettivo
+    from piaodesk.store.edits import InsertRow
+
+    uid = _unit(ctx, "POLIZIA LOCALE").id
+    # an objective without weight beside weighted ones: an «errore» of that scheda
+    ctx.archive.apply(InsertRow(Obiettivo(codice="PL.X", titolo="Obiettivo senza peso", unita_id=uid, anni=[2025])))
+    dlg = StampaDialog(ctx, None, "obiettivi")
+    qtbot.addWidget(dlg)
+    dlg.settore.setCurrentIndex(dlg.settore.findData(uid))
+    out = tmp_path / "out"
+    dlg.cartella.setText(str(out))
+    seen = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text() + "\n" + box.informativeText())
+        next(b for b in box.buttons() if b.text() == "Annulla").click()
+
+    QTimer.singleShot(0, answer)
+    dlg.esegui()  # the user answers «Annulla»: nothing printed
+    assert seen and "errore" in seen[0] and "PL.X" in seen[0] and "Stampare comunque?" in seen[0]
+    q = data.quadro(ctx.archive, 2025)
+    scheda = q.scheda(uid)
+    oids = {r.obiettivo.id for r in scheda.righe}
+    assert dlg.problemi and all(  # only the problems of this scheda, its objectives, or the whole system
+        p.dove == f"Scheda {scheda.nome}" or p.obiettivo_id in oids
+        or (p.unita_id is None and p.obiettivo_id is None and p.persona_id is None and not p.dove.startswith("Scheda"))
+        for p in dlg.problemi)
+    assert dlg.job is None and dlg.files is None and not list(out.glob("*.pdf"))
+    dlg.quiet = True  # «Stampa comunque»
+    dlg.stampa_con_problemi = True
+    dlg.esegui()
+    qtbot.waitUntil(lambda: dlg.files is not None, timeout=20000)
+    assert [p.rsplit("/", 1)[-1] for p in dlg.files] == ["scheda_obiettivi_2025_POLIZIA_LOCALE.pdf"]
+
+
+def test_new_sheet_kinds_from_the_dialog(qtbot, ctx, tmp_path):
+    dlg = StampaDialog(ctx, None, "organizzativa")
+    qtbot.addWidget(dlg)
+    dlg.quiet = True
+    assert not dlg.settore.isEnabled()
+    dlg.cartella.setText(str(tmp_path / "org"))
+    dlg.esegui()
+    qtbot.waitUntil(lambda: dlg.files is not None, timeout=20000)
+    assert [p.rsplit("/", 1)[-1] for p in dlg.files] == ["performance_organizzativa_2025.pdf"]
+    dlg.modo.setCurrentIndex(dlg.modo.findData("assegnazione"))
+    unit = _unit(ctx, "Coordinamento")
+    dlg.settore.setCurrentIndex(dlg.settore.findData(unit.id))
+    dlg.cartella.setText(str(tmp_path / "ass"))
+    dlg.files = None
+    dlg.esegui()
+    qtbot.waitUntil(lambda: dlg.files is not None, timeout=20000)
+    staff = [p for p in ctx.archive.persone() if p.unita_id == unit.id]
+    assert len(dlg.files) == len(staff) and all("scheda_assegnazione_2025_" in f for f in dlg.files)
+    pdf = PdfReader(dlg.files[0])
+    assert set(pdf.get_fields()) == {"Firma_Valutatore", "Firma_Dipendente"}
+    dlg.modo.setCurrentIndex(dlg.modo.findData("obiettivi"))
+    dlg.settore.setCurrentIndex(dlg.settore.findData(data.TUTTI))
+    dlg.cartella.setText(str(tmp_path / "tutti"))
+    dlg.files = None
+    dlg.esegui()
+    qtbot.waitUntil(lambda: dlg.files is not None, timeout=20000)
+    assert [p.rsplit("/", 1)[-1] for p in dlg.files] == ["scheda_obiettivi_2025_TUTTI_I_SETTORI.pdf"]

@@ -12,6 +12,7 @@ plan untouched.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +146,7 @@ class ImportDialog(QDialog):
             parts.append(f"<span style='color:#b3261e'>{righe_mancanti(plan.mancanti).capitalize()}"
                          f": la rimozione sarà chiesta all'importazione.</span>")
         if plan.vuoto:
-            parts.append("<b>Nessuna differenza: il piano non cambia.</b>")
+            parts.append(f"<b>{escape(plan.nota or 'Nessuna differenza: il piano non cambia.')}</b>")
         else:
             parts.append(f"Con «Importa nel piano» le {len(plan.edits)} modifiche sono applicate "
                          f"in un'unica operazione, annullabile con Modifica › Annulla.")

@@ -1,8 +1,11 @@
 """«Sistema di valutazione (SMVP)»: the ente's valuation rules and the evaluator's scores.
 
 Tab 1 edits :class:`SistemaValutazione` (fasce, scale, caps, component and
-behaviour weights) and stores it in the plan with one undoable
-:class:`SetSetting`. Tab 2 lets the evaluator assign each objective's score
+behaviour weights), tab «Categorie» the categories of staff (areas, responsabili,
+the four components' weights, the evaluating body) and the split of the
+organisational performance, tab «Regole» the SMVP's own rules (gestionali need
+fasi and indicators; minimum weights); all stored in the plan with one undoable
+:class:`SetSetting`. Tab «Punteggi» lets the evaluator assign each objective's score
 (0–scala) and, with a reason, override its %; these are ``Valutazione`` rows.
 Everything is validated first; bad input is reported in Italian and nothing
 is written.
@@ -10,12 +13,15 @@ is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -33,10 +40,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.enums import Area2023
 from ...domain.formats import format_decimal, format_percent, parse_decimal
-from ...domain.model import Valutazione
-from ...domain.valutazione import Comportamento, Fascia, SistemaValutazione
+from ...domain.model import Obiettivo, Valutazione
+from ...domain.valutazione import (
+    CategoriaValutazione,
+    Comportamento,
+    Fascia,
+    PesoMinimo,
+    SistemaValutazione,
+)
+from ...store.archive import Archive
 from ...store.edits import Batch, Edit, InsertRow, SetFields, SetSetting
+from ...store.valutazioni import TUTTI, QuadroValutazioni
 from ..context import Context
 
 CHIAVE = "sistema_valutazione"
@@ -61,18 +77,21 @@ class SistemaValutazioneDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Sistema di misurazione e valutazione (SMVP)")
-        self.resize(880, 760)
+        self.resize(900, 640)  # fits a 1366×768 screen; the long tabs scroll
         self.quiet = False  # tests: problems go to self.problems instead of a message box
         self.problems: list[str] = []
         s = ctx.archive.sistema_valutazione()
         self._orig = s
         layout = QVBoxLayout(self)
-        tabs = QTabWidget()
-        layout.addWidget(tabs)
-        tabs.addTab(self._tab_sistema(s), "Regole di valutazione")
+        self.tabs = tabs = QTabWidget()
+        layout.addWidget(tabs, 1)
+        tabs.addTab(_scrolling(self._tab_sistema(s)), "Scala, fasce e comportamenti")
+        tabs.addTab(_scrolling(self._tab_categorie(s)), "Categorie di personale")
+        tabs.addTab(_scrolling(self._tab_regole(s)), "Regole del sistema")
         tabs.addTab(self._tab_punteggi(s), "Punteggi del valutatore")
         self.avvisi = QLabel()
         self.avvisi.setWordWrap(True)
+        self.avvisi.setMaximumHeight(self.avvisi.fontMetrics().height() * 4 + 4)
         self.avvisi.setStyleSheet("color: #9b2c2c;")
         layout.addWidget(self.avvisi)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -111,7 +130,7 @@ class SistemaValutazioneDialog(QDialog):
                             ("comportamenti", self.p_comp)):
             comp.addWidget(QLabel(label))
             comp.addWidget(spin)
-        form.addRow("Pesi delle componenti:", comp)
+        form.addRow("Pesi (personale senza categoria):", comp)
         outer.addLayout(form)
         outer.addWidget(QLabel("Fasce di valutazione (lettera, da, a, descrittore):"))
         self.fasce = QTableWidget(0, 4)
@@ -140,6 +159,177 @@ class SistemaValutazioneDialog(QDialog):
         self.fasce.itemChanged.connect(self._refresh_avvisi)
         self.comportamenti.itemChanged.connect(self._refresh_avvisi)
         return w
+
+    # ------------------------------------------------------------------ categories, rules
+
+    def _tab_categorie(self, s: SistemaValutazione) -> QWidget:
+        w = QWidget()
+        outer = QVBoxLayout(w)
+        outer.addWidget(_hint("Ogni persona è valutata secondo la prima categoria che comprende la sua area "
+                              "(inquadramento 2023) o, per chi è responsabile di un'unità, la categoria dei "
+                              "responsabili. I pesi delle quattro componenti sommano a 100. Il valutatore, "
+                              "se indicato, è l'organo che valuta la categoria (es. Nucleo di Valutazione); "
+                              "vuoto: il responsabile dell'unità."))
+        self.categorie = QTableWidget(0, len(CAT_COLS))
+        self.categorie.setObjectName("tabellaCategorie")
+        self.categorie.setHorizontalHeaderLabels([c[1] for c in CAT_COLS])
+        for c, (key, _l, _w) in enumerate(CAT_COLS):
+            self.categorie.horizontalHeaderItem(c).setToolTip(CAT_TIPS.get(key, ""))
+        hdr = self.categorie.horizontalHeader()
+        for c, (_k, _l, width) in enumerate(CAT_COLS):
+            self.categorie.setColumnWidth(c, width)
+        hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.categorie.verticalHeader().setDefaultSectionSize(24)
+        self.categorie.setMinimumHeight(24 * 5 + 6)
+        self.categorie.setToolTip("Aree ammesse: " + ", ".join(a.label for a in Area2023))
+        for c in s.categorie:
+            self._add_categoria(c)
+        outer.addWidget(self.categorie, 1)
+        outer.addLayout(self._row_buttons(self.categorie, lambda: self._add_categoria(None)))
+        form = QFormLayout()
+        self.org_ente = QSpinBox(minimum=0, maximum=100, value=int(s.peso_org_ente), suffix=" %")
+        self.org_unita = QSpinBox(minimum=0, maximum=100, value=int(s.peso_org_unita), suffix=" %")
+        org = QHBoxLayout()
+        org.addWidget(QLabel("ente"))
+        org.addWidget(self.org_ente)
+        org.addWidget(QLabel("unità"))
+        org.addWidget(self.org_unita)
+        org.addStretch(1)
+        form.addRow("Performance organizzativa:", org)
+        self.risultato_struttura = QComboBox()
+        self.risultato_struttura.addItem("Valutazione finale della scheda sul punteggio massimo", "valutazione")
+        self.risultato_struttura.addItem("Media pesata della % di raggiungimento degli obiettivi",
+                                         "percentuale")
+        self.risultato_struttura.setCurrentIndex(max(0, self.risultato_struttura.findData(
+            s.risultato_struttura)))
+        form.addRow("Risultato della struttura:", self.risultato_struttura)
+        self.valutatore_resp = QLineEdit(s.valutatore_responsabili)
+        self.valutatore_resp.setPlaceholderText("es. Nucleo di Valutazione, Segretario generale, Sindaco")
+        form.addRow("Valutatore dei responsabili:", self.valutatore_resp)
+        outer.addLayout(form)
+        self.categorie.itemChanged.connect(self._refresh_avvisi)
+        for spin in (self.org_ente, self.org_unita):
+            spin.valueChanged.connect(self._refresh_avvisi)
+        return w
+
+    def _add_categoria(self, c: CategoriaValutazione | None) -> None:
+        r = self.categorie.rowCount()
+        self.categorie.blockSignals(True)
+        self.categorie.insertRow(r)
+        c = c or CategoriaValutazione("", peso_struttura=Decimal(50), peso_comportamenti=Decimal(50))
+        values = {"nome": c.nome, "aree": ", ".join((Area2023.from_text(a) or a).label  # type: ignore[union-attr]
+                                                    if Area2023.from_text(a) else a for a in c.aree),
+                  "organizzativa": _num(c.peso_organizzativa), "struttura": _num(c.peso_struttura),
+                  "individuali": _num(c.peso_individuali), "comportamenti": _num(c.peso_comportamenti),
+                  "valutatore": c.valutatore}
+        for col, (key, _l, _w) in enumerate(CAT_COLS):
+            if key == "responsabili":
+                it = QTableWidgetItem()
+                it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                            | Qt.ItemFlag.ItemIsSelectable)
+                it.setCheckState(Qt.CheckState.Checked if c.responsabili else Qt.CheckState.Unchecked)
+            else:
+                it = _item(values[key])
+                it.setToolTip(values[key])
+            if col == 0:
+                it.setData(Qt.ItemDataRole.UserRole, c.nome)  # the catalogue of behaviours follows the name
+            self.categorie.setItem(r, col, it)
+        self.categorie.blockSignals(False)
+
+    def _tab_regole(self, s: SistemaValutazione) -> QWidget:
+        w = QWidget()
+        outer = QVBoxLayout(w)
+        self.gestionali = QCheckBox("Gli obiettivi gestionali devono avere fasi e indicatori "
+                                    "(«obbligatorio per obiettivi gestionali»)")
+        self.gestionali.setChecked(s.gestionali_fasi_indicatori)
+        outer.addWidget(self.gestionali)
+        outer.addWidget(_hint("Pesi minimi: un obiettivo il cui titolo contiene il testo deve pesare almeno "
+                              "la percentuale indicata (es. «tempi di pagamento», 30 %). La «Verifica del "
+                              "piano» segnala gli obiettivi che non la rispettano."))
+        self.pesi_minimi = QTableWidget(0, 2)
+        self.pesi_minimi.setObjectName("tabellaPesiMinimi")
+        self.pesi_minimi.setHorizontalHeaderLabels(["Testo nel titolo dell'obiettivo", "Peso minimo %"])
+        self.pesi_minimi.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.pesi_minimi.verticalHeader().setDefaultSectionSize(24)
+        self.pesi_minimi.setMinimumHeight(24 * 4 + 6)
+        for pm in s.pesi_minimi:
+            self._add_peso_minimo(pm.testo, _num(pm.minimo))
+        outer.addWidget(self.pesi_minimi, 1)
+        outer.addLayout(self._row_buttons(self.pesi_minimi, lambda: self._add_peso_minimo("", "")))
+        self.pesi_minimi.itemChanged.connect(self._refresh_avvisi)
+        return w
+
+    def _add_peso_minimo(self, testo: str, minimo: str) -> None:
+        r = self.pesi_minimi.rowCount()
+        self.pesi_minimi.insertRow(r)
+        self.pesi_minimi.setItem(r, 0, _item(testo))
+        self.pesi_minimi.setItem(r, 1, _item(minimo))
+
+    def _categorie_lette(self, problems: list[str]) -> tuple[CategoriaValutazione, ...]:
+        old = {c.nome: c for c in self._orig.categorie}
+        out: list[CategoriaValutazione] = []
+        seen: set[str] = set()
+        t = self.categorie
+        for r in range(t.rowCount()):
+            cells = {key: self._cell(t, r, col) for col, (key, _l, _w) in enumerate(CAT_COLS)
+                     if key != "responsabili"}
+            it = t.item(r, CAT_KEYS.index("responsabili"))
+            resp = it is not None and it.checkState() == Qt.CheckState.Checked
+            if not any(cells.values()):
+                continue
+            nome = cells["nome"]
+            where = f"Categoria «{nome}»" if nome else f"Categoria alla riga {r + 1}"
+            if not nome:
+                problems.append(f"{where}: manca il nome")
+                continue
+            if nome.casefold() in seen:
+                problems.append(f"{where}: nome ripetuto")
+                continue
+            seen.add(nome.casefold())
+            aree = []
+            for a in (x.strip() for x in cells["aree"].replace(";", ",").split(",")):
+                if not a:
+                    continue
+                area = Area2023.from_text(a)
+                if area is None:
+                    problems.append(f"{where}: area «{a}» sconosciuta (ammesse: "
+                                    + ", ".join(x.label for x in Area2023) + ")")
+                    continue
+                aree.append(area.value)
+            pesi = {}
+            for k in ("organizzativa", "struttura", "individuali", "comportamenti"):
+                text = cells[k]
+                v = _dec(text) if text else Decimal(0)
+                if v is None or not Decimal(0) <= v <= Decimal(100):
+                    problems.append(f"{where}: peso «{text}» della componente {k} non valido (da 0 a 100)")
+                    v = Decimal(0)
+                pesi[f"peso_{k}"] = v
+            if not aree and not resp:
+                problems.append(f"{where}: indicare le aree o la spunta «Responsabili»")
+            orig = old.get(str(t.item(r, 0).data(Qt.ItemDataRole.UserRole) or nome))
+            out.append(CategoriaValutazione(nome, tuple(aree), resp, comportamenti=orig.comportamenti if orig
+                                            else (), valutatore=cells["valutatore"], **pesi))
+        return tuple(out)
+
+    def _pesi_minimi_letti(self, problems: list[str]) -> tuple[PesoMinimo, ...]:
+        return tuple(PesoMinimo(t, m) for t, m in self._nomi_numeri(
+            self.pesi_minimi, problems, "Peso minimo alla riga {riga}: servono il testo e un peso tra 0 e 100",
+            lambda m: Decimal(0) < m <= Decimal(100)))
+
+    def _nomi_numeri(self, table: QTableWidget, problems: list[str], messaggio: str,
+                     valido: Callable[[Decimal], bool] = lambda _n: True) -> list[tuple[str, Decimal]]:
+        """The (text, number) rows of a two-column table; a row with one of them wrong is said."""
+        out = []
+        for r in range(table.rowCount()):
+            nome, numero = self._cell(table, r, 0), self._cell(table, r, 1)
+            if not nome and not numero:
+                continue
+            n = _dec(numero)
+            if not nome or n is None or not valido(n):
+                problems.append(messaggio.format(riga=r + 1))
+                continue
+            out.append((nome, n))
+        return out
 
     def _row_buttons(self, table: QTableWidget, add) -> QHBoxLayout:  # type: ignore[no-untyped-def]
         row = QHBoxLayout()
@@ -184,26 +374,26 @@ class SistemaValutazioneDialog(QDialog):
                 problems.append(f"Fascia {lettera or r + 1}: «da» e «a» devono essere numeri")
                 continue
             fasce.append(Fascia(lettera, lo, hi, descr))
-        comps = []
-        for r in range(self.comportamenti.rowCount()):
-            nome, peso = self._cell(self.comportamenti, r, 0), self._cell(self.comportamenti, r, 1)
-            if not nome and not peso:
-                continue
-            p = _dec(peso)
-            if not nome or p is None:
-                problems.append(f"Comportamento alla riga {r + 1}: servono nome e peso numerico")
-                continue
-            comps.append(Comportamento(nome, p))
+        comps = [Comportamento(n, p) for n, p in self._nomi_numeri(
+            self.comportamenti, problems, "Comportamento alla riga {riga}: servono nome e peso numerico")]
         if not fasce:
             problems.append("Serve almeno una fascia di valutazione")
+        categorie = self._categorie_lette(problems)
+        pesi_minimi = self._pesi_minimi_letti(problems)
         if problems:
             return None, problems
-        s = SistemaValutazione(
+        # the fields this dialog does not show are kept as they are (never silently reset)
+        s = replace(
+            self._orig,
             nome=self.nome.text().strip() or "Sistema di valutazione", scala_max=Decimal(self.scala.value()),
             fasce=tuple(fasce), punteggi_interi=self.interi.isChecked(), cap_indicatore=self.cap.isChecked(),
             quota_indicatori=Decimal(self.quota.value()), peso_obiettivi_settore=Decimal(self.p_settore.value()),
             peso_obiettivi_individuali=Decimal(self.p_ind.value()), peso_comportamenti=Decimal(self.p_comp.value()),
-            comportamenti=tuple(comps))
+            comportamenti=tuple(comps), categorie=categorie, peso_org_ente=Decimal(self.org_ente.value()),
+            peso_org_unita=Decimal(self.org_unita.value()),
+            risultato_struttura=str(self.risultato_struttura.currentData()),
+            valutatore_responsabili=self.valutatore_resp.text().strip() or "Nucleo di Valutazione",
+            gestionali_fasi_indicatori=self.gestionali.isChecked(), pesi_minimi=pesi_minimi)
         return s, s.validate()
 
     def _refresh_avvisi(self, *_: object) -> None:
@@ -218,16 +408,16 @@ class SistemaValutazioneDialog(QDialog):
         v = QVBoxLayout(w)
         arc = self.ctx.archive
         self.anno_val = self.ctx.anno or arc.piano().anno_inizio
-        v.addWidget(QLabel(f"Anno {self.anno_val}. Punteggio sulla scala del sistema; la % validata "
-                           "sostituisce quella calcolata e richiede una motivazione."))
+        v.addWidget(_hint(f"Anno {self.anno_val}: gli obiettivi che le schede valutano (con un peso, a "
+                          "qualunque livello dell'albero). Punteggio sulla scala del sistema; la % validata "
+                          "sostituisce quella calcolata e richiede una motivazione."))
         self.punteggi = QTableWidget(0, 7)
         self.punteggi.setHorizontalHeaderLabels(["Codice", "Obiettivo", "% calcolata", "Suggerito",
                                                  "Punteggio", "% validata", "Motivazione"])
         self.punteggi.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.punteggi.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._rows: list[tuple[int, Valutazione | None]] = []
-        roots = [o for o in arc.obiettivi() if o.parent_id is None]
-        for o in roots:
+        for o in obiettivi_valutati(arc, self.anno_val):
             val = arc.valutazione(o.id or 0, self.anno_val)
             perc = arc.perc_avanzamento(o.id or 0, self.anno_val)
             sugg = s.punteggio_suggerito(perc)
@@ -307,6 +497,54 @@ class SistemaValutazioneDialog(QDialog):
             if not ok:
                 return
         super().accept()
+
+
+def obiettivi_valutati(arc: Archive, anno: int) -> list[Obiettivo]:
+    """The objectives the schede evaluate (each once, schede in order: TUTTI I SETTORI first)."""
+    q = QuadroValutazioni(arc, anno, leggero=True)
+    keys = [*([TUTTI] if q.membri(TUTTI) else []), *q.unita_con_schede()]
+    seen: set[int] = set()
+    out = []
+    for k in keys:
+        for r in q.scheda(k).righe:
+            if r.obiettivo.id not in seen:
+                seen.add(r.obiettivo.id or 0)
+                out.append(r.obiettivo)
+    return out
+
+
+#: columns of the categories' table: (key, header, width)
+CAT_COLS = (("nome", "Categoria", 200), ("aree", "Aree (2023)", 160), ("responsabili", "Resp.", 44),
+            ("organizzativa", "Org. %", 62), ("struttura", "Strutt. %", 62),
+            ("individuali", "Indiv. %", 62), ("comportamenti", "Comp. %", 62),
+            ("valutatore", "Valutatore", 140))
+CAT_TIPS = {"responsabili": "Categoria dei responsabili di un'unità (dirigenti, EQ)",
+            "organizzativa": "Peso della performance organizzativa (ente e unità), in %",
+            "struttura": "Peso degli obiettivi della struttura (scheda obiettivi), in %",
+            "individuali": "Peso degli obiettivi individuali, in %",
+            "comportamenti": "Peso dei comportamenti organizzativi, in %",
+            "valutatore": "Organo che valuta la categoria (vuoto: il responsabile dell'unità)"}
+CAT_KEYS = [c[0] for c in CAT_COLS]
+
+
+def _num(x: Decimal) -> str:
+    return format_decimal(x, None, strip_zeros=True)
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #4b5563;")
+    return label
+
+
+def _scrolling(w: QWidget) -> QScrollArea:
+    """A tab's page in a scroll area: the dialog stays within a 1366×768 screen."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(w)
+    return area
 
 
 def show_sistema_dialog(main_window: QWidget | None, ctx: Context) -> None:

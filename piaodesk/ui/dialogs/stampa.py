@@ -3,7 +3,9 @@
 The snapshots are read from the plan on the GUI thread (the SQLite connection
 never leaves it); the worker only turns plain data into PDF files and can be
 cancelled from a progress dialog. Files are written through a temporary name,
-so a cancelled run leaves only complete PDFs.
+so a cancelled run leaves only complete PDFs. Before printing, the «Verifica del
+piano» problems that concern the chosen sheets are shown and the user decides
+whether to print anyway.
 """
 
 from __future__ import annotations
@@ -29,14 +31,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...reports import data, sheets
+from ...domain.verifica import Problema
 from ...paths import user_data_dir
+from ...reports import data, sheets
 from ..context import Context
 
 MODI = {
     "obiettivi": "Scheda obiettivi del settore",
     "obiettivo": "Scheda dell'obiettivo selezionato",
     "individuali": "Schede di valutazione individuali",
+    "assegnazione": "Schede di assegnazione degli obiettivi",
+    "colloquio": "Schede di verifica intermedia (colloquio)",
+    "riesame": "Schede di riesame (chi lo ha richiesto)",
+    "organizzativa": "Performance organizzativa (tabelle 1 e 2)",
+}
+
+#: modes that print one sheet per person
+PER_PERSONA = ("individuali", "assegnazione", "colloquio", "riesame")
+
+INFO = {
+    "obiettivi": "Una scheda per settore (riepilogo con fasce A–E, obiettivi, risorse umane, firme); "
+                 "«Tutti i settori» comprende la scheda TUTTI I SETTORI degli obiettivi trasversali.",
+    "obiettivo": "Scheda dell'obiettivo con obiettivi specifici/attività, indicatori e stati di avanzamento.",
+    "individuali": "Una scheda per persona del settore scelto (o di tutto il piano): valutatore, componenti, "
+                   "comportamenti, obiettivi, valutazione finale (o ciò che manca) e passi del ciclo.",
+    "assegnazione": "Inizio anno: obiettivi con i pesi, componenti e comportamenti da valutare, firme di "
+                    "valutatore e valutato.",
+    "colloquio": "Verifica intermedia: data e note del colloquio, firme di valutatore e valutato.",
+    "riesame": "Richiesta di riesame ed esito, per chi lo ha richiesto.",
+    "organizzativa": "Tabella 1 (programmazione e gestione delle risorse) e Tabella 2 (sintesi) dell'ente "
+                     "e delle strutture che hanno voci proprie.",
 }
 
 
@@ -82,6 +106,9 @@ class StampaDialog(QDialog):
         self.files: list[str] | None = None
         self.cancelled = False
         self.error: str | None = None
+        #: the «Verifica del piano» problems shown before the last print, and (tests, quiet) the answer
+        self.problemi: list[Problema] = []
+        self.stampa_con_problemi = True
         self.job: RenderJob | None = None
         self.cancel_event = threading.Event()
         self.progress: QProgressDialog | None = None
@@ -95,6 +122,7 @@ class StampaDialog(QDialog):
         form.addRow("Cosa stampare:", self.modo)
         self.settore = QComboBox()
         self.settore.addItem("Tutti i settori", None)
+        self.settore.addItem("TUTTI I SETTORI — obiettivi trasversali", data.TUTTI)
         for u in arc.unita():
             if u.id is not None:
                 self.settore.addItem(f"{u.nome}" + (f" ({u.codice})" if u.codice and u.codice != u.nome else ""),
@@ -139,16 +167,9 @@ class StampaDialog(QDialog):
     def _sync(self) -> None:
         modo = self.modo.currentData()
         ob = self._current_obiettivo()
-        self.settore.setEnabled(modo != "obiettivo")
+        self.settore.setEnabled(modo not in ("obiettivo", "organizzativa"))
         self.obiettivo.setText(f"{ob.codice} — {ob.titolo}" if ob else "nessun obiettivo selezionato")
-        if modo == "obiettivi":
-            text = "Una scheda per settore (riepilogo con fasce A–E, obiettivi, risorse umane, firme)."
-        elif modo == "obiettivo":
-            text = "Scheda dell'obiettivo con obiettivi specifici/attività, indicatori e stati di avanzamento."
-        else:
-            text = ("Una scheda per persona del settore scelto (o di tutto il piano): obiettivi, "
-                    "comportamenti, valutazione finale e firma per presa visione.")
-        self.info.setText(text + " Ogni scheda ha i campi firma vuoti per la firma digitale.")
+        self.info.setText(INFO[modo] + " Ogni scheda ha i campi firma vuoti per la firma digitale.")
         self.stampa_btn.setEnabled(modo != "obiettivo" or ob is not None)
 
     def _browse(self) -> None:
@@ -158,18 +179,53 @@ class StampaDialog(QDialog):
 
     # ------------------------------------------------------------------ snapshots (GUI thread)
 
-    def snapshots(self) -> list[object]:
+    def snapshots(self) -> tuple[list[object], list[Problema]]:
+        """The sheets chosen and the plan's problems that concern them (read on the GUI thread)."""
         arc, anno = self.ctx.archive, self.anno.value()
         modo, uid = self.modo.currentData(), self.settore.currentData()
+        q = data.quadro(arc, anno)
         if modo == "obiettivo":
             ob = self._current_obiettivo()
-            return [data.snapshot_scheda_obiettivo(arc, ob.id, anno)] if ob else []
+            if ob is None:
+                return [], []
+            return ([data.snapshot_scheda_obiettivo(arc, ob.id, anno)],
+                    data.problemi_stampa(q, obiettivi=[ob.id]))
         if modo == "obiettivi":
-            units = [uid] if uid is not None else [u.id for u in arc.unita()
-                                                   if u.id is not None and arc.obiettivi_di_unita(u.id)]
-            return [data.snapshot_scheda_obiettivi(arc, u, anno) for u in units]
+            units = [uid] if uid is not None else data.schede_obiettivi_da_stampare(q)
+            return ([data.snapshot_scheda_obiettivi(arc, u, quadro=q) for u in units],
+                    data.problemi_stampa(q, unita=units))
+        if modo == "organizzativa":
+            return [data.snapshot_organizzativa(arc, quadro=q)], data.problemi_stampa(q, tutto=True)
+        ctx = data.ContestoSchede(arc, anno, quadro=q)  # read once
         persone = [p.id for p in arc.persone() if p.id is not None and (uid is None or p.unita_id == uid)]
-        return list(data.ContestoSchede(arc, anno).schede_individuali(persone))  # read once
+        if modo == "individuali":
+            snaps: list[object] = list(ctx.schede_individuali(persone))
+        else:
+            snaps = list(ctx.schede_ciclo(modo, persone, solo_richieste=True))
+        return snaps, data.problemi_stampa(q, persone=[s.persona_id for s in snaps])  # type: ignore[attr-defined]
+
+    def _conferma(self, problemi: list[Problema]) -> bool:
+        """Show the problems of the chosen sheets and ask whether to print anyway."""
+        self.problemi = problemi
+        if not problemi:
+            return True
+        if self.quiet:
+            return self.stampa_con_problemi
+        n_err = len(data.errori(problemi))
+        head = (f"La verifica del piano ha trovato {len(problemi)} "
+                f"{'problema' if len(problemi) == 1 else 'problemi'} che riguardano le schede scelte"
+                + (f", di cui {n_err} {'errore' if n_err == 1 else 'errori'}" if n_err else "") + ".")
+        shown = problemi[:10]
+        more = len(problemi) - len(shown)
+        body = "\n".join(f"• {p}" for p in shown) + (f"\n… e altri {more} (vedi i dettagli)." if more else "")
+        box = QMessageBox(QMessageBox.Icon.Warning if n_err else QMessageBox.Icon.Information,
+                          "Verifica del piano", head, parent=self)
+        box.setInformativeText(body + "\n\nStampare comunque?")
+        box.setDetailedText("\n".join(str(p) for p in problemi))
+        yes = box.addButton("Stampa comunque", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Annulla", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
 
     # ------------------------------------------------------------------ run
 
@@ -180,11 +236,16 @@ class StampaDialog(QDialog):
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            snaps = self.snapshots()
+            snaps, problemi = self.snapshots()
         finally:
             QGuiApplication.restoreOverrideCursor()
         if not snaps:
-            self._message("Nessuna scheda da stampare per la scelta fatta.", error=True)
+            self.problemi = []
+            self._message("Nessuna scheda da stampare per la scelta fatta"
+                          + (" (nessuno ha richiesto il riesame)." if self.modo.currentData() == "riesame"
+                             else "."), error=True)
+            return
+        if not self._conferma(problemi):
             return
         self.ctx.settings.setValue("stampa/cartella", str(folder))
         self.files, self.cancelled, self.error = None, False, None

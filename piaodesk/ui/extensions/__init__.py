@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 #: menu titles in display order (the main window creates them)
-MENUS = ("&File", "&Modifica", "&Visualizza", "&Piano", "M&onitoraggio", "&Stampa", "F&irma",
-         "S&trumenti", "&?")
+MENUS = ("&File", "&Modifica", "&Visualizza", "&Piano", "M&onitoraggio", "Valuta&zione", "&Stampa",
+         "F&irma", "S&trumenti", "&?")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class ViewSpec:
 
 # Modules listed explicitly so that a frozen build (PyInstaller) finds them too.
 KNOWN = ("editor", "piano", "viste", "stampa", "firma", "scambio", "monitoraggio", "affidabilita",
-         "pacchetti")
+         "pacchetti", "valutazione")
 
 
 def discover() -> tuple[list[ActionSpec], list[ViewSpec]]:

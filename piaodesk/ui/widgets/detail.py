@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import formats
 from ...domain.enums import Livello, Tipologia
 from ...domain.model import Obiettivo, ObiettivoUnita
 from ...store.changes import Changes
@@ -376,20 +377,10 @@ class ObiettivoForm(QWidget):
 
 def parse_anni(text: str) -> list[int]:
     """``2025, 2026`` or ``2025-2027`` → [2025, 2026(, 2027)]; refused with a message otherwise."""
-    out: list[int] = []
-    for part in text.replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if "-" in part:
-            a, _, b = part.partition("-")
-            if a.strip().isdigit() and b.strip().isdigit() and int(a) <= int(b):
-                out.extend(range(int(a), int(b) + 1))
-                continue
-        if not part.isdigit() or not 1990 <= int(part) <= 2200:
-            raise InvalidInput(f"«{part}» non è un anno valido (campo «Anni»): scrivere es. 2025, 2026.")
-        out.append(int(part))
-    return sorted(set(out))
+    try:
+        return formats.parse_anni(text)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
 
 
 LABELS = {
