@@ -611,12 +611,20 @@ def keep_signatures_with_last_rows(flowables: Sequence[Flowable]) -> list[Flowab
     while i > 0:
         if getattr(flow[i], "signatures", False):
             j = i - 1
+            while j > 0 and _is_spacing(flow[j]):  # spacers and page-break hints carry nothing
+                j -= 1
             while j > 0 and _keeps_with_next(flow[j - 1]):
                 j -= 1
             flow[j:i + 1] = [KeepTogether(flow[j:i + 1])]
             i = j
         i -= 1
     return flow
+
+
+def _is_spacing(f: Flowable) -> bool:
+    from reportlab.platypus.flowables import CondPageBreak
+
+    return isinstance(f, (Spacer, CondPageBreak))
 
 
 def _keeps_with_next(f: Flowable) -> bool:

@@ -40,6 +40,7 @@ from reportlab.platypus import (
 )
 
 from ..domain.enums import PassoCiclo
+from ..domain.firmatari import nome_unita
 from ..fsio import atomic_batch
 from ..store.archive import Archive
 from . import data as d
@@ -288,11 +289,19 @@ def _foglia_flow(c: d.FogliaSnap, width: float) -> list[object]:
                     ("Descrizione", c.descrizione)], width, 0.2))
     if any(c.date):
         out.append(_date_grid(c.date, width))
-    if c.flags or c.extra:
+    # the flag table holds only yes/no answers; any other detail (affidatario, modalità,
+    # parametro, responsabile...) goes under its own heading, never under «Attivo (Si/No)»
+    si_no = [(k, v) for k, v in c.extra if str(v).strip().lower() in ("si", "sì", "no")]
+    altro = [(k, v) for k, v in c.extra if (k, v) not in si_no]
+    if c.flags or si_no:
         rows = [[Paragraph("Descrizione Flag", st["head_l"]), Paragraph("Attivo (Si/No)", h)]]
         rows += [[text(fl), text("Si", "cell_c")] for fl in c.flags]
-        rows += [[text(k), text(v, "cell_c")] for k, v in c.extra]
+        rows += [[text(k), text(v, "cell_c")] for k, v in si_no]
         out.append(table(rows, (0.7, 0.3), width))
+    if altro:
+        rows = [[Paragraph("Altre informazioni", st["head_l"]), Paragraph("Valore", st["head_l"])]]
+        rows += [[text(k), text(v)] for k, v in altro]
+        out.append(table(rows, (0.4, 0.6), width))
     if c.collaboratori:
         rows = [[Paragraph("Collaboratori", st["head_l"]), Paragraph("Data Inizio", h),
                  Paragraph("Data Fine", h), Paragraph("Resp.", h)]]
@@ -339,7 +348,7 @@ def render_scheda_obiettivo(s: d.SchedaObiettivoSnap) -> bytes:
     pw = Sheet.portrait_width()
     it = s.intestazione
     f = story.flowables
-    f += _testata(it.ente, s.sezione, f"Settore {s.settore}" if s.settore else it.piano)
+    f += _testata(it.ente, s.sezione, nome_unita("Settore", s.settore) if s.settore else it.piano)
     f.append(_band(_esc(f"{s.etichetta} — {s.titolo}"), pw))
     f.append(_kv([("Codice", s.codice), ("Obiettivo generale", s.obiettivo_generale)], pw, 0.22))
     f.append(_date_grid(s.date, pw))
