@@ -603,28 +603,58 @@ def signature_section(firme: Sequence[Firma], luogo_data: str, width: float,
     return section
 
 
-def keep_signatures_with_last_rows(flowables: Sequence[Flowable]) -> list[Flowable]:
+def keep_signatures_with_last_rows(flowables: Sequence[Flowable], width: float = 0,
+                                   height: float = 0) -> list[Flowable]:
     """The signature section never alone on the last page: it is kept together with the
-    flowable before it (and with the headings that lead to that one)."""
+    flowable before it (past spacers and the notes under a table, with the headings leading
+    to it). When that block and the signatures cannot share a page (``width`` × ``height``,
+    the frame), the block is opened and the signatures are kept with its last part."""
     flow = list(flowables)
     i = len(flow) - 1
     while i > 0:
         if getattr(flow[i], "signatures", False):
             j = i - 1
-            while j > 0 and _is_spacing(flow[j]):  # spacers and page-break hints carry nothing
+            # spacers, page-break hints and the notes under a table go with the table above them
+            while j > 0 and (_is_spacing(flow[j]) or _is_note(flow[j])):
                 j -= 1
             while j > 0 and _keeps_with_next(flow[j - 1]):
                 j -= 1
-            flow[j:i + 1] = [KeepTogether(flow[j:i + 1])]
+            group = flow[j:i + 1]
+            head = flow[j]
+            inner = list(getattr(head, "_content", ()) or ())
+            if height and len(inner) > 1 and _height(group, width, height) > 0.95 * height:
+                flow[j:i + 1] = keep_signatures_with_last_rows(inner + group[1:], width, height)
+            else:
+                flow[j:i + 1] = [KeepTogether(group)]
             i = j
         i -= 1
     return flow
+
+
+def _height(group: Sequence[Flowable], width: float, height: float) -> float:
+    """Height of flowables laid out in a frame, measured on a scratch canvas (nothing drawn)."""
+    scratch = rl_canvas.Canvas(io.BytesIO())
+    total = 0.0
+    for f in group:
+        had = "canv" in f.__dict__
+        if not had:
+            f.canv = scratch
+        try:
+            total += f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+        finally:
+            if not had:
+                del f.canv
+    return total
 
 
 def _is_spacing(f: Flowable) -> bool:
     from reportlab.platypus.flowables import CondPageBreak
 
     return isinstance(f, (Spacer, CondPageBreak))
+
+
+def _is_note(f: Flowable) -> bool:
+    return isinstance(f, Paragraph) and getattr(f.style, "name", "") in ("note", "small", "warn")
 
 
 def _keeps_with_next(f: Flowable) -> bool:
@@ -851,6 +881,7 @@ class Sheet:
         if first == "landscape":
             templates.reverse()
         doc.addPageTemplates(templates)
-        doc.build(keep_signatures_with_last_rows(story.flowables),
+        doc.build(keep_signatures_with_last_rows(story.flowables, cls.portrait_width(),
+                                                 A4[1] - cls.margin_top - cls.margin_bottom),
                   canvasmaker=_numbered_canvas(meta.header, meta.footer, story.firme))
         return buf.getvalue()

@@ -44,7 +44,20 @@ def test_signature_block_never_alone_and_headings_kept(demo, tmp_path: Path) -> 
     persone = [p.id for p in demo.persone()][:25]
     files = sheets.batch_schede_individuali(demo, tmp_path / "ind", 2025, persone=persone)
     files += sheets.batch_schede_obiettivi(demo, tmp_path / "obi", 2025)
-    assert len(files) > 25
+    for o in demo.obiettivi()[:40]:
+        try:
+            pdf = sheets.build_scheda_obiettivo(demo, o.id, 2025)
+        except LookupError:
+            continue
+        files.append(tmp_path / f"obiettivo-{o.id}.pdf")
+        files[-1].write_bytes(pdf)
+    for pid in persone[:8]:
+        for tipo in ("assegnazione", "colloquio"):
+            files.append(tmp_path / f"{tipo}-{pid}.pdf")
+            files[-1].write_bytes(sheets.build_scheda_ciclo(demo, pid, tipo, 2025))
+    files.append(tmp_path / "organizzativa.pdf")
+    files[-1].write_bytes(sheets.build_scheda_organizzativa(demo, 2025))
+    assert len(files) > 50
     for path in files:
         _check(Path(path))
 
@@ -73,3 +86,16 @@ def test_no_none_placeholders_in_any_sheet(demo, tmp_path: Path) -> None:
     for path in files:
         for lines in _pages(Path(path)):
             assert not any(re.search(r"\bNone\b", ln) for ln in lines), f"«None» in {Path(path).name}"
+
+
+def test_long_objective_sheet_keeps_its_last_rows_with_the_signatures(demo, tmp_path: Path) -> None:
+    """10701 (12 pages): the signatures come after the last rows of the last block, not after a
+    lone note line or on a page of their own."""
+    from piaodesk.reports import data
+
+    o = data.trova_obiettivo(demo, "10701")
+    path = tmp_path / "10701.pdf"
+    path.write_bytes(sheets.build_scheda_obiettivo(demo, o.id, 2025))
+    last = _pages(path)[-1]
+    luogo = next(i for i, ln in enumerate(last) if ln.strip().startswith("Luogo"))
+    assert luogo >= 2 and any("stato di avanzamento" in ln for ln in last[:luogo]), last[:luogo]
