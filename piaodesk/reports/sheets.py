@@ -76,9 +76,16 @@ def _band(label: str, width: float) -> Table:
     return t
 
 
+#: what a label/value row shows when the plan has no value for it
+NON_INDICATO = "(non indicato)"
+
+
 def _kv(rows: Sequence[tuple[str, object]], width: float, label_frac: float = 0.30, *,
         plain: bool = False) -> Table:
-    """Label/value rows; ``plain`` draws short string values as plain cells (no row splitting)."""
+    """Label/value rows; ``plain`` draws short string values as plain cells (no row splitting).
+
+    A value that is missing is said («non indicato»), never left as an empty placeholder."""
+    rows = [(k, NON_INDICATO if v is None or (isinstance(v, str) and not v.strip()) else v) for k, v in rows]
     if plain:
         data = [[k, v] for k, v in rows]
         return table(data, (label_frac, 1 - label_frac), width, header_rows=0,  # type: ignore[arg-type]

@@ -99,3 +99,15 @@ def test_long_objective_sheet_keeps_its_last_rows_with_the_signatures(demo, tmp_
     last = _pages(path)[-1]
     luogo = next(i for i, ln in enumerate(last) if ln.strip().startswith("Luogo"))
     assert luogo >= 2 and any("stato di avanzamento" in ln for ln in last[:luogo]), last[:luogo]
+
+
+def test_missing_values_are_said_not_left_blank(demo, tmp_path: Path) -> None:
+    """«Ore settimanali:» with nothing after it was an empty placeholder: now it says so."""
+    persone = [p.id for p in demo.persone() if not p.ore_settimanali][:3]
+    assert persone
+    for pid in persone:
+        path = tmp_path / f"ind-{pid}.pdf"
+        path.write_bytes(sheets.build_scheda_individuale(demo, pid, 2025))
+        first = _pages(path)[0]
+        line = next(ln for ln in first if "Ore settimanali:" in ln)
+        assert "(non indicato)" in line, line
