@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import threading
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
@@ -26,6 +27,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+from reportlab.pdfbase.pdfdoc import format as pdf_format
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
@@ -71,6 +74,11 @@ def register_fonts() -> None:
             pdfmetrics.registerFont(font)
         pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
                                       boldItalic=FONT_BOLD)
+        # table cells holding a plain string start with reportlab's Helvetica, which is
+        # never embedded: PDF/A wants every font embedded, so cells default to DejaVu
+        from reportlab.platypus import tables
+
+        tables.CellStyle.fontname = FONT
         _fonts_ready = True
 
 
@@ -131,10 +139,11 @@ def _styles() -> dict[str, ParagraphStyle]:
                                    leading=14, alignment=TA_CENTER, spaceAfter=4),
         "ente": ParagraphStyle("ente", parent=base, fontSize=10, leading=13, alignment=TA_CENTER,
                                textColor=MUTED),
+        # headings never stay alone at the foot of a page: kept with what follows
         "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=13,
-                             spaceBefore=8, spaceAfter=4, textColor=BAND_BG),
+                             spaceBefore=8, spaceAfter=4, textColor=BAND_BG, keepWithNext=1),
         "h3": ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=9.5, leading=12,
-                             spaceBefore=6, spaceAfter=3),
+                             spaceBefore=6, spaceAfter=3, keepWithNext=1),
         "warn": ParagraphStyle("warn", parent=base, fontName=FONT_BOLD, fontSize=8.5, leading=11,
                                textColor=WARN, spaceBefore=3),
         "note": ParagraphStyle("note", parent=base, fontName=FONT_ITALIC, fontSize=7.5, leading=9.5,
@@ -477,6 +486,7 @@ class PosizioneCampo:
     campo: str
     pagina: int  # 0-based
     box: tuple[int, int, int, int]
+    nome: str = ""  # the person printed under the field, if any
 
 
 _sig_styles: tuple[ParagraphStyle, ParagraphStyle] | None = None
@@ -520,11 +530,16 @@ class _SigLine:
             c.restoreState()
 
 
+#: height of the empty area left for the signature stamp: room for five lines at 7 pt (holder,
+#: a role over two lines, place and date), so the stamp text never goes below 6 pt
+STAMP_AREA_HEIGHT = 22 * mm
+
+
 class SignatureBox(Flowable):
     """Role, name, an empty area for the signature stamp and a line; records its position."""
 
     def __init__(self, firma: Firma, width: float, recorder: list[PosizioneCampo],
-                 area_height: float = 16 * mm) -> None:
+                 area_height: float = STAMP_AREA_HEIGHT) -> None:
         super().__init__()
         self.firma = firma
         self.box_width = width
@@ -561,7 +576,8 @@ class SignatureBox(Flowable):
         ax2, ay2 = a * x2 + cc * y2 + e, b * x2 + d * y2 + f
         self.recorder.append(PosizioneCampo(
             self.firma.campo, c.getPageNumber() - 1,
-            (int(min(ax1, ax2)), int(min(ay1, ay2)), int(max(ax1, ax2)), int(max(ay1, ay2)))))
+            (int(min(ax1, ax2)), int(min(ay1, ay2)), int(max(ax1, ax2)), int(max(ay1, ay2))),
+            self.firma.nome or ""))
 
 
 def signature_section(firme: Sequence[Firma], luogo_data: str, width: float,
@@ -581,8 +597,68 @@ def signature_section(firme: Sequence[Firma], luogo_data: str, width: float,
                            ("TOPPADDING", (0, 0), (-1, -1), 6),
                            ("LEFTPADDING", (0, 0), (-1, -1), 2),
                            ("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
-    return KeepTogether([Spacer(1, 6 * mm), Paragraph(escape(luogo_data), st["base"]),
-                         Spacer(1, 2 * mm), t])
+    section = KeepTogether([Spacer(1, 6 * mm), Paragraph(escape(luogo_data), st["base"]),
+                            Spacer(1, 2 * mm), t])
+    section.signatures = True  # Sheet.render keeps it with what comes just before
+    return section
+
+
+def keep_signatures_with_last_rows(flowables: Sequence[Flowable], width: float = 0,
+                                   height: float = 0) -> list[Flowable]:
+    """The signature section never alone on the last page: it is kept together with the
+    flowable before it (past spacers and the notes under a table, with the headings leading
+    to it). When that block and the signatures cannot share a page (``width`` × ``height``,
+    the frame), the block is opened and the signatures are kept with its last part."""
+    flow = list(flowables)
+    i = len(flow) - 1
+    while i > 0:
+        if getattr(flow[i], "signatures", False):
+            j = i - 1
+            # spacers, page-break hints and the notes under a table go with the table above them
+            while j > 0 and (_is_spacing(flow[j]) or _is_note(flow[j])):
+                j -= 1
+            while j > 0 and _keeps_with_next(flow[j - 1]):
+                j -= 1
+            group = flow[j:i + 1]
+            head = flow[j]
+            inner = list(getattr(head, "_content", ()) or ())
+            if height and len(inner) > 1 and _height(group, width, height) > 0.95 * height:
+                flow[j:i + 1] = keep_signatures_with_last_rows(inner + group[1:], width, height)
+            else:
+                flow[j:i + 1] = [KeepTogether(group)]
+            i = j
+        i -= 1
+    return flow
+
+
+def _height(group: Sequence[Flowable], width: float, height: float) -> float:
+    """Height of flowables laid out in a frame, measured on a scratch canvas (nothing drawn)."""
+    scratch = rl_canvas.Canvas(io.BytesIO())
+    total = 0.0
+    for f in group:
+        had = "canv" in f.__dict__
+        if not had:
+            f.canv = scratch
+        try:
+            total += f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+        finally:
+            if not had:
+                del f.canv
+    return total
+
+
+def _is_spacing(f: Flowable) -> bool:
+    from reportlab.platypus.flowables import CondPageBreak
+
+    return isinstance(f, (Spacer, CondPageBreak))
+
+
+def _is_note(f: Flowable) -> bool:
+    return isinstance(f, Paragraph) and getattr(f.style, "name", "") in ("note", "small", "warn")
+
+
+def _keeps_with_next(f: Flowable) -> bool:
+    return bool(getattr(f, "keepWithNext", 0) or getattr(getattr(f, "style", None), "keepWithNext", 0))
 
 
 # ---------------------------------------------------------------------- document
@@ -617,6 +693,7 @@ def _numbered_canvas(header: str, footer: str, firme: Sequence[PosizioneCampo] =
                         seen.add(pos.campo)
                         _add_signature_field(self, pos)
                 super().showPage()
+            _make_pdfa(self)
             super().save()
 
         def _decorate(self, total: int) -> None:
@@ -636,6 +713,92 @@ def _numbered_canvas(header: str, footer: str, firme: Sequence[PosizioneCampo] =
     return NumberedCanvas
 
 
+# ---------------------------------------------------------------------- PDF/A-2b
+
+#: language of every sheet (catalog /Lang and XMP dc:language)
+LANG = "it-IT"
+
+
+@lru_cache(maxsize=1)
+def srgb_profile() -> bytes:
+    """An sRGB ICC profile for the PDF/A OutputIntent (built by Little CMS through Pillow)."""
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def _xmp_text(value: str) -> str:
+    return escape(value or "", {'"': "&quot;"})
+
+
+def xmp_packet(info: dict[str, str], created: str) -> bytes:
+    """XMP metadata declaring PDF/A-2B, consistent with the document information dictionary."""
+    title, author, subject = (_xmp_text(info.get(k, "")) for k in ("title", "author", "subject"))
+    keywords, producer, creator = (_xmp_text(info.get(k, "")) for k in ("keywords", "producer", "creator"))
+    xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+ xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<pdfaid:part>2</pdfaid:part>
+<pdfaid:conformance>B</pdfaid:conformance>
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+<dc:language><rdf:Bag><rdf:li>{LANG}</rdf:li></rdf:Bag></dc:language>
+<pdf:Keywords>{keywords}</pdf:Keywords>
+<pdf:Producer>{producer}</pdf:Producer>
+<xmp:CreatorTool>{creator}</xmp:CreatorTool>
+<xmp:CreateDate>{created}</xmp:CreateDate>
+<xmp:ModifyDate>{created}</xmp:ModifyDate>
+<xmp:MetadataDate>{created}</xmp:MetadataDate>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    return xml.encode("utf-8")
+
+
+class _UnfilteredStream(PDFStream):
+    """A stream written as is, without a /Filter key (PDF/A: the XMP stays readable)."""
+
+    def format(self, document):  # type: ignore[no-untyped-def]
+        content = self.content if isinstance(self.content, bytes) else self.content.encode("utf-8")
+        dictionary = PDFDictionary(dict(self.dictionary.dict))
+        dictionary["Length"] = len(content)
+        return pdf_format(dictionary, document) + b"\nstream\n" + content + b"\nendstream\n"
+
+
+def _make_pdfa(canv: rl_canvas.Canvas) -> None:
+    """Catalog entries of a PDF/A-2b file: XMP metadata, sRGB OutputIntent, /Lang.
+
+    The fonts are the embedded DejaVu family (the canvas starts in DejaVu, so no
+    Helvetica is ever referenced); the signature widgets are printable.
+    """
+    doc = canv._doc  # noqa: SLF001 - reportlab's document of this canvas
+    info = doc.info
+    ts = doc._timeStamp  # noqa: SLF001 - the instant reportlab writes as CreationDate/ModDate
+    y, mo, d, h, mi, s = ts.YMDhms
+    sign = "-" if ts.dhh < 0 or (ts.dhh == 0 and ts.dmm < 0) else "+"
+    created = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{sign}{abs(ts.dhh):02d}:{abs(ts.dmm):02d}"
+    fields = {"title": info.title, "author": info.author, "subject": info.subject,
+              "keywords": info.keywords, "producer": info.producer, "creator": info.creator}
+    metadata = _UnfilteredStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                                 xmp_packet(fields, created))
+    icc = PDFStream(PDFDictionary({"N": 3}), srgb_profile())
+    intent = PDFDictionary({"Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
+                            "OutputConditionIdentifier": PDFString("sRGB IEC61966-2.1"),
+                            "Info": PDFString("sRGB IEC61966-2.1"),
+                            "DestOutputProfile": doc.Reference(icc)})
+    catalog = doc.Catalog
+    catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]
+    catalog.Metadata = metadata
+    catalog.OutputIntents = PDFArray([intent])
+    catalog.Lang = PDFString(LANG)
+
+
 #: widget annotation flags of an empty signature field: Print (4) + Locked (128), as pyHanko writes them
 _SIG_WIDGET_FLAGS = 132
 
@@ -648,14 +811,6 @@ def _add_signature_field(canv: rl_canvas.Canvas, pos: PosizioneCampo) -> None:
     stream, ``/P`` to the page, listed in the page ``/Annots`` and the
     AcroForm ``/Fields``, ``/SigFlags 1``), without re-reading the PDF.
     """
-    from reportlab.pdfbase.pdfdoc import (
-        PDFArray,
-        PDFDictionary,
-        PDFName,
-        PDFStream,
-        PDFString,
-    )
-
     doc = canv._doc  # noqa: SLF001 - reportlab's document of this canvas
     x1, y1, x2, y2 = pos.box
     appearance = PDFStream(PDFDictionary({
@@ -665,6 +820,8 @@ def _add_signature_field(canv: rl_canvas.Canvas, pos: PosizioneCampo) -> None:
         "FT": PDFName("Sig"), "T": PDFString(pos.campo), "Type": PDFName("Annot"),
         "Subtype": PDFName("Widget"), "F": _SIG_WIDGET_FLAGS, "Rect": PDFArray([x1, y1, x2, y2]),
         "P": doc.thisPageRef(), "AP": PDFDictionary({"N": doc.Reference(appearance)})})
+    if pos.nome:  # the person printed under the field, read back by ``verify``
+        widget["TU"] = PDFString(pos.nome)
     canv._addAnnotation(widget, name=f"Sig_{pos.campo}")  # noqa: SLF001
     form = canv.acroForm
     form.fields.append(form.getRef(widget))
@@ -712,6 +869,7 @@ class Sheet:
         buf = io.BytesIO()
         doc = BaseDocTemplate(buf, pagesize=A4, title=meta.title, author=meta.author,
                               subject=meta.subject, creator="piaodesk", keywords=meta.keywords,
+                              producer="piaodesk (ReportLab)", initialFontName=FONT, lang=LANG,
                               leftMargin=cls.margin_x, rightMargin=cls.margin_x,
                               topMargin=cls.margin_top, bottomMargin=cls.margin_bottom)
         templates = []
@@ -723,6 +881,7 @@ class Sheet:
         if first == "landscape":
             templates.reverse()
         doc.addPageTemplates(templates)
-        doc.build(list(story.flowables),
+        doc.build(keep_signatures_with_last_rows(story.flowables, cls.portrait_width(),
+                                                 A4[1] - cls.margin_top - cls.margin_bottom),
                   canvasmaker=_numbered_canvas(meta.header, meta.footer, story.firme))
         return buf.getvalue()

@@ -19,6 +19,7 @@ from functools import lru_cache
 from html import unescape
 
 from ..domain import valutazione as engine
+from ..domain.firmatari import firmatari_di_vertice
 from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipologia
 from ..domain.formats import format_date, format_decimal, format_percent
 from ..domain.model import Ente, Obiettivo, Persona, Piano, Unita
@@ -37,12 +38,12 @@ CHIAVE_FIRME = "firme"
 
 def firme_predefinite(tipo_ente: TipoEnte | None = None) -> dict[str, object]:
     """Default signature blocks (seed 003 has none; anchors-domain §4.E #20)."""
-    vertice = ("Il Segretario/Presidente dell'Unione" if tipo_ente in (None, TipoEnte.UNIONE)
-               else "Il Segretario Generale/Sindaco")
     base = [
         {"ruolo": "Il Responsabile del Settore", "campo": "Firma_Responsabile"},
         {"ruolo": "Il Nucleo di Valutazione", "campo": "Firma_Nucleo"},
-        {"ruolo": vertice, "campo": "Firma_Segretario"},
+        # the ente's own top signatories (Comune: Segretario comunale, Sindaco; Unione: Segretario,
+        # Presidente): a Comune's sheet is never signed by an Unione's bodies
+        *({"ruolo": ruolo, "campo": campo} for ruolo, campo in firmatari_di_vertice(tipo_ente)),
     ]
     return {
         "luogo": "",
@@ -56,9 +57,11 @@ def firme_predefinite(tipo_ente: TipoEnte | None = None) -> dict[str, object]:
     }
 
 
-def config_firme(archive: Archive) -> dict[str, object]:
-    """The plan's signature configuration merged over the defaults."""
-    ente = archive.ente()
+def config_firme(archive: Archive, unita: Unita | None = None) -> dict[str, object]:
+    """The plan's signature configuration merged over the defaults of the sheet's ente (the
+    unit's own ente when it has one, e.g. a Comune's settore in an Unione's plan)."""
+    ente = archive.get(Ente, unita.ente_id) if unita is not None and unita.ente_id else None
+    ente = ente or archive.ente()
     cfg = firme_predefinite(ente.tipo if ente else None)
     raw = archive.impostazione(CHIAVE_FIRME)
     if raw:
@@ -667,7 +670,7 @@ def snapshot_scheda_obiettivi(archive: Archive, unita_id: int, anno: int | None 
                      format_decimal(p.ore_settimanali, 2, strip_zeros=True) if p.ore_settimanali else "",
                      p.categoria or "") for p in persone)
     tot = sum((p.ore_settimanali or Decimal(0) for p in persone), Decimal(0))
-    cfg = config_firme(archive)
+    cfg = config_firme(archive, unita)
     firme = _firme(cfg, "obiettivi", {"Firma_Responsabile": nome_proprio(resp, con_titolo=True,
                                                                           nome_prima=True)})
     parametri = tuple((r.obiettivo.titolo, parametro_riferimento(r.obiettivo), _peso(r.peso))
@@ -800,7 +803,7 @@ def snapshot_scheda_obiettivo(archive: Archive, obiettivo_id: int, anno: int | N
     leaves = tuple(_foglia(archive, f, anno) for f in figli) if figli else (_foglia(archive, o, anno),)
     elenco = ("Elenco Attività Gestionali" if attivita else "Elenco Obiettivi Specifici") if figli \
         else "Dettaglio dell'obiettivo"
-    cfg = config_firme(archive)
+    cfg = config_firme(archive, unita)
     resp_unita = persone.get(unita.responsabile_id) if unita else None
     firme = _firme(cfg, "obiettivo", {"Firma_Responsabile": nome_proprio(resp_unita or resp,
                                                                           con_titolo=True,
@@ -874,6 +877,7 @@ class ContestoSchede:
         self.cfg = config_firme(archive)
         self.luogo_data = _luogo_data(self.cfg)
         self._intestazioni: dict[int | None, Intestazione] = {}
+        self._cfg_enti: dict[int | None, dict[str, object]] = {}
         self._ente = archive.ente()
 
     def intestazione(self, unita: Unita | None) -> Intestazione:
@@ -882,6 +886,14 @@ class ContestoSchede:
             ente = self.archive.get(Ente, ente_id) if ente_id else None
             self._intestazioni[ente_id] = _intestazione_di(self.quadro.piano, ente or self._ente, self.anno)
         return self._intestazioni[ente_id]
+
+    def cfg_di(self, persona: Persona) -> dict[str, object]:
+        """The signature configuration of the person's ente (their unit's, else the plan's)."""
+        unita = self.archive.get(Unita, persona.unita_id) if persona.unita_id else None
+        ente_id = unita.ente_id if unita is not None else None
+        if ente_id not in self._cfg_enti:
+            self._cfg_enti[ente_id] = config_firme(self.archive, unita)
+        return self._cfg_enti[ente_id]
 
     def firme(self, v: ValutazionePersona, tipo: str) -> tuple[Firma, ...]:
         """The signature blocks of a person's sheet: the valutatore first, the valutato last.
@@ -902,7 +914,7 @@ class ContestoSchede:
         altri = []
         ruolo_ente = val.ruolo.lower() if val.persona_id is None else ""
         dipendente = Firma("Per presa visione — il dipendente", "Firma_Dipendente", valutato)
-        for f in _firme(self.cfg, "individuale", {}):
+        for f in _firme(self.cfg_di(v.persona), "individuale", {}):
             if f.campo in ("Firma_Responsabile", "Firma_Valutatore"):
                 continue
             if f.campo == "Firma_Dipendente":

@@ -40,6 +40,7 @@ from reportlab.platypus import (
 )
 
 from ..domain.enums import PassoCiclo
+from ..domain.firmatari import nome_unita
 from ..fsio import atomic_batch
 from ..store.archive import Archive
 from . import data as d
@@ -75,9 +76,16 @@ def _band(label: str, width: float) -> Table:
     return t
 
 
+#: what a label/value row shows when the plan has no value for it
+NON_INDICATO = "(non indicato)"
+
+
 def _kv(rows: Sequence[tuple[str, object]], width: float, label_frac: float = 0.30, *,
         plain: bool = False) -> Table:
-    """Label/value rows; ``plain`` draws short string values as plain cells (no row splitting)."""
+    """Label/value rows; ``plain`` draws short string values as plain cells (no row splitting).
+
+    A value that is missing is said («non indicato»), never left as an empty placeholder."""
+    rows = [(k, NON_INDICATO if v is None or (isinstance(v, str) and not v.strip()) else v) for k, v in rows]
     if plain:
         data = [[k, v] for k, v in rows]
         return table(data, (label_frac, 1 - label_frac), width, header_rows=0,  # type: ignore[arg-type]
@@ -288,11 +296,19 @@ def _foglia_flow(c: d.FogliaSnap, width: float) -> list[object]:
                     ("Descrizione", c.descrizione)], width, 0.2))
     if any(c.date):
         out.append(_date_grid(c.date, width))
-    if c.flags or c.extra:
+    # the flag table holds only yes/no answers; any other detail (affidatario, modalità,
+    # parametro, responsabile...) goes under its own heading, never under «Attivo (Si/No)»
+    si_no = [(k, v) for k, v in c.extra if str(v).strip().lower() in ("si", "sì", "no")]
+    altro = [(k, v) for k, v in c.extra if (k, v) not in si_no]
+    if c.flags or si_no:
         rows = [[Paragraph("Descrizione Flag", st["head_l"]), Paragraph("Attivo (Si/No)", h)]]
         rows += [[text(fl), text("Si", "cell_c")] for fl in c.flags]
-        rows += [[text(k), text(v, "cell_c")] for k, v in c.extra]
+        rows += [[text(k), text(v, "cell_c")] for k, v in si_no]
         out.append(table(rows, (0.7, 0.3), width))
+    if altro:
+        rows = [[Paragraph("Altre informazioni", st["head_l"]), Paragraph("Valore", st["head_l"])]]
+        rows += [[text(k), text(v)] for k, v in altro]
+        out.append(table(rows, (0.4, 0.6), width))
     if c.collaboratori:
         rows = [[Paragraph("Collaboratori", st["head_l"]), Paragraph("Data Inizio", h),
                  Paragraph("Data Fine", h), Paragraph("Resp.", h)]]
@@ -339,7 +355,7 @@ def render_scheda_obiettivo(s: d.SchedaObiettivoSnap) -> bytes:
     pw = Sheet.portrait_width()
     it = s.intestazione
     f = story.flowables
-    f += _testata(it.ente, s.sezione, f"Settore {s.settore}" if s.settore else it.piano)
+    f += _testata(it.ente, s.sezione, nome_unita("Settore", s.settore) if s.settore else it.piano)
     f.append(_band(_esc(f"{s.etichetta} — {s.titolo}"), pw))
     f.append(_kv([("Codice", s.codice), ("Obiettivo generale", s.obiettivo_generale)], pw, 0.22))
     f.append(_date_grid(s.date, pw))

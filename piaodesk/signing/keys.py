@@ -7,14 +7,16 @@ Both paths return a pyHanko ``Signer``; every failure a person can cause becomes
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from asn1crypto import core
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.signers import SimpleSigner
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko.sign.signers.pdf_cms import Signer
 
 from .errors import SignatureError
@@ -74,6 +76,63 @@ def check_validity(cert: asn1_x509.Certificate, when: datetime | None = None) ->
             f"{_local(info.not_before)}: controllare la data e l'ora del computer.")
 
 
+#: key usages that allow a signature (X.509 digitalSignature / nonRepudiation)
+SIGNING_USAGES = frozenset({"digital_signature", "non_repudiation"})
+_USAGE_TEXT = {"key_encipherment": "cifratura di chiavi", "data_encipherment": "cifratura di dati",
+               "key_agreement": "accordo di chiavi", "key_cert_sign": "firma di certificati",
+               "crl_sign": "firma di CRL", "encipher_only": "sola cifratura",
+               "decipher_only": "sola decifratura"}
+#: ETSI EN 319 412-5 QcCompliance: the certificate is qualified (eIDAS)
+QC_COMPLIANCE = "0.4.0.1862.1.1"
+#: QcSSCD: the key lives in a qualified signature creation device (smart card)
+QC_SSCD = "0.4.0.1862.1.4"
+
+
+def check_key_usage(cert: asn1_x509.Certificate) -> None:
+    """Refuse a certificate whose key usage does not allow signing (e.g. keyEncipherment only)."""
+    usage = cert.key_usage_value
+    if usage is None:  # no extension: any use is allowed
+        return
+    names = set(usage.native)
+    if names & SIGNING_USAGES:
+        return
+    shown = ", ".join(_USAGE_TEXT.get(n, n) for n in sorted(names)) or "nessuno"
+    raise SignatureError(
+        f"Il certificato di {common_name(cert.subject)} non è un certificato di firma "
+        f"(uso della chiave: {shown}; serve «firma digitale» o «non ripudio»): scegliere il "
+        "certificato di firma (sulle carte CNS è l'altro certificato).")
+
+
+class _QcStatement(core.Sequence):
+    _fields = [("statement_id", core.ObjectIdentifier), ("statement_info", core.Any, {"optional": True})]
+
+
+class _QcStatements(core.SequenceOf):
+    _child_spec = _QcStatement
+
+
+def qc_statements(cert: asn1_x509.Certificate) -> set[str]:
+    """OIDs of the QC statements of a certificate (empty for non-qualified certificates)."""
+    for ext in cert["tbs_certificate"]["extensions"] or ():
+        if ext["extn_id"].dotted == "1.3.6.1.5.5.7.1.3":
+            try:
+                return {st["statement_id"].dotted for st in _QcStatements.load(ext["extn_value"].contents)}
+            except Exception:  # malformed extension: not recognised as qualified
+                return set()
+    return set()
+
+
+def is_qualified(cert: asn1_x509.Certificate) -> bool:
+    """A qualified certificate (eIDAS): it carries the QcCompliance statement."""
+    return QC_COMPLIANCE in qc_statements(cert)
+
+
+def check_signing_cert(cert: asn1_x509.Certificate, when: datetime | None = None) -> None:
+    """Dates and key usage of a certificate about to sign."""
+    check_validity(cert, when)
+    check_key_usage(cert)
+
+
 def _local(dt: datetime) -> str:
     return dt.astimezone().strftime("%d/%m/%Y %H:%M")
 
@@ -82,7 +141,7 @@ def _local(dt: datetime) -> str:
 
 
 def load_pkcs12(path: str | Path, password: str | bytes | None,
-                *, check_dates: bool = True) -> Signer:
+                *, check_dates: bool = True, catena: Sequence[asn1_x509.Certificate] = ()) -> Signer:
     """Signer from a PKCS#12 file; Italian errors for missing file, wrong password, wrong format."""
     from cryptography.hazmat.primitives.serialization import pkcs12
 
@@ -118,9 +177,10 @@ def load_pkcs12(path: str | Path, password: str | bytes | None,
                              "serve il file .p12/.pfx completo, non il solo certificato.")
     if cert is None:
         raise SignatureError(f"Il file {path.name} non contiene il certificato del firmatario.")
-    signer = SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=password or None)
+    signer = SimpleSigner.load_pkcs12_data(data, other_certs=list(catena), passphrase=password or None)
     if check_dates:
         check_validity(signer.signing_cert)
+    check_key_usage(signer.signing_cert)
     return signer
 
 
@@ -137,12 +197,15 @@ def _looks_like_pkcs12(data: bytes) -> bool:
 
 @contextlib.contextmanager
 def open_pkcs11(lib_path: str | Path, pin: str | None, *, token_label: str | None = None,
-                key_label: str | None = None, check_dates: bool = True) -> Iterator[Signer]:
+                key_label: str | None = None, check_dates: bool = True,
+                catena: Sequence[asn1_x509.Certificate] = ()) -> Iterator[Signer]:
     """Open a session on a smart card/token and yield a signer; the session is closed afterwards.
 
     Without ``key_label`` the key is chosen automatically: the private key whose certificate
     has the *non repudiation* usage (the signing certificate on Italian CNS/firma cards),
-    else the only one present.
+    else the only one present. The signature carries the CA chain: the CA certificates
+    found on the token plus ``catena`` (e.g. from ``--catena CA.pem``), the signer's own
+    certificate once.
     """
     try:
         import pkcs11
@@ -185,12 +248,18 @@ def open_pkcs11(lib_path: str | Path, pin: str | None, *, token_label: str | Non
         key_id, cert = _choose_key(session, key_label, logged_in=pin is not None)
         if check_dates:
             check_validity(cert)
+        check_key_usage(cert)
+        chain = _dedupe([*_token_ca_certs(session, cert), *catena], exclude=cert)
         # hash on the PC and let the card do the raw RSA/ECDSA operation: many cards
         # (and SoftHSM for ECDSA) do not offer the combined hash-and-sign mechanisms
         raw = cert.public_key.algorithm in ("rsa", "ec", "dsa")
         signer = PKCS11Signer(session, signing_cert=cert, key_id=key_id,
                               key_label=key_label if key_id is None else None,
-                              use_raw_mechanism=raw)
+                              use_raw_mechanism=raw, other_certs_to_pull=())
+        # pyHanko registers the signer's certificate and adds it again when it builds the
+        # CMS (asn1crypto objects compare by identity): the registry holds the chain only,
+        # so the signature carries each certificate once
+        signer._cert_registry = SimpleCertificateStore.from_certs(chain)  # noqa: SLF001
         yield signer
     except p11_exc.UserNotLoggedIn:
         raise SignatureError("La smart card chiede il PIN: inserirlo e riprovare.") from None
@@ -200,6 +269,62 @@ def open_pkcs11(lib_path: str | Path, pin: str | None, *, token_label: str | Non
     finally:
         with contextlib.suppress(Exception):
             session.close()
+
+
+def _token_ca_certs(session, signer_cert: asn1_x509.Certificate) -> list[asn1_x509.Certificate]:  # type: ignore[no-untyped-def]
+    """The CA certificates stored on the token (not the signer's nor other end-entity ones)."""
+    from pkcs11 import Attribute, ObjectClass
+
+    found = []
+    for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
+        try:
+            cert = asn1_x509.Certificate.load(obj[Attribute.VALUE])
+            if cert.ca and cert.dump() != signer_cert.dump():
+                found.append(cert)
+        except Exception:
+            continue
+    return found
+
+
+def _dedupe(certs: Sequence[asn1_x509.Certificate], *,
+            exclude: asn1_x509.Certificate | None = None) -> list[asn1_x509.Certificate]:
+    seen = {exclude.dump()} if exclude is not None else set()
+    result = []
+    for cert in certs:
+        if cert.dump() not in seen:
+            seen.add(cert.dump())
+            result.append(cert)
+    return result
+
+
+def load_certificates(paths: Iterable[str | Path], what: str = "Certificato della CA"
+                      ) -> list[asn1_x509.Certificate]:
+    """X.509 certificates from PEM (one or more per file) or DER files."""
+    from asn1crypto import pem
+
+    certs: list[asn1_x509.Certificate] = []
+    for raw_path in paths:
+        path = Path(raw_path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SignatureError(f"{what} non leggibile: {path} ({exc.strerror or exc}).") from None
+        try:
+            if pem.detect(data):
+                found = [asn1_x509.Certificate.load(der)
+                         for kind, _hdr, der in pem.unarmor(data, multiple=True)
+                         if kind == "CERTIFICATE"]
+            else:
+                found = [asn1_x509.Certificate.load(data)]
+            for cert in found:
+                cert.native  # noqa: B018 - forces a full parse
+        except Exception:
+            raise SignatureError(f"Il file {path.name} non contiene certificati X.509 "
+                                 "(formato PEM o DER).") from None
+        if not found:
+            raise SignatureError(f"Il file {path.name} non contiene certificati X.509.")
+        certs.extend(found)
+    return certs
 
 
 def _find_token(lib, token_label: str | None):  # type: ignore[no-untyped-def]

@@ -137,7 +137,8 @@ class _Loader:
             inizio_effettivo=_d(ob.get("inizio_effettivo"), s),
             fine_effettiva=_d(ob.get("fine_effettiva"), s), trasversale=bool(ob.get("trasversale")),
             stato=ob.get("stato"), flags=list(ob.get("flags") or []),
-            extra={k: str(v) for k, v in (ob.get("extra") or {}).items()}))
+            # a blank cell of the source (null) is no value: never the text "None"
+            extra={k: str(v) for k, v in (ob.get("extra") or {}).items() if v is not None}))
         self.by_code[ob.get("codice") or str(oid)] = oid
         for i, f in enumerate(ob.get("fasi") or []):
             self.ins(Fase(obiettivo_id=oid, posizione=i, descrizione=f.get("descrizione") or "",

@@ -81,7 +81,7 @@ def test_signature_fields_written_on_their_page(demo):
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) >= 3
     assert reader.trailer["/Root"]["/AcroForm"]["/SigFlags"] == 1
-    assert set(reader.get_fields()) == {"Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario"}
+    assert set(reader.get_fields()) == {"Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario", "Firma_Presidente"}
     on_page = {}
     for i, page in enumerate(reader.pages):
         for annot in page.get("/Annots") or []:
@@ -89,11 +89,11 @@ def test_signature_fields_written_on_their_page(demo):
             assert w["/FT"] == "/Sig" and w.get("/V") is None and w["/F"] == 132
             assert w.raw_get("/P").idnum == page.indirect_reference.idnum
             x1, y1, x2, y2 = (float(v) for v in w["/Rect"])
-            assert 100 < x2 - x1 < 300 and 30 < y2 - y1 < 60  # the area above the signature line
+            assert 100 < x2 - x1 < 300 and 50 < y2 - y1 < 70  # the area above the signature line (22 mm)
             on_page[w["/T"]] = i
     assert set(on_page.values()) == {len(reader.pages) - 1}  # signatures close the sheet
     infos = signature_fields(pdf)  # what the Firma dialog and `piaodesk firma` list
-    assert [f.name for f in infos] == ["Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario"]
+    assert [f.name for f in infos] == ["Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario", "Firma_Presidente"]
     assert all(not f.signed and f.page == len(reader.pages) - 1 for f in infos)
 
 
@@ -130,8 +130,9 @@ def test_long_objectives_table_runs_over_pages_with_header_and_every_row(demo):
     assert "titolo abbastanza lungo da\nandare a capo" in full or "lungo da andare\na capo" in full \
         or "andare a\ncapo" in full or "lungo\nda andare a capo" in full  # wrapped inside its cell
     assert full.count("Collaboratore") == 100 and full.count("al 31/12/2025") == 75
-    assert set(sig_names(pdf)) == {"Firma_Valutatore", "Firma_Nucleo", "Firma_Segretario", "Firma_Dipendente"} \
-        or set(sig_names(pdf)) == {"Firma_Valutatore", "Firma_Segretario", "Firma_Dipendente"}
+    assert set(sig_names(pdf)) == {"Firma_Valutatore", "Firma_Nucleo", "Firma_Segretario", "Firma_Presidente",
+                                   "Firma_Dipendente"} \
+        or set(sig_names(pdf)) == {"Firma_Valutatore", "Firma_Segretario", "Firma_Presidente", "Firma_Dipendente"}
 
 
 def sig_names(pdf: bytes) -> list[str]:

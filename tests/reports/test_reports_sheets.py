@@ -75,12 +75,12 @@ def test_scheda_obiettivi_coordinamento(demo):
                    "30/06/2025", "31/12/2025", "Totale % realizzazione delle Fasi:", "80,00 %",
                    "Totale % realizzazione Indicatori", "N° di Convenzioni approvate",
                    "☒ 2025", "☐ 2026", "☒ Gestionale", "Risorse umane", "Rossetto Chiara",
-                   "FUNZIONARIO EQ", "Il Nucleo di Valutazione", "Il Segretario/Presidente",
+                   "FUNZIONARIO EQ", "Il Nucleo di Valutazione", "Il Segretario dell'Unione", "Il Presidente dell'Unione",
                    "Luogo", "lì", "obiettivo trasversale"):
         assert needle in full, needle
     assert f"pagina {n} di {n}" in pdf_text(pdf, n)
     fields = sig_fields(pdf)
-    assert set(fields) == {"Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario"}
+    assert set(fields) == {"Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario", "Firma_Presidente"}
     assert set(fields.values()) == {n - 1}  # all on the last page
     fonts = {f.get_object()["/BaseFont"] for p in reader.pages for f in p["/Resources"]["/Font"].values()}
     assert any("DejaVuSans" in str(f) for f in fonts)
@@ -143,7 +143,10 @@ def test_scheda_obiettivo_oe0527_and_10701(demo):
                    "Si rileva il mancato conseguimento", "RIGHI, ANNALISA", "IN Corso"):
         assert needle in t, needle
     assert t.count("100,00 %") >= 2 and "0,00 %" in t  # OS 100, 100, 0
-    assert set(sig_fields(pdf)) == {"Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario"}
+    # a Comune di Modena sheet: the Comune's own signatories, never the Unione's (issue 15)
+    assert set(sig_fields(pdf)) == {"Firma_Responsabile", "Firma_Nucleo", "Firma_Segretario", "Firma_Sindaco"}
+    assert "Il Segretario comunale" in t and "Il Sindaco" in t and "Unione" not in t
+    assert "Settore SETTORE" not in t
     uo = data.trova_obiettivo(demo, "10701")
     t2 = pdf_text(sheets.build_scheda_obiettivo(demo, uo.id, 2025))
     assert "98,51" in t2 and "Sezione Attività" in t2 and "Scheda UO n° - 10701" in t2

@@ -133,7 +133,8 @@ def test_incomplete_valuation_prints_what_lacks_and_no_final_or_fascia(piano):
                    "Digitalizzare le pratiche edilizie", "Impegno", "50 %", "Capacità di programmazione e",
                    "Ciclo di valutazione"):
         assert needle in t, needle
-    assert sig_fields(pdf) == {"Firma_Valutatore", "Firma_Nucleo", "Firma_Segretario", "Firma_Dipendente"}
+    assert sig_fields(pdf) == {"Firma_Valutatore", "Firma_Nucleo", "Firma_Segretario", "Firma_Sindaco",
+                              "Firma_Dipendente"}
     assert snap.firme[0].nome == "dott.ssa Anna Bianchi" and snap.firme[-1].nome == "Marco Verdi"
 
 
@@ -157,7 +158,8 @@ def test_responsabile_is_evaluated_by_the_smvps_body_not_by_themself(piano):
     assert snap.valutatore == "Nucleo di Valutazione" and snap.valutatore_id is None
     assert snap.firme[0].ruolo == "Il valutatore — Nucleo di Valutazione" and snap.firme[0].nome == ""
     # the configured «Il Nucleo di Valutazione» block is the same body: printed once
-    assert [f.campo for f in snap.firme] == ["Firma_Valutatore", "Firma_Segretario", "Firma_Dipendente"]
+    assert [f.campo for f in snap.firme] == ["Firma_Valutatore", "Firma_Segretario", "Firma_Sindaco",
+                                            "Firma_Dipendente"]
     t = pdf_text(sheets.render_scheda_individuale(snap))
     assert t.count("Anna Bianchi") == 1  # only in the block of the person evaluated
 
@@ -257,7 +259,7 @@ def test_organisational_tables_1_and_2_read_back(piano):
     assert re.search(r"TOTALE\s+87,75 %", t) and re.search(r"TOTALE\s+80,00 %", t)
     perc, _, _ = q.organizzativa(piano.unita)
     assert format_percent(perc) == "83,88 %" and "83,88 %" in t
-    assert sig_fields(pdf) == {"Firma_Nucleo", "Firma_Segretario"}
+    assert sig_fields(pdf) == {"Firma_Nucleo", "Firma_Segretario", "Firma_Sindaco"}
     assert "Peso nella valutazione individuale" in t and re.search(r"Personale\s+0 ?%\s+50 ?%", t)
 
 

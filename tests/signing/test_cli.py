@@ -26,10 +26,10 @@ def test_sign_twice_then_verify(sheet: Path, pki, tmp_path: Path, capsys, monkey
 
     assert main(["sign", str(sheet), "--p12", str(pki.p12["Mario Rossi"]), "--field", "Firma_Responsabile",
                  "--ruolo", "Il Responsabile", "--luogo", "Comune di Prova"]) == 0
-    first = sheet.with_name("scheda-firmato.pdf")
+    first = sheet.with_name("scheda-firmato-Firma_Responsabile.pdf")
     out = capsys.readouterr().out
-    assert f"Firmato il campo Firma_Responsabile da Mario Rossi: {first}" in out
-    assert "SHA-256 del PDF firmato: " in out
+    assert f"Firmato il campo Firma_Responsabile da Mario Rossi (PAdES B-B): {first}" in out
+    assert "SHA-256 del file firmato: " in out
 
     pw_file = tmp_path / "pw.txt"
     pw_file.write_text(PASSWORD + "\n")

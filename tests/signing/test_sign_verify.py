@@ -113,8 +113,12 @@ def test_accented_name_on_stamp(pki, blank_pdf: bytes) -> None:
     stamp = _stamp_text(res.pdf, "Firma_Responsabile")
     assert "Niccolò Pérez-D'Amico" in stamp
     assert "Area 1 – Finanza" in stamp
-    assert verify_pdf(res.pdf)[0].name == "Niccolò Pérez-D'Amico"
-    assert res.signer == "Niccolò Pérez-D'Amico"
+    # --nome adds a line, never replaces the certificate holder (issue 15, point 2)
+    lines = stamp.splitlines()
+    assert lines[:3] == ["Firmato digitalmente da", "Mario Rossi", "Niccolò Pérez-D'Amico"]
+    assert verify_pdf(res.pdf)[0].name == "Mario Rossi"
+    assert res.signer == "Mario Rossi"
+    assert any("diverso dal titolare del certificato (Mario Rossi)" in w for w in res.warnings)
     assert len(res.sha256) == 64
 
 

@@ -82,7 +82,7 @@ def test_sign_dialog_two_signers(qtbot, ctx, pki, tmp_path, boxes) -> None:
     assert [dlg.field_combo.itemData(i) for i in range(dlg.field_combo.count())] == [
         "Firma_Responsabile", "Firma_Dipendente"]
     assert dlg.field_combo.itemText(0) == "Firma_Responsabile (pagina 1)"
-    assert dlg.out_edit.text() == str(tmp_path / "scheda-firmato.pdf")
+    assert dlg.out_edit.text() == str(tmp_path / "scheda-firmato-Firma_Responsabile.pdf")
     assert dlg.password_edit.echoMode() == dlg.password_edit.EchoMode.Password
 
     out = tmp_path / "firmata.pdf"
@@ -91,7 +91,7 @@ def test_sign_dialog_two_signers(qtbot, ctx, pki, tmp_path, boxes) -> None:
     dlg.luogo_edit.setText("Comune di Prova")
     qtbot.mouseClick(dlg.firma_button, Qt.MouseButton.LeftButton)
     assert boxes and boxes[-1][0] == "information", boxes
-    assert "Campo Firma_Responsabile firmato da Mario Rossi" in boxes[-1][2]
+    assert "Firmato il campo Firma_Responsabile da Mario Rossi (PAdES B-B)" in boxes[-1][2]
     (rep,) = verify_pdf(out.read_bytes(), load_trust_roots([pki.ca_pem]))
     assert rep.field == "Firma_Responsabile" and rep.ok and rep.trusted and rep.location == "Comune di Prova"
     assert dlg.password_edit.text() == ""  # never kept
@@ -208,4 +208,70 @@ def test_menu_actions_registered() -> None:
     from piaodesk.ui.extensions import firma
 
     texts = {(a.menu, a.text) for a in firma.ACTIONS}
-    assert texts == {("F&irma", "Firma un PDF…"), ("F&irma", "Verifica firme…")}
+    assert texts == {("F&irma", "Firma un PDF…"), ("F&irma", "Firma più PDF…"), ("F&irma", "Verifica firme…")}
+
+
+def test_menu_several_pdfs_opens_the_dialog_with_the_selection(qtbot, ctx, tmp_path, monkeypatch) -> None:
+    sheets = [_sheet(tmp_path / f"s{i}.pdf") for i in range(3)]
+    monkeypatch.setattr(firma_mod.QFileDialog, "getOpenFileNames",
+                        lambda *a, **k: ([str(p) for p in sheets], firma_mod.PDF_FILTER))
+    seen = []
+    monkeypatch.setattr(FirmaDialog, "exec", lambda self: seen.append(list(self.batch_files)) or 0)
+    firma_mod.show_firma_multipla_dialog(None, ctx)
+    assert seen == [sheets]
+
+
+def test_sign_dialog_several_pdfs_one_key_opening(qtbot, ctx, pki, tmp_path, boxes, monkeypatch) -> None:
+    """Issue 15: multi-select, progress, summary; every sheet signed with one opening of the key."""
+    sheets = [_sheet(tmp_path / f"scheda-{i}.pdf") for i in range(5)]
+    opened: list[int] = []
+    real = firma_mod.load_pkcs12
+    monkeypatch.setattr(firma_mod, "load_pkcs12", lambda *a, **k: opened.append(1) or real(*a, **k))
+    dlg = FirmaDialog(ctx)
+    qtbot.addWidget(dlg)
+    dlg.set_batch(sheets)
+    assert dlg.pdf_edit.text() == "5 PDF scelti" and not dlg.out_edit.isEnabled()
+    assert [dlg.field_combo.itemData(i) for i in range(dlg.field_combo.count())] == [
+        "Firma_Responsabile", "Firma_Dipendente"]
+    dlg.radio_p12.setChecked(True)
+    dlg.p12_edit.setText(str(pki.p12["Mario Rossi"]))
+    dlg.password_edit.setText(PASSWORD)
+    assert dlg.firma()
+    assert opened == [1]
+    assert boxes[-1][0] == "information" and "Riepilogo: 5 firmati, 0 saltati, 0 con errori (su 5)." in boxes[-1][2]
+    roots = load_trust_roots([pki.ca_pem])
+    for sheet in sheets:
+        signed = sheet.with_name(f"{sheet.stem}-firmato-Firma_Responsabile.pdf")
+        (rep,) = verify_pdf(signed.read_bytes(), roots)
+        assert rep.ok and rep.signer == "Mario Rossi"
+        assert sheet.read_bytes().startswith(b"%PDF") and verify_pdf(sheet.read_bytes()) == []
+
+
+def test_sign_dialog_asks_before_replacing_a_file(qtbot, ctx, pki, tmp_path, boxes, monkeypatch) -> None:
+    sheet = _sheet(tmp_path / "scheda.pdf")
+    out = tmp_path / "esiste.pdf"
+    out.write_bytes(b"%PDF-1.4 firmato da qualcun altro")
+    questions: list[str] = []
+    monkeypatch.setattr(FirmaDialog, "ask", staticmethod(lambda parent, title, text: questions.append(text) or False))
+    dlg = FirmaDialog(ctx)
+    qtbot.addWidget(dlg)
+    _fill(dlg, sheet, pki.p12["Mario Rossi"], PASSWORD, out)
+    assert not dlg.firma()
+    assert questions and "esiste già" in questions[0]
+    assert out.read_bytes() == b"%PDF-1.4 firmato da qualcun altro"
+
+
+def test_verify_dialog_reports_a_removed_signature(qtbot, ctx, pki, tmp_path, boxes) -> None:
+    from pdf_helpers import remove_signature_value
+
+    from piaodesk.signing.keys import load_pkcs12
+    from piaodesk.signing.sign import SignOptions, sign_pdf
+
+    signed = sign_pdf(_sheet(tmp_path / "s.pdf").read_bytes(), load_pkcs12(pki.p12["Mario Rossi"], PASSWORD),
+                      SignOptions("Firma_Responsabile")).pdf
+    path = tmp_path / "rimossa.pdf"
+    path.write_bytes(remove_signature_value(signed, "Firma_Responsabile"))
+    dlg = VerificaDialog(ctx, pdf=path)
+    qtbot.addWidget(dlg)
+    assert "firme rimosse (Firma_Responsabile)" in dlg.summary.text()
+    assert "FIRMA RIMOSSA: il campo Firma_Responsabile" in dlg.note.text()

@@ -7,6 +7,7 @@ PKCS#12 file or a smart card (PKCS#11). Passwords and PINs are never stored.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QRadioButton,
     QStackedWidget,
@@ -36,11 +40,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...fsio import atomic_write_bytes, describe_os_error
+from ...signing.batch import BatchItem, BatchSummary, output_for, sign_file, sign_many
 from ...signing.errors import SignatureError
 from ...signing.keys import known_pkcs11_libraries, load_pkcs12, open_pkcs11
-from ...signing.sign import FieldInfo, SignOptions, SignResult, sign_pdf, signature_fields
-from ...signing.verify import SignatureReport, format_time, load_trust_roots, verify_pdf
+from ...signing.sign import FieldInfo, SignOptions, default_output, newer_revisions, signature_fields
+from ...signing.tsa import TsaSettings, timestamper
+from ...signing.tsa import load_settings as load_tsa_settings
+from ...signing.tsa import save_settings as save_tsa_settings
+from ...signing.verify import SignatureReport, VerifyResult, format_time, verify_file
 
 MOTIVI = ("", "Il valutatore", "Per presa visione", "Per approvazione", "Il Segretario generale",
           "Nucleo di valutazione / OIV")
@@ -73,7 +80,8 @@ class FirmaDialog(QDialog):
         self.setWindowTitle("Firma un PDF")
         self.setMinimumWidth(640)
         self.fields: list[FieldInfo] = []
-        self.result: SignResult | None = None
+        self.result: BatchItem | None = None
+        self.summary: BatchSummary | None = None
         self.output_path: Path | None = None
         self._out_auto = True
 
@@ -88,9 +96,22 @@ class FirmaDialog(QDialog):
         self._loaded_pdf: str | None = None
         self.pdf_edit.editingFinished.connect(self._pdf_edited)
         form.addRow("PDF:", _path_row(self.pdf_edit, "Sfoglia…", self._browse_pdf))
+        self.batch_files: list[Path] = []
+        self.batch_button = QPushButton("Più PDF…")
+        self.batch_button.setObjectName("firma_piu_pdf")
+        self.batch_button.setToolTip("Firma in una volta più schede (un solo PIN della smart card)")
+        self.batch_button.clicked.connect(self._browse_many)
+        form.addRow("", self.batch_button)
         self.field_combo = QComboBox()
         self.field_combo.setObjectName("firma_campo")
+        self.field_combo.currentIndexChanged.connect(lambda _i: self._auto_output())
         form.addRow("Campo di firma:", self.field_combo)
+        self.formato_combo = QComboBox()
+        self.formato_combo.setObjectName("firma_formato")
+        self.formato_combo.addItem("PAdES: firma dentro il PDF", "pades")
+        self.formato_combo.addItem("CAdES: busta .p7m", "p7m")
+        self.formato_combo.currentIndexChanged.connect(lambda _i: self._auto_output())
+        form.addRow("Formato:", self.formato_combo)
         self.fields_note = QLabel("")
         self.fields_note.setWordWrap(True)
         self.fields_note.setStyleSheet("color: palette(mid);")
@@ -166,7 +187,7 @@ class FirmaDialog(QDialog):
         sf = QFormLayout(stamp)
         self.nome_edit = QLineEdit(str(self.settings.value("firma/nome", "") or ""))
         self.nome_edit.setObjectName("firma_nome")
-        self.nome_edit.setPlaceholderText("predefinito: il nome scritto nel certificato")
+        self.nome_edit.setPlaceholderText("facoltativo: riga in più (il titolare del certificato compare sempre)")
         sf.addRow("Nome:", self.nome_edit)
         self.ruolo_edit = QLineEdit(str(self.settings.value("firma/ruolo", "") or ""))
         self.ruolo_edit.setObjectName("firma_ruolo")
@@ -182,8 +203,30 @@ class FirmaDialog(QDialog):
         sf.addRow("Motivo:", self.motivo_combo)
         outer.addWidget(stamp)
 
-        note = QLabel("Firma PAdES. La data e l'ora della firma sono quelle dell'orologio di questo "
-                      "computer (nessuna marca temporale).")
+        # --- timestamp and validation data
+        tsabox = QGroupBox("Marca temporale e dati di validazione")
+        tf = QFormLayout(tsabox)
+        tsa = self._tsa_settings()
+        self.tsa_edit = QLineEdit(tsa.url)
+        self.tsa_edit.setObjectName("firma_tsa_url")
+        self.tsa_edit.setPlaceholderText("indirizzo del servizio di marca temporale (facoltativo)")
+        tf.addRow("Servizio (TSA):", self.tsa_edit)
+        self.tsa_user_edit = QLineEdit(tsa.utente)
+        self.tsa_user_edit.setObjectName("firma_tsa_utente")
+        tf.addRow("Utente:", self.tsa_user_edit)
+        self.tsa_password_edit = QLineEdit(tsa.password)
+        self.tsa_password_edit.setObjectName("firma_tsa_password")
+        self.tsa_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        tf.addRow("Password:", self.tsa_password_edit)
+        self.lt_check = QCheckBox("Aggiungi i dati di validazione (catena e, in linea, CRL/OCSP: PAdES B-LT)")
+        self.lt_check.setObjectName("firma_lt")
+        self.lt_check.setChecked(str(self.settings.value("firma/lt", "false")) == "true")
+        tf.addRow("", self.lt_check)
+        outer.addWidget(tsabox)
+
+        note = QLabel("Senza servizio di marca temporale la data e l'ora della firma sono quelle "
+                      "dell'orologio di questo computer (PAdES B-B). Il file firmato non sostituisce "
+                      "mai un file esistente senza chiedere.")
         note.setWordWrap(True)
         outer.addWidget(note)
 
@@ -211,6 +254,10 @@ class FirmaDialog(QDialog):
     def set_pdf(self, path: str | os.PathLike[str]) -> None:
         text = str(path).strip()
         self._loaded_pdf = text
+        self.batch_files = []
+        self.out_edit.setEnabled(True)
+        if not self.out_edit.text().strip() or self.out_edit.text().startswith("accanto a ciascun"):
+            self._out_auto = True
         if self.pdf_edit.text() != text:
             self.pdf_edit.setText(text)
         self.field_combo.clear()
@@ -240,10 +287,20 @@ class FirmaDialog(QDialog):
             if signed:
                 parts.append("Già firmati: " + ", ".join(signed) + ".")
             self.fields_note.setText(" ".join(parts))
-            if self._out_auto:
-                stem = pdf.stem if pdf.stem.endswith("-firmato") else f"{pdf.stem}-firmato"
-                self.out_edit.setText(str(pdf.with_name(f"{stem}.pdf")))
+            self._auto_output()
         self._update_enabled()
+
+    def _auto_output(self) -> None:
+        """The default output: beside the PDF, with the field's name, never an existing file."""
+        if not self._out_auto or self.batch_files:
+            return
+        text = self.pdf_edit.text().strip()
+        if text:
+            path = Path(text)
+            if self.formato_combo.currentData() == "p7m":
+                self.out_edit.setText(str(output_for(path, "", fmt="p7m")))
+            else:
+                self.out_edit.setText(str(default_output(path, str(self.field_combo.currentData() or "firma"))))
 
     def _update_enabled(self) -> None:
         self.firma_button.setEnabled(self.field_combo.count() > 0)
@@ -274,49 +331,108 @@ class FirmaDialog(QDialog):
 
     # ----------------------------------------------------------------- action
 
+    def _tsa_settings(self) -> TsaSettings:
+        try:
+            return load_tsa_settings()
+        except SignatureError:
+            return TsaSettings()
+
+    def _browse_many(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Scegli i PDF da firmare", self.pdf_edit.text(),
+                                                PDF_FILTER)
+        if paths:
+            self.set_batch([Path(p) for p in paths])
+
+    def set_batch(self, paths: list[Path]) -> None:
+        """Several PDFs at once: the fields free in at least one of them, outputs beside each file."""
+        self.batch_files = list(paths)
+        self.field_combo.clear()
+        names: list[str] = []
+        unreadable = []
+        for path in self.batch_files:
+            try:
+                for f in signature_fields(path.read_bytes()):
+                    if not f.signed and f.name not in names:
+                        names.append(f.name)
+            except (OSError, SignatureError):
+                unreadable.append(path.name)
+        for name in names:
+            self.field_combo.addItem(name, name)
+        self.pdf_edit.setText(f"{len(self.batch_files)} PDF scelti")
+        self._loaded_pdf = self.pdf_edit.text()
+        self.out_edit.setText("accanto a ciascun PDF, con un nome nuovo")
+        self.out_edit.setEnabled(False)
+        note = f"{len(self.batch_files)} PDF: ciascuno viene firmato nel campo scelto, se è libero."
+        if unreadable:
+            note += " Non leggibili: " + ", ".join(unreadable) + "."
+        self.fields_note.setText(note)
+        self._update_enabled()
+
     def options(self) -> SignOptions:
+        tsa = TsaSettings(url=self.tsa_edit.text().strip(), utente=self.tsa_user_edit.text().strip(),
+                          password=self.tsa_password_edit.text())
         return SignOptions(
             field=str(self.field_combo.currentData() or ""),
             nome=self.nome_edit.text().strip() or None,
             ruolo=self.ruolo_edit.text().strip() or None,
             luogo=self.luogo_edit.text().strip() or None,
             motivo=self.motivo_combo.currentText().strip() or None,
+            tsa=timestamper(tsa), lt=self.lt_check.isChecked(), fetch=self.lt_check.isChecked(),
         )
+
+    @staticmethod
+    def ask(parent: QWidget, title: str, text: str) -> bool:
+        """Yes/No question (patched in tests)."""
+        answer = QMessageBox.question(parent, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    @contextlib.contextmanager
+    def _signer(self):  # type: ignore[no-untyped-def]
+        """The key, opened once for every file signed now."""
+        if self.radio_p12.isChecked():
+            if not self.p12_edit.text().strip():
+                raise SignatureError("Scegliere il file del certificato (.p12/.pfx).")
+            yield load_pkcs12(self.p12_edit.text().strip(), self.password_edit.text())
+        else:
+            lib = self.lib_combo.currentText().strip()
+            if not lib:
+                raise SignatureError("Indicare la libreria PKCS#11 della smart card.")
+            with open_pkcs11(lib, self.pin_edit.text() or None,
+                             token_label=self.token_edit.text().strip() or None) as signer:
+                yield signer
 
     def _fail(self, message: str) -> None:
         QMessageBox.warning(self, "Firma non riuscita", message)
 
     def firma(self) -> bool:
-        """Sign with what the dialog holds; True and a written file on success."""
+        """Sign with what the dialog holds; True and a written file (or files) on success."""
+        if self.batch_files:
+            return self._firma_batch()
         pdf_text = self.pdf_edit.text().strip()
         out_text = self.out_edit.text().strip()
-        if not pdf_text or self.field_combo.count() == 0:
+        fmt = str(self.formato_combo.currentData())
+        if not pdf_text or (self.field_combo.count() == 0 and fmt == "pades"):
             self._fail("Scegliere un PDF con almeno un campo di firma libero.")
             return False
         if not out_text:
-            self._fail("Indicare dove salvare il PDF firmato.")
+            self._fail("Indicare dove salvare il file firmato.")
             return False
         pdf, out = Path(pdf_text), Path(out_text)
-        try:
-            data = pdf.read_bytes()
-        except OSError as exc:
-            self._fail(f"Impossibile leggere {pdf}: {exc.strerror or exc}")
+        if out.exists() and not self.ask(
+                self, "File già esistente",
+                f"Il file {out.name} esiste già: sostituirlo? La firma che contiene andrebbe persa."):
+            return False
+        newer = newer_revisions(pdf) if fmt == "pades" else []
+        if newer and not self.ask(
+                self, "Versione precedente",
+                f"{pdf.name} è una versione precedente di {', '.join(p.name for p in newer)}, che contiene "
+                "altre firme. Firmare comunque questa versione?"):
             return False
         opts = self.options()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            if self.radio_p12.isChecked():
-                if not self.p12_edit.text().strip():
-                    raise SignatureError("Scegliere il file del certificato (.p12/.pfx).")
-                signer = load_pkcs12(self.p12_edit.text().strip(), self.password_edit.text())
-                result = sign_pdf(data, signer, opts)
-            else:
-                lib = self.lib_combo.currentText().strip()
-                if not lib:
-                    raise SignatureError("Indicare la libreria PKCS#11 della smart card.")
-                with open_pkcs11(lib, self.pin_edit.text() or None,
-                                 token_label=self.token_edit.text().strip() or None) as signer:
-                    result = sign_pdf(data, signer, opts)
+            with self._signer() as signer:
+                item = sign_file(pdf, signer, opts, out=out, overwrite=True, fmt=fmt)
         except SignatureError as exc:
             QGuiApplication.restoreOverrideCursor()
             self._fail(str(exc))
@@ -326,26 +442,55 @@ class FirmaDialog(QDialog):
             QGuiApplication.restoreOverrideCursor()
             self._fail(f"Errore imprevisto durante la firma: {exc}")
             return False
-        try:
-            atomic_write_bytes(out, result.pdf)
-        except OSError as exc:
-            QGuiApplication.restoreOverrideCursor()
-            self._fail(f"PDF firmato non scritto: {describe_os_error(exc, out)}")
-            return False
         QGuiApplication.restoreOverrideCursor()
-        self.result, self.output_path = result, out
+        self.result, self.output_path = item, out
         self._remember()
         self.password_edit.clear()
         self.pin_edit.clear()
+        warnings = "".join(f"\n\nAttenzione: {w}" for w in item.warnings)
         QMessageBox.information(
-            self, "PDF firmato",
-            f"Campo {result.field} firmato da {result.signer} il "
-            f"{format_time(result.signing_time)}.\n\nSalvato in:\n{out}\n\n"
-            f"Impronta SHA-256: {result.sha256}")
+            self, "File firmato",
+            f"{item.message.rsplit(': ', 1)[0]}.\n\nSalvato in:\n{out}\n\n"
+            f"Impronta SHA-256: {item.sha256}{warnings}")
         # a second person can now sign the next field of the signed file
-        self._out_auto = True
-        self.set_pdf(out)
+        if fmt == "pades":
+            self._out_auto = True
+            self.set_pdf(out)
         return True
+
+    def _firma_batch(self) -> bool:
+        if self.field_combo.count() == 0:
+            self._fail("Nessuno dei PDF scelti ha un campo di firma libero.")
+            return False
+        opts = self.options()
+        fmt = str(self.formato_combo.currentData())
+        progress = QProgressDialog("Firma in corso…", "", 0, len(self.batch_files), self)
+        progress.setObjectName("firma_progresso")
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+
+        def step(index: int, total: int, item: BatchItem) -> None:
+            progress.setLabelText(f"{index} di {total}: {item.source.name}")
+            progress.setValue(index)
+            QApplication.processEvents()
+
+        try:
+            with self._signer() as signer:
+                summary = sign_many(self.batch_files, signer, opts, fmt=fmt, on_progress=step)
+        except SignatureError as exc:
+            progress.close()
+            self._fail(str(exc))
+            return False
+        progress.close()
+        self.summary = summary
+        self._remember()
+        self.password_edit.clear()
+        self.pin_edit.clear()
+        details = "\n".join(f"• {i.source.name}: {i.message}" for i in summary.items)
+        warnings = "".join(f"\n  Attenzione ({i.source.name}): {w}" for i in summary.items for w in i.warnings)
+        QMessageBox.information(self, "Firma di più PDF", f"{summary.text}\n\n{details}{warnings}")
+        return summary.count("errore") == 0
 
     def _remember(self) -> None:
         s = self.settings
@@ -356,6 +501,15 @@ class FirmaDialog(QDialog):
         s.setValue("firma/nome", self.nome_edit.text().strip())
         s.setValue("firma/ruolo", self.ruolo_edit.text().strip())
         s.setValue("firma/luogo", self.luogo_edit.text().strip())
+        s.setValue("firma/lt", "true" if self.lt_check.isChecked() else "false")
+        tsa = TsaSettings(url=self.tsa_edit.text().strip(), utente=self.tsa_user_edit.text().strip(),
+                          password=self.tsa_password_edit.text())
+        if tsa != self._tsa_settings():
+            try:
+                save_tsa_settings(tsa)
+            except OSError as exc:
+                QMessageBox.warning(self, "Impostazioni non salvate",
+                                    f"Impostazioni della marca temporale non salvate: {exc}")
 
 
 def _path_row_combo(combo: QComboBox, on_browse) -> QWidget:  # type: ignore[no-untyped-def]
@@ -387,6 +541,7 @@ class VerificaDialog(QDialog):
         self.setWindowTitle("Verifica firme")
         self.resize(1180, 440)
         self.reports: list[SignatureReport] = []
+        self.result: VerifyResult | None = None
 
         outer = QVBoxLayout(self)
         form = QFormLayout()
@@ -468,23 +623,28 @@ class VerificaDialog(QDialog):
             self._fail("Scegliere il PDF da verificare.")
             return False
         path = Path(text)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self._fail(f"Impossibile leggere {path}: {exc.strerror or exc}")
-            return False
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            roots = load_trust_roots(self._trust_paths())
-            reports = verify_pdf(data, roots)
+            result = verify_file(path, self._trust_paths())
         except SignatureError as exc:
             QGuiApplication.restoreOverrideCursor()
-            self._fail(str(exc).replace("Il file", f"Il file {path.name}", 1))
+            self._fail(str(exc))
             return False
         QGuiApplication.restoreOverrideCursor()
         self.settings.setValue("firma/ca_fidate", self.trust_edit.text().strip())
-        self.reports = reports
-        self._fill(reports)
+        self.reports = result.reports
+        self.result = result
+        self._fill(result.reports)
+        extra = [f"FIRMA RIMOSSA: il campo {name} era firmato in una versione precedente e ora non lo è più."
+                 for name in result.removed]
+        extra += [f"{r.field}: {w}" for r in result.reports for w in r.warnings]
+        extra += result.notes
+        if result.removed:
+            self.summary.setText(f"ATTENZIONE: firme rimosse ({', '.join(result.removed)}). "
+                                 + self.summary.text())
+            self.summary.setStyleSheet("color: #a94442;")
+        if extra:
+            self.note.setText("\n".join([*extra, self.note.text()]).strip())
         return True
 
     def _fill(self, reports: list[SignatureReport]) -> None:
@@ -517,8 +677,11 @@ class VerificaDialog(QDialog):
         for row, rep in enumerate(reports):
             cells = (
                 rep.field,
-                rep.signer + (f"\n(emesso da {rep.issuer})" if rep.issuer else ""),
-                format_time(rep.signing_time),
+                rep.signer + (f"\n(emesso da {rep.issuer})" if rep.issuer else "")
+                + ("\ncertificato qualificato" if rep.qualified else ""),
+                format_time(rep.signing_time)
+                + (f"\nmarca temporale {format_time(rep.timestamp)}" if rep.timestamp else "")
+                + (f"\n{rep.level}" if rep.level.startswith("CAdES") else f"\nPAdES {rep.level}"),
                 rep.esito,
                 "integra" if rep.intact else "NON INTEGRA",
                 "valida" if rep.valid and rep.intact else "NON VALIDA",
@@ -541,6 +704,16 @@ class VerificaDialog(QDialog):
 
 def show_firma_dialog(main_window: Any, ctx: Any) -> None:
     FirmaDialog(ctx, main_window).exec()
+
+
+def show_firma_multipla_dialog(main_window: Any, ctx: Any) -> None:
+    """Choose several PDFs first (multi-select), then the key, once, for all of them."""
+    paths, _ = QFileDialog.getOpenFileNames(main_window, "Scegli i PDF da firmare", "", PDF_FILTER)
+    if not paths:
+        return
+    dlg = FirmaDialog(ctx, main_window)
+    dlg.set_batch([Path(p) for p in paths])
+    dlg.exec()
 
 
 def show_verifica_dialog(main_window: Any, ctx: Any) -> None:

@@ -1,4 +1,4 @@
-"""Menu «Firma»: sign a PDF (PKCS#12 file or smart card) and check the signatures of any PDF."""
+"""Menu «Firma»: sign a PDF or several (PKCS#12 file or smart card) and check the signatures of any PDF."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ def _firma(main_window: Any, ctx: Any) -> None:
     show_firma_dialog(main_window, ctx)
 
 
+def _firma_piu(main_window: Any, ctx: Any) -> None:
+    from ..dialogs.firma import show_firma_multipla_dialog
+
+    show_firma_multipla_dialog(main_window, ctx)
+
+
 def _verifica(main_window: Any, ctx: Any) -> None:
     from ..dialogs.firma import show_verifica_dialog
 
@@ -21,5 +27,6 @@ def _verifica(main_window: Any, ctx: Any) -> None:
 
 ACTIONS = [
     ActionSpec("F&irma", "Firma un PDF…", _firma, order=10, object_name="azione_firma_pdf"),
+    ActionSpec("F&irma", "Firma più PDF…", _firma_piu, order=15, object_name="azione_firma_piu_pdf"),
     ActionSpec("F&irma", "Verifica firme…", _verifica, order=20, object_name="azione_verifica_firme"),
 ]
