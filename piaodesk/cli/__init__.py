@@ -78,6 +78,8 @@ def _run(fn) -> int:  # type: ignore[no-untyped-def]
         sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
     except BrokenPipeError:
         _quiet_stdout()  # `piaodesk … | head`: the reader has all it wanted
+        print("piaodesk: uscita interrotta: il programma che leggeva il risultato si è chiuso.",
+              file=sys.stderr)
         return 141
     except (CliError, PlanError) as exc:
         print(f"piaodesk: {_with_restore_hint(exc)}", file=sys.stderr)

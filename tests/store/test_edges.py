@@ -460,7 +460,7 @@ def test_private_temp_folder(tmp_path: Path):
 # ---------------------------------------------------------------------- CLI output
 
 
-def test_output_into_a_closed_pipe_ends_quietly(demo_path: Path, tmp_path: Path):
+def test_output_into_a_closed_pipe_ends_with_one_italian_line(demo_path: Path, tmp_path: Path):
     env = dict(os.environ, PIAODESK_HOME=str(tmp_path / "home"))
     proc = subprocess.Popen([sys.executable, "-m", "piaodesk", "rinnova", str(demo_path), "--out",
                              str(tmp_path / "x.piao"), "--prova"],
@@ -469,6 +469,8 @@ def test_output_into_a_closed_pipe_ends_quietly(demo_path: Path, tmp_path: Path)
     err = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert err.strip().splitlines() == ["piaodesk: uscita interrotta: il programma che leggeva il "
+                                        "risultato si è chiuso."]
     assert proc.returncode == 141
 
 
