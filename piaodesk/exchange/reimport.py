@@ -997,10 +997,14 @@ class _Diff:
         return None
 
     def _of_valutazione(self, sh: _Sheet, cls: type, unique: Callable[[Any], Any],
-                        check: Callable[[Any, Any], Any], what: Callable[[Any], str]) -> None:
+                        check: Callable[[Any, Any], Any], what: Callable[[Any], str],
+                        empty: tuple[str, ...] | None = None) -> None:
         existing = {x.id: x for x in self.a.select(cls)}
 
         def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
+            if empty is not None and _clean(r.cells.get("id")) is None and all(
+                    _clean(r.cells.get(k)) is None for k in empty):
+                return None  # a row to fill in (exported empty), left empty: it adds nothing
             vid = self.valutazione_ref(sh, r)
             return None if vid is None else {"valutazione_id": vid}
 
@@ -1027,7 +1031,7 @@ class _Diff:
             return (why, cols["punteggio"]) if why else None
 
         self._of_valutazione(sh, PunteggioComportamento, lambda x: (x.valutazione_id, x.comportamento),
-                             check, lambda x: x.comportamento)
+                             check, lambda x: x.comportamento, empty=("punteggio", "nota"))
 
     def ciclo(self, sh: _Sheet) -> None:
         self._of_valutazione(sh, PassoValutazione, lambda x: (x.valutazione_id, str(x.passo)),

@@ -85,6 +85,7 @@ from ..domain.model import (
     VoceOrganizzativa,
 )
 from ..store.archive import Archive
+from ..store.valutazioni import categoria_di
 from .common import ExchangeError
 
 FORMATO = "piaodesk-cartella-1"
@@ -604,6 +605,31 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
                                       {u.id for u in unita}))
 
 
+def _comportamenti_rows(archive: Archive, vi: list[ValutazioneIndividuale]) -> list[PunteggioComportamento]:
+    """One row per person and behaviour of their category's catalogue: the scored ones with their
+    ID, the others without ID and score (a row to fill in; left empty it adds nothing)."""
+    vids = {v.id for v in vi}
+    scored: dict[int | None, list[PunteggioComportamento]] = {}
+    for x in archive.select(PunteggioComportamento, order="valutazione_id, id"):
+        if x.valutazione_id in vids:
+            scored.setdefault(x.valutazione_id, []).append(x)
+    sistema = archive.sistema_valutazione()
+    persone = {p.id: p for p in archive.persone()}
+    responsabili = {u.responsabile_id for u in archive.unita()}
+    out: list[PunteggioComportamento] = []
+    for v in vi:
+        rows = scored.get(v.id, [])
+        out += rows
+        p = persone.get(v.persona_id)
+        if p is None:
+            continue
+        have = {x.comportamento for x in rows}
+        cat = categoria_di(sistema, p, p.id in responsabili, v.categoria)
+        out += [PunteggioComportamento(valutazione_id=v.id or 0, comportamento=c.nome)
+                for c in sistema.comportamenti_di(cat) if c.nome not in have]
+    return out
+
+
 def _valutazione_rows(archive: Archive, persone: set[int | None],
                       unita: set[int | None] | None) -> dict[str, list[Any]]:
     """The rows of the valuation sheets: of the people shown (and, for a settore, its units' voci)."""
@@ -619,8 +645,7 @@ def _valutazione_rows(archive: Archive, persone: set[int | None],
     ind_ids = {i.id for i in inds}
     return {
         VALUTAZIONI_IND.name: vi,
-        COMPORTAMENTI.name: [x for x in archive.select(PunteggioComportamento, order="valutazione_id, id")
-                             if x.valutazione_id in vids],
+        COMPORTAMENTI.name: _comportamenti_rows(archive, vi),
         CICLO.name: [x for x in archive.select(PassoValutazione, order="valutazione_id, id")
                      if x.valutazione_id in vids],
         VOCI_ORG.name: voci,
@@ -1014,7 +1039,7 @@ def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None, st: _St
     if snap is not None:
         rows.append(["settore", snap.settore_id or ""])
         for name, group in snap.rows_of().items():
-            ids = ",".join(str(r.id) for r in group)
+            ids = ",".join(str(r.id) for r in group if r.id is not None)
             chunks = [ids[i:i + 30000] for i in range(0, len(ids), 30000)] or [""]
             for chunk in chunks:
                 rows.append([f"id:{name}", chunk])
