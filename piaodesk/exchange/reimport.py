@@ -421,6 +421,9 @@ class _Diff:
         plain_checks = [(i, self._expect(cols[k], misure_by or {})) for i, k in plain]
         row_plain = _getter_many(itemgetter, [i for i, _k in plain])
         obj_plain = _getter_many(attrgetter, [k for _i, k in plain])
+        blank_ok = [i for i, k in items if k in spec.da_compilare] if spec.da_compilare else []
+        if len(blank_ok) < len(spec.da_compilare):
+            blank_ok = []  # a column of them is missing: every row counts
         rows: list[_Row] = []
         fast: set[int] = set()
         ids: set[int | None] = set()
@@ -451,6 +454,8 @@ class _Diff:
             elif conta.testo > max_testo:
                 conta.cella("", ws.title, n, 0)  # raises the "too much text" error
             rid = row[id_idx]
+            if rid is None and blank_ok and all(_clean(row[i]) is None for i in blank_ok):
+                continue  # a row to fill in (SheetSpec.da_compilare), left empty
             if rid is not None:
                 key = rid if rid.__class__ is int else _as_int(rid)
                 first = key not in ids
@@ -997,14 +1002,10 @@ class _Diff:
         return None
 
     def _of_valutazione(self, sh: _Sheet, cls: type, unique: Callable[[Any], Any],
-                        check: Callable[[Any, Any], Any], what: Callable[[Any], str],
-                        empty: tuple[str, ...] | None = None) -> None:
+                        check: Callable[[Any, Any], Any], what: Callable[[Any], str]) -> None:
         existing = {x.id: x for x in self.a.select(cls)}
 
         def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
-            if empty is not None and _clean(r.cells.get("id")) is None and all(
-                    _clean(r.cells.get(k)) is None for k in empty):
-                return None  # a row to fill in (exported empty), left empty: it adds nothing
             vid = self.valutazione_ref(sh, r)
             return None if vid is None else {"valutazione_id": vid}
 
@@ -1031,7 +1032,7 @@ class _Diff:
             return (why, cols["punteggio"]) if why else None
 
         self._of_valutazione(sh, PunteggioComportamento, lambda x: (x.valutazione_id, x.comportamento),
-                             check, lambda x: x.comportamento, empty=("punteggio", "nota"))
+                             check, lambda x: x.comportamento)
 
     def ciclo(self, sh: _Sheet) -> None:
         self._of_valutazione(sh, PassoValutazione, lambda x: (x.valutazione_id, str(x.passo)),

@@ -150,6 +150,9 @@ class SheetSpec:
     name: str
     cls: type
     cols: tuple[Col, ...]
+    #: a row without ID in which all these columns are empty is a row to fill in, exported
+    #: empty and left so: it adds nothing (e.g. a behaviour not scored yet)
+    da_compilare: tuple[str, ...] = ()
 
 
 def _c(cls: type, key: str, kind: str = "text", width: int = 14, enum: type | None = None,
@@ -383,7 +386,7 @@ COMPORTAMENTI = SheetSpec("Comportamenti", PunteggioComportamento, (
     Col("comportamento", "Comportamento", "long", None, 40),
     Col("punteggio", "Punteggio", "dec", None, 10),
     Col("nota", "Nota", "long", None, 30),
-))
+), da_compilare=("punteggio", "nota"))
 
 CICLO = SheetSpec("Ciclo di valutazione", PassoValutazione, (
     Col("id", "ID", "id", None, 7), *_VALREF,
