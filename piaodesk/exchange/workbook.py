@@ -8,8 +8,11 @@ Layout (written by :func:`write_workbook`, read back by
   ``Misure periodiche`` (checkpoints such as *Giugno*/*Dicembre* and years
   outside the triennio, linked by ``ID indicatore`` or ``Codice indicatore``),
   ``Unità``, ``Personale``, ``Assegnazioni``, ``Risorse``, ``Valutazioni``,
-  ``Monitoraggi``, ``Stati di avanzamento``, ``Rilevazioni``: every field the
-  program edits (tests/exchange/test_full_roundtrip.py walks the schema);
+  ``Monitoraggi``, ``Stati di avanzamento``, ``Rilevazioni``, and the valuation
+  of people and of the ente (``Valutazioni individuali``, ``Comportamenti``: one
+  row per person and behaviour of their category's catalogue, ``Ciclo di
+  valutazione``, ``Voci organizzative``, ``Indicatori organizzativi``, ``Valori
+  organizzativi``): every field the program edits (tests/exchange/test_full_roundtrip.py walks the schema);
 * a hidden ``Elenchi`` sheet feeding the drop-down lists, and a hidden
   ``Info`` sheet with the plan title and the IDs exported (a row missing on
   re-import is a removal only if it was exported).
@@ -98,7 +101,12 @@ ISTRUZIONI = [
     ("Come usare questa cartella", ""),
     ("", "Ogni foglio corrisponde a una parte del piano: Obiettivi, Fasi, Indicatori (con i target e "
          "i valori per anno), Misure periodiche, Unità, Personale, Assegnazioni, Risorse, "
-         "Valutazioni, Monitoraggi, Stati di avanzamento, Rilevazioni, Piano."),
+         "Valutazioni (degli obiettivi), Monitoraggi, Stati di avanzamento, Rilevazioni, Piano, "
+         "Valutazioni individuali, Comportamenti, Ciclo di valutazione, Voci, Indicatori e Valori "
+         "organizzativi."),
+    ("Comportamenti", "Una riga per persona e comportamento del catalogo della sua categoria: "
+                      "scrivere il punteggio nella colonna «Punteggio» (scala del sistema di "
+                      "valutazione). Una riga senza ID lasciata vuota non aggiunge nulla."),
     ("", "La prima riga di ogni foglio contiene le intestazioni: non modificarle. L'ordine delle "
          "colonne può cambiare, le intestazioni no."),
     ("Colonna ID", "Serve a riconoscere le righe quando la cartella viene reimportata: non modificarla "
