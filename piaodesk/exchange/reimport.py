@@ -46,13 +46,26 @@ from ..domain.model import (
     RilevazioneIndicatore,
     Risorsa,
     StatoAvanzamento,
+    IndicatoreOrganizzativo,
+    PassoValutazione,
+    PunteggioComportamento,
     Unita,
+    ValoreOrganizzativo,
     Valutazione,
+    ValutazioneIndividuale,
+    VoceOrganizzativa,
 )
 from ..domain.monitoraggio import errore_validata
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
 from ..store.edits import DeleteRow, Edit, InsertRow, MoveObiettivo, SetFields
+from ..store.valutazioni import (
+    ErroreValutazione,
+    QuadroValutazioni,
+    categoria_di,
+    errore_comportamento,
+    modifica_valutazione,
+)
 from . import common
 from .common import Differenza, ExchangeError, ImportPlan, Problema, righe_mancanti
 from .readers import (
@@ -67,7 +80,10 @@ from .readers import (
 )
 from .workbook import (
     ASSEGNAZIONI,
+    CICLO,
+    COMPORTAMENTI,
     FASI,
+    INDICATORI_ORG,
     FORMATO,
     MISURE,
     MONITORAGGI,
@@ -78,7 +94,10 @@ from .workbook import (
     RISORSE,
     STATI,
     UNITA,
+    VALORI_ORG,
     VALUTAZIONI,
+    VALUTAZIONI_IND,
+    VOCI_ORG,
     Col,
     PianoEnte,
     SheetSpec,
@@ -96,7 +115,8 @@ _YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
 _SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode", "indcode", "links", "monref"}
 SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità", "Personale",
                "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni", "Piano",
-               "Risorse")
+               "Risorse", "Valutazioni individuali", "Comportamenti", "Ciclo di valutazione",
+               "Voci organizzative", "Indicatori organizzativi", "Valori organizzativi")
 
 
 _PLAIN_KINDS = {"text", "long", "int", "obref"}
@@ -268,6 +288,9 @@ class _Diff:
         self.ind_code_now: dict[int, str | None] = {}  # indicator codes as the workbook sets them
         self.ind_tipo_now: dict[int, TipoIndicatore] = {}  # and their types
         self._groups: dict[type, dict[int, list[Any]]] = {}  # linked rows by owner (see _grouped)
+        self.vals_ind: dict[int, ValutazioneIndividuale] = {}  # as the workbook leaves them
+        self._quadri: dict[int, QuadroValutazioni] = {}  # per year: the rules' inputs, read once
+        self._responsabili: set[int | None] | None = None
 
     # ------------------------------------------------------------------ reading
     #
@@ -398,6 +421,9 @@ class _Diff:
         plain_checks = [(i, self._expect(cols[k], misure_by or {})) for i, k in plain]
         row_plain = _getter_many(itemgetter, [i for i, _k in plain])
         obj_plain = _getter_many(attrgetter, [k for _i, k in plain])
+        blank_ok = [i for i, k in items if k in spec.da_compilare] if spec.da_compilare else []
+        if len(blank_ok) < len(spec.da_compilare):
+            blank_ok = []  # a column of them is missing: every row counts
         rows: list[_Row] = []
         fast: set[int] = set()
         ids: set[int | None] = set()
@@ -428,6 +454,8 @@ class _Diff:
             elif conta.testo > max_testo:
                 conta.cella("", ws.title, n, 0)  # raises the "too much text" error
             rid = row[id_idx]
+            if rid is None and blank_ok and all(_clean(row[i]) is None for i in blank_ok):
+                continue  # a row to fill in (SheetSpec.da_compilare), left empty
             if rid is not None:
                 key = rid if rid.__class__ is int else _as_int(rid)
                 first = key not in ids
@@ -733,7 +761,7 @@ class _Diff:
 
     def simple_sheet(self, sh: _Sheet, cls: type, existing: dict[int, Any], key_of: Callable[[Any], str],
                      resolve: Callable[[_Sheet, _Row], dict[str, Any] | None],
-                     unique: Callable[[Any], Any], check: Callable[[Any, Any], str | None],
+                     unique: Callable[[Any], Any], check: Callable[[Any, Any], Any],
                      parent_deleted: Callable[[Any], bool], inserts: list[Edit]) -> None:
         name = sh.spec.name
         seen: set[int] = set(sh.fast)
@@ -763,7 +791,9 @@ class _Diff:
             if why is None and other is not None and other != obj.id:
                 why = f"c'è già una riga per {key_of(obj)} (ID {other})"
             if why is not None:
-                self.prob(name, r.n, f"{why}: riga non importata", tipo="riga_non_valida", gravita="errore")
+                why, col = why if isinstance(why, tuple) else (why, None)  # (message, column)
+                self.prob(name, r.n, f"{why}: riga non importata", tipo="riga_non_valida", col=col,
+                          gravita="errore")
                 continue
             taken[unique(obj)] = obj.id
             if rid is None:
@@ -888,6 +918,178 @@ class _Diff:
                           lambda x: f"{self.code_of.get(x.obiettivo_id, '')} {x.anno}", resolve,
                           lambda x: (x.obiettivo_id, x.anno), check,
                           lambda x: x.obiettivo_id in self.deleted_obs, self.ins_other)
+
+    # ------------------------------------------------------------------ individual valuations
+
+    def _errore_valutazione(self, persona_id: int, anno: int, **kw: Any) -> str | None:
+        """The refusal :func:`modifica_valutazione` gives for these values (its rules, not a copy)."""
+        q = self._quadri.get(anno)
+        if q is None:
+            q = self._quadri[anno] = QuadroValutazioni(self.a, anno)
+        try:
+            modifica_valutazione(self.a, persona_id, anno, quadro=q, **kw)
+        except ErroreValutazione as exc:
+            return str(exc).rstrip(".")
+        return None
+
+    def _left(self, table: str, obj: Any) -> Any:
+        """A row of the plan as this workbook leaves it (its pending field changes applied)."""
+        if obj is None:
+            return None
+        new = {k: v for e in self.sets if isinstance(e, SetFields) and e.table == table
+               and e.row_id == obj.id for k, v in e.new.items()}
+        return dataclasses.replace(obj, **new) if new else obj
+
+    def _errore_comportamento(self, vid: int, nome: str, valore: Decimal | None) -> str | None:
+        """The store's rule for a behaviour score, on the person, units and valuation as the
+        workbook leaves them (a category or a responsabile changed in the same file counts)."""
+        v = self.vals_ind[vid]
+        q = self._quadri.get(v.anno)
+        if q is None:
+            q = self._quadri[v.anno] = QuadroValutazioni(self.a, v.anno)
+        p = self._left("persone", self.persone.get(v.persona_id))
+        if p is None:
+            return f"persona {v.persona_id} non trovata"
+        if self._responsabili is None:
+            self._responsabili = {self._left("unita", u).responsabile_id for u in self.units}
+        cat = categoria_di(q.sistema, p, p.id in self._responsabili, v.categoria)
+        msg = errore_comportamento(q.sistema, cat, nome, valore)
+        return msg.rstrip(".") if msg else None
+
+    def valutazioni_individuali(self, sh: _Sheet) -> None:
+        existing = {x.id: x for x in self.a.select(ValutazioneIndividuale)}
+        inserts: list[Edit] = []
+        cols = {c.key: c.label for c in sh.spec.cols}
+
+        def check(old: Any, obj: ValutazioneIndividuale) -> Any:
+            if not obj.persona_id:
+                return "manca la persona", cols["persona_id"]
+            if not obj.anno:
+                return "manca l'anno", cols["anno"]
+            for key in ("valutatore_id", "categoria", "punteggio_individuali"):
+                if old is None or getattr(old, key) != getattr(obj, key):
+                    why = self._errore_valutazione(obj.persona_id, obj.anno, **{key: getattr(obj, key)})
+                    if why:
+                        return why, cols[key]
+            return None
+
+        def key_of(x: ValutazioneIndividuale) -> str:
+            p = self.persone.get(x.persona_id)
+            return f"{p.nominativo if p else x.persona_id} {x.anno}"
+
+        self.simple_sheet(sh, ValutazioneIndividuale, existing, key_of, lambda _sh, _r: {},
+                          lambda x: (x.persona_id, x.anno), check,
+                          lambda x: x.persona_id in self.removed.get(Persona, set()), inserts)
+        self.ins_other += inserts
+        self.vals_ind.update({k: self._left(ValutazioneIndividuale.TABLE, v) for k, v in existing.items()})
+        self.vals_ind.update({e.obj.id: e.obj for e in inserts})  # type: ignore[attr-defined]
+
+    def valutazione_ref(self, sh: _Sheet, r: _Row) -> int | None:
+        """The valuation of a row: «ID valutazione», else (a new row) «Persona» and «Anno»."""
+        raw = _clean(r.cells.get("valutazione_id"))
+        vid = _as_int(raw)
+        if vid in self.vals_ind:
+            return vid
+        nome, anno = _clean(r.cells.get("_valpersona")), _as_int(r.cells.get("_valanno"))
+        if raw is None and nome is not None and anno is not None:
+            pid = self.person_key.get(_name_key(str(nome)))
+            for v in self.vals_ind.values():
+                if v.persona_id == pid and v.anno == anno:
+                    return v.id
+        self.prob(sh.spec.name, r.n, "valutazione individuale non trovata (colonne «ID valutazione» / "
+                  "«Persona» e «Anno»): riga ignorata", tipo="valutazione_sconosciuta",
+                  col="ID valutazione", gravita="errore")
+        return None
+
+    def _of_valutazione(self, sh: _Sheet, cls: type, unique: Callable[[Any], Any],
+                        check: Callable[[Any, Any], Any], what: Callable[[Any], str]) -> None:
+        existing = {x.id: x for x in self.a.select(cls)}
+
+        def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
+            vid = self.valutazione_ref(sh, r)
+            return None if vid is None else {"valutazione_id": vid}
+
+        def key_of(x: Any) -> str:
+            v = self.vals_ind.get(x.valutazione_id)
+            p = self.persone.get(v.persona_id) if v else None
+            return f"{p.nominativo if p else ''} {v.anno if v else ''} — {what(x)}".strip()
+
+        gone = self.removed.get(ValutazioneIndividuale, set())
+        self.simple_sheet(sh, cls, existing, key_of, resolve, unique, check,
+                          lambda x: x.valutazione_id in gone, self.ins_other)
+
+    def comportamenti(self, sh: _Sheet) -> None:
+        cols = {c.key: c.label for c in sh.spec.cols}
+
+        def check(old: Any, obj: PunteggioComportamento) -> Any:
+            why = None
+            if old is None or old.comportamento != obj.comportamento:
+                why = self._errore_comportamento(obj.valutazione_id, obj.comportamento, None)
+                if why:
+                    return why, cols["comportamento"]
+            if obj.punteggio is not None and (old is None or old.punteggio != obj.punteggio):
+                why = self._errore_comportamento(obj.valutazione_id, obj.comportamento, obj.punteggio)
+            return (why, cols["punteggio"]) if why else None
+
+        self._of_valutazione(sh, PunteggioComportamento, lambda x: (x.valutazione_id, x.comportamento),
+                             check, lambda x: x.comportamento)
+
+    def ciclo(self, sh: _Sheet) -> None:
+        self._of_valutazione(sh, PassoValutazione, lambda x: (x.valutazione_id, str(x.passo)),
+                             lambda _old, _obj: None, lambda x: display(x.passo))
+
+    def organizzativa(self, wb: Any, names: set[str]) -> None:
+        """«Voci organizzative», «Indicatori organizzativi», «Valori organizzativi»."""
+        voci = {x.id: x for x in self.a.select(VoceOrganizzativa)}
+        inds = {x.id: x for x in self.a.select(IndicatoreOrganizzativo)}
+        if VOCI_ORG.name in names:
+            ins: list[Edit] = []
+            self.simple_sheet(self._read_sheet(self._sheet(wb, VOCI_ORG.name), VOCI_ORG, voci),
+                              VoceOrganizzativa, voci, lambda x: x.nome or f"ID {x.id}",
+                              lambda _sh, _r: {}, lambda x: ("id", x.id), lambda _o, _n: None,
+                              lambda x: x.unita_id in self.removed.get(Unita, set()), ins)
+            self.ins_other += ins
+            voci.update({e.obj.id: e.obj for e in ins})  # type: ignore[attr-defined]
+
+        def ref(sh: _Sheet, r: _Row, key: str, have: dict[int, Any], what: str) -> int | None:
+            rid = _as_int(r.cells.get(key))
+            if rid in have:
+                return rid
+            self.prob(sh.spec.name, r.n, f"{what} non trovato (colonna «{sh.spec.cols[1].label}»): riga "
+                      f"ignorata", tipo="riferimento_sconosciuto", col=sh.spec.cols[1].label,
+                      gravita="errore")
+            return None
+
+        gone_voci = self.removed.get(VoceOrganizzativa, set())
+        if INDICATORI_ORG.name in names:
+            ins = []
+            self.simple_sheet(
+                self._read_sheet(self._sheet(wb, INDICATORI_ORG.name), INDICATORI_ORG, inds),
+                IndicatoreOrganizzativo, inds, lambda x: x.nome or f"ID {x.id}",
+                lambda sh, r: None if (v := ref(sh, r, "voce_id", voci, "voce")) is None else {"voce_id": v},
+                lambda x: ("id", x.id), lambda _o, _n: None, lambda x: x.voce_id in gone_voci, ins)
+            self.ins_other += ins
+            inds.update({e.obj.id: e.obj for e in ins})  # type: ignore[attr-defined]
+        if VALORI_ORG.name in names:
+            valori = {x.id: x for x in self.a.select(ValoreOrganizzativo)}
+            gone = self.removed.get(IndicatoreOrganizzativo, set())
+
+            def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
+                i = ref(sh, r, "indicatore_id", inds, "indicatore organizzativo")
+                if i is None:
+                    return None
+                # the values are read by the indicator's type as this workbook leaves it
+                tipo = TipoIndicatore(self._left(IndicatoreOrganizzativo.TABLE, inds[i]).tipo)
+                return {"indicatore_id": i, "__tipo__": tipo}
+
+            self.simple_sheet(
+                self._read_sheet(self._sheet(wb, VALORI_ORG.name), VALORI_ORG, valori),
+                ValoreOrganizzativo, valori,
+                lambda x: f"{inds[x.indicatore_id].nome if x.indicatore_id in inds else x.indicatore_id} "
+                          f"{x.anno}", resolve, lambda x: (x.indicatore_id, x.anno),
+                lambda _o, n: "manca l'anno" if not n.anno else None,
+                lambda x: x.indicatore_id in gone or inds.get(x.indicatore_id) is not None
+                and inds[x.indicatore_id].voce_id in gone_voci, self.ins_other)
 
     # ------------------------------------------------------------------ linked rows in one cell
 
@@ -1440,6 +1642,13 @@ class _Diff:
             self.rilevazioni(self._read_sheet(self._sheet(wb, RILEVAZIONI.name), RILEVAZIONI,
                                               {x.id: x for x in self.a.select(RilevazioneIndicatore)}),
                              inds)  # type: ignore[arg-type]
+        self.vals_ind = {x.id: x for x in self.a.select(ValutazioneIndividuale)}  # type: ignore[misc]
+        for spec, compare in ((VALUTAZIONI_IND, self.valutazioni_individuali),
+                              (COMPORTAMENTI, self.comportamenti), (CICLO, self.ciclo)):
+            if spec.name in names:
+                compare(self._read_sheet(self._sheet(wb, spec.name), spec,
+                                         {x.id: x for x in self.a.select(spec.cls)}))
+        self.organizzativa(wb, names)
 
     def run(self) -> ImportPlan:
         wb = load_workbook(self.path)
@@ -1454,7 +1663,9 @@ class _Diff:
         finally:
             wb.close()
         order = {"misure": 0, "rilevazioni": 0, "stati_avanzamento": 0, "valutazioni": 0,
-                 "obiettivi_unita": 0, "alias_persone": 0,
+                 "obiettivi_unita": 0, "alias_persone": 0, "punteggi_comportamenti": 0,
+                 "passi_valutazione": 0, "valori_organizzativi": 0, "valutazioni_individuali": 1,
+                 "indicatori_organizzativi": 1, "voci_organizzative": 2,
                  "assegnazioni": 1, "risorse": 2, "fasi": 3, "indicatori": 4, "monitoraggi": 5,
                  "obiettivi": 5, "persone": 6}
         self.deletes.sort(key=lambda e: order.get(getattr(e, "table", ""), 9))

@@ -8,8 +8,11 @@ Layout (written by :func:`write_workbook`, read back by
   ``Misure periodiche`` (checkpoints such as *Giugno*/*Dicembre* and years
   outside the triennio, linked by ``ID indicatore`` or ``Codice indicatore``),
   ``Unità``, ``Personale``, ``Assegnazioni``, ``Risorse``, ``Valutazioni``,
-  ``Monitoraggi``, ``Stati di avanzamento``, ``Rilevazioni``: every field the
-  program edits (tests/exchange/test_full_roundtrip.py walks the schema);
+  ``Monitoraggi``, ``Stati di avanzamento``, ``Rilevazioni``, and the valuation
+  of people and of the ente (``Valutazioni individuali``, ``Comportamenti``: one
+  row per person and behaviour of their category's catalogue, ``Ciclo di
+  valutazione``, ``Voci organizzative``, ``Indicatori organizzativi``, ``Valori
+  organizzativi``): every field the program edits (tests/exchange/test_full_roundtrip.py walks the schema);
 * a hidden ``Elenchi`` sheet feeding the drop-down lists, and a hidden
   ``Info`` sheet with the plan title and the IDs exported (a row missing on
   re-import is a removal only if it was exported).
@@ -36,6 +39,9 @@ from typing import Any, ClassVar
 from ..domain.enums import (
     Aggregazione,
     Area2023,
+    FonteVoce,
+    LivelloOrganizzativo,
+    PassoCiclo,
     Tipologia,
     LabeledEnum,
     Livello,
@@ -64,18 +70,25 @@ from ..domain.model import (
     Assegnazione,
     Fase,
     Indicatore,
+    IndicatoreOrganizzativo,
     Misura,
     Monitoraggio,
     Obiettivo,
     ObiettivoUnita,
+    PassoValutazione,
     Persona,
+    PunteggioComportamento,
     RilevazioneIndicatore,
     Risorsa,
     StatoAvanzamento,
     Unita,
+    ValoreOrganizzativo,
     Valutazione,
+    ValutazioneIndividuale,
+    VoceOrganizzativa,
 )
 from ..store.archive import Archive
+from ..store.valutazioni import categoria_di
 from .common import ExchangeError
 
 FORMATO = "piaodesk-cartella-1"
@@ -88,7 +101,12 @@ ISTRUZIONI = [
     ("Come usare questa cartella", ""),
     ("", "Ogni foglio corrisponde a una parte del piano: Obiettivi, Fasi, Indicatori (con i target e "
          "i valori per anno), Misure periodiche, Unità, Personale, Assegnazioni, Risorse, "
-         "Valutazioni, Monitoraggi, Stati di avanzamento, Rilevazioni, Piano."),
+         "Valutazioni (degli obiettivi), Monitoraggi, Stati di avanzamento, Rilevazioni, Piano, "
+         "Valutazioni individuali, Comportamenti, Ciclo di valutazione, Voci, Indicatori e Valori "
+         "organizzativi."),
+    ("Comportamenti", "Una riga per persona e comportamento del catalogo della sua categoria: "
+                      "scrivere il punteggio nella colonna «Punteggio» (scala del sistema di "
+                      "valutazione). Una riga senza ID lasciata vuota non aggiunge nulla."),
     ("", "La prima riga di ogni foglio contiene le intestazioni: non modificarle. L'ordine delle "
          "colonne può cambiare, le intestazioni no."),
     ("Colonna ID", "Serve a riconoscere le righe quando la cartella viene reimportata: non modificarla "
@@ -140,6 +158,9 @@ class SheetSpec:
     name: str
     cls: type
     cols: tuple[Col, ...]
+    #: a row without ID in which all these columns are empty is a row to fill in, exported
+    #: empty and left so: it adds nothing (e.g. a behaviour not scored yet)
+    da_compilare: tuple[str, ...] = ()
 
 
 def _c(cls: type, key: str, kind: str = "text", width: int = 14, enum: type | None = None,
@@ -351,6 +372,75 @@ PIANO = SheetSpec("Piano", PianoEnte, (
 ))
 
 
+# issue 10: the individual valuations and the organisational performance. The rows of a
+# person's valuation name it by «ID valutazione» (or, in a new row, by «Persona» and «Anno»).
+_VALREF = (Col("valutazione_id", "ID valutazione", "int", None, 9),
+           Col("_valpersona", "Persona", "info", None, 24, imported=False),
+           Col("_valanno", "Anno", "info", None, 8, imported=False))
+
+VALUTAZIONI_IND = SheetSpec("Valutazioni individuali", ValutazioneIndividuale, (
+    Col("id", "ID", "id", None, 7),
+    Col("persona_id", "Persona", "persona", None, 24),
+    Col("anno", "Anno", "int", None, 8),
+    Col("categoria", "Categoria", "text", None, 22),
+    Col("valutatore_id", "Valutatore", "persona", None, 24),
+    Col("valutatore_ruolo", "Organo valutatore", "text", None, 24),
+    Col("punteggio_individuali", "% obiettivi individuali (validata)", "dec", None, 12),
+    Col("note", "Note", "long", None, 30),
+))
+
+COMPORTAMENTI = SheetSpec("Comportamenti", PunteggioComportamento, (
+    Col("id", "ID", "id", None, 7), *_VALREF,
+    Col("comportamento", "Comportamento", "long", None, 40),
+    Col("punteggio", "Punteggio", "dec", None, 10),
+    Col("nota", "Nota", "long", None, 30),
+), da_compilare=("punteggio", "nota"))
+
+CICLO = SheetSpec("Ciclo di valutazione", PassoValutazione, (
+    Col("id", "ID", "id", None, 7), *_VALREF,
+    Col("passo", "Passo", "enum", PassoCiclo, 22),
+    Col("data", "Data", "date", None, 12),
+    Col("testo", "Testo", "long", None, 40),
+    Col("esito", "Esito", "text", None, 14),
+))
+
+VOCI_ORG = SheetSpec("Voci organizzative", VoceOrganizzativa, (
+    Col("id", "ID", "id", None, 7),
+    Col("livello", "Livello", "enum", LivelloOrganizzativo, 10),
+    Col("unita_id", "Unità", "unita", None, 28),
+    Col("codice", "Codice", "text", None, 10),
+    Col("nome", "Nome", "long", None, 40),
+    Col("fonte", "Fonte", "enum", FonteVoce, 18),
+    Col("peso", "Peso", "dec", None, 8),
+    Col("note", "Note", "long", None, 30),
+))
+
+INDICATORI_ORG = SheetSpec("Indicatori organizzativi", IndicatoreOrganizzativo, (
+    Col("id", "ID", "id", None, 7),
+    Col("voce_id", "ID voce", "int", None, 9),
+    Col("_voce", "Voce", "info", None, 30, imported=False),
+    Col("codice", "Codice", "text", None, 10),
+    Col("nome", "Nome", "long", None, 40),
+    Col("formula", "Formula", "long", None, 30),
+    Col("tipo", "Tipo", "enum", TipoIndicatore, 14),
+    Col("polarita", "Polarità", "enum", Polarita, 18),
+    Col("unita_misura", "Unità di misura", "text", None, 12),
+    Col("peso", "Peso", "dec", None, 8),
+    Col("note", "Note", "long", None, 30),
+))
+
+VALORI_ORG = SheetSpec("Valori organizzativi", ValoreOrganizzativo, (
+    Col("id", "ID", "id", None, 7),
+    Col("indicatore_id", "ID indicatore", "int", None, 9),
+    Col("_indorg", "Indicatore", "info", None, 40, imported=False),
+    Col("anno", "Anno", "int", None, 8),
+    Col("target", "Target", "valore", None, 14),
+    Col("valore", "Valore", "valore", None, 14),
+))
+
+SPECS_VALUTAZIONE = (VALUTAZIONI_IND, COMPORTAMENTI, CICLO, VOCI_ORG, INDICATORI_ORG, VALORI_ORG)
+
+
 def indicatori_spec(anni: list[int]) -> SheetSpec:
     extra: list[Col] = []
     for anno in anni:
@@ -361,7 +451,7 @@ def indicatori_spec(anni: list[int]) -> SheetSpec:
 
 def all_specs(anni: list[int]) -> list[SheetSpec]:
     return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, UNITA, PERSONALE, ASSEGNAZIONI, RISORSE,
-            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO]
+            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO, *SPECS_VALUTAZIONE]
 
 
 # ---------------------------------------------------------------------- value codecs
@@ -469,6 +559,8 @@ class Snapshot:
     stati: list[StatoAvanzamento] = dataclasses.field(default_factory=list)
     rilevazioni: list[RilevazioneIndicatore] = dataclasses.field(default_factory=list)
     piano: list[PianoEnte] = dataclasses.field(default_factory=list)
+    #: sheet name → rows of the individual valuations and the organisational performance
+    valutazione: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
 
     def rows_of(self) -> dict[str, list[Any]]:
         """Sheet name → the rows it shows (annual measures are columns of «Indicatori»)."""
@@ -477,7 +569,8 @@ class Snapshot:
                 "Unità": self.unita, "Personale": self.persone, "Assegnazioni": self.assegnazioni,
                 "Risorse": self.risorse, "Valutazioni": self.valutazioni,
                 "Monitoraggi": self.monitoraggi, "Stati di avanzamento": self.stati,
-                "Rilevazioni": self.rilevazioni, "Piano": self.piano}
+                "Rilevazioni": self.rilevazioni, "Piano": self.piano,
+                **{s.name: self.valutazione.get(s.name, []) for s in SPECS_VALUTAZIONE}}
 
 
 def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
@@ -518,7 +611,59 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
                    if x.indicatore_id in ind_ids]
     rilevazioni.sort(key=lambda x: (x.monitoraggio_id, ind_order[x.indicatore_id], x.id or 0))
     return Snapshot(archive.piano().anni, obs, fasi, inds, misure, persone, asse, risorse, sid, unita,
-                    valutazioni, monitoraggi, stati, rilevazioni, [PianoEnte.of(archive)])
+                    valutazioni, monitoraggi, stati, rilevazioni, [PianoEnte.of(archive)],
+                    _valutazione_rows(archive, {p.id for p in persone}, None if sid is None else
+                                      {u.id for u in unita}))
+
+
+def _comportamenti_rows(archive: Archive, vi: list[ValutazioneIndividuale]) -> list[PunteggioComportamento]:
+    """One row per person and behaviour of their category's catalogue: the scored ones with their
+    ID, the others without ID and score (a row to fill in; left empty it adds nothing)."""
+    vids = {v.id for v in vi}
+    scored: dict[int | None, list[PunteggioComportamento]] = {}
+    for x in archive.select(PunteggioComportamento, order="valutazione_id, id"):
+        if x.valutazione_id in vids:
+            scored.setdefault(x.valutazione_id, []).append(x)
+    sistema = archive.sistema_valutazione()
+    persone = {p.id: p for p in archive.persone()}
+    responsabili = {u.responsabile_id for u in archive.unita()}
+    out: list[PunteggioComportamento] = []
+    for v in vi:
+        rows = scored.get(v.id, [])
+        out += rows
+        p = persone.get(v.persona_id)
+        if p is None:
+            continue
+        have = {x.comportamento for x in rows}
+        cat = categoria_di(sistema, p, p.id in responsabili, v.categoria)
+        out += [PunteggioComportamento(valutazione_id=v.id or 0, comportamento=c.nome)
+                for c in sistema.comportamenti_di(cat) if c.nome not in have]
+    return out
+
+
+def _valutazione_rows(archive: Archive, persone: set[int | None],
+                      unita: set[int | None] | None) -> dict[str, list[Any]]:
+    """The rows of the valuation sheets: of the people shown (and, for a settore, its units' voci)."""
+    vi = [v for v in archive.select(ValutazioneIndividuale, order="persona_id, anno, id")
+          if v.persona_id in persone]
+    vids = {v.id for v in vi}
+    voci = archive.select(VoceOrganizzativa, order="livello, coalesce(unita_id, 0), posizione, id")
+    if unita is not None:
+        voci = [v for v in voci if v.unita_id in unita]
+    voce_ids = {v.id for v in voci}
+    inds = [i for i in archive.select(IndicatoreOrganizzativo, order="voce_id, posizione, id")
+            if i.voce_id in voce_ids]
+    ind_ids = {i.id for i in inds}
+    return {
+        VALUTAZIONI_IND.name: vi,
+        COMPORTAMENTI.name: _comportamenti_rows(archive, vi),
+        CICLO.name: [x for x in archive.select(PassoValutazione, order="valutazione_id, id")
+                     if x.valutazione_id in vids],
+        VOCI_ORG.name: voci,
+        INDICATORI_ORG.name: inds,
+        VALORI_ORG.name: [x for x in archive.select(ValoreOrganizzativo, order="indicatore_id, anno, id")
+                          if x.indicatore_id in ind_ids],
+    }
 
 
 def _unit_subtree(units: list[Unita], root: int) -> set[int]:
@@ -552,6 +697,8 @@ class _Lookups:
         self.indname: dict[int | None, str] = {}
         self.indcode: dict[int | None, str | None] = {}
         self.monname: dict[int | None, str] = {}
+        #: info columns of the valuation sheets: key → (the row's field, id → text)
+        self.info: dict[str, tuple[str, dict[Any, Any]]] = {}
         #: "_condivise": objective → names of the settori sharing it; "_alias": person → other names
         self.links: dict[str, dict[int | None, list[str]]] = {}
         if archive is not None:
@@ -591,6 +738,21 @@ def _plain(key: str) -> Callable[[Any], Any]:
     return get
 
 
+#: info columns of the valuation sheets → the field whose row they describe
+_INFO_OF = {"_valpersona": "valutazione_id", "_valanno": "valutazione_id", "_voce": "voce_id",
+            "_indorg": "indicatore_id"}
+
+
+def info_texts(archive: Archive) -> dict[str, tuple[str, dict[Any, Any]]]:
+    """What the info columns of the valuation sheets show (person and year, voce, indicator)."""
+    nomi = {p.id: p.nominativo for p in archive.persone()}
+    vi = archive.select(ValutazioneIndividuale)
+    return {"_valpersona": ("valutazione_id", {v.id: nomi.get(v.persona_id) for v in vi}),
+            "_valanno": ("valutazione_id", {v.id: v.anno for v in vi}),
+            "_voce": ("voce_id", {v.id: v.nome for v in archive.select(VoceOrganizzativa)}),
+            "_indorg": ("indicatore_id", {i.id: i.nome for i in archive.select(IndicatoreOrganizzativo)})}
+
+
 def _getter(col: Col, lk: _Lookups, misure_by: dict[tuple[int, int], Misura]) -> Callable[[Any], Any]:
     """How the cells of ``col`` are computed from a row object (decided once per column)."""
     k, key = col.kind, col.key
@@ -615,6 +777,9 @@ def _getter(col: Col, lk: _Lookups, misure_by: dict[tuple[int, int], Misura]) ->
         if key == "_monname":
             monname = lk.monname
             return lambda obj: monname.get(obj.monitoraggio_id)
+        if key in _INFO_OF:
+            ref, texts = _INFO_OF[key], lk.info.get(key, ("", {}))[1]
+            return lambda obj: texts.get(getattr(obj, ref))
         indname = lk.indname
         return lambda obj: indname.get(obj.indicatore_id)
     if k == "tipologia":
@@ -765,7 +930,8 @@ def _unlock_default_style(wb: Any) -> None:
 def _list_values(archive: Archive | None) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {"_bool": [SI, NO]}
     for enum in (Ramo, Livello, TipoIndicatore, Polarita, Aggregazione, TipoRisorsa, Area2023,
-                 TipoUnita, StatoMonitoraggio, StatoPiano, TipoEnte):
+                 TipoUnita, StatoMonitoraggio, StatoPiano, TipoEnte, LivelloOrganizzativo, FonteVoce,
+                 PassoCiclo):
         lists[enum.__name__] = [m.label for m in enum]
     if archive is not None:
         lists["persona"] = [p.nominativo for p in archive.persone()]
@@ -884,7 +1050,7 @@ def _write_info(wb: Any, archive: Archive | None, snap: Snapshot | None, st: _St
     if snap is not None:
         rows.append(["settore", snap.settore_id or ""])
         for name, group in snap.rows_of().items():
-            ids = ",".join(str(r.id) for r in group)
+            ids = ",".join(str(r.id) for r in group if r.id is not None)
             chunks = [ids[i:i + 30000] for i in range(0, len(ids), 30000)] or [""]
             for chunk in chunks:
                 rows.append([f"id:{name}", chunk])
@@ -921,6 +1087,7 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
     formulas = _list_formulas(lists)
     misure_by = {(m.indicatore_id, m.anno): m for m in snap.misure if not _is_periodic(m, snap.anni)}
     lk.monname = {m.id: m.nome for m in snap.monitoraggi}
+    lk.info = info_texts(archive)
     rows_of = snap.rows_of()
     counts: dict[str, int] = {}
     for spec in all_specs(snap.anni):

@@ -348,11 +348,7 @@ class QuadroValutazioni:
 
     def categoria(self, p: Persona) -> engine.CategoriaValutazione:
         rec = self.record.get(p.id or 0)
-        try:
-            return self.sistema.categoria(p.area, p.id in self.responsabili_di,
-                                          rec.categoria if rec and rec.categoria else None)
-        except ValueError:
-            return self.sistema.categoria(p.area, p.id in self.responsabili_di)
+        return categoria_di(self.sistema, p, p.id in self.responsabili_di, rec.categoria if rec else None)
 
     def valutatore(self, p: Persona, *, scelto_nel_piano: bool = True) -> ind.Valutatore:
         """The person's evaluator; ``scelto_nel_piano`` False: the one the SMVP names (ignoring
@@ -488,6 +484,27 @@ class ErroreValutazione(ValueError):
     """A value refused for a valuation, with the Italian message to show."""
 
 
+def categoria_di(sistema: engine.SistemaValutazione, p: Persona, responsabile: bool,
+                 nome: str | None) -> engine.CategoriaValutazione:
+    """A person's category: the valuation's own (``nome``) when the SMVP has it, else by role and area."""
+    try:
+        return sistema.categoria(p.area, responsabile, nome or None)
+    except ValueError:
+        return sistema.categoria(p.area, responsabile)
+
+
+def errore_comportamento(sistema: engine.SistemaValutazione, cat: engine.CategoriaValutazione,
+                         nome: str, valore: Decimal | None) -> str | None:
+    """Why a behaviour score is refused (not in the category's catalogue, off the scale), or None."""
+    if nome not in {c.nome for c in sistema.comportamenti_di(cat)}:
+        return f"Il comportamento «{nome}» non è nel catalogo della categoria «{cat.nome}»."
+    if valore is not None:
+        msg = ind.punteggio_fuori_scala(sistema, Decimal(valore))
+        if msg:
+            return f"{nome}: {msg}"
+    return None
+
+
 def modifica_valutazione(archive: Archive, persona_id: int, anno: int, *,
                          comportamenti: dict[str, Decimal | None] | None = None,
                          note_comportamenti: dict[str, str | None] | None = None,
@@ -539,20 +556,13 @@ def modifica_valutazione(archive: Archive, persona_id: int, anno: int, *,
         changed = {k: v for k, v in campi.items() if getattr(rec, k) != v}
         if changed:
             edits.append(SetFields(ValutazioneIndividuale, rid, changed))
-    cat = sistema.categoria(persona.area, persona_id in q.responsabili_di,
-                            str(campi["categoria"]) if campi.get("categoria") else
-                            (rec.categoria if rec and rec.categoria else None)) \
-        if (campi.get("categoria") or (rec and rec.categoria)) else q.categoria(persona)
-    catalogo = {c.nome for c in sistema.comportamenti_di(cat)}
+    cat = categoria_di(sistema, persona, persona_id in q.responsabili_di,
+                       str(campi["categoria"]) if campi.get("categoria") else (rec.categoria if rec else None))
     esistenti = q.punteggi.get(persona_id, {})
     for nome, valore in (comportamenti or {}).items():
-        if nome not in catalogo:
-            raise ErroreValutazione(f"Il comportamento «{nome}» non è nel catalogo della categoria "
-                                    f"«{cat.nome}».")
-        if valore is not None:
-            msg = ind.punteggio_fuori_scala(sistema, Decimal(valore))
-            if msg:
-                raise ErroreValutazione(f"{nome}: {msg}")
+        msg = errore_comportamento(sistema, cat, nome, valore)
+        if msg:
+            raise ErroreValutazione(msg)
         old = esistenti.get(nome)
         nota = (note_comportamenti or {}).get(nome, old.nota if old else None)
         if old is None:
@@ -565,9 +575,9 @@ def modifica_valutazione(archive: Archive, persona_id: int, anno: int, *,
     for nome, nota in (note_comportamenti or {}).items():
         if nome in (comportamenti or {}):
             continue
-        if nome not in catalogo:
-            raise ErroreValutazione(f"Il comportamento «{nome}» non è nel catalogo della categoria "
-                                    f"«{cat.nome}».")
+        msg = errore_comportamento(sistema, cat, nome, None)
+        if msg:
+            raise ErroreValutazione(msg)
         old = esistenti.get(nome)
         if old is None:
             edits.append(InsertRow(PunteggioComportamento(valutazione_id=rid, comportamento=nome, nota=nota)))

@@ -33,13 +33,6 @@ TABLES_NOT_EXPORTED = {
     "unioni": "issue 16: the log of merged settore packets, written by the program",
     "pacchetto_base": "issue 16: a packet's compressed base copy for the three-way merge (a file's "
                       "internal state, not plan data)",
-    # issue 10: the Valutazioni sheet is added by the integrator
-    "voci_organizzative": "issue 10: the Valutazioni sheet is added by the integrator",
-    "indicatori_organizzativi": "issue 10: the Valutazioni sheet is added by the integrator",
-    "valori_organizzativi": "issue 10: the Valutazioni sheet is added by the integrator",
-    "valutazioni_individuali": "issue 10: the Valutazioni sheet is added by the integrator",
-    "punteggi_comportamenti": "issue 10: the Valutazioni sheet is added by the integrator",
-    "passi_valutazione": "issue 10: the Valutazioni sheet is added by the integrator",
 }
 
 # Columns of exported tables that are not cells, and why. A new column must be exported or listed.
@@ -47,6 +40,8 @@ COLUMNS_NOT_EXPORTED = {
     ("obiettivi", "posizione"): "order among siblings: the row order, not a cell",
     ("fasi", "posizione"): "order in the objective: the row order",
     ("indicatori", "posizione"): "order in the objective: the row order",
+    ("voci_organizzative", "posizione"): "order among the voci: the row order",
+    ("indicatori_organizzativi", "posizione"): "order in the voce: the row order",
     ("unita", "posizione"): "order among siblings: the row order",
     ("unita", "ente_id"): "the Comune of a unit: set from the plan's ente, not edited in the GUI",
     ("piano", "ente_id"): "one plan, one ente per file: set when the plan is created",
@@ -64,8 +59,10 @@ LINK_CELLS = {
 
 # Columns that identify a row or link it to another one: exported (IDs, codes), but the
 # survival test below does not scramble them (it would move rows around, not edit them).
-KEYS = {"id", "obiettivo_id", "indicatore_id", "monitoraggio_id", "parent_id", "periodo"}
-KEYS_OF = {"misure": {"anno"}}
+KEYS = {"id", "obiettivo_id", "indicatore_id", "monitoraggio_id", "parent_id", "periodo",
+        "valutazione_id", "voce_id"}
+KEYS_OF = {"misure": {"anno"}, "valutazioni_individuali": {"persona_id"},
+           "passi_valutazione": {"passo"}}
 
 
 def _schema(path: Path) -> dict[str, list[str]]:
