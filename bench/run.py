@@ -822,8 +822,16 @@ def _prepare(scale: float, folder: Path) -> tuple[Path, Path, float]:
 
     from piaodesk.store.demo import build_demo
 
+    from piaodesk.store.archive import Archive
+
     folder.mkdir(parents=True, exist_ok=True)
     plan = folder / f"grande-{scale:g}.piao"
+    for cached in (plan, folder / "demo.piao"):
+        if cached.exists():  # a plan of an older schema: migrated once here, else made anew
+            try:
+                Archive.open(cached).close()
+            except Exception:  # noqa: BLE001 - unusable cache: regenerate
+                cached.unlink()
     t = time.perf_counter()
     if not plan.exists():
         generate(plan, settori=max(1, round(20 * scale)) if scale < 1 else 20,
