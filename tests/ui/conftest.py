@@ -11,6 +11,12 @@ from piaodesk.ui.undo import ChangeHub
 
 
 @pytest.fixture
+def settings(tmp_path):
+    """Window settings in the test's own folder (never the user's)."""
+    return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
 def ctx(qtbot, demo, tmp_path):
     """The demo plan with an undo stack and a change hub, year 2025 (a test module may
     define its own ``ctx``)."""

@@ -21,11 +21,6 @@ pytestmark = pytest.mark.ui
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
 def messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     monkeypatch.setattr(mw, "warn", lambda parent, title, text: seen.append(text))

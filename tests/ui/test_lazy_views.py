@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from piaodesk.domain.model import Indicatore, Obiettivo
@@ -19,11 +18,6 @@ from piaodesk.ui.main_window import MainWindow
 from piaodesk.ui.widgets.lazy import merge_pending
 
 pytestmark = pytest.mark.ui
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
 
 
 class _Spy(QLabel):
