@@ -856,7 +856,7 @@ class Archive:
             self._perc.clear()
             return
         owners = set(self._deleted_owners)
-        if ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or any(
+        if ch.reset or ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or any(
                 f & {"parent_id", "posizione"} for f in ch.updated.get("obiettivi", {}).values()):
             # the tree changed shape: re-link the cached nodes (a few ms), recompute the
             # nodes concerned and their ancestors only (a full recomputation takes seconds)

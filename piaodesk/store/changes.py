@@ -11,6 +11,16 @@ class Changes:
     updated: dict[str, dict[int, set[str]]] = field(default_factory=dict)
     deleted: dict[str, set[int]] = field(default_factory=dict)
     moved: set[int] = field(default_factory=set)  # obiettivi whose parent/position changed
+    #: the whole content may have changed (plan opened, restored, imported): reload everything
+    reset: bool = False
+    #: obiettivi whose own row or subordinate rows (fasi, indicatori, valori, ...) changed,
+    #: as far as the writer knew them: listeners need not query the file to find owners
+    owners: set[int] = field(default_factory=set)
+
+    @classmethod
+    def everything(cls) -> Changes:
+        """The explicit "reload everything" record (replaces the old ``moved == {-1}`` sentinel)."""
+        return cls(reset=True)
 
     def add_insert(self, table: str, row_id: int) -> None:
         self.inserted.setdefault(table, set()).add(row_id)
@@ -30,6 +40,8 @@ class Changes:
         for t, ids in other.deleted.items():
             self.deleted.setdefault(t, set()).update(ids)
         self.moved |= other.moved
+        self.owners |= other.owners
+        self.reset = self.reset or other.reset
         return self
 
     def tables(self) -> set[str]:
@@ -40,4 +52,4 @@ class Changes:
         return table in self.tables()
 
     def __bool__(self) -> bool:
-        return bool(self.inserted or self.updated or self.deleted or self.moved)
+        return bool(self.inserted or self.updated or self.deleted or self.moved or self.reset)

@@ -111,7 +111,7 @@ def aggiorna_round(archive: Archive, rnd: Round, ch: Changes) -> Round | None:
     """``rnd`` after an edit that changed only values of the round (rilevazioni, stati),
     re-reading just those rows and recomputing the %; None when the edit touched more (the
     caller reads the round again with :func:`leggi_round`)."""
-    if not ch.tables() <= {"rilevazioni", "stati_avanzamento"} or ch.moved:
+    if not ch.tables() <= {"rilevazioni", "stati_avanzamento"} or ch.reset or ch.moved:
         return None
     mid = rnd.monitoraggio.id
     ril = dict(rnd.rilevazioni)

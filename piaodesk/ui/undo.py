@@ -64,6 +64,4 @@ class EditCommand(QUndoCommand):
 
 def emit_reset(hub: ChangeHub) -> None:
     """Tell every view to reload (after opening a plan or a bulk import)."""
-    ch = Changes()
-    ch.moved.add(-1)
-    hub.changed.emit(ch)
+    hub.changed.emit(Changes.everything())

@@ -130,7 +130,7 @@ def test_restore_dialog_lists_copies_and_restores(qtbot, demo, monkeypatch):
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     assert dialogs.ripristina(None, ctx) is True
     assert "Sbagliato" not in {p.cognome for p in demo.persone()}
-    assert ctx.stack.count() == 0 and resets and -1 in resets[0].moved
+    assert ctx.stack.count() == 0 and resets and resets[0].reset
     assert any(b.motivo == "ripristino" for b in backup.list_backups(demo.path))
     assert first.exists()
 

@@ -187,13 +187,12 @@ def test_merge_pending():
     m = merge_pending([_ch(upd=[1, 2]), _ch(dele=[1])])
     assert m.deleted == {"fasi": {1}} and m.updated == {"fasi": {2: {"nome"}}}
     # deleted then restored (undo): the view reloads
-    assert -1 in merge_pending([_ch(dele=[3]), _ch(ins=[3])]).moved
+    assert merge_pending([_ch(dele=[3]), _ch(ins=[3])]).reset
     # a reset stays a reset
-    reset = Changes()
-    reset.moved.add(-1)
-    assert -1 in merge_pending([_ch(upd=[1]), reset]).moved
+    reset = Changes.everything()
+    assert merge_pending([_ch(upd=[1]), reset]).reset
     # many rows: a reset
-    assert -1 in merge_pending([_ch(upd=range(2000))]).moved
+    assert merge_pending([_ch(upd=range(2000))]).reset
     # moves are kept
     mv = Changes()
     mv.moved.add(7)

@@ -263,7 +263,7 @@ class ArchiveTableModel(UndoableEdits, QAbstractTableModel):
     # ------------------------------------------------------------------ changes
 
     def _on_changes(self, ch: Changes) -> None:
-        if ch.moved and -1 in ch.moved:
+        if ch.reset:
             self.reload()
             return
         if not self.relevant(ch):

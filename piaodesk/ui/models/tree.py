@@ -974,7 +974,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
         return None
 
     def _on_changes(self, ch: Changes) -> None:
-        if ch.moved and -1 in ch.moved:
+        if ch.reset:
             self.beginResetModel()
             self._build_groups()
             self.endResetModel()
@@ -983,7 +983,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
         structural = set(ch.inserted.get("obiettivi", set())) | set(ch.deleted.get("obiettivi", set()))
         upd = ch.updated.get("obiettivi", {})
         structural |= {oid for oid, fs in upd.items() if fs & {"parent_id", "posizione", "ramo"}}
-        structural |= {m for m in ch.moved if m != -1}
+        structural |= set(ch.moved)
         if structural:
             self._apply_structure(ch, structural)
         for oid, fields in upd.items():

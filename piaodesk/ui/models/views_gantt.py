@@ -157,7 +157,7 @@ class GanttData:
     @staticmethod
     def needs_reload(ch: Changes) -> bool:
         """The edit changed which rows there are (not only their contents)."""
-        return bool(ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or
+        return bool(ch.reset or ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or
                     ch.inserted.get("fasi") or ch.deleted.get("fasi") or ch.touches("unita"))
 
     def apply(self, ch: Changes) -> bool:

@@ -248,7 +248,7 @@ class IndicatoriModel(RowTableModel):
     def on_changes(self, ch: Changes) -> None:
         if self.hold_while_loading(ch):
             return
-        if (ch.moved and -1 in ch.moved) or ch.touches("unita"):
+        if ch.reset or ch.touches("unita"):
             self.reload()  # everything (settori show on every row)
             return
         keys: set[int] = set()

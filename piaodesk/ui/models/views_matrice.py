@@ -429,7 +429,7 @@ class MatriceModel(Progressive, UndoableEdits, QAbstractTableModel):
     def on_changes(self, ch: Changes) -> None:
         if self.loader.hold(ch):
             return  # (applied once the matrix is in)
-        if (ch.moved and -1 in ch.moved) or ch.inserted.get("persone") or ch.deleted.get("persone") \
+        if ch.reset or ch.inserted.get("persone") or ch.deleted.get("persone") \
                 or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or ch.touches("unita"):
             self.reload()
             return

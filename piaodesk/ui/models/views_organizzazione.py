@@ -240,7 +240,7 @@ class OrganizzazioneModel(UndoableEdits, QAbstractItemModel):
     def on_changes(self, ch: Changes) -> None:
         if ch.touches("persone"):
             self._persone = []
-        if (ch.moved and -1 in ch.moved) or ch.inserted.get("unita") or ch.deleted.get("unita"):
+        if ch.reset or ch.inserted.get("unita") or ch.deleted.get("unita"):
             self.reload()
             return
         for uid, fields in ch.updated.get("unita", {}).items():

@@ -303,7 +303,7 @@ class ScadenzeModel(RowTableModel):
     def on_changes(self, ch: Changes) -> None:
         if self.hold_while_loading(ch):
             return
-        if ch.moved and -1 in ch.moved:
+        if ch.reset:
             self.reload()
             return
         arc = self.ctx.archive

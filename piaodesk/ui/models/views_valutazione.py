@@ -207,7 +207,7 @@ class ValutazioniModel(RowTableModel):
         if self.hold_while_loading(ch):
             return
         tables = ch.tables()
-        if -1 in ch.moved or tables - TABELLE_VALUTAZIONI - TABELLE_INDIFFERENTI:
+        if ch.reset or tables - TABELLE_VALUTAZIONI - TABELLE_INDIFFERENTI:
             self.reload()
             return
         if not tables & TABELLE_VALUTAZIONI:

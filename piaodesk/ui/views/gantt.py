@@ -503,7 +503,7 @@ class GanttView(Progressive, ViewPanel):
     def on_changes(self, ch: Changes) -> None:
         if self.loader.hold(ch):
             return  # (applied once the rows are in)
-        if (ch.moved and -1 in ch.moved) or GanttData.needs_reload(ch):
+        if ch.reset or GanttData.needs_reload(ch):
             self.reload()  # (the tree changed: rows come and go)
             return
         if not (ch.touches("obiettivi") or ch.touches("fasi") or ch.touches("unita")):

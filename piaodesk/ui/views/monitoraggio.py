@@ -126,7 +126,7 @@ class RoundModel(QAbstractItemModel):
             return
         if not (ch.tables() & TABLES):
             return
-        if ch.moved or ch.tables() & STRUCTURE and (ch.inserted.keys() | ch.deleted.keys()) & STRUCTURE:
+        if ch.reset or ch.moved or ch.tables() & STRUCTURE and (ch.inserted.keys() | ch.deleted.keys()) & STRUCTURE:
             self.set_round(self.mid)
             return
         if self.rnd is None or self.mid is None:
@@ -634,7 +634,7 @@ class MonitoraggioView(QWidget):
         self.panel.set_objective(self.current_round(), ob.id, self.model.rnd)
 
     def _on_changes(self, ch: Any) -> None:
-        if ch.touches("monitoraggi") or ch.moved:
+        if ch.touches("monitoraggi") or ch.reset or ch.moved:
             inserted = list(ch.inserted.get("monitoraggi", ()))
             self._fill_rounds(select=inserted[0] if inserted else None)
             return

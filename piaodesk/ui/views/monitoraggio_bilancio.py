@@ -110,7 +110,7 @@ class BilancioWidget(QWidget):
         self.blocchi: list[tuple[str, RiepilogoBilancio]] = []
         self.settore.currentIndexChanged.connect(self._show)
         self.anno.currentIndexChanged.connect(self.reload)
-        ctx.hub.changed.connect(lambda ch: self.reload() if ch.moved or ch.touches("risorse")
+        ctx.hub.changed.connect(lambda ch: self.reload() if ch.reset or ch.moved or ch.touches("risorse")
                                 or ch.touches("obiettivi") or ch.touches("unita") else None)
         if ctx.anno in ctx.archive.piano().anni:
             self.anno.setCurrentIndex(self.anno.findData(ctx.anno))

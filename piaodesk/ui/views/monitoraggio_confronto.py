@@ -50,7 +50,7 @@ class ConfrontoModel(QAbstractTableModel):
         """
         if self.dati is None:
             return False
-        if ch.moved or ch.inserted or ch.deleted:
+        if ch.reset or ch.moved or ch.inserted or ch.deleted:
             return False
         tables = ch.tables() & TABLES
         if tables - {"obiettivi", "indicatori"}:
@@ -225,7 +225,7 @@ class ConfrontoWidget(QWidget):
         ctx.hub.changed.connect(self._on_changes)
 
     def _on_changes(self, ch: Any) -> None:
-        if not (ch.moved or ch.tables() & TABLES):
+        if not (ch.reset or ch.moved or ch.tables() & TABLES):
             return
         if ch.touches("monitoraggi"):  # a round added, renamed, closed: at once
             self.reload()

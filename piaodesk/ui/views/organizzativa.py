@@ -117,9 +117,9 @@ class PerformanceOrganizzativaView(ViewPanel):
 
     def _changed(self, ch: Any) -> None:
         tables = ch.tables() if ch is not None else {"*"}
-        if ch is None or -1 in ch.moved or tables - set(TABELLE_ORG) - TABELLE_VALUTAZIONI - TABELLE_INDIFFERENTI:
+        if ch is None or ch.reset or tables - set(TABELLE_ORG) - TABELLE_VALUTAZIONI - TABELLE_INDIFFERENTI:
             self._q = None  # objectives, SMVP, units …: read the plan again
-            if ch is None or -1 in ch.moved or "unita" in tables:
+            if ch is None or ch.reset or "unita" in tables:
                 self._fill_livelli()
         elif tables & set(TABELLE_ORG):
             self.quadro.rileggi_organizzativa()

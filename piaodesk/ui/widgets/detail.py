@@ -302,7 +302,7 @@ class ObiettivoForm(QWidget):
             return
         if self.oid is None:
             return
-        if (ch.moved and -1 in ch.moved) or self.oid in ch.updated.get("obiettivi", {}) or \
+        if ch.reset or self.oid in ch.updated.get("obiettivi", {}) or \
                 self.oid in ch.deleted.get("obiettivi", set()) or ch.touches("obiettivi_unita") or \
                 self.oid in ch.inserted.get("obiettivi", set()):
             self.reload()

@@ -29,9 +29,7 @@ MAX_MERGED_ROWS = 500
 
 def reset_changes() -> Changes:
     """The record that tells a view to reload everything (see ``undo.emit_reset``)."""
-    ch = Changes()
-    ch.moved.add(-1)
-    return ch
+    return Changes.everything()
 
 
 def merge_pending(records: list[Changes]) -> Changes | None:
@@ -45,7 +43,7 @@ def merge_pending(records: list[Changes]) -> Changes | None:
         return None
     out = Changes()
     for ch in records:
-        if -1 in ch.moved:
+        if ch.reset:
             return reset_changes()
         for table, ids in ch.inserted.items():
             gone = out.deleted.get(table, set())
@@ -72,6 +70,7 @@ def merge_pending(records: list[Changes]) -> Changes | None:
             if rest:
                 out.deleted.setdefault(table, set()).update(rest)
         out.moved |= ch.moved
+        out.owners |= ch.owners
     size = sum(len(v) for v in out.inserted.values()) + sum(len(v) for v in out.updated.values()) \
         + sum(len(v) for v in out.deleted.values()) + len(out.moved)
     if size > MAX_MERGED_ROWS:
