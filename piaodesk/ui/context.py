@@ -45,7 +45,7 @@ class Context:
 
 
 def changes_touch(ch: Changes, *tables: str) -> bool:
-    return boolch.reset or any(ch.touches(t) for t in tables)
+    return bool(ch.reset) or any(ch.touches(t) for t in tables)
 
 
 #: every undo stack handed to a Context: see :func:`clear_undo_stacks`
