@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from piaodesk.domain.formats import format_date
+from .formats import format_date
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,13 @@ that matches nothing, or matches a code whose name disagrees, is never mapped si
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from piaodesk.paths import resource
+from ..paths import resource
 
 FONTE = ("D.Lgs. 23 giugno 2011, n. 118, allegato n. 14 (elenco delle missioni e dei programmi), "
          "testo in vigore per gli esercizi 2024-2026")
@@ -90,12 +89,16 @@ def catalogo() -> Catalogo:
     """The shipped catalogue (read once)."""
     missioni: dict[str, Missione] = {}
     programmi: list[Programma] = []
-    with resource("catalogo", "missioni_programmi.csv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter=";"):
-            mis = row["missione"].strip()
-            missioni.setdefault(mis, Missione(mis, row["nome_missione"].strip()))
-            programmi.append(Programma(mis, row["programma"].strip(), row["nome_programma"].strip(),
-                                       row.get("solo_regioni", "").strip().upper() == "S"))
+    righe = resource("catalogo", "missioni_programmi.csv").read_text(encoding="utf-8").splitlines()
+    head = [h.strip() for h in righe[0].split(";")]
+    for riga in righe[1:]:
+        if not riga.strip():
+            continue
+        row = dict(zip(head, (c.strip() for c in riga.split(";")), strict=False))
+        mis = row["missione"]
+        missioni.setdefault(mis, Missione(mis, row["nome_missione"]))
+        programmi.append(Programma(mis, row["programma"], row["nome_programma"],
+                                   row.get("solo_regioni", "").upper() == "S"))
     return Catalogo(tuple(missioni.values()), tuple(programmi))
 
 

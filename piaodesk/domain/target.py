@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from piaodesk.domain.enums import Polarita
-from piaodesk.domain.formats import format_date, parse_date, parse_decimal
+from .enums import Polarita
+from .formats import format_date, parse_date, parse_decimal
 
 
 @dataclass(frozen=True, slots=True)
