@@ -30,6 +30,7 @@ from .enums import (
     TipoEnte,
     TipoIndicatore,
     TipoRisorsa,
+    TipoProdotto,
     TipoUnita,
 )
 
@@ -154,6 +155,22 @@ class Obiettivo:
     flags: list[str] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)
     note: str | None = None
+    # -- PIAO vocabulary (issue 18)
+    #: corruption-risk level of the row (sottosezione 2.3; seed 001 grades BASSA/MEDIA) and its measure
+    rischio_livello: str | None = None
+    rischio_misura: str | None = None
+    #: the portal's objective kinds beside «performance» (anchors-domain §1.2, tipologia)
+    pari_opportunita: bool = False
+    accessibilita_digitale: bool = False
+    accessibilita_fisica: bool = False
+    semplificazione: bool = False
+    #: the harmonised programme (catalogue key «12.03»; ``programma`` keeps the free text)
+    programma_cod: str | None = None
+    #: seed 004: Prodotto / Prioritario / Progetto
+    tipo_prodotto: TipoProdotto | None = None
+    #: seed 002: the Responsabile Operativo beside the Generale (``responsabile_id``), approval phase
+    responsabile_operativo_id: int | None = None
+    fase_approvazione: str | None = None
 
 
 @dataclass(slots=True)
@@ -208,6 +225,9 @@ class Indicatore:
     fonte: str | None = None
     solo_individuale: bool = False  # printed only on the individual sheet (seed 004)
     note: str | None = None
+    #: the portal's indicator fields (anchors-domain §1.2): sub-dimension and «rilevante»
+    sottodimensione: str | None = None
+    rilevante: bool = False
 
 
 PERIODO_ANNUALE = ""

@@ -51,6 +51,7 @@ from ..domain.enums import (
     StatoPiano,
     TipoEnte,
     TipoIndicatore,
+    TipoProdotto,
     TipoRisorsa,
     TipoUnita,
 )
@@ -64,6 +65,7 @@ from ..domain.formats import (
     parse_percent,
     to_decimal,
 )
+from ..domain.catalogo import riconosci
 from ..domain.model import (
     PERIODO_ANNUALE,
     AliasPersona,
@@ -87,6 +89,7 @@ from ..domain.model import (
     ValutazioneIndividuale,
     VoceOrganizzativa,
 )
+from ..domain.rischio import leggi_livello
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 from ..store.archive import Archive
 from ..store.valutazioni import categoria_di
@@ -198,6 +201,17 @@ OBIETTIVI = SheetSpec("Obiettivi", Obiettivo, (
     _c(Obiettivo, "flags", "lista", 24),
     _c(Obiettivo, "extra", "extra", 30),
     Col("_condivise", "Settori condivisi", "links", None, 30),
+    # PIAO vocabulary (issue 18)
+    _c(Obiettivo, "rischio_livello", "rischio", 12),
+    _c(Obiettivo, "rischio_misura", "long", 30),
+    _c(Obiettivo, "pari_opportunita", "bool", 11),
+    _c(Obiettivo, "accessibilita_digitale", "bool", 11),
+    _c(Obiettivo, "accessibilita_fisica", "bool", 11),
+    _c(Obiettivo, "semplificazione", "bool", 11),
+    _c(Obiettivo, "programma_cod", "programma", 12),
+    _c(Obiettivo, "tipo_prodotto", "enum", 16, TipoProdotto),
+    _c(Obiettivo, "responsabile_operativo_id", "persona", 22),
+    _c(Obiettivo, "fase_approvazione", "text", 16),
 ))
 
 _OBREF = (Col("obiettivo_id", "ID obiettivo", "obref", None, 9),
@@ -235,6 +249,8 @@ INDICATORI_BASE = (
     _c(Indicatore, "fonte", "text", 18),
     _c(Indicatore, "solo_individuale", "bool", 11),
     _c(Indicatore, "note", "long", 24),
+    _c(Indicatore, "sottodimensione", "text", 16),
+    _c(Indicatore, "rilevante", "bool", 10),
 )
 
 MISURE = SheetSpec("Misure periodiche", Misura, (
@@ -1272,6 +1288,14 @@ def parse_cell(col: Col, value: Any) -> Any:
     if k == "enumtext":
         member = col.enum.from_text(str(value)) if col.enum else None
         return member.value if member else str(value)
+    if k == "rischio":  # BASSA / MEDIA / ALTA (and «BASSO», «CRITICITA' BASSA» as seed 001 writes them)
+        return leggi_livello(str(value))
+    if k == "programma":  # the harmonised catalogue's «12.03»
+        r = riconosci(str(value))
+        if r.programma is None or r.da_rivedere:
+            raise ValueError(f"«{_cut(str(value))}» non è un programma del catalogo (scrivere "
+                             "missione.programma, ad esempio 12.03)")
+        return r.programma.chiave
     if k == "tipologia":
         out = []
         for part in str(value).replace(";", ",").split(","):

@@ -24,6 +24,7 @@ from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipol
 from ..domain.formats import format_date, format_decimal, format_percent
 from ..domain.model import Ente, Obiettivo, Persona, Piano, Unita
 from ..domain.verifica import ERRORE, Problema
+from ..domain.portale import testo_rischio, tipologie_piao
 from ..store import valore_pubblico as vp_store
 from ..store.archive import Archive
 from ..store.valutazioni import RUOLO_ROSTER, TUTTI, QuadroValutazioni, ValutazionePersona, verifica
@@ -238,6 +239,10 @@ class ObiettivoSnap:
     peso: str = ""
     #: PIAO 2.1 (issue 18): the obiettivi di valore pubblico it serves (own links, else its ancestors')
     valore_pubblico: str = ""
+    #: PIAO 2.3: «MEDIA — misura di prevenzione» (empty when not graded)
+    rischio: str = ""
+    #: the portal's kinds it also belongs to («Pari opportunità, Semplificazione»)
+    tipologie_piao: str = ""
 
 
 @dataclass(frozen=True)
@@ -342,6 +347,8 @@ class SchedaObiettivoSnap:
     perc_d: Decimal | None = None
     #: PIAO 2.1 (issue 18): the obiettivi di valore pubblico the objective serves
     valore_pubblico: str = ""
+    rischio: str = ""
+    tipologie_piao: str = ""
 
     @property
     def nome_file(self) -> str:
@@ -616,7 +623,8 @@ def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso:
         ob.codice, ob.titolo, pulisci(ob.descrizione), ob.missione or "", anni, tuple(tip),
         ob.stakeholder or "", ob.altri_settori or "", ob.trasversale, tuple(fsnap),
         _pct(engine.perc_fasi(fasi)), inds, tot_ind, _contesto(q, ob), sotto, tot_label, _peso(peso),
-        _valore_pubblico(archive).get(ob.id or 0, ""))
+        _valore_pubblico(archive).get(ob.id or 0, ""), testo_rischio(ob), tipologie_piao(ob))
+
 
 
 _VP_CACHE: dict[int, tuple[int, dict[int, str]]] = {}
@@ -810,7 +818,9 @@ def snapshot_scheda_obiettivo(archive: Archive, obiettivo_id: int, anno: int | N
     if not resp_gen and unita is not None:
         r = persone.get(unita.responsabile_id)
         resp_gen = nome_proprio(r).upper() if r else ""
-    resp_op = extra.get("Responsabile Operativo") or (nome_proprio(resp).upper() if resp else "")
+    operativo = persone.get(o.responsabile_operativo_id) if o.responsabile_operativo_id else None
+    resp_op = (nome_proprio(operativo).upper() if operativo else "") or extra.get("Responsabile Operativo") \
+        or (nome_proprio(resp).upper() if resp else "")
     perc = archive.perc_avanzamento(obiettivo_id, anno)
     val = archive.valutazione(obiettivo_id, anno)
     roster = []
@@ -832,11 +842,11 @@ def snapshot_scheda_obiettivo(archive: Archive, obiettivo_id: int, anno: int | N
         _intestazione(archive, anno, unita),
         "Piano Esecutivo di Gestione - " + ("Sezione Attività" if attivita else "Sezione Obiettivi"),
         settore, etichetta, o.codice, o.titolo, pulisci(o.descrizione), _date4(o), resp_gen, resp_op,
-        extra.get("Fase") or "", o.stato or "", o.programma or extra.get("Programma Operativo") or "",
+        o.fase_approvazione or extra.get("Fase") or "", o.stato or "", o.programma or extra.get("Programma Operativo") or "",
         ((str(anno), format_decimal(perc) if perc is not None else ""),),
         ((str(anno), format_decimal(val.perc_validata) if val and val.perc_validata is not None else ""),),
         tuple(roster), elenco, leaves, firme, _luogo_data(cfg), perc,
-        _valore_pubblico(archive).get(o.id or 0, ""))
+        _valore_pubblico(archive).get(o.id or 0, ""), testo_rischio(o), tipologie_piao(o))
 
 
 # ---------------------------------------------------------------------- valuation of a person

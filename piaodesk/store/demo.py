@@ -245,8 +245,33 @@ def build_demo(path: Path | str) -> Archive:
         _apply_strategici(arc, l003)  # after seed 002, whose ids the tests name
         _apply_valutazione(arc, l003, anno)
     _apply_valore_pubblico(arc)
+    _apply_vocabolario(arc)
     _apply_variazione(arc, anno)
     return arc
+
+
+def _apply_vocabolario(arc: Archive) -> None:
+    """Issue 18 on the demo: seed 002's Responsabile Operativo and approval phase as fields (their
+    text stays in ``extra`` as imported), and a risk graded as seed 001 does."""
+    with arc._tx("Vocabolario PIAO del piano dimostrativo", "obiettivi", None):
+        for o in arc.obiettivi():
+            extra = o.extra or {}
+            values: dict[str, object] = {}
+            if extra.get("Responsabile Operativo"):
+                p = arc.trova_persona(extra["Responsabile Operativo"])
+                if p is not None:
+                    values["responsabile_operativo_id"] = p.id
+            if extra.get("Fase"):
+                values["fase_approvazione"] = extra["Fase"]
+            if o.codice == "TS.1":  # contracts: a MEDIA risk and its measure (seed 001's grading)
+                values.update(rischio_corruttivo=1, rischio_livello="MEDIA",
+                              rischio_misura="Solo piattaforme di approvvigionamento digitale certificate; "
+                                             "pubblicazione tempestiva degli affidamenti",
+                              accessibilita_digitale=1, semplificazione=1)
+            if o.codice == "PC.2":  # the staffing plan: equal opportunities in hiring
+                values["pari_opportunita"] = 1
+            if values and o.id is not None:
+                arc._update_row("obiettivi", o.id, values)
 
 
 #: PIAO 2.1 (issue 18): the demo's obiettivi di valore pubblico and the codes of the objectives
@@ -278,20 +303,21 @@ def _apply_valore_pubblico(arc: Archive) -> None:
 
 
 def _apply_variazione(arc: Archive, anno: int) -> None:
-    """One variation during the year (issue 18): a fase postponed and its weight moved by a
-    Giunta's act, recorded field by field like any user's edit."""
+    """One variation during the year (issue 18): a fase postponed by a Giunta's act, recorded
+    field by field like any user's edit."""
     from ..domain.variazioni import Variazione
     from . import variazioni as var
     from .edits import Batch, SetFields
 
-    fase = next((f for f in arc.fasi() if f.scadenza is not None and f.scadenza.year == anno), None)
-    if fase is None or fase.id is None:
+    # the social services' «UP TOWN» project (02/12): the partners asked for the end of the year
+    fase = next((f for f in arc.fasi() if "UP TOWN" in f.descrizione and f.scadenza is not None), None)
+    if fase is None or fase.id is None or fase.scadenza is None:
         return
     arc.apply(var.ApriVariazione(Variazione(
         atto_tipo="Deliberazione di Giunta", atto_numero="98", atto_data=date(anno, 9, 25),
-        motivo="Richiesta del responsabile pervenuta entro il 30/09: fase posticipata per il ritardo "
-               "del finanziamento regionale")))
-    nuova = date(anno, 12, 15) if fase.scadenza < date(anno, 12, 15) else fase.scadenza
+        motivo="Richiesta del responsabile pervenuta entro il 30/09: conclusione del progetto «UP TOWN» "
+               "posticipata su richiesta dei partner")))
+    nuova = max(fase.scadenza, date(anno, 12, 31))
     arc.apply(Batch([SetFields(Fase, fase.id, {"scadenza": nuova, "fine_prevista": nuova})],
                     "Posticipa la fase (variazione)"))
     arc.apply(var.ChiudiVariazione())
