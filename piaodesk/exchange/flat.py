@@ -64,6 +64,7 @@ from ..domain.enums import Livello, Polarita, Ramo, TipoIndicatore
 from ..domain.fields import norm_label
 from ..domain.formats import format_date, format_decimal, parse_bool, parse_decimal
 from ..domain.rischio import leggi_livello
+from ..domain.target import leggi_target
 from ..domain.model import (
     PERIODO_ANNUALE,
     AliasPersona,
@@ -1248,6 +1249,15 @@ class FlatImport:
                 self.prob("polarita_sconosciuta", f"polarità «{_short(r.polarita, 30)}» non riconosciuta "
                           f"(+, -, =, Crescente, Decrescente, Positiva, Negativa): considerata "
                           f"«{polarita.label}», da verificare", riga=r.n, colonna="Polarità")
+        else:  # no polarity written: the target's own words may say it («Inferiore al 45%», seed 001 L73)
+            for text in vals[1:]:
+                lettura = leggi_target(text, tipo_giorni=tipo == TipoIndicatore.GIORNI)
+                if lettura.polarita is not None:
+                    polarita = lettura.polarita
+                    if alloc:
+                        self.prob("polarita_dal_target", f"{lettura.nota} (nessuna polarità scritta): "
+                                  "da verificare", riga=r.n, gravita="info")
+                    break
         fraction = tipo == TipoIndicatore.PERCENTUALE and all(
             (d := _decimal(v)) is None or d <= 1 for v in vals if v) and any(
             _decimal(v) is not None for v in vals if v)

@@ -91,3 +91,20 @@ def test_workbook_round_trip_and_refused_cells(demo, tmp_path):
     assert (pl1.rischio_livello, pl1.programma_cod) == (None, None)  # refused cells change nothing
     assert str(_ob(demo, "PL.2").tipo_prodotto) == "prioritario"
     assert isinstance(_ob(demo, "PL.2"), Obiettivo)
+
+
+def test_flat_polarity_from_the_target_words_is_said(empty_plan, tmp_path):
+    """Seed 001 L73-L76 and L162: «Inferiore al 45%», «Superiore al 53%», «≥ 2.400» carry the direction;
+    with no «Polarità» column it is taken from them, and the import says so (issue 18 point 7)."""
+    rows = [["Codice", "Obiettivo", "Indicatore", "Target 2025"],
+            ["T.1", "Uno", "Rigidità strutturale", "Inferiore al 45%"],
+            ["T.1", "Uno", "Autonomia finanziaria", "Superiore al 53%"],
+            ["T.1", "Uno", "Reversali", "≥ 2.400"],
+            ["T.1", "Uno", "Relazione", "Semestrale"]]
+    result = prepare_import(empty_plan, _csv(tmp_path / "t.csv", rows))
+    said = [p for p in result.problemi if p.tipo == "polarita_dal_target"]
+    assert [p.riga for p in said] == [2, 3, 4] and "«Inferiore al»" in said[0].messaggio
+    result.apply(empty_plan)
+    pol = {i.descrizione: i.polarita.value for i in empty_plan.indicatori()}
+    assert pol == {"Rigidità strutturale": "decrescente", "Autonomia finanziaria": "crescente",
+                   "Reversali": "crescente", "Relazione": "crescente"}
