@@ -45,6 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
         "tipo_prodotto": "Tipo di prodotto",
         "responsabile_operativo_id": "Responsabile operativo",
         "fase_approvazione": "Fase di approvazione",
+        "comune_id": "Comune",
     },
     "ObiettivoValorePubblico": {
         "id": "ID",
@@ -125,6 +126,7 @@ LABELS: dict[str, dict[str, str]] = {
         "note": "Note",
         "sottodimensione": "Sottodimensione",
         "rilevante": "Rilevante",
+        "comune_id": "Comune",
     },
     "Misura": {
         "indicatore_id": "ID indicatore",

@@ -171,6 +171,8 @@ class Obiettivo:
     #: seed 002: the Responsabile Operativo beside the Generale (``responsabile_id``), approval phase
     responsabile_operativo_id: int | None = None
     fase_approvazione: str | None = None
+    #: the member Comune of an Unione the objective concerns (``None``: the whole Unione)
+    comune_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -228,6 +230,8 @@ class Indicatore:
     #: the portal's indicator fields (anchors-domain §1.2): sub-dimension and «rilevante»
     sottodimensione: str | None = None
     rilevante: bool = False
+    #: the member Comune the indicator is reported for (``None``: the whole Unione)
+    comune_id: int | None = None
 
 
 PERIODO_ANNUALE = ""

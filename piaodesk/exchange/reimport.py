@@ -563,6 +563,20 @@ class _Diff:
                   f"cambiato", tipo="unita_sconosciuta", col=col.label)
         return False, None
 
+    def comune_id(self, sheet: str, r: _Row, col: Col, raw: Any) -> tuple[bool, int | None]:
+        """A member Comune by name («Comune di Bibbiano» or «Bibbiano»); unknown: said, unchanged."""
+        name = _clean(raw)
+        if name is None:
+            return True, None
+        key = norm_label(name)
+        for e in self.a.enti():
+            nome = norm_label(e.nome)
+            if key in (nome, norm_label(e.codice_fiscale or "")) or nome == norm_label(f"Comune di {name}"):
+                return True, e.id
+        self.prob(sheet, r.n, f"comune «{name}» non trovato tra gli enti del piano: il campo non è stato "
+                  f"cambiato", tipo="comune_sconosciuto", col=col.label)
+        return False, None
+
     def obiettivo_ref(self, sh: _Sheet, r: _Row, quiet: bool = False) -> int | None:
         raw_id = _clean(r.cells.get("obiettivo_id"))
         if raw_id is not None:
@@ -599,6 +613,10 @@ class _Diff:
                 ok, uid = self.unita_id(sh.spec.name, r, col, raw)
                 if ok:
                     out[key] = uid
+            elif col.kind == "comune":
+                ok, cid = self.comune_id(sh.spec.name, r, col, raw)
+                if ok:
+                    out[key] = cid
             elif col.kind == "valore":
                 out[key] = ("__valore__", raw)
             elif col.kind == "perc":
@@ -661,6 +679,9 @@ class _Diff:
         if col.kind == "unita":
             u = next((u for u in self.units if u.id == value), None)
             return u.nome if u else ""
+        if col.kind == "comune":
+            e = next((e for e in self.a.enti() if e.id == value), None)
+            return e.nome if e else ""
         if col.kind == "perc" and value is not None:
             return format_decimal(value, None) + " %"
         return display(value)

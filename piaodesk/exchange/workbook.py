@@ -89,7 +89,7 @@ from ..domain.model import (
     ValutazioneIndividuale,
     VoceOrganizzativa,
 )
-from ..domain.rischio import leggi_livello
+from ..domain.rischio import SCALA_PREDEFINITA, leggi_livello
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 from ..store.archive import Archive
 from ..store.valutazioni import categoria_di
@@ -212,6 +212,7 @@ OBIETTIVI = SheetSpec("Obiettivi", Obiettivo, (
     _c(Obiettivo, "tipo_prodotto", "enum", 16, TipoProdotto),
     _c(Obiettivo, "responsabile_operativo_id", "persona", 22),
     _c(Obiettivo, "fase_approvazione", "text", 16),
+    _c(Obiettivo, "comune_id", "comune", 20),
 ))
 
 _OBREF = (Col("obiettivo_id", "ID obiettivo", "obref", None, 9),
@@ -251,6 +252,7 @@ INDICATORI_BASE = (
     _c(Indicatore, "note", "long", 24),
     _c(Indicatore, "sottodimensione", "text", 16),
     _c(Indicatore, "rilevante", "bool", 10),
+    _c(Indicatore, "comune_id", "comune", 20),
 )
 
 MISURE = SheetSpec("Misure periodiche", Misura, (
@@ -726,6 +728,8 @@ def _unit_subtree(units: list[Unita], root: int) -> set[int]:
 class _Lookups:
     def __init__(self, archive: Archive | None, persone: list[Persona] | None = None):
         self.unita = {u.id: u.nome for u in archive.unita()} if archive else {}
+        #: the member Comuni of an Unione (issue 18): id → name
+        self.comuni = {e.id: e.nome for e in archive.enti()} if archive else {}
         if persone is None and archive is not None:
             persone = archive.persone()
         self.persone = {p.id: p.nominativo for p in persone or []}
@@ -863,6 +867,9 @@ def _getter(col: Col, lk: _Lookups, misure_by: dict[tuple[int, int], Misura]) ->
     if k == "unita":
         unita = lk.unita
         return lambda obj: None if (v := get(obj)) is None else unita.get(v)
+    if k == "comune":
+        comuni = lk.comuni
+        return lambda obj: None if (v := get(obj)) is None else comuni.get(v)
     if k == "date":
         return lambda obj: None if (v := get(obj)) is None else excel_date(v)
     return get
@@ -971,11 +978,13 @@ def _list_values(archive: Archive | None) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {"_bool": [SI, NO]}
     for enum in (Ramo, Livello, TipoIndicatore, Polarita, Aggregazione, TipoRisorsa, Area2023,
                  TipoUnita, StatoMonitoraggio, StatoPiano, TipoEnte, LivelloOrganizzativo, FonteVoce,
-                 PassoCiclo):
+                 PassoCiclo, TipoProdotto):
         lists[enum.__name__] = [m.label for m in enum]
+    lists["rischio"] = list(SCALA_PREDEFINITA)
     if archive is not None:
         lists["persona"] = [p.nominativo for p in archive.persone()]
         lists["unita"] = [u.nome for u in archive.unita()]
+        lists["comune"] = [e.nome for e in archive.enti()]
     return lists
 
 
@@ -1035,7 +1044,7 @@ def _open_sheet(wb: Any, title: str, cols: tuple[Col, ...] | list[Col], nrows: i
             source = lists.get("_bool")
         elif col.kind in ("enum", "enumtext") and col.enum is not None:
             source = lists.get(col.enum.__name__)
-        elif col.kind in ("persona", "unita"):
+        elif col.kind in ("persona", "unita", "comune", "rischio"):
             source = lists.get(col.kind)
         if source:
             dv = DataValidation(type="list", formula1=source, allow_blank=True,

@@ -108,3 +108,29 @@ def test_flat_polarity_from_the_target_words_is_said(empty_plan, tmp_path):
     pol = {i.descrizione: i.polarita.value for i in empty_plan.indicatori()}
     assert pol == {"Rigidità strutturale": "decrescente", "Autonomia finanziaria": "crescente",
                    "Reversali": "crescente", "Relazione": "crescente"}
+
+
+def test_comune_of_objectives_and_indicators_round_trip(demo, tmp_path):
+    """Issue 18 point 6: objectives and indicators per member Comune of the Unione."""
+    ente = demo.ente()
+    comuni = [e for e in demo.enti() if e.parent_id == ente.id]
+    ob, ind = _ob(demo, "PC.1"), demo.indicatori(_ob(demo, "PC.1").id)[0]
+    demo.apply(SetFields(Obiettivo, ob.id, {"comune_id": comuni[0].id}))
+    demo.apply(SetFields(Indicatore, ind.id, {"comune_id": comuni[1].id}))
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    assert diff_workbook(demo, out).edits == []
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Obiettivi"]
+    head = [c.value for c in ws[1]]
+    col = head.index("Comune") + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=2).value == "PC.1")
+    assert ws.cell(row=row, column=col).value == comuni[0].nome
+    ws.cell(row=row, column=col).value = comuni[1].nome.replace("Comune di ", "")  # the bare name
+    row2 = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=2).value == "PL.1")
+    ws.cell(row=row2, column=col).value = "Comune di Atlantide"
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert any(p.tipo == "comune_sconosciuto" and "Atlantide" in p.messaggio for p in plan.problemi)
+    plan.apply(demo)
+    assert _ob(demo, "PC.1").comune_id == comuni[1].id and _ob(demo, "PL.1").comune_id is None

@@ -1,4 +1,4 @@
-"""«Piano › Variazioni del piano…»: acts that change the plan during the year (issue 18)."""
+"""«Piano › Variazioni del piano…» and «Piano › Comuni dell'Unione…» (issue 18)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ def _variazioni(main_window: Any, ctx: Any) -> None:
     main_window._variazioni_dialog = show_variazioni_dialog(main_window, ctx)
 
 
+def _comuni(main_window: Any, ctx: Any) -> None:
+    from ..dialogs.comuni import show_comuni_dialog
+
+    main_window._comuni_dialog = show_comuni_dialog(main_window, ctx)
+
+
 ACTIONS = [
     ActionSpec("&Piano", "Variazioni del piano…", _variazioni, order=60, object_name="azione_variazioni"),
+    ActionSpec("&Piano", "Comuni dell'Unione…", _comuni, order=61, object_name="azione_comuni"),
 ]
