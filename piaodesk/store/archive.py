@@ -1179,7 +1179,7 @@ class PercUnpacker:
 _SEP = "\x1f"  # (unit separator: never inside a number)
 #: above this many objectives moved/inserted/deleted, the % cache re-reads all the links
 RESTRUCTURE_FULL_ABOVE = 200
-_IND_COLS = ("id", "obiettivo_id", "tipo", "polarita", "aggregazione", "peso")
+_IND_COLS = ("id", "obiettivo_id", "tipo", "polarita", "aggregazione", "peso", "baseline", "anno_baseline")
 _MIS_COLS = ("id", "indicatore_id", "anno", "periodo", "target_testo", "target", "valore_testo",
              "valore")
 
@@ -1194,11 +1194,13 @@ def _own_percentages(arc: Archive, anno: int, oids: set[int] | None) -> dict[int
     inds = arc.select(Indicatore, where_i, params_i, order="obiettivo_id, posizione, id",
                       columns=_IND_COLS)
     ind_ids = {i.id for i in inds}
+    # the year's rows, and the past years' annual values (trend targets compare with them)
+    anni = "(anno = ? OR (anno < ? AND periodo = '' AND valore IS NOT NULL))"
     if oids is None:
-        misure = arc.select(Misura, "anno = ?", (anno,), columns=_MIS_COLS)
+        misure = arc.select(Misura, anni, (anno, anno), columns=_MIS_COLS)
     elif ind_ids:
         marks = ",".join("?" * len(ind_ids))
-        misure = arc.select(Misura, f"anno = ? AND indicatore_id IN ({marks})", (anno, *ind_ids),
+        misure = arc.select(Misura, f"{anni} AND indicatore_id IN ({marks})", (anno, anno, *ind_ids),
                             columns=_MIS_COLS)
     else:
         misure = []

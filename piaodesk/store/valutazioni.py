@@ -280,9 +280,18 @@ class QuadroValutazioni:
     def _valori_org(self) -> dict[int, ValoreOrganizzativo]:
         return {v.indicatore_id: v for v in self.archive.select(ValoreOrganizzativo, "anno = ?", (self.anno,))}
 
+    @cached_property
+    def _storici_org(self) -> dict[int, dict[int, Decimal]]:
+        """indicator id → {past year: value}: trend targets (seed 001 L95-L96) compare with them."""
+        out: dict[int, dict[int, Decimal]] = {}
+        for v in self.archive.select(ValoreOrganizzativo, "anno < ? AND valore IS NOT NULL", (self.anno,)):
+            if v.valore is not None:
+                out.setdefault(v.indicatore_id, {})[v.anno] = v.valore
+        return out
+
     def rileggi_organizzativa(self) -> None:
         """Read the organisational voci, indicators and values again (after an edit of them)."""
-        for name in ("_voci", "_indicatori_org", "_valori_org"):
+        for name in ("_voci", "_indicatori_org", "_valori_org", "_storici_org"):
             self.__dict__.pop(name, None)
 
     @cached_property
@@ -307,7 +316,8 @@ class QuadroValutazioni:
                 perc_ob = self.perc_obiettivi_ente if unita_id is None else \
                     self.scheda(unita_id).risultato.perc
             ris.append(org.risultato_voce(v, self._indicatori_org.get(v.id or 0, []), self._valori_org,
-                                          perc_obiettivi=perc_ob, cap=self.sistema.cap_indicatore))
+                                          perc_obiettivi=perc_ob, cap=self.sistema.cap_indicatore,
+                                          storici=self._storici_org))
         return org.sintesi(ris)
 
     def unita_organizzativa(self, unita_id: int | None) -> int | None:
