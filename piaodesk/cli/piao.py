@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="sposta una scadenza per l'ente (VOCE=off la disattiva): piao, monitoraggio, "
                         "variazioni, variazioni_peg, relazione, validazione")
     p.add_argument("--bilancio", help="data di approvazione del bilancio (sposta il termine del PIAO)")
+    p.add_argument("--evento", metavar="NOME=GG/MM/AAAA",
+                   help="data di un evento (es. approvazione=15/03/2026): le fasi con una scadenza relativa "
+                        "(«entro 30 giorni dall'approvazione») ricevono la loro data")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_calendario)
     p = sub.add_parser("catalogo", help="missioni e programmi scritti a testo: proposta dal catalogo da rivedere")
@@ -50,7 +53,7 @@ def cmd_calendario(args: argparse.Namespace) -> int:
         oggi = parse_date(args.oggi) or oggi
         if parse_date(args.oggi) is None:
             raise CliError(f"«{args.oggi}» non è una data: scrivere ad esempio 30/06/2026.")
-    scrivere = args.imposta is not None or args.bilancio is not None
+    scrivere = args.imposta is not None or args.bilancio is not None or args.evento is not None
     with _open(args.file, readonly=not scrivere) as arc:
         if scrivere:
             regole: dict[str, str | None] = {}
@@ -63,10 +66,22 @@ def cmd_calendario(args: argparse.Namespace) -> int:
                 if bil is None:
                     raise CliError(f"«{args.bilancio}» non è una data: scrivere ad esempio 10/03/2026.")
             try:
-                arc.apply(cal.imposta(arc, regole, bil))
+                if args.imposta is not None or args.bilancio is not None:
+                    arc.apply(cal.imposta(arc, regole, bil))
+                if args.evento is not None:
+                    nome, _, testo = args.evento.partition("=")
+                    quando = parse_date(testo)
+                    if quando is None:
+                        raise CliError(f"«{testo}» non è una data: scrivere ad esempio approvazione=15/03/2026.")
+                    edit, risolte = cal.risolvi(arc, nome, quando)
+                    arc.apply(edit)
+                    for f, d in risolte:
+                        print(f"Fase «{f.descrizione}»: {f.scadenza_relativa} → {format_date(d)}")
+                    print(f"Evento «{nome.strip()}» del {format_date(quando)}: {len(risolte)} scadenze calcolate.")
             except ValueError as err:
                 raise CliError(str(err)) from err
         voci = cal.scadenze(arc, args.anno)
+        attesa = cal.in_attesa(arc)
     if args.json:
         print(json.dumps([{"voce": s.chiave, "nome": s.nome, "data": format_date(s.data),
                            "giorni": s.giorni_mancanti(oggi), "stato": s.stato(oggi), "fonte": s.fonte}
@@ -74,6 +89,8 @@ def cmd_calendario(args: argparse.Namespace) -> int:
         return 0
     for s in voci:
         print(f"{format_date(s.data)}  {s.stato(oggi):<22} {s.nome}  ({s.fonte})")
+    for f, evento in attesa:
+        print(f"in attesa   fase «{f.descrizione}»: {f.scadenza_relativa} (manca la data di «{evento}»)")
     return 0
 
 

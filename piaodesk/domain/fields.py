@@ -106,6 +106,7 @@ LABELS: dict[str, dict[str, str]] = {
         "perc_realizzazione": "% realizzazione",
         "peso": "Peso",
         "note": "Note",
+        "scadenza_relativa": "Scadenza relativa",
     },
     "Indicatore": {
         "id": "ID",

@@ -200,6 +200,9 @@ class Fase:
     perc_realizzazione: Decimal | None = None
     peso: Decimal | None = None
     note: str | None = None
+    #: a deadline relative to an event («entro 30 giorni dall'approvazione», seed 001 L158-L159),
+    #: kept as written; ``scadenza`` is filled when the event's date is known (issue 18 point 7)
+    scadenza_relativa: str | None = None
 
     def termine(self) -> date | None:
         """The date by which the phase is due (scadenza, else planned end)."""

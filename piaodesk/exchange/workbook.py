@@ -90,6 +90,7 @@ from ..domain.model import (
     VoceOrganizzativa,
 )
 from ..domain.rischio import SCALA_PREDEFINITA, leggi_livello
+from ..domain.target import leggi_target
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 from ..store.archive import Archive
 from ..store.valutazioni import categoria_di
@@ -232,6 +233,7 @@ FASI = SheetSpec("Fasi", Fase, (
     _c(Fase, "perc_realizzazione", "perc", 11),
     _c(Fase, "peso", "perc", 9),
     _c(Fase, "note", "long", 30),
+    _c(Fase, "scadenza_relativa", "relativa", 26),
 ))
 
 INDICATORI_BASE = (
@@ -1299,6 +1301,11 @@ def parse_cell(col: Col, value: Any) -> Any:
         return member.value if member else str(value)
     if k == "rischio":  # BASSA / MEDIA / ALTA (and «BASSO», «CRITICITA' BASSA» as seed 001 writes them)
         return leggi_livello(str(value))
+    if k == "relativa":  # «entro 30 giorni dall'approvazione»: kept as written, understood first
+        if leggi_target(str(value)).scadenza is None:
+            raise ValueError(f"«{_cut(str(value))}» non è una scadenza relativa (scrivere ad esempio "
+                             "«entro 30 giorni dall'approvazione»)")
+        return str(value)
     if k == "programma":  # the harmonised catalogue's «12.03»
         r = riconosci(str(value))
         if r.programma is None or r.da_rivedere:

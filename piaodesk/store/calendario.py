@@ -52,3 +52,87 @@ def imposta(arc: Archive, regole: dict[str, str | None] | None = None,
         cfg["approvazione_bilancio"] = (approvazione_bilancio.isoformat()
                                         if isinstance(approvazione_bilancio, date) else None)
     return SetSetting(CHIAVE, json.dumps(cfg, ensure_ascii=False), "Calendario del piano")
+
+
+# ---------------------------------------------------------------------- relative deadlines
+
+CHIAVE_EVENTI = "eventi"
+
+
+def _norm(text: str) -> str:
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in t).split())
+
+
+def eventi(arc: Archive) -> dict[str, date]:
+    """The dates of the events relative deadlines refer to: set by the ente, and the plan's
+    approval (the act's date) as «approvazione» unless set otherwise."""
+    out: dict[str, date] = {}
+    piano = arc.piano()
+    if piano.atto_data is not None:
+        out["approvazione"] = piano.atto_data
+    raw = arc.impostazione(CHIAVE_EVENTI)
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    for k, v in (data.items() if isinstance(data, dict) else ()):
+        try:
+            out[_norm(str(k))] = date.fromisoformat(str(v))
+        except ValueError:
+            continue
+    return out
+
+
+def evento_di(testo: str, noti: dict[str, date]) -> tuple[str, date] | None:
+    """The known event a relative deadline names (its words contain the event's)."""
+    words = _norm(testo)
+    for nome in sorted(noti, key=len, reverse=True):
+        if nome and f" {nome} " in f" {words} ":
+            return nome, noti[nome]
+    return None
+
+
+def in_attesa(arc: Archive) -> list[tuple[Any, str]]:
+    """Fasi with a relative deadline and no date yet, with what they wait for."""
+    from ..domain.model import Fase
+    from ..domain.target import leggi_target
+
+    out = []
+    for f in arc.select(Fase, "scadenza_relativa IS NOT NULL AND scadenza IS NULL", order="obiettivo_id, id"):
+        rel = leggi_target(f.scadenza_relativa).scadenza
+        out.append((f, rel.evento if rel else (f.scadenza_relativa or "")))
+    return out
+
+
+def risolvi(arc: Archive, evento: str, quando: date) -> tuple[Edit, list[tuple[Any, date]]]:
+    """Record the date of ``evento`` and give every fase whose relative deadline names it its
+    date (one undoable step); returns the edit and the fasi resolved."""
+    from ..domain.model import Fase
+    from ..domain.target import leggi_target
+    from .edits import Batch, SetFields
+
+    raw = arc.impostazione(CHIAVE_EVENTI)
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    nome = _norm(evento)
+    if not nome:
+        raise ValueError("indicare il nome dell'evento (es. «approvazione»)")
+    data[nome] = quando.isoformat()
+    edits: list[Edit] = [SetSetting(CHIAVE_EVENTI, json.dumps(data, ensure_ascii=False), f"Data dell'evento «{nome}»")]
+    risolte = []
+    for f in arc.select(Fase, "scadenza_relativa IS NOT NULL", order="obiettivo_id, id"):
+        rel = leggi_target(f.scadenza_relativa).scadenza
+        if rel is None or evento_di(rel.evento, {nome: quando}) is None:
+            continue
+        nuova = rel.risolvi(quando)
+        if nuova is not None and nuova != f.scadenza and f.id is not None:
+            edits.append(SetFields(Fase, f.id, {"scadenza": nuova}))
+            risolte.append((f, nuova))
+    return Batch(edits, f"Scadenze relative a «{nome}»"), risolte

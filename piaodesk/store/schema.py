@@ -223,6 +223,7 @@ ALTER TABLE obiettivi ADD COLUMN fase_approvazione TEXT;
 ALTER TABLE indicatori ADD COLUMN sottodimensione TEXT;
 ALTER TABLE indicatori ADD COLUMN rilevante INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE obiettivi ADD COLUMN comune_id INTEGER REFERENCES enti(id) ON DELETE SET NULL;
+ALTER TABLE fasi ADD COLUMN scadenza_relativa TEXT;
 ALTER TABLE indicatori ADD COLUMN comune_id INTEGER REFERENCES enti(id) ON DELETE SET NULL;
 -- an objective with the risk flag but no level: the level is asked, never guessed (BASSA is not a default)
 """

@@ -58,3 +58,30 @@ def test_catalogue_review_applies_only_sure_matches(tmp_path):
     assert "Registrati 2 programmi; 1 da scegliere a mano" in r.stdout
     with Archive.open(plan, readonly=True) as a:
         assert {o.codice: o.programma_cod for o in a.obiettivi()} == {"1": "12.02", "2": "01.10", "3": None}
+
+
+def test_relative_deadlines_wait_for_their_event_then_get_a_date(tmp_path):
+    """Seed 001 L158-L159 «entro 30 giorni dall'approvazione» and L238-L241 «Entro 5 giorni dalla
+    stipula definitiva dell'accordo aziendale»: stored as written, dated when the event is known."""
+    from piaodesk.domain.model import Fase
+
+    plan = _plan(tmp_path)
+    with Archive.open(plan) as a:
+        oid = a.obiettivi()[0].id
+        a.apply(InsertRow(Fase(obiettivo_id=oid, descrizione="Crono programma",
+                               scadenza_relativa="entro 30 giorni dall'approvazione")))
+        a.apply(InsertRow(Fase(obiettivo_id=oid, descrizione="Trasmissione",
+                               scadenza_relativa="Entro 5 giorni dalla stipula definitiva dell'accordo aziendale")))
+    r = _cli("calendario", str(plan))
+    assert "in attesa   fase «Crono programma»" in r.stdout and "manca la data di «approvazione»" in r.stdout
+    r = _cli("calendario", str(plan), "--evento", "approvazione=15/03/2026")
+    assert r.returncode == 0 and "→ 14/04/2026" in r.stdout and "1 scadenze calcolate" in r.stdout
+    r = _cli("calendario", str(plan), "--evento", "stipula definitiva=02/05/2026")
+    assert "→ 07/05/2026" in r.stdout
+    with Archive.open(plan, readonly=True) as a:
+        got = {f.descrizione: (f.scadenza_relativa, f.scadenza) for f in a.fasi()}
+    from datetime import date as d
+    assert got["Crono programma"] == ("entro 30 giorni dall'approvazione", d(2026, 4, 14))
+    assert got["Trasmissione"][1] == d(2026, 5, 7)
+    r = _cli("calendario", str(plan), "--evento", "approvazione=31/02/2026")
+    assert r.returncode == 2 and "non è una data" in r.stderr
