@@ -135,6 +135,8 @@ class AlberoObiettivi:
         self.all_loaded = False
         self.fetch_count = 0
         self.pending: dict[Nodo, list[Nodo]] = {}
+        #: the objective selected (owner of deleted subordinate rows when a change omits it)
+        self.hint: int | None = None
         self.root = Nodo(None, None, None, 2)
         self.by_id: dict[int, Nodo] = {}
         self._condivise: dict[int, set[int]] | None = None
@@ -212,13 +214,29 @@ class AlberoObiettivi:
             return self._settori.get(node.settore, "Senza settore")
         return node.ramo.label if node.ramo is not None else ""
 
+    def shown_count(self) -> int:
+        """How many objectives the current filter shows (all those read, without one)."""
+        return len(self._keep) if self._keep is not None and self.filtro.active() else len(self.by_id)
+
+    def node_by_key(self, key: Key) -> Nodo | None:
+        if isinstance(key, int):
+            return self.by_id.get(key)
+        for g in self.root.children or []:
+            if g.key == key:
+                return g
+            for s in g.vis or []:
+                if s.settore is not None and s.key == key:
+                    return s
+        return None
+
     def nodes(self) -> Iterable[Nodo]:
         return self.by_id.values()
 
     # ------------------------------------------------------------------ computed values
 
-    def perc(self, node: Nodo) -> Any:
-        """% of a node (``None``: none), or :data:`IGNOTO` while it waits for the worker."""
+    def perc(self, node: Nodo, force: bool = False) -> Any:
+        """% of a node (``None``: none), or :data:`IGNOTO` while it waits for the worker
+        (``force``: compute it now anyway)."""
         if node.perc is not IGNOTO:
             return node.perc
         if node.settore is not None:
@@ -231,7 +249,7 @@ class AlberoObiettivi:
                 return IGNOTO
             node.perc = engine.perc_scheda(vals)
             return node.perc
-        if self.defer_perc and not self.lettore.percentuali_pronte(self.anno):
+        if self.defer_perc and not force and not self.lettore.percentuali_pronte(self.anno):
             return IGNOTO
         node.perc = self.lettore.percentuali(self.anno).get(node.id)  # type: ignore[arg-type]
         return node.perc
@@ -435,8 +453,11 @@ class AlberoObiettivi:
                 rows = set(ch.inserted.get(table, set())) | set(ch.updated.get(table, {}))
                 touched |= self.lettore.proprietari(table, rows)
                 if ch.deleted.get(table) and not ch.owners:
-                    self._drop_all_perc()  # owners unknown: every % (cheap: recomputed on paint)
-                    delta.change(TUTTE, {"perc"})
+                    if self.hint is not None:  # the objective shown in the editor
+                        touched.add(self.hint)
+                    else:  # owners unknown: every % (cheap: recomputed on paint)
+                        self._drop_all_perc()
+                        delta.change(TUTTE, {"perc"})
             for oid in touched:
                 self._invalidate_up(oid, delta)
             if touched and ("fasi" in ch.tables()):
