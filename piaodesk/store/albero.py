@@ -53,6 +53,10 @@ class LettoreAlbero:
         """Every objective, in sibling order (``posizione, id``)."""
         return self.archive.select(Obiettivo, order="posizione, id", columns=CAMPI)
 
+    def a_lotti(self, n: int = 250) -> Iterable[list[Obiettivo]]:
+        """Every objective, ``n`` at a time, in id order (reading in idle time)."""
+        return self.archive.select_batches(Obiettivo, columns=CAMPI, batch=n)
+
     def obiettivo(self, oid: int) -> Obiettivo | None:
         rows = self.archive.select(Obiettivo, "id = ?", (oid,), columns=CAMPI)
         return rows[0] if rows else None

@@ -163,6 +163,8 @@ class MainWindow(QMainWindow):
         self.model = ObiettiviTreeModel(self.ctx, self)
         # a large plan: the % column fills in just after the tree is painted
         self.model.defer_perc = self.archive.count(Obiettivo) > LARGE_PLAN
+        if self.model.defer_perc:
+            self.model.preload_later()  # the whole tree, in idle time: the first search is quick
         # filters, search and settore grouping are the projection's: no proxy model
         self._expanded_before_filter: list[int] = []
         self._filtro = Filtro()
@@ -785,8 +787,9 @@ class MainWindow(QMainWindow):
         keep = self.model.proj.shown_count()
         if self._filtro.active() and keep <= self.EXPAND_ALL_ROWS:
             self.tree.expandAll()
-        else:
-            self.tree.expandToDepth(0 if not self._filtro.active() else 1)
+        else:  # many rows: the groups open, their rows show the matches under them
+            for r in range(self.model.rowCount()):
+                self.tree.expand(self.model.index(r, 0))
 
     def set_per_settore(self, on: bool) -> None:
         """«Raggruppa per settore»: a row per settore under each group of the tree."""

@@ -44,6 +44,9 @@ class Lettore(Protocol):  # what the projection needs from the store (see store.
     def figli(self, parent_id: int | None, ramo: Ramo | str) -> list[Obiettivo]: ...
     def figli_ids(self, parent_id: int | None, ramo: Ramo | str) -> list[int]: ...
     def tutti(self) -> list[Obiettivo]: ...
+    def a_lotti(self) -> Iterable[list[Obiettivo]]: ...
+    @property
+    def generation(self) -> int: ...
     def obiettivo(self, oid: int) -> Obiettivo | None: ...
     def conta_figli(self, ids: list[int]) -> dict[int, int]: ...
     def in_ritardo(self, ids: list[int] | None, oggi: date) -> set[int]: ...
@@ -71,7 +74,7 @@ class Filtro:
 
 class Nodo:
     __slots__ = ("id", "parent", "up", "children", "vis", "obj", "ramo", "n_children", "perc",
-                 "late", "wsum", "disp", "hay", "settore", "_row", "__weakref__")
+                 "late", "wsum", "disp", "hay", "settore", "_row", "pi", "pend", "__weakref__")
 
     def __init__(self, parent: Nodo | None, obj: Obiettivo | None, ramo: Ramo | None,
                  n_children: int, settore: int | None = None) -> None:
@@ -89,6 +92,7 @@ class Nodo:
         self.hay: str | None = None  # casefolded search text
         self.settore = settore  # a «Raggruppa per settore» row: the unit (0: none)
         self._row = 0
+        self.pi = self.pend = 0  # preorder index, end of the subtree (see AlberoObiettivi._preorder)
 
     @property
     def is_group(self) -> bool:
@@ -142,6 +146,10 @@ class AlberoObiettivi:
         self._condivise: dict[int, set[int]] | None = None
         self._late_all = False
         self._keep: set[int] | None = None
+        self._pre: list[Nodo] | None = None  # every objective in preorder (whole tree read)
+        self._last: tuple[Filtro, list[int]] | None = None  # last search: filter, its hits
+        #: the whole tree read in batches in idle time (see :meth:`load_steps`)
+        self.preloaded: list[Obiettivo] | None = None
         self._settori: dict[int, str] = {}
         self._build_groups()
 
@@ -153,6 +161,7 @@ class AlberoObiettivi:
         self.all_loaded = False
         self._condivise = None
         self._late_all = False
+        self._pre = None
         groups = [Nodo(self.root, None, r, len(self.lettore.figli_ids(None, r)))
                   for r in (Ramo.OBIETTIVI, Ramo.ATTIVITA)]
         self.root.set_children(groups)
@@ -175,13 +184,29 @@ class AlberoObiettivi:
     def can_fetch(self, node: Nodo) -> bool:
         return node.children is None and node.n_children > 0
 
+    def load_steps(self) -> Iterable[int]:
+        """Read the whole tree a batch at a time (a step each, for idle time); the rows are
+        kept in :attr:`preloaded` for :meth:`load_all` (dropped if the plan changed meanwhile)."""
+        self.preloaded = None
+        gen = self.lettore.generation
+        rows: list[Obiettivo] = []
+        for batch in self.lettore.a_lotti():
+            rows.extend(batch)
+            yield len(rows)
+            if self.all_loaded:
+                return
+        if self.lettore.generation == gen:
+            rows.sort(key=lambda o: (o.posizione is not None, o.posizione or 0, o.id))
+            self.preloaded = rows
+
     def load_all(self) -> bool:
-        """Read the whole tree in one query (filters search the nodes never expanded).
-        True when something was read (the adapter resets)."""
+        """Attach the whole tree (read now in one query, or :attr:`preloaded`): filters search
+        the nodes never expanded. True when something was read."""
         if self.all_loaded:
             return False
+        rows, self.preloaded = self.preloaded, None
         by_parent: dict[int | None, list[Obiettivo]] = {}
-        for o in self.lettore.tutti():
+        for o in rows if rows is not None else self.lettore.tutti():
             by_parent.setdefault(o.parent_id, []).append(o)
         old = self.by_id
         self.by_id = {}
@@ -206,7 +231,27 @@ class AlberoObiettivi:
             build(g, [o for o in by_parent.get(None, []) if o.ramo == g.ramo])
         self.all_loaded = True
         self.pending = {}
+        self._pre = None
         return True
+
+    def _preorder(self) -> list[Nodo]:
+        """Every objective in preorder, each with its index ``pi`` and subtree end ``pend``."""
+        if self._pre is None:
+            pre: list[Nodo] = []
+
+            def walk(n: Nodo) -> None:
+                n.pi = len(pre)
+                pre.append(n)
+                for c in n.children or []:
+                    walk(c)
+                n.pend = len(pre)
+
+            for g in self.root.children or []:
+                for n in g.children or []:
+                    walk(n)
+            self._pre = pre
+            self._last = None
+        return self._pre
 
     def label(self, node: Nodo) -> str:
         """Text of a group row («Obiettivi») or of a settore row."""
@@ -332,6 +377,9 @@ class AlberoObiettivi:
                 n.vis, n.up = n.children, n.parent
             return
         self.load_all()
+        if not self.per_settore:
+            self._keep = self._show_matches()
+            return
         keep = self._keep = self._matches() if self.filtro.active() else None
         names = self._settori = self.lettore.settori() if self.per_settore else {}
         for g in self.root.children or []:
@@ -378,36 +426,80 @@ class AlberoObiettivi:
         if up.settore is not None:
             up.n_children = len(shown)
 
-    def _matches(self) -> set[int]:
-        """Ids shown by the filter: the matches, their ancestors, the descendants of a match."""
+    def _marks(self) -> tuple[list[Nodo], bytearray]:
+        """The preorder and a mark per node: shown by the filter (the matches, their ancestors,
+        the descendants of a match). Typing on refines the last search's matches only."""
+        pre = self._preorder()
         f = replace(self.filtro, testo=self.filtro.testo.strip().casefold())
         if f.solo_in_ritardo:
             self._all_late()
         if f.unita_id and self._condivise is None:
             self._condivise = self.lettore.condivise()
-        shown: set[int] = set()
-        stack = [(g, False) for g in self.root.children or []]
-        while stack:
-            node, inside = stack.pop()
-            for n in node.children or []:
-                hit = inside or self._match(n, f)
-                if hit and n.id is not None and n.id not in shown:
-                    shown.add(n.id)
-                    p = n.parent
-                    while p is not None and p.id is not None and p.id not in shown:
-                        shown.add(p.id)
-                        p = p.parent
-                stack.append((n, hit))
-        return shown
+        t = f.testo
+        if t:
+            last = self._last
+            if last is not None and last[0].testo in t and replace(last[0], testo="") == \
+                    replace(f, testo=""):
+                cand = last[1]
+            else:
+                cand = range(len(pre))  # type: ignore[assignment]
+            hays = [n.hay if n.hay is not None else self._hay(n) for n in pre]
+            hits = [i for i in cand if t in hays[i]]
+        else:
+            hits = list(range(len(pre)))
+        rest = replace(f, testo="")
+        if rest.active():
+            hits = [i for i in hits if self._match(pre[i], rest)]
+        self._last = (f, hits)
+        desc = bytearray(len(pre))
+        shown = bytearray(len(pre))
+        for i in hits:
+            if desc[i]:
+                continue  # inside a match already shown whole
+            end = pre[i].pend
+            desc[i:end] = shown[i:end] = b"\x01" * (end - i)
+            p = pre[i].parent
+            while p is not None and p.id is not None and not shown[p.pi]:
+                shown[p.pi] = 1
+                p = p.parent
+        return pre, shown
+
+    def _matches(self) -> set[int]:
+        pre, shown = self._marks()
+        return {n.id for n, m in zip(pre, shown, strict=True) if m}  # type: ignore[misc]
+
+    def _show_matches(self) -> set[int] | None:
+        """Lay out the rows the filter shows (plain tree, no grouping): one pass in preorder."""
+        groups = self.root.children or []
+        if not self.filtro.active():
+            return None
+        pre, shown = self._marks()
+        for g in groups:
+            g.vis = []
+        keep = set()
+        for n, m in zip(pre, shown, strict=True):
+            if m:
+                up = n.up = n.parent
+                n.vis = []
+                n._row = len(up.vis)  # type: ignore[arg-type]
+                up.vis.append(n)  # type: ignore[union-attr]
+                keep.add(n.id)
+        self.root.vis = [g for g in groups if g.vis]
+        for i, g in enumerate(self.root.vis):
+            g._row = i
+        return keep  # type: ignore[return-value]
+
+    @staticmethod
+    def _hay(n: Nodo) -> str:
+        ob = n.obj
+        n.hay = f"{ob.codice or ''} {ob.titolo or ''} {ob.descrizione or ''}".casefold()  # type: ignore[union-attr]
+        return n.hay
 
     def _match(self, n: Nodo, f: Filtro) -> bool:
         ob = n.obj
         assert ob is not None
-        if f.testo:
-            if n.hay is None:
-                n.hay = f"{ob.codice or ''} {ob.titolo or ''} {ob.descrizione or ''}".casefold()
-            if f.testo not in n.hay:
-                return False
+        if f.testo and f.testo not in (n.hay if n.hay is not None else self._hay(n)):
+            return False
         if f.unita_id and ob.unita_id != f.unita_id and \
                 f.unita_id not in (self._condivise or {}).get(ob.id, ()):  # type: ignore[arg-type]
             return False
@@ -427,6 +519,7 @@ class AlberoObiettivi:
             self._restructure()
             return Delta.everything()
         delta = Delta()
+        self._last = None  # the next search scans every row again
         upd = ch.updated.get("obiettivi", {})
         gone = set(ch.deleted.get("obiettivi", set()))
         structural = set(ch.inserted.get("obiettivi", set())) | gone | set(ch.moved)
@@ -491,6 +584,8 @@ class AlberoObiettivi:
             node = node.parent
 
     def _structure(self, ids: set[int], gone: set[int], delta: Delta) -> None:
+        self._pre = None
+        self._last = None
         parents: list[Nodo] = []
         for oid in ids:
             node = self.by_id.get(oid)

@@ -148,6 +148,23 @@ class TreeAdapter(QAbstractItemModel):
             node = up
         return True
 
+    def preload_later(self, delay_ms: int = 1500) -> None:
+        """Read the whole tree in idle time, in slices (``proj.load_steps``), and attach it
+        with a layout change: the first search then finds it read."""
+        from .slices import SliceRunner
+
+        runner = SliceRunner(self, "timerLetturaAlbero")
+        runner.finished.connect(self._preloaded)
+        QTimer.singleShot(delay_ms, self, lambda: None if self.closed or self.proj.all_loaded
+                          else runner.start(iter(self.proj.load_steps())))
+
+    def _preloaded(self) -> None:
+        if self.closed or self.proj.all_loaded or self.proj.preloaded is None:
+            return
+        self.layoutAboutToBeChanged.emit()  # the same rows: only unread children appear
+        self.proj.load_all()
+        self.layoutChanged.emit()
+
     # ------------------------------------------------------------------ data
 
     def cell(self, node: Any, column: int, role: int) -> Any:
