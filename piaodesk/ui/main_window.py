@@ -163,8 +163,6 @@ class MainWindow(QMainWindow):
         self.model = ObiettiviTreeModel(self.ctx, self)
         # a large plan: the % column fills in just after the tree is painted
         self.model.defer_perc = self.archive.count(Obiettivo) > LARGE_PLAN
-        if self.model.defer_perc:
-            self.model.preload_later()  # the whole tree, in idle time: the first search is quick
         # filters, search and settore grouping are the projection's: no proxy model
         self._expanded_before_filter: list[int] = []
         self._filtro = Filtro()
@@ -196,6 +194,11 @@ class MainWindow(QMainWindow):
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         # an expanded row shows its children: read theirs in idle time (expanding is then quick)
         self.tree.expanded.connect(lambda idx: self.model.prefetch_below(self.to_source(idx)))
+        if self.model.defer_perc:  # the whole tree, read when the user pauses: quick first search
+            self.model.preload_later()
+            for sig in (self.tree.expanded, self.tree.collapsed,
+                        self.tree.verticalScrollBar().valueChanged):
+                sig.connect(self.model.poke)
         # group rows are not spanned over the columns: with any spanned row, Qt asks the
         # model for one more index per row at every layout (expanding a settore: 500 calls)
         self.tree.expand(self.model.index(0, 0))

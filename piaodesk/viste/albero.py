@@ -19,7 +19,7 @@ time (:meth:`AlberoObiettivi.commit`). With a filter or grouping the projection 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -148,8 +148,6 @@ class AlberoObiettivi:
         self._keep: set[int] | None = None
         self._pre: list[Nodo] | None = None  # every objective in preorder (whole tree read)
         self._last: tuple[Filtro, list[int]] | None = None  # last search: filter, its hits
-        #: the whole tree read in batches in idle time (see :meth:`load_steps`)
-        self.preloaded: list[Obiettivo] | None = None
         self._settori: dict[int, str] = {}
         self._build_groups()
 
@@ -184,54 +182,61 @@ class AlberoObiettivi:
     def can_fetch(self, node: Nodo) -> bool:
         return node.children is None and node.n_children > 0
 
-    def load_steps(self) -> Iterable[int]:
-        """Read the whole tree a batch at a time (a step each, for idle time); the rows are
-        kept in :attr:`preloaded` for :meth:`load_all` (dropped if the plan changed meanwhile)."""
-        self.preloaded = None
+    def load_steps(self) -> Iterator[int]:
+        """Read the whole tree a batch at a time, then attach it a top-level subtree at a
+        time (a step each, for idle time). Children lists already read are kept as they are
+        and only never-fetched children are attached, so a view sees no row change. Stops
+        if the plan changes meanwhile (what was attached is then kept up to date by
+        :meth:`apply`)."""
         gen = self.lettore.generation
-        rows: list[Obiettivo] = []
+        made: dict[int, Nodo] = {}
+        by_parent: dict[int | None, list[Obiettivo]] = {}
         for batch in self.lettore.a_lotti():
-            rows.extend(batch)
-            yield len(rows)
+            for o in batch:
+                made[o.id] = Nodo(None, o, Ramo(o.ramo), 0)  # type: ignore[index]
+                by_parent.setdefault(o.parent_id, []).append(o)
+            yield len(made)
             if self.all_loaded:
                 return
-        if self.lettore.generation == gen:
-            rows.sort(key=lambda o: (o.posizione is not None, o.posizione or 0, o.id))
-            self.preloaded = rows
+        for objs in by_parent.values():
+            objs.sort(key=lambda o: (o.posizione is not None, o.posizione or 0, o.id))
 
-    def load_all(self) -> bool:
-        """Attach the whole tree (read now in one query, or :attr:`preloaded`): filters search
-        the nodes never expanded. True when something was read."""
-        if self.all_loaded:
-            return False
-        rows, self.preloaded = self.preloaded, None
-        by_parent: dict[int | None, list[Obiettivo]] = {}
-        for o in rows if rows is not None else self.lettore.tutti():
-            by_parent.setdefault(o.parent_id, []).append(o)
-        old = self.by_id
-        self.by_id = {}
-
-        def build(parent: Nodo, objs: list[Obiettivo]) -> None:
-            kids = []
-            for o in objs:
-                n = old.get(o.id)  # type: ignore[arg-type]
-                if n is None:
-                    n = Nodo(parent, o, Ramo(o.ramo), 0)
-                else:
+        def link(parent: Nodo, objs: list[Obiettivo]) -> list[Nodo]:
+            kids = parent.children
+            if kids is None or [k.id for k in kids] != [o.id for o in objs]:
+                kids = []
+                for o in objs:
+                    n = self.by_id.get(o.id) or made[o.id]  # type: ignore[arg-type]
                     n.parent = n.up = parent
-                    n.obj = o
-                self.by_id[o.id] = n  # type: ignore[index]
-                kids.append(n)
-            parent.set_children(kids)
+                    kids.append(n)
+                parent.set_children(kids)
             for n in kids:
-                build(n, by_parent.get(n.id, []))
+                self.by_id[n.id] = n  # type: ignore[index]
+            return kids
+
+        def subtree(n: Nodo) -> None:
+            for c in link(n, by_parent.get(n.id, [])):
+                subtree(c)
 
         for g in self.root.children or []:
-            g.perc = IGNOTO
-            build(g, [o for o in by_parent.get(None, []) if o.ramo == g.ramo])
+            if self.lettore.generation != gen or self.all_loaded:
+                return
+            for n in link(g, [o for o in by_parent.get(None, []) if o.ramo == g.ramo]):
+                if self.lettore.generation != gen or self.all_loaded:
+                    return
+                subtree(n)
+                yield len(made)
         self.all_loaded = True
         self.pending = {}
         self._pre = None
+
+    def load_all(self) -> bool:
+        """Read and attach the whole tree now (filters search the nodes never expanded).
+        True when something was read."""
+        if self.all_loaded:
+            return False
+        for _ in self.load_steps():
+            pass
         return True
 
     def _preorder(self) -> list[Nodo]:

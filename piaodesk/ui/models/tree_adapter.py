@@ -148,22 +148,27 @@ class TreeAdapter(QAbstractItemModel):
             node = up
         return True
 
-    def preload_later(self, delay_ms: int = 1500) -> None:
-        """Read the whole tree in idle time, in slices (``proj.load_steps``), and attach it
-        with a layout change: the first search then finds it read."""
+    def preload_later(self, idle_ms: int = 1500) -> None:
+        """Read the whole tree once the user pauses (``idle_ms`` after the last
+        :meth:`poke`), in slices (``proj.load_steps``): the first search then finds it read.
+        Attaching it changes no row a view knows (only children never fetched, of collapsed
+        rows, become known): no signal."""
         from .slices import SliceRunner
 
-        runner = SliceRunner(self, "timerLetturaAlbero")
-        runner.finished.connect(self._preloaded)
-        QTimer.singleShot(delay_ms, self, lambda: None if self.closed or self.proj.all_loaded
-                          else runner.start(iter(self.proj.load_steps())))
+        self._loader = SliceRunner(self, "timerLetturaAlbero")
+        self._idle = QTimer(self)
+        self._idle.setObjectName("timerAlberoInattivo")
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(idle_ms)
+        self._idle.timeout.connect(lambda: None if self.closed or self.proj.all_loaded
+                                   else self._loader.start(self.proj.load_steps()))
+        self._idle.start()
 
-    def _preloaded(self) -> None:
-        if self.closed or self.proj.all_loaded or self.proj.preloaded is None:
-            return
-        self.layoutAboutToBeChanged.emit()  # the same rows: only unread children appear
-        self.proj.load_all()
-        self.layoutChanged.emit()
+    def poke(self, *_args: Any) -> None:
+        """The user is busy with the tree (expanding, scrolling): reading waits for a pause."""
+        idle = getattr(self, "_idle", None)
+        if idle is not None and not self.proj.all_loaded and not self._loader._steps:
+            idle.start()
 
     # ------------------------------------------------------------------ data
 
