@@ -26,9 +26,11 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..domain import valutazione as engine
-from ..domain.enums import Ramo
+from ..domain.enums import Livello, Ramo
+from ..domain.formats import format_decimal
 from ..domain.model import Obiettivo
 from ..store.changes import Changes
+from ..store.edits import Batch, Edit, MoveObiettivo
 from .base import Delta, Key
 
 CENTO = Decimal(100)
@@ -73,8 +75,26 @@ class Filtro:
 
 
 class Nodo:
-    __slots__ = ("id", "parent", "up", "children", "vis", "obj", "ramo", "n_children", "perc",
-                 "late", "wsum", "disp", "hay", "settore", "_row", "pi", "pend", "__weakref__")
+    __slots__ = (
+        "__weakref__",
+        "_row",
+        "children",
+        "disp",
+        "hay",
+        "id",
+        "late",
+        "n_children",
+        "obj",
+        "parent",
+        "pend",
+        "perc",
+        "pi",
+        "ramo",
+        "settore",
+        "up",
+        "vis",
+        "wsum",
+    )
 
     def __init__(self, parent: Nodo | None, obj: Obiettivo | None, ramo: Ramo | None,
                  n_children: int, settore: int | None = None) -> None:
@@ -206,7 +226,7 @@ class AlberoObiettivi:
             if kids is None or [k.id for k in kids] != [o.id for o in objs]:
                 kids = []
                 for o in objs:
-                    n = self.by_id.get(o.id) or made[o.id]  # type: ignore[arg-type]
+                    n = self.by_id.get(o.id) or made[o.id]  # type: ignore[arg-type,index]
                     n.parent = n.up = parent
                     kids.append(n)
                 parent.set_children(kids)
@@ -341,6 +361,34 @@ class AlberoObiettivi:
         s = self.weight_sum(node)
         return s is not None and s != CENTO
 
+    def tooltip(self, node: Nodo, key: str) -> str:
+        """The tooltip of an objective's cell: the weights' sum on «Peso», else what it is."""
+        ob = node.obj
+        assert ob is not None
+        if key == "peso":
+            s = self.weight_sum(node)
+            if s is None:
+                return "Nessun peso assegnato a questo livello."
+            msg = f"Somma dei pesi di questo livello: {format_decimal(s, 2, strip_zeros=True)} %"
+            return msg + ("" if s == CENTO else " — dovrebbe essere 100 %.")
+        lines = [f"{ob.codice or ''} {ob.titolo}".strip(), Livello(ob.livello).label
+                 if ob.livello in Livello._value2member_map_ else str(ob.livello)]
+        if self.late(node):
+            lines.append("⚠ Ha fasi in ritardo (scadenza passata, non completate).")
+        return "\n".join(lines)
+
+    def spostamento(self, ids: list[int], target: Nodo, row: int = -1) -> Edit | str:
+        """The edit moving ``ids`` under ``target`` at ``row`` (-1: at the end), or why not."""
+        parent_id, ramo = target.id, str(target.ramo)
+        for oid in ids:
+            if parent_id is not None and (parent_id == oid or oid in self.lettore.antenati(parent_id)):
+                return "Non si può spostare un obiettivo dentro sé stesso o un suo discendente."
+        siblings = self.lettore.figli_ids(parent_id, ramo)
+        pos = len(siblings) if row < 0 else row
+        pos -= len([s for s in siblings[:pos] if s in set(ids)])  # counted without the moved rows
+        edits: list[Edit] = [MoveObiettivo(oid, parent_id, pos + k, ramo) for k, oid in enumerate(ids)]
+        return edits[0] if len(edits) == 1 else Batch(edits, f"Sposta {len(edits)} obiettivi")
+
     def set_anno(self, anno: int) -> Delta:
         """The year of the % changed: every % is dropped (one delta for all the rows)."""
         if anno == self.anno:
@@ -391,14 +439,15 @@ class AlberoObiettivi:
             if self.per_settore:
                 heads: dict[int, list[Nodo]] = {}
 
-                def collect(nodes: list[Nodo], parent_settore: int | None) -> None:
+                def collect(nodes: list[Nodo], parent_settore: int | None,
+                            heads: dict[int, list[Nodo]]) -> None:
                     for n in nodes:
                         s = n.obj.unita_id or 0  # type: ignore[union-attr]
                         if s != parent_settore:
                             heads.setdefault(s, []).append(n)
-                        collect(n.children or [], s)
+                        collect(n.children or [], s, heads)
 
-                collect(g.children or [], None)
+                collect(g.children or [], None, heads)
                 order = sorted(heads, key=lambda s: (s == 0, names.get(s, "").casefold()))
                 rows = []
                 for s in order:
@@ -417,7 +466,7 @@ class AlberoObiettivi:
 
     def _show(self, up: Nodo, kids: list[Nodo], keep: set[int] | None) -> None:
         """Lay out ``kids`` under ``up``: grouped children stay under their settore row."""
-        shown = []
+        shown: list[Nodo] = []
         for n in kids:
             if keep is not None and n.id not in keep:
                 continue
@@ -486,7 +535,7 @@ class AlberoObiettivi:
             if m:
                 up = n.up = n.parent
                 n.vis = []
-                n._row = len(up.vis)  # type: ignore[arg-type]
+                n._row = len(up.vis)  # type: ignore[arg-type,union-attr]
                 up.vis.append(n)  # type: ignore[union-attr]
                 keep.add(n.id)
         self.root.vis = [g for g in groups if g.vis]

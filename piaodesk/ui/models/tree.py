@@ -9,19 +9,20 @@ become undoable store edits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
-from ...domain.enums import Livello, Ramo
-from ...domain.formats import format_decimal, format_percent
+from ...domain.enums import Ramo
+from ...domain.formats import format_percent
 from ...domain.model import Obiettivo
 from ...paths import resource
 from ...store.albero import LettoreAlbero
 from ...store.changes import Changes
-from ...store.edits import Batch, MoveObiettivo, SetFields
+from ...store.edits import SetFields
 from ...viste.albero import IGNOTO, AlberoObiettivi, Filtro
 from .base import WARN_FG
 from .columns import Column, IdRole, InvalidInput, KindRole, SortRole
@@ -32,13 +33,13 @@ _Index = QModelIndex | QPersistentModelIndex
 MIME = "application/x-piaodesk-obiettivi"
 LateRole = Qt.ItemDataRole.UserRole + 10
 RamoRole = Qt.ItemDataRole.UserRole + 11
-CENTO = Decimal(100)
 
 COLUMNS = (
     Column("codice", "Codice", width=150),
     Column("titolo", "Titolo", width=320),
     Column("peso", "Peso", "percent", width=60),
-    Column("perc", "% avanz.", "computed", editable=False, width=70),
+    Column("perc", "% avanz.", "computed", editable=False, width=70,
+           tooltip="Percentuale di avanzamento calcolata per l'anno selezionato"),
 )
 _F = Qt.ItemFlag
 _F_BASE = _F.ItemIsEnabled | _F.ItemIsSelectable
@@ -104,9 +105,6 @@ class ObiettiviTreeModel(TreeAdapter):
 
     def node_by_id(self, oid: int) -> Any:
         return self.proj.by_id.get(oid)
-
-    def column(self, key: str) -> int:
-        return _KEYS.index(key)
 
     def index_of_id(self, oid: int, column: int = 0) -> QModelIndex:
         """Index of an objective, reading its ancestors' children if needed."""
@@ -176,19 +174,7 @@ class ObiettiviTreeModel(TreeAdapter):
     def late(self, node: Any) -> bool:
         return self.proj.late(node)
 
-    def sibling_weight_sum(self, node: Any) -> Decimal | None:
-        return self.proj.weight_sum(node)
-
     # -- cells
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section].label
-            if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section].key == "perc":
-                return "Percentuale di avanzamento calcolata per l'anno selezionato"
-        return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -242,7 +228,7 @@ class ObiettiviTreeModel(TreeAdapter):
                 return float(v) if isinstance(v, Decimal) else (v if v is not None else "")
             return v
         if role == R_TOOLTIP:
-            return self._tooltip(node, key)
+            return self.proj.tooltip(node, key)
         if role == R_ID:
             return ob.id
         if role == R_KIND:
@@ -252,20 +238,6 @@ class ObiettiviTreeModel(TreeAdapter):
         if role == R_RAMO:
             return str(ob.ramo)
         return None
-
-    def _tooltip(self, node: Any, key: str) -> str:
-        ob = node.obj
-        if key == "peso":
-            s = self.proj.weight_sum(node)
-            if s is None:
-                return "Nessun peso assegnato a questo livello."
-            msg = f"Somma dei pesi di questo livello: {format_decimal(s, 2, strip_zeros=True)} %"
-            return msg + ("" if s == CENTO else " — dovrebbe essere 100 %.")
-        lines = [f"{ob.codice or ''} {ob.titolo}".strip(), Livello(ob.livello).label
-                 if ob.livello in Livello._value2member_map_ else str(ob.livello)]
-        if self.proj.late(node):
-            lines.append("⚠ Ha fasi in ritardo (scadenza passata, non completate).")
-        return "\n".join(lines)
 
     # -- editing, drag and drop
 
@@ -292,13 +264,12 @@ class ObiettiviTreeModel(TreeAdapter):
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
-    def supportedDragActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
+    supportedDragActions = supportedDropActions
 
     def mimeTypes(self) -> list[str]:
         return [MIME]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         ids = list(dict.fromkeys(n.id for n in map(self.node, indexes) if n.id is not None))
         data = QMimeData()
         data.setData(MIME, ",".join(map(str, ids)).encode())
@@ -320,16 +291,9 @@ class ObiettiviTreeModel(TreeAdapter):
 
     def move_ids(self, ids: list[int], target: Any, row: int = -1) -> bool:
         """Move objectives under ``target`` at ``row`` (-1 = at the end) as one undo step."""
-        parent_id, ramo = target.id, str(target.ramo)
-        arc = self.ctx.archive
-        for oid in ids:
-            if parent_id is not None and parent_id in arc.discendenti(oid, True):
-                self.last_error = "Non si può spostare un obiettivo dentro sé stesso o un suo discendente."
-                self.ctx.hub.error.emit(self.last_error)
-                return False
-        siblings = arc.figli_ids(parent_id, ramo)
-        pos = len(siblings) if row < 0 else row
-        pos -= len([s for s in siblings[:pos] if s in set(ids)])  # counted without the moved rows
-        edits = [MoveObiettivo(oid, parent_id, pos + k, ramo) for k, oid in enumerate(ids)]
-        edit = edits[0] if len(edits) == 1 else Batch(edits, f"Sposta {len(edits)} obiettivi")
+        edit = self.proj.spostamento(ids, target, row)
+        if isinstance(edit, str):
+            self.last_error = edit
+            self.ctx.hub.error.emit(edit)
+            return False
         return bool(self.ctx.push(edit))

@@ -14,7 +14,13 @@ import time
 from collections import deque
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 
 from ...viste.base import Delta
 
@@ -172,6 +178,19 @@ class TreeAdapter(QAbstractItemModel):
 
     # ------------------------------------------------------------------ data
 
+    def column(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.columns) if c.key == key)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < self._ncols:
+            col = self.columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return col.label
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return col.tooltip or None
+        return None
+
     def cell(self, node: Any, column: int, role: int) -> Any:
         raise NotImplementedError
 
@@ -180,7 +199,7 @@ class TreeAdapter(QAbstractItemModel):
             return None
         return self.cell(index.internalPointer(), index.column(), int(role))
 
-    def multiData(self, index: _Index, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
+    def multiData(self, index: _Index, roleDataSpan: Any) -> None:
         """All the roles a delegate asks for a cell, in one call."""
         node = index.internalPointer() if index.isValid() else None
         c = index.column()
