@@ -178,3 +178,27 @@ def test_reset_reloads(demo):
     t.load_all()
     assert t.apply(Changes.everything()).reset
     assert not t.all_loaded and t.by_id == {}
+
+
+def test_move_edit_and_refusal(demo):
+    t = _tree(demo)
+    t.load_all()
+    oe = _oe0527(demo)
+    kid = demo.figli_ids(oe)[0]
+    why = t.spostamento([oe], t.by_id[kid])
+    assert isinstance(why, str) and "discendente" in why  # into its own subtree: refused
+    edit = t.spostamento([kid], t.group(Ramo.OBIETTIVI), 0)
+    assert not isinstance(edit, str)
+    d = t.apply(demo.apply(edit))
+    t.commit_all()
+    assert kid in d.moved and demo.figli_ids(None, Ramo.OBIETTIVI)[0] == kid
+    assert t.group(Ramo.OBIETTIVI).children[0].id == kid
+
+
+def test_tooltips_in_italian(demo):
+    t = _tree(demo)
+    t.load_all()
+    n = t.by_id[_oe0527(demo)]
+    tip = t.tooltip(n, "peso")
+    assert tip.startswith("Somma dei pesi") or tip == "Nessun peso assegnato a questo livello."
+    assert t.tooltip(n, "titolo").startswith("OE0527")

@@ -33,6 +33,7 @@ class PercService(QObject):
         self.closed = False
         self._running: int | None = None  # the year being computed (-1: workers failed)
         self._waiting: list[Any] = []
+        self._waiting_ids: set[int] = set()
         self._unpacking: tuple[PercUnpacker, int, int] | None = None
         self._done.connect(self._arrived)
         self._timer = QTimer(self)
@@ -43,6 +44,9 @@ class PercService(QObject):
 
     def want(self, node: Any, anno: int) -> None:
         """``node`` was painted without its %: compute the year's and tell when ready."""
+        if id(node) in self._waiting_ids:
+            return  # (painted again meanwhile)
+        self._waiting_ids.add(id(node))
         self._waiting.append(node)
         if self._running == -1:
             self.source = "interfaccia"
@@ -136,5 +140,6 @@ class PercService(QObject):
 
     def _flush(self) -> None:
         waiting, self._waiting = self._waiting, []
+        self._waiting_ids.clear()
         if waiting:
             self.ready.emit(waiting, self._running == -1)
