@@ -501,9 +501,7 @@ class AlberoObiettivi:
             hits = [i for i in cand if t in hays[i]]
         else:
             hits = list(range(len(pre)))
-        rest = replace(f, testo="")
-        if rest.active():
-            hits = [i for i in hits if self._match(pre[i], rest)]
+        hits = self._narrow(pre, hits, f)
         self._last = (f, hits)
         desc = bytearray(len(pre))
         shown = bytearray(len(pre))
@@ -549,21 +547,21 @@ class AlberoObiettivi:
         n.hay = f"{ob.codice or ''} {ob.titolo or ''} {ob.descrizione or ''}".casefold()  # type: ignore[union-attr]
         return n.hay
 
-    def _match(self, n: Nodo, f: Filtro) -> bool:
-        ob = n.obj
-        assert ob is not None
-        if f.testo and f.testo not in (n.hay if n.hay is not None else self._hay(n)):
-            return False
-        if f.unita_id and ob.unita_id != f.unita_id and \
-                f.unita_id not in (self._condivise or {}).get(ob.id, ()):  # type: ignore[arg-type]
-            return False
-        if f.responsabile_id and ob.responsabile_id != f.responsabile_id:
-            return False
-        if f.anno and ob.anni and f.anno not in ob.anni:
-            return False
-        if f.stato and (ob.stato or "") != f.stato:
-            return False
-        return not (f.solo_in_ritardo and not n.late)
+    def _narrow(self, pre: list[Nodo], hits: list[int], f: Filtro) -> list[int]:
+        """Keep the ``hits`` meeting the filter's other criteria (one pass per criterion)."""
+        if f.solo_in_ritardo:
+            hits = [i for i in hits if pre[i].late]
+        if f.responsabile_id:
+            hits = [i for i in hits if pre[i].obj.responsabile_id == f.responsabile_id]  # type: ignore[union-attr]
+        if f.stato:
+            hits = [i for i in hits if (pre[i].obj.stato or "") == f.stato]  # type: ignore[union-attr]
+        if f.anno:
+            hits = [i for i in hits if not pre[i].obj.anni or f.anno in pre[i].obj.anni]  # type: ignore[union-attr]
+        if f.unita_id:
+            shared = self._condivise or {}
+            hits = [i for i in hits if pre[i].obj.unita_id == f.unita_id  # type: ignore[union-attr]
+                    or f.unita_id in shared.get(pre[i].id, ())]  # type: ignore[arg-type]
+        return hits
 
     # ------------------------------------------------------------------ changes
 

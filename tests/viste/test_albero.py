@@ -202,3 +202,22 @@ def test_tooltips_in_italian(demo):
     tip = t.tooltip(n, "peso")
     assert tip.startswith("Somma dei pesi") or tip == "Nessun peso assegnato a questo livello."
     assert t.tooltip(n, "titolo").startswith("OE0527")
+
+
+def test_settore_and_responsabile_filters(demo):
+    t = _tree(demo)
+    obs = demo.obiettivi()
+    u = next(o.unita_id for o in obs if o.unita_id is not None)
+    t.set_filtro(Filtro(unita_id=u))
+    shown = {k for _, k in _shown(t) if isinstance(k, int)}
+    own = {o.id for o in obs if o.unita_id == u or u in demo.unita_condivise(o.id)}
+    assert own and own <= shown
+    # the other rows shown are ancestors or descendants of a match only
+    near = set(own)
+    for i in own:
+        near |= set(demo.discendenti(i)) | set(LettoreAlbero(demo).antenati(i))
+    assert shown <= near
+    r = next(o.responsabile_id for o in obs if o.responsabile_id is not None)
+    t.set_filtro(Filtro(unita_id=u, responsabile_id=r))
+    both = {o.id for o in obs if o.responsabile_id == r and o.id in own}
+    assert both <= {k for _, k in _shown(t) if isinstance(k, int)}
