@@ -786,6 +786,7 @@ MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "print_300": m_print_300,
     "viste": m_viste,
     "valutazione": m_valutazione,
+    "latenza_albero": lambda plan, small, tmp: __import__("latenza_albero").measure(plan, small, tmp),
 }
 
 LABELS = {
@@ -798,6 +799,7 @@ LABELS = {
     "print_300": "300 schede individuali PDF",
     "viste": "Schede del piano (Scadenze, Indicatori, Gantt, …): scorrimento max",
     "valutazione": "Valutazione individuale: prima apertura (piano grande)",
+    "latenza_albero": "Albero: ogni tasto in «Cerca codice o titolo…» (max), anno, In ritardo",
 }
 
 
@@ -884,6 +886,11 @@ def table(results: dict[str, Result]) -> str:
                      f"{_fmt_s(r['edit_s'])}, annullato {_fmt_s(r['undo_s'])}; Performance "
                      f"organizzativa {_fmt_s(r['organizzativa_first_show_s'])}; Verifica del piano "
                      f"{_fmt_s(r['verifica_s'])})")
+        if name == "latenza_albero":
+            extra = (f" (tasto mediano {_fmt_s(r['key_median_s'])}; cambio anno "
+                     f"{_fmt_s(r['year_s'])} = {r['year_ratio']:.2f}× un ridisegno; In ritardo "
+                     f"{_fmt_s(r['late_s'])} = {r['late_ratio']:.2f}×; Raggruppa per settore "
+                     f"{_fmt_s(r['settore_s'])})")
         if name == "export_import":
             extra = f" (esportazione {_fmt_s(r['export_s'])})"
         if name == "flat_import":

@@ -50,7 +50,6 @@ import contextlib
 import dataclasses
 import difflib
 import functools
-import gc
 import json
 import re
 from collections import Counter
@@ -1700,15 +1699,9 @@ def import_flat(archive: Archive, tab: Tabella, mapping: dict[str, int] | None =
 
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a table is read and imported (rows and domain
-    objects, no cycles): its full passes over the growing heap would cost as much as the work."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+    """Formerly paused the cyclic garbage collector (process-wide, for the whole import): the
+    collector is now left alone, as everywhere in piaodesk. Kept as a no-op for callers."""
+    yield
 
 
 _CACHES = (_norm_text, _valore, _decimal, _tipo_esplicito, _unit_of_one)

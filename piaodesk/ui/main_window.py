@@ -42,10 +42,10 @@ from ..store.db import PlanError
 from ..store.edits import Batch, DeleteRow, Edit, InsertRow, SetFields
 from . import extensions
 from .context import Context
+from ..viste.albero import Filtro
 from .models.columns import IdRole
-from .models.proxies import FiltroObiettivi, ObiettiviFilterProxy
 from .models.tree import COLUMNS as TREE_COLUMNS
-from .models.tree import ObiettiviTreeModel, RamoRole, keep_out_of_gc, release_gc
+from .models.tree import ObiettiviTreeModel, RamoRole
 from .undo import ChangeHub, emit_reset
 from .ui_state import UiState, recent_plans
 from .widgets.lazy import LazyTab
@@ -106,7 +106,6 @@ class MainWindow(QMainWindow):
         if archive.path is not None:
             self.state.last_plan = archive.path
         self.statusBar().showMessage("Pronto", 3000)
-        keep_out_of_gc()  # no full garbage collection rescans the window while scrolling
 
     # ------------------------------------------------------------------ construction
 
@@ -164,10 +163,9 @@ class MainWindow(QMainWindow):
         self.model = ObiettiviTreeModel(self.ctx, self)
         # a large plan: the % column fills in just after the tree is painted
         self.model.defer_perc = self.archive.count(Obiettivo) > LARGE_PLAN
-        # the filter proxy sits between the model and the view only while a filter is active:
-        # without it, layouts and paints of 10.000 rows skip one Python call per row
-        self.proxy = ObiettiviFilterProxy(self)
+        # filters, search and settore grouping are the projection's: no proxy model
         self._expanded_before_filter: list[int] = []
+        self._filtro = Filtro()
         self.tree = QTreeView(left)
         self.tree.setObjectName("alberoObiettivi")
         self.tree.setModel(self.model)
@@ -196,6 +194,11 @@ class MainWindow(QMainWindow):
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         # an expanded row shows its children: read theirs in idle time (expanding is then quick)
         self.tree.expanded.connect(lambda idx: self.model.prefetch_below(self.to_source(idx)))
+        if self.model.defer_perc:  # the whole tree, read when the user pauses: quick first search
+            self.model.preload_later()
+            for sig in (self.tree.expanded, self.tree.collapsed,
+                        self.tree.verticalScrollBar().valueChanged):
+                sig.connect(self.model.poke)
         # group rows are not spanned over the columns: with any spanned row, Qt asks the
         # model for one more index per row at every layout (expanding a settore: 500 calls)
         self.tree.expand(self.model.index(0, 0))
@@ -212,41 +215,15 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(editor, "Editor")
 
     def to_view(self, src: QModelIndex) -> QModelIndex:
-        """The tree view's index for an index of ``self.model`` (invalid if filtered out)."""
-        if self.tree.model() is self.proxy:
-            return self.proxy.mapFromSource(src)
+        """The tree view's index for an index of ``self.model`` (the same model: no proxy)."""
         return src
 
     def to_source(self, idx: QModelIndex) -> QModelIndex:
         """The index of ``self.model`` for an index of the tree view."""
-        if idx.isValid() and idx.model() is self.proxy:
-            return self.proxy.mapToSource(idx)
         return idx
 
-    def _set_tree_model(self, filtered: bool) -> None:
-        """Show the proxy (a filter is active) or the plain model in the tree."""
-        want = self.proxy if filtered else self.model
-        if self.tree.model() is want:
-            return
-        if filtered:
-            self._expanded_before_filter = self._expanded_ids()
-            self.proxy.setSourceModel(self.model)
-        old = self.tree.selectionModel()
-        old.currentChanged.disconnect(self._current_changed)  # the swap is no change of current
-        self.tree.setModel(want)
-        old.deleteLater()
-        if not filtered:
-            self.proxy.setSourceModel(None)  # type: ignore[arg-type]  # no mapping kept up to date
-        self.tree.selectionModel().currentChanged.connect(self._current_changed)
-        if not filtered:
-            for oid in self._expanded_before_filter:
-                idx = self.model.index_of_id(oid)
-                if idx.isValid():
-                    self.tree.expand(idx)
-            self.tree.expand(self.model.index(0, 0))
-
     def _expanded_ids(self) -> list[int]:
-        """Objectives expanded in the tree (plain model shown), parents first."""
+        """Objectives expanded in the tree, parents first."""
         out: list[int] = []
         stack = [QModelIndex()]
         model = self.model
@@ -371,6 +348,10 @@ class MainWindow(QMainWindow):
         self._action(v, "&Comprimi tutto", self.tree.collapseAll, None, "comprimi")
         self._action(v, "Cerca", lambda: self.search.setFocus(), QKeySequence.StandardKey.Find,
                      "cerca")
+        group = self._action(v, "Raggruppa per &settore", lambda: None, None, "raggruppa_settore",
+                             tip="Mostra gli obiettivi sotto una riga per ciascun settore")
+        group.setCheckable(True)
+        group.toggled.connect(self.set_per_settore)
 
         tb = QToolBar("Strumenti", self)
         tb.setObjectName("toolbarPrincipale")
@@ -419,6 +400,9 @@ class MainWindow(QMainWindow):
                 menu.menuAction().setVisible(False)
         self.tree.addActions([self.actions_by_name[n] for n in (
             "nuovo_figlio", "nuovo_fratello", "elimina", "taglia", "incolla", "su", "giu")])
+        # Ctrl+↑/↓ move an objective only from the tree: in a grid they move within the grid
+        for n in ("su", "giu"):
+            self.actions_by_name[n].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
 
     def _run_spec(self, spec: extensions.ActionSpec) -> None:
         try:
@@ -581,7 +565,6 @@ class MainWindow(QMainWindow):
             # garbage collection of the window↔context cycle, the QUndoStack could be deleted
             # after the objects it points to (a crash far from here)
             self.ctx.stack.clear()
-            release_gc()
             try:
                 self.archive.close()
             except Exception:  # noqa: BLE001 - already closed
@@ -774,28 +757,60 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ filters, year
 
+    #: a search showing up to this many rows opens them all; beyond, only the first levels
+    EXPAND_ALL_ROWS = 400
+
     def _apply_filter(self) -> None:
-        f = FiltroObiettivi(
+        f = Filtro(
             testo=self.search.text(), unita_id=self.f_settore.currentData(),
             responsabile_id=self.f_resp.currentData(), anno=self.f_anno.currentData(),
             stato=self.f_stato.currentData(), solo_in_ritardo=self.f_ritardo.isChecked())
-        # attach the proxy before filtering; detach it before clearing (no useless refilter)
-        self._set_tree_model(f.active())
-        self.proxy.set_filtro(f)
-        if f.active():
-            self.tree.expandAll()
+        if f == self._filtro:
+            return
+        if not self._filtro.active() and not self.model.proj.per_settore:
+            self._expanded_before_filter = self._expanded_ids()
+        self._filtro = f
+        self.model.set_filtro(f)
+        self._expand_after_reset()
         current = self.ctx.current_obiettivo
         if current is not None:
-            src = self.model.index_of_id(current)
-            idx = self.to_view(src)
+            idx = self.model.index_of_id(current)
             if idx.isValid():
                 self.tree.setCurrentIndex(idx)
+
+    def _expand_after_reset(self) -> None:
+        """After a filter or a grouping: open the rows found (all of them when few)."""
+        if self.model.proj.plain:
+            for oid in self._expanded_before_filter:
+                idx = self.model.index_of_id(oid)
+                if idx.isValid():
+                    self.tree.expand(idx)
+            self.tree.expand(self.model.index(0, 0))
+            return
+        keep = self.model.proj.shown_count()
+        if self._filtro.active() and keep <= self.EXPAND_ALL_ROWS:
+            self.tree.expandAll()
+        else:  # many rows: the groups open, their rows show the matches under them
+            for r in range(self.model.rowCount()):
+                self.tree.expand(self.model.index(r, 0))
+
+    def set_per_settore(self, on: bool) -> None:
+        """«Raggruppa per settore»: a row per settore under each group of the tree."""
+        if on == self.model.proj.per_settore:
+            return
+        if on and self.model.proj.plain:
+            self._expanded_before_filter = self._expanded_ids()
+        self.model.set_per_settore(on)
+        self._expand_after_reset()
+        act = self.actions_by_name.get("raggruppa_settore")
+        if act is not None and act.isChecked() != on:
+            act.setChecked(on)
 
     def set_anno(self, anno: int) -> None:
         if anno == self.ctx.anno:
             return
         self.ctx.anno = anno
-        self.model.invalidate_all()
+        self.model.set_anno(anno)
         self.panel.set_anno()
         self.anno_changed.emit(anno)
         self.statusBar().showMessage(f"Anno di riferimento: {anno}", 3000)
