@@ -252,6 +252,9 @@ INDICATORI_BASE = (
     _c(Indicatore, "fonte", "text", 18),
     _c(Indicatore, "solo_individuale", "bool", 11),
     _c(Indicatore, "note", "long", 24),
+)
+#: PIAO vocabulary (issue 18): after the year columns, so a row typed by position keeps its place
+INDICATORI_PIAO = (
     _c(Indicatore, "sottodimensione", "text", 16),
     _c(Indicatore, "rilevante", "bool", 10),
     _c(Indicatore, "comune_id", "comune", 20),
@@ -482,7 +485,7 @@ def indicatori_spec(anni: list[int]) -> SheetSpec:
     for anno in anni:
         extra.append(Col(f"target:{anno}", f"Target {anno}", "valore", None, 13))
         extra.append(Col(f"valore:{anno}", f"Valore {anno}", "valore", None, 13))
-    return SheetSpec("Indicatori", Indicatore, (*INDICATORI_BASE, *extra))
+    return SheetSpec("Indicatori", Indicatore, (*INDICATORI_BASE, *extra, *INDICATORI_PIAO))
 
 
 def all_specs(anni: list[int]) -> list[SheetSpec]:

@@ -309,15 +309,16 @@ def _apply_variazione(arc: Archive, anno: int) -> None:
     from . import variazioni as var
     from .edits import Batch, SetFields
 
-    # the social services' «UP TOWN» project (02/12): the partners asked for the end of the year
-    fase = next((f for f in arc.fasi() if "UP TOWN" in f.descrizione and f.scadenza is not None), None)
+    # the social services' «Giovani e Comuni» project (31/12 of next year): the partners asked for six
+    # more months
+    fase = next((f for f in arc.fasi() if "Giovani e Comuni" in f.descrizione and f.scadenza is not None), None)
     if fase is None or fase.id is None or fase.scadenza is None:
         return
     arc.apply(var.ApriVariazione(Variazione(
         atto_tipo="Deliberazione di Giunta", atto_numero="98", atto_data=date(anno, 9, 25),
-        motivo="Richiesta del responsabile pervenuta entro il 30/09: conclusione del progetto «UP TOWN» "
-               "posticipata su richiesta dei partner")))
-    nuova = max(fase.scadenza, date(anno, 12, 31))
+        motivo="Richiesta del responsabile pervenuta entro il 30/09: conclusione del progetto «Giovani e "
+               "Comuni» posticipata di sei mesi su richiesta dei partner")))
+    nuova = max(fase.scadenza, date(anno + 2, 6, 30))
     arc.apply(Batch([SetFields(Fase, fase.id, {"scadenza": nuova, "fine_prevista": nuova})],
                     "Posticipa la fase (variazione)"))
     arc.apply(var.ChiudiVariazione())
