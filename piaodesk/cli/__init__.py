@@ -11,8 +11,13 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
+
+if TYPE_CHECKING:
+    from ..store.archive import Archive
 
 AREAS = ("plan", "reports", "signing", "exchange", "admin", "copie", "valutazione", "pacchetti",
          "fine_anno", "variazioni", "piao")
@@ -20,6 +25,18 @@ AREAS = ("plan", "reports", "signing", "exchange", "admin", "copie", "valutazion
 
 class CliError(Exception):
     """A user-facing error: printed as is, exit status 2."""
+
+
+def apri_piano(path: Path, readonly: bool = False) -> Archive:
+    """Open a plan for a command: refused in Italian when missing; backed up before writing."""
+    from ..store.archive import Archive
+    from ..store.backup import prima_di_scrivere
+
+    if not path.exists():
+        raise CliError(f"Il piano «{path}» non esiste.")
+    if not readonly:
+        prima_di_scrivere(path)
+    return Archive.open(path, readonly=readonly)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,10 +12,8 @@ from ..domain.catalogo import FONTE, Certezza, riconosci
 from ..domain.formats import format_date, parse_date
 from ..domain.model import Obiettivo
 from ..store import calendario as cal
-from ..store.archive import Archive
-from ..store.backup import prima_di_scrivere
 from ..store.edits import Batch, SetFields
-from . import CliError
+from . import CliError, apri_piano
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,14 +37,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_catalogo)
 
 
-def _open(path: Path, readonly: bool) -> Archive:
-    if not path.exists():
-        raise CliError(f"Il piano «{path}» non esiste.")
-    if not readonly:
-        prima_di_scrivere(path)
-    return Archive.open(path, readonly=readonly)
-
-
 def cmd_calendario(args: argparse.Namespace) -> int:
     oggi = date.today()
     if args.oggi:
@@ -54,7 +44,7 @@ def cmd_calendario(args: argparse.Namespace) -> int:
         if parse_date(args.oggi) is None:
             raise CliError(f"«{args.oggi}» non è una data: scrivere ad esempio 30/06/2026.")
     scrivere = args.imposta is not None or args.bilancio is not None or args.evento is not None
-    with _open(args.file, readonly=not scrivere) as arc:
+    with apri_piano(args.file, readonly=not scrivere) as arc:
         if scrivere:
             regole: dict[str, str | None] = {}
             for item in args.imposta or []:
@@ -95,7 +85,7 @@ def cmd_calendario(args: argparse.Namespace) -> int:
 
 
 def cmd_catalogo(args: argparse.Namespace) -> int:
-    with _open(args.file, readonly=not args.applica) as arc:
+    with apri_piano(args.file, readonly=not args.applica) as arc:
         sicure: list[SetFields] = []
         da_rivedere = 0
         for o in arc.obiettivi():
