@@ -248,9 +248,15 @@ def risultato_indicatore(ind: Indicatore, misure: Iterable[Misura], anno: int, *
     return RisultatoIndicatore(ind, ann, ragg)
 
 
-def perc_indicatori(risultati: Sequence[RisultatoIndicatore]) -> Decimal | None:
-    """'Totale % realizzazione Indicatori' of an objective, in percent."""
-    frac = media_pesata([(r.indicatore.peso, r.raggiungimento) for r in risultati])
+def perc_indicatori(risultati: Sequence[RisultatoIndicatore], *, individuale: bool = False) -> Decimal | None:
+    """'Totale % realizzazione Indicatori' of an objective, in percent.
+
+    An indicator «solo scheda individuale» (seed 004 l.688: «inserita esclusivamente nella
+    scheda individuale del dirigente») counts only when ``individuale`` (the manager's own
+    valuation), never in the objective's organisational % (settore sheet, tree, monitoring).
+    """
+    frac = media_pesata([(r.indicatore.peso, r.raggiungimento) for r in risultati
+                         if individuale or not r.indicatore.solo_individuale])
     return None if frac is None else frac * CENTO
 
 

@@ -538,6 +538,8 @@ def _indicatori_snap(archive: Archive, oid: int, anno: int, prefisso: str = ""
     rows = []
     for r in ris.indicatori:
         ind, ann = r.indicatore, r.annuale
+        if ind.solo_individuale:  # seed 004 l.688: only on the manager's individual sheet
+            continue
         atteso = ann.target_testo if ann.target_testo else _num(ann.target)
         effettivo = ann.valore_testo if ann.valore_testo else _num(ann.valore)
         if r.raggiungimento is not None:

@@ -758,7 +758,10 @@ class Archive:
 
     # ------------------------------------------------------------------ computations
 
-    def risultato_obiettivo(self, oid: int, anno: int | None = None) -> RisultatoObiettivo:
+    def risultato_obiettivo(self, oid: int, anno: int | None = None, *,
+                            individuale: bool = False) -> RisultatoObiettivo:
+        """The objective's result; ``individuale``: with its «solo scheda individuale» indicators
+        (the manager's own valuation), else without them (the organisational %)."""
         ob = self.obiettivo(oid)
         if ob is None:
             raise LookupError(oid)
@@ -771,7 +774,7 @@ class Archive:
             by_ind.setdefault(m.indicatore_id, []).append(m)
         ris = tuple(engine.risultato_indicatore(i, by_ind.get(i.id or 0, []), anno,
                                                 cap=sistema.cap_indicatore) for i in inds)
-        p_ind = engine.perc_indicatori(ris)
+        p_ind = engine.perc_indicatori(ris, individuale=individuale)
         p_fas = engine.perc_fasi(self.fasi(oid))
         val = self.valutazione(oid, anno)
         return RisultatoObiettivo(ob, ris, p_ind, p_fas, sistema.perc_obiettivo(p_ind, p_fas),
@@ -1179,7 +1182,8 @@ class PercUnpacker:
 _SEP = "\x1f"  # (unit separator: never inside a number)
 #: above this many objectives moved/inserted/deleted, the % cache re-reads all the links
 RESTRUCTURE_FULL_ABOVE = 200
-_IND_COLS = ("id", "obiettivo_id", "tipo", "polarita", "aggregazione", "peso", "baseline", "anno_baseline")
+_IND_COLS = ("id", "obiettivo_id", "tipo", "polarita", "aggregazione", "peso", "baseline", "anno_baseline",
+             "solo_individuale")
 _MIS_COLS = ("id", "indicatore_id", "anno", "periodo", "target_testo", "target", "valore_testo",
              "valore")
 
