@@ -47,6 +47,15 @@ LABELS: dict[str, dict[str, str]] = {
         "fase_approvazione": "Fase di approvazione",
         "comune_id": "Comune",
     },
+    "ParametroServizio": {
+        "id": "ID",
+        "unita_id": "Servizio/Unità",
+        "nome": "Parametro",
+        "valore": "Valore",
+        "data_riferimento": "Al (data)",
+        "testo": "Testo come scritto",
+        "note": "Note",
+    },
     "ObiettivoValorePubblico": {
         "id": "ID",
         "codice": "Codice",

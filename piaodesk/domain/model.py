@@ -470,6 +470,7 @@ class Audit:
     dettaglio: str | None = None
 
 
+from .parametri import ParametroServizio  # noqa: E402
 from .valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico  # noqa: E402
 
 ENTITIES: tuple[type, ...] = (
@@ -477,5 +478,5 @@ ENTITIES: tuple[type, ...] = (
     Indicatore, Misura, Assegnazione, Risorsa, Monitoraggio, RilevazioneIndicatore,
     StatoAvanzamento, Valutazione, VoceOrganizzativa, IndicatoreOrganizzativo,
     ValoreOrganizzativo, ValutazioneIndividuale, PunteggioComportamento, PassoValutazione,
-    ObiettivoValorePubblico, LegameValorePubblico,
+    ObiettivoValorePubblico, LegameValorePubblico, ParametroServizio,
 )

@@ -56,6 +56,7 @@ from ..domain.model import (
     VoceOrganizzativa,
 )
 from ..domain.monitoraggio import errore_validata
+from ..domain.parametri import ParametroServizio
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
@@ -98,6 +99,7 @@ from .workbook import (
     VALORI_ORG,
     VALUTAZIONI,
     VALUTAZIONI_IND,
+    PARAMETRI,
     VALORE_PUBBLICO,
     VOCI_ORG,
     Col,
@@ -118,7 +120,8 @@ _SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode", "indcode", "links"
 SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità", "Personale",
                "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni", "Piano",
                "Risorse", "Valutazioni individuali", "Comportamenti", "Ciclo di valutazione",
-               "Voci organizzative", "Indicatori organizzativi", "Valori organizzativi", "Valore pubblico")
+               "Voci organizzative", "Indicatori organizzativi", "Valori organizzativi", "Valore pubblico",
+               "Parametri")
 
 
 _PLAIN_KINDS = {"text", "long", "int", "obref"}
@@ -1674,6 +1677,16 @@ class _Diff:
         self.organizzativa(wb, names)
         if VALORE_PUBBLICO.name in names:
             self.valore_pubblico(wb)
+        if PARAMETRI.name in names:
+            existing = {x.id: x for x in self.a.select(ParametroServizio)}
+            ins: list[Edit] = []
+            self.simple_sheet(self._read_sheet(self._sheet(wb, PARAMETRI.name), PARAMETRI, existing),
+                              ParametroServizio, existing, lambda x: x.nome or f"ID {x.id}",
+                              lambda _sh, _r: {}, lambda x: ("id", x.id),
+                              lambda _o, n: ("manca il nome del parametro", PARAMETRI.cols[2].label)
+                              if not (n.nome or "").strip() else None,
+                              lambda x: x.unita_id in self.removed.get(Unita, set()), ins)
+            self.ins_other += ins
 
     def valore_pubblico(self, wb: Any) -> None:
         """«Valore pubblico» (issue 18): the values, and the objectives serving each by code."""
@@ -1730,7 +1743,7 @@ class _Diff:
         finally:
             wb.close()
         order = {"misure": 0, "rilevazioni": 0, "stati_avanzamento": 0, "valutazioni": 0,
-                 "obiettivi_unita": 0, "alias_persone": 0, "vp_obiettivi": 0, "valore_pubblico": 1,
+                 "obiettivi_unita": 0, "alias_persone": 0, "vp_obiettivi": 0, "valore_pubblico": 1, "parametri": 2,
                  "punteggi_comportamenti": 0,
                  "passi_valutazione": 0, "valori_organizzativi": 0, "valutazioni_individuali": 1,
                  "indicatori_organizzativi": 1, "voci_organizzative": 2,

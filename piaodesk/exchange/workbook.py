@@ -89,6 +89,7 @@ from ..domain.model import (
     ValutazioneIndividuale,
     VoceOrganizzativa,
 )
+from ..domain.parametri import ParametroServizio
 from ..domain.rischio import SCALA_PREDEFINITA, leggi_livello
 from ..domain.target import leggi_target
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
@@ -479,6 +480,17 @@ VALORE_PUBBLICO = SheetSpec("Valore pubblico", ObiettivoValorePubblico, (
     Col("_obiettivi_vp", "Obiettivi collegati (codici)", "links", None, 28),
 ))
 
+#: seed 001 «PARAMETRI» (issue 18): a service's volumes at a reference date
+PARAMETRI = SheetSpec("Parametri", ParametroServizio, (
+    _c(ParametroServizio, "id", "id", 7),
+    _c(ParametroServizio, "unita_id", "unita", 28),
+    _c(ParametroServizio, "nome", "long", 40),
+    _c(ParametroServizio, "valore", "dec", 12),
+    _c(ParametroServizio, "data_riferimento", "date", 12),
+    _c(ParametroServizio, "testo", "long", 40),
+    _c(ParametroServizio, "note", "long", 24),
+))
+
 
 def indicatori_spec(anni: list[int]) -> SheetSpec:
     extra: list[Col] = []
@@ -490,7 +502,7 @@ def indicatori_spec(anni: list[int]) -> SheetSpec:
 
 def all_specs(anni: list[int]) -> list[SheetSpec]:
     return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, UNITA, PERSONALE, ASSEGNAZIONI, RISORSE,
-            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO, *SPECS_VALUTAZIONE, VALORE_PUBBLICO]
+            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO, *SPECS_VALUTAZIONE, VALORE_PUBBLICO, PARAMETRI]
 
 
 # ---------------------------------------------------------------------- value codecs
@@ -602,6 +614,8 @@ class Snapshot:
     valutazione: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
     #: the obiettivi di valore pubblico (whole-plan workbooks only: a settore's file leaves them out)
     valore_pubblico: list[ObiettivoValorePubblico] = dataclasses.field(default_factory=list)
+    #: the services' parameters (a settore's file: its own units')
+    parametri: list[ParametroServizio] = dataclasses.field(default_factory=list)
 
     def rows_of(self) -> dict[str, list[Any]]:
         """Sheet name → the rows it shows (annual measures are columns of «Indicatori»)."""
@@ -612,7 +626,7 @@ class Snapshot:
                 "Monitoraggi": self.monitoraggi, "Stati di avanzamento": self.stati,
                 "Rilevazioni": self.rilevazioni, "Piano": self.piano,
                 **{s.name: self.valutazione.get(s.name, []) for s in SPECS_VALUTAZIONE},
-                VALORE_PUBBLICO.name: self.valore_pubblico}
+                VALORE_PUBBLICO.name: self.valore_pubblico, PARAMETRI.name: self.parametri}
 
 
 def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
@@ -656,7 +670,9 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
                     valutazioni, monitoraggi, stati, rilevazioni, [PianoEnte.of(archive)],
                     _valutazione_rows(archive, {p.id for p in persone}, None if sid is None else
                                       {u.id for u in unita}),
-                    archive.select(ObiettivoValorePubblico, order="posizione, id") if sid is None else [])
+                    archive.select(ObiettivoValorePubblico, order="posizione, id") if sid is None else [],
+                    [x for x in archive.select(ParametroServizio, order="unita_id, posizione, id")
+                     if sid is None or x.unita_id in {u.id for u in unita}])
 
 
 def _comportamenti_rows(archive: Archive, vi: list[ValutazioneIndividuale]) -> list[PunteggioComportamento]:

@@ -24,6 +24,7 @@ from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipol
 from ..domain.formats import format_date, format_decimal, format_percent
 from ..domain.model import Ente, Obiettivo, Persona, Piano, Unita
 from ..domain.verifica import ERRORE, Problema
+from ..domain.parametri import ParametroServizio
 from ..domain.portale import testo_rischio, tipologie_piao
 from ..store import valore_pubblico as vp_store
 from ..store.archive import Archive
@@ -272,6 +273,8 @@ class SchedaObiettiviSnap:
     #: «TUTTI I SETTORI»: (descrizione, parametro di riferimento, peso) of 003's T3
     parametri: tuple[tuple[str, str, str], ...] = ()
     tutti: bool = False
+    #: seed 001 «PARAMETRI» of the unit (issue 18): (name, value, date, as written)
+    parametri_servizio: tuple[tuple[str, str, str, str], ...] = ()
 
     @property
     def nome_file(self) -> str:
@@ -713,7 +716,10 @@ def snapshot_scheda_obiettivi(archive: Archive, unita_id: int, anno: int | None 
         tuple(_obiettivo_snap(archive, q, r.obiettivo, r.peso) for r in s.righe), risorse,
         (format_decimal(tot, 2, strip_zeros=True) if any(p.ore_settimanali for p in persone) else "non indicate")
         if persone else "", firme, _luogo_data(cfg),
-        riep.valutazione_finale, massimo, risultato, ris.perc, incompleta, ris.pari_peso, parametri, tutti)
+        riep.valutazione_finale, massimo, risultato, ris.perc, incompleta, ris.pari_peso, parametri, tutti,
+        () if tutti else tuple((p.nome, p.valore_stampato, p.data_stampata, p.testo or "")
+                               for p in archive.select(ParametroServizio, "unita_id = ?", (unita_id,),
+                                                       order="posizione, id")))
 
 
 def schede_obiettivi_da_stampare(q: QuadroValutazioni) -> list[int]:

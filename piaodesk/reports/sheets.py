@@ -232,6 +232,12 @@ def render_scheda_obiettivi(s: d.SchedaObiettiviSnap) -> bytes:
     if it.atto:
         info.append(("Piano approvato con:", it.atto))
     f.append(_kv(info, lw * 0.6, 0.38))
+    if s.parametri_servizio:  # seed 001 L138-L143: the service's volumes at a date
+        f.append(Paragraph("PARAMETRI", st["h2"]))
+        rowsp: list[list[object]] = [["Parametro", "Valore", "Al", "Come scritto nel piano"]]
+        rowsp += [[a, b, c, d] for a, b, c, d in s.parametri_servizio]
+        f.append(table(rowsp, (0.40, 0.12, 0.12, 0.36), lw, plain=("cell", "cell_r", "cell_c", "cell"),
+                       plain_header=("head_l", "head", "head", "head_l")))
     if s.tutti:  # 003 T3: the transversal objectives, their «Parametro di riferimento» and weight
         f.append(Paragraph("OBIETTIVI PREVISTI", st["h2"]))
         rows3: list[list[object]] = [["Descrizione obiettivo", "Parametro di riferimento", "Peso"]]

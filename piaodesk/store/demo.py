@@ -250,6 +250,12 @@ def build_demo(path: Path | str) -> Archive:
     return arc
 
 
+_PARAMETRI_001 = """- numero di reversali di incasso (2.267 al 31.12.2022)
+- numero di mandati di pagamento (4.281 al 31.12.2022)
+- numero di atti pubblicati (686 determine e 152 delibere al 31.12.2022)
+- numero di verbali del Revisore dei conti (22 al 31.12.2022)"""
+
+
 def _apply_vocabolario(arc: Archive) -> None:
     """Issue 18 on the demo: seed 002's Responsabile Operativo and approval phase as fields (their
     text stays in ``extra`` as imported), and a risk graded as seed 001 does."""
@@ -272,6 +278,15 @@ def _apply_vocabolario(arc: Archive) -> None:
                 values["pari_opportunita"] = 1
             if values and o.id is not None:
                 arc._update_row("obiettivi", o.id, values)
+        # seed 001 L140-L143: the PARAMETRI of a financial service, as that plan lists them
+        from ..domain.parametri import da_righe
+
+        fin = next((u for u in arc.unita() if "FINANZIAR" in (u.nome or "").upper()), None)
+        if fin is not None:
+            righe, _scarti = da_righe(_PARAMETRI_001, fin.id)
+            for pos, par in enumerate(righe):
+                par.posizione = pos
+                arc._insert_row("parametri", to_row(par))
 
 
 #: PIAO 2.1 (issue 18): the demo's obiettivi di valore pubblico and the codes of the objectives

@@ -224,6 +224,11 @@ ALTER TABLE indicatori ADD COLUMN sottodimensione TEXT;
 ALTER TABLE indicatori ADD COLUMN rilevante INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE obiettivi ADD COLUMN comune_id INTEGER REFERENCES enti(id) ON DELETE SET NULL;
 ALTER TABLE fasi ADD COLUMN scadenza_relativa TEXT;
+CREATE TABLE parametri (
+  id INTEGER PRIMARY KEY, unita_id INTEGER REFERENCES unita(id) ON DELETE CASCADE,
+  posizione INTEGER NOT NULL DEFAULT 0, nome TEXT NOT NULL DEFAULT '', valore TEXT, data_riferimento TEXT,
+  testo TEXT, note TEXT);
+CREATE INDEX ix_parametri_unita ON parametri(unita_id, posizione);
 ALTER TABLE indicatori ADD COLUMN comune_id INTEGER REFERENCES enti(id) ON DELETE SET NULL;
 -- an objective with the risk flag but no level: the level is asked, never guessed (BASSA is not a default)
 """
