@@ -776,6 +776,13 @@ def m_valutazione(plan: Path, small: Path, tmp: Path) -> Result:
             "baseline": "lettura SQL grezza (sqlite3) delle righe che la valutazione legge"}
 
 
+def m_monitoraggio(plan: Path, small: Path, tmp: Path) -> Result:
+    """Monitoraggio on the large plan: open, a typed value, «Salva» (bench/latenza_monitoraggio.py)."""
+    from latenza_monitoraggio import m_monitoraggio as measure
+
+    return measure(plan, small, tmp)
+
+
 MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "cold_start": m_cold_start,
     "open_tree": m_open_tree,
@@ -786,6 +793,7 @@ MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "print_300": m_print_300,
     "viste": m_viste,
     "valutazione": m_valutazione,
+    "monitoraggio": m_monitoraggio,
 }
 
 LABELS = {
@@ -798,6 +806,7 @@ LABELS = {
     "print_300": "300 schede individuali PDF",
     "viste": "Schede del piano (Scadenze, Indicatori, Gantt, …): scorrimento max",
     "valutazione": "Valutazione individuale: prima apertura (piano grande)",
+    "monitoraggio": "Monitoraggio: apertura, valore digitato, «Salva» (piano grande)",
 }
 
 
@@ -884,6 +893,10 @@ def table(results: dict[str, Result]) -> str:
                      f"{_fmt_s(r['edit_s'])}, annullato {_fmt_s(r['undo_s'])}; Performance "
                      f"organizzativa {_fmt_s(r['organizzativa_first_show_s'])}; Verifica del piano "
                      f"{_fmt_s(r['verifica_s'])})")
+        if name == "monitoraggio":
+            extra = (f" (valore digitato {_fmt_s(r['typed_max_s'])} = {r['typed_ratio']:.2f}×, "
+                     f"annulla {_fmt_s(r['undo_s'])}; «Salva» {_fmt_s(r['salva_s'])} = "
+                     f"{r['salva_ratio']:.2f}×; caricando: blocco max {_fmt_s(r['fill_block_s'])})")
         if name == "export_import":
             extra = f" (esportazione {_fmt_s(r['export_s'])})"
         if name == "flat_import":

@@ -65,6 +65,8 @@ class Round:
     sistema: SistemaValutazione | None = None
     _genitori: dict[int, int | None] | None = field(default=None, repr=False, compare=False)
     _proprietari: dict[int, int] | None = field(default=None, repr=False, compare=False)
+    #: after :func:`aggiorna_round`: the objectives whose % or state may have changed
+    ricalcolati: set[int] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def genitori(self) -> dict[int, int | None]:
@@ -129,6 +131,69 @@ def leggi_round(archive: Archive, mid: int) -> Round:
         rnd.sistema = archive.sistema_valutazione()
         rnd.calcolate = _calcola(archive, rnd, {})
     return rnd
+
+
+def inizio_round(archive: Archive, mid: int) -> tuple[Monitoraggio, list[Obiettivo],
+                                                      dict[int, StatoAvanzamento]] | None:
+    """The first, quick part of a round (its record, objectives, states): enough to show its
+    rows while :func:`leggi_round_a_passi` reads the rest. None: the round does not exist."""
+    mon = archive.get(Monitoraggio, mid)
+    if mon is None:
+        return None
+    obiettivi = archive.obiettivi(columns=_OB_ROUND)
+    stati = {s.obiettivo_id: s for s in archive.select(StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
+    return mon, obiettivi, stati
+
+
+def leggi_round_a_passi(archive: Archive, mon: Monitoraggio, obiettivi: list[Obiettivo],
+                        stati: dict[int, StatoAvanzamento], batch: int = 2000
+                        ) -> Iterator[Round | None]:
+    """:func:`leggi_round` in short steps (a view stays responsive on a large plan): yields
+    None after each batch read or computed, and the whole :class:`Round` last. The caller
+    restarts it when the plan changes meanwhile."""
+    mid = mon.id or 0
+    figli: dict[int, list[int]] = {}
+    for o in obiettivi:
+        if o.parent_id is not None:
+            figli.setdefault(o.parent_id, []).append(o.id or 0)
+    found: list[Indicatore] = []
+    for part in archive.select_batches(Indicatore, batch=batch):
+        found += part
+        yield None
+    found.sort(key=lambda i: (i.obiettivo_id, i.posizione if i.posizione is not None else -1,
+                              i.id or 0))
+    indicatori: dict[int, list[Indicatore]] = {}
+    for i in found:
+        indicatori.setdefault(i.obiettivo_id, []).append(i)
+    ril: dict[int, RilevazioneIndicatore] = {}
+    for rows in archive.select_batches(RilevazioneIndicatore, "monitoraggio_id = ?", (mid,),
+                                       batch=batch * 2):
+        ril.update((r.indicatore_id, r) for r in rows)
+        yield None
+    rnd = Round(mon, obiettivi, figli, indicatori, ril, stati)
+    if rnd.chiuso:
+        yield rnd
+        return
+    fasi: dict[int, list[Fase]] = {}
+    for rows in archive.select_batches(Fase, columns=("id", *_FASE_CALC), batch=batch * 4):
+        for f in rows:
+            fasi.setdefault(f.obiettivo_id, []).append(f)
+        yield None
+    for fs in fasi.values():
+        fs.sort(key=lambda f: (f.posizione if f.posizione is not None else -1, f.id or 0))
+    rnd.fasi = fasi
+    rnd.sistema = archive.sistema_valutazione()
+    valori = _Valori(ril, {})
+    validate = {oid: s.perc_validata for oid, s in stati.items() if s.perc_validata is not None}
+    calc: dict[int, Decimal | None] = {}
+    ids = [o.id or 0 for o in obiettivi]
+    step = max(1, batch // 2)
+    for k in range(0, len(ids), step):
+        calc = rules.percentuali(figli, indicatori, valori, fasi, validate, rnd.sistema,
+                                 ids[k:k + step], noti=calc)
+        yield None
+    rnd.calcolate = calc
+    yield rnd
 
 
 #: the fields of a fase the round's % uses
@@ -225,6 +290,7 @@ def aggiorna_round(archive: Archive, rnd: Round, ch: Changes) -> Round | None:
                 _genitori=rnd._genitori, _proprietari=rnd._proprietari)
     if not new.chiuso:
         new.calcolate = _calcola(archive, new, {}, sporchi=sporchi)
+    new.ricalcolati = rules.da_ricalcolare(rnd.genitori, {o for o in sporchi if o in rnd.genitori})
     return new
 
 
