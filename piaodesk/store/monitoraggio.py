@@ -124,7 +124,7 @@ def leggi_round(archive: Archive, mid: int) -> Round:
     for i in archive.indicatori():
         indicatori.setdefault(i.obiettivo_id, []).append(i)
     ril = {r.indicatore_id: r for r in archive.rilevazioni(mid)}
-    stati = {s.obiettivo_id: s for s in archive.select(StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
+    stati = stati_round(archive, mid)
     rnd = Round(mon, obiettivi, figli, indicatori, ril, stati)
     if not rnd.chiuso:
         rnd.fasi = _leggi_fasi(archive)
@@ -133,16 +133,30 @@ def leggi_round(archive: Archive, mid: int) -> Round:
     return rnd
 
 
-def inizio_round(archive: Archive, mid: int) -> tuple[Monitoraggio, list[Obiettivo],
-                                                      dict[int, StatoAvanzamento]] | None:
-    """The first, quick part of a round (its record, objectives, states): enough to show its
-    rows while :func:`leggi_round_a_passi` reads the rest. None: the round does not exist."""
+#: the objectives' fields the round's rows show (read first, before everything else)
+_OB_RIGHE = ("codice", "titolo", "ramo", "posizione")
+
+
+def inizio_round(archive: Archive, mid: int) -> tuple[Monitoraggio, list[Obiettivo]] | None:
+    """The first, quick part of a round (its record and its objectives' rows): enough to show
+    the rows while :func:`stati_round` and :func:`leggi_round_a_passi` read the rest.
+    None: the round does not exist."""
     mon = archive.get(Monitoraggio, mid)
     if mon is None:
         return None
-    obiettivi = archive.obiettivi(columns=_OB_ROUND)
-    stati = {s.obiettivo_id: s for s in archive.select(StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
-    return mon, obiettivi, stati
+    return mon, archive.obiettivi(columns=_OB_RIGHE)
+
+
+def stati_round_a_passi(archive: Archive, mid: int, batch: int = 2000
+                        ) -> Iterator[dict[int, StatoAvanzamento]]:
+    """:func:`stati_round` a batch at a time."""
+    for rows in archive.select_batches(StatoAvanzamento, "monitoraggio_id = ?", (mid,), batch=batch):
+        yield {s.obiettivo_id: s for s in rows}
+
+
+def stati_round(archive: Archive, mid: int) -> dict[int, StatoAvanzamento]:
+    """The round's states (stored %, validations, dialogue) by objective."""
+    return {s.obiettivo_id: s for s in archive.select(StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
 
 
 def leggi_round_a_passi(archive: Archive, mon: Monitoraggio, obiettivi: list[Obiettivo],

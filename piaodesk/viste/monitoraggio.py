@@ -42,15 +42,27 @@ ALL_COLUMNS = {k for k, _ in COLUMNS}
 class Nodo:
     """A row: an objective (``kind == "o"``) or an indicator (``"i"``) under its objective."""
 
-    __slots__ = ("kind", "obj", "parent", "children", "row")
+    __slots__ = ("kind", "obj", "parent", "children", "row", "waiting")
 
     def __init__(self, kind: str, obj: Any, parent: Nodo | None, row: int) -> None:
         self.kind, self.obj, self.parent, self.row = kind, obj, parent, row
         self.children: list[Nodo] = []
+        #: indicator rows counted but not made yet (made when first asked for, or when read)
+        self.waiting = 0
+
+    def count(self) -> int:
+        return len(self.children) + self.waiting
+
+    def child(self, row: int) -> Nodo:
+        """The row-th child, its empty indicator rows made on demand."""
+        while row >= len(self.children) and self.waiting:
+            self.children.append(Nodo("i", None, self, len(self.children)))
+            self.waiting -= 1
+        return self.children[row]
 
     @property
     def key(self) -> Key:
-        return (self.kind, self.obj.id or 0)
+        return (self.kind, self.obj.id or 0 if self.obj is not None else None)
 
     def objective(self) -> Obiettivo:
         """The row's objective (its own, or the indicator's)."""
@@ -93,8 +105,8 @@ class RoundProjection:
             self.mid = None
             return Delta.everything()
         self.loads += 1
-        mon, obiettivi, stati = first
-        self.mon, self.stati = mon, stati
+        mon, obiettivi = first
+        self.mon = mon
         by_id: dict[int, Nodo] = {}
         for o in obiettivi:
             parent = by_id.get(o.parent_id) if o.parent_id is not None else None
@@ -103,7 +115,12 @@ class RoundProjection:
             siblings.append(node)
             by_id[o.id or 0] = node
             self.nodes[("o", o.id or 0)] = node
-        self._steps = self._run(mon, obiettivi, stati)
+        # the indicators' rows are there from the start (empty until read): no row is added later
+        for oid, n in self.archive.conteggi_per_obiettivo("indicatori"):
+            node = by_id.get(oid)
+            if node is not None:
+                node.waiting = n
+        self._steps = self._run(mon, obiettivi)
         return Delta.everything()
 
     def step(self, budget_s: float = 0.03) -> Delta:
@@ -113,6 +130,7 @@ class RoundProjection:
             return out
         t0 = time.perf_counter()
         for part in self._steps:
+            out.reset = out.reset or part.reset
             out.inserted += part.inserted
             out.changed.update(part.changed)
             if time.perf_counter() - t0 >= budget_s:
@@ -124,8 +142,13 @@ class RoundProjection:
         """The rest of the loading, at once (before an edit that needs the whole round)."""
         return self.step(budget_s=float("inf"))
 
-    def _run(self, mon: Monitoraggio, obiettivi: list[Obiettivo],
-             stati: dict[int, StatoAvanzamento]) -> Iterator[Delta]:
+    def _run(self, mon: Monitoraggio, obiettivi: list[Obiettivo]) -> Iterator[Delta]:
+        stati: dict[int, StatoAvanzamento] = {}
+        for part in store.stati_round_a_passi(self.archive, mon.id or 0):
+            stati.update(part)
+            yield Delta()
+        self.stati = stati  # the stored % and validations
+        yield Delta(changed=dict.fromkeys((("o", o.id or 0) for o in obiettivi), None))
         rnd: store.Round | None = None
         for part in store.leggi_round_a_passi(self.archive, mon, obiettivi, stati):
             if part is None:
@@ -133,26 +156,34 @@ class RoundProjection:
             else:
                 rnd = part
         assert rnd is not None
-        shown = {oid: self._stored(oid) for oid in rnd.indicatori}
         owners = list(rnd.indicatori.items())
-        for k in range(0, len(owners), 500):  # indicators under their objectives, in slices
+        for k in range(0, len(owners), 2000):  # the indicators into their rows, in slices
             d = Delta()
-            for oid, inds in owners[k:k + 500]:
+            for oid, inds in owners[k:k + 2000]:
                 node = self.nodes.get(("o", oid))
                 if node is None:
                     continue
-                for ind in inds:
-                    child = Nodo("i", ind, node, len(node.children))
-                    node.children.append(child)
-                    self.nodes[("i", ind.id or 0)] = child
-                    d.inserted.append(("i", ind.id or 0))
+                if node.waiting:
+                    node.child(node.count() - 1)
+                places = [c for c in node.children if c.kind == "i"]
+                if len(places) != len(inds):  # (counted before a change: rows made anew)
+                    node.children = [c for c in node.children if c.kind == "o"]
+                    places = []
+                    for ind in inds:
+                        places.append(Nodo("i", None, node, len(node.children)))
+                        node.children.append(places[-1])
+                    d.reset = True
+                for place, ind in zip(places, inds):
+                    place.obj = ind
+                    self.nodes[("i", ind.id or 0)] = place
+                    d.change(("i", ind.id or 0), None)
             yield d
         self.rnd = rnd
         done = Delta()
         if not rnd.chiuso:  # the live % where they differ from the stored ones
             for o in rnd.obiettivi:
                 oid = o.id or 0
-                if rnd.calcolata(oid) != shown.get(oid, self._stored(oid)):
+                if rnd.calcolata(oid) != self._stored(oid):
                     done.change(("o", oid), {"calc", "valid"})
         yield done
 
@@ -222,8 +253,8 @@ class RoundProjection:
         return val is not None and val != self.calcolata(node.obj.id or 0)
 
     def editable(self, node: Nodo, col: int, readonly: bool = False) -> bool:
-        return (node.kind == "i" and col in (C_TARGET, C_VALORE) and self.mon is not None
-                and not self.chiuso and not readonly)
+        return (node.kind == "i" and col in (C_TARGET, C_VALORE) and node.obj is not None
+                and self.mon is not None and not self.chiuso and not readonly)
 
     def text(self, node: Nodo, col: int) -> str | None:
         if node.kind == "o":
@@ -239,7 +270,9 @@ class RoundProjection:
                 st = self.stati.get(oid)
                 return (st.motivo_override or "") if st else ""
             return None
-        ind: Indicatore = node.obj
+        ind: Indicatore | None = node.obj
+        if ind is None:  # (not read yet)
+            return "…" if col == C_TITOLO else ""
         if col == C_TITOLO:
             return ind.descrizione
         r = self.rnd.rilevazioni.get(ind.id or 0) if self.rnd is not None else None
@@ -269,6 +302,8 @@ class RoundProjection:
                         "% validata dal Nucleo di Valutazione (diversa solo con motivazione)." + extra)
             return None
         ind = node.obj
+        if ind is None:
+            return "Lettura degli indicatori in corso…"
         if col == C_TITOLO:
             return (f"{ind.descrizione}\nPolarità: {ind.polarita.label}; "
                     f"aggregazione: {ind.aggregazione.label}; peso: {ind.peso or '—'}")

@@ -20,9 +20,12 @@ DIVERSO = QColor("#b45309")
 GRIGIO = QColor("#6b7280")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-#: time given to loading before the first paint, and to each later slice (seconds)
-FIRST_BUDGET_S = 0.06
+#: a round of at most this many objectives is read whole before the first paint
+SMALL = 1000
+#: time given to each loading slice after the first paint (seconds)
 SLICE_BUDGET_S = 0.03
+#: the first slice waits this long, so that the rows are painted first (ms)
+FIRST_DELAY_MS = 50
 #: above this many changed rows one signal repaints the whole view
 MANY = 200
 
@@ -42,7 +45,6 @@ class RoundModel(QAbstractItemModel):
         self.ctx = ctx
         self.proj = vista.RoundProjection(ctx.archive)
         self._previous: list[vista.Nodo] = []  # stale indexes may still point at these nodes
-        self._shown: dict[int, int] = {}  # id(node) → children announced so far (while inserting)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -81,17 +83,22 @@ class RoundModel(QAbstractItemModel):
         self.proj.archive = self.ctx.archive
         self.beginResetModel()
         self.proj.start(mid)
-        self.proj.step(FIRST_BUDGET_S)  # small plans are whole before the first paint
+        self._first_step()
         self.endResetModel()
-        self._after_step()
+        self._after_step(first=True)
+
+    def _first_step(self) -> None:
+        """A small plan's round is read whole before the first paint; a large one fills in."""
+        if len(self.proj.nodes) <= SMALL:
+            self.proj.finish()
 
     def _continue(self) -> None:
         self._emit(self.proj.step(SLICE_BUDGET_S))
         self._after_step()
 
-    def _after_step(self) -> None:
-        if self.proj.loading:
-            self._timer.start()
+    def _after_step(self, first: bool = False) -> None:
+        if self.proj.loading:  # (the first slice after the first paint)
+            self._timer.start(FIRST_DELAY_MS if first else 0)
         else:
             self.loaded.emit()
 
@@ -104,30 +111,20 @@ class RoundModel(QAbstractItemModel):
             self._timer.stop()
             self._previous = prev
             self.beginResetModel()
-            self.proj.step(FIRST_BUDGET_S)
+            self._first_step()
             self.endResetModel()
-            self._after_step()
+            self._after_step(first=True)
             return
         self._emit(delta)
         if was_loading and not self.proj.loading:
             self.loaded.emit()
 
     def _emit(self, delta: Delta) -> None:
-        """Announce rows added (indicators under their objective) and repaint changed rows."""
-        if delta.inserted:
-            added: dict[int, tuple[vista.Nodo, int]] = {}
-            for key in delta.inserted:
-                node = self.proj.nodes.get(key)
-                if node is None or node.parent is None:
-                    continue
-                par, n = added.get(id(node.parent), (node.parent, 0))
-                added[id(node.parent)] = (par, n + 1)
-            for par, n in added.values():
-                new = len(par.children)
-                self._shown[id(par)] = new - n
-                self.beginInsertRows(self.createIndex(par.row, 0, par), new - n, new - 1)
-                del self._shown[id(par)]
-                self.endInsertRows()
+        """Repaint the changed rows (a reset if rows came or went)."""
+        if delta.reset or delta.inserted or delta.removed:  # (rows are all known from the start)
+            self.beginResetModel()
+            self.endResetModel()
+            return
         if not delta.changed:
             return
         last = len(self.COLUMNS) - 1
@@ -146,10 +143,14 @@ class RoundModel(QAbstractItemModel):
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
         if column < 0 or column >= len(self.COLUMNS) or row < 0:
             return QModelIndex()
-        if row >= self.rowCount(parent):
+        if not parent.isValid():
+            if row >= len(self.proj.roots):
+                return QModelIndex()
+            return self.createIndex(row, column, self.proj.roots[row])
+        node: vista.Nodo = parent.internalPointer()
+        if row >= node.count():
             return QModelIndex()
-        siblings = self.proj.roots if not parent.isValid() else parent.internalPointer().children
-        return self.createIndex(row, column, siblings[row])
+        return self.createIndex(row, column, node.child(row))
 
     def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
@@ -165,7 +166,7 @@ class RoundModel(QAbstractItemModel):
         if not parent.isValid():
             return len(self.proj.roots)
         node: vista.Nodo = parent.internalPointer()
-        return self._shown.get(id(node), len(node.children))
+        return node.count()
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return len(self.COLUMNS)
@@ -176,13 +177,15 @@ class RoundModel(QAbstractItemModel):
             return self.COLUMNS[section]
         return None
 
+    _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    _EDIT_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
+
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._editable(index):
-            f |= Qt.ItemFlag.ItemIsEditable
-        return f
+        if index.internalPointer().kind == "o":  # (asked for every row while expanding)
+            return self._FLAGS
+        return self._EDIT_FLAGS if self._editable(index) else self._FLAGS
 
     def _editable(self, index: Index) -> bool:
         return self.proj.editable(index.internalPointer(), index.column(), bool(self.ctx.readonly))

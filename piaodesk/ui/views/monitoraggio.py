@@ -38,6 +38,9 @@ from ..models.monitoraggio import RoundModel
 
 __all__ = ["DialogoPanel", "MonitoraggioView", "RoundModel"]
 
+#: the grid opens with its first level expanded up to this many roots
+EXPAND_ROOTS = 200
+
 
 class DialogoPanel(QFrame):
     """The monitoring dialogue of one objective and its validated %."""
@@ -364,7 +367,10 @@ class MonitoraggioView(QWidget):
                                       "padding: 4px 8px; }")
 
     def _expand(self) -> None:
-        self.tree.expandToDepth(0)
+        # the first level open when it is short (a large plan's thousands of schede stay closed:
+        # expanding them all would cost longer than showing the round)
+        if len(self.model.proj.roots) <= EXPAND_ROOTS:
+            self.tree.expandToDepth(0)
 
     def _row_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
         node = self.model.nodo(current)
