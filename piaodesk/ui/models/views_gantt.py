@@ -17,7 +17,7 @@ from ...domain.enums import Ramo
 from ...domain.model import Fase, Obiettivo
 from ...store.archive import Archive
 from ...store.changes import Changes
-from .views_lookup import Lookup
+from ...viste.lookup import Lookup
 
 
 #: the fields the chart shows (no JSON lists to decode for 10.000 objectives)

@@ -22,7 +22,7 @@ from ...store.changes import Changes
 from ...store.edits import Edit, InsertRow, SetFields
 from .columns import Column
 from .views_base import RowTableModel, ro
-from .views_lookup import Lookup
+from ...viste.lookup import Lookup
 
 
 #: the objective's fields the rows show

@@ -35,7 +35,7 @@ from .columns import (
 )
 from .views_base import BRUSHES, STATUS_ROLE, UNANSWERED_ROLES, sort_key
 from .slices import Progressive, ProgressiveLoad
-from .views_lookup import Lookup
+from ...viste.lookup import Lookup
 
 Index = QModelIndex | QPersistentModelIndex
 
