@@ -28,6 +28,7 @@ from ..domain.model import (
 )
 from ..store.changes import Changes
 from ..store.edits import Edit, SetFields
+from ..store.letture import indicatori_di_tipo
 from .base import Key
 from .lookup import Lookup
 from .tabella import Col, Projection, ro
@@ -147,7 +148,7 @@ class ScadenzeProjection(Projection[Scadenza]):
                 self._add_fase(f)
             yield 35 + 50 * (len(self._ob) + len(self._fasi)) // total
         self._ind, self._ind_of = {}, {}
-        for i in arc.select(Indicatore, "tipo = ?", (str(TipoIndicatore.DATA),)):
+        for i in indicatori_di_tipo(arc, TipoIndicatore.DATA):
             self._ind[i.id] = i  # type: ignore[index]
             self._ind_of.setdefault(i.obiettivo_id, set()).add(i.id)  # type: ignore[arg-type]
         self._misura, self._misura_ind = {}, {}
