@@ -56,6 +56,8 @@ class Col:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     choices: Callable[[], Sequence[tuple[str, Any]]] | None = field(default=None, compare=False)
+    #: "" = by kind (numbers right, dates centred, text left); "center" = centred
+    align: str = ""
 
 
 def ro(key: str, label: str, kind: str = "text", width: int = 0, tooltip: str = "") -> Col:
@@ -80,6 +82,9 @@ class Projection(Generic[R]):
     COLUMNS: Sequence[Col] = ()
     #: keys built per step of :meth:`load` (a step stays a few milliseconds)
     MAKE_CHUNK = 150
+    #: set (by :meth:`touched`) when column labels or tooltips changed but not their number;
+    #: the adapter reads the columns again and clears it (a changed number is a reset)
+    headers_changed = False
 
     def __init__(self, reader: Any) -> None:
         self.reader = reader
@@ -142,6 +147,10 @@ class Projection(Generic[R]):
 
     def order_key(self, row: R) -> Any:
         """Default row order (None: the order of :meth:`all_keys`); a header click overrides it."""
+        return None
+
+    def row_header(self, row: R) -> tuple[str, str | None, str | None] | None:
+        """The vertical header of a row: (label, tooltip, status), or None (row numbers)."""
         return None
 
     def row_id(self, row: R) -> Any:

@@ -17,11 +17,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from ...viste import Delta, Key
 from ...viste.tabella import Order, Projection, Refused, sort_key
-from .columns import ChoicesRole, ClipboardRole, Column, InvalidInput, KindRole, UndoableEdits, \
-    answer_roles, clear_roles, column_header, set_role
+from .columns import ChoicesRole, ClipboardRole, Column, InvalidInput, KindRole, UndoableEdits
 from .flat_parts import _F_BASE, _F_EDIT, _R_ALIGN, _R_BG, _R_DISPLAY, _R_EDIT, _R_FG, _R_TIP, \
-    _UNSET, BRUSHES, COLOURS, ID_ROLE, SORT_ROLE, STATUS_ROLE, UNANSWERED_ROLES, \
-    FlatFilterProxy, Index, qt_column
+    BRUSHES, COLOURS, ID_ROLE, SORT_ROLE, STATUS_ROLE, FlatFilterProxy, Index, alignment, \
+    header_data, multi_data, qt_column
 from .slices import Progressive, ProgressiveLoad
 
 __all__ = ["BRUSHES", "COLOURS", "ID_ROLE", "SORT_ROLE", "STATUS_ROLE", "FlatFilterProxy",
@@ -45,6 +44,7 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         self._pos: dict[Key, int] = {}  # key -> position in _rows
         self._set_columns()
         self._own_text = type(p).text is not Projection.text
+        self._plain_data = type(self).data is FlatTableModel.data
         self.loader = ProgressiveLoad(
             self, "timerCaricamento", steps=self._load_steps,
             large=lambda: p.expected_rows() > self.PROGRESSIVE_ROWS,
@@ -58,7 +58,7 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         self._specs = list(self.projection.columns())
         self._columns = [qt_column(c) for c in self._specs]
         self._col_pos = {c.key: i for i, c in enumerate(self._columns)}
-        self._align = [int(c.alignment) for c in self._columns]
+        self._align = [alignment(s, c) for s, c in zip(self._specs, self._columns, strict=True)]
 
     # ----------------------------------------------------------- loading and changes
 
@@ -70,7 +70,7 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
             self.set_rows(rows)
             yield 100
             return
-        self._set_columns()
+        self.set_rows([])  # (the columns may differ: a reset while empty costs nothing)
         ordered: list[Any] = []
         for f in self.order.sorted_in_steps(rows, self.CHUNK, ordered):
             yield 86 + int(6 * f)
@@ -96,12 +96,17 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         self.apply_delta(self.projection.apply(ch))
 
     def apply_delta(self, d: Delta) -> None:
+        p = self.projection
         if d.reset:
             self.reload()
             return
+        if p.headers_changed:
+            p.headers_changed = False
+            self._set_columns()
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
         self.remove_keys(d.removed)
         for key in [*d.inserted, *d.changed]:
-            row = self.projection.row(key)
+            row = p.row(key)
             if row is None:
                 self.remove_keys([key])
             else:
@@ -134,6 +139,10 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         key_of = self.projection.key_of
         for i in range(start, len(self._rows)):
             self._pos[key_of(self._rows[i])] = i
+
+    def refresh(self) -> None:
+        """Show the projection's current rows and columns (a filter of the projection changed)."""
+        self.set_rows(self.projection.rows())
 
     def set_rows(self, rows: Iterable[Any]) -> None:
         self.beginResetModel()
@@ -204,7 +213,7 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return column_header(self._columns, section, orientation, role)
+        return header_data(self, section, orientation, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -255,32 +264,8 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
             return p.tooltip(row, col.key)
         return None
 
-    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
-        """All the roles a delegate asks for a cell in one call (paint: 7 roles per cell)."""
-        r = index.row()
-        if not index.isValid() or not (0 <= r < len(self._rows)):
-            clear_roles(roleDataSpan)
-            return
-        if type(self).data is not FlatTableModel.data:  # a subclass answers by itself
-            answer_roles(self, index, roleDataSpan)
-            return
-        row, c = self._rows[r], index.column()
-        status: Any = _UNSET
-        for rd in roleDataSpan:
-            role = rd.role()
-            if role == _R_DISPLAY:
-                rd.setData(self._text(row, c))
-            elif role == _R_ALIGN:
-                rd.setData(self._align[c])
-            elif role == _R_BG or role == _R_FG:
-                if status is _UNSET:
-                    status = self._status(row, self._columns[c].key)
-                brushes = BRUSHES.get(status) if status else None
-                set_role(rd, brushes and brushes[0 if role == _R_BG else 1])
-            elif role in UNANSWERED_ROLES:
-                rd.clearData()
-            else:
-                set_role(rd, self.data(index, role))
+    #: all the roles a delegate asks for a cell in one call (paint: 7 roles per cell)
+    multiData = multi_data
 
     # ----------------------------------------------------------- writing (through the undo stack)
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtGui import QBrush, QColor
 
 from ...viste.tabella import Col
-from .columns import Column, IdRole, SortRole, clear_roles
+from .columns import Column, IdRole, SortRole, answer_roles, clear_roles, column_header, set_role
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE, ID_ROLE = SortRole, IdRole
@@ -35,10 +35,56 @@ _F_EDIT = _F_BASE | Qt.ItemFlag.ItemIsEditable
 _UNSET: Any = object()
 
 
+def header_data(model: Any, section: int, orientation: Qt.Orientation, role: int) -> Any:
+    """``headerData`` of a :class:`~.flat.FlatTableModel`: columns, and the rows' own
+    headers when the projection gives them (else row numbers)."""
+    if orientation == Qt.Orientation.Vertical and 0 <= section < len(model._rows):
+        head = model.projection.row_header(model._rows[section])
+        if head is not None:
+            label, tip, status = head
+            if role == _R_DISPLAY or role == _R_TIP:
+                return label if role == _R_DISPLAY else tip
+            brushes = BRUSHES.get(status or "")
+            return brushes[1] if brushes and role == _R_FG else None
+    return column_header(model._columns, section, orientation, role)
+
+
+def alignment(spec: Col, col: Column) -> int:
+    return int(Qt.AlignmentFlag.AlignCenter) if spec.align == "center" else int(col.alignment)
+
+
 def qt_column(c: Col) -> Column:
     """The Qt-side column (display, parsing, alignment) of a projection's :class:`Col`."""
     return Column(c.key, c.label, c.kind, c.editable, c.width, c.enum, c.tooltip, c.minimum,
                   c.maximum, c.choices)
+
+
+def multi_data(self: Any, index: Index, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
+    """``FlatTableModel.multiData``: every role of a painted cell in one call."""
+    r = index.row()
+    if not index.isValid() or not (0 <= r < len(self._rows)):
+        clear_roles(roleDataSpan)
+        return
+    if not self._plain_data:  # a subclass answers by itself
+        answer_roles(self, index, roleDataSpan)
+        return
+    row, c = self._rows[r], index.column()
+    status: Any = _UNSET
+    for rd in roleDataSpan:
+        role = rd.role()
+        if role == _R_DISPLAY:
+            rd.setData(self._text(row, c))
+        elif role == _R_ALIGN:
+            rd.setData(self._align[c])
+        elif role == _R_BG or role == _R_FG:
+            if status is _UNSET:
+                status = self._status(row, self._columns[c].key)
+            brushes = BRUSHES.get(status) if status else None
+            set_role(rd, brushes and brushes[0 if role == _R_BG else 1])
+        elif role in UNANSWERED_ROLES:
+            rd.clearData()
+        else:
+            set_role(rd, self.data(index, role))
 
 
 class FlatFilterProxy(QSortFilterProxyModel):
