@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..domain.enums import TipoIndicatore
-from ..domain.model import Indicatore
+from ..domain.model import AliasPersona, Indicatore
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -36,3 +36,8 @@ def obiettivi_di_fasi(arc: Archive, fase_ids: Iterable[int]) -> dict[int, int]:
 def indicatori_di_tipo(arc: Archive, tipo: TipoIndicatore) -> list[Indicatore]:
     """Every indicator of the plan of one type (e.g. the "entro il" date indicators)."""
     return arc.select(Indicatore, "tipo = ?", (str(tipo),))
+
+
+def alias_righe(arc: Archive, persona_id: int) -> list[AliasPersona]:
+    """The alias rows of one person, by alias."""
+    return arc.select(AliasPersona, "persona_id = ?", (persona_id,), order="alias, id")

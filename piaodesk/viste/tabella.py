@@ -27,6 +27,7 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from ..store.changes import Changes
+from ..store.edits import Batch, DeleteRow
 from .base import Delta, Key
 
 R = TypeVar("R")
@@ -85,10 +86,17 @@ class Projection(Generic[R]):
     #: set (by :meth:`touched`) when column labels or tooltips changed but not their number;
     #: the adapter reads the columns again and clears it (a changed number is a reset)
     headers_changed = False
+    #: the domain class of the rows, for the default :meth:`delete_edit` (None: rows cannot go)
+    ROW_CLASS: type | None = None
+    #: what a row is, in the undo labels («Aggiungi persona», «Elimina persona»)
+    ROW_LABEL = "riga"
 
     def __init__(self, reader: Any) -> None:
         self.reader = reader
         self._rows: dict[Key, R] = {}
+        #: keys to report as changed by the next :meth:`rebuild` even if their rows are equal
+        #: (what they show depends on something else: a lookup, a choice list)
+        self.restyled: set[Key] = set()
 
     # ------------------------------------------------------------ subclass hooks: data
 
@@ -167,6 +175,19 @@ class Projection(Generic[R]):
         raise :class:`Refused` with an Italian message to refuse it."""
         return None
 
+    def new_row(self, position: int) -> Any | None:
+        """A fresh domain object to insert (the adapter pushes ``InsertRow``); None: the view
+        cannot add rows."""
+        return None
+
+    def delete_edit(self, rows: Sequence[R]) -> Any:
+        """The undoable edit deleting ``rows`` (None: they cannot be deleted here)."""
+        if self.ROW_CLASS is None or not rows:
+            return None
+        edits: list[Any] = [DeleteRow(self.ROW_CLASS, self.row_id(r), label=f"Elimina {self.ROW_LABEL}")
+                 for r in rows]
+        return edits[0] if len(edits) == 1 else Batch(edits, f"Elimina {len(edits)} righe")
+
     # ------------------------------------------------------------ rows
 
     def rows(self) -> list[R]:
@@ -205,6 +226,7 @@ class Projection(Generic[R]):
             return Delta()
         keys = self.touched(ch)
         if keys is None:
+            self.restyled.clear()
             return Delta.everything()
         return self.rebuild(keys)
 
@@ -221,9 +243,10 @@ class Projection(Generic[R]):
             elif old is None:
                 self._rows[key] = new
                 d.inserted.append(key)
-            elif new != old:
+            elif new != old or key in self.restyled:
                 self._rows[key] = new
                 d.change(key)
+        self.restyled.clear()
         return d
 
 
