@@ -41,3 +41,14 @@ def indicatori_di_tipo(arc: Archive, tipo: TipoIndicatore) -> list[Indicatore]:
 def alias_righe(arc: Archive, persona_id: int) -> list[AliasPersona]:
     """The alias rows of one person, by alias."""
     return arc.select(AliasPersona, "persona_id = ?", (persona_id,), order="alias, id")
+
+
+def conteggi_unita(arc: Archive, unita_ids: Iterable[int]) -> tuple[int, int]:
+    """How many people and objectives belong to the units ``unita_ids``."""
+    ids = tuple(unita_ids)
+    if not ids:
+        return 0, 0
+    marks = ",".join("?" * len(ids))
+    n_p = arc.db.conn.execute(f"SELECT count(*) FROM persone WHERE unita_id IN ({marks})", ids)
+    n_o = arc.db.conn.execute(f"SELECT count(*) FROM obiettivi WHERE unita_id IN ({marks})", ids)
+    return int(n_p.fetchone()[0]), int(n_o.fetchone()[0])
