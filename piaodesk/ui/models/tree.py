@@ -38,7 +38,6 @@ from ...paths import resource
 from ...store.archive import PercUnpacker
 from ...store.changes import Changes
 from ...store.edits import MoveObiettivo, SetFields
-from .base import WARN_FG
 from .columns import (
     Column,
     IdRole,
@@ -85,6 +84,7 @@ _ROLES = frozenset({R_DISPLAY, R_EDIT, R_DECORATION, R_FG, R_BG, R_TOOLTIP, R_AL
 _ALIGN = {c.key: int(c.alignment) for c in COLUMNS}
 _BOLD: QFont | None = None
 #: shared brushes (data() runs for every painted cell: no new QBrush per call)
+WARN_FG = QColor("#b3261e")  # (late text; was in ui/models/base.py, now removed)
 _LATE_FG = QBrush(WARN_FG)
 _WEIGHT_FG = QBrush(QColor("#b26a00"))
 _WEIGHT_BG = QBrush(QColor("#fff4e0"))
