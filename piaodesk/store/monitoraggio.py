@@ -699,9 +699,12 @@ def confronto(archive: Archive) -> Confronto:
     letti = [leggi_round(archive, m.id or 0) for m in rounds]
     obiettivi = archive.obiettivi()
     by_id = {o.id: o for o in obiettivi}
+    per_obiettivo: dict[int, list[Indicatore]] = {}
+    for ind in archive.indicatori():  # (one read, not one per objective)
+        per_obiettivo.setdefault(ind.obiettivo_id, []).append(ind)
     righe = []
     for o in obiettivi:
-        for ind in archive.indicatori(o.id):
+        for ind in per_obiettivo.get(o.id or 0, ()):
             righe.append((o, ind, [r.rilevazioni.get(ind.id or 0) for r in letti]))
     settori = []
     roots = [o for o in obiettivi if o.parent_id is None or by_id.get(o.parent_id) is None]
