@@ -160,7 +160,7 @@ def stati_round(archive: Archive, mid: int) -> dict[int, StatoAvanzamento]:
 
 
 def leggi_round_a_passi(archive: Archive, mon: Monitoraggio, obiettivi: list[Obiettivo],
-                        stati: dict[int, StatoAvanzamento], batch: int = 2000
+                        stati: dict[int, StatoAvanzamento], batch: int = 1000
                         ) -> Iterator[Round | None]:
     """:func:`leggi_round` in short steps (a view stays responsive on a large plan): yields
     None after each batch read or computed, and the whole :class:`Round` last. The caller

@@ -157,9 +157,9 @@ class RoundProjection:
                 rnd = part
         assert rnd is not None
         owners = list(rnd.indicatori.items())
-        for k in range(0, len(owners), 2000):  # the indicators into their rows, in slices
+        for k in range(0, len(owners), 1000):  # the indicators into their rows, in slices
             d = Delta()
-            for oid, inds in owners[k:k + 2000]:
+            for oid, inds in owners[k:k + 1000]:
                 node = self.nodes.get(("o", oid))
                 if node is None:
                     continue

@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from ...store.db import PlanError
 from ...viste import monitoraggio as vista
 from ...viste.base import Delta
+from .slices import SliceRunner
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -45,10 +46,13 @@ class RoundModel(QAbstractItemModel):
         self.ctx = ctx
         self.proj = vista.RoundProjection(ctx.archive)
         self._previous: list[vista.Nodo] = []  # stale indexes may still point at these nodes
+        # the loading steps run by the app's slicing scheduler, from shortly after the first paint
+        self._runner = SliceRunner(self, "timerMonitoraggio", slice_s=SLICE_BUDGET_S)
+        self._runner.finished.connect(self.loaded)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._continue)
+        self._timer.setInterval(FIRST_DELAY_MS)
+        self._timer.timeout.connect(self._start_slices)
         ctx.hub.changed.connect(self._on_changes)
 
     # -- the projection's state, as the view and the tests read it
@@ -72,33 +76,42 @@ class RoundModel(QAbstractItemModel):
     def full_round(self) -> Any:
         """The whole round (the rest of the loading done now if needed)."""
         if self.proj.loading:
-            self._emit(self.proj.finish())
+            if self._timer.isActive():
+                self._start_slices()
+            self._runner.finish()
         return self.proj.rnd
 
     # -- loading
 
     def set_round(self, mid: int | None) -> None:
         self._timer.stop()
+        self._runner.stop()
         self._previous = self.proj.roots
         self.proj.archive = self.ctx.archive
         self.beginResetModel()
         self.proj.start(mid)
         self._first_step()
         self.endResetModel()
-        self._after_step(first=True)
+        self._after_step()
 
     def _first_step(self) -> None:
         """A small plan's round is read whole before the first paint; a large one fills in."""
         if len(self.proj.nodes) <= SMALL:
             self.proj.finish()
 
-    def _continue(self) -> None:
-        self._emit(self.proj.step(SLICE_BUDGET_S))
-        self._after_step()
+    def _start_slices(self) -> None:
+        self._timer.stop()
+        self._runner.start(self._steps())
 
-    def _after_step(self, first: bool = False) -> None:
+    def _steps(self) -> Any:
+        while self.proj.loading:
+            self._emit(self.proj.step(0))  # (one step each: the runner keeps the time)
+            yield 50
+        yield 100
+
+    def _after_step(self) -> None:
         if self.proj.loading:  # (the first slice after the first paint)
-            self._timer.start(FIRST_DELAY_MS if first else 0)
+            self._timer.start()
         else:
             self.loaded.emit()
 
@@ -109,11 +122,12 @@ class RoundModel(QAbstractItemModel):
         delta = self.proj.apply(ch)
         if delta.reset:
             self._timer.stop()
+            self._runner.stop()
             self._previous = prev
             self.beginResetModel()
             self._first_step()
             self.endResetModel()
-            self._after_step(first=True)
+            self._after_step()
             return
         self._emit(delta)
         if was_loading and not self.proj.loading:
