@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..domain.enums import LivelloOrganizzativo
-from ..domain.model import IndicatoreOrganizzativo, ValoreOrganizzativo, VoceOrganizzativa
+from ..domain.model import (
+    IndicatoreOrganizzativo,
+    ValoreOrganizzativo,
+    VoceOrganizzativa,
+)
 
 if TYPE_CHECKING:
     from .archive import Archive

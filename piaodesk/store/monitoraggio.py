@@ -189,8 +189,8 @@ def leggi_round_a_passi(archive: Archive, mon: Monitoraggio, obiettivi: list[Obi
         yield rnd
         return
     fasi: dict[int, list[Fase]] = {}
-    for rows in archive.select_batches(Fase, columns=("id", *_FASE_CALC), batch=batch * 4):
-        for f in rows:
+    for fasi_lette in archive.select_batches(Fase, columns=("id", *_FASE_CALC), batch=batch * 4):
+        for f in fasi_lette:
             fasi.setdefault(f.obiettivo_id, []).append(f)
         yield None
     for fs in fasi.values():
@@ -255,10 +255,10 @@ def aggiorna_round(archive: Archive, rnd: Round, ch: Changes) -> Round | None:
                 del ril[iid]
                 sporchi.add(rnd.proprietari.get(iid, 0))
     for rid in set(ch.inserted.get("rilevazioni", ())) | set(ch.updated.get("rilevazioni", {})):
-        r = archive.get(RilevazioneIndicatore, rid)
-        if r is not None and r.monitoraggio_id == mid:
-            ril[r.indicatore_id] = r
-            sporchi.add(rnd.proprietari.get(r.indicatore_id, 0))
+        letta = archive.get(RilevazioneIndicatore, rid)
+        if letta is not None and letta.monitoraggio_id == mid:
+            ril[letta.indicatore_id] = letta
+            sporchi.add(rnd.proprietari.get(letta.indicatore_id, 0))
     stati = dict(rnd.stati)
     gone = set(ch.deleted.get("stati_avanzamento", ()))
     if gone:
@@ -268,10 +268,10 @@ def aggiorna_round(archive: Archive, rnd: Round, ch: Changes) -> Round | None:
                 sporchi.add(oid)
     for sid in set(ch.inserted.get("stati_avanzamento", ())) | set(ch.updated.get("stati_avanzamento",
                                                                                   {})):
-        st = archive.get(StatoAvanzamento, sid)
-        if st is not None and st.monitoraggio_id == mid:
-            stati[st.obiettivo_id] = st
-            sporchi.add(st.obiettivo_id)
+        stato = archive.get(StatoAvanzamento, sid)
+        if stato is not None and stato.monitoraggio_id == mid:
+            stati[stato.obiettivo_id] = stato
+            sporchi.add(stato.obiettivo_id)
     obiettivi = rnd.obiettivi
     if ch.updated.get("obiettivi"):  # names, codes: the records are read again in place
         fresh = {oid: archive.get(Obiettivo, oid) for oid in ch.updated["obiettivi"]}
@@ -281,11 +281,11 @@ def aggiorna_round(archive: Archive, rnd: Round, ch: Changes) -> Round | None:
         indicatori = dict(indicatori)
         for iid in ch.updated["indicatori"]:
             ind = archive.get(Indicatore, iid)
-            oid = rnd.proprietari.get(iid)
-            if ind is None or oid is None or ind.obiettivo_id != oid:
+            owner = rnd.proprietari.get(iid)
+            if ind is None or owner is None or ind.obiettivo_id != owner:
                 return None
-            indicatori[oid] = [ind if i.id == iid else i for i in indicatori[oid]]
-            sporchi.add(oid)
+            indicatori[owner] = [ind if i.id == iid else i for i in indicatori[owner]]
+            sporchi.add(owner)
     fasi = rnd.fasi
     touched_fasi = set(ch.inserted.get("fasi", ())) | set(ch.updated.get("fasi", {})) | set(
         ch.deleted.get("fasi", ()))

@@ -15,7 +15,14 @@ from typing import Any
 from ..domain import valutazione as engine
 from ..domain.enums import Aggregazione, Polarita, TipoIndicatore, TipoRisorsa
 from ..domain.formats import format_decimal
-from ..domain.model import PERIODO_ANNUALE, Assegnazione, Fase, Indicatore, Misura, Risorsa
+from ..domain.model import (
+    PERIODO_ANNUALE,
+    Assegnazione,
+    Fase,
+    Indicatore,
+    Misura,
+    Risorsa,
+)
 from ..store.changes import Changes
 from ..store.edits import Edit, InsertRow, SetFields
 from .base import Key

@@ -42,7 +42,7 @@ ALL_COLUMNS = {k for k, _ in COLUMNS}
 class Nodo:
     """A row: an objective (``kind == "o"``) or an indicator (``"i"``) under its objective."""
 
-    __slots__ = ("kind", "obj", "parent", "children", "row", "waiting")
+    __slots__ = ("children", "kind", "obj", "parent", "row", "waiting")
 
     def __init__(self, kind: str, obj: Any, parent: Nodo | None, row: int) -> None:
         self.kind, self.obj, self.parent, self.row = kind, obj, parent, row
@@ -117,9 +117,9 @@ class RoundProjection:
             self.nodes[("o", o.id or 0)] = node
         # the indicators' rows are there from the start (empty until read): no row is added later
         for oid, n in self.archive.conteggi_per_obiettivo("indicatori"):
-            node = by_id.get(oid)
-            if node is not None:
-                node.waiting = n
+            owner = by_id.get(oid)
+            if owner is not None:
+                owner.waiting = n
         self._steps = self._run(mon, obiettivi)
         return Delta.everything()
 
@@ -144,8 +144,8 @@ class RoundProjection:
 
     def _run(self, mon: Monitoraggio, obiettivi: list[Obiettivo]) -> Iterator[Delta]:
         stati: dict[int, StatoAvanzamento] = {}
-        for part in store.stati_round_a_passi(self.archive, mon.id or 0):
-            stati.update(part)
+        for batch in store.stati_round_a_passi(self.archive, mon.id or 0):
+            stati.update(batch)
             yield Delta()
         self.stati = stati  # the stored % and validations
         yield Delta(changed=dict.fromkeys((("o", o.id or 0) for o in obiettivi), None))

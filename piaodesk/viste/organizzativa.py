@@ -13,7 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain.enums import FonteVoce, LivelloOrganizzativo, Polarita, TipoIndicatore
-from ..domain.model import IndicatoreOrganizzativo, ValoreOrganizzativo, VoceOrganizzativa
+from ..domain.model import (
+    IndicatoreOrganizzativo,
+    ValoreOrganizzativo,
+    VoceOrganizzativa,
+)
 from ..domain.organizzativa import RisultatoVoce
 from ..domain.valutazione import parse_valore
 from ..store import letture_organizzativa as letture

@@ -75,39 +75,6 @@ def riga_di(v: ValutazionePersona) -> RigaValutazione:
         data)
 
 
-@dataclass(frozen=True)
-class RigaValutazione:
-    key: int  # persona id
-    nominativo: str
-    unita: str
-    unita_id: int | None
-    categoria: str
-    valutatore: str
-    valori: dict[str, Decimal | None] = field(compare=False)
-    pesati: frozenset[str] = frozenset()  # components with a weight for this person
-    finale: Decimal | None = None
-    punti: Decimal | None = None
-    fascia: str = ""
-    stato: str = "incompleta"
-    mancanti: str = ""
-    passo: str | None = None
-    passo_label: str = DA_AVVIARE
-    data_passo: Any = None
-
-
-def riga_di(v: ValutazionePersona) -> RigaValutazione:
-    e = v.esito
-    valori = {c.chiave: c.valore for c in e.componenti}
-    passo = v.passo
-    data = next((p.data for p in v.passi if str(p.passo) == passo), None) if passo else None
-    return RigaValutazione(
-        v.persona.id or 0, v.persona.nominativo, v.unita.nome if v.unita else "",
-        v.unita.id if v.unita else None, e.categoria, v.valutatore_nome, valori,
-        frozenset(c.chiave for c in e.componenti), e.finale, e.punti,
-        e.fascia.lettera if e.fascia else "", e.stato, "; ".join(e.mancanti), passo, v.passo_label,
-        data)
-
-
 class ValutazioniProjection(Projection[RigaValutazione]):
     """A row per person: components, final, fascia, state and step of the cycle."""
 

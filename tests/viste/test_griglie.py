@@ -62,7 +62,7 @@ def test_indicator_annual_values_and_live_percent(demo):
     keys = [c.key for c in p.columns()]
     assert "target:2025" in keys and "valore:2025" in keys and "perc" in keys
     assert next(c for c in p.columns() if c.key == "perc").label == "% raggiung. 2025"
-    ind = sorted(p.rows(), key=p.order_key)[0]
+    ind = min(p.rows(), key=p.order_key)
     # a typed target and actual (as a paste would: one Misura row for both)
     p.pending = {}
     for m in demo.misure([ind.id]):

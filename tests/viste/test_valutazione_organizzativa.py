@@ -8,7 +8,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from piaodesk.domain.model import IndicatoreOrganizzativo, ValoreOrganizzativo, VoceOrganizzativa
+from piaodesk.domain.model import (
+    IndicatoreOrganizzativo,
+    ValoreOrganizzativo,
+    VoceOrganizzativa,
+)
 from piaodesk.store.edits import InsertRow, SetFields
 from piaodesk.store.valutazioni import QuadroValutazioni, modifica_valutazione
 from piaodesk.viste import organizzativa as org
@@ -49,7 +53,7 @@ def test_a_score_edit_rebuilds_only_that_person(demo):
     delta = p.apply(demo.apply(edit))
     assert not delta.reset and list(delta.changed) == [row.key]
     assert p.ultimi == {row.key}
-    assert dict((n, s) for n, _w, s in p.quadro.persona(row.key).esito.comportamenti)[nome] == D(20)
+    assert {n: s for n, _w, s in p.quadro.persona(row.key).esito.comportamenti}[nome] == D(20)
     # a change of anything else (an objective) reads the plan again
     ob = demo.obiettivi()[0]
     assert p.apply(demo.apply(SetFields(type(ob), ob.id, {"titolo": "Altro titolo"}))).reset
@@ -76,7 +80,7 @@ def test_voci_and_indicators_of_table_2(demo):
     assert len(voci) >= 2 and all(v.unita_id is None for v in voci.rows())
     q = QuadroValutazioni(demo, 2025, leggero=True)
     risultati.update({r.voce.id: r for r in q.sintesi(None).voci})
-    v0 = sorted(voci.rows(), key=voci.order_key)[0]
+    v0 = min(voci.rows(), key=voci.order_key)
     assert voci.value(v0, "perc") == risultati[v0.id].perc
     ch = demo.apply(InsertRow(voci.new_row(len(voci))))
     d = voci.apply(ch)

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...viste.organizzativa import TABELLE_ORG, IndicatoriOrgProjection, Risultati, VociProjection
+from ...viste.organizzativa import (
+    TABELLE_ORG,
+    IndicatoriOrgProjection,
+    Risultati,
+    VociProjection,
+)
 from .grids import _GridModel
 
 __all__ = ["TABELLE_ORG", "IndicatoriOrgModel", "VociModel"]

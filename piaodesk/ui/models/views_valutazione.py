@@ -12,7 +12,12 @@ from typing import Any
 from PySide6.QtCore import Signal
 
 from ...store.edits import Edit
-from ...store.valutazioni import ErroreValutazione, QuadroValutazioni, ValutazionePersona, modifica_valutazione
+from ...store.valutazioni import (
+    ErroreValutazione,
+    QuadroValutazioni,
+    ValutazionePersona,
+    modifica_valutazione,
+)
 from ...viste import valutazione as vista
 from ...viste.tabella import Refused
 from ...viste.valutazione import (
