@@ -133,18 +133,43 @@ def leggi_round(archive: Archive, mid: int) -> Round:
     return rnd
 
 
-#: the objectives' fields the round's rows show (read first, before everything else)
-_OB_RIGHE = ("codice", "titolo", "ramo", "posizione")
+@dataclass(slots=True)
+class RigaObiettivo:
+    """What a round's row shows of an objective (read first: a light record, not an
+    :class:`Obiettivo`; an edit of the objective puts the whole record in its place)."""
+
+    id: int
+    parent_id: int | None
+    codice: str
+    titolo: str
 
 
-def inizio_round(archive: Archive, mid: int) -> tuple[Monitoraggio, list[Obiettivo]] | None:
+def righe_obiettivi(archive: Archive) -> list[Any]:
+    """Every objective as a :class:`RigaObiettivo`, in tree order (parents before children,
+    as :meth:`Archive.obiettivi`), several times faster than the whole records."""
+    rows = archive.db.conn.execute(
+        "SELECT id, parent_id, codice, titolo FROM obiettivi ORDER BY ramo = 'attivita', posizione, id")
+    by_parent: dict[int | None, list[RigaObiettivo]] = {}
+    for r in rows:
+        riga = RigaObiettivo(r[0], r[1], r[2] or "", r[3] or "")
+        by_parent.setdefault(riga.parent_id, []).append(riga)
+    out: list[Any] = []
+    stack = list(reversed(by_parent.get(None, [])))
+    while stack:  # (a loop, not recursion: deep trees)
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(by_parent.get(node.id, [])))
+    return out
+
+
+def inizio_round(archive: Archive, mid: int) -> tuple[Monitoraggio, list[Any]] | None:
     """The first, quick part of a round (its record and its objectives' rows): enough to show
     the rows while :func:`stati_round` and :func:`leggi_round_a_passi` read the rest.
     None: the round does not exist."""
     mon = archive.get(Monitoraggio, mid)
     if mon is None:
         return None
-    return mon, archive.obiettivi(columns=_OB_RIGHE)
+    return mon, righe_obiettivi(archive)
 
 
 def stati_round_a_passi(archive: Archive, mid: int, batch: int = 2000
