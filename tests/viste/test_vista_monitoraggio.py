@@ -126,3 +126,23 @@ def test_incremental_percent_equals_a_full_recomputation(demo_round):
     assert proj.rnd.calcolate == fresh.calcolate
     assert {o: s.perc_calcolata for o, s in proj.rnd.stati.items()} == {
         o: s.perc_calcolata for o, s in fresh.stati.items()}
+
+
+def test_comparison_rows_patch_renames_and_reload_otherwise(demo_round):
+    from piaodesk.viste.confronto import ConfrontoProjection
+
+    arc, mid = demo_round
+    p = ConfrontoProjection(arc)
+    p.load_all()
+    assert p.reload_count == 1 and len(p) == len(arc.indicatori())
+    labels = [c.label for c in p.columns()]
+    assert labels[:3] == ["Obiettivo", "Indicatore", "Target"] and len(labels) == 3 + len(arc.monitoraggi())
+    row = next(r for r in p.rows() if r.vals[-1] is not None)
+    assert p.text(row, p.columns()[-1]) == (row.vals[-1].valore_testo or
+                                           mon.rules.testo_valore(row.vals[-1].valore, row.ind.tipo))
+    d = p.apply(arc.apply(SetFields(Indicatore, row.ind.id, {"descrizione": "Rinominato"})))
+    assert list(d.changed) == [row.key] and p.row(row.key).ind.descrizione == "Rinominato"
+    assert p.reload_count == 1  # patched, not computed again
+    r = next(iter(mon.leggi_round(arc, mid).rilevazioni.values()))
+    edit = mon.imposta_rilevazione(arc, mid, r.indicatore_id, valore_testo="1")
+    assert p.apply(arc.apply(edit)).reset  # a value: the comparison is read again
