@@ -146,3 +146,24 @@ def test_comparison_rows_patch_renames_and_reload_otherwise(demo_round):
     r = next(iter(mon.leggi_round(arc, mid).rilevazioni.values()))
     edit = mon.imposta_rilevazione(arc, mid, r.indicatore_id, valore_testo="1")
     assert p.apply(arc.apply(edit)).reset  # a value: the comparison is read again
+
+
+def test_budget_summary_rows_and_total():
+    from piaodesk.domain.bilancio import RiepilogoBilancio, RigaBilancio
+    from piaodesk.viste.bilancio import TOTALE, BilancioProjection
+
+    riga = RigaBilancio(1, "P1", "Progetto", D(1000), D(1200), None, D(500), D(500), None,
+                        D("120.0"), D("100.0"), D("100.00"), None)
+    p = BilancioProjection()
+    p.set_riepilogo(RiepilogoBilancio((riga,), D(1000), D(1200), None, D(500), D(500), None))
+    p.load_all()
+    rows = p.rows()
+    assert [r.key for r in rows] == [("r", 1), TOTALE]
+    cols = {c.key: c for c in p.columns()}
+    assert p.text(rows[0], cols["stato_spesa"]) == "120,0 %"
+    assert p.cell_status(rows[0], "stato_spesa") == "soon"  # over 100 %: highlighted
+    assert p.cell_status(rows[0], "stato_entrata") is None
+    assert rows[1].titolo == "Totale settore" and rows[1].totale
+    p.set_riepilogo(None)
+    p.load_all()
+    assert p.rows() == []
