@@ -108,10 +108,9 @@ class MatriceProjection(Projection[Persona_]):
                    align="center")
 
     def column_tooltip(self, col: Col) -> str:
-        oid = self.obiettivo_of(col.key)
-        if oid is None:
+        ob = self._ob.get(self.obiettivo_of(col.key))  # type: ignore[arg-type]
+        if ob is None:  # (a fixed column; or an objective gone while the matrix loads again)
             return col.tooltip or col.label
-        ob = self._ob[oid]
         return f"{ob.codice} — {ob.titolo}\n{self.lookup.settore_nome(ob.unita_id)}"
 
     def set_settore(self, settore_id: int | None) -> None:
