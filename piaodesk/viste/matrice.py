@@ -62,7 +62,6 @@ class MatriceProjection(Projection[Persona_]):
         self._by_person: dict[int, set[int]] = {}
         self._people: list[int] = []
         self._cols: list[int] = []
-        self._oid: dict[str, int] = {}  # column key -> obiettivo id
         self._columns: list[Col] = list(FIXED)
         self._touched_people: set[int] = set()
 
@@ -100,13 +99,19 @@ class MatriceProjection(Projection[Persona_]):
         self._people = [pid for pid, p in lk.persone.items()  # (the archive's order)
                         if sid is None or lk.settore_id(p.unita_id) == sid or any(
                             self._ass[a].obiettivo_id in cols for a in self._by_person.get(pid, ()))]
-        self._oid = {f"o{oid}": oid for oid in self._cols}
         self._columns = list(FIXED) + [self._ob_column(oid) for oid in self._cols]
 
     def _ob_column(self, oid: int) -> Col:
         ob = self._ob[oid]
-        return Col(f"o{oid}", ob.codice or f"#{ob.id}", CELL.kind, width=CELL.width, align="center",
-                   tooltip=f"{ob.codice} — {ob.titolo}\n{self.lookup.settore_nome(ob.unita_id)}")
+        # (the key is the objective's id itself: 10.000 columns, no string keys)
+        return Col(oid, ob.codice or f"#{ob.id}", CELL.kind, width=CELL.width,  # type: ignore[arg-type]
+                   align="center")
+
+    def column_tooltip(self, col: Col) -> str:
+        ob = self._ob.get(self.obiettivo_of(col.key))  # type: ignore[arg-type]
+        if ob is None:  # (a fixed column; or an objective gone while the matrix loads again)
+            return col.tooltip or col.label
+        return f"{ob.codice} — {ob.titolo}\n{self.lookup.settore_nome(ob.unita_id)}"
 
     def set_settore(self, settore_id: int | None) -> None:
         """Show one settore's objectives and people (no reading: the adapter's ``refresh``)."""
@@ -149,9 +154,10 @@ class MatriceProjection(Projection[Persona_]):
 
     # ------------------------------------------------------------ figures
 
-    def obiettivo_of(self, key: str) -> int | None:
+    @staticmethod
+    def obiettivo_of(key: Any) -> int | None:
         """The objective of a column key (None: a fixed column)."""
-        return self._oid.get(key)
+        return key if type(key) is int else None
 
     def impegno(self, pid: int, oid: int) -> Decimal | None:
         known = [v for a in self._cell.get((pid, oid), []) if (v := self._ass[a].impegno) is not None]
@@ -160,8 +166,8 @@ class MatriceProjection(Projection[Persona_]):
     def assigned(self, pid: int, oid: int) -> bool:
         return bool(self._cell.get((pid, oid)))
 
-    def value(self, row: Persona_, key: str) -> Any:
-        oid = self._oid.get(key)
+    def value(self, row: Persona_, key: Any) -> Any:
+        oid = self.obiettivo_of(key)
         if oid is not None:
             return self.impegno(row.key, oid)
         if key in ("n", "totale"):
@@ -169,7 +175,7 @@ class MatriceProjection(Projection[Persona_]):
         return getattr(row.persona, key)
 
     def text(self, row: Persona_, col: Col) -> str | None:
-        oid = self._oid.get(col.key)
+        oid = self.obiettivo_of(col.key)
         if oid is not None:
             v = self.impegno(row.key, oid)
             if v is None:
@@ -181,10 +187,10 @@ class MatriceProjection(Projection[Persona_]):
             return format_percent(row.totale)
         return None
 
-    def cell_status(self, row: Persona_, key: str) -> str | None:
+    def cell_status(self, row: Persona_, key: Any) -> str | None:
         if key in ("totale", "n"):
             return row.flag
-        oid = self._oid.get(key)
+        oid = self.obiettivo_of(key)
         return "done" if oid is not None and self.assigned(row.key, oid) else None
 
     def row_header(self, row: Persona_) -> tuple[str, str | None, str | None]:
@@ -193,9 +199,9 @@ class MatriceProjection(Projection[Persona_]):
                                      self.lookup.settore_nome(p.unita_id)) if x)
         return p.nominativo, tip, row.flag
 
-    def tooltip(self, row: Persona_, key: str) -> str | None:
+    def tooltip(self, row: Persona_, key: Any) -> str | None:
         nome = row.persona.nominativo
-        oid = self._oid.get(key)
+        oid = self.obiettivo_of(key)
         if oid is not None:
             ids = self._cell.get((row.key, oid), [])
             codice = self._ob[oid].codice
@@ -221,15 +227,15 @@ class MatriceProjection(Projection[Persona_]):
 
     # ------------------------------------------------------------ editing
 
-    def editable(self, row: Persona_, key: str) -> bool:
-        oid = self._oid.get(key)
+    def editable(self, row: Persona_, key: Any) -> bool:
+        oid = self.obiettivo_of(key)
         if oid is not None:
             return len(self._cell.get((row.key, oid), [])) <= 1
         return key in ("categoria", "ore_settimanali")
 
-    def edit(self, row: Persona_, key: str, value: Any) -> Edit | None:
+    def edit(self, row: Persona_, key: Any, value: Any) -> Edit | None:
         pid, nome = row.key, row.persona.nominativo
-        oid = self._oid.get(key)
+        oid = self.obiettivo_of(key)
         if oid is None:
             label = next(c.label for c in FIXED if c.key == key)
             return SetFields(Persona, pid, {key: value}, label=f"Modifica {label.lower()} di {nome}")
@@ -245,7 +251,7 @@ class MatriceProjection(Projection[Persona_]):
 
     def remove_edit(self, cells: Iterable[tuple[int, str]]) -> Edit | None:
         """The edit deleting the assignments of ``(persona id, column key)`` cells (None: none)."""
-        ids = [a for pid, key in cells if (oid := self._oid.get(key)) is not None
+        ids = [a for pid, key in cells if (oid := self.obiettivo_of(key)) is not None
                for a in self._cell.get((pid, oid), [])]
         edits: list[Edit] = [DeleteRow(Assegnazione, a, label="Rimuovi assegnazione") for a in ids]
         if len(edits) > 1:
@@ -294,7 +300,7 @@ class MatriceProjection(Projection[Persona_]):
                 self._ob[oid] = ob
                 if old_ob is not None and old_ob.unita_id != ob.unita_id and self.settore is not None:
                     return None
-                c = self._cols.index(oid) if oid in self._ob and f"o{oid}" in self._oid else -1
+                c = self._cols.index(oid) if oid in self._cols else -1
                 if c >= 0:
                     self._columns[len(FIXED) + c] = self._ob_column(oid)
                     self.headers_changed = True

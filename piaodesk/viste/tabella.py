@@ -41,13 +41,13 @@ class Refused(ValueError):
     """A value the projection will not accept; ``str(exc)`` is the Italian message."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Col:
     """One column: key (the row attribute, or what :meth:`Projection.value` answers), the
     Italian label, the kind (display and parsing), editable, preferred width, tooltip,
     an enum or a choice list for combo editors, bounds for numbers."""
 
-    key: str
+    key: str  # (a projection generating thousands of columns may use int ids: Matrice)
     label: str
     kind: str = "text"
     editable: bool = True
@@ -156,6 +156,11 @@ class Projection(Generic[R]):
     def order_key(self, row: R) -> Any:
         """Default row order (None: the order of :meth:`all_keys`); a header click overrides it."""
         return None
+
+    def column_tooltip(self, col: Col) -> str:
+        """The header tooltip of a column (a projection with thousands of columns may
+        compute it here instead of keeping it in every :class:`Col`)."""
+        return col.tooltip or col.label
 
     def row_header(self, row: R) -> tuple[str, str | None, str | None] | None:
         """The vertical header of a row: (label, tooltip, status), or None (row numbers)."""

@@ -4,6 +4,7 @@ for an edit; data roles, flags, edits through the hook, refusals, sorting and th
 from decimal import Decimal
 
 import pytest
+from flat_helpers import Fake, Voci
 from PySide6.QtCore import Qt
 
 from piaodesk.store.changes import Changes
@@ -11,7 +12,6 @@ from piaodesk.ui.models.columns import ChoicesRole
 from piaodesk.ui.models.flat import STATUS_ROLE, FlatFilterProxy, FlatTableModel
 from piaodesk.ui.undo import ChangeHub
 from piaodesk.viste.tabella import Col
-from tests.viste.test_tabella import Fake, Voci
 
 pytestmark = pytest.mark.ui
 

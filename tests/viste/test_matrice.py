@@ -23,22 +23,22 @@ def test_people_by_objectives(demo):
     assert p.text(row, p.columns()[len(FIXED) + p._cols.index(12)]) == "✓"
     assert row.totale is None and p.text(row, FIXED[3]) == "n.d."
     assert p.row_header(row)[0] == "AMATO FRANCESCO"
-    assert p.editable(row, "o12") and not p.editable(row, "totale")
+    assert p.editable(row, 12) and not p.editable(row, "totale")
 
 
 def test_assignment_changes_and_edits(demo):
     p = _load(demo)
     row = p.row(AMATO)
-    edit = p.edit(row, "o12", Decimal(60))
+    edit = p.edit(row, 12, Decimal(60))
     assert isinstance(edit, SetFields)
     d = p.apply(demo.apply(edit))
     assert list(d.changed) == [AMATO] and p.row(AMATO).totale == Decimal(60)
-    edit = p.edit(p.row(AMATO), "o3", Decimal(50))
+    edit = p.edit(p.row(AMATO), 3, Decimal(50))
     assert isinstance(edit, InsertRow)
     d = p.apply(demo.apply(edit))
-    assert p.row(AMATO).flag == "over" and p.value(p.row(AMATO), "o3") == Decimal(50)
+    assert p.row(AMATO).flag == "over" and p.value(p.row(AMATO), 3) == Decimal(50)
     assert not d.reset and not p.headers_changed
-    rm = p.remove_edit([(AMATO, "o3"), (AMATO, "categoria")])
+    rm = p.remove_edit([(AMATO, 3), (AMATO, "categoria")])
     p.apply(demo.apply(rm))
     assert not p.assigned(AMATO, 3) and len(demo.select(Assegnazione)) > 0
 

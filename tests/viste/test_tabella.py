@@ -3,65 +3,13 @@ the edit hook and its refusals, the pure row order."""
 
 import subprocess
 import sys
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from flat_helpers import Fake, Riga, Voci
 
 from piaodesk.store.changes import Changes
-from piaodesk.viste.tabella import Col, Order, Projection, Refused, ro, sort_key
-
-
-@dataclass(frozen=True)
-class Riga:
-    key: int
-    nome: str
-    peso: Decimal | None
-
-
-class Fake:
-    """A reader: a dict of (nome, peso) by id."""
-
-    def __init__(self, n=10):
-        self.items = {i: (f"voce {i:03d}", Decimal(i % 7)) for i in range(1, n + 1)}
-
-
-class Voci(Projection[Riga]):
-    COLUMNS = (ro("nome", "Nome"), Col("peso", "Peso", "decimal"))
-
-    def expected_rows(self):
-        return len(self.reader.items)
-
-    def read(self):
-        self.cache = dict(self.reader.items)
-        yield 100
-
-    def all_keys(self):
-        return list(self.cache)
-
-    def make(self, key):
-        item = self.cache.get(key)
-        return Riga(key, *item) if item else None
-
-    def touched(self, ch):
-        keys = set()
-        for t in ("inserted", "deleted"):
-            keys |= getattr(ch, t).get("voci", set())
-        keys |= set(ch.updated.get("voci", {}))
-        for k in keys:
-            if k in self.reader.items:
-                self.cache[k] = self.reader.items[k]
-            else:
-                self.cache.pop(k, None)
-        return keys
-
-    def order_key(self, row):
-        return row.nome
-
-    def edit(self, row, key, value):
-        if value > 100:
-            raise Refused("Il peso non può superare 100.")
-        return ("set", row.key, key, value)
+from piaodesk.viste.tabella import Col, Order, Refused, sort_key
 
 
 def test_no_qt_imported():

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from ...viste import Delta, Key
-from ...viste.tabella import Order, Projection, Refused, sort_key
+from ...viste.tabella import Col, Order, Projection, Refused, sort_key
 from .columns import ChoicesRole, ClipboardRole, Column, InvalidInput, KindRole, UndoableEdits
 from .flat_parts import _F_BASE, _F_EDIT, _R_ALIGN, _R_BG, _R_DISPLAY, _R_EDIT, _R_FG, _R_TIP, \
     BRUSHES, COLOURS, ID_ROLE, SORT_ROLE, STATUS_ROLE, FlatFilterProxy, Index, alignment, \
@@ -55,10 +55,19 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
             self.reload()
 
     def _set_columns(self) -> None:
-        self._specs = list(self.projection.columns())
-        self._columns = [qt_column(c) for c in self._specs]
-        self._col_pos = {c.key: i for i, c in enumerate(self._columns)}
-        self._align = [alignment(s, c) for s, c in zip(self._specs, self._columns, strict=True)]
+        self._columns = cols = list(self.projection.columns())
+        self._col_pos = {c.key: i for i, c in enumerate(cols)}
+        # the Qt side of a column (display, alignment) shared by the columns that format alike:
+        # Matrice has 10.000 of the same kind (parsing builds its own, for the column's label)
+        fmts: dict[Any, Column] = {}
+        self._fmt = []
+        for c in cols:
+            k = (c.kind, c.enum, c.choices, c.minimum, c.maximum)
+            f = fmts.get(k)
+            if f is None:
+                f = fmts[k] = qt_column(c)
+            self._fmt.append(f)
+        self._align = [alignment(c, f) for c, f in zip(cols, self._fmt, strict=True)]
 
     # ----------------------------------------------------------- loading and changes
 
@@ -66,7 +75,7 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         for pct in self.projection.load():
             yield pct * 86 // 100
         rows = self.projection.rows()
-        if not self.loading:
+        if not self.loading or len(rows) <= self.CHUNK:  # (a few rows: one reset)
             self.set_rows(rows)
             yield 100
             return
@@ -114,10 +123,10 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
 
     # ----------------------------------------------------------- rows
 
-    def columns(self) -> list[Column]:
+    def columns(self) -> list[Col]:
         return self._columns
 
-    def col(self, key: str) -> Column:
+    def col(self, key: str) -> Col:
         return self._columns[self._col_pos[key]]
 
     def column_of(self, key: str) -> int:
@@ -226,11 +235,10 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
 
     def _text(self, row: Any, c: int) -> str:
         if self._own_text:
-            text = self.projection.text(row, self._specs[c])
+            text = self.projection.text(row, self._columns[c])
             if text is not None:
                 return text
-        col = self._columns[c]
-        return col.display(self.projection.value(row, col.key))
+        return self._fmt[c].display(self.projection.value(row, self._columns[c].key))
 
     def _status(self, row: Any, key: str) -> str | None:
         p = self.projection
@@ -251,10 +259,10 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         if role == KindRole or role == _R_ALIGN:
             return col.kind if role == KindRole else self._align[c]
         if role == ChoicesRole:
-            return p.choices(row, self._specs[c])
+            return p.choices(row, col)
         if role == ClipboardRole:
             return self._text(row, c) if col.kind == "choice" else \
-                col.clipboard(p.value(row, col.key))
+                self._fmt[c].clipboard(p.value(row, col.key))
         if role == STATUS_ROLE:
             return self._status(row, col.key)
         if role in (_R_BG, _R_FG):
@@ -275,7 +283,7 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         row = self._rows[index.row()]
         if not (col.editable and self.projection.editable(row, col.key)):
             raise InvalidInput(f"La colonna «{col.label}» non si può modificare qui.")
-        parsed = col.parse(value)
+        parsed = qt_column(col).parse(value)
         if parsed == self.projection.value(row, col.key):
             return None
         try:

@@ -46,6 +46,9 @@ def header_data(model: Any, section: int, orientation: Qt.Orientation, role: int
                 return label if role == _R_DISPLAY else tip
             brushes = BRUSHES.get(status or "")
             return brushes[1] if brushes and role == _R_FG else None
+    if orientation == Qt.Orientation.Horizontal and role == _R_TIP and \
+            0 <= section < len(model._columns):
+        return model.projection.column_tooltip(model._columns[section])
     return column_header(model._columns, section, orientation, role)
 
 
