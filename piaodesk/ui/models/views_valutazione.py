@@ -35,7 +35,7 @@ from ...viste.valutazione import (
     valutatori_possibili,
 )
 from .columns import InvalidInput
-from .flat import FlatTableModel
+from .flat import FlatTableModel, qt_column
 
 __all__ = ["DA_AVVIARE", "ESITI_RIESAME", "NOMI_BREVI", "TABELLE_INDIFFERENTI", "TABELLE_VALUTAZIONI",
            "ComportamentiModel", "PassiModel", "RigaComportamento", "RigaPasso", "RigaValutazione",
@@ -156,7 +156,7 @@ class _PersonaGrid(FlatTableModel):
             col, row = self._columns[index.column()], self._rows[index.row()]
             if not (col.editable and self.projection.editable(row, col.key)):
                 raise InvalidInput(f"La colonna «{col.label}» non si può modificare qui.")
-            self._incolla.setdefault(row.key, {})[col.key] = col.parse(value)
+            self._incolla.setdefault(row.key, {})[col.key] = qt_column(col).parse(value)
             return None
         return super().build_edit(index, value)  # type: ignore[no-any-return]
 
