@@ -85,8 +85,8 @@ class ConfrontoProjection(Projection[RigaConfronto]):
         inds = {iid: self.reader.get(Indicatore, iid) for iid in ch.updated.get("indicatori", {})}
         keys = []
         for key, r in list(self._righe.items()):
-            ob = obs.get(r.ob.id) or r.ob
-            ind = inds.get(r.ind.id) or r.ind
+            ob = obs.get(r.ob.id or 0) or r.ob
+            ind = inds.get(r.ind.id or 0) or r.ind
             if ob is not r.ob or ind is not r.ind:
                 self._righe[key] = RigaConfronto(key, ob, ind, r.vals)
                 keys.append(key)
