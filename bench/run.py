@@ -776,6 +776,13 @@ def m_valutazione(plan: Path, small: Path, tmp: Path) -> Result:
             "baseline": "lettura SQL grezza (sqlite3) delle righe che la valutazione legge"}
 
 
+def m_monitoraggio(plan: Path, small: Path, tmp: Path) -> Result:
+    """Monitoraggio on the large plan: open, a typed value, «Salva» (bench/latenza_monitoraggio.py)."""
+    from latenza_monitoraggio import m_monitoraggio as measure
+
+    return measure(plan, small, tmp)
+
+
 MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "cold_start": m_cold_start,
     "open_tree": m_open_tree,
@@ -787,6 +794,7 @@ MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "viste": m_viste,
     "valutazione": m_valutazione,
     "latenza_albero": lambda plan, small, tmp: __import__("latenza_albero").measure(plan, small, tmp),
+    "monitoraggio": m_monitoraggio,
 }
 
 LABELS = {
@@ -800,6 +808,7 @@ LABELS = {
     "viste": "Schede del piano (Scadenze, Indicatori, Gantt, …): scorrimento max",
     "valutazione": "Valutazione individuale: prima apertura (piano grande)",
     "latenza_albero": "Albero: ogni tasto in «Cerca codice o titolo…» (max), anno, In ritardo",
+    "monitoraggio": "Monitoraggio: apertura, valore digitato, «Salva» (piano grande)",
 }
 
 
@@ -891,6 +900,10 @@ def table(results: dict[str, Result]) -> str:
                      f"{_fmt_s(r['year_s'])} = {r['year_ratio']:.2f}× un ridisegno; In ritardo "
                      f"{_fmt_s(r['late_s'])} = {r['late_ratio']:.2f}×; Raggruppa per settore "
                      f"{_fmt_s(r['settore_s'])})")
+        if name == "monitoraggio":
+            extra = (f" (valore digitato {_fmt_s(r['typed_max_s'])} = {r['typed_ratio']:.2f}×, "
+                     f"annulla {_fmt_s(r['undo_s'])}; «Salva» {_fmt_s(r['salva_s'])} = "
+                     f"{r['salva_ratio']:.2f}×; caricando: blocco max {_fmt_s(r['fill_block_s'])})")
         if name == "export_import":
             extra = f" (esportazione {_fmt_s(r['export_s'])})"
         if name == "flat_import":

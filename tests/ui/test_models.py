@@ -166,19 +166,19 @@ def test_indicator_live_percent_and_misure(ctx, qtmodeltester):
     mis.set_indicatore(ind_id)
     qtmodeltester.check(mis)
     assert mis.rowCount() >= 1
-    before = model.index(row0, model.column("perc")).data()
+    before = model.index(row0, model.column_of("perc")).data()
     # a new period row, typed target/actual; the indicator % follows
     assert mis.insert_row(mis.rowCount())
     r = mis.rowCount() - 1
     assert mis.setData(mis.index(r, 3), "10")
     assert mis.setData(mis.index(r, 4), "0")
     qtmodeltester.check(mis)
-    assert model.index(row0, model.column("perc")).data() != before or before == ""
+    assert model.index(row0, model.column_of("perc")).data() != before or before == ""
     # duplicate period refused
     assert not mis.setData(mis.index(r, 1), mis.index(0, 1).data())
     while ctx.stack.canUndo():
         ctx.stack.undo()
-    assert model.index(row0, model.column("perc")).data() == before
+    assert model.index(row0, model.column_of("perc")).data() == before
 
 
 def test_big_plan_is_loaded_lazily(tmp_path, qapp, qtmodeltester):

@@ -36,7 +36,7 @@ class InvalidInput(ValueError):
     """A typed value that cannot be accepted; ``str(exc)`` is the Italian message."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Column:
     key: str
     label: str

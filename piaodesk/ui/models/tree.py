@@ -24,7 +24,6 @@ from ...store.albero import LettoreAlbero
 from ...store.changes import Changes
 from ...store.edits import SetFields
 from ...viste.albero import IGNOTO, AlberoObiettivi, Filtro
-from .base import WARN_FG
 from .columns import Column, IdRole, InvalidInput, KindRole, SortRole
 from .perc_service import PercService
 from .tree_adapter import TreeAdapter
@@ -56,6 +55,7 @@ _ALIGN = tuple(int(c.alignment) for c in COLUMNS)
 _KEYS = tuple(c.key for c in COLUMNS)
 _ICONS: dict[str, QIcon] = {}
 _BOLD: list[QFont] = []
+WARN_FG = QColor("#b3261e")  # late text (was in ui/models/base.py, now removed)
 _LATE_FG = QBrush(WARN_FG)
 _WEIGHT_FG = QBrush(QColor("#b26a00"))
 _WEIGHT_BG = QBrush(QColor("#fff4e0"))
