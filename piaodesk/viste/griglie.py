@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain import valutazione as engine
-from ..domain.enums import Aggregazione, Polarita, TipoIndicatore, TipoRisorsa
+from ..domain.enums import Aggregazione, Dimensione, Polarita, TipoIndicatore, TipoRisorsa
 from ..domain.formats import format_decimal
 from ..domain.model import (
     PERIODO_ANNUALE,
@@ -207,8 +207,21 @@ class IndicatoriProjection(DellObiettivo):
             Col("anno_baseline", "Anno baseline", "int", width=70),
             Col("fonte", "Fonte dei dati", width=160),
             Col("formula", "Formula", width=160),
+            # the PIAO portal's fields (issue 18 point 3) and the Comune of an Unione (point 6)
+            Col("dimensione", "Dimensione", "enum", enum=Dimensione, width=110),
+            Col("sottodimensione", "Sottodimensione", width=130),
+            Col("rilevante", "Rilevante", "bool", width=70, tooltip="Indicatore «rilevante» per il Portale PIAO"),
+            Col("solo_individuale", "Solo scheda individuale", "bool", width=90,
+                tooltip="Conta solo nella scheda individuale del responsabile (non nella % dell'obiettivo)"),
+            Col("comune_id", "Comune", "choice", width=140, choices=self._comuni,
+                tooltip="Il Comune dell'Unione per cui l'indicatore è rilevato (vuoto: tutta l'Unione)"),
         ]
         return cols
+
+    def _comuni(self) -> list[tuple[str, Any]]:
+        ente = self.reader.ente()
+        membri = [e for e in self.reader.enti() if ente is not None and e.parent_id == ente.id]
+        return [("(tutta l'Unione)", None), *((e.nome, e.id) for e in membri)]
 
     def fetch(self) -> list[Any]:
         self._misure = self._risultati = None
@@ -259,6 +272,8 @@ class IndicatoriProjection(DellObiettivo):
         if key == "perc":
             r = self.risultato(row.id)
             return None if r is None else r.perc
+        if key == "dimensione":  # stored as its value; shown by its label (free text kept as is)
+            return Dimensione.from_text(row.dimensione) or row.dimensione
         return getattr(row, key, None)
 
     def cell_status(self, row: Any, key: str) -> str | None:

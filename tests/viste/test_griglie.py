@@ -120,3 +120,28 @@ def test_assignments_choices_follow_people(demo):
         p.edit(p.row(row.id), "data_fine", date(2025, 1, 1))
     new = p.new_row(len(p))
     assert new.data_inizio == date(2025, 1, 1) and new.impegno == D(100)
+
+
+def test_indicator_piao_columns_edit_the_portal_fields(demo):
+    """Issue 18 points 3 and 6: dimensione, sottodimensione, rilevante and the Comune are cells."""
+    from piaodesk.domain.enums import Dimensione
+
+    oid = _leaf(demo)
+    p = g.IndicatoriProjection(demo, lambda: 2025)
+    p.obiettivo_id = oid
+    p.load_all()
+    cols = {c.key: c for c in p.columns()}
+    assert {"dimensione", "sottodimensione", "rilevante", "comune_id"} <= set(cols)
+    ind = min(p.rows(), key=p.order_key)
+    row = p.row(ind.id)
+    ente = demo.ente()
+    comune = next(e for e in demo.enti() if e.parent_id == ente.id)
+    assert (comune.nome, comune.id) in p.choices(row, cols["comune_id"])
+    edits = [p.edit(row, "dimensione", Dimensione.EFFICIENZA), p.edit(row, "sottodimensione", "temporale"),
+             p.edit(row, "rilevante", True), p.edit(row, "comune_id", comune.id)]
+    d = p.apply(demo.apply(Batch([e for e in edits if e is not None], "Campi PIAO")))
+    assert ind.id in d.changed
+    got = demo.get(Indicatore, ind.id)
+    assert (got.dimensione, got.sottodimensione, got.rilevante, got.comune_id) == (
+        "efficienza", "temporale", True, comune.id)
+    assert p.value(p.row(ind.id), "dimensione") is Dimensione.EFFICIENZA
