@@ -166,7 +166,7 @@ def _dmy(s: str) -> date | None:
     if not m:
         return None
     day, month, year = (int(g) for g in m.groups())
-    if year < 100:
+    if len(m.group(3)) <= 2:  # «31/12/25»; «01/01/0001» is year 1 (refused by validazione)
         year += 2000
     return date(year, month, day)
 

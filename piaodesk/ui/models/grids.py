@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from ...domain import validazione
 from ...domain import valutazione as engine
 from ...domain.enums import Aggregazione, Polarita, TipoIndicatore, TipoRisorsa
 from ...domain.formats import format_decimal
@@ -214,8 +215,11 @@ class IndicatoriModel(_OwnedByObiettivo):
     def validate(self, row: Any, col: Column, value: Any) -> None:
         if col.key == "descrizione" and not value:
             raise InvalidInput("La descrizione dell'indicatore non può essere vuota.")
-        if col.key == "anno_baseline" and value is not None and not 1900 <= value <= 2200:
-            raise InvalidInput(f"L'anno {value} non è plausibile (colonna «Anno baseline»).")
+        if ":" in col.key:  # Target/Valore of a year: text the indicator cannot count is refused
+            try:
+                validazione.valore_indicatore(value, row.tipo, f"(colonna «{col.label}»)")
+            except validazione.ValoreNonValido as exc:
+                raise InvalidInput(str(exc)) from exc
 
     def relevant(self, ch: Changes) -> bool:
         return ch.touches("indicatori") or ch.touches("misure") or ch.touches("impostazioni")
@@ -351,8 +355,11 @@ class MisureModel(ArchiveTableModel):
         return super().edit_for(row, col, value)
 
     def validate(self, row: Any, col: Column, value: Any) -> None:
-        if col.key == "anno" and value is not None and not 1900 <= value <= 2200:
-            raise InvalidInput(f"L'anno {value} non è plausibile.")
+        if col.key in ("target_testo", "valore_testo") and self.indicatore is not None:
+            try:
+                validazione.valore_indicatore(value, self.indicatore.tipo, f"(colonna «{col.label}»)")
+            except validazione.ValoreNonValido as exc:
+                raise InvalidInput(str(exc)) from exc
         if col.key in ("anno", "periodo"):
             anno = value if col.key == "anno" else row.anno
             periodo = (value or "") if col.key == "periodo" else row.periodo

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain import validazione
 from ...domain import monitoraggio as rules
 from ...domain.formats import format_date, format_percent
 from ...domain.model import Indicatore, Obiettivo
@@ -302,6 +303,11 @@ class RoundModel(QAbstractItemModel):
         text = "" if value is None else str(value)
         key = "valore_testo" if index.column() == self.C_VALORE else "target_testo"
         if index.column() not in (self.C_VALORE, self.C_TARGET):
+            return False
+        try:  # the one check of the values typed in every grid (domain/validazione.py)
+            validazione.valore_indicatore(text, node.obj.tipo)
+        except validazione.ValoreNonValido as exc:
+            self.refused.emit(str(exc))
             return False
         try:
             edit = store.imposta_rilevazione(self.ctx.archive, self.mid, node.obj.id,
