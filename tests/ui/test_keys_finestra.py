@@ -99,3 +99,27 @@ def test_toolbar_buttons_keep_fixed_texts(qtbot, win):
     tb.layout().activate()
     assert figlio.mapTo(win, figlio.rect().topLeft()).x() == x_before
     _ = Path
+
+
+def test_ctrl_down_in_a_grid_never_moves_the_objective(qtbot, win):
+    """FIN.1 went below PL.1: Ctrl+↓ in the Fasi grid reached the tree's «Sposta giù»."""
+    from PySide6.QtCore import Qt
+
+    arc = win.archive
+    fin = next(o for o in arc.obiettivi() if o.codice == "FIN.1")
+    before = [(o.id, o.parent_id, o.posizione) for o in arc.obiettivi()]
+    assert win.select_obiettivo(fin.id) and win.current_id() == fin.id
+    win.panel.tabs.setCurrentIndex(1)
+    grid = win.panel.fasi
+    grid.setFocus()
+    grid.setCurrentIndex(grid.model().index(0, 6))
+    qtbot.keyClick(grid, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert [(o.id, o.parent_id, o.posizione) for o in arc.obiettivi()] == before
+    assert grid.currentIndex().row() == grid.model().rowCount() - 1
+    # also while a cell is being edited
+    grid.setCurrentIndex(grid.model().index(0, 8))
+    qtbot.keyClick(grid, Qt.Key.Key_F2)
+    editor = grid.focusWidget()
+    assert editor is not grid
+    qtbot.keyClick(editor, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert [(o.id, o.parent_id, o.posizione) for o in arc.obiettivi()] == before
