@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QSizePolicy,
     QTableView,
     QToolButton,
     QWidget,
@@ -719,20 +720,22 @@ class RowButtons(QWidget):
         lay.setSpacing(1)
         self.add = QToolButton(self)
         self.add.setObjectName("aggiungiRiga")
-        self.add.setText("+")
+        self.add.setText("+ Riga")
         self.add.setToolTip("Aggiungi riga (Ctrl+Ins)")
         self.add.setAutoRaise(True)
         self.add.clicked.connect(view.insert_row)
         self.remove = QToolButton(self)
         self.remove.setObjectName("eliminaRighe")
-        self.remove.setText("−")
+        self.remove.setText("− Righe")
         self.remove.setToolTip("Elimina le righe selezionate (Ctrl+Del)")
         self.remove.setAutoRaise(True)
         self.remove.clicked.connect(view.remove_rows)
         for b in (self.add, self.remove):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.setFixedWidth(max(22, b.fontMetrics().horizontalAdvance("+") * 3))
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
             lay.addWidget(b)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
 
     def update_for(self, view: ExcelTableView) -> None:
         self.add.setVisible(view.can_insert())
