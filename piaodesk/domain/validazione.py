@@ -163,8 +163,11 @@ def valore_indicatore(testo: str | None, tipo: TipoIndicatore | str | None, dove
 
     if testo is None or not str(testo).strip():
         return
-    kind = TipoIndicatore.from_text(str(tipo)) if isinstance(tipo, str) else tipo  # type: ignore[attr-defined]
-    kind = kind or TipoIndicatore.NUMERO
+    if isinstance(tipo, TipoIndicatore):
+        kind = tipo
+    else:
+        found = TipoIndicatore.from_text(str(tipo)) if tipo else None
+        kind = found if isinstance(found, TipoIndicatore) else TipoIndicatore.NUMERO
     if kind == TipoIndicatore.TESTO or non_dovuto(str(testo), None):
         return
     if parse_valore(str(testo), kind) is not None:

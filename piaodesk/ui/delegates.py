@@ -177,10 +177,10 @@ class TypedDelegate(QStyledItemDelegate):
                 event.accept()  # the grid's key, never a window shortcut (Ctrl+↓ moved the tree)
                 return True
             if event.type() == QEvent.Type.KeyPress:
-                view = self.parent()
+                fill = getattr(self.parent(), "fill_from_editor", None)
                 if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                        hasattr(view, "fill_from_editor"):
-                    view.fill_from_editor(obj)  # Ctrl+Enter: what is typed fills the selection
+                        fill is not None:
+                    fill(obj)  # Ctrl+Enter: what is typed fills the selection
                     return True
                 if ctrl and (vertical or event.key() == Qt.Key.Key_D):
                     return True  # inside the cell these mean nothing: never passed on

@@ -266,3 +266,69 @@ def test_tab_through_a_combo_saves_nothing(qtbot, persone):
     assert arc.get(Persona, who.id).area is None
     assert persone.ctx.stack.count() == depth
     assert table.state() != table.State.EditingState
+
+
+# ---------------------------------------------------------------------- plan-wide tables
+
+
+def _area_column(persone) -> int:
+    return persone.model.column("area")
+
+
+def test_column_filter_like_autofilter(qtbot, persone):
+    from piaodesk.ui.widgets.filtro import filter_button_point
+
+    table = persone.table
+    header = table.horizontalHeader()
+    col = _area_column(persone)
+    total = table.model().rowCount()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=filter_button_point(header, col))
+    popup = table._popup
+    assert popup.isVisible()
+    qtbot.keyClicks(popup.search, "istrutt")
+    qtbot.keyClick(popup.search, Qt.Key.Key_Return)
+    shown = [r for r in range(total) if not table.isRowHidden(r)]
+    assert 0 < len(shown) < total
+    assert {table.model().index(r, col).data() for r in shown} == {"Istruttori"}
+    assert table.model().rowCount() == total  # the model keeps every row
+    # Ctrl+↓ stays on the rows shown
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(shown[0], 0))
+    qtbot.keyClick(table, Qt.Key.Key_Down, CTRL)
+    assert table.currentIndex().row() == shown[-1]
+    # Alt+↓ opens the filter of the current column; «Togli filtro» shows every row
+    table.setCurrentIndex(table.model().index(shown[0], col))
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    popup = table._popup
+    assert popup.isVisible() and popup.column == col
+    qtbot.mouseClick(popup.clear, Qt.MouseButton.LeftButton)
+    assert not any(table.isRowHidden(r) for r in range(total))
+
+
+def test_first_column_is_frozen(qtbot, persone):
+    table = persone.table
+    frozen = table.frozen
+    assert frozen is not None and not frozen.isVisible()  # at the left edge: not needed
+    assert [frozen.isColumnHidden(c) for c in range(3)] == [False, True, True]
+    table.horizontalScrollBar().setValue(table.horizontalScrollBar().maximum())
+    qtbot.wait(10)
+    assert table.horizontalScrollBar().value() > 0 and frozen.isVisible()
+    x0 = table.verticalHeader().width() + table.frameWidth()
+    assert frozen.geometry().x() == x0 and frozen.width() == table.columnWidth(0)
+    assert frozen.model() is table.model() and frozen.selectionModel() is table.selectionModel()
+    table.verticalScrollBar().setValue(20)
+    assert frozen.verticalScrollBar().value() == 20
+    # Ctrl+End then Ctrl+Home: the cursor goes back to the first cell, visible
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    qtbot.keyClick(table, Qt.Key.Key_End, CTRL)
+    assert table.currentIndex().column() == table.model().columnCount() - 1
+    qtbot.keyClick(table, Qt.Key.Key_Home, CTRL)
+    assert (table.currentIndex().row(), table.currentIndex().column()) == (0, 0)
+    assert table.horizontalScrollBar().value() == 0 and not frozen.isVisible()
+    # typing in the first column edits it in sight
+    qtbot.keyClicks(table, "Z")
+    editor = table.focusWidget()
+    assert editor is not table and editor.isVisible() and not frozen.isVisible()
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)

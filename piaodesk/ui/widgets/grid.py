@@ -28,11 +28,20 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QPalette, QPen
+from PySide6.QtGui import (
+    QAction,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -48,6 +57,7 @@ from PySide6.QtWidgets import (
 
 from ..delegates import TypedDelegate
 from ..models.columns import ClipboardRole
+from .filtro import ColumnFilters, FilterHeader, FilterPopup, FrozenColumn
 
 
 def parse_tsv(text: str) -> list[list[str]]:
@@ -112,10 +122,9 @@ def grid_owns(event: QKeyEvent) -> bool:
     ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
     if ctrl and key in _CTRL_MOVES:
         return True
-    if ctrl and not mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier) \
-            and key in (*_ENTER, Qt.Key.Key_D, Qt.Key.Key_X):
-        return True
-    return False
+    plain_ctrl = ctrl and not mods & (Qt.KeyboardModifier.AltModifier
+                                      | Qt.KeyboardModifier.ShiftModifier)
+    return plain_ctrl and key in (*_ENTER, Qt.Key.Key_D, Qt.Key.Key_X)
 
 
 class ExcelTableView(QTableView):
@@ -150,6 +159,10 @@ class ExcelTableView(QTableView):
         self.new_row_pending = False
         self._committing: QWidget | None = None
         self._anchor = QPersistentModelIndex()  # where Ctrl+Shift+arrows started
+        #: per-column filter (AutoFilter): column → display texts kept (see set_plan_wide)
+        self.column_filters: dict[int, set[str]] = {}
+        self._filters: ColumnFilters | None = None
+        self.frozen: FrozenColumn | None = None
         self._actions: dict[str, QAction] = {}
         for name, text, keys, slot in (
             ("copia", "Copia", [QKeySequence.StandardKey.Copy], self.copy_selection),
@@ -183,14 +196,102 @@ class ExcelTableView(QTableView):
     def row_buttons(self) -> RowButtons:
         return self._row_buttons
 
-    def setModel(self, model: Any) -> None:  # noqa: N802 - Qt's name
+    def setModel(self, model: Any) -> None:
         super().setModel(model)
         self.new_row_pending = False
         self._row_buttons.update_for(self)
         if self.selectionModel() is not None:
             self.selectionModel().currentChanged.connect(lambda *_a: self._set_pending(False))
+        self.column_filters = {}
+        filters: ColumnFilters | None = getattr(self, "_filters", None)
+        frozen: FrozenColumn | None = getattr(self, "frozen", None)
+        if filters is not None and model is not None:
+            filters.watch(model)
+        if frozen is not None and model is not None:
+            frozen.attach()
 
-    def mousePressEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    # ------------------------------------------------------------------ plan-wide tables
+
+    def set_plan_wide(self, column_filter: bool = True, freeze_first: bool = True) -> None:
+        """A table over the whole plan: per-column filter (click «▾» in a header, or Alt+↓)
+        and the first column frozen while scrolling sideways."""
+        if column_filter and self._filters is None:
+            sorting = self.isSortingEnabled()
+            header = FilterHeader(self)
+            old = self.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            header.setStretchLastSection(old.stretchLastSection())
+            header.setSortIndicatorShown(old.isSortIndicatorShown())
+            widths = [self.columnWidth(c) for c in range(self.model().columnCount())] \
+                if self.model() is not None else []
+            self.setHorizontalHeader(header)
+            for c, w in enumerate(widths):
+                self.setColumnWidth(c, w)
+            self.setSortingEnabled(sorting)
+            self._filters = ColumnFilters(self)
+            if self.model() is not None:
+                self._filters.watch(self.model())
+        if freeze_first and self.frozen is None:
+            self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+            self.frozen = FrozenColumn(self)
+            if self.model() is not None:
+                self.frozen.attach()
+
+    def set_column_filter(self, column: int, keep: set[str] | None) -> None:
+        """Show only the rows whose ``column`` displays one of ``keep`` (None: every row)."""
+        if keep is None:
+            self.column_filters.pop(column, None)
+        else:
+            self.column_filters[column] = set(keep)
+        if self._filters is None:
+            self._filters = ColumnFilters(self)
+        self._filters.apply()
+        shown = sum(not self.isRowHidden(r) for r in range(self.model().rowCount()))
+        if self.column_filters:
+            self.setToolTip(f"Filtro attivo: {shown} righe su {self.model().rowCount()}")
+        else:
+            self.setToolTip("")
+
+    def open_filter(self, column: int) -> FilterPopup:
+        popup = FilterPopup(self, column)
+        header = self.horizontalHeader()
+        x = header.sectionViewportPosition(column)
+        popup.move(header.mapToGlobal(QPoint(max(x, 0), header.height())))
+        popup.show()
+        popup.search.setFocus()
+        self._popup = popup
+        return popup
+
+    def hide_row(self, row: int, hidden: bool) -> None:
+        self.setRowHidden(row, hidden)
+        if self.frozen is not None:
+            self.frozen.setRowHidden(row, hidden)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        frozen: FrozenColumn | None = getattr(self, "frozen", None)
+        if frozen is not None:
+            frozen.place()
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        frozen: FrozenColumn | None = getattr(self, "frozen", None)
+        if frozen is not None:
+            frozen.place()
+
+    def scrollTo(self, index: QModelIndex | QPersistentModelIndex, hint: Any = QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        if getattr(self, "frozen", None) is None or not index.isValid() or index.column() == 0:
+            super().scrollTo(index, hint)
+            return
+        super().scrollTo(index, hint)
+        # a cell must not hide under the frozen column
+        x = self.columnViewportPosition(index.column())
+        margin = self.columnWidth(0)
+        if x < margin:
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() - (margin - x))
+
+    def mousePressEvent(self, event: Any) -> None:
         self._set_pending(False)
         super().mousePressEvent(event)
 
@@ -236,7 +337,7 @@ class ExcelTableView(QTableView):
             return True
         return super().event(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: C901 - one switch of keys
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         editing = self.state() == QAbstractItemView.State.EditingState
         if editing:
@@ -253,6 +354,10 @@ class ExcelTableView(QTableView):
                 return
             if key not in (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt):
                 self._set_pending(False)
+        if key == Qt.Key.Key_Down and event.modifiers() == Qt.KeyboardModifier.AltModifier and \
+                self._filters is not None and self.currentIndex().isValid():
+            self.open_filter(self.currentIndex().column())
+            return
         if _ctrl(event) and key in _CTRL_MOVES:
             self._jump(key, bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
             return
@@ -285,10 +390,10 @@ class ExcelTableView(QTableView):
                     editor.clear()
                     editor.setModified(True)
             return
-        if event.text() and event.text().isprintable() and not event.modifiers() & (
-                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
-            if editable and self._type_into(index, event):
-                return
+        if editable and event.text() and event.text().isprintable() and not event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier) \
+                and self._type_into(index, event):
+            return
         super().keyPressEvent(event)
 
     def _editor(self, index: QModelIndex) -> QWidget | None:
@@ -306,8 +411,8 @@ class ExcelTableView(QTableView):
             editor.setModified(True)
         return True
 
-    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:  # noqa: N802
-        EndEditHint = QAbstractItemDelegate.EndEditHint  # noqa: N806
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        EndEditHint = QAbstractItemDelegate.EndEditHint
         super().closeEditor(editor, hint if hint in (EndEditHint.NoHint, EndEditHint.RevertModelCache)
                             else EndEditHint.NoHint)
         # Tab/Shift+Tab commit and move without opening the next editor (an editor opened by
@@ -319,7 +424,7 @@ class ExcelTableView(QTableView):
         elif hint == EndEditHint.EditPreviousItem:
             self._move(0, -1)
 
-    def commitData(self, editor: QWidget) -> None:  # noqa: N802 - Qt's name
+    def commitData(self, editor: QWidget) -> None:
         if self._committing is editor:
             return  # a refusal's message box took the focus: the same text, not twice
         self._committing = editor
@@ -366,7 +471,7 @@ class ExcelTableView(QTableView):
         return QRect(self.columnViewportPosition(col), y, self.columnWidth(col),
                      self.verticalHeader().defaultSectionSize())
 
-    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def paintEvent(self, event: Any) -> None:
         super().paintEvent(event)
         if self.new_row_pending:
             painter = QPainter(self.viewport())
@@ -427,35 +532,46 @@ class ExcelTableView(QTableView):
         cur = self.currentIndex()
         if model is None or not cur.isValid():
             return
-        rows, cols = model.rowCount(), model.columnCount()
+        # the rows and columns shown (a filter hides rows, a view may hide columns)
+        rows = [r for r in range(model.rowCount()) if not self.isRowHidden(r)]
+        cols = [c for c in range(model.columnCount()) if not self.isColumnHidden(c)]
+        if not rows or not cols:
+            return
         r, c = cur.row(), cur.column()
         if key == Qt.Key.Key_Home:
-            r, c = 0, 0
+            r, c = rows[0], cols[0]
         elif key == Qt.Key.Key_End:
-            r, c = rows - 1, cols - 1
+            r, c = rows[-1], cols[-1]
         else:
-            dr, dc = {Qt.Key.Key_Up: (-1, 0), Qt.Key.Key_Down: (1, 0),
-                      Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1)}[Qt.Key(key)]
-            limit = 2000  # a long column of values: jump to its end without reading all of it
-
-            def inside(rr: int, cc: int) -> bool:
-                return 0 <= rr < rows and 0 <= cc < cols
-
-            nr, nc = r + dr, c + dc
-            if not inside(nr, nc):
+            vertical = key in (Qt.Key.Key_Up, Qt.Key.Key_Down)
+            step = 1 if key in (Qt.Key.Key_Down, Qt.Key.Key_Right) else -1
+            line = rows if vertical else cols
+            here = r if vertical else c
+            if here not in line:
                 return
-            if self._filled(r, c) and self._filled(nr, nc):
+            pos = line.index(here)
+
+            def filled(p: int) -> bool:
+                return self._filled(line[p], c) if vertical else self._filled(r, line[p])
+
+            limit = 2000  # a long run of values: to its end without reading all of it
+            nxt = pos + step
+            if not 0 <= nxt < len(line):
+                return
+            if filled(pos) and filled(nxt):
                 steps = 0
-                while inside(nr + dr, nc + dc) and self._filled(nr + dr, nc + dc) and steps < limit:
-                    nr, nc, steps = nr + dr, nc + dc, steps + 1
+                while 0 <= nxt + step < len(line) and filled(nxt + step) and steps < limit:
+                    nxt, steps = nxt + step, steps + 1
                 if steps >= limit:
-                    nr, nc = (rows - 1 if dr > 0 else 0 if dr < 0 else nr,
-                              cols - 1 if dc > 0 else 0 if dc < 0 else nc)
+                    nxt = len(line) - 1 if step > 0 else 0
             else:
                 steps = 0
-                while inside(nr + dr, nc + dc) and not self._filled(nr, nc) and steps < limit:
-                    nr, nc, steps = nr + dr, nc + dc, steps + 1
-            r, c = nr, nc
+                while 0 <= nxt + step < len(line) and not filled(nxt) and steps < limit:
+                    nxt, steps = nxt + step, steps + 1
+            if vertical:
+                r = line[nxt]
+            else:
+                c = line[nxt]
         target = model.index(r, c)
         if extend:
             if not self._anchor.isValid():
