@@ -332,3 +332,30 @@ def test_first_column_is_frozen(qtbot, persone):
     editor = table.focusWidget()
     assert editor is not table and editor.isVisible() and not frozen.isVisible()
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
+
+
+def test_a_refusal_shown_in_a_box_is_said_once(qtbot, panel):
+    """A message box takes the focus from the cell editor: its focus-out must not commit the
+    same refused text again (every refusal used to show twice)."""
+    grid = panel.fasi
+    other = panel.form.widgets["titolo"]
+    panel.tabs.setCurrentIndex(1)
+    panel.message.connect(lambda _m: other.setFocus())  # as QMessageBox.warning does
+    _go(grid, 0, PERC)
+    qtbot.keyClicks(grid, "1")
+    qtbot.keyClicks(_editor(grid), "50")
+    qtbot.keyClick(_editor(grid), Qt.Key.Key_Return)
+    assert len(panel.messages) == 1 and "tra 0 e 100" in panel.messages[0]
+    assert _fasi(panel)[0].perc_realizzazione == Decimal(100)
+
+
+def test_a_refused_paste_that_adds_rows_leaves_nothing(qtbot, panel):
+    grid = panel.fasi
+    stack = panel.ctx.stack
+    n, depth = len(_fasi(panel)), stack.count()
+    QGuiApplication.clipboard().setText("50\n300\n")
+    _go(grid, n - 1, PERC)
+    qtbot.keyClick(grid, Qt.Key.Key_V, CTRL)
+    assert len(panel.messages) == 1 and "tra 0 e 100" in panel.messages[0]
+    assert len(_fasi(panel)) == n and stack.count() == depth
+    assert _fasi(panel)[-1].perc_realizzazione == Decimal(80)

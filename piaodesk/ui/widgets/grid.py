@@ -672,6 +672,7 @@ class ExcelTableView(QTableView):
         macro = appending and hasattr(src, "begin_macro")
         if macro:
             src.begin_macro("Incolla celle")
+        ok = False
         try:
             if appending and not src.append_rows(missing):
                 self._report(False)
@@ -683,10 +684,12 @@ class ExcelTableView(QTableView):
                     idx = model.index(r0 + i, cols[j])
                     if idx.flags() & Qt.ItemFlag.ItemIsEditable:
                         cells.append((self.to_source(idx), text))
-            self._set_cells(cells, "Incolla celle")
+            ok = self._set_cells(cells, "Incolla celle")
         finally:
             if macro:
                 src.end_macro()
+                if not ok:
+                    _drop_last_step(src)  # the rows added for a refused paste go, no step stays
         if not block or not cols:
             return
         last = model.index(min(r0 + len(block), model.rowCount()) - 1, cols[-1])
@@ -769,15 +772,17 @@ class ExcelTableView(QTableView):
         self.fill_selection(text)
         self.setFocus()
 
-    def _set_cells(self, cells: list[tuple[QModelIndex, Any]], label: str) -> None:
+    def _set_cells(self, cells: list[tuple[QModelIndex, Any]], label: str) -> bool:
         src = self.source_model()
         if hasattr(src, "set_cells"):
-            self._report(bool(src.set_cells(cells, label)))
-            return
+            ok = bool(src.set_cells(cells, label))
+            self._report(ok)
+            return ok
         for idx, value in cells:
             if not src.setData(idx, value, Qt.ItemDataRole.EditRole):
                 self._report(False)
-                return
+                return False
+        return True
 
     def insert_row(self) -> None:
         if not self.can_insert():
@@ -816,6 +821,20 @@ class ExcelTableView(QTableView):
         for r in reversed(rows):
             ok = bool(src.removeRows(r, 1)) and ok
         self._report(ok)
+
+
+def _drop_last_step(model: Any) -> None:
+    """Undo the step just pushed and remove it from the stack: undone, then marked obsolete,
+    so that QUndoStack.redo() deletes it instead of redoing it."""
+    stack = getattr(getattr(model, "ctx", None), "stack", None)
+    if stack is None or stack.index() == 0:
+        return
+    cmd = stack.command(stack.index() - 1)
+    if cmd is None:
+        return
+    stack.undo()
+    cmd.setObsolete(True)
+    stack.redo()
 
 
 def _overrides(model: Any, name: str) -> bool:
