@@ -1,19 +1,26 @@
 """``ExcelTableView``: a QTableView that behaves like a spreadsheet.
 
-* typing on a cell starts editing it (the typed key replaces the content), F2/double click edit;
-* Enter commits and moves down, Tab/Shift+Tab move right/left;
-* Del clears the selected cells (one undoable step);
+* typing on a cell starts editing it (the typed key replaces the content); F2 edits with the
+  caret at the end, double click edits; Backspace empties the cell and edits it;
+* Enter commits and moves down (on the last row: to the row below, created when typing);
+  Tab/Shift+Tab commit and move right/left without opening the next editor;
+* Del clears the selected cells, Ctrl+X cuts them, Ctrl+D fills down, Ctrl+Enter fills the
+  selection (each one undoable step); Ctrl+arrows jump to the edge of the data and never
+  reach a window shortcut;
 * Ctrl+C copies the selection as a tab-separated block (Italian decimals, no
   thousands separators) that Excel/LibreOffice paste as cells; Ctrl+V pastes a
   rectangular block from there, starting at the current cell (a single value fills
   the whole selection); rows beyond the end are added when the model allows it;
-* Ctrl+Ins adds a row, Ctrl+Del removes the selected rows; click on a header sorts.
+* Ctrl+Ins or «+ Riga» adds a row (the cursor goes to it, wherever a sorted grid puts it),
+  Ctrl+Del or «− Righe» removes the selected rows; click on a header sorts;
+* plan-wide tables (``set_plan_wide``): per-column filter and frozen first column (filtro.py).
 
 Model hooks (all optional, looked up on the *source* model behind any proxies):
 ``set_cells(list[(QModelIndex, value)], label) -> bool`` (one undo step for a block),
 ``insert_row(row) -> bool``, ``remove_rows(rows: list[int]) -> bool``,
-``append_rows(n) -> bool`` (used by paste). Without hooks ``setData`` is called per cell.
-Invalid input is reported through the ``message`` signal (Italian text).
+``append_rows(n) -> bool`` (used by paste). Without hooks ``setData`` is called per cell and
+``insertRows``/``removeRows`` add and remove rows. A model with a ``refused`` signal says its
+own refusals; for the others, invalid input is reported through ``message`` (Italian text).
 """
 
 from __future__ import annotations
@@ -310,7 +317,12 @@ class ExcelTableView(QTableView):
 
     def can_insert(self) -> bool:
         src = self.source_model()
-        return src is not None and (hasattr(src, "insert_row") or _overrides(src, "insertRows"))
+        if src is None:
+            return False
+        new_row = getattr(type(src), "new_row", None)  # ArchiveTableModel's: None = cannot add
+        if new_row is not None and new_row.__qualname__.startswith("ArchiveTableModel."):
+            return False
+        return hasattr(src, "insert_row") or _overrides(src, "insertRows")
 
     def can_remove(self) -> bool:
         src = self.source_model()
@@ -602,23 +614,7 @@ class ExcelTableView(QTableView):
         rect = self._selected_rect()
         if rect is None:
             return
-        r0, c0, r1, c1 = rect
-        model = self.model()
-        rows = []
-        for r in range(r0, r1 + 1):
-            if self.isRowHidden(r):
-                continue
-            line = []
-            for c in range(c0, c1 + 1):
-                if self.isColumnHidden(c):
-                    continue
-                idx = model.index(r, c)
-                text = idx.data(ClipboardRole)
-                if text is None:
-                    text = idx.data(Qt.ItemDataRole.DisplayRole)
-                line.append("" if text is None else str(text))
-            rows.append(line)
-        QGuiApplication.clipboard().setText(to_tsv(rows))
+        QGuiApplication.clipboard().setText(to_tsv(self._rows_text(*rect)))
 
     def _visible_columns_from(self, c0: int, n: int) -> list[int]:
         cols, c = [], c0
