@@ -113,6 +113,8 @@ class Column:
         rule = self.rule()
         num = validazione.controlla(rule, value, where) if rule is not None \
             else validazione.numero(value, where)
+        if num is None:
+            return None
         if self.kind == "int":
             if num != int(num):
                 raise InvalidInput(f"«{value}» non è un numero intero {where}.")
