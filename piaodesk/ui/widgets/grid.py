@@ -229,6 +229,10 @@ class ExcelTableView(QTableView):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
             header.setStretchLastSection(old.stretchLastSection())
             header.setSortIndicatorShown(old.isSortIndicatorShown())
+            header.setSortIndicator(old.sortIndicatorSection(), old.sortIndicatorOrder())
+            header.setDefaultSectionSize(old.defaultSectionSize())
+            header.setMinimumSectionSize(old.minimumSectionSize())
+            header.setDefaultAlignment(old.defaultAlignment())
             widths = [self.columnWidth(c) for c in range(self.model().columnCount())] \
                 if self.model() is not None else []
             self.setHorizontalHeader(header)
