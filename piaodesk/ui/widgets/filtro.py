@@ -56,16 +56,24 @@ class FilterHeader(QHeaderView):
         w = self.sectionSize(section)
         return QRect(x + w - BUTTON_W, 0, BUTTON_W, self.height())
 
-    def paintSection(self, painter: QPainter, rect: QRect, section: int) -> None:
+    def paintSection(self, painter: QPainter, rect: QRect, section: int) -> None:  # noqa: N802
+        # the section (label, sort arrow) left of the filter button, the button at the right
         painter.save()
-        super().paintSection(painter, rect, section)
+        super().paintSection(painter, rect.adjusted(0, 0, -BUTTON_W, 0), section)
         painter.restore()
         active = section in self._view.column_filters
+        pal = self.palette()
+        button = QRect(rect.right() - BUTTON_W + 1, rect.top() + 2, BUTTON_W - 2, rect.height() - 4)
         painter.save()
-        if active:
-            painter.setPen(self.palette().color(self.palette().ColorRole.Highlight))
-        painter.drawText(QRect(rect.right() - BUTTON_W + 1, rect.top(), BUTTON_W, rect.height()),
-                         int(Qt.AlignmentFlag.AlignCenter), "▼" if active else "▾")
+        painter.fillRect(QRect(rect.right() - BUTTON_W + 1, rect.top(), BUTTON_W, rect.height()),
+                         pal.color(pal.ColorRole.Button))
+        painter.fillRect(button, pal.color(pal.ColorRole.Highlight) if active
+                         else pal.color(pal.ColorRole.Base))
+        painter.setPen(pal.color(pal.ColorRole.Mid))
+        painter.drawRect(button.adjusted(0, 0, -1, -1))
+        painter.setPen(pal.color(pal.ColorRole.HighlightedText) if active
+                       else pal.color(pal.ColorRole.ButtonText))
+        painter.drawText(button, int(Qt.AlignmentFlag.AlignCenter), "▼" if active else "▾")
         painter.restore()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
