@@ -56,7 +56,7 @@ class FilterHeader(QHeaderView):
         w = self.sectionSize(section)
         return QRect(x + w - BUTTON_W, 0, BUTTON_W, self.height())
 
-    def paintSection(self, painter: QPainter, rect: QRect, section: int) -> None:  # noqa: N802
+    def paintSection(self, painter: QPainter, rect: QRect, section: int) -> None:
         # the section (label, sort arrow) left of the filter button, the button at the right
         painter.save()
         super().paintSection(painter, rect.adjusted(0, 0, -BUTTON_W, 0), section)
