@@ -292,6 +292,11 @@ def test_column_filter_like_autofilter(qtbot, persone):
     assert 0 < len(shown) < total
     assert {table.model().index(r, col).data() for r in shown} == {"Istruttori"}
     assert table.model().rowCount() == total  # the model keeps every row
+    # a row edited out of the filter stays in sight (as in a spreadsheet) until it is applied again
+    edited = table.model().index(shown[1], col)
+    assert table.model().setData(edited, "Dirigente")
+    qtbot.wait(5)
+    assert not table.isRowHidden(shown[1])
     # Ctrl+↓ stays on the rows shown
     table.setFocus()
     table.setCurrentIndex(table.model().index(shown[0], 0))

@@ -169,8 +169,9 @@ class ColumnFilters:
         self.timer.timeout.connect(self.apply)
 
     def watch(self, model: Any) -> None:
-        for sig in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.layoutChanged,
-                    model.dataChanged):
+        # applied again when the rows are read anew (reset, sort); a row just edited stays in
+        # sight until then, as in a spreadsheet (hiding it under the cursor would surprise)
+        for sig in (model.modelReset, model.layoutChanged):
             sig.connect(self._later)
 
     def _later(self, *_args: Any) -> None:

@@ -170,6 +170,7 @@ class ExcelTableView(QTableView):
         self.column_filters: dict[int, set[str]] = {}
         self._filters: ColumnFilters | None = None
         self.frozen: FrozenColumn | None = None
+        self._popup: FilterPopup | None = None
         self._actions: dict[str, QAction] = {}
         for name, text, keys, slot in (
             ("copia", "Copia", [QKeySequence.StandardKey.Copy], self.copy_selection),
