@@ -9,7 +9,7 @@ import pytest
 
 from piaodesk.domain import validazione as v
 from piaodesk.domain.enums import TipoIndicatore
-from piaodesk.domain.formats import parse_date
+from piaodesk.domain.formats import parse_anni, parse_date
 
 
 @pytest.mark.parametrize("campo,valore,detto", [
@@ -59,3 +59,10 @@ def test_indicator_values_that_count_are_accepted():
         v.valore_indicatore(text, tipo)
     with pytest.raises(v.ValoreNonValido, match="Sì o No"):
         v.valore_indicatore("forse", TipoIndicatore.SI_NO)
+
+
+def test_years_of_an_objective_in_range():
+    assert parse_anni("2025-2027") == [2025, 2026, 2027]
+    for bad in ("1-99999", "99999", "1999"):
+        with pytest.raises(ValueError, match="2000 e 2100"):
+            parse_anni(bad)
