@@ -39,6 +39,28 @@ def apri_piano(path: Path, readonly: bool = False) -> Archive:
     return Archive.open(path, readonly=readonly)
 
 
+def anno(text: str) -> int:
+    """``--anno``: a year in the range of every other input (domain/validazione.py)."""
+    from ..domain import validazione
+
+    try:
+        return int(validazione.controlla(validazione.ANNO, text, "(opzione --anno)"))
+    except validazione.ValoreNonValido as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def percentuale(text: str) -> str:
+    """``--perc``: empty (removes) or a percentage 0–100, checked as in the grids."""
+    from ..domain import validazione
+
+    if text.strip():
+        try:
+            validazione.controlla(validazione.PERCENTUALE, text, "(opzione --perc)")
+        except validazione.ValoreNonValido as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="piaodesk",

@@ -59,6 +59,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..domain import validazione
 from ..domain.enums import Livello, Polarita, Ramo, TipoIndicatore
 from ..domain.fields import norm_label
 from ..domain.formats import format_date, format_decimal, parse_bool, parse_decimal
@@ -1447,7 +1448,14 @@ class FlatImport:
         for code, items in pesi.items():
             valori = {p.valore for _b, p in items}
             if len(valori) == 1:
-                nodes[code].peso = next(iter(valori))
+                peso = next(iter(valori))
+                try:  # the ranges of domain/validazione.py, as in the grids
+                    validazione.controlla(validazione.PESO, peso)
+                except validazione.ValoreNonValido as exc:
+                    self.prob("valore_non_valido", f"obiettivo {code}: {exc} Il peso resta vuoto.",
+                              riga=items[0][1].riga, colonna="Peso")
+                    continue
+                nodes[code].peso = peso
                 continue
             elenco = "; ".join(f"{b.responsabile or '—'} {p.testo}" for b, p in items)
             self.prob("pesi_diversi", f"l'obiettivo {code} ha pesi diversi per responsabile ({elenco}): "

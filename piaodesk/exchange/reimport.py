@@ -29,6 +29,7 @@ from typing import Any
 
 from ..domain.enums import TRANSIZIONI_STATO, Livello, Ramo, StatoMonitoraggio, TipoIndicatore
 from ..domain.fields import norm_label
+from ..domain import validazione
 from ..domain.formats import format_decimal, parse_decimal, parse_percent
 from ..domain.model import (
     PERIODO_ANNUALE,
@@ -247,6 +248,9 @@ class _Sheet:
     id_problem: bool = False
     seen: set[int] = field(default_factory=set)  # IDs already met (first row wins)
     pct: set[tuple[int, str]] = field(default_factory=set)  # (row, key) of cells formatted as %
+    #: (row, key) of cells whose unusable number (1e20, NaN) was reported and read as empty:
+    #: their field is left as it is, never emptied
+    nulled: set[tuple[int, str]] = field(default_factory=set)
 
 
 #: row_id's answer for a row that is reported and left out (bad, unknown or repeated ID)
@@ -260,6 +264,7 @@ class _Diff:
         self.p: list[Problema] = []
         self.p_read: list[Problema] = []
         self.conta = Conteggio(path.name)
+        self._nulled: set[tuple[str, int, int]] = set()  # (sheet, row, column index)
         self._lk: _Lookups | None = None
         self._valore_memo: dict[tuple[Any, Any], Any] = {}
         self.diffs: list[Differenza] = []
@@ -404,6 +409,7 @@ class _Diff:
             return _Sheet(spec, [], {}, whole=False, id_problem=True)
         id_idx = next(i for i, k in colmap.items() if k == "id")
         pct: set[tuple[int, str]] = set()
+        nulled: set[tuple[int, str]] = set()
         perc_cols = {i + 1: k for i, k in colmap.items() if cols[k].kind == "perc"}
         percent_cells = _watch_percent_cells(ws, perc_cols) if perc_cols else None
         width = max(colmap) + 1
@@ -478,9 +484,12 @@ class _Diff:
                             continue
             if any(_clean(row[i]) is not None for i in significant):
                 rows.append(_Row(n, {k: row[i] for i, k in items}))
+                if self._nulled:
+                    nulled.update((n, k) for i, k in items if (ws.title, n, i) in self._nulled)
                 if percent_cells is not None:  # only rows compared field by field need formats
                     pct.update((n, k) for k in percent_cells(n))
-        return _Sheet(spec, rows, cols, years, fast, whole=True, seen=set(fast), pct=pct)
+        return _Sheet(spec, rows, cols, years, fast, whole=True, seen=set(fast), pct=pct,
+                      nulled=nulled)
 
     def _clean_errors(self, values: list[Any], n: int, foglio: str) -> list[Any]:
         """Formula errors (``#DIV/0!``…) and unusable numbers (NaN, 1e308) read as empty cells,
@@ -493,6 +502,7 @@ class _Diff:
             elif numero_inutilizzabile(v):
                 self.p_read.append(problema_numero(v, n, i, foglio))
                 values[i] = None
+                self._nulled.add((foglio, n, i))
                 continue
             if isinstance(v, str) and v.strip() in ERRORI_FORMULA:
                 self.p_read.append(Problema(
@@ -608,6 +618,8 @@ class _Diff:
             if col.kind in _SKIP_KINDS or not col.imported or ":" in key:
                 continue
             raw = r.cells.get(key)
+            if (r.n, key) in sh.nulled:
+                continue  # an unusable number, already reported: the field is not changed
             if col.kind == "persona":
                 ok, pid = self.persona_id(sh.spec.name, r, col, raw)
                 if ok:
@@ -628,8 +640,21 @@ class _Diff:
                     continue
                 value, avviso = parse_percent(raw, (r.n, key) in sh.pct)
                 if value is None:
+                    try:  # a number out of any range says so (domain/validazione.py)
+                        validazione.campo(key, validazione.numero(raw))
+                    except validazione.ValoreNonValido as exc:
+                        if "non è un numero" not in str(exc):
+                            self.prob(sh.spec.name, r.n, f"{exc} Il campo non è stato cambiato.",
+                                      col=col.label)
+                            continue
                     self.prob(sh.spec.name, r.n, f"«{raw}» non è una percentuale: il campo non è "
                               f"stato cambiato", col=col.label)
+                    continue
+                try:
+                    value = validazione.campo(key, value)
+                except validazione.ValoreNonValido as exc:
+                    self.prob(sh.spec.name, r.n, f"{exc} Il campo non è stato cambiato.",
+                              col=col.label)
                     continue
                 if avviso:
                     self.prob(sh.spec.name, r.n, avviso, tipo="percentuale_ambigua", col=col.label)
@@ -649,7 +674,11 @@ class _Diff:
                         value = _EMPTY_OF[col.kind]()  # an empty list cell is an empty list
                     if value is None and col.kind == "enum":
                         continue  # required enumerations: an empty cell changes nothing
+                    value = validazione.campo(key, value)  # ranges: domain/validazione.py
                     out[key] = value
+                except validazione.ValoreNonValido as exc:
+                    self.prob(sh.spec.name, r.n, f"{exc} Il campo non è stato cambiato."
+                              + _default_note(sh.spec.cls, key), col=col.label)
                 except ValueError as exc:
                     self.prob(sh.spec.name, r.n, f"{exc}: il campo non è stato cambiato"
                               + _default_note(sh.spec.cls, key), col=col.label)

@@ -310,6 +310,8 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         undo.setObjectName("annulla")
         redo.setObjectName("ripeti")
+        fixed_toolbar_text(undo, "Annulla", self.ctx.stack.undoTextChanged)
+        fixed_toolbar_text(redo, "Ripeti", self.ctx.stack.redoTextChanged)
         m.addAction(undo)
         m.addAction(redo)
         self.actions_by_name["annulla"] = undo
@@ -541,7 +543,7 @@ class MainWindow(QMainWindow):
             self.open_path(Path(name))
 
     def new_dialog(self) -> None:
-        path = new_plan_dialog(self)
+        path = new_plan_dialog(self, self.archive.path)
         if path is not None:
             self.open_path(path)
 
@@ -866,14 +868,49 @@ def demo_plan_path() -> Path:
     return path
 
 
-def new_plan_dialog(parent: QWidget | None) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "Nuovo piano", str(default_plan_dir() /
-                                                                       "piano.piao"), PLAN_FILTER)
+def fixed_toolbar_text(action: QAction, text: str, changed: Any) -> None:
+    """The toolbar button keeps ``text`` (its width never changes, the buttons never shift);
+    what would be undone or redone goes to the tooltip."""
+    action.setIconText(text)
+
+    def update(what: str) -> None:
+        action.setToolTip(f"{text}: {what}" if what else text)
+
+    changed.connect(update)
+    update("")
+
+
+def _same_file(a: Path, b: Path | None) -> bool:
+    if b is None:
+        return False
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def new_plan_dialog(parent: QWidget | None, current: Path | None = None) -> Path | None:
+    """Asks where and what the new plan is. A file that exists is named and replaced only after
+    a specific question; the plan open in this window (``current``) is refused."""
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "Nuovo piano", str(default_plan_dir() / "piano.piao"), PLAN_FILTER,
+        options=QFileDialog.Option.DontConfirmOverwrite)
     if not name:
         return None
     path = Path(name)
     if not path.suffix:
         path = path.with_suffix(".piao")
+    if _same_file(path, current):
+        warn(parent, "Nuovo piano",
+             f"«{path.name}» è il piano aperto in questa finestra: non può essere sostituito "
+             "da un piano vuoto. Scegliere un altro nome.")
+        return None
+    if path.exists() and not ask(
+            parent, "Sostituire il piano esistente?",
+            f"Il file «{path.name}» esiste già in {path.parent}.\n\nSostituirlo con un piano "
+            "vuoto? Tutto il suo contenuto (obiettivi, indicatori, persone, valutazioni) "
+            "andrà perso."):
+        return None
     titolo, ok = QInputDialog.getText(parent, "Nuovo piano", "Titolo del piano:",
                                       text="Piano della performance")
     if not ok:

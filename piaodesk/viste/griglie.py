@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..domain import validazione
 from ..domain import valutazione as engine
 from ..domain.enums import Aggregazione, Dimensione, Polarita, TipoIndicatore, TipoRisorsa
 from ..domain.formats import format_decimal
@@ -304,9 +305,18 @@ class IndicatoriProjection(DellObiettivo):
     def edit(self, row: Any, key: str, value: Any) -> Edit | None:
         if ":" in key:
             what, anno_s = key.split(":")
+            _valore_ammesso(value, row.tipo, f"{'Target' if what == 'target' else 'Valore'} {anno_s}")
             return misura_edit(self.reader, row, int(anno_s), PERIODO_ANNUALE, what, value,
                                self.pending)
         return super().edit(row, key, value)
+
+
+def _valore_ammesso(value: Any, tipo: TipoIndicatore, colonna: str) -> None:
+    """Text an indicator cannot count is refused, with the message every input uses (issue 14)."""
+    try:
+        validazione.valore_indicatore(value, tipo, f"(colonna «{colonna}»)")
+    except validazione.ValoreNonValido as exc:
+        raise Refused(str(exc)) from exc
 
 
 def misura_edit(archive: Any, ind: Indicatore, anno: int, periodo: str, what: str,
@@ -427,6 +437,8 @@ class MisureProjection(Righe):
 
     def edit(self, row: Any, key: str, value: Any) -> Edit | None:
         if key in ("target_testo", "valore_testo"):
+            if self.indicatore is not None:
+                _valore_ammesso(value, self.indicatore.tipo, "Target" if key == "target_testo" else "Valore")
             what = key.removesuffix("_testo")
             if getattr(row, key) == value:
                 return None

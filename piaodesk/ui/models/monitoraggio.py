@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from ...domain import validazione
 from ...store.db import PlanError
 from ...viste import monitoraggio as vista
 from ...viste.base import Delta
@@ -248,8 +249,14 @@ class RoundModel(QAbstractItemModel):
         if node.kind != "i" or index.column() not in (self.C_TARGET, self.C_VALORE):
             return False  # (a closed round is refused below, with its message)
         self.full_round()
+        text = "" if value is None else str(value)
+        try:  # the one check of the values typed in every grid (domain/validazione.py)
+            validazione.valore_indicatore(text, node.obj.tipo)
+        except validazione.ValoreNonValido as exc:
+            self.refused.emit(str(exc))
+            return False
         try:
-            edit = self.proj.write(node, index.column(), "" if value is None else str(value))
+            edit = self.proj.write(node, index.column(), text)
         except PlanError as exc:
             self.refused.emit(str(exc))
             return False

@@ -56,6 +56,7 @@ class PersoneView(ViewPanel):
             if col.width:
                 self.table.setColumnWidth(i, col.width)
         self.table.message.connect(self.show_message)
+        self.table.set_plan_wide()  # per-column filter, frozen «Cognome» (issue 14)
 
         # aliases of the selected person
         side = QWidget(self)

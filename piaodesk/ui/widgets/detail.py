@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -49,6 +50,41 @@ class _FocusOut(QObject):
         if event.type() == QEvent.Type.FocusOut:
             self._cb()
         return False
+
+
+class _PlanUndo(QObject):
+    """Ctrl+Z / Ctrl+Y in a form field: the field's own undo while something typed is not yet
+    saved, otherwise the plan's undo stack (the field would swallow the keys and do nothing)."""
+
+    def __init__(self, stack: Any, parent: QObject) -> None:
+        super().__init__(parent)
+        self._stack = stack
+
+    @staticmethod
+    def _pending(obj: QObject) -> bool:
+        if isinstance(obj, QLineEdit):
+            return obj.isModified()
+        if isinstance(obj, QPlainTextEdit):
+            return obj.document().isModified()
+        return False
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or \
+                not isinstance(event, QKeyEvent) or self._pending(obj):
+            return False
+        undo = event.matches(QKeySequence.StandardKey.Undo)
+        redo = event.matches(QKeySequence.StandardKey.Redo) or (
+            event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier)
+        if not (undo or redo):
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # the key comes to the field (and here), not to another shortcut
+            return True
+        if undo and self._stack.canUndo():
+            self._stack.undo()
+        elif redo and self._stack.canRedo():
+            self._stack.redo()
+        return True
 
 
 class ObiettivoForm(QWidget):
@@ -180,6 +216,10 @@ class ObiettivoForm(QWidget):
         grid.setRowStretch(r, 1)
         self._load_lookups()
         ctx.hub.changed.connect(self._on_changes)
+        self._plan_undo = _PlanUndo(ctx.stack, self)
+        for w in [*self.widgets.values(), self.stato.lineEdit()]:
+            if isinstance(w, (QLineEdit, QPlainTextEdit)):
+                w.installEventFilter(self._plan_undo)
         self.setEnabled(False)
 
     def _add(self, row: int, col: int, key: str, widget: QWidget, span: int = 1) -> None:
@@ -252,6 +292,7 @@ class ObiettivoForm(QWidget):
             if isinstance(w, QPlainTextEdit):
                 if w.toPlainText() != text:
                     w.setPlainText(text)
+                w.document().setModified(False)
             elif isinstance(w, QLineEdit):
                 w.setText(text)
                 w.setModified(False)
@@ -345,12 +386,14 @@ class ObiettivoForm(QWidget):
         w.setStyleSheet("")
         w.setToolTip("")
         self._commit(col.key, value)
+        w.setModified(False)  # saved: Ctrl+Z now undoes in the plan
 
     def _commit_area(self, key: str, w: QPlainTextEdit) -> None:
         if self._loading or self._ob is None or self.ctx.archive.readonly:
             return
         text = w.toPlainText().rstrip() or None
         self._commit(key, text)
+        w.document().setModified(False)
 
     def _commit_tipologia(self) -> None:
         values = [k for k, cb in self.tipologia.items() if cb.isChecked()]
