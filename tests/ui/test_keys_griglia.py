@@ -255,7 +255,7 @@ def test_tab_through_a_combo_saves_nothing(qtbot, persone):
     table = persone.table
     who = next(p for p in arc.persone() if p.area is None)
     m = persone.model
-    idx = persone.proxy.mapFromSource(m.index(m.row_of(who.id), m.column("area")))
+    idx = persone.proxy.mapFromSource(m.index(m.row_of(who.id), m.column_of("area")))
     table.setFocus()
     table.setCurrentIndex(idx)
     depth = persone.ctx.stack.count()
@@ -272,7 +272,7 @@ def test_tab_through_a_combo_saves_nothing(qtbot, persone):
 
 
 def _area_column(persone) -> int:
-    return persone.model.column("area")
+    return persone.model.column_of("area")
 
 
 def test_column_filter_like_autofilter(qtbot, persone):

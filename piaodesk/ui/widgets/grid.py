@@ -515,11 +515,13 @@ class ExcelTableView(QTableView):
         src = self.source_model()
         if src is None:
             return None
-        seen: list[int] = []
+        seen: list[QPersistentModelIndex] = []
         model = self.model()
 
         def inserted(_parent: QModelIndex, first: int, _last: int) -> None:
-            seen.append(first)
+            # followed as a persistent index: the adapter may move the row right after
+            # (siblings whose position shifted are placed again)
+            seen.append(QPersistentModelIndex(model.index(first, 0)))
 
         model.rowsInserted.connect(inserted)
         try:
@@ -532,8 +534,9 @@ class ExcelTableView(QTableView):
         self._report(ok)
         if not ok:
             return None
-        if seen:
-            return seen[-1]
+        # the first row inserted is the new one (siblings placed again come after it)
+        if seen and seen[0].isValid():
+            return seen[0].row()
         return min(position, model.rowCount() - 1)
 
     # ------------------------------------------------------------------ Ctrl+arrows
