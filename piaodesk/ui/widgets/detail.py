@@ -34,6 +34,7 @@ from ...domain.model import Obiettivo, ObiettivoUnita
 from ...store.changes import Changes
 from ...store.edits import Batch, DeleteRow, Edit, InsertRow, SetFields
 from ..delegates import DateLineEdit, decimal_text
+from .detail_piao import SezionePiao
 from ..models.columns import Column, InvalidInput
 
 STATI = ("", "Da avviare", "In corso", "Completato", "Sospeso", "Annullato", "Non raggiunto")
@@ -205,6 +206,9 @@ class ObiettivoForm(QWidget):
         self.widgets["trasversale"] = self.trasversale
         self._add(r, 0, "flags", flags, span=3)
         r += 1
+        self.piao = SezionePiao(ctx, self._commit, self)
+        self._grid.addWidget(self.piao, r, 0, 1, 4)
+        r += 1
         self.condivisi = QListWidget(self)
         self.condivisi.setFixedHeight(78)
         self.condivisi.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -283,6 +287,7 @@ class ObiettivoForm(QWidget):
             elif w not in (self.widgets["tipologia"],):
                 w.setEnabled(not ro)
         self.condivisi.setEnabled(not ro)
+        self.piao.set_readonly(ro)
         for cb in self.tipologia.values():
             cb.setEnabled(not ro)
 
@@ -302,6 +307,7 @@ class ObiettivoForm(QWidget):
             for key, w in self.widgets.items():
                 if isinstance(w, (QLineEdit, QPlainTextEdit)):
                     s(key, "")
+            self.piao.fill(None)
             return
         for key in ("codice", "titolo", "missione", "programma", "stakeholder", "altri_settori",
                     "assessore"):
@@ -335,17 +341,20 @@ class ObiettivoForm(QWidget):
             item.setHidden(not ob.trasversale and uid not in shared)
         self.condivisi.blockSignals(False)
         self.condivisi.setVisible(bool(ob.trasversale or shared))
+        self.piao.fill(ob)
 
     def _on_changes(self, ch: Changes) -> None:
-        if ch.touches("unita") or ch.touches("persone"):
+        if ch.touches("unita") or ch.touches("persone") or ch.touches("enti"):
             self._load_lookups()
+            self.piao.carica_elenchi()
             self.reload()
             return
         if self.oid is None:
             return
         if ch.reset or self.oid in ch.updated.get("obiettivi", {}) or \
                 self.oid in ch.deleted.get("obiettivi", set()) or ch.touches("obiettivi_unita") or \
-                self.oid in ch.inserted.get("obiettivi", set()):
+                self.oid in ch.inserted.get("obiettivi", set()) or ch.touches("vp_obiettivi") or \
+                ch.touches("valore_pubblico"):
             self.reload()
 
     # ------------------------------------------------------------------ committing
