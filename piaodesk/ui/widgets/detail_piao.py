@@ -85,7 +85,7 @@ class SezionePiao(QWidget):
         self.valore_pubblico = QLabel(self)
         self.valore_pubblico.setWordWrap(True)
         self.valore_pubblico.setToolTip("Si collega nella scheda «Valore pubblico»")
-        rows = ((("Programma", self.programma), ("Tipo di prodotto", self.prodotto)),
+        rows = ((("Programma (catalogo)", self.programma), ("Tipo di prodotto", self.prodotto)),
                 (("Livello di rischio", self.rischio), ("Misura di prevenzione", self.misura)),
                 (("Tipologia PIAO", box), None),
                 (("Resp. operativo", self.operativo), ("Fase di approvazione", self.fase)),
