@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 #: the objective fields the tree shows, filters or sorts on (the others are not read)
 CAMPI = ("id", "parent_id", "posizione", "ramo", "livello", "codice", "titolo", "descrizione",
-         "unita_id", "responsabile_id", "peso", "anni", "stato")
+         "unita_id", "responsabile_id", "peso", "anni", "stato", "programma_cod")
 
 #: the tables whose rows belong to one objective through ``obiettivo_id``
 _DIRECT = ("fasi", "indicatori", "assegnazioni", "risorse", "obiettivi_unita")
@@ -134,3 +134,10 @@ class LettoreAlbero:
 
     def percentuali(self, anno: int) -> dict[int, Decimal | None]:
         return self.archive.percentuali(anno)
+
+
+def programmi_usati(archive: Archive) -> list[str]:
+    """The catalogue programmes («12.03») the plan's objectives use, sorted (for the tree's filter)."""
+    return sorted({o.programma_cod for o in archive.select(Obiettivo, "programma_cod IS NOT NULL",
+                                                            columns=("id", "programma_cod"))
+                   if o.programma_cod})

@@ -158,7 +158,15 @@ class MainWindow(QMainWindow):
         row2.addWidget(self.f_ritardo)
         ll.addLayout(row1)
         ll.addLayout(row2)
+        # missioni and programmi of the harmonised catalogue (issue 18): shown when the plan uses them
+        self.f_programma = QComboBox(left)
+        self.f_programma.setToolTip("Filtra per missione o programma (classificazione armonizzata)")
+        self.f_programma.setMinimumContentsLength(8)
+        self.f_programma.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.f_programma.currentIndexChanged.connect(self._apply_filter)
+        ll.addWidget(self.f_programma)
         self._fill_filters()
+        self._fill_programmi()
 
         self.model = ObiettiviTreeModel(self.ctx, self)
         # a large plan: the % column fills in just after the tree is painted
@@ -263,6 +271,27 @@ class MainWindow(QMainWindow):
             self.f_stato.addItem(s, s)
         for combo in (self.f_settore, self.f_resp, self.f_anno, self.f_stato):
             combo.blockSignals(False)
+
+    def _fill_programmi(self) -> None:
+        from ..domain.catalogo import catalogo
+        from ..store.albero import programmi_usati
+
+        combo = self.f_programma
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("Tutte le missioni e i programmi", None)
+        cat = catalogo()
+        usati = programmi_usati(self.archive)
+        for mis in sorted({c.split(".")[0] for c in usati}):
+            m = cat.missione(mis)
+            combo.addItem(m.etichetta if m else f"Missione {mis}", mis)
+            for c in (x for x in usati if x.startswith(mis + ".")):
+                p = cat.da_chiave(c)
+                combo.addItem(f"    {p.etichetta if p else c}", c)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        combo.blockSignals(False)
+        combo.setVisible(bool(usati))
 
     def _action(self, menu: QMenu, text: str, slot: Any, shortcut: Any = None,
                 name: str | None = None, write: bool = False, tip: str = "") -> QAction:
@@ -766,7 +795,8 @@ class MainWindow(QMainWindow):
         f = Filtro(
             testo=self.search.text(), unita_id=self.f_settore.currentData(),
             responsabile_id=self.f_resp.currentData(), anno=self.f_anno.currentData(),
-            stato=self.f_stato.currentData(), solo_in_ritardo=self.f_ritardo.isChecked())
+            stato=self.f_stato.currentData(), solo_in_ritardo=self.f_ritardo.isChecked(),
+            programma=self.f_programma.currentData())
         if f == self._filtro:
             return
         if not self._filtro.active() and not self.model.proj.per_settore:
@@ -824,6 +854,9 @@ class MainWindow(QMainWindow):
             self.update_title()
         if ch.touches("unita") or ch.touches("persone"):
             self._fill_filters()
+        if ch.reset or any("programma_cod" in (f or ()) for f in ch.updated.get("obiettivi", {}).values()) \
+                or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi"):
+            self._fill_programmi()
 
     def _on_store_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)

@@ -68,10 +68,12 @@ class Filtro:
     anno: int | None = None
     stato: str | None = None
     solo_in_ritardo: bool = False
+    #: a missione («12») or a programme («12.03») of the harmonised catalogue (issue 18)
+    programma: str | None = None
 
     def active(self) -> bool:
         return bool(self.testo.strip() or self.unita_id or self.responsabile_id or self.anno
-                    or self.stato or self.solo_in_ritardo)
+                    or self.stato or self.solo_in_ritardo or self.programma)
 
 
 class Nodo:
@@ -555,6 +557,10 @@ class AlberoObiettivi:
             hits = [i for i in hits if pre[i].obj.responsabile_id == f.responsabile_id]  # type: ignore[union-attr]
         if f.stato:
             hits = [i for i in hits if (pre[i].obj.stato or "") == f.stato]  # type: ignore[union-attr]
+        if f.programma:
+            pref = f.programma + "."
+            hits = [i for i in hits if (c := pre[i].obj.programma_cod or "") == f.programma  # type: ignore[union-attr]
+                    or c.startswith(pref)]
         if f.anno:
             hits = [i for i in hits if not pre[i].obj.anni or f.anno in pre[i].obj.anni]  # type: ignore[union-attr]
         if f.unita_id:

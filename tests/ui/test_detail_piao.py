@@ -69,3 +69,29 @@ def test_fields_shown_and_edited(qtbot, form):
     p.misura.setText("Rotazione del personale")
     p.misura.editingFinished.emit()
     assert form.ctx.archive.obiettivo(pc1.id).rischio_misura == "Rotazione del personale"
+
+
+def test_tree_filter_by_missione_and_programma(qtbot, demo_path, tmp_path):
+    """Issue 18 point 2: the tree filters by the catalogue's missione or programme."""
+    from piaodesk.domain.model import Obiettivo
+    from piaodesk.store.edits import Batch, SetFields
+    from piaodesk.ui.main_window import MainWindow
+
+    win = MainWindow.start(demo_path, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    assert not win.f_programma.isVisibleTo(win)  # no programme used yet: no combo
+    obs = {o.codice: o.id for o in win.ctx.archive.obiettivi()}
+    win.ctx.push(Batch([SetFields(Obiettivo, obs["PL.1"], {"programma_cod": "03.01"}),
+                        SetFields(Obiettivo, obs["PL.2"], {"programma_cod": "03.02"}),
+                        SetFields(Obiettivo, obs["SS.0"], {"programma_cod": "12.05"})], "Programmi"))
+    assert win.f_programma.isVisibleTo(win)
+    texts = [win.f_programma.itemText(i) for i in range(win.f_programma.count())]
+    assert "Missione 03 – Ordine pubblico e sicurezza" in texts
+    assert any("Programma 03.01 – Polizia locale e amministrativa" in t for t in texts)
+    win.f_programma.setCurrentIndex(win.f_programma.findData("03"))
+    shown = {win.model.proj.by_id[i].obj.codice for i in win.model.proj._matches()}
+    assert shown == {"PL.1", "PL.2"}
+    win.f_programma.setCurrentIndex(win.f_programma.findData("03.02"))
+    assert {win.model.proj.by_id[i].obj.codice for i in win.model.proj._matches()} == {"PL.2"}
+    win.f_programma.setCurrentIndex(0)
+    assert not win.model.proj.filtro.active()
