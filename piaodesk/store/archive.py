@@ -46,6 +46,7 @@ from .codec import from_row, rows_to_objects, to_row
 from ..fsio import atomic_path, describe_errno, describe_os_error
 from .db import PlanError, create_plan_db, open_plan_db, sqlite_message
 from .edits import Edit
+from .righe import Rows, insert_sql as _insert_sql
 from .lock import PlanLock, acquire as acquire_lock
 
 T = TypeVar("T")
@@ -117,7 +118,6 @@ class Archive:
         self._perc: dict[int, _PercState] = {}
         #: incremented by every apply/revert (see :meth:`adotta_percentuali`)
         self.generation = 0
-        self._deleted_owners: set[int] = set()
         from .pacchetti import RANGE, InfoPacchetto
 
         #: a settore packet (issue 16): what it may edit, and its own range of row ids
@@ -132,6 +132,8 @@ class Archive:
             pass
         self._id_range = ((self.pacchetto.id_da, self.pacchetto.id_a) if self.pacchetto
                           else (1, RANGE - 1))
+        #: the one row writer reversible edits use (see :mod:`.righe`)
+        self.rows = Rows(db.conn, self._id_range)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -191,7 +193,7 @@ class Archive:
             prow["ente_id"] = ente_id
             prow["id"] = 1
             arc.db.conn.execute(*_insert_sql("piano", prow))
-            arc._set_setting_raw("sistema_valutazione", engine.SistemaValutazione().to_json())
+            arc.rows.set_setting("sistema_valutazione", engine.SistemaValutazione().to_json())
         return arc
 
     @classmethod
@@ -295,7 +297,6 @@ class Archive:
     def apply(self, edit: Edit) -> Changes:
         """Apply an edit in one transaction (all or nothing) and audit it."""
         table = getattr(edit, "table", "")
-        self._deleted_owners = set()
         self.generation += 1
         try:
             with self._tx(edit.label, table, getattr(edit, "row_id", None), _detail(edit)):
@@ -315,7 +316,6 @@ class Archive:
 
     def revert(self, edit: Edit) -> Changes:
         table = getattr(edit, "table", "")
-        self._deleted_owners = set()
         self.generation += 1
         try:
             with self._tx(f"Annulla: {edit.label}", table, getattr(edit, "row_id", None)):
@@ -328,6 +328,17 @@ class Archive:
         except BaseException:
             self._perc.clear()
             raise
+
+    def contenuto_sostituito(self) -> Changes:
+        """The file's whole content was replaced under this archive (a backup restored):
+        forget everything cached about it — the bulk % (it showed the replaced content's
+        figures), reserved ids, the foreign keys — and make any % computed meanwhile in a
+        worker stale. Returns the "reload everything" record for the views."""
+        self._perc.clear()
+        self._reserved.clear()
+        self.rows.forget_schema()
+        self.generation += 1
+        return Changes.everything()
 
     # ------------------------------------------------------------------ lock and packet guards
 
@@ -386,134 +397,25 @@ class Archive:
                     raise PlanError(_FUORI_PACCHETTO.format(cosa=_cosa(table, row),
                                                             settore=self.pacchetto.settore_nome))  # type: ignore[union-attr]
 
-    # ------------------------------------------------------------------ low level (edits only)
+    # ------------------------------------------------------------------ low level (store only)
+
+    # The row writer is :attr:`rows` (:class:`.righe.Rows`); these few names stay for the
+    # store's own bulk writers (demo, renewal) and bench/generate.py.
 
     def _fetch_row(self, table: str, row_id: int) -> dict[str, Any] | None:
-        cur = self.db.conn.execute(f"SELECT * FROM [{table}] WHERE id = ?", (row_id,))
-        row = cur.fetchone()
-        if row is None:
-            return None
-        return dict(zip([c[0] for c in cur.description], row, strict=True))
+        return self.rows.fetch(table, row_id)
 
     def _insert_row(self, table: str, row: dict[str, Any]) -> int:
-        if row.get("id") is None and table != "impostazioni":
-            row = {**row, "id": self._next_id(table)}
-        cur = self.db.conn.execute(*_insert_sql(table, row))
-        return int(cur.lastrowid if row.get("id") is None else row["id"])
+        return self.rows.insert(table, row)
 
     def _next_id(self, table: str) -> int:
-        """A new row's id inside this file's range: the plan's own ids stay below the
-        packets' ranges, each packet uses its own (rows made in two packets never collide)."""
-        low, high = self._id_range
-        current = self.db.conn.execute(
-            f"SELECT max(id) FROM [{table}] WHERE id BETWEEN ? AND ?", (low, high)).fetchone()[0]
-        return max(low, (current or 0) + 1)
+        return self.rows.next_id(table)
 
     def _update_row(self, table: str, row_id: int, values: dict[str, Any]) -> None:
-        cols = ", ".join(f"[{k}] = ?" for k in values)
-        self.db.conn.execute(f"UPDATE [{table}] SET {cols} WHERE id = ?", (*values.values(), row_id))
+        self.rows.update(table, row_id, values)
 
-    def _children_refs(self, table: str) -> list[tuple[str, str, str]]:
-        """(child table, column, on_delete) for every foreign key pointing at ``table``."""
-        cache = self.__dict__.setdefault("_fk_cache", {})
-        if table not in cache:
-            refs = []
-            tables = [r[0] for r in self.db.conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table'")]
-            for t in tables:
-                for fk in self.db.conn.execute(f"PRAGMA foreign_key_list([{t}])"):
-                    if fk[2] == table:
-                        refs.append((t, fk[3], fk[6].upper()))
-            cache[table] = refs
-        return cache[table]
-
-    def _delete_cascade(self, table: str, row_id: int) -> tuple[
-            list[tuple[str, int]], list[tuple[str, dict[str, Any]]], list[tuple[str, int, str, Any]]]:
-        """Delete a row; return (deleted ids, rows parent-first, nulled references)."""
-        rows: list[tuple[str, dict[str, Any]]] = []
-        nulled: list[tuple[str, int, str, Any]] = []
-
-        def collect(t: str, rid: int) -> None:
-            row = self._fetch_row(t, rid)
-            if row is None or any(t == x and row["id"] == r["id"] for x, r in rows):
-                return
-            rows.append((t, row))
-            for child, col, action in self._children_refs(t):
-                ids = [r[0] for r in self.db.conn.execute(
-                    f"SELECT id FROM [{child}] WHERE [{col}] = ?", (rid,))]
-                for cid in ids:
-                    if action == "CASCADE":
-                        collect(child, cid)
-                    elif action == "SET NULL":
-                        nulled.append((child, cid, col, rid))
-
-        collect(table, row_id)
-        self._note_deleted_owners(rows)
-        deleted_keys = {(t, r["id"]) for t, r in rows}
-        nulled = [n for n in nulled if (n[0], n[1]) not in deleted_keys]
-        for t, rid, col, _ in nulled:
-            self._update_row(t, rid, {col: None})
-        for t, r in reversed(rows):
-            self.db.conn.execute(f"DELETE FROM [{t}] WHERE id = ?", (r["id"],))
-        return [(t, r["id"]) for t, r in rows], rows, nulled
-
-    def _sibling_clause(self, table: str, row: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
-        if table == "obiettivi":
-            if row.get("parent_id") is None:
-                return "parent_id IS NULL AND ramo = ?", (row.get("ramo") or "obiettivi",)
-            return "parent_id = ?", (row["parent_id"],)
-        owner = {"fasi": "obiettivo_id", "indicatori": "obiettivo_id", "unita": "parent_id"}.get(table)
-        if owner is None:
-            return "1 = 1", ()
-        if row.get(owner) is None:
-            return f"{owner} IS NULL", ()
-        return f"{owner} = ?", (row[owner],)
-
-    def _make_room(self, table: str, row: dict[str, Any]) -> list[tuple[int, int]]:
-        """Shift later siblings by one for an insert at ``row['posizione']`` (None = append)."""
-        clause, params = self._sibling_clause(table, row)
-        # where the siblings end, from the (parent, posizione) index in one step: appending a
-        # thousand children one by one must not read the earlier ones a thousand times
-        top = self.db.conn.execute(f"SELECT max(posizione) FROM [{table}] WHERE {clause}", params).fetchone()[0]
-        end = 0 if top is None else top + 1
-        pos = row.get("posizione")
-        if pos is None or pos < 0 or pos >= end:
-            row["posizione"] = end if pos is None or pos < 0 or pos > end else pos
-            return []
-        sibs = self.db.conn.execute(
-            f"SELECT id, posizione FROM [{table}] WHERE {clause} AND posizione >= ? ORDER BY posizione, id",
-            (*params, pos)).fetchall()
-        shifted = []
-        for sid, spos in sibs:
-            self._update_row(table, sid, {"posizione": spos + 1})
-            shifted.append((sid, spos))
-        return shifted
-
-    def _close_gap(self, table: str, row: dict[str, Any]) -> list[tuple[int, int]]:
-        clause, params = self._sibling_clause(table, row)
-        sibs = self.db.conn.execute(
-            f"SELECT id, posizione FROM [{table}] WHERE {clause} AND posizione > ? ORDER BY posizione",
-            (*params, row["posizione"])).fetchall()
-        for sid, spos in sibs:
-            self._update_row(table, sid, {"posizione": spos - 1})
-        return [(sid, spos) for sid, spos in sibs]
-
-    def _snapshot_positions(self) -> list[tuple[int, int | None, int, str]]:
-        return [tuple(r) for r in self.db.conn.execute(  # type: ignore[misc]
-            "SELECT id, parent_id, posizione, ramo FROM obiettivi ORDER BY id")]
-
-    def _move_obiettivo(self, oid: int, parent: int | None, pos: int, ramo: str | None) -> None:
-        row = self._fetch_row("obiettivi", oid)
-        assert row is not None
-        self._close_gap("obiettivi", row)
-        new_ramo = ramo or (self._fetch_row("obiettivi", parent)["ramo"] if parent else row["ramo"])
-        target = {"parent_id": parent, "ramo": new_ramo, "posizione": pos}
-        self._update_row("obiettivi", oid, {"posizione": -1})
-        self._make_room("obiettivi", target)
-        self._update_row("obiettivi", oid, target)
-        if new_ramo != row["ramo"]:
-            for did in self.discendenti(oid):
-                self._update_row("obiettivi", did, {"ramo": new_ramo})
+    def _set_setting_raw(self, chiave: str, valore: str | None) -> None:
+        self.rows.set_setting(chiave, valore)
 
     def allocate_id(self, cls: type) -> int:
         """Reserve a fresh id for a row that a later edit of the same batch inserts."""
@@ -744,11 +646,6 @@ class Archive:
                                    (chiave,)).fetchone()
         return default if row is None else row[0]
 
-    def _set_setting_raw(self, chiave: str, valore: str | None) -> None:
-        self.db.conn.execute(
-            "INSERT INTO impostazioni (chiave, valore) VALUES (?, ?) "
-            "ON CONFLICT(chiave) DO UPDATE SET valore = excluded.valore", (chiave, valore))
-
     def sistema_valutazione(self) -> engine.SistemaValutazione:
         text = self.impostazione("sistema_valutazione")
         return engine.SistemaValutazione.from_json(text) if text else engine.SistemaValutazione()
@@ -835,27 +732,13 @@ class Archive:
             st.refresh(self)
         return st
 
-    def _note_deleted_owners(self, rows: list[tuple[str, dict[str, Any]]]) -> None:
-        ind_owner = {r["id"]: r["obiettivo_id"] for t, r in rows if t == "indicatori"}
-        for t, r in rows:
-            if t in ("fasi", "indicatori", "valutazioni"):
-                self._deleted_owners.add(r["obiettivo_id"])
-            elif t == "misure":
-                owner = ind_owner.get(r["indicatore_id"])
-                if owner is None:
-                    found = self.db.conn.execute("SELECT obiettivo_id FROM indicatori WHERE id = ?",
-                                                 (r["indicatore_id"],)).fetchone()
-                    owner = found[0] if found else None
-                if owner is not None:
-                    self._deleted_owners.add(owner)
-
     def _invalidate_perc(self, ch: Changes) -> None:
         if not self._perc:
             return
         if "impostazioni" in ch.tables():  # the valuation system: everything changes
             self._perc.clear()
             return
-        owners = set(self._deleted_owners)
+        owners = set(ch.owners)
         if ch.reset or ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or any(
                 f & {"parent_id", "posizione"} for f in ch.updated.get("obiettivi", {}).values()):
             # the tree changed shape: re-link the cached nodes (a few ms), recompute the
@@ -1224,13 +1107,6 @@ def _own_percentages(arc: Archive, anno: int, oids: set[int] | None) -> dict[int
 def _pesi(rows: list[tuple[Any]]) -> tuple[int, list[Decimal]]:
     return len(rows), [Decimal(v) if isinstance(v, str) else Decimal(str(v))
                        for (v,) in rows if v is not None and v != ""]
-
-
-def _insert_sql(table: str, row: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
-    cols = [k for k, v in row.items() if not (k == "id" and v is None)]
-    marks = ", ".join("?" * len(cols))
-    names = ", ".join(f"[{c}]" for c in cols)
-    return f"INSERT INTO [{table}] ({names}) VALUES ({marks})", tuple(row[c] for c in cols)
 
 
 def _readonly_location(path: Path) -> str | None:
