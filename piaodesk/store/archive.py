@@ -738,7 +738,9 @@ class Archive:
         if "impostazioni" in ch.tables():  # the valuation system: everything changes
             self._perc.clear()
             return
-        owners = set(ch.owners)
+        # the owners the writers named count where their rows feed the %: a monitoring round's
+        # rows (rilevazioni, stati) do not, and must not make the whole plan's % recomputed
+        owners = set(ch.owners) if any(ch.touches(t) for t in _PERC_TABLES) else set()
         if ch.reset or ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or any(
                 f & {"parent_id", "posizione"} for f in ch.updated.get("obiettivi", {}).values()):
             # the tree changed shape: re-link the cached nodes (a few ms), recompute the
@@ -1056,6 +1058,8 @@ class PercUnpacker:
         self.state = st
 
 
+#: the tables whose rows feed an objective's own % (besides the tree's shape)
+_PERC_TABLES = ("misure", "indicatori", "fasi", "valutazioni")
 _SEP = "\x1f"  # (unit separator: never inside a number)
 #: above this many objectives moved/inserted/deleted, the % cache re-reads all the links
 RESTRUCTURE_FULL_ABOVE = 200

@@ -131,6 +131,47 @@ class InsertRow(Edit):
         return ch
 
 
+class InsertMany(Edit):
+    """Insert many new rows of one table as one step, in one statement (a monitoring round's
+    snapshot: tens of thousands of rows). ``values`` are stored (encoded) values of
+    ``columns``, without ids: fresh ids are given at the first apply and kept for redo.
+    Rows without ``posizione`` and without dependents (undo deletes them by id)."""
+
+    def __init__(self, cls: type, columns: tuple[str, ...], values: list[tuple[Any, ...]],
+                 label: str | None = None):
+        unknown = set(columns) - set(field_types(cls))
+        if unknown or "id" in columns:
+            raise KeyError(f"campi non ammessi per {cls.__name__}: {sorted(unknown | {'id'} & set(columns))}")
+        self.table = cls.TABLE  # type: ignore[attr-defined]
+        self.columns, self.values = columns, values
+        self.ids: list[int] | None = None
+        self.row_id: int | None = None
+        self.label = label or f"Aggiungi {len(values)} {cls.__name__}"
+        self._owners: set[int] | None = None
+
+    def apply(self, archive: Archive) -> Changes:
+        rows = archive.rows
+        if self.ids is None:
+            start = rows.next_id(self.table)
+            if start + len(self.values) - 1 > rows.id_range[1]:
+                raise ValueError("Troppe righe nuove per l'intervallo di identificativi di questo file.")
+            self.ids = list(range(start, start + len(self.values)))
+        rows.insert_many(self.table, ("id", *self.columns),
+                         [(i, *v) for i, v in zip(self.ids, self.values, strict=True)])
+        if self._owners is None:
+            self._owners = rows.owners_of_values(self.table, self.columns, self.values)
+        ch = Changes(owners=set(self._owners))
+        ch.inserted[self.table] = set(self.ids)
+        return ch
+
+    def revert(self, archive: Archive) -> Changes:
+        assert self.ids is not None, "revert before apply"
+        archive.rows.delete_many(self.table, self.ids)
+        ch = Changes(owners=set(self._owners or ()))
+        ch.deleted[self.table] = set(self.ids)
+        return ch
+
+
 class DeleteRow(Edit):
     """Delete a row and everything that depends on it (kept for undo)."""
 

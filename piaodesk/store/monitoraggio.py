@@ -19,6 +19,7 @@ from ..domain import monitoraggio as rules
 from ..domain.enums import StatoMonitoraggio
 from ..domain.formats import format_date, format_percent, parse_decimal
 from ..domain.model import (
+    Fase,
     Indicatore,
     Misura,
     Monitoraggio,
@@ -29,7 +30,7 @@ from ..domain.model import (
 from ..domain.valutazione import parse_valore
 from .changes import Changes
 from .db import PlanError
-from .edits import Batch, Edit, InsertRow, SetFields
+from .edits import Batch, Edit, InsertMany, InsertRow, SetFields
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -155,11 +156,14 @@ def _calcola(archive: Archive, rnd: Round, valori_nuovi: dict[int, rules.ValoreR
                              archive.sistema_valutazione(), [o.id or 0 for o in rnd.obiettivi])
 
 
-def valori_predefiniti(archive: Archive, anno: int, data: date) -> dict[int, RilevazioneIndicatore]:
+def valori_predefiniti(archive: Archive, anno: int, data: date,
+                       inds: list[Indicatore] | None = None) -> dict[int, RilevazioneIndicatore]:
     """The values a new round takes from the indicators' misure (not yet saved)."""
-    inds = archive.indicatori()
+    if inds is None:
+        inds = archive.indicatori()
     by_ind: dict[int, list[Misura]] = {}
-    for m in archive.misure([i.id for i in inds if i.id is not None]):
+    for m in archive.select(Misura, "anno = ?", (anno,), order="indicatore_id, anno, data_riferimento, id",
+                            columns=_MIS_SNAP):
         by_ind.setdefault(m.indicatore_id, []).append(m)
     out = {}
     for ind in inds:
@@ -228,9 +232,13 @@ def rileva(archive: Archive, mid: int, aggiorna: bool = False) -> Edit | None:
     """
     mon = _controlla_aperto(archive, mid)
     when = mon.data or date(mon.anno, 12, 31)
-    rnd = leggi_round(archive, mid)
-    edits = _snapshot(archive, mid, mon.anno, when, rnd.rilevazioni if not aggiorna else {},
-                      rnd.stati, esistenti=rnd.rilevazioni)
+    # only the round's own rows: the snapshot computes the % (reading the whole round with
+    # leggi_round would compute it a second time, a second on a large plan)
+    ril = {r.indicatore_id: r for r in archive.rilevazioni(mid)}
+    stati = {st.obiettivo_id: st for st in archive.select(StatoAvanzamento, "monitoraggio_id = ?",
+                                                           (mid,))}
+    edits = _snapshot(archive, mid, mon.anno, when, ril if not aggiorna else {}, stati,
+                      esistenti=ril)
     if not edits:
         return None
     label = "Aggiorna i valori del monitoraggio" if aggiorna else "Rileva i valori del monitoraggio"
@@ -241,9 +249,11 @@ def _snapshot(archive: Archive, mid: int, anno: int, data: date,
               tenere: dict[int, RilevazioneIndicatore], stati: dict[int, StatoAvanzamento],
               esistenti: dict[int, RilevazioneIndicatore] | None = None) -> list[Edit]:
     esistenti = esistenti or {}
-    default = valori_predefiniti(archive, anno, data)
+    inds = archive.select(Indicatore, order="obiettivo_id, posizione, id", columns=_IND_SNAP)
+    default = valori_predefiniti(archive, anno, data, inds)
     edits: list[Edit] = []
     valori: dict[int, rules.ValoreRound] = {}
+    nuove: list[tuple[Any, ...]] = []  # new rilevazioni, written in one statement
     for iid, ril in default.items():
         if iid in tenere:
             r = tenere[iid]
@@ -256,32 +266,49 @@ def _snapshot(archive: Archive, mid: int, anno: int, data: date,
             if any(getattr(old, k) != v for k, v in new.items()):
                 edits.append(SetFields(RilevazioneIndicatore, old.id or 0, new))
         else:
-            ril.monitoraggio_id = mid
-            edits.append(InsertRow(ril, label="Rilevazione indicatore"))
-    obiettivi = archive.obiettivi()
+            nuove.append((mid, iid, ril.target_testo, _enc(ril.target), ril.valore_testo,
+                          _enc(ril.valore)))
+    if nuove:
+        edits.append(InsertMany(RilevazioneIndicatore, _RIL_COLS, nuove, label="Rilevazioni indicatori"))
+    obiettivi = archive.obiettivi(columns=("id", "parent_id"))
     figli: dict[int, list[int]] = {}
     for o in obiettivi:
         if o.parent_id is not None:
             figli.setdefault(o.parent_id, []).append(o.id or 0)
     indicatori: dict[int, list[Indicatore]] = {}
-    for i in archive.indicatori():
+    for i in inds:
         indicatori.setdefault(i.obiettivo_id, []).append(i)
     fasi: dict[int, list[Any]] = {}
-    for f in archive.fasi():
+    for f in archive.select(Fase, order="obiettivo_id, posizione, id", columns=_FASE_SNAP):
         fasi.setdefault(f.obiettivo_id, []).append(f)
     validate = {oid: s.perc_validata for oid, s in stati.items() if s.perc_validata is not None}
     calc = rules.percentuali(figli, indicatori, valori, fasi, validate, archive.sistema_valutazione(),
                              [o.id or 0 for o in obiettivi])
+    nuovi_stati: list[tuple[Any, ...]] = []
     for o in obiettivi:
         oid = o.id or 0
         perc = rules.arrotonda(calc.get(oid))
         st = stati.get(oid)
         if st is None:
-            edits.append(InsertRow(StatoAvanzamento(monitoraggio_id=mid, obiettivo_id=oid,
-                                                    perc_calcolata=perc), label="Stato di avanzamento"))
+            nuovi_stati.append((mid, oid, _enc(perc)))
         else:
             edits.extend(_aggiorna_calcolata(st, perc))
+    if nuovi_stati:
+        edits.append(InsertMany(StatoAvanzamento, ("monitoraggio_id", "obiettivo_id", "perc_calcolata"),
+                                nuovi_stati, label="Stati di avanzamento"))
     return edits
+
+
+#: what a snapshot reads of indicators, misure and fasi (not their descriptions)
+_IND_SNAP = ("id", "obiettivo_id", "posizione", "tipo", "polarita", "aggregazione", "peso")
+_MIS_SNAP = ("id", "indicatore_id", "anno", "periodo", "data_riferimento", "target_testo", "target",
+             "valore_testo", "valore")
+_FASE_SNAP = ("id", "obiettivo_id", "posizione", "perc_realizzazione", "peso")
+_RIL_COLS = ("monitoraggio_id", "indicatore_id", "target_testo", "target", "valore_testo", "valore")
+
+
+def _enc(v: Decimal | None) -> str | None:
+    return None if v is None else str(v)
 
 
 def _aggiorna_calcolata(st: StatoAvanzamento, perc: Decimal | None) -> list[Edit]:

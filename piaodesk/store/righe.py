@@ -86,6 +86,12 @@ class Rows:
         self.conn.executemany(f"UPDATE [{table}] SET {cols} WHERE id = ?", values)
 
     def delete_many(self, table: str, ids: Iterable[int]) -> None:
+        """Delete rows by id (rows nothing refers to with a cascade: see :meth:`delete_cascade`)."""
+        ids = list(ids)
+        if any(action == "CASCADE" for _t, _c, action in self._children_refs(table)):
+            for i in ids:
+                self.delete_cascade(table, i)
+            return
         self.conn.executemany(f"DELETE FROM [{table}] WHERE id = ?", ((i,) for i in ids))
 
     # ------------------------------------------------------------------ cascades
@@ -255,6 +261,21 @@ class Rows:
             if owner is not None:
                 out.add(owner)
         return out
+
+    def owners_of_values(self, table: str, columns: Sequence[str], values: list[tuple[Any, ...]]
+                         ) -> set[int]:
+        """The objectives new rows (stored values of ``columns``) belong to."""
+        if table == "obiettivi" or not values:
+            return set()
+        if table in OWNED_BY_OBIETTIVO and "obiettivo_id" in columns:
+            k = list(columns).index("obiettivo_id")
+            return {v[k] for v in values if v[k] is not None}
+        if table in OWNED_BY_INDICATORE and "indicatore_id" in columns:
+            k = list(columns).index("indicatore_id")
+            wanted = {v[k] for v in values}
+            return {oid for iid, oid in self.conn.execute("SELECT id, obiettivo_id FROM indicatori")
+                    if iid in wanted}
+        return set()
 
     def owners_of_ids(self, table: str, ids: Iterable[int]) -> set[int]:
         """The objectives rows of ``table`` (by id, still in the file) belong to."""
