@@ -735,9 +735,18 @@ class Archive:
     def _invalidate_perc(self, ch: Changes) -> None:
         if not self._perc:
             return
-        if "impostazioni" in ch.tables():  # the valuation system: everything changes
-            self._perc.clear()
-            return
+        if "impostazioni" in ch.tables():
+            keys: set[str] = set().union(*ch.updated.get("impostazioni", {}).values())
+            if "sistema_valutazione" in keys or ch.inserted.get("impostazioni") or \
+                    ch.deleted.get("impostazioni"):
+                # a new valuation system: each objective's parts are recombined (the % of a
+                # large plan are not read and computed again); else everything is recomputed
+                sistema = self.sistema_valutazione()
+                for anno, st in list(self._perc.items()):
+                    if st.dirty or not st.resistema(sistema):
+                        del self._perc[anno]
+                if not self._perc:
+                    return
         # the owners the writers named count where their rows feed the %: a monitoring round's
         # rows (rilevazioni, stati) do not, and must not make the whole plan's % recomputed
         owners = set(ch.owners) if any(ch.touches(t) for t in _PERC_TABLES) else set()
@@ -854,7 +863,11 @@ class _PercState:
         for oid, pid in self.parent.items():
             if pid is not None and pid in self.children:
                 self.children[pid].append(oid)
-        self.own = _own_percentages(arc, anno, None)
+        #: each objective's (indicators %, fasi %) before the SMVP combines them: a new SMVP
+        #: recombines them instead of reading and recomputing the plan (see :meth:`resistema`)
+        self.parts: dict[int, tuple[Decimal | None, Decimal | None]] | None = {}
+        self.sistema = arc.sistema_valutazione()
+        self.own = _own_percentages(arc, anno, None, self.parts)
         self.validated = self._validated(arc, None)
         self.final: dict[int, Decimal | None] = {}
         self._computed: dict[int, Decimal | None] = {}
@@ -886,6 +899,26 @@ class _PercState:
         comp = engine.perc_nodo(None, [self.final.get(k) for k in kids], self.own.get(oid))
         self._computed[oid] = comp
         self.final[oid] = engine.perc_nodo(self.validated.get(oid), None, comp)
+
+    def resistema(self, sistema: engine.SistemaValutazione) -> bool:
+        """Follow a new valuation system without reading the plan: recombine each objective's
+        indicators % and fasi % and settle the tree again. False when that is not enough (the
+        indicators' cap changed, or this state came from a worker without the parts)."""
+        parts = getattr(self, "parts", None)
+        old = getattr(self, "sistema", None)
+        if parts is None or old is None or old.cap_indicatore != sistema.cap_indicatore:
+            return False
+        self.sistema = sistema
+        if old.quota_indicatori == sistema.quota_indicatori:
+            return True  # nothing the % depend on changed
+        combine = sistema.perc_obiettivo
+        for oid, (p_ind, p_fas) in parts.items():
+            self.own[oid] = combine(p_ind, p_fas)
+        self.final.clear()
+        self._computed.clear()
+        for root in [o for o, p in self.parent.items() if p is None or p not in self.parent]:
+            self._walk(root)
+        return True
 
     def computed(self, oid: int) -> Decimal | None:
         return self._computed.get(oid)
@@ -973,7 +1006,8 @@ class _PercState:
         dirty &= set(self.parent)
         if not dirty:
             return
-        own = _own_percentages(arc, self.anno, dirty)
+        parts = getattr(self, "parts", None)
+        own = _own_percentages(arc, self.anno, dirty, parts)
         for oid in dirty:
             self.own[oid] = own.get(oid)
         fresh = self._validated(arc, dirty)
@@ -1068,8 +1102,11 @@ _MIS_COLS = ("id", "indicatore_id", "anno", "periodo", "target_testo", "target",
              "valore")
 
 
-def _own_percentages(arc: Archive, anno: int, oids: set[int] | None) -> dict[int, Decimal | None]:
-    """Each objective's own % (its indicators and/or fasi, per the SMVP), in few queries."""
+def _own_percentages(arc: Archive, anno: int, oids: set[int] | None,
+                     parts: dict[int, tuple[Decimal | None, Decimal | None]] | None = None
+                     ) -> dict[int, Decimal | None]:
+    """Each objective's own % (its indicators and/or fasi, per the SMVP), in few queries;
+    ``parts`` receives each objective's (indicators %, fasi %) too."""
     sistema = arc.sistema_valutazione()
     where_i, params_i = (None, ())
     if oids is not None:
@@ -1100,8 +1137,14 @@ def _own_percentages(arc: Archive, anno: int, oids: set[int] | None) -> dict[int
         by_ob_fasi.setdefault(f.obiettivo_id, []).append(f)
     out: dict[int, Decimal | None] = {}
     for oid in set(by_ob_ind) | set(by_ob_fasi):
-        out[oid] = sistema.perc_obiettivo(engine.perc_indicatori(by_ob_ind.get(oid, [])),
-                                          engine.perc_fasi(by_ob_fasi.get(oid, [])))
+        p_ind = engine.perc_indicatori(by_ob_ind.get(oid, []))
+        p_fas = engine.perc_fasi(by_ob_fasi.get(oid, []))
+        out[oid] = sistema.perc_obiettivo(p_ind, p_fas)
+        if parts is not None:
+            parts[oid] = (p_ind, p_fas)
+    if parts is not None and oids is not None:
+        for oid in oids - out.keys():
+            parts.pop(oid, None)
     return out
 
 
