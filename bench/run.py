@@ -776,6 +776,16 @@ def m_valutazione(plan: Path, small: Path, tmp: Path) -> Result:
             "baseline": "lettura SQL grezza (sqlite3) delle righe che la valutazione legge"}
 
 
+def _latenza_store(name: str) -> Callable[[Path, Path, Path], Result]:
+    """The store's side of Rileva and of the SMVP save (bench/latenza_store.py)."""
+    def measure(plan: Path, small: Path, tmp: Path) -> Result:
+        import latenza_store
+
+        return getattr(latenza_store, f"m_{name}")(plan, small, tmp)  # type: ignore[no-any-return]
+
+    return measure
+
+
 MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "cold_start": m_cold_start,
     "open_tree": m_open_tree,
@@ -786,6 +796,9 @@ MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "print_300": m_print_300,
     "viste": m_viste,
     "valutazione": m_valutazione,
+    "latenza_rileva": _latenza_store("latenza_rileva"),
+    "latenza_rileva_redo": _latenza_store("latenza_rileva_redo"),
+    "latenza_smvp": _latenza_store("latenza_smvp"),
 }
 
 LABELS = {
@@ -798,6 +811,9 @@ LABELS = {
     "print_300": "300 schede individuali PDF",
     "viste": "Schede del piano (Scadenze, Indicatori, Gantt, …): scorrimento max",
     "valutazione": "Valutazione individuale: prima apertura (piano grande)",
+    "latenza_rileva": "Rileva i valori (archivio, piano grande)",
+    "latenza_rileva_redo": "Rileva i valori: ripeti dopo annulla (archivio, piano grande)",
+    "latenza_smvp": "Salva il sistema di valutazione e rileggi le % (archivio, piano grande)",
 }
 
 
@@ -884,6 +900,9 @@ def table(results: dict[str, Result]) -> str:
                      f"{_fmt_s(r['edit_s'])}, annullato {_fmt_s(r['undo_s'])}; Performance "
                      f"organizzativa {_fmt_s(r['organizzativa_first_show_s'])}; Verifica del piano "
                      f"{_fmt_s(r['verifica_s'])})")
+        if name == "latenza_rileva":
+            extra = (f" (costruzione {_fmt_s(r['build_s'])}, scrittura {_fmt_s(r['write_s'])}, "
+                     + f"{r['rows']:,}".replace(",", ".") + " righe)")
         if name == "export_import":
             extra = f" (esportazione {_fmt_s(r['export_s'])})"
         if name == "flat_import":
