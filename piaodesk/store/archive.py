@@ -477,6 +477,26 @@ class Archive:
             by_parent.setdefault(pid, []).append(oid)
         return _preordine(by_parent, lambda oid: oid)
 
+    def legami_obiettivi(self) -> list[tuple[int, int | None]]:
+        """(id, parent_id) of all objectives in tree order, from one light query (no objects)."""
+        by_parent: dict[int | None, list[tuple[int, int | None]]] = {}
+        for oid, pid in self.db.conn.execute(
+                "SELECT id, parent_id FROM obiettivi ORDER BY ramo = 'attivita', posizione, id"):
+            by_parent.setdefault(pid, []).append((oid, pid))
+        return _preordine(by_parent, lambda link: link[0])
+
+    def valori_misure(self, anno: int) -> dict[int, list[tuple[Any, ...]]]:
+        """Stored measures of ``anno`` by indicator, as rows (periodo, data_riferimento,
+        target_testo, target, valore_testo, valore), in the order :meth:`misure` uses:
+        a quick read for bulk computations (no objects)."""
+        out: dict[int, list[tuple[Any, ...]]] = {}
+        for iid, *rest in self.db.conn.execute(
+                "SELECT indicatore_id, periodo, data_riferimento, target_testo, target, valore_testo, "
+                "valore FROM misure WHERE anno = ? ORDER BY indicatore_id, anno, data_riferimento, id",
+                (anno,)):
+            out.setdefault(iid, []).append(tuple(rest))
+        return out
+
     def count(self, cls: type, where: str | None = None, params: Sequence[Any] = ()) -> int:
         sql = f"SELECT count(*) FROM [{cls.TABLE}]"  # type: ignore[attr-defined]
         if where:

@@ -19,6 +19,7 @@ from ..domain import monitoraggio as rules
 from ..domain.enums import StatoMonitoraggio
 from ..domain.formats import format_date, format_percent, parse_decimal
 from ..domain.model import (
+    PERIODO_ANNUALE,
     Fase,
     Indicatore,
     Misura,
@@ -159,20 +160,43 @@ def _calcola(archive: Archive, rnd: Round, valori_nuovi: dict[int, rules.ValoreR
 def valori_predefiniti(archive: Archive, anno: int, data: date,
                        inds: list[Indicatore] | None = None) -> dict[int, RilevazioneIndicatore]:
     """The values a new round takes from the indicators' misure (not yet saved)."""
+    return {iid: RilevazioneIndicatore(indicatore_id=iid, target=t, target_testo=tt, valore=v,
+                                       valore_testo=vt)
+            for iid, (tt, t, vt, v) in _valori_alla_data(archive, anno, data, inds).items()}
+
+
+def _valori_alla_data(archive: Archive, anno: int, data: date, inds: list[Indicatore] | None
+                      ) -> dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]]:
+    """(target text, target, value text, value) of every indicator at ``data``. An indicator
+    with only its annual row (the usual case) takes it as it is, read as plain rows; one with
+    period rows goes through the domain's rule (:func:`rules.valori_alla_data`)."""
     if inds is None:
         inds = archive.indicatori()
-    by_ind: dict[int, list[Misura]] = {}
-    for m in archive.select(Misura, "anno = ?", (anno,), order="indicatore_id, anno, data_riferimento, id",
-                            columns=_MIS_SNAP):
-        by_ind.setdefault(m.indicatore_id, []).append(m)
+    rows = archive.valori_misure(anno)
     out = {}
     for ind in inds:
-        v = rules.valori_alla_data(ind, by_ind.get(ind.id or 0, []), anno, data)
-        out[ind.id or 0] = RilevazioneIndicatore(
-            indicatore_id=ind.id or 0,
-            target=v.target, target_testo=v.target_testo or rules.testo_valore(v.target, ind.tipo) or None,
-            valore=v.valore, valore_testo=v.valore_testo or rules.testo_valore(v.valore, ind.tipo) or None)
+        iid = ind.id or 0
+        mine = rows.get(iid, ())
+        if all(r[0] == PERIODO_ANNUALE for r in mine):
+            if mine:
+                _p, _d, tt, t, vt, v = mine[0]
+                target, valore = _dec(t), _dec(v)
+            else:
+                target = valore = tt = vt = None
+        else:
+            misure = [Misura(indicatore_id=iid, anno=anno, periodo=p,
+                             data_riferimento=date.fromisoformat(d) if d else None,
+                             target_testo=tt, target=_dec(t), valore_testo=vt, valore=_dec(v))
+                      for p, d, tt, t, vt, v in mine]
+            va = rules.valori_alla_data(ind, misure, anno, data)
+            target, valore, tt, vt = va.target, va.valore, va.target_testo, va.valore_testo
+        out[iid] = (tt or rules.testo_valore(target, ind.tipo) or None, target,
+                    vt or rules.testo_valore(valore, ind.tipo) or None, valore)
     return out
+
+
+def _dec(v: Any) -> Decimal | None:
+    return None if v is None else Decimal(str(v))
 
 
 # ---------------------------------------------------------------------- guarded edits
@@ -250,31 +274,30 @@ def _snapshot(archive: Archive, mid: int, anno: int, data: date,
               esistenti: dict[int, RilevazioneIndicatore] | None = None) -> list[Edit]:
     esistenti = esistenti or {}
     inds = archive.select(Indicatore, order="obiettivo_id, posizione, id", columns=_IND_SNAP)
-    default = valori_predefiniti(archive, anno, data, inds)
+    default = _valori_alla_data(archive, anno, data, inds)
     edits: list[Edit] = []
     valori: dict[int, rules.ValoreRound] = {}
     nuove: list[tuple[Any, ...]] = []  # new rilevazioni, written in one statement
-    for iid, ril in default.items():
+    for iid, (tt, t, vt, v) in default.items():
         if iid in tenere:
             r = tenere[iid]
             valori[iid] = rules.ValoreRound(r.target, r.valore, r.target_testo)
             continue
-        valori[iid] = rules.ValoreRound(ril.target, ril.valore, ril.target_testo)
+        valori[iid] = rules.ValoreRound(t, v, tt)
         old = esistenti.get(iid)
         if old is not None:
-            new = {k: getattr(ril, k) for k in ("target", "target_testo", "valore", "valore_testo")}
-            if any(getattr(old, k) != v for k, v in new.items()):
+            new = {"target": t, "target_testo": tt, "valore": v, "valore_testo": vt}
+            if any(getattr(old, k) != x for k, x in new.items()):
                 edits.append(SetFields(RilevazioneIndicatore, old.id or 0, new))
         else:
-            nuove.append((mid, iid, ril.target_testo, _enc(ril.target), ril.valore_testo,
-                          _enc(ril.valore)))
+            nuove.append((mid, iid, tt, _enc(t), vt, _enc(v)))
     if nuove:
         edits.append(InsertMany(RilevazioneIndicatore, _RIL_COLS, nuove, label="Rilevazioni indicatori"))
-    obiettivi = archive.obiettivi(columns=("id", "parent_id"))
+    legami = archive.legami_obiettivi()
     figli: dict[int, list[int]] = {}
-    for o in obiettivi:
-        if o.parent_id is not None:
-            figli.setdefault(o.parent_id, []).append(o.id or 0)
+    for oid, pid in legami:
+        if pid is not None:
+            figli.setdefault(pid, []).append(oid)
     indicatori: dict[int, list[Indicatore]] = {}
     for i in inds:
         indicatori.setdefault(i.obiettivo_id, []).append(i)
@@ -283,10 +306,9 @@ def _snapshot(archive: Archive, mid: int, anno: int, data: date,
         fasi.setdefault(f.obiettivo_id, []).append(f)
     validate = {oid: s.perc_validata for oid, s in stati.items() if s.perc_validata is not None}
     calc = rules.percentuali(figli, indicatori, valori, fasi, validate, archive.sistema_valutazione(),
-                             [o.id or 0 for o in obiettivi])
+                             [oid for oid, _ in legami])
     nuovi_stati: list[tuple[Any, ...]] = []
-    for o in obiettivi:
-        oid = o.id or 0
+    for oid, _ in legami:
         perc = rules.arrotonda(calc.get(oid))
         st = stati.get(oid)
         if st is None:
@@ -301,8 +323,6 @@ def _snapshot(archive: Archive, mid: int, anno: int, data: date,
 
 #: what a snapshot reads of indicators, misure and fasi (not their descriptions)
 _IND_SNAP = ("id", "obiettivo_id", "posizione", "tipo", "polarita", "aggregazione", "peso")
-_MIS_SNAP = ("id", "indicatore_id", "anno", "periodo", "data_riferimento", "target_testo", "target",
-             "valore_testo", "valore")
 _FASE_SNAP = ("id", "obiettivo_id", "posizione", "perc_realizzazione", "peso")
 _RIL_COLS = ("monitoraggio_id", "indicatore_id", "target_testo", "target", "valore_testo", "valore")
 
