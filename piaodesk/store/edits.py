@@ -22,13 +22,16 @@ Archive = HasRows
 
 
 class Edit:
+    """``archive`` is the Archive: the edits here use only its :attr:`rows` (:class:`HasRows`);
+    edits elsewhere in the store may read it further (hence ``Any`` in this base)."""
+
     __slots__ = ()  # subclasses without slots keep a __dict__; InsertRow, made by the thousand, has none
     label: str = "Modifica"
 
-    def apply(self, archive: Archive) -> Changes:
+    def apply(self, archive: Any) -> Changes:
         raise NotImplementedError
 
-    def revert(self, archive: Archive) -> Changes:
+    def revert(self, archive: Any) -> Changes:
         raise NotImplementedError
 
 
@@ -91,7 +94,7 @@ _NONE: list[tuple[int, int]] = []  # never mutated: InsertRow only ever replaces
 class InsertRow(Edit):
     """Insert one domain object; sibling rows with ``posizione`` make room for it."""
 
-    __slots__ = ("obj", "table", "row_id", "label", "_shifted", "_owner")
+    __slots__ = ("_owner", "_shifted", "label", "obj", "row_id", "table")
 
     def __init__(self, obj: Any, label: str | None = None):
         self.obj = obj
@@ -279,13 +282,13 @@ class Batch(Edit):
         self.edits = edits
         self.label = label
 
-    def apply(self, archive: Archive) -> Changes:
+    def apply(self, archive: Any) -> Changes:
         ch = Changes()
         for e in self.edits:
             ch.merge(e.apply(archive))
         return ch
 
-    def revert(self, archive: Archive) -> Changes:
+    def revert(self, archive: Any) -> Changes:
         ch = Changes()
         for e in reversed(self.edits):
             ch.merge(e.revert(archive))

@@ -70,11 +70,11 @@ def reparse_for_tipo(rows: Rows, indicatore_id: int, tipo: Any
     tipo = _tipo(tipo)
     out: list[tuple[str, int, dict[str, Any], dict[str, Any]]] = []
     queries = (
-        ("misure", "SELECT id, target_testo, target, valore_testo, valore FROM misure "
-                   "WHERE indicatore_id = ?", (indicatore_id,)),
-        ("rilevazioni", "SELECT r.id, r.target_testo, r.target, r.valore_testo, r.valore "
-                        "FROM rilevazioni r JOIN monitoraggi m ON m.id = r.monitoraggio_id "
-                        "WHERE r.indicatore_id = ? AND m.stato != ?",  # closed rounds stay frozen
+        ("misure", ("SELECT id, target_testo, target, valore_testo, valore FROM misure "
+                    "WHERE indicatore_id = ?"), (indicatore_id,)),
+        ("rilevazioni", ("SELECT r.id, r.target_testo, r.target, r.valore_testo, r.valore "
+                         "FROM rilevazioni r JOIN monitoraggi m ON m.id = r.monitoraggio_id "
+                         "WHERE r.indicatore_id = ? AND m.stato != ?"),  # closed rounds stay frozen
          (indicatore_id, StatoMonitoraggio.CHIUSO.value)),
     )
     for table, sql, params in queries:

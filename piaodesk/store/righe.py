@@ -56,7 +56,7 @@ class Rows:
         if row.get("id") is None and table != "impostazioni":
             row = {**row, "id": self.next_id(table)}
         cur = self.conn.execute(*insert_sql(table, row))
-        return int(cur.lastrowid if row.get("id") is None else row["id"])
+        return int(cur.lastrowid or 0) if row.get("id") is None else int(row["id"])
 
     def insert_many(self, table: str, columns: Sequence[str], values: list[tuple[Any, ...]]) -> None:
         """Insert many rows of the same columns at once (``values`` include their ids)."""

@@ -92,7 +92,7 @@ class EditCommand(QUndoCommand):
             return
         try:
             changes = (self._archive.apply if redo else self._archive.revert)(self._edit)
-        except Exception as exc:  # the store rolled back: nothing half-written
+        except Exception as exc:  # noqa: BLE001 - any failed write is told; the store rolled back
             self._failed(exc, redo=redo, guard=guard)
             return
         self._hub.changed.emit(changes)

@@ -10,7 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from piaodesk.domain.enums import TipoIndicatore
-from piaodesk.domain.model import Fase, Indicatore, Misura, Monitoraggio, Obiettivo, Persona
+from piaodesk.domain.model import (
+    Fase,
+    Indicatore,
+    Misura,
+    Monitoraggio,
+    Obiettivo,
+    Persona,
+)
 from piaodesk.store import backup as backups
 from piaodesk.store import edits as edits_module
 from piaodesk.store import monitoraggio as mon
@@ -134,7 +141,7 @@ def test_writers_name_the_owning_objectives(tmp_path):
 
 
 def test_monitoring_round_writers_name_the_owners(tmp_path):
-    arc, leaf, iid = _plan(tmp_path)
+    arc, leaf, _iid = _plan(tmp_path)
     mid = arc.allocate_id(Monitoraggio)
     arc.apply(InsertRow(Monitoraggio(id=mid, nome="Giugno", data=date(2025, 6, 30), anno=2025)))
     edit = mon.rileva(arc, mid)
