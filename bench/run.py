@@ -902,7 +902,8 @@ def table(results: dict[str, Result]) -> str:
                      f"{_fmt_s(r['verifica_s'])})")
         if name == "latenza_rileva":
             extra = (f" (costruzione {_fmt_s(r['build_s'])}, scrittura {_fmt_s(r['write_s'])}, "
-                     + f"{r['rows']:,}".replace(",", ".") + " righe)")
+                     + f"{r['rows']:,}".replace(",", ".") + " righe; con il round già letto "
+                     + f"dalla vista {_fmt_s(r['with_round_s'])} = {r['with_round_ratio']:.2f}×)")
         if name == "export_import":
             extra = f" (esportazione {_fmt_s(r['export_s'])})"
         if name == "flat_import":

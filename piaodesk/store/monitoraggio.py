@@ -248,21 +248,29 @@ def apri(archive: Archive, data: date, nome: str | None = None, anno: int | None
     return Batch(edits, f"Apri monitoraggio «{nome}»")
 
 
-def rileva(archive: Archive, mid: int, aggiorna: bool = False) -> Edit | None:
+def rileva(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None = None
+           ) -> Edit | None:
     """Take the snapshot of a round that has none (the demo's rounds), or complete it.
 
     With ``aggiorna`` the round's values are re-read from the indicators'
     current misure (texts and validated % are kept). ``None``: nothing to do.
+    ``rnd``: the round as the caller holds it, up to date (its objectives, indicators and
+    fasi are not read again: most of the time on a large plan).
     """
     mon = _controlla_aperto(archive, mid)
     when = mon.data or date(mon.anno, 12, 31)
-    # only the round's own rows: the snapshot computes the % (reading the whole round with
-    # leggi_round would compute it a second time, a second on a large plan)
-    ril = {r.indicatore_id: r for r in archive.rilevazioni(mid)}
-    stati = {st.obiettivo_id: st for st in archive.select(StatoAvanzamento, "monitoraggio_id = ?",
-                                                           (mid,))}
+    if rnd is not None and rnd.monitoraggio.id != mid:
+        rnd = None
+    if rnd is not None:
+        ril, stati = dict(rnd.rilevazioni), dict(rnd.stati)
+    else:
+        # only the round's own rows: the snapshot computes the % (reading the whole round
+        # with leggi_round would compute it a second time, a second on a large plan)
+        ril = {r.indicatore_id: r for r in archive.rilevazioni(mid)}
+        stati = {st.obiettivo_id: st for st in archive.select(
+            StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
     edits = _snapshot(archive, mid, mon.anno, when, ril if not aggiorna else {}, stati,
-                      esistenti=ril)
+                      esistenti=ril, rnd=rnd)
     if not edits:
         return None
     label = "Aggiorna i valori del monitoraggio" if aggiorna else "Rileva i valori del monitoraggio"
@@ -271,9 +279,13 @@ def rileva(archive: Archive, mid: int, aggiorna: bool = False) -> Edit | None:
 
 def _snapshot(archive: Archive, mid: int, anno: int, data: date,
               tenere: dict[int, RilevazioneIndicatore], stati: dict[int, StatoAvanzamento],
-              esistenti: dict[int, RilevazioneIndicatore] | None = None) -> list[Edit]:
+              esistenti: dict[int, RilevazioneIndicatore] | None = None,
+              rnd: Round | None = None) -> list[Edit]:
     esistenti = esistenti or {}
-    inds = archive.select(Indicatore, order="obiettivo_id, posizione, id", columns=_IND_SNAP)
+    if rnd is not None:
+        inds = [i for group in rnd.indicatori.values() for i in group]
+    else:
+        inds = archive.select(Indicatore, order="obiettivo_id, posizione, id", columns=_IND_SNAP)
     default = _valori_alla_data(archive, anno, data, inds)
     edits: list[Edit] = []
     valori: dict[int, rules.ValoreRound] = {}
@@ -293,7 +305,10 @@ def _snapshot(archive: Archive, mid: int, anno: int, data: date,
             nuove.append((mid, iid, tt, _enc(t), vt, _enc(v)))
     if nuove:
         edits.append(InsertMany(RilevazioneIndicatore, _RIL_COLS, nuove, label="Rilevazioni indicatori"))
-    legami = archive.legami_obiettivi()
+    if rnd is not None:
+        legami = [(o.id or 0, o.parent_id) for o in rnd.obiettivi]
+    else:
+        legami = archive.legami_obiettivi()
     figli: dict[int, list[int]] = {}
     for oid, pid in legami:
         if pid is not None:
@@ -301,11 +316,14 @@ def _snapshot(archive: Archive, mid: int, anno: int, data: date,
     indicatori: dict[int, list[Indicatore]] = {}
     for i in inds:
         indicatori.setdefault(i.obiettivo_id, []).append(i)
-    fasi: dict[int, list[Any]] = {}
-    for f in archive.select(Fase, order="obiettivo_id, posizione, id", columns=_FASE_SNAP):
-        fasi.setdefault(f.obiettivo_id, []).append(f)
+    fasi: Any = getattr(rnd, "fasi", None)  # read with the round (when the caller's has them)
+    if fasi is None:
+        fasi = {}
+        for f in archive.select(Fase, order="obiettivo_id, posizione, id", columns=_FASE_SNAP):
+            fasi.setdefault(f.obiettivo_id, []).append(f)
+    sistema = getattr(rnd, "sistema", None) or archive.sistema_valutazione()
     validate = {oid: s.perc_validata for oid, s in stati.items() if s.perc_validata is not None}
-    calc = rules.percentuali(figli, indicatori, valori, fasi, validate, archive.sistema_valutazione(),
+    calc = rules.percentuali(figli, indicatori, valori, fasi, validate, sistema,
                              [oid for oid, _ in legami])
     nuovi_stati: list[tuple[Any, ...]] = []
     for oid, _ in legami:

@@ -150,3 +150,27 @@ def test_monitoring_round_writers_name_the_owners(tmp_path):
     assert {leaf, root} <= ch.owners
     assert {leaf, root} <= arc.revert(edit).owners
     arc.close()
+
+
+def test_rileva_with_the_callers_round_writes_the_same_snapshot(tmp_path):
+    arc, leaf, iid = _plan(tmp_path)
+    (m,) = arc.misure([iid])
+    arc.apply(SetFields(Misura, m.id, {"target_testo": "95", "target": Decimal(95),
+                                       "valore_testo": "92", "valore": Decimal(92)}))
+    arc.apply(InsertRow(Fase(obiettivo_id=leaf, descrizione="Fase", perc_realizzazione=Decimal(50))))
+    mid = arc.allocate_id(Monitoraggio)
+    arc.apply(InsertRow(Monitoraggio(id=mid, nome="Giugno", data=date(2025, 6, 30), anno=2025)))
+
+    def snapshot(edit):
+        arc.apply(edit)
+        rows = ([(r.indicatore_id, r.target, r.valore, r.valore_testo) for r in arc.rilevazioni(mid)],
+                sorted((s.obiettivo_id, s.perc_calcolata) for s in arc.select(
+                    mon.StatoAvanzamento, "monitoraggio_id = ?", (mid,))))
+        arc.revert(edit)
+        return rows
+
+    plain = snapshot(mon.rileva(arc, mid))
+    assert plain[0] == [(iid, Decimal(95), Decimal(92), "92")]
+    assert dict(plain[1])[leaf] is not None
+    assert snapshot(mon.rileva(arc, mid, rnd=mon.leggi_round(arc, mid))) == plain
+    arc.close()
