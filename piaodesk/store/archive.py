@@ -959,7 +959,14 @@ class _PercState:
                 "parent": (array("q", self.parent),
                            array("q", (0 if v is None else v for v in self.parent.values()))),
                 "own": dec(self.own), "validated": dec(self.validated),  # type: ignore[arg-type]
-                "computed": dec(self._computed)}
+                "computed": dec(self._computed),
+                # each objective's (indicators %, fasi %) and the system that combined them:
+                # a GUI that adopted this state follows a new SMVP without recomputing
+                **({"parts_ind": dec({k: v[0] for k, v in self.parts.items()}),
+                    "parts_fas": dec({k: v[1] for k, v in self.parts.items()}),
+                    "sistema": self.sistema.to_json()}
+                   if getattr(self, "parts", None) is not None and getattr(self, "sistema", None)
+                   else {})}
 
 
     def restructure(self, arc: Archive, ch: Changes | None = None) -> set[int]:
@@ -1094,7 +1101,9 @@ class PercUnpacker:
                 kids[pid].append(oid)
         yield
         decoded: list[dict[int, Decimal | None]] = []
-        for key in ("own", "validated", "computed"):
+        keys = ("own", "validated", "computed", *(("parts_ind", "parts_fas") if "parts_ind" in pk
+                                                   else ()))
+        for key in keys:
             keys, text = pk[key]
             out: dict[int, Decimal | None] = {}
             texts = text.split(_SEP) if keys else []
@@ -1106,6 +1115,11 @@ class PercUnpacker:
         st.own = decoded[0]
         st.validated = {k: v for k, v in decoded[1].items() if v is not None}
         st._computed = decoded[2]
+        st.parts, st.sistema = None, None
+        if len(decoded) == 5:
+            fas = decoded[4]
+            st.parts = {oid: (p, fas.get(oid)) for oid, p in decoded[3].items()}
+            st.sistema = engine.SistemaValutazione.from_json(pk["sistema"])
         val = st.validated
         st.final = {oid: val.get(oid, c) for oid, c in st._computed.items()} if val \
             else dict(st._computed)

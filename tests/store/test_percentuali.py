@@ -210,3 +210,18 @@ def test_new_valuation_system_recombines_the_cached_parts(demo):
                         dataclasses.replace(sistema, cap_indicatore=not sistema.cap_indicatore).to_json())
     demo.apply(capped)  # the cap changes each indicator's result: computed again
     assert demo.percentuali(2025) == fresh(demo)
+
+
+def test_a_state_from_the_worker_also_follows_a_new_valuation_system(demo):
+    import dataclasses
+
+    from piaodesk.store.edits import SetSetting
+
+    packed = _PercState(demo, 2025).pack()
+    assert demo.adotta_percentuali(PercUnpacker(packed).run(), demo.generation)
+    state = demo._perc[2025]
+    sistema = demo.sistema_valutazione()
+    demo.apply(SetSetting("sistema_valutazione",
+                          dataclasses.replace(sistema, quota_indicatori=Decimal(30)).to_json()))
+    assert demo._perc.get(2025) is state
+    assert demo.percentuali(2025) == fresh(demo)
