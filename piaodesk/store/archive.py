@@ -294,6 +294,12 @@ class Archive:
     def _tx(self, azione: str, tabella: str, riga: int | None, dettaglio: str | None = None) -> _Tx:
         return Archive._Tx(self, azione, tabella, riga, dettaglio)
 
+    def transazione(self, azione: str, tabella: str, riga: int | None = None,
+                    dettaglio: str | None = None) -> _Tx:
+        """One audited transaction for the store's bulk writers (a new plan's content: demo,
+        renewal) that write through :attr:`rows` without undo; edits go through :meth:`apply`."""
+        return self._tx(azione, tabella, riga, dettaglio)
+
     def apply(self, edit: Edit) -> Changes:
         """Apply an edit in one transaction (all or nothing) and audit it."""
         table = getattr(edit, "table", "")

@@ -209,7 +209,7 @@ def build_demo(path: Path | str) -> Archive:
                                      stato=StatoPiano.MONITORAGGIO, atto_tipo="Deliberazione di Giunta",
                                      note=NOTE_DEMO),
                          Ente(nome=e["nome"], tipo=TipoEnte(e.get("tipo") or "unione")))
-    with arc._tx("Crea piano dimostrativo", "piano", None):
+    with arc.transazione("Crea piano dimostrativo", "piano", None):
         ente_id = arc.piano().ente_id or 1
         for comune in e.get("comuni_membri") or []:
             arc.rows.insert("enti", to_row(Ente(nome=f"Comune di {comune}", tipo=TipoEnte.COMUNE,
