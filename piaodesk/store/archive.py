@@ -492,15 +492,19 @@ class Archive:
         return _preordine(by_parent, lambda link: link[0])
 
     def valori_misure(self, anno: int) -> dict[int, list[tuple[Any, ...]]]:
-        """Stored measures of ``anno`` by indicator, as rows (periodo, data_riferimento,
-        target_testo, target, valore_testo, valore), in the order :meth:`misure` uses:
-        a quick read for bulk computations (no objects)."""
+        """Stored measures of ``anno`` by indicator, as rows (indicatore_id, periodo,
+        data_riferimento, target_testo, target, valore_testo, valore), in the order
+        :meth:`misure` uses: a quick read for bulk computations (no objects)."""
         out: dict[int, list[tuple[Any, ...]]] = {}
-        for iid, *rest in self.db.conn.execute(
+        for row in self.db.conn.execute(
                 "SELECT indicatore_id, periodo, data_riferimento, target_testo, target, valore_testo, "
                 "valore FROM misure WHERE anno = ? ORDER BY indicatore_id, anno, data_riferimento, id",
-                (anno,)):
-            out.setdefault(iid, []).append(tuple(rest))
+                (anno,)).fetchall():
+            found = out.get(row[0])
+            if found is None:
+                out[row[0]] = [row]
+            else:
+                found.append(row)
         return out
 
     def count(self, cls: type, where: str | None = None, params: Sequence[Any] = ()) -> int:

@@ -176,18 +176,19 @@ def _valori_alla_data(archive: Archive, anno: int, data: date, inds: list[Indica
     out = {}
     for ind in inds:
         iid = ind.id or 0
-        mine = rows.get(iid, ())
-        if all(r[0] == PERIODO_ANNUALE for r in mine):
-            if mine:
-                _p, _d, tt, t, vt, v = mine[0]
-                target, valore = _dec(t), _dec(v)
-            else:
-                target = valore = tt = vt = None
+        mine = rows.get(iid)
+        if not mine:
+            target = valore = tt = vt = None
+        elif (len(mine) == 1 and mine[0][1] == PERIODO_ANNUALE) or all(
+                r[1] == PERIODO_ANNUALE for r in mine):
+            _i, _p, _d, tt, t, vt, v = mine[0]
+            target = None if t is None else Decimal(str(t))
+            valore = None if v is None else Decimal(str(v))
         else:
             misure = [Misura(indicatore_id=iid, anno=anno, periodo=p,
                              data_riferimento=date.fromisoformat(d) if d else None,
                              target_testo=tt, target=_dec(t), valore_testo=vt, valore=_dec(v))
-                      for p, d, tt, t, vt, v in mine]
+                      for _i, p, d, tt, t, vt, v in mine]
             va = rules.valori_alla_data(ind, misure, anno, data)
             target, valore, tt, vt = va.target, va.valore, va.target_testo, va.valore_testo
         out[iid] = (tt or rules.testo_valore(target, ind.tipo) or None, target,
