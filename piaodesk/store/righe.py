@@ -193,7 +193,7 @@ class Rows:
 
     def positions(self) -> list[tuple[int, int | None, int, str]]:
         """(id, parent_id, posizione, ramo) of every objective."""
-        return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
+        return [(r[0], r[1], r[2], r[3]) for r in self.conn.execute(
             "SELECT id, parent_id, posizione, ramo FROM obiettivi ORDER BY id")]
 
     def descendants(self, oid: int, include_self: bool = False) -> list[int]:
