@@ -781,6 +781,14 @@ def m_monitoraggio(plan: Path, small: Path, tmp: Path) -> Result:
     from latenza_monitoraggio import m_monitoraggio as measure
 
     return measure(plan, small, tmp)
+def _latenza_store(name: str) -> Callable[[Path, Path, Path], Result]:
+    """The store's side of Rileva and of the SMVP save (bench/latenza_store.py)."""
+    def measure(plan: Path, small: Path, tmp: Path) -> Result:
+        import latenza_store
+
+        return getattr(latenza_store, f"m_{name}")(plan, small, tmp)  # type: ignore[no-any-return]
+
+    return measure
 
 
 MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
@@ -795,6 +803,9 @@ MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "valutazione": m_valutazione,
     "latenza_albero": lambda plan, small, tmp: __import__("latenza_albero").measure(plan, small, tmp),
     "monitoraggio": m_monitoraggio,
+    "latenza_rileva": _latenza_store("latenza_rileva"),
+    "latenza_rileva_redo": _latenza_store("latenza_rileva_redo"),
+    "latenza_smvp": _latenza_store("latenza_smvp"),
 }
 
 LABELS = {
@@ -809,6 +820,9 @@ LABELS = {
     "valutazione": "Valutazione individuale: prima apertura (piano grande)",
     "latenza_albero": "Albero: ogni tasto in «Cerca codice o titolo…» (max), anno, In ritardo",
     "monitoraggio": "Monitoraggio: apertura, valore digitato, «Salva» (piano grande)",
+    "latenza_rileva": "Rileva i valori (archivio, piano grande)",
+    "latenza_rileva_redo": "Rileva i valori: ripeti dopo annulla (archivio, piano grande)",
+    "latenza_smvp": "Salva il sistema di valutazione e rileggi le % (archivio, piano grande)",
 }
 
 
@@ -904,6 +918,10 @@ def table(results: dict[str, Result]) -> str:
             extra = (f" (valore digitato {_fmt_s(r['typed_max_s'])} = {r['typed_ratio']:.2f}×, "
                      f"annulla {_fmt_s(r['undo_s'])}; «Salva» {_fmt_s(r['salva_s'])} = "
                      f"{r['salva_ratio']:.2f}×; caricando: blocco max {_fmt_s(r['fill_block_s'])})")
+        if name == "latenza_rileva":
+            extra = (f" (costruzione {_fmt_s(r['build_s'])}, scrittura {_fmt_s(r['write_s'])}, "
+                     + f"{r['rows']:,}".replace(",", ".") + " righe; con il round già letto "
+                     + f"dalla vista {_fmt_s(r['with_round_s'])} = {r['with_round_ratio']:.2f}×)")
         if name == "export_import":
             extra = f" (esportazione {_fmt_s(r['export_s'])})"
         if name == "flat_import":

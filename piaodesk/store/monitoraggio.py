@@ -20,6 +20,7 @@ from ..domain import monitoraggio as rules
 from ..domain.enums import StatoMonitoraggio
 from ..domain.formats import format_date, format_percent, parse_decimal
 from ..domain.model import (
+    PERIODO_ANNUALE,
     Fase,
     Indicatore,
     Misura,
@@ -31,7 +32,7 @@ from ..domain.model import (
 from ..domain.valutazione import SistemaValutazione, parse_valore
 from .changes import Changes
 from .db import PlanError
-from .edits import Batch, Edit, InsertRow, SetFields
+from .edits import Batch, Edit, InsertMany, InsertRow, SetFields
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -380,20 +381,47 @@ def _calcola(archive: Archive, rnd: Round, valori_nuovi: dict[int, rules.ValoreR
                              [o.id or 0 for o in rnd.obiettivi])
 
 
-def valori_predefiniti(archive: Archive, anno: int, data: date) -> dict[int, RilevazioneIndicatore]:
+def valori_predefiniti(archive: Archive, anno: int, data: date,
+                       inds: list[Indicatore] | None = None) -> dict[int, RilevazioneIndicatore]:
     """The values a new round takes from the indicators' misure (not yet saved)."""
-    inds = archive.indicatori()
-    by_ind: dict[int, list[Misura]] = {}
-    for m in archive.misure([i.id for i in inds if i.id is not None]):
-        by_ind.setdefault(m.indicatore_id, []).append(m)
+    return {iid: RilevazioneIndicatore(indicatore_id=iid, target=t, target_testo=tt, valore=v,
+                                       valore_testo=vt)
+            for iid, (tt, t, vt, v) in _valori_alla_data(archive, anno, data, inds).items()}
+
+
+def _valori_alla_data(archive: Archive, anno: int, data: date, inds: list[Indicatore] | None
+                      ) -> dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]]:
+    """(target text, target, value text, value) of every indicator at ``data``. An indicator
+    with only its annual row (the usual case) takes it as it is, read as plain rows; one with
+    period rows goes through the domain's rule (:func:`rules.valori_alla_data`)."""
+    if inds is None:
+        inds = archive.indicatori()
+    rows = archive.valori_misure(anno)
     out = {}
     for ind in inds:
-        v = rules.valori_alla_data(ind, by_ind.get(ind.id or 0, []), anno, data)
-        out[ind.id or 0] = RilevazioneIndicatore(
-            indicatore_id=ind.id or 0,
-            target=v.target, target_testo=v.target_testo or rules.testo_valore(v.target, ind.tipo) or None,
-            valore=v.valore, valore_testo=v.valore_testo or rules.testo_valore(v.valore, ind.tipo) or None)
+        iid = ind.id or 0
+        mine = rows.get(iid)
+        if not mine:
+            target = valore = tt = vt = None
+        elif (len(mine) == 1 and mine[0][1] == PERIODO_ANNUALE) or all(
+                r[1] == PERIODO_ANNUALE for r in mine):
+            _i, _p, _d, tt, t, vt, v = mine[0]
+            target = None if t is None else Decimal(str(t))
+            valore = None if v is None else Decimal(str(v))
+        else:
+            misure = [Misura(indicatore_id=iid, anno=anno, periodo=p,
+                             data_riferimento=date.fromisoformat(d) if d else None,
+                             target_testo=tt, target=_dec(t), valore_testo=vt, valore=_dec(v))
+                      for _i, p, d, tt, t, vt, v in mine]
+            va = rules.valori_alla_data(ind, misure, anno, data)
+            target, valore, tt, vt = va.target, va.valore, va.target_testo, va.valore_testo
+        out[iid] = (tt or rules.testo_valore(target, ind.tipo) or None, target,
+                    vt or rules.testo_valore(valore, ind.tipo) or None, valore)
     return out
+
+
+def _dec(v: Any) -> Decimal | None:
+    return None if v is None else Decimal(str(v))
 
 
 # ---------------------------------------------------------------------- guarded edits
@@ -445,17 +473,29 @@ def apri(archive: Archive, data: date, nome: str | None = None, anno: int | None
     return Batch(edits, f"Apri monitoraggio «{nome}»")
 
 
-def rileva(archive: Archive, mid: int, aggiorna: bool = False) -> Edit | None:
+def rileva(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None = None
+           ) -> Edit | None:
     """Take the snapshot of a round that has none (the demo's rounds), or complete it.
 
     With ``aggiorna`` the round's values are re-read from the indicators'
     current misure (texts and validated % are kept). ``None``: nothing to do.
+    ``rnd``: the round as the caller holds it, up to date (its objectives, indicators and
+    fasi are not read again: most of the time on a large plan).
     """
     mon = _controlla_aperto(archive, mid)
     when = mon.data or date(mon.anno, 12, 31)
-    rnd = leggi_round(archive, mid)
-    edits = _snapshot(archive, mid, mon.anno, when, rnd.rilevazioni if not aggiorna else {},
-                      rnd.stati, esistenti=rnd.rilevazioni)
+    if rnd is not None and rnd.monitoraggio.id != mid:
+        rnd = None
+    if rnd is not None:
+        ril, stati = dict(rnd.rilevazioni), dict(rnd.stati)
+    else:
+        # only the round's own rows: the snapshot computes the % (reading the whole round
+        # with leggi_round would compute it a second time, a second on a large plan)
+        ril = {r.indicatore_id: r for r in archive.rilevazioni(mid)}
+        stati = {st.obiettivo_id: st for st in archive.select(
+            StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
+    edits = _snapshot(archive, mid, mon.anno, when, ril if not aggiorna else {}, stati,
+                      esistenti=ril, rnd=rnd)
     if not edits:
         return None
     label = "Aggiorna i valori del monitoraggio" if aggiorna else "Rileva i valori del monitoraggio"
@@ -464,49 +504,74 @@ def rileva(archive: Archive, mid: int, aggiorna: bool = False) -> Edit | None:
 
 def _snapshot(archive: Archive, mid: int, anno: int, data: date,
               tenere: dict[int, RilevazioneIndicatore], stati: dict[int, StatoAvanzamento],
-              esistenti: dict[int, RilevazioneIndicatore] | None = None) -> list[Edit]:
+              esistenti: dict[int, RilevazioneIndicatore] | None = None,
+              rnd: Round | None = None) -> list[Edit]:
     esistenti = esistenti or {}
-    default = valori_predefiniti(archive, anno, data)
+    if rnd is not None:
+        inds = [i for group in rnd.indicatori.values() for i in group]
+    else:
+        inds = archive.select(Indicatore, order="obiettivo_id, posizione, id", columns=_IND_SNAP)
+    default = _valori_alla_data(archive, anno, data, inds)
     edits: list[Edit] = []
     valori: dict[int, rules.ValoreRound] = {}
-    for iid, ril in default.items():
+    nuove: list[tuple[Any, ...]] = []  # new rilevazioni, written in one statement
+    for iid, (tt, t, vt, v) in default.items():
         if iid in tenere:
             r = tenere[iid]
             valori[iid] = rules.ValoreRound(r.target, r.valore, r.target_testo)
             continue
-        valori[iid] = rules.ValoreRound(ril.target, ril.valore, ril.target_testo)
+        valori[iid] = rules.ValoreRound(t, v, tt)
         old = esistenti.get(iid)
         if old is not None:
-            new = {k: getattr(ril, k) for k in ("target", "target_testo", "valore", "valore_testo")}
-            if any(getattr(old, k) != v for k, v in new.items()):
+            new = {"target": t, "target_testo": tt, "valore": v, "valore_testo": vt}
+            if any(getattr(old, k) != x for k, x in new.items()):
                 edits.append(SetFields(RilevazioneIndicatore, old.id or 0, new))
         else:
-            ril.monitoraggio_id = mid
-            edits.append(InsertRow(ril, label="Rilevazione indicatore"))
-    obiettivi = archive.obiettivi()
+            nuove.append((mid, iid, tt, _enc(t), vt, _enc(v)))
+    if nuove:
+        edits.append(InsertMany(RilevazioneIndicatore, _RIL_COLS, nuove, label="Rilevazioni indicatori"))
+    if rnd is not None:
+        legami = [(o.id or 0, o.parent_id) for o in rnd.obiettivi]
+    else:
+        legami = archive.legami_obiettivi()
     figli: dict[int, list[int]] = {}
-    for o in obiettivi:
-        if o.parent_id is not None:
-            figli.setdefault(o.parent_id, []).append(o.id or 0)
+    for oid, pid in legami:
+        if pid is not None:
+            figli.setdefault(pid, []).append(oid)
     indicatori: dict[int, list[Indicatore]] = {}
-    for i in archive.indicatori():
+    for i in inds:
         indicatori.setdefault(i.obiettivo_id, []).append(i)
-    fasi: dict[int, list[Any]] = {}
-    for f in archive.fasi():
-        fasi.setdefault(f.obiettivo_id, []).append(f)
+    fasi: Any = getattr(rnd, "fasi", None)  # read with the round (when the caller's has them)
+    if fasi is None:
+        fasi = {}
+        for f in archive.select(Fase, order="obiettivo_id, posizione, id", columns=_FASE_SNAP):
+            fasi.setdefault(f.obiettivo_id, []).append(f)
+    sistema = getattr(rnd, "sistema", None) or archive.sistema_valutazione()
     validate = {oid: s.perc_validata for oid, s in stati.items() if s.perc_validata is not None}
-    calc = rules.percentuali(figli, indicatori, valori, fasi, validate, archive.sistema_valutazione(),
-                             [o.id or 0 for o in obiettivi])
-    for o in obiettivi:
-        oid = o.id or 0
+    calc = rules.percentuali(figli, indicatori, valori, fasi, validate, sistema,
+                             [oid for oid, _ in legami])
+    nuovi_stati: list[tuple[Any, ...]] = []
+    for oid, _ in legami:
         perc = rules.arrotonda(calc.get(oid))
         st = stati.get(oid)
         if st is None:
-            edits.append(InsertRow(StatoAvanzamento(monitoraggio_id=mid, obiettivo_id=oid,
-                                                    perc_calcolata=perc), label="Stato di avanzamento"))
+            nuovi_stati.append((mid, oid, _enc(perc)))
         else:
             edits.extend(_aggiorna_calcolata(st, perc))
+    if nuovi_stati:
+        edits.append(InsertMany(StatoAvanzamento, ("monitoraggio_id", "obiettivo_id", "perc_calcolata"),
+                                nuovi_stati, label="Stati di avanzamento"))
     return edits
+
+
+#: what a snapshot reads of indicators, misure and fasi (not their descriptions)
+_IND_SNAP = ("id", "obiettivo_id", "posizione", "tipo", "polarita", "aggregazione", "peso")
+_FASE_SNAP = ("id", "obiettivo_id", "posizione", "perc_realizzazione", "peso")
+_RIL_COLS = ("monitoraggio_id", "indicatore_id", "target_testo", "target", "valore_testo", "valore")
+
+
+def _enc(v: Decimal | None) -> str | None:
+    return None if v is None else str(v)
 
 
 def _aggiorna_calcolata(st: StatoAvanzamento, perc: Decimal | None) -> list[Edit]:
