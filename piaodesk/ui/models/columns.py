@@ -100,7 +100,7 @@ class Column:
         if self.minimum is not None or self.maximum is not None:
             what = "La percentuale" if self.kind == "percent" else "Il valore"
             return validazione.Regola(what, self.minimum, self.maximum, self.kind == "int")
-        base = self.key.split(":")[0]
+        base = str(self.key).split(":")[0]  # (Matrice: keys are objective ids)
         if base in validazione.CAMPI:
             return validazione.CAMPI[base]
         if self.kind == "percent":
