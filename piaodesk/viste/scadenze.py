@@ -28,6 +28,7 @@ from ..domain.model import (
 )
 from ..store.changes import Changes
 from ..store.edits import Edit, SetFields
+from ..store import calendario
 from ..store.letture import indicatori_di_tipo
 from .base import Key
 from .lookup import Lookup
@@ -36,7 +37,9 @@ from .tabella import Col, Projection, ro
 SOGLIA_GIORNI = 30
 
 TIPO_FASE, TIPO_OBIETTIVO, TIPO_INDICATORE = "Fase", "Obiettivo", "Indicatore"
-_ORDINE_TIPO = {TIPO_FASE: 0, TIPO_INDICATORE: 1, TIPO_OBIETTIVO: 2}
+#: the plan's legal deadlines (issue 18 point 9: PIAO, monitoring, Relazione …), not editable here
+TIPO_LEGGE = "Di legge"
+_ORDINE_TIPO = {TIPO_FASE: 0, TIPO_INDICATORE: 1, TIPO_OBIETTIVO: 2, TIPO_LEGGE: 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,7 @@ def _stato(termine: date | None, completata: bool, oggi: date) -> tuple[str, str
 _OB_COLS = ("id", "codice", "titolo", "unita_id", "trasversale", "responsabile_id",
             "fine_prevista", "fine_effettiva")
 _FASE_COLS = ("id", "obiettivo_id", "descrizione", "scadenza", "fine_prevista", "fine_effettiva",
-              "perc_realizzazione", "peso")
+              "perc_realizzazione", "peso", "scadenza_relativa")
 
 
 class ScadenzeProjection(Projection[Scadenza]):
@@ -114,6 +117,7 @@ class ScadenzeProjection(Projection[Scadenza]):
         self._misura_ind: dict[int, int] = {}  # misura id -> indicatore id (all years)
         self._ass: dict[int, tuple[int, int | None]] = {}  # assegnazione id -> (obiettivo, persona)
         self._persone_of: dict[int, set[int]] = {}
+        self._legge: list[Any] = []  # the year's legal deadlines (domain.calendario.ScadenzaLegale)
 
     # ------------------------------------------------------------ loading
 
@@ -136,6 +140,7 @@ class ScadenzeProjection(Projection[Scadenza]):
         is yielded after each batch."""
         arc = self.reader
         self.lookup.reload()
+        self._legge = list(calendario.scadenze(arc, self.anno))
         total = max(1, self.expected_rows())
         self._ob = {}
         self._info = {}
@@ -178,6 +183,7 @@ class ScadenzeProjection(Projection[Scadenza]):
         keys = [(TIPO_OBIETTIVO, oid) for oid in self._ob]
         keys += [(TIPO_FASE, fid) for fid in self._fasi]
         keys += [(TIPO_INDICATORE, iid) for iid in self._ind]
+        keys += [(TIPO_LEGGE, n) for n in range(len(self._legge))]
         return keys
 
     def _keys_of(self, oid: int) -> list[Key]:
@@ -187,9 +193,25 @@ class ScadenzeProjection(Projection[Scadenza]):
     def make(self, key: Key) -> Scadenza | None:
         kind, rid = key  # type: ignore[misc]
         oggi = self.oggi()
+        if kind == TIPO_LEGGE:
+            if not 0 <= rid < len(self._legge):
+                return None
+            s = self._legge[rid]
+            stato, livello = _stato(s.data, False, oggi)
+            if livello == "late":
+                stato, livello = s.stato(oggi).capitalize(), None  # a date of the law: past, not «late»
+            return Scadenza(key=key, tipo=TIPO_LEGGE, scadenza=s.data, obiettivo_id=0,
+                            obiettivo="Calendario del piano", descrizione=f"{s.nome} ({s.fonte})",
+                            settore_id=None, settore="", responsabile="", perc=None,
+                            fine_effettiva=None, stato=stato, livello=livello, persone=frozenset())
         if kind == TIPO_FASE:
             f = self._fasi.get(rid)
             ob = self._ob.get(f.obiettivo_id) if f else None
+            if f is not None and ob is not None and f.termine() is None and f.scadenza_relativa:
+                # a relative deadline still waiting for its event's date (issue 18 point 7)
+                return self._row(key, ob, None, f"{f.descrizione} — {f.scadenza_relativa}",
+                                 f.perc_realizzazione, f.fine_effettiva, "In attesa della data dell'evento",
+                                 None)
             if f is None or ob is None or f.termine() is None:
                 return None
             done = f.fine_effettiva is not None or (f.perc_realizzazione or 0) >= 100
@@ -287,6 +309,10 @@ class ScadenzeProjection(Projection[Scadenza]):
     def touched(self, ch: Changes) -> Iterable[Key]:
         arc = self.reader
         keys: set[Key] = set()
+        if ch.reset or ch.touches("impostazioni") or ch.touches("piano"):  # the ente's calendar
+            before = len(self._legge)
+            self._legge = list(calendario.scadenze(arc, self.anno))
+            keys.update((TIPO_LEGGE, n) for n in range(max(before, len(self._legge))))
         if ch.touches("unita") or ch.touches("persone"):
             self.lookup.reload()
             self._info.clear()

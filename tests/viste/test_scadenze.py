@@ -50,3 +50,33 @@ def test_edit_hook_builds_undoable_edits(demo):
     assert list(e.new) == ["perc_realizzazione"]
     e = p.edit(p.row(("Obiettivo", 12)), "fine_effettiva", date(2025, 12, 1))
     assert e.table == "obiettivi" and e.row_id == 12 and list(e.new) == ["fine_effettiva"]
+
+
+def test_legal_calendar_and_relative_deadlines(demo):
+    """Issue 18 points 7 and 9: the cycle's legal deadlines are rows (the ente's dates), and a
+    fase with a relative deadline waits for its event's date (seed 001 L158-L159)."""
+    from piaodesk.store import calendario
+
+    p = _load(demo)
+    legge = {r.descrizione.split(" (")[0]: r for r in (p.row(k) for k in p._rows if k[0] == "Di legge")}
+    assert legge["Termine per le richieste di variazione degli obiettivi"].scadenza == date(2025, 9, 30)
+    assert legge["Relazione sulla performance"].scadenza == date(2026, 6, 30)
+    piao = legge["Adozione del PIAO"]
+    assert piao.stato.startswith("Scaduta da") and piao.livello is None  # the law's date passed: no alarm
+    assert not p.editable(piao, "perc") and not p.editable(piao, "fine_effettiva")
+    # the ente moves the Relazione: the row follows
+    d = p.apply(demo.apply(calendario.imposta(demo, {"relazione": "15/06"})))
+    assert d.changed or d.inserted or d.removed or d.reset
+    legge = {r.descrizione.split(" (")[0]: r for r in (p.row(k) for k in p._rows if k[0] == "Di legge")}
+    assert legge["Relazione sulla performance"].scadenza == date(2026, 6, 15)
+    # a relative deadline: shown as waiting, then dated when the event is known
+    oid = demo.obiettivi()[0].id
+    p.apply(demo.apply(InsertRow(Fase(obiettivo_id=oid, descrizione="Crono programma",
+                                      scadenza_relativa="entro 30 giorni dall'approvazione"))))
+    fid = max(f.id for f in demo.fasi())
+    row = p.row(("Fase", fid))
+    assert row.scadenza is None and row.stato == "In attesa della data dell'evento"
+    assert "entro 30 giorni dall'approvazione" in row.descrizione
+    edit, risolte = calendario.risolvi(demo, "approvazione", date(2025, 3, 15))
+    p.apply(demo.apply(edit))
+    assert p.row(("Fase", fid)).scadenza == date(2025, 4, 14)
