@@ -3,7 +3,7 @@ as a flat projection (no Qt, no SQL).
 
 Rows are people (their name is the row header), columns are categoria, ore settimanali,
 number of objectives and total % (over *all* the person's assignments, not only the
-visible ones), then one column per objective in tree order. Over 100 % or no assignment
+visible ones), then one column per objective in tree order. Over 100 %, under 100 % or no assignment
 at all is flagged. A number typed in a cell sets ``impegno`` on the existing assignment or
 inserts one; emptying a cell keeps the assignment without a %; :meth:`remove_edit` deletes.
 """
@@ -48,7 +48,7 @@ class Persona_:
     persona: Persona
     n: int
     totale: Decimal | None
-    flag: str | None  # over | none | None
+    flag: str | None  # over | under | none | None
 
 
 class MatriceProjection(Projection[Persona_]):
@@ -132,7 +132,8 @@ class MatriceProjection(Projection[Persona_]):
         aids = self._by_person.get(key, set())  # type: ignore[call-overload]
         known = [self._ass[a].impegno for a in aids if self._ass[a].impegno is not None]
         tot = sum(known, Decimal(0)) if known else None
-        flag = "none" if not aids else ("over" if tot is not None and tot > CENTO else None)
+        flag = "none" if not aids else ("over" if tot is not None and tot > CENTO else
+                                        "under" if tot is not None and tot < CENTO else None)
         return Persona_(key, p, len({self._ass[a].obiettivo_id for a in aids}), tot, flag)  # type: ignore[arg-type]
 
     def _add(self, a: Assegnazione) -> None:
@@ -222,7 +223,8 @@ class MatriceProjection(Projection[Persona_]):
             if tot is None:
                 return f"{nome}: assegnato a {row.n} obiettivi senza % di impegno."
             if tot < CENTO:
-                return f"{nome}: {format_percent(tot)} assegnato (restano {format_percent(CENTO - tot)})."
+                return (f"{nome} è impegnato per il {format_percent(tot)}: sotto il 100 % "
+                        f"(restano {format_percent(CENTO - tot)} da assegnare o da giustificare).")
         return None
 
     # ------------------------------------------------------------ editing

@@ -53,3 +53,18 @@ def test_objective_rename_changes_only_headers_and_settore_filter(demo):
     labels = {c.label for c in p.columns()[len(FIXED):]}
     assert "NUOVO.1" in labels and "PL.1" not in labels and AMATO in p._rows
     assert len(p) < len(demo.persone())
+
+
+def test_under_100_percent_is_flagged_like_over(demo):
+    """Issue 18 point 8 (seed 004): a person whose time adds up to less than 100 % is flagged."""
+    p = _load(demo)
+    ass = [a for a in demo.assegnazioni() if a.persona_id == AMATO][0]
+    p.apply(demo.apply(SetFields(Assegnazione, ass.id, {"impegno": Decimal(40)})))
+    row = p.row(AMATO)
+    assert row.totale == Decimal(40) and row.flag == "under"
+    assert p.cell_status(row, "totale") == "under" and p.row_header(row)[2] == "under"
+    assert "sotto il 100 %" in p.tooltip(row, "totale") and "60,00 %" in p.tooltip(row, "totale")
+    p.apply(demo.apply(SetFields(Assegnazione, ass.id, {"impegno": Decimal(100)})))
+    assert p.row(AMATO).flag is None
+    p.apply(demo.apply(SetFields(Assegnazione, ass.id, {"impegno": Decimal(120)})))
+    assert p.row(AMATO).flag == "over"

@@ -21,6 +21,8 @@ COLOURS: dict[str, tuple[QColor, QColor]] = {
     "late": (QColor("#f8d7da"), QColor("#842029")), "soon": (QColor("#fff3cd"), QColor("#664d03")),
     "over": (QColor("#f8d7da"), QColor("#842029")), "none": (QColor("#fff3cd"), QColor("#664d03")),
     "done": (QColor("#e6f2ea"), QColor("#1e4d2b")),
+    # a person's time under 100 % (issue 18, seed 004): to check, not an error
+    "under": (QColor("#e7f1fb"), QColor("#0b3d66")),
 }
 #: the same colours as shared brushes (a paint asks for them in every cell)
 BRUSHES = {k: (QBrush(bg), QBrush(fg)) for k, (bg, fg) in COLOURS.items()}
