@@ -11,8 +11,11 @@ TIPOLOGIE_PIAO: tuple[tuple[str, str], ...] = (
 
 
 def tipologie_piao(ob: Obiettivo) -> str:
-    """«Pari opportunità, Semplificazione» (empty when none)."""
-    return ", ".join(n for k, n in TIPOLOGIE_PIAO if getattr(ob, k))
+    """«Pari opportunità, Semplificazione» (empty when none); seed 004's product kind first."""
+    nomi = [n for k, n in TIPOLOGIE_PIAO if getattr(ob, k)]
+    if ob.tipo_prodotto is not None:
+        nomi.insert(0, getattr(ob.tipo_prodotto, "label", str(ob.tipo_prodotto)))
+    return ", ".join(nomi)
 
 
 def testo_rischio(ob: Obiettivo) -> str:
