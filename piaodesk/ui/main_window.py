@@ -50,6 +50,7 @@ from .undo import ChangeHub, emit_reset
 from .ui_state import UiState, recent_plans
 from .widgets.lazy import LazyTab
 from .widgets.panel import ObiettivoPanel
+from .widgets.schermo import adatta
 
 #: objectives beyond which whole-plan computations wait for the first paint
 LARGE_PLAN = 2000
@@ -101,7 +102,7 @@ class MainWindow(QMainWindow):
         hub.error.connect(self._on_store_error)
         stack.cleanChanged.connect(self.update_title)
         self.update_title()
-        self.resize(1366, 768)
+        adatta(self, 1366, 768)  # within the screen, less the taskbar
         self.state.restore_window(self)
         if archive.path is not None:
             self.state.last_plan = archive.path
