@@ -9,7 +9,7 @@ the main window fits its tab at 1366×700, and Monitoraggio's «% validata»,
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from finestre import (  # tests/ui/finestre.py
     SCREEN_H,
@@ -46,11 +46,26 @@ def test_every_dialog_class_is_checked(win, tmp_path):
     assert not missing, f"dialoghi non controllati (aggiungerli a finestre.py): {sorted(missing)}"
 
 
+def _strays(dlg: QWidget) -> list[str]:
+    """Widgets shown over a tab widget without being one of its pages."""
+    out = []
+    for tabs in dlg.findChildren(QTabWidget):
+        for child in tabs.children():
+            if isinstance(child, QWidget) and child.isVisibleTo(dlg) and not child.isWindow() \
+                    and child is not tabs.tabBar() and child.objectName() != "qt_tabwidget_stackedwidget":
+                out.append(child.objectName() or type(child).__name__)
+    return out
+
+
 def test_every_dialog_fits_1366x700(qtbot, win, tmp_path):
     too_big = []
     for name, factory in dialogs(win, tmp_path).items():
         dlg = factory()
         qtbot.addWidget(dlg)
+        dlg.show()
+        QApplication.processEvents()
+        if _strays(dlg):
+            too_big.append(f"{name}: fuori posto {_strays(dlg)}")
         width, height = wanted_size(dlg)
         mini = dlg.minimumSizeHint().expandedTo(dlg.minimumSize())
         if width > SCREEN_W or height > SCREEN_H or mini.width() > SCREEN_W or mini.height() > SCREEN_H:
