@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -19,21 +19,16 @@ ORG, APP = "piaodesk", "piaodesk"
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     """Create (or reuse) the QApplication with Italian locale and Qt's Italian catalogue."""
+    from .ui import lingua
+
     app = QApplication.instance()
     if app is None:
+        lingua.prepara_ambiente()  # Italian dates from Qt's system locale (file dialog)
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
     app.setApplicationDisplayName("piaodesk")
-    QLocale.setDefault(QLocale(QLocale.Language.Italian, QLocale.Country.Italy))
-    if not app.property("piaodesk_translated"):
-        translator = QTranslator(app)
-        path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if translator.load(QLocale(QLocale.Language.Italian), "qtbase", "_", path) or \
-                translator.load(QLocale(QLocale.Language.Italian), "qtbase", "_",
-                                str(resource("translations"))):
-            app.installTranslator(translator)
-        app.setProperty("piaodesk_translated", True)
+    lingua.installa(app, resource("translations"))  # before any dialog is built
     icon = resource("icons", "piaodesk.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
