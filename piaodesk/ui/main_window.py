@@ -50,6 +50,7 @@ from .undo import ChangeHub, emit_reset
 from .ui_state import UiState, recent_plans
 from .widgets.lazy import LazyTab
 from .widgets.panel import ObiettivoPanel
+from .widgets.primi_passi import PrimiPassi
 from .widgets.schermo import adatta
 
 #: objectives beyond which whole-plan computations wait for the first paint
@@ -194,6 +195,8 @@ class MainWindow(QMainWindow):
         self.tree.setColumnWidth(2, 52)
         self.tree.setColumnWidth(3, 72)
         ll.addWidget(self.tree, 1)
+        self.primi_passi = PrimiPassi(self, left)  # guide of an empty plan; hides itself
+        ll.insertWidget(ll.indexOf(self.tree), self.primi_passi)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         # an expanded row shows its children: read theirs in idle time (expanding is then quick)
         self.tree.expanded.connect(lambda idx: self.model.prefetch_below(self.to_source(idx)))

@@ -61,8 +61,17 @@ def _verifica(win: Any) -> Any:
 
 def dialogs(win: Any, tmp: Path) -> dict[str, Callable[[], QWidget]]:
     """name -> factory of every dialog (and free-standing panel) of the application."""
-    from piaodesk.ui.dialogs import backup, firma, monitoraggio, pacchetti, piano, premi, rinnovo
-    from piaodesk.ui.dialogs import sistema_valutazione, stampa
+    from piaodesk.ui.dialogs import (
+        backup,
+        firma,
+        monitoraggio,
+        pacchetti,
+        piano,
+        premi,
+        rinnovo,
+        sistema_valutazione,
+        stampa,
+    )
     from piaodesk.ui.main_window import StartDialog
 
     ctx = win.ctx
@@ -91,7 +100,7 @@ def dialogs(win: Any, tmp: Path) -> dict[str, Callable[[], QWidget]]:
 
 def dialog_classes() -> set[str]:
     """Names of every QDialog subclass defined in piaodesk.ui (to check none is left out)."""
-    import piaodesk.ui as ui
+    from piaodesk import ui
 
     names: set[str] = set()
     for info in pkgutil.walk_packages(ui.__path__, "piaodesk.ui."):
@@ -153,8 +162,6 @@ def main_window(plan: Path, tmp: Path) -> Any:
 def render(out: Path) -> list[Path]:
     """Write one PNG per view (main window at 1366×700) and per dialog (opening size)."""
     import tempfile
-
-    from PySide6.QtWidgets import QApplication
 
     from piaodesk.app import make_app
     from piaodesk.store.demo import build_demo

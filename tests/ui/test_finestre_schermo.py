@@ -9,8 +9,6 @@ the main window fits its tab at 1366×700, and Monitoraggio's «% validata»,
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
-
 from finestre import (  # tests/ui/finestre.py
     SCREEN_H,
     SCREEN_W,
@@ -21,6 +19,7 @@ from finestre import (  # tests/ui/finestre.py
     views,
     wanted_size,
 )
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 pytestmark = pytest.mark.ui
 
