@@ -6,9 +6,9 @@
   modifica» column of the file dialog: «4 12 2026» under the C locale) read
   «04/12/26 10:30».
 - :func:`installa` sets the default QLocale to Italian (Italy) and installs Qt's
-  Italian catalogue (``qtbase_it`` from PySide6's translations folder) plus the
-  few strings that catalogue lacks for Qt 6 («&Look in:», «Files of &type:» of
-  the file dialog, «Don't Save»…), before any dialog is built.
+  Italian catalogue (``qtbase_it`` from PySide6's translations folder) plus ours
+  with the few strings that catalogue lacks for Qt 6 («&Look in:», «Files of
+  &type:» of the file dialog, «Don't Save»…), before any dialog is built.
 """
 
 from __future__ import annotations
@@ -21,29 +21,12 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 ITALIANO = QLocale(QLocale.Language.Italian, QLocale.Country.Italy)
 
-#: strings of Qt 6 missing from PySide6's qtbase_it.qm: (context, source) -> Italian
-MANCANTI: dict[tuple[str, str], str] = {
-    ("QFileDialog", "&Look in:"): "Cerca &in:",
-    ("QFileDialog", "Files of &type:"): "File di &tipo:",
-    ("QCalendarWidget", "Week"): "Settimana",
-    ("QPlatformTheme", "Yes to All"): "Sì a tutti",
-    ("QPlatformTheme", "No to All"): "No a tutti",
-    ("QPlatformTheme", "Don't Save"): "Non salvare",
-    ("QPlatformTheme", "Close without Saving"): "Chiudi senza salvare",
-    ("QColorDialog", "Pick Screen Color"): "Scegli un colore sullo schermo",
-}
-
-
-class Integrazioni(QTranslator):
-    """The strings :data:`MANCANTI`; any other is left to the catalogues installed before."""
-
-    def translate(self, context: str, source: str, disambiguation: str | None = None,
-                  n: int = -1) -> str | None:
-        # None is Qt's null string: «not here», the next catalogue is asked
-        return MANCANTI.get((context, source))
-
-    def isEmpty(self) -> bool:
-        return False
+#: Qt 6 strings missing from PySide6's qtbase_it.qm («&Look in:» and «Files of &type:» of the
+#: file dialog, «Don't Save»…): resources/translations/piaodesk_qt_it.ts, compiled with
+#: ``pyside6-lrelease resources/translations/piaodesk_qt_it.ts`` into the .qm loaded here (a
+#: catalogue Qt reads in C++: a translator written in Python would be called on every tr(),
+#: some 2.000 times while the main window is built)
+INTEGRAZIONI = "piaodesk_qt_it"
 
 
 def prepara_ambiente(environ: dict[str, str] | None = None) -> bool:
@@ -64,18 +47,21 @@ def cartella_traduzioni() -> Path:
     return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
 
 
-def installa(app: QCoreApplication, riserva: Path | None = None) -> bool:
-    """Italian QLocale and translations on ``app`` (once); False if qtbase_it was not found."""
+def installa(app: QCoreApplication, nostre: Path | None = None) -> bool:
+    """Italian QLocale and translations on ``app`` (once): Qt's catalogue, then ours from the
+    folder ``nostre`` (resources/translations). False if qtbase_it was not found."""
     QLocale.setDefault(ITALIANO)
     if app.property("piaodesk_italiano"):
         return bool(app.property("piaodesk_qtbase_it"))
     qtbase = QTranslator(app)
     found = qtbase.load(ITALIANO, "qtbase", "_", str(cartella_traduzioni()))
-    if not found and riserva is not None:
-        found = qtbase.load(ITALIANO, "qtbase", "_", str(riserva))
+    if not found and nostre is not None:  # a frozen build carries it among its resources
+        found = qtbase.load(ITALIANO, "qtbase", "_", str(nostre))
     if found:
         app.installTranslator(qtbase)
-    app.installTranslator(Integrazioni(app))  # last installed: asked first
+    ours = QTranslator(app)
+    if nostre is not None and ours.load(INTEGRAZIONI, str(nostre)):
+        app.installTranslator(ours)  # the last installed is asked first
     app.setProperty("piaodesk_italiano", True)
     app.setProperty("piaodesk_qtbase_it", found)
     return found

@@ -123,3 +123,20 @@ print("DATA", tv.model().index(0, 3, root).data())
                          check=False, timeout=120, cwd=str(ROOT))
     line = next(ln for ln in out.stdout.splitlines() if ln.startswith("DATA"))
     assert re.fullmatch(r"DATA \d\d/\d\d/\d\d(\d\d)? \d\d:\d\d", line), line
+
+
+def test_our_catalogue_is_compiled_from_its_source():
+    """resources/translations/piaodesk_qt_it.qm says what the .ts says (run pyside6-lrelease)."""
+    import xml.etree.ElementTree as ET
+
+    from PySide6.QtCore import QTranslator
+
+    folder = ROOT / "resources" / "translations"
+    qm = QTranslator()
+    assert qm.load(lingua.INTEGRAZIONI, str(folder))
+    messages = [(ctx.findtext("name"), m.findtext("source"), m.findtext("translation"))
+                for ctx in ET.parse(folder / f"{lingua.INTEGRAZIONI}.ts").getroot().iter("context")
+                for m in ctx.iter("message")]
+    assert ("QFileDialog", "&Look in:", "Cerca &in:") in messages
+    for context, source, translation in messages:
+        assert qm.translate(context, source) == translation, (context, source)
