@@ -178,7 +178,8 @@ class ObiettivoPanel(QWidget):
         self.summary.setText(" &nbsp;·&nbsp; ".join(parts))
 
     def _weights(self, ob: Obiettivo) -> list[str]:
-        from ...store.valutazioni import pesi_scheda  # (not at start-up: the valuation modules)
+        # imported here, not at start-up (it brings the valuation modules)
+        from ...store.valutazioni import pesi_scheda
 
         arc = self.ctx.archive
         out = []
