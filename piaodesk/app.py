@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
@@ -21,8 +22,10 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     """Create (or reuse) the QApplication with Italian locale and Qt's Italian catalogue."""
     from .ui import lingua
 
-    app = QApplication.instance()
-    if app is None:
+    existing = QApplication.instance()
+    if existing is not None:
+        app = cast(QApplication, existing)
+    else:
         lingua.prepara_ambiente()  # Italian dates from Qt's system locale (file dialog)
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORG)
@@ -32,7 +35,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     icon = resource("icons", "piaodesk.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    return app  # type: ignore[return-value]
+    return app
 
 
 def settings() -> QSettings:
@@ -55,10 +58,9 @@ def open_archive_gui(path: Path) -> Archive | None:
 def run_gui(path: Path | None) -> int:
     """Show the main window on ``path`` (or the last plan, or a start dialog)."""
     app = make_app()
+    from .paths import private_temp_dir
     from .ui.extensions.affidabilita import start as start_backups
     from .ui.main_window import MainWindow
-
-    from .paths import private_temp_dir
 
     try:
         private_temp_dir()  # temporary files in a private folder; a crashed run's are removed
