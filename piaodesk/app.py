@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -19,25 +20,22 @@ ORG, APP = "piaodesk", "piaodesk"
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     """Create (or reuse) the QApplication with Italian locale and Qt's Italian catalogue."""
-    app = QApplication.instance()
-    if app is None:
+    from .ui import lingua
+
+    existing = QApplication.instance()
+    if existing is not None:
+        app = cast(QApplication, existing)
+    else:
+        lingua.prepara_ambiente()  # Italian dates from Qt's system locale (file dialog)
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
     app.setApplicationDisplayName("piaodesk")
-    QLocale.setDefault(QLocale(QLocale.Language.Italian, QLocale.Country.Italy))
-    if not app.property("piaodesk_translated"):
-        translator = QTranslator(app)
-        path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if translator.load(QLocale(QLocale.Language.Italian), "qtbase", "_", path) or \
-                translator.load(QLocale(QLocale.Language.Italian), "qtbase", "_",
-                                str(resource("translations"))):
-            app.installTranslator(translator)
-        app.setProperty("piaodesk_translated", True)
+    lingua.installa(app, resource("translations"))  # before any dialog is built
     icon = resource("icons", "piaodesk.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    return app  # type: ignore[return-value]
+    return app
 
 
 def settings() -> QSettings:
@@ -60,10 +58,9 @@ def open_archive_gui(path: Path) -> Archive | None:
 def run_gui(path: Path | None) -> int:
     """Show the main window on ``path`` (or the last plan, or a start dialog)."""
     app = make_app()
+    from .paths import private_temp_dir
     from .ui.extensions.affidabilita import start as start_backups
     from .ui.main_window import MainWindow
-
-    from .paths import private_temp_dir
 
     try:
         private_temp_dir()  # temporary files in a private folder; a crashed run's are removed

@@ -19,8 +19,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlite_utils import Database
-
 from ..domain import valutazione as engine
 from ..domain.enums import Ramo, StatoPiano, TRANSIZIONI_STATO
 from ..domain.model import (
@@ -44,7 +42,7 @@ from ..domain.model import (
 from .changes import Changes
 from .codec import from_row, rows_to_objects, to_row
 from ..fsio import atomic_path, describe_errno, describe_os_error
-from .db import PlanError, create_plan_db, open_plan_db, sqlite_message
+from .db import Database, PlanError, create_plan_db, open_plan_db, sqlite_message
 from . import variazioni
 from .edits import Edit
 from .righe import Rows, insert_sql as _insert_sql

@@ -50,6 +50,8 @@ from .undo import ChangeHub, emit_reset
 from .ui_state import UiState, recent_plans
 from .widgets.lazy import LazyTab
 from .widgets.panel import ObiettivoPanel
+from .widgets.primi_passi import PrimiPassi
+from .widgets.schermo import adatta
 
 #: objectives beyond which whole-plan computations wait for the first paint
 LARGE_PLAN = 2000
@@ -101,7 +103,7 @@ class MainWindow(QMainWindow):
         hub.error.connect(self._on_store_error)
         stack.cleanChanged.connect(self.update_title)
         self.update_title()
-        self.resize(1366, 768)
+        adatta(self, 1366, 768)  # within the screen, less the taskbar
         self.state.restore_window(self)
         if archive.path is not None:
             self.state.last_plan = archive.path
@@ -199,6 +201,8 @@ class MainWindow(QMainWindow):
         self.tree.setColumnWidth(2, 52)
         self.tree.setColumnWidth(3, 72)
         ll.addWidget(self.tree, 1)
+        self.primi_passi = PrimiPassi(self, left)  # guide of an empty plan; hides itself
+        ll.insertWidget(ll.indexOf(self.tree), self.primi_passi)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         # an expanded row shows its children: read theirs in idle time (expanding is then quick)
         self.tree.expanded.connect(lambda idx: self.model.prefetch_below(self.to_source(idx)))

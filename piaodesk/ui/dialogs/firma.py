@@ -48,6 +48,7 @@ from ...signing.tsa import TsaSettings, timestamper
 from ...signing.tsa import load_settings as load_tsa_settings
 from ...signing.tsa import save_settings as save_tsa_settings
 from ...signing.verify import SignatureReport, VerifyResult, format_time, verify_file
+from ..widgets.schermo import scorrevole
 
 MOTIVI = ("", "Il valutatore", "Per presa visione", "Per approvazione", "Il Segretario generale",
           "Nucleo di valutazione / OIV")
@@ -239,6 +240,7 @@ class FirmaDialog(QDialog):
         close.clicked.connect(self.reject)
         self.firma_button.clicked.connect(self.firma)
         outer.addWidget(buttons)
+        scorrevole(self, buttons)  # 1366×768 screen: the form scrolls, the buttons stay
 
         if pdf is not None:
             self.set_pdf(pdf)

@@ -97,6 +97,9 @@ class UnioneDialog(QDialog):
         tabs.addTab(self.modifiche, f"Modifiche ({len(analisi.modifiche)})")
         if analisi.rifiutate:
             tabs.addTab(self.rifiutate, f"Rifiutate, fuori dal settore ({len(analisi.rifiutate)})")
+        for t in (self.conflitti, self.rifiutate):
+            if tabs.indexOf(t) < 0:
+                t.hide()  # not a tab: it would sit over the tab bar
         for t in (self.conflitti, self.modifiche, self.rifiutate):
             t.resizeColumnsToContents()
             for c in range(t.columnCount() - 1):

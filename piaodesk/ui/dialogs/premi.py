@@ -37,6 +37,7 @@ from ...domain.premi import EsitoPremi, ErrorePremi, RegolePremi
 from ...fsio import describe_os_error
 from ...store import premi as sp
 from ..context import Context
+from ..widgets.schermo import adatta
 
 
 ETICHETTE = (("fondo", "Fondo per la performance (€)"),
@@ -51,7 +52,7 @@ class PremiDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Premi di performance")
-        self.resize(1000, 720)
+        adatta(self, 1000, 640)  # a 1366×768 screen with a taskbar
         self.quiet = False  # tests: messages go to self.messaggi
         self.messaggi: list[str] = []
         self.esito: EsitoPremi | None = None

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...store.changes import Changes
@@ -143,6 +143,42 @@ class ViewContext:
         setattr(self._ctx, name, value)
 
 
+class FitHolder(QWidget):
+    """Holds one view inside a scroll area, sized to the visible area and never below the
+    view's minimum size (then the area scrolls).
+
+    A view whose layout has word-wrapped labels answers «height for width» with its
+    *preferred* height (three text boxes at 190 px each…), and a scroll area takes
+    that as the least height: the tab scrolled on a 768-px screen although the view
+    could shrink. This holder has no layout and no height-for-width, so only the
+    view's minimum size counts.
+    """
+
+    def __init__(self, view: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.inner = view
+        view.setParent(self)
+        view.installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.inner.minimumSizeHint().expandedTo(self.inner.minimumSize())
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.inner.setGeometry(self.rect())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.inner and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the view's minimum may have changed
+        return False
+
+
 class LazyTab(QWidget):
     """A tab page that builds its view (``factory(ctx, parent)``) the first time it is shown."""
 
@@ -194,7 +230,7 @@ class LazyTab(QWidget):
         if self.view_object_name:
             view.setObjectName(self.view_object_name)
         # a scroll area keeps a wide view from imposing its minimum width on the window
-        holder.setWidget(view)
+        holder.setWidget(FitHolder(view))
         self.placeholder.hide()
         self._lay.addWidget(holder)
         if self.isVisible():

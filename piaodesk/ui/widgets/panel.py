@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from ...domain.formats import format_decimal, format_percent
 from ...domain.model import Obiettivo
-from ...store.valutazioni import pesi_scheda
 from ...store.changes import Changes
 from ..models.columns import SortRole
 from ..models.grids import AssegnazioniModel, FasiModel, IndicatoriModel, MisureModel, RisorseModel
@@ -180,6 +179,9 @@ class ObiettivoPanel(QWidget):
         self.summary.setText(" &nbsp;·&nbsp; ".join(parts))
 
     def _weights(self, ob: Obiettivo) -> list[str]:
+        # imported here, not at start-up (it brings the valuation modules)
+        from ...store.valutazioni import pesi_scheda
+
         arc = self.ctx.archive
         out = []
         # weights are checked per scheda (the objectives a unit evaluates), not per tree level:
