@@ -63,14 +63,17 @@ def dialogs(win: Any, tmp: Path) -> dict[str, Callable[[], QWidget]]:
     """name -> factory of every dialog (and free-standing panel) of the application."""
     from piaodesk.ui.dialogs import (
         backup,
+        comuni,
         firma,
         monitoraggio,
         pacchetti,
+        parametri,
         piano,
         premi,
         rinnovo,
         sistema_valutazione,
         stampa,
+        variazioni,
     )
     from piaodesk.ui.main_window import StartDialog
 
@@ -91,6 +94,11 @@ def dialogs(win: Any, tmp: Path) -> dict[str, Callable[[], QWidget]]:
         "RinnovoDialog": lambda: rinnovo.RinnovoDialog(ctx, win),
         "ImportDialog": lambda: _import_dialog(win),
         "SistemaValutazioneDialog": lambda: sistema_valutazione.SistemaValutazioneDialog(ctx, win),
+        # issue 18: the PIAO vocabulary's dialogs
+        "VariazioniDialog": lambda: variazioni.VariazioniDialog(ctx, win),
+        "NuovaVariazioneDialog": lambda: variazioni.NuovaVariazioneDialog(win),
+        "ComuniDialog": lambda: comuni.ComuniDialog(ctx, win),
+        "ParametriDialog": lambda: parametri.ParametriDialog(ctx, win),
         "VerificaWidget": lambda: _verifica(win),
     }
     for modo in stampa.MODI:
