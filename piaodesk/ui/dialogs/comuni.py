@@ -49,7 +49,8 @@ class ComuniDialog(QDialog):
         unione = ente is not None and ente.tipo == TipoEnte.UNIONE
         self.intro.setText(
             f"<b>{ente.nome if ente else ''}</b>: i Comuni aderenti. Un obiettivo o un indicatore può riferirsi "
-            "a un solo Comune (colonna «Comune» nella cartella Excel); senza Comune vale per tutta l'Unione."
+            "a un solo Comune (campo «Comune» della scheda dell'obiettivo e della griglia degli indicatori, "
+            "colonna «Comune» della cartella Excel); senza Comune vale per tutta l'Unione."
             if unione else "Il piano non è di un'Unione di Comuni: qui si possono comunque elencare i Comuni "
                            "per cui il piano riporta obiettivi o indicatori.")
         self.tabella = QTableWidget(0, 4)

@@ -40,6 +40,9 @@ class ParametriDialog(QDialog):
         self.unita = QComboBox()
         for u in ctx.archive.unita():
             self.unita.addItem(u.nome, u.id)
+        con = {p.unita_id for p in ctx.archive.select(ParametroServizio, columns=("id", "unita_id"))}
+        first = next((i for i in range(self.unita.count()) if self.unita.itemData(i) in con), 0)
+        self.unita.setCurrentIndex(first)  # a unit that has parameters, if any
         self.unita.currentIndexChanged.connect(lambda _i: self.aggiorna())
         self.tabella = QTableWidget(0, len(COLONNE))
         self.tabella.setHorizontalHeaderLabels(list(TESTATE))
