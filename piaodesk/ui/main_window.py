@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtGui import QUndoStack
 
-from ..domain.enums import Livello, Ramo
+from ..domain import codici
+from ..domain.enums import Ramo
 from ..domain.model import Ente, Obiettivo, Piano
 from ..paths import default_plan_dir
 from ..store.archive import Archive
@@ -55,16 +56,6 @@ from .widgets.panel import ObiettivoPanel
 LARGE_PLAN = 2000
 PLAN_FILTER = "Piani piaodesk (*.piao);;Tutti i file (*)"
 _OPEN_WINDOWS: list[MainWindow] = []
-
-#: the level a new child gets, by the parent's level
-NEXT_LEVEL = {
-    Livello.LINEA_STRATEGICA: Livello.STRATEGICO,
-    Livello.STRATEGICO: Livello.OPERATIVO,
-    Livello.OPERATIVO: Livello.AZIONE,
-    Livello.SPECIFICO: Livello.AZIONE,
-    Livello.SCHEDA_UO: Livello.ATTIVITA_GESTIONALE,
-}
-
 
 def ask(parent: QWidget | None, title: str, text: str) -> bool:
     """Yes/No confirmation (patched in tests)."""
@@ -660,15 +651,10 @@ class MainWindow(QMainWindow):
         arc = self.archive
         parent = arc.obiettivo(parent_id) if parent_id is not None else None
         sibs = arc.figli(parent_id, ramo)
-        if parent is not None:
-            livello = NEXT_LEVEL.get(Livello(parent.livello), Livello.AZIONE) \
-                if parent.livello in Livello._value2member_map_ else Livello.AZIONE
-        elif sibs:
-            livello = sibs[0].livello
-        else:
-            livello = Livello.STRATEGICO if ramo == Ramo.OBIETTIVI else Livello.SCHEDA_UO
-        prefix = f"{parent.codice}." if parent is not None and parent.codice else ""
-        codice = f"{prefix}{len(sibs) + 1}"
+        livello = codici.livello_nuovo(ramo, parent.livello if parent is not None else None,
+                                       sibs[0].livello if sibs else None)
+        codice = codici.codice_nuovo(parent.codice if parent is not None else None,
+                                     [o.codice for o in sibs])
         new = Obiettivo(parent_id=parent_id, ramo=Ramo(ramo), livello=livello, codice=codice,
                         titolo="Nuovo obiettivo",
                         posizione=len(sibs) if pos is None else pos,
@@ -827,19 +813,10 @@ class MainWindow(QMainWindow):
 
 def renumber_edit(archive: Archive, parent_id: int | None, ramo: str, prefix: str) -> Edit | None:
     """A Batch of SetFields giving hierarchical codes (``1``, ``1.1`` …) under a node."""
-    edits: list[Edit] = []
-
-    def walk(pid: int | None, pre: str) -> None:
-        for k, ob in enumerate(archive.figli(pid, ramo), start=1):
-            code = f"{pre}{k}"
-            if ob.codice != code:
-                edits.append(SetFields(Obiettivo, ob.id, {"codice": code}))
-            walk(ob.id, code + ".")
-
-    walk(parent_id, f"{prefix}." if prefix else "")
-    if not edits:
-        return None
-    return Batch(edits, "Rinumera codici")
+    edits: list[Edit] = [
+        SetFields(Obiettivo, oid, {"codice": code}) for oid, code in codici.rinumera(
+            lambda pid: [(o.id, o.codice) for o in archive.figli(pid, ramo)], parent_id, prefix)]
+    return Batch(edits, "Rinumera codici") if edits else None
 
 
 def demo_plan_path() -> Path:
