@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from ..domain import valutazione as engine
+from ..domain.avanzamento import perc_nodo
 from ..domain.enums import Ramo, StatoPiano, TRANSIZIONI_STATO
 from ..domain.model import (
     AliasPersona,
@@ -65,7 +66,7 @@ class RisultatoObiettivo:
 
     @property
     def perc_finale(self) -> Decimal | None:
-        return self.perc_validata if self.perc_validata is not None else self.perc
+        return perc_nodo(self.perc_validata, None, self.perc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -998,9 +999,9 @@ class _PercState:
 
     def _settle(self, oid: int) -> None:
         kids = self.children.get(oid, [])
-        comp = engine.perc_nodo(None, [self.final.get(k) for k in kids], self.own.get(oid))
+        comp = perc_nodo(None, [self.final.get(k) for k in kids], self.own.get(oid))
         self._computed[oid] = comp
-        self.final[oid] = engine.perc_nodo(self.validated.get(oid), None, comp)
+        self.final[oid] = perc_nodo(self.validated.get(oid), None, comp)
 
     def computed(self, oid: int) -> Decimal | None:
         return self._computed.get(oid)

@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
 from ...domain import valutazione as engine
+from ...domain.avanzamento import perc_nodo
 from ...domain.enums import Livello, Ramo
 from ...domain.formats import format_decimal, format_percent
 from ...domain.model import Fase, Indicatore, Misura, Obiettivo
@@ -591,7 +592,7 @@ class ObiettiviTreeModel(QAbstractItemModel):
                 vals.append(self.perc(c))
                 if c.perc is _UNKNOWN:
                     return None  # still being computed
-            node.perc = engine.perc_scheda(vals)
+            node.perc = perc_nodo(None, vals, None)  # a group row: the mean of its rows
             return node.perc  # type: ignore[no-any-return]
         if not self.perc_ready():
             if node.id not in self._wanted_ids:
