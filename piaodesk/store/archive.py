@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from ..domain import valutazione as engine
 from ..domain.avanzamento import perc_nodo
+from ..domain.nomi import chiave_nome
 from ..domain.enums import Ramo, StatoPiano, TRANSIZIONI_STATO
 from ..domain.model import (
     AliasPersona,
@@ -726,15 +727,15 @@ class Archive:
 
     def trova_persona(self, testo: str) -> Persona | None:
         """Find a person by a name as written anywhere (alias, 'COGNOME-NOME', 'Cognome Nome')."""
-        key = _name_key(testo)
+        key = chiave_nome(testo)
         if not key:
             return None
         for p in self.persone():
-            if key in (_name_key(f"{p.cognome} {p.nome}"), _name_key(f"{p.nome} {p.cognome}")):
+            if key in (chiave_nome(f"{p.cognome} {p.nome}"), chiave_nome(f"{p.nome} {p.cognome}")):
                 return p
         row = self.db.conn.execute("SELECT persona_id, alias FROM alias_persone").fetchall()
         for pid, alias in row:
-            if _name_key(alias) == key:
+            if chiave_nome(alias) == key:
                 return self.get(Persona, pid)
         return None
 
@@ -1308,13 +1309,3 @@ def _sql_message(err: sqlite3.Error) -> str:
     return f"Errore del database: {text}"
 
 
-def _name_key(text: str) -> str:
-    import unicodedata
-
-    norm = unicodedata.normalize("NFKD", text or "")
-    norm = "".join(ch for ch in norm if not unicodedata.combining(ch)).lower()
-    norm = norm.replace("(eq)", " ")
-    for ch in "-,.'’":
-        norm = norm.replace(ch, " ")
-    words = sorted(w for w in norm.split() if w not in {"dott", "dottssa", "dssa", "ssa", "sig", "ra"})
-    return " ".join(words)
