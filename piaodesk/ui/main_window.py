@@ -48,7 +48,7 @@ from .models.proxies import FiltroObiettivi, ObiettiviFilterProxy
 from .models.tree import COLUMNS as TREE_COLUMNS
 from .models.tree import ObiettiviTreeModel, RamoRole, keep_out_of_gc, release_gc
 from .undo import ChangeHub, emit_reset
-from .ui_state import UiState, recent_plans
+from .ui_state import UiState, open_settings, recent_plans
 from .widgets.lazy import LazyTab
 from .widgets.panel import ObiettivoPanel
 
@@ -73,15 +73,15 @@ class MainWindow(QMainWindow):
     def __init__(self, archive: Archive, settings: QSettings | None = None) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
-        settings = settings if settings is not None else QSettings()
+        settings = settings if settings is not None else open_settings()
         self.state = UiState(settings)
         stack = QUndoStack(self)
         hub = ChangeHub(self)
         piano = archive.piano()
         self.ctx = Context(archive, stack, hub, settings, anno=piano.anno_inizio, main_window=self)
-        saved = settings.value("persist/anno")
-        if saved and str(saved).isdigit() and int(saved) in piano.anni:
-            self.ctx.anno = int(saved)
+        saved = self.state.anno(piano.anni)
+        if saved is not None:
+            self.ctx.anno = saved
         self._cut_ids: list[int] = []
         self._write_actions: list[str] = []
         self._build_editor()
@@ -563,8 +563,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.state.save_window(self)
-        self.ctx.settings.setValue("persist/anno", self.ctx.anno)
-        self.ctx.settings.sync()
+        self.state.save_anno(self.ctx.anno)
         super().closeEvent(event)
         if event.isAccepted():
             self.model.closed = True
