@@ -41,6 +41,7 @@ from ..paths import default_plan_dir
 from ..store.archive import Archive
 from ..store.db import PlanError
 from ..store.edits import Batch, DeleteRow, Edit, InsertRow, SetFields
+from ..store.filtri import scelte_filtri
 from . import extensions
 from .context import Context
 from .models.columns import IdRole
@@ -253,28 +254,22 @@ class MainWindow(QMainWindow):
         return out
 
     def _fill_filters(self) -> None:
-        arc = self.archive
         for combo in (self.f_settore, self.f_resp, self.f_anno, self.f_stato):
             combo.blockSignals(True)
             combo.clear()
+        scelte = scelte_filtri(self.archive)
         self.f_settore.addItem("Tutti i settori", None)
-        for u in arc.unita():
-            self.f_settore.addItem(u.nome, u.id)
+        for uid, nome in scelte.settori:
+            self.f_settore.addItem(nome, uid)
         self.f_resp.addItem("Tutti i responsabili", None)
-        conn = arc.db.conn
-        resp_ids = {r[0] for r in conn.execute(
-            "SELECT DISTINCT responsabile_id FROM obiettivi WHERE responsabile_id IS NOT NULL")}
-        for p in arc.persone():
-            if p.id in resp_ids or p.eq:
-                self.f_resp.addItem(p.nominativo, p.id)
+        for pid, nominativo in scelte.responsabili:
+            self.f_resp.addItem(nominativo, pid)
         self.f_anno.addItem("Tutti gli anni", None)
-        for a in arc.piano().anni:
+        for a in scelte.anni:
             self.f_anno.addItem(str(a), a)
         self.f_stato.addItem("Tutti gli stati", None)
-        stati = sorted({r[0] for r in conn.execute(
-            "SELECT DISTINCT stato FROM obiettivi WHERE stato IS NOT NULL")} - {""})
-        for s in stati:
-            self.f_stato.addItem(s, s)
+        for st in scelte.stati:
+            self.f_stato.addItem(st, st)
         for combo in (self.f_settore, self.f_resp, self.f_anno, self.f_stato):
             combo.blockSignals(False)
 
