@@ -146,16 +146,7 @@ def _readback(v: Any) -> Any:
 
 def is_piaodesk_workbook(path: Path | str) -> bool:
     """True for a workbook written by :func:`write_workbook`/`write_template`."""
-    path = Path(path)
-    wb = load_workbook(path)
-    try:
-        if "Info" not in wb.sheetnames:
-            return False
-        for row in rows_of(open_sheet(wb, "Info", path.name), path.name):
-            return len(row) > 1 and row[0] == "formato" and str(row[1] or "").startswith("piaodesk")
-        return False
-    finally:
-        wb.close()
+    return (check_formato(path) or "").startswith("piaodesk")
 
 
 def _clean(v: Any) -> Any:
