@@ -16,7 +16,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
