@@ -42,7 +42,7 @@ class Option(Generic[T]):
 
     def default_value(self) -> T:
         d = self.default
-        return d() if callable(d) else d  # type: ignore[return-value]
+        return d() if callable(d) else d
 
     def of(self, name: str) -> Option[T]:
         """The member ``name`` of a family key (``persist/splitter/{}``)."""
