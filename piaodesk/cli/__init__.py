@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from .. import __version__
 
 AREAS = ("plan", "reports", "signing", "exchange", "admin", "copie", "valutazione", "pacchetti",
-         "fine_anno")
+         "fine_anno", "variazioni")
 
 
 class CliError(Exception):

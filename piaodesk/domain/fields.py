@@ -36,6 +36,18 @@ LABELS: dict[str, dict[str, str]] = {
         "stato": "Stato",
         "note": "Note",
     },
+    "ObiettivoValorePubblico": {
+        "id": "ID",
+        "codice": "Codice",
+        "titolo": "Obiettivo di valore pubblico",
+        "descrizione": "Descrizione",
+        "ambito": "Ambito di impatto",
+        "linea_dup": "Linea strategica (DUP)",
+        "indirizzo_dup": "Indirizzo strategico (DUP)",
+        "responsabile_politico": "Responsabile politico",
+        "stakeholder": "Stakeholder",
+        "note": "Note",
+    },
     "Monitoraggio": {
         "id": "ID",
         "nome": "Nome",

@@ -443,9 +443,12 @@ class Audit:
     dettaglio: str | None = None
 
 
+from .valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico  # noqa: E402
+
 ENTITIES: tuple[type, ...] = (
     Ente, Piano, Unita, Persona, AliasPersona, Obiettivo, ObiettivoUnita, Fase,
     Indicatore, Misura, Assegnazione, Risorsa, Monitoraggio, RilevazioneIndicatore,
     StatoAvanzamento, Valutazione, VoceOrganizzativa, IndicatoreOrganizzativo,
     ValoreOrganizzativo, ValutazioneIndividuale, PunteggioComportamento, PassoValutazione,
+    ObiettivoValorePubblico, LegameValorePubblico,
 )

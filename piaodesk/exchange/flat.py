@@ -74,7 +74,9 @@ from ..domain.model import (
     Persona,
 )
 from ..domain.nomi import chiave_nome
+from ..domain.valore_pubblico import ObiettivoValorePubblico
 from ..domain.valutazione import parse_valore
+from ..store import valore_pubblico as vp_store
 from ..store.archive import Archive
 from ..store.edits import Edit, InsertRow, SetFields
 from .collocazione import Gruppo, righe_incerte
@@ -120,8 +122,10 @@ CAMPI: dict[str, tuple[str, tuple[str, ...]]] = {
     "target2": ("Target anno 2", ("target 2", "target n+1", "target anno 2")),
     "target3": ("Target anno 3", ("target 3", "target n+2", "target anno 3")),
     "note": ("Note", ("note", "osservazioni")),
-    "ovp": ("Obiettivo superiore (valore pubblico)", ("obiettivo di valore pubblico",
-                                                       "obiettivo superiore", "obiettivo padre")),
+    "ovp": ("Obiettivo di valore pubblico", ("obiettivo di valore pubblico", "valore pubblico",
+                                              "ovp")),
+    "padre": ("Obiettivo superiore", ("obiettivo superiore", "obiettivo padre", "codice padre",
+                                      "codice obiettivo superiore")),
 }
 TARGETS = ("target1", "target2", "target3")
 
@@ -419,7 +423,7 @@ def colonne_mappate(m: dict[str, int]) -> Colonne:
     """(text fields, value columns, objective fields) a mapping reads: computed once per table."""
     return ([(k, m[k]) for k in _TESTI if k in m],
             [m.get("baseline"), *(m[t] for t in TARGETS if t in m)],
-            [(k, m[k]) for k in (*OBJ_FIELDS, "ovp") if k in m])
+            [(k, m[k]) for k in (*OBJ_FIELDS, "ovp", "padre") if k in m])
 
 
 # ---------------------------------------------------------------------- values and types
@@ -866,6 +870,8 @@ class FlatImport:
             stats["obiettivi_nuovi"] += 1
         people_edits = list(self.edits)
         self.edits = []
+        vp_edits = self._valore_pubblico(nodes, sorted(order, key=lambda c: (livello.get(c, 0), codice_key(c))),
+                                         parents, ctx)
         # -- indicators
         ins_ind: list[Edit] = []
         n_dup = 0
@@ -910,7 +916,7 @@ class FlatImport:
         # -- mapping remembered in the plan
         firma = fingerprint(self.tab.righe[self.header_idx][1]) if self.header_idx is not None else None
         remember = json.dumps({"firma": firma, "mappatura": self.mapping}, ensure_ascii=False)
-        edits = [*people_edits, *self.edits, *ins_obj, *upd_obj, *ins_ind, *sect]
+        edits = [*people_edits, *self.edits, *ins_obj, *upd_obj, *vp_edits, *ins_ind, *sect]
         if edits and a.impostazione(IMPOSTAZIONE) != remember:
             edits.append(SetImpostazione(IMPOSTAZIONE, remember, "Ricorda la mappatura delle colonne"))
         new_people = sum(1 for e in [*people_edits, *self.edits]
@@ -1063,9 +1069,82 @@ class FlatImport:
             stats["valori_modificati"] += len(campi)
         return out
 
+    def _valore_pubblico(self, nodes: dict[str, _Nodo], order: list[str], parents: dict[str, int | None],
+                         ctx: _Piano) -> list[Edit]:
+        """The «Obiettivo di valore pubblico» column (issue 18): a text naming an objective of the
+        file or the plan is its parent (older files); any other text names obiettivi di valore
+        pubblico («A; B»), linked to the objective unless an ancestor already serves them (the
+        portal export repeats the inherited value on every row); unknown ones are created, and
+        said so."""
+        esistenti = vp_store.elenco(self.a)
+        per_testo: dict[str, ObiettivoValorePubblico] = {}
+        for v in esistenti:
+            for k in (v.etichetta, v.titolo, v.codice):
+                if k:
+                    per_testo.setdefault(_norm(k), v)
+        ereditati = vp_store.mappa(self.a)
+        parent_id_of = {o.id: o.parent_id for o in self.a.obiettivi()}
+        assegnati: dict[int, list[int]] = {}  # node id → VP ids it serves after this import
+        edits: list[Edit] = []
+        for code in order:
+            node = nodes[code]
+            if node.id is None:
+                continue
+            parent = parents.get(code) if node.existing is None else parent_id_of.get(node.id)
+            da_padre = assegnati.get(parent, ereditati.get(parent, [])) if parent is not None else []
+            testo = (node.fields.get("ovp") or "").strip()
+            key = _norm(testo)
+            if not testo or (self._titoli.get(key) is not None and self._titoli.get(key) is not node) \
+                    or (key in ctx.by_title and ctx.by_title[key].id != node.id):
+                assegnati[node.id] = ereditati.get(node.id, da_padre) if node.existing is not None else da_padre
+                continue
+            ids: list[int] = []
+            for parte in (x.strip() for x in testo.split(";")):
+                if not parte:
+                    continue
+                v = per_testo.get(_norm(parte))
+                if v is None:
+                    m = re.match(r"^(\S*\d\S*)\s+(.+)$", parte)
+                    cod, tit = (m.group(1), m.group(2)) if m else ("", parte)
+                    v = ObiettivoValorePubblico(id=self._next_id(ObiettivoValorePubblico), codice=cod,
+                                                titolo=tit, posizione=None)
+                    edits.append(InsertRow(v, label="Importa obiettivo di valore pubblico"))
+                    for k in (v.etichetta, v.titolo, v.codice):
+                        if k:
+                            per_testo.setdefault(_norm(k), v)
+                    self.prob("valore_pubblico_nuovo", f"nuovo obiettivo di valore pubblico «{parte}» "
+                              f"(colonna «Obiettivo di valore pubblico»)", riga=node.row, gravita="info")
+                    self.diffs.append(Differenza("aggiunta", "Valore pubblico", v.etichetta, riga=node.row))
+                if v.id is not None and v.id not in ids:
+                    ids.append(v.id)
+            diretti = set(vp_store.diretti(self.a, node.id)) if node.existing is not None else set()
+            nuovi = [i for i in ids if i not in diretti and i not in da_padre]
+            for vid in nuovi:
+                edits.append(vp_store.collega(vid, node.id))
+            assegnati[node.id] = ids
+            if nuovi:
+                etich = "; ".join(testo.split(";")).strip()
+                if node.diff is not None:
+                    node.diff.campi.append(("Obiettivo di valore pubblico", "", etich))
+                else:
+                    self.diffs.append(Differenza("modifica", "Obiettivi", code, node.title, node.row,
+                                                 [("Obiettivo di valore pubblico", "", etich)]))
+        return edits
+
     def _parent_of(self, code: str, nodes: dict[str, _Nodo], ctx: _Piano) -> int | None:
         node = nodes[code]
-        if node.fields.get("ovp"):
+        padre = (node.fields.get("padre") or "").strip()
+        if padre:  # «Obiettivo superiore»: the parent's code (or its title)
+            key = _norm(padre)
+            if padre in nodes and nodes[padre] is not node and nodes[padre].id is not None:
+                return nodes[padre].id
+            ex = ctx.by_code.get(key) or ctx.by_title.get(key)
+            if ex is not None and ex.id != node.id:
+                return ex.id
+            other = self._titoli.get(key)
+            if other is not None and other is not node and other.id is not None:
+                return other.id
+        if node.fields.get("ovp"):  # older files: the top objective's title in this column
             key = _norm(node.fields["ovp"])
             other = self._titoli.get(key)  # the file's own objectives first
             if other is not None and other is not node and other.id is not None:

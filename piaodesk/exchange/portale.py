@@ -6,7 +6,9 @@ Columns as the DFP platform lays out its performance-objectives table
 *Dimensione*, *Formula*, *Polarità* (+/−), *Baseline*, *Target N..N+2*,
 *Fonte*. The platform keeps indicators inside the objective, so one row is
 written per indicator, with the indicator's name in an *Indicatore* column
-after the objective's name (objectives without indicators get one row).
+after the objective's name (objectives without indicators get one row). The column *Obiettivo di
+valore pubblico* holds the values the objective serves (issue 18); a last column *Obiettivo
+superiore* (the parent's code) keeps the tree when the table is imported back.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from ..domain.enums import Polarita
 from ..domain.model import PERIODO_ANNUALE, Indicatore, Misura
+from ..store import valore_pubblico as vp_store
 from ..store.archive import Archive
 from .workbook import (
     Col,
@@ -35,7 +38,8 @@ POLARITA = {Polarita.CRESCENTE: "+", Polarita.DECRESCENTE: "-", Polarita.UGUALE:
 def portale_headers(anno: int) -> list[str]:
     return ["Codice", "Obiettivo di valore pubblico", "Denominazione sintetica", "Indicatore",
             "Responsabile amministrativo", "Stakeholder", "Dimensione", "Formula", "Polarità",
-            "Baseline", f"Target {anno}", f"Target {anno + 1}", f"Target {anno + 2}", "Fonte"]
+            "Baseline", f"Target {anno}", f"Target {anno + 1}", f"Target {anno + 2}", "Fonte",
+            "Obiettivo superiore"]
 
 
 def write_portale(archive: Archive, path: Path | str, settore: str | int | None = None) -> int:
@@ -44,9 +48,9 @@ def write_portale(archive: Archive, path: Path | str, settore: str | int | None 
     anno = piano.anno_inizio
     anni = (anno, anno + 1, anno + 2)
     tutti = archive.obiettivi()
+    codice_di = {o.id: o.codice for o in tutti}
     sid = resolve_settore(archive, settore)
     obs = tutti if sid is None else scope_obiettivi(archive, sid)
-    by_id = {o.id: o for o in tutti}
     persone = {p.id: p for p in archive.persone()}
     unita = {u.id: u.nome for u in archive.unita()}
     wanted = {o.id for o in obs}
@@ -60,17 +64,18 @@ def write_portale(archive: Archive, path: Path | str, settore: str | int | None 
                             order="indicatore_id, anno, data_riferimento, id"):
         targets.setdefault((m.indicatore_id, m.anno), m)
     rows: list[list[object]] = []
+    # PIAO 2.1 (issue 18): the obiettivi di valore pubblico the objective serves (its own links, else
+    # its nearest ancestor's) — no longer the title of its top-level objective
+    ovp_of = vp_store.colonna_per_obiettivo(archive)
     for ob in obs:
-        root = ob
-        while root.parent_id is not None and root.parent_id in by_id:
-            root = by_id[root.parent_id]
-        ovp = root.titolo if root.id != ob.id else ""
+        ovp = ovp_of.get(ob.id or 0, "")
         resp = persone.get(ob.responsabile_id)
         responsabile = (f"{resp.titolo + ' ' if resp.titolo else ''}{resp.nome} {resp.cognome}".strip()
                         if resp else unita.get(ob.unita_id, ""))
         inds = inds_of.get(ob.id or 0, [])
         if not inds:
-            rows.append([ob.codice, ovp, ob.titolo, None, responsabile, ob.stakeholder])
+            rows.append([ob.codice, ovp, ob.titolo, None, responsabile, ob.stakeholder,
+                         *([None] * 8), codice_di.get(ob.parent_id)])
             continue
         for ind in inds:
             tv = []
@@ -79,9 +84,10 @@ def write_portale(archive: Archive, path: Path | str, settore: str | int | None 
                 tv.append(valore_cell(m.target_testo, m.target) if m else None)
             rows.append([ob.codice, ovp, ob.titolo, ind.descrizione, responsabile, ob.stakeholder,
                          ind.dimensione, ind.formula, POLARITA.get(ind.polarita, ""),
-                         valore_cell(ind.baseline_testo, ind.baseline), *tv, ind.fonte])
+                         valore_cell(ind.baseline_testo, ind.baseline), *tv, ind.fonte,
+                         codice_di.get(ob.parent_id)])
     headers = portale_headers(anno)
-    widths = [12, 34, 40, 40, 26, 24, 14, 26, 9, 12, 12, 12, 12, 20]
+    widths = [12, 34, 40, 40, 26, 24, 14, 26, 9, 12, 12, 12, 12, 20, 12]
     cols = [Col(f"c{i}", h, "long" if w >= 24 else "text", None, w) for i, (h, w) in
             enumerate(zip(headers, widths, strict=True))]
     wb = _new_workbook()

@@ -56,6 +56,7 @@ from ..domain.model import (
 )
 from ..domain.monitoraggio import errore_validata
 from ..domain.nomi import chiave_nome
+from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
 from ..store.edits import DeleteRow, Edit, InsertRow, MoveObiettivo, SetFields
@@ -97,6 +98,7 @@ from .workbook import (
     VALORI_ORG,
     VALUTAZIONI,
     VALUTAZIONI_IND,
+    VALORE_PUBBLICO,
     VOCI_ORG,
     Col,
     PianoEnte,
@@ -116,7 +118,7 @@ _SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode", "indcode", "links"
 SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità", "Personale",
                "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni", "Piano",
                "Risorse", "Valutazioni individuali", "Comportamenti", "Ciclo di valutazione",
-               "Voci organizzative", "Indicatori organizzativi", "Valori organizzativi")
+               "Voci organizzative", "Indicatori organizzativi", "Valori organizzativi", "Valore pubblico")
 
 
 _PLAIN_KINDS = {"text", "long", "int", "obref"}
@@ -1632,6 +1634,50 @@ class _Diff:
                 compare(self._read_sheet(self._sheet(wb, spec.name), spec,
                                          {x.id: x for x in self.a.select(spec.cls)}))
         self.organizzativa(wb, names)
+        if VALORE_PUBBLICO.name in names:
+            self.valore_pubblico(wb)
+
+    def valore_pubblico(self, wb: Any) -> None:
+        """«Valore pubblico» (issue 18): the values, and the objectives serving each by code."""
+        existing = {x.id: x for x in self.a.select(ObiettivoValorePubblico)}
+        sh = self._read_sheet(self._sheet(wb, VALORE_PUBBLICO.name), VALORE_PUBBLICO, existing)
+        ins: list[Edit] = []
+        self.simple_sheet(sh, ObiettivoValorePubblico, existing, lambda x: x.etichetta or f"ID {x.id}",
+                          lambda _sh, _r: {}, lambda x: ("id", x.id),
+                          lambda _o, n: ("manca il titolo", VALORE_PUBBLICO.cols[2].label)
+                          if not (n.titolo or "").strip() else None,
+                          lambda _x: False, ins)
+        self.ins_other += ins
+        new_by_row: dict[int, int] = {}
+        pending = [e.obj for e in ins]  # type: ignore[attr-defined]
+        for r in sh.rows:  # the new rows, in order, got the inserted ids
+            if _clean(r.cells.get("id")) is None and (_clean(r.cells.get("titolo")) or "") and pending:
+                new_by_row[r.n] = pending.pop(0).id
+        col = sh.cols.get("_obiettivi_vp")
+        if col is None:
+            return
+        legami = self._grouped(LegameValorePubblico, "vp_id")
+        for r in sh.rows:
+            raw_id = _clean(r.cells.get("id"))
+            vid = new_by_row.get(r.n) if raw_id is None else _as_int(raw_id)
+            if vid is None or (vid not in existing and vid not in new_by_row.values()):
+                continue
+            have = [(x.id, x.obiettivo_id) for x in legami.get(vid, [])]
+
+            def resolve(code: str, r: _Row = r) -> int | None:
+                oid = self.code_to_id.get(norm_label(code))
+                if oid is None:
+                    self.prob(VALORE_PUBBLICO.name, r.n, f"obiettivo «{code}» non trovato: i collegamenti di "
+                              f"questa riga non sono stati cambiati", tipo="obiettivo_sconosciuto",
+                              col=col.label)
+                return oid
+
+            campi = self.links(sh, r, "_obiettivi_vp", vid, have, resolve,
+                               lambda oid, vid=vid: LegameValorePubblico(vp_id=vid, obiettivo_id=oid),
+                               LegameValorePubblico)
+            if campi and vid in existing:
+                self.diffs.append(Differenza("modifica", VALORE_PUBBLICO.name, existing[vid].etichetta,
+                                             riga=r.n, campi=campi))
 
     def run(self) -> ImportPlan:
         wb = load_workbook(self.path)
@@ -1646,7 +1692,8 @@ class _Diff:
         finally:
             wb.close()
         order = {"misure": 0, "rilevazioni": 0, "stati_avanzamento": 0, "valutazioni": 0,
-                 "obiettivi_unita": 0, "alias_persone": 0, "punteggi_comportamenti": 0,
+                 "obiettivi_unita": 0, "alias_persone": 0, "vp_obiettivi": 0, "valore_pubblico": 1,
+                 "punteggi_comportamenti": 0,
                  "passi_valutazione": 0, "valori_organizzativi": 0, "valutazioni_individuali": 1,
                  "indicatori_organizzativi": 1, "voci_organizzative": 2,
                  "assegnazioni": 1, "risorse": 2, "fasi": 3, "indicatori": 4, "monitoraggi": 5,

@@ -87,6 +87,7 @@ from ..domain.model import (
     ValutazioneIndividuale,
     VoceOrganizzativa,
 )
+from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 from ..store.archive import Archive
 from ..store.valutazioni import categoria_di
 from .common import ExchangeError, shorten
@@ -440,6 +441,21 @@ VALORI_ORG = SheetSpec("Valori organizzativi", ValoreOrganizzativo, (
 
 SPECS_VALUTAZIONE = (VALUTAZIONI_IND, COMPORTAMENTI, CICLO, VOCI_ORG, INDICATORI_ORG, VALORI_ORG)
 
+#: PIAO 2.1 (issue 18): the obiettivi di valore pubblico, with the codes of the objectives serving each
+VALORE_PUBBLICO = SheetSpec("Valore pubblico", ObiettivoValorePubblico, (
+    _c(ObiettivoValorePubblico, "id", "id", 7),
+    _c(ObiettivoValorePubblico, "codice", "text", 10),
+    _c(ObiettivoValorePubblico, "titolo", "long", 44),
+    _c(ObiettivoValorePubblico, "descrizione", "long", 44),
+    _c(ObiettivoValorePubblico, "ambito", "text", 16),
+    _c(ObiettivoValorePubblico, "linea_dup", "long", 28),
+    _c(ObiettivoValorePubblico, "indirizzo_dup", "long", 28),
+    _c(ObiettivoValorePubblico, "responsabile_politico", "text", 20),
+    _c(ObiettivoValorePubblico, "stakeholder", "long", 24),
+    _c(ObiettivoValorePubblico, "note", "long", 24),
+    Col("_obiettivi_vp", "Obiettivi collegati (codici)", "links", None, 28),
+))
+
 
 def indicatori_spec(anni: list[int]) -> SheetSpec:
     extra: list[Col] = []
@@ -451,7 +467,7 @@ def indicatori_spec(anni: list[int]) -> SheetSpec:
 
 def all_specs(anni: list[int]) -> list[SheetSpec]:
     return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, UNITA, PERSONALE, ASSEGNAZIONI, RISORSE,
-            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO, *SPECS_VALUTAZIONE]
+            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO, *SPECS_VALUTAZIONE, VALORE_PUBBLICO]
 
 
 # ---------------------------------------------------------------------- value codecs
@@ -561,6 +577,8 @@ class Snapshot:
     piano: list[PianoEnte] = dataclasses.field(default_factory=list)
     #: sheet name → rows of the individual valuations and the organisational performance
     valutazione: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
+    #: the obiettivi di valore pubblico (whole-plan workbooks only: a settore's file leaves them out)
+    valore_pubblico: list[ObiettivoValorePubblico] = dataclasses.field(default_factory=list)
 
     def rows_of(self) -> dict[str, list[Any]]:
         """Sheet name → the rows it shows (annual measures are columns of «Indicatori»)."""
@@ -570,7 +588,8 @@ class Snapshot:
                 "Risorse": self.risorse, "Valutazioni": self.valutazioni,
                 "Monitoraggi": self.monitoraggi, "Stati di avanzamento": self.stati,
                 "Rilevazioni": self.rilevazioni, "Piano": self.piano,
-                **{s.name: self.valutazione.get(s.name, []) for s in SPECS_VALUTAZIONE}}
+                **{s.name: self.valutazione.get(s.name, []) for s in SPECS_VALUTAZIONE},
+                VALORE_PUBBLICO.name: self.valore_pubblico}
 
 
 def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
@@ -613,7 +632,8 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
     return Snapshot(archive.piano().anni, obs, fasi, inds, misure, persone, asse, risorse, sid, unita,
                     valutazioni, monitoraggi, stati, rilevazioni, [PianoEnte.of(archive)],
                     _valutazione_rows(archive, {p.id for p in persone}, None if sid is None else
-                                      {u.id for u in unita}))
+                                      {u.id for u in unita}),
+                    archive.select(ObiettivoValorePubblico, order="posizione, id") if sid is None else [])
 
 
 def _comportamenti_rows(archive: Archive, vi: list[ValutazioneIndividuale]) -> list[PunteggioComportamento]:
@@ -714,7 +734,11 @@ def link_texts(archive: Archive) -> dict[str, dict[int | None, list[str]]]:
     alias: dict[int | None, list[str]] = {}
     for al in archive.select(AliasPersona, order="persona_id, id"):
         alias.setdefault(al.persona_id, []).append(al.alias)
-    return {"_condivise": condivise, "_alias": alias}
+    codici = {o.id: o.codice for o in archive.select(Obiettivo, columns=("id", "codice"))}
+    obiettivi_vp: dict[int | None, list[str]] = {}
+    for lg in archive.select(LegameValorePubblico, order="vp_id, id"):
+        obiettivi_vp.setdefault(lg.vp_id, []).append(codici.get(lg.obiettivo_id, str(lg.obiettivo_id)))
+    return {"_condivise": condivise, "_alias": alias, "_obiettivi_vp": obiettivi_vp}
 
 
 _EXCEL_DAY0 = date(1899, 12, 30).toordinal()
@@ -1091,6 +1115,8 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
     rows_of = snap.rows_of()
     counts: dict[str, int] = {}
     for spec in all_specs(snap.anni):
+        if spec is VALORE_PUBBLICO and snap.settore_id is not None:
+            continue  # the whole entity's values: not a settore's to edit
         rows = rows_of[spec.name]
         ws = _open_sheet(wb, spec.name, spec.cols, len(rows), formulas, st,
                          selected=spec.name == "Obiettivi")

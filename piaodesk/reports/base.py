@@ -622,13 +622,27 @@ def keep_signatures_with_last_rows(flowables: Sequence[Flowable], width: float =
             group = flow[j:i + 1]
             head = flow[j]
             inner = list(getattr(head, "_content", ()) or ())
-            if height and len(inner) > 1 and _height(group, width, height) > 0.95 * height:
+            if height and len(inner) > 1 and _height(_flat(group), width, height) > 0.95 * height:
                 flow[j:i + 1] = keep_signatures_with_last_rows(inner + group[1:], width, height)
             else:
-                flow[j:i + 1] = [KeepTogether(group)]
+                # the signature section is itself a KeepTogether: nested, its wrap() answers
+                # 0xffffff ("force a split") and the whole group jumped to a new page even
+                # when it fitted; its content joins the group instead
+                flow[j:i + 1] = [KeepTogether(_flat(group))]
             i = j
         i -= 1
     return flow
+
+
+def _flat(group: Sequence[Flowable]) -> list[Flowable]:
+    """The group with the signature section's own KeepTogether opened (its content kept in order)."""
+    out: list[Flowable] = []
+    for f in group:
+        if getattr(f, "signatures", False) and isinstance(f, KeepTogether):
+            out.extend(f._content)
+        else:
+            out.append(f)
+    return out
 
 
 def _height(group: Sequence[Flowable], width: float, height: float) -> float:

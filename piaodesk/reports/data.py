@@ -25,6 +25,7 @@ from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipol
 from ..domain.formats import format_date, format_decimal, format_percent
 from ..domain.model import Ente, Obiettivo, Persona, Piano, Unita
 from ..domain.verifica import ERRORE, Problema
+from ..store import valore_pubblico as vp_store
 from ..store.archive import Archive
 from ..store.valutazioni import RUOLO_ROSTER, TUTTI, QuadroValutazioni, ValutazionePersona, verifica
 from .base import Firma
@@ -236,6 +237,8 @@ class ObiettivoSnap:
     sotto: tuple[tuple[str, str, str], ...] = ()
     tot_label: str = "Totale % realizzazione Indicatori"
     peso: str = ""
+    #: PIAO 2.1 (issue 18): the obiettivi di valore pubblico it serves (own links, else its ancestors')
+    valore_pubblico: str = ""
 
 
 @dataclass(frozen=True)
@@ -338,6 +341,8 @@ class SchedaObiettivoSnap:
     firme: tuple[Firma, ...]
     luogo_data: str
     perc_d: Decimal | None = None
+    #: PIAO 2.1 (issue 18): the obiettivi di valore pubblico the objective serves
+    valore_pubblico: str = ""
 
     @property
     def nome_file(self) -> str:
@@ -610,7 +615,22 @@ def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso:
     return ObiettivoSnap(
         ob.codice, ob.titolo, pulisci(ob.descrizione), ob.missione or "", anni, tuple(tip),
         ob.stakeholder or "", ob.altri_settori or "", ob.trasversale, tuple(fsnap),
-        _pct(engine.perc_fasi(fasi)), inds, tot_ind, _contesto(q, ob), sotto, tot_label, _peso(peso))
+        _pct(engine.perc_fasi(fasi)), inds, tot_ind, _contesto(q, ob), sotto, tot_label, _peso(peso),
+        _valore_pubblico(archive).get(ob.id or 0, ""))
+
+
+_VP_CACHE: dict[int, tuple[int, dict[int, str]]] = {}
+
+
+def _valore_pubblico(archive: Archive) -> dict[int, str]:
+    """objective id → the values it serves, read once per plan state (a batch prints hundreds)."""
+    key = id(archive)
+    hit = _VP_CACHE.get(key)
+    if hit is None or hit[0] != archive.generation:
+        _VP_CACHE.clear()  # one plan at a time: never keeps a closed one alive
+        hit = (archive.generation, vp_store.colonna_per_obiettivo(archive))
+        _VP_CACHE[key] = hit
+    return hit[1]
 
 
 def parametro_riferimento(o: Obiettivo) -> str:
@@ -822,7 +842,8 @@ def snapshot_scheda_obiettivo(archive: Archive, obiettivo_id: int, anno: int | N
         extra.get("Fase") or "", o.stato or "", o.programma or extra.get("Programma Operativo") or "",
         ((str(anno), format_decimal(perc) if perc is not None else ""),),
         ((str(anno), format_decimal(val.perc_validata) if val and val.perc_validata is not None else ""),),
-        tuple(roster), elenco, leaves, firme, _luogo_data(cfg), perc)
+        tuple(roster), elenco, leaves, firme, _luogo_data(cfg), perc,
+        _valore_pubblico(archive).get(o.id or 0, ""))
 
 
 # ---------------------------------------------------------------------- valuation of a person

@@ -161,6 +161,8 @@ def _blocco_obiettivo(o: d.ObiettivoSnap, width: float) -> list[object]:
     if o.trasversale:
         titolo += " — obiettivo trasversale (tutti i settori)"
     contesto = [("Obiettivo di riferimento:", "\n".join(o.contesto))] if o.contesto else []
+    if o.valore_pubblico:
+        contesto.insert(0, ("Obiettivo di valore pubblico:", o.valore_pubblico))
     head = [_band(_esc(titolo), width),
             _kv([*contesto, ("Obiettivo: titolo", markup(f"<b>{_esc(o.titolo)}</b>")),
                  ("Descrizione, Finalità e risultati da raggiungere:", o.descrizione),
@@ -357,7 +359,8 @@ def render_scheda_obiettivo(s: d.SchedaObiettivoSnap) -> bytes:
     f = story.flowables
     f += _testata(it.ente, s.sezione, nome_unita("Settore", s.settore) if s.settore else it.piano)
     f.append(_band(_esc(f"{s.etichetta} — {s.titolo}"), pw))
-    f.append(_kv([("Codice", s.codice), ("Obiettivo generale", s.obiettivo_generale)], pw, 0.22))
+    vp = [("Obiettivo di valore pubblico", s.valore_pubblico)] if s.valore_pubblico else []
+    f.append(_kv([("Codice", s.codice), *vp, ("Obiettivo generale", s.obiettivo_generale)], pw, 0.22))
     f.append(_date_grid(s.date, pw))
     h = st["head"]
     grid = [[text("Responsabile Generale", "cell_b"), text(s.resp_generale),

@@ -47,6 +47,7 @@ from .changes import Changes
 from .codec import from_row, rows_to_objects, to_row
 from ..fsio import atomic_path, describe_errno, describe_os_error
 from .db import PlanError, create_plan_db, open_plan_db, sqlite_message
+from . import variazioni
 from .edits import Edit
 from .lock import PlanLock, acquire as acquire_lock
 
@@ -307,6 +308,7 @@ class Archive:
                     ch = edit.apply(self)
                     if self.pacchetto is not None:
                         self._guard_packet_changes(ch)
+                    variazioni.registra(self, edit)
                 except sqlite3.Error as err:  # constraint, disk full, I/O error: all rolled back
                     raise PlanError(_sql_message(err)) from err
                 self._invalidate_perc(ch)
@@ -323,6 +325,7 @@ class Archive:
             with self._tx(f"Annulla: {edit.label}", table, getattr(edit, "row_id", None)):
                 try:
                     ch = edit.revert(self)
+                    variazioni.registra(self, edit, inverso=True)
                 except sqlite3.Error as err:
                     raise PlanError(_sql_message(err)) from err
                 self._invalidate_perc(ch)

@@ -244,7 +244,57 @@ def build_demo(path: Path | str) -> Archive:
                         motivo="% convalidata dal Nucleo di Valutazione (come stampata)")))
         _apply_strategici(arc, l003)  # after seed 002, whose ids the tests name
         _apply_valutazione(arc, l003, anno)
+    _apply_valore_pubblico(arc)
+    _apply_variazione(arc, anno)
     return arc
+
+
+#: PIAO 2.1 (issue 18): the demo's obiettivi di valore pubblico and the codes of the objectives
+#: serving them (illustrative: seeds 002/003 print no section 2.1)
+_VALORE_PUBBLICO = (
+    ("VP1", "Un'amministrazione digitale, trasparente e tempestiva", "Digitale",
+     "Linea 1 – Innovazione e semplificazione", "Digitalizzare i procedimenti e ridurre i tempi",
+     ("TS.1", "TS.2", "OE0527")),
+    ("VP2", "Un territorio sicuro e protetto", "Sociale", "Linea 2 – Sicurezza e protezione civile",
+     "Prevenzione e presidio del territorio", ("PC.1", "PL.1", "PL.2")),
+    ("VP3", "Servizi sociali accessibili e vicini alle famiglie", "Sociale",
+     "Linea 3 – Welfare di comunità", "Rafforzare la rete dei servizi dell'Unione", ("SS.0",)),
+)
+
+
+def _apply_valore_pubblico(arc: Archive) -> None:
+    from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
+
+    by_code = {o.codice: o.id for o in arc.obiettivi() if o.parent_id is None}
+    with arc._tx("Obiettivi di valore pubblico del piano dimostrativo", "valore_pubblico", None):
+        for pos, (cod, titolo, ambito, linea, indirizzo, codici) in enumerate(_VALORE_PUBBLICO):
+            vid = arc._insert_row("valore_pubblico", to_row(ObiettivoValorePubblico(
+                posizione=pos, codice=cod, titolo=titolo, ambito=ambito, linea_dup=linea,
+                indirizzo_dup=indirizzo, responsabile_politico="Presidente dell'Unione")))
+            for c in codici:
+                if by_code.get(c):
+                    arc._insert_row("vp_obiettivi", to_row(LegameValorePubblico(vp_id=vid,
+                                                                                obiettivo_id=by_code[c])))
+
+
+def _apply_variazione(arc: Archive, anno: int) -> None:
+    """One variation during the year (issue 18): a fase postponed and its weight moved by a
+    Giunta's act, recorded field by field like any user's edit."""
+    from ..domain.variazioni import Variazione
+    from . import variazioni as var
+    from .edits import Batch, SetFields
+
+    fase = next((f for f in arc.fasi() if f.scadenza is not None and f.scadenza.year == anno), None)
+    if fase is None or fase.id is None:
+        return
+    arc.apply(var.ApriVariazione(Variazione(
+        atto_tipo="Deliberazione di Giunta", atto_numero="98", atto_data=date(anno, 9, 25),
+        motivo="Richiesta del responsabile pervenuta entro il 30/09: fase posticipata per il ritardo "
+               "del finanziamento regionale")))
+    nuova = date(anno, 12, 15) if fase.scadenza < date(anno, 12, 15) else fase.scadenza
+    arc.apply(Batch([SetFields(Fase, fase.id, {"scadenza": nuova, "fine_prevista": nuova})],
+                    "Posticipa la fase (variazione)"))
+    arc.apply(var.ChiudiVariazione())
 
 
 def _renumber_roots(arc: Archive) -> None:

@@ -191,7 +191,35 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.executescript(_V3)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+_V4 = """
+CREATE TABLE variazioni (
+  id INTEGER PRIMARY KEY, atto_tipo TEXT NOT NULL DEFAULT '', atto_numero TEXT NOT NULL DEFAULT '',
+  atto_data TEXT, motivo TEXT NOT NULL DEFAULT '', stato TEXT NOT NULL DEFAULT 'aperta',
+  aperta_il TEXT, chiusa_il TEXT, utente TEXT NOT NULL DEFAULT '', riepilogo TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE variazioni_passi (
+  id INTEGER PRIMARY KEY, variazione_id INTEGER NOT NULL REFERENCES variazioni(id) ON DELETE CASCADE,
+  tabella TEXT NOT NULL, riga_id INTEGER NOT NULL, campo TEXT NOT NULL DEFAULT '', oggetto TEXT,
+  prima TEXT, dopo TEXT, azione TEXT NOT NULL DEFAULT 'modifica');
+CREATE INDEX ix_varpassi ON variazioni_passi(variazione_id, id);
+CREATE TABLE valore_pubblico (
+  id INTEGER PRIMARY KEY, posizione INTEGER NOT NULL DEFAULT 0, codice TEXT NOT NULL DEFAULT '',
+  titolo TEXT NOT NULL DEFAULT '', descrizione TEXT, ambito TEXT, linea_dup TEXT, indirizzo_dup TEXT,
+  responsabile_politico TEXT, stakeholder TEXT, note TEXT);
+CREATE TABLE vp_obiettivi (
+  id INTEGER PRIMARY KEY, vp_id INTEGER NOT NULL REFERENCES valore_pubblico(id) ON DELETE CASCADE,
+  obiettivo_id INTEGER NOT NULL REFERENCES obiettivi(id) ON DELETE CASCADE,
+  UNIQUE (vp_id, obiettivo_id));
+CREATE INDEX ix_vp_obiettivo ON vp_obiettivi(obiettivo_id);
+"""
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    """PIAO vocabulary (issue 18): variations during the year (the act and the field-by-field steps
+    it groups); obiettivi di valore pubblico and their links to performance objectives."""
+    conn.executescript(_V4)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 
 #: the schema version this program writes
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -20,6 +20,7 @@ import pytest
 
 from piaodesk.domain.enums import LabeledEnum, Tipologia
 from piaodesk.domain.model import ENTITIES, AliasPersona, Misura, ObiettivoUnita, RilevazioneIndicatore
+from piaodesk.domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 from piaodesk.exchange.reimport import diff_workbook
 from piaodesk.exchange.workbook import all_specs, write_workbook
 from piaodesk.store.archive import Archive
@@ -33,6 +34,10 @@ TABLES_NOT_EXPORTED = {
     "unioni": "issue 16: the log of merged settore packets, written by the program",
     "pacchetto_base": "issue 16: a packet's compressed base copy for the three-way merge (a file's "
                       "internal state, not plan data)",
+    "variazioni": "issue 18: the record of the acts that changed the plan, with what each changed: "
+                  "listed, printed and exported (CSV) by `piaodesk variazioni`; a workbook re-import "
+                  "edits the plan, it cannot re-enact an act",
+    "variazioni_passi": "issue 18: the field-by-field steps recorded under a variation (program-written)",
 }
 
 # Columns of exported tables that are not cells, and why. A new column must be exported or listed.
@@ -43,6 +48,7 @@ COLUMNS_NOT_EXPORTED = {
     ("voci_organizzative", "posizione"): "order among the voci: the row order",
     ("indicatori_organizzativi", "posizione"): "order in the voce: the row order",
     ("unita", "posizione"): "order among siblings: the row order",
+    ("valore_pubblico", "posizione"): "order of the values: the row order",
     ("unita", "ente_id"): "the Comune of a unit: set from the plan's ente, not edited in the GUI",
     ("piano", "ente_id"): "one plan, one ente per file: set when the plan is created",
     ("enti", "codice_fiscale"): "not edited in the GUI",
@@ -55,6 +61,7 @@ COLUMNS_NOT_EXPORTED = {
 LINK_CELLS = {
     "_condivise": ("obiettivi_unita", "obiettivo_id", "unita_id"),
     "_alias": ("alias_persone", "persona_id", "alias"),
+    "_obiettivi_vp": ("vp_obiettivi", "vp_id", "obiettivo_id"),
 }
 
 # Columns that identify a row or link it to another one: exported (IDs, codes), but the
@@ -183,6 +190,9 @@ def _scramble(arc: Archive, tables: dict[str, set[str]]) -> int:
             owner, value = links[table]
             if table == "alias_persone":
                 edits.append(InsertRow(AliasPersona(persona_id=arc.persone()[0].id, alias="§ alias")))
+            elif table == "vp_obiettivi":
+                edits.append(InsertRow(LegameValorePubblico(vp_id=arc.select(ObiettivoValorePubblico)[0].id,
+                                                            obiettivo_id=arc.obiettivi()[-1].id)))
             else:
                 edits.append(InsertRow(ObiettivoUnita(obiettivo_id=arc.obiettivi()[0].id,
                                                       unita_id=arc.unita()[-1].id)))

@@ -207,3 +207,15 @@ def test_batch_with_progress_and_cancel(demo, tmp_path):
     files = sheets.render_batch(snaps, tmp_path / "annullato", cancel=cancel, progress=stop_after_first)
     assert len(files) == 1
     assert not list((tmp_path / "annullato").glob("*.part"))
+
+
+def test_valore_pubblico_printed_where_the_sheet_names_the_objective(demo):
+    """Issue 18 point 1: the obiettivi di valore pubblico an objective serves (its own link or its
+    ancestor's) on both layouts of the sheet; an objective serving none prints no such line."""
+    ts1 = data.trova_obiettivo(demo, "TS.1")
+    t = pdf_text(sheets.build_scheda_obiettivo(demo, ts1.id, 2025))
+    assert "Obiettivo di valore" in t and "VP1 Un'amministrazione digitale, trasparente e tempestiva" in t
+    oe = data.trova_obiettivo(demo, "OE052701")  # linked through its parent OE0527
+    assert "VP1 Un'amministrazione digitale" in pdf_text(sheets.build_scheda_obiettivo(demo, oe.id, 2025))
+    pc2 = data.trova_obiettivo(demo, "PC.2")
+    assert "valore pubblico" not in pdf_text(sheets.build_scheda_obiettivo(demo, pc2.id, 2025)).lower()
