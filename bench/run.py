@@ -776,6 +776,21 @@ def m_valutazione(plan: Path, small: Path, tmp: Path) -> Result:
             "baseline": "lettura SQL grezza (sqlite3) delle righe che la valutazione legge"}
 
 
+def m_monitoraggio(plan: Path, small: Path, tmp: Path) -> Result:
+    """Monitoraggio on the large plan: open, a typed value, «Salva» (bench/latenza_monitoraggio.py)."""
+    from latenza_monitoraggio import m_monitoraggio as measure
+
+    return measure(plan, small, tmp)
+def _latenza_store(name: str) -> Callable[[Path, Path, Path], Result]:
+    """The store's side of Rileva and of the SMVP save (bench/latenza_store.py)."""
+    def measure(plan: Path, small: Path, tmp: Path) -> Result:
+        import latenza_store
+
+        return getattr(latenza_store, f"m_{name}")(plan, small, tmp)  # type: ignore[no-any-return]
+
+    return measure
+
+
 MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "cold_start": m_cold_start,
     "open_tree": m_open_tree,
@@ -786,6 +801,11 @@ MEASUREMENTS: dict[str, Callable[[Path, Path, Path], Result]] = {
     "print_300": m_print_300,
     "viste": m_viste,
     "valutazione": m_valutazione,
+    "latenza_albero": lambda plan, small, tmp: __import__("latenza_albero").measure(plan, small, tmp),
+    "monitoraggio": m_monitoraggio,
+    "latenza_rileva": _latenza_store("latenza_rileva"),
+    "latenza_rileva_redo": _latenza_store("latenza_rileva_redo"),
+    "latenza_smvp": _latenza_store("latenza_smvp"),
 }
 
 LABELS = {
@@ -798,6 +818,11 @@ LABELS = {
     "print_300": "300 schede individuali PDF",
     "viste": "Schede del piano (Scadenze, Indicatori, Gantt, …): scorrimento max",
     "valutazione": "Valutazione individuale: prima apertura (piano grande)",
+    "latenza_albero": "Albero: ogni tasto in «Cerca codice o titolo…» (max), anno, In ritardo",
+    "monitoraggio": "Monitoraggio: apertura, valore digitato, «Salva» (piano grande)",
+    "latenza_rileva": "Rileva i valori (archivio, piano grande)",
+    "latenza_rileva_redo": "Rileva i valori: ripeti dopo annulla (archivio, piano grande)",
+    "latenza_smvp": "Salva il sistema di valutazione e rileggi le % (archivio, piano grande)",
 }
 
 
@@ -884,6 +909,19 @@ def table(results: dict[str, Result]) -> str:
                      f"{_fmt_s(r['edit_s'])}, annullato {_fmt_s(r['undo_s'])}; Performance "
                      f"organizzativa {_fmt_s(r['organizzativa_first_show_s'])}; Verifica del piano "
                      f"{_fmt_s(r['verifica_s'])})")
+        if name == "latenza_albero":
+            extra = (f" (tasto mediano {_fmt_s(r['key_median_s'])}; cambio anno "
+                     f"{_fmt_s(r['year_s'])} = {r['year_ratio']:.2f}× un ridisegno; In ritardo "
+                     f"{_fmt_s(r['late_s'])} = {r['late_ratio']:.2f}×; Raggruppa per settore "
+                     f"{_fmt_s(r['settore_s'])})")
+        if name == "monitoraggio":
+            extra = (f" (valore digitato {_fmt_s(r['typed_max_s'])} = {r['typed_ratio']:.2f}×, "
+                     f"annulla {_fmt_s(r['undo_s'])}; «Salva» {_fmt_s(r['salva_s'])} = "
+                     f"{r['salva_ratio']:.2f}×; caricando: blocco max {_fmt_s(r['fill_block_s'])})")
+        if name == "latenza_rileva":
+            extra = (f" (costruzione {_fmt_s(r['build_s'])}, scrittura {_fmt_s(r['write_s'])}, "
+                     + f"{r['rows']:,}".replace(",", ".") + " righe; con il round già letto "
+                     + f"dalla vista {_fmt_s(r['with_round_s'])} = {r['with_round_ratio']:.2f}×)")
         if name == "export_import":
             extra = f" (esportazione {_fmt_s(r['export_s'])})"
         if name == "flat_import":

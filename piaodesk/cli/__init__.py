@@ -11,15 +11,54 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 
+if TYPE_CHECKING:
+    from ..store.archive import Archive
+
 AREAS = ("plan", "reports", "signing", "exchange", "admin", "copie", "valutazione", "pacchetti",
-         "fine_anno", "variazioni")
+         "fine_anno", "variazioni", "piao")
 
 
 class CliError(Exception):
     """A user-facing error: printed as is, exit status 2."""
+
+
+def apri_piano(path: Path, readonly: bool = False) -> Archive:
+    """Open a plan for a command: refused in Italian when missing; backed up before writing."""
+    from ..store.archive import Archive
+    from ..store.backup import prima_di_scrivere
+
+    if not path.exists():
+        raise CliError(f"Il piano «{path}» non esiste.")
+    if not readonly:
+        prima_di_scrivere(path)
+    return Archive.open(path, readonly=readonly)
+
+
+def anno(text: str) -> int:
+    """``--anno``: a year in the range of every other input (domain/validazione.py)."""
+    from ..domain import validazione
+
+    try:
+        return int(validazione.controlla(validazione.ANNO, text, "(opzione --anno)"))
+    except validazione.ValoreNonValido as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def percentuale(text: str) -> str:
+    """``--perc``: empty (removes) or a percentage 0–100, checked as in the grids."""
+    from ..domain import validazione
+
+    if text.strip():
+        try:
+            validazione.controlla(validazione.PERCENTUALE, text, "(opzione --perc)")
+        except validazione.ValoreNonValido as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:

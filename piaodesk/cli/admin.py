@@ -24,6 +24,8 @@ from ..store import rinnovo
 from ..store.archive import Archive
 from ..store.db import PLAN_SUFFIX
 from . import CliError
+from . import anno as anno_arg
+from . import percentuale as percentuale_arg
 from .copie import prima_di_scrivere
 
 
@@ -49,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a = azioni.add_parser("valida", help="registra la %% validata dal Nucleo per un obiettivo")
     a.add_argument("numero")
     a.add_argument("codice", help="codice dell'obiettivo (es. 10708)")
-    a.add_argument("--perc", required=True, help="%% validata, es. 100 (vuoto: toglie la validazione)")
+    a.add_argument("--perc", required=True, type=percentuale_arg, help="%% validata, es. 100 (vuoto: toglie la validazione)")
     a.add_argument("--motivo", default=None, help="motivazione (obbligatoria se diversa dalla calcolata)")
     a.set_defaults(func=cmd_valida)
     a = azioni.add_parser("chiudi", help="chiude un monitoraggio: i valori restano congelati")
@@ -63,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("bilancio", help="risorse finanziarie per settore (stato di avanzamento, assorbimento)")
     p.add_argument("file", type=Path)
-    p.add_argument("--anno", type=int, default=None)
+    p.add_argument("--anno", type=anno_arg, default=None)
     p.set_defaults(func=cmd_bilancio)
 
     p = sub.add_parser("rinnova", help="crea il piano dell'anno successivo confermando questo")

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..exchange.common import ExchangeError, righe_mancanti
 from ..store.archive import Archive
 from . import CliError
+from . import anno as anno_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("template", help="scrive un modello Excel vuoto da compilare")
     p.add_argument("uscita", type=Path, help="file .xlsx da scrivere")
-    p.add_argument("--anno", type=int, default=None, help="primo anno del triennio")
+    p.add_argument("--anno", type=anno_arg, default=None, help="primo anno del triennio")
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("import", help="importa una cartella Excel o una tabella CSV/testo nel piano")

@@ -10,6 +10,7 @@ from ..domain.formats import format_date, format_decimal, format_int, parse_deci
 from ..fsio import describe_os_error
 from ..store.archive import Archive
 from . import CliError
+from . import anno as anno_arg
 
 
 def _fondo(text: str) -> Decimal:
@@ -23,7 +24,7 @@ def _fondo(text: str) -> Decimal:
 
 def _comune(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, help="piano .piao")
-    p.add_argument("--anno", type=int, help="anno (predefinito: primo anno del piano)")
+    p.add_argument("--anno", type=anno_arg, help="anno (predefinito: primo anno del piano)")
     p.add_argument("--out", type=Path, required=True, help="cartella in cui scrivere i file")
 
 

@@ -12,6 +12,7 @@ from ..paths import default_plan_dir, user_config_file
 from ..store.archive import Archive
 from ..store.db import PLAN_SUFFIX, PlanUnreadable
 from . import CliError
+from . import anno as anno_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("nuovo", help="crea un piano vuoto")
     p.add_argument("file", type=Path)
     p.add_argument("--ente", default="Comune", help="nome dell'ente")
-    p.add_argument("--anno", type=int, default=None, help="primo anno del triennio")
+    p.add_argument("--anno", type=anno_arg, default=None, help="primo anno del triennio")
     p.add_argument("--titolo", default=None)
     p.set_defaults(func=cmd_nuovo)
 

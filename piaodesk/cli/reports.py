@@ -15,6 +15,7 @@ from pathlib import Path
 from ..fsio import describe_os_error
 from ..store.archive import Archive
 from . import CliError
+from . import anno as anno_arg
 
 SCHEDE = ("obiettivi", "obiettivo", "individuale", "assegnazione", "colloquio", "riesame", "organizzativa")
 
@@ -38,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--obiettivo", help="codice dell'obiettivo (per --scheda obiettivo)")
     p.add_argument("--persona", help="nome della persona (predefinito: tutte le persone; per il riesame: "
                                      "chi lo ha chiesto)")
-    p.add_argument("--anno", type=int, help="anno di valutazione (predefinito: primo anno del piano)")
+    p.add_argument("--anno", type=anno_arg, help="anno di valutazione (predefinito: primo anno del piano)")
     p.add_argument("--out", type=Path, required=True, help="cartella in cui scrivere i PDF")
     p.add_argument("--forza", action="store_true",
                    help="stampa anche se la verifica del piano trova errori che riguardano le schede")

@@ -25,6 +25,7 @@ from ..domain.formats import format_date, format_decimal, format_percent, parse_
 from ..store import valutazioni as val
 from ..store.archive import Archive
 from . import CliError
+from . import anno as anno_arg
 from .copie import prima_di_scrivere
 
 PASSI = ", ".join(p.value for p in PassoCiclo)
@@ -38,20 +39,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     azioni = p.add_subparsers(dest="azione", metavar="AZIONE")
 
     a = azioni.add_parser("elenco", help="una riga per persona: valutatore, finale, fascia, stato, passo")
-    a.add_argument("--anno", type=int, default=None)
+    a.add_argument("--anno", type=anno_arg, default=None)
     a.add_argument("--stato", choices=("completa", "incompleta"), default=None)
     a.add_argument("--passo", default=None, help=f"solo chi è a questo passo ({PASSI}, nessuno)")
     a.set_defaults(func=cmd_elenco)
 
     a = azioni.add_parser("mostra", help="la valutazione di una persona")
     a.add_argument("--persona", required=True, help="cognome e nome (o id)")
-    a.add_argument("--anno", type=int, default=None)
+    a.add_argument("--anno", type=anno_arg, default=None)
     a.add_argument("--json", action="store_true", help="stampa in formato JSON")
     a.set_defaults(func=cmd_mostra)
 
     a = azioni.add_parser("imposta", help="registra punteggi, valutatore, note e passi del ciclo")
     a.add_argument("--persona", required=True, help="cognome e nome (o id)")
-    a.add_argument("--anno", type=int, default=None)
+    a.add_argument("--anno", type=anno_arg, default=None)
     a.add_argument("--comportamento", action="append", default=[], metavar="NOME=PUNTEGGIO",
                    help="punteggio di un comportamento (ripetibile; vuoto dopo = toglie il punteggio)")
     a.add_argument("--valutatore", default=None, help="persona che valuta (cognome e nome)")
@@ -67,7 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.set_defaults(func=cmd_imposta)
 
     a = azioni.add_parser("verifica", help="verifica del piano: pesi, indicatori, regole del sistema")
-    a.add_argument("--anno", type=int, default=None)
+    a.add_argument("--anno", type=anno_arg, default=None)
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_verifica)
     p.set_defaults(func=cmd_elenco, anno=None, stato=None, passo=None)

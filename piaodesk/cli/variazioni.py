@@ -9,9 +9,7 @@ from pathlib import Path
 from ..domain.formats import format_date, parse_date
 from ..domain.variazioni import StatoVariazione, Variazione
 from ..store import variazioni as var
-from ..store.archive import Archive
-from ..store.backup import prima_di_scrivere
-from . import CliError
+from . import CliError, apri_piano
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,16 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.set_defaults(func=cmd_stampa)
 
 
-def _open(path: Path, readonly: bool = False) -> Archive:
-    if not path.exists():
-        raise CliError(f"Il piano «{path}» non esiste.")
-    if not readonly:
-        prima_di_scrivere(path)
-    return Archive.open(path, readonly=readonly)
-
-
 def cmd_elenco(args: argparse.Namespace) -> int:
-    with _open(args.file, readonly=True) as arc:
+    with apri_piano(args.file, readonly=True) as arc:
         tutte = var.elenco(arc)
         if not tutte:
             print("Nessuna variazione. Aprirne una con: piaodesk variazioni PIANO apri --atto "
@@ -68,7 +58,7 @@ def cmd_apri(args: argparse.Namespace) -> int:
         if quando is None:
             raise CliError(f"«{args.data}» non è una data: scrivere ad esempio 12/09/2026.")
     v = Variazione(atto_tipo=args.atto, atto_numero=args.numero, atto_data=quando, motivo=args.motivo)
-    with _open(args.file) as arc:
+    with apri_piano(args.file) as arc:
         try:
             arc.apply(var.ApriVariazione(v))
         except var.ErroreVariazione as err:
@@ -79,7 +69,7 @@ def cmd_apri(args: argparse.Namespace) -> int:
 
 
 def cmd_chiudi(args: argparse.Namespace) -> int:
-    with _open(args.file) as arc:
+    with apri_piano(args.file) as arc:
         try:
             arc.apply(var.ChiudiVariazione())
         except var.ErroreVariazione as err:
@@ -90,7 +80,7 @@ def cmd_chiudi(args: argparse.Namespace) -> int:
 
 
 def cmd_mostra(args: argparse.Namespace) -> int:
-    with _open(args.file, readonly=True) as arc:
+    with apri_piano(args.file, readonly=True) as arc:
         try:
             v = var.trova(arc, args.numero)
         except var.ErroreVariazione as err:
@@ -116,7 +106,7 @@ def cmd_mostra(args: argparse.Namespace) -> int:
 def cmd_stampa(args: argparse.Namespace) -> int:
     from ..reports.variazioni import scrivi_variazioni
 
-    with _open(args.file, readonly=True) as arc:
+    with apri_piano(args.file, readonly=True) as arc:
         try:
             paths = scrivi_variazioni(arc, args.out, args.numero)
         except var.ErroreVariazione as err:

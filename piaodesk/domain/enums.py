@@ -159,6 +159,14 @@ def _norm_words(text: str) -> str:
     return " ".join(w for w in cleaned.split() if w != "categoria")
 
 
+class TipoProdotto(LabeledEnum):
+    """Seed 004's kinds of objective («prodotti»): an ordinary product, a priority one, a project."""
+
+    PRODOTTO = "prodotto"
+    PRIORITARIO = "prioritario"
+    PROGETTO = "progetto"
+
+
 class StatoMonitoraggio(LabeledEnum):
     APERTO = "aperto"
     CHIUSO = "chiuso"
@@ -232,6 +240,9 @@ _LABELS = {
     LivelloOrganizzativo.UNITA: "Performance organizzativa di unità",
     FonteVoce.INDICATORI: "Indicatori della voce",
     FonteVoce.OBIETTIVI: "Risultati delle schede obiettivi",
+    TipoProdotto.PRODOTTO: "Prodotto",
+    TipoProdotto.PRIORITARIO: "Prodotto prioritario",
+    TipoProdotto.PROGETTO: "Progetto",
     PassoCiclo.ASSEGNAZIONE: "Assegnazione degli obiettivi",
     PassoCiclo.VERIFICA_INTERMEDIA: "Verifica intermedia (colloquio)",
     PassoCiclo.VALUTAZIONE_FINALE: "Valutazione finale",

@@ -166,7 +166,7 @@ def _dmy(s: str) -> date | None:
     if not m:
         return None
     day, month, year = (int(g) for g in m.groups())
-    if year < 100:
+    if len(m.group(3)) <= 2:  # «31/12/25»; «01/01/0001» is year 1 (refused by validazione)
         year += 2000
     return date(year, month, day)
 
@@ -227,7 +227,11 @@ def _norm_percent(d: Decimal) -> Decimal:
 
 
 def parse_anni(text: str) -> list[int]:
-    """``2025, 2026`` or ``2025-2027`` → [2025, 2026(, 2027)]; ValueError (Italian) otherwise."""
+    """``2025, 2026`` or ``2025-2027`` → [2025, 2026(, 2027)]; ValueError (Italian) otherwise.
+    Years (also at both ends of a range) within the range of domain/validazione.py."""
+    from .validazione import ANNO
+
+    lo, hi = int(ANNO.minimo or 0), int(ANNO.massimo or 9999)
     out: list[int] = []
     for part in str(text).replace(";", ",").split(","):
         part = part.strip()
@@ -236,9 +240,13 @@ def parse_anni(text: str) -> list[int]:
         if "-" in part:
             a, _, b = part.partition("-")
             if a.strip().isdigit() and b.strip().isdigit() and int(a) <= int(b):
+                if not (lo <= int(a) and int(b) <= hi):
+                    raise ValueError(f"«{part}»: gli anni devono essere tra {lo} e {hi} "
+                                     "(campo «Anni»).")
                 out.extend(range(int(a), int(b) + 1))
                 continue
-        if not part.isdigit() or not 1990 <= int(part) <= 2200:
-            raise ValueError(f"«{part}» non è un anno valido (campo «Anni»): scrivere es. 2025, 2026.")
+        if not part.isdigit() or not lo <= int(part) <= hi:
+            raise ValueError(f"«{part}» non è un anno valido (campo «Anni»): scrivere es. 2025, "
+                             f"2026 (tra {lo} e {hi}).")
         out.append(int(part))
     return sorted(set(out))

@@ -30,6 +30,7 @@ from .enums import (
     TipoEnte,
     TipoIndicatore,
     TipoRisorsa,
+    TipoProdotto,
     TipoUnita,
 )
 
@@ -154,6 +155,24 @@ class Obiettivo:
     flags: list[str] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)
     note: str | None = None
+    # -- PIAO vocabulary (issue 18)
+    #: corruption-risk level of the row (sottosezione 2.3; seed 001 grades BASSA/MEDIA) and its measure
+    rischio_livello: str | None = None
+    rischio_misura: str | None = None
+    #: the portal's objective kinds beside «performance» (anchors-domain §1.2, tipologia)
+    pari_opportunita: bool = False
+    accessibilita_digitale: bool = False
+    accessibilita_fisica: bool = False
+    semplificazione: bool = False
+    #: the harmonised programme (catalogue key «12.03»; ``programma`` keeps the free text)
+    programma_cod: str | None = None
+    #: seed 004: Prodotto / Prioritario / Progetto
+    tipo_prodotto: TipoProdotto | None = None
+    #: seed 002: the Responsabile Operativo beside the Generale (``responsabile_id``), approval phase
+    responsabile_operativo_id: int | None = None
+    fase_approvazione: str | None = None
+    #: the member Comune of an Unione the objective concerns (``None``: the whole Unione)
+    comune_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -181,6 +200,9 @@ class Fase:
     perc_realizzazione: Decimal | None = None
     peso: Decimal | None = None
     note: str | None = None
+    #: a deadline relative to an event («entro 30 giorni dall'approvazione», seed 001 L158-L159),
+    #: kept as written; ``scadenza`` is filled when the event's date is known (issue 18 point 7)
+    scadenza_relativa: str | None = None
 
     def termine(self) -> date | None:
         """The date by which the phase is due (scadenza, else planned end)."""
@@ -208,6 +230,11 @@ class Indicatore:
     fonte: str | None = None
     solo_individuale: bool = False  # printed only on the individual sheet (seed 004)
     note: str | None = None
+    #: the portal's indicator fields (anchors-domain §1.2): sub-dimension and «rilevante»
+    sottodimensione: str | None = None
+    rilevante: bool = False
+    #: the member Comune the indicator is reported for (``None``: the whole Unione)
+    comune_id: int | None = None
 
 
 PERIODO_ANNUALE = ""
@@ -443,6 +470,7 @@ class Audit:
     dettaglio: str | None = None
 
 
+from .parametri import ParametroServizio  # noqa: E402
 from .valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico  # noqa: E402
 
 ENTITIES: tuple[type, ...] = (
@@ -450,5 +478,5 @@ ENTITIES: tuple[type, ...] = (
     Indicatore, Misura, Assegnazione, Risorsa, Monitoraggio, RilevazioneIndicatore,
     StatoAvanzamento, Valutazione, VoceOrganizzativa, IndicatoreOrganizzativo,
     ValoreOrganizzativo, ValutazioneIndividuale, PunteggioComportamento, PassoValutazione,
-    ObiettivoValorePubblico, LegameValorePubblico,
+    ObiettivoValorePubblico, LegameValorePubblico, ParametroServizio,
 )

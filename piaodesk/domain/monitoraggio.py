@@ -155,13 +155,16 @@ def risultato_round(ind: Indicatore, v: ValoreRound | None, cap: bool = True) ->
 def percentuali(figli: Mapping[int, Sequence[int]], indicatori: Mapping[int, Sequence[Indicatore]],
                 valori: Mapping[int, ValoreRound], fasi: Mapping[int, Sequence[Fase]],
                 validate: Mapping[int, Decimal], sistema: SistemaValutazione,
-                nodi: Iterable[int]) -> dict[int, Decimal | None]:
+                nodi: Iterable[int], noti: Mapping[int, Decimal | None] | None = None
+                ) -> dict[int, Decimal | None]:
     """Computed % (unrounded) of every node at a round.
 
     ``figli`` maps a node to its children; ``validate`` holds the validated %
-    of nodes that have one (used for their parents' mean).
+    of nodes that have one (used for their parents' mean). ``noti``: % already known
+    of nodes whose subtree did not change (taken as they are: an edit recomputes only the
+    edited objective and its ancestors, see :func:`da_ricalcolare`).
     """
-    out: dict[int, Decimal | None] = {}
+    out: dict[int, Decimal | None] = dict(noti) if noti else {}
 
     def calc(oid: int) -> Decimal | None:
         if oid in out:
@@ -179,6 +182,18 @@ def percentuali(figli: Mapping[int, Sequence[int]], indicatori: Mapping[int, Seq
 
     for oid in nodi:
         calc(oid)
+    return out
+
+
+def da_ricalcolare(genitori: Mapping[int, int | None], oids: Iterable[int]) -> set[int]:
+    """The objectives whose computed % may change when ``oids`` change: themselves and
+    every ancestor (a node's % is the mean of its children's final %)."""
+    out: set[int] = set()
+    for oid in oids:
+        cur: int | None = oid
+        while cur is not None and cur not in out:
+            out.add(cur)
+            cur = genitori.get(cur)
     return out
 
 

@@ -53,8 +53,10 @@ class SintesiOrganizzativa:
 
 def risultato_voce(voce: VoceOrganizzativa, indicatori: Sequence[IndicatoreOrganizzativo],
                    valori: Mapping[int, ValoreOrganizzativo], *, perc_obiettivi: Decimal | None = None,
-                   cap: bool = True) -> RisultatoVoce:
-    """The % of one voce in a year (``valori`` by indicator id, for that year)."""
+                   cap: bool = True, storici: Mapping[int, Mapping[int, Decimal]] | None = None
+                   ) -> RisultatoVoce:
+    """The % of one voce in a year (``valori`` by indicator id, for that year; ``storici``: the
+    past years' values by indicator, for trend targets such as seed 001 L95)."""
     if voce.fonte == FonteVoce.OBIETTIVI:
         mancanti = () if perc_obiettivi is not None else (f"{voce.codice} {voce.nome}: risultati delle "
                                                           "schede obiettivi".strip(),)
@@ -64,7 +66,8 @@ def risultato_voce(voce: VoceOrganizzativa, indicatori: Sequence[IndicatoreOrgan
         v = valori.get(ind.id or 0)
         r = None
         if v is not None:
-            r = raggiungimento(ind, v.target, v.valore, target_testo=v.target_testo, cap=cap)  # type: ignore[arg-type]
+            r = raggiungimento(ind, v.target, v.valore, target_testo=v.target_testo, cap=cap,  # type: ignore[arg-type]
+                               storico=(storici or {}).get(ind.id or 0, {}))
         ris.append(RisultatoIndicatoreOrg(ind, v, r))
     etichetta = f"{voce.codice} {voce.nome}".strip()
     if not ris:

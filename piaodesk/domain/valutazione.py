@@ -32,6 +32,7 @@ from .avanzamento import perc_nodo  # noqa: F401 - the node rule lives in avanza
 from .enums import Aggregazione, Polarita, TipoIndicatore
 from .formats import parse_bool, parse_date, parse_decimal, round_half_up
 from .model import PERIODO_ANNUALE, Fase, Indicatore, Misura
+from .target import leggi_target
 
 CENTO = Decimal(100)
 ZERO = Decimal(0)
@@ -157,12 +158,21 @@ def valore_annuale(ind: Indicatore, misure: Iterable[Misura], anno: int) -> Valo
 
 
 def raggiungimento(ind: Indicatore, target: Decimal | None, valore: Decimal | None, *,
-                   target_testo: str | None = None, cap: bool = True) -> Decimal | None:
+                   target_testo: str | None = None, cap: bool = True,
+                   storico: Mapping[int, Decimal] | None = None) -> Decimal | None:
     """Achievement of one indicator as a fraction (1 = 100 %), or ``None``.
 
     ``None`` means "not computable": no actual value yet, or the indicator is
     not due (empty/NO target). Seed 002 §3.2: the cap at 100 % is per indicator.
+    A trend target with no number («Aumento tendenziale … rispetto al biennio 2021-2022»,
+    seed 001 L95) is met or not against the mean of those years' values in ``storico``
+    (pass/fail); while a reference year lacks its value it is not computable.
     """
+    if target is None and valore is not None and target_testo and storico is not None:
+        trend = leggi_target(target_testo).trend
+        if trend is not None:
+            esito = trend.raggiunto(valore, storico)
+            return None if esito is None else (UNO if esito else ZERO)
     if non_dovuto(target_testo, target) or valore is None or target is None:
         # target None with a text: a milestone/text target ("rispetto tempistica")
         # that only the evaluator can judge (a % override on the Valutazione)
@@ -227,14 +237,28 @@ class RisultatoIndicatore:
 
 def risultato_indicatore(ind: Indicatore, misure: Iterable[Misura], anno: int, *,
                          cap: bool = True) -> RisultatoIndicatore:
+    misure = list(misure)
     ann = valore_annuale(ind, misure, anno)
-    ragg = raggiungimento(ind, ann.target, ann.valore, target_testo=ann.target_testo, cap=cap)
+    storico: dict[int, Decimal] = {}
+    if ind.baseline is not None and ind.anno_baseline:
+        storico[ind.anno_baseline] = ind.baseline
+    for m in misure:  # the past years' annual values, for trend targets
+        if m.anno < anno and m.periodo == PERIODO_ANNUALE and m.valore is not None:
+            storico[m.anno] = m.valore
+    ragg = raggiungimento(ind, ann.target, ann.valore, target_testo=ann.target_testo, cap=cap,
+                          storico=storico)
     return RisultatoIndicatore(ind, ann, ragg)
 
 
-def perc_indicatori(risultati: Sequence[RisultatoIndicatore]) -> Decimal | None:
-    """'Totale % realizzazione Indicatori' of an objective, in percent."""
-    frac = media_pesata([(r.indicatore.peso, r.raggiungimento) for r in risultati])
+def perc_indicatori(risultati: Sequence[RisultatoIndicatore], *, individuale: bool = False) -> Decimal | None:
+    """'Totale % realizzazione Indicatori' of an objective, in percent.
+
+    An indicator «solo scheda individuale» (seed 004 l.688: «inserita esclusivamente nella
+    scheda individuale del dirigente») counts only when ``individuale`` (the manager's own
+    valuation), never in the objective's organisational % (settore sheet, tree, monitoring).
+    """
+    frac = media_pesata([(r.indicatore.peso, r.raggiungimento) for r in risultati
+                         if individuale or not r.indicatore.solo_individuale])
     return None if frac is None else frac * CENTO
 
 

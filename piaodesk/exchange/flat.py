@@ -50,7 +50,6 @@ import contextlib
 import dataclasses
 import difflib
 import functools
-import gc
 import json
 import re
 from collections import Counter
@@ -60,9 +59,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..domain import validazione
 from ..domain.enums import Livello, Polarita, Ramo, TipoIndicatore
 from ..domain.fields import norm_label
 from ..domain.formats import format_date, format_decimal, parse_bool, parse_decimal
+from ..domain.rischio import leggi_livello
+from ..domain.target import leggi_target
 from ..domain.model import (
     PERIODO_ANNUALE,
     AliasPersona,
@@ -112,6 +114,12 @@ CAMPI: dict[str, tuple[str, tuple[str, ...]]] = {
                                         "tipologia indicatore")),
     "formula": ("Formula", ("formula", "formula di calcolo")),
     "dimensione": ("Dimensione", ("dimensione", "dimensione di performance")),
+    "sottodimensione": ("Sottodimensione", ("sottodimensione", "sotto dimensione")),
+    "rilevante": ("Rilevante", ("rilevante", "indicatore rilevante")),
+    "tipologia_piao": ("Tipologia PIAO", ("tipologia piao", "tipologia portale")),
+    "rischio": ("Rischio corruttivo", ("rischio corruttivo", "rischio", "rischio corruttivo valutazione criticita",
+                                       "livello di rischio")),
+    "misura_rischio": ("Misura di prevenzione", ("misura di prevenzione", "misura", "misure di prevenzione")),
     "polarita": ("Polarità", ("polarita",)),
     "flag_a": ("Colonna X (A)", ("flag a", "x a")),
     "flag_b": ("Colonna X (B)", ("flag b", "x b")),
@@ -137,6 +145,11 @@ MAPPATURA_000: dict[str, int] = {
 }
 OBJ_FIELDS = ("descrizione", "politico", "responsabile", "struttura", "altri", "stk_interni",
               "stakeholder")
+#: the portal's objective fields (issue 18): kinds, risk level and its measure
+PIAO_FIELDS = ("tipologia_piao", "rischio", "misura_rischio")
+#: «Tipologia PIAO» cell words → objective flag
+TIPOLOGIE_PIAO = {"pari opportunita": "pari_opportunita", "accessibilita digitale": "accessibilita_digitale",
+                  "accessibilita fisica": "accessibilita_fisica", "semplificazione": "semplificazione"}
 
 _CODE_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,4}$")
 _DOTTED = re.compile(r"^\d+(?:\.\d+)*$")
@@ -302,6 +315,8 @@ class Riga:
     tipo: str = ""
     formula: str = ""
     dimensione: str = ""
+    sottodimensione: str = ""
+    rilevante: str = ""
     polarita: str = ""
     flag_a: bool = False
     flag_b: bool = False
@@ -415,7 +430,8 @@ def parse_row(n: int, cells: list[Any], m: dict[str, int], anchored: bool,
     return r
 
 
-_TESTI = ("indicatore", "tipo", "formula", "dimensione", "polarita", "azione", "fonte", "note")
+_TESTI = ("indicatore", "tipo", "formula", "dimensione", "sottodimensione", "rilevante", "polarita", "azione",
+          "fonte", "note")
 Colonne = tuple[list[tuple[str, int]], list[int | None], list[tuple[str, int]]]
 
 
@@ -423,7 +439,7 @@ def colonne_mappate(m: dict[str, int]) -> Colonne:
     """(text fields, value columns, objective fields) a mapping reads: computed once per table."""
     return ([(k, m[k]) for k in _TESTI if k in m],
             [m.get("baseline"), *(m[t] for t in TARGETS if t in m)],
-            [(k, m[k]) for k in (*OBJ_FIELDS, "ovp", "padre") if k in m])
+            [(k, m[k]) for k in (*OBJ_FIELDS, *PIAO_FIELDS, "ovp", "padre") if k in m])
 
 
 # ---------------------------------------------------------------------- values and types
@@ -861,7 +877,8 @@ class FlatImport:
                            codice=code, titolo=node.title, descrizione=f.get("descrizione") or None,
                            assessore=f.get("politico") or None, responsabile_id=resp_id,
                            unita_id=unita_id, stakeholder=f.get("stakeholder") or None,
-                           altri_settori=altri, extra=extra, peso=node.peso)
+                           altri_settori=altri, extra=extra, peso=node.peso,
+                           **self._campi_piao(node))
             ins_obj.append(InsertRow(ob, label="Importa obiettivo"))
             node.diff = Differenza("aggiunta", "Obiettivi", code, node.title, node.row,
                                    [("Peso", "", f"{format_decimal(node.peso, None)} %")]
@@ -994,7 +1011,7 @@ class FlatImport:
         wanted: dict[str, Any] = {
             "titolo": node.title, "descrizione": f.get("descrizione"), "assessore": f.get("politico"),
             "stakeholder": f.get("stakeholder"), "altri_settori": altri, "responsabile_id": resp_id,
-            "unita_id": unita_id, "peso": node.peso}
+            "unita_id": unita_id, "peso": node.peso, **self._campi_piao(node)}
         changes: dict[str, Any] = {}
         campi: list[tuple[str, str, str]] = []
         for k, v in wanted.items():
@@ -1026,6 +1043,32 @@ class FlatImport:
             self.diffs.append(Differenza("modifica", "Obiettivi", node.code, node.title, node.row, campi))
             stats["valori_modificati"] += len(campi)
 
+    def _campi_piao(self, node: _Nodo) -> dict[str, Any]:
+        """The portal's objective fields a row says (issue 18); empty cells say nothing."""
+        f = node.fields
+        out: dict[str, Any] = {}
+        tip = (f.get("tipologia_piao") or "").strip()
+        if tip:
+            parole = [_norm(x) for x in re.split(r"[;,]", tip) if x.strip()]
+            for w in parole:
+                if w not in TIPOLOGIE_PIAO and w != "performance":
+                    self.prob("tipologia_piao_sconosciuta", f"tipologia PIAO «{w}» sconosciuta (ammesse: Pari "
+                              "opportunità, Accessibilità digitale, Accessibilità fisica, Semplificazione)",
+                              riga=node.row, colonna=self._col_name("tipologia_piao"))
+            for w, campo in TIPOLOGIE_PIAO.items():
+                out[campo] = w in parole
+        raw = (f.get("rischio") or "").strip()
+        if raw:
+            try:
+                out["rischio_livello"] = leggi_livello(raw)
+                out["rischio_corruttivo"] = True
+            except ValueError as exc:
+                self.prob("rischio_sconosciuto", f"{exc}: il livello non è stato importato", riga=node.row,
+                          colonna=self._col_name("rischio"))
+        if (f.get("misura_rischio") or "").strip():
+            out["rischio_misura"] = f["misura_rischio"].strip()
+        return out
+
     def _aggiorna_indicatore(self, r: Riga, node: _Nodo, ex: Indicatore, ctx: _Piano,
                              stats: Counter[str]) -> list[Edit]:
         """The same indicator (same objective and name) already in the plan: one edit per change."""
@@ -1037,6 +1080,8 @@ class FlatImport:
         given = {"formula": ind.formula, "unita_misura": ind.unita_misura,
                  "tipo": ind.tipo if r.tipo.strip() else None,
                  "dimensione": ind.dimensione, "fonte": ind.fonte, "note": ind.note,
+                 "sottodimensione": ind.sottodimensione,
+                 "rilevante": ind.rilevante if r.rilevante.strip() else None,
                  "polarita": ind.polarita if r.polarita.strip() else None,
                  "baseline_testo": ind.baseline_testo}
         for k, v in given.items():
@@ -1201,6 +1246,15 @@ class FlatImport:
                 self.prob("polarita_sconosciuta", f"polarità «{shorten(r.polarita, 30)}» non riconosciuta "
                           f"(+, -, =, Crescente, Decrescente, Positiva, Negativa): considerata "
                           f"«{polarita.label}», da verificare", riga=r.n, colonna="Polarità")
+        else:  # no polarity written: the target's own words may say it («Inferiore al 45%», seed 001 L73)
+            for text in vals[1:]:
+                lettura = leggi_target(text, tipo_giorni=tipo == TipoIndicatore.GIORNI)
+                if lettura.polarita is not None:
+                    polarita = lettura.polarita
+                    if alloc:
+                        self.prob("polarita_dal_target", f"{lettura.nota} (nessuna polarità scritta): "
+                                  "da verificare", riga=r.n, gravita="info")
+                    break
         fraction = tipo == TipoIndicatore.PERCENTUALE and all(
             (d := _decimal(v)) is None or d <= 1 for v in vals if v) and any(
             _decimal(v) is not None for v in vals if v)
@@ -1237,6 +1291,7 @@ class FlatImport:
         ind = Indicatore(id=iid, obiettivo_id=node.id or 0, posizione=None,  # type: ignore[arg-type]
                          descrizione=r.indicatore, tipo=tipo, unita_misura=unita, formula=formula,
                          dimensione=r.dimensione or None, polarita=polarita,
+                         sottodimensione=r.sottodimensione or None, rilevante=self._rilevante(r),
                          baseline_testo=vals[0] or None, baseline=parsed(vals[0]),
                          anno_baseline=y0 - 1 if vals[0] else None, fonte=r.fonte or None,
                          note="\n".join(notes) or None)
@@ -1247,6 +1302,16 @@ class FlatImport:
             out.append(InsertRow(Misura(indicatore_id=iid, anno=year, periodo=PERIODO_ANNUALE,
                                         target_testo=text, target=parsed(text)), label="Importa target"))
         return out
+
+    def _rilevante(self, r: Riga) -> bool:
+        if not r.rilevante.strip():
+            return False
+        b = parse_bool(r.rilevante)
+        if b is None:
+            self.prob("rilevante_illeggibile", f"«{r.rilevante}» non è Sì o No: indicatore non «rilevante»",
+                      riga=r.n, colonna=self._col_name("rilevante"))
+            return False
+        return b
 
     def _next_id(self, cls: type) -> int:
         """A fresh id for a row of this import: one query per table, then counted here."""
@@ -1380,7 +1445,14 @@ class FlatImport:
         for code, items in pesi.items():
             valori = {p.valore for _b, p in items}
             if len(valori) == 1:
-                nodes[code].peso = next(iter(valori))
+                peso = next(iter(valori))
+                try:  # the ranges of domain/validazione.py, as in the grids
+                    validazione.controlla(validazione.PESO, peso)
+                except validazione.ValoreNonValido as exc:
+                    self.prob("valore_non_valido", f"obiettivo {code}: {exc} Il peso resta vuoto.",
+                              riga=items[0][1].riga, colonna="Peso")
+                    continue
+                nodes[code].peso = peso
                 continue
             elenco = "; ".join(f"{b.responsabile or '—'} {p.testo}" for b, p in items)
             self.prob("pesi_diversi", f"l'obiettivo {code} ha pesi diversi per responsabile ({elenco}): "
@@ -1555,11 +1627,16 @@ class _Piano:
 
 
 _LABEL_OB = {"titolo": "Titolo", "descrizione": "Descrizione", "assessore": "Referente politico",
+             "rischio_livello": "Rischio corruttivo", "rischio_misura": "Misura di prevenzione",
+             "rischio_corruttivo": "Rischio corruttivo (sì/no)", "pari_opportunita": "Pari opportunità",
+             "accessibilita_digitale": "Accessibilità digitale", "accessibilita_fisica": "Accessibilità fisica",
+             "semplificazione": "Semplificazione",
              "stakeholder": "Stakeholder", "altri_settori": "Altri servizi coinvolti",
              "responsabile_id": "Responsabile", "unita_id": "Settore/Unità", "peso": "Peso"}
 _LABEL_FASE = {"inizio_previsto": "Inizio previsto", "fine_prevista": "Fine prevista", "note": "Note"}
 _LABEL_IND = {"formula": "Formula", "unita_misura": "Unità di misura", "tipo": "Tipo",
               "dimensione": "Dimensione", "fonte": "Fonte dati", "note": "Note",
+              "sottodimensione": "Sottodimensione", "rilevante": "Rilevante",
               "polarita": "Polarità", "baseline_testo": "Baseline"}
 
 
@@ -1613,15 +1690,9 @@ def import_flat(archive: Archive, tab: Tabella, mapping: dict[str, int] | None =
 
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a table is read and imported (rows and domain
-    objects, no cycles): its full passes over the growing heap would cost as much as the work."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+    """Formerly paused the cyclic garbage collector (process-wide, for the whole import): the
+    collector is now left alone, as everywhere in piaodesk. Kept as a no-op for callers."""
+    yield
 
 
 _CACHES = (_norm_text, _valore, _decimal, _tipo_esplicito, _unit_of_one)

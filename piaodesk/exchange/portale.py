@@ -16,7 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.enums import Polarita
-from ..domain.model import PERIODO_ANNUALE, Indicatore, Misura
+from ..domain.model import PERIODO_ANNUALE, Indicatore, Misura, Obiettivo
+from ..domain.portale import tipologie_piao
 from ..store import valore_pubblico as vp_store
 from ..store.archive import Archive
 from .workbook import (
@@ -39,7 +40,14 @@ def portale_headers(anno: int) -> list[str]:
     return ["Codice", "Obiettivo di valore pubblico", "Denominazione sintetica", "Indicatore",
             "Responsabile amministrativo", "Stakeholder", "Dimensione", "Formula", "Polarità",
             "Baseline", f"Target {anno}", f"Target {anno + 1}", f"Target {anno + 2}", "Fonte",
+            "Sottodimensione", "Rilevante", "Tipologia PIAO", "Rischio corruttivo", "Misura di prevenzione",
             "Obiettivo superiore"]
+
+
+def piao(ob: Obiettivo) -> list[object]:
+    """The objective's portal fields: «Tipologia PIAO», «Rischio corruttivo», «Misura di prevenzione»."""
+    tip = tipologie_piao(ob)
+    return [tip or None, ob.rischio_livello, ob.rischio_misura]
 
 
 def write_portale(archive: Archive, path: Path | str, settore: str | int | None = None) -> int:
@@ -75,7 +83,7 @@ def write_portale(archive: Archive, path: Path | str, settore: str | int | None 
         inds = inds_of.get(ob.id or 0, [])
         if not inds:
             rows.append([ob.codice, ovp, ob.titolo, None, responsabile, ob.stakeholder,
-                         *([None] * 8), codice_di.get(ob.parent_id)])
+                         *([None] * 8), None, None, *piao(ob), codice_di.get(ob.parent_id)])
             continue
         for ind in inds:
             tv = []
@@ -85,9 +93,10 @@ def write_portale(archive: Archive, path: Path | str, settore: str | int | None 
             rows.append([ob.codice, ovp, ob.titolo, ind.descrizione, responsabile, ob.stakeholder,
                          ind.dimensione, ind.formula, POLARITA.get(ind.polarita, ""),
                          valore_cell(ind.baseline_testo, ind.baseline), *tv, ind.fonte,
+                         ind.sottodimensione, "Sì" if ind.rilevante else None, *piao(ob),
                          codice_di.get(ob.parent_id)])
     headers = portale_headers(anno)
-    widths = [12, 34, 40, 40, 26, 24, 14, 26, 9, 12, 12, 12, 12, 20, 12]
+    widths = [12, 34, 40, 40, 26, 24, 14, 26, 9, 12, 12, 12, 12, 20, 16, 10, 24, 12, 30, 12]
     cols = [Col(f"c{i}", h, "long" if w >= 24 else "text", None, w) for i, (h, w) in
             enumerate(zip(headers, widths, strict=True))]
     wb = _new_workbook()

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..domain.enums import TRANSIZIONI_STATO, Livello, Ramo, StatoMonitoraggio, TipoIndicatore
 from ..domain.fields import norm_label
+from ..domain import validazione
 from ..domain.formats import format_decimal, parse_decimal, parse_percent
 from ..domain.model import (
     PERIODO_ANNUALE,
@@ -56,6 +57,7 @@ from ..domain.model import (
 )
 from ..domain.monitoraggio import errore_validata
 from ..domain.nomi import chiave_nome
+from ..domain.parametri import ParametroServizio
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
@@ -98,6 +100,7 @@ from .workbook import (
     VALORI_ORG,
     VALUTAZIONI,
     VALUTAZIONI_IND,
+    PARAMETRI,
     VALORE_PUBBLICO,
     VOCI_ORG,
     Col,
@@ -118,7 +121,8 @@ _SKIP_KINDS = {"id", "obref", "obcode", "info", "parentcode", "indcode", "links"
 SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità", "Personale",
                "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni", "Piano",
                "Risorse", "Valutazioni individuali", "Comportamenti", "Ciclo di valutazione",
-               "Voci organizzative", "Indicatori organizzativi", "Valori organizzativi", "Valore pubblico")
+               "Voci organizzative", "Indicatori organizzativi", "Valori organizzativi", "Valore pubblico",
+               "Parametri")
 
 
 _PLAIN_KINDS = {"text", "long", "int", "obref"}
@@ -227,6 +231,9 @@ class _Sheet:
     id_problem: bool = False
     seen: set[int] = field(default_factory=set)  # IDs already met (first row wins)
     pct: set[tuple[int, str]] = field(default_factory=set)  # (row, key) of cells formatted as %
+    #: (row, key) of cells whose unusable number (1e20, NaN) was reported and read as empty:
+    #: their field is left as it is, never emptied
+    nulled: set[tuple[int, str]] = field(default_factory=set)
 
 
 #: row_id's answer for a row that is reported and left out (bad, unknown or repeated ID)
@@ -240,6 +247,7 @@ class _Diff:
         self.p: list[Problema] = []
         self.p_read: list[Problema] = []
         self.conta = Conteggio(path.name)
+        self._nulled: set[tuple[str, int, int]] = set()  # (sheet, row, column index)
         self._lk: _Lookups | None = None
         self._valore_memo: dict[tuple[Any, Any], Any] = {}
         self.diffs: list[Differenza] = []
@@ -384,6 +392,7 @@ class _Diff:
             return _Sheet(spec, [], {}, whole=False, id_problem=True)
         id_idx = next(i for i, k in colmap.items() if k == "id")
         pct: set[tuple[int, str]] = set()
+        nulled: set[tuple[int, str]] = set()
         perc_cols = {i + 1: k for i, k in colmap.items() if cols[k].kind == "perc"}
         percent_cells = _watch_percent_cells(ws, perc_cols) if perc_cols else None
         width = max(colmap) + 1
@@ -458,9 +467,12 @@ class _Diff:
                             continue
             if any(_clean(row[i]) is not None for i in significant):
                 rows.append(_Row(n, {k: row[i] for i, k in items}))
+                if self._nulled:
+                    nulled.update((n, k) for i, k in items if (ws.title, n, i) in self._nulled)
                 if percent_cells is not None:  # only rows compared field by field need formats
                     pct.update((n, k) for k in percent_cells(n))
-        return _Sheet(spec, rows, cols, years, fast, whole=True, seen=set(fast), pct=pct)
+        return _Sheet(spec, rows, cols, years, fast, whole=True, seen=set(fast), pct=pct,
+                      nulled=nulled)
 
     def _clean_errors(self, values: list[Any], n: int, foglio: str) -> list[Any]:
         """Formula errors (``#DIV/0!``…) and unusable numbers (NaN, 1e308) read as empty cells,
@@ -473,6 +485,7 @@ class _Diff:
             elif numero_inutilizzabile(v):
                 self.p_read.append(problema_numero(v, n, i, foglio))
                 values[i] = None
+                self._nulled.add((foglio, n, i))
                 continue
             if isinstance(v, str) and v.strip() in ERRORI_FORMULA:
                 self.p_read.append(Problema(
@@ -546,6 +559,20 @@ class _Diff:
                   f"cambiato", tipo="unita_sconosciuta", col=col.label)
         return False, None
 
+    def comune_id(self, sheet: str, r: _Row, col: Col, raw: Any) -> tuple[bool, int | None]:
+        """A member Comune by name («Comune di Bibbiano» or «Bibbiano»); unknown: said, unchanged."""
+        name = _clean(raw)
+        if name is None:
+            return True, None
+        key = norm_label(name)
+        for e in self.a.enti():
+            nome = norm_label(e.nome)
+            if key in (nome, norm_label(e.codice_fiscale or "")) or nome == norm_label(f"Comune di {name}"):
+                return True, e.id
+        self.prob(sheet, r.n, f"comune «{name}» non trovato tra gli enti del piano: il campo non è stato "
+                  f"cambiato", tipo="comune_sconosciuto", col=col.label)
+        return False, None
+
     def obiettivo_ref(self, sh: _Sheet, r: _Row, quiet: bool = False) -> int | None:
         raw_id = _clean(r.cells.get("obiettivo_id"))
         if raw_id is not None:
@@ -574,6 +601,8 @@ class _Diff:
             if col.kind in _SKIP_KINDS or not col.imported or ":" in key:
                 continue
             raw = r.cells.get(key)
+            if (r.n, key) in sh.nulled:
+                continue  # an unusable number, already reported: the field is not changed
             if col.kind == "persona":
                 ok, pid = self.persona_id(sh.spec.name, r, col, raw)
                 if ok:
@@ -582,6 +611,10 @@ class _Diff:
                 ok, uid = self.unita_id(sh.spec.name, r, col, raw)
                 if ok:
                     out[key] = uid
+            elif col.kind == "comune":
+                ok, cid = self.comune_id(sh.spec.name, r, col, raw)
+                if ok:
+                    out[key] = cid
             elif col.kind == "valore":
                 out[key] = ("__valore__", raw)
             elif col.kind == "perc":
@@ -590,8 +623,21 @@ class _Diff:
                     continue
                 value, avviso = parse_percent(raw, (r.n, key) in sh.pct)
                 if value is None:
+                    try:  # a number out of any range says so (domain/validazione.py)
+                        validazione.campo(key, validazione.numero(raw))
+                    except validazione.ValoreNonValido as exc:
+                        if "non è un numero" not in str(exc):
+                            self.prob(sh.spec.name, r.n, f"{exc} Il campo non è stato cambiato.",
+                                      col=col.label)
+                            continue
                     self.prob(sh.spec.name, r.n, f"«{raw}» non è una percentuale: il campo non è "
                               f"stato cambiato", col=col.label)
+                    continue
+                try:
+                    value = validazione.campo(key, value)
+                except validazione.ValoreNonValido as exc:
+                    self.prob(sh.spec.name, r.n, f"{exc} Il campo non è stato cambiato.",
+                              col=col.label)
                     continue
                 if avviso:
                     self.prob(sh.spec.name, r.n, avviso, tipo="percentuale_ambigua", col=col.label)
@@ -611,7 +657,11 @@ class _Diff:
                         value = _EMPTY_OF[col.kind]()  # an empty list cell is an empty list
                     if value is None and col.kind == "enum":
                         continue  # required enumerations: an empty cell changes nothing
+                    value = validazione.campo(key, value)  # ranges: domain/validazione.py
                     out[key] = value
+                except validazione.ValoreNonValido as exc:
+                    self.prob(sh.spec.name, r.n, f"{exc} Il campo non è stato cambiato."
+                              + _default_note(sh.spec.cls, key), col=col.label)
                 except ValueError as exc:
                     self.prob(sh.spec.name, r.n, f"{exc}: il campo non è stato cambiato"
                               + _default_note(sh.spec.cls, key), col=col.label)
@@ -644,6 +694,9 @@ class _Diff:
         if col.kind == "unita":
             u = next((u for u in self.units if u.id == value), None)
             return u.nome if u else ""
+        if col.kind == "comune":
+            e = next((e for e in self.a.enti() if e.id == value), None)
+            return e.nome if e else ""
         if col.kind == "perc" and value is not None:
             return format_decimal(value, None) + " %"
         return display(value)
@@ -1636,6 +1689,16 @@ class _Diff:
         self.organizzativa(wb, names)
         if VALORE_PUBBLICO.name in names:
             self.valore_pubblico(wb)
+        if PARAMETRI.name in names:
+            existing = {x.id: x for x in self.a.select(ParametroServizio)}
+            ins: list[Edit] = []
+            self.simple_sheet(self._read_sheet(self._sheet(wb, PARAMETRI.name), PARAMETRI, existing),
+                              ParametroServizio, existing, lambda x: x.nome or f"ID {x.id}",
+                              lambda _sh, _r: {}, lambda x: ("id", x.id),
+                              lambda _o, n: ("manca il nome del parametro", PARAMETRI.cols[2].label)
+                              if not (n.nome or "").strip() else None,
+                              lambda x: x.unita_id in self.removed.get(Unita, set()), ins)
+            self.ins_other += ins
 
     def valore_pubblico(self, wb: Any) -> None:
         """«Valore pubblico» (issue 18): the values, and the objectives serving each by code."""
@@ -1692,7 +1755,7 @@ class _Diff:
         finally:
             wb.close()
         order = {"misure": 0, "rilevazioni": 0, "stati_avanzamento": 0, "valutazioni": 0,
-                 "obiettivi_unita": 0, "alias_persone": 0, "vp_obiettivi": 0, "valore_pubblico": 1,
+                 "obiettivi_unita": 0, "alias_persone": 0, "vp_obiettivi": 0, "valore_pubblico": 1, "parametri": 2,
                  "punteggi_comportamenti": 0,
                  "passi_valutazione": 0, "valori_organizzativi": 0, "valutazioni_individuali": 1,
                  "indicatori_organizzativi": 1, "voci_organizzative": 2,

@@ -51,6 +51,7 @@ from ..domain.enums import (
     StatoPiano,
     TipoEnte,
     TipoIndicatore,
+    TipoProdotto,
     TipoRisorsa,
     TipoUnita,
 )
@@ -64,6 +65,7 @@ from ..domain.formats import (
     parse_percent,
     to_decimal,
 )
+from ..domain.catalogo import riconosci
 from ..domain.model import (
     PERIODO_ANNUALE,
     AliasPersona,
@@ -87,6 +89,9 @@ from ..domain.model import (
     ValutazioneIndividuale,
     VoceOrganizzativa,
 )
+from ..domain.parametri import ParametroServizio
+from ..domain.rischio import SCALA_PREDEFINITA, leggi_livello
+from ..domain.target import leggi_target
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 from ..store.archive import Archive
 from ..store.valutazioni import categoria_di
@@ -198,6 +203,18 @@ OBIETTIVI = SheetSpec("Obiettivi", Obiettivo, (
     _c(Obiettivo, "flags", "lista", 24),
     _c(Obiettivo, "extra", "extra", 30),
     Col("_condivise", "Settori condivisi", "links", None, 30),
+    # PIAO vocabulary (issue 18)
+    _c(Obiettivo, "rischio_livello", "rischio", 12),
+    _c(Obiettivo, "rischio_misura", "long", 30),
+    _c(Obiettivo, "pari_opportunita", "bool", 11),
+    _c(Obiettivo, "accessibilita_digitale", "bool", 11),
+    _c(Obiettivo, "accessibilita_fisica", "bool", 11),
+    _c(Obiettivo, "semplificazione", "bool", 11),
+    _c(Obiettivo, "programma_cod", "programma", 12),
+    _c(Obiettivo, "tipo_prodotto", "enum", 16, TipoProdotto),
+    _c(Obiettivo, "responsabile_operativo_id", "persona", 22),
+    _c(Obiettivo, "fase_approvazione", "text", 16),
+    _c(Obiettivo, "comune_id", "comune", 20),
 ))
 
 _OBREF = (Col("obiettivo_id", "ID obiettivo", "obref", None, 9),
@@ -217,6 +234,7 @@ FASI = SheetSpec("Fasi", Fase, (
     _c(Fase, "perc_realizzazione", "perc", 11),
     _c(Fase, "peso", "perc", 9),
     _c(Fase, "note", "long", 30),
+    _c(Fase, "scadenza_relativa", "relativa", 26),
 ))
 
 INDICATORI_BASE = (
@@ -235,6 +253,12 @@ INDICATORI_BASE = (
     _c(Indicatore, "fonte", "text", 18),
     _c(Indicatore, "solo_individuale", "bool", 11),
     _c(Indicatore, "note", "long", 24),
+)
+#: PIAO vocabulary (issue 18): after the year columns, so a row typed by position keeps its place
+INDICATORI_PIAO = (
+    _c(Indicatore, "sottodimensione", "text", 16),
+    _c(Indicatore, "rilevante", "bool", 10),
+    _c(Indicatore, "comune_id", "comune", 20),
 )
 
 MISURE = SheetSpec("Misure periodiche", Misura, (
@@ -456,18 +480,29 @@ VALORE_PUBBLICO = SheetSpec("Valore pubblico", ObiettivoValorePubblico, (
     Col("_obiettivi_vp", "Obiettivi collegati (codici)", "links", None, 28),
 ))
 
+#: seed 001 «PARAMETRI» (issue 18): a service's volumes at a reference date
+PARAMETRI = SheetSpec("Parametri", ParametroServizio, (
+    _c(ParametroServizio, "id", "id", 7),
+    _c(ParametroServizio, "unita_id", "unita", 28),
+    _c(ParametroServizio, "nome", "long", 40),
+    _c(ParametroServizio, "valore", "dec", 12),
+    _c(ParametroServizio, "data_riferimento", "date", 12),
+    _c(ParametroServizio, "testo", "long", 40),
+    _c(ParametroServizio, "note", "long", 24),
+))
+
 
 def indicatori_spec(anni: list[int]) -> SheetSpec:
     extra: list[Col] = []
     for anno in anni:
         extra.append(Col(f"target:{anno}", f"Target {anno}", "valore", None, 13))
         extra.append(Col(f"valore:{anno}", f"Valore {anno}", "valore", None, 13))
-    return SheetSpec("Indicatori", Indicatore, (*INDICATORI_BASE, *extra))
+    return SheetSpec("Indicatori", Indicatore, (*INDICATORI_BASE, *extra, *INDICATORI_PIAO))
 
 
 def all_specs(anni: list[int]) -> list[SheetSpec]:
     return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, UNITA, PERSONALE, ASSEGNAZIONI, RISORSE,
-            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO, *SPECS_VALUTAZIONE, VALORE_PUBBLICO]
+            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO, *SPECS_VALUTAZIONE, VALORE_PUBBLICO, PARAMETRI]
 
 
 # ---------------------------------------------------------------------- value codecs
@@ -579,6 +614,8 @@ class Snapshot:
     valutazione: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
     #: the obiettivi di valore pubblico (whole-plan workbooks only: a settore's file leaves them out)
     valore_pubblico: list[ObiettivoValorePubblico] = dataclasses.field(default_factory=list)
+    #: the services' parameters (a settore's file: its own units')
+    parametri: list[ParametroServizio] = dataclasses.field(default_factory=list)
 
     def rows_of(self) -> dict[str, list[Any]]:
         """Sheet name → the rows it shows (annual measures are columns of «Indicatori»)."""
@@ -589,7 +626,7 @@ class Snapshot:
                 "Monitoraggi": self.monitoraggi, "Stati di avanzamento": self.stati,
                 "Rilevazioni": self.rilevazioni, "Piano": self.piano,
                 **{s.name: self.valutazione.get(s.name, []) for s in SPECS_VALUTAZIONE},
-                VALORE_PUBBLICO.name: self.valore_pubblico}
+                VALORE_PUBBLICO.name: self.valore_pubblico, PARAMETRI.name: self.parametri}
 
 
 def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
@@ -633,7 +670,9 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
                     valutazioni, monitoraggi, stati, rilevazioni, [PianoEnte.of(archive)],
                     _valutazione_rows(archive, {p.id for p in persone}, None if sid is None else
                                       {u.id for u in unita}),
-                    archive.select(ObiettivoValorePubblico, order="posizione, id") if sid is None else [])
+                    archive.select(ObiettivoValorePubblico, order="posizione, id") if sid is None else [],
+                    [x for x in archive.select(ParametroServizio, order="unita_id, posizione, id")
+                     if sid is None or x.unita_id in {u.id for u in unita}])
 
 
 def _comportamenti_rows(archive: Archive, vi: list[ValutazioneIndividuale]) -> list[PunteggioComportamento]:
@@ -710,6 +749,8 @@ def _unit_subtree(units: list[Unita], root: int) -> set[int]:
 class _Lookups:
     def __init__(self, archive: Archive | None, persone: list[Persona] | None = None):
         self.unita = {u.id: u.nome for u in archive.unita()} if archive else {}
+        #: the member Comuni of an Unione (issue 18): id → name
+        self.comuni = {e.id: e.nome for e in archive.enti()} if archive else {}
         if persone is None and archive is not None:
             persone = archive.persone()
         self.persone = {p.id: p.nominativo for p in persone or []}
@@ -847,6 +888,9 @@ def _getter(col: Col, lk: _Lookups, misure_by: dict[tuple[int, int], Misura]) ->
     if k == "unita":
         unita = lk.unita
         return lambda obj: None if (v := get(obj)) is None else unita.get(v)
+    if k == "comune":
+        comuni = lk.comuni
+        return lambda obj: None if (v := get(obj)) is None else comuni.get(v)
     if k == "date":
         return lambda obj: None if (v := get(obj)) is None else excel_date(v)
     return get
@@ -955,11 +999,13 @@ def _list_values(archive: Archive | None) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {"_bool": [SI, NO]}
     for enum in (Ramo, Livello, TipoIndicatore, Polarita, Aggregazione, TipoRisorsa, Area2023,
                  TipoUnita, StatoMonitoraggio, StatoPiano, TipoEnte, LivelloOrganizzativo, FonteVoce,
-                 PassoCiclo):
+                 PassoCiclo, TipoProdotto):
         lists[enum.__name__] = [m.label for m in enum]
+    lists["rischio"] = list(SCALA_PREDEFINITA)
     if archive is not None:
         lists["persona"] = [p.nominativo for p in archive.persone()]
         lists["unita"] = [u.nome for u in archive.unita()]
+        lists["comune"] = [e.nome for e in archive.enti()]
     return lists
 
 
@@ -1019,7 +1065,7 @@ def _open_sheet(wb: Any, title: str, cols: tuple[Col, ...] | list[Col], nrows: i
             source = lists.get("_bool")
         elif col.kind in ("enum", "enumtext") and col.enum is not None:
             source = lists.get(col.enum.__name__)
-        elif col.kind in ("persona", "unita"):
+        elif col.kind in ("persona", "unita", "comune", "rischio"):
             source = lists.get(col.kind)
         if source:
             dv = DataValidation(type="list", formula1=source, allow_blank=True,
@@ -1272,6 +1318,19 @@ def parse_cell(col: Col, value: Any) -> Any:
     if k == "enumtext":
         member = col.enum.from_text(str(value)) if col.enum else None
         return member.value if member else str(value)
+    if k == "rischio":  # BASSA / MEDIA / ALTA (and «BASSO», «CRITICITA' BASSA» as seed 001 writes them)
+        return leggi_livello(str(value))
+    if k == "relativa":  # «entro 30 giorni dall'approvazione»: kept as written, understood first
+        if leggi_target(str(value)).scadenza is None:
+            raise ValueError(f"«{_cut(str(value))}» non è una scadenza relativa (scrivere ad esempio "
+                             "«entro 30 giorni dall'approvazione»)")
+        return str(value)
+    if k == "programma":  # the harmonised catalogue's «12.03»
+        r = riconosci(str(value))
+        if r.programma is None or r.da_rivedere:
+            raise ValueError(f"«{_cut(str(value))}» non è un programma del catalogo (scrivere "
+                             "missione.programma, ad esempio 12.03)")
+        return r.programma.chiave
     if k == "tipologia":
         out = []
         for part in str(value).replace(";", ",").split(","):

@@ -25,6 +25,8 @@ from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipol
 from ..domain.formats import format_date, format_decimal, format_percent
 from ..domain.model import Ente, Obiettivo, Persona, Piano, Unita
 from ..domain.verifica import ERRORE, Problema
+from ..domain.parametri import ParametroServizio
+from ..domain.portale import testo_rischio, tipologie_piao
 from ..store import valore_pubblico as vp_store
 from ..store.archive import Archive
 from ..store.valutazioni import RUOLO_ROSTER, TUTTI, QuadroValutazioni, ValutazionePersona, verifica
@@ -239,6 +241,10 @@ class ObiettivoSnap:
     peso: str = ""
     #: PIAO 2.1 (issue 18): the obiettivi di valore pubblico it serves (own links, else its ancestors')
     valore_pubblico: str = ""
+    #: PIAO 2.3: «MEDIA — misura di prevenzione» (empty when not graded)
+    rischio: str = ""
+    #: the portal's kinds it also belongs to («Pari opportunità, Semplificazione»)
+    tipologie_piao: str = ""
 
 
 @dataclass(frozen=True)
@@ -268,6 +274,8 @@ class SchedaObiettiviSnap:
     #: «TUTTI I SETTORI»: (descrizione, parametro di riferimento, peso) of 003's T3
     parametri: tuple[tuple[str, str, str], ...] = ()
     tutti: bool = False
+    #: seed 001 «PARAMETRI» of the unit (issue 18): (name, value, date, as written)
+    parametri_servizio: tuple[tuple[str, str, str, str], ...] = ()
 
     @property
     def nome_file(self) -> str:
@@ -343,6 +351,8 @@ class SchedaObiettivoSnap:
     perc_d: Decimal | None = None
     #: PIAO 2.1 (issue 18): the obiettivi di valore pubblico the objective serves
     valore_pubblico: str = ""
+    rischio: str = ""
+    tipologie_piao: str = ""
 
     @property
     def nome_file(self) -> str:
@@ -532,6 +542,8 @@ def _indicatori_snap(archive: Archive, oid: int, anno: int, prefisso: str = ""
     rows = []
     for r in ris.indicatori:
         ind, ann = r.indicatore, r.annuale
+        if ind.solo_individuale:  # seed 004 l.688: only on the manager's individual sheet
+            continue
         atteso = ann.target_testo if ann.target_testo else _num(ann.target)
         effettivo = ann.valore_testo if ann.valore_testo else _num(ann.valore)
         if r.raggiungimento is not None:
@@ -616,7 +628,8 @@ def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso:
         ob.codice, ob.titolo, pulisci(ob.descrizione), ob.missione or "", anni, tuple(tip),
         ob.stakeholder or "", ob.altri_settori or "", ob.trasversale, tuple(fsnap),
         _pct(engine.perc_fasi(fasi)), inds, tot_ind, _contesto(q, ob), sotto, tot_label, _peso(peso),
-        _valore_pubblico(archive).get(ob.id or 0, ""))
+        _valore_pubblico(archive).get(ob.id or 0, ""), testo_rischio(ob), tipologie_piao(ob))
+
 
 
 _VP_CACHE: dict[int, tuple[int, dict[int, str]]] = {}
@@ -703,7 +716,10 @@ def snapshot_scheda_obiettivi(archive: Archive, unita_id: int, anno: int | None 
         tuple(_obiettivo_snap(archive, q, r.obiettivo, r.peso) for r in s.righe), risorse,
         (format_decimal(tot, 2, strip_zeros=True) if any(p.ore_settimanali for p in persone) else "non indicate")
         if persone else "", firme, _luogo_data(cfg),
-        riep.valutazione_finale, massimo, risultato, ris.perc, incompleta, ris.pari_peso, parametri, tutti)
+        riep.valutazione_finale, massimo, risultato, ris.perc, incompleta, ris.pari_peso, parametri, tutti,
+        () if tutti else tuple((p.nome, p.valore_stampato, p.data_stampata, p.testo or "")
+                               for p in archive.select(ParametroServizio, "unita_id = ?", (unita_id,),
+                                                       order="posizione, id")))
 
 
 def schede_obiettivi_da_stampare(q: QuadroValutazioni) -> list[int]:
@@ -817,7 +833,9 @@ def snapshot_scheda_obiettivo(archive: Archive, obiettivo_id: int, anno: int | N
     if not resp_gen and unita is not None:
         r = persone.get(unita.responsabile_id)
         resp_gen = nome_proprio(r).upper() if r else ""
-    resp_op = extra.get("Responsabile Operativo") or (nome_proprio(resp).upper() if resp else "")
+    operativo = persone.get(o.responsabile_operativo_id) if o.responsabile_operativo_id else None
+    resp_op = (nome_proprio(operativo).upper() if operativo else "") or extra.get("Responsabile Operativo") \
+        or (nome_proprio(resp).upper() if resp else "")
     perc = archive.perc_avanzamento(obiettivo_id, anno)
     val = archive.valutazione(obiettivo_id, anno)
     roster = []
@@ -839,11 +857,11 @@ def snapshot_scheda_obiettivo(archive: Archive, obiettivo_id: int, anno: int | N
         _intestazione(archive, anno, unita),
         "Piano Esecutivo di Gestione - " + ("Sezione Attività" if attivita else "Sezione Obiettivi"),
         settore, etichetta, o.codice, o.titolo, pulisci(o.descrizione), _date4(o), resp_gen, resp_op,
-        extra.get("Fase") or "", o.stato or "", o.programma or extra.get("Programma Operativo") or "",
+        o.fase_approvazione or extra.get("Fase") or "", o.stato or "", o.programma or extra.get("Programma Operativo") or "",
         ((str(anno), format_decimal(perc) if perc is not None else ""),),
         ((str(anno), format_decimal(val.perc_validata) if val and val.perc_validata is not None else ""),),
         tuple(roster), elenco, leaves, firme, _luogo_data(cfg), perc,
-        _valore_pubblico(archive).get(o.id or 0, ""))
+        _valore_pubblico(archive).get(o.id or 0, ""), testo_rischio(o), tipologie_piao(o))
 
 
 # ---------------------------------------------------------------------- valuation of a person

@@ -167,6 +167,8 @@ def _blocco_obiettivo(o: d.ObiettivoSnap, width: float) -> list[object]:
             _kv([*contesto, ("Obiettivo: titolo", markup(f"<b>{_esc(o.titolo)}</b>")),
                  ("Descrizione, Finalità e risultati da raggiungere:", o.descrizione),
                  ("Missione:", o.missione),
+                 *([("Rischio corruttivo:", o.rischio)] if o.rischio else []),
+                 *([("Tipologia PIAO:", o.tipologie_piao)] if o.tipologie_piao else []),
                  ("Esercizi di riferimento", _ticks(o.anni)),
                  ("Tipologia:", _ticks(o.tipologie)),
                  ("Stakeholder di riferimento:", o.stakeholder),
@@ -230,6 +232,12 @@ def render_scheda_obiettivi(s: d.SchedaObiettiviSnap) -> bytes:
     if it.atto:
         info.append(("Piano approvato con:", it.atto))
     f.append(_kv(info, lw * 0.6, 0.38))
+    if s.parametri_servizio:  # seed 001 L138-L143: the service's volumes at a date
+        f.append(Paragraph("PARAMETRI", st["h2"]))
+        rowsp: list[list[object]] = [["Parametro", "Valore", "Al", "Come scritto nel piano"]]
+        rowsp += [[a, b, c, d] for a, b, c, d in s.parametri_servizio]
+        f.append(table(rowsp, (0.40, 0.12, 0.12, 0.36), lw, plain=("cell", "cell_r", "cell_c", "cell"),
+                       plain_header=("head_l", "head", "head", "head_l")))
     if s.tutti:  # 003 T3: the transversal objectives, their «Parametro di riferimento» and weight
         f.append(Paragraph("OBIETTIVI PREVISTI", st["h2"]))
         rows3: list[list[object]] = [["Descrizione obiettivo", "Parametro di riferimento", "Peso"]]
@@ -359,8 +367,9 @@ def render_scheda_obiettivo(s: d.SchedaObiettivoSnap) -> bytes:
     f = story.flowables
     f += _testata(it.ente, s.sezione, nome_unita("Settore", s.settore) if s.settore else it.piano)
     f.append(_band(_esc(f"{s.etichetta} — {s.titolo}"), pw))
-    vp = [("Obiettivo di valore pubblico", s.valore_pubblico)] if s.valore_pubblico else []
-    f.append(_kv([("Codice", s.codice), *vp, ("Obiettivo generale", s.obiettivo_generale)], pw, 0.22))
+    piao = [(k, v) for k, v in (("Obiettivo di valore pubblico", s.valore_pubblico),
+                                ("Rischio corruttivo", s.rischio), ("Tipologia PIAO", s.tipologie_piao)) if v]
+    f.append(_kv([("Codice", s.codice), *piao, ("Obiettivo generale", s.obiettivo_generale)], pw, 0.22))
     f.append(_date_grid(s.date, pw))
     h = st["head"]
     grid = [[text("Responsabile Generale", "cell_b"), text(s.resp_generale),

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.variazioni import StatoVariazione, Variazione, VoceVariazione, quando
-from ..store.archive import Archive
 from ..store import variazioni as var
+from ..store.archive import Archive
 from .documento import Documento, Firme, Tabella, Testo, Titolo, scrivi_pdf_documento
 from .fine_anno import nome_ente, scrivi_csv
 

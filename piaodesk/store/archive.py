@@ -49,6 +49,7 @@ from ..fsio import atomic_path, describe_errno, describe_os_error
 from .db import PlanError, create_plan_db, open_plan_db, sqlite_message
 from . import variazioni
 from .edits import Edit
+from .righe import Rows, insert_sql as _insert_sql
 from .lock import PlanLock, acquire as acquire_lock
 
 T = TypeVar("T")
@@ -120,7 +121,6 @@ class Archive:
         self._perc: dict[int, _PercState] = {}
         #: incremented by every apply/revert (see :meth:`adotta_percentuali`)
         self.generation = 0
-        self._deleted_owners: set[int] = set()
         from .pacchetti import RANGE, InfoPacchetto
 
         #: a settore packet (issue 16): what it may edit, and its own range of row ids
@@ -135,6 +135,8 @@ class Archive:
             pass
         self._id_range = ((self.pacchetto.id_da, self.pacchetto.id_a) if self.pacchetto
                           else (1, RANGE - 1))
+        #: the one row writer reversible edits use (see :mod:`.righe`)
+        self.rows = Rows(db.conn, self._id_range)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -194,7 +196,7 @@ class Archive:
             prow["ente_id"] = ente_id
             prow["id"] = 1
             arc.db.conn.execute(*_insert_sql("piano", prow))
-            arc._set_setting_raw("sistema_valutazione", engine.SistemaValutazione().to_json())
+            arc.rows.set_setting("sistema_valutazione", engine.SistemaValutazione().to_json())
         return arc
 
     @classmethod
@@ -295,10 +297,15 @@ class Archive:
     def _tx(self, azione: str, tabella: str, riga: int | None, dettaglio: str | None = None) -> _Tx:
         return Archive._Tx(self, azione, tabella, riga, dettaglio)
 
+    def transazione(self, azione: str, tabella: str, riga: int | None = None,
+                    dettaglio: str | None = None) -> _Tx:
+        """One audited transaction for the store's bulk writers (a new plan's content: demo,
+        renewal) that write through :attr:`rows` without undo; edits go through :meth:`apply`."""
+        return self._tx(azione, tabella, riga, dettaglio)
+
     def apply(self, edit: Edit) -> Changes:
         """Apply an edit in one transaction (all or nothing) and audit it."""
         table = getattr(edit, "table", "")
-        self._deleted_owners = set()
         self.generation += 1
         try:
             with self._tx(edit.label, table, getattr(edit, "row_id", None), _detail(edit)):
@@ -319,7 +326,6 @@ class Archive:
 
     def revert(self, edit: Edit) -> Changes:
         table = getattr(edit, "table", "")
-        self._deleted_owners = set()
         self.generation += 1
         try:
             with self._tx(f"Annulla: {edit.label}", table, getattr(edit, "row_id", None)):
@@ -333,6 +339,17 @@ class Archive:
         except BaseException:
             self._perc.clear()
             raise
+
+    def contenuto_sostituito(self) -> Changes:
+        """The file's whole content was replaced under this archive (a backup restored):
+        forget everything cached about it — the bulk % (it showed the replaced content's
+        figures), reserved ids, the foreign keys — and make any % computed meanwhile in a
+        worker stale. Returns the "reload everything" record for the views."""
+        self._perc.clear()
+        self._reserved.clear()
+        self.rows.forget_schema()
+        self.generation += 1
+        return Changes.everything()
 
     # ------------------------------------------------------------------ lock and packet guards
 
@@ -391,134 +408,25 @@ class Archive:
                     raise PlanError(_FUORI_PACCHETTO.format(cosa=_cosa(table, row),
                                                             settore=self.pacchetto.settore_nome))  # type: ignore[union-attr]
 
-    # ------------------------------------------------------------------ low level (edits only)
+    # ------------------------------------------------------------------ low level (store only)
+
+    # The row writer is :attr:`rows` (:class:`.righe.Rows`); these few names stay for the
+    # store's own bulk writers (demo, renewal) and bench/generate.py.
 
     def _fetch_row(self, table: str, row_id: int) -> dict[str, Any] | None:
-        cur = self.db.conn.execute(f"SELECT * FROM [{table}] WHERE id = ?", (row_id,))
-        row = cur.fetchone()
-        if row is None:
-            return None
-        return dict(zip([c[0] for c in cur.description], row, strict=True))
+        return self.rows.fetch(table, row_id)
 
     def _insert_row(self, table: str, row: dict[str, Any]) -> int:
-        if row.get("id") is None and table != "impostazioni":
-            row = {**row, "id": self._next_id(table)}
-        cur = self.db.conn.execute(*_insert_sql(table, row))
-        return int(cur.lastrowid if row.get("id") is None else row["id"])
+        return self.rows.insert(table, row)
 
     def _next_id(self, table: str) -> int:
-        """A new row's id inside this file's range: the plan's own ids stay below the
-        packets' ranges, each packet uses its own (rows made in two packets never collide)."""
-        low, high = self._id_range
-        current = self.db.conn.execute(
-            f"SELECT max(id) FROM [{table}] WHERE id BETWEEN ? AND ?", (low, high)).fetchone()[0]
-        return max(low, (current or 0) + 1)
+        return self.rows.next_id(table)
 
     def _update_row(self, table: str, row_id: int, values: dict[str, Any]) -> None:
-        cols = ", ".join(f"[{k}] = ?" for k in values)
-        self.db.conn.execute(f"UPDATE [{table}] SET {cols} WHERE id = ?", (*values.values(), row_id))
+        self.rows.update(table, row_id, values)
 
-    def _children_refs(self, table: str) -> list[tuple[str, str, str]]:
-        """(child table, column, on_delete) for every foreign key pointing at ``table``."""
-        cache = self.__dict__.setdefault("_fk_cache", {})
-        if table not in cache:
-            refs = []
-            tables = [r[0] for r in self.db.conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table'")]
-            for t in tables:
-                for fk in self.db.conn.execute(f"PRAGMA foreign_key_list([{t}])"):
-                    if fk[2] == table:
-                        refs.append((t, fk[3], fk[6].upper()))
-            cache[table] = refs
-        return cache[table]
-
-    def _delete_cascade(self, table: str, row_id: int) -> tuple[
-            list[tuple[str, int]], list[tuple[str, dict[str, Any]]], list[tuple[str, int, str, Any]]]:
-        """Delete a row; return (deleted ids, rows parent-first, nulled references)."""
-        rows: list[tuple[str, dict[str, Any]]] = []
-        nulled: list[tuple[str, int, str, Any]] = []
-
-        def collect(t: str, rid: int) -> None:
-            row = self._fetch_row(t, rid)
-            if row is None or any(t == x and row["id"] == r["id"] for x, r in rows):
-                return
-            rows.append((t, row))
-            for child, col, action in self._children_refs(t):
-                ids = [r[0] for r in self.db.conn.execute(
-                    f"SELECT id FROM [{child}] WHERE [{col}] = ?", (rid,))]
-                for cid in ids:
-                    if action == "CASCADE":
-                        collect(child, cid)
-                    elif action == "SET NULL":
-                        nulled.append((child, cid, col, rid))
-
-        collect(table, row_id)
-        self._note_deleted_owners(rows)
-        deleted_keys = {(t, r["id"]) for t, r in rows}
-        nulled = [n for n in nulled if (n[0], n[1]) not in deleted_keys]
-        for t, rid, col, _ in nulled:
-            self._update_row(t, rid, {col: None})
-        for t, r in reversed(rows):
-            self.db.conn.execute(f"DELETE FROM [{t}] WHERE id = ?", (r["id"],))
-        return [(t, r["id"]) for t, r in rows], rows, nulled
-
-    def _sibling_clause(self, table: str, row: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
-        if table == "obiettivi":
-            if row.get("parent_id") is None:
-                return "parent_id IS NULL AND ramo = ?", (row.get("ramo") or "obiettivi",)
-            return "parent_id = ?", (row["parent_id"],)
-        owner = {"fasi": "obiettivo_id", "indicatori": "obiettivo_id", "unita": "parent_id"}.get(table)
-        if owner is None:
-            return "1 = 1", ()
-        if row.get(owner) is None:
-            return f"{owner} IS NULL", ()
-        return f"{owner} = ?", (row[owner],)
-
-    def _make_room(self, table: str, row: dict[str, Any]) -> list[tuple[int, int]]:
-        """Shift later siblings by one for an insert at ``row['posizione']`` (None = append)."""
-        clause, params = self._sibling_clause(table, row)
-        # where the siblings end, from the (parent, posizione) index in one step: appending a
-        # thousand children one by one must not read the earlier ones a thousand times
-        top = self.db.conn.execute(f"SELECT max(posizione) FROM [{table}] WHERE {clause}", params).fetchone()[0]
-        end = 0 if top is None else top + 1
-        pos = row.get("posizione")
-        if pos is None or pos < 0 or pos >= end:
-            row["posizione"] = end if pos is None or pos < 0 or pos > end else pos
-            return []
-        sibs = self.db.conn.execute(
-            f"SELECT id, posizione FROM [{table}] WHERE {clause} AND posizione >= ? ORDER BY posizione, id",
-            (*params, pos)).fetchall()
-        shifted = []
-        for sid, spos in sibs:
-            self._update_row(table, sid, {"posizione": spos + 1})
-            shifted.append((sid, spos))
-        return shifted
-
-    def _close_gap(self, table: str, row: dict[str, Any]) -> list[tuple[int, int]]:
-        clause, params = self._sibling_clause(table, row)
-        sibs = self.db.conn.execute(
-            f"SELECT id, posizione FROM [{table}] WHERE {clause} AND posizione > ? ORDER BY posizione",
-            (*params, row["posizione"])).fetchall()
-        for sid, spos in sibs:
-            self._update_row(table, sid, {"posizione": spos - 1})
-        return [(sid, spos) for sid, spos in sibs]
-
-    def _snapshot_positions(self) -> list[tuple[int, int | None, int, str]]:
-        return [tuple(r) for r in self.db.conn.execute(  # type: ignore[misc]
-            "SELECT id, parent_id, posizione, ramo FROM obiettivi ORDER BY id")]
-
-    def _move_obiettivo(self, oid: int, parent: int | None, pos: int, ramo: str | None) -> None:
-        row = self._fetch_row("obiettivi", oid)
-        assert row is not None
-        self._close_gap("obiettivi", row)
-        new_ramo = ramo or (self._fetch_row("obiettivi", parent)["ramo"] if parent else row["ramo"])
-        target = {"parent_id": parent, "ramo": new_ramo, "posizione": pos}
-        self._update_row("obiettivi", oid, {"posizione": -1})
-        self._make_room("obiettivi", target)
-        self._update_row("obiettivi", oid, target)
-        if new_ramo != row["ramo"]:
-            for did in self.discendenti(oid):
-                self._update_row("obiettivi", did, {"ramo": new_ramo})
+    def _set_setting_raw(self, chiave: str, valore: str | None) -> None:
+        self.rows.set_setting(chiave, valore)
 
     def allocate_id(self, cls: type) -> int:
         """Reserve a fresh id for a row that a later edit of the same batch inserts."""
@@ -579,6 +487,30 @@ class Archive:
                 "SELECT id, parent_id FROM obiettivi ORDER BY ramo = 'attivita', posizione, id"):
             by_parent.setdefault(pid, []).append(oid)
         return _preordine(by_parent, lambda oid: oid)
+
+    def legami_obiettivi(self) -> list[tuple[int, int | None]]:
+        """(id, parent_id) of all objectives in tree order, from one light query (no objects)."""
+        by_parent: dict[int | None, list[tuple[int, int | None]]] = {}
+        for oid, pid in self.db.conn.execute(
+                "SELECT id, parent_id FROM obiettivi ORDER BY ramo = 'attivita', posizione, id"):
+            by_parent.setdefault(pid, []).append((oid, pid))
+        return _preordine(by_parent, lambda link: link[0])
+
+    def valori_misure(self, anno: int) -> dict[int, list[tuple[Any, ...]]]:
+        """Stored measures of ``anno`` by indicator, as rows (indicatore_id, periodo,
+        data_riferimento, target_testo, target, valore_testo, valore), in the order
+        :meth:`misure` uses: a quick read for bulk computations (no objects)."""
+        out: dict[int, list[tuple[Any, ...]]] = {}
+        for row in self.db.conn.execute(
+                "SELECT indicatore_id, periodo, data_riferimento, target_testo, target, valore_testo, "
+                "valore FROM misure WHERE anno = ? ORDER BY indicatore_id, anno, data_riferimento, id",
+                (anno,)).fetchall():
+            found = out.get(row[0])
+            if found is None:
+                out[row[0]] = [row]
+            else:
+                found.append(row)
+        return out
 
     def count(self, cls: type, where: str | None = None, params: Sequence[Any] = ()) -> int:
         sql = f"SELECT count(*) FROM [{cls.TABLE}]"  # type: ignore[attr-defined]
@@ -749,18 +681,16 @@ class Archive:
                                    (chiave,)).fetchone()
         return default if row is None else row[0]
 
-    def _set_setting_raw(self, chiave: str, valore: str | None) -> None:
-        self.db.conn.execute(
-            "INSERT INTO impostazioni (chiave, valore) VALUES (?, ?) "
-            "ON CONFLICT(chiave) DO UPDATE SET valore = excluded.valore", (chiave, valore))
-
     def sistema_valutazione(self) -> engine.SistemaValutazione:
         text = self.impostazione("sistema_valutazione")
         return engine.SistemaValutazione.from_json(text) if text else engine.SistemaValutazione()
 
     # ------------------------------------------------------------------ computations
 
-    def risultato_obiettivo(self, oid: int, anno: int | None = None) -> RisultatoObiettivo:
+    def risultato_obiettivo(self, oid: int, anno: int | None = None, *,
+                            individuale: bool = False) -> RisultatoObiettivo:
+        """The objective's result; ``individuale``: with its «solo scheda individuale» indicators
+        (the manager's own valuation), else without them (the organisational %)."""
         ob = self.obiettivo(oid)
         if ob is None:
             raise LookupError(oid)
@@ -773,7 +703,7 @@ class Archive:
             by_ind.setdefault(m.indicatore_id, []).append(m)
         ris = tuple(engine.risultato_indicatore(i, by_ind.get(i.id or 0, []), anno,
                                                 cap=sistema.cap_indicatore) for i in inds)
-        p_ind = engine.perc_indicatori(ris)
+        p_ind = engine.perc_indicatori(ris, individuale=individuale)
         p_fas = engine.perc_fasi(self.fasi(oid))
         val = self.valutazione(oid, anno)
         return RisultatoObiettivo(ob, ris, p_ind, p_fas, sistema.perc_obiettivo(p_ind, p_fas),
@@ -840,27 +770,24 @@ class Archive:
             st.refresh(self)
         return st
 
-    def _note_deleted_owners(self, rows: list[tuple[str, dict[str, Any]]]) -> None:
-        ind_owner = {r["id"]: r["obiettivo_id"] for t, r in rows if t == "indicatori"}
-        for t, r in rows:
-            if t in ("fasi", "indicatori", "valutazioni"):
-                self._deleted_owners.add(r["obiettivo_id"])
-            elif t == "misure":
-                owner = ind_owner.get(r["indicatore_id"])
-                if owner is None:
-                    found = self.db.conn.execute("SELECT obiettivo_id FROM indicatori WHERE id = ?",
-                                                 (r["indicatore_id"],)).fetchone()
-                    owner = found[0] if found else None
-                if owner is not None:
-                    self._deleted_owners.add(owner)
-
     def _invalidate_perc(self, ch: Changes) -> None:
         if not self._perc:
             return
-        if "impostazioni" in ch.tables():  # the valuation system: everything changes
-            self._perc.clear()
-            return
-        owners = set(self._deleted_owners)
+        if "impostazioni" in ch.tables():
+            keys: set[str] = set().union(*ch.updated.get("impostazioni", {}).values())
+            if "sistema_valutazione" in keys or ch.inserted.get("impostazioni") or \
+                    ch.deleted.get("impostazioni"):
+                # a new valuation system: each objective's parts are recombined (the % of a
+                # large plan are not read and computed again); else everything is recomputed
+                sistema = self.sistema_valutazione()
+                for anno, st in list(self._perc.items()):
+                    if st.dirty or not st.resistema(sistema):
+                        del self._perc[anno]
+                if not self._perc:
+                    return
+        # the owners the writers named count where their rows feed the %: a monitoring round's
+        # rows (rilevazioni, stati) do not, and must not make the whole plan's % recomputed
+        owners = set(ch.owners) if any(ch.touches(t) for t in _PERC_TABLES) else set()
         if ch.reset or ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or any(
                 f & {"parent_id", "posizione"} for f in ch.updated.get("obiettivi", {}).values()):
             # the tree changed shape: re-link the cached nodes (a few ms), recompute the
@@ -974,7 +901,11 @@ class _PercState:
         for oid, pid in self.parent.items():
             if pid is not None and pid in self.children:
                 self.children[pid].append(oid)
-        self.own = _own_percentages(arc, anno, None)
+        #: each objective's (indicators %, fasi %) before the SMVP combines them: a new SMVP
+        #: recombines them instead of reading and recomputing the plan (see :meth:`resistema`)
+        self.parts: dict[int, tuple[Decimal | None, Decimal | None]] | None = {}
+        self.sistema = arc.sistema_valutazione()
+        self.own = _own_percentages(arc, anno, None, self.parts)
         self.validated = self._validated(arc, None)
         self.final: dict[int, Decimal | None] = {}
         self._computed: dict[int, Decimal | None] = {}
@@ -1007,6 +938,26 @@ class _PercState:
         self._computed[oid] = comp
         self.final[oid] = perc_nodo(self.validated.get(oid), None, comp)
 
+    def resistema(self, sistema: engine.SistemaValutazione) -> bool:
+        """Follow a new valuation system without reading the plan: recombine each objective's
+        indicators % and fasi % and settle the tree again. False when that is not enough (the
+        indicators' cap changed, or this state came from a worker without the parts)."""
+        parts = getattr(self, "parts", None)
+        old = getattr(self, "sistema", None)
+        if parts is None or old is None or old.cap_indicatore != sistema.cap_indicatore:
+            return False
+        self.sistema = sistema
+        if old.quota_indicatori == sistema.quota_indicatori:
+            return True  # nothing the % depend on changed
+        combine = sistema.perc_obiettivo
+        for oid, (p_ind, p_fas) in parts.items():
+            self.own[oid] = combine(p_ind, p_fas)
+        self.final.clear()
+        self._computed.clear()
+        for root in [o for o, p in self.parent.items() if p is None or p not in self.parent]:
+            self._walk(root)
+        return True
+
     def computed(self, oid: int) -> Decimal | None:
         return self._computed.get(oid)
 
@@ -1026,7 +977,14 @@ class _PercState:
                 "parent": (array("q", self.parent),
                            array("q", (0 if v is None else v for v in self.parent.values()))),
                 "own": dec(self.own), "validated": dec(self.validated),  # type: ignore[arg-type]
-                "computed": dec(self._computed)}
+                "computed": dec(self._computed),
+                # each objective's (indicators %, fasi %) and the system that combined them:
+                # a GUI that adopted this state follows a new SMVP without recomputing
+                **({"parts_ind": dec({k: v[0] for k, v in self.parts.items()}),
+                    "parts_fas": dec({k: v[1] for k, v in self.parts.items()}),
+                    "sistema": self.sistema.to_json()}
+                   if getattr(self, "parts", None) is not None and getattr(self, "sistema", None)
+                   else {})}
 
 
     def restructure(self, arc: Archive, ch: Changes | None = None) -> set[int]:
@@ -1093,7 +1051,8 @@ class _PercState:
         dirty &= set(self.parent)
         if not dirty:
             return
-        own = _own_percentages(arc, self.anno, dirty)
+        parts = getattr(self, "parts", None)
+        own = _own_percentages(arc, self.anno, dirty, parts)
         for oid in dirty:
             self.own[oid] = own.get(oid)
         fresh = self._validated(arc, dirty)
@@ -1160,7 +1119,9 @@ class PercUnpacker:
                 kids[pid].append(oid)
         yield
         decoded: list[dict[int, Decimal | None]] = []
-        for key in ("own", "validated", "computed"):
+        keys = ("own", "validated", "computed", *(("parts_ind", "parts_fas") if "parts_ind" in pk
+                                                   else ()))
+        for key in keys:
             keys, text = pk[key]
             out: dict[int, Decimal | None] = {}
             texts = text.split(_SEP) if keys else []
@@ -1172,22 +1133,33 @@ class PercUnpacker:
         st.own = decoded[0]
         st.validated = {k: v for k, v in decoded[1].items() if v is not None}
         st._computed = decoded[2]
+        st.parts, st.sistema = None, None
+        if len(decoded) == 5:
+            fas = decoded[4]
+            st.parts = {oid: (p, fas.get(oid)) for oid, p in decoded[3].items()}
+            st.sistema = engine.SistemaValutazione.from_json(pk["sistema"])
         val = st.validated
         st.final = {oid: val.get(oid, c) for oid, c in st._computed.items()} if val \
             else dict(st._computed)
         self.state = st
 
 
+#: the tables whose rows feed an objective's own % (besides the tree's shape)
+_PERC_TABLES = ("misure", "indicatori", "fasi", "valutazioni")
 _SEP = "\x1f"  # (unit separator: never inside a number)
 #: above this many objectives moved/inserted/deleted, the % cache re-reads all the links
 RESTRUCTURE_FULL_ABOVE = 200
-_IND_COLS = ("id", "obiettivo_id", "tipo", "polarita", "aggregazione", "peso")
+_IND_COLS = ("id", "obiettivo_id", "tipo", "polarita", "aggregazione", "peso", "baseline", "anno_baseline",
+             "solo_individuale")
 _MIS_COLS = ("id", "indicatore_id", "anno", "periodo", "target_testo", "target", "valore_testo",
              "valore")
 
 
-def _own_percentages(arc: Archive, anno: int, oids: set[int] | None) -> dict[int, Decimal | None]:
-    """Each objective's own % (its indicators and/or fasi, per the SMVP), in few queries."""
+def _own_percentages(arc: Archive, anno: int, oids: set[int] | None,
+                     parts: dict[int, tuple[Decimal | None, Decimal | None]] | None = None
+                     ) -> dict[int, Decimal | None]:
+    """Each objective's own % (its indicators and/or fasi, per the SMVP), in few queries;
+    ``parts`` receives each objective's (indicators %, fasi %) too."""
     sistema = arc.sistema_valutazione()
     where_i, params_i = (None, ())
     if oids is not None:
@@ -1196,11 +1168,13 @@ def _own_percentages(arc: Archive, anno: int, oids: set[int] | None) -> dict[int
     inds = arc.select(Indicatore, where_i, params_i, order="obiettivo_id, posizione, id",
                       columns=_IND_COLS)
     ind_ids = {i.id for i in inds}
+    # the year's rows, and the past years' annual values (trend targets compare with them)
+    anni = "(anno = ? OR (anno < ? AND periodo = '' AND valore IS NOT NULL))"
     if oids is None:
-        misure = arc.select(Misura, "anno = ?", (anno,), columns=_MIS_COLS)
+        misure = arc.select(Misura, anni, (anno, anno), columns=_MIS_COLS)
     elif ind_ids:
         marks = ",".join("?" * len(ind_ids))
-        misure = arc.select(Misura, f"anno = ? AND indicatore_id IN ({marks})", (anno, *ind_ids),
+        misure = arc.select(Misura, f"{anni} AND indicatore_id IN ({marks})", (anno, anno, *ind_ids),
                             columns=_MIS_COLS)
     else:
         misure = []
@@ -1218,8 +1192,14 @@ def _own_percentages(arc: Archive, anno: int, oids: set[int] | None) -> dict[int
         by_ob_fasi.setdefault(f.obiettivo_id, []).append(f)
     out: dict[int, Decimal | None] = {}
     for oid in set(by_ob_ind) | set(by_ob_fasi):
-        out[oid] = sistema.perc_obiettivo(engine.perc_indicatori(by_ob_ind.get(oid, [])),
-                                          engine.perc_fasi(by_ob_fasi.get(oid, [])))
+        p_ind = engine.perc_indicatori(by_ob_ind.get(oid, []))
+        p_fas = engine.perc_fasi(by_ob_fasi.get(oid, []))
+        out[oid] = sistema.perc_obiettivo(p_ind, p_fas)
+        if parts is not None:
+            parts[oid] = (p_ind, p_fas)
+    if parts is not None and oids is not None:
+        for oid in oids - out.keys():
+            parts.pop(oid, None)
     return out
 
 
@@ -1229,13 +1209,6 @@ def _own_percentages(arc: Archive, anno: int, oids: set[int] | None) -> dict[int
 def _pesi(rows: list[tuple[Any]]) -> tuple[int, list[Decimal]]:
     return len(rows), [Decimal(v) if isinstance(v, str) else Decimal(str(v))
                        for (v,) in rows if v is not None and v != ""]
-
-
-def _insert_sql(table: str, row: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
-    cols = [k for k, v in row.items() if not (k == "id" and v is None)]
-    marks = ", ".join("?" * len(cols))
-    names = ", ".join(f"[{c}]" for c in cols)
-    return f"INSERT INTO [{table}] ({names}) VALUES ({marks})", tuple(row[c] for c in cols)
 
 
 def _readonly_location(path: Path) -> str | None:

@@ -453,8 +453,7 @@ def restore(archive: Archive, backup: Path | str) -> Path:
         finally:
             src.conn.close()
     archive.db.conn.execute("PRAGMA journal_mode = WAL")
-    archive._reserved.clear()
-    archive.__dict__.pop("_fk_cache", None)
+    archive.contenuto_sostituito()
     return safety
 
 

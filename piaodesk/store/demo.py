@@ -98,7 +98,7 @@ class _Loader:
 
     def ins(self, obj: Any) -> int:
         row = to_row(obj)
-        return self.arc._insert_row(obj.TABLE, row)
+        return self.arc.rows.insert(obj.TABLE, row)
 
     def load(self, base_pos: int) -> None:
         for u in self.data.get("unita", []):
@@ -116,7 +116,7 @@ class _Loader:
                 self.ins(AliasPersona(persona_id=pid, alias=alias))
         for u in self.data.get("unita", []):
             if u.get("responsabile") in self.persone:
-                self.arc._update_row("unita", self.unita[u["key"]],
+                self.arc.rows.update("unita", self.unita[u["key"]],
                                      {"responsabile_id": self.persone[u["responsabile"]]})
         for pos, ob in enumerate(self.data.get("obiettivi", [])):
             self.obiettivo(ob, None, base_pos + pos)
@@ -209,13 +209,13 @@ def build_demo(path: Path | str) -> Archive:
                                      stato=StatoPiano.MONITORAGGIO, atto_tipo="Deliberazione di Giunta",
                                      note=NOTE_DEMO),
                          Ente(nome=e["nome"], tipo=TipoEnte(e.get("tipo") or "unione")))
-    with arc._tx("Crea piano dimostrativo", "piano", None):
+    with arc.transazione("Crea piano dimostrativo", "piano", None):
         ente_id = arc.piano().ente_id or 1
         for comune in e.get("comuni_membri") or []:
-            arc._insert_row("enti", to_row(Ente(nome=f"Comune di {comune}", tipo=TipoEnte.COMUNE,
+            arc.rows.insert("enti", to_row(Ente(nome=f"Comune di {comune}", tipo=TipoEnte.COMUNE,
                                                 parent_id=ente_id)))
         for n, when in ((1, date(anno, 6, 30)), (2, date(anno, 12, 31))):
-            arc._insert_row("monitoraggi", to_row(Monitoraggio(nome=_ROUND_NAMES[n], data=when,
+            arc.rows.insert("monitoraggi", to_row(Monitoraggio(nome=_ROUND_NAMES[n], data=when,
                                                                anno=anno)))
         l003 = _Loader(arc, d003, 0, ente_id)
         l003.load(0)
@@ -223,12 +223,12 @@ def build_demo(path: Path | str) -> Archive:
             if ob.get("trasversale"):
                 oid = l003.by_code[ob["codice"]]
                 for uid in l003.unita.values():
-                    arc._insert_row("obiettivi_unita", to_row(ObiettivoUnita(obiettivo_id=oid,
+                    arc.rows.insert("obiettivi_unita", to_row(ObiettivoUnita(obiettivo_id=oid,
                                                                               unita_id=uid)))
         _apply_examples(arc, l003, anno)
         if d002 is not None:
             e2 = d002["ente"]
-            ente2 = arc._insert_row("enti", to_row(Ente(nome=e2["nome"], tipo=TipoEnte.COMUNE)))
+            ente2 = arc.rows.insert("enti", to_row(Ente(nome=e2["nome"], tipo=TipoEnte.COMUNE)))
             shift = anno - int(d002["piano"]["anno_inizio"])
             l002 = _Loader(arc, d002, shift, ente2)
             roots_obj = arc.count(Obiettivo, "parent_id IS NULL AND ramo = 'obiettivi'")
@@ -238,15 +238,55 @@ def build_demo(path: Path | str) -> Archive:
             for ob in _flatten(d002.get("obiettivi", [])):
                 val = ob.get("perc_convalidata")
                 if val:
-                    arc._insert_row("valutazioni", to_row(Valutazione(
+                    arc.rows.insert("valutazioni", to_row(Valutazione(
                         obiettivo_id=l002.by_code[ob["codice"]], anno=anno,
                         perc_validata=parse_decimal(val), valutatore="Nucleo di Valutazione",
                         motivo="% convalidata dal Nucleo di Valutazione (come stampata)")))
         _apply_strategici(arc, l003)  # after seed 002, whose ids the tests name
         _apply_valutazione(arc, l003, anno)
     _apply_valore_pubblico(arc)
+    _apply_vocabolario(arc)
     _apply_variazione(arc, anno)
     return arc
+
+
+_PARAMETRI_001 = """- numero di reversali di incasso (2.267 al 31.12.2022)
+- numero di mandati di pagamento (4.281 al 31.12.2022)
+- numero di atti pubblicati (686 determine e 152 delibere al 31.12.2022)
+- numero di verbali del Revisore dei conti (22 al 31.12.2022)"""
+
+
+def _apply_vocabolario(arc: Archive) -> None:
+    """Issue 18 on the demo: seed 002's Responsabile Operativo and approval phase as fields (their
+    text stays in ``extra`` as imported), and a risk graded as seed 001 does."""
+    with arc.transazione("Vocabolario PIAO del piano dimostrativo", "obiettivi", None):
+        for o in arc.obiettivi():
+            extra = o.extra or {}
+            values: dict[str, object] = {}
+            if extra.get("Responsabile Operativo"):
+                p = arc.trova_persona(extra["Responsabile Operativo"])
+                if p is not None:
+                    values["responsabile_operativo_id"] = p.id
+            if extra.get("Fase"):
+                values["fase_approvazione"] = extra["Fase"]
+            if o.codice == "TS.1":  # contracts: a MEDIA risk and its measure (seed 001's grading)
+                values.update(rischio_corruttivo=1, rischio_livello="MEDIA",
+                              rischio_misura="Solo piattaforme di approvvigionamento digitale certificate; "
+                                             "pubblicazione tempestiva degli affidamenti",
+                              accessibilita_digitale=1, semplificazione=1)
+            if o.codice == "PC.2":  # the staffing plan: equal opportunities in hiring
+                values["pari_opportunita"] = 1
+            if values and o.id is not None:
+                arc.rows.update("obiettivi", o.id, values)
+        # seed 001 L140-L143: the PARAMETRI of a financial service, as that plan lists them
+        from ..domain.parametri import da_righe
+
+        fin = next((u for u in arc.unita() if "FINANZIAR" in (u.nome or "").upper()), None)
+        if fin is not None:
+            righe, _scarti = da_righe(_PARAMETRI_001, fin.id)
+            for pos, par in enumerate(righe):
+                par.posizione = pos
+                arc.rows.insert("parametri", to_row(par))
 
 
 #: PIAO 2.1 (issue 18): the demo's obiettivi di valore pubblico and the codes of the objectives
@@ -266,32 +306,34 @@ def _apply_valore_pubblico(arc: Archive) -> None:
     from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 
     by_code = {o.codice: o.id for o in arc.obiettivi() if o.parent_id is None}
-    with arc._tx("Obiettivi di valore pubblico del piano dimostrativo", "valore_pubblico", None):
+    with arc.transazione("Obiettivi di valore pubblico del piano dimostrativo", "valore_pubblico", None):
         for pos, (cod, titolo, ambito, linea, indirizzo, codici) in enumerate(_VALORE_PUBBLICO):
-            vid = arc._insert_row("valore_pubblico", to_row(ObiettivoValorePubblico(
+            vid = arc.rows.insert("valore_pubblico", to_row(ObiettivoValorePubblico(
                 posizione=pos, codice=cod, titolo=titolo, ambito=ambito, linea_dup=linea,
                 indirizzo_dup=indirizzo, responsabile_politico="Presidente dell'Unione")))
             for c in codici:
                 if by_code.get(c):
-                    arc._insert_row("vp_obiettivi", to_row(LegameValorePubblico(vp_id=vid,
+                    arc.rows.insert("vp_obiettivi", to_row(LegameValorePubblico(vp_id=vid,
                                                                                 obiettivo_id=by_code[c])))
 
 
 def _apply_variazione(arc: Archive, anno: int) -> None:
-    """One variation during the year (issue 18): a fase postponed and its weight moved by a
-    Giunta's act, recorded field by field like any user's edit."""
+    """One variation during the year (issue 18): a fase postponed by a Giunta's act, recorded
+    field by field like any user's edit."""
     from ..domain.variazioni import Variazione
     from . import variazioni as var
     from .edits import Batch, SetFields
 
-    fase = next((f for f in arc.fasi() if f.scadenza is not None and f.scadenza.year == anno), None)
-    if fase is None or fase.id is None:
+    # the social services' «Giovani e Comuni» project (31/12 of next year): the partners asked for six
+    # more months
+    fase = next((f for f in arc.fasi() if "Giovani e Comuni" in f.descrizione and f.scadenza is not None), None)
+    if fase is None or fase.id is None or fase.scadenza is None:
         return
     arc.apply(var.ApriVariazione(Variazione(
         atto_tipo="Deliberazione di Giunta", atto_numero="98", atto_data=date(anno, 9, 25),
-        motivo="Richiesta del responsabile pervenuta entro il 30/09: fase posticipata per il ritardo "
-               "del finanziamento regionale")))
-    nuova = date(anno, 12, 15) if fase.scadenza < date(anno, 12, 15) else fase.scadenza
+        motivo="Richiesta del responsabile pervenuta entro il 30/09: conclusione del progetto «Giovani e "
+               "Comuni» posticipata di sei mesi su richiesta dei partner")))
+    nuova = max(fase.scadenza, date(anno + 2, 6, 30))
     arc.apply(Batch([SetFields(Fase, fase.id, {"scadenza": nuova, "fine_prevista": nuova})],
                     "Posticipa la fase (variazione)"))
     arc.apply(var.ChiudiVariazione())
@@ -303,7 +345,7 @@ def _renumber_roots(arc: Archive) -> None:
             "SELECT id FROM obiettivi WHERE parent_id IS NULL AND ramo = ? ORDER BY posizione, id",
             (ramo,))]
         for pos, oid in enumerate(ids):
-            arc._update_row("obiettivi", oid, {"posizione": pos})
+            arc.rows.update("obiettivi", oid, {"posizione": pos})
 
 
 def _flatten(obs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -326,7 +368,7 @@ def _apply_examples(arc: Archive, loader: _Loader, anno: int) -> None:
         fasi = arc.fasi(oid)
         for fase, perc in zip(fasi, spec.get("fasi", []), strict=False):
             if perc is not None:
-                arc._update_row("fasi", fase.id, {"perc_realizzazione": str(Decimal(str(perc)))})
+                arc.rows.update("fasi", fase.id, {"perc_realizzazione": str(Decimal(str(perc)))})
         inds = arc.indicatori(oid)
         for ind, valore in zip(inds, spec.get("valori", []), strict=False):
             if valore is None:
@@ -336,13 +378,13 @@ def _apply_examples(arc: Archive, loader: _Loader, anno: int) -> None:
                 "AND periodo = ''",
                 (valore, _enc(parse_valore(valore, ind.tipo)), ind.id, anno))
         if spec.get("punteggio") is not None:
-            arc._insert_row("valutazioni", to_row(Valutazione(
+            arc.rows.insert("valutazioni", to_row(Valutazione(
                 obiettivo_id=oid, anno=anno, punteggio=Decimal(str(spec["punteggio"])),
                 valutatore="Nucleo di Valutazione (esempio)")))
     for uid_key, rows in ex.get("risorse", {}).items():
         oid = loader.by_code.get(uid_key)
         for r in rows if oid else []:
-            arc._insert_row("risorse", to_row(Risorsa(obiettivo_id=oid, anno=anno, **{
+            arc.rows.insert("risorse", to_row(Risorsa(obiettivo_id=oid, anno=anno, **{
                 k: (_dec(v) if k not in ("descrizione", "tipo", "capitolo") else v)
                 for k, v in r.items()})))
 
@@ -361,13 +403,13 @@ def _apply_strategici(arc: Archive, loader: _Loader) -> None:
         return
     for code, peso in ex.get("pesi", {}).items():
         if code in loader.by_code:
-            arc._update_row("obiettivi", loader.by_code[code], {"peso": str(Decimal(peso))})
+            arc.rows.update("obiettivi", loader.by_code[code], {"peso": str(Decimal(peso))})
     for code, param in ex.get("parametri", {}).items():
         if code in loader.by_code:
             o = arc.obiettivo(loader.by_code[code])
             extra = dict(o.extra or {}) if o else {}
             extra["Parametro di riferimento"] = param
-            arc._update_row("obiettivi", loader.by_code[code], {"extra": json.dumps(extra, ensure_ascii=False)})
+            arc.rows.update("obiettivi", loader.by_code[code], {"extra": json.dumps(extra, ensure_ascii=False)})
     for st in ex.get("strategici", []):
         kids = [loader.by_code[c] for c in st["figli"] if c in loader.by_code]
         if not kids:
@@ -380,7 +422,7 @@ def _apply_strategici(arc: Archive, loader: _Loader) -> None:
             responsabile_id=first.responsabile_id if first else None))
         loader.by_code[st["codice"]] = sid
         for pos, kid in enumerate(kids):
-            arc._update_row("obiettivi", kid, {"parent_id": sid, "posizione": pos})
+            arc.rows.update("obiettivi", kid, {"parent_id": sid, "posizione": pos})
     _renumber_roots(arc)
     # 003 lists each settore's staff, not who works on which objective: as an example, each
     # person works on their settore's own operativi in equal shares
@@ -406,7 +448,7 @@ def _apply_valutazione(arc: Archive, loader: _Loader, anno: int) -> None:
     base = json.loads(arc.sistema_valutazione().to_json())
     base.update(ex.get("sistema", {}))
     sistema = SistemaValutazione.from_json(json.dumps(base))
-    arc._set_setting_raw("sistema_valutazione", sistema.to_json())
+    arc.rows.set_setting("sistema_valutazione", sistema.to_json())
     for pos, voce in enumerate(ex.get("organizzativa", [])):
         vid = loader.ins(VoceOrganizzativa(livello=LivelloOrganizzativo.ENTE, posizione=pos,
                                            codice=voce["codice"], nome=voce["nome"],
@@ -425,7 +467,7 @@ def _apply_valutazione(arc: Archive, loader: _Loader, anno: int) -> None:
     for p in persone:
         area = area_da_categoria(p.categoria)
         if area is not None:
-            arc._update_row("persone", p.id, {"area": area.value})
+            arc.rows.update("persone", p.id, {"area": area.value})
     responsabili = {u.responsabile_id for u in arc.unita() if u.responsabile_id}
     senza = {c.upper() for c in ex.get("senza_comportamenti", [])}
     riesame = ex.get("riesame") or {}

@@ -10,6 +10,7 @@ CHECK (:class:`OverrideSenzaMotivo`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,6 +20,8 @@ from ..domain import monitoraggio as rules
 from ..domain.enums import StatoMonitoraggio
 from ..domain.formats import format_date, format_percent, parse_decimal
 from ..domain.model import (
+    PERIODO_ANNUALE,
+    Fase,
     Indicatore,
     Misura,
     Monitoraggio,
@@ -26,10 +29,10 @@ from ..domain.model import (
     RilevazioneIndicatore,
     StatoAvanzamento,
 )
-from ..domain.valutazione import parse_valore
+from ..domain.valutazione import SistemaValutazione, parse_valore
 from .changes import Changes
 from .db import PlanError
-from .edits import Batch, Edit, InsertRow, SetFields
+from .edits import Batch, Edit, InsertMany, InsertRow, SetFields
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -57,6 +60,28 @@ class Round:
     rilevazioni: dict[int, RilevazioneIndicatore]  # by indicatore_id
     stati: dict[int, StatoAvanzamento]  # by obiettivo_id
     calcolate: dict[int, Decimal | None] = field(default_factory=dict)  # live, unrounded
+    #: the objectives' fasi and the valuation system, read once with the round (an edit of the
+    #: round recomputes from them without reading the plan again); None: read when needed
+    fasi: dict[int, list[Fase]] | None = None
+    sistema: SistemaValutazione | None = None
+    _genitori: dict[int, int | None] | None = field(default=None, repr=False, compare=False)
+    _proprietari: dict[int, int] | None = field(default=None, repr=False, compare=False)
+    #: after :func:`aggiorna_round`: the objectives whose % or state may have changed
+    ricalcolati: set[int] = field(default_factory=set, repr=False, compare=False)
+
+    @property
+    def genitori(self) -> dict[int, int | None]:
+        """objective id → parent id (None for a root)"""
+        if self._genitori is None:
+            self._genitori = {o.id or 0: o.parent_id for o in self.obiettivi}
+        return self._genitori
+
+    @property
+    def proprietari(self) -> dict[int, int]:
+        """indicator id → its objective's id"""
+        if self._proprietari is None:
+            self._proprietari = {i.id or 0: oid for oid, inds in self.indicatori.items() for i in inds}
+        return self._proprietari
 
     @property
     def chiuso(self) -> bool:
@@ -100,75 +125,303 @@ def leggi_round(archive: Archive, mid: int) -> Round:
     for i in archive.indicatori():
         indicatori.setdefault(i.obiettivo_id, []).append(i)
     ril = {r.indicatore_id: r for r in archive.rilevazioni(mid)}
-    stati = {s.obiettivo_id: s for s in archive.select(StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
+    stati = stati_round(archive, mid)
     rnd = Round(mon, obiettivi, figli, indicatori, ril, stati)
     if not rnd.chiuso:
+        rnd.fasi = _leggi_fasi(archive)
+        rnd.sistema = archive.sistema_valutazione()
         rnd.calcolate = _calcola(archive, rnd, {})
     return rnd
 
 
+@dataclass(slots=True)
+class RigaObiettivo:
+    """What a round's row shows of an objective (read first: a light record, not an
+    :class:`Obiettivo`; an edit of the objective puts the whole record in its place)."""
+
+    id: int
+    parent_id: int | None
+    codice: str
+    titolo: str
+
+
+def righe_obiettivi(archive: Archive) -> list[Any]:
+    """Every objective as a :class:`RigaObiettivo`, in tree order (parents before children,
+    as :meth:`Archive.obiettivi`), several times faster than the whole records."""
+    rows = archive.db.conn.execute(
+        "SELECT id, parent_id, codice, titolo FROM obiettivi ORDER BY ramo = 'attivita', posizione, id")
+    by_parent: dict[int | None, list[RigaObiettivo]] = {}
+    for r in rows:
+        riga = RigaObiettivo(r[0], r[1], r[2] or "", r[3] or "")
+        by_parent.setdefault(riga.parent_id, []).append(riga)
+    out: list[Any] = []
+    stack = list(reversed(by_parent.get(None, [])))
+    while stack:  # (a loop, not recursion: deep trees)
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(by_parent.get(node.id, [])))
+    return out
+
+
+def inizio_round(archive: Archive, mid: int) -> tuple[Monitoraggio, list[Any]] | None:
+    """The first, quick part of a round (its record and its objectives' rows): enough to show
+    the rows while :func:`stati_round` and :func:`leggi_round_a_passi` read the rest.
+    None: the round does not exist."""
+    mon = archive.get(Monitoraggio, mid)
+    if mon is None:
+        return None
+    return mon, righe_obiettivi(archive)
+
+
+def stati_round_a_passi(archive: Archive, mid: int, batch: int = 2000
+                        ) -> Iterator[dict[int, StatoAvanzamento]]:
+    """:func:`stati_round` a batch at a time."""
+    for rows in archive.select_batches(StatoAvanzamento, "monitoraggio_id = ?", (mid,), batch=batch):
+        yield {s.obiettivo_id: s for s in rows}
+
+
+def stati_round(archive: Archive, mid: int) -> dict[int, StatoAvanzamento]:
+    """The round's states (stored %, validations, dialogue) by objective."""
+    return {s.obiettivo_id: s for s in archive.select(StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
+
+
+def leggi_round_a_passi(archive: Archive, mon: Monitoraggio, obiettivi: list[Obiettivo],
+                        stati: dict[int, StatoAvanzamento], batch: int = 1000
+                        ) -> Iterator[Round | None]:
+    """:func:`leggi_round` in short steps (a view stays responsive on a large plan): yields
+    None after each batch read or computed, and the whole :class:`Round` last. The caller
+    restarts it when the plan changes meanwhile."""
+    mid = mon.id or 0
+    figli: dict[int, list[int]] = {}
+    for o in obiettivi:
+        if o.parent_id is not None:
+            figli.setdefault(o.parent_id, []).append(o.id or 0)
+    found: list[Indicatore] = []
+    for part in archive.select_batches(Indicatore, batch=batch):
+        found += part
+        yield None
+    found.sort(key=lambda i: (i.obiettivo_id, i.posizione if i.posizione is not None else -1,
+                              i.id or 0))
+    indicatori: dict[int, list[Indicatore]] = {}
+    for i in found:
+        indicatori.setdefault(i.obiettivo_id, []).append(i)
+    ril: dict[int, RilevazioneIndicatore] = {}
+    for rows in archive.select_batches(RilevazioneIndicatore, "monitoraggio_id = ?", (mid,),
+                                       batch=batch * 2):
+        ril.update((r.indicatore_id, r) for r in rows)
+        yield None
+    rnd = Round(mon, obiettivi, figli, indicatori, ril, stati)
+    if rnd.chiuso:
+        yield rnd
+        return
+    fasi: dict[int, list[Fase]] = {}
+    for fasi_lette in archive.select_batches(Fase, columns=("id", *_FASE_CALC), batch=batch * 4):
+        for f in fasi_lette:
+            fasi.setdefault(f.obiettivo_id, []).append(f)
+        yield None
+    for fs in fasi.values():
+        fs.sort(key=lambda f: (f.posizione if f.posizione is not None else -1, f.id or 0))
+    rnd.fasi = fasi
+    rnd.sistema = archive.sistema_valutazione()
+    valori = _Valori(ril, {})
+    validate = {oid: s.perc_validata for oid, s in stati.items() if s.perc_validata is not None}
+    calc: dict[int, Decimal | None] = {}
+    ids = [o.id or 0 for o in obiettivi]
+    step = max(1, batch // 2)
+    for k in range(0, len(ids), step):
+        calc = rules.percentuali(figli, indicatori, valori, fasi, validate, rnd.sistema,
+                                 ids[k:k + step], noti=calc)
+        yield None
+    rnd.calcolate = calc
+    yield rnd
+
+
+#: the fields of a fase the round's % uses
+_FASE_CALC = ("obiettivo_id", "posizione", "perc_realizzazione", "peso")
+
+
+def _leggi_fasi(archive: Archive, obiettivo_id: int | None = None) -> dict[int, list[Fase]]:
+    where, params = ("obiettivo_id = ?", (obiettivo_id,)) if obiettivo_id is not None else (None, ())
+    out: dict[int, list[Fase]] = {}
+    for f in archive.select(Fase, where, params, order="obiettivo_id, posizione, id",
+                            columns=("id", *_FASE_CALC)):
+        out.setdefault(f.obiettivo_id, []).append(f)
+    return out
+
+
+#: objective fields that change the round's figures or rows (others only rename rows)
+OB_CALCOLO = frozenset({"peso", "parent_id", "posizione", "anni", "stato", "ramo", "livello"})
+#: indicator fields that move rows (others are re-read in place)
+IND_STRUTTURA = frozenset({"obiettivo_id", "posizione"})
+
+
 def aggiorna_round(archive: Archive, rnd: Round, ch: Changes) -> Round | None:
-    """``rnd`` after an edit that changed only values of the round (rilevazioni, stati),
-    re-reading just those rows and recomputing the %; None when the edit touched more (the
-    caller reads the round again with :func:`leggi_round`)."""
-    if not ch.tables() <= {"rilevazioni", "stati_avanzamento"} or ch.reset or ch.moved:
+    """``rnd`` after an edit that left the round's rows where they were (values, validations,
+    dialogue, fasi, renamed objectives or indicators), re-reading just the changed rows and
+    recomputing the % of their objectives and ancestors only; None when the edit added, removed
+    or moved objectives or indicators, or touched the round itself (the caller reads the round
+    again with :func:`leggi_round`)."""
+    allowed = {"rilevazioni", "stati_avanzamento", "fasi", "obiettivi", "indicatori"}
+    if ch.reset or ch.moved or not ch.tables() <= allowed:
+        return None
+    if ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or ch.inserted.get("indicatori") \
+            or ch.deleted.get("indicatori"):
+        return None
+    if any(fs & OB_CALCOLO for fs in ch.updated.get("obiettivi", {}).values()):
+        return None
+    if any(fs & IND_STRUTTURA for fs in ch.updated.get("indicatori", {}).values()):
         return None
     mid = rnd.monitoraggio.id
+    sporchi: set[int] = set()
     ril = dict(rnd.rilevazioni)
     gone = set(ch.deleted.get("rilevazioni", ()))
     if gone:
-        ril = {iid: r for iid, r in ril.items() if r.id not in gone}
+        for iid, r in list(ril.items()):
+            if r.id in gone:
+                del ril[iid]
+                sporchi.add(rnd.proprietari.get(iid, 0))
     for rid in set(ch.inserted.get("rilevazioni", ())) | set(ch.updated.get("rilevazioni", {})):
-        r = archive.get(RilevazioneIndicatore, rid)
-        if r is not None and r.monitoraggio_id == mid:
-            ril[r.indicatore_id] = r
+        letta = archive.get(RilevazioneIndicatore, rid)
+        if letta is not None and letta.monitoraggio_id == mid:
+            ril[letta.indicatore_id] = letta
+            sporchi.add(rnd.proprietari.get(letta.indicatore_id, 0))
     stati = dict(rnd.stati)
     gone = set(ch.deleted.get("stati_avanzamento", ()))
     if gone:
-        stati = {oid: st for oid, st in stati.items() if st.id not in gone}
+        for oid, st in list(stati.items()):
+            if st.id in gone:
+                del stati[oid]
+                sporchi.add(oid)
     for sid in set(ch.inserted.get("stati_avanzamento", ())) | set(ch.updated.get("stati_avanzamento",
                                                                                   {})):
-        st = archive.get(StatoAvanzamento, sid)
-        if st is not None and st.monitoraggio_id == mid:
-            stati[st.obiettivo_id] = st
-    new = Round(rnd.monitoraggio, rnd.obiettivi, rnd.figli, rnd.indicatori, ril, stati)
+        stato = archive.get(StatoAvanzamento, sid)
+        if stato is not None and stato.monitoraggio_id == mid:
+            stati[stato.obiettivo_id] = stato
+            sporchi.add(stato.obiettivo_id)
+    obiettivi = rnd.obiettivi
+    if ch.updated.get("obiettivi"):  # names, codes: the records are read again in place
+        fresh = {oid: archive.get(Obiettivo, oid) for oid in ch.updated["obiettivi"]}
+        obiettivi = [fresh.get(o.id or 0) or o for o in obiettivi]
+    indicatori = rnd.indicatori
+    if ch.updated.get("indicatori"):  # polarity, weight, tipo…: in place, their objective recomputed
+        indicatori = dict(indicatori)
+        for iid in ch.updated["indicatori"]:
+            ind = archive.get(Indicatore, iid)
+            owner = rnd.proprietari.get(iid)
+            if ind is None or owner is None or ind.obiettivo_id != owner:
+                return None
+            indicatori[owner] = [ind if i.id == iid else i for i in indicatori[owner]]
+            sporchi.add(owner)
+    fasi = rnd.fasi
+    touched_fasi = set(ch.inserted.get("fasi", ())) | set(ch.updated.get("fasi", {})) | set(
+        ch.deleted.get("fasi", ()))
+    if touched_fasi and fasi is not None:
+        owners = {oid for oid, fs in fasi.items() for f in fs if f.id in touched_fasi}
+        for fid in touched_fasi:
+            f = archive.get(Fase, fid)
+            if f is not None:
+                owners.add(f.obiettivo_id)
+        fasi = dict(fasi)
+        for oid in owners:
+            fasi[oid] = _leggi_fasi(archive, oid).get(oid, [])
+        sporchi |= owners
+    new = Round(rnd.monitoraggio, obiettivi, rnd.figli, indicatori, ril, stati,
+                calcolate=rnd.calcolate, fasi=fasi, sistema=rnd.sistema,
+                _genitori=rnd._genitori, _proprietari=rnd._proprietari)
     if not new.chiuso:
-        new.calcolate = _calcola(archive, new, {})
+        new.calcolate = _calcola(archive, new, {}, sporchi=sporchi)
+    new.ricalcolati = rules.da_ricalcolare(rnd.genitori, {o for o in sporchi if o in rnd.genitori})
     return new
 
 
+class _Valori(Mapping[int, rules.ValoreRound]):
+    """The round's values as the engine reads them, made on demand (an incremental recompute
+    looks at a few indicators only), with ``nuovi`` taking precedence."""
+
+    def __init__(self, rilevazioni: dict[int, RilevazioneIndicatore],
+                 nuovi: Mapping[int, rules.ValoreRound]) -> None:
+        self.ril, self.nuovi = rilevazioni, nuovi
+
+    def __getitem__(self, iid: int) -> rules.ValoreRound:
+        if iid in self.nuovi:
+            return self.nuovi[iid]
+        r = self.ril[iid]
+        return rules.ValoreRound(r.target, r.valore, r.target_testo)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(set(self.ril) | set(self.nuovi))
+
+    def __len__(self) -> int:
+        return len(set(self.ril) | set(self.nuovi))
+
+
 def _calcola(archive: Archive, rnd: Round, valori_nuovi: dict[int, rules.ValoreRound],
-             validate_nuove: dict[int, Decimal | None] | None = None) -> dict[int, Decimal | None]:
-    valori = {iid: rules.ValoreRound(r.target, r.valore, r.target_testo)
-              for iid, r in rnd.rilevazioni.items()}
-    valori.update(valori_nuovi)
+             validate_nuove: dict[int, Decimal | None] | None = None,
+             sporchi: set[int] | None = None) -> dict[int, Decimal | None]:
+    """The live % of every objective; with ``sporchi`` (objectives whose own values, fasi or
+    validation changed) only those and their ancestors are recomputed, the others are taken
+    from ``rnd.calcolate``."""
+    valori = _Valori(rnd.rilevazioni, valori_nuovi)
     validate = {oid: s.perc_validata for oid, s in rnd.stati.items() if s.perc_validata is not None}
     for oid, v in (validate_nuove or {}).items():
         if v is None:
             validate.pop(oid, None)
         else:
             validate[oid] = v
-    fasi: dict[int, list[Any]] = {}
-    for f in archive.fasi():
-        fasi.setdefault(f.obiettivo_id, []).append(f)
-    return rules.percentuali(rnd.figli, rnd.indicatori, valori, fasi, validate,
-                             archive.sistema_valutazione(), [o.id or 0 for o in rnd.obiettivi])
+    fasi: Mapping[int, list[Fase]] = rnd.fasi if rnd.fasi is not None else _leggi_fasi(archive)
+    sistema = rnd.sistema or archive.sistema_valutazione()
+    if sporchi is not None and rnd.calcolate:
+        sporchi = set(sporchi) | set(validate_nuove or ()) | {
+            rnd.proprietari[i] for i in valori_nuovi if i in rnd.proprietari}
+        dirty = rules.da_ricalcolare(rnd.genitori, {o for o in sporchi if o in rnd.genitori})
+        noti = {oid: v for oid, v in rnd.calcolate.items() if oid not in dirty}
+        return rules.percentuali(rnd.figli, rnd.indicatori, valori, fasi, validate, sistema,
+                                 dirty, noti=noti)
+    return rules.percentuali(rnd.figli, rnd.indicatori, valori, fasi, validate, sistema,
+                             [o.id or 0 for o in rnd.obiettivi])
 
 
-def valori_predefiniti(archive: Archive, anno: int, data: date) -> dict[int, RilevazioneIndicatore]:
+def valori_predefiniti(archive: Archive, anno: int, data: date,
+                       inds: list[Indicatore] | None = None) -> dict[int, RilevazioneIndicatore]:
     """The values a new round takes from the indicators' misure (not yet saved)."""
-    inds = archive.indicatori()
-    by_ind: dict[int, list[Misura]] = {}
-    for m in archive.misure([i.id for i in inds if i.id is not None]):
-        by_ind.setdefault(m.indicatore_id, []).append(m)
+    return {iid: RilevazioneIndicatore(indicatore_id=iid, target=t, target_testo=tt, valore=v,
+                                       valore_testo=vt)
+            for iid, (tt, t, vt, v) in _valori_alla_data(archive, anno, data, inds).items()}
+
+
+def _valori_alla_data(archive: Archive, anno: int, data: date, inds: list[Indicatore] | None
+                      ) -> dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]]:
+    """(target text, target, value text, value) of every indicator at ``data``. An indicator
+    with only its annual row (the usual case) takes it as it is, read as plain rows; one with
+    period rows goes through the domain's rule (:func:`rules.valori_alla_data`)."""
+    if inds is None:
+        inds = archive.indicatori()
+    rows = archive.valori_misure(anno)
     out = {}
     for ind in inds:
-        v = rules.valori_alla_data(ind, by_ind.get(ind.id or 0, []), anno, data)
-        out[ind.id or 0] = RilevazioneIndicatore(
-            indicatore_id=ind.id or 0,
-            target=v.target, target_testo=v.target_testo or rules.testo_valore(v.target, ind.tipo) or None,
-            valore=v.valore, valore_testo=v.valore_testo or rules.testo_valore(v.valore, ind.tipo) or None)
+        iid = ind.id or 0
+        mine = rows.get(iid)
+        if not mine:
+            target = valore = tt = vt = None
+        elif (len(mine) == 1 and mine[0][1] == PERIODO_ANNUALE) or all(
+                r[1] == PERIODO_ANNUALE for r in mine):
+            _i, _p, _d, tt, t, vt, v = mine[0]
+            target = None if t is None else Decimal(str(t))
+            valore = None if v is None else Decimal(str(v))
+        else:
+            misure = [Misura(indicatore_id=iid, anno=anno, periodo=p,
+                             data_riferimento=date.fromisoformat(d) if d else None,
+                             target_testo=tt, target=_dec(t), valore_testo=vt, valore=_dec(v))
+                      for _i, p, d, tt, t, vt, v in mine]
+            va = rules.valori_alla_data(ind, misure, anno, data)
+            target, valore, tt, vt = va.target, va.valore, va.target_testo, va.valore_testo
+        out[iid] = (tt or rules.testo_valore(target, ind.tipo) or None, target,
+                    vt or rules.testo_valore(valore, ind.tipo) or None, valore)
     return out
+
+
+def _dec(v: Any) -> Decimal | None:
+    return None if v is None else Decimal(str(v))
 
 
 # ---------------------------------------------------------------------- guarded edits
@@ -220,17 +473,29 @@ def apri(archive: Archive, data: date, nome: str | None = None, anno: int | None
     return Batch(edits, f"Apri monitoraggio «{nome}»")
 
 
-def rileva(archive: Archive, mid: int, aggiorna: bool = False) -> Edit | None:
+def rileva(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None = None
+           ) -> Edit | None:
     """Take the snapshot of a round that has none (the demo's rounds), or complete it.
 
     With ``aggiorna`` the round's values are re-read from the indicators'
     current misure (texts and validated % are kept). ``None``: nothing to do.
+    ``rnd``: the round as the caller holds it, up to date (its objectives, indicators and
+    fasi are not read again: most of the time on a large plan).
     """
     mon = _controlla_aperto(archive, mid)
     when = mon.data or date(mon.anno, 12, 31)
-    rnd = leggi_round(archive, mid)
-    edits = _snapshot(archive, mid, mon.anno, when, rnd.rilevazioni if not aggiorna else {},
-                      rnd.stati, esistenti=rnd.rilevazioni)
+    if rnd is not None and rnd.monitoraggio.id != mid:
+        rnd = None
+    if rnd is not None:
+        ril, stati = dict(rnd.rilevazioni), dict(rnd.stati)
+    else:
+        # only the round's own rows: the snapshot computes the % (reading the whole round
+        # with leggi_round would compute it a second time, a second on a large plan)
+        ril = {r.indicatore_id: r for r in archive.rilevazioni(mid)}
+        stati = {st.obiettivo_id: st for st in archive.select(
+            StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
+    edits = _snapshot(archive, mid, mon.anno, when, ril if not aggiorna else {}, stati,
+                      esistenti=ril, rnd=rnd)
     if not edits:
         return None
     label = "Aggiorna i valori del monitoraggio" if aggiorna else "Rileva i valori del monitoraggio"
@@ -239,49 +504,74 @@ def rileva(archive: Archive, mid: int, aggiorna: bool = False) -> Edit | None:
 
 def _snapshot(archive: Archive, mid: int, anno: int, data: date,
               tenere: dict[int, RilevazioneIndicatore], stati: dict[int, StatoAvanzamento],
-              esistenti: dict[int, RilevazioneIndicatore] | None = None) -> list[Edit]:
+              esistenti: dict[int, RilevazioneIndicatore] | None = None,
+              rnd: Round | None = None) -> list[Edit]:
     esistenti = esistenti or {}
-    default = valori_predefiniti(archive, anno, data)
+    if rnd is not None:
+        inds = [i for group in rnd.indicatori.values() for i in group]
+    else:
+        inds = archive.select(Indicatore, order="obiettivo_id, posizione, id", columns=_IND_SNAP)
+    default = _valori_alla_data(archive, anno, data, inds)
     edits: list[Edit] = []
     valori: dict[int, rules.ValoreRound] = {}
-    for iid, ril in default.items():
+    nuove: list[tuple[Any, ...]] = []  # new rilevazioni, written in one statement
+    for iid, (tt, t, vt, v) in default.items():
         if iid in tenere:
             r = tenere[iid]
             valori[iid] = rules.ValoreRound(r.target, r.valore, r.target_testo)
             continue
-        valori[iid] = rules.ValoreRound(ril.target, ril.valore, ril.target_testo)
+        valori[iid] = rules.ValoreRound(t, v, tt)
         old = esistenti.get(iid)
         if old is not None:
-            new = {k: getattr(ril, k) for k in ("target", "target_testo", "valore", "valore_testo")}
-            if any(getattr(old, k) != v for k, v in new.items()):
+            new = {"target": t, "target_testo": tt, "valore": v, "valore_testo": vt}
+            if any(getattr(old, k) != x for k, x in new.items()):
                 edits.append(SetFields(RilevazioneIndicatore, old.id or 0, new))
         else:
-            ril.monitoraggio_id = mid
-            edits.append(InsertRow(ril, label="Rilevazione indicatore"))
-    obiettivi = archive.obiettivi()
+            nuove.append((mid, iid, tt, _enc(t), vt, _enc(v)))
+    if nuove:
+        edits.append(InsertMany(RilevazioneIndicatore, _RIL_COLS, nuove, label="Rilevazioni indicatori"))
+    if rnd is not None:
+        legami = [(o.id or 0, o.parent_id) for o in rnd.obiettivi]
+    else:
+        legami = archive.legami_obiettivi()
     figli: dict[int, list[int]] = {}
-    for o in obiettivi:
-        if o.parent_id is not None:
-            figli.setdefault(o.parent_id, []).append(o.id or 0)
+    for oid, pid in legami:
+        if pid is not None:
+            figli.setdefault(pid, []).append(oid)
     indicatori: dict[int, list[Indicatore]] = {}
-    for i in archive.indicatori():
+    for i in inds:
         indicatori.setdefault(i.obiettivo_id, []).append(i)
-    fasi: dict[int, list[Any]] = {}
-    for f in archive.fasi():
-        fasi.setdefault(f.obiettivo_id, []).append(f)
+    fasi: Any = getattr(rnd, "fasi", None)  # read with the round (when the caller's has them)
+    if fasi is None:
+        fasi = {}
+        for f in archive.select(Fase, order="obiettivo_id, posizione, id", columns=_FASE_SNAP):
+            fasi.setdefault(f.obiettivo_id, []).append(f)
+    sistema = getattr(rnd, "sistema", None) or archive.sistema_valutazione()
     validate = {oid: s.perc_validata for oid, s in stati.items() if s.perc_validata is not None}
-    calc = rules.percentuali(figli, indicatori, valori, fasi, validate, archive.sistema_valutazione(),
-                             [o.id or 0 for o in obiettivi])
-    for o in obiettivi:
-        oid = o.id or 0
+    calc = rules.percentuali(figli, indicatori, valori, fasi, validate, sistema,
+                             [oid for oid, _ in legami])
+    nuovi_stati: list[tuple[Any, ...]] = []
+    for oid, _ in legami:
         perc = rules.arrotonda(calc.get(oid))
         st = stati.get(oid)
         if st is None:
-            edits.append(InsertRow(StatoAvanzamento(monitoraggio_id=mid, obiettivo_id=oid,
-                                                    perc_calcolata=perc), label="Stato di avanzamento"))
+            nuovi_stati.append((mid, oid, _enc(perc)))
         else:
             edits.extend(_aggiorna_calcolata(st, perc))
+    if nuovi_stati:
+        edits.append(InsertMany(StatoAvanzamento, ("monitoraggio_id", "obiettivo_id", "perc_calcolata"),
+                                nuovi_stati, label="Stati di avanzamento"))
     return edits
+
+
+#: what a snapshot reads of indicators, misure and fasi (not their descriptions)
+_IND_SNAP = ("id", "obiettivo_id", "posizione", "tipo", "polarita", "aggregazione", "peso")
+_FASE_SNAP = ("id", "obiettivo_id", "posizione", "perc_realizzazione", "peso")
+_RIL_COLS = ("monitoraggio_id", "indicatore_id", "target_testo", "target", "valore_testo", "valore")
+
+
+def _enc(v: Decimal | None) -> str | None:
+    return None if v is None else str(v)
 
 
 def _aggiorna_calcolata(st: StatoAvanzamento, perc: Decimal | None) -> list[Edit]:
@@ -296,11 +586,18 @@ def _aggiorna_calcolata(st: StatoAvanzamento, perc: Decimal | None) -> list[Edit
 
 def _ricalcolo(archive: Archive, rnd: Round, valori_nuovi: dict[int, rules.ValoreRound],
                validate_nuove: dict[int, Decimal | None] | None = None,
-               salta: int | None = None) -> list[Edit]:
-    calc = _calcola(archive, rnd, valori_nuovi, validate_nuove)
+               salta: int | None = None, sporchi: set[int] | None = None) -> list[Edit]:
+    """Edits of the stored computed % after a change; with ``sporchi`` only those objectives
+    and their ancestors are recomputed (an edit of one value touches one branch)."""
+    calc = _calcola(archive, rnd, valori_nuovi, validate_nuove, sporchi=sporchi)
     edits: list[Edit] = []
-    for o in rnd.obiettivi:
-        oid = o.id or 0
+    if sporchi is not None and rnd.calcolate:
+        dirty = rules.da_ricalcolare(rnd.genitori, {o for o in sporchi | set(validate_nuove or ()) | {
+            rnd.proprietari[i] for i in valori_nuovi if i in rnd.proprietari} if o in rnd.genitori})
+        oids = [oid for oid in rnd.genitori if oid in dirty]
+    else:
+        oids = [o.id or 0 for o in rnd.obiettivi]
+    for oid in oids:
         if oid == salta:
             continue
         perc = rules.arrotonda(calc.get(oid))
@@ -350,7 +647,7 @@ def imposta_rilevazione(archive: Archive, mid: int, indicatore_id: int, *,
                                                      **cur)))
     else:
         edits.append(SetFields(RilevazioneIndicatore, old.id or 0, values))
-    edits += _ricalcolo(archive, rnd, {indicatore_id: nuovo})
+    edits += _ricalcolo(archive, rnd, {indicatore_id: nuovo}, sporchi={ind.obiettivo_id})
     nome = ind.codice or ind.descrizione[:40]
     return _SeAperto(mid, edits, f"Valore di «{nome}» al {format_date(mon.data)}")
 
@@ -366,10 +663,12 @@ def _stato(archive: Archive, rnd: Round, oid: int) -> tuple[StatoAvanzamento | N
 
 def imposta_dialogo(archive: Archive, mid: int, obiettivo_id: int, *,
                     relazione_settore: str | None = None, osservazioni_nucleo: str | None = None,
-                    risposta_settore: str | None = None) -> Edit | None:
-    """Set the three texts of the monitoring dialogue of an objective (``None`` = unchanged)."""
+                    risposta_settore: str | None = None, rnd: Round | None = None) -> Edit | None:
+    """Set the three texts of the monitoring dialogue of an objective (``None`` = unchanged);
+    ``rnd``: the round as the caller holds it, up to date (not read again)."""
     _controlla_aperto(archive, mid)
-    rnd = leggi_round(archive, mid)
+    if rnd is None or rnd.monitoraggio.id != mid:
+        rnd = leggi_round(archive, mid)
     values = {k: (v if v and v.strip() else None) for k, v in (
         ("relazione_settore", relazione_settore), ("osservazioni_nucleo", osservazioni_nucleo),
         ("risposta_settore", risposta_settore)) if v is not None}
@@ -387,7 +686,8 @@ def imposta_dialogo(archive: Archive, mid: int, obiettivo_id: int, *,
 
 
 def imposta_validata(archive: Archive, mid: int, obiettivo_id: int,
-                     validata: Decimal | str | None, motivo: str | None = None) -> Edit:
+                     validata: Decimal | str | None, motivo: str | None = None,
+                     rnd: Round | None = None) -> Edit:
     """Set the % validated by the Nucleo; different from the computed % only with a reason.
 
     ``validata=None`` (or ``""``) removes the validation. Parents' computed %
@@ -400,7 +700,8 @@ def imposta_validata(archive: Archive, mid: int, obiettivo_id: int,
         if text and parsed is None:
             raise PlanError(f"«{validata}» non è una percentuale: scrivere ad esempio 100 o 96,74.")
         validata = parsed
-    rnd = leggi_round(archive, mid)
+    if rnd is None or rnd.monitoraggio.id != mid:
+        rnd = leggi_round(archive, mid)
     calcolata = rnd.calcolata(obiettivo_id)
     motivo = (motivo or "").strip() or None
     val = rules.arrotonda(validata)
@@ -419,7 +720,8 @@ def imposta_validata(archive: Archive, mid: int, obiettivo_id: int,
         values = {k: v for k, v in values.items() if getattr(st, k) != v}
         if values:
             edits.append(SetFields(StatoAvanzamento, st.id or 0, values))
-    edits += _ricalcolo(archive, rnd, {}, {obiettivo_id: val}, salta=obiettivo_id)
+    edits += _ricalcolo(archive, rnd, {}, {obiettivo_id: val}, salta=obiettivo_id,
+                        sporchi={obiettivo_id})
     ob = archive.obiettivo(obiettivo_id)
     testo = format_percent(val) if val is not None else "nessuna"
     return _SeAperto(mid, edits, f"% validata di «{ob.codice if ob else obiettivo_id}»: {testo}")
@@ -487,9 +789,12 @@ def confronto(archive: Archive) -> Confronto:
     letti = [leggi_round(archive, m.id or 0) for m in rounds]
     obiettivi = archive.obiettivi()
     by_id = {o.id: o for o in obiettivi}
+    per_obiettivo: dict[int, list[Indicatore]] = {}
+    for ind in archive.indicatori():  # (one read, not one per objective)
+        per_obiettivo.setdefault(ind.obiettivo_id, []).append(ind)
     righe = []
     for o in obiettivi:
-        for ind in archive.indicatori(o.id):
+        for ind in per_obiettivo.get(o.id or 0, ()):
             righe.append((o, ind, [r.rilevazioni.get(ind.id or 0) for r in letti]))
     settori = []
     roots = [o for o in obiettivi if o.parent_id is None or by_id.get(o.parent_id) is None]

@@ -513,7 +513,7 @@ def _classify(archive: Archive, conn: Any, change: Any, info: InfoPacchetto, bas
         allowed = new_row is not None and new_amb.ammessa(table, new_row)
     else:
         allowed = base_row is not None and base_amb.ammessa(table, base_row)
-    current_row = archive._fetch_row(table, pk) if table != "impostazioni" else None
+    current_row = archive.rows.fetch(table, pk) if table != "impostazioni" else None
     conflict = data_conflicts.get((table, pk))
     mods: list[Modifica] = []
     if change.op == "UPDATE":
@@ -568,17 +568,21 @@ class _RowOp(Edit):
 
     def _insert(self, archive: Archive) -> Changes:
         assert self.row is not None
-        if archive._fetch_row(self.table, self.row_id) is None:
-            archive._insert_row(self.table, dict(self.row))
+        if archive.rows.fetch(self.table, self.row_id) is None:
+            archive.rows.insert(self.table, dict(self.row))
         ch = Changes()
         ch.add_insert(self.table, self.row_id)
+        ch.owners = archive.rows.owners_of_rows([(self.table, self.row)])
         return ch
 
     def _delete(self, archive: Archive) -> Changes:
         ch = Changes()
-        if archive._fetch_row(self.table, self.row_id) is None:
+        row = archive.rows.fetch(self.table, self.row_id)
+        if row is None:
             return ch  # gone with its parent
-        deleted, self._deleted, self._nulled = archive._delete_cascade(self.table, self.row_id)
+        ch.owners = archive.rows.owners_of_rows([(self.table, row)])
+        deleted, self._deleted, self._nulled = archive.rows.delete_cascade(self.table, self.row_id)
+        ch.owners |= archive.rows.owners_of_rows(self._deleted)
         for t, rid in deleted:
             ch.add_delete(t, rid)
         return ch
@@ -611,13 +615,14 @@ class _SetRaw(Edit):
         self.old: dict[str, Any] | None = None
 
     def apply(self, archive: Archive) -> Changes:
-        row = archive._fetch_row(self.table, self.row_id)
+        row = archive.rows.fetch(self.table, self.row_id)
         if row is None:
             return Changes()
         if self.old is None:
             self.old = {k: row[k] for k in self.values}
-        archive._update_row(self.table, self.row_id, self.values)
-        ch = Changes()
+        archive.rows.update(self.table, self.row_id, self.values)
+        ch = Changes(owners={o for o in (archive.rows.owner_of(self.table, row), archive.rows.owner_of(
+            self.table, {**row, **self.values})) if o is not None})
         ch.add_update(self.table, self.row_id, set(self.values))
         if self.table == "obiettivi" and {"parent_id", "posizione"} & set(self.values):
             ch.moved.add(self.row_id)
@@ -626,8 +631,9 @@ class _SetRaw(Edit):
     def revert(self, archive: Archive) -> Changes:
         if self.old is None:
             return Changes()
-        archive._update_row(self.table, self.row_id, self.old)
-        ch = Changes()
+        archive.rows.update(self.table, self.row_id, self.old)
+        row = archive.rows.fetch(self.table, self.row_id)
+        ch = Changes(owners={o for o in (archive.rows.owner_of(self.table, row or {}),) if o is not None})
         ch.add_update(self.table, self.row_id, set(self.old))
         return ch
 

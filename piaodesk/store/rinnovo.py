@@ -321,8 +321,8 @@ def crea(prep: PianoRinnovato, path: Path | str) -> Path:
     def fill(new: Archive) -> None:
         new.apply(Batch(prep.edits, "Conferma del piano dell'anno precedente"))
         if prep.sistema_json:
-            with new._tx("Sistema di valutazione", "impostazioni", None):
-                new._set_setting_raw("sistema_valutazione", prep.sistema_json)
+            with new.transazione("Sistema di valutazione", "impostazioni", None):
+                new.rows.set_setting("sistema_valutazione", prep.sistema_json)
 
     # built whole under a temporary name, then renamed: a failure or a kill leaves nothing
     return Archive.build(Path(path), prep.piano, prep.ente, fill=fill)

@@ -210,12 +210,34 @@ CREATE TABLE vp_obiettivi (
   obiettivo_id INTEGER NOT NULL REFERENCES obiettivi(id) ON DELETE CASCADE,
   UNIQUE (vp_id, obiettivo_id));
 CREATE INDEX ix_vp_obiettivo ON vp_obiettivi(obiettivo_id);
+ALTER TABLE obiettivi ADD COLUMN rischio_livello TEXT;
+ALTER TABLE obiettivi ADD COLUMN rischio_misura TEXT;
+ALTER TABLE obiettivi ADD COLUMN pari_opportunita INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE obiettivi ADD COLUMN accessibilita_digitale INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE obiettivi ADD COLUMN accessibilita_fisica INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE obiettivi ADD COLUMN semplificazione INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE obiettivi ADD COLUMN programma_cod TEXT;
+ALTER TABLE obiettivi ADD COLUMN tipo_prodotto TEXT;
+ALTER TABLE obiettivi ADD COLUMN responsabile_operativo_id INTEGER REFERENCES persone(id) ON DELETE SET NULL;
+ALTER TABLE obiettivi ADD COLUMN fase_approvazione TEXT;
+ALTER TABLE indicatori ADD COLUMN sottodimensione TEXT;
+ALTER TABLE indicatori ADD COLUMN rilevante INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE obiettivi ADD COLUMN comune_id INTEGER REFERENCES enti(id) ON DELETE SET NULL;
+ALTER TABLE fasi ADD COLUMN scadenza_relativa TEXT;
+CREATE TABLE parametri (
+  id INTEGER PRIMARY KEY, unita_id INTEGER REFERENCES unita(id) ON DELETE CASCADE,
+  posizione INTEGER NOT NULL DEFAULT 0, nome TEXT NOT NULL DEFAULT '', valore TEXT, data_riferimento TEXT,
+  testo TEXT, note TEXT);
+CREATE INDEX ix_parametri_unita ON parametri(unita_id, posizione);
+ALTER TABLE indicatori ADD COLUMN comune_id INTEGER REFERENCES enti(id) ON DELETE SET NULL;
+-- an objective with the risk flag but no level: the level is asked, never guessed (BASSA is not a default)
 """
 
 
 def _v4(conn: sqlite3.Connection) -> None:
     """PIAO vocabulary (issue 18): variations during the year (the act and the field-by-field steps
-    it groups); obiettivi di valore pubblico and their links to performance objectives."""
+    it groups); obiettivi di valore pubblico and their links to performance objectives; the
+    portal's fields, risk level and measure, programme code, product kind, operational manager."""
     conn.executescript(_V4)
 
 

@@ -65,3 +65,21 @@ def imposta_collegamenti(arc: Archive, obiettivo_id: int, vp_ids: list[int]) -> 
     edits += [InsertRow(LegameValorePubblico(vp_id=v, obiettivo_id=obiettivo_id))
               for v in vp_ids if v not in attuali]
     return Batch(edits, "Collegamenti al valore pubblico") if edits else None
+
+
+def testo_per(arc: Archive, obiettivo_id: int) -> str:
+    """The values one objective serves (own links, else the nearest ancestor's), read along its
+    ancestors only: cheap for a form on a large plan."""
+    per_ob: dict[int, list[int]] = {}
+    for x in legami(arc):
+        per_ob.setdefault(x.obiettivo_id, []).append(x.vp_id)
+    oid: int | None = obiettivo_id
+    seen: set[int] = set()
+    while oid is not None and oid not in seen:
+        seen.add(oid)
+        if oid in per_ob:
+            vps = {v.id: v for v in elenco(arc) if v.id is not None}
+            return testo_colonna(per_ob[oid], vps)
+        ob = arc.obiettivo(oid)
+        oid = ob.parent_id if ob is not None else None
+    return ""

@@ -25,6 +25,7 @@ from ..domain.enums import FonteVoce, LivelloOrganizzativo, PassoCiclo, Ramo, Ti
 from ..domain.formats import format_decimal, format_percent
 from ..domain.model import (
     Assegnazione,
+    Indicatore,
     IndicatoreOrganizzativo,
     Obiettivo,
     ObiettivoUnita,
@@ -173,6 +174,14 @@ class QuadroValutazioni:
             for a in archive.assegnazioni():
                 self.assegnazioni.setdefault(a.persona_id, []).append(a)
         self.perc: dict[int, Decimal | None] = dict(archive.percentuali(self.anno))
+        #: objectives with «solo scheda individuale» indicators → their manager (seed 004 l.688):
+        #: for that person the objective counts with those indicators too
+        self._dirigente_di: dict[int, int | None] = {}
+        for i in archive.select(Indicatore, "solo_individuale = 1", columns=("id", "obiettivo_id")):
+            if i.obiettivo_id not in self._dirigente_di:
+                ob = archive.obiettivo(i.obiettivo_id)
+                self._dirigente_di[i.obiettivo_id] = ob.responsabile_id if ob else None
+        self._perc_individuale: dict[int, Decimal | None] = {}
         self._schede: dict[int, SchedaUnita] = {}
         self.record: dict[int, ValutazioneIndividuale] = {}
         self.punteggi: dict[int, dict[str, PunteggioComportamento]] = {}
@@ -276,13 +285,32 @@ class QuadroValutazioni:
             out.setdefault(i.voce_id, []).append(i)
         return out
 
+    def perc_per(self, obiettivo_id: int, persona_id: int | None) -> Decimal | None:
+        """The objective's % as it counts for this person: for its manager, with the indicators
+        «solo scheda individuale» (unless the Nucleo validated a %); for anyone else, without."""
+        if persona_id is None or self._dirigente_di.get(obiettivo_id, -1) != persona_id:
+            return self.perc.get(obiettivo_id)
+        if obiettivo_id not in self._perc_individuale:
+            ris = self.archive.risultato_obiettivo(obiettivo_id, self.anno, individuale=True)
+            self._perc_individuale[obiettivo_id] = ris.perc_finale
+        return self._perc_individuale[obiettivo_id]
+
     @cached_property
     def _valori_org(self) -> dict[int, ValoreOrganizzativo]:
         return {v.indicatore_id: v for v in self.archive.select(ValoreOrganizzativo, "anno = ?", (self.anno,))}
 
+    @cached_property
+    def _storici_org(self) -> dict[int, dict[int, Decimal]]:
+        """indicator id → {past year: value}: trend targets (seed 001 L95-L96) compare with them."""
+        out: dict[int, dict[int, Decimal]] = {}
+        for v in self.archive.select(ValoreOrganizzativo, "anno < ? AND valore IS NOT NULL", (self.anno,)):
+            if v.valore is not None:
+                out.setdefault(v.indicatore_id, {})[v.anno] = v.valore
+        return out
+
     def rileggi_organizzativa(self) -> None:
         """Read the organisational voci, indicators and values again (after an edit of them)."""
-        for name in ("_voci", "_indicatori_org", "_valori_org"):
+        for name in ("_voci", "_indicatori_org", "_valori_org", "_storici_org"):
             self.__dict__.pop(name, None)
 
     @cached_property
@@ -307,7 +335,8 @@ class QuadroValutazioni:
                 perc_ob = self.perc_obiettivi_ente if unita_id is None else \
                     self.scheda(unita_id).risultato.perc
             ris.append(org.risultato_voce(v, self._indicatori_org.get(v.id or 0, []), self._valori_org,
-                                          perc_obiettivi=perc_ob, cap=self.sistema.cap_indicatore))
+                                          perc_obiettivi=perc_ob, cap=self.sistema.cap_indicatore,
+                                          storici=self._storici_org))
         return org.sintesi(ris)
 
     def unita_organizzativa(self, unita_id: int | None) -> int | None:
@@ -394,7 +423,7 @@ class QuadroValutazioni:
             seen.add(a.obiettivo_id)
             kept.append(a)
             input_rows.append((a.obiettivo_id, a.impegno, a.data_inizio, a.data_fine,
-                               self.perc.get(a.obiettivo_id)))
+                               self.perc_per(a.obiettivo_id, persona_id)))
         rows, perc_ind, note, mancano = ind.obiettivi_individuali(input_rows, self.anno)
         if roster:
             note = (*note, "Collaboratore della scheda: valgono gli obiettivi della scheda.")

@@ -36,7 +36,7 @@ class Context:
         except Exception as exc:  # refused (the store rolled back): no undo step, redo kept
             self.hub.error.emit(str(exc))
             return False
-        self.stack.push(EditCommand(self.archive, edit, self.hub, changes))
+        self.stack.push(EditCommand(self.archive, edit, self.hub, changes, self.stack))
         return True
 
     @property

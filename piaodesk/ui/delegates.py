@@ -32,6 +32,9 @@ from ..domain.formats import format_date, parse_date
 from .models.columns import ChoicesRole, KindRole
 
 
+_INITIAL = "piaodesk_initial_index"  # the combo's index when the editor opened
+
+
 class DateLineEdit(QLineEdit):
     """A line edit for ``gg/mm/aaaa`` with a calendar button (the calendar pops up on demand)."""
 
@@ -125,7 +128,10 @@ class TypedDelegate(QStyledItemDelegate):
             pos = editor.findData(value)
             if pos < 0 and value is not None:
                 pos = editor.findText(_text_for(value))
-            editor.setCurrentIndex(max(pos, 0))
+            if pos < 0 and value is None:
+                pos = editor.findData(None)  # a «(nessuna)» choice stands for the empty cell
+            editor.setCurrentIndex(pos)  # -1 (nothing) when the cell holds no listed value
+            editor.setProperty(_INITIAL, pos)
             return
         if isinstance(editor, QLineEdit):
             if editor.property("typed_first"):
@@ -137,6 +143,9 @@ class TypedDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: Any, index: QModelIndex) -> None:
         if isinstance(editor, QComboBox):
+            # an untouched combo writes nothing (Tab through it once saved its first choice)
+            if editor.currentIndex() < 0 or editor.currentIndex() == editor.property(_INITIAL):
+                return
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
             return
         if isinstance(editor, QLineEdit):
@@ -160,12 +169,26 @@ class TypedDelegate(QStyledItemDelegate):
         editor.setGeometry(rect)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        # Enter in a combo or line edit commits (the view then moves down).
-        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and \
-                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(obj, QWidget):
-            self.commitData.emit(obj)
-            self.closeEditor.emit(obj, QStyledItemDelegate.EndEditHint.SubmitModelCache)
-            return True
+        if isinstance(event, QKeyEvent) and isinstance(obj, QWidget):
+            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            vertical = event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down)
+            if event.type() == QEvent.Type.ShortcutOverride and ctrl and (
+                    vertical or event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_D)):
+                event.accept()  # the grid's key, never a window shortcut (Ctrl+↓ moved the tree)
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                fill = getattr(self.parent(), "fill_from_editor", None)
+                if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                        fill is not None:
+                    fill(obj)  # Ctrl+Enter: what is typed fills the selection
+                    return True
+                if ctrl and (vertical or event.key() == Qt.Key.Key_D):
+                    return True  # inside the cell these mean nothing: never passed on
+                # Enter in a combo or line edit commits (the view then moves down).
+                if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self.commitData.emit(obj)
+                    self.closeEditor.emit(obj, QStyledItemDelegate.EndEditHint.SubmitModelCache)
+                    return True
         return super().eventFilter(obj, event)
 
 

@@ -44,10 +44,10 @@ from ..store.edits import Batch, DeleteRow, Edit, InsertRow, SetFields
 from ..store.filtri import scelte_filtri
 from . import extensions
 from .context import Context
+from ..viste.albero import Filtro
 from .models.columns import IdRole
-from .models.proxies import FiltroObiettivi, ObiettiviFilterProxy
 from .models.tree import COLUMNS as TREE_COLUMNS
-from .models.tree import ObiettiviTreeModel, RamoRole, keep_out_of_gc, release_gc
+from .models.tree import ObiettiviTreeModel, RamoRole
 from .undo import ChangeHub, emit_reset
 from .ui_state import UiState, open_settings, recent_plans
 from .widgets.lazy import LazyTab
@@ -98,7 +98,6 @@ class MainWindow(QMainWindow):
         if archive.path is not None:
             self.state.last_plan = archive.path
         self.statusBar().showMessage("Pronto", 3000)
-        keep_out_of_gc()  # no full garbage collection rescans the window while scrolling
 
     # ------------------------------------------------------------------ construction
 
@@ -151,15 +150,22 @@ class MainWindow(QMainWindow):
         row2.addWidget(self.f_ritardo)
         ll.addLayout(row1)
         ll.addLayout(row2)
+        # missioni and programmi of the harmonised catalogue (issue 18): shown when the plan uses them
+        self.f_programma = QComboBox(left)
+        self.f_programma.setToolTip("Filtra per missione o programma (classificazione armonizzata)")
+        self.f_programma.setMinimumContentsLength(8)
+        self.f_programma.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.f_programma.currentIndexChanged.connect(self._apply_filter)
+        ll.addWidget(self.f_programma)
         self._fill_filters()
+        self._fill_programmi()
 
         self.model = ObiettiviTreeModel(self.ctx, self)
         # a large plan: the % column fills in just after the tree is painted
         self.model.defer_perc = self.archive.count(Obiettivo) > LARGE_PLAN
-        # the filter proxy sits between the model and the view only while a filter is active:
-        # without it, layouts and paints of 10.000 rows skip one Python call per row
-        self.proxy = ObiettiviFilterProxy(self)
+        # filters, search and settore grouping are the projection's: no proxy model
         self._expanded_before_filter: list[int] = []
+        self._filtro = Filtro()
         self.tree = QTreeView(left)
         self.tree.setObjectName("alberoObiettivi")
         self.tree.setModel(self.model)
@@ -188,6 +194,11 @@ class MainWindow(QMainWindow):
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         # an expanded row shows its children: read theirs in idle time (expanding is then quick)
         self.tree.expanded.connect(lambda idx: self.model.prefetch_below(self.to_source(idx)))
+        if self.model.defer_perc:  # the whole tree, read when the user pauses: quick first search
+            self.model.preload_later()
+            for sig in (self.tree.expanded, self.tree.collapsed,
+                        self.tree.verticalScrollBar().valueChanged):
+                sig.connect(self.model.poke)
         # group rows are not spanned over the columns: with any spanned row, Qt asks the
         # model for one more index per row at every layout (expanding a settore: 500 calls)
         self.tree.expand(self.model.index(0, 0))
@@ -204,41 +215,15 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(editor, "Editor")
 
     def to_view(self, src: QModelIndex) -> QModelIndex:
-        """The tree view's index for an index of ``self.model`` (invalid if filtered out)."""
-        if self.tree.model() is self.proxy:
-            return self.proxy.mapFromSource(src)
+        """The tree view's index for an index of ``self.model`` (the same model: no proxy)."""
         return src
 
     def to_source(self, idx: QModelIndex) -> QModelIndex:
         """The index of ``self.model`` for an index of the tree view."""
-        if idx.isValid() and idx.model() is self.proxy:
-            return self.proxy.mapToSource(idx)
         return idx
 
-    def _set_tree_model(self, filtered: bool) -> None:
-        """Show the proxy (a filter is active) or the plain model in the tree."""
-        want = self.proxy if filtered else self.model
-        if self.tree.model() is want:
-            return
-        if filtered:
-            self._expanded_before_filter = self._expanded_ids()
-            self.proxy.setSourceModel(self.model)
-        old = self.tree.selectionModel()
-        old.currentChanged.disconnect(self._current_changed)  # the swap is no change of current
-        self.tree.setModel(want)
-        old.deleteLater()
-        if not filtered:
-            self.proxy.setSourceModel(None)  # type: ignore[arg-type]  # no mapping kept up to date
-        self.tree.selectionModel().currentChanged.connect(self._current_changed)
-        if not filtered:
-            for oid in self._expanded_before_filter:
-                idx = self.model.index_of_id(oid)
-                if idx.isValid():
-                    self.tree.expand(idx)
-            self.tree.expand(self.model.index(0, 0))
-
     def _expanded_ids(self) -> list[int]:
-        """Objectives expanded in the tree (plain model shown), parents first."""
+        """Objectives expanded in the tree, parents first."""
         out: list[int] = []
         stack = [QModelIndex()]
         model = self.model
@@ -272,6 +257,27 @@ class MainWindow(QMainWindow):
             self.f_stato.addItem(st, st)
         for combo in (self.f_settore, self.f_resp, self.f_anno, self.f_stato):
             combo.blockSignals(False)
+
+    def _fill_programmi(self) -> None:
+        from ..domain.catalogo import catalogo
+        from ..store.albero import programmi_usati
+
+        combo = self.f_programma
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("Tutte le missioni e i programmi", None)
+        cat = catalogo()
+        usati = programmi_usati(self.archive)
+        for mis in sorted({c.split(".")[0] for c in usati}):
+            m = cat.missione(mis)
+            combo.addItem(m.etichetta if m else f"Missione {mis}", mis)
+            for c in (x for x in usati if x.startswith(mis + ".")):
+                p = cat.da_chiave(c)
+                combo.addItem(f"    {p.etichetta if p else c}", c)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        combo.blockSignals(False)
+        combo.setVisible(bool(usati))
 
     def _action(self, menu: QMenu, text: str, slot: Any, shortcut: Any = None,
                 name: str | None = None, write: bool = False, tip: str = "") -> QAction:
@@ -319,6 +325,8 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         undo.setObjectName("annulla")
         redo.setObjectName("ripeti")
+        fixed_toolbar_text(undo, "Annulla", self.ctx.stack.undoTextChanged)
+        fixed_toolbar_text(redo, "Ripeti", self.ctx.stack.redoTextChanged)
         m.addAction(undo)
         m.addAction(redo)
         self.actions_by_name["annulla"] = undo
@@ -357,6 +365,10 @@ class MainWindow(QMainWindow):
         self._action(v, "&Comprimi tutto", self.tree.collapseAll, None, "comprimi")
         self._action(v, "Cerca", lambda: self.search.setFocus(), QKeySequence.StandardKey.Find,
                      "cerca")
+        group = self._action(v, "Raggruppa per &settore", lambda: None, None, "raggruppa_settore",
+                             tip="Mostra gli obiettivi sotto una riga per ciascun settore")
+        group.setCheckable(True)
+        group.toggled.connect(self.set_per_settore)
 
         tb = QToolBar("Strumenti", self)
         tb.setObjectName("toolbarPrincipale")
@@ -405,6 +417,9 @@ class MainWindow(QMainWindow):
                 menu.menuAction().setVisible(False)
         self.tree.addActions([self.actions_by_name[n] for n in (
             "nuovo_figlio", "nuovo_fratello", "elimina", "taglia", "incolla", "su", "giu")])
+        # Ctrl+↑/↓ move an objective only from the tree: in a grid they move within the grid
+        for n in ("su", "giu"):
+            self.actions_by_name[n].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
 
     def _run_spec(self, spec: extensions.ActionSpec) -> None:
         try:
@@ -543,7 +558,7 @@ class MainWindow(QMainWindow):
             self.open_path(Path(name))
 
     def new_dialog(self) -> None:
-        path = new_plan_dialog(self)
+        path = new_plan_dialog(self, self.archive.path)
         if path is not None:
             self.open_path(path)
 
@@ -566,7 +581,6 @@ class MainWindow(QMainWindow):
             # garbage collection of the window↔context cycle, the QUndoStack could be deleted
             # after the objects it points to (a crash far from here)
             self.ctx.stack.clear()
-            release_gc()
             try:
                 self.archive.close()
             except Exception:  # noqa: BLE001 - already closed
@@ -754,28 +768,61 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ filters, year
 
+    #: a search showing up to this many rows opens them all; beyond, only the first levels
+    EXPAND_ALL_ROWS = 400
+
     def _apply_filter(self) -> None:
-        f = FiltroObiettivi(
+        f = Filtro(
             testo=self.search.text(), unita_id=self.f_settore.currentData(),
             responsabile_id=self.f_resp.currentData(), anno=self.f_anno.currentData(),
-            stato=self.f_stato.currentData(), solo_in_ritardo=self.f_ritardo.isChecked())
-        # attach the proxy before filtering; detach it before clearing (no useless refilter)
-        self._set_tree_model(f.active())
-        self.proxy.set_filtro(f)
-        if f.active():
-            self.tree.expandAll()
+            stato=self.f_stato.currentData(), solo_in_ritardo=self.f_ritardo.isChecked(),
+            programma=self.f_programma.currentData())
+        if f == self._filtro:
+            return
+        if not self._filtro.active() and not self.model.proj.per_settore:
+            self._expanded_before_filter = self._expanded_ids()
+        self._filtro = f
+        self.model.set_filtro(f)
+        self._expand_after_reset()
         current = self.ctx.current_obiettivo
         if current is not None:
-            src = self.model.index_of_id(current)
-            idx = self.to_view(src)
+            idx = self.model.index_of_id(current)
             if idx.isValid():
                 self.tree.setCurrentIndex(idx)
+
+    def _expand_after_reset(self) -> None:
+        """After a filter or a grouping: open the rows found (all of them when few)."""
+        if self.model.proj.plain:
+            for oid in self._expanded_before_filter:
+                idx = self.model.index_of_id(oid)
+                if idx.isValid():
+                    self.tree.expand(idx)
+            self.tree.expand(self.model.index(0, 0))
+            return
+        keep = self.model.proj.shown_count()
+        if self._filtro.active() and keep <= self.EXPAND_ALL_ROWS:
+            self.tree.expandAll()
+        else:  # many rows: the groups open, their rows show the matches under them
+            for r in range(self.model.rowCount()):
+                self.tree.expand(self.model.index(r, 0))
+
+    def set_per_settore(self, on: bool) -> None:
+        """«Raggruppa per settore»: a row per settore under each group of the tree."""
+        if on == self.model.proj.per_settore:
+            return
+        if on and self.model.proj.plain:
+            self._expanded_before_filter = self._expanded_ids()
+        self.model.set_per_settore(on)
+        self._expand_after_reset()
+        act = self.actions_by_name.get("raggruppa_settore")
+        if act is not None and act.isChecked() != on:
+            act.setChecked(on)
 
     def set_anno(self, anno: int) -> None:
         if anno == self.ctx.anno:
             return
         self.ctx.anno = anno
-        self.model.invalidate_all()
+        self.model.set_anno(anno)
         self.panel.set_anno()
         self.anno_changed.emit(anno)
         self.statusBar().showMessage(f"Anno di riferimento: {anno}", 3000)
@@ -787,6 +834,9 @@ class MainWindow(QMainWindow):
             self.update_title()
         if ch.touches("unita") or ch.touches("persone"):
             self._fill_filters()
+        if ch.reset or any("programma_cod" in (f or ()) for f in ch.updated.get("obiettivi", {}).values()) \
+                or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi"):
+            self._fill_programmi()
 
     def _on_store_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
@@ -822,14 +872,49 @@ def demo_plan_path() -> Path:
     return path
 
 
-def new_plan_dialog(parent: QWidget | None) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "Nuovo piano", str(default_plan_dir() /
-                                                                       "piano.piao"), PLAN_FILTER)
+def fixed_toolbar_text(action: QAction, text: str, changed: Any) -> None:
+    """The toolbar button keeps ``text`` (its width never changes, the buttons never shift);
+    what would be undone or redone goes to the tooltip."""
+    action.setIconText(text)
+
+    def update(what: str) -> None:
+        action.setToolTip(f"{text}: {what}" if what else text)
+
+    changed.connect(update)
+    update("")
+
+
+def _same_file(a: Path, b: Path | None) -> bool:
+    if b is None:
+        return False
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def new_plan_dialog(parent: QWidget | None, current: Path | None = None) -> Path | None:
+    """Asks where and what the new plan is. A file that exists is named and replaced only after
+    a specific question; the plan open in this window (``current``) is refused."""
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "Nuovo piano", str(default_plan_dir() / "piano.piao"), PLAN_FILTER,
+        options=QFileDialog.Option.DontConfirmOverwrite)
     if not name:
         return None
     path = Path(name)
     if not path.suffix:
         path = path.with_suffix(".piao")
+    if _same_file(path, current):
+        warn(parent, "Nuovo piano",
+             f"«{path.name}» è il piano aperto in questa finestra: non può essere sostituito "
+             "da un piano vuoto. Scegliere un altro nome.")
+        return None
+    if path.exists() and not ask(
+            parent, "Sostituire il piano esistente?",
+            f"Il file «{path.name}» esiste già in {path.parent}.\n\nSostituirlo con un piano "
+            "vuoto? Tutto il suo contenuto (obiettivi, indicatori, persone, valutazioni) "
+            "andrà perso."):
+        return None
     titolo, ok = QInputDialog.getText(parent, "Nuovo piano", "Titolo del piano:",
                                       text="Piano della performance")
     if not ok:

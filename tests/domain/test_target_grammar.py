@@ -86,3 +86,23 @@ def test_parameters_with_reference_date() -> None:
                                                       date(2022, 12, 31))
     assert leggi_parametro(_riga(141)).valore == Decimal(4281)
     assert leggi_parametro("INDICATORI Servizio Bilancio") is None
+
+
+def test_trend_target_is_scored_against_past_years_values() -> None:
+    """Seed 001 L95: «Aumento tendenziale … rispetto al biennio 2021-2022» — met or not against the
+    mean of the two years' values (pass/fail); not computable while a year lacks its value."""
+    from piaodesk.domain.model import Indicatore, Misura
+    from piaodesk.domain.valutazione import risultato_indicatore
+
+    testo = _riga(95).split("\t")[-1]
+    ind = Indicatore(id=1, descrizione="Atti spediti via PEC (%)")
+    misure = [Misura(indicatore_id=1, anno=2021, valore=Decimal(40)),
+              Misura(indicatore_id=1, anno=2022, valore=Decimal(50)),
+              Misura(indicatore_id=1, anno=2023, target_testo=testo, valore=Decimal(46))]
+    assert risultato_indicatore(ind, misure, 2023).raggiungimento == Decimal(1)   # 46 > 45
+    misure[-1] = Misura(indicatore_id=1, anno=2023, target_testo=testo, valore=Decimal(44))
+    assert risultato_indicatore(ind, misure, 2023).raggiungimento == Decimal(0)
+    assert risultato_indicatore(ind, misure[1:], 2023).raggiungimento is None     # 2021 unknown
+    # the baseline counts as its year's value
+    ind_b = Indicatore(id=1, descrizione="x", baseline=Decimal(40), anno_baseline=2021)
+    assert risultato_indicatore(ind_b, misure[1:], 2023).raggiungimento == Decimal(0)

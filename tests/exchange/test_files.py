@@ -173,7 +173,8 @@ def test_cli_export_template_portale(demo_path, tmp_path, capsys):
     assert head == ["Codice", "Obiettivo di valore pubblico", "Denominazione sintetica",
                     "Indicatore", "Responsabile amministrativo", "Stakeholder", "Dimensione",
                     "Formula", "Polarità", "Baseline", "Target 2025", "Target 2026",
-                    "Target 2027", "Fonte", "Obiettivo superiore"]
+                    "Target 2027", "Fonte", "Sottodimensione", "Rilevante", "Tipologia PIAO",
+                    "Rischio corruttivo", "Misura di prevenzione", "Obiettivo superiore"]
     codes = {ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)}
     assert "FIN.1" in codes and "PL.1" not in codes
     assert ws.cell(row=2, column=9).value in ("+", "-", "=")

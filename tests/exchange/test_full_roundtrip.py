@@ -49,6 +49,7 @@ COLUMNS_NOT_EXPORTED = {
     ("indicatori_organizzativi", "posizione"): "order in the voce: the row order",
     ("unita", "posizione"): "order among siblings: the row order",
     ("valore_pubblico", "posizione"): "order of the values: the row order",
+    ("parametri", "posizione"): "order of a service's parameters: the row order",
     ("unita", "ente_id"): "the Comune of a unit: set from the plan's ente, not edited in the GUI",
     ("piano", "ente_id"): "one plan, one ente per file: set when the plan is created",
     ("enti", "codice_fiscale"): "not edited in the GUI",

@@ -178,7 +178,7 @@ def test_polarity_words_of_the_documents_pin_10701(demo, tmp_path):
     (0.3, True, Decimal(30), False),          # 0,3 in a cell formatted as % is 30 %
     (0.3, False, Decimal("0.3"), True),       # 0,3 in a plain cell: 0,3 %, and said so
     ("0,3", False, Decimal("0.3"), True),
-    (30, True, Decimal(3000), True),          # 30 in a % cell shows 3000 %: kept, and said so
+    (30, True, None, False),                  # 30 in a % cell shows 3000 %: refused (0–100)
 ])
 def test_percent_columns(empty_plan, template, value, formatted, expected, warned):
     wb = openpyxl.load_workbook(template)
@@ -200,6 +200,9 @@ def test_percent_columns(empty_plan, template, value, formatted, expected, warne
         assert all("%" in p.messaggio for p in avvisi)
     else:
         assert avvisi == []
+    if expected is None:  # out of the 0–100 range (domain/validazione.py): said, field empty
+        fuori = {(p.foglio, p.colonna) for p in plan.problemi if "tra 0 e 100" in p.messaggio}
+        assert fuori == {("Obiettivi", "Peso"), ("Fasi", "% realizzazione")}
     plan.apply(empty_plan)
     ob = empty_plan.obiettivi()[0]
     assert ob.peso == expected

@@ -219,3 +219,13 @@ def test_valore_pubblico_printed_where_the_sheet_names_the_objective(demo):
     assert "VP1 Un'amministrazione digitale" in pdf_text(sheets.build_scheda_obiettivo(demo, oe.id, 2025))
     pc2 = data.trova_obiettivo(demo, "PC.2")
     assert "valore pubblico" not in pdf_text(sheets.build_scheda_obiettivo(demo, pc2.id, 2025)).lower()
+
+
+def test_settore_sheet_prints_its_parametri(demo):
+    """Seed 001 L138-L143 prints a service's PARAMETRI (volumes at a date): so does its settore's sheet."""
+    fin = next(u for u in demo.unita() if "FINANZIAR" in u.nome.upper())
+    t = pdf_text(sheets.build_scheda_obiettivi(demo, fin.id, 2025))
+    assert "PARAMETRI" in t and "numero di reversali di incasso" in t and "2.267" in t and "31/12/2022" in t
+    assert "686 determine e 152 delibere" in t  # the line that says two numbers is kept as written
+    other = next(u for u in demo.unita() if "SOCIALI" in u.nome.upper())
+    assert "PARAMETRI" not in pdf_text(sheets.build_scheda_obiettivi(demo, other.id, 2025))

@@ -268,4 +268,8 @@ def test_round_updated_in_place_equals_a_fresh_reading(peg2021):
     rnd = mon.aggiorna_round(arc, rnd, ch)
     assert same(rnd, mon.leggi_round(arc, mid))
     ch = arc.apply(SetFields(Indicatore, iid, {"peso": D(2)}))
-    assert mon.aggiorna_round(arc, rnd, ch) is None  # (the indicators changed: read again)
+    rnd = mon.aggiorna_round(arc, rnd, ch)  # an indicator's weight: re-read in place
+    assert rnd is not None and same(rnd, mon.leggi_round(arc, mid))
+    other = next(o for o in rnd.obiettivi if o.id != rnd.proprietari[iid])
+    ch = arc.apply(SetFields(Indicatore, iid, {"obiettivo_id": other.id}))
+    assert mon.aggiorna_round(arc, rnd, ch) is None  # (an indicator moved: read again)

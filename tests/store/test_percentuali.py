@@ -146,7 +146,7 @@ def test_structural_edits_update_the_cache_in_place(demo, monkeypatch, full_abov
 
     monkeypatch.setattr(archive_module, "RESTRUCTURE_FULL_ABOVE", full_above)
     rnd = random.Random(7 + full_above)
-    demo.percentuali(2025)
+    before = dict(demo.percentuali(2025))
     state = demo._perc[2025]
     done = []
     for step in range(60):
@@ -184,3 +184,44 @@ def test_structural_edits_update_the_cache_in_place(demo, monkeypatch, full_abov
         demo.revert(done.pop())
     assert demo.percentuali(2025) == fresh(demo)
     assert demo._perc[2025] is state
+
+
+def test_new_valuation_system_recombines_the_cached_parts(demo):
+    """Saving the SMVP does not recompute the plan's % from the file (seconds on a large plan):
+    each objective's indicators % and fasi % are recombined; same figures as a fresh computation."""
+    import dataclasses
+
+    from piaodesk.store.edits import SetSetting
+
+    before = dict(demo.percentuali(2025))
+    state = demo._perc[2025]
+    sistema = demo.sistema_valutazione()
+    for quota in (Decimal(30), Decimal(100), sistema.quota_indicatori):
+        edit = SetSetting("sistema_valutazione",
+                          dataclasses.replace(sistema, quota_indicatori=quota).to_json())
+        demo.apply(edit)
+        assert demo._perc.get(2025) is state  # recombined in place, not thrown away
+        assert demo.percentuali(2025) == fresh(demo)
+        if quota == 30:
+            assert demo.percentuali(2025) != before  # the weights did move the figures
+        demo.revert(edit)
+        assert demo.percentuali(2025) == fresh(demo) == before
+    capped = SetSetting("sistema_valutazione",
+                        dataclasses.replace(sistema, cap_indicatore=not sistema.cap_indicatore).to_json())
+    demo.apply(capped)  # the cap changes each indicator's result: computed again
+    assert demo.percentuali(2025) == fresh(demo)
+
+
+def test_a_state_from_the_worker_also_follows_a_new_valuation_system(demo):
+    import dataclasses
+
+    from piaodesk.store.edits import SetSetting
+
+    packed = _PercState(demo, 2025).pack()
+    assert demo.adotta_percentuali(PercUnpacker(packed).run(), demo.generation)
+    state = demo._perc[2025]
+    sistema = demo.sistema_valutazione()
+    demo.apply(SetSetting("sistema_valutazione",
+                          dataclasses.replace(sistema, quota_indicatori=Decimal(30)).to_json()))
+    assert demo._perc.get(2025) is state
+    assert demo.percentuali(2025) == fresh(demo)

@@ -256,6 +256,8 @@ def _answers(monkeypatch, *, file: str, texts: list[str], anno: int = 2027) -> l
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (next(answers), True))
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (anno, True))
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: errors.append(a[2]))
+    # «Sostituire il piano esistente?» (issue 14): yes
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     return errors
 
 

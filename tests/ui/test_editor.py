@@ -84,12 +84,12 @@ def test_main_flow_create_fase_indicator_undo_reopen(qtbot, empty_plan, settings
     ig.action("aggiungi").trigger()
     ind = arc.indicatori(oid)[0]
     m = win.panel.ind_model
-    _type_cell(qtbot, ig, 0, m.column("target:2025"), "200")
-    _type_cell(qtbot, ig, 0, m.column("valore:2025"), "150")
+    _type_cell(qtbot, ig, 0, m.column_of("target:2025"), "200")
+    _type_cell(qtbot, ig, 0, m.column_of("valore:2025"), "150")
     mis = arc.misure([ind.id])
     assert [(x.anno, x.periodo, x.target, x.valore) for x in mis] == [
         (2025, "", Decimal(200), Decimal(150))]
-    assert ig.model().index(0, m.column("perc")).data() == "75,00"
+    assert ig.model().index(0, m.column_of("perc")).data() == "75,00"
     # objective % = mean of indicators (75) and fasi (40) per the default SMVP
     expected = arc.perc_avanzamento(oid, 2025)
     assert expected is not None
@@ -101,7 +101,7 @@ def test_main_flow_create_fase_indicator_undo_reopen(qtbot, empty_plan, settings
     # undo the actual value: archive and tree follow; redo restores it
     win.ctx.stack.undo()
     assert arc.misure([ind.id])[0].valore is None
-    assert ig.model().index(0, m.column("perc")).data() == ""
+    assert ig.model().index(0, m.column_of("perc")).data() == ""
     assert win.to_view(win.model.index_of_id(oid, 3)).data() != shown
     win.ctx.stack.redo()
     assert arc.misure([ind.id])[0].valore == Decimal(150)
@@ -127,7 +127,7 @@ def test_paste_block_into_indicator_grid(qtbot, empty_plan, settings, messages):
     m = win.panel.ind_model
     # one row exists; the paste adds the two rows beyond the end
     ig.action("aggiungi").trigger()
-    ig.setCurrentIndex(ig.model().index(0, m.column("descrizione")))
+    ig.setCurrentIndex(ig.model().index(0, m.column_of("descrizione")))
     QGuiApplication.clipboard().setText(
         "Pratiche evase\t1.200\t1.150,5\t1.300\r\n"
         "Tempo medio (giorni)\t30\t28,5\t25\r\n"
@@ -152,8 +152,8 @@ def test_paste_block_into_indicator_grid(qtbot, empty_plan, settings, messages):
     win.ctx.stack.redo()
     assert len(arc.indicatori(oid)) == 3
     # copy goes out as TSV with Italian decimals
-    ig.setCurrentIndex(m.index(0, m.column("target:2025")))
-    ig.selectionModel().select(m.index(0, m.column("target:2025")),
+    ig.setCurrentIndex(m.index(0, m.column_of("target:2025")))
+    ig.selectionModel().select(m.index(0, m.column_of("target:2025")),
                                ig.selectionModel().SelectionFlag.ClearAndSelect)
     ig.copy_selection()
     assert QGuiApplication.clipboard().text() == "1.200\n" or \
@@ -244,13 +244,13 @@ def test_tree_add_move_cut_paste_renumber_delete(qtbot, demo_path, settings, mes
 def test_filters_and_late_marking(qtbot, demo_path, settings, messages):
     win = _open(qtbot, demo_path, settings)
     arc = win.archive
-    # no filter: the tree shows the model itself (no proxy in between)
+    # the tree always shows the model itself: filtering is the projection's (no proxy)
     assert win.tree.model() is win.model
     first = next(o.id for o in arc.obiettivi() if arc.figli_ids(o.id) and o.parent_id is None)
     win.tree.expand(win.model.index_of_id(first).parent())
     win.tree.expand(win.model.index_of_id(first))
     win.search.setText("ICARO")
-    assert win.tree.model() is win.proxy
+    assert win.tree.model() is win.model and win.model.rowCount() == 1
     shown = []
 
     def walk(parent):

@@ -22,7 +22,7 @@ from piaodesk.ui.models.grids import (
     MisureModel,
     RisorseModel,
 )
-from piaodesk.ui.models.proxies import FiltroObiettivi, ObiettiviFilterProxy
+from piaodesk.viste.albero import IGNOTO, Filtro
 from piaodesk.ui.models.tree import ObiettiviTreeModel
 from piaodesk.ui.undo import ChangeHub
 
@@ -102,27 +102,28 @@ def test_tree_percent_is_refreshed_for_the_edited_branch_only(ctx):
     assert ctx.push(InsertRow(Fase(obiettivo_id=leaf, descrizione="x", perc_realizzazione=Decimal(0),
                                    scadenza=date(2020, 1, 1))))
     assert leaf in changed and oe in changed and other not in changed
-    from piaodesk.ui.models.tree import _UNKNOWN
-
-    assert model.node_by_id(other).perc is not _UNKNOWN  # still cached
-    assert model.node_by_id(leaf).perc is _UNKNOWN  # dropped, recomputed on paint
+    assert model.node_by_id(other).perc is not IGNOTO  # still cached
+    assert model.node_by_id(leaf).perc is IGNOTO  # dropped, recomputed on paint
 
 
-def test_filter_proxy(ctx, qtmodeltester):
+def test_tree_filter(ctx, qtmodeltester):
+    """Search and filters are the projection's: the same model, reset, checked by the tester."""
     model = ObiettiviTreeModel(ctx)
-    model.load_all()
-    proxy = ObiettiviFilterProxy()
-    proxy.setSourceModel(model)
-    qtmodeltester.check(proxy)
-    proxy.set_filtro(FiltroObiettivi(testo="icaro"))
-    qtmodeltester.check(proxy)
-    assert proxy.rowCount() == 1  # only «Obiettivi» keeps a match
-    g = proxy.index(0, 0)
-    assert proxy.index(0, 0, g).data(IdRole) == _oe0527(ctx.archive)
-    proxy.set_filtro(FiltroObiettivi(anno=2025, stato="nessuno"))
-    assert proxy.rowCount() == 0
-    proxy.set_filtro(FiltroObiettivi())
-    assert proxy.rowCount() == 2
+    qtmodeltester.check(model)
+    model.set_filtro(Filtro(testo="icaro"))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 1  # only «Obiettivi» keeps a match
+    g = model.index(0, 0)
+    assert model.index(0, 0, g).data(IdRole) == _oe0527(ctx.archive)
+    model.set_filtro(Filtro(anno=2025, stato="nessuno"))
+    assert model.rowCount() == 0
+    model.set_filtro(Filtro())
+    assert model.rowCount() == 2
+    model.set_per_settore(True)
+    qtmodeltester.check(model)
+    model.set_filtro(Filtro(testo="icaro"))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 1
 
 
 @pytest.mark.parametrize("cls", [FasiModel, IndicatoriModel, AssegnazioniModel, RisorseModel])
@@ -165,19 +166,19 @@ def test_indicator_live_percent_and_misure(ctx, qtmodeltester):
     mis.set_indicatore(ind_id)
     qtmodeltester.check(mis)
     assert mis.rowCount() >= 1
-    before = model.index(row0, model.column("perc")).data()
+    before = model.index(row0, model.column_of("perc")).data()
     # a new period row, typed target/actual; the indicator % follows
     assert mis.insert_row(mis.rowCount())
     r = mis.rowCount() - 1
     assert mis.setData(mis.index(r, 3), "10")
     assert mis.setData(mis.index(r, 4), "0")
     qtmodeltester.check(mis)
-    assert model.index(row0, model.column("perc")).data() != before or before == ""
+    assert model.index(row0, model.column_of("perc")).data() != before or before == ""
     # duplicate period refused
     assert not mis.setData(mis.index(r, 1), mis.index(0, 1).data())
     while ctx.stack.canUndo():
         ctx.stack.undo()
-    assert model.index(row0, model.column("perc")).data() == before
+    assert model.index(row0, model.column_of("perc")).data() == before
 
 
 def test_big_plan_is_loaded_lazily(tmp_path, qapp, qtmodeltester):
@@ -198,14 +199,14 @@ def test_big_plan_is_loaded_lazily(tmp_path, qapp, qtmodeltester):
         assert 0 < n_roots < 10_000
         first = model.index(0, 0, g)
         assert model.hasChildren(first) and model.rowCount(first) == 0  # not fetched
-        assert len(model._by_id) == n_roots
+        assert len(model.proj.by_id) == n_roots
         # an edit refreshes one row, not the tree
         resets: list[int] = []
         model.modelReset.connect(lambda: resets.append(1))
         oid = first.data(IdRole)
         c.push(SetFields(Obiettivo, oid, {"titolo": "Cambiato"}))
         assert model.index(0, 1, g).data() == "Cambiato" and not resets
-        assert len(model._by_id) == n_roots
+        assert len(model.proj.by_id) == n_roots
         _ = Qt
     finally:
         arc.close()

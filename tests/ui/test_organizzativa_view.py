@@ -27,7 +27,7 @@ def view(qtbot, ctx):
 
 
 def _perc(model, row, key="perc"):
-    return model.data(model.index(row, model.column(key)), Qt.ItemDataRole.EditRole)
+    return model.data(model.index(row, model.column_of(key)), Qt.ItemDataRole.EditRole)
 
 
 def _sintesi(ctx):
@@ -47,9 +47,9 @@ def test_values_typed_update_the_voce_and_the_total(qtbot, view, ctx, qtmodeltes
     # an indicator below its target (crescente): type the value that reaches it, in the grid
     k = next(k for k in range(im.rowCount()) if _perc(im, k) is not None and _perc(im, k) < 100
              and im.row_object(k).polarita == Polarita.CRESCENTE)
-    target = im.data(im.index(k, im.column("target")), Qt.ItemDataRole.EditRole)
-    before_val = im.data(im.index(k, im.column("valore")), Qt.ItemDataRole.EditRole)
-    idx = im.index(k, im.column("valore"))
+    target = im.data(im.index(k, im.column_of("target")), Qt.ItemDataRole.EditRole)
+    before_val = im.data(im.index(k, im.column_of("valore")), Qt.ItemDataRole.EditRole)
+    idx = im.index(k, im.column_of("valore"))
     view.indicatori.setCurrentIndex(idx)
     view.indicatori.setFocus()
     qtbot.keyClick(view.indicatori, target[0])
@@ -65,7 +65,7 @@ def test_values_typed_update_the_voce_and_the_total(qtbot, view, ctx, qtmodeltes
     assert format_percent(s1.perc) in view.totale.text() and s1.perc > s0.perc
     qtmodeltester.check(im)
     # weights of the voci: typed, the total becomes the weighted mean
-    assert vm.setData(vm.index(0, vm.column("peso")), "30")
+    assert vm.setData(vm.index(0, vm.column_of("peso")), "30")
     assert not _sintesi(ctx).pari_peso or vm.rowCount() == 1
     ctx.stack.undo()
     ctx.stack.undo()
@@ -83,10 +83,10 @@ def test_new_voce_and_indicator_first_value_inserted_and_missing_said(view, ctx)
     assert "nessun indicatore" in view.totale.text() and "manca" in view.totale.text()
     view.buttons["ind+"].click()
     assert im.rowCount() == 1
-    assert im.setData(im.index(0, im.column("target")), "Inferiore al 45%")
-    assert im.setData(im.index(0, im.column("polarita")), "decrescente")
+    assert im.setData(im.index(0, im.column_of("target")), "Inferiore al 45%")
+    assert im.setData(im.index(0, im.column_of("polarita")), "decrescente")
     assert "valore di «Nuovo indicatore»" in view.totale.text()
-    assert im.setData(im.index(0, im.column("valore")), "40")
+    assert im.setData(im.index(0, im.column_of("valore")), "40")
     row = ctx.archive.select(ValoreOrganizzativo, "indicatore_id = ?", (im.ids()[0],))[0]
     assert (row.target_testo, row.target, row.valore) == ("Inferiore al 45%", Decimal(45), Decimal(40))
     assert _perc(im, 0) == Decimal(100) and _perc(vm, n) == Decimal(100)

@@ -180,22 +180,36 @@ def test_multidata_answers_like_data_and_follows_edits(ctx):
     assert _multi(model, model.index_of_id(kid, 0), [Qt.ItemDataRole.DisplayRole]) != ["ZZ.9"]
 
 
-def test_loaded_tree_is_kept_out_of_full_garbage_collections(ctx):
-    """A full gc pass over a big loaded tree is a visible stall: the cache is frozen once built."""
+def test_deleted_subtree_is_collectable_no_gc_freeze(ctx):
+    """No gc.freeze anywhere: a deleted subtree's nodes go with the next collection."""
     import gc
+    import weakref
 
-    gc.unfreeze()
-    try:
-        model = ObiettiviTreeModel(ctx)
-        assert gc.get_freeze_count() == 0
-        model.load_all()
-        frozen = gc.get_freeze_count()
-        assert frozen > len(model._by_id)  # the nodes (and everything alive) are frozen
-        node = model.node_by_id(_oe0527(ctx.archive))
-        assert node is not None and all(o is not node for o in gc.get_objects())  # not scanned
-        from piaodesk.ui.models.tree import release_gc
+    from piaodesk.domain.model import Obiettivo as Ob
+    from piaodesk.store.edits import DeleteRow
 
-        release_gc()
-        assert gc.get_freeze_count() == 0
-    finally:
-        gc.unfreeze()
+    model = ObiettiviTreeModel(ctx)
+    model.load_all()
+    oe = _oe0527(ctx.archive)
+    ids = ctx.archive.discendenti(oe, True)
+    refs = [weakref.ref(model.node_by_id(i)) for i in ids]
+    model.index_of_id(ids[-1], 3).data()  # painted once
+    assert ctx.push(DeleteRow(Ob, oe))
+    assert not model.index_of_id(oe).isValid()
+    ctx.stack.clear()  # (the undo step holds the deleted rows, not the nodes)
+    gc.collect()
+    assert gc.get_freeze_count() == 0
+    assert [r for r in refs if r() is not None] == []
+
+
+def test_no_gc_policy_anywhere_in_the_code():
+    """Process-wide gc.freeze/unfreeze/disable made deleted nodes immortal: none is left."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"\bgc\.(freeze|unfreeze|disable)\(")
+    hits = [f"{p.relative_to(root)}:{n}" for base in ("piaodesk", "bench", "tests")
+            for p in (root / base).rglob("*.py")
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+            if pattern.search(line) and p.name != Path(__file__).name]
+    assert hits == []

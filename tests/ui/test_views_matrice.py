@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from piaodesk.domain.model import Assegnazione, Persona
 from piaodesk.ui.context import Context
-from piaodesk.ui.models.views_base import STATUS_ROLE
+from piaodesk.ui.models.flat import STATUS_ROLE
 from piaodesk.ui.undo import ChangeHub
 from piaodesk.ui.views.matrice import MatriceView
 

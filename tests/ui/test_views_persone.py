@@ -37,7 +37,7 @@ def persone(qtbot, ctx):
 
 def _cell(view, pid, key):
     m = view.model
-    return view.proxy.mapFromSource(m.index(m.row_of(pid), m.column(key)))
+    return view.proxy.mapFromSource(m.index(m.row_of(pid), m.column_of(key)))
 
 
 def test_edit_person_fields(persone, qtmodeltester):
@@ -87,10 +87,10 @@ def test_add_and_delete_person_with_confirmation(persone, monkeypatch, qtmodelte
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
     persone.elimina.click()
     assert arc.get(Persona, RIGHI) is None and arc.assegnazioni(persona_id=RIGHI) == []
-    assert persone.model.row_of(RIGHI) == -1
+    assert persone.model.row_of(RIGHI) is None
     ctx.stack.undo()
     assert arc.get(Persona, RIGHI) is not None and len(arc.assegnazioni(persona_id=RIGHI)) == 39
-    assert persone.model.row_of(RIGHI) >= 0
+    assert persone.model.row_of(RIGHI) is not None
 
 
 def test_aliases_of_selected_person(persone):
@@ -103,7 +103,7 @@ def test_aliases_of_selected_person(persone):
     assert "A. RIGHI" in arc.alias(RIGHI)
     assert arc.trova_persona("A. RIGHI").id == RIGHI
     m = persone.alias_model
-    row = [m.row_object(r).alias for r in range(m.rowCount())].index("A. RIGHI")
+    row = [m.row_at(r).alias for r in range(m.rowCount())].index("A. RIGHI")
     assert m.setData(m.index(row, 0), "RIGHI A.")
     assert "RIGHI A." in arc.alias(RIGHI)
     assert not m.setData(m.index(row, 0), "")

@@ -12,7 +12,7 @@ from piaodesk.domain.enums import TipoIndicatore
 from piaodesk.domain.model import Fase, Indicatore, Misura, Obiettivo
 from piaodesk.store.edits import Batch, DeleteRow, InsertRow, SetFields
 from piaodesk.ui.context import Context
-from piaodesk.ui.models.views_base import STATUS_ROLE
+from piaodesk.ui.models.flat import STATUS_ROLE
 from piaodesk.ui.undo import ChangeHub
 from piaodesk.ui.views.scadenze import ScadenzeView
 

@@ -105,10 +105,14 @@ def test_views_on_10000_objectives(qtbot, big_plan, tmp_path, monkeypatch):
     slices = (scad.model.loader.slices, ind.model.loader.slices, gantt.loader.slices,
               mat.model.loader.slices)
     assert min(slices) > 5, slices  # many short slices, not one long block
-    assert scad.model.rowCount() == 10_000 + 30_000
+    from piaodesk.store import calendario
+
+    # every objective and fase, and the plan's legal deadlines (issue 18)
+    n_legge = len(calendario.scadenze(arc))
+    assert scad.model.rowCount() == 10_000 + 30_000 + n_legge
     assert ind.model.rowCount() == 40_000
     assert scad.model.row_at(scad.model.row_of(("Fase", early.id))).perc == Decimal(12)
-    assert "40.000 scadenze —" in scad.summary.text() and "40.000 indicatori —" in ind.summary.text()
+    assert f"40.00{n_legge} scadenze —" in scad.summary.text() and "40.000 indicatori —" in ind.summary.text()
     assert scad._progress.isHidden() and ind._progress.isHidden()
     ctx.stack.undo()
     assert scad.model.row_at(scad.model.row_of(("Fase", early.id))).perc == early.perc_realizzazione
@@ -130,6 +134,6 @@ def test_views_on_10000_objectives(qtbot, big_plan, tmp_path, monkeypatch):
     assert scad.model.row_at(scad.model.row_of(("Fase", fase.id))).perc == Decimal(55)
     assert ind.model.row_at(ind.model.row_of(777)).valore == "1"
     assert next(r for r in gantt.canvas.rows if r.kind == "fase" and r.id == fase.id).perc == Decimal(55)
-    assert mat.model.impegno(ass.persona_id, ass.obiettivo_id) == ass.impegno
+    assert mat.model.projection.impegno(ass.persona_id, ass.obiettivo_id) == ass.impegno
     assert per_edit < 1.0, per_edit
     arc.close()

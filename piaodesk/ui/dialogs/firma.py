@@ -76,6 +76,7 @@ def _path_row(edit: QLineEdit, button_text: str, on_browse) -> QWidget:  # type:
     lay.setContentsMargins(0, 0, 0, 0)
     lay.addWidget(edit, 1)
     button = QPushButton(button_text)
+    button.setAutoDefault(False)  # Enter in the dialog never opens a file dialog
     button.clicked.connect(on_browse)
     lay.addWidget(button)
     return row
@@ -529,6 +530,7 @@ def _path_row_combo(combo: QComboBox, on_browse) -> QWidget:  # type: ignore[no-
     lay.setContentsMargins(0, 0, 0, 0)
     lay.addWidget(combo, 1)
     button = QPushButton("Sfoglia…")
+    button.setAutoDefault(False)
     button.clicked.connect(on_browse)
     lay.addWidget(button)
     return row
@@ -595,6 +597,7 @@ class VerificaDialog(QDialog):
         buttons = QDialogButtonBox()
         self.verify_button = buttons.addButton("Verifica", QDialogButtonBox.ButtonRole.ActionRole)
         self.verify_button.setObjectName("verifica_button")
+        self.verify_button.setDefault(True)  # Enter in «PDF» verifies (never «Sfoglia…»)
         self.verify_button.clicked.connect(self.verifica)
         close = buttons.addButton("Chiudi", QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)

@@ -1,4 +1,4 @@
-"""«Piano › Variazioni del piano…»: acts that change the plan during the year (issue 18)."""
+"""«Piano › Variazioni del piano…», «Comuni dell'Unione…», «Parametri dei servizi…» (issue 18)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,20 @@ def _variazioni(main_window: Any, ctx: Any) -> None:
     main_window._variazioni_dialog = show_variazioni_dialog(main_window, ctx)
 
 
+def _comuni(main_window: Any, ctx: Any) -> None:
+    from ..dialogs.comuni import show_comuni_dialog
+
+    main_window._comuni_dialog = show_comuni_dialog(main_window, ctx)
+
+
+def _parametri(main_window: Any, ctx: Any) -> None:
+    from ..dialogs.parametri import show_parametri_dialog
+
+    main_window._parametri_dialog = show_parametri_dialog(main_window, ctx)
+
+
 ACTIONS = [
     ActionSpec("&Piano", "Variazioni del piano…", _variazioni, order=60, object_name="azione_variazioni"),
+    ActionSpec("&Piano", "Comuni dell'Unione…", _comuni, order=61, object_name="azione_comuni"),
+    ActionSpec("&Piano", "Parametri dei servizi…", _parametri, order=62, object_name="azione_parametri"),
 ]

@@ -17,7 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from ...domain.formats import format_date, format_decimal, parse_bool, parse_date, parse_decimal
+from ...domain import validazione
+from ...domain.formats import format_date, format_decimal, parse_bool, parse_date
 from ...store.edits import Batch
 
 # ---------------------------------------------------------------------- roles
@@ -36,7 +37,7 @@ class InvalidInput(ValueError):
     """A typed value that cannot be accepted; ``str(exc)`` is the Italian message."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Column:
     key: str
     label: str
@@ -93,6 +94,33 @@ class Column:
 
     # ------------------------------------------------------------------ parsing
 
+    def rule(self) -> validazione.Regola | None:
+        """The range of a numeric column: its own bounds, else the domain's rule for its field
+        (weights, percentages, hours, years; see :mod:`piaodesk.domain.validazione`)."""
+        if self.minimum is not None or self.maximum is not None:
+            what = "La percentuale" if self.kind == "percent" else "Il valore"
+            return validazione.Regola(what, self.minimum, self.maximum, self.kind == "int")
+        base = str(self.key).split(":")[0]  # (Matrice: keys are objective ids)
+        if base in validazione.CAMPI:
+            return validazione.CAMPI[base]
+        if self.kind == "percent":
+            return validazione.PERCENTUALE
+        return None
+
+    def _parse_number(self, value: Any, where: str) -> Any:
+        if isinstance(value, bool):
+            raise InvalidInput(validazione.messaggio_numero(value, where))
+        rule = self.rule()
+        num = validazione.controlla(rule, value, where) if rule is not None \
+            else validazione.numero(value, where)
+        if num is None:
+            return None
+        if self.kind == "int":
+            if num != int(num):
+                raise InvalidInput(f"«{value}» non è un numero intero {where}.")
+            return int(num)
+        return Decimal(num) if isinstance(num, int) else num
+
     def parse(self, value: Any) -> Any:
         """Typed text (or a native value) → native value; :class:`InvalidInput` if refused."""
         if isinstance(value, str):
@@ -104,39 +132,19 @@ class Column:
         else:
             text = None
         kind, where = self.kind, f"(colonna «{self.label}»)"
-        if kind in ("decimal", "percent", "money", "int"):
-            num = parse_decimal(text) if text is not None else _native_decimal(value)
-            if num is None:
-                raise InvalidInput(f"«{text}» non è un numero valido {where}. "
-                                   "Usare la virgola per i decimali, es. 12,5.")
-            if kind == "percent":
-                lo = self.minimum if self.minimum is not None else Decimal(0)
-                hi = self.maximum if self.maximum is not None else Decimal(100)
-            else:
-                lo, hi = self.minimum, self.maximum
-            if lo is not None and num < lo or hi is not None and num > hi:
-                rng = f"tra {format_decimal(lo, None)} e {format_decimal(hi, None)}" \
-                    if lo is not None and hi is not None else (
-                        f"almeno {format_decimal(lo, None)}" if lo is not None
-                        else f"al massimo {format_decimal(hi, None)}")
-                what = "La percentuale" if kind == "percent" else "Il valore"
-                raise InvalidInput(f"{what} {format_decimal(num, None)} non è ammesso {where}: "
-                                   f"deve essere {rng}.")
-            if kind == "int":
-                if num != num.to_integral_value():
-                    raise InvalidInput(f"«{text or value}» non è un numero intero {where}.")
-                return int(num)
-            return num
-        if kind == "date":
-            if isinstance(value, date):
-                return value
-            d = parse_date(text)
-            if d is None:
-                raise InvalidInput(f"«{text}» non è una data valida {where}: "
-                                   "scrivere gg/mm/aaaa, es. 31/12/2025.")
-            if not 1900 <= d.year <= 2200:
-                raise InvalidInput(f"L'anno della data «{text}» non è plausibile {where}.")
-            return d
+        try:
+            if kind in ("decimal", "percent", "money", "int"):
+                return self._parse_number(text if text is not None else value, where)
+            if kind == "date":
+                if isinstance(value, date):
+                    return validazione.data(value, where)
+                d = parse_date(text)
+                if d is None:
+                    raise InvalidInput(f"«{text}» non è una data valida {where}: "
+                                       "scrivere gg/mm/aaaa, es. 31/12/2025.")
+                return validazione.data(d, where)
+        except validazione.ValoreNonValido as exc:
+            raise InvalidInput(str(exc)) from exc
         if kind == "bool":
             if isinstance(value, bool):
                 return value
@@ -166,16 +174,6 @@ class Column:
                     return found[0]
             raise InvalidInput(f"«{value}» non si trova tra i valori ammessi {where}.")
         return text if text is not None else value
-
-
-def _native_decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return None
 
 
 READONLY_MESSAGE = "Il piano è aperto in sola lettura."

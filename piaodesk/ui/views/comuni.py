@@ -25,6 +25,8 @@ def make_grid(model: QAbstractItemModel, columns: Sequence[Column], parent: QWid
     for i, col in enumerate(columns):
         if col.width:
             view.setColumnWidth(i, col.width)
+    if sortable:  # the plan-wide tables: per-column filter, frozen first column (issue 14)
+        view.set_plan_wide()
     return view
 
 

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from ...domain.formats import format_date, format_int, format_percent
 from ...store.changes import Changes
 from ..models.slices import Progressive, ProgressiveLoad
-from ..models.views_gantt import GanttData, GanttRow
+from ...viste.gantt import GanttProjection, GanttRow
 from .comuni import ViewPanel, fill_combo, filter_combo
 
 MESI = ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic")
@@ -420,10 +420,10 @@ class GanttView(Progressive, ViewPanel):
         self.setObjectName("vista_gantt")
         self._oggi = oggi
         self._fitted = False
-        self.data = GanttData(ctx.archive, self.oggi(), ctx.anno or None, load=False)
+        self.data = GanttProjection(ctx.archive, self.oggi(), ctx.anno or None, load=False)
         self.loader = ProgressiveLoad(
-            self, "timerGantt", steps=self.data.reload_steps, apply=self.on_changes,
-            large=lambda: self.data.size() > self.PROGRESSIVE_ROWS, on_done=self._reloaded)
+            self, "timerGantt", steps=self.data.load, apply=self.on_changes,
+            large=lambda: self.data.expected_rows() > self.PROGRESSIVE_ROWS, on_done=self._reloaded)
         self.canvas = GanttCanvas(self, self.oggi())
         self.canvas.perc_of = lambda r: self.data.perc_obiettivo(r.obiettivo_id)
 
@@ -478,7 +478,7 @@ class GanttView(Progressive, ViewPanel):
         self.canvas.fit()
 
     def refresh(self) -> None:
-        rows = GanttData.visible(self.data.rows, self.settore.currentData(),
+        rows = GanttProjection.visible(self.data.rows, self.settore.currentData(),
                                  self.attivita.isChecked(), self.solo_date.isChecked())
         start, end = self.data.extent()
         anno = self.ctx.anno or self.ctx.archive.piano().anno_inizio
@@ -503,7 +503,7 @@ class GanttView(Progressive, ViewPanel):
     def on_changes(self, ch: Changes) -> None:
         if self.loader.hold(ch):
             return  # (applied once the rows are in)
-        if ch.reset or GanttData.needs_reload(ch):
+        if ch.reset or GanttProjection.needs_reload(ch):
             self.reload()  # (the tree changed: rows come and go)
             return
         if not (ch.touches("obiettivi") or ch.touches("fasi") or ch.touches("unita")):
@@ -511,7 +511,11 @@ class GanttView(Progressive, ViewPanel):
                 self.data._perc.clear()  # objectives' % change: recomputed for visible rows
                 self.canvas.viewport().update()
             return
-        if self.data.apply(ch) and not self.data.layout_changed:
+        delta = self.data.apply(ch)
+        if delta.reset:
+            self.reload()  # (a fase moved to another objective)
+            return
+        if not self.data.layout_changed:
             # rows updated in place (names, %, done/late): repaint, recount later
             self.canvas.viewport().update()
             self.schedule_summary()

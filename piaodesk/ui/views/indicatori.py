@@ -8,8 +8,8 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from ...domain.formats import format_int
-from ..models.views_base import RowFilterProxy
-from ..models.views_indicatori import IndicatoriModel, RigaIndicatore
+from ...viste.indicatori import IndicatoriProjection, RigaIndicatore
+from ..models.flat import FlatFilterProxy, FlatTableModel
 from .comuni import ViewPanel, fill_combo, filter_combo, make_grid
 
 
@@ -17,12 +17,13 @@ class IndicatoriView(ViewPanel):
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("vista_indicatori")
-        self.model = IndicatoriModel(ctx, self)
-        self.proxy = RowFilterProxy(self)
+        self.projection = IndicatoriProjection(ctx.archive, ctx.anno)
+        self.model = FlatTableModel(ctx, self.projection, self)
+        self.proxy = FlatFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
         self.add_label("Settore:")
-        self.settore = filter_combo(self, self.model.lookup.settori(), "Tutti i settori", 300)
+        self.settore = filter_combo(self, self.projection.lookup.settori(), "Tutti i settori", 300)
         self.bar.addWidget(self.settore)
         self.cerca = QLineEdit(self)
         self.cerca.setPlaceholderText("Cerca indicatore o obiettivo…")
@@ -31,7 +32,7 @@ class IndicatoriView(ViewPanel):
         self.cerca.setMaximumWidth(360)
         self.bar.addWidget(self.cerca)
         self.bar.addStretch(1)
-        self.add_label(f"Anno: {self.model.anno}")
+        self.add_label(f"Anno: {self.projection.anno}")
 
         self.table = make_grid(self.proxy, self.model.columns(), self)
         self.table.message.connect(self.show_message)
@@ -50,7 +51,7 @@ class IndicatoriView(ViewPanel):
 
     def _refresh_combos(self, ch: Any) -> None:
         if ch.touches("unita"):
-            fill_combo(self.settore, self.model.lookup.settori(), "Tutti i settori")
+            fill_combo(self.settore, self.projection.lookup.settori(), "Tutti i settori")
 
     def _filter(self) -> None:
         sid = self.settore.currentData()
@@ -73,7 +74,7 @@ class IndicatoriView(ViewPanel):
         with_value = sum(1 for r in rows if r.perc is not None)
         self.summary.setText(f"{format_int(n)} indicatori — {format_int(with_value)} con "
                              "raggiungimento calcolabile "
-                             f"nel {self.model.anno}")
+                             f"nel {self.projection.anno}")
 
     def _double_clicked(self, index: QModelIndex) -> None:
         src = self.proxy.mapToSource(index)

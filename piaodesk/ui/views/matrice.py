@@ -1,4 +1,4 @@
-"""Matrice personale: people × objectives with % of time, totals, flags for >100 % or no assignment."""
+"""Matrice personale: people × objectives with % of time, totals, flags for >100 %, <100 % or no assignment."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class MatriceView(ViewPanel):
         self.add_label("Settore:")
         self.settore = filter_combo(self, self.model.lookup.settori(), "Tutti i settori", 300)
         self.bar.addWidget(self.settore)
-        self.segnalate = QCheckBox("Solo persone segnalate (oltre 100 % o senza assegnazioni)", self)
+        self.segnalate = QCheckBox("Solo persone segnalate (oltre o sotto il 100 %, senza assegnazioni)", self)
         self.bar.addWidget(self.segnalate)
         self.bar.addStretch(1)
 
@@ -75,10 +75,10 @@ class MatriceView(ViewPanel):
             return  # (the progress is shown)
         people = [self.model.persona_id(r) for r in range(self.model.rowCount())]
         flags = [self.model.flag(p) for p in people]  # (once per person: a sum of many %)
-        over, none = flags.count("over"), flags.count("none")
+        over, none, under = flags.count("over"), flags.count("none"), flags.count("under")
         n_ob = self.model.columnCount() - len(FIXED)
         self.summary.setText(f"{format_int(len(people))} persone × {format_int(n_ob)} obiettivi — "
-                             f"{format_int(over)} oltre il 100 %, "
+                             f"{format_int(over)} oltre il 100 %, {format_int(under)} sotto il 100 %, "
                              f"{none} senza assegnazioni. ✓ = assegnato senza % di impegno; "
                              "scrivere una % in una cella vuota assegna la persona.")
 

@@ -5,77 +5,52 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...domain.bilancio import RiepilogoBilancio
-from ...domain.formats import format_decimal, format_percent
 from ...store.bilancio import riepiloghi_per_settore
+from ...viste.bilancio import BilancioProjection
+from ..models.flat import FlatTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
+class BilancioModel(FlatTableModel):
+    """One settore's summary (the flat adapter over :class:`~piaodesk.viste.bilancio.BilancioProjection`;
+    the total row in bold)."""
 
-class BilancioModel(QAbstractTableModel):
-    COLUMNS = ("Codice", "Obiettivo / progetto", "Budget (assestato)", "Impegnato", "Stato avanz. spesa",
-               "Entrate (assestato)", "Accertato", "Stato avanz. entrate", "% di assorbimento")
+    projection: BilancioProjection
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rie: RiepilogoBilancio | None = None
+    def __init__(self, parent: Any = None, ctx: Any = None) -> None:
+        super().__init__(ctx, BilancioProjection(), parent, listen=False, load=False)
+
+    @property
+    def rie(self) -> RiepilogoBilancio | None:
+        return self.projection.rie
 
     def set_riepilogo(self, rie: RiepilogoBilancio | None) -> None:
-        self.beginResetModel()
-        self.rie = rie
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() or self.rie is None else len(self.rie.righe) + 1
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
+        self.projection.set_riepilogo(rie)
+        self.reload()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.rie is None:
+        if role == Qt.ItemDataRole.FontRole:
+            if index.isValid() and self.row_at(index.row()).totale:
+                return _BOLD
             return None
-        rie, row, col = self.rie, index.row(), index.column()
-        totale = row == len(rie.righe)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if totale:
-                values = ("", "Totale settore", format_decimal(rie.totale_budget),
-                          format_decimal(rie.totale_impegnato), format_percent(rie.stato_spesa, 1),
-                          format_decimal(rie.totale_entrate), format_decimal(rie.totale_accertato),
-                          format_percent(rie.stato_entrata, 1), format_percent(rie.assorbimento_totale))
-                return values[col]
-            r = rie.righe[row]
-            values = (r.codice, r.titolo, format_decimal(r.budget), format_decimal(r.impegnato),
-                      format_percent(r.stato_spesa, 1), format_decimal(r.entrate),
-                      format_decimal(r.accertato), format_percent(r.stato_entrata, 1),
-                      format_percent(r.assorbimento))
-            return values[col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and totale:
-            f = QFont()
-            f.setBold(True)
-            return f
-        if role == Qt.ItemDataRole.ForegroundRole and not totale and col in (4, 7):
-            r = rie.righe[row]
-            v = r.stato_spesa if col == 4 else r.stato_entrata
-            if v is not None and v > 100:
-                return QBrush(QColor("#b45309"))
-        if role == Qt.ItemDataRole.ToolTipRole and col == 4:
-            return "Impegnato / Assestato × 100 (1 decimale); oltre il 100 % è evidenziato"
-        if role == Qt.ItemDataRole.ToolTipRole and col == 7:
-            return "Accertato / Assestato × 100 (1 decimale)"
-        if role == Qt.ItemDataRole.ToolTipRole and col == 8:
-            return "Budget / Totale del settore × 100 (2 decimali, dagli importi non arrotondati)"
-        return None
+        return super().data(index, role)
+
+
+_BOLD = QFont()
+_BOLD.setBold(True)
 
 
 class BilancioWidget(QWidget):
@@ -100,7 +75,7 @@ class BilancioWidget(QWidget):
         self.vuoto = QLabel("", self)
         self.vuoto.setWordWrap(True)
         lay.addWidget(self.vuoto)
-        self.model = BilancioModel(self)
+        self.model = BilancioModel(self, ctx)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
@@ -125,7 +100,7 @@ class BilancioWidget(QWidget):
         for nome, _ in self.blocchi:
             self.settore.addItem(nome)
         pos = self.settore.findText(keep)
-        self.settore.setCurrentIndex(pos if pos >= 0 else 0)
+        self.settore.setCurrentIndex(max(pos, 0))
         self.settore.blockSignals(False)
         if not self.blocchi:
             self.vuoto.setText(f"Nessuna risorsa finanziaria registrata per il {anno}. Le risorse "

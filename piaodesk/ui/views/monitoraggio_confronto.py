@@ -6,118 +6,51 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QHeaderView, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ...domain import monitoraggio as rules
-from ...domain.formats import format_date, format_decimal, format_percent
-from ...domain.model import Indicatore
-from ...store import monitoraggio as store
+from ...domain.formats import format_date, format_percent
+from ...viste.confronto import TABLES, ConfrontoProjection
+from ..models.flat import FlatTableModel
 
-Index = QModelIndex | QPersistentModelIndex
-TABLES = {"monitoraggi", "rilevazioni", "stati_avanzamento", "indicatori", "obiettivi", "unita"}
-#: fields that change the rows, their order or the chart; other updates are patched in place
-OB_SHAPE = {"parent_id", "posizione", "ramo", "unita_id"}
-IND_SHAPE = {"obiettivo_id", "posizione"}
 PALETTE = [QColor("#93c5fd"), QColor("#2563eb"), QColor("#1e3a8a"), QColor("#60a5fa"),
            QColor("#0ea5e9"), QColor("#312e81")]
 
 
-class ConfrontoModel(QAbstractTableModel):
-    """Rows: indicators (with their objective); columns: target of the last round, then each round."""
+class ConfrontoModel(FlatTableModel):
+    """Rows: indicators (with their objective); columns: target of the last round, then each
+    round (the flat adapter over :class:`~piaodesk.viste.confronto.ConfrontoProjection`)."""
 
-    FIXED = ("Obiettivo", "Indicatore", "Target")
+    projection: ConfrontoProjection
 
     def __init__(self, ctx: Any, parent: Any = None, load: bool = True) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.dati: store.Confronto | None = None
-        self.reload_count = 0  # whole comparisons computed (tests, diagnostics)
-        if load:
-            self.reload()
+        super().__init__(ctx, ConfrontoProjection(ctx.archive), parent, listen=False, load=load)
 
-    def reload(self) -> None:
-        self.beginResetModel()
-        self.dati = store.confronto(self.ctx.archive)
-        self.reload_count += 1
-        self.endResetModel()
+    @property
+    def dati(self) -> Any:
+        return self.projection.dati
+
+    @property
+    def reload_count(self) -> int:
+        return self.projection.reload_count
 
     def patch(self, ch: Any) -> bool:
         """Apply updates that leave rows and chart as they are (titles, descriptions…) in place.
 
         False when ``ch`` needs the whole comparison again.
         """
-        if self.dati is None:
+        if self.projection.dati is None or not self.projection.patchable(ch):
             return False
-        if ch.reset or ch.moved or ch.inserted or ch.deleted:
-            return False
-        tables = ch.tables() & TABLES
-        if tables - {"obiettivi", "indicatori"}:
-            return False
-        obs = ch.updated.get("obiettivi", {})
-        inds = ch.updated.get("indicatori", {})
-        if any(fs & OB_SHAPE for fs in obs.values()) or any(fs & IND_SHAPE for fs in inds.values()):
-            return False
-        arc = self.ctx.archive
-        fresh_ob = {oid: arc.obiettivo(oid) for oid in obs}
-        fresh_ind = {iid: arc.get(Indicatore, iid) for iid in inds}
-        righe = self.dati.righe
-        for r, (ob, ind, vals) in enumerate(righe):
-            new_ob = fresh_ob.get(ob.id, ob) or ob
-            new_ind = fresh_ind.get(ind.id, ind) or ind
-            if new_ob is not ob or new_ind is not ind:
-                righe[r] = (new_ob, new_ind, vals)
-                self.dataChanged.emit(self.index(r, 0), self.index(r, self.columnCount() - 1))
+        self.apply_delta(self.projection.apply(ch))
         return True
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() or self.dati is None else len(self.dati.righe)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() or self.dati is None else len(self.FIXED) + len(self.dati.rounds)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal or self.dati is None:
-            return None
-        if section < len(self.FIXED):
-            return self.FIXED[section]
-        m = self.dati.rounds[section - len(self.FIXED)]
-        return f"Al {format_date(m.data)}"
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.dati is None:
-            return None
-        ob, ind, vals = self.dati.righe[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return ob.codice
-            if col == 1:
-                return ind.descrizione
-            if col == 2:
-                last = next((v for v in reversed(vals) if v is not None), None)
-                return (last.target_testo or rules.testo_valore(last.target, ind.tipo)) if last else ""
-            v = vals[col - len(self.FIXED)]
-            return (v.valore_testo or rules.testo_valore(v.valore, ind.tipo)) if v else ""
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == 1:
-                return f"{ob.codice} {ob.titolo}\n{ind.descrizione}"
-            if col >= len(self.FIXED):
-                v = vals[col - len(self.FIXED)]
-                if v is not None:
-                    ris = rules.risultato_round(ind, rules.ValoreRound(v.target, v.valore, v.target_testo))
-                    return (f"Target {format_decimal(v.target) or '—'}, valore "
-                            f"{format_decimal(v.valore) or '—'}: {format_percent(ris.perc) or 'n.c.'}")
-        if role == Qt.ItemDataRole.ForegroundRole and col >= len(self.FIXED):
-            v = vals[col - len(self.FIXED)]
-            if v is not None:
-                ris = rules.risultato_round(ind, rules.ValoreRound(v.target, v.valore, v.target_testo))
-                if ris.raggiungimento is not None and ris.raggiungimento < 1:
-                    return QBrush(QColor("#b91c1c"))
-        return None
 
 
 class GraficoSettori(QWidget):

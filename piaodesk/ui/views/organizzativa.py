@@ -161,7 +161,7 @@ class PerformanceOrganizzativaView(ViewPanel):
     def _append(self, grid: Any, model: Any) -> None:
         """A new row at the end, selected with its name ready to be typed over."""
         if model.insert_row(model.rowCount()):
-            idx = model.index(model.rowCount() - 1, model.column("nome"))
+            idx = model.index(model.rowCount() - 1, model.column_of("nome"))
             grid.setCurrentIndex(idx)
             grid.setFocus()
 

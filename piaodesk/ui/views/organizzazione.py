@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QPushButton, QTreeView, QWidget
 
-from ...domain.model import Obiettivo, Persona
 from ..delegates import TypedDelegate
 from ..models.views_organizzazione import OrganizzazioneModel
 from .comuni import ViewPanel
@@ -102,10 +101,7 @@ class OrganizzazioneView(ViewPanel):
         if cur is None:
             return
         ids = self.model.subtree(cur)
-        arc = self.ctx.archive
-        marks = ",".join("?" * len(ids))
-        n_p = arc.count(Persona, f"unita_id IN ({marks})", ids)
-        n_o = arc.count(Obiettivo, f"unita_id IN ({marks})", ids)
+        n_p, n_o = self.model.projection.conteggi(cur)
         u = self.model.unita(cur)
         text = f"Eliminare «{u.nome if u else cur}»"
         if len(ids) > 1:

@@ -56,6 +56,7 @@ class PersoneView(ViewPanel):
             if col.width:
                 self.table.setColumnWidth(i, col.width)
         self.table.message.connect(self.show_message)
+        self.table.set_plan_wide()  # per-column filter, frozen «Cognome» (issue 14)
 
         # aliases of the selected person
         side = QWidget(self)
@@ -108,17 +109,20 @@ class PersoneView(ViewPanel):
         idx = self.table.currentIndex()
         if not idx.isValid():
             return None
-        return self.model.ids()[self.proxy.mapToSource(idx).row()]
+        return int(self.model.row_at(self.proxy.mapToSource(idx).row()).id)
 
     def select_persona(self, pid: int) -> None:
         r = self.model.row_of(pid)
-        if r >= 0:
+        if r is not None:
             self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(r, 0)))
 
+    def _ids(self) -> list[int]:
+        return [p.id for p in self.model.rows()]
+
     def add_person(self) -> None:
-        before = set(self.model.ids())
+        before = set(self._ids())
         if self.model.insert_row(self.model.rowCount()):
-            new = [i for i in self.model.ids() if i not in before]
+            new = [i for i in self._ids() if i not in before]
             if new:
                 self.cerca.clear()
                 self.select_persona(new[0])  # typing now replaces «NUOVA» (Excel-like)
@@ -145,7 +149,7 @@ class PersoneView(ViewPanel):
     def _current_changed(self, current: QModelIndex, *args: Any) -> None:
         pid = self.current_persona()
         self.alias_model.set_persona(pid)
-        p = self.model.row_object(self.model.row_of(pid)) if pid is not None else None
+        p = self.model.projection.row(pid) if pid is not None else None
         self.alias_title.setText(f"Alias di {p.nominativo}" if p else "Alias (selezionare una persona)")
         for w in (self.alias_nuovo, self.alias_aggiungi, self.alias_elimina):
             w.setEnabled(p is not None and not self.ctx.archive.readonly)

@@ -12,8 +12,8 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from ...domain.formats import format_int
-from ..models.views_base import RowFilterProxy
-from ..models.views_scadenze import ScadenzeModel, Scadenza
+from ...viste.scadenze import Scadenza, ScadenzeProjection
+from ..models.flat import FlatFilterProxy, FlatTableModel
 from .comuni import ViewPanel, fill_combo, filter_combo, make_grid
 
 
@@ -25,15 +25,16 @@ class ScadenzeView(ViewPanel):
                  oggi: date | Callable[[], date] | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("vista_scadenze")
-        self.model = ScadenzeModel(ctx, self, oggi=oggi)
-        self.proxy = RowFilterProxy(self)
+        self.projection = p = ScadenzeProjection(ctx.archive, anno=lambda: ctx.anno, oggi=oggi)
+        self.model = FlatTableModel(ctx, p, self)
+        self.proxy = FlatFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
         self.add_label("Settore:")
-        self.settore = filter_combo(self, self.model.lookup.settori(), "Tutti i settori", 300)
+        self.settore = filter_combo(self, self.projection.lookup.settori(), "Tutti i settori", 300)
         self.bar.addWidget(self.settore)
         self.add_label("Persona:")
-        self.persona = filter_combo(self, self.model.persone_coinvolte(), "Tutte le persone", 240)
+        self.persona = filter_combo(self, self.projection.persone_coinvolte(), "Tutte le persone", 240)
         self.bar.addWidget(self.persona)
         self.aperte = QCheckBox("Nascondi completate", self)
         self.bar.addWidget(self.aperte)
@@ -58,8 +59,8 @@ class ScadenzeView(ViewPanel):
     def _refresh_combos(self, ch: Any) -> None:
         if ch.touches("unita") or ch.touches("persone") or ch.touches("assegnazioni") or \
                 ch.touches("obiettivi"):
-            fill_combo(self.settore, self.model.lookup.settori(), "Tutti i settori")
-            fill_combo(self.persona, self.model.persone_coinvolte(), "Tutte le persone")
+            fill_combo(self.settore, self.projection.lookup.settori(), "Tutti i settori")
+            fill_combo(self.persona, self.projection.persone_coinvolte(), "Tutte le persone")
 
     def _filter(self) -> None:
         sid = self.settore.currentData()
@@ -77,7 +78,7 @@ class ScadenzeView(ViewPanel):
         self.update_summary()
 
     def loaded(self) -> None:
-        fill_combo(self.persona, self.model.persone_coinvolte(), "Tutte le persone")
+        fill_combo(self.persona, self.projection.persone_coinvolte(), "Tutte le persone")
 
     def update_summary(self) -> None:
         if self.model.loading:
@@ -90,7 +91,7 @@ class ScadenzeView(ViewPanel):
         late, soon = counts["late"], counts["soon"]
         self.summary.setText(f"{format_int(n)} scadenze — {format_int(late)} in ritardo, "
                              f"{format_int(soon)} entro 30 giorni "
-                             f"(al {self.model.oggi().strftime('%d/%m/%Y')})")
+                             f"(al {self.projection.oggi().strftime('%d/%m/%Y')})")
 
     def _double_clicked(self, index: QModelIndex) -> None:
         src = self.proxy.mapToSource(index)

@@ -47,7 +47,7 @@ from ...domain.formats import (
 from ...store.valutazioni import ValutazionePersona
 from ..delegates import DateLineEdit
 from ..models.columns import InvalidInput
-from ..models.views_base import RowFilterProxy
+from ..models.flat import FlatFilterProxy as RowFilterProxy
 from ..models.views_valutazione import (
     DA_AVVIARE,
     ComportamentiModel,

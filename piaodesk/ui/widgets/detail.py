@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +34,7 @@ from ...domain.model import Obiettivo, ObiettivoUnita
 from ...store.changes import Changes
 from ...store.edits import Batch, DeleteRow, Edit, InsertRow, SetFields
 from ..delegates import DateLineEdit, decimal_text
+from .detail_piao import SezionePiao
 from ..models.columns import Column, InvalidInput
 
 STATI = ("", "Da avviare", "In corso", "Completato", "Sospeso", "Annullato", "Non raggiunto")
@@ -49,6 +51,41 @@ class _FocusOut(QObject):
         if event.type() == QEvent.Type.FocusOut:
             self._cb()
         return False
+
+
+class _PlanUndo(QObject):
+    """Ctrl+Z / Ctrl+Y in a form field: the field's own undo while something typed is not yet
+    saved, otherwise the plan's undo stack (the field would swallow the keys and do nothing)."""
+
+    def __init__(self, stack: Any, parent: QObject) -> None:
+        super().__init__(parent)
+        self._stack = stack
+
+    @staticmethod
+    def _pending(obj: QObject) -> bool:
+        if isinstance(obj, QLineEdit):
+            return obj.isModified()
+        if isinstance(obj, QPlainTextEdit):
+            return obj.document().isModified()
+        return False
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or \
+                not isinstance(event, QKeyEvent) or self._pending(obj):
+            return False
+        undo = event.matches(QKeySequence.StandardKey.Undo)
+        redo = event.matches(QKeySequence.StandardKey.Redo) or (
+            event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier)
+        if not (undo or redo):
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # the key comes to the field (and here), not to another shortcut
+            return True
+        if undo and self._stack.canUndo():
+            self._stack.undo()
+        elif redo and self._stack.canRedo():
+            self._stack.redo()
+        return True
 
 
 class ObiettivoForm(QWidget):
@@ -169,6 +206,9 @@ class ObiettivoForm(QWidget):
         self.widgets["trasversale"] = self.trasversale
         self._add(r, 0, "flags", flags, span=3)
         r += 1
+        self.piao = SezionePiao(ctx, self._commit, self)
+        self._grid.addWidget(self.piao, r, 0, 1, 4)
+        r += 1
         self.condivisi = QListWidget(self)
         self.condivisi.setFixedHeight(78)
         self.condivisi.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -180,6 +220,10 @@ class ObiettivoForm(QWidget):
         grid.setRowStretch(r, 1)
         self._load_lookups()
         ctx.hub.changed.connect(self._on_changes)
+        self._plan_undo = _PlanUndo(ctx.stack, self)
+        for w in [*self.widgets.values(), self.stato.lineEdit()]:
+            if isinstance(w, (QLineEdit, QPlainTextEdit)):
+                w.installEventFilter(self._plan_undo)
         self.setEnabled(False)
 
     def _add(self, row: int, col: int, key: str, widget: QWidget, span: int = 1) -> None:
@@ -243,6 +287,7 @@ class ObiettivoForm(QWidget):
             elif w not in (self.widgets["tipologia"],):
                 w.setEnabled(not ro)
         self.condivisi.setEnabled(not ro)
+        self.piao.set_readonly(ro)
         for cb in self.tipologia.values():
             cb.setEnabled(not ro)
 
@@ -252,6 +297,7 @@ class ObiettivoForm(QWidget):
             if isinstance(w, QPlainTextEdit):
                 if w.toPlainText() != text:
                     w.setPlainText(text)
+                w.document().setModified(False)
             elif isinstance(w, QLineEdit):
                 w.setText(text)
                 w.setModified(False)
@@ -261,6 +307,7 @@ class ObiettivoForm(QWidget):
             for key, w in self.widgets.items():
                 if isinstance(w, (QLineEdit, QPlainTextEdit)):
                     s(key, "")
+            self.piao.fill(None)
             return
         for key in ("codice", "titolo", "missione", "programma", "stakeholder", "altri_settori",
                     "assessore"):
@@ -294,17 +341,20 @@ class ObiettivoForm(QWidget):
             item.setHidden(not ob.trasversale and uid not in shared)
         self.condivisi.blockSignals(False)
         self.condivisi.setVisible(bool(ob.trasversale or shared))
+        self.piao.fill(ob)
 
     def _on_changes(self, ch: Changes) -> None:
-        if ch.touches("unita") or ch.touches("persone"):
+        if ch.touches("unita") or ch.touches("persone") or ch.touches("enti"):
             self._load_lookups()
+            self.piao.carica_elenchi()
             self.reload()
             return
         if self.oid is None:
             return
         if ch.reset or self.oid in ch.updated.get("obiettivi", {}) or \
                 self.oid in ch.deleted.get("obiettivi", set()) or ch.touches("obiettivi_unita") or \
-                self.oid in ch.inserted.get("obiettivi", set()):
+                self.oid in ch.inserted.get("obiettivi", set()) or ch.touches("vp_obiettivi") or \
+                ch.touches("valore_pubblico"):
             self.reload()
 
     # ------------------------------------------------------------------ committing
@@ -345,12 +395,14 @@ class ObiettivoForm(QWidget):
         w.setStyleSheet("")
         w.setToolTip("")
         self._commit(col.key, value)
+        w.setModified(False)  # saved: Ctrl+Z now undoes in the plan
 
     def _commit_area(self, key: str, w: QPlainTextEdit) -> None:
         if self._loading or self._ob is None or self.ctx.archive.readonly:
             return
         text = w.toPlainText().rstrip() or None
         self._commit(key, text)
+        w.document().setModified(False)
 
     def _commit_tipologia(self) -> None:
         values = [k for k, cb in self.tipologia.items() if cb.isChecked()]

@@ -115,6 +115,7 @@ class ObiettivoPanel(QWidget):
                             (self.misure, self.mis_model), (self.personale, self.ass_model),
                             (self.risorse, self.ris_model)):
             grid.message.connect(self.message)
+            model.refused.connect(self.message)  # the model says its refusals (once)
         ctx.hub.changed.connect(self._on_changes)
         self.set_obiettivo(None)
 

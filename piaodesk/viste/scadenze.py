@@ -1,23 +1,24 @@
-"""Every deadline of the plan in one table: fasi, objectives' planned end, "entro il" indicators.
+"""Scadenze: every deadline of the plan in one table (fasi, objectives' planned end, "entro il"
+indicators), as a flat projection (no Qt, no SQL).
 
-Rows are built from cached domain objects (objectives, fasi, date-type
-indicators and their annual measure, assignments); on ``Changes`` only the
-touched rows are rebuilt, reading just those rows from the archive.
+Rows are built from cached domain objects (objectives, fasi, date-type indicators and their
+annual measure, assignments); on ``Changes`` only the touched rows are rebuilt, reading just
+those rows from the archive.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ...domain import valutazione as engine
-from ...domain.enums import TipoIndicatore
-from ...domain.formats import format_date, parse_date
-from ...domain.model import (
+from ..domain import valutazione as engine
+from ..domain.enums import TipoIndicatore
+from ..domain.formats import format_date, parse_date
+from ..domain.model import (
     PERIODO_ANNUALE,
     Assegnazione,
     Fase,
@@ -25,16 +26,20 @@ from ...domain.model import (
     Misura,
     Obiettivo,
 )
-from ...store.changes import Changes
-from ...store.edits import Edit, SetFields
-from .columns import Column
-from .views_base import RowTableModel, ro
-from .views_lookup import Lookup
+from ..store.changes import Changes
+from ..store.edits import Edit, SetFields
+from ..store import calendario
+from ..store.letture import indicatori_di_tipo
+from .base import Key
+from .lookup import Lookup
+from .tabella import Col, Projection, ro
 
 SOGLIA_GIORNI = 30
 
 TIPO_FASE, TIPO_OBIETTIVO, TIPO_INDICATORE = "Fase", "Obiettivo", "Indicatore"
-_ORDINE_TIPO = {TIPO_FASE: 0, TIPO_INDICATORE: 1, TIPO_OBIETTIVO: 2}
+#: the plan's legal deadlines (issue 18 point 9: PIAO, monitoring, Relazione …), not editable here
+TIPO_LEGGE = "Di legge"
+_ORDINE_TIPO = {TIPO_FASE: 0, TIPO_INDICATORE: 1, TIPO_OBIETTIVO: 2, TIPO_LEGGE: 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +84,10 @@ def _stato(termine: date | None, completata: bool, oggi: date) -> tuple[str, str
 _OB_COLS = ("id", "codice", "titolo", "unita_id", "trasversale", "responsabile_id",
             "fine_prevista", "fine_effettiva")
 _FASE_COLS = ("id", "obiettivo_id", "descrizione", "scadenza", "fine_prevista", "fine_effettiva",
-              "perc_realizzazione", "peso")
+              "perc_realizzazione", "peso", "scadenza_relativa")
 
 
-class ScadenzeModel(RowTableModel):
+class ScadenzeProjection(Projection[Scadenza]):
     COLUMNS = (
         ro("scadenza", "Scadenza", "date", 90),
         ro("tipo", "Tipo", width=72),
@@ -90,17 +95,18 @@ class ScadenzeModel(RowTableModel):
         ro("descrizione", "Fase / descrizione", width=270),
         ro("settore", "Settore", width=160),
         ro("responsabile", "Responsabile", width=140),
-        Column("perc", "% realizz.", "percent", width=85,
+        Col("perc", "% realizz.", "percent", width=85,
                tooltip="% di realizzazione della fase (modificabile)"),
-        Column("fine_effettiva", "Fine effettiva", "date", width=95),
+        Col("fine_effettiva", "Fine effettiva", "date", width=95),
         ro("stato", "Stato", width=130),
     )
 
-    def __init__(self, ctx: Any, parent: Any = None, *,
+    def __init__(self, archive: Any, *, anno: Callable[[], int | None] | int | None = None,
                  oggi: date | Callable[[], date] | None = None) -> None:
-        super().__init__(ctx, parent)
+        super().__init__(archive)
+        self._anno = anno
         self._oggi = oggi
-        self.lookup = Lookup(ctx.archive)
+        self.lookup = Lookup(archive)
         self._ob: dict[int, Obiettivo] = {}
         self._info: dict[int, tuple[str, int | None, str, str, frozenset[int]]] = {}
         self._fasi: dict[int, Fase] = {}
@@ -111,8 +117,7 @@ class ScadenzeModel(RowTableModel):
         self._misura_ind: dict[int, int] = {}  # misura id -> indicatore id (all years)
         self._ass: dict[int, tuple[int, int | None]] = {}  # assegnazione id -> (obiettivo, persona)
         self._persone_of: dict[int, set[int]] = {}
-        self.reload()
-        ctx.hub.changed.connect(self.on_changes)
+        self._legge: list[Any] = []  # the year's legal deadlines (domain.calendario.ScadenzaLegale)
 
     # ------------------------------------------------------------ loading
 
@@ -123,36 +128,38 @@ class ScadenzeModel(RowTableModel):
 
     @property
     def anno(self) -> int:
-        return self.ctx.anno or self.ctx.archive.piano().anno_inizio
+        anno = self._anno() if callable(self._anno) else self._anno
+        return anno or self.reader.piano().anno_inizio
 
     def expected_rows(self) -> int:
-        arc = self.ctx.archive
+        arc = self.reader
         return arc.count(Fase) + arc.count(Obiettivo)
 
-    def load_steps(self) -> Iterator[int]:
-        """Objectives, phases, date indicators and assignments read in batches, then the
-        rows built; a percentage is yielded after each batch (``RowTableModel.reload``)."""
-        arc = self.ctx.archive
+    def read(self) -> Iterator[int]:
+        """Objectives, phases, date indicators and assignments read in batches; a percentage
+        is yielded after each batch."""
+        arc = self.reader
         self.lookup.reload()
+        self._legge = list(calendario.scadenze(arc, self.anno))
         total = max(1, self.expected_rows())
         self._ob = {}
         self._info = {}
         for batch in arc.select_batches(Obiettivo, columns=_OB_COLS):
             self._ob.update((o.id, o) for o in batch if o.id is not None)
-            yield 20 * len(self._ob) // total
+            yield 35 * len(self._ob) // total
         self._fasi, self._fasi_of = {}, {}
         for batch in arc.select_batches(Fase, columns=_FASE_COLS, batch=500):
             for f in batch:
                 self._add_fase(f)
-            yield 20 + 30 * (len(self._ob) + len(self._fasi)) // total
+            yield 35 + 50 * (len(self._ob) + len(self._fasi)) // total
         self._ind, self._ind_of = {}, {}
-        for i in arc.select(Indicatore, "tipo = ?", (str(TipoIndicatore.DATA),)):
+        for i in indicatori_di_tipo(arc, TipoIndicatore.DATA):
             self._ind[i.id] = i  # type: ignore[index]
             self._ind_of.setdefault(i.obiettivo_id, set()).add(i.id)  # type: ignore[arg-type]
         self._misura, self._misura_ind = {}, {}
         for m in arc.misure(self._ind):
             self._add_misura(m)
-        yield 52
+        yield 90
         self._ass, self._persone_of = {}, {}
         for batch in arc.select_batches(Assegnazione, columns=("id", "obiettivo_id", "persona_id"),
                                         batch=1000):
@@ -160,16 +167,8 @@ class ScadenzeModel(RowTableModel):
                 self._ass[a.id] = (a.obiettivo_id, a.persona_id)  # type: ignore[index]
                 if a.persona_id is not None:
                     self._persone_of.setdefault(a.obiettivo_id, set()).add(a.persona_id)
-            yield 55
-        keys = self._all_keys()
-        rows: list[Scadenza] = []
-        for k in range(0, len(keys), 150):
-            for key in keys[k:k + 150]:
-                row = self._make(key)
-                if row is not None:
-                    rows.append(row)
-            yield 55 + 30 * min(k + 150, len(keys)) // max(1, len(keys))
-        yield from self.install_rows(rows, start=86)
+            yield 95
+        yield 100
 
     def _add_fase(self, f: Fase) -> None:
         self._fasi[f.id] = f  # type: ignore[index]
@@ -180,22 +179,39 @@ class ScadenzeModel(RowTableModel):
         if m.anno == self.anno and m.periodo == PERIODO_ANNUALE:
             self._misura[m.indicatore_id] = m
 
-    def _all_keys(self) -> list[tuple[str, int]]:
+    def all_keys(self) -> list[Key]:
         keys = [(TIPO_OBIETTIVO, oid) for oid in self._ob]
         keys += [(TIPO_FASE, fid) for fid in self._fasi]
         keys += [(TIPO_INDICATORE, iid) for iid in self._ind]
+        keys += [(TIPO_LEGGE, n) for n in range(len(self._legge))]
         return keys
 
-    def _keys_of(self, oid: int) -> list[tuple[str, int]]:
+    def _keys_of(self, oid: int) -> list[Key]:
         return ([(TIPO_OBIETTIVO, oid)] + [(TIPO_FASE, f) for f in self._fasi_of.get(oid, ())]
                 + [(TIPO_INDICATORE, i) for i in self._ind_of.get(oid, ())])
 
-    def _make(self, key: tuple[str, int]) -> Scadenza | None:
-        kind, rid = key
+    def make(self, key: Key) -> Scadenza | None:
+        kind, rid = key  # type: ignore[misc]
         oggi = self.oggi()
+        if kind == TIPO_LEGGE:
+            if not 0 <= rid < len(self._legge):
+                return None
+            s = self._legge[rid]
+            stato, livello = _stato(s.data, False, oggi)
+            if livello == "late":
+                stato, livello = s.stato(oggi).capitalize(), None  # a date of the law: past, not «late»
+            return Scadenza(key=key, tipo=TIPO_LEGGE, scadenza=s.data, obiettivo_id=0,
+                            obiettivo="Calendario del piano", descrizione=f"{s.nome} ({s.fonte})",
+                            settore_id=None, settore="", responsabile="", perc=None,
+                            fine_effettiva=None, stato=stato, livello=livello, persone=frozenset())
         if kind == TIPO_FASE:
             f = self._fasi.get(rid)
             ob = self._ob.get(f.obiettivo_id) if f else None
+            if f is not None and ob is not None and f.termine() is None and f.scadenza_relativa:
+                # a relative deadline still waiting for its event's date (issue 18 point 7)
+                return self._row(key, ob, None, f"{f.descrizione} — {f.scadenza_relativa}",
+                                 f.perc_realizzazione, f.fine_effettiva, "In attesa della data dell'evento",
+                                 None)
             if f is None or ob is None or f.termine() is None:
                 return None
             done = f.fine_effettiva is not None or (f.perc_realizzazione or 0) >= 100
@@ -255,17 +271,7 @@ class ScadenzeModel(RowTableModel):
                 self.lookup.persona_nome(ob.responsabile_id), frozenset(persone))
         return info
 
-    def _rebuild(self, keys: set[tuple[str, int]]) -> None:
-        gone = []
-        for key in keys:
-            row = self._make(key)
-            if row is None:
-                gone.append(key)
-            else:
-                self.put_row(row)
-        self.remove_keys(gone)
-
-    # ------------------------------------------------------------ model hooks
+    # ------------------------------------------------------------ display and edit hooks
 
     def status(self, row: Scadenza) -> str | None:
         return row.livello
@@ -288,7 +294,7 @@ class ScadenzeModel(RowTableModel):
             return "Media delle % di realizzazione delle fasi"
         return None
 
-    def make_edit(self, row: Scadenza, key: str, value: Any) -> Edit | None:
+    def edit(self, row: Scadenza, key: str, value: Any) -> Edit | None:
         if key == "perc":
             return SetFields(Fase, row.key[1], {"perc_realizzazione": value},
                              label="Modifica % di realizzazione della fase")
@@ -300,18 +306,17 @@ class ScadenzeModel(RowTableModel):
 
     # ------------------------------------------------------------ changes
 
-    def on_changes(self, ch: Changes) -> None:
-        if self.hold_while_loading(ch):
-            return
-        if ch.reset:
-            self.reload()
-            return
-        arc = self.ctx.archive
-        keys: set[tuple[str, int]] = set()
+    def touched(self, ch: Changes) -> Iterable[Key]:
+        arc = self.reader
+        keys: set[Key] = set()
+        if ch.reset or ch.touches("impostazioni") or ch.touches("piano"):  # the ente's calendar
+            before = len(self._legge)
+            self._legge = list(calendario.scadenze(arc, self.anno))
+            keys.update((TIPO_LEGGE, n) for n in range(max(before, len(self._legge))))
         if ch.touches("unita") or ch.touches("persone"):
             self.lookup.reload()
             self._info.clear()
-            keys.update(self._all_keys())
+            keys.update(self.all_keys())
         for oid in ch.deleted.get("obiettivi", ()):
             keys.update(self._keys_of(oid))
             self._ob.pop(oid, None)
@@ -382,8 +387,7 @@ class ScadenzeModel(RowTableModel):
                 self._persone_of[oid] = {p for o, p in self._ass.values() if o == oid and p is not None}
                 self._info.pop(oid, None)
                 keys.update(self._keys_of(oid))
-        if keys:
-            self._rebuild(keys)
+        return keys
 
     # ------------------------------------------------------------ for the view
 
@@ -397,9 +401,6 @@ class ScadenzeModel(RowTableModel):
                 ids.add(pid)
         people = [(pid, self.lookup.persona_nome(pid)) for pid in ids if pid in self.lookup.persone]
         return sorted(people, key=lambda x: x[1].casefold())
-
-    def key_of(self, row: Scadenza) -> Hashable:
-        return row.key
 
     def order_key(self, row: Scadenza) -> Any:
         return (row.scadenza.toordinal() if row.scadenza else 10**7,

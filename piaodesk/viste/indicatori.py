@@ -1,4 +1,5 @@
-"""All indicators of the plan in one grid, with target/actual of the year and the engine's %.
+"""Indicatori: all indicators of the plan in one grid, with target/actual of the year and the
+engine's %, as a flat projection (no Qt, no SQL).
 
 Target and actual are ``Misura`` rows: editing one updates the annual row of
 ``ctx.anno`` (raw text in ``*_testo``, parsed value via
@@ -9,25 +10,28 @@ annual cells are read-only: the periods are edited in the objective's form.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ...domain import valutazione as engine
-from ...domain.enums import Polarita, TipoIndicatore
-from ...domain.formats import format_decimal
-from ...domain.model import PERIODO_ANNUALE, Indicatore, Misura, Obiettivo
-from ...store.changes import Changes
-from ...store.edits import Edit, InsertRow, SetFields
-from .columns import Column
-from .views_base import RowTableModel, ro
-from .views_lookup import Lookup
+from ..domain import valutazione as engine
+from ..domain.enums import Polarita, TipoIndicatore
+from ..domain.formats import format_decimal
+from ..domain.model import PERIODO_ANNUALE, Indicatore, Misura, Obiettivo
+from ..store.changes import Changes
+from ..store.edits import Edit, InsertRow, SetFields
+from ..store.letture import indicatori_di_misure
+from .base import Key
+from .lookup import Lookup
+from .tabella import Col, Projection, ro
 
 
 #: the objective's fields the rows show
 _OB_COLS = ("id", "codice", "titolo", "unita_id", "trasversale")
 
+
+_LABEL = {"tipo": "tipo", "polarita": "polarità", "peso": "peso", "fonte": "fonte"}
 
 POLARITA_BREVE = {Polarita.CRESCENTE: "↑ crescente", Polarita.DECRESCENTE: "↓ decrescente",
                   Polarita.UGUALE: "= uguale"}
@@ -54,54 +58,48 @@ class RigaIndicatore:
     spiegazione: str
 
 
-class IndicatoriModel(RowTableModel):
-    def __init__(self, ctx: Any, parent: Any = None) -> None:
-        self._anno = ctx.anno or ctx.archive.piano().anno_inizio
-        super().__init__(ctx, parent)
-        self.lookup = Lookup(ctx.archive)
+class IndicatoriProjection(Projection[RigaIndicatore]):
+    def __init__(self, archive: Any, anno: int | None = None) -> None:
+        super().__init__(archive)
+        self._anno = anno or archive.piano().anno_inizio
+        self.lookup = Lookup(archive)
         # Only what rows cannot tell is kept: the indicators and their measures are read
         # again from the plan for the rows an edit touches (a large plan: 40.000 of each).
         self._ob_info: dict[int, tuple[str, int | None, str]] = {}  # label, settore id, name
         self._mis_ind: dict[int, int] = {}  # misura id -> indicatore id (to follow deletions)
         self._cap = True
-        self.reload()
-        ctx.hub.changed.connect(self.on_changes)
 
     @property
     def anno(self) -> int:
         return self._anno
 
-    def set_anno(self, anno: int) -> None:
-        self._anno = anno
-        self.reload()  # (target and actual of another year: read again)
-
-    def columns(self) -> Sequence[Column]:
+    def columns(self) -> Sequence[Col]:
         a = self._anno
         return (
             ro("obiettivo", "Obiettivo", width=220),
             ro("settore", "Settore", width=150),
             ro("descrizione", "Indicatore", width=260),
-            Column("tipo", "Tipo", "enum", enum=TipoIndicatore, width=95),
-            Column("polarita", "Polarità", "enum", enum=Polarita, width=95),
+            Col("tipo", "Tipo", "enum", enum=TipoIndicatore, width=95),
+            Col("polarita", "Polarità", "enum", enum=Polarita, width=95),
             ro("baseline", "Baseline", width=75),
-            Column("target", f"Target {a}", width=95,
+            Col("target", f"Target {a}", width=95,
                    tooltip=f"Valore atteso nel {a} (testo libero: 95%, si, entro il 31/12/{a})"),
-            Column("valore", f"Effettivo {a}", width=95, tooltip=f"Valore rilevato nel {a}"),
+            Col("valore", f"Effettivo {a}", width=95, tooltip=f"Valore rilevato nel {a}"),
             ro("perc", "% raggiung.", "computed", 85,
                tooltip="Raggiungimento calcolato dal motore (polarità, tetto al 100 %)"),
-            Column("peso", "Peso", "decimal", width=60, minimum=Decimal(0), maximum=Decimal(100)),
-            Column("fonte", "Fonte", width=120),
+            Col("peso", "Peso", "decimal", width=60, minimum=Decimal(0), maximum=Decimal(100)),
+            Col("fonte", "Fonte", width=120),
         )
 
     # ------------------------------------------------------------ loading
 
     def expected_rows(self) -> int:
-        return self.ctx.archive.count(Indicatore)
+        return int(self.reader.count(Indicatore))
 
-    def load_steps(self) -> Iterator[int]:
-        """Objectives, indicators and measures read in batches, then the rows built in
-        tree order; a percentage is yielded after each batch (see ``RowTableModel.reload``)."""
-        arc = self.ctx.archive
+    def load(self) -> Iterator[int]:
+        """Objectives, indicators and measures read in batches and the rows built in tree
+        order; a percentage is yielded after each batch."""
+        arc = self.reader
         self.lookup.reload()
         self._cap = arc.sistema_valutazione().cap_indicatore
         total = max(1, self.expected_rows())
@@ -139,11 +137,10 @@ class IndicatoriModel(RowTableModel):
                 row = self._make(ind.id, ind, mis.get(ind.id, []))  # type: ignore[arg-type]
                 if row is not None:
                     made[row.key] = row
-            yield 12 + 74 * len(made) // total
-        rows = [made[i] for i in order if i in made]
-        rows += [r for i, r in made.items() if r.obiettivo_id not in self._ob_info]  # (orphans)
-        del made, by_ob
-        yield from self.install_rows(rows, start=86)
+            yield 12 + 86 * len(made) // total
+        self._rows = {i: made[i] for i in order if i in made}
+        self._rows.update((i, r) for i, r in made.items() if r.obiettivo_id not in self._ob_info)
+        yield 100
 
     def _info(self, ob: Obiettivo) -> tuple[str, int | None, str]:
         """What the rows show of an objective, one shared copy for all its indicators."""
@@ -155,14 +152,14 @@ class IndicatoriModel(RowTableModel):
     def _ob_of(self, oid: int) -> tuple[str, int | None, str]:
         info = self._ob_info.get(oid)
         if info is None:
-            ob = self.ctx.archive.get(Obiettivo, oid) or Obiettivo(id=oid)
+            ob = self.reader.get(Obiettivo, oid) or Obiettivo(id=oid)
             info = self._ob_info[oid] = self._info(ob)
         return info
 
     def _make(self, iid: int, ind: Indicatore | None = None,
               misure: list[Misura] | None = None) -> RigaIndicatore | None:
         """The row of an indicator (read from the plan when not given; None: it is gone)."""
-        arc = self.ctx.archive
+        arc = self.reader
         if ind is None:
             ind = arc.get(Indicatore, iid)
             if ind is None:
@@ -193,13 +190,13 @@ class IndicatoriModel(RowTableModel):
 
     # ------------------------------------------------------------ hooks
 
-    def text(self, row: RigaIndicatore, col: Column) -> str:
+    def make(self, key: Key) -> RigaIndicatore | None:
+        return self._make(key)  # type: ignore[arg-type]
+
+    def text(self, row: RigaIndicatore, col: Col) -> str | None:
         if col.key == "polarita":
             return POLARITA_BREVE.get(row.polarita, str(row.polarita))  # type: ignore[arg-type]
-        return super().text(row, col)
-
-    def key_of(self, row: RigaIndicatore) -> Hashable:
-        return row.key
+        return None
 
     def editable(self, row: RigaIndicatore, key: str) -> bool:
         if key in ("target", "valore"):
@@ -225,7 +222,7 @@ class IndicatoriModel(RowTableModel):
             return "done" if row.perc >= 100 else ("late" if row.perc < 50 else "soon")
         return None
 
-    def make_edit(self, row: RigaIndicatore, key: str, value: Any) -> Edit | None:
+    def edit(self, row: RigaIndicatore, key: str, value: Any) -> Edit | None:
         if key in ("target", "valore"):
             testo = None if value is None else str(value).strip() or None
             parsed = engine.parse_valore(testo, row.tipo)  # type: ignore[arg-type]
@@ -240,25 +237,22 @@ class IndicatoriModel(RowTableModel):
                                     periodo=PERIODO_ANNUALE, **fields), label=label)
         if key in ("tipo", "polarita", "peso", "fonte"):
             return SetFields(Indicatore, row.key, {key: value},
-                             label=f"Modifica {self.col(key).label.lower()} dell'indicatore")
+                             label=f"Modifica {_LABEL[key]} dell'indicatore")
         return None
 
     # ------------------------------------------------------------ changes
 
-    def on_changes(self, ch: Changes) -> None:
-        if self.hold_while_loading(ch):
-            return
-        if ch.reset or ch.touches("unita"):
-            self.reload()  # everything (settori show on every row)
-            return
+    def touched(self, ch: Changes) -> Iterable[Key] | None:
+        if ch.touches("unita"):
+            return None  # everything (settori show on every row)
         keys: set[int] = set()
         obs = set(ch.deleted.get("obiettivi", ())) | set(ch.inserted.get("obiettivi", ())) | \
             set(ch.updated.get("obiettivi", {}))
         for oid in obs:
             self._ob_info.pop(oid, None)
         if obs - set(ch.deleted.get("obiettivi", ())):
-            keys.update(r.key for r in self._rows if r.obiettivo_id in obs)
-        gone = set(ch.deleted.get("indicatori", ()))
+            keys.update(r.key for r in self._rows.values() if r.obiettivo_id in obs)
+        keys.update(ch.deleted.get("indicatori", ()))
         keys.update(ch.inserted.get("indicatori", ()))
         keys.update(ch.updated.get("indicatori", {}))
         for mid in ch.deleted.get("misure", ()):
@@ -266,17 +260,7 @@ class IndicatoriModel(RowTableModel):
             if iid is not None:
                 keys.add(iid)
         changed = set(ch.inserted.get("misure", ())) | set(ch.updated.get("misure", {}))
-        if changed:
-            marks = ",".join("?" * len(changed))
-            for mid, iid in self.ctx.archive.db.conn.execute(
-                    f"SELECT id, indicatore_id FROM misure WHERE id IN ({marks})", tuple(changed)):
-                self._mis_ind[mid] = iid
-                keys.add(iid)
-        self.remove_keys(gone)
-        for iid in keys - gone:
-            row = self._make(iid)
-            if row is None:
-                self.remove_keys([iid])
-            else:
-                self.put_row(row)
-
+        for mid, iid in indicatori_di_misure(self.reader, changed).items():
+            self._mis_ind[mid] = iid
+            keys.add(iid)
+        return keys

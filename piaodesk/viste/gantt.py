@@ -1,8 +1,10 @@
-"""Rows of the Gantt chart: objectives in tree order (indented) and their fasi, with dates and %.
+"""The Gantt projection: objectives in tree order (indented) and their fasi, with dates and %.
 
-Plain data (no Qt): the chart paints only the rows on screen, so the data is a
-flat list that is cheap to rebuild; on ``Changes`` that only alter fields of
-objectives/fasi, just the affected rows are recomputed in place.
+No Qt, no SQL: the chart paints only the rows on screen, so the projection is a flat
+list that is cheap to rebuild; ``apply(changes) -> Delta``: when an edit only alters
+fields of objectives/fasi, just the affected rows are recomputed in place and the delta
+names them with the fields that changed (dates, settore, branch or lateness: the chart's
+filtered list and extent must be rebuilt; otherwise a repaint is enough).
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ...domain import valutazione as engine
-from ...domain.enums import Ramo
-from ...domain.model import Fase, Obiettivo
-from ...store.archive import Archive
-from ...store.changes import Changes
-from .views_lookup import Lookup
+from ..domain import valutazione as engine
+from ..domain.enums import Ramo
+from ..domain.model import Fase, Obiettivo
+from ..store.archive import Archive
+from ..store.changes import Changes
+from ..store.letture import obiettivi_di_fasi
+from .base import Delta
+from .lookup import Lookup
 
 
 #: the fields the chart shows (no JSON lists to decode for 10.000 objectives)
@@ -51,9 +55,11 @@ class GanttRow:
 
 
 _FIELDS = tuple(GanttRow.__slots__)  # type: ignore[attr-defined]
+#: fields whose change moves rows in or out of the chart's filters or changes its extent
+LAYOUT_FIELDS = frozenset({"start", "end", "settore_id", "ramo", "late"})
 
 
-class GanttData:
+class GanttProjection:
     def __init__(self, archive: Archive, oggi: date, anno: int | None = None, *,
                  load: bool = True) -> None:
         self.archive = archive
@@ -64,27 +70,32 @@ class GanttData:
         self._depth: dict[int, int] = {}
         self.rows: list[GanttRow] = []
         self._pos: dict[int, int] = {}  # objective -> index of its row in ``rows``
-        #: the last :meth:`apply` changed dates, settore or branch of a row (filters, extent)
-        self.layout_changed = False
+        self.last = Delta()  # what the last :meth:`apply` said
         if load:
-            self.reload()
+            self.load_all()
 
-    def size(self) -> int:
-        """Objectives + fasi: how many rows a reload builds (at most)."""
-        return self.archive.count(Obiettivo) + self.archive.count(Fase)
+    @property
+    def layout_changed(self) -> bool:
+        """The last :meth:`apply` changed dates, settore or branch of a row (filters, extent)."""
+        return self.last.reset or any(
+            cols is None or cols & LAYOUT_FIELDS for cols in self.last.changed.values())
 
-    def reload(self) -> None:
-        for _ in self.reload_steps():
+    def expected_rows(self) -> int:
+        """Objectives + fasi: how many rows a load builds (at most)."""
+        return int(self.archive.count(Obiettivo) + self.archive.count(Fase))
+
+    def load_all(self) -> None:
+        for _ in self.load():
             pass
 
-    def reload_steps(self) -> Iterator[int]:
-        """:meth:`reload` in short steps, yielding a percentage (see ``models.slices``).
+    def load(self) -> Iterator[int]:
+        """Read and build the rows in short steps, yielding a percentage.
 
         ``rows`` keeps the old rows until the last step puts the new ones in.
         """
         self._perc.clear()
         self.lookup.reload()
-        total = max(1, self.size())
+        total = max(1, self.expected_rows())
         obs: dict[int, Obiettivo] = {}
         for batch in self.archive.select_batches(Obiettivo, columns=_OB_COLS):
             obs.update((o.id, o) for o in batch if o.id is not None)
@@ -118,7 +129,7 @@ class GanttData:
         if ob is None:
             ob = self.archive.get(Obiettivo, oid) or Obiettivo(id=oid)
         if fasi is None:
-            fasi = self.archive.select(Fase, "obiettivo_id = ?", (oid,), columns=_FASE_COLS)
+            fasi = self.archive.fasi(oid)
         fasi = sorted(fasi, key=lambda f: (f.posizione if f.posizione is not None else -1,
                                            f.id or 0))
         settore = self.lookup.settore_id(ob.unita_id)
@@ -160,28 +171,25 @@ class GanttData:
         return bool(ch.reset or ch.moved or ch.inserted.get("obiettivi") or ch.deleted.get("obiettivi") or
                     ch.inserted.get("fasi") or ch.deleted.get("fasi") or ch.touches("unita"))
 
-    def apply(self, ch: Changes) -> bool:
-        """Update after an edit; True when only rows' contents changed (same row list shape)."""
+    def apply(self, ch: Changes) -> Delta:
+        """Update after an edit. ``reset``: the rows come and go (the caller loads again);
+        else the rows changed in place, keyed ``(kind, id)``, with the fields that differ."""
         self._perc.clear()
+        self.last = d = Delta()
         if self.needs_reload(ch):
-            self.reload()
-            return False
-        self.layout_changed = False
+            d.reset = True
+            return d
         touched: set[int] = {oid for oid in ch.updated.get("obiettivi", {}) if oid in self._pos}
-        fasi_now = set(ch.updated.get("fasi", {}))
-        if fasi_now:
-            marks = ",".join("?" * len(fasi_now))
-            now_of = dict(self.archive.db.conn.execute(
-                f"SELECT id, obiettivo_id FROM fasi WHERE id IN ({marks})", tuple(fasi_now)))
-            for oid in set(now_of.values()):
-                i = self._pos.get(oid)
-                if i is None:
-                    continue
-                kids = {r.id for r in self.rows[i + 1:] if r.kind == "fase" and r.obiettivo_id == oid}
-                if any(fid not in kids for fid, o in now_of.items() if o == oid):
-                    self.reload()  # a fase moved to another objective
-                    return False
-                touched.add(oid)
+        now_of = obiettivi_di_fasi(self.archive, ch.updated.get("fasi", {}))
+        for oid in set(now_of.values()):
+            i = self._pos.get(oid)
+            if i is None:
+                continue
+            kids = {r.id for r in self.rows[i + 1:] if r.kind == "fase" and r.obiettivo_id == oid}
+            if any(fid not in kids for fid, o in now_of.items() if o == oid):
+                d.reset = True  # a fase moved to another objective
+                return d
+            touched.add(oid)
         for oid in touched:
             i = self._pos[oid]
             new = self._rows_of(oid)
@@ -189,15 +197,15 @@ class GanttData:
             if len(old) != len(new) or any(r.obiettivo_id != oid for r in old) or (
                     i + len(new) < len(self.rows) and self.rows[i + len(new)].kind == "fase"
                     and self.rows[i + len(new)].obiettivo_id == oid):
-                self.reload()
-                return False
-            for o, n in zip(old, new):  # in place: the chart's filtered list holds these objects
-                if (o.start, o.end, o.settore_id, o.ramo, o.late) != (
-                        n.start, n.end, n.settore_id, n.ramo, n.late):  # (late: the deadline marks)
-                    self.layout_changed = True
-                for name in _FIELDS:
-                    setattr(o, name, getattr(n, name))
-        return True
+                d.reset = True
+                return d
+            for o, n in zip(old, new, strict=True):  # in place: the chart's filtered list holds these
+                cols = {name for name in _FIELDS if getattr(o, name) != getattr(n, name)}
+                if cols:
+                    d.change((o.kind, o.id), cols)
+                    for name in cols:
+                        setattr(o, name, getattr(n, name))
+        return d
 
     @staticmethod
     def visible(rows: list[GanttRow], settore_id: int | None, attivita: bool,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...domain.enums import TipoUnita
-from ...domain.model import Persona, Unita
-from ...store.archive import Archive
+from ..domain.enums import TipoUnita
+from ..domain.model import Persona, Unita
+from ..store.archive import Archive
 
 
 class Lookup:
