@@ -39,7 +39,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def settings() -> QSettings:
-    return QSettings(ORG, APP)
+    from .ui.ui_state import open_settings
+
+    return open_settings()  # the application's organisation and name are set by make_app
 
 
 def open_archive_gui(path: Path) -> Archive | None:

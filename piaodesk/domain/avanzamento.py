@@ -9,10 +9,15 @@ so 1692 of 1900 utenti at 30/09 is interim progress, not a failure).
 - dates (a deadline): in linea when done by the deadline, or the deadline is after the round;
   «in ritardo» when the deadline has passed without a completion date;
 - no value: «non rilevato»; no target: «senza target».
+
+It also holds the %-of-a-node rule (seed 002 §3.4), the only place it is written: the store's
+bulk computation, the tree's group rows and the reports' labels all ask :func:`perc_nodo` /
+:func:`fonte_nodo`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,6 +29,45 @@ NON_IN_LINEA = "non in linea"
 IN_RITARDO = "in ritardo"
 NON_RILEVATO = "non rilevato"
 SENZA_TARGET = "senza target"
+
+# where a node's % comes from (fonte_nodo)
+FONTE_VALIDATA = "validata"   # the Nucleo's validated %
+FONTE_MEDIA = "media"         # the unweighted mean of the children's final %
+FONTE_PROPRIA = "propria"     # the node's own indicators and fasi
+
+
+def media_figli(figli: Sequence[Decimal | None]) -> Decimal | None:
+    """Unweighted mean of the known values (seed 002 §3.4: % of a scheda, of a parent node);
+    None when none is known."""
+    known = [x for x in figli if x is not None]
+    if not known:
+        return None
+    return sum(known, Decimal(0)) / len(known)
+
+
+def fonte_nodo(validata: Decimal | None, figli: Sequence[Decimal | None] | None) -> str:
+    """Which branch of the node rule applies: validated, else mean of children, else own."""
+    if validata is not None:
+        return FONTE_VALIDATA
+    if figli:
+        return FONTE_MEDIA
+    return FONTE_PROPRIA
+
+
+def perc_nodo(validata: Decimal | None, figli: Sequence[Decimal | None] | None,
+              propria: Decimal | None) -> Decimal | None:
+    """The %-of-a-node rule, the only place it is written (seed 002 §3.4).
+
+    The Nucleo's validated % when there is one; else, for a node with children, the
+    unweighted mean of the children's final %; else the node's own % from its indicators
+    and fasi.
+    """
+    fonte = fonte_nodo(validata, figli)
+    if fonte == FONTE_VALIDATA:
+        return validata
+    if fonte == FONTE_MEDIA:
+        return media_figli(figli or ())
+    return propria
 
 
 @dataclass(frozen=True, slots=True)

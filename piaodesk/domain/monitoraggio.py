@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .avanzamento import perc_nodo
 from .enums import Aggregazione, TipoIndicatore
 from .formats import format_date, format_decimal, format_percent, round_half_up
 from .model import PERIODO_ANNUALE, Fase, Indicatore, Misura
@@ -34,7 +35,6 @@ from .valutazione import (
     ValoreAnnuale,
     perc_fasi,
     perc_indicatori,
-    perc_scheda,
     raggiungimento,
     valore_annuale,
 )
@@ -170,16 +170,13 @@ def percentuali(figli: Mapping[int, Sequence[int]], indicatori: Mapping[int, Seq
         if oid in out:
             return out[oid]
         children = figli.get(oid) or ()
-        if children:
-            values = []
-            for c in children:
-                own = calc(c)
-                values.append(validate[c] if validate.get(c) is not None else own)
-            result = perc_scheda(values)
-        else:
+        own = None
+        if not children:
             ris = [risultato_round(i, valori.get(i.id or 0), sistema.cap_indicatore)
                    for i in indicatori.get(oid, ())]
-            result = sistema.perc_obiettivo(perc_indicatori(ris), perc_fasi(list(fasi.get(oid, ()))))
+            own = sistema.perc_obiettivo(perc_indicatori(ris), perc_fasi(list(fasi.get(oid, ()))))
+        # the node rule: a child counts with its validated % when it has one (its own is computed)
+        result = perc_nodo(None, [perc_nodo(validate.get(c), None, calc(c)) for c in children], own)
         out[oid] = result
         return result
 

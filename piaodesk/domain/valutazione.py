@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .avanzamento import media_figli as perc_scheda  # noqa: F401 - the mean of seed 002 §3.4
+from .avanzamento import perc_nodo  # noqa: F401 - the node rule lives in avanzamento
 from .enums import Aggregazione, Polarita, TipoIndicatore
 from .formats import parse_bool, parse_date, parse_decimal, round_half_up
 from .model import PERIODO_ANNUALE, Fase, Indicatore, Misura
@@ -263,14 +265,6 @@ def perc_indicatori(risultati: Sequence[RisultatoIndicatore], *, individuale: bo
 def perc_fasi(fasi: Sequence[Fase]) -> Decimal | None:
     """'Totale % realizzazione delle Fasi': weighted (or plain) mean of the phases' %."""
     return media_pesata([(f.peso, f.perc_realizzazione) for f in fasi])
-
-
-def perc_scheda(figli: Sequence[Decimal | None]) -> Decimal | None:
-    """% Avanzamento of a scheda = unweighted mean of its leaves (seed 002 §3.4)."""
-    known = [x for x in figli if x is not None]
-    if not known:
-        return None
-    return sum(known, ZERO) / len(known)
 
 
 def fase_in_ritardo(fase: Fase, oggi: date) -> bool:
@@ -609,21 +603,6 @@ def valutazione_individuale(sistema: SistemaValutazione, perc_settore: Decimal |
 
 
 # --------------------------------------------------------------------------- nodes and schede
-
-
-def perc_nodo(validata: Decimal | None, figli: Sequence[Decimal | None] | None,
-              propria: Decimal | None) -> Decimal | None:
-    """The %-of-a-node rule, the only place it is written (seed 002 §3.4).
-
-    The Nucleo's validated % when there is one; else, for a node with children,
-    the unweighted mean of the children's final %; else the node's own % from its
-    indicators and fasi.
-    """
-    if validata is not None:
-        return validata
-    if figli:
-        return perc_scheda(figli)
-    return propria
 
 
 def obiettivi_valutati(figli: Mapping[int | None, Sequence[int]], pesi: Mapping[int, Decimal | None],

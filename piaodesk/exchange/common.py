@@ -96,12 +96,12 @@ class Differenza:
         verbo = {"aggiunta": "Aggiunta", "modifica": "Modifica", "rimozione": "Rimozione"}[self.tipo]
         head = f"{verbo} — {self.foglio} {self.chiave}"
         if self.descrizione:
-            head += f" «{_short(self.descrizione)}»"
+            head += f" «{shorten(self.descrizione, 70)}»"
         if self.riga:
             head += f" (riga {self.riga})"
         lines = [head]
         for campo, prima, dopo in self.campi:
-            lines.append(f"    {campo}: «{_short(prima)}» → «{_short(dopo)}»")
+            lines.append(f"    {campo}: «{shorten(prima, 70)}» → «{shorten(dopo, 70)}»")
         return "\n".join(lines)
 
 
@@ -160,7 +160,7 @@ class ImportPlan:
         """The problems report and summary, in Italian, as the CLI prints it."""
         out: list[str] = [f"Importazione: {self.origine or self.label}"]
         if self.mappatura is not None:
-            cols = ", ".join(f"{k}={_col_letter(v)}" for k, v in sorted(self.mappatura.items(),
+            cols = ", ".join(f"{k}={column_letter(v)}" for k, v in sorted(self.mappatura.items(),
                                                                         key=lambda kv: kv[1]))
             out.append(f"Mappatura delle colonne ({self.mappatura_origine}): {cols}")
         if self.riepilogo:
@@ -196,7 +196,8 @@ class ImportPlan:
 SetImpostazione = SetSetting
 
 
-def _col_letter(i: int) -> str:
+def column_letter(i: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 → A, 25 → Z, 26 → AA."""
     out = ""
     i += 1
     while i:
@@ -205,6 +206,7 @@ def _col_letter(i: int) -> str:
     return out
 
 
-def _short(text: Any, n: int = 70) -> str:
+def shorten(text: Any, n: int = 50) -> str:
+    """A text on one line, cut to ``n`` characters with «…» (``""`` for None)."""
     s = "" if text is None else str(text).replace("\n", " ")
     return s if len(s) <= n else s[: n - 1] + "…"

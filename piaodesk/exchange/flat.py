@@ -75,13 +75,14 @@ from ..domain.model import (
     Obiettivo,
     Persona,
 )
+from ..domain.nomi import chiave_nome
 from ..domain.valore_pubblico import ObiettivoValorePubblico
 from ..domain.valutazione import parse_valore
 from ..store import valore_pubblico as vp_store
 from ..store.archive import Archive
 from ..store.edits import Edit, InsertRow, SetFields
 from .collocazione import Gruppo, righe_incerte
-from .common import Differenza, ImportPlan, Problema, SetImpostazione
+from .common import Differenza, ImportPlan, Problema, SetImpostazione, column_letter, shorten
 from .readers import Tabella
 from .sezioni import MESI, Blocco, Peso, inizio_sezioni, leggi_sezioni
 
@@ -517,10 +518,6 @@ def person_name(text: str) -> str | None:
     return None
 
 
-def _name_key(text: str) -> str:
-    return " ".join(sorted(norm_label(text).replace("-", " ").replace("'", " ").split()))
-
-
 # ---------------------------------------------------------------------- the import
 
 
@@ -645,7 +642,7 @@ class FlatImport:
             if len(cells) < min_len:
                 filled = [c for c in cells if c is not None and str(c).strip()]
                 self.prob("riga_ignorata", "riga ignorata: non ha la forma della tabella obiettivi/"
-                          "indicatori (" + _short(" ".join(str(c) for c in filled), 60) + ")",
+                          "indicatori (" + shorten(" ".join(str(c) for c in filled), 60) + ")",
                           riga=n, gravita="info")
                 continue
             if blocco != getattr(self, "_blocco", 0):
@@ -678,13 +675,13 @@ class FlatImport:
                     ind, f, a = r.anchors
                     if a != a0 or ind != ind0:
                         d = a - a0 if a != a0 else ind - ind0
-                        letter = _col(ind)
+                        letter = column_letter(ind)
                         msgs.append(f"celle spostate di {d:+d} (indicatore in colonna {letter}"
-                                    + (f" invece di {_col(ind0)}" if ind != ind0 else "") + ")")
+                                    + (f" invece di {column_letter(ind0)}" if ind != ind0 else "") + ")")
                     if f - ind == 1 and f0 - ind0 == 2:
                         msgs.append("manca la cella del tipo")
                 if r.azione:
-                    msgs.append(f"cella in più prima dell'indicatore («{_short(r.azione, 40)}»), "
+                    msgs.append(f"cella in più prima dell'indicatore («{shorten(r.azione, 40)}»), "
                                 f"letta come azione")
                 if r.stray:
                     msgs.append("un valore era oltre l'ultimo target ed è stato riportato nei target: "
@@ -761,7 +758,7 @@ class FlatImport:
         for code, title in r.codici:
             if not code:
                 if title:
-                    self.prob("codice_mancante", f"l'obiettivo «{_short(title)}» non ha il codice: "
+                    self.prob("codice_mancante", f"l'obiettivo «{shorten(title)}» non ha il codice: "
                               "riga ignorata con i suoi indicatori (scrivere un codice nella colonna "
                               "del codice)", riga=r.n, gravita="errore",
                               colonna=self._col_name("codice"))
@@ -788,8 +785,8 @@ class FlatImport:
                         k += 1
                         new_code = f"{code}-{chr(64 + k)}"
                     self.prob("codice_duplicato",
-                              f"il codice {code} compare con due obiettivi diversi: «{_short(first.title)}» "
-                              f"(riga {first.row}) e «{_short(title)}» (riga {r.n}); "
+                              f"il codice {code} compare con due obiettivi diversi: «{shorten(first.title)}» "
+                              f"(riga {first.row}) e «{shorten(title)}» (riga {r.n}); "
                               + ("il secondo è importato come " + new_code if choice == "rinumera"
                                  else "le righe sono unite nel primo"),
                               riga=r.n, righe=(first.row, r.n), gravita="errore",
@@ -801,8 +798,8 @@ class FlatImport:
                     holder_code = new_code
                 else:
                     self.prob("titolo_diverso",
-                              f"il codice {code} ha due titoli: «{_short(nodes[code].title)}» (riga "
-                              f"{nodes[code].row}) e «{_short(title)}»; tenuto il primo",
+                              f"il codice {code} ha due titoli: «{shorten(nodes[code].title)}» (riga "
+                              f"{nodes[code].row}) e «{shorten(title)}»; tenuto il primo",
                               riga=r.n, righe=(nodes[code].row, r.n))
                     continue
             if key not in nodes:
@@ -817,7 +814,7 @@ class FlatImport:
 
     def _col_name(self, campo: str) -> str | None:
         i = self.mapping.get(campo)
-        return None if i is None else _col(i)
+        return None if i is None else column_letter(i)
 
     def _sections(self) -> list[Blocco]:
         if self.sezioni_da is None:
@@ -1038,8 +1035,8 @@ class FlatImport:
         if new_extra != ex.extra:
             changes["extra"] = new_extra
         if "titolo" in changes:
-            self.prob("titolo_cambiato", f"l'obiettivo {node.code} nel piano si chiama «{_short(ex.titolo)}»,"
-                      f" nel file «{_short(node.title)}»: il titolo è aggiornato (se è un altro obiettivo, "
+            self.prob("titolo_cambiato", f"l'obiettivo {node.code} nel piano si chiama «{shorten(ex.titolo)}»,"
+                      f" nel file «{shorten(node.title)}»: il titolo è aggiornato (se è un altro obiettivo, "
                       "dargli un codice diverso)", riga=node.row)
         if changes:
             out.append(SetFields(Obiettivo, ex.id, changes, label="Aggiorna obiettivo"))
@@ -1246,7 +1243,7 @@ class FlatImport:
             if scritta is not None:
                 polarita = scritta  # type: ignore[assignment]
             else:
-                self.prob("polarita_sconosciuta", f"polarità «{_short(r.polarita, 30)}» non riconosciuta "
+                self.prob("polarita_sconosciuta", f"polarità «{shorten(r.polarita, 30)}» non riconosciuta "
                           f"(+, -, =, Crescente, Decrescente, Positiva, Negativa): considerata "
                           f"«{polarita.label}», da verificare", riga=r.n, colonna="Polarità")
         else:  # no polarity written: the target's own words may say it («Inferiore al 45%», seed 001 L73)
@@ -1280,7 +1277,7 @@ class FlatImport:
         if tipo != TipoIndicatore.TESTO:
             for text, lab in zip(vals, self._labels, strict=False):
                 if text and values[text] is None:
-                    self.prob("valore_testo", f"«{_short(text, 60)}» non è un valore numerico o Sì/No: "
+                    self.prob("valore_testo", f"«{shorten(text, 60)}» non è un valore numerico o Sì/No: "
                               f"conservato come testo", riga=r.n, colonna=lab, gravita="info")
         notes = []
         if r.flag_a or r.flag_b:
@@ -1328,13 +1325,13 @@ class FlatImport:
     def _persona(self, text: str, riga: int, cache: dict[str, int], aliases_seen: set[str]) -> int:
         name = person_name(text)
         if not name:
-            self.prob("responsabile_senza_nome", f"responsabile «{_short(text, 60)}»: nessun nome di "
+            self.prob("responsabile_senza_nome", f"responsabile «{shorten(text, 60)}»: nessun nome di "
                       f"persona riconosciuto, il ruolo resta solo nel testo", riga=riga, gravita="info")
             return -1
         return self._persona_nome(name, riga, cache, aliases_seen)
 
     def _persona_nome(self, name: str, riga: int, cache: dict[str, int], aliases_seen: set[str]) -> int:
-        key = _name_key(name)
+        key = chiave_nome(name)
         if key in cache:
             return cache[key]
         found = self.a.trova_persona(name)
@@ -1372,7 +1369,7 @@ class FlatImport:
             self._cand = {}
             for p in self.a.persone():
                 if p.id is not None:
-                    self._add_candidate(_name_key(p.nominativo), p.id, p.nominativo)
+                    self._add_candidate(chiave_nome(p.nominativo), p.id, p.nominativo)
         return self._cand
 
     def _add_candidate(self, key: str, pid: int, shown: str) -> None:
@@ -1417,13 +1414,13 @@ class FlatImport:
                 target = up
                 shown = nodes[up].title if up in nodes else ctx.by_code[_norm(up)].titolo
                 self.prob("codice_riferito", f"il codice {code} della pesatura/cronoprogramma non è "
-                          f"nella tabella degli obiettivi: riferito a {up} «{_short(shown)}»"
-                          + (f" (nella pesatura si chiama «{_short(title)}»)"
+                          f"nella tabella degli obiettivi: riferito a {up} «{shorten(shown)}»"
+                          + (f" (nella pesatura si chiama «{shorten(title)}»)"
                              if title and _norm(title) != _norm(shown) else ""),
                           riga=riga, gravita="info")
         if target is None:
             target = code
-            self.prob("obiettivo_da_pesatura", f"l'obiettivo {code} «{_short(title)}» non è nella "
+            self.prob("obiettivo_da_pesatura", f"l'obiettivo {code} «{shorten(title)}» non è nella "
                       "tabella degli obiettivi: creato dalla pesatura/cronoprogramma (senza indicatori)",
                       riga=riga)
         if target not in nodes:
@@ -1540,7 +1537,7 @@ class FlatImport:
                     notes.append("Mesi previsti: " + ", ".join(
                         f"{MESI[d.month - 1]}-{d.year % 100:02d}" for d in att.mesi))
             else:
-                self.prob("attivita_senza_mesi", f"attività «{_short(att.testo)}» senza mesi segnati: "
+                self.prob("attivita_senza_mesi", f"attività «{shorten(att.testo)}» senza mesi segnati: "
                           "importata senza date", riga=att.riga)
             note = "\n".join(notes) or None
             old = ctx.fase(node.id, descr) if node.existing is not None else None
@@ -1673,20 +1670,6 @@ def _livello(code: str, depth: int) -> Livello:
     if _DOTTED.match(code.split("-")[0]):
         return LIVELLI.get(depth, Livello.AZIONE)
     return {1: Livello.OPERATIVO, 2: Livello.SPECIFICO}.get(depth, Livello.AZIONE)
-
-
-def _col(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, rem = divmod(i - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def _short(text: str, n: int = 50) -> str:
-    s = (text or "").replace("\n", " ")
-    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def import_flat(archive: Archive, tab: Tabella, mapping: dict[str, int] | None = None,

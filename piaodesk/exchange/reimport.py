@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,6 +56,7 @@ from ..domain.model import (
     VoceOrganizzativa,
 )
 from ..domain.monitoraggio import errore_validata
+from ..domain.nomi import chiave_nome
 from ..domain.parametri import ParametroServizio
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 from ..domain.valutazione import parse_valore
@@ -70,7 +70,7 @@ from ..store.valutazioni import (
     modifica_valutazione,
 )
 from . import common
-from .common import Differenza, ExchangeError, ImportPlan, Problema, righe_mancanti
+from .common import Differenza, ExchangeError, ImportPlan, Problema, righe_mancanti, shorten
 from .readers import (
     ERRORI_FORMULA,
     LIMITE_NUMERO,
@@ -152,24 +152,7 @@ def _readback(v: Any) -> Any:
 
 def is_piaodesk_workbook(path: Path | str) -> bool:
     """True for a workbook written by :func:`write_workbook`/`write_template`."""
-    path = Path(path)
-    wb = load_workbook(path)
-    try:
-        if "Info" not in wb.sheetnames:
-            return False
-        for row in rows_of(open_sheet(wb, "Info", path.name), path.name):
-            return len(row) > 1 and row[0] == "formato" and str(row[1] or "").startswith("piaodesk")
-        return False
-    finally:
-        wb.close()
-
-
-def _name_key(text: str | None) -> str:
-    norm = unicodedata.normalize("NFKD", text or "")
-    norm = "".join(ch for ch in norm if not unicodedata.combining(ch)).lower()
-    for ch in "-,.'’":
-        norm = norm.replace(ch, " ")
-    return " ".join(sorted(norm.split()))
+    return (check_formato(path) or "").startswith("piaodesk")
 
 
 def _clean(v: Any) -> Any:
@@ -290,7 +273,7 @@ class _Diff:
         self.persone = {p.id: p for p in archive.persone()}
         self.person_key: dict[str, int] = {}
         for p in self.persone.values():
-            self.person_key.setdefault(_name_key(p.nominativo), p.id)  # type: ignore[arg-type]
+            self.person_key.setdefault(chiave_nome(p.nominativo), p.id)  # type: ignore[arg-type]
         self.units = archive.unita()
         self.new_obs: set[int] = set()
         self.deleted_obs: set[int] = set()
@@ -554,7 +537,7 @@ class _Diff:
         name = _clean(raw)
         if name is None:
             return True, None
-        key = _name_key(str(name))
+        key = chiave_nome(str(name))
         if key in self.person_key:
             return True, self.person_key[key]
         found = self.a.trova_persona(str(name))
@@ -1047,7 +1030,7 @@ class _Diff:
             return vid
         nome, anno = _clean(r.cells.get("_valpersona")), _as_int(r.cells.get("_valanno"))
         if raw is None and nome is not None and anno is not None:
-            pid = self.person_key.get(_name_key(str(nome)))
+            pid = self.person_key.get(chiave_nome(str(nome)))
             for v in self.vals_ind.values():
                 if v.persona_id == pid and v.anno == anno:
                     return v.id
@@ -1258,7 +1241,7 @@ class _Diff:
                 nid = self.a.allocate_id(Persona)
                 p = self.new_obj(Persona, vals, id=nid)
                 self.ins_persone.append(InsertRow(p, label="Aggiungi persona"))
-                self.person_key.setdefault(_name_key(p.nominativo), nid)
+                self.person_key.setdefault(chiave_nome(p.nominativo), nid)
                 self.persone[nid] = p
                 self.diffs.append(Differenza("aggiunta", sh.spec.name, p.nominativo, riga=r.n))
                 self.alias(sh, r, nid)
@@ -1268,7 +1251,7 @@ class _Diff:
             if {"cognome", "nome"} & set(changed):  # later sheets may name the person as renamed
                 renamed = dataclasses.replace(old, **{k: changed[k] for k in ("cognome", "nome")
                                                       if k in changed})
-                self.person_key[_name_key(renamed.nominativo)] = pid
+                self.person_key[chiave_nome(renamed.nominativo)] = pid
             if changed:
                 self.sets.append(SetFields(Persona, pid, changed, label="Modifica persona"))
             campi += self.alias(sh, r, pid)
@@ -1469,7 +1452,7 @@ class _Diff:
 
     def indicatori(self, sh: _Sheet, existing: dict[int, Indicatore],
                    annual: dict[tuple[int, int], Misura]) -> None:
-        rows = self.child_sheet(sh, Indicatore, existing, lambda i: _short(i.descrizione))
+        rows = self.child_sheet(sh, Indicatore, existing, lambda i: shorten(i.descrizione))
         for r, ind, vals, rid in rows:
             campi: list[tuple[str, str, str]] = list(r.cells.get("__campi__", []))
             tipo = vals.get("tipo") or ind.tipo  # the type as this row sets it
@@ -1653,7 +1636,7 @@ class _Diff:
         if FASI.name in names:
             fasi = {f.id: f for f in self.a.fasi()}
             self.child_sheet(self._read_sheet(self._sheet(wb, FASI.name), FASI, fasi), Fase, fasi,
-                             lambda f: _short(f.descrizione))
+                             lambda f: shorten(f.descrizione))
             del fasi
         inds = {i.id: i for i in self.a.indicatori()}
         if "Indicatori" in names or MISURE.name in names:
@@ -1683,7 +1666,7 @@ class _Diff:
         if RISORSE.name in names:
             rs = {x.id: x for x in self.a.select(Risorsa)}
             self.child_sheet(self._read_sheet(self._sheet(wb, RISORSE.name), RISORSE, rs), Risorsa, rs,
-                             lambda x: _short(x.descrizione))
+                             lambda x: shorten(x.descrizione))
         if VALUTAZIONI.name in names:
             self.valutazioni(self._read_sheet(self._sheet(wb, VALUTAZIONI.name), VALUTAZIONI,
                                               {x.id: x for x in self.a.select(Valutazione)}))
@@ -1886,11 +1869,6 @@ def _topo(inserts: list[Edit]) -> list[Edit]:
     for e in inserts:
         visit(e)  # type: ignore[arg-type]
     return out
-
-
-def _short(text: str | None, n: int = 50) -> str:
-    s = (text or "").replace("\n", " ")
-    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def diff_workbook(archive: Archive, path: Path | str) -> ImportPlan:

@@ -95,7 +95,7 @@ from ..domain.target import leggi_target
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 from ..store.archive import Archive
 from ..store.valutazioni import categoria_di
-from .common import ExchangeError
+from .common import ExchangeError, shorten
 
 FORMATO = "piaodesk-cartella-1"
 DATE_FMT = "DD/MM/YYYY"
@@ -1351,7 +1351,7 @@ def parse_cell(col: Col, value: Any) -> Any:
         except ValueError:
             extra = None
         if not isinstance(extra, dict):
-            raise ValueError(f"«{_cut(str(value))}» non è un elenco di campi aggiuntivi "
+            raise ValueError(f"«{shorten(value, 60)}» non è un elenco di campi aggiuntivi "
                              f"(scrivere come {{\"Campo\": \"valore\"}})")
         return {str(a): "" if b is None else str(b) for a, b in extra.items()}
     if isinstance(value, datetime):
@@ -1359,10 +1359,6 @@ def parse_cell(col: Col, value: Any) -> Any:
     if isinstance(value, float):
         return format_decimal(Decimal(repr(value)), None)
     return str(value) if not isinstance(value, str) else value
-
-
-def _cut(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _norm_dec(d: Decimal) -> Decimal:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from html import unescape
 
 from ..domain import valutazione as engine
+from ..domain.avanzamento import FONTE_MEDIA, FONTE_PROPRIA, FONTE_VALIDATA, fonte_nodo
 from ..domain.firmatari import firmatari_di_vertice
 from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipologia
 from ..domain.formats import format_date, format_decimal, format_percent
@@ -617,12 +618,11 @@ def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso:
                          for f in d_fasi)
             all_inds.extend(_indicatori_snap(archive, d.id or 0, anno, prefisso)[0])
         inds = tuple(all_inds)
-        sotto = tuple((c.codice, c.titolo, _pct(q.perc.get(c.id or 0)))
-                      for c in (q.obiettivi[k] for k in q.figli.get(ob.id or 0, ()) if k in q.obiettivi))
+        figli = [q.obiettivi[k] for k in q.figli.get(ob.id or 0, ()) if k in q.obiettivi]
+        sotto = tuple((c.codice, c.titolo, _pct(q.perc.get(c.id or 0))) for c in figli)
         val = q.valutazioni.get(ob.id or 0)
-        tot_label = ("% dell'obiettivo (convalidata dal Nucleo di Valutazione)"
-                     if val is not None and val.perc_validata is not None
-                     else "% dell'obiettivo (media dei sotto-obiettivi)")
+        tot_label = _ETICHETTA_FONTE[fonte_nodo(val.perc_validata if val is not None else None,
+                                                [q.perc.get(c.id or 0) for c in figli])]
         tot_ind = _pct(q.perc.get(ob.id or 0))
     return ObiettivoSnap(
         ob.codice, ob.titolo, pulisci(ob.descrizione), ob.missione or "", anni, tuple(tip),
@@ -729,6 +729,13 @@ def schede_obiettivi_da_stampare(q: QuadroValutazioni) -> list[int]:
 
 # ---------------------------------------------------------------------- scheda obiettivo (002)
 
+
+#: the label of an objective's total, by where the node rule takes its % from
+_ETICHETTA_FONTE = {
+    FONTE_VALIDATA: "% dell'obiettivo (convalidata dal Nucleo di Valutazione)",
+    FONTE_MEDIA: "% dell'obiettivo (media dei sotto-obiettivi)",
+    FONTE_PROPRIA: "% dell'obiettivo (dagli indicatori e dalle fasi)",
+}
 
 _ORDINALI = ("Primo", "Secondo", "Terzo", "Quarto", "Quinto")
 

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..domain import valutazione as engine
+from ..domain.avanzamento import perc_nodo
+from ..domain.nomi import chiave_nome
 from ..domain.enums import Ramo, StatoPiano, TRANSIZIONI_STATO
 from ..domain.model import (
     AliasPersona,
@@ -65,7 +67,7 @@ class RisultatoObiettivo:
 
     @property
     def perc_finale(self) -> Decimal | None:
-        return self.perc_validata if self.perc_validata is not None else self.perc
+        return perc_nodo(self.perc_validata, None, self.perc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -658,15 +660,15 @@ class Archive:
 
     def trova_persona(self, testo: str) -> Persona | None:
         """Find a person by a name as written anywhere (alias, 'COGNOME-NOME', 'Cognome Nome')."""
-        key = _name_key(testo)
+        key = chiave_nome(testo)
         if not key:
             return None
         for p in self.persone():
-            if key in (_name_key(f"{p.cognome} {p.nome}"), _name_key(f"{p.nome} {p.cognome}")):
+            if key in (chiave_nome(f"{p.cognome} {p.nome}"), chiave_nome(f"{p.nome} {p.cognome}")):
                 return p
         row = self.db.conn.execute("SELECT persona_id, alias FROM alias_persone").fetchall()
         for pid, alias in row:
-            if _name_key(alias) == key:
+            if chiave_nome(alias) == key:
                 return self.get(Persona, pid)
         return None
 
@@ -930,9 +932,9 @@ class _PercState:
 
     def _settle(self, oid: int) -> None:
         kids = self.children.get(oid, [])
-        comp = engine.perc_nodo(None, [self.final.get(k) for k in kids], self.own.get(oid))
+        comp = perc_nodo(None, [self.final.get(k) for k in kids], self.own.get(oid))
         self._computed[oid] = comp
-        self.final[oid] = engine.perc_nodo(self.validated.get(oid), None, comp)
+        self.final[oid] = perc_nodo(self.validated.get(oid), None, comp)
 
     def resistema(self, sistema: engine.SistemaValutazione) -> bool:
         """Follow a new valuation system without reading the plan: recombine each objective's
@@ -1281,13 +1283,3 @@ def _sql_message(err: sqlite3.Error) -> str:
     return f"Errore del database: {text}"
 
 
-def _name_key(text: str) -> str:
-    import unicodedata
-
-    norm = unicodedata.normalize("NFKD", text or "")
-    norm = "".join(ch for ch in norm if not unicodedata.combining(ch)).lower()
-    norm = norm.replace("(eq)", " ")
-    for ch in "-,.'’":
-        norm = norm.replace(ch, " ")
-    words = sorted(w for w in norm.split() if w not in {"dott", "dottssa", "dssa", "ssa", "sig", "ra"})
-    return " ".join(words)

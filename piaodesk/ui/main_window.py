@@ -34,12 +34,14 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtGui import QUndoStack
 
-from ..domain.enums import Livello, Ramo
+from ..domain import codici
+from ..domain.enums import Ramo
 from ..domain.model import Ente, Obiettivo, Piano
 from ..paths import default_plan_dir
 from ..store.archive import Archive
 from ..store.db import PlanError
 from ..store.edits import Batch, DeleteRow, Edit, InsertRow, SetFields
+from ..store.filtri import scelte_filtri
 from . import extensions
 from .context import Context
 from ..viste.albero import Filtro
@@ -47,7 +49,7 @@ from .models.columns import IdRole
 from .models.tree import COLUMNS as TREE_COLUMNS
 from .models.tree import ObiettiviTreeModel, RamoRole
 from .undo import ChangeHub, emit_reset
-from .ui_state import UiState, recent_plans
+from .ui_state import UiState, open_settings, recent_plans
 from .widgets.lazy import LazyTab
 from .widgets.panel import ObiettivoPanel
 from .widgets.primi_passi import PrimiPassi
@@ -57,16 +59,6 @@ from .widgets.schermo import adatta
 LARGE_PLAN = 2000
 PLAN_FILTER = "Piani piaodesk (*.piao);;Tutti i file (*)"
 _OPEN_WINDOWS: list[MainWindow] = []
-
-#: the level a new child gets, by the parent's level
-NEXT_LEVEL = {
-    Livello.LINEA_STRATEGICA: Livello.STRATEGICO,
-    Livello.STRATEGICO: Livello.OPERATIVO,
-    Livello.OPERATIVO: Livello.AZIONE,
-    Livello.SPECIFICO: Livello.AZIONE,
-    Livello.SCHEDA_UO: Livello.ATTIVITA_GESTIONALE,
-}
-
 
 def ask(parent: QWidget | None, title: str, text: str) -> bool:
     """Yes/No confirmation (patched in tests)."""
@@ -84,15 +76,15 @@ class MainWindow(QMainWindow):
     def __init__(self, archive: Archive, settings: QSettings | None = None) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
-        settings = settings if settings is not None else QSettings()
+        settings = settings if settings is not None else open_settings()
         self.state = UiState(settings)
         stack = QUndoStack(self)
         hub = ChangeHub(self)
         piano = archive.piano()
         self.ctx = Context(archive, stack, hub, settings, anno=piano.anno_inizio, main_window=self)
-        saved = settings.value("persist/anno")
-        if saved and str(saved).isdigit() and int(saved) in piano.anni:
-            self.ctx.anno = int(saved)
+        saved = self.state.anno(piano.anni)
+        if saved is not None:
+            self.ctx.anno = saved
         self._cut_ids: list[int] = []
         self._write_actions: list[str] = []
         self._build_editor()
@@ -251,28 +243,22 @@ class MainWindow(QMainWindow):
         return out
 
     def _fill_filters(self) -> None:
-        arc = self.archive
         for combo in (self.f_settore, self.f_resp, self.f_anno, self.f_stato):
             combo.blockSignals(True)
             combo.clear()
+        scelte = scelte_filtri(self.archive)
         self.f_settore.addItem("Tutti i settori", None)
-        for u in arc.unita():
-            self.f_settore.addItem(u.nome, u.id)
+        for uid, nome in scelte.settori:
+            self.f_settore.addItem(nome, uid)
         self.f_resp.addItem("Tutti i responsabili", None)
-        conn = arc.db.conn
-        resp_ids = {r[0] for r in conn.execute(
-            "SELECT DISTINCT responsabile_id FROM obiettivi WHERE responsabile_id IS NOT NULL")}
-        for p in arc.persone():
-            if p.id in resp_ids or p.eq:
-                self.f_resp.addItem(p.nominativo, p.id)
+        for pid, nominativo in scelte.responsabili:
+            self.f_resp.addItem(nominativo, pid)
         self.f_anno.addItem("Tutti gli anni", None)
-        for a in arc.piano().anni:
+        for a in scelte.anni:
             self.f_anno.addItem(str(a), a)
         self.f_stato.addItem("Tutti gli stati", None)
-        stati = sorted({r[0] for r in conn.execute(
-            "SELECT DISTINCT stato FROM obiettivi WHERE stato IS NOT NULL")} - {""})
-        for s in stati:
-            self.f_stato.addItem(s, s)
+        for st in scelte.stati:
+            self.f_stato.addItem(st, st)
         for combo in (self.f_settore, self.f_resp, self.f_anno, self.f_stato):
             combo.blockSignals(False)
 
@@ -591,8 +577,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.state.save_window(self)
-        self.ctx.settings.setValue("persist/anno", self.ctx.anno)
-        self.ctx.settings.sync()
+        self.state.save_anno(self.ctx.anno)
         super().closeEvent(event)
         if event.isAccepted():
             self.model.closed = True
@@ -678,15 +663,10 @@ class MainWindow(QMainWindow):
         arc = self.archive
         parent = arc.obiettivo(parent_id) if parent_id is not None else None
         sibs = arc.figli(parent_id, ramo)
-        if parent is not None:
-            livello = NEXT_LEVEL.get(Livello(parent.livello), Livello.AZIONE) \
-                if parent.livello in Livello._value2member_map_ else Livello.AZIONE
-        elif sibs:
-            livello = sibs[0].livello
-        else:
-            livello = Livello.STRATEGICO if ramo == Ramo.OBIETTIVI else Livello.SCHEDA_UO
-        prefix = f"{parent.codice}." if parent is not None and parent.codice else ""
-        codice = f"{prefix}{len(sibs) + 1}"
+        livello = codici.livello_nuovo(ramo, parent.livello if parent is not None else None,
+                                       sibs[0].livello if sibs else None)
+        codice = codici.codice_nuovo(parent.codice if parent is not None else None,
+                                     [o.codice for o in sibs])
         new = Obiettivo(parent_id=parent_id, ramo=Ramo(ramo), livello=livello, codice=codice,
                         titolo="Nuovo obiettivo",
                         posizione=len(sibs) if pos is None else pos,
@@ -881,19 +861,10 @@ class MainWindow(QMainWindow):
 
 def renumber_edit(archive: Archive, parent_id: int | None, ramo: str, prefix: str) -> Edit | None:
     """A Batch of SetFields giving hierarchical codes (``1``, ``1.1`` …) under a node."""
-    edits: list[Edit] = []
-
-    def walk(pid: int | None, pre: str) -> None:
-        for k, ob in enumerate(archive.figli(pid, ramo), start=1):
-            code = f"{pre}{k}"
-            if ob.codice != code:
-                edits.append(SetFields(Obiettivo, ob.id, {"codice": code}))
-            walk(ob.id, code + ".")
-
-    walk(parent_id, f"{prefix}." if prefix else "")
-    if not edits:
-        return None
-    return Batch(edits, "Rinumera codici")
+    edits: list[Edit] = [
+        SetFields(Obiettivo, oid, {"codice": code}) for oid, code in codici.rinumera(
+            lambda pid: [(o.id, o.codice) for o in archive.figli(pid, ramo)], parent_id, prefix)]
+    return Batch(edits, "Rinumera codici") if edits else None
 
 
 def demo_plan_path() -> Path:

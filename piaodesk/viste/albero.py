@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from ..domain import valutazione as engine
+from ..domain.avanzamento import perc_nodo
 from ..domain.enums import Livello, Ramo
 from ..domain.formats import format_decimal
 from ..domain.model import Obiettivo
@@ -319,7 +319,7 @@ class AlberoObiettivi:
             vals = [self.perc(c) for c in node.children]
             if any(v is IGNOTO for v in vals):
                 return IGNOTO
-            node.perc = engine.perc_scheda(vals)
+            node.perc = perc_nodo(None, vals, None)  # a group row: the mean of its rows
             return node.perc
         if self.defer_perc and not force and not self.lettore.percentuali_pronte(self.anno):
             return IGNOTO

@@ -16,16 +16,12 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
-hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, event, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-exchange = pytest.importorskip("piaodesk.exchange")
-from piaodesk.exchange import ExchangeError, prepare_import  # noqa: E402
-from piaodesk.store.archive import Archive  # noqa: E402
-from piaodesk.store.db import PlanError  # noqa: E402
+from piaodesk.exchange import ExchangeError, prepare_import
+from piaodesk.store.archive import Archive
+from piaodesk.store.db import PlanError
 
 FUZZ = settings(max_examples=15, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -8,22 +8,19 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-pytest.importorskip("PySide6")
-
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtGui import QUndoStack  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
-
-from piaodesk import __version__  # noqa: E402
-from piaodesk.domain.model import Persona  # noqa: E402
-from piaodesk.store import backup  # noqa: E402
-from piaodesk.store.archive import Archive  # noqa: E402
-from piaodesk.store.edits import InsertRow  # noqa: E402
-from piaodesk.store.lock import lock_path, read_lock  # noqa: E402
-from piaodesk.ui.dialogs import backup as dialogs  # noqa: E402
-from piaodesk.ui.extensions import affidabilita  # noqa: E402
-from piaodesk.ui.undo import ChangeHub  # noqa: E402
+from piaodesk import __version__
+from piaodesk.domain.model import Persona
+from piaodesk.store import backup
+from piaodesk.store.archive import Archive
+from piaodesk.store.edits import InsertRow
+from piaodesk.store.lock import lock_path, read_lock
+from piaodesk.ui.dialogs import backup as dialogs
+from piaodesk.ui.extensions import affidabilita
+from piaodesk.ui.undo import ChangeHub
 
 pytestmark = pytest.mark.ui
 SHOTS = Path("/work/notes/shots")

@@ -49,6 +49,18 @@ from ...signing.tsa import load_settings as load_tsa_settings
 from ...signing.tsa import save_settings as save_tsa_settings
 from ...signing.verify import SignatureReport, VerifyResult, format_time, verify_file
 from ..widgets.schermo import scorrevole
+from .. import ui_state
+from ..ui_state import (
+    FIRMA_CA_FIDATE,
+    FIRMA_LT,
+    FIRMA_LUOGO,
+    FIRMA_MODO,
+    FIRMA_NOME,
+    FIRMA_P12,
+    FIRMA_PKCS11_LIB,
+    FIRMA_RUOLO,
+    FIRMA_TOKEN,
+)
 
 MOTIVI = ("", "Il valutatore", "Per presa visione", "Per approvazione", "Il Segretario generale",
           "Nucleo di valutazione / OIV")
@@ -56,8 +68,7 @@ PDF_FILTER = "Documenti PDF (*.pdf);;Tutti i file (*)"
 
 
 def _settings(ctx: Any) -> QSettings:
-    settings = getattr(ctx, "settings", None)
-    return settings if isinstance(settings, QSettings) else QSettings()
+    return ui_state.settings_of(ctx)
 
 
 def _path_row(edit: QLineEdit, button_text: str, on_browse) -> QWidget:  # type: ignore[no-untyped-def]
@@ -144,7 +155,7 @@ class FirmaDialog(QDialog):
         p12_page = QWidget()
         pf = QFormLayout(p12_page)
         pf.setContentsMargins(0, 0, 0, 0)
-        self.p12_edit = QLineEdit(str(self.settings.value("firma/p12", "") or ""))
+        self.p12_edit = QLineEdit(str(FIRMA_P12.get(self.settings)))
         self.p12_edit.setObjectName("firma_p12")
         pf.addRow("File:", _path_row(self.p12_edit, "Sfoglia…", self._browse_p12))
         self.password_edit = QLineEdit()
@@ -160,7 +171,7 @@ class FirmaDialog(QDialog):
         self.lib_combo.setObjectName("firma_pkcs11_lib")
         self.lib_combo.setEditable(True)
         self.lib_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        last_lib = str(self.settings.value("firma/pkcs11_lib", "") or "")
+        last_lib = FIRMA_PKCS11_LIB.get(self.settings)
         presets = known_pkcs11_libraries()
         if last_lib:
             self.lib_combo.addItem(last_lib)
@@ -170,7 +181,7 @@ class FirmaDialog(QDialog):
                 self.lib_combo.setItemData(self.lib_combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
         self.lib_combo.lineEdit().setPlaceholderText("driver della carta, es. bit4xpki.dll / libbit4xpki.so")
         cf.addRow("Libreria:", _path_row_combo(self.lib_combo, self._browse_lib))
-        self.token_edit = QLineEdit(str(self.settings.value("firma/token", "") or ""))
+        self.token_edit = QLineEdit(str(FIRMA_TOKEN.get(self.settings)))
         self.token_edit.setPlaceholderText("facoltativa: se ci sono più carte/lettori")
         cf.addRow("Etichetta carta:", self.token_edit)
         self.pin_edit = QLineEdit()
@@ -180,22 +191,22 @@ class FirmaDialog(QDialog):
         self.key_stack.addWidget(card_page)
         kl.addWidget(self.key_stack)
         self.radio_p12.toggled.connect(lambda on: self.key_stack.setCurrentIndex(0 if on else 1))
-        (self.radio_card if self.settings.value("firma/modo", "p12") == "card" else self.radio_p12).setChecked(True)
+        (self.radio_card if FIRMA_MODO.get(self.settings) == "card" else self.radio_p12).setChecked(True)
         self.key_stack.setCurrentIndex(1 if self.radio_card.isChecked() else 0)
         outer.addWidget(keybox)
 
         # --- stamp
         stamp = QGroupBox("Riquadro visibile della firma")
         sf = QFormLayout(stamp)
-        self.nome_edit = QLineEdit(str(self.settings.value("firma/nome", "") or ""))
+        self.nome_edit = QLineEdit(str(FIRMA_NOME.get(self.settings)))
         self.nome_edit.setObjectName("firma_nome")
         self.nome_edit.setPlaceholderText("facoltativo: riga in più (il titolare del certificato compare sempre)")
         sf.addRow("Nome:", self.nome_edit)
-        self.ruolo_edit = QLineEdit(str(self.settings.value("firma/ruolo", "") or ""))
+        self.ruolo_edit = QLineEdit(str(FIRMA_RUOLO.get(self.settings)))
         self.ruolo_edit.setObjectName("firma_ruolo")
         self.ruolo_edit.setPlaceholderText("es. Il Responsabile del Servizio Finanziario")
         sf.addRow("Ruolo:", self.ruolo_edit)
-        self.luogo_edit = QLineEdit(str(self.settings.value("firma/luogo", "") or ""))
+        self.luogo_edit = QLineEdit(str(FIRMA_LUOGO.get(self.settings)))
         self.luogo_edit.setObjectName("firma_luogo")
         self.luogo_edit.setPlaceholderText("es. Comune di …")
         sf.addRow("Luogo:", self.luogo_edit)
@@ -222,7 +233,7 @@ class FirmaDialog(QDialog):
         tf.addRow("Password:", self.tsa_password_edit)
         self.lt_check = QCheckBox("Aggiungi i dati di validazione (catena e, in linea, CRL/OCSP: PAdES B-LT)")
         self.lt_check.setObjectName("firma_lt")
-        self.lt_check.setChecked(str(self.settings.value("firma/lt", "false")) == "true")
+        self.lt_check.setChecked(FIRMA_LT.get(self.settings))
         tf.addRow("", self.lt_check)
         outer.addWidget(tsabox)
 
@@ -497,14 +508,14 @@ class FirmaDialog(QDialog):
 
     def _remember(self) -> None:
         s = self.settings
-        s.setValue("firma/modo", "p12" if self.radio_p12.isChecked() else "card")
-        s.setValue("firma/p12", self.p12_edit.text().strip())
-        s.setValue("firma/pkcs11_lib", self.lib_combo.currentText().strip())
-        s.setValue("firma/token", self.token_edit.text().strip())
-        s.setValue("firma/nome", self.nome_edit.text().strip())
-        s.setValue("firma/ruolo", self.ruolo_edit.text().strip())
-        s.setValue("firma/luogo", self.luogo_edit.text().strip())
-        s.setValue("firma/lt", "true" if self.lt_check.isChecked() else "false")
+        FIRMA_MODO.set(s, "p12" if self.radio_p12.isChecked() else "card")
+        FIRMA_P12.set(s, self.p12_edit.text().strip())
+        FIRMA_PKCS11_LIB.set(s, self.lib_combo.currentText().strip())
+        FIRMA_TOKEN.set(s, self.token_edit.text().strip())
+        FIRMA_NOME.set(s, self.nome_edit.text().strip())
+        FIRMA_RUOLO.set(s, self.ruolo_edit.text().strip())
+        FIRMA_LUOGO.set(s, self.luogo_edit.text().strip())
+        FIRMA_LT.set(s, self.lt_check.isChecked())
         tsa = TsaSettings(url=self.tsa_edit.text().strip(), utente=self.tsa_user_edit.text().strip(),
                           password=self.tsa_password_edit.text())
         if tsa != self._tsa_settings():
@@ -553,7 +564,7 @@ class VerificaDialog(QDialog):
         self.pdf_edit.setObjectName("verifica_pdf")
         self.pdf_edit.setPlaceholderText("PDF firmato (anche firmato con altri programmi)")
         form.addRow("PDF:", _path_row(self.pdf_edit, "Sfoglia…", self._browse_pdf))
-        self.trust_edit = QLineEdit(str(self.settings.value("firma/ca_fidate", "") or ""))
+        self.trust_edit = QLineEdit(str(FIRMA_CA_FIDATE.get(self.settings)))
         self.trust_edit.setObjectName("verifica_ca")
         self.trust_edit.setPlaceholderText("facoltativo: certificati delle CA fidate (.pem/.cer), separati da ;")
         form.addRow("CA fidate:", _path_row(self.trust_edit, "Aggiungi…", self._browse_ca))
@@ -636,7 +647,7 @@ class VerificaDialog(QDialog):
             self._fail(str(exc))
             return False
         QGuiApplication.restoreOverrideCursor()
-        self.settings.setValue("firma/ca_fidate", self.trust_edit.text().strip())
+        FIRMA_CA_FIDATE.set(self.settings, self.trust_edit.text().strip())
         self.reports = result.reports
         self.result = result
         self._fill(result.reports)

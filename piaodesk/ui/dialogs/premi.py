@@ -38,6 +38,7 @@ from ...fsio import describe_os_error
 from ...store import premi as sp
 from ..context import Context
 from ..widgets.schermo import adatta
+from ..ui_state import PREMI_CARTELLA
 
 
 ETICHETTE = (("fondo", "Fondo per la performance (€)"),
@@ -188,12 +189,12 @@ class PremiDialog(QDialog):
 
     def _cartella(self, cartella: Path | str | None) -> Path | None:
         if cartella is None:
-            start = str(self.ctx.settings.value("premi/cartella", "") or "")
+            start = PREMI_CARTELLA.get(self.ctx.settings)
             scelta = QFileDialog.getExistingDirectory(self, "Cartella in cui scrivere", start)
             if not scelta:
                 return None
             cartella = scelta
-        self.ctx.settings.setValue("premi/cartella", str(cartella))
+        PREMI_CARTELLA.set(self.ctx.settings, str(cartella))
         p = Path(cartella)
         p.mkdir(parents=True, exist_ok=True)
         return p
@@ -268,7 +269,7 @@ def scrivi_allegato_in(ctx: Context, cartella: Path) -> list[Path]:
 def show_allegato(main_window: QWidget | None, ctx: Context) -> None:
     from ...store.db import PlanError
 
-    start = str(ctx.settings.value("premi/cartella", "") or "")
+    start = PREMI_CARTELLA.get(ctx.settings)
     scelta = QFileDialog.getExistingDirectory(main_window, "Cartella dell'allegato di monitoraggio", start)
     if not scelta:
         return
@@ -281,5 +282,5 @@ def show_allegato(main_window: QWidget | None, ctx: Context) -> None:
         QMessageBox.warning(main_window, "Allegato di monitoraggio",
                             f"Scrittura non riuscita: {describe_os_error(exc, scelta)}")
         return
-    ctx.settings.setValue("premi/cartella", scelta)
+    PREMI_CARTELLA.set(ctx.settings, scelta)
     QMessageBox.information(main_window, "Allegato di monitoraggio", "File scritto:\n" + "\n".join(map(str, files)))

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...exchange.common import ExchangeError, ImportPlan, righe_mancanti
+from ...exchange.common import ExchangeError, ImportPlan, column_letter, righe_mancanti
 from ..context import Context
 
 Rebuild = Callable[[dict[str, int] | None, dict[str, str]], ImportPlan]
@@ -46,15 +46,6 @@ Rebuild = Callable[[dict[str, int] | None, dict[str, str]], ImportPlan]
 _COLORI = {"aggiunta": "#1b7f3b", "modifica": "#1f4e79", "rimozione": "#b3261e"}
 _GRAVITA = {"errore": ("Errore", "#b3261e"), "avviso": ("Avviso", "#9a6700"),
             "info": ("Informazione", "#555555")}
-
-
-def _col_letter(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, rem = divmod(i - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 class ImportDialog(QDialog):
@@ -220,7 +211,7 @@ class ImportDialog(QDialog):
                 combo.addItem("— non presente —", -1)
                 for i in range(width):
                     head = self.colonne[i] if i < len(self.colonne) else ""
-                    combo.addItem(f"{_col_letter(i)}" + (f": {head[:40]}" if head else ""), i)
+                    combo.addItem(f"{column_letter(i)}" + (f": {head[:40]}" if head else ""), i)
                 combo.setCurrentIndex(max(0, combo.findData(plan.mappatura.get(campo, -1))))
                 self.mappa.setCellWidget(r, 1, combo)
 

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.verifica import Problema
-from ...paths import user_data_dir
 from ...reports import data, sheets
 from ..context import Context
+from ..ui_state import STAMPA_CARTELLA
 
 MODI = {
     "obiettivi": "Scheda obiettivi del settore",
@@ -136,7 +136,7 @@ class StampaDialog(QDialog):
                            else piano.anno_inizio)
         form.addRow("Anno di valutazione:", self.anno)
         row = QHBoxLayout()
-        default = ctx.settings.value("stampa/cartella", str(user_data_dir() / "stampe"))
+        default = STAMPA_CARTELLA.get(ctx.settings)
         self.cartella = QLineEdit(str(default))
         browse = QPushButton("Sfoglia…")
         browse.clicked.connect(self._browse)
@@ -247,7 +247,7 @@ class StampaDialog(QDialog):
             return
         if not self._conferma(problemi):
             return
-        self.ctx.settings.setValue("stampa/cartella", str(folder))
+        STAMPA_CARTELLA.set(self.ctx.settings, str(folder))
         self.files, self.cancelled, self.error = None, False, None
         self.cancel_event = threading.Event()
         self.progress = QProgressDialog("Preparazione…", "Annulla", 0, len(snaps), self)
