@@ -47,6 +47,18 @@ LABELS: dict[str, dict[str, str]] = {
         "fase_approvazione": "Fase di approvazione",
         "comune_id": "Comune",
     },
+    "Variazione": {
+        "id": "N.",
+        "atto_tipo": "Tipo di atto",
+        "atto_numero": "Numero dell'atto",
+        "atto_data": "Data dell'atto",
+        "motivo": "Motivo",
+        "stato": "Stato",
+        "aperta_il": "Aperta il",
+        "chiusa_il": "Chiusa il",
+        "utente": "Da",
+        "riepilogo": "Modifiche (prima → dopo, JSON)",
+    },
     "ParametroServizio": {
         "id": "ID",
         "unita_id": "Servizio/Unità",

@@ -471,6 +471,7 @@ class Audit:
 
 
 from .parametri import ParametroServizio  # noqa: E402
+from .variazioni import Variazione  # noqa: E402
 from .valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico  # noqa: E402
 
 ENTITIES: tuple[type, ...] = (
@@ -478,5 +479,5 @@ ENTITIES: tuple[type, ...] = (
     Indicatore, Misura, Assegnazione, Risorsa, Monitoraggio, RilevazioneIndicatore,
     StatoAvanzamento, Valutazione, VoceOrganizzativa, IndicatoreOrganizzativo,
     ValoreOrganizzativo, ValutazioneIndividuale, PunteggioComportamento, PassoValutazione,
-    ObiettivoValorePubblico, LegameValorePubblico, ParametroServizio,
+    ObiettivoValorePubblico, LegameValorePubblico, ParametroServizio, Variazione,
 )

@@ -59,6 +59,7 @@ from ..domain.monitoraggio import errore_validata
 from ..domain.nomi import chiave_nome
 from ..domain.parametri import ParametroServizio
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
+from ..domain.variazioni import StatoVariazione, Variazione
 from ..domain.valutazione import parse_valore
 from ..store.archive import Archive
 from ..store.edits import DeleteRow, Edit, InsertRow, MoveObiettivo, SetFields
@@ -102,6 +103,7 @@ from .workbook import (
     VALUTAZIONI_IND,
     PARAMETRI,
     VALORE_PUBBLICO,
+    VARIAZIONI,
     VOCI_ORG,
     Col,
     PianoEnte,
@@ -122,7 +124,7 @@ SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità",
                "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni", "Piano",
                "Risorse", "Valutazioni individuali", "Comportamenti", "Ciclo di valutazione",
                "Voci organizzative", "Indicatori organizzativi", "Valori organizzativi", "Valore pubblico",
-               "Parametri")
+               "Parametri", "Variazioni")
 
 
 _PLAIN_KINDS = {"text", "long", "int", "obref"}
@@ -1689,6 +1691,18 @@ class _Diff:
         self.organizzativa(wb, names)
         if VALORE_PUBBLICO.name in names:
             self.valore_pubblico(wb)
+        if VARIAZIONI.name in names:
+            existing_v = {x.id: x for x in self.a.select(Variazione)}
+            ins_v: list[Edit] = []
+            self.simple_sheet(self._read_sheet(self._sheet(wb, VARIAZIONI.name), VARIAZIONI, existing_v),
+                              Variazione, existing_v, lambda x: x.atto if x.atto_tipo else f"N. {x.id}",
+                              lambda _sh, _r: {}, lambda x: ("id", x.id),
+                              lambda _o, n: ("manca il tipo di atto o il motivo", VARIAZIONI.cols[1].label)
+                              if not (n.atto_tipo or "").strip() or not (n.motivo or "").strip() else None,
+                              lambda _x: False, ins_v)
+            for e in ins_v:  # an imported variation is a record of the past: closed
+                e.obj.stato = StatoVariazione.CHIUSA  # type: ignore[attr-defined]
+            self.ins_other += ins_v
         if PARAMETRI.name in names:
             existing = {x.id: x for x in self.a.select(ParametroServizio)}
             ins: list[Edit] = []
@@ -1755,7 +1769,7 @@ class _Diff:
         finally:
             wb.close()
         order = {"misure": 0, "rilevazioni": 0, "stati_avanzamento": 0, "valutazioni": 0,
-                 "obiettivi_unita": 0, "alias_persone": 0, "vp_obiettivi": 0, "valore_pubblico": 1, "parametri": 2,
+                 "obiettivi_unita": 0, "alias_persone": 0, "vp_obiettivi": 0, "valore_pubblico": 1, "parametri": 2, "variazioni": 2,
                  "punteggi_comportamenti": 0,
                  "passi_valutazione": 0, "valori_organizzativi": 0, "valutazioni_individuali": 1,
                  "indicatori_organizzativi": 1, "voci_organizzative": 2,

@@ -93,6 +93,7 @@ from ..domain.parametri import ParametroServizio
 from ..domain.rischio import SCALA_PREDEFINITA, leggi_livello
 from ..domain.target import leggi_target
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
+from ..domain.variazioni import StatoVariazione, Variazione
 from ..store.archive import Archive
 from ..store.valutazioni import categoria_di
 from .common import ExchangeError, shorten
@@ -480,6 +481,21 @@ VALORE_PUBBLICO = SheetSpec("Valore pubblico", ObiettivoValorePubblico, (
     Col("_obiettivi_vp", "Obiettivi collegati (codici)", "links", None, 28),
 ))
 
+#: issue 18: the record of the variations (act, reason, what each changed); a closed variation's
+#: list of changes travels as JSON; the state is the program's (an imported one is a closed record)
+VARIAZIONI = SheetSpec("Variazioni", Variazione, (
+    _c(Variazione, "id", "id", 6),
+    _c(Variazione, "atto_tipo", "text", 24),
+    _c(Variazione, "atto_numero", "text", 10),
+    _c(Variazione, "atto_data", "date", 12),
+    _c(Variazione, "motivo", "long", 40),
+    _c(Variazione, "stato", "enum", 10, StatoVariazione, imported=False),
+    _c(Variazione, "aperta_il", "text", 18),
+    _c(Variazione, "chiusa_il", "text", 18),
+    _c(Variazione, "utente", "text", 14),
+    _c(Variazione, "riepilogo", "json", 60),
+))
+
 #: seed 001 «PARAMETRI» (issue 18): a service's volumes at a reference date
 PARAMETRI = SheetSpec("Parametri", ParametroServizio, (
     _c(ParametroServizio, "id", "id", 7),
@@ -502,7 +518,8 @@ def indicatori_spec(anni: list[int]) -> SheetSpec:
 
 def all_specs(anni: list[int]) -> list[SheetSpec]:
     return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, UNITA, PERSONALE, ASSEGNAZIONI, RISORSE,
-            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO, *SPECS_VALUTAZIONE, VALORE_PUBBLICO, PARAMETRI]
+            VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO, *SPECS_VALUTAZIONE, VALORE_PUBBLICO, PARAMETRI,
+            VARIAZIONI]
 
 
 # ---------------------------------------------------------------------- value codecs
@@ -616,6 +633,8 @@ class Snapshot:
     valore_pubblico: list[ObiettivoValorePubblico] = dataclasses.field(default_factory=list)
     #: the services' parameters (a settore's file: its own units')
     parametri: list[ParametroServizio] = dataclasses.field(default_factory=list)
+    #: the variations' record (whole-plan workbooks only)
+    variazioni: list[Variazione] = dataclasses.field(default_factory=list)
 
     def rows_of(self) -> dict[str, list[Any]]:
         """Sheet name → the rows it shows (annual measures are columns of «Indicatori»)."""
@@ -626,7 +645,8 @@ class Snapshot:
                 "Monitoraggi": self.monitoraggi, "Stati di avanzamento": self.stati,
                 "Rilevazioni": self.rilevazioni, "Piano": self.piano,
                 **{s.name: self.valutazione.get(s.name, []) for s in SPECS_VALUTAZIONE},
-                VALORE_PUBBLICO.name: self.valore_pubblico, PARAMETRI.name: self.parametri}
+                VALORE_PUBBLICO.name: self.valore_pubblico, PARAMETRI.name: self.parametri,
+                VARIAZIONI.name: self.variazioni}
 
 
 def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
@@ -672,7 +692,8 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
                                       {u.id for u in unita}),
                     archive.select(ObiettivoValorePubblico, order="posizione, id") if sid is None else [],
                     [x for x in archive.select(ParametroServizio, order="unita_id, posizione, id")
-                     if sid is None or x.unita_id in {u.id for u in unita}])
+                     if sid is None or x.unita_id in {u.id for u in unita}],
+                    archive.select(Variazione, order="id") if sid is None else [])
 
 
 def _comportamenti_rows(archive: Archive, vi: list[ValutazioneIndividuale]) -> list[PunteggioComportamento]:
@@ -855,6 +876,8 @@ def _getter(col: Col, lk: _Lookups, misure_by: dict[tuple[int, int], Misura]) ->
         return lambda obj: "; ".join(getattr(obj, key)) or None
     if k == "extra":
         return lambda obj: json.dumps(obj.extra, ensure_ascii=False) if obj.extra else None
+    if k == "json":
+        return lambda obj: json.dumps(getattr(obj, key), ensure_ascii=False) if getattr(obj, key) else None
     if k == "links":  # rows of a linked table, one cell: «A; B»
         links = lk.links.setdefault(key, {})
         return lambda obj: "; ".join(links.get(obj.id, ())) or None
@@ -1161,7 +1184,7 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
     rows_of = snap.rows_of()
     counts: dict[str, int] = {}
     for spec in all_specs(snap.anni):
-        if spec is VALORE_PUBBLICO and snap.settore_id is not None:
+        if spec in (VALORE_PUBBLICO, VARIAZIONI) and snap.settore_id is not None:
             continue  # the whole entity's values: not a settore's to edit
         rows = rows_of[spec.name]
         ws = _open_sheet(wb, spec.name, spec.cols, len(rows), formulas, st,
@@ -1320,15 +1343,23 @@ def parse_cell(col: Col, value: Any) -> Any:
         return member.value if member else str(value)
     if k == "rischio":  # BASSA / MEDIA / ALTA (and «BASSO», «CRITICITA' BASSA» as seed 001 writes them)
         return leggi_livello(str(value))
+    if k == "json":  # a variation's frozen list of changes
+        try:
+            data = json.loads(str(value))
+        except ValueError:
+            data = None
+        if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+            raise ValueError(f"«{shorten(str(value), 60)}» non è un elenco di modifiche (JSON) come quello esportato")
+        return data
     if k == "relativa":  # «entro 30 giorni dall'approvazione»: kept as written, understood first
         if leggi_target(str(value)).scadenza is None:
-            raise ValueError(f"«{_cut(str(value))}» non è una scadenza relativa (scrivere ad esempio "
+            raise ValueError(f"«{shorten(str(value), 60)}» non è una scadenza relativa (scrivere ad esempio "
                              "«entro 30 giorni dall'approvazione»)")
         return str(value)
     if k == "programma":  # the harmonised catalogue's «12.03»
         r = riconosci(str(value))
         if r.programma is None or r.da_rivedere:
-            raise ValueError(f"«{_cut(str(value))}» non è un programma del catalogo (scrivere "
+            raise ValueError(f"«{shorten(str(value), 60)}» non è un programma del catalogo (scrivere "
                              "missione.programma, ad esempio 12.03)")
         return r.programma.chiave
     if k == "tipologia":

@@ -34,10 +34,8 @@ TABLES_NOT_EXPORTED = {
     "unioni": "issue 16: the log of merged settore packets, written by the program",
     "pacchetto_base": "issue 16: a packet's compressed base copy for the three-way merge (a file's "
                       "internal state, not plan data)",
-    "variazioni": "issue 18: the record of the acts that changed the plan, with what each changed: "
-                  "listed, printed and exported (CSV) by `piaodesk variazioni`; a workbook re-import "
-                  "edits the plan, it cannot re-enact an act",
-    "variazioni_passi": "issue 18: the field-by-field steps recorded under a variation (program-written)",
+    "variazioni_passi": "issue 18: the field-by-field steps recorded under an open variation (program-"
+                        "written); a closed variation carries its folded list in variazioni.riepilogo",
 }
 
 # Columns of exported tables that are not cells, and why. A new column must be exported or listed.
@@ -49,6 +47,8 @@ COLUMNS_NOT_EXPORTED = {
     ("indicatori_organizzativi", "posizione"): "order in the voce: the row order",
     ("unita", "posizione"): "order among siblings: the row order",
     ("valore_pubblico", "posizione"): "order of the values: the row order",
+    ("variazioni", "stato"): "open/closed is the program's (opening and closing are edits with their rules); "
+                             "shown in the sheet, an imported variation is a closed record",
     ("parametri", "posizione"): "order of a service's parameters: the row order",
     ("unita", "ente_id"): "the Comune of a unit: set from the plan's ente, not edited in the GUI",
     ("piano", "ente_id"): "one plan, one ente per file: set when the plan is created",

@@ -134,3 +134,33 @@ def test_comune_of_objectives_and_indicators_round_trip(demo, tmp_path):
     assert any(p.tipo == "comune_sconosciuto" and "Atlantide" in p.messaggio for p in plan.problemi)
     plan.apply(demo)
     assert _ob(demo, "PC.1").comune_id == comuni[1].id and _ob(demo, "PL.1").comune_id is None
+
+
+def test_variations_travel_in_the_workbook(demo, empty_plan, tmp_path):
+    """Issue 18 point 5: the demo's variation (act, reason, before/after) is exported, imported
+    back without differences, and re-created in another plan as a closed record."""
+    from piaodesk.store import variazioni as var
+
+    out = tmp_path / "piano.xlsx"
+    counts = write_workbook(demo, out)
+    assert counts["Variazioni"] == 1
+    assert diff_workbook(demo, out).edits == []
+    ws = openpyxl.load_workbook(out)["Variazioni"]
+    head = [c.value for c in ws[1]]
+    row = dict(zip(head, [c.value for c in ws[2]], strict=True))
+    assert row["Tipo di atto"] == "Deliberazione di Giunta" and row["Numero dell'atto"] == "98"
+    assert "Giovani e Comuni" in row["Motivo"] and "Scadenza" in row["Modifiche (prima → dopo, JSON)"]
+    # into another plan (as every sheet of the workbook: a row without ID is a new row)
+    wb = openpyxl.load_workbook(out)
+    wb["Variazioni"].cell(row=2, column=1).value = None
+    only = tmp_path / "solo_variazioni.xlsx"
+    for name in wb.sheetnames:
+        if name not in ("Variazioni", "Istruzioni"):
+            del wb[name]
+    wb.save(only)
+    plan = diff_workbook(empty_plan, only)
+    plan.apply(empty_plan)
+    v = var.elenco(empty_plan)[0]
+    assert v.stato.value == "chiusa" and v.atto.startswith("Deliberazione di Giunta n. 98")
+    assert var.voci(empty_plan, v) == var.voci(demo, var.elenco(demo)[0])
+    assert var.aperta(empty_plan) is None
