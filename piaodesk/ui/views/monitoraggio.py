@@ -408,8 +408,9 @@ class MonitoraggioView(QWidget):
         mid = self.current_round()
         if mid is None:
             return
-        try:
-            edit = store.rileva(self.ctx.archive, mid)
+        rnd = self.model.full_round() if self.model.proj.mid == mid else None
+        try:  # the round the grid already holds: not read again (bench latenza_rileva)
+            edit = store.rileva(self.ctx.archive, mid, rnd=rnd)
         except PlanError as exc:
             self._refused(str(exc))
             return
