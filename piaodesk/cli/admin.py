@@ -109,7 +109,7 @@ def cmd_apri(args: argparse.Namespace) -> int:
     when = _data(args.data)
     with _open(args.file) as arc:
         arc.apply(mon.apri(arc, when, args.nome))  # type: ignore[arg-type]
-        m = [x for x in arc.monitoraggi() if x.data == when][0]
+        m = next(x for x in arc.monitoraggi() if x.data == when)
         rnd = mon.leggi_round(arc, m.id or 0)
         valori = sum(1 for r in rnd.rilevazioni.values() if r.valore is not None)
         print(f"Aperto il monitoraggio n. {m.id} «{m.nome}» al {format_date(m.data)}: "

@@ -102,7 +102,8 @@ def _premi(arc: Archive, anno: int, fondo: Decimal | None, fondi: list[list[str]
     if bool(fondi) != bool(ripartizione):
         raise CliError("--fondo-per e --ripartizione vanno indicati insieme.")
     if fondi and fondo is not None:
-        raise CliError("Indicare --fondo (un fondo unico) oppure --fondo-per (uno per categoria o unità), non entrambi.")
+        raise CliError("Indicare --fondo (un fondo unico) oppure --fondo-per (uno per categoria o unità), "
+                       "non entrambi.")
     try:
         regole = sp.regole(arc, fondo=fondo)
         if fondi:
@@ -139,7 +140,7 @@ def cmd_premi(args: argparse.Namespace) -> int:
     print(f"{'Pos.':>4}  {'Nominativo':<32}{'Fascia':>7}{'Val. %':>9}{'Totale €':>14}")
     for r in rp.righe(esito):
         pos = "" if r[0] is None else str(r[0])
-        print(f"{pos:>4}  {str(r[1])[:31]:<32}{str(r[5]):>7}{format_decimal(r[6]):>9}{format_decimal(r[11]):>14}"
+        print(f"{pos:>4}  {str(r[1])[:31]:<32}{r[5]!s:>7}{format_decimal(r[6]):>9}{format_decimal(r[11]):>14}"
               + (f"  {r[12]}" if r[0] is None else ""))
     print()
     return _elenca(files, f"{format_int(len(files))} file scritti in {args.out}")

@@ -176,7 +176,7 @@ def raggiungimento(ind: Indicatore, target: Decimal | None, valore: Decimal | No
         return UNO if valore <= target else ZERO
     if pol == Polarita.DECRESCENTE:
         if valore <= target:
-            result = UNO if target != 0 or valore == 0 else UNO
+            result = UNO
         else:
             result = target / valore if valore != 0 else ZERO
     elif pol == Polarita.UGUALE:
@@ -493,7 +493,7 @@ def _from_plain(cls: type, data: dict[str, object]) -> dict[str, object]:
     """JSON dict → constructor arguments of an SMVP dataclass (Decimals, nested tuples)."""
     nested: dict[str, type] = {"fasce": Fascia, "comportamenti": Comportamento,
                                "categorie": CategoriaValutazione, "pesi_minimi": PesoMinimo}
-    names = {f for f in cls.__dataclass_fields__}  # type: ignore[attr-defined]
+    names = set(cls.__dataclass_fields__)  # type: ignore[attr-defined]
     out: dict[str, object] = {}
     for key, value in data.items():
         if key not in names:

@@ -58,6 +58,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from ..domain.enums import Livello, Polarita, Ramo, TipoIndicatore
@@ -484,7 +485,7 @@ def person_name(text: str) -> str | None:
     if not text.strip():
         return None
     m = None
-    for m in _HONORIFIC.finditer(text):
+    for m in _HONORIFIC.finditer(text):  # noqa: B007 (the last match is wanted)
         pass
     if m is not None:
         words = text[m.end():].split()
@@ -687,7 +688,7 @@ class FlatImport:
         # table: ``groups`` gathers its rows, ``runs`` keeps each run for «collocazione incerta»)
         runs: list[tuple[str, list[Riga]]] = []
         run: list[Riga] = []
-        for idx, r in enumerate(righe):
+        for r in righe:
             if r.codici:
                 holder = self._register_codes(r, nodes, order)
                 if holder is None:  # an objective without a code: ignored with its indicators
@@ -1197,7 +1198,7 @@ class FlatImport:
         if found is not None and found.id is not None:
             cache[key] = found.id
             return found.id
-        best, score = self._simile(key)
+        best, _score = self._simile(key)
         if best is not None:
             best_id, best_name = best
             chiave = f"alias:{key}"
@@ -1510,7 +1511,7 @@ def _stesso_valore(old: str | None, new: str | None) -> bool:
 
 
 def _consecutivi(mesi: list[date]) -> bool:
-    return all((b.year * 12 + b.month) - (a.year * 12 + a.month) == 1 for a, b in zip(mesi, mesi[1:]))
+    return all((b.year * 12 + b.month) - (a.year * 12 + a.month) == 1 for a, b in pairwise(mesi))
 
 
 def _livello(code: str, depth: int) -> Livello:

@@ -539,7 +539,7 @@ def _read_text(path: Path) -> Tabella:
 
 def _cut_utf8(data: bytes) -> bytes:
     """Drop a multi-byte character cut at the end of a sample."""
-    for cut in range(0, 4):
+    for cut in range(4):
         try:
             (data[: len(data) - cut] if cut else data).decode("utf-8")
             return data[: len(data) - cut] if cut else data

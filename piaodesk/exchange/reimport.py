@@ -37,18 +37,18 @@ from ..domain.model import (
     Ente,
     Fase,
     Indicatore,
+    IndicatoreOrganizzativo,
     Misura,
     Monitoraggio,
     Obiettivo,
     ObiettivoUnita,
+    PassoValutazione,
     Persona,
     Piano,
+    PunteggioComportamento,
     RilevazioneIndicatore,
     Risorsa,
     StatoAvanzamento,
-    IndicatoreOrganizzativo,
-    PassoValutazione,
-    PunteggioComportamento,
     Unita,
     ValoreOrganizzativo,
     Valutazione,
@@ -83,8 +83,8 @@ from .workbook import (
     CICLO,
     COMPORTAMENTI,
     FASI,
-    INDICATORI_ORG,
     FORMATO,
+    INDICATORI_ORG,
     MISURE,
     MONITORAGGI,
     OBIETTIVI,
@@ -139,7 +139,7 @@ def _readback(v: Any) -> Any:
     if t is str:
         return v or None
     if t is float or t is int:
-        s = "%.16g" % v
+        s = f"{v:.16g}"
         return float(s) if ("." in s or "e" in s or "E" in s) else int(s)
     return v
 
@@ -442,7 +442,7 @@ class _Diff:
                 c = v.__class__
                 if c is str:
                     testo += len(v)
-                    if "#" in v and v.strip() in ERRORI_FORMULA or len(v) > max_cella:
+                    if ("#" in v and v.strip() in ERRORI_FORMULA) or len(v) > max_cella:
                         break
                 elif (c is float or c is int) and not -LIMITE_NUMERO < v < LIMITE_NUMERO:
                     break
@@ -768,7 +768,7 @@ class _Diff:
         taken = {unique(x): x.id for x in existing.values()}
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
-            if rid == _SCARTATA or rid is not None and self.repeated(sh, r, rid, seen):
+            if rid == _SCARTATA or (rid is not None and self.repeated(sh, r, rid, seen)):
                 continue
             refs = resolve(sh, r)
             if refs is None:
@@ -1088,8 +1088,8 @@ class _Diff:
                 lambda x: f"{inds[x.indicatore_id].nome if x.indicatore_id in inds else x.indicatore_id} "
                           f"{x.anno}", resolve, lambda x: (x.indicatore_id, x.anno),
                 lambda _o, n: "manca l'anno" if not n.anno else None,
-                lambda x: x.indicatore_id in gone or inds.get(x.indicatore_id) is not None
-                and inds[x.indicatore_id].voce_id in gone_voci, self.ins_other)
+                lambda x: x.indicatore_id in gone or (inds.get(x.indicatore_id) is not None
+                and inds[x.indicatore_id].voce_id in gone_voci), self.ins_other)
 
     # ------------------------------------------------------------------ linked rows in one cell
 
@@ -1369,7 +1369,7 @@ class _Diff:
             if rid is None:
                 nid = self.a.allocate_id(cls)
                 extra: dict[str, Any] = {"id": nid, "obiettivo_id": oid}
-                if "posizione" in {f for f in cls.__dataclass_fields__}:  # type: ignore[attr-defined]
+                if "posizione" in cls.__dataclass_fields__:  # type: ignore[attr-defined]
                     extra["posizione"] = None
                 if cls is Indicatore and not vals.get("descrizione"):
                     self.prob(sh.spec.name, r.n, "manca la descrizione dell'indicatore: riga "
@@ -1526,7 +1526,7 @@ class _Diff:
                 for key in ("target", "valore"):
                     raw = vals.pop(key, ("__valore__", None))[1]
                     kwargs[f"{key}_testo"], kwargs[key] = _valore_new(raw, self.tipo_of(ind))
-                obj = Misura(**{k: v for k, v in vals.items()}, **kwargs)
+                obj = Misura(**vals, **kwargs)
                 self.ins_misure.append(InsertRow(obj))
                 self.diffs.append(Differenza("aggiunta", sh.spec.name,
                                              f"ind. {ind.id} {obj.anno} {obj.periodo}", riga=r.n))
@@ -1541,8 +1541,9 @@ class _Diff:
         self.removals(sh, Misura, existing, lambda m: f"ind. {m.indicatore_id} {m.anno} {m.periodo}",
                       parent_deleted=lambda m: m.indicatore_id in self._deleted_inds, present=seen)
 
-    _deleted_inds: set[int] = set()
-    _annual: dict[tuple[int, int], Misura] = {}  # the plan's annual measures (set by compare_sheets)
+    # class-level defaults, never mutated in place: compare_sheets assigns the instance's own
+    _deleted_inds: set[int] = set()  # noqa: RUF012
+    _annual: dict[tuple[int, int], Misura] = {}  # noqa: RUF012 - the plan's annual measures (set by compare_sheets)
 
     def removals(self, sh: _Sheet, cls: type, existing: dict[int, Any], key_of: Any,
                  deleted: set[int] | None = None, parent_deleted: Any = None,
@@ -1804,4 +1805,4 @@ def check_formato(path: Path | str) -> str | None:
         wb.close()
 
 
-__all__ = ["diff_workbook", "is_piaodesk_workbook", "check_formato", "FORMATO"]
+__all__ = ["FORMATO", "check_formato", "diff_workbook", "is_piaodesk_workbook"]

@@ -73,7 +73,7 @@ def inizio_sezioni(righe: list[tuple[int, list[Any]]]) -> int | None:
         if not testi:
             continue
         first = norm_label(testi[0])
-        if len(testi) == 1 and (first.startswith("pesatura") or first.startswith("cronoprogramma")):
+        if len(testi) == 1 and first.startswith(("pesatura", "cronoprogramma")):
             return idx
         if first.startswith("responsabile del servizio") and len(testi) == 2 and testi[0].endswith(":"):
             return idx

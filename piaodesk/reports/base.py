@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import io
 import threading
-from functools import lru_cache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config

@@ -19,8 +19,8 @@ from functools import lru_cache
 from html import unescape
 
 from ..domain import valutazione as engine
-from ..domain.firmatari import firmatari_di_vertice
 from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipologia
+from ..domain.firmatari import firmatari_di_vertice
 from ..domain.formats import format_date, format_decimal, format_percent
 from ..domain.model import Ente, Obiettivo, Persona, Piano, Unita
 from ..domain.verifica import ERRORE, Problema
@@ -51,7 +51,7 @@ def firme_predefinite(tipo_ente: TipoEnte | None = None) -> dict[str, object]:
         "obiettivo": base,
         # the evaluator's block (named after the person's valutatore) comes first on its own;
         # a «Firma_Responsabile» entry here is that block (see :meth:`ContestoSchede.firme`)
-        "individuale": base + [{"ruolo": "Per presa visione — il dipendente",
+        "individuale": [*base, {"ruolo": "Per presa visione — il dipendente",
                                 "campo": "Firma_Dipendente"}],
         "organizzativa": base[1:],
     }

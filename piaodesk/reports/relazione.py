@@ -106,7 +106,8 @@ def documento_relazione(archive: Archive, anno: int | None = None) -> Documento:
                 righe.append([o.codice, o.titolo, "(nessun indicatore)", "", "", format_percent(r.perc)])
             for k, ri in enumerate(ris.indicatori):
                 a = ri.annuale
-                righe.append([o.codice if k == 0 else "", o.titolo if k == 0 else "", ri.indicatore.descrizione, _val(a.target_testo, a.target),
+                righe.append([o.codice if k == 0 else "", o.titolo if k == 0 else "", ri.indicatore.descrizione,
+                              _val(a.target_testo, a.target),
                               _val(a.valore_testo, a.valore), format_percent(ri.perc)])
             if r.perc is None or r.perc < CENTO:
                 scost.append((o, r.perc, _motivazioni(archive, q, o, date_round)))
@@ -169,7 +170,8 @@ def documento_relazione(archive: Archive, anno: int | None = None) -> Documento:
             Testo("Il piano non registra il genere del personale: i dati per genere, le azioni del piano "
                   "delle azioni positive e le indagini sul benessere organizzativo vanno inseriti dall'ente "
                   "nella versione modificabile (.docx) di questa relazione."),
-            Tabella(["Area", "Persone"], [[_area(a), format_int(n)] for a, n in sorted(aree.items(), key=lambda x: str(x[0]))]
+            Tabella(["Area", "Persone"],
+                    [[_area(a), format_int(n)] for a, n in sorted(aree.items(), key=lambda x: str(x[0]))]
                     + [["di cui a tempo parziale", format_int(pt)]], (0.5, 0.2), destra=frozenset({1})))
     # 8 processo
     mons = archive.monitoraggi()

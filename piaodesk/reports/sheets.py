@@ -46,9 +46,9 @@ from ..store.archive import Archive
 from . import data as d
 from .base import (
     BAND_BG,
-    Firma,
     MARK_BG,
     TOTAL_BG,
+    Firma,
     Meta,
     Sheet,
     Story,
@@ -750,8 +750,8 @@ __all__ = [
     "build_scheda_ciclo",
     "build_scheda_individuale",
     "build_scheda_obiettivi",
-    "build_scheda_organizzativa",
     "build_scheda_obiettivo",
+    "build_scheda_organizzativa",
     "render",
     "render_batch",
     "render_scheda_ciclo",

@@ -40,7 +40,7 @@ def sign_p7m(data: bytes, signer: Signer, tsa: TimeStamper | None = None) -> byt
 
 def load_p7m(raw: bytes, name: str = "Il file") -> cms.SignedData:
     data = raw
-    if not raw.lstrip()[:1] == b"\x30":  # Base64 p7m, with or without PEM armour
+    if raw.lstrip()[:1] != b"\x30":  # Base64 p7m, with or without PEM armour
         text = b"".join(line for line in raw.splitlines() if not line.startswith(b"-----"))
         try:
             data = base64.b64decode(text, validate=False)
@@ -85,7 +85,8 @@ def verify_p7m(raw: bytes, trust_roots=(), name: str = "Il file"):  # type: igno
         signing_time=_claimed(signed), intact=bool(status.intact), valid=bool(status.valid),
         trusted=bool(status.trusted), trust_text=trust, coverage="entire_file",
         coverage_text="tutto il contenuto", modified_after=False, modification=None,
-        modification_text="nessuna", docmdp_ok=None, bottom_line=bool(status.intact and status.valid and status.trusted),
+        modification_text="nessuna", docmdp_ok=None,
+        bottom_line=bool(status.intact and status.valid and status.trusted),
         qualified=is_qualified(cert), cert_not_after=cert["tbs_certificate"]["validity"]["not_after"].native,
         level=level)
     return bytes(content.native), report

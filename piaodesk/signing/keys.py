@@ -9,15 +9,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import core
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.signers import SimpleSigner
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko.sign.signers.pdf_cms import Signer
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from .errors import SignatureError
 
@@ -63,7 +63,7 @@ def common_name(name: asn1_x509.Name) -> str:
 
 def check_validity(cert: asn1_x509.Certificate, when: datetime | None = None) -> None:
     """Refuse to sign with a certificate that is expired or not yet valid."""
-    when = when or datetime.now(timezone.utc)
+    when = when or datetime.now(UTC)
     info = CertInfo.of(cert)
     if when > info.not_after:
         raise SignatureError(
@@ -104,7 +104,7 @@ def check_key_usage(cert: asn1_x509.Certificate) -> None:
 
 
 class _QcStatement(core.Sequence):
-    _fields = [("statement_id", core.ObjectIdentifier), ("statement_info", core.Any, {"optional": True})]
+    _fields = [("statement_id", core.ObjectIdentifier), ("statement_info", core.Any, {"optional": True})]  # noqa: RUF012 (the asn1crypto schema)
 
 
 class _QcStatements(core.SequenceOf):
@@ -420,9 +420,9 @@ def known_pkcs11_libraries() -> list[tuple[str, Path]]:
 
     found: list[tuple[str, Path]] = []
     if sys.platform.startswith("win"):
-        root = Path(os.environ.get("SystemRoot", r"C:\Windows"))
-        dirs = [root / "System32", Path(os.environ.get("ProgramFiles", r"C:\Program Files")) / "OpenSC Project"
-                / "OpenSC" / "pkcs11"]
+        root = Path(os.environ.get("SystemRoot", r"C:\Windows"))  # noqa: SIM112 (Windows spelling)
+        dirs = [root / "System32", Path(os.environ.get("ProgramFiles", r"C:\Program Files"))  # noqa: SIM112
+                / "OpenSC Project" / "OpenSC" / "pkcs11"]
         exts = (".dll",)
         prefixes = ("",)
     else:

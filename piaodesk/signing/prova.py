@@ -9,7 +9,7 @@ them for real ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -55,7 +55,7 @@ def crea_pki_prova(folder: str | Path, password: str = "prova123",
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_subject = _name(ca_name)
     ca_cert = (
