@@ -27,7 +27,7 @@ from . import CliError
 from .copie import prima_di_scrivere
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("monitoraggio", help="monitoraggi (stati di avanzamento): apri, chiudi, elenco",
                        description="Gestione dei monitoraggi del piano (stati di avanzamento).")
     p.add_argument("file", type=Path, help="piano .piao")
@@ -142,7 +142,8 @@ def cmd_mostra(args: argparse.Namespace) -> int:
         for o in rnd.obiettivi:
             d = depth[o.id or 0] = depth.get(o.parent_id or -1, -1) + 1 if o.parent_id else 0
             calc, val = rnd.calcolata(o.id or 0), rnd.validata(o.id or 0)
-            motivo = (rnd.stati.get(o.id or 0).motivo_override or "") if o.id in rnd.stati else ""
+            st = rnd.stati.get(o.id) if o.id is not None else None
+            motivo = (st.motivo_override or "") if st is not None else ""
             code = ("  " * d + (o.codice or str(o.id)))[:12]
             print(f"{code:<12} {format_percent(calc):>12} {format_percent(val):>12}  {motivo[:60]}")
     return 0

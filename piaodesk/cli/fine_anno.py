@@ -27,7 +27,7 @@ def _comune(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, help="cartella in cui scrivere i file")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("premi", help="premi di performance: tabella xlsx e PDF, graduatoria, differenziazione",
                        description="Ripartisce il fondo per la performance secondo le regole del SMVP "
                                    "(impostazioni «premi» del piano) sulle valutazioni dell'anno.")
@@ -77,7 +77,7 @@ def _anno(arc: Archive, anno: int | None) -> int:
     return a
 
 
-def _scrivi(out: Path, fn) -> list[Path]:  # type: ignore[no-untyped-def]
+def _scrivi(out: Path, fn) -> list[Path]:
     try:
         out.mkdir(parents=True, exist_ok=True)
         return list(fn())
@@ -93,7 +93,7 @@ def _elenca(files: list[Path], finale: str) -> int:
 
 
 def _premi(arc: Archive, anno: int, fondo: Decimal | None, fondi: list[list[str]] | None = None,
-           ripartizione: str | None = None):  # type: ignore[no-untyped-def]
+           ripartizione: str | None = None):
     from dataclasses import replace
 
     from ..domain.premi import ErrorePremi
@@ -113,7 +113,7 @@ def _premi(arc: Archive, anno: int, fondo: Decimal | None, fondi: list[list[str]
                     importi[nome] = _fondo(testo)
                 except argparse.ArgumentTypeError as exc:
                     raise CliError(f"--fondo-per {nome}: {exc}.") from exc
-            regole = replace(regole, ripartizione=ripartizione, fondi=importi)
+            regole = replace(regole, ripartizione=ripartizione or "", fondi=importi)  # both given (checked above)
         q, esito = sp.calcola(arc, anno, con_regole=regole)
     except ErrorePremi as exc:
         raise CliError(str(exc)) from exc

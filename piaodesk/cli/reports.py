@@ -19,7 +19,7 @@ from . import CliError
 SCHEDE = ("obiettivi", "obiettivo", "individuale", "assegnazione", "colloquio", "riesame", "organizzativa")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("print", help="stampa le schede (PDF) in una cartella",
                        description="Stampa in PDF la scheda obiettivi di un settore (o di tutti, con «TUTTI I "
                                    "SETTORI»), la scheda di un obiettivo, le schede di valutazione "

@@ -234,7 +234,7 @@ def esito_individuale(sistema: SistemaValutazione, cat: CategoriaValutazione, *,
                         f"{format_decimal(cat.somma_pesi, 2, strip_zeros=True)})")
     if mancanti:
         return EsitoIndividuale(cat.nome, tuple(componenti), tuple(mancanti), None, None, None, comp_righe)
-    finale = sum((c.ponderato for c in componenti), ZERO)  # type: ignore[misc]
+    finale = sum((c.ponderato or ZERO for c in componenti), ZERO)  # none is missing here
     punti = finale * sistema.scala_max / CENTO
     f = sistema.fascia(round_half_up(punti, 0) if sistema.punteggi_interi else punti)
     return EsitoIndividuale(cat.nome, tuple(componenti), (), finale, punti, f, comp_righe)

@@ -70,8 +70,9 @@ def parse_valore(testo: str | None, tipo: TipoIndicatore = TipoIndicatore.NUMERO
         return None
     if _SUM_RE.match(text):
         parts = [parse_decimal(p) for p in text.split("+")]
-        if all(p is not None for p in parts):
-            return sum(parts, ZERO)  # type: ignore[arg-type]
+        nums = [p for p in parts if p is not None]
+        if len(nums) == len(parts):
+            return sum(nums, ZERO)
     value = parse_decimal(text)
     if value is None:
         # "n.1 atto amministrativo", "95% delle fatture": a single number inside text
@@ -128,6 +129,7 @@ def valore_annuale(ind: Indicatore, misure: Iterable[Misura], anno: int) -> Valo
         targets = [m.target for m in filled if m.target is not None]
         values = [m.valore for m in filled if m.valore is not None]
         agg = ind.aggregazione
+        valore: Decimal | None
         if agg == Aggregazione.SOMMA:
             all_targets = [m.target for m in periods if m.target is not None]
             target = sum(all_targets, ZERO) if all_targets else None
@@ -205,11 +207,12 @@ def media_pesata(coppie: Sequence[tuple[Decimal | None, Decimal | None]]) -> Dec
     known = [(p, x) for p, x in coppie if x is not None]
     if not known:
         return None
-    if all(p is not None for p, _ in known):
-        total = sum((p for p, _ in known), ZERO)  # type: ignore[misc]
+    pesati = [(p, x) for p, x in known if p is not None]
+    if len(pesati) == len(known):
+        total = sum((p for p, _ in pesati), ZERO)
         if total > 0:
-            return sum((p * x for p, x in known), ZERO) / total  # type: ignore[operator]
-    return sum((x for _, x in known), ZERO) / len(known)  # type: ignore[misc]
+            return sum((p * x for p, x in pesati), ZERO) / total
+    return sum((x for _, x in known), ZERO) / len(known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -502,7 +505,7 @@ def _from_plain(cls: type, data: dict[str, object]) -> dict[str, object]:
             out[key] = Decimal(str(value))
         elif key in nested and isinstance(value, list):
             sub = nested[key]
-            out[key] = tuple(sub(**_from_plain(sub, item)) for item in value)  # type: ignore[arg-type]
+            out[key] = tuple(sub(**_from_plain(sub, item)) for item in value)
         elif key == "aree" and isinstance(value, list):
             out[key] = tuple(str(v) for v in value)
         else:
@@ -698,7 +701,7 @@ def risultato_scheda(sistema: SistemaValutazione,
         tot = sum((w for w, _ in coppie), ZERO)
         if tot <= 0:
             return RisultatoScheda(riep, pari, None, "pesi nulli", ("pesi degli obiettivi",), senza)
-        perc = sum((w * p for w, p in coppie), ZERO) / tot  # type: ignore[operator]
+        perc = sum((w * p for w, p in coppie), ZERO) / tot
         how = "media pesata della % di raggiungimento degli obiettivi"
     else:
         if massimo <= 0:

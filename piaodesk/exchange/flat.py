@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 from ..domain.enums import Livello, Polarita, Ramo, TipoIndicatore
 from ..domain.fields import norm_label
@@ -233,14 +233,14 @@ def mapping_from_header(cells: list[Any]) -> tuple[dict[str, int], list[int]]:
             years.append(int(m.group(1)))
             targets.append(i)
             continue
-        campo = lookup.get(key)
-        if campo is None and key.startswith("baseline"):
-            campo = "baseline"
-        if campo in TARGETS:
+        trovato = lookup.get(key)
+        if trovato is None and key.startswith("baseline"):
+            trovato = "baseline"
+        if trovato in TARGETS:
             targets.append(i)
             continue
-        if campo and campo not in mapping:
-            mapping[campo] = i
+        if trovato and trovato not in mapping:
+            mapping[trovato] = i
     for campo, i in zip(TARGETS, targets, strict=False):
         mapping[campo] = i
     return mapping, years
@@ -649,11 +649,11 @@ class FlatImport:
             usual_title = Counter(r.title_pos for r in rows if r.codici).most_common(1)
             if not usual:
                 continue
-            ind0, f0, a0 = usual[0][0]  # type: ignore[misc]
+            ind0, f0, a0 = usual[0][0]
             t0 = usual_title[0][0] if usual_title else None
             for r in rows:
                 msgs = []
-                if r.codici and t0 is not None and r.title_pos != t0:
+                if r.codici and t0 is not None and r.title_pos is not None and r.title_pos != t0:
                     msgs.append(f"le celle dell'obiettivo sono spostate di {r.title_pos - t0:+d}")
                 if r.anchors:
                     ind, f, a = r.anchors
@@ -791,9 +791,9 @@ class FlatImport:
                 order.append(key)
         node = nodes[holder_code]
         node.holder = True
-        for k, v in (r.obj or {}).items():
-            if v and not node.fields.get(k):
-                node.fields[k] = v
+        for nome, v in (r.obj or {}).items():
+            if v and not node.fields.get(nome):
+                node.fields[nome] = v
         return holder_code
 
     def _col_name(self, campo: str) -> str | None:
@@ -823,9 +823,10 @@ class FlatImport:
             node = nodes[code]
             ex = ctx.by_code.get(_norm(code))
             node.existing = ex
-            node.id = ex.id if ex is not None else self._next_id(Obiettivo)
+            nid = cast("int", ex.id) if ex is not None else self._next_id(Obiettivo)  # stored: has an id
+            node.id = nid
             self._titoli.setdefault(_norm(node.title), node)
-            self._code_of_id[node.id] = code
+            self._code_of_id[nid] = code
         depth: dict[str, int] = {}
         ins_obj: list[Edit] = []
         upd_obj: list[Edit] = []
@@ -856,7 +857,7 @@ class FlatImport:
                 extra["origine"] = f"{self.tab.nome} riga {node.row} (pesatura/cronoprogramma)"
             else:
                 extra["origine"] = f"{self.tab.nome} riga {node.row}"
-            ob = Obiettivo(id=node.id, parent_id=parent, posizione=None,  # type: ignore[arg-type]
+            ob = Obiettivo(id=node.id, parent_id=parent, posizione=None,
                            ramo=Ramo.OBIETTIVI, livello=_livello(code, d),
                            codice=code, titolo=node.title, descrizione=f.get("descrizione") or None,
                            assessore=f.get("politico") or None, responsabile_id=resp_id,
@@ -1121,7 +1122,7 @@ class FlatImport:
         if r.polarita:  # the words of the documents (Positivo/Negativo, +/−…): domain/enums.py
             scritta = _polarita(r.polarita)
             if scritta is not None:
-                polarita = scritta  # type: ignore[assignment]
+                polarita = scritta
             else:
                 self.prob("polarita_sconosciuta", f"polarità «{_short(r.polarita, 30)}» non riconosciuta "
                           f"(+, -, =, Crescente, Decrescente, Positiva, Negativa): considerata "
@@ -1159,7 +1160,7 @@ class FlatImport:
             notes.append(r.note)
         iid = self._next_id(Indicatore) if alloc else 0
         y0 = self.years[0] if self.years else self.anno0
-        ind = Indicatore(id=iid, obiettivo_id=node.id or 0, posizione=None,  # type: ignore[arg-type]
+        ind = Indicatore(id=iid, obiettivo_id=node.id or 0, posizione=None,
                          descrizione=r.indicatore, tipo=tipo, unita_misura=unita, formula=formula,
                          dimensione=r.dimensione or None, polarita=polarita,
                          baseline_testo=vals[0] or None, baseline=parsed(vals[0]),
@@ -1403,7 +1404,7 @@ class FlatImport:
                                                  [(_LABEL_FASE[k], _testo(getattr(old, k)), _testo(v))
                                                   for k, v in changes.items()]))
                 continue
-            out.append(InsertRow(Fase(obiettivo_id=node.id, posizione=None,  # type: ignore[arg-type]
+            out.append(InsertRow(Fase(obiettivo_id=node.id, posizione=None,
                                       descrizione=descr, inizio_previsto=inizio, fine_prevista=fine,
                                       note=note), label="Importa fase"))
             self.diffs.append(Differenza("aggiunta", "Fasi", node.code, descr, att.riga))

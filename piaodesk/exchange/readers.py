@@ -235,7 +235,7 @@ def _install_number_shim() -> None:
             return float(value)  # "NaN", "INF"; anything else still raises (sheet damaged)
 
     cast._piaodesk = True  # type: ignore[attr-defined]
-    _reader._cast_number = cast
+    setattr(_reader, "_cast_number", cast)  # a private function of openpyxl, replaced  # noqa: B010
 
 
 _VERIFICATI: dict[bytes, None] = {}  # digests of workbooks check_zip passed (a few)

@@ -842,7 +842,7 @@ class _Styles:
             c = Cell(probe, row=1, column=1)
             for name, value in attrs.items():
                 setattr(c, name, value)
-            return c._style
+            return c._style  # type: ignore[attr-defined]  # openpyxl's style array, reused (speed)
 
         # sheets are protected (no password): IDs, headers and lists locked, the rest
         # unlocked (the default style is unlocked by _unlock_default_style)
@@ -866,7 +866,7 @@ class _Styles:
 
     def cell(self, ws: Any, value: Any, style: Any) -> Any:
         c = self._Cell(ws, row=1, column=1, value=value)
-        c._style = style
+        c._style = style  # type: ignore[attr-defined]  # a style array made once (__init__)
         if c.data_type == "f":
             c.data_type = "s"  # text the user wrote, never a live formula
         return c
@@ -1194,6 +1194,7 @@ def _discard(wb: Any, archive: Any) -> None:
 
 def parse_cell(col: Col, value: Any) -> Any:
     """A cell of ``col`` → domain value; ValueError with an Italian message if unreadable."""
+    d: Decimal | date | None
     if isinstance(value, str):
         value = value.strip()
         if value == "":

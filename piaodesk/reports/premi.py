@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
@@ -33,9 +34,9 @@ def _area(a: str | None) -> str:
         return a or ""
 
 
-def righe(esito: EsitoPremi) -> list[list[object]]:
+def righe(esito: EsitoPremi) -> list[list[Any]]:
     """The ranking: one row per person (the values as numbers; ``None`` when not valued)."""
-    out: list[list[object]] = []
+    out: list[list[Any]] = []
     pos = 0
     for p in esito.premi:
         if p.partecipa:
@@ -86,9 +87,11 @@ def scrivi_xlsx(esito: EsitoPremi, regole: RegolePremi, path: Path, *, ente: str
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's only sheet
     ws.title = "Premi"
     ws.append([f"{ente} — premi di performance {anno}"])
     ws["A1"].font = Font(bold=True, size=12)

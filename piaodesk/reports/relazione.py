@@ -10,6 +10,7 @@ processo. Every % comes from the valuation (``QuadroValutazioni``, ``Archive.per
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from .grafici import barre
 CENTO = Decimal(100)
 
 
-def _giustificazione(archive: Archive, oid: int, date_round: dict[int, object]) -> str:
+def _giustificazione(archive: Archive, oid: int, date_round: Mapping[int | None, object]) -> str:
     """The settore's latest words on an objective: its relazione or its reply to the Nucleo."""
     stati: list[StatoAvanzamento] = archive.stati_avanzamento(oid)
     stati.sort(key=lambda s: str(date_round.get(s.monitoraggio_id) or ""))
@@ -36,7 +37,7 @@ def _giustificazione(archive: Archive, oid: int, date_round: dict[int, object]) 
     return ""
 
 
-def _motivazioni(archive: Archive, q: QuadroValutazioni, o: Obiettivo, date_round: dict[int, object]) -> str:
+def _motivazioni(archive: Archive, q: QuadroValutazioni, o: Obiettivo, date_round: Mapping[int | None, object]) -> str:
     """The justification of an objective, else those of its sub-objectives that are short of 100 %."""
     own = _giustificazione(archive, o.id or 0, date_round)
     if own:

@@ -57,7 +57,7 @@ def load_p7m(raw: bytes, name: str = "Il file") -> cms.SignedData:
     return signed
 
 
-def verify_p7m(raw: bytes, trust_roots=(), name: str = "Il file"):  # type: ignore[no-untyped-def]
+def verify_p7m(raw: bytes, trust_roots=(), name: str = "Il file"):
     """(content, SignatureReport) of a .p7m."""
     from .verify import NOT_TRUSTED, TRUST_TEXT, SignatureReport
 
@@ -92,7 +92,7 @@ def verify_p7m(raw: bytes, trust_roots=(), name: str = "Il file"):  # type: igno
     return bytes(content.native), report
 
 
-def _claimed(signed: cms.SignedData):  # type: ignore[no-untyped-def]
+def _claimed(signed: cms.SignedData):
     for attr in signed["signer_infos"][0]["signed_attrs"] or ():
         if attr["type"].native == "signing_time":
             return attr["values"][0].native

@@ -88,6 +88,14 @@ QC_COMPLIANCE = "0.4.0.1862.1.1"
 QC_SSCD = "0.4.0.1862.1.4"
 
 
+def signer_cert(signer: Signer) -> asn1_x509.Certificate:
+    """The signer's certificate; refused with a message when the key came without one."""
+    cert = signer.signing_cert
+    if cert is None:
+        raise SignatureError("La chiave scelta non ha un certificato di firma: impossibile firmare.")
+    return cert
+
+
 def check_key_usage(cert: asn1_x509.Certificate) -> None:
     """Refuse a certificate whose key usage does not allow signing (e.g. keyEncipherment only)."""
     usage = cert.key_usage_value
@@ -271,7 +279,7 @@ def open_pkcs11(lib_path: str | Path, pin: str | None, *, token_label: str | Non
             session.close()
 
 
-def _token_ca_certs(session, signer_cert: asn1_x509.Certificate) -> list[asn1_x509.Certificate]:  # type: ignore[no-untyped-def]
+def _token_ca_certs(session, signer_cert: asn1_x509.Certificate) -> list[asn1_x509.Certificate]:
     """The CA certificates stored on the token (not the signer's nor other end-entity ones)."""
     from pkcs11 import Attribute, ObjectClass
 
@@ -327,7 +335,7 @@ def load_certificates(paths: Iterable[str | Path], what: str = "Certificato dell
     return certs
 
 
-def _find_token(lib, token_label: str | None):  # type: ignore[no-untyped-def]
+def _find_token(lib, token_label: str | None):
     from pkcs11 import exceptions as p11_exc
 
     tokens = []
@@ -350,7 +358,7 @@ def _find_token(lib, token_label: str | None):  # type: ignore[no-untyped-def]
     return tokens[0]
 
 
-def _choose_key(session, key_label: str | None, *, logged_in: bool = True):  # type: ignore[no-untyped-def]
+def _choose_key(session, key_label: str | None, *, logged_in: bool = True):
     """(key id or None, signing certificate) for the wanted key."""
     from pkcs11 import Attribute, ObjectClass
 

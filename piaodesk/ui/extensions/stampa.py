@@ -7,7 +7,7 @@ from typing import Any
 from . import ActionSpec
 
 
-def _stampa(modo: str):  # type: ignore[no-untyped-def]
+def _stampa(modo: str):
     def run(main_window: Any, ctx: Any) -> None:
         from ..dialogs.stampa import show_stampa_dialog
 
