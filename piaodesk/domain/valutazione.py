@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from .enums import Aggregazione, Polarita, TipoIndicatore
 from .formats import parse_bool, parse_date, parse_decimal, round_half_up
@@ -484,7 +485,7 @@ class SistemaValutazione:
     @classmethod
     def from_json(cls, text: str) -> SistemaValutazione:
         data = json.loads(text)
-        return cls(**_from_plain(cls, data))  # type: ignore[arg-type]
+        return cls(**_from_plain(cls, data))
 
 
 _DEC_FIELDS = {"scala_max", "quota_indicatori", "peso_obiettivi_settore", "peso_obiettivi_individuali",
@@ -492,12 +493,12 @@ _DEC_FIELDS = {"scala_max", "quota_indicatori", "peso_obiettivi_settore", "peso_
                "peso_organizzativa", "peso_struttura", "peso_individuali"}
 
 
-def _from_plain(cls: type, data: dict[str, object]) -> dict[str, object]:
+def _from_plain(cls: type, data: dict[str, object]) -> dict[str, Any]:
     """JSON dict → constructor arguments of an SMVP dataclass (Decimals, nested tuples)."""
     nested: dict[str, type] = {"fasce": Fascia, "comportamenti": Comportamento,
                                "categorie": CategoriaValutazione, "pesi_minimi": PesoMinimo}
     names = set(cls.__dataclass_fields__)  # type: ignore[attr-defined]
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     for key, value in data.items():
         if key not in names:
             continue  # a field of a newer version: ignored, never an error
@@ -579,8 +580,8 @@ def valutazione_individuale(sistema: SistemaValutazione, perc_settore: Decimal |
     parts: list[tuple[Decimal | None, Decimal | None]] = []
     parts.append((sistema.peso_obiettivi_settore, perc_settore))
     parts.append((sistema.peso_obiettivi_individuali, perc_individuali))
-    comp = media_pesata([(c.peso, None if comportamenti.get(c.nome) is None
-                          else comportamenti[c.nome] / sistema.scala_max * CENTO)  # type: ignore[operator]
+    comp = media_pesata([(c.peso, None if (punti := comportamenti.get(c.nome)) is None
+                          else punti / sistema.scala_max * CENTO)
                          for c in sistema.comportamenti])
     parts.append((sistema.peso_comportamenti, comp))
     parts = [(w, x) for w, x in parts if w]

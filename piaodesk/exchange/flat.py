@@ -176,7 +176,7 @@ def _decimal(text: str) -> Decimal | None:
 @functools.lru_cache(maxsize=1 << 10)
 def _polarita(text: str) -> Polarita | None:
     """``Polarita.from_text`` once per distinct word (a table repeats «+» on every row)."""
-    return Polarita.from_text(text)  # type: ignore[return-value]
+    return Polarita.from_text(text)
 
 
 def _norm(value: Any) -> str:
@@ -1029,7 +1029,7 @@ class FlatImport:
                              stats: Counter[str]) -> list[Edit]:
         """The same indicator (same objective and name) already in the plan: one edit per change."""
         new = self._indicatore(r, node, 0, alloc=False)
-        ind = new[0].obj  # type: ignore[attr-defined]
+        ind: Indicatore = new[0].obj
         assert ex.id is not None
         changes: dict[str, Any] = {}
         campi: list[tuple[str, str, str]] = []
@@ -1053,7 +1053,7 @@ class FlatImport:
         if changes:
             out.append(SetFields(Indicatore, ex.id, changes, label="Aggiorna indicatore"))
         for e in new[1:]:
-            m: Misura = e.obj  # type: ignore[attr-defined]
+            m: Misura = e.obj
             old_m = ctx.target(ex.id, m.anno)
             if old_m is None:
                 out.append(InsertRow(dataclasses.replace(m, indicatore_id=ex.id), label="Importa target"))
@@ -1105,7 +1105,7 @@ class FlatImport:
             memo[code] = 2  # under an objective already in the plan
         return memo[code]
 
-    def _indicatore(self, r: Riga, node: _Nodo, pos: int, alloc: bool = True) -> list[Edit]:
+    def _indicatore(self, r: Riga, node: _Nodo, pos: int, alloc: bool = True) -> list[InsertRow]:
         """The indicator of a row and its yearly targets (``alloc=False``: to compare, no new id)."""
         vals = r.valori + [""] * (4 - len(r.valori))
         tipo, unita, formula, inferred = tipo_da_testo(r.tipo, vals)
@@ -1166,7 +1166,7 @@ class FlatImport:
                          baseline_testo=vals[0] or None, baseline=parsed(vals[0]),
                          anno_baseline=y0 - 1 if vals[0] else None, fonte=r.fonte or None,
                          note="\n".join(notes) or None)
-        out: list[Edit] = [InsertRow(ind, label="Importa indicatore")]
+        out = [InsertRow(ind, label="Importa indicatore")]
         for year, text in zip(self.years, vals[1:], strict=False):
             if not text:
                 continue

@@ -139,7 +139,7 @@ def check_zip(source: Path | io.BytesIO, name: str | None = None) -> None:
     (or part) at fault. About 0,1 s for the 10.000-objective plan's 54 MB of XML.
     """
     if name is None:
-        name = Path(source).name  # type: ignore[arg-type]
+        name = source.name if isinstance(source, Path) else "senza nome"  # (a workbook in memory)
     part = ""
     sheets: dict[str, str] = {}
     try:

@@ -272,15 +272,15 @@ class _Diff:
         self._lk: _Lookups | None = None
         self._valore_memo: dict[tuple[Any, Any], Any] = {}
         self.diffs: list[Differenza] = []
-        self.ins_unita: list[Edit] = []
-        self.ins_monitoraggi: list[Edit] = []
+        self.ins_unita: list[InsertRow] = []
+        self.ins_monitoraggi: list[InsertRow] = []
         self.mons: dict[int, Monitoraggio] = {}  # rounds as the workbook leaves them
         self.deleted_mons: set[int] = set()
-        self.ins_persone: list[Edit] = []
-        self.ins_obiettivi: list[Edit] = []
+        self.ins_persone: list[InsertRow] = []
+        self.ins_obiettivi: list[InsertRow] = []
         self.sets: list[Edit] = []
         self.moves: list[Edit] = []
-        self.ins_other: list[Edit] = []
+        self.ins_other: list[InsertRow] = []
         self.ins_misure: list[InsertRow] = []
         self.deletes: list[Edit] = []  # proposed: ImportPlan.rimozioni
         self.del_links: list[Edit] = []  # names taken out of a «A; B» cell: plain edits
@@ -288,13 +288,13 @@ class _Diff:
         self.exported: dict[str, set[int]] = {}
         self.obs = _by_id(archive.obiettivi())
         self.code_to_id: dict[str, int] = {}
-        for o in self.obs.values():
-            self.code_to_id.setdefault(norm_label(o.codice), o.id)  # type: ignore[arg-type]
-        self.code_of: dict[int, str] = {o.id: o.codice for o in self.obs.values()}  # type: ignore[misc]
+        for oid, o in self.obs.items():
+            self.code_to_id.setdefault(norm_label(o.codice), oid)
+        self.code_of: dict[int, str] = {oid: o.codice for oid, o in self.obs.items()}
         self.persone = _by_id(archive.persone())
         self.person_key: dict[str, int] = {}
-        for p in self.persone.values():
-            self.person_key.setdefault(_name_key(p.nominativo), p.id)  # type: ignore[arg-type]
+        for pid, p in self.persone.items():
+            self.person_key.setdefault(_name_key(p.nominativo), pid)
         self.units = archive.unita()
         self.new_obs: set[int] = set()
         self.deleted_obs: set[int] = set()
@@ -332,7 +332,7 @@ class _Diff:
     def _lookups(self) -> _Lookups:
         if self._lk is None:
             lk = _Lookups(self.a, list(self.persone.values()))
-            lk.obcode = dict(self.code_of)  # type: ignore[arg-type]
+            lk.obcode = dict(self.code_of.items())
             self._lk = lk
         return self._lk
 
@@ -732,7 +732,7 @@ class _Diff:
         name = sh.spec.name
         existing = _by_id(self.a.unita())
         seen: set[int] = set(sh.fast)
-        inserts: list[Edit] = []
+        inserts: list[InsertRow] = []
         for r, uid, rid in pending:
             if self.repeated(sh, r, rid, seen):
                 continue
@@ -780,7 +780,7 @@ class _Diff:
     def simple_sheet(self, sh: _Sheet, cls: type, existing: dict[int, Any], key_of: Callable[[Any], str],
                      resolve: Callable[[_Sheet, _Row], dict[str, Any] | None],
                      unique: Callable[[Any], Any], check: Callable[[Any, Any], Any],
-                     parent_deleted: Callable[[Any], bool], inserts: list[Edit]) -> None:
+                     parent_deleted: Callable[[Any], bool], inserts: list[InsertRow]) -> None:
         name = sh.spec.name
         seen: set[int] = set(sh.fast)
         taken = {unique(x): x.id for x in existing.values()}
@@ -861,7 +861,7 @@ class _Diff:
     def monitoraggi(self, sh: _Sheet) -> None:
         existing = _by_id(self.a.monitoraggi())
         self.mons = dict(existing)
-        inserts: list[Edit] = []
+        inserts: list[InsertRow] = []
 
         def check(old: Any, obj: Monitoraggio) -> str | None:
             return "manca l'anno" if not obj.anno else None
@@ -871,11 +871,11 @@ class _Diff:
                           lambda _m: False, inserts)
         self.ins_monitoraggi = inserts
         for e in inserts:
-            self.mons[e.obj.id] = e.obj  # type: ignore[attr-defined]
-        for e in self.sets:
-            if isinstance(e, SetFields) and e.table == "monitoraggi" and "stato" in e.new:
-                self.mons[e.row_id] = dataclasses.replace(
-                    self.mons[e.row_id], stato=StatoMonitoraggio(e.new["stato"]))
+            self.mons[e.obj.id] = e.obj
+        for s in self.sets:
+            if isinstance(s, SetFields) and s.table == "monitoraggi" and "stato" in s.new:
+                self.mons[s.row_id] = dataclasses.replace(
+                    self.mons[s.row_id], stato=StatoMonitoraggio(s.new["stato"]))
         self.deleted_mons = {e.row_id for e in self.deletes
                              if isinstance(e, DeleteRow) and e.table == "monitoraggi"}
 
@@ -976,7 +976,7 @@ class _Diff:
 
     def valutazioni_individuali(self, sh: _Sheet) -> None:
         existing = _by_id(self.a.select(ValutazioneIndividuale))
-        inserts: list[Edit] = []
+        inserts: list[InsertRow] = []
         cols = {c.key: c.label for c in sh.spec.cols}
 
         def check(old: Any, obj: ValutazioneIndividuale) -> Any:
@@ -1000,7 +1000,7 @@ class _Diff:
                           lambda x: x.persona_id in self.removed.get(Persona, set()), inserts)
         self.ins_other += inserts
         self.vals_ind.update({k: self._left(ValutazioneIndividuale.TABLE, v) for k, v in existing.items()})
-        self.vals_ind.update({e.obj.id: e.obj for e in inserts})  # type: ignore[attr-defined]
+        self.vals_ind.update({e.obj.id: e.obj for e in inserts})
 
     def valutazione_ref(self, sh: _Sheet, r: _Row) -> int | None:
         """The valuation of a row: «ID valutazione», else (a new row) «Persona» and «Anno»."""
@@ -1061,13 +1061,13 @@ class _Diff:
         voci = _by_id(self.a.select(VoceOrganizzativa))
         inds = _by_id(self.a.select(IndicatoreOrganizzativo))
         if VOCI_ORG.name in names:
-            ins: list[Edit] = []
+            ins: list[InsertRow] = []
             self.simple_sheet(self._read_sheet(self._sheet(wb, VOCI_ORG.name), VOCI_ORG, voci),
                               VoceOrganizzativa, voci, lambda x: x.nome or f"ID {x.id}",
                               lambda _sh, _r: {}, lambda x: ("id", x.id), lambda _o, _n: None,
                               lambda x: x.unita_id in self.removed.get(Unita, set()), ins)
             self.ins_other += ins
-            voci.update({e.obj.id: e.obj for e in ins})  # type: ignore[attr-defined]
+            voci.update({e.obj.id: e.obj for e in ins})
 
         def ref(sh: _Sheet, r: _Row, key: str, have: dict[int, Any], what: str) -> int | None:
             rid = _as_int(r.cells.get(key))
@@ -1087,7 +1087,7 @@ class _Diff:
                 lambda sh, r: None if (v := ref(sh, r, "voce_id", voci, "voce")) is None else {"voce_id": v},
                 lambda x: ("id", x.id), lambda _o, _n: None, lambda x: x.voce_id in gone_voci, ins)
             self.ins_other += ins
-            inds.update({e.obj.id: e.obj for e in ins})  # type: ignore[attr-defined]
+            inds.update({e.obj.id: e.obj for e in ins})
         if VALORI_ORG.name in names:
             valori = _by_id(self.a.select(ValoreOrganizzativo))
             gone = self.removed.get(IndicatoreOrganizzativo, set())
@@ -1780,10 +1780,10 @@ def _ancestors(obs: dict[int, Obiettivo], oid: int) -> list[int]:
     return out
 
 
-def _topo(inserts: list[Edit]) -> list[Edit]:
-    by_id = {e.obj.id: e for e in inserts if isinstance(e, InsertRow)}
+def _topo(inserts: list[InsertRow]) -> list[InsertRow]:
+    by_id = {e.obj.id: e for e in inserts}
     done: set[int] = set()
-    out: list[Edit] = []
+    out: list[InsertRow] = []
 
     def visit(e: InsertRow) -> None:
         if e.obj.id in done:
@@ -1795,7 +1795,7 @@ def _topo(inserts: list[Edit]) -> list[Edit]:
         out.append(e)
 
     for e in inserts:
-        visit(e)  # type: ignore[arg-type]
+        visit(e)
     return out
 
 
