@@ -109,12 +109,14 @@ class Column:
             if num is None:
                 raise InvalidInput(f"«{text}» non è un numero valido {where}. "
                                    "Usare la virgola per i decimali, es. 12,5.")
+            lo: Decimal | None
+            hi: Decimal | None
             if kind == "percent":
                 lo = self.minimum if self.minimum is not None else Decimal(0)
                 hi = self.maximum if self.maximum is not None else Decimal(100)
             else:
                 lo, hi = self.minimum, self.maximum
-            if lo is not None and num < lo or hi is not None and num > hi:
+            if (lo is not None and num < lo) or (hi is not None and num > hi):
                 rng = f"tra {format_decimal(lo, None)} e {format_decimal(hi, None)}" \
                     if lo is not None and hi is not None else (
                         f"almeno {format_decimal(lo, None)}" if lo is not None
