@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from ..domain.formats import format_date, format_decimal, format_percent, parse_date
@@ -84,7 +85,7 @@ def _open(path: Path, readonly: bool = False) -> Archive:
     return Archive.open(path, readonly=readonly)
 
 
-def _data(text: str) -> object:
+def _data(text: str) -> date:
     when = parse_date(text)
     if when is None:
         raise CliError(f"«{text}» non è una data: scrivere ad esempio 30/06/2025.")
@@ -108,7 +109,7 @@ def cmd_elenco(args: argparse.Namespace) -> int:
 def cmd_apri(args: argparse.Namespace) -> int:
     when = _data(args.data)
     with _open(args.file) as arc:
-        arc.apply(mon.apri(arc, when, args.nome))  # type: ignore[arg-type]
+        arc.apply(mon.apri(arc, when, args.nome))
         m = next(x for x in arc.monitoraggi() if x.data == when)
         rnd = mon.leggi_round(arc, m.id or 0)
         valori = sum(1 for r in rnd.rilevazioni.values() if r.valore is not None)
@@ -167,7 +168,7 @@ def cmd_chiudi(args: argparse.Namespace) -> int:
     with _open(args.file) as arc:
         m = mon.trova(arc, args.numero)
         quando = _data(args.data) if args.data else None
-        arc.apply(mon.chiudi(arc, m.id or 0, quando))  # type: ignore[arg-type]
+        arc.apply(mon.chiudi(arc, m.id or 0, quando))
         m = mon.trova(arc, str(m.id))
         print(f"Monitoraggio «{m.nome}» chiuso il {format_date(m.chiuso_il)}: i valori sono congelati.")
     return 0

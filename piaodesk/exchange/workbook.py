@@ -672,8 +672,8 @@ def _unit_subtree(units: list[Unita], root: int) -> set[int]:
     while changed:
         changed = False
         for u in units:
-            if u.parent_id in ids and u.id not in ids:
-                ids.add(u.id)  # type: ignore[arg-type]
+            if u.parent_id in ids and u.id is not None and u.id not in ids:
+                ids.add(u.id)
                 changed = True
     return ids
 
@@ -1171,7 +1171,8 @@ def _discard(wb: Any, archive: Any) -> None:
         writer = getattr(ws, "_writer", None)
         for gen in (getattr(ws, "_rows", None), getattr(writer, "xf", None)):
             try:
-                gen.close()  # type: ignore[union-attr]
+                if gen is not None:
+                    gen.close()
             except Exception:  # noqa: BLE001, S110 - a broken stream of a discarded file
                 pass
         out = getattr(writer, "out", None)

@@ -4,6 +4,7 @@ note and the «in linea» judgement."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from ..domain.enums import TipoIndicatore, TipoRisorsa
@@ -15,8 +16,8 @@ from .documento import Documento, Firme, Tabella, Testo, Titolo, scrivi_pdf_docu
 from .fine_anno import nome_ente
 
 
-def _stato(x: object) -> str:
-    return format_percent(x, 1) if x is not None else ""  # type: ignore[arg-type]
+def _stato(x: Decimal | None) -> str:
+    return format_percent(x, 1) if x is not None else ""
 
 
 def documento_allegato(archive: Archive, a: Allegato) -> Documento:
