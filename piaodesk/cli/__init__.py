@@ -85,7 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _private_temp()
     parser = build_parser()
     # `piaodesk FILE.piao` (no sub-command) opens the GUI on that file
-    known = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    group = parser._subparsers
+    known = set((group._group_actions[0].choices if group is not None else None) or ())
     if not args_list or (args_list[0] not in known and not args_list[0].startswith("-")):
         from .plan import open_gui
 
@@ -108,7 +109,7 @@ def _private_temp() -> None:
         pass  # the system's temporary folder still works
 
 
-def _run(fn) -> int:  # type: ignore[no-untyped-def]
+def _run(fn) -> int:
     from ..fsio import describe_os_error
     from ..store.db import PlanError
 

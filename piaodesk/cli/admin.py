@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from ..domain.formats import format_date, format_decimal, format_percent, parse_date
@@ -29,7 +30,7 @@ from . import percentuale as percentuale_arg
 from .copie import prima_di_scrivere
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("monitoraggio", help="monitoraggi (stati di avanzamento): apri, chiudi, elenco",
                        description="Gestione dei monitoraggi del piano (stati di avanzamento).")
     p.add_argument("file", type=Path, help="piano .piao")
@@ -86,7 +87,7 @@ def _open(path: Path, readonly: bool = False) -> Archive:
     return Archive.open(path, readonly=readonly)
 
 
-def _data(text: str) -> object:
+def _data(text: str) -> date:
     when = parse_date(text)
     if when is None:
         raise CliError(f"«{text}» non è una data: scrivere ad esempio 30/06/2025.")
@@ -110,8 +111,8 @@ def cmd_elenco(args: argparse.Namespace) -> int:
 def cmd_apri(args: argparse.Namespace) -> int:
     when = _data(args.data)
     with _open(args.file) as arc:
-        arc.apply(mon.apri(arc, when, args.nome))  # type: ignore[arg-type]
-        m = [x for x in arc.monitoraggi() if x.data == when][0]
+        arc.apply(mon.apri(arc, when, args.nome))
+        m = next(x for x in arc.monitoraggi() if x.data == when)
         rnd = mon.leggi_round(arc, m.id or 0)
         valori = sum(1 for r in rnd.rilevazioni.values() if r.valore is not None)
         print(f"Aperto il monitoraggio n. {m.id} «{m.nome}» al {format_date(m.data)}: "
@@ -144,7 +145,8 @@ def cmd_mostra(args: argparse.Namespace) -> int:
         for o in rnd.obiettivi:
             d = depth[o.id or 0] = depth.get(o.parent_id or -1, -1) + 1 if o.parent_id else 0
             calc, val = rnd.calcolata(o.id or 0), rnd.validata(o.id or 0)
-            motivo = (rnd.stati.get(o.id or 0).motivo_override or "") if o.id in rnd.stati else ""
+            st = rnd.stati.get(o.id) if o.id is not None else None
+            motivo = (st.motivo_override or "") if st is not None else ""
             code = ("  " * d + (o.codice or str(o.id)))[:12]
             print(f"{code:<12} {format_percent(calc):>12} {format_percent(val):>12}  {motivo[:60]}")
     return 0
@@ -168,7 +170,7 @@ def cmd_chiudi(args: argparse.Namespace) -> int:
     with _open(args.file) as arc:
         m = mon.trova(arc, args.numero)
         quando = _data(args.data) if args.data else None
-        arc.apply(mon.chiudi(arc, m.id or 0, quando))  # type: ignore[arg-type]
+        arc.apply(mon.chiudi(arc, m.id or 0, quando))
         m = mon.trova(arc, str(m.id))
         print(f"Monitoraggio «{m.nome}» chiuso il {format_date(m.chiuso_il)}: i valori sono congelati.")
     return 0

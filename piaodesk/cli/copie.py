@@ -16,7 +16,7 @@ from ..store import backup as backups
 from . import CliError
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ripristina", help="elenca o ripristina le copie di sicurezza di un piano",
                        description="Ripristina una copia di sicurezza automatica di un piano (la più "
                                    "recente, o la N-esima di --elenco). Il file attuale viene "

@@ -12,7 +12,7 @@ from . import CliError
 from . import anno as anno_arg
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="esporta il piano (o un settore) in una cartella Excel")
     p.add_argument("piano", type=Path, help="file .piao")
     p.add_argument("uscita", type=Path, help="file .xlsx da scrivere")

@@ -28,7 +28,7 @@ def _comune(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, help="cartella in cui scrivere i file")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("premi", help="premi di performance: tabella xlsx e PDF, graduatoria, differenziazione",
                        description="Ripartisce il fondo per la performance secondo le regole del SMVP "
                                    "(impostazioni «premi» del piano) sulle valutazioni dell'anno.")
@@ -78,7 +78,7 @@ def _anno(arc: Archive, anno: int | None) -> int:
     return a
 
 
-def _scrivi(out: Path, fn) -> list[Path]:  # type: ignore[no-untyped-def]
+def _scrivi(out: Path, fn) -> list[Path]:
     try:
         out.mkdir(parents=True, exist_ok=True)
         return list(fn())
@@ -94,7 +94,7 @@ def _elenca(files: list[Path], finale: str) -> int:
 
 
 def _premi(arc: Archive, anno: int, fondo: Decimal | None, fondi: list[list[str]] | None = None,
-           ripartizione: str | None = None):  # type: ignore[no-untyped-def]
+           ripartizione: str | None = None):
     from dataclasses import replace
 
     from ..domain.premi import ErrorePremi
@@ -103,7 +103,8 @@ def _premi(arc: Archive, anno: int, fondo: Decimal | None, fondi: list[list[str]
     if bool(fondi) != bool(ripartizione):
         raise CliError("--fondo-per e --ripartizione vanno indicati insieme.")
     if fondi and fondo is not None:
-        raise CliError("Indicare --fondo (un fondo unico) oppure --fondo-per (uno per categoria o unità), non entrambi.")
+        raise CliError("Indicare --fondo (un fondo unico) oppure --fondo-per (uno per categoria o unità), "
+                       "non entrambi.")
     try:
         regole = sp.regole(arc, fondo=fondo)
         if fondi:
@@ -113,7 +114,7 @@ def _premi(arc: Archive, anno: int, fondo: Decimal | None, fondi: list[list[str]
                     importi[nome] = _fondo(testo)
                 except argparse.ArgumentTypeError as exc:
                     raise CliError(f"--fondo-per {nome}: {exc}.") from exc
-            regole = replace(regole, ripartizione=ripartizione, fondi=importi)
+            regole = replace(regole, ripartizione=ripartizione or "", fondi=importi)  # both given (checked above)
         q, esito = sp.calcola(arc, anno, con_regole=regole)
     except ErrorePremi as exc:
         raise CliError(str(exc)) from exc
@@ -140,7 +141,7 @@ def cmd_premi(args: argparse.Namespace) -> int:
     print(f"{'Pos.':>4}  {'Nominativo':<32}{'Fascia':>7}{'Val. %':>9}{'Totale €':>14}")
     for r in rp.righe(esito):
         pos = "" if r[0] is None else str(r[0])
-        print(f"{pos:>4}  {str(r[1])[:31]:<32}{str(r[5]):>7}{format_decimal(r[6]):>9}{format_decimal(r[11]):>14}"
+        print(f"{pos:>4}  {str(r[1])[:31]:<32}{r[5]!s:>7}{format_decimal(r[6]):>9}{format_decimal(r[11]):>14}"
               + (f"  {r[12]}" if r[0] is None else ""))
     print()
     return _elenca(files, f"{format_int(len(files))} file scritti in {args.out}")

@@ -22,7 +22,7 @@ from . import CliError
 from .copie import prima_di_scrivere
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pacchetto", help="prepara il pacchetto di un settore da compilare altrove",
                        description="Scrive un file di piano con la parte di un settore (obiettivi, "
                                    "fasi, indicatori, valori, personale, monitoraggio, valutazioni) "

@@ -15,7 +15,7 @@ from . import CliError
 from . import anno as anno_arg
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="crea (o riusa) il piano dimostrativo e lo apre")
     p.add_argument("--path", type=Path, help="file .piao da scrivere (predefinito: cartella utente)")
     p.add_argument("--no-gui", action="store_true", help="scrive soltanto il file, senza aprire la finestra")

@@ -11,16 +11,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..fsio import describe_os_error
 from ..store.archive import Archive
 from . import CliError
 from . import anno as anno_arg
 
+if TYPE_CHECKING:
+    from ..reports.sheets import Snapshot
+
 SCHEDE = ("obiettivi", "obiettivo", "individuale", "assegnazione", "colloquio", "riesame", "organizzativa")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("print", help="stampa le schede (PDF) in una cartella",
                        description="Stampa in PDF la scheda obiettivi di un settore (o di tutti, con «TUTTI I "
                                    "SETTORI»), la scheda di un obiettivo, le schede di valutazione "
@@ -86,7 +90,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         if not piano.anno_inizio <= anno <= piano.anno_fine:
             raise CliError(f"L'anno {anno} è fuori dal triennio del piano ({piano.triennio}).")
         q = data.quadro(arc, anno)
-        snaps: list[object] = []
+        snaps: list[Snapshot] = []
         if args.scheda == "obiettivi":
             units = [_settore(arc, args.settore)] if args.settore else data.schede_obiettivi_da_stampare(q)
             snaps = [data.snapshot_scheda_obiettivi(arc, u, quadro=q) for u in units]
@@ -105,11 +109,13 @@ def cmd_print(args: argparse.Namespace) -> int:
         else:
             ids = _persone(arc, args)
             ctx = data.ContestoSchede(arc, anno, quadro=q)  # read once
+            schede: list[data.SchedaIndividualeSnap | data.SchedaCicloSnap]
             if args.scheda == "individuale":
-                snaps = list(ctx.schede_individuali(ids))
+                schede = list(ctx.schede_individuali(ids))
             else:
-                snaps = list(ctx.schede_ciclo(args.scheda, ids, solo_richieste=not args.persona))
-            problemi = data.problemi_stampa(q, persone=[s.persona_id for s in snaps])  # type: ignore[attr-defined]
+                schede = list(ctx.schede_ciclo(args.scheda, ids, solo_richieste=not args.persona))
+            snaps = list(schede)
+            problemi = data.problemi_stampa(q, persone=[s.persona_id for s in schede])
         if not snaps:
             raise CliError("Nessuna scheda da stampare per la scelta fatta"
                            + (" (nessuno ha chiesto il riesame)." if args.scheda == "riesame" else "."))
@@ -125,7 +131,7 @@ def cmd_print(args: argparse.Namespace) -> int:
                        f"{'errore' if len(gravi) == 1 else 'errori'} nella verifica del piano (vedi sopra). "
                        "Correggerli, o ripetere con --forza per stampare comunque.")
     try:
-        files = sheets.render_batch(snaps, args.out)  # type: ignore[arg-type]
+        files = sheets.render_batch(snaps, args.out)
     except OSError as exc:
         raise CliError(f"Stampa non riuscita: {describe_os_error(exc, args.out)}") from exc
     for f in files:

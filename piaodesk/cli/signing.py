@@ -9,11 +9,15 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import CliError
 
+if TYPE_CHECKING:
+    from ..signing.sign import SignOptions
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "sign", help="firma digitalmente uno o più PDF (PAdES) o li imbusta in .p7m (CAdES)",
         description="Firma PDF in un campo di firma vuoto (o in un campo nuovo con --pagina e "
@@ -101,7 +105,7 @@ def _parse_box(text: str) -> tuple[float, float, float, float]:
     return (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
 
 
-def _sign_options(args: argparse.Namespace, tsa) -> SignOptions:  # type: ignore[no-untyped-def,name-defined] # noqa: F821
+def _sign_options(args: argparse.Namespace, tsa) -> SignOptions:
     from ..signing.sign import SignOptions
 
     box = _parse_box(args.riquadro) if args.riquadro else None
@@ -112,7 +116,7 @@ def _sign_options(args: argparse.Namespace, tsa) -> SignOptions:  # type: ignore
                        tsa=tsa, lt=args.lt, fetch=args.in_linea)
 
 
-def _timestamper(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _timestamper(args: argparse.Namespace):
     from ..signing.tsa import ENV_TSA_PASSWORD, TsaSettings, load_settings, timestamper
 
     if args.senza_tsa:
@@ -181,7 +185,7 @@ def _list_fields(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _open_signer(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _open_signer(args: argparse.Namespace):
     """The key, opened once (one password or PIN entry for every file)."""
     from ..signing.keys import ENV_P12_PASSWORD, ENV_PKCS11_PIN, load_certificates, load_pkcs12, open_pkcs11
 
@@ -200,16 +204,16 @@ def _open_signer(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         raise CliError("Indicare la chiave di firma: --p12 CERT.p12 oppure --pkcs11-lib LIBRERIA.")
 
 
-def _sign_single(src: Path, signer, opts, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _sign_single(src: Path, signer, opts, args: argparse.Namespace):
     from ..signing.batch import sign_file
 
     return sign_file(src, signer, opts, out=args.out, overwrite=args.sovrascrivi, fmt=args.formato)
 
 
-def _sign_batch(files: list[Path], signer, opts, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _sign_batch(files: list[Path], signer, opts, args: argparse.Namespace) -> int:
     from ..signing.batch import sign_many
 
-    def progress(index: int, total: int, item) -> None:  # type: ignore[no-untyped-def]
+    def progress(index: int, total: int, item) -> None:
         print(f"[{index}/{total}] {item.source.name}: {item.message}", flush=True)
         for warning in item.warnings:
             print(f"  Attenzione: {warning}", file=sys.stderr)

@@ -19,9 +19,11 @@ import argparse
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ..domain.enums import PassoCiclo
 from ..domain.formats import format_date, format_decimal, format_percent, parse_date, parse_decimal
+from ..domain.model import Persona
 from ..store import valutazioni as val
 from ..store.archive import Archive
 from . import CliError
@@ -31,7 +33,7 @@ from .copie import prima_di_scrivere
 PASSI = ", ".join(p.value for p in PassoCiclo)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("valutazione", help="valutazione individuale: elenco, mostra, imposta, verifica",
                        description="Valutazione individuale del personale (componenti, comportamenti, "
                                    "ciclo di valutazione) e verifica del piano.")
@@ -82,7 +84,7 @@ def _open(path: Path, readonly: bool = False) -> Archive:
 
 def _persona(arc: Archive, testo: str) -> int:
     t = testo.strip()
-    if t.isdigit() and arc.get(val.Persona, int(t)) is not None:
+    if t.isdigit() and arc.get(Persona, int(t)) is not None:
         return int(t)
     p = arc.trova_persona(t)
     if p is None:
@@ -187,7 +189,7 @@ def cmd_imposta(args: argparse.Namespace) -> int:
             if testo.strip() and valore is None:
                 raise CliError(f"«{testo}» non è un numero (comportamento «{nome.strip()}»).")
             comportamenti[_comportamento(catalogo, nome)] = valore
-        campi: dict[str, object] = {}
+        campi: dict[str, Any] = {}
         if args.valutatore is not None:
             campi["valutatore_id"] = _persona(arc, args.valutatore) if args.valutatore.strip() else None
             campi["valutatore_ruolo"] = "Valutatore" if args.valutatore.strip() else None

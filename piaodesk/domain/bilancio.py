@@ -34,14 +34,14 @@ CENTO = Decimal(100)
 ZERO = Decimal(0)
 
 __all__ = [
+    "RiepilogoBilancio",
+    "RigaBilancio",
+    "VoceBilancio",
+    "assorbimento",
+    "quota",
+    "riepilogo_bilancio",
     "stato_avanzamento",
     "stato_avanzamento_risorsa",
-    "quota",
-    "assorbimento",
-    "VoceBilancio",
-    "RigaBilancio",
-    "RiepilogoBilancio",
-    "riepilogo_bilancio",
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class LabeledEnum(StrEnum):
@@ -13,7 +14,7 @@ class LabeledEnum(StrEnum):
         return _LABELS.get(self, self.value.replace("_", " ").capitalize())
 
     @classmethod
-    def from_text(cls, text: str | None) -> LabeledEnum | None:
+    def from_text(cls, text: str | None) -> Self | None:
         """Match a value, a label or a word real documents use (:data:`SINONIMI`).
 
         Case, accents, spaces and punctuation are ignored; a bare sign

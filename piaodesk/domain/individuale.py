@@ -136,7 +136,7 @@ def obiettivi_individuali(righe: Sequence[tuple[int, Decimal | None, date | None
     if not contano or mancano:
         return tuple(out), None, tuple(note), mancano
     tot = sum((r.peso for r in contano), ZERO)
-    perc = sum((r.peso * r.perc for r in contano), ZERO) / tot  # type: ignore[operator]
+    perc = sum((r.peso * r.perc for r in contano if r.perc is not None), ZERO) / tot  # (none lacks)
     return tuple(out), perc, tuple(note), ()
 
 
@@ -191,7 +191,7 @@ def perc_comportamenti(sistema: SistemaValutazione, cat: CategoriaValutazione,
     tot = sum((p for _, p, _ in righe), ZERO)
     if tot <= 0:
         return None, tuple(n for n, _, _ in righe), righe
-    perc = sum((p * s / sistema.scala_max * CENTO for _, p, s in righe), ZERO) / tot  # type: ignore[operator]
+    perc = sum((p * s / sistema.scala_max * CENTO for _, p, s in righe if s is not None), ZERO) / tot
     return perc, (), righe
 
 
@@ -234,7 +234,7 @@ def esito_individuale(sistema: SistemaValutazione, cat: CategoriaValutazione, *,
                         f"{format_decimal(cat.somma_pesi, 2, strip_zeros=True)})")
     if mancanti:
         return EsitoIndividuale(cat.nome, tuple(componenti), tuple(mancanti), None, None, None, comp_righe)
-    finale = sum((c.ponderato for c in componenti), ZERO)  # type: ignore[misc]
+    finale = sum((c.ponderato or ZERO for c in componenti), ZERO)  # none is missing here
     punti = finale * sistema.scala_max / CENTO
     f = sistema.fascia(round_half_up(punti, 0) if sistema.punteggi_interi else punti)
     return EsitoIndividuale(cat.nome, tuple(componenti), (), finale, punti, f, comp_righe)

@@ -103,4 +103,4 @@ def perc_organizzativa(ente: Decimal | None, unita: Decimal | None, peso_ente: D
     if not parts or any(x is None for _, x in parts):
         return None
     tot = sum((w for w, _ in parts), ZERO)
-    return sum((w * x for w, x in parts), ZERO) / tot  # type: ignore[operator]
+    return sum((w * x for w, x in parts if x is not None), ZERO) / tot  # (none lacks)

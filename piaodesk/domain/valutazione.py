@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from .avanzamento import media_figli as perc_scheda  # noqa: F401 - the mean of seed 002 §3.4
 from .avanzamento import perc_nodo  # noqa: F401 - the node rule lives in avanzamento
@@ -73,8 +74,9 @@ def parse_valore(testo: str | None, tipo: TipoIndicatore = TipoIndicatore.NUMERO
         return None
     if _SUM_RE.match(text):
         parts = [parse_decimal(p) for p in text.split("+")]
-        if all(p is not None for p in parts):
-            return sum(parts, ZERO)  # type: ignore[arg-type]
+        nums = [p for p in parts if p is not None]
+        if len(nums) == len(parts):
+            return sum(nums, ZERO)
     value = parse_decimal(text)
     if value is None:
         # "n.1 atto amministrativo", "95% delle fatture": a single number inside text
@@ -131,6 +133,7 @@ def valore_annuale(ind: Indicatore, misure: Iterable[Misura], anno: int) -> Valo
         targets = [m.target for m in filled if m.target is not None]
         values = [m.valore for m in filled if m.valore is not None]
         agg = ind.aggregazione
+        valore: Decimal | None
         if agg == Aggregazione.SOMMA:
             all_targets = [m.target for m in periods if m.target is not None]
             target = sum(all_targets, ZERO) if all_targets else None
@@ -188,7 +191,7 @@ def raggiungimento(ind: Indicatore, target: Decimal | None, valore: Decimal | No
         return UNO if valore <= target else ZERO
     if pol == Polarita.DECRESCENTE:
         if valore <= target:
-            result = UNO if target != 0 or valore == 0 else UNO
+            result = UNO
         else:
             result = target / valore if valore != 0 else ZERO
     elif pol == Polarita.UGUALE:
@@ -217,11 +220,12 @@ def media_pesata(coppie: Sequence[tuple[Decimal | None, Decimal | None]]) -> Dec
     known = [(p, x) for p, x in coppie if x is not None]
     if not known:
         return None
-    if all(p is not None for p, _ in known):
-        total = sum((p for p, _ in known), ZERO)  # type: ignore[misc]
+    pesati = [(p, x) for p, x in known if p is not None]
+    if len(pesati) == len(known):
+        total = sum((p for p, _ in pesati), ZERO)
         if total > 0:
-            return sum((p * x for p, x in known), ZERO) / total  # type: ignore[operator]
-    return sum((x for _, x in known), ZERO) / len(known)  # type: ignore[misc]
+            return sum((p * x for p, x in pesati), ZERO) / total
+    return sum((x for _, x in known), ZERO) / len(known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,7 +503,7 @@ class SistemaValutazione:
     @classmethod
     def from_json(cls, text: str) -> SistemaValutazione:
         data = json.loads(text)
-        return cls(**_from_plain(cls, data))  # type: ignore[arg-type]
+        return cls(**_from_plain(cls, data))
 
 
 _DEC_FIELDS = {"scala_max", "quota_indicatori", "peso_obiettivi_settore", "peso_obiettivi_individuali",
@@ -507,12 +511,12 @@ _DEC_FIELDS = {"scala_max", "quota_indicatori", "peso_obiettivi_settore", "peso_
                "peso_organizzativa", "peso_struttura", "peso_individuali"}
 
 
-def _from_plain(cls: type, data: dict[str, object]) -> dict[str, object]:
+def _from_plain(cls: type, data: dict[str, object]) -> dict[str, Any]:
     """JSON dict → constructor arguments of an SMVP dataclass (Decimals, nested tuples)."""
     nested: dict[str, type] = {"fasce": Fascia, "comportamenti": Comportamento,
                                "categorie": CategoriaValutazione, "pesi_minimi": PesoMinimo}
-    names = {f for f in cls.__dataclass_fields__}  # type: ignore[attr-defined]
-    out: dict[str, object] = {}
+    names = set(cls.__dataclass_fields__)  # type: ignore[attr-defined]
+    out: dict[str, Any] = {}
     for key, value in data.items():
         if key not in names:
             continue  # a field of a newer version: ignored, never an error
@@ -520,7 +524,7 @@ def _from_plain(cls: type, data: dict[str, object]) -> dict[str, object]:
             out[key] = Decimal(str(value))
         elif key in nested and isinstance(value, list):
             sub = nested[key]
-            out[key] = tuple(sub(**_from_plain(sub, item)) for item in value)  # type: ignore[arg-type]
+            out[key] = tuple(sub(**_from_plain(sub, item)) for item in value)
         elif key == "aree" and isinstance(value, list):
             out[key] = tuple(str(v) for v in value)
         else:
@@ -594,8 +598,8 @@ def valutazione_individuale(sistema: SistemaValutazione, perc_settore: Decimal |
     parts: list[tuple[Decimal | None, Decimal | None]] = []
     parts.append((sistema.peso_obiettivi_settore, perc_settore))
     parts.append((sistema.peso_obiettivi_individuali, perc_individuali))
-    comp = media_pesata([(c.peso, None if comportamenti.get(c.nome) is None
-                          else comportamenti[c.nome] / sistema.scala_max * CENTO)  # type: ignore[operator]
+    comp = media_pesata([(c.peso, None if (punti := comportamenti.get(c.nome)) is None
+                          else punti / sistema.scala_max * CENTO)
                          for c in sistema.comportamenti])
     parts.append((sistema.peso_comportamenti, comp))
     parts = [(w, x) for w, x in parts if w]
@@ -701,7 +705,7 @@ def risultato_scheda(sistema: SistemaValutazione,
         tot = sum((w for w, _ in coppie), ZERO)
         if tot <= 0:
             return RisultatoScheda(riep, pari, None, "pesi nulli", ("pesi degli obiettivi",), senza)
-        perc = sum((w * p for w, p in coppie), ZERO) / tot  # type: ignore[operator]
+        perc = sum((w * p for w, p in coppie), ZERO) / tot
         how = "media pesata della % di raggiungimento degli obiettivi"
     else:
         if massimo <= 0:

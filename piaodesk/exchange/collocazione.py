@@ -24,6 +24,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 _STOP = frozenset(
     "di da del della dello dei delle degli dal dalla dai dalle e ed il lo la le gli i in con per "
@@ -68,7 +69,7 @@ def righe_incerte(gruppi: Sequence[Gruppo]) -> list[tuple[int, str, str]]:
             letto = (grp, [parole(t) for _n, t, _h in grp.righe], parole(grp.testo))
         return letto[1], letto[2]
 
-    for g, h in zip(gruppi, gruppi[1:]):
+    for g, h in pairwise(gruppi):
         if h.blocco != g.blocco:
             continue
         righe_g, proprie = _parole(g)

@@ -57,7 +57,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from itertools import pairwise
+from typing import Any, cast
 
 from ..domain import validazione
 from ..domain.enums import Livello, Polarita, Ramo, TipoIndicatore
@@ -193,7 +194,7 @@ def _decimal(text: str) -> Decimal | None:
 @functools.lru_cache(maxsize=1 << 10)
 def _polarita(text: str) -> Polarita | None:
     """``Polarita.from_text`` once per distinct word (a table repeats «+» on every row)."""
-    return Polarita.from_text(text)  # type: ignore[return-value]
+    return Polarita.from_text(text)
 
 
 def _norm(value: Any) -> str:
@@ -250,14 +251,14 @@ def mapping_from_header(cells: list[Any]) -> tuple[dict[str, int], list[int]]:
             years.append(int(m.group(1)))
             targets.append(i)
             continue
-        campo = lookup.get(key)
-        if campo is None and key.startswith("baseline"):
-            campo = "baseline"
-        if campo in TARGETS:
+        trovato = lookup.get(key)
+        if trovato is None and key.startswith("baseline"):
+            trovato = "baseline"
+        if trovato in TARGETS:
             targets.append(i)
             continue
-        if campo and campo not in mapping:
-            mapping[campo] = i
+        if trovato and trovato not in mapping:
+            mapping[trovato] = i
     for campo, i in zip(TARGETS, targets, strict=False):
         mapping[campo] = i
     return mapping, years
@@ -505,7 +506,7 @@ def person_name(text: str) -> str | None:
     if not text.strip():
         return None
     m = None
-    for m in _HONORIFIC.finditer(text):
+    for m in _HONORIFIC.finditer(text):  # noqa: B007 (the last match is wanted)
         pass
     if m is not None:
         words = text[m.end():].split()
@@ -665,11 +666,11 @@ class FlatImport:
             usual_title = Counter(r.title_pos for r in rows if r.codici).most_common(1)
             if not usual:
                 continue
-            ind0, f0, a0 = usual[0][0]  # type: ignore[misc]
+            ind0, f0, a0 = usual[0][0]
             t0 = usual_title[0][0] if usual_title else None
             for r in rows:
                 msgs = []
-                if r.codici and t0 is not None and r.title_pos != t0:
+                if r.codici and t0 is not None and r.title_pos is not None and r.title_pos != t0:
                     msgs.append(f"le celle dell'obiettivo sono spostate di {r.title_pos - t0:+d}")
                 if r.anchors:
                     ind, f, a = r.anchors
@@ -704,7 +705,7 @@ class FlatImport:
         # table: ``groups`` gathers its rows, ``runs`` keeps each run for «collocazione incerta»)
         runs: list[tuple[str, list[Riga]]] = []
         run: list[Riga] = []
-        for idx, r in enumerate(righe):
+        for r in righe:
             if r.codici:
                 holder = self._register_codes(r, nodes, order)
                 if holder is None:  # an objective without a code: ignored with its indicators
@@ -807,9 +808,9 @@ class FlatImport:
                 order.append(key)
         node = nodes[holder_code]
         node.holder = True
-        for k, v in (r.obj or {}).items():
-            if v and not node.fields.get(k):
-                node.fields[k] = v
+        for nome, v in (r.obj or {}).items():
+            if v and not node.fields.get(nome):
+                node.fields[nome] = v
         return holder_code
 
     def _col_name(self, campo: str) -> str | None:
@@ -839,9 +840,10 @@ class FlatImport:
             node = nodes[code]
             ex = ctx.by_code.get(_norm(code))
             node.existing = ex
-            node.id = ex.id if ex is not None else self._next_id(Obiettivo)
+            nid = cast("int", ex.id) if ex is not None else self._next_id(Obiettivo)  # stored: has an id
+            node.id = nid
             self._titoli.setdefault(_norm(node.title), node)
-            self._code_of_id[node.id] = code
+            self._code_of_id[nid] = code
         depth: dict[str, int] = {}
         ins_obj: list[Edit] = []
         upd_obj: list[Edit] = []
@@ -872,7 +874,7 @@ class FlatImport:
                 extra["origine"] = f"{self.tab.nome} riga {node.row} (pesatura/cronoprogramma)"
             else:
                 extra["origine"] = f"{self.tab.nome} riga {node.row}"
-            ob = Obiettivo(id=node.id, parent_id=parent, posizione=None,  # type: ignore[arg-type]
+            ob = Obiettivo(id=node.id, parent_id=parent, posizione=None,
                            ramo=Ramo.OBIETTIVI, livello=_livello(code, d),
                            codice=code, titolo=node.title, descrizione=f.get("descrizione") or None,
                            assessore=f.get("politico") or None, responsabile_id=resp_id,
@@ -1073,7 +1075,7 @@ class FlatImport:
                              stats: Counter[str]) -> list[Edit]:
         """The same indicator (same objective and name) already in the plan: one edit per change."""
         new = self._indicatore(r, node, 0, alloc=False)
-        ind = new[0].obj  # type: ignore[attr-defined]
+        ind: Indicatore = new[0].obj
         assert ex.id is not None
         changes: dict[str, Any] = {}
         campi: list[tuple[str, str, str]] = []
@@ -1099,7 +1101,7 @@ class FlatImport:
         if changes:
             out.append(SetFields(Indicatore, ex.id, changes, label="Aggiorna indicatore"))
         for e in new[1:]:
-            m: Misura = e.obj  # type: ignore[attr-defined]
+            m: Misura = e.obj
             old_m = ctx.target(ex.id, m.anno)
             if old_m is None:
                 out.append(InsertRow(dataclasses.replace(m, indicatore_id=ex.id), label="Importa target"))
@@ -1224,7 +1226,7 @@ class FlatImport:
             memo[code] = 2  # under an objective already in the plan
         return memo[code]
 
-    def _indicatore(self, r: Riga, node: _Nodo, pos: int, alloc: bool = True) -> list[Edit]:
+    def _indicatore(self, r: Riga, node: _Nodo, pos: int, alloc: bool = True) -> list[InsertRow]:
         """The indicator of a row and its yearly targets (``alloc=False``: to compare, no new id)."""
         vals = r.valori + [""] * (4 - len(r.valori))
         tipo, unita, formula, inferred = tipo_da_testo(r.tipo, vals)
@@ -1241,7 +1243,7 @@ class FlatImport:
         if r.polarita:  # the words of the documents (Positivo/Negativo, +/−…): domain/enums.py
             scritta = _polarita(r.polarita)
             if scritta is not None:
-                polarita = scritta  # type: ignore[assignment]
+                polarita = scritta
             else:
                 self.prob("polarita_sconosciuta", f"polarità «{shorten(r.polarita, 30)}» non riconosciuta "
                           f"(+, -, =, Crescente, Decrescente, Positiva, Negativa): considerata "
@@ -1288,14 +1290,14 @@ class FlatImport:
             notes.append(r.note)
         iid = self._next_id(Indicatore) if alloc else 0
         y0 = self.years[0] if self.years else self.anno0
-        ind = Indicatore(id=iid, obiettivo_id=node.id or 0, posizione=None,  # type: ignore[arg-type]
+        ind = Indicatore(id=iid, obiettivo_id=node.id or 0, posizione=None,
                          descrizione=r.indicatore, tipo=tipo, unita_misura=unita, formula=formula,
                          dimensione=r.dimensione or None, polarita=polarita,
                          sottodimensione=r.sottodimensione or None, rilevante=self._rilevante(r),
                          baseline_testo=vals[0] or None, baseline=parsed(vals[0]),
                          anno_baseline=y0 - 1 if vals[0] else None, fonte=r.fonte or None,
                          note="\n".join(notes) or None)
-        out: list[Edit] = [InsertRow(ind, label="Importa indicatore")]
+        out = [InsertRow(ind, label="Importa indicatore")]
         for year, text in zip(self.years, vals[1:], strict=False):
             if not text:
                 continue
@@ -1338,7 +1340,7 @@ class FlatImport:
         if found is not None and found.id is not None:
             cache[key] = found.id
             return found.id
-        best, score = self._simile(key)
+        best, _score = self._simile(key)
         if best is not None:
             best_id, best_name = best
             chiave = f"alias:{key}"
@@ -1550,7 +1552,7 @@ class FlatImport:
                                                  [(_LABEL_FASE[k], _testo(getattr(old, k)), _testo(v))
                                                   for k, v in changes.items()]))
                 continue
-            out.append(InsertRow(Fase(obiettivo_id=node.id, posizione=None,  # type: ignore[arg-type]
+            out.append(InsertRow(Fase(obiettivo_id=node.id, posizione=None,
                                       descrizione=descr, inizio_previsto=inizio, fine_prevista=fine,
                                       note=note), label="Importa fase"))
             self.diffs.append(Differenza("aggiunta", "Fasi", node.code, descr, att.riga))
@@ -1663,7 +1665,7 @@ def _stesso_valore(old: str | None, new: str | None) -> bool:
 
 
 def _consecutivi(mesi: list[date]) -> bool:
-    return all((b.year * 12 + b.month) - (a.year * 12 + a.month) == 1 for a, b in zip(mesi, mesi[1:]))
+    return all((b.year * 12 + b.month) - (a.year * 12 + a.month) == 1 for a, b in pairwise(mesi))
 
 
 def _livello(code: str, depth: int) -> Livello:

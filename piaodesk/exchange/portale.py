@@ -88,8 +88,8 @@ def write_portale(archive: Archive, path: Path | str, settore: str | int | None 
         for ind in inds:
             tv = []
             for y in anni:
-                m = targets.get((ind.id or 0, y))
-                tv.append(valore_cell(m.target_testo, m.target) if m else None)
+                mt = targets.get((ind.id or 0, y))
+                tv.append(valore_cell(mt.target_testo, mt.target) if mt else None)
             rows.append([ob.codice, ovp, ob.titolo, ind.descrizione, responsabile, ob.stakeholder,
                          ind.dimensione, ind.formula, POLARITA.get(ind.polarita, ""),
                          valore_cell(ind.baseline_testo, ind.baseline), *tv, ind.fonte,

@@ -139,7 +139,7 @@ def check_zip(source: Path | io.BytesIO, name: str | None = None) -> None:
     (or part) at fault. About 0,1 s for the 10.000-objective plan's 54 MB of XML.
     """
     if name is None:
-        name = Path(source).name  # type: ignore[arg-type]
+        name = source.name if isinstance(source, Path) else "senza nome"  # (a workbook in memory)
     part = ""
     sheets: dict[str, str] = {}
     try:
@@ -235,7 +235,7 @@ def _install_number_shim() -> None:
             return float(value)  # "NaN", "INF"; anything else still raises (sheet damaged)
 
     cast._piaodesk = True  # type: ignore[attr-defined]
-    _reader._cast_number = cast
+    setattr(_reader, "_cast_number", cast)  # a private function of openpyxl, replaced  # noqa: B010
 
 
 _VERIFICATI: dict[bytes, None] = {}  # digests of workbooks check_zip passed (a few)
@@ -539,7 +539,7 @@ def _read_text(path: Path) -> Tabella:
 
 def _cut_utf8(data: bytes) -> bytes:
     """Drop a multi-byte character cut at the end of a sample."""
-    for cut in range(0, 4):
+    for cut in range(4):
         try:
             (data[: len(data) - cut] if cut else data).decode("utf-8")
             return data[: len(data) - cut] if cut else data

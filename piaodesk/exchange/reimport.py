@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
 from ..domain.enums import TRANSIZIONI_STATO, Livello, Ramo, StatoMonitoraggio, TipoIndicatore
 from ..domain.fields import norm_label
@@ -37,18 +39,18 @@ from ..domain.model import (
     Ente,
     Fase,
     Indicatore,
+    IndicatoreOrganizzativo,
     Misura,
     Monitoraggio,
     Obiettivo,
     ObiettivoUnita,
+    PassoValutazione,
     Persona,
     Piano,
+    PunteggioComportamento,
     RilevazioneIndicatore,
     Risorsa,
     StatoAvanzamento,
-    IndicatoreOrganizzativo,
-    PassoValutazione,
-    PunteggioComportamento,
     Unita,
     ValoreOrganizzativo,
     Valutazione,
@@ -87,8 +89,8 @@ from .workbook import (
     CICLO,
     COMPORTAMENTI,
     FASI,
-    INDICATORI_ORG,
     FORMATO,
+    INDICATORI_ORG,
     MISURE,
     MONITORAGGI,
     OBIETTIVI,
@@ -131,6 +133,19 @@ _PLAIN_KINDS = {"text", "long", "int", "obref"}
 _EMPTY_OF: dict[str, Callable[[], Any]] = {"tipologia": list, "anni": list, "lista": list, "extra": dict}
 
 
+class _HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+_R = TypeVar("_R", bound=_HasId)
+
+
+def _by_id(rows: Iterable[_R]) -> dict[int, _R]:
+    """Rows read from the plan by their id (stored rows always have one)."""
+    return cast("dict[int, _R]", {x.id: x for x in rows})
+
+
 def _getter_many(make: Callable[..., Any], keys: list[Any]) -> Callable[[Any], tuple[Any, ...]]:
     """itemgetter/attrgetter that always returns a tuple (also for 0 or 1 keys)."""
     if not keys:
@@ -138,7 +153,7 @@ def _getter_many(make: Callable[..., Any], keys: list[Any]) -> Callable[[Any], t
     if len(keys) == 1:
         one = make(keys[0])
         return lambda obj: (one(obj),)
-    return make(*keys)
+    return cast("Callable[[Any], tuple[Any, ...]]", make(*keys))
 
 
 def _readback(v: Any) -> Any:
@@ -147,7 +162,7 @@ def _readback(v: Any) -> Any:
     if t is str:
         return v or None
     if t is float or t is int:
-        s = "%.16g" % v
+        s = f"{v:.16g}"
         return float(s) if ("." in s or "e" in s or "E" in s) else int(s)
     return v
 
@@ -253,26 +268,26 @@ class _Diff:
         self._lk: _Lookups | None = None
         self._valore_memo: dict[tuple[Any, Any], Any] = {}
         self.diffs: list[Differenza] = []
-        self.ins_unita: list[Edit] = []
-        self.ins_monitoraggi: list[Edit] = []
+        self.ins_unita: list[InsertRow] = []
+        self.ins_monitoraggi: list[InsertRow] = []
         self.mons: dict[int, Monitoraggio] = {}  # rounds as the workbook leaves them
         self.deleted_mons: set[int] = set()
-        self.ins_persone: list[Edit] = []
-        self.ins_obiettivi: list[Edit] = []
+        self.ins_persone: list[InsertRow] = []
+        self.ins_obiettivi: list[InsertRow] = []
         self.sets: list[Edit] = []
         self.moves: list[Edit] = []
-        self.ins_other: list[Edit] = []
-        self.ins_misure: list[Edit] = []
+        self.ins_other: list[InsertRow] = []
+        self.ins_misure: list[InsertRow] = []
         self.deletes: list[Edit] = []  # proposed: ImportPlan.rimozioni
         self.del_links: list[Edit] = []  # names taken out of a «A; B» cell: plain edits
         self.removed: dict[type, set[int]] = {}
         self.exported: dict[str, set[int]] = {}
-        self.obs = {o.id: o for o in archive.obiettivi()}
+        self.obs = _by_id(archive.obiettivi())
         self.code_to_id: dict[str, int] = {}
-        for o in self.obs.values():
-            self.code_to_id.setdefault(norm_label(o.codice), o.id)  # type: ignore[arg-type]
-        self.code_of: dict[int, str] = {o.id: o.codice for o in self.obs.values()}  # type: ignore[misc]
-        self.persone = {p.id: p for p in archive.persone()}
+        for oid, o in self.obs.items():
+            self.code_to_id.setdefault(norm_label(o.codice), oid)
+        self.code_of: dict[int, str] = {oid: o.codice for oid, o in self.obs.items()}
+        self.persone = _by_id(archive.persone())
         self.person_key: dict[str, int] = {}
         for p in self.persone.values():
             self.person_key.setdefault(chiave_nome(p.nominativo), p.id)  # type: ignore[arg-type]
@@ -313,7 +328,7 @@ class _Diff:
     def _lookups(self) -> _Lookups:
         if self._lk is None:
             lk = _Lookups(self.a, list(self.persone.values()))
-            lk.obcode = dict(self.code_of)  # type: ignore[arg-type]
+            lk.obcode = dict(self.code_of.items())
             self._lk = lk
         return self._lk
 
@@ -362,6 +377,7 @@ class _Diff:
         conta = self.conta
         max_cella, max_testo = common.MAX_CELLA, common.MAX_TESTO
         header: list[Any] = []
+        row: Sequence[Any]
         for row in it:
             header = self._clean_errors(list(row), 1, ws.title)
             break
@@ -438,7 +454,7 @@ class _Diff:
                 c = v.__class__
                 if c is str:
                     testo += len(v)
-                    if "#" in v and v.strip() in ERRORI_FORMULA or len(v) > max_cella:
+                    if ("#" in v and v.strip() in ERRORI_FORMULA) or len(v) > max_cella:
                         break
                 elif (c is float or c is int) and not -LIMITE_NUMERO < v < LIMITE_NUMERO:
                     break
@@ -453,9 +469,9 @@ class _Diff:
             if rid is None and blank_ok and all(_clean(row[i]) is None for i in blank_ok):
                 continue  # a row to fill in (SheetSpec.da_compilare), left empty
             if rid is not None:
-                key = rid if rid.__class__ is int else _as_int(rid)
-                first = key not in ids
-                ids.add(key)
+                rkey = rid if rid.__class__ is int else _as_int(rid)
+                first = rkey not in ids
+                ids.add(rkey)
                 if first and rid.__class__ is int and existing:
                     old = existing.get(rid)
                     if old is not None and (
@@ -514,6 +530,7 @@ class _Diff:
         raw = r.cells.get("id")
         if _clean(raw) is None:
             return None
+        rid: int | None
         why = None
         try:
             rid = parse_cell(sh.cols["id"], raw)
@@ -532,7 +549,8 @@ class _Diff:
                       tipo="id_sconosciuto", col="ID", gravita="errore")
             sh.id_problem = True
             return _SCARTATA
-        sh.seen.add(rid)  # type: ignore[arg-type]
+        assert rid is not None  # (a row without ID returned above, an unknown one is refused)
+        sh.seen.add(rid)
         return rid
 
     def persona_id(self, sheet: str, r: _Row, col: Col, raw: Any) -> tuple[bool, int | None]:
@@ -598,6 +616,7 @@ class _Diff:
 
     def values(self, sh: _Sheet, r: _Row, tipo: TipoIndicatore | None = None) -> dict[str, Any]:
         """Parsed domain values of the plain columns of a row (bad cells reported, skipped)."""
+        value: Any
         out: dict[str, Any] = {}
         for key, col in sh.cols.items():
             if col.kind in _SKIP_KINDS or not col.imported or ":" in key:
@@ -725,7 +744,7 @@ class _Diff:
     def unita_nuove(self, sh: _Sheet) -> list[tuple[_Row, int | None, int]]:
         """First pass over «Unità»: new units get their id and name, so that the parents,
         the people of «Personale» and the objectives can name them in the same workbook."""
-        existing = {u.id: u for u in self.units}
+        existing = _by_id(self.units)
         out: list[tuple[_Row, int | None, int]] = []
         for r in sh.rows:
             uid = self.row_id(sh, r, existing)
@@ -752,9 +771,9 @@ class _Diff:
     def unita(self, sh: _Sheet, pending: list[tuple[_Row, int | None, int]]) -> None:
         """Second pass over «Unità» (after «Personale»): inserts and changes."""
         name = sh.spec.name
-        existing = {u.id: u for u in self.a.unita()}
+        existing = _by_id(self.a.unita())
         seen: set[int] = set(sh.fast)
-        inserts: list[Edit] = []
+        inserts: list[InsertRow] = []
         for r, uid, rid in pending:
             if self.repeated(sh, r, rid, seen):
                 continue
@@ -802,13 +821,13 @@ class _Diff:
     def simple_sheet(self, sh: _Sheet, cls: type, existing: dict[int, Any], key_of: Callable[[Any], str],
                      resolve: Callable[[_Sheet, _Row], dict[str, Any] | None],
                      unique: Callable[[Any], Any], check: Callable[[Any, Any], Any],
-                     parent_deleted: Callable[[Any], bool], inserts: list[Edit]) -> None:
+                     parent_deleted: Callable[[Any], bool], inserts: list[InsertRow]) -> None:
         name = sh.spec.name
         seen: set[int] = set(sh.fast)
         taken = {unique(x): x.id for x in existing.values()}
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
-            if rid == _SCARTATA or rid is not None and self.repeated(sh, r, rid, seen):
+            if rid == _SCARTATA or (rid is not None and self.repeated(sh, r, rid, seen)):
                 continue
             refs = resolve(sh, r)
             if refs is None:
@@ -819,7 +838,7 @@ class _Diff:
             if rid is None:
                 nid = self.a.allocate_id(cls)
                 obj = self.new_obj(cls, vals, tipo_valori=tipo, id=nid)
-                old, campi, changed = None, [], {}
+                old, campi, changed = None, list[tuple[str, str, str]](), dict[str, Any]()
             else:
                 old = existing[rid]
                 changed, campi = self.compare(sh, old, vals, tipo)
@@ -881,9 +900,9 @@ class _Diff:
         return None
 
     def monitoraggi(self, sh: _Sheet) -> None:
-        existing = {m.id: m for m in self.a.monitoraggi()}
+        existing = _by_id(self.a.monitoraggi())
         self.mons = dict(existing)
-        inserts: list[Edit] = []
+        inserts: list[InsertRow] = []
 
         def check(old: Any, obj: Monitoraggio) -> str | None:
             return "manca l'anno" if not obj.anno else None
@@ -893,16 +912,16 @@ class _Diff:
                           lambda _m: False, inserts)
         self.ins_monitoraggi = inserts
         for e in inserts:
-            self.mons[e.obj.id] = e.obj  # type: ignore[attr-defined]
-        for e in self.sets:
-            if isinstance(e, SetFields) and e.table == "monitoraggi" and "stato" in e.new:
-                self.mons[e.row_id] = dataclasses.replace(
-                    self.mons[e.row_id], stato=StatoMonitoraggio(e.new["stato"]))
+            self.mons[e.obj.id] = e.obj
+        for s in self.sets:
+            if isinstance(s, SetFields) and s.table == "monitoraggi" and "stato" in s.new:
+                self.mons[s.row_id] = dataclasses.replace(
+                    self.mons[s.row_id], stato=StatoMonitoraggio(s.new["stato"]))
         self.deleted_mons = {e.row_id for e in self.deletes
                              if isinstance(e, DeleteRow) and e.table == "monitoraggi"}
 
     def stati(self, sh: _Sheet) -> None:
-        existing = {x.id: x for x in self.a.select(StatoAvanzamento)}
+        existing = _by_id(self.a.select(StatoAvanzamento))
 
         def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
             mid = self.monitoraggio_ref(sh, r)
@@ -921,7 +940,7 @@ class _Diff:
                           self.ins_other)
 
     def rilevazioni(self, sh: _Sheet, inds: dict[int, Indicatore]) -> None:
-        existing = {x.id: x for x in self.a.select(RilevazioneIndicatore)}
+        existing = _by_id(self.a.select(RilevazioneIndicatore))
         indicatori = {**inds, **self.new_inds}
         by_code = self._ind_by_code(indicatori)
 
@@ -945,7 +964,7 @@ class _Diff:
                           self.ins_other)
 
     def valutazioni(self, sh: _Sheet) -> None:
-        existing = {x.id: x for x in self.a.select(Valutazione)}
+        existing = _by_id(self.a.select(Valutazione))
 
         def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
             oid = self.obiettivo_ref(sh, r)
@@ -997,8 +1016,8 @@ class _Diff:
         return msg.rstrip(".") if msg else None
 
     def valutazioni_individuali(self, sh: _Sheet) -> None:
-        existing = {x.id: x for x in self.a.select(ValutazioneIndividuale)}
-        inserts: list[Edit] = []
+        existing = _by_id(self.a.select(ValutazioneIndividuale))
+        inserts: list[InsertRow] = []
         cols = {c.key: c.label for c in sh.spec.cols}
 
         def check(old: Any, obj: ValutazioneIndividuale) -> Any:
@@ -1022,7 +1041,7 @@ class _Diff:
                           lambda x: x.persona_id in self.removed.get(Persona, set()), inserts)
         self.ins_other += inserts
         self.vals_ind.update({k: self._left(ValutazioneIndividuale.TABLE, v) for k, v in existing.items()})
-        self.vals_ind.update({e.obj.id: e.obj for e in inserts})  # type: ignore[attr-defined]
+        self.vals_ind.update({e.obj.id: e.obj for e in inserts})
 
     def valutazione_ref(self, sh: _Sheet, r: _Row) -> int | None:
         """The valuation of a row: «ID valutazione», else (a new row) «Persona» and «Anno»."""
@@ -1041,9 +1060,9 @@ class _Diff:
                   col="ID valutazione", gravita="errore")
         return None
 
-    def _of_valutazione(self, sh: _Sheet, cls: type, unique: Callable[[Any], Any],
+    def _of_valutazione(self, sh: _Sheet, cls: type[Any], unique: Callable[[Any], Any],
                         check: Callable[[Any, Any], Any], what: Callable[[Any], str]) -> None:
-        existing = {x.id: x for x in self.a.select(cls)}
+        existing = _by_id(self.a.select(cls))
 
         def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
             vid = self.valutazione_ref(sh, r)
@@ -1080,16 +1099,16 @@ class _Diff:
 
     def organizzativa(self, wb: Any, names: set[str]) -> None:
         """«Voci organizzative», «Indicatori organizzativi», «Valori organizzativi»."""
-        voci = {x.id: x for x in self.a.select(VoceOrganizzativa)}
-        inds = {x.id: x for x in self.a.select(IndicatoreOrganizzativo)}
+        voci = _by_id(self.a.select(VoceOrganizzativa))
+        inds = _by_id(self.a.select(IndicatoreOrganizzativo))
         if VOCI_ORG.name in names:
-            ins: list[Edit] = []
+            ins: list[InsertRow] = []
             self.simple_sheet(self._read_sheet(self._sheet(wb, VOCI_ORG.name), VOCI_ORG, voci),
                               VoceOrganizzativa, voci, lambda x: x.nome or f"ID {x.id}",
                               lambda _sh, _r: {}, lambda x: ("id", x.id), lambda _o, _n: None,
                               lambda x: x.unita_id in self.removed.get(Unita, set()), ins)
             self.ins_other += ins
-            voci.update({e.obj.id: e.obj for e in ins})  # type: ignore[attr-defined]
+            voci.update({e.obj.id: e.obj for e in ins})
 
         def ref(sh: _Sheet, r: _Row, key: str, have: dict[int, Any], what: str) -> int | None:
             rid = _as_int(r.cells.get(key))
@@ -1109,9 +1128,9 @@ class _Diff:
                 lambda sh, r: None if (v := ref(sh, r, "voce_id", voci, "voce")) is None else {"voce_id": v},
                 lambda x: ("id", x.id), lambda _o, _n: None, lambda x: x.voce_id in gone_voci, ins)
             self.ins_other += ins
-            inds.update({e.obj.id: e.obj for e in ins})  # type: ignore[attr-defined]
+            inds.update({e.obj.id: e.obj for e in ins})
         if VALORI_ORG.name in names:
-            valori = {x.id: x for x in self.a.select(ValoreOrganizzativo)}
+            valori = _by_id(self.a.select(ValoreOrganizzativo))
             gone = self.removed.get(IndicatoreOrganizzativo, set())
 
             def resolve(sh: _Sheet, r: _Row) -> dict[str, Any] | None:
@@ -1128,8 +1147,8 @@ class _Diff:
                 lambda x: f"{inds[x.indicatore_id].nome if x.indicatore_id in inds else x.indicatore_id} "
                           f"{x.anno}", resolve, lambda x: (x.indicatore_id, x.anno),
                 lambda _o, n: "manca l'anno" if not n.anno else None,
-                lambda x: x.indicatore_id in gone or inds.get(x.indicatore_id) is not None
-                and inds[x.indicatore_id].voce_id in gone_voci, self.ins_other)
+                lambda x: x.indicatore_id in gone or (inds.get(x.indicatore_id) is not None
+                and inds[x.indicatore_id].voce_id in gone_voci), self.ins_other)
 
     # ------------------------------------------------------------------ linked rows in one cell
 
@@ -1188,6 +1207,7 @@ class _Diff:
         cache = self._groups
         if cls not in cache:
             groups: dict[int, list[Any]] = {}
+            x: Any
             for x in self.a.select(cls, order=f"{owner}, id"):
                 groups.setdefault(getattr(x, owner), []).append(x)
             cache[cls] = groups
@@ -1365,13 +1385,14 @@ class _Diff:
             return ob.ramo
         for e in self.ins_obiettivi:
             if isinstance(e, InsertRow) and e.obj.id == oid:
-                return e.obj.ramo
+                ramo: Ramo = e.obj.ramo
+                return ramo
         return Ramo.OBIETTIVI
 
     def child_sheet(self, sh: _Sheet, cls: type, existing: dict[int, Any],
                     key_of: Any) -> list[tuple[_Row, Any, dict[str, Any], int | None]]:
         """Common part of Fasi/Indicatori/Assegnazioni/Risorse: returns rows to post-process."""
-        out = []
+        out: list[tuple[_Row, Any, dict[str, Any], int | None]] = []
         seen: set[int] = set(sh.fast)
         listed = {_as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
         for r in sh.rows:
@@ -1409,7 +1430,7 @@ class _Diff:
             if rid is None:
                 nid = self.a.allocate_id(cls)
                 extra: dict[str, Any] = {"id": nid, "obiettivo_id": oid}
-                if "posizione" in {f for f in cls.__dataclass_fields__}:  # type: ignore[attr-defined]
+                if "posizione" in cls.__dataclass_fields__:  # type: ignore[attr-defined]
                     extra["posizione"] = None
                 if cls is Indicatore and not vals.get("descrizione"):
                     self.prob(sh.spec.name, r.n, "manca la descrizione dell'indicatore: riga "
@@ -1530,12 +1551,12 @@ class _Diff:
         seen: set[int] = set(sh.fast)
         indicatori = {**indicatori, **self.new_inds}
         by_code = self._ind_by_code(indicatori)
-        taken: dict[tuple[int, int, str], int | None] = {}  # (indicator, year, period): one row
+        taken: dict[tuple[Any, ...], int | None] = {}  # (indicator, year, period): one row
         if sh.rows:
             for m in [*existing.values(), *self._annual.values()]:
                 taken[(m.indicatore_id, m.anno, m.periodo)] = m.id
             for e in self.ins_misure:
-                taken[(e.obj.indicatore_id, e.obj.anno, e.obj.periodo)] = None  # type: ignore[attr-defined]
+                taken[(e.obj.indicatore_id, e.obj.anno, e.obj.periodo)] = None
         for r in sh.rows:
             rid = self.row_id(sh, r, existing)
             if rid == _SCARTATA:
@@ -1551,22 +1572,22 @@ class _Diff:
             if rid is not None:
                 seen.add(rid)
             base = existing[rid] if rid is not None else None
-            key = (ind.id, vals.get("anno", base.anno if base else None), vals["periodo"])
-            if key in taken and taken[key] != rid:
-                self.prob(sh.spec.name, r.n, f"c'è già una misura dell'indicatore per {key[1]} "
-                          f"«{key[2] or 'annuale'}»: riga non importata", tipo="misura_doppia",
+            mkey = (ind.id or 0, vals.get("anno", base.anno if base else None), vals["periodo"])
+            if mkey in taken and taken[mkey] != rid:
+                self.prob(sh.spec.name, r.n, f"c'è già una misura dell'indicatore per {mkey[1]} "
+                          f"«{mkey[2] or 'annuale'}»: riga non importata", tipo="misura_doppia",
                           col="Periodo", gravita="errore")
                 continue
-            taken[key] = rid  # type: ignore[assignment]
+            taken[mkey] = rid
             if rid is None:
                 if not vals.get("anno"):
                     self.prob(sh.spec.name, r.n, "manca l'anno: riga ignorata", gravita="errore")
                     continue
-                kwargs = {}
-                for key in ("target", "valore"):
-                    raw = vals.pop(key, ("__valore__", None))[1]
-                    kwargs[f"{key}_testo"], kwargs[key] = _valore_new(raw, self.tipo_of(ind))
-                obj = Misura(**{k: v for k, v in vals.items()}, **kwargs)
+                kwargs: dict[str, Any] = {}
+                for campo in ("target", "valore"):
+                    raw = vals.pop(campo, ("__valore__", None))[1]
+                    kwargs[f"{campo}_testo"], kwargs[campo] = _valore_new(raw, self.tipo_of(ind))
+                obj = Misura(**vals, **kwargs)
                 self.ins_misure.append(InsertRow(obj))
                 self.diffs.append(Differenza("aggiunta", sh.spec.name,
                                              f"ind. {ind.id} {obj.anno} {obj.periodo}", riga=r.n))
@@ -1581,12 +1602,13 @@ class _Diff:
         self.removals(sh, Misura, existing, lambda m: f"ind. {m.indicatore_id} {m.anno} {m.periodo}",
                       parent_deleted=lambda m: m.indicatore_id in self._deleted_inds, present=seen)
 
-    _deleted_inds: set[int] = set()
-    _annual: dict[tuple[int, int], Misura] = {}  # the plan's annual measures (set by compare_sheets)
+    # class-level defaults, never mutated in place: compare_sheets assigns the instance's own
+    _deleted_inds: set[int] = set()  # noqa: RUF012
+    _annual: dict[tuple[int, int], Misura] = {}  # noqa: RUF012 - the plan's annual measures (set by compare_sheets)
 
     def removals(self, sh: _Sheet, cls: type, existing: dict[int, Any], key_of: Any,
                  deleted: set[int] | None = None, parent_deleted: Any = None,
-                 present: set[int] | None = None) -> None:
+                 present: AbstractSet[int | None] | None = None) -> None:
         exported = self.exported.get(sh.spec.name, set())
         if not sh.whole or sh.id_problem:
             gone = [rid for rid in exported if rid in existing and rid not in sh.seen]
@@ -1622,10 +1644,10 @@ class _Diff:
         anni = self.a.piano().anni
         if PIANO.name in names:
             pe = PianoEnte.of(self.a)
-            self.piano(self._read_sheet(self._sheet(wb, PIANO.name), PIANO, {pe.id: pe}), pe)
+            self.piano(self._read_sheet(self._sheet(wb, PIANO.name), PIANO, _by_id([pe])), pe)
         unita_sh, unita_rows = None, []
         if UNITA.name in names:
-            unita_sh = self._read_sheet(self._sheet(wb, UNITA.name), UNITA, {u.id: u for u in self.units})
+            unita_sh = self._read_sheet(self._sheet(wb, UNITA.name), UNITA, _by_id(self.units))
             unita_rows = self.unita_nuove(unita_sh)
         persone_sheet = PERSONALE.name if PERSONALE.name in names else (
             "Persone" if "Persone" in names else None)
@@ -1636,11 +1658,11 @@ class _Diff:
         if OBIETTIVI.name in names:
             self.obiettivi(self._read_sheet(self._sheet(wb, OBIETTIVI.name), OBIETTIVI, self.obs))
         if FASI.name in names:
-            fasi = {f.id: f for f in self.a.fasi()}
+            fasi = _by_id(self.a.fasi())
             self.child_sheet(self._read_sheet(self._sheet(wb, FASI.name), FASI, fasi), Fase, fasi,
                              lambda f: shorten(f.descrizione))
             del fasi
-        inds = {i.id: i for i in self.a.indicatori()}
+        inds = _by_id(self.a.indicatori())
         if "Indicatori" in names or MISURE.name in names:
             annual: dict[tuple[int, int], Misura] = {}
             periodic: dict[int, Misura] = {}
@@ -1652,42 +1674,42 @@ class _Diff:
             self._annual = annual
         if "Indicatori" in names:
             sh = self._read_sheet(self._sheet(wb, "Indicatori"), indicatori_spec(anni), inds, annual)
-            self.indicatori(sh, inds, annual)  # type: ignore[arg-type]
+            self.indicatori(sh, inds, annual)
             self._deleted_inds = set(self.removed.get(Indicatore, set())) | {
                 i.id for i in inds.values() if i.obiettivo_id in self.deleted_obs}  # type: ignore[misc]
             del sh
         self._lookups().indcode = {i.id: i.codice for i in inds.values()}
         if MISURE.name in names:
-            self.misure(self._read_sheet(self._sheet(wb, MISURE.name), MISURE, periodic), inds, periodic)  # type: ignore[arg-type]
+            self.misure(self._read_sheet(self._sheet(wb, MISURE.name), MISURE, periodic), inds, periodic)
         if ASSEGNAZIONI.name in names:
-            asse = {x.id: x for x in self.a.assegnazioni()}
+            asse = _by_id(self.a.assegnazioni())
             self.child_sheet(self._read_sheet(self._sheet(wb, ASSEGNAZIONI.name), ASSEGNAZIONI, asse),
                              Assegnazione, asse,
                              lambda x: self.persone[x.persona_id].nominativo
                              if x.persona_id in self.persone else "(vacante)")
         if RISORSE.name in names:
-            rs = {x.id: x for x in self.a.select(Risorsa)}
+            rs = _by_id(self.a.select(Risorsa))
             self.child_sheet(self._read_sheet(self._sheet(wb, RISORSE.name), RISORSE, rs), Risorsa, rs,
                              lambda x: shorten(x.descrizione))
         if VALUTAZIONI.name in names:
             self.valutazioni(self._read_sheet(self._sheet(wb, VALUTAZIONI.name), VALUTAZIONI,
-                                              {x.id: x for x in self.a.select(Valutazione)}))
-        self.mons = {m.id: m for m in self.a.monitoraggi()}  # type: ignore[misc]
+                                              _by_id(self.a.select(Valutazione))))
+        self.mons = _by_id(self.a.monitoraggi())
         if MONITORAGGI.name in names:
             self.monitoraggi(self._read_sheet(self._sheet(wb, MONITORAGGI.name), MONITORAGGI, dict(self.mons)))
         if STATI.name in names:
             self.stati(self._read_sheet(self._sheet(wb, STATI.name), STATI,
-                                        {x.id: x for x in self.a.select(StatoAvanzamento)}))
+                                        _by_id(self.a.select(StatoAvanzamento))))
         if RILEVAZIONI.name in names:
             self.rilevazioni(self._read_sheet(self._sheet(wb, RILEVAZIONI.name), RILEVAZIONI,
-                                              {x.id: x for x in self.a.select(RilevazioneIndicatore)}),
-                             inds)  # type: ignore[arg-type]
-        self.vals_ind = {x.id: x for x in self.a.select(ValutazioneIndividuale)}  # type: ignore[misc]
+                                              _by_id(self.a.select(RilevazioneIndicatore))),
+                             inds)
+        self.vals_ind = _by_id(self.a.select(ValutazioneIndividuale))
         for spec, compare in ((VALUTAZIONI_IND, self.valutazioni_individuali),
                               (COMPORTAMENTI, self.comportamenti), (CICLO, self.ciclo)):
             if spec.name in names:
                 compare(self._read_sheet(self._sheet(wb, spec.name), spec,
-                                         {x.id: x for x in self.a.select(spec.cls)}))
+                                         _by_id(self.a.select(spec.cls))))
         self.organizzativa(wb, names)
         if VALORE_PUBBLICO.name in names:
             self.valore_pubblico(wb)
@@ -1866,10 +1888,10 @@ def _ancestors(obs: dict[int, Obiettivo], oid: int) -> list[int]:
     return out
 
 
-def _topo(inserts: list[Edit]) -> list[Edit]:
-    by_id = {e.obj.id: e for e in inserts if isinstance(e, InsertRow)}
+def _topo(inserts: list[InsertRow]) -> list[InsertRow]:
+    by_id = {e.obj.id: e for e in inserts}
     done: set[int] = set()
-    out: list[Edit] = []
+    out: list[InsertRow] = []
 
     def visit(e: InsertRow) -> None:
         if e.obj.id in done:
@@ -1881,7 +1903,7 @@ def _topo(inserts: list[Edit]) -> list[Edit]:
         out.append(e)
 
     for e in inserts:
-        visit(e)  # type: ignore[arg-type]
+        visit(e)
     return out
 
 
@@ -1906,4 +1928,4 @@ def check_formato(path: Path | str) -> str | None:
         wb.close()
 
 
-__all__ = ["diff_workbook", "is_piaodesk_workbook", "check_formato", "FORMATO"]
+__all__ = ["FORMATO", "check_formato", "diff_workbook", "is_piaodesk_workbook"]

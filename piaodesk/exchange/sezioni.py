@@ -73,7 +73,7 @@ def inizio_sezioni(righe: list[tuple[int, list[Any]]]) -> int | None:
         if not testi:
             continue
         first = norm_label(testi[0])
-        if len(testi) == 1 and (first.startswith("pesatura") or first.startswith("cronoprogramma")):
+        if len(testi) == 1 and first.startswith(("pesatura", "cronoprogramma")):
             return idx
         if first.startswith("responsabile del servizio") and len(testi) == 2 and testi[0].endswith(":"):
             return idx
@@ -181,10 +181,10 @@ def leggi_sezioni(righe: list[tuple[int, list[Any]]], foglio: str | None = None
                     anno_crono = int(m.group(1))
                 b.anno_crono = anno_crono
                 modo = "crono"
-                colonne_mesi = [(i, d) for i, t in filled[2:] if (d := mese(t, anno_crono))]
+                colonne_mesi = [(i, dm) for i, t in filled[2:] if (dm := mese(t, anno_crono))]
             continue
         if modo == "crono" and first_i >= 2 and all(mese(t, anno_crono) for _i, t in filled):
-            colonne_mesi = [(i, d) for i, t in filled if (d := mese(t, anno_crono)) is not None]
+            colonne_mesi = [(i, dm) for i, t in filled if (dm := mese(t, anno_crono)) is not None]
             continue
         if modo == "pesi":
             b = blocco(n)
@@ -215,13 +215,14 @@ def leggi_sezioni(righe: list[tuple[int, list[Any]]], foglio: str | None = None
             if not colonne_mesi:
                 prob("mesi_mancanti", "cronoprogramma senza le intestazioni dei mesi (es. «gen-24»): "
                      "l'attività è importata senza date", n)
-            mesi, strani = [], []
-            for i, d in colonne_mesi:
+            mesi: list[date] = []
+            strani: list[str] = []
+            for i, dm in colonne_mesi:
                 t = testi[i] if i < len(testi) else ""
                 if not t:
                     continue
                 if t.strip().upper() == "X":
-                    mesi.append(d)
+                    mesi.append(dm)
                 else:
                     strani.append(t)
             known = {i for i, _d in colonne_mesi} | {0, 1}

@@ -40,11 +40,10 @@ from ..domain.enums import (
     Aggregazione,
     Area2023,
     FonteVoce,
-    LivelloOrganizzativo,
-    PassoCiclo,
-    Tipologia,
     LabeledEnum,
     Livello,
+    LivelloOrganizzativo,
+    PassoCiclo,
     Polarita,
     Ramo,
     StatoMonitoraggio,
@@ -52,6 +51,7 @@ from ..domain.enums import (
     TipoEnte,
     TipoIndicatore,
     TipoProdotto,
+    Tipologia,
     TipoRisorsa,
     TipoUnita,
 )
@@ -59,8 +59,8 @@ from ..domain.fields import label, norm_label
 from ..domain.formats import (
     format_date,
     format_decimal,
-    parse_date,
     parse_anni,
+    parse_date,
     parse_decimal,
     parse_percent,
     to_decimal,
@@ -752,8 +752,8 @@ def _unit_subtree(units: list[Unita], root: int) -> set[int]:
     while changed:
         changed = False
         for u in units:
-            if u.parent_id in ids and u.id not in ids:
-                ids.add(u.id)  # type: ignore[arg-type]
+            if u.parent_id in ids and u.id is not None and u.id not in ids:
+                ids.add(u.id)
                 changed = True
     return ids
 
@@ -933,7 +933,7 @@ class _Styles:
             c = Cell(probe, row=1, column=1)
             for name, value in attrs.items():
                 setattr(c, name, value)
-            return c._style
+            return c._style  # type: ignore[attr-defined]  # openpyxl's style array, reused (speed)
 
         # sheets are protected (no password): IDs, headers and lists locked, the rest
         # unlocked (the default style is unlocked by _unlock_default_style)
@@ -957,7 +957,7 @@ class _Styles:
 
     def cell(self, ws: Any, value: Any, style: Any) -> Any:
         c = self._Cell(ws, row=1, column=1, value=value)
-        c._style = style
+        c._style = style  # type: ignore[attr-defined]  # a style array made once (__init__)
         if c.data_type == "f":
             c.data_type = "s"  # text the user wrote, never a live formula
         return c
@@ -1266,7 +1266,8 @@ def _discard(wb: Any, archive: Any) -> None:
         writer = getattr(ws, "_writer", None)
         for gen in (getattr(ws, "_rows", None), getattr(writer, "xf", None)):
             try:
-                gen.close()  # type: ignore[union-attr]
+                if gen is not None:
+                    gen.close()
             except Exception:  # noqa: BLE001, S110 - a broken stream of a discarded file
                 pass
         out = getattr(writer, "out", None)
@@ -1289,6 +1290,7 @@ def _discard(wb: Any, archive: Any) -> None:
 
 def parse_cell(col: Col, value: Any) -> Any:
     """A cell of ``col`` → domain value; ValueError with an Italian message if unreadable."""
+    d: Decimal | date | None
     if isinstance(value, str):
         value = value.strip()
         if value == "":

@@ -4,6 +4,7 @@ note and the «in linea» judgement."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from ..domain.enums import TipoIndicatore, TipoRisorsa
@@ -15,8 +16,8 @@ from .documento import Documento, Firme, Tabella, Testo, Titolo, scrivi_pdf_docu
 from .fine_anno import nome_ente
 
 
-def _stato(x: object) -> str:
-    return format_percent(x, 1) if x is not None else ""  # type: ignore[arg-type]
+def _stato(x: Decimal | None) -> str:
+    return format_percent(x, 1) if x is not None else ""
 
 
 def documento_allegato(archive: Archive, a: Allegato) -> Documento:
@@ -69,10 +70,10 @@ def documento_allegato(archive: Archive, a: Allegato) -> Documento:
             if s.indicatori:
                 righe = []
                 for ri in s.indicatori:
-                    ind, r, g = ri.indicatore, ri.rilevazione, ri.giudizio
+                    ind, ril, g = ri.indicatore, ri.rilevazione, ri.giudizio
                     tipo = TipoIndicatore(ind.tipo)
-                    previsto = (r.target_testo or testo_valore(r.target, tipo)) if r else ""
-                    valore = (r.valore_testo or testo_valore(r.valore, tipo)) if r else ""
+                    previsto = (ril.target_testo or testo_valore(ril.target, tipo)) if ril else ""
+                    valore = (ril.valore_testo or testo_valore(ril.valore, tipo)) if ril else ""
                     atteso = format_decimal(g.atteso) if g.atteso is not None and tipo != TipoIndicatore.DATA else ""
                     righe.append([ind.codice or "", ind.descrizione, previsto, valore, atteso,
                                   f"{g.esito} ({g.spiegazione})", ri.nota])

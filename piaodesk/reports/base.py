@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import io
 import threading
-from functools import lru_cache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, TypeAlias
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -45,6 +46,10 @@ from reportlab.platypus import (
 )
 
 from ..paths import resource
+
+#: the rows of a grid: cells are text, Paragraphs or other flowables (lists, so that
+#: :func:`table` can turn plain text cells into pre-wrapped ones in place)
+Rows: TypeAlias = Sequence[list[Any]]
 
 # Content streams are Flate-compressed only: the ASCII85 layer reportlab adds by
 # default costs time and a quarter more bytes, and no PDF reader needs it.
@@ -103,7 +108,7 @@ def _cache_subsets(font: TTFont, limit: int = 32) -> None:
             cache[key] = data
         return data
 
-    font.face.makeSubset = make_subset  # type: ignore[method-assign]
+    font.face.makeSubset = make_subset
 
 
 # ---------------------------------------------------------------------- colours and styles
@@ -176,7 +181,7 @@ def markup(value: str, style: str = "cell") -> Paragraph:
     return Paragraph(value, styles()[style])
 
 
-def grid_style(header_rows: int = 1, extra: Sequence[tuple] = ()) -> TableStyle:
+def grid_style(header_rows: int = 1, extra: Sequence[tuple[Any, ...]] = ()) -> TableStyle:
     cmds: list[tuple] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), 8),
@@ -399,8 +404,8 @@ class PlainGrid(Flowable):
         c.restoreState()
 
 
-def plain_table(header_rows: list[list[object]], body: list[list[str]], widths: Sequence[float],
-                total_width: float, plain: Sequence[str], *, extra: Sequence[tuple] = (),
+def plain_table(header_rows: Rows, body: Sequence[list[str]], widths: Sequence[float],
+                total_width: float, plain: Sequence[str], *, extra: Sequence[tuple[Any, ...]] = (),
                 plain_header: Sequence[str] | None = None) -> Flowable:
     """A long grid: ``header_rows`` as in :func:`table`, ``body`` rows of plain text.
 
@@ -426,8 +431,8 @@ def plain_table(header_rows: list[list[object]], body: list[list[str]], widths: 
     return PlainGrid(header, rows, col_widths, col_styles)
 
 
-def _plain_rows(rows: list[list[object]], start: int, end: int, plain: Sequence[str],
-                col_widths: Sequence[float]) -> list[tuple]:
+def _plain_rows(rows: Rows, start: int, end: int, plain: Sequence[str],
+                col_widths: Sequence[float]) -> list[tuple[Any, ...]]:
     """String cells of ``rows[start:end]`` wrapped as plain cells; the style commands they need."""
     st = styles()
     col_styles = [st[name] for name in plain]
@@ -444,8 +449,8 @@ def _plain_rows(rows: list[list[object]], start: int, end: int, plain: Sequence[
         ("ALIGN", (c, a), (c, b), _ALIGN.get(ps.alignment, "LEFT")))]
 
 
-def table(rows: list[list[object]], widths: Sequence[float], total_width: float, *,
-          header_rows: int = 1, extra: Sequence[tuple] = (), split: bool = True,
+def table(rows: Rows, widths: Sequence[float], total_width: float, *,
+          header_rows: int = 1, extra: Sequence[tuple[Any, ...]] = (), split: bool = True,
           plain: Sequence[str] | None = None, plain_rows: int | None = None,
           plain_header: Sequence[str] | None = None) -> Table:
     """A grid table whose columns are fractions of ``total_width``; headers repeat.
@@ -778,7 +783,7 @@ def xmp_packet(info: dict[str, str], created: str) -> bytes:
 class _UnfilteredStream(PDFStream):
     """A stream written as is, without a /Filter key (PDF/A: the XMP stays readable)."""
 
-    def format(self, document):  # type: ignore[no-untyped-def]
+    def format(self, document):
         content = self.content if isinstance(self.content, bytes) else self.content.encode("utf-8")
         dictionary = PDFDictionary(dict(self.dictionary.dict))
         dictionary["Length"] = len(content)

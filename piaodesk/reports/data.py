@@ -20,8 +20,8 @@ from html import unescape
 
 from ..domain import valutazione as engine
 from ..domain.avanzamento import FONTE_MEDIA, FONTE_PROPRIA, FONTE_VALIDATA, fonte_nodo
-from ..domain.firmatari import firmatari_di_vertice
 from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipologia
+from ..domain.firmatari import firmatari_di_vertice
 from ..domain.formats import format_date, format_decimal, format_percent
 from ..domain.model import Ente, Obiettivo, Persona, Piano, Unita
 from ..domain.verifica import ERRORE, Problema
@@ -55,7 +55,7 @@ def firme_predefinite(tipo_ente: TipoEnte | None = None) -> dict[str, object]:
         "obiettivo": base,
         # the evaluator's block (named after the person's valutatore) comes first on its own;
         # a «Firma_Responsabile» entry here is that block (see :meth:`ContestoSchede.firme`)
-        "individuale": base + [{"ruolo": "Per presa visione — il dipendente",
+        "individuale": [*base, {"ruolo": "Per presa visione — il dipendente",
                                 "campo": "Firma_Dipendente"}],
         "organizzativa": base[1:],
     }
@@ -80,7 +80,8 @@ def config_firme(archive: Archive, unita: Unita | None = None) -> dict[str, obje
 
 def _firme(cfg: dict[str, object], tipo: str, nomi: dict[str, str]) -> tuple[Firma, ...]:
     out = []
-    for item in cfg.get(tipo) or []:  # type: ignore[union-attr]
+    voci = cfg.get(tipo)
+    for item in voci if isinstance(voci, (list, tuple)) else ():
         if not isinstance(item, dict) or not item.get("ruolo"):
             continue
         campo = str(item.get("campo") or _campo(str(item["ruolo"])))
@@ -709,7 +710,8 @@ def snapshot_scheda_obiettivi(archive: Archive, unita_id: int, anno: int | None 
     parametri = tuple((r.obiettivo.titolo, parametro_riferimento(r.obiettivo), _peso(r.peso))
                       for r in s.righe) if tutti else ()
     return SchedaObiettiviSnap(
-        _intestazione(archive, anno, unita), s.nome, "TUTTI I SETTORI" if tutti else (unita.codice or ""),
+        _intestazione(archive, anno, unita), s.nome,
+        "TUTTI I SETTORI" if tutti or unita is None else (unita.codice or ""),
         "Tutti i responsabili di settore" if tutti else nome_proprio(resp, con_titolo=True, nome_prima=True),
         fasce, tuple(righe), "" if incompleta and s.righe else format_decimal(riep.valutazione_finale),
         format_decimal(massimo), _peso(riep.somma_pesi), tuple(avvisi),
@@ -1125,9 +1127,9 @@ def _tabella_org(q: QuadroValutazioni, titolo: str, unita_id: int | None) -> Tab
         nota = "Totale non disponibile — manca: " + "; ".join(s.mancanti) + "."
     componente = ""
     if unita_id is not None:
-        perc, how, manca = q.organizzativa(unita_id)
-        componente = (f"Performance organizzativa per il personale della struttura: {format_percent(perc)} "
-                      f"({how})." if perc is not None else
+        perc_org, how, manca = q.organizzativa(unita_id)
+        componente = (f"Performance organizzativa per il personale della struttura: {format_percent(perc_org)} "
+                      f"({how})." if perc_org is not None else
                       f"Performance organizzativa per il personale della struttura non disponibile — manca: "
                       f"{manca} ({how}).")
     return TabellaOrgSnap(titolo, tuple(voci), _pct(s.perc), nota, s.perc, componente)

@@ -11,6 +11,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Spacer
@@ -88,7 +89,7 @@ def scrivi_pdf_documento(doc: Documento, path: Path) -> Path:
             n = len(b.intestazione)
             plain = tuple("cell_r" if i in b.destra else "cell" for i in range(n))
             righe: list[list[object]] = [list(r) for r in b.righe]
-            extra: list[tuple] = []
+            extra: list[tuple[Any, ...]] = []
             if b.totale and righe:
                 extra += [("FONTNAME", (0, len(righe)), (-1, len(righe)), FONT_BOLD),
                           ("BACKGROUND", (0, len(righe)), (-1, len(righe)), TOTAL_BG)]
@@ -123,7 +124,7 @@ def scrivi_docx(doc: Documento, path: Path) -> Path:
         sec.page_width, sec.page_height = sec.page_height, sec.page_width
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(sec, side, Cm(1.8))
-    larghezza = sec.page_width - sec.left_margin - sec.right_margin
+    larghezza = (sec.page_width or 0) - (sec.left_margin or 0) - (sec.right_margin or 0)  # all set above
     st = d.styles["Normal"]
     st.font.name = "DejaVu Sans"
     st.font.size = Pt(9.5)

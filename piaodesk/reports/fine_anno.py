@@ -6,10 +6,10 @@ import csv
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
-from xml.sax.saxutils import escape
 
 from ..fsio import atomic_write_bytes
 from ..store.archive import Archive

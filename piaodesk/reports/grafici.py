@@ -62,7 +62,7 @@ def barre(etichette: Sequence[str], valori: Sequence[Decimal | float | None], *,
     return buf.getvalue()
 
 
-def immagine(png: bytes, larghezza: float):  # type: ignore[no-untyped-def]
+def immagine(png: bytes, larghezza: float):
     """A reportlab flowable of ``png`` scaled to ``larghezza`` points."""
     from reportlab.lib.utils import ImageReader
     from reportlab.platypus import Image

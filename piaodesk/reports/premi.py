@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
@@ -33,14 +34,14 @@ def _area(a: str | None) -> str:
         return a or ""
 
 
-def righe(esito: EsitoPremi) -> list[list[object]]:
+def righe(esito: EsitoPremi) -> list[list[Any]]:
     """The ranking: one row per person (the values as numbers; ``None`` when not valued)."""
-    out: list[list[object]] = []
+    out: list[list[Any]] = []
     pos = 0
     for p in esito.premi:
         if p.partecipa:
             pos += 1
-        note = "; ".join(x for x in ((p.escluso,) + p.note) if x)
+        note = "; ".join(x for x in (p.escluso, *p.note) if x)
         out.append([pos if p.partecipa else None, p.b.nominativo, p.b.unita, p.b.categoria, _area(p.b.area),
                     p.b.fascia or "", p.b.finale, p.peso, p.organizzativo, p.individuale, p.maggiorazione,
                     p.totale, note])
@@ -86,9 +87,11 @@ def scrivi_xlsx(esito: EsitoPremi, regole: RegolePremi, path: Path, *, ente: str
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's only sheet
     ws.title = "Premi"
     ws.append([f"{ente} — premi di performance {anno}"])
     ws["A1"].font = Font(bold=True, size=12)
@@ -138,9 +141,11 @@ def scrivi_pdf_premi(esito: EsitoPremi, regole: RegolePremi, path: Path, *, ente
         body.append(["" if r[0] is None else str(r[0]), r[1], r[2], r[3], r[4], r[5],
                      format_decimal(r[6]), format_decimal(r[7], 4), format_decimal(r[8]),
                      format_decimal(r[9]), format_decimal(r[10]), format_decimal(r[11]), r[12]])
-    tot = [sum((p.organizzativo for p in esito.premi), Decimal(0)), sum((p.individuale for p in esito.premi), Decimal(0)),
+    tot = [sum((p.organizzativo for p in esito.premi), Decimal(0)),
+           sum((p.individuale for p in esito.premi), Decimal(0)),
            sum((p.maggiorazione for p in esito.premi), Decimal(0)), sum((p.totale for p in esito.premi), Decimal(0))]
-    body.append([text("Totale", "cell_b"), "", "", "", "", "", "", "", *[text(format_decimal(x), "cell_b") for x in tot], ""])
+    body.append([text("Totale", "cell_b"), "", "", "", "", "", "", "",
+                 *[text(format_decimal(x), "cell_b") for x in tot], ""])
     fr = (0.035, 0.12, 0.14, 0.12, 0.075, 0.045, 0.055, 0.05, 0.07, 0.07, 0.065, 0.065, 0.09)
     plain = ("cell_c", "cell", "cell", "cell", "cell", "cell_c", "cell_r", "cell_r", "cell_r", "cell_r", "cell_r",
              "cell_r", "cell")

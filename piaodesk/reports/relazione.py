@@ -10,6 +10,7 @@ processo. Every % comes from the valuation (``QuadroValutazioni``, ``Archive.per
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from .grafici import barre
 CENTO = Decimal(100)
 
 
-def _giustificazione(archive: Archive, oid: int, date_round: dict[int, object]) -> str:
+def _giustificazione(archive: Archive, oid: int, date_round: Mapping[int | None, object]) -> str:
     """The settore's latest words on an objective: its relazione or its reply to the Nucleo."""
     stati: list[StatoAvanzamento] = archive.stati_avanzamento(oid)
     stati.sort(key=lambda s: str(date_round.get(s.monitoraggio_id) or ""))
@@ -36,7 +37,7 @@ def _giustificazione(archive: Archive, oid: int, date_round: dict[int, object]) 
     return ""
 
 
-def _motivazioni(archive: Archive, q: QuadroValutazioni, o: Obiettivo, date_round: dict[int, object]) -> str:
+def _motivazioni(archive: Archive, q: QuadroValutazioni, o: Obiettivo, date_round: Mapping[int | None, object]) -> str:
     """The justification of an objective, else those of its sub-objectives that are short of 100 %."""
     own = _giustificazione(archive, o.id or 0, date_round)
     if own:
@@ -106,7 +107,8 @@ def documento_relazione(archive: Archive, anno: int | None = None) -> Documento:
                 righe.append([o.codice, o.titolo, "(nessun indicatore)", "", "", format_percent(r.perc)])
             for k, ri in enumerate(ris.indicatori):
                 a = ri.annuale
-                righe.append([o.codice if k == 0 else "", o.titolo if k == 0 else "", ri.indicatore.descrizione, _val(a.target_testo, a.target),
+                righe.append([o.codice if k == 0 else "", o.titolo if k == 0 else "", ri.indicatore.descrizione,
+                              _val(a.target_testo, a.target),
                               _val(a.valore_testo, a.valore), format_percent(ri.perc)])
             if r.perc is None or r.perc < CENTO:
                 scost.append((o, r.perc, _motivazioni(archive, q, o, date_round)))
@@ -169,7 +171,8 @@ def documento_relazione(archive: Archive, anno: int | None = None) -> Documento:
             Testo("Il piano non registra il genere del personale: i dati per genere, le azioni del piano "
                   "delle azioni positive e le indagini sul benessere organizzativo vanno inseriti dall'ente "
                   "nella versione modificabile (.docx) di questa relazione."),
-            Tabella(["Area", "Persone"], [[_area(a), format_int(n)] for a, n in sorted(aree.items(), key=lambda x: str(x[0]))]
+            Tabella(["Area", "Persone"],
+                    [[_area(a), format_int(n)] for a, n in sorted(aree.items(), key=lambda x: str(x[0]))]
                     + [["di cui a tempo parziale", format_int(pt)]], (0.5, 0.2), destra=frozenset({1})))
     # 8 processo
     mons = archive.monitoraggi()

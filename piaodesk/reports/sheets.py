@@ -26,6 +26,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -46,9 +47,9 @@ from ..store.archive import Archive
 from . import data as d
 from .base import (
     BAND_BG,
-    Firma,
     MARK_BG,
     TOTAL_BG,
+    Firma,
     Meta,
     Sheet,
     Story,
@@ -88,7 +89,7 @@ def _kv(rows: Sequence[tuple[str, object]], width: float, label_frac: float = 0.
     rows = [(k, NON_INDICATO if v is None or (isinstance(v, str) and not v.strip()) else v) for k, v in rows]
     if plain:
         data = [[k, v] for k, v in rows]
-        return table(data, (label_frac, 1 - label_frac), width, header_rows=0,  # type: ignore[arg-type]
+        return table(data, (label_frac, 1 - label_frac), width, header_rows=0,
                      extra=[("BACKGROUND", (0, 0), (0, -1), TOTAL_BG)], plain=("cell_b", "cell"))
     data = [[text(k, "cell_b"), v if not isinstance(v, str) else text(v)] for k, v in rows]
     t = table(data, (label_frac, 1 - label_frac), width, header_rows=0,
@@ -121,7 +122,7 @@ def _riepilogo(s: d.SchedaObiettiviSnap, width: float) -> Table:
         ["", "", "", ""] + [Paragraph(f[1], h) for f in s.fasce] + [""],
         ["", "", "", ""] + [Paragraph(f[2], st["desc"]) for f in s.fasce] + [""],
     ]
-    marks: list[tuple] = []
+    marks: list[tuple[Any, ...]] = []
     for r in s.righe:
         desc = markup(f"<b>{_esc(r.codice)}</b> {_esc(r.descrizione)}") if r.codice else text(r.descrizione)
         cells: list[object] = [text(str(r.numero), "cell_c"), desc, text(r.peso, "cell_r"),
@@ -152,9 +153,9 @@ def _riepilogo(s: d.SchedaObiettiviSnap, width: float) -> Table:
     return table(rows, widths, width, header_rows=4, extra=extra)
 
 
-def _blocco_obiettivo(o: d.ObiettivoSnap, width: float) -> list[object]:
+def _blocco_obiettivo(o: d.ObiettivoSnap, width: float) -> list[Flowable]:
     st = styles()
-    flow: list[object] = []
+    flow: list[Flowable] = []
     titolo = f"Obiettivo {o.codice}" if o.codice else "Obiettivo"
     if o.peso:
         titolo += f" — peso {o.peso}"
@@ -214,7 +215,7 @@ def _esc(s: str) -> str:
     return escape(s or "")
 
 
-def _testata(ente: str, titolo: str, sottotitolo: str) -> list[object]:
+def _testata(ente: str, titolo: str, sottotitolo: str) -> list[Flowable]:
     st = styles()
     return [Paragraph(_esc(ente), st["ente"]), Paragraph(_esc(titolo), st["title"]),
             Paragraph(_esc(sottotitolo), st["subtitle"])]
@@ -298,10 +299,10 @@ def _date_grid(dates: tuple[str, str, str, str], width: float) -> Table:
     return table(rows, (0.25, 0.25, 0.25, 0.25), width)
 
 
-def _foglia_flow(c: d.FogliaSnap, width: float) -> list[object]:
+def _foglia_flow(c: d.FogliaSnap, width: float) -> list[Flowable]:
     st = styles()
     h = st["head"]
-    out: list[object] = [CondPageBreak(50 * mm), _band(_esc(f"{c.tipo} {c.codice}"), width)]
+    out: list[Flowable] = [CondPageBreak(50 * mm), _band(_esc(f"{c.tipo} {c.codice}"), width)]
     out.append(_kv([("Codice", c.codice), ("Titolo", markup(f"<b>{_esc(c.titolo)}</b>")),
                     ("Descrizione", c.descrizione)], width, 0.2))
     if any(c.date):
@@ -331,7 +332,7 @@ def _foglia_flow(c: d.FogliaSnap, width: float) -> list[object]:
         out.append(table(rows, (0.66, 0.16, 0.18), width))
     rows = [[Paragraph("Indicatore", st["head_l"]), Paragraph("Peso Indicatore", h), Paragraph("Target", h),
              Paragraph("Conseguito", h), Paragraph("Aggregazione / Polarità", h), Paragraph("% Ragg.", h)]]
-    sub: list[tuple] = []
+    sub: list[tuple[Any, ...]] = []
     for i in c.indicatori:
         rows.append([text(i.descrizione, "cell_b"), text(i.peso, "cell_r"), text(i.target, "cell_r"),
                      text(i.conseguito, "cell_r"), text(i.aggregazione, "cell_c"), text(i.perc, "cell_r")])
@@ -607,9 +608,9 @@ def render_scheda_ciclo(s: d.SchedaCicloSnap) -> bytes:
 # ---------------------------------------------------------------------- performance organizzativa (003 T1, T2)
 
 
-def _tabelle_org(t: d.TabellaOrgSnap, width: float) -> list[object]:
+def _tabelle_org(t: d.TabellaOrgSnap, width: float) -> list[Flowable]:
     st = styles()
-    out: list[object] = []
+    out: list[Flowable] = []
     for v in t.voci:
         if not v.indicatori:
             continue
@@ -623,7 +624,7 @@ def _tabelle_org(t: d.TabellaOrgSnap, width: float) -> list[object]:
     if not t.voci:
         out.append(Paragraph(_esc(t.totale_nota), st["warn"]))
         return out
-    rows: list[list[object]] = [["VOCE", "MISURA REALIZZAZIONE", "PESO", "VALUTAZIONE"]]
+    rows = [["VOCE", "MISURA REALIZZAZIONE", "PESO", "VALUTAZIONE"]]
     rows += [[f"{v.codice} {v.nome}".strip(), v.misura, v.peso, v.valutazione or "—"] for v in t.voci]
     n = len(rows)
     rows.append([markup("<b>TOTALE</b>"), "", "", markup(f"<b>{t.totale or 'n.d.'}</b>", "cell_r")])
@@ -762,8 +763,8 @@ __all__ = [
     "build_scheda_ciclo",
     "build_scheda_individuale",
     "build_scheda_obiettivi",
-    "build_scheda_organizzativa",
     "build_scheda_obiettivo",
+    "build_scheda_organizzativa",
     "render",
     "render_batch",
     "render_scheda_ciclo",

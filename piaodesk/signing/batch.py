@@ -17,7 +17,7 @@ from pyhanko.sign.signers.pdf_cms import Signer
 from ..fsio import atomic_write_bytes, describe_os_error
 from .cades import P7M_SUFFIX, sign_p7m
 from .errors import SignatureError, read_input
-from .keys import common_name
+from .keys import common_name, signer_cert
 from .sign import SignOptions, default_output, newer_revisions, sign_pdf, signature_fields
 
 FORMATS = ("pades", "p7m")
@@ -79,7 +79,7 @@ def sign_file(src: Path, signer: Signer, opts: SignOptions, *, out: Path | None 
     target = output_for(src, opts.field, out=out, overwrite=overwrite, fmt=fmt)
     if fmt == "p7m":
         signed, level = sign_p7m(data, signer, opts.tsa), "CAdES-T" if opts.tsa else "CAdES-BES"
-        what = f"Imbustato in .p7m da {common_name(signer.signing_cert.subject)}"
+        what = f"Imbustato in .p7m da {common_name(signer_cert(signer).subject)}"
     else:
         result = sign_pdf(data, signer, opts)
         signed, level = result.pdf, f"PAdES {result.level}"

@@ -40,7 +40,7 @@ def sign_p7m(data: bytes, signer: Signer, tsa: TimeStamper | None = None) -> byt
 
 def load_p7m(raw: bytes, name: str = "Il file") -> cms.SignedData:
     data = raw
-    if not raw.lstrip()[:1] == b"\x30":  # Base64 p7m, with or without PEM armour
+    if raw.lstrip()[:1] != b"\x30":  # Base64 p7m, with or without PEM armour
         text = b"".join(line for line in raw.splitlines() if not line.startswith(b"-----"))
         try:
             data = base64.b64decode(text, validate=False)
@@ -57,7 +57,7 @@ def load_p7m(raw: bytes, name: str = "Il file") -> cms.SignedData:
     return signed
 
 
-def verify_p7m(raw: bytes, trust_roots=(), name: str = "Il file"):  # type: ignore[no-untyped-def]
+def verify_p7m(raw: bytes, trust_roots=(), name: str = "Il file"):
     """(content, SignatureReport) of a .p7m."""
     from .verify import NOT_TRUSTED, TRUST_TEXT, SignatureReport
 
@@ -85,13 +85,14 @@ def verify_p7m(raw: bytes, trust_roots=(), name: str = "Il file"):  # type: igno
         signing_time=_claimed(signed), intact=bool(status.intact), valid=bool(status.valid),
         trusted=bool(status.trusted), trust_text=trust, coverage="entire_file",
         coverage_text="tutto il contenuto", modified_after=False, modification=None,
-        modification_text="nessuna", docmdp_ok=None, bottom_line=bool(status.intact and status.valid and status.trusted),
+        modification_text="nessuna", docmdp_ok=None,
+        bottom_line=bool(status.intact and status.valid and status.trusted),
         qualified=is_qualified(cert), cert_not_after=cert["tbs_certificate"]["validity"]["not_after"].native,
         level=level)
     return bytes(content.native), report
 
 
-def _claimed(signed: cms.SignedData):  # type: ignore[no-untyped-def]
+def _claimed(signed: cms.SignedData):
     for attr in signed["signer_infos"][0]["signed_attrs"] or ():
         if attr["type"].native == "signing_time":
             return attr["values"][0].native

@@ -9,15 +9,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import core
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.signers import SimpleSigner
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko.sign.signers.pdf_cms import Signer
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from .errors import SignatureError
 
@@ -63,7 +63,7 @@ def common_name(name: asn1_x509.Name) -> str:
 
 def check_validity(cert: asn1_x509.Certificate, when: datetime | None = None) -> None:
     """Refuse to sign with a certificate that is expired or not yet valid."""
-    when = when or datetime.now(timezone.utc)
+    when = when or datetime.now(UTC)
     info = CertInfo.of(cert)
     if when > info.not_after:
         raise SignatureError(
@@ -88,6 +88,14 @@ QC_COMPLIANCE = "0.4.0.1862.1.1"
 QC_SSCD = "0.4.0.1862.1.4"
 
 
+def signer_cert(signer: Signer) -> asn1_x509.Certificate:
+    """The signer's certificate; refused with a message when the key came without one."""
+    cert = signer.signing_cert
+    if cert is None:
+        raise SignatureError("La chiave scelta non ha un certificato di firma: impossibile firmare.")
+    return cert
+
+
 def check_key_usage(cert: asn1_x509.Certificate) -> None:
     """Refuse a certificate whose key usage does not allow signing (e.g. keyEncipherment only)."""
     usage = cert.key_usage_value
@@ -104,7 +112,7 @@ def check_key_usage(cert: asn1_x509.Certificate) -> None:
 
 
 class _QcStatement(core.Sequence):
-    _fields = [("statement_id", core.ObjectIdentifier), ("statement_info", core.Any, {"optional": True})]
+    _fields = [("statement_id", core.ObjectIdentifier), ("statement_info", core.Any, {"optional": True})]  # noqa: RUF012 (the asn1crypto schema)
 
 
 class _QcStatements(core.SequenceOf):
@@ -271,7 +279,7 @@ def open_pkcs11(lib_path: str | Path, pin: str | None, *, token_label: str | Non
             session.close()
 
 
-def _token_ca_certs(session, signer_cert: asn1_x509.Certificate) -> list[asn1_x509.Certificate]:  # type: ignore[no-untyped-def]
+def _token_ca_certs(session, signer_cert: asn1_x509.Certificate) -> list[asn1_x509.Certificate]:
     """The CA certificates stored on the token (not the signer's nor other end-entity ones)."""
     from pkcs11 import Attribute, ObjectClass
 
@@ -327,7 +335,7 @@ def load_certificates(paths: Iterable[str | Path], what: str = "Certificato dell
     return certs
 
 
-def _find_token(lib, token_label: str | None):  # type: ignore[no-untyped-def]
+def _find_token(lib, token_label: str | None):
     from pkcs11 import exceptions as p11_exc
 
     tokens = []
@@ -350,7 +358,7 @@ def _find_token(lib, token_label: str | None):  # type: ignore[no-untyped-def]
     return tokens[0]
 
 
-def _choose_key(session, key_label: str | None, *, logged_in: bool = True):  # type: ignore[no-untyped-def]
+def _choose_key(session, key_label: str | None, *, logged_in: bool = True):
     """(key id or None, signing certificate) for the wanted key."""
     from pkcs11 import Attribute, ObjectClass
 
@@ -420,9 +428,9 @@ def known_pkcs11_libraries() -> list[tuple[str, Path]]:
 
     found: list[tuple[str, Path]] = []
     if sys.platform.startswith("win"):
-        root = Path(os.environ.get("SystemRoot", r"C:\Windows"))
-        dirs = [root / "System32", Path(os.environ.get("ProgramFiles", r"C:\Program Files")) / "OpenSC Project"
-                / "OpenSC" / "pkcs11"]
+        root = Path(os.environ.get("SystemRoot", r"C:\Windows"))  # noqa: SIM112 (Windows spelling)
+        dirs = [root / "System32", Path(os.environ.get("ProgramFiles", r"C:\Program Files"))  # noqa: SIM112
+                / "OpenSC Project" / "OpenSC" / "pkcs11"]
         exts = (".dll",)
         prefixes = ("",)
     else:

@@ -9,7 +9,7 @@ them for real ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -55,7 +55,7 @@ def crea_pki_prova(folder: str | Path, password: str = "prova123",
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_subject = _name(ca_name)
     ca_cert = (
@@ -88,7 +88,7 @@ def crea_pki_prova(folder: str | Path, password: str = "prova123",
             start, end = now - timedelta(days=400), now - timedelta(days=35)
         else:
             start, end = now - timedelta(days=1), now + timedelta(days=730)
-        cert = (
+        builder = (
             x509.CertificateBuilder()
             .subject_name(_name(cn)).issuer_name(ca_subject)
             .public_key(key.public_key())
@@ -105,13 +105,13 @@ def crea_pki_prova(folder: str | Path, password: str = "prova123",
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         )
         if crl_url:
-            cert = cert.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+            builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
                 full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None,
                 reasons=None, crl_issuer=None)]), critical=False)
         if cn in qualified:
-            cert = cert.add_extension(x509.UnrecognizedExtension(
+            builder = builder.add_extension(x509.UnrecognizedExtension(
                 x509.ObjectIdentifier("1.3.6.1.5.5.7.1.3"), _QC_STATEMENTS_DER), critical=False)
-        cert = cert.sign(ca_key, hashes.SHA256())
+        cert = builder.sign(ca_key, hashes.SHA256())
         stem = f"firmatario{index}"
         p12 = folder / f"{stem}.p12"
         p12.write_bytes(pkcs12.serialize_key_and_certificates(

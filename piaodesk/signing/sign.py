@@ -34,7 +34,7 @@ from pyhanko.stamp import TextStampStyle
 from ..fsio import atomic_path
 from ..paths import resource, user_data_dir
 from .errors import SignatureError
-from .keys import check_key_usage, common_name
+from .keys import check_key_usage, common_name, signer_cert
 
 DATE_FORMAT = "%d/%m/%Y %H:%M"
 
@@ -140,7 +140,7 @@ def signature_fields(pdf: bytes) -> list[FieldInfo]:
     return result
 
 
-def _walk_pages(node, depth: int = 0):  # type: ignore[no-untyped-def]
+def _walk_pages(node, depth: int = 0):
     if depth > 50:
         return
     if node.get("/Type") == "/Pages" or "/Kids" in node:
@@ -150,7 +150,7 @@ def _walk_pages(node, depth: int = 0):  # type: ignore[no-untyped-def]
         yield node
 
 
-def _annots(page_obj):  # type: ignore[no-untyped-def]
+def _annots(page_obj):
     from pyhanko.pdf_utils import generic
 
     raw = page_obj.raw_get("/Annots") if "/Annots" in page_obj else None
@@ -167,7 +167,7 @@ def _annots(page_obj):  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=8)
-def _font_factory(size: float = 9.0):  # type: ignore[no-untyped-def]
+def _font_factory(size: float = 9.0):
     """DejaVu Sans (accents, €) when fontTools/HarfBuzz are there, else the standard Courier.
 
     pyHanko writes glyph widths in font units as if the font had 1000 units per em, so
@@ -184,7 +184,7 @@ def _font_factory(size: float = 9.0):  # type: ignore[no-untyped-def]
         path = _stamp_font_file()
     except Exception:  # fontTools/HarfBuzz missing or font unreadable: plain Courier
         return None
-    return GlyphAccumulatorFactory(str(path), font_size=size)
+    return GlyphAccumulatorFactory(str(path), font_size=size)  # type: ignore[arg-type]  # a float works
 
 
 def _stamp_font_file() -> Path:
@@ -358,7 +358,7 @@ def sign_pdf(pdf: bytes, signer: Signer, opts: SignOptions) -> SignResult:
                 else "il PDF non ha campi di firma liberi; indicare pagina e riquadro per crearne uno")
         raise SignatureError(f"Campo di firma {opts.field!r} non trovato nel PDF ({hint}).")
 
-    cert = signer.signing_cert
+    cert = signer_cert(signer)
     check_key_usage(cert)
     holder = common_name(cert.subject)
     extra = _extra_name(opts, holder)
@@ -383,7 +383,7 @@ def sign_pdf(pdf: bytes, signer: Signer, opts: SignOptions) -> SignResult:
 
 
 def _sign_once(pdf: bytes, signer: Signer, opts: SignOptions, holder: str,
-               existing: FieldInfo | None, new_field_spec, warnings: list[str]) -> tuple[bytes, str]:  # type: ignore[no-untyped-def]
+               existing: FieldInfo | None, new_field_spec, warnings: list[str]) -> tuple[bytes, str]:
     """One PAdES signature; with a TSA that cannot be reached, B-B and a warning."""
     if opts.tsa is not None:
         try:
@@ -399,7 +399,7 @@ class _TsaFailure(Exception):
 
 
 def _sign_with(pdf: bytes, signer: Signer, opts: SignOptions, holder: str,
-               existing: FieldInfo | None, new_field_spec, tsa: TimeStamper | None) -> bytes:  # type: ignore[no-untyped-def]
+               existing: FieldInfo | None, new_field_spec, tsa: TimeStamper | None) -> bytes:
     meta = signers.PdfSignatureMetadata(
         field_name=opts.field,
         subfilter=sig_fields.SigSeedSubFilter.PADES,
@@ -443,6 +443,8 @@ def _keep_pdfa_metadata_consistent(writer: IncrementalPdfFileWriter) -> None:
     if info_ref is None or "/Metadata" not in writer.root:
         return
     info = info_ref.get_object()
+    if not isinstance(info, generic.DictionaryObject):  # a damaged /Info: left as it is
+        return
     if str(info.get("/Producer", "")) != VENDOR:
         info["/Producer"] = generic.TextStringObject(VENDOR)
         writer.mark_update(info_ref)

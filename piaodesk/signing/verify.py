@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from dataclasses import field as _field  # SignatureReport has a member named `field`
 from datetime import datetime
 from pathlib import Path
 
@@ -85,14 +86,14 @@ class SignatureReport:
     location: str | None = None
     name: str | None = None  # /Name written by the signing software
     subfilter: str | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = _field(default_factory=list)
     qualified: bool = False  # QcCompliance statement in the signer's certificate
     cert_not_after: datetime | None = None
     printed_name: str | None = None  # the person printed under the field (/TU of the sheet)
     level: str = "B-B"  # PAdES baseline level: B-B, B-T (timestamp), B-LT (+ validation data)
     timestamp: datetime | None = None  # from the TSA, when the signature carries one
     timestamp_ok: bool | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = _field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -195,7 +196,7 @@ def verify_document(pdf: bytes, trust_roots: Sequence[asn1_x509.Certificate] = (
     return result
 
 
-def _broken_report(name: str, sig_field, exc: Exception) -> SignatureReport:  # type: ignore[no-untyped-def]
+def _broken_report(name: str, sig_field, exc: Exception) -> SignatureReport:
     value = sig_field.get("/V")
     contents = b""
     try:
@@ -214,7 +215,7 @@ def _broken_report(name: str, sig_field, exc: Exception) -> SignatureReport:  # 
         problems=[problem])
 
 
-def _removed_signatures(reader, filled) -> list[str]:  # type: ignore[no-untyped-def]
+def _removed_signatures(reader, filled) -> list[str]:
     """Fields signed in some earlier revision that are no longer signed (or no longer there)."""
     now = {str(name) for name, _v, _f in filled}
     removed: list[str] = []
@@ -238,7 +239,7 @@ def _removed_signatures(reader, filled) -> list[str]:  # type: ignore[no-untyped
     return removed
 
 
-def _dss_summary(reader) -> dict | None:  # type: ignore[no-untyped-def]
+def _dss_summary(reader) -> dict | None:
     """What the document security store holds (PAdES B-LT) and what it lacks."""
     root = reader.root
     if "/DSS" not in root:
@@ -256,7 +257,7 @@ def _dss_summary(reader) -> dict | None:  # type: ignore[no-untyped-def]
 
 
 def _verify_all(embedded, trust_roots: Sequence[asn1_x509.Certificate] = (),
-                moment: datetime | None = None) -> list[SignatureReport]:  # type: ignore[no-untyped-def]
+                moment: datetime | None = None) -> list[SignatureReport]:
     key_usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"},
                                     match_all_key_usages=False)
     reports = []
@@ -276,14 +277,14 @@ def _verify_all(embedded, trust_roots: Sequence[asn1_x509.Certificate] = (),
     return reports
 
 
-def _printed_name(sig) -> str | None:  # type: ignore[no-untyped-def]
+def _printed_name(sig) -> str | None:
     try:
         return _opt_str(sig.sig_field.get("/TU")) or None
     except Exception:
         return None
 
 
-def _honest_expiry(rep: SignatureReport, sig, trust_roots, key_usage, moment) -> None:  # type: ignore[no-untyped-def]
+def _honest_expiry(rep: SignatureReport, sig, trust_roots, key_usage, moment) -> None:
     """An expired certificate: valid when signed (proved by a timestamp, or only claimed)?"""
     if rep.trusted or rep.cert_not_after is None or "scaduto" not in rep.trust_text:
         return
@@ -310,7 +311,7 @@ def _honest_expiry(rep: SignatureReport, sig, trust_roots, key_usage, moment) ->
                           f"scaduto il {expired_on}: senza marca temporale la data non è provata")
 
 
-def _report(sig, vc: ValidationContext, key_usage: KeyUsageConstraints) -> SignatureReport:  # type: ignore[no-untyped-def]
+def _report(sig, vc: ValidationContext, key_usage: KeyUsageConstraints) -> SignatureReport:
     field_name = str(sig.field_name or "(senza nome)")
     sig_obj = sig.sig_object
     reason = _opt_str(sig_obj.get("/Reason"))
@@ -378,7 +379,7 @@ def _report(sig, vc: ValidationContext, key_usage: KeyUsageConstraints) -> Signa
 BLANKED = "firma cancellata: il contenuto della firma è stato svuotato o azzerato"
 
 
-def _is_blank(sig_obj) -> bool:  # type: ignore[no-untyped-def]
+def _is_blank(sig_obj) -> bool:
     try:
         return not bytes(sig_obj.get("/Contents", b"")).strip(b"\x00")
     except Exception:
@@ -386,7 +387,7 @@ def _is_blank(sig_obj) -> bool:  # type: ignore[no-untyped-def]
 
 
 @contextlib.contextmanager
-def _quiet_pyhanko():  # type: ignore[no-untyped-def]
+def _quiet_pyhanko():
     """pyHanko logs a traceback for every untrusted chain: that is a result here, not an error."""
     logger = logging.getLogger("pyhanko")
     previous = logger.level
@@ -397,7 +398,7 @@ def _quiet_pyhanko():  # type: ignore[no-untyped-def]
         logger.setLevel(previous)
 
 
-def _claimed_time(sig) -> datetime | None:  # type: ignore[no-untyped-def]
+def _claimed_time(sig) -> datetime | None:
     try:
         return sig.self_reported_timestamp
     except Exception:

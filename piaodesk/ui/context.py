@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QUndoStack
@@ -14,17 +14,25 @@ from ..store.changes import Changes
 from ..store.edits import Edit
 from .undo import ChangeHub, EditCommand
 
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 
 @dataclass
 class Context:
+    """The open plan (``archive``), its undo stack and change hub, the settings, the year shown.
+
+    Handed to every window, view, dialog and extension action (``ctx: Context``).
+    """
+
     archive: Archive
     stack: QUndoStack
     hub: ChangeHub
     settings: QSettings
     anno: int = 0
     current_obiettivo: int | None = None
-    main_window: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    main_window: MainWindow | None = None  # None in tests and tools without a window
+    extra: dict[str, Any] = field(default_factory=dict)  # per-feature state (e.g. the current round)
 
     def __post_init__(self) -> None:
         _STACKS.add(self.stack)
@@ -42,6 +50,10 @@ class Context:
     @property
     def readonly(self) -> bool:
         return self.archive.readonly
+
+
+#: the name used by older modules and docs
+AppContext = Context
 
 
 def changes_touch(ch: Changes, *tables: str) -> bool:

@@ -57,7 +57,7 @@ def test_imposta_scores_completes_the_valuation_with_a_backup(demo_path, capsys)
     with Archive.open(demo_path, readonly=True) as arc:
         v = QuadroValutazioni(arc, 2025).persona(arc.trova_persona("GRECO ANTONIO").id)
         assert v.esito.completa and v.passo == "valutazione_finale"
-        assert dict((n, s) for n, _, s in v.esito.comportamenti)["Orientamento al risultato e all'utenza"] \
+        assert {n: s for n, _, s in v.esito.comportamenti}["Orientamento al risultato e all'utenza"] \
             == D("22.5")
     # the same again: nothing to change
     assert main(args) == 0

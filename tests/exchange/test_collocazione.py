@@ -57,7 +57,7 @@ def test_uncertain_placement_only_where_the_text_says_so(empty_plan, source):
     result = (import_flat(empty_plan, _delivered()) if source == "consegnato"
               else prepare_import(empty_plan, EXTRACT))
     incerte = _incerte(result)
-    assert PRECEDE_IL_SUO <= set(incerte), sorted(incerte)
+    assert set(incerte) >= PRECEDE_IL_SUO, sorted(incerte)
     assert not CHIUDE_IL_SUO & set(incerte), sorted(incerte)
     assert len(incerte) < 20
     # the message says where the row is filed and which objective it reads like

@@ -10,8 +10,8 @@ import pytest
 
 from piaodesk.cli import main
 from piaodesk.domain.model import Indicatore, Obiettivo
-from piaodesk.exchange import prepare_import
 from piaodesk.exchange import common as exchange_common
+from piaodesk.exchange import prepare_import
 from piaodesk.exchange.common import ExchangeError
 from piaodesk.exchange.readers import read_table
 

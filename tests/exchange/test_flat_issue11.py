@@ -38,14 +38,13 @@ from piaodesk.exchange.readers import Tabella, detect_separator, read_table, tex
 from piaodesk.store.archive import Archive
 from piaodesk.store.edits import SetFields
 
+from .test_flat_seed000 import _probs
+from .test_flat_seed000 import plan as unione  # noqa: F401 - the Unione's 2024-2026 plan (fixture)
+
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "seed000_completo.txt"
 SEED_TABLE = DATA / "seed000_tabella.txt"
 LIBRE_CSV = DATA / "demo_portale_libreoffice.csv"
-
-
-from .test_flat_seed000 import _probs
-from .test_flat_seed000 import plan as unione  # noqa: F401 - the Unione's 2024-2026 plan (fixture)
 
 
 def _import_csv(arc, path: Path, rows: list[list[str]]):

@@ -87,7 +87,7 @@ def test_seed000_counts_and_problems(plan, source, seed_xlsx):
     assert {(28, 29), (31, 33), (32, 34), (15, 17)} <= elsewhere
     # V1/V2 type inferred from the values (L39 "NO" but numeric)
     inferred = {p.riga: p.messaggio for p in _probs(result, "tipo_dedotto")}
-    assert "Numero" in inferred[39] and "Sì/No" in inferred[26] or "Numero" in inferred[26]
+    assert ("Numero" in inferred[39] and "Sì/No" in inferred[26]) or "Numero" in inferred[26]
     # Q6: rows preceding an objective header
     uncertain = {p.riga for p in _probs(result, "collocazione_incerta")}
     assert {12, 24, 28, 56} <= uncertain

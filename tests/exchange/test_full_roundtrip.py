@@ -188,7 +188,7 @@ def _scramble(arc: Archive, tables: dict[str, set[str]]) -> int:
             rows = arc.select(cls)
             edits += [DeleteRow(cls, r.id) for r in rows]
             n += len(rows)
-            owner, value = links[table]
+            _owner, value = links[table]
             if table == "alias_persone":
                 edits.append(InsertRow(AliasPersona(persona_id=arc.persone()[0].id, alias="§ alias")))
             elif table == "vp_obiettivi":
@@ -208,7 +208,7 @@ def _scramble(arc: Archive, tables: dict[str, set[str]]) -> int:
                 keys = KEYS | KEYS_OF.get(table, set())
             new = {}
             for column in tables[table]:
-                if column in keys or column.endswith("_id") and getattr(row, column) is None:
+                if column in keys or (column.endswith("_id") and getattr(row, column) is None):
                     continue
                 if column.endswith("_id"):
                     new[column] = None  # a link to a unit or a person: cut

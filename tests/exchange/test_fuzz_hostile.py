@@ -37,8 +37,8 @@ _CACHE: dict[str, Path] = {}
 def _base() -> Path:
     """A small plan and its export (built once)."""
     if "plan" not in _CACHE:
-        from piaodesk.store.demo import build_demo
         from piaodesk.exchange.workbook import write_workbook
+        from piaodesk.store.demo import build_demo
 
         d = Path(tempfile.mkdtemp(prefix="piaodesk-fuzz11-"))
         arc = build_demo(d / "demo.piao")
@@ -139,7 +139,7 @@ _HEADED = ("Codice;Obiettivo;Responsabile;Indicatore;Tipo;Baseline;Target 2025;T
            "1;Digitalizzare;Rossi Mario;Pratiche online;Percentuale;10%;50%;60%\n"
            ";;;Tempo medio;Giorni;30 giorni;20;15\n"
            "1.1;Sportello;Bianchi Anna;Utenti serviti;Numero;1.200;1.500;1.800\n"
-           "TS.1;Trasparenza;;Atti pubblicati;Sì/No;NO;SI;SI\n").encode("utf-8")
+           "TS.1;Trasparenza;;Atti pubblicati;Sì/No;NO;SI;SI\n").encode()
 
 
 @FUZZ

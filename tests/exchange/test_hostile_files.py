@@ -12,8 +12,7 @@ import openpyxl
 import pytest
 
 from piaodesk.cli import main
-from piaodesk.exchange import ExchangeError, prepare_import
-from piaodesk.exchange import common
+from piaodesk.exchange import ExchangeError, common, prepare_import
 from piaodesk.exchange.portale import write_portale
 from piaodesk.exchange.workbook import write_workbook
 

@@ -138,7 +138,7 @@ def test_add_change_remove_rows(demo, exported: Path):
     ts2 = next(o for o in demo.obiettivi() if o.codice == "TS.2")
     assert ts2.peso == Decimal("40")
     assert demo.get(Fase, fase_id).scadenza == date(2025, 11, 30)
-    m = [x for x in demo.misure([ind_id]) if x.anno == 2025 and x.periodo == ""][0]
+    m = next(x for x in demo.misure([ind_id]) if x.anno == 2025 and x.periodo == "")
     assert m.valore == Decimal(7) and m.valore_testo == "7"
     new = next(o for o in demo.obiettivi() if o.codice == "TS.2.1")
     assert new.parent_id == ts2.id and new.titolo == "Nuovo sotto-obiettivo"

@@ -266,7 +266,7 @@ def test_cli_template_then_import_in_one_pass(tmp_path):
     assert main(["nuovo", str(plan), "--ente", "Comune di Prova", "--anno", "2026"]) == 0
     assert main(["template", str(tpl), "--anno", "2026"]) == 0
     wb = openpyxl.load_workbook(tpl)
-    _put(wb["Unità"], **{"Nome": "Settore Tecnico", "Tipo": "Settore"})
+    _put(wb["Unità"], Nome="Settore Tecnico", Tipo="Settore")
     _put(wb["Personale"], Cognome="Bianchi", Nome="Luca", **{"Settore/Unità": "Settore Tecnico"})
     _put(wb["Obiettivi"], Codice="T.1", Titolo="Manutenzioni", Peso=100,
          **{"Settore/Unità": "Settore Tecnico", "Responsabile": "Bianchi Luca"})

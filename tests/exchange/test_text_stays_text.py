@@ -38,7 +38,7 @@ def _hostile_plan(demo) -> dict[str, int]:
     persona = next(p for p in demo.persone() if p.id == ob.responsabile_id) if ob.responsabile_id \
         else demo.persone()[0]
     unita = demo.unita()[0]
-    mis = [m for m in demo.misure([ind.id]) if m.periodo == ""][0]
+    mis = next(m for m in demo.misure([ind.id]) if m.periodo == "")
     risorse = demo.select(Risorsa)
     edits = [
         SetFields(Obiettivo, ob.id, {"titolo": HOSTILE["titolo"], "descrizione": HOSTILE["descrizione"],

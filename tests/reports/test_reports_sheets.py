@@ -75,7 +75,8 @@ def test_scheda_obiettivi_coordinamento(demo):
                    "30/06/2025", "31/12/2025", "Totale % realizzazione delle Fasi:", "80,00 %",
                    "Totale % realizzazione Indicatori", "N° di Convenzioni approvate",
                    "☒ 2025", "☐ 2026", "☒ Gestionale", "Risorse umane", "Rossetto Chiara",
-                   "FUNZIONARIO EQ", "Il Nucleo di Valutazione", "Il Segretario dell'Unione", "Il Presidente dell'Unione",
+                   "FUNZIONARIO EQ", "Il Nucleo di Valutazione", "Il Segretario dell'Unione",
+                   "Il Presidente dell'Unione",
                    "Luogo", "lì", "obiettivo trasversale"):
         assert needle in full, needle
     assert f"pagina {n} di {n}" in pdf_text(pdf, n)
@@ -169,7 +170,7 @@ def test_scheda_individuale(demo):
         assert needle in t, needle
     # she is the responsabile of her settore: her evaluator is not herself
     assert v.valutatore.persona_id != p.id
-    assert [f.campo for f in snap.firme][0] == "Firma_Valutatore" and "Rossetto" not in snap.firme[0].nome
+    assert snap.firme[0].campo == "Firma_Valutatore" and "Rossetto" not in snap.firme[0].nome
     assert "Il valutatore" in t
     fields = set(sig_fields(pdf))
     assert {"Firma_Valutatore", "Firma_Dipendente"} <= fields and "Firma_Responsabile" not in fields

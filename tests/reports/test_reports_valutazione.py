@@ -168,7 +168,7 @@ def test_no_demo_sheet_names_the_person_evaluated_as_evaluator(demo):
     ctx = data.ContestoSchede(demo, 2025)
     q = ctx.quadro
     snaps = ctx.schede_individuali()
-    assert len(snaps) == len([p for p in demo.persone()])
+    assert len(snaps) == len(list(demo.persone()))
     responsabili = {u.responsabile_id for u in demo.unita() if u.responsabile_id}
     for s in snaps:
         v = q.persona(s.persona_id)

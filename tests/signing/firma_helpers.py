@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -120,14 +121,14 @@ class LocalCrl:
         self.thread.start()
 
     def issue(self, ca_pem: Path, ca_key: Path) -> None:
-        from datetime import datetime, timedelta, timezone
+        from datetime import datetime, timedelta
 
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes, serialization
 
         ca = x509.load_pem_x509_certificate(ca_pem.read_bytes())
         key = serialization.load_pem_private_key(ca_key.read_bytes(), password=None)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         crl = (x509.CertificateRevocationListBuilder().issuer_name(ca.subject)
                .last_update(now - timedelta(minutes=5)).next_update(now + timedelta(days=7))
                .add_extension(x509.CRLNumber(1), critical=False)

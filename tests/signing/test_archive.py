@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -110,7 +110,7 @@ def test_stamp_shows_holder_and_verify_warns_on_printed_name(tmp_path: Path, pki
     assert res.signer == "Mario Rossi"
     path = tmp_path / "firmato.pdf"
     path.write_bytes(res.pdf)
-    code, out, _ = _run(["verify", str(path)], capsys)
+    _code, out, _ = _run(["verify", str(path)], capsys)
     assert "Firmatario:        Mario Rossi" in out
     assert "Nome sul foglio:   Giulia Neri" in out
     assert "il nome stampato sotto il campo (Giulia Neri) è diverso dal titolare del certificato " \
@@ -125,7 +125,7 @@ def test_stamp_shows_holder_and_verify_warns_on_printed_name(tmp_path: Path, pki
 
 
 def test_key_encipherment_certificate_refused(pki15) -> None:
-    with pytest.raises(SignatureError, match="non è un certificato di firma.*cifratura di chiavi"):
+    with pytest.raises(SignatureError, match=r"non è un certificato di firma.*cifratura di chiavi"):
         load_pkcs12(pki15.p12["Cifra Soltanto"], PASSWORD)
     signer = load_pkcs12(pki15.p12["Mario Rossi"], PASSWORD)
     signer_bad = type(signer)(signing_key=signer.signing_key, cert_registry=signer.cert_registry,
@@ -150,7 +150,7 @@ def test_qualified_certificate_and_honest_expiry(pki15) -> None:
                                    SignOptions("Firma_Responsabile")).pdf, roots)
     assert not plain.qualified
     # three years on, the certificate has expired: valid when signed, expired now
-    later = datetime.now(timezone.utc) + timedelta(days=3 * 365)
+    later = datetime.now(UTC) + timedelta(days=3 * 365)
     (old,) = verify_pdf(signed, roots, moment=later)
     assert "scaduto al momento della firma" not in old.trust_text
     assert old.trust_text.startswith("certificato valido alla data della firma dichiarata")
@@ -242,7 +242,7 @@ def test_pades_bt_against_local_tsa_and_blt_offline(pki15, tsa: LocalTsa, tmp_pa
     assert res.level == "B-T" and tsa.requests >= 1 and res.warnings == ()
     (rep,) = verify_pdf(res.pdf, load_trust_roots([pki15.ca_pem]))
     assert rep.level == "B-T" and rep.timestamp is not None and rep.timestamp_ok
-    assert abs((rep.timestamp - datetime.now(timezone.utc)).total_seconds()) < 120
+    assert abs((rep.timestamp - datetime.now(UTC)).total_seconds()) < 120
 
     # B-LT offline: the chain goes in the DSS, and what is missing is said
     res_lt = sign_pdf(make_pdf(), signer, SignOptions("Firma_Responsabile", tsa=stamper, lt=True))

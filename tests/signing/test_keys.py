@@ -45,7 +45,7 @@ def test_not_a_pkcs12(tmp_path: Path, pki) -> None:
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
-    with pytest.raises(SignatureError, match="File del certificato non trovato: .*manca.p12"):
+    with pytest.raises(SignatureError, match=r"File del certificato non trovato: .*manca\.p12"):
         load_pkcs12(tmp_path / "manca.p12", PASSWORD)
     with pytest.raises(SignatureError, match="è una cartella"):
         load_pkcs12(tmp_path, PASSWORD)
@@ -115,6 +115,6 @@ def test_pkcs11_softhsm_errors(softhsm: str) -> None:
 
 
 def test_pkcs11_softhsm_without_pin(softhsm: str) -> None:
-    with pytest.raises(SignatureError, match="^La smart card chiede il PIN"):
+    with pytest.raises(SignatureError, match=r"^La smart card chiede il PIN"):
         with open_pkcs11(softhsm, None, key_label="firma") as signer:
             sign_pdf(make_pdf(), signer, SignOptions("Firma_Responsabile"))

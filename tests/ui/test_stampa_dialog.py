@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QPushButton, QTableWidgetItem
-from pypdf import PdfReader
 
 from piaodesk.reports import data
 from piaodesk.ui.context import Context
@@ -40,7 +41,7 @@ def test_print_scheda_obiettivi_of_a_settore(qtbot, ctx, tmp_path):
     qtbot.waitUntil(lambda: dlg.files is not None, timeout=20000)
     assert not dlg.cancelled and dlg.error is None
     assert len(dlg.files) == 1
-    pdf = open(dlg.files[0], "rb").read()
+    pdf = Path(dlg.files[0]).read_bytes()
     assert "26,10" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()  # 10×27 + 30×29 + 30×27 + 30×22
     assert ctx.settings.value("stampa/cartella") == str(tmp_path / "out")
 
@@ -83,7 +84,7 @@ def test_batch_individual_sheets_then_cancel(qtbot, ctx, tmp_path):
     dlg.progress.findChild(QPushButton).click()  # the user presses «Annulla»
     qtbot.waitUntil(lambda: dlg.files is not None, timeout=30000)
     QThreadPool.globalInstance().waitForDone(5000)
-    total = len([p for p in ctx.archive.persone()])
+    total = len(list(ctx.archive.persone()))
     assert dlg.cancelled
     assert 1 <= len(dlg.files) < total
     written = sorted((tmp_path / "annullate").glob("*.pdf"))

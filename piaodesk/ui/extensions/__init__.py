@@ -12,7 +12,12 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from ..context import Context
 
 #: menu titles in display order (the main window creates them)
 MENUS = ("&File", "&Modifica", "&Visualizza", "&Piano", "M&onitoraggio", "Valuta&zione", "&Stampa",
@@ -23,7 +28,7 @@ MENUS = ("&File", "&Modifica", "&Visualizza", "&Piano", "M&onitoraggio", "Valuta
 class ActionSpec:
     menu: str  # one of MENUS
     text: str
-    callback: Callable[[Any, Any], None]  # (main_window, context)
+    callback: Callable[[Any, Context], None]  # (main_window, context)
     shortcut: str | None = None
     order: int = 100
     needs_write: bool = False  # disabled when the plan is open read-only
@@ -33,7 +38,7 @@ class ActionSpec:
 @dataclass(frozen=True)
 class ViewSpec:
     title: str
-    factory: Callable[[Any, Any], Any]  # (context, parent) -> QWidget
+    factory: Callable[[Context, Any], QWidget]  # (context, parent) -> the view
     order: int = 100
     object_name: str | None = None
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -30,6 +30,9 @@ from ...store.archive import Archive
 from ...store.db import PlanDamaged, PlanError, PlanUnreadable
 from ...store.lock import PlanInUse
 from . import ActionSpec
+
+if TYPE_CHECKING:
+    from ..context import Context
 
 TICK_MS = 60_000
 
@@ -214,14 +217,18 @@ def _warn_lock_lost(plan: str) -> None:
 # ---------------------------------------------------------------------- menu actions
 
 
-def _ripristina(main_window: Any, ctx: Any) -> None:
+def _ripristina(main_window: Any, ctx: Context) -> None:
     from ..dialogs.backup import ripristina
 
     ripristina(main_window, ctx)
 
 
-def _copia_ora(main_window: Any, ctx: Any) -> None:
+def _copia_ora(main_window: Any, ctx: Context) -> None:
     arc = ctx.archive
+    if arc.path is None:  # a plan only in memory (no file yet)
+        QMessageBox.information(main_window, "Copia di sicurezza",
+                                "Il piano non è ancora salvato in un file: non c'è nulla da copiare.")
+        return
     try:
         made = backups.make_backup(arc.path, "manuale")
     except PlanError as exc:
@@ -230,20 +237,20 @@ def _copia_ora(main_window: Any, ctx: Any) -> None:
     QMessageBox.information(main_window, "Copia di sicurezza", f"Copia salvata in:\n{made}")
 
 
-def _orfani(main_window: Any, ctx: Any) -> None:
+def _orfani(main_window: Any, ctx: Context) -> None:
     if not offer_orphan_cleanup(main_window) and not backups.orphans():
         QMessageBox.information(main_window, "Copie di piani eliminati",
                                 "Non ci sono copie di sicurezza di piani eliminati da più di "
                                 f"{backups.ORPHAN_GRACE.days} giorni.")
 
 
-def _guida(main_window: Any, ctx: Any) -> None:
+def _guida(main_window: Any, ctx: Context) -> None:
     from ..dialogs.backup import GuidaDialog
 
     GuidaDialog(main_window).exec()
 
 
-def _informazioni(main_window: Any, ctx: Any) -> None:
+def _informazioni(main_window: Any, ctx: Context) -> None:
     from ..dialogs.backup import InformazioniDialog
 
     arc = getattr(ctx, "archive", None)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ActionSpec
 
+if TYPE_CHECKING:
+    from ..context import Context
 
-def _renumber(main_window: Any, ctx: Any) -> None:
+
+def _renumber(main_window: Any, ctx: Context) -> None:
     main_window.renumber_selected()
 
 
-def _expand(main_window: Any, ctx: Any) -> None:
+def _expand(main_window: Any, ctx: Context) -> None:
     main_window.expand_all()
 
 
-def _late(main_window: Any, ctx: Any) -> None:
+def _late(main_window: Any, ctx: Context) -> None:
     main_window.f_ritardo.setChecked(not main_window.f_ritardo.isChecked())
 
 

@@ -3,18 +3,21 @@ and «Stampa › Allegato di monitoraggio per CDR…»."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ActionSpec
 
+if TYPE_CHECKING:
+    from ..context import Context
 
-def _premi(main_window: Any, ctx: Any) -> None:
+
+def _premi(main_window: Any, ctx: Context) -> None:
     from ..dialogs.premi import show_premi_dialog
 
     show_premi_dialog(main_window, ctx)
 
 
-def _allegato(main_window: Any, ctx: Any) -> None:
+def _allegato(main_window: Any, ctx: Context) -> None:
     from ..dialogs.premi import show_allegato
 
     show_allegato(main_window, ctx)

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ActionSpec
 
+if TYPE_CHECKING:
+    from ..context import Context
 
-def _firma(main_window: Any, ctx: Any) -> None:
+
+def _firma(main_window: Any, ctx: Context) -> None:
     from ..dialogs.firma import show_firma_dialog
 
     show_firma_dialog(main_window, ctx)
 
 
-def _firma_piu(main_window: Any, ctx: Any) -> None:
+def _firma_piu(main_window: Any, ctx: Context) -> None:
     from ..dialogs.firma import show_firma_multipla_dialog
 
     show_firma_multipla_dialog(main_window, ctx)
 
 
-def _verifica(main_window: Any, ctx: Any) -> None:
+def _verifica(main_window: Any, ctx: Context) -> None:
     from ..dialogs.firma import show_verifica_dialog
 
     show_verifica_dialog(main_window, ctx)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ActionSpec, ViewSpec
 
+if TYPE_CHECKING:
+    from ..context import Context
 
-def _view(ctx: Any, parent: Any) -> Any:
+
+def _view(ctx: Context, parent: Any) -> Any:
     from ..views.monitoraggio import MonitoraggioView
 
     view = MonitoraggioView(ctx, parent)
@@ -32,37 +35,37 @@ def _find_view(main_window: Any) -> Any:
     return view
 
 
-def _nuovo(main_window: Any, ctx: Any) -> None:
+def _nuovo(main_window: Any, ctx: Context) -> None:
     from ..dialogs.monitoraggio import NuovoMonitoraggioDialog
 
     NuovoMonitoraggioDialog(ctx, main_window).exec()
 
 
-def _rileva(main_window: Any, ctx: Any) -> None:
+def _rileva(main_window: Any, ctx: Context) -> None:
     view = _find_view(main_window)
     if view is not None:
         view.take_values()
 
 
-def _chiudi(main_window: Any, ctx: Any) -> None:
+def _chiudi(main_window: Any, ctx: Context) -> None:
     view = _find_view(main_window)
     if view is not None:
         view.close_round()
 
 
-def _riapri(main_window: Any, ctx: Any) -> None:
+def _riapri(main_window: Any, ctx: Context) -> None:
     view = _find_view(main_window)
     if view is not None:
         view.reopen_round()
 
 
-def _confronto(main_window: Any, ctx: Any) -> None:
+def _confronto(main_window: Any, ctx: Context) -> None:
     view = _find_view(main_window)
     if view is not None:
         view.tabs.setCurrentIndex(1)
 
 
-def _rinnovo(main_window: Any, ctx: Any) -> None:
+def _rinnovo(main_window: Any, ctx: Context) -> None:
     from ..dialogs.rinnovo import RinnovoDialog
 
     RinnovoDialog(ctx, main_window).exec()

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ActionSpec
 
+if TYPE_CHECKING:
+    from ..context import Context
 
-def _prepara(main_window: Any, ctx: Any) -> None:
+
+def _prepara(main_window: Any, ctx: Context) -> None:
     from ..dialogs.pacchetti import prepara_pacchetto
 
     prepara_pacchetto(main_window, ctx)
 
 
-def _unisci(main_window: Any, ctx: Any) -> None:
+def _unisci(main_window: Any, ctx: Context) -> None:
     from ..dialogs.pacchetti import unisci_pacchetto
 
     unisci_pacchetto(main_window, ctx)
 
 
-def _cronologia(main_window: Any, ctx: Any) -> None:
+def _cronologia(main_window: Any, ctx: Context) -> None:
     from ..dialogs.pacchetti import cronologia
 
     cronologia(main_window, ctx)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ActionSpec
 
+if TYPE_CHECKING:
+    from ..context import Context
 
-def _props(main_window: Any, ctx: Any) -> None:
+
+def _props(main_window: Any, ctx: Context) -> None:
     from ..dialogs.piano import show_piano_dialog
 
     show_piano_dialog(main_window, ctx)

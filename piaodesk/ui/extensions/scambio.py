@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ActionSpec
 
+if TYPE_CHECKING:
+    from ..context import Context
 
-def _export(main_window: Any, ctx: Any) -> None:
+
+def _export(main_window: Any, ctx: Context) -> None:
     from ..dialogs.scambio import esporta
 
     esporta(main_window, ctx, "piaodesk")
 
 
-def _portale(main_window: Any, ctx: Any) -> None:
+def _portale(main_window: Any, ctx: Context) -> None:
     from ..dialogs.scambio import esporta
 
     esporta(main_window, ctx, "portale")
 
 
-def _modello(main_window: Any, ctx: Any) -> None:
+def _modello(main_window: Any, ctx: Context) -> None:
     from ..dialogs.scambio import modello
 
     modello(main_window, ctx)
 
 
-def _importa(main_window: Any, ctx: Any) -> None:
+def _importa(main_window: Any, ctx: Context) -> None:
     from ..dialogs.scambio import run_import
 
     run_import(main_window, ctx, reimport=False)
 
 
-def _reimporta(main_window: Any, ctx: Any) -> None:
+def _reimporta(main_window: Any, ctx: Context) -> None:
     from ..dialogs.scambio import run_import
 
     run_import(main_window, ctx, reimport=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ActionSpec
 
+if TYPE_CHECKING:
+    from ..context import Context
 
-def _stampa(modo: str):  # type: ignore[no-untyped-def]
-    def run(main_window: Any, ctx: Any) -> None:
+
+def _stampa(modo: str):
+    def run(main_window: Any, ctx: Context) -> None:
         from ..dialogs.stampa import show_stampa_dialog
 
         show_stampa_dialog(main_window, ctx, modo)
@@ -16,7 +19,7 @@ def _stampa(modo: str):  # type: ignore[no-untyped-def]
     return run
 
 
-def _sistema(main_window: Any, ctx: Any) -> None:
+def _sistema(main_window: Any, ctx: Context) -> None:
     from ..dialogs.sistema_valutazione import show_sistema_dialog
 
     show_sistema_dialog(main_window, ctx)

@@ -3,21 +3,24 @@ organizzativa; «Piano › Verifica del piano…» (a panel docked in the main w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ActionSpec, ViewSpec
+
+if TYPE_CHECKING:
+    from ..context import Context
 
 TITOLO_INDIVIDUALE = "Valutazione individuale"
 TITOLO_ORGANIZZATIVA = "Performance organizzativa"
 
 
-def _individuale(ctx: Any, parent: Any) -> Any:
+def _individuale(ctx: Context, parent: Any) -> Any:
     from ..views.valutazione import ValutazioneIndividualeView
 
     return ValutazioneIndividualeView(ctx, parent)
 
 
-def _organizzativa(ctx: Any, parent: Any) -> Any:
+def _organizzativa(ctx: Context, parent: Any) -> Any:
     from ..views.organizzativa import PerformanceOrganizzativaView
 
     return PerformanceOrganizzativaView(ctx, parent)
@@ -29,23 +32,23 @@ def show_view(main_window: Any, title: str) -> Any:
     return build(title, show=True) if callable(build) else None
 
 
-def _apri_individuale(main_window: Any, ctx: Any) -> None:
+def _apri_individuale(main_window: Any, ctx: Context) -> None:
     view = show_view(main_window, TITOLO_INDIVIDUALE)
     if view is not None:
         view.tabs.setCurrentIndex(0)
 
 
-def _apri_ciclo(main_window: Any, ctx: Any) -> None:
+def _apri_ciclo(main_window: Any, ctx: Context) -> None:
     view = show_view(main_window, TITOLO_INDIVIDUALE)
     if view is not None:
         view.tabs.setCurrentIndex(1)
 
 
-def _apri_organizzativa(main_window: Any, ctx: Any) -> None:
+def _apri_organizzativa(main_window: Any, ctx: Context) -> None:
     show_view(main_window, TITOLO_ORGANIZZATIVA)
 
 
-def _verifica(main_window: Any, ctx: Any) -> None:
+def _verifica(main_window: Any, ctx: Context) -> None:
     from ..dialogs.verifica import show_verifica
 
     show_verifica(main_window, ctx)

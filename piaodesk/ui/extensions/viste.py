@@ -2,42 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ViewSpec
 
+if TYPE_CHECKING:
+    from ..context import Context
 
-def _scadenze(ctx: Any, parent: Any) -> Any:
+
+def _scadenze(ctx: Context, parent: Any) -> Any:
     from ..views.scadenze import ScadenzeView
 
     return ScadenzeView(ctx, parent)
 
 
-def _indicatori(ctx: Any, parent: Any) -> Any:
+def _indicatori(ctx: Context, parent: Any) -> Any:
     from ..views.indicatori import IndicatoriView
 
     return IndicatoriView(ctx, parent)
 
 
-def _gantt(ctx: Any, parent: Any) -> Any:
+def _gantt(ctx: Context, parent: Any) -> Any:
     from ..views.gantt import GanttView
 
     return GanttView(ctx, parent)
 
 
-def _matrice(ctx: Any, parent: Any) -> Any:
+def _matrice(ctx: Context, parent: Any) -> Any:
     from ..views.matrice import MatriceView
 
     return MatriceView(ctx, parent)
 
 
-def _persone(ctx: Any, parent: Any) -> Any:
+def _persone(ctx: Context, parent: Any) -> Any:
     from ..views.persone import PersoneView
 
     return PersoneView(ctx, parent)
 
 
-def _organizzazione(ctx: Any, parent: Any) -> Any:
+def _organizzazione(ctx: Context, parent: Any) -> Any:
     from ..views.organizzazione import OrganizzazioneView
 
     return OrganizzazioneView(ctx, parent)
