@@ -52,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     a = azioni.add_parser("valida", help="registra la %% validata dal Nucleo per un obiettivo")
     a.add_argument("numero")
     a.add_argument("codice", help="codice dell'obiettivo (es. 10708)")
-    a.add_argument("--perc", required=True, type=percentuale_arg, help="%% validata, es. 100 (vuoto: toglie la validazione)")
+    a.add_argument("--perc", required=True, type=percentuale_arg,
+                   help="%% validata, es. 100 (vuoto: toglie la validazione)")
     a.add_argument("--motivo", default=None, help="motivazione (obbligatoria se diversa dalla calcolata)")
     a.set_defaults(func=cmd_valida)
     a = azioni.add_parser("chiudi", help="chiude un monitoraggio: i valori restano congelati")

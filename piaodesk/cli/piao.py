@@ -50,7 +50,7 @@ def cmd_calendario(args: argparse.Namespace) -> int:
             for item in args.imposta or []:
                 voce, _, valore = item.partition("=")
                 regole[voce.strip()] = None if valore.strip().lower() in ("off", "no", "") else valore.strip()
-            bil: date | None | str = ""
+            bil: date | str | None = ""
             if args.bilancio is not None:
                 bil = parse_date(args.bilancio)
                 if bil is None:

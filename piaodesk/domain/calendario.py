@@ -105,7 +105,8 @@ def scadenze_legali(anno: int, regole: tuple[RegolaCalendario, ...] | list[Regol
 
 
 def regole_da_impostazioni(valori: dict[str, object] | None) -> list[RegolaCalendario]:
-    """The ente's calendar: defaults overridden by the plan setting (``{"relazione": "15/06", "variazioni_peg": None}``).
+    """The ente's calendar: the defaults overridden by the plan setting
+    (``{"relazione": "15/06", "variazioni_peg": None}``).
 
     A value ``None`` or ``""`` switches a deadline off; a ``"gg/mm"`` moves it. An unreadable value
     raises ``ValueError`` with an Italian message (never ignored silently).

@@ -14,12 +14,12 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
+    "format_date",
     "format_decimal",
     "format_percent",
-    "format_date",
-    "parse_decimal",
-    "parse_date",
     "parse_bool",
+    "parse_date",
+    "parse_decimal",
     "round_half_up",
     "to_decimal",
 ]

@@ -29,8 +29,8 @@ from .enums import (
     StatoPiano,
     TipoEnte,
     TipoIndicatore,
-    TipoRisorsa,
     TipoProdotto,
+    TipoRisorsa,
     TipoUnita,
 )
 
@@ -471,8 +471,8 @@ class Audit:
 
 
 from .parametri import ParametroServizio  # noqa: E402
-from .variazioni import Variazione  # noqa: E402
 from .valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico  # noqa: E402
+from .variazioni import Variazione  # noqa: E402
 
 ENTITIES: tuple[type, ...] = (
     Ente, Piano, Unita, Persona, AliasPersona, Obiettivo, ObiettivoUnita, Fase,

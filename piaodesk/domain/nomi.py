@@ -13,7 +13,7 @@ import unicodedata
 #: words dropped from a name (after punctuation has split «Dott.ssa» into «dott» «ssa»)
 TITOLI = frozenset({"dott", "dottssa", "dssa", "ssa", "sig", "ra"})
 
-_SEPARATORI = str.maketrans({ch: " " for ch in "-,.'’_\n\t"})
+_SEPARATORI = str.maketrans(dict.fromkeys("-,.'’_\n\t", " "))
 
 
 def chiave_nome(testo: object) -> str:

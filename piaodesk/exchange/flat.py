@@ -64,8 +64,6 @@ from ..domain import validazione
 from ..domain.enums import Livello, Polarita, Ramo, TipoIndicatore
 from ..domain.fields import norm_label
 from ..domain.formats import format_date, format_decimal, parse_bool, parse_decimal
-from ..domain.rischio import leggi_livello
-from ..domain.target import leggi_target
 from ..domain.model import (
     PERIODO_ANNUALE,
     AliasPersona,
@@ -77,6 +75,8 @@ from ..domain.model import (
     Persona,
 )
 from ..domain.nomi import chiave_nome
+from ..domain.rischio import leggi_livello
+from ..domain.target import leggi_target
 from ..domain.valore_pubblico import ObiettivoValorePubblico
 from ..domain.valutazione import parse_valore
 from ..store import valore_pubblico as vp_store

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -28,9 +27,9 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
+from ..domain import validazione
 from ..domain.enums import TRANSIZIONI_STATO, Livello, Ramo, StatoMonitoraggio, TipoIndicatore
 from ..domain.fields import norm_label
-from ..domain import validazione
 from ..domain.formats import format_decimal, parse_decimal, parse_percent
 from ..domain.model import (
     PERIODO_ANNUALE,
@@ -61,8 +60,8 @@ from ..domain.monitoraggio import errore_validata
 from ..domain.nomi import chiave_nome
 from ..domain.parametri import ParametroServizio
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
-from ..domain.variazioni import StatoVariazione, Variazione
 from ..domain.valutazione import parse_valore
+from ..domain.variazioni import StatoVariazione, Variazione
 from ..store.archive import Archive
 from ..store.edits import DeleteRow, Edit, InsertRow, MoveObiettivo, SetFields
 from ..store.valutazioni import (
@@ -94,17 +93,17 @@ from .workbook import (
     MISURE,
     MONITORAGGI,
     OBIETTIVI,
+    PARAMETRI,
     PERSONALE,
     PIANO,
     RILEVAZIONI,
     RISORSE,
     STATI,
     UNITA,
+    VALORE_PUBBLICO,
     VALORI_ORG,
     VALUTAZIONI,
     VALUTAZIONI_IND,
-    PARAMETRI,
-    VALORE_PUBBLICO,
     VARIAZIONI,
     VOCI_ORG,
     Col,
@@ -1791,7 +1790,8 @@ class _Diff:
         finally:
             wb.close()
         order = {"misure": 0, "rilevazioni": 0, "stati_avanzamento": 0, "valutazioni": 0,
-                 "obiettivi_unita": 0, "alias_persone": 0, "vp_obiettivi": 0, "valore_pubblico": 1, "parametri": 2, "variazioni": 2,
+                 "obiettivi_unita": 0, "alias_persone": 0, "vp_obiettivi": 0, "valore_pubblico": 1,
+                 "parametri": 2, "variazioni": 2,
                  "punteggi_comportamenti": 0,
                  "passi_valutazione": 0, "valori_organizzativi": 0, "valutazioni_individuali": 1,
                  "indicatori_organizzativi": 1, "voci_organizzative": 2,

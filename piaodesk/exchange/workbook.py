@@ -36,6 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ..domain.catalogo import riconosci
 from ..domain.enums import (
     Aggregazione,
     Area2023,
@@ -50,8 +51,8 @@ from ..domain.enums import (
     StatoPiano,
     TipoEnte,
     TipoIndicatore,
-    TipoProdotto,
     Tipologia,
+    TipoProdotto,
     TipoRisorsa,
     TipoUnita,
 )
@@ -65,7 +66,6 @@ from ..domain.formats import (
     parse_percent,
     to_decimal,
 )
-from ..domain.catalogo import riconosci
 from ..domain.model import (
     PERIODO_ANNUALE,
     AliasPersona,

@@ -24,9 +24,9 @@ from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipol
 from ..domain.firmatari import firmatari_di_vertice
 from ..domain.formats import format_date, format_decimal, format_percent
 from ..domain.model import Ente, Obiettivo, Persona, Piano, Unita
-from ..domain.verifica import ERRORE, Problema
 from ..domain.parametri import ParametroServizio
 from ..domain.portale import testo_rischio, tipologie_piao
+from ..domain.verifica import ERRORE, Problema
 from ..store import valore_pubblico as vp_store
 from ..store.archive import Archive
 from ..store.valutazioni import RUOLO_ROSTER, TUTTI, QuadroValutazioni, ValutazionePersona, verifica
@@ -859,7 +859,8 @@ def snapshot_scheda_obiettivo(archive: Archive, obiettivo_id: int, anno: int | N
         _intestazione(archive, anno, unita),
         "Piano Esecutivo di Gestione - " + ("Sezione Attività" if attivita else "Sezione Obiettivi"),
         settore, etichetta, o.codice, o.titolo, pulisci(o.descrizione), _date4(o), resp_gen, resp_op,
-        o.fase_approvazione or extra.get("Fase") or "", o.stato or "", o.programma or extra.get("Programma Operativo") or "",
+        o.fase_approvazione or extra.get("Fase") or "", o.stato or "",
+        o.programma or extra.get("Programma Operativo") or "",
         ((str(anno), format_decimal(perc) if perc is not None else ""),),
         ((str(anno), format_decimal(val.perc_validata) if val and val.perc_validata is not None else ""),),
         tuple(roster), elenco, leaves, firme, _luogo_data(cfg), perc,

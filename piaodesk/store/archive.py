@@ -21,8 +21,7 @@ from typing import Any, TypeVar
 
 from ..domain import valutazione as engine
 from ..domain.avanzamento import perc_nodo
-from ..domain.nomi import chiave_nome
-from ..domain.enums import Ramo, StatoPiano, TRANSIZIONI_STATO
+from ..domain.enums import TRANSIZIONI_STATO, Ramo, StatoPiano
 from ..domain.model import (
     AliasPersona,
     Assegnazione,
@@ -41,14 +40,17 @@ from ..domain.model import (
     Unita,
     Valutazione,
 )
+from ..domain.nomi import chiave_nome
+from ..fsio import atomic_path, describe_errno, describe_os_error
+from . import variazioni
 from .changes import Changes
 from .codec import from_row, rows_to_objects, to_row
-from ..fsio import atomic_path, describe_errno, describe_os_error
 from .db import Database, PlanError, create_plan_db, open_plan_db, sqlite_message
-from . import variazioni
 from .edits import Edit
-from .righe import Rows, insert_sql as _insert_sql
-from .lock import PlanLock, acquire as acquire_lock
+from .lock import PlanLock
+from .lock import acquire as acquire_lock
+from .righe import Rows
+from .righe import insert_sql as _insert_sql
 
 T = TypeVar("T")
 
@@ -1088,10 +1090,7 @@ class PercUnpacker:
         import time
 
         end = time.perf_counter() + budget_s
-        for _ in self._work:
-            if time.perf_counter() >= end:
-                return False
-        return True
+        return all(time.perf_counter() < end for _ in self._work)
 
     def run(self) -> _PercState:
         """Rebuild at once (tests, worker threads)."""

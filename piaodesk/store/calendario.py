@@ -41,7 +41,7 @@ def scadenze(arc: Archive, anno: int | None = None) -> list[ScadenzaLegale]:
 
 
 def imposta(arc: Archive, regole: dict[str, str | None] | None = None,
-            approvazione_bilancio: date | None | str = "") -> Edit:
+            approvazione_bilancio: date | str | None = "") -> Edit:
     """One undoable step changing the ente's calendar; refuses (ValueError, Italian) a bad date."""
     cfg = impostazioni(arc)
     nuove = dict(cfg.get("regole") or {})

@@ -21,40 +21,40 @@ from typing import Any
 from ..domain.enums import (
     Aggregazione,
     FonteVoce,
+    Livello,
     LivelloOrganizzativo,
     PassoCiclo,
-    area_da_categoria,
-    Livello,
     Polarita,
     Ramo,
     StatoPiano,
     TipoEnte,
     TipoIndicatore,
     TipoUnita,
+    area_da_categoria,
 )
 from ..domain.formats import parse_decimal
 from ..domain.model import (
     AliasPersona,
-    IndicatoreOrganizzativo,
-    PassoValutazione,
-    PunteggioComportamento,
-    ValoreOrganizzativo,
-    ValutazioneIndividuale,
-    VoceOrganizzativa,
     Assegnazione,
     Ente,
     Fase,
     Indicatore,
+    IndicatoreOrganizzativo,
     Misura,
     Monitoraggio,
     Obiettivo,
     ObiettivoUnita,
+    PassoValutazione,
     Persona,
     Piano,
+    PunteggioComportamento,
     Risorsa,
     StatoAvanzamento,
     Unita,
+    ValoreOrganizzativo,
     Valutazione,
+    ValutazioneIndividuale,
+    VoceOrganizzativa,
 )
 from ..domain.valutazione import SistemaValutazione, parse_valore
 from ..paths import resource
@@ -427,7 +427,7 @@ def _apply_strategici(arc: Archive, loader: _Loader) -> None:
     # 003 lists each settore's staff, not who works on which objective: as an example, each
     # person works on their settore's own operativi in equal shares
     assigned = {a.persona_id for a in arc.assegnazioni()}
-    for key, uid in loader.unita.items():
+    for _key, uid in loader.unita.items():
         own = [o.id for o in arc.obiettivi() if o.unita_id == uid and not o.trasversale
                and not arc.figli_ids(o.id)]
         if not own:

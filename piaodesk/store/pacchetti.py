@@ -500,7 +500,7 @@ def _classify(archive: Archive, conn: Any, change: Any, info: InfoPacchetto, bas
 
     table = change.name
     pk = (change.old or change.new)[0]
-    if table == "impostazioni" and pk in CHIAVI_PACCHETTO + ("piano_uid",):
+    if table == "impostazioni" and pk in (*CHIAVI_PACCHETTO, "piano_uid"):
         return
     base_row = _row(conn, "base", table, pk)
     new_row = _row(conn, "main", table, pk)

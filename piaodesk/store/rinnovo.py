@@ -390,5 +390,13 @@ def _topo(items: list[Any], parent: Any) -> list[Any]:
     return out
 
 
-__all__ = ["RapportoRinnovo", "PianoRinnovato", "crea", "prepara", "scrivi", "rinnova", "sposta_anno",
-           "format_decimal"]
+__all__ = [
+    "PianoRinnovato",
+    "RapportoRinnovo",
+    "crea",
+    "format_decimal",
+    "prepara",
+    "rinnova",
+    "scrivi",
+    "sposta_anno",
+]

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from ..domain.formats import format_date, parse_date
 from .models.columns import ChoicesRole, KindRole
 
-
 _INITIAL = "piaodesk_initial_index"  # the combo's index when the editor opened
 
 

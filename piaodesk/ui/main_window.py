@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtGui import QUndoStack
 
 from ..domain import codici
 from ..domain.enums import Ramo
@@ -42,14 +41,14 @@ from ..store.archive import Archive
 from ..store.db import PlanError
 from ..store.edits import Batch, DeleteRow, Edit, InsertRow, SetFields
 from ..store.filtri import scelte_filtri
+from ..viste.albero import Filtro
 from . import extensions
 from .context import Context
-from ..viste.albero import Filtro
 from .models.columns import IdRole
 from .models.tree import COLUMNS as TREE_COLUMNS
 from .models.tree import ObiettiviTreeModel, RamoRole
-from .undo import ChangeHub, emit_reset
 from .ui_state import UiState, open_settings, recent_plans
+from .undo import ChangeHub, emit_reset
 from .widgets.lazy import LazyTab
 from .widgets.panel import ObiettivoPanel
 from .widgets.primi_passi import PrimiPassi
@@ -416,7 +415,7 @@ class MainWindow(QMainWindow):
             else:
                 menu.addAction(act)
             self.actions_by_name[spec.object_name or spec.text] = act
-        for title, menu in self.menus.items():
+        for menu in self.menus.values():
             if menu.isEmpty():
                 menu.menuAction().setVisible(False)
         self.tree.addActions([self.actions_by_name[n] for n in (

@@ -23,7 +23,6 @@ from ..store.letture import obiettivi_di_fasi
 from .base import Delta
 from .lookup import Lookup
 
-
 #: the fields the chart shows (no JSON lists to decode for 10.000 objectives)
 _OB_COLS = ("id", "parent_id", "codice", "titolo", "unita_id", "ramo", "inizio_previsto",
             "fine_prevista", "fine_effettiva")

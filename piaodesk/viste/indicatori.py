@@ -26,7 +26,6 @@ from .base import Key
 from .lookup import Lookup
 from .tabella import Col, Projection, ro
 
-
 #: the objective's fields the rows show
 _OB_COLS = ("id", "codice", "titolo", "unita_id", "trasversale")
 

@@ -169,7 +169,7 @@ class RoundProjection:
                 if len(places) != len(inds):  # (counted before a change: rows made anew)
                     node.children = [c for c in node.children if c.kind == "o"]
                     places = []
-                    for ind in inds:
+                    for _ind in inds:
                         places.append(Nodo("i", None, node, len(node.children)))
                         node.children.append(places[-1])
                     d.reset = True

@@ -26,9 +26,9 @@ from ..domain.model import (
     Misura,
     Obiettivo,
 )
+from ..store import calendario
 from ..store.changes import Changes
 from ..store.edits import Edit, SetFields
-from ..store import calendario
 from ..store.letture import indicatori_di_tipo
 from .base import Key
 from .lookup import Lookup

@@ -107,7 +107,7 @@ def test_restore_replaces_content_and_keeps_safety_copy(demo):
 def test_restore_refuses_bad_copy(demo, tmp_path: Path):
     bad = tmp_path / "rotto.piao"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 50)
-    with pytest.raises(PlanError, match="troncato|danneggiat"):
+    with pytest.raises(PlanError, match=r"troncato|danneggiat"):
         backup.restore(demo, bad)
     text = tmp_path / "testo.piao"
     text.write_text("ciao", encoding="utf-8")
@@ -340,6 +340,6 @@ def test_prune_over_a_simulated_year_on_disk(empty_plan):
     ages = [(now - b.quando).days for b in left]
     assert max(ages) <= 366
     # one per day for the last month, one per month before
-    assert {d for d in ages if d <= 30} == set(range(0, 31))
+    assert {d for d in ages if d <= 30} == set(range(31))
     older = [(b.quando.year, b.quando.month) for b in left if (now - b.quando).days > 31]
     assert len(older) == len(set(older)) >= 11

@@ -146,7 +146,7 @@ def test_structural_edits_update_the_cache_in_place(demo, monkeypatch, full_abov
 
     monkeypatch.setattr(archive_module, "RESTRUCTURE_FULL_ABOVE", full_above)
     rnd = random.Random(7 + full_above)
-    before = dict(demo.percentuali(2025))
+    dict(demo.percentuali(2025))
     state = demo._perc[2025]
     done = []
     for step in range(60):

@@ -203,14 +203,12 @@ def test_lock_refused_by_filesystem_falls_back_to_readonly(demo_path: Path, monk
 
 def _fill(arc: Archive, big: str) -> tuple[int, PlanError]:
     """Apply edits until the store refuses one; return how many succeeded and the error."""
-    done = 0
     for n in range(100000):
         try:
             arc.apply(Batch([InsertRow(Persona(cognome=f"Pieno{n:05d}", nome=big)),
                              SetFields(Piano, 1, {"note": big + str(n)})], f"passo {n}"))
         except PlanError as exc:
-            return done, exc
-        done += 1
+            return n, exc  # the edits 0 … n-1 succeeded
     raise AssertionError("il disco non si è mai riempito")
 
 

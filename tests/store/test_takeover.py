@@ -10,6 +10,7 @@ import pytest
 from piaodesk.domain.model import Obiettivo
 from piaodesk.store import lock as locks
 from piaodesk.store.archive import Archive, LockLost
+from piaodesk.store.db import PlanError
 from piaodesk.store.edits import SetFields
 
 
@@ -23,7 +24,7 @@ def test_displaced_owner_cannot_write(demo_path: Path) -> None:
             first.apply(SetFields(Obiettivo, oid, {"titolo": "dopo"}))  # type: ignore[arg-type]
         assert first.readonly and "preso il controllo" in (first.readonly_notice or "")
         for _ in range(3):  # nothing more lands, however often it tries
-            with pytest.raises(Exception):
+            with pytest.raises(PlanError):
                 first.apply(SetFields(Obiettivo, oid, {"titolo": "ancora"}))  # type: ignore[arg-type]
         assert second.obiettivo(oid).titolo == "prima"  # type: ignore[union-attr, arg-type]
         second.apply(SetFields(Obiettivo, oid, {"titolo": "nuovo padrone"}))  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ def test_trend_target_in_detail_and_in_bulk(tmp_path):
                                valore=Decimal(46))))
     assert arc.perc_avanzamento(oid, 2023) == Decimal(100)
     assert arc.percentuali(2023)[oid] == Decimal(100)
-    mid = [m for m in arc.misure([iid]) if m.anno == 2023][0].id
+    mid = next(m for m in arc.misure([iid]) if m.anno == 2023).id
     arc.apply(SetFields(Misura, mid, {"valore_testo": "44", "valore": Decimal(44)}))
     assert arc.perc_avanzamento(oid, 2023) == Decimal(0)
     assert arc.percentuali(2023)[oid] == Decimal(0)

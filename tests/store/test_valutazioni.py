@@ -142,7 +142,7 @@ def test_nested_strategico_operativi_evaluated_with_non_zero_final(empty_plan):
 
 def test_modifica_valutazione_applies_undoes_and_refuses(empty_plan):
     arc = empty_plan
-    uid, _, _, resp, staff = _nested_plan(arc)
+    _uid, _, _, _resp, staff = _nested_plan(arc)
     q = QuadroValutazioni(arc, 2025)
     nomi = [c.nome for c in q.sistema.comportamenti]
     e = modifica_valutazione(arc, staff, 2025, comportamenti={n: D(27) for n in nomi},

@@ -19,8 +19,8 @@ from piaodesk.store.edits import Batch, DeleteRow, InsertRow, SetFields
 
 
 def _delibera(**kw: object) -> Variazione:
-    base = dict(atto_tipo="Deliberazione di Giunta", atto_numero="45", atto_data=date(2026, 9, 12),
-                motivo="Richiesta del responsabile entro il 30/09")
+    base = {"atto_tipo": "Deliberazione di Giunta", "atto_numero": "45", "atto_data": date(2026, 9, 12),
+                "motivo": "Richiesta del responsabile entro il 30/09"}
     base.update(kw)
     return Variazione(**base)  # type: ignore[arg-type]
 

@@ -61,7 +61,7 @@ def _names(model):
 
 
 def test_rows_in_order_and_roles(setup, qtmodeltester):
-    ctx, reader, model = setup
+    ctx, _reader, model = setup
     qtmodeltester.check(model)
     assert model.rowCount() == 20 and _names(model) == sorted(_names(model))
     r = model.row_of(6)
@@ -103,7 +103,7 @@ def test_delta_becomes_row_signals_not_reset(setup, qtmodeltester):
 
 
 def test_edit_goes_through_hook_and_refusals_are_said(setup):
-    ctx, reader, model = setup
+    ctx, _reader, model = setup
     messages = []
     model.refused.connect(messages.append)
     idx = model.index(model.row_of(2), model.column_of("peso"))
@@ -122,7 +122,7 @@ def test_edit_goes_through_hook_and_refusals_are_said(setup):
 
 
 def test_header_sort_and_filter_proxy(setup, qtmodeltester):
-    ctx, reader, model = setup
+    _ctx, _reader, model = setup
     proxy = FlatFilterProxy()
     proxy.setSourceModel(model)
     proxy.sort(model.column_of("peso"), Qt.SortOrder.DescendingOrder)

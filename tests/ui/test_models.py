@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys  # noqa: E402
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,11 +23,9 @@ from piaodesk.ui.models.grids import (
     MisureModel,
     RisorseModel,
 )
-from piaodesk.viste.albero import IGNOTO, Filtro
 from piaodesk.ui.models.tree import ObiettiviTreeModel
 from piaodesk.ui.undo import ChangeHub
-
-import sys  # noqa: E402
+from piaodesk.viste.albero import IGNOTO, Filtro
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bigplan import big_plan  # noqa: E402

@@ -137,8 +137,9 @@ def test_closing_makes_the_round_read_only(qtbot, ctx, view):
 
 
 def test_new_round_dialog_and_comparison(qtbot, ctx, view):
-    from piaodesk.ui.dialogs.monitoraggio import NuovoMonitoraggioDialog
     from PySide6.QtCore import QDate
+
+    from piaodesk.ui.dialogs.monitoraggio import NuovoMonitoraggioDialog
 
     dlg = NuovoMonitoraggioDialog(ctx, view)
     qtbot.addWidget(dlg)

@@ -8,7 +8,7 @@ from PySide6.QtGui import QUndoStack
 
 from piaodesk.domain.model import Obiettivo
 from piaodesk.store.edits import SetFields
-from piaodesk.ui.context import Context, _STACKS, clear_undo_stacks
+from piaodesk.ui.context import _STACKS, Context, clear_undo_stacks
 from piaodesk.ui.undo import ChangeHub
 
 

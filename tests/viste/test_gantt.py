@@ -12,7 +12,7 @@ OGGI = date(2025, 6, 15)
 def test_rows_in_tree_order_with_their_fasi(demo):
     g = GanttProjection(demo, OGGI, 2025)
     obs = [r.obiettivo_id for r in g.rows if r.kind == "obiettivo"]
-    assert obs == [oid for oid in demo.ordine_obiettivi()]
+    assert obs == list(demo.ordine_obiettivi())
     n_fasi = sum(1 for r in g.rows if r.kind == "fase")
     assert n_fasi == len(demo.fasi())
     steps = list(GanttProjection(demo, OGGI, load=False).load())

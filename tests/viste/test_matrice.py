@@ -58,7 +58,7 @@ def test_objective_rename_changes_only_headers_and_settore_filter(demo):
 def test_under_100_percent_is_flagged_like_over(demo):
     """Issue 18 point 8 (seed 004): a person whose time adds up to less than 100 % is flagged."""
     p = _load(demo)
-    ass = [a for a in demo.assegnazioni() if a.persona_id == AMATO][0]
+    ass = next(a for a in demo.assegnazioni() if a.persona_id == AMATO)
     p.apply(demo.apply(SetFields(Assegnazione, ass.id, {"impegno": Decimal(40)})))
     row = p.row(AMATO)
     assert row.totale == Decimal(40) and row.flag == "under"

@@ -77,6 +77,6 @@ def test_legal_calendar_and_relative_deadlines(demo):
     row = p.row(("Fase", fid))
     assert row.scadenza is None and row.stato == "In attesa della data dell'evento"
     assert "entro 30 giorni dall'approvazione" in row.descrizione
-    edit, risolte = calendario.risolvi(demo, "approvazione", date(2025, 3, 15))
+    edit, _risolte = calendario.risolvi(demo, "approvazione", date(2025, 3, 15))
     p.apply(demo.apply(edit))
     assert p.row(("Fase", fid)).scadenza == date(2025, 4, 14)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,7 +28,6 @@ from ... import __version__
 from ...paths import resource
 from ...store import backup as backups
 from ...store.lock import PlanInUse
-
 
 _size = backups.formato_dimensione
 

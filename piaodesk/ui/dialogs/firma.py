@@ -48,7 +48,6 @@ from ...signing.tsa import TsaSettings, timestamper
 from ...signing.tsa import load_settings as load_tsa_settings
 from ...signing.tsa import save_settings as save_tsa_settings
 from ...signing.verify import SignatureReport, VerifyResult, format_time, verify_file
-from ..widgets.schermo import scorrevole
 from .. import ui_state
 from ..ui_state import (
     FIRMA_CA_FIDATE,
@@ -61,6 +60,7 @@ from ..ui_state import (
     FIRMA_RUOLO,
     FIRMA_TOKEN,
 )
+from ..widgets.schermo import scorrevole
 
 MOTIVI = ("", "Il valutatore", "Per presa visione", "Per approvazione", "Il Segretario generale",
           "Nucleo di valutazione / OIV")
@@ -619,7 +619,7 @@ class VerificaDialog(QDialog):
         paths, _ = QFileDialog.getOpenFileNames(self, "Certificati delle CA fidate", "",
                                                 "Certificati (*.pem *.cer *.crt *.der);;Tutti i file (*)")
         if paths:
-            current = [p for p in self._trust_paths()]
+            current = list(self._trust_paths())
             self.trust_edit.setText("; ".join(current + [p for p in paths if p not in current]))
 
     def _trust_paths(self) -> list[str]:

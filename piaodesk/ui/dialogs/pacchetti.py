@@ -184,7 +184,7 @@ def prepara_pacchetto(main_window: Any, ctx: Any, settore_id: int | None = None,
     """Piano › Prepara pacchetto di settore…: choose the settore and the file."""
     arc = ctx.archive
     if settore_id is None:
-        units = [u for u in arc.unita()]
+        units = list(arc.unita())
         labels = [f"{u.codice} – {u.nome}" if u.codice and u.codice != u.nome else u.nome
                   for u in units]
         label, ok = QInputDialog.getItem(main_window, "Pacchetto di settore",

@@ -33,13 +33,12 @@ from PySide6.QtWidgets import (
 
 from ...domain.enums import Area2023
 from ...domain.formats import format_decimal, parse_decimal
-from ...domain.premi import EsitoPremi, ErrorePremi, RegolePremi
+from ...domain.premi import ErrorePremi, EsitoPremi, RegolePremi
 from ...fsio import describe_os_error
 from ...store import premi as sp
 from ..context import Context
-from ..widgets.schermo import adatta
 from ..ui_state import PREMI_CARTELLA
-
+from ..widgets.schermo import adatta
 
 ETICHETTE = (("fondo", "Fondo per la performance (€)"),
              ("quota_organizzativa", "Quota per la performance organizzativa (%)"),

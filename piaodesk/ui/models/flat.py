@@ -10,7 +10,7 @@ and turns a typed value into the projection's undoable store edit pushed on the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
@@ -18,9 +18,27 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from ...viste import Delta, Key
 from ...viste.tabella import Col, Order, Projection, Refused, sort_key
 from .columns import ChoicesRole, ClipboardRole, Column, InvalidInput, KindRole, UndoableEdits
-from .flat_parts import _F_BASE, _F_EDIT, _R_ALIGN, _R_BG, _R_DISPLAY, _R_EDIT, _R_FG, _R_TIP, \
-    BRUSHES, COLOURS, ID_ROLE, SORT_ROLE, STATUS_ROLE, FlatFilterProxy, Index, alignment, \
-    header_data, multi_data, qt_column
+from .flat_parts import (
+    _F_BASE,
+    _F_EDIT,
+    _R_ALIGN,
+    _R_BG,
+    _R_DISPLAY,
+    _R_EDIT,
+    _R_FG,
+    _R_TIP,
+    BRUSHES,
+    COLOURS,
+    ID_ROLE,
+    SORT_ROLE,
+    STATUS_ROLE,
+    FlatFilterProxy,
+    Index,
+    alignment,
+    header_data,
+    multi_data,
+    qt_column,
+)
 from .slices import Progressive, ProgressiveLoad
 
 __all__ = ["BRUSHES", "COLOURS", "ID_ROLE", "SORT_ROLE", "STATUS_ROLE", "FlatFilterProxy",
@@ -251,12 +269,12 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         row, col, p, role = self._rows[r], self._columns[c], self.projection, int(role)
         if role == _R_DISPLAY:
             return self._text(row, c)
-        if role == _R_EDIT or role == SORT_ROLE:
+        if role in (_R_EDIT, SORT_ROLE):
             v = p.value(row, col.key)
             return v if role == _R_EDIT else sort_key(v)
         if role == ID_ROLE:
             return p.row_id(row)
-        if role == KindRole or role == _R_ALIGN:
+        if role in (KindRole, _R_ALIGN):
             return col.kind if role == KindRole else self._align[c]
         if role == ChoicesRole:
             return p.choices(row, col)

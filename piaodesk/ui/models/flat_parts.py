@@ -44,7 +44,7 @@ def header_data(model: Any, section: int, orientation: Qt.Orientation, role: int
         head = model.projection.row_header(model._rows[section])
         if head is not None:
             label, tip, status = head
-            if role == _R_DISPLAY or role == _R_TIP:
+            if role in (_R_DISPLAY, _R_TIP):
                 return label if role == _R_DISPLAY else tip
             brushes = BRUSHES.get(status or "")
             return brushes[1] if brushes and role == _R_FG else None
@@ -81,7 +81,7 @@ def multi_data(self: Any, index: Index, roleDataSpan: Any) -> None:  # noqa: N80
             rd.setData(self._text(row, c))
         elif role == _R_ALIGN:
             rd.setData(self._align[c])
-        elif role == _R_BG or role == _R_FG:
+        elif role in (_R_BG, _R_FG):
             if status is _UNSET:
                 status = self._status(row, self._columns[c].key)
             brushes = BRUSHES.get(status) if status else None

@@ -225,7 +225,7 @@ class RoundModel(QAbstractItemModel):
         if node.kind == "o":
             if role == R.FontRole:
                 font = QFont()
-                font.setBold(node.obj.parent_id is None or col == self.C_VALID and self.proj.overridden(node))
+                font.setBold(node.obj.parent_id is None or (col == self.C_VALID and self.proj.overridden(node)))
                 return font
             if role == R.ForegroundRole and col == self.C_VALID and self.proj.overridden(node):
                 return QBrush(DIVERSO)

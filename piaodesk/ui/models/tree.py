@@ -222,7 +222,7 @@ class ObiettiviTreeModel(TreeAdapter):
             return _WEIGHT_BG if c == 2 and self.proj.weights_wrong(node) else None
         if role == R_DECORATION:
             return livello_icon(str(ob.livello)) if c == 0 else None
-        if role == R_EDIT or role == R_SORT:
+        if role in (R_EDIT, R_SORT):
             v = self.perc(node) if key == "perc" else getattr(ob, key)
             if role == R_SORT:
                 return float(v) if isinstance(v, Decimal) else (v if v is not None else "")

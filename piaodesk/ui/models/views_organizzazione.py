@@ -15,15 +15,14 @@ from ...domain.model import Unita
 from ...store.changes import Changes
 from ...viste.organizzazione import FIGLIO, OrganizzazioneProjection
 from ...viste.tabella import Refused, sort_key
-from .columns import ChoicesRole, ClipboardRole, IdRole, InvalidInput, KindRole, SortRole, \
-    UndoableEdits
+from .columns import ChoicesRole, ClipboardRole, IdRole, InvalidInput, KindRole, SortRole, UndoableEdits
 from .flat_parts import Index, qt_column
 
 __all__ = ["FIGLIO", "OrganizzazioneModel"]
 
 
 class _Node:
-    __slots__ = ("id", "parent", "children")
+    __slots__ = ("children", "id", "parent")
 
     def __init__(self, uid: int | None, parent: _Node | None) -> None:
         self.id = uid

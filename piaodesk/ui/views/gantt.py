@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 
 from ...domain.formats import format_date, format_int, format_percent
 from ...store.changes import Changes
-from ..models.slices import Progressive, ProgressiveLoad
 from ...viste.gantt import GanttProjection, GanttRow
+from ..models.slices import Progressive, ProgressiveLoad
 from .comuni import ViewPanel, fill_combo, filter_combo
 
 MESI = ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic")

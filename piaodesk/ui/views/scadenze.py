@@ -16,7 +16,6 @@ from ...viste.scadenze import Scadenza, ScadenzeProjection
 from ..models.flat import FlatFilterProxy, FlatTableModel
 from .comuni import ViewPanel, fill_combo, filter_combo, make_grid
 
-
 _LIVELLO = attrgetter("livello")
 
 

@@ -34,8 +34,8 @@ from ...domain.model import Obiettivo, ObiettivoUnita
 from ...store.changes import Changes
 from ...store.edits import Batch, DeleteRow, Edit, InsertRow, SetFields
 from ..delegates import DateLineEdit, decimal_text
-from .detail_piao import SezionePiao
 from ..models.columns import Column, InvalidInput
+from .detail_piao import SezionePiao
 
 STATI = ("", "Da avviare", "In corso", "Completato", "Sospeso", "Annullato", "Non raggiunto")
 
@@ -273,7 +273,7 @@ class ObiettivoForm(QWidget):
         self.setEnabled(ob is not None)
         self._loading = True
         try:
-            for key, w in self.widgets.items():
+            for _key, w in self.widgets.items():
                 w.blockSignals(True)
             self._fill(ob)
         finally:

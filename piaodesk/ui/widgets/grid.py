@@ -291,7 +291,8 @@ class ExcelTableView(QTableView):
         if frozen is not None:
             frozen.place()
 
-    def scrollTo(self, index: QModelIndex | QPersistentModelIndex, hint: Any = QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+    def scrollTo(self, index: QModelIndex | QPersistentModelIndex,
+                 hint: Any = QAbstractItemView.ScrollHint.EnsureVisible) -> None:
         if getattr(self, "frozen", None) is None or not index.isValid() or index.column() == 0:
             super().scrollTo(index, hint)
             return
