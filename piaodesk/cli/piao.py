@@ -16,7 +16,7 @@ from ..store.edits import Batch, SetFields
 from . import CliError, apri_piano
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("calendario", help="scadenze di legge del ciclo (PIAO, monitoraggio, Relazione…)")
     p.add_argument("file", type=Path)
     p.add_argument("--anno", type=int)

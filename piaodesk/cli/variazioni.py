@@ -12,7 +12,7 @@ from ..store import variazioni as var
 from . import CliError, apri_piano
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("variazioni", help="variazioni del piano durante l'anno (atto, prima/dopo)",
                        description="Senza azione elenca le variazioni del piano.")
     p.add_argument("file", type=Path)

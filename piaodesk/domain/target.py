@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -58,13 +59,13 @@ class RegolaTrend:
     anni: tuple[int, ...]       # the reference years (their mean is the threshold)
     polarita: Polarita          # CRESCENTE for «aumento», DECRESCENTE for «riduzione»
 
-    def soglia(self, storico: dict[int, Decimal]) -> Decimal | None:
+    def soglia(self, storico: Mapping[int, Decimal]) -> Decimal | None:
         """The mean of the reference years' values; ``None`` while one of them is missing."""
         if not self.anni or any(a not in storico for a in self.anni):
             return None
         return sum((storico[a] for a in self.anni), Decimal(0)) / len(self.anni)
 
-    def raggiunto(self, valore: Decimal | None, storico: dict[int, Decimal]) -> bool | None:
+    def raggiunto(self, valore: Decimal | None, storico: Mapping[int, Decimal]) -> bool | None:
         base = self.soglia(storico)
         if valore is None or base is None:
             return None

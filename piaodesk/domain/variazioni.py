@@ -134,5 +134,7 @@ def piega(passi: Iterable[Passo]) -> list[Passo]:
 
 
 def _uguali(a: Any, b: Any) -> bool:
-    norm = (lambda x: None if x in ("", None) else str(x))  # noqa: E731
+    def norm(x: Any) -> str | None:
+        return None if x in ("", None) else str(x)
+
     return norm(a) == norm(b)

@@ -1090,7 +1090,7 @@ class FlatImport:
             if v is None or v == "":
                 continue
             old = getattr(ex, k)
-            if old == v or (k == "baseline_testo" and _stesso_valore(old, v)):
+            if old == v or (k == "baseline_testo" and _stesso_valore(old, str(v))):
                 continue
             changes[k] = v
             if k == "baseline_testo":
@@ -1125,10 +1125,10 @@ class FlatImport:
         said so."""
         esistenti = vp_store.elenco(self.a)
         per_testo: dict[str, ObiettivoValorePubblico] = {}
-        for v in esistenti:
-            for k in (v.etichetta, v.titolo, v.codice):
+        for esistente in esistenti:
+            for k in (esistente.etichetta, esistente.titolo, esistente.codice):
                 if k:
-                    per_testo.setdefault(_norm(k), v)
+                    per_testo.setdefault(_norm(k), esistente)
         ereditati = vp_store.mappa(self.a)
         parent_id_of = {o.id: o.parent_id for o in self.a.obiettivi()}
         assegnati: dict[int, list[int]] = {}  # node id → VP ids it serves after this import

@@ -1713,8 +1713,8 @@ class _Diff:
         if VALORE_PUBBLICO.name in names:
             self.valore_pubblico(wb)
         if VARIAZIONI.name in names:
-            existing_v = {x.id: x for x in self.a.select(Variazione)}
-            ins_v: list[Edit] = []
+            existing_v = _by_id(self.a.select(Variazione))
+            ins_v: list[InsertRow] = []
             self.simple_sheet(self._read_sheet(self._sheet(wb, VARIAZIONI.name), VARIAZIONI, existing_v),
                               Variazione, existing_v, lambda x: x.atto if x.atto_tipo else f"N. {x.id}",
                               lambda _sh, _r: {}, lambda x: ("id", x.id),
@@ -1722,11 +1722,11 @@ class _Diff:
                               if not (n.atto_tipo or "").strip() or not (n.motivo or "").strip() else None,
                               lambda _x: False, ins_v)
             for e in ins_v:  # an imported variation is a record of the past: closed
-                e.obj.stato = StatoVariazione.CHIUSA  # type: ignore[attr-defined]
+                e.obj.stato = StatoVariazione.CHIUSA
             self.ins_other += ins_v
         if PARAMETRI.name in names:
-            existing = {x.id: x for x in self.a.select(ParametroServizio)}
-            ins: list[Edit] = []
+            existing = _by_id(self.a.select(ParametroServizio))
+            ins: list[InsertRow] = []
             self.simple_sheet(self._read_sheet(self._sheet(wb, PARAMETRI.name), PARAMETRI, existing),
                               ParametroServizio, existing, lambda x: x.nome or f"ID {x.id}",
                               lambda _sh, _r: {}, lambda x: ("id", x.id),
@@ -1737,9 +1737,9 @@ class _Diff:
 
     def valore_pubblico(self, wb: Any) -> None:
         """«Valore pubblico» (issue 18): the values, and the objectives serving each by code."""
-        existing = {x.id: x for x in self.a.select(ObiettivoValorePubblico)}
+        existing = _by_id(self.a.select(ObiettivoValorePubblico))
         sh = self._read_sheet(self._sheet(wb, VALORE_PUBBLICO.name), VALORE_PUBBLICO, existing)
-        ins: list[Edit] = []
+        ins: list[InsertRow] = []
         self.simple_sheet(sh, ObiettivoValorePubblico, existing, lambda x: x.etichetta or f"ID {x.id}",
                           lambda _sh, _r: {}, lambda x: ("id", x.id),
                           lambda _o, n: ("manca il titolo", VALORE_PUBBLICO.cols[2].label)
@@ -1747,7 +1747,7 @@ class _Diff:
                           lambda _x: False, ins)
         self.ins_other += ins
         new_by_row: dict[int, int] = {}
-        pending = [e.obj for e in ins]  # type: ignore[attr-defined]
+        pending = [e.obj for e in ins]
         for r in sh.rows:  # the new rows, in order, got the inserted ids
             if _clean(r.cells.get("id")) is None and (_clean(r.cells.get("titolo")) or "") and pending:
                 new_by_row[r.n] = pending.pop(0).id
@@ -1770,9 +1770,10 @@ class _Diff:
                               col=col.label)
                 return oid
 
-            campi = self.links(sh, r, "_obiettivi_vp", vid, have, resolve,
-                               lambda oid, vid=vid: LegameValorePubblico(vp_id=vid, obiettivo_id=oid),
-                               LegameValorePubblico)
+            def legame(oid: int, vid: int = vid) -> LegameValorePubblico:
+                return LegameValorePubblico(vp_id=vid, obiettivo_id=oid)
+
+            campi = self.links(sh, r, "_obiettivi_vp", vid, have, resolve, legame, LegameValorePubblico)
             if campi and vid in existing:
                 self.diffs.append(Differenza("modifica", VALORE_PUBBLICO.name, existing[vid].etichetta,
                                              riga=r.n, campi=campi))

@@ -119,7 +119,8 @@ def _testo(value: Any, campo: str = "") -> str:
         return text
     if not d.is_finite() or text.strip() != text:
         return text
-    places = max(0, -d.as_tuple().exponent) if isinstance(d.as_tuple().exponent, int) else 2
+    exp = d.as_tuple().exponent
+    places = max(0, -exp) if isinstance(exp, int) else 2
     return format_decimal(d, min(places, 4))
 
 

@@ -862,7 +862,7 @@ def renumber_edit(archive: Archive, parent_id: int | None, ramo: str, prefix: st
     """A Batch of SetFields giving hierarchical codes (``1``, ``1.1`` …) under a node."""
     edits: list[Edit] = [
         SetFields(Obiettivo, oid, {"codice": code}) for oid, code in codici.rinumera(
-            lambda pid: [(o.id, o.codice) for o in archive.figli(pid, ramo)], parent_id, prefix)]
+            lambda pid: [(o.id or 0, o.codice) for o in archive.figli(pid, ramo)], parent_id, prefix)]
     return Batch(edits, "Rinumera codici") if edits else None
 
 

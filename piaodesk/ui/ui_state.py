@@ -56,7 +56,7 @@ class Option(Generic[T]):
         value = _convert(raw, self.type)
         if value is None or (self.choices and value not in self.choices):
             return self.default_value()
-        return value  # type: ignore[no-any-return]
+        return value
 
     def set(self, settings: QSettings, value: T) -> None:
         if self.type is bool:

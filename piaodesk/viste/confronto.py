@@ -61,7 +61,7 @@ class ConfrontoProjection(Projection[RigaConfronto]):
         return list(self._righe)
 
     def make(self, key: Key) -> RigaConfronto | None:
-        return self._righe.get(key)  # type: ignore[call-overload, no-any-return]
+        return self._righe.get(key)  # type: ignore[call-overload]
 
     def key_of(self, row: RigaConfronto) -> Key:
         return row.key

@@ -53,7 +53,7 @@ class GanttRow:
         return self.end is not None or self.start is not None
 
 
-_FIELDS = tuple(GanttRow.__slots__)  # type: ignore[attr-defined]
+_FIELDS = tuple(GanttRow.__slots__)
 #: fields whose change moves rows in or out of the chart's filters or changes its extent
 LAYOUT_FIELDS = frozenset({"start", "end", "settore_id", "ramo", "late"})
 
@@ -107,10 +107,10 @@ class GanttProjection:
         yield 28
         fasi: dict[int, list[Fase]] = {}
         n = len(obs)
-        for batch in self.archive.select_batches(Fase, columns=_FASE_COLS, batch=500):
-            for f in batch:
+        for fbatch in self.archive.select_batches(Fase, columns=_FASE_COLS, batch=500):
+            for f in fbatch:
                 fasi.setdefault(f.obiettivo_id, []).append(f)
-            n += len(batch)
+            n += len(fbatch)
             yield 28 + 32 * n // total
         rows: list[GanttRow] = []
         for k in range(0, len(ordine), 250):

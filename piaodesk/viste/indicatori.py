@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from ..domain import valutazione as engine
 from ..domain.enums import Polarita, TipoIndicatore
@@ -131,9 +131,9 @@ class IndicatoriProjection(Projection[RigaIndicatore]):
             mis: dict[int, list[Misura]] = {}
             for m in arc.misure([i.id for i in batch if i.id is not None]):
                 mis.setdefault(m.indicatore_id, []).append(m)
-                self._mis_ind[m.id] = m.indicatore_id  # type: ignore[index]
+                self._mis_ind[m.id or 0] = m.indicatore_id
             for ind in batch:
-                row = self._make(ind.id, ind, mis.get(ind.id, []))  # type: ignore[arg-type]
+                row = self._make(ind.id or 0, ind, mis.get(ind.id or 0, []))
                 if row is not None:
                     made[row.key] = row
             yield 12 + 86 * len(made) // total
@@ -170,6 +170,8 @@ class IndicatoriProjection(Projection[RigaIndicatore]):
         ann = ris.annuale
         annual = next((m for m in misure if m.anno == self._anno and m.periodo == PERIODO_ANNUALE),
                       None)
+        target: str | None
+        valore: str | None
         if ann.da_periodi:
             target = ann.target_testo or format_decimal(ann.target, 2, strip_zeros=True)
             valore = format_decimal(ann.valore, 2, strip_zeros=True)
@@ -233,7 +235,7 @@ class IndicatoriProjection(Projection[RigaIndicatore]):
             if testo is None:
                 return None
             return InsertRow(Misura(indicatore_id=row.key, anno=self._anno,
-                                    periodo=PERIODO_ANNUALE, **fields), label=label)
+                                    periodo=PERIODO_ANNUALE, **cast("dict[str, Any]", fields)), label=label)
         if key in ("tipo", "polarita", "peso", "fonte"):
             return SetFields(Indicatore, row.key, {key: value},
                              label=f"Modifica {_LABEL[key]} dell'indicatore")

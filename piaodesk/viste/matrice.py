@@ -126,11 +126,11 @@ class MatriceProjection(Projection[Persona_]):
         return self._people
 
     def make(self, key: Key) -> Persona_ | None:
-        p = self.lookup.persone.get(key)  # type: ignore[arg-type]
+        p = self.lookup.persone.get(key)  # type: ignore[call-overload]
         if p is None:
             return None
         aids = self._by_person.get(key, set())  # type: ignore[call-overload]
-        known = [self._ass[a].impegno for a in aids if self._ass[a].impegno is not None]
+        known: list[Decimal] = [i for i in (self._ass[a].impegno for a in aids) if i is not None]
         tot = sum(known, Decimal(0)) if known else None
         flag = "none" if not aids else ("over" if tot is not None and tot > CENTO else
                                         "under" if tot is not None and tot < CENTO else None)

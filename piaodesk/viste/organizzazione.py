@@ -52,7 +52,7 @@ class OrganizzazioneProjection:
         self.children = {None: []}
         for u in sorted(rows, key=lambda x: (x.posizione, x.id or 0)):
             parent = u.parent_id if u.parent_id in self.unita else None
-            self.children.setdefault(parent, []).append(u.id)  # type: ignore[arg-type]
+            self.children.setdefault(parent, []).append(u.id or 0)
 
     def parent_of(self, uid: int) -> int | None:
         u = self.unita.get(uid)
@@ -92,13 +92,13 @@ class OrganizzazioneProjection:
                  nome: str = "Nuova unità") -> tuple[int, Edit]:
         """The id and the insert of a unit under ``parent_id`` (after ``after_id``, else last)."""
         parent = self.unita.get(parent_id) if parent_id else None
-        tipo = FIGLIO.get(parent.tipo, TipoUnita.SERVIZIO) if parent else TipoUnita.SETTORE  # type: ignore[call-overload]
+        tipo = FIGLIO.get(parent.tipo, TipoUnita.SERVIZIO) if parent else TipoUnita.SETTORE
         siblings = [self.unita[x] for x in self.children.get(parent_id, ())]
         # positions in real plans have gaps and ties: place by the stored values
-        pos = max((x.posizione for x in siblings), default=-1) + 1
+        pos = max((x.posizione or 0 for x in siblings), default=-1) + 1
         after = self.unita.get(after_id) if after_id is not None else None
         if after is not None and after.parent_id == parent_id:
-            pos = after.posizione + 1
+            pos = (after.posizione or 0) + 1
         uid = self.reader.allocate_id(Unita)
         return uid, InsertRow(Unita(id=uid, parent_id=parent_id, tipo=tipo, nome=nome,
                                     posizione=pos), label=f"Aggiungi unità «{nome}»")

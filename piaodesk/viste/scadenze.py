@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from ..domain import valutazione as engine
 from ..domain.enums import TipoIndicatore
@@ -164,7 +164,7 @@ class ScadenzeProjection(Projection[Scadenza]):
         for batch in arc.select_batches(Assegnazione, columns=("id", "obiettivo_id", "persona_id"),
                                         batch=1000):
             for a in batch:
-                self._ass[a.id] = (a.obiettivo_id, a.persona_id)  # type: ignore[index]
+                self._ass[a.id or 0] = (a.obiettivo_id, a.persona_id)
                 if a.persona_id is not None:
                     self._persone_of.setdefault(a.obiettivo_id, set()).add(a.persona_id)
             yield 95
@@ -180,18 +180,21 @@ class ScadenzeProjection(Projection[Scadenza]):
             self._misura[m.indicatore_id] = m
 
     def all_keys(self) -> list[Key]:
-        keys = [(TIPO_OBIETTIVO, oid) for oid in self._ob]
+        keys: list[Key] = [(TIPO_OBIETTIVO, oid) for oid in self._ob]
         keys += [(TIPO_FASE, fid) for fid in self._fasi]
         keys += [(TIPO_INDICATORE, iid) for iid in self._ind]
         keys += [(TIPO_LEGGE, n) for n in range(len(self._legge))]
         return keys
 
     def _keys_of(self, oid: int) -> list[Key]:
-        return ([(TIPO_OBIETTIVO, oid)] + [(TIPO_FASE, f) for f in self._fasi_of.get(oid, ())]
-                + [(TIPO_INDICATORE, i) for i in self._ind_of.get(oid, ())])
+        keys: list[Key] = [(TIPO_OBIETTIVO, oid)]
+        keys += [(TIPO_FASE, f) for f in self._fasi_of.get(oid, ())]
+        keys += [(TIPO_INDICATORE, i) for i in self._ind_of.get(oid, ())]
+        return keys
 
     def make(self, key: Key) -> Scadenza | None:
-        kind, rid = key  # type: ignore[misc]
+        k = cast("tuple[str, int]", key)
+        kind, rid = k
         oggi = self.oggi()
         if kind == TIPO_LEGGE:
             if not 0 <= rid < len(self._legge):
@@ -200,7 +203,7 @@ class ScadenzeProjection(Projection[Scadenza]):
             stato, livello = _stato(s.data, False, oggi)
             if livello == "late":
                 stato, livello = s.stato(oggi).capitalize(), None  # a date of the law: past, not «late»
-            return Scadenza(key=key, tipo=TIPO_LEGGE, scadenza=s.data, obiettivo_id=0,
+            return Scadenza(key=k, tipo=TIPO_LEGGE, scadenza=s.data, obiettivo_id=0,
                             obiettivo="Calendario del piano", descrizione=f"{s.nome} ({s.fonte})",
                             settore_id=None, settore="", responsabile="", perc=None,
                             fine_effettiva=None, stato=stato, livello=livello, persone=frozenset())
@@ -209,14 +212,14 @@ class ScadenzeProjection(Projection[Scadenza]):
             ob = self._ob.get(f.obiettivo_id) if f else None
             if f is not None and ob is not None and f.termine() is None and f.scadenza_relativa:
                 # a relative deadline still waiting for its event's date (issue 18 point 7)
-                return self._row(key, ob, None, f"{f.descrizione} — {f.scadenza_relativa}",
+                return self._row(k, ob, None, f"{f.descrizione} — {f.scadenza_relativa}",
                                  f.perc_realizzazione, f.fine_effettiva, "In attesa della data dell'evento",
                                  None)
             if f is None or ob is None or f.termine() is None:
                 return None
             done = f.fine_effettiva is not None or (f.perc_realizzazione or 0) >= 100
             stato, livello = _stato(f.termine(), done, oggi)
-            return self._row(key, ob, f.termine(), f.descrizione, f.perc_realizzazione,
+            return self._row(k, ob, f.termine(), f.descrizione, f.perc_realizzazione,
                              f.fine_effettiva, stato, livello)
         if kind == TIPO_OBIETTIVO:
             ob = self._ob.get(rid)
@@ -226,7 +229,7 @@ class ScadenzeProjection(Projection[Scadenza]):
             perc = engine.perc_fasi(fasi) if fasi else None
             done = ob.fine_effettiva is not None or (perc is not None and perc >= 100)
             stato, livello = _stato(ob.fine_prevista, done, oggi)
-            return self._row(key, ob, ob.fine_prevista, "Conclusione prevista dell'obiettivo", perc,
+            return self._row(k, ob, ob.fine_prevista, "Conclusione prevista dell'obiettivo", perc,
                              ob.fine_effettiva, stato, livello)
         ind = self._ind.get(rid)
         ob = self._ob.get(ind.obiettivo_id) if ind else None
@@ -243,7 +246,7 @@ class ScadenzeProjection(Projection[Scadenza]):
                 f"Raggiunto in ritardo ({format_date(fatto)})", "late")
         else:
             stato, livello = _stato(termine, False, oggi)
-        return self._row(key, ob, termine, f"Indicatore: {ind.descrizione}", None, fatto, stato,
+        return self._row(k, ob, termine, f"Indicatore: {ind.descrizione}", None, fatto, stato,
                          livello)
 
     def _row(self, key: tuple[str, int], ob: Obiettivo, termine: date | None, descr: str,

@@ -174,7 +174,9 @@ class ComuniDialog(QDialog):
         ids = [e.id for e in self._righe]
         if edit.row_id in ids:
             self.tabella.selectRow(ids.index(edit.row_id))
-            self.tabella.editItem(self.tabella.item(ids.index(edit.row_id), 0))
+            item = self.tabella.item(ids.index(edit.row_id), 0)
+            if item is not None:
+                self.tabella.editItem(item)
         return edit.row_id
 
     def cancella(self) -> bool:

@@ -144,7 +144,9 @@ class ParametriDialog(QDialog):
         if not self.ctx.push(edit):
             return None
         self.aggiorna()
-        self.tabella.editItem(self.tabella.item(self.tabella.rowCount() - 1, 0))
+        item = self.tabella.item(self.tabella.rowCount() - 1, 0)
+        if item is not None:
+            self.tabella.editItem(item)
         return edit.row_id
 
     def cancella(self) -> bool:

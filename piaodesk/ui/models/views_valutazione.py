@@ -94,7 +94,7 @@ class ValutazioniModel(FlatTableModel):
         if changed:
             self.persone_aggiornate.emit(changed)
 
-    def edit(self, pid: int, **kwargs: Any) -> Edit | None:  # type: ignore[override]
+    def edit(self, pid: int, **kwargs: Any) -> Edit | None:
         """The undoable edit of a person's valuation (None: nothing changes);
         :class:`InvalidInput` with the store's Italian message when a value is refused."""
         try:
@@ -158,7 +158,7 @@ class _PersonaGrid(FlatTableModel):
                 raise InvalidInput(f"La colonna «{col.label}» non si può modificare qui.")
             self._incolla.setdefault(row.key, {})[col.key] = qt_column(col).parse(value)
             return None
-        return super().build_edit(index, value)  # type: ignore[no-any-return]
+        return super().build_edit(index, value)
 
     def set_cells(self, cells: list[tuple[Any, Any]], label: str) -> bool:
         """Pasted or cleared cells: one edit of the person's valuation (one undo step)."""

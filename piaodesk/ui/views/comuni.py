@@ -8,13 +8,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ...viste.tabella import Col
 from ..models.columns import Column
 from ..widgets.grid import ExcelTableView
 
 TUTTI = None
 
 
-def make_grid(model: QAbstractItemModel, columns: Sequence[Column], parent: QWidget | None = None,
+def make_grid(model: QAbstractItemModel, columns: Sequence[Column | Col], parent: QWidget | None = None,
               *, sortable: bool = True) -> ExcelTableView:
     view = ExcelTableView(parent)
     view.setModel(model)
