@@ -38,6 +38,7 @@ from .flat_parts import (
     header_data,
     multi_data,
     qt_column,
+    sort_rows,
 )
 from .slices import Progressive, ProgressiveLoad
 
@@ -182,19 +183,7 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows themselves (a reset: layoutChanged from Python crashes PySide6 6.12)."""
-        key = self._columns[column].key if 0 <= column < len(self._columns) else None
-        desc = order == Qt.SortOrder.DescendingOrder and key is not None
-        if self.loading:
-            if not self._rows:  # nothing shown yet: the rows will come in this order
-                self.order.column, self.order.desc = key, desc
-                return
-            self.finish_loading()
-        self.beginResetModel()
-        self.order.column, self.order.desc = key, desc
-        self.order.sort(self._rows)
-        self._pos = {}
-        self._reindex()
-        self.endResetModel()
+        sort_rows(self, column, order)
 
     def put_row(self, row: Any) -> None:
         """Replace the row with the same key (moving it if its place changes), or insert it."""

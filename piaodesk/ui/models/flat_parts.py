@@ -126,3 +126,20 @@ class FlatFilterProxy(QSortFilterProxyModel):
         model = self.sourceModel()
         if hasattr(model, "sort"):
             model.sort(column, order)
+
+
+def sort_rows(model: Any, column: int, order: Qt.SortOrder) -> None:
+    """:meth:`FlatTableModel.sort`: the rows themselves, in one reset."""
+    key = model._columns[column].key if 0 <= column < len(model._columns) else None
+    desc = order == Qt.SortOrder.DescendingOrder and key is not None
+    if model.loading:
+        if not model._rows:  # nothing shown yet: the rows will come in this order
+            model.order.column, model.order.desc = key, desc
+            return
+        model.finish_loading()
+    model.beginResetModel()
+    model.order.column, model.order.desc = key, desc
+    model.order.sort(model._rows)
+    model._pos = {}
+    model._reindex()
+    model.endResetModel()
