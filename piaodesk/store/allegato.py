@@ -217,10 +217,10 @@ def allegato(archive: Archive, mid: int | None = None, unita_id: int | None = No
         for o in mine:
             righe = []
             for ind in indicatori.get(o.id or 0, []):
-                r = ril.get(ind.id or 0)
-                g = av.in_linea(ind.tipo, ind.polarita, ind.aggregazione, r.target if r else None,
-                                r.valore if r else None, m.data, anno)
-                righe.append(RigaIndicatore(ind, r, g, note.get(ind.id or 0, "")))
+                rv = ril.get(ind.id or 0)
+                g = av.in_linea(ind.tipo, ind.polarita, ind.aggregazione, rv.target if rv else None,
+                                rv.valore if rv else None, m.data, anno)
+                righe.append(RigaIndicatore(ind, rv, g, note.get(ind.id or 0, "")))
             schede.append(SchedaProdotto(o, _catena(o, by_id), _finanziario(risorse.get(o.id or 0, [])),
                                          tuple(righe)))
         out.append(AllegatoCdr(u, tuple(_riepilogo([(o, _catena(o, by_id)) for o in con_budget], tot)), tot,

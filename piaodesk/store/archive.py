@@ -475,7 +475,7 @@ class Archive:
                 return
             names = tuple(c[0] for c in cur.description)
             objs = rows_to_objects(cls, names, rows)
-            last = objs[-1].id  # type: ignore[attr-defined]
+            last = objs[-1].id
             yield objs
             if len(rows) < batch:
                 return
@@ -880,7 +880,7 @@ class Archive:
         return names
 
     def audit(self, limit: int = 100) -> list[tuple[str, str, str, str]]:
-        return [tuple(r) for r in self.db.conn.execute(  # type: ignore[misc]
+        return [tuple(r) for r in self.db.conn.execute(
             "SELECT quando, utente, azione, coalesce(dettaglio, '') FROM audit "
             "ORDER BY id DESC LIMIT ?", (limit,))]
 
@@ -904,7 +904,7 @@ class _PercState:
         #: each objective's (indicators %, fasi %) before the SMVP combines them: a new SMVP
         #: recombines them instead of reading and recomputing the plan (see :meth:`resistema`)
         self.parts: dict[int, tuple[Decimal | None, Decimal | None]] | None = {}
-        self.sistema = arc.sistema_valutazione()
+        self.sistema: engine.SistemaValutazione | None = arc.sistema_valutazione()
         self.own = _own_percentages(arc, anno, None, self.parts)
         self.validated = self._validated(arc, None)
         self.final: dict[int, Decimal | None] = {}
@@ -973,19 +973,19 @@ class _PercState:
         def dec(d: dict[int, Decimal | None]) -> tuple[array[int], str]:
             return array("q", d), _SEP.join("" if v is None else str(v) for v in d.values())
 
-        return {"anno": self.anno, "dirty": array("q", self.dirty),
-                "parent": (array("q", self.parent),
-                           array("q", (0 if v is None else v for v in self.parent.values()))),
-                "own": dec(self.own), "validated": dec(self.validated),  # type: ignore[arg-type]
-                "computed": dec(self._computed),
-                # each objective's (indicators %, fasi %) and the system that combined them:
-                # a GUI that adopted this state follows a new SMVP without recomputing
-                **({"parts_ind": dec({k: v[0] for k, v in self.parts.items()}),
-                    "parts_fas": dec({k: v[1] for k, v in self.parts.items()}),
-                    "sistema": self.sistema.to_json()}
-                   if getattr(self, "parts", None) is not None and getattr(self, "sistema", None)
-                   else {})}
-
+        out: dict[str, Any] = {
+            "anno": self.anno, "dirty": array("q", self.dirty),
+            "parent": (array("q", self.parent),
+                       array("q", (0 if v is None else v for v in self.parent.values()))),
+            "own": dec(self.own), "validated": dec(dict(self.validated)),
+            "computed": dec(self._computed)}
+        # each objective's (indicators %, fasi %) and the system that combined them:
+        # a GUI that adopted this state follows a new SMVP without recomputing
+        parts, sistema = self.parts, getattr(self, "sistema", None)
+        if parts is not None and sistema:
+            out.update(parts_ind=dec({k: v[0] for k, v in parts.items()}),
+                       parts_fas=dec({k: v[1] for k, v in parts.items()}), sistema=sistema.to_json())
+        return out
 
     def restructure(self, arc: Archive, ch: Changes | None = None) -> set[int]:
         """Follow a change of the tree's shape; returns the nodes to recompute.
@@ -1158,7 +1158,8 @@ def _own_percentages(arc: Archive, anno: int, oids: set[int] | None,
     """Each objective's own % (its indicators and/or fasi, per the SMVP), in few queries;
     ``parts`` receives each objective's (indicators %, fasi %) too."""
     sistema = arc.sistema_valutazione()
-    where_i, params_i = (None, ())
+    where_i: str | None = None
+    params_i: tuple[int, ...] = ()
     if oids is not None:
         marks = ",".join("?" * len(oids))
         where_i, params_i = f"obiettivo_id IN ({marks})", tuple(oids)

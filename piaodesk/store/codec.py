@@ -80,7 +80,7 @@ def _origin(tp: Any) -> Any:
 @cache
 def _default_factories(cls: type) -> dict[str, Any]:
     return {f.name: f.default_factory for f in dataclasses.fields(cls)
-            if f.default_factory is not dataclasses.MISSING}  # type: ignore[misc]
+            if f.default_factory is not dataclasses.MISSING}
 
 
 def _json(value: Any) -> Any:
@@ -155,7 +155,7 @@ def rows_to_objects(cls: type, names: tuple[str, ...], rows: Any) -> list[Any]:
     """Decode many rows of one query at once (the hot path of every read)."""
     plan = _plan(cls, names)
     factories = tuple(_default_factories(cls).items())
-    out = []
+    out: list[Any] = []
     append = out.append
     for r in rows:
         kwargs = {}

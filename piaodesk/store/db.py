@@ -89,7 +89,7 @@ def sqlite_os_errno(exc: sqlite3.Error, path: Path | None = None) -> int | None:
 
 def _read_only_fs(folder: Path) -> bool:
     try:
-        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)  # type: ignore[attr-defined]
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
     except (OSError, AttributeError):
         return False
 

@@ -192,7 +192,8 @@ def _read(name: str) -> dict[str, Any] | None:
     path = resource("demo", name)
     if not path.exists():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else None
 
 
 def build_demo(path: Path | str) -> Archive:
@@ -312,9 +313,9 @@ def _apply_valore_pubblico(arc: Archive) -> None:
                 posizione=pos, codice=cod, titolo=titolo, ambito=ambito, linea_dup=linea,
                 indirizzo_dup=indirizzo, responsabile_politico="Presidente dell'Unione")))
             for c in codici:
-                if by_code.get(c):
-                    arc.rows.insert("vp_obiettivi", to_row(LegameValorePubblico(vp_id=vid,
-                                                                                obiettivo_id=by_code[c])))
+                oid = by_code.get(c)
+                if oid:
+                    arc.rows.insert("vp_obiettivi", to_row(LegameValorePubblico(vp_id=vid, obiettivo_id=oid)))
 
 
 def _apply_variazione(arc: Archive, anno: int) -> None:
@@ -368,7 +369,7 @@ def _apply_examples(arc: Archive, loader: _Loader, anno: int) -> None:
         fasi = arc.fasi(oid)
         for fase, perc in zip(fasi, spec.get("fasi", []), strict=False):
             if perc is not None:
-                arc.rows.update("fasi", fase.id, {"perc_realizzazione": str(Decimal(str(perc)))})
+                arc.rows.update("fasi", fase.id or 0, {"perc_realizzazione": str(Decimal(str(perc)))})
         inds = arc.indicatori(oid)
         for ind, valore in zip(inds, spec.get("valori", []), strict=False):
             if valore is None:
@@ -384,7 +385,7 @@ def _apply_examples(arc: Archive, loader: _Loader, anno: int) -> None:
     for uid_key, rows in ex.get("risorse", {}).items():
         oid = loader.by_code.get(uid_key)
         for r in rows if oid else []:
-            arc.rows.insert("risorse", to_row(Risorsa(obiettivo_id=oid, anno=anno, **{
+            arc.rows.insert("risorse", to_row(Risorsa(obiettivo_id=oid or 0, anno=anno, **{  # type: ignore[arg-type]
                 k: (_dec(v) if k not in ("descrizione", "tipo", "capitolo") else v)
                 for k, v in r.items()})))
 
@@ -467,7 +468,7 @@ def _apply_valutazione(arc: Archive, loader: _Loader, anno: int) -> None:
     for p in persone:
         area = area_da_categoria(p.categoria)
         if area is not None:
-            arc.rows.update("persone", p.id, {"area": area.value})
+            arc.rows.update("persone", p.id or 0, {"area": area.value})
     responsabili = {u.responsabile_id for u in arc.unita() if u.responsabile_id}
     senza = {c.upper() for c in ex.get("senza_comportamenti", [])}
     riesame = ex.get("riesame") or {}

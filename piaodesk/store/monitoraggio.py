@@ -675,7 +675,10 @@ def imposta_dialogo(archive: Archive, mid: int, obiettivo_id: int, *,
     st, _ = _stato(archive, rnd, obiettivo_id)
     if st is None:
         edit: Edit = InsertRow(StatoAvanzamento(monitoraggio_id=mid, obiettivo_id=obiettivo_id,
-                                                perc_calcolata=rnd.calcolata(obiettivo_id), **values))
+                                                perc_calcolata=rnd.calcolata(obiettivo_id),
+                                                relazione_settore=values.get("relazione_settore"),
+                                                osservazioni_nucleo=values.get("osservazioni_nucleo"),
+                                                risposta_settore=values.get("risposta_settore")))
     else:
         values = {k: v for k, v in values.items() if getattr(st, k) != v}
         if not values:

@@ -187,7 +187,7 @@ def trova_settore(archive: Archive, testo: str | int) -> tuple[int, str]:
     units = archive.unita()
     for u in units:
         if text.isdigit() and u.id == int(text):
-            return int(u.id), u.nome  # type: ignore[arg-type]
+            return int(u.id or 0), u.nome
     key = " ".join(text.lower().split())
     for u in units:
         if key in (" ".join((u.codice or "").lower().split()), " ".join(u.nome.lower().split())):
@@ -390,7 +390,10 @@ def _apri_pacchetto(path: Path) -> tuple[Any, InfoPacchetto]:
         raise PlanError(f"Il file «{path.name}» non è un pacchetto di settore (manca la sua copia "
                         "di partenza): si possono unire solo i file fatti con «piaodesk pacchetto».")
     conn.execute("ATTACH ':memory:' AS base")
-    conn.deserialize("base", zlib.decompress(blob[0][0]))
+    dati = blob[0][0]
+    if not isinstance(dati, bytes):
+        raise PlanError(f"Il file «{path.name}» ha una copia di partenza illeggibile: non si può unire.")
+    conn.deserialize("base", zlib.decompress(dati))
     return conn, info
 
 
@@ -731,6 +734,6 @@ def unisci(archive: Archive, analisi: AnalisiUnione,
 
 def unioni(archive: Archive) -> list[tuple[str, str, str, str, int, int, int]]:
     """The merge log: when, who, PC, packet file, changes, conflicts, refused."""
-    return [tuple(r) for r in archive.db.conn.execute(  # type: ignore[misc]
+    return [tuple(r) for r in archive.db.conn.execute(
         "SELECT quando, utente, coalesce(postazione,''), coalesce(file,''), modifiche, conflitti, "
         "rifiutate FROM unioni ORDER BY id DESC")]

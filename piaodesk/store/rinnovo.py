@@ -145,8 +145,8 @@ def prepara(arc: Archive, *, anche_conclusi: bool = True) -> PianoRinnovato:
     partiti = {p.id for p in persone if p.valido_al is not None and p.valido_al < start}
     for p in persone:
         edits.append(InsertRow(p))
-        for a in arc.select(AliasPersona, "persona_id = ?", (p.id,)):
-            edits.append(InsertRow(a))
+        for al in arc.select(AliasPersona, "persona_id = ?", (p.id,)):
+            edits.append(InsertRow(al))
     rap.riportati["Persone"] = len(persone)
     for u in unita:
         if u.responsabile_id is not None:
@@ -278,10 +278,10 @@ def prepara(arc: Archive, *, anche_conclusi: bool = True) -> PianoRinnovato:
         if a.obiettivo_id not in carried:
             continue
         if a.persona_id in partiti:
-            p = arc.get(Persona, a.persona_id)
-            rap.esclusi.append(f"Assegnazione di {p.nominativo if p else '—'} a "
+            chi = arc.get(Persona, a.persona_id)
+            rap.esclusi.append(f"Assegnazione di {chi.nominativo if chi else '—'} a "
                                f"{_codice(arc, a.obiettivo_id)}: in servizio fino al "
-                               f"{format_date(p.valido_al if p else None)}")
+                               f"{format_date(chi.valido_al if chi else None)}")
             continue
         edits.append(InsertRow(dataclasses.replace(a, data_inizio=sposta_anno(a.data_inizio),
                                                    data_fine=sposta_anno(a.data_fine))))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import Any, cast
 
 from ..domain import individuale as ind
 from ..domain import organizzativa as org
@@ -318,9 +319,10 @@ class QuadroValutazioni:
         """003 T2 line 1: mean of the results of every scheda (None if one lacks)."""
         keys = self.unita_con_schede()
         vals = [self.scheda(k).risultato.perc for k in keys]
-        if not vals or any(v is None for v in vals):
+        known = [v for v in vals if v is not None]
+        if not vals or len(known) < len(vals):
             return None
-        return sum(vals, Decimal(0)) / len(vals)  # type: ignore[arg-type]
+        return sum(known, Decimal(0)) / len(known)
 
     def sintesi(self, unita_id: int | None = None) -> org.SintesiOrganizzativa:
         """Table 2 of the ente (``unita_id`` None) or of one unit."""
@@ -467,7 +469,11 @@ class QuadroValutazioni:
 
 
 def tipologie(o: Obiettivo) -> set[str]:
-    return {Tipologia.from_text(t).value if Tipologia.from_text(t) else t for t in (o.tipologia or [])}
+    out = set()
+    for t in o.tipologia or []:
+        member = Tipologia.from_text(t)
+        out.add(member.value if member is not None else t)
+    return out
 
 
 def verifica(q: QuadroValutazioni) -> list[ver.Problema]:
@@ -613,23 +619,24 @@ def modifica_valutazione(archive: Archive, persona_id: int, anno: int, *,
         elif old.nota != nota:
             edits.append(SetFields(PunteggioComportamento, old.id or 0, {"nota": nota}))
     fatti = {str(p.passo): p for p in q.passi.get(persona_id, [])}
-    for passo, valore in (passi or {}).items():
+    for passo, valore_passo in (passi or {}).items():
         try:
             tipo = PassoCiclo(passo)
         except ValueError:
             raise ErroreValutazione(f"Passo «{passo}» sconosciuto: "
                                     + ", ".join(p.value for p in PassoCiclo) + ".") from None
         old_p = fatti.get(tipo.value)
-        if valore is None:
+        if valore_passo is None:
             if old_p is not None:
                 edits.append(DeleteRow(PassoValutazione, old_p.id or 0, f"Annulla «{tipo.label}»"))
             continue
-        data, testo, esito = valore
+        data, testo, esito = valore_passo
         if tipo == PassoCiclo.ESITO_RIESAME and PassoCiclo.RICHIESTA_RIESAME.value not in fatti \
                 and PassoCiclo.RICHIESTA_RIESAME.value not in (passi or {}):
             raise ErroreValutazione("L'esito del riesame richiede una richiesta di riesame.")
         if old_p is None:
-            edits.append(InsertRow(PassoValutazione(valutazione_id=rid, passo=tipo, data=data,  # type: ignore[arg-type]
+            edits.append(InsertRow(PassoValutazione(valutazione_id=rid, passo=tipo,
+                                                    data=cast(Any, data),
                                                     testo=testo, esito=esito), tipo.label))
         else:
             new = {"data": data, "testo": testo, "esito": esito}

@@ -175,7 +175,7 @@ def ask_in_use(parent: QWidget | None, exc: PlanInUse) -> str | None:
     box.setObjectName("dialogo_in_uso")
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Piano in uso")
-    box.setText(f"Il piano «{exc.path.name}» è in uso da {exc.info.describe()}.")
+    box.setText(f"Il piano «{exc.path.name if exc.path else ''}» è in uso da {exc.info.describe()}.")
     if exc.stale:
         box.setInformativeText(
             f"Il blocco sembra abbandonato ({exc.stale}), per esempio dopo un'interruzione del "
