@@ -1322,13 +1322,13 @@ def parse_cell(col: Col, value: Any) -> Any:
         return leggi_livello(str(value))
     if k == "relativa":  # «entro 30 giorni dall'approvazione»: kept as written, understood first
         if leggi_target(str(value)).scadenza is None:
-            raise ValueError(f"«{_cut(str(value))}» non è una scadenza relativa (scrivere ad esempio "
+            raise ValueError(f"«{shorten(value, 60)}» non è una scadenza relativa (scrivere ad esempio "
                              "«entro 30 giorni dall'approvazione»)")
         return str(value)
     if k == "programma":  # the harmonised catalogue's «12.03»
         r = riconosci(str(value))
         if r.programma is None or r.da_rivedere:
-            raise ValueError(f"«{_cut(str(value))}» non è un programma del catalogo (scrivere "
+            raise ValueError(f"«{shorten(value, 60)}» non è un programma del catalogo (scrivere "
                              "missione.programma, ad esempio 12.03)")
         return r.programma.chiave
     if k == "tipologia":
