@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ViewSpec
 
+if TYPE_CHECKING:
+    from ..context import Context
 
-def _valore_pubblico(ctx: Any, parent: Any) -> Any:
+
+def _valore_pubblico(ctx: Context, parent: Any) -> Any:
     from ..views.valore_pubblico import ValorePubblicoView
 
     return ValorePubblicoView(ctx, parent)

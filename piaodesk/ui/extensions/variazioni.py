@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import ActionSpec
 
+if TYPE_CHECKING:
+    from ..context import Context
 
-def _variazioni(main_window: Any, ctx: Any) -> None:
+
+def _variazioni(main_window: Any, ctx: Context) -> None:
     from ..dialogs.variazioni import show_variazioni_dialog
 
     main_window._variazioni_dialog = show_variazioni_dialog(main_window, ctx)
 
 
-def _comuni(main_window: Any, ctx: Any) -> None:
+def _comuni(main_window: Any, ctx: Context) -> None:
     from ..dialogs.comuni import show_comuni_dialog
 
     main_window._comuni_dialog = show_comuni_dialog(main_window, ctx)
 
 
-def _parametri(main_window: Any, ctx: Any) -> None:
+def _parametri(main_window: Any, ctx: Context) -> None:
     from ..dialogs.parametri import show_parametri_dialog
 
     main_window._parametri_dialog = show_parametri_dialog(main_window, ctx)
