@@ -22,12 +22,10 @@ from pathlib import Path
 from ..domain.formats import format_date, format_decimal, format_percent, parse_date
 from ..store import monitoraggio as mon
 from ..store import rinnovo
-from ..store.archive import Archive
 from ..store.db import PLAN_SUFFIX
-from . import CliError
+from . import CliError, apri_piano
 from . import anno as anno_arg
 from . import percentuale as percentuale_arg
-from .copie import prima_di_scrivere
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -80,12 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_rinnova)
 
 
-def _open(path: Path, readonly: bool = False) -> Archive:
-    if not path.exists():
-        raise CliError(f"Il piano «{path}» non esiste.")
-    if not readonly:
-        prima_di_scrivere(path)
-    return Archive.open(path, readonly=readonly)
+_open = apri_piano  # (the one opener of the commands: cli/__init__.py)
 
 
 def _data(text: str) -> date:
