@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -98,11 +98,11 @@ class TypedDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._kind = kind
 
-    def kind(self, index: QModelIndex) -> str:
+    def kind(self, index: QModelIndex | QPersistentModelIndex) -> str:
         return self._kind or index.data(KindRole) or "text"
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: QModelIndex) -> QWidget:
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
         kind = self.kind(index)
         if kind == "date":
             return DateLineEdit(parent)
@@ -120,7 +120,7 @@ class TypedDelegate(QStyledItemDelegate):
             edit.setPlaceholderText("0,00" if kind != "int" else "")
         return edit
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
         kind = self.kind(index)
         if isinstance(editor, QComboBox):
@@ -140,7 +140,7 @@ class TypedDelegate(QStyledItemDelegate):
             else:
                 editor.setText(_text_for(value))
 
-    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex) -> None:
         if isinstance(editor, QComboBox):
             # an untouched combo writes nothing (Tab through it once saved its first choice)
             if editor.currentIndex() < 0 or editor.currentIndex() == editor.property(_INITIAL):
@@ -153,14 +153,14 @@ class TypedDelegate(QStyledItemDelegate):
                 return
             model.setData(index, new, Qt.ItemDataRole.EditRole)
 
-    def _initial_text(self, index: QModelIndex) -> str:
+    def _initial_text(self, index: QModelIndex | QPersistentModelIndex) -> str:
         value = index.data(Qt.ItemDataRole.EditRole)
         if self.kind(index) in ("decimal", "percent", "money", "int"):
             return decimal_text(value)
         return _text_for(value)
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,
-                             index: QModelIndex) -> None:
+                             index: QModelIndex | QPersistentModelIndex) -> None:
         rect = option.rect
         if isinstance(editor, QComboBox):
             rect = rect.adjusted(0, 0, 0, 0)
@@ -209,7 +209,7 @@ class EnumDelegate(TypedDelegate):
         self._enum = enum
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: QModelIndex) -> QWidget:
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
         combo = QComboBox(parent)
         choices = index.data(ChoicesRole) or (
             [(m.label, m) for m in self._enum] if self._enum is not None else [])

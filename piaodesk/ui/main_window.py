@@ -610,7 +610,7 @@ class MainWindow(QMainWindow):
             if oid is not None:
                 ids.append(oid)
         if not ids and self.current_id() is not None:
-            ids = [self.current_id()]  # type: ignore[list-item]
+            ids = [self.current_id()]
         return ids
 
     def select_obiettivo(self, oid: int) -> bool:
@@ -748,7 +748,7 @@ class MainWindow(QMainWindow):
         if node.obj is not None:
             where = f"«{node.obj.codice} {node.obj.titolo}»"
         else:
-            where = f"«{node.ramo.label}»"  # type: ignore[union-attr]
+            where = f"«{node.ramo.label}»"
         if confirm and not ask(self, "Rinumera codici",
                                f"Assegnare codici gerarchici (1, 1.1, 1.1.1 …) sotto {where}?"):
             return False

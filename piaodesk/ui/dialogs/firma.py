@@ -71,7 +71,7 @@ def _settings(ctx: Any) -> QSettings:
     return ui_state.settings_of(ctx)
 
 
-def _path_row(edit: QLineEdit, button_text: str, on_browse) -> QWidget:  # type: ignore[no-untyped-def]
+def _path_row(edit: QLineEdit, button_text: str, on_browse) -> QWidget:
     row = QWidget()
     lay = QHBoxLayout(row)
     lay.setContentsMargins(0, 0, 0, 0)
@@ -93,7 +93,7 @@ class FirmaDialog(QDialog):
         self.setWindowTitle("Firma un PDF")
         self.setMinimumWidth(640)
         self.fields: list[FieldInfo] = []
-        self.result: BatchItem | None = None
+        self.result: BatchItem | None = None  # type: ignore[assignment]
         self.summary: BatchSummary | None = None
         self.output_path: Path | None = None
         self._out_auto = True
@@ -179,7 +179,9 @@ class FirmaDialog(QDialog):
             if str(path) != last_lib:
                 self.lib_combo.addItem(str(path))
                 self.lib_combo.setItemData(self.lib_combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
-        self.lib_combo.lineEdit().setPlaceholderText("driver della carta, es. bit4xpki.dll / libbit4xpki.so")
+        editor = self.lib_combo.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText("driver della carta, es. bit4xpki.dll / libbit4xpki.so")
         cf.addRow("Libreria:", _path_row_combo(self.lib_combo, self._browse_lib))
         self.token_edit = QLineEdit(str(FIRMA_TOKEN.get(self.settings)))
         self.token_edit.setPlaceholderText("facoltativa: se ci sono più carte/lettori")
@@ -401,7 +403,7 @@ class FirmaDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     @contextlib.contextmanager
-    def _signer(self):  # type: ignore[no-untyped-def]
+    def _signer(self):
         """The key, opened once for every file signed now."""
         if self.radio_p12.isChecked():
             if not self.p12_edit.text().strip():
@@ -526,7 +528,7 @@ class FirmaDialog(QDialog):
                                     f"Impostazioni della marca temporale non salvate: {exc}")
 
 
-def _path_row_combo(combo: QComboBox, on_browse) -> QWidget:  # type: ignore[no-untyped-def]
+def _path_row_combo(combo: QComboBox, on_browse) -> QWidget:
     row = QWidget()
     lay = QHBoxLayout(row)
     lay.setContentsMargins(0, 0, 0, 0)
@@ -556,7 +558,7 @@ class VerificaDialog(QDialog):
         self.setWindowTitle("Verifica firme")
         self.resize(1180, 440)
         self.reports: list[SignatureReport] = []
-        self.result: VerifyResult | None = None
+        self.result: VerifyResult | None = None  # type: ignore[assignment]
 
         outer = QVBoxLayout(self)
         form = QFormLayout()

@@ -91,7 +91,7 @@ class RinnovoDialog(QDialog):
         if path:
             self.percorso.setText(path)
 
-    def create(self, *, ask_open: bool = True) -> Path | None:
+    def create(self, *, ask_open: bool = True) -> Path | None:  # type: ignore[override]
         text = self.percorso.text().strip()
         if not text:
             self._error("Indicare il nome del nuovo file.")

@@ -160,7 +160,7 @@ class StampaDialog(QDialog):
 
     # ------------------------------------------------------------------ state
 
-    def _current_obiettivo(self):  # type: ignore[no-untyped-def]
+    def _current_obiettivo(self):
         oid = self.ctx.current_obiettivo
         return self.ctx.archive.obiettivo(oid) if oid else None
 

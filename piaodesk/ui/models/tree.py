@@ -155,7 +155,7 @@ class ObiettiviTreeModel(TreeAdapter):
             if node.id is not None:
                 self.perc_service.want(node, self.proj.anno)
             return None
-        return v  # type: ignore[no-any-return]
+        return v
 
     def _perc_ready(self, nodes: list[Any], force: bool) -> None:
         from ...viste.base import Delta

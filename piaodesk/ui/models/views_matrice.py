@@ -37,7 +37,7 @@ class MatriceModel(FlatTableModel):
         return row.flag if row is not None else None
 
     def index_of(self, pid: int, oid: int) -> QModelIndex:
-        return self.index(self._pos[pid], self._col_pos[oid])
+        return self.index(self._pos[pid], self._col_pos[oid])  # type: ignore[index]
 
     def set_settore(self, settore_id: int | None) -> None:
         self.projection.set_settore(settore_id)

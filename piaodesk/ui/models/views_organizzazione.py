@@ -82,7 +82,7 @@ class OrganizzazioneModel(UndoableEdits, QAbstractItemModel):
         return self.createIndex(node.parent.children.index(node), column, node)
 
     def _node(self, index: Index) -> _Node:
-        return index.internalPointer() if index.isValid() else self._root  # type: ignore[return-value]
+        return index.internalPointer() if index.isValid() else self._root
 
     def id_of(self, index: Index) -> int | None:
         return self._node(index).id
@@ -187,5 +187,6 @@ class OrganizzazioneModel(UndoableEdits, QAbstractItemModel):
         keys = [c.key for c in self._columns]
         for uid, cols in d.changed.items():
             pos = range(len(keys)) if cols is None else [keys.index(k) for k in cols]
-            if self.index_of(uid).isValid():
-                self.dataChanged.emit(self.index_of(uid, min(pos)), self.index_of(uid, max(pos)))
+            if self.index_of(int(uid)).isValid():  # type: ignore[call-overload]
+                self.dataChanged.emit(self.index_of(int(uid), min(pos)),  # type: ignore[call-overload]
+                                      self.index_of(int(uid), max(pos)))  # type: ignore[call-overload]

@@ -89,7 +89,7 @@ class _Header(QWidget):
         right_day = c.day_at(c.scene_x(self.width()))
         m = _month_start(max(left_day, c.start))
         compact = c.px_day * 28 < fm.horizontalAdvance("mag") + 8
-        while m <= right_day and m < c.end:
+        while m <= right_day and c.end is not None and m < c.end:
             nxt = _next_month(m)
             x0, x1 = c.view_x(m), c.view_x(nxt)
             w = x1 - x0
@@ -284,7 +284,7 @@ class GanttCanvas(QGraphicsView):
 
     # ------------------------------------------------------------ painting
 
-    def drawBackground(self, p: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, p: QPainter, rect: QRectF | QRect) -> None:
         p.fillRect(rect, QColor("white"))
         if self.start is None or not self.rows:
             return
@@ -354,7 +354,7 @@ class GanttCanvas(QGraphicsView):
             p.drawPolygon(QPolygonF([QPointF(cx, cy - s), QPointF(cx + s, cy), QPointF(cx, cy + s),
                                      QPointF(cx - s, cy)]))
 
-    def drawForeground(self, p: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, p: QPainter, rect: QRectF | QRect) -> None:
         if self.start is None:
             return
         x = self.x_of(self.oggi) + self.px_day / 2

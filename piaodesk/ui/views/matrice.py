@@ -86,5 +86,5 @@ class MatriceView(ViewPanel):
         sel = self.table.selectionModel().selectedIndexes()
         if not sel and self.table.currentIndex().isValid():
             sel = [self.table.currentIndex()]
-        if not self.model.remove_assignments(sel):
+        if not self.model.remove_assignments(list(sel)):
             self.show_message("Nessuna assegnazione nelle celle selezionate.")

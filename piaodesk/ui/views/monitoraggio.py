@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import monitoraggio as rules
+from ...domain.enums import StatoMonitoraggio
 from ...domain.formats import format_date, format_percent
+from ...domain.model import Monitoraggio
 from ...store import monitoraggio as store
 from ...store.db import PlanError
 from ...store.edits import Batch
@@ -115,7 +117,7 @@ class DialogoPanel(QFrame):
                 rnd = store.leggi_round(self.ctx.archive, mid)
         ob = self.ctx.archive.obiettivo(oid) if oid is not None else None
         enabled = rnd is not None and ob is not None
-        st = rnd.stati.get(oid) if enabled and rnd else None
+        st = rnd.stati.get(oid) if enabled and rnd and oid is not None else None
         self.titolo.setText(f"{ob.codice}  {ob.titolo}" if ob else "Selezionare un obiettivo")
         self._shown: dict[int, str] = {}
         for w, text in ((self.relazione, st.relazione_settore if st else ""),
@@ -306,7 +308,7 @@ class MonitoraggioView(QWidget):
         self.rounds.clear()
         rounds = self.ctx.archive.monitoraggi()
         for m in rounds:
-            stato = "chiuso" if m.stato == store.StatoMonitoraggio.CHIUSO else "aperto"
+            stato = "chiuso" if m.stato == StatoMonitoraggio.CHIUSO else "aperto"
             self.rounds.addItem(f"{m.nome} — al {format_date(m.data)} ({stato})", m.id)
         if not rounds:
             self.rounds.addItem("Nessun monitoraggio: aprirne uno con «Nuovo monitoraggio…»", None)
@@ -423,7 +425,7 @@ class MonitoraggioView(QWidget):
         mid = self.current_round()
         if mid is None:
             return False
-        m = self.ctx.archive.get(store.Monitoraggio, mid)
+        m = self.ctx.archive.get(Monitoraggio, mid)
         if confirm and QMessageBox.question(
                 self, "Chiudi il monitoraggio",
                 f"Chiudere «{m.nome}»? Valori e percentuali saranno congelati e non più "

@@ -97,7 +97,7 @@ class BilancioWidget(QWidget):
         keep = self.settore.currentText()
         self.settore.blockSignals(True)
         self.settore.clear()
-        for nome, _ in self.blocchi:
+        for nome, _riepilogo in self.blocchi:
             self.settore.addItem(nome)
         pos = self.settore.findText(keep)
         self.settore.setCurrentIndex(max(pos, 0))

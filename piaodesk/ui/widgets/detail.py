@@ -181,7 +181,9 @@ class ObiettivoForm(QWidget):
         self.stato = QComboBox(self)
         self.stato.setEditable(True)
         self.stato.addItems(list(STATI))
-        self.stato.lineEdit().editingFinished.connect(
+        stato_edit = self.stato.lineEdit()
+        assert stato_edit is not None  # (an editable combo has its line edit)
+        stato_edit.editingFinished.connect(
             lambda: self._commit("stato", self.stato.currentText().strip() or None))
         self.stato.activated.connect(
             lambda _i: self._commit("stato", self.stato.currentText().strip() or None))
@@ -370,7 +372,7 @@ class ObiettivoForm(QWidget):
             return False
         if getattr(self._ob, key) == value:
             return False
-        ok = self.ctx.push(SetFields(Obiettivo, self._ob.id, {key: value},
+        ok = self.ctx.push(SetFields(Obiettivo, self._ob.id or 0, {key: value},
                                      label=label or f"Modifica {LABELS.get(key, key).lower()}"))
         if not ok:
             self.reload()

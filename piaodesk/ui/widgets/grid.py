@@ -626,7 +626,8 @@ class ExcelTableView(QTableView):
         QGuiApplication.clipboard().setText(to_tsv(self._rows_text(*rect)))
 
     def _visible_columns_from(self, c0: int, n: int) -> list[int]:
-        cols, c = [], c0
+        cols: list[int] = []
+        c = c0
         while len(cols) < n and c < self.model().columnCount():
             if not self.isColumnHidden(c):
                 cols.append(c)
