@@ -15,6 +15,7 @@ Pure: the caller gives the plan's year and ``oggi``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -104,7 +105,7 @@ def scadenze_legali(anno: int, regole: tuple[RegolaCalendario, ...] | list[Regol
     return sorted(out, key=lambda s: (s.data, s.nome))
 
 
-def regole_da_impostazioni(valori: dict[str, object] | None) -> list[RegolaCalendario]:
+def regole_da_impostazioni(valori: Mapping[str, object] | None) -> list[RegolaCalendario]:
     """The ente's calendar: the defaults overridden by the plan setting
     (``{"relazione": "15/06", "variazioni_peg": None}``).
 

@@ -54,6 +54,15 @@ def imposta(arc: Archive, regole: dict[str, str | None] | None = None,
     return SetSetting(CHIAVE, json.dumps(cfg, ensure_ascii=False), "Calendario del piano")
 
 
+def sostituisci(regole: dict[str, str | None], approvazione_bilancio: date | None) -> Edit:
+    """One undoable step setting the ente's whole calendar (what is not named keeps the law's date);
+    refuses (ValueError, Italian) a bad date or an unknown deadline."""
+    regole_da_impostazioni(regole)
+    cfg = {"regole": regole,
+           "approvazione_bilancio": approvazione_bilancio.isoformat() if approvazione_bilancio else None}
+    return SetSetting(CHIAVE, json.dumps(cfg, ensure_ascii=False), "Calendario del piano")
+
+
 # ---------------------------------------------------------------------- relative deadlines
 
 CHIAVE_EVENTI = "eventi"

@@ -63,6 +63,7 @@ def dialogs(win: Any, tmp: Path) -> dict[str, Callable[[], QWidget]]:
     """name -> factory of every dialog (and free-standing panel) of the application."""
     from piaodesk.ui.dialogs import (
         backup,
+        calendario,
         comuni,
         firma,
         monitoraggio,
@@ -99,6 +100,7 @@ def dialogs(win: Any, tmp: Path) -> dict[str, Callable[[], QWidget]]:
         "NuovaVariazioneDialog": lambda: variazioni.NuovaVariazioneDialog(win),
         "ComuniDialog": lambda: comuni.ComuniDialog(ctx, win),
         "ParametriDialog": lambda: parametri.ParametriDialog(ctx, win),
+        "CalendarioDialog": lambda: calendario.CalendarioDialog(ctx, win),
         "VerificaWidget": lambda: _verifica(win),
     }
     for modo in stampa.MODI:

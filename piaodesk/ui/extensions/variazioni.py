@@ -28,8 +28,15 @@ def _parametri(main_window: Any, ctx: Context) -> None:
     main_window._parametri_dialog = show_parametri_dialog(main_window, ctx)
 
 
+def _calendario(main_window: Any, ctx: Context) -> None:
+    from ..dialogs.calendario import show_calendario_dialog
+
+    main_window._calendario_dialog = show_calendario_dialog(main_window, ctx)
+
+
 ACTIONS = [
     ActionSpec("&Piano", "Variazioni del piano…", _variazioni, order=60, object_name="azione_variazioni"),
     ActionSpec("&Piano", "Comuni dell'Unione…", _comuni, order=61, object_name="azione_comuni"),
     ActionSpec("&Piano", "Parametri dei servizi…", _parametri, order=62, object_name="azione_parametri"),
+    ActionSpec("&Piano", "Calendario del piano…", _calendario, order=63, object_name="azione_calendario"),
 ]
