@@ -64,6 +64,9 @@ def test_edit_link_unlink_add_delete_all_undoable(qtbot, ctx, tmp_path):
     view._items[fin].setCheckState(0, Qt.CheckState.Checked)
     assert "FIN.1" in _codes(ctx.archive, vid)
     child = next(o.id for o in ctx.archive.obiettivi() if o.codice == "OE052701")
+    assert child not in view._items  # a large plan's tree is read as nodes are opened
+    oe = next(o.id for o in ctx.archive.obiettivi() if o.codice == "OE0527")
+    view.obiettivi.expandItem(view._items[oe])
     assert view._items[child].checkState(0) == Qt.CheckState.Unchecked
     assert "tramite l'obiettivo superiore" in view._items[child].toolTip(0)
     ctx.stack.undo()

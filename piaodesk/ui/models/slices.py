@@ -4,17 +4,45 @@ A view that must read and build 40.000 rows would freeze the window for a second
 or two. Written as a generator that yields a percentage after each short step, the
 work is driven by a :class:`SliceRunner`: each slice runs steps for about
 ``slice_s`` seconds, then returns to the event loop (paints, clicks, typing), and
-the next slice follows at once. The garbage collector is left alone (a process-wide
-freeze kept deleted rows alive until the next unfreeze).
+the next slice follows at once.
+
+The one garbage-collector policy of the program lives here (issue 13): while a sliced load
+runs, full (generation 2) collections are postponed — a load allocates tens of thousands of
+long-lived rows, and a full collection landing in a slice froze it for 100–200 ms. Nothing is
+frozen or made immortal (a process-wide ``freeze`` kept deleted rows alive until the next
+unfreeze): the thresholds come back when the last load ends, and collection goes on as usual.
 """
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+_ACTIVE: set[int] = set()  # the runners loading now
+_SAVED: tuple[int, int, int] | None = None
+
+
+def _loading(runner: object, on: bool) -> None:
+    _loading_key(id(runner), on)
+
+
+def _loading_key(key: int, on: bool) -> None:
+    """Postpone full collections while any runner loads; restore the thresholds after the last."""
+    global _SAVED
+    if on and key not in _ACTIVE:
+        if not _ACTIVE:
+            _SAVED = gc.get_threshold()
+            gc.set_threshold(_SAVED[0], _SAVED[1], max(_SAVED[2], 1_000_000))
+        _ACTIVE.add(key)
+    elif not on and key in _ACTIVE:
+        _ACTIVE.discard(key)
+        if not _ACTIVE and _SAVED is not None:
+            gc.set_threshold(*_SAVED)
+            _SAVED = None
 
 
 class SliceRunner(QObject):
@@ -31,16 +59,20 @@ class SliceRunner(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._slice)
+        key = id(self)  # a runner deleted while loading must not keep collections postponed
+        self.destroyed.connect(lambda *_: _loading_key(key, False))
 
     def start(self, steps: Iterator[int]) -> None:
         """Run ``steps`` in slices from the next event-loop pass (replacing any running)."""
         self._steps = steps
         self.slices = 0
+        _loading(self, True)
         self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
         self._steps = None
+        _loading(self, False)
 
     def finish(self) -> None:
         """Run what is left at once (an action that needs the whole result now)."""
@@ -62,6 +94,7 @@ class SliceRunner(QObject):
                 return
         if self._steps is steps:
             self._steps = None
+            _loading(self, False)
             self.finished.emit()
 
 

@@ -151,6 +151,8 @@ class ValorePubblicoView(QWidget):
         self.obiettivi = QTreeWidget()
         self.obiettivi.setHeaderLabels(["Obiettivi che lo perseguono"])
         self.obiettivi.itemChanged.connect(self._spunta)
+        self.obiettivi.itemExpanded.connect(self._figli)
+        self._diretti: set[int] = set()
         self.nota = QLabel()
         self.nota.setWordWrap(True)
         destra = QWidget()
@@ -202,52 +204,111 @@ class ValorePubblicoView(QWidget):
             self._collegamenti()
 
     def _costruisci_albero(self) -> None:
+        """The objectives' top level; children are read when a node is opened (a 10.000-objective
+        plan shows at once) or when a search needs them."""
         self._riempiendo = True
         self.obiettivi.clear()
         self._items = {}
-        obs = self.ctx.archive.obiettivi("obiettivi")
-        for o in obs:
-            item = QTreeWidgetItem([f"{o.codice} {o.titolo}".strip()])
-            item.setData(0, Qt.ItemDataRole.UserRole, o.id)
-            item.setToolTip(0, o.titolo)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(0, Qt.CheckState.Unchecked)
-            parent = self._items.get(o.parent_id) if o.parent_id is not None else None
-            (parent.addChild(item) if parent is not None else self.obiettivi.addTopLevelItem(item))
-            self._items[o.id or 0] = item
-        self.obiettivi.collapseAll()
+        for o in self.ctx.archive.figli(None, "obiettivi"):
+            self._aggiungi(o, None)
         self._riempiendo = False
-        self._filtra(self.cerca.text())
+        if self.cerca.text().strip():
+            self._filtra(self.cerca.text())
+
+    def _aggiungi(self, o: Any, parent: QTreeWidgetItem | None) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([f"{o.codice} {o.titolo}".strip()])
+        item.setData(0, Qt.ItemDataRole.UserRole, o.id)
+        item.setToolTip(0, o.titolo)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(0, Qt.CheckState.Unchecked)
+        item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+        (parent.addChild(item) if parent is not None else self.obiettivi.addTopLevelItem(item))
+        self._items[o.id or 0] = item
+        return item
+
+    def _figli(self, item: QTreeWidgetItem) -> None:
+        """Read a node's children the first time it is opened."""
+        if item.data(0, Qt.ItemDataRole.UserRole + 1):
+            return
+        item.setData(0, Qt.ItemDataRole.UserRole + 1, True)
+        was = self._riempiendo
+        self._riempiendo = True
+        figli = self.ctx.archive.figli(int(item.data(0, Qt.ItemDataRole.UserRole)), "obiettivi")
+        for o in figli:
+            self._aggiungi(o, item)
+        if not figli:
+            item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.DontShowIndicator)
+        self._riempiendo = was
+        self._segna(item)
+
+    def _apri_fino(self, oid: int) -> QTreeWidgetItem | None:
+        """Build the path down to ``oid`` (its ancestors opened) and return its item."""
+        catena: list[int] = []
+        cur: int | None = oid
+        while cur is not None and cur not in self._items:
+            catena.append(cur)
+            ob = self.ctx.archive.obiettivo(cur)
+            cur = ob.parent_id if ob is not None else None
+        for x in reversed(catena):
+            ob = self.ctx.archive.obiettivo(x)
+            parent = self._items.get(ob.parent_id) if ob is not None and ob.parent_id is not None else None
+            if parent is not None:
+                self._figli(parent)
+        return self._items.get(oid)
 
     def _collegamenti(self) -> None:
         v = self.selezionato()
         self.elimina.setEnabled(v is not None and not self.ctx.readonly)
         self.aggiungi.setEnabled(not self.ctx.readonly)
         self.obiettivi.setEnabled(v is not None and not self.ctx.readonly)
+        self._diretti = set(vp_store.collegati(self.ctx.archive, v.id or 0)) if v else set()
+        for oid in self._diretti:  # the linked objectives are shown, their ancestors opened
+            item = self._apri_fino(oid)
+            p = item.parent() if item is not None else None
+            while p is not None:
+                p.setExpanded(True)
+                p = p.parent()
         self._riempiendo = True
-        diretti = set(vp_store.collegati(self.ctx.archive, v.id or 0)) if v else set()
-        mappa = vp_store.mappa(self.ctx.archive) if v else {}
-        grigio = QBrush(QColor("#777777"))
-        for oid, item in self._items.items():
-            ereditato = v is not None and oid not in diretti and (v.id in mappa.get(oid, []))
-            item.setCheckState(0, Qt.CheckState.Checked if oid in diretti else Qt.CheckState.Unchecked)
-            item.setForeground(0, grigio if ereditato else QBrush())
-            item.setToolTip(0, "Persegue questo valore tramite l'obiettivo superiore" if ereditato else "")
-            if oid in diretti:
-                p = item.parent()
-                while p is not None:
-                    p.setExpanded(True)
-                    p = p.parent()
+        for item in self._items.values():
+            self._segna_uno(item)
         self._riempiendo = False
         if v is None:
             self.nota.setText("Aggiungere un obiettivo di valore pubblico con «+ Valore», poi spuntare gli "
                               "obiettivi di performance che lo perseguono.")
         else:
-            self.nota.setText(f"<b>{v.etichetta}</b>: {len(diretti)} obiettivi collegati direttamente "
+            self.nota.setText(f"<b>{v.etichetta}</b>: {len(self._diretti)} obiettivi collegati direttamente "
                               "(in grigio quelli che lo perseguono tramite l'obiettivo superiore).")
+
+    def _segna(self, parent: QTreeWidgetItem) -> None:
+        was = self._riempiendo
+        self._riempiendo = True
+        for k in range(parent.childCount()):
+            child = parent.child(k)
+            if child is not None:
+                self._segna_uno(child)
+        self._riempiendo = was
+
+    def _segna_uno(self, item: QTreeWidgetItem) -> None:
+        oid = item.data(0, Qt.ItemDataRole.UserRole)
+        diretto = oid in self._diretti
+        p = item.parent()
+        ereditato = False
+        while p is not None and not diretto:
+            if p.data(0, Qt.ItemDataRole.UserRole) in self._diretti:
+                ereditato = True
+                break
+            p = p.parent()
+        item.setCheckState(0, Qt.CheckState.Checked if diretto else Qt.CheckState.Unchecked)
+        item.setForeground(0, QBrush(QColor("#777777")) if ereditato else QBrush())
+        item.setToolTip(0, "Persegue questo valore tramite l'obiettivo superiore" if ereditato else
+                        item.text(0))
 
     def _filtra(self, testo: str) -> None:
         t = testo.strip().lower()
+        if t:  # a search looks at every objective: the matches are built and their paths opened
+            for o in self.ctx.archive.obiettivi("obiettivi"):
+                if t in f"{o.codice} {o.titolo}".lower() and o.id is not None:
+                    self._apri_fino(o.id)
         for item in self._items.values():
             item.setHidden(bool(t) and t not in item.text(0).lower())
         if t:
