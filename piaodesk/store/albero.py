@@ -141,3 +141,11 @@ def programmi_usati(archive: Archive) -> list[str]:
     return sorted({o.programma_cod for o in archive.select(Obiettivo, "programma_cod IS NOT NULL",
                                                             columns=("id", "programma_cod"))
                    if o.programma_cod})
+
+
+def obiettivi_del_programma(archive: Archive, codice: str) -> set[int]:
+    """The objectives whose catalogue programme is ``codice`` («12.03») or lies in missione ``codice``
+    («12»): the plan-wide tables filter by them (issue 18)."""
+    return {o.id for o in archive.select(Obiettivo, "programma_cod = ? OR programma_cod LIKE ?",
+                                         (codice, codice + ".%"), columns=("id", "programma_cod"))
+            if o.id is not None}

@@ -262,25 +262,9 @@ class MainWindow(QMainWindow):
             combo.blockSignals(False)
 
     def _fill_programmi(self) -> None:
-        from ..domain.catalogo import catalogo
-        from ..store.albero import programmi_usati
+        from .views.comuni import riempi_programmi
 
-        combo = self.f_programma
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem("Tutte le missioni e i programmi", None)
-        cat = catalogo()
-        usati = programmi_usati(self.archive)
-        for mis in sorted({c.split(".")[0] for c in usati}):
-            m = cat.missione(mis)
-            combo.addItem(m.etichetta if m else f"Missione {mis}", mis)
-            for c in (x for x in usati if x.startswith(mis + ".")):
-                p = cat.da_chiave(c)
-                combo.addItem(f"    {p.etichetta if p else c}", c)
-        combo.setCurrentIndex(max(combo.findData(current), 0))
-        combo.blockSignals(False)
-        combo.setVisible(bool(usati))
+        riempi_programmi(self.f_programma, self.archive)
 
     def _action(self, menu: QMenu, text: str, slot: Any, shortcut: Any = None,
                 name: str | None = None, write: bool = False, tip: str = "") -> QAction:

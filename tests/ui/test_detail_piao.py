@@ -95,3 +95,30 @@ def test_tree_filter_by_missione_and_programma(qtbot, demo_path, tmp_path):
     assert {win.model.proj.by_id[i].obj.codice for i in win.model.proj._matches()} == {"PL.2"}
     win.f_programma.setCurrentIndex(0)
     assert not win.model.proj.filtro.active()
+
+
+def test_plan_wide_tables_filter_by_missione(qtbot, demo, tmp_path):
+    """Issue 18 point 2: Scadenze and Indicatori filter by the catalogue's missione or programme."""
+    from piaodesk.domain.model import Obiettivo
+    from piaodesk.store.edits import Batch, SetFields
+    from piaodesk.ui.views.indicatori import IndicatoriView
+    from piaodesk.ui.views.scadenze import ScadenzeView
+
+    ctx = Context(demo, QUndoStack(), ChangeHub(), QSettings(str(tmp_path / "v.ini"), QSettings.Format.IniFormat),
+                  anno=2025)
+    scad, ind = ScadenzeView(ctx), IndicatoriView(ctx)
+    qtbot.addWidget(scad)
+    qtbot.addWidget(ind)
+    assert not scad.programma.isVisibleTo(scad)
+    obs = {o.codice: o.id for o in demo.obiettivi()}
+    ctx.push(Batch([SetFields(Obiettivo, obs["FIN.1"], {"programma_cod": "01.03"})], "Programma"))
+    assert scad.programma.isVisibleTo(scad) and ind.programma.findData("01.03") >= 0
+    for view in (scad, ind):
+        view.programma.setCurrentIndex(view.programma.findData("01"))
+        shown = {view.proxy.index(r, 0).data() for r in range(view.proxy.rowCount())}
+        assert view.proxy.rowCount() > 0
+        rows = [view.model.row_at(view.proxy.mapToSource(view.proxy.index(r, 0)).row())
+                for r in range(view.proxy.rowCount())]
+        assert {row.obiettivo_id for row in rows} == {obs["FIN.1"]}, shown
+        view.programma.setCurrentIndex(0)
+        assert view.proxy.rowCount() > len(rows)

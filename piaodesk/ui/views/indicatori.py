@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from ...domain.formats import format_int
+from ...store.albero import obiettivi_del_programma
 from ...viste.indicatori import IndicatoriProjection, RigaIndicatore
 from ..models.flat import FlatFilterProxy, FlatTableModel
-from .comuni import ViewPanel, fill_combo, filter_combo, make_grid
+from .comuni import ViewPanel, fill_combo, filter_combo, make_grid, riempi_programmi
 
 
 class IndicatoriView(ViewPanel):
@@ -31,6 +32,10 @@ class IndicatoriView(ViewPanel):
         self.cerca.setMinimumWidth(260)
         self.cerca.setMaximumWidth(360)
         self.bar.addWidget(self.cerca)
+        self.programma = QComboBox(self)
+        self.programma.setToolTip("Filtra per missione o programma (classificazione armonizzata)")
+        riempi_programmi(self.programma, ctx.archive)
+        self.bar.addWidget(self.programma)
         self.bar.addStretch(1)
         self.add_label(f"Anno: {self.projection.anno}")
 
@@ -41,6 +46,7 @@ class IndicatoriView(ViewPanel):
 
         self.settore.currentIndexChanged.connect(self._filter)
         self.cerca.textChanged.connect(self._filter)
+        self.programma.currentIndexChanged.connect(self._filter)
         self.model.refused.connect(self.show_message)
         for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset,
                     self.model.dataChanged):
@@ -52,17 +58,25 @@ class IndicatoriView(ViewPanel):
     def _refresh_combos(self, ch: Any) -> None:
         if ch.touches("unita"):
             fill_combo(self.settore, self.projection.lookup.settori(), "Tutti i settori")
+        if ch.reset or ch.touches("obiettivi"):
+            riempi_programmi(self.programma, self.ctx.archive)
+            if self.programma.currentData() is not None:
+                self._filter()
 
     def _filter(self) -> None:
         sid = self.settore.currentData()
         text = self.cerca.text().strip().casefold()
+        cod = self.programma.currentData()
+        obs = obiettivi_del_programma(self.ctx.archive, cod) if cod else None
 
         def accept(row: RigaIndicatore) -> bool:
             if sid is not None and row.settore_id != sid:
                 return False
+            if obs is not None and row.obiettivo_id not in obs:
+                return False
             return not text or text in row.descrizione.casefold() or text in row.obiettivo.casefold()
 
-        self.proxy.set_predicate(accept if sid is not None or text else None)
+        self.proxy.set_predicate(accept if sid is not None or text or obs is not None else None)
         self.update_summary()
 
     def update_summary(self) -> None:

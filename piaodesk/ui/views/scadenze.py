@@ -9,12 +9,13 @@ from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QCheckBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
 from ...domain.formats import format_int
+from ...store.albero import obiettivi_del_programma
 from ...viste.scadenze import Scadenza, ScadenzeProjection
 from ..models.flat import FlatFilterProxy, FlatTableModel
-from .comuni import ViewPanel, fill_combo, filter_combo, make_grid
+from .comuni import ViewPanel, fill_combo, filter_combo, make_grid, riempi_programmi
 
 _LIVELLO = attrgetter("livello")
 
@@ -35,6 +36,11 @@ class ScadenzeView(ViewPanel):
         self.add_label("Persona:")
         self.persona = filter_combo(self, self.projection.persone_coinvolte(), "Tutte le persone", 240)
         self.bar.addWidget(self.persona)
+        self.programma = QComboBox(self)
+        self.programma.setToolTip("Filtra per missione o programma (classificazione armonizzata)")
+        riempi_programmi(self.programma, ctx.archive)
+        self.bar.addWidget(self.programma)
+        self._ob_programma: set[int] | None = None
         self.aperte = QCheckBox("Nascondi completate", self)
         self.bar.addWidget(self.aperte)
         self.bar.addStretch(1)
@@ -47,6 +53,7 @@ class ScadenzeView(ViewPanel):
         self.settore.currentIndexChanged.connect(self._filter)
         self.persona.currentIndexChanged.connect(self._filter)
         self.aperte.toggled.connect(self._filter)
+        self.programma.currentIndexChanged.connect(self._filter)
         self.model.refused.connect(self.show_message)
         for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset,
                     self.model.dataChanged):
@@ -60,20 +67,28 @@ class ScadenzeView(ViewPanel):
                 ch.touches("obiettivi"):
             fill_combo(self.settore, self.projection.lookup.settori(), "Tutti i settori")
             fill_combo(self.persona, self.projection.persone_coinvolte(), "Tutte le persone")
+            riempi_programmi(self.programma, self.ctx.archive)
+            if self.programma.currentData() is not None:
+                self._filter()
 
     def _filter(self) -> None:
         sid = self.settore.currentData()
         pid = self.persona.currentData()
         aperte = self.aperte.isChecked()
+        cod = self.programma.currentData()
+        obs = obiettivi_del_programma(self.ctx.archive, cod) if cod else None
 
         def accept(row: Scadenza) -> bool:
             if sid is not None and row.settore_id != sid:
+                return False
+            if obs is not None and row.obiettivo_id not in obs:
                 return False
             if pid is not None and pid not in row.persone:
                 return False
             return not (aperte and row.livello == "done")
 
-        self.proxy.set_predicate(None if sid is None and pid is None and not aperte else accept)
+        self.proxy.set_predicate(None if sid is None and pid is None and not aperte and obs is None
+                                 else accept)
         self.update_summary()
 
     def loaded(self) -> None:
