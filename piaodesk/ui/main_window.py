@@ -356,6 +356,10 @@ class MainWindow(QMainWindow):
                              tip="Mostra gli obiettivi sotto una riga per ciascun settore")
         group.setCheckable(True)
         group.toggled.connect(self.set_per_settore)
+        per_mis = self._action(v, "Raggruppa per &missione", lambda: None, None, "raggruppa_missione",
+                               tip="Mostra gli obiettivi sotto una riga per ciascuna missione del bilancio")
+        per_mis.setCheckable(True)
+        per_mis.toggled.connect(self.set_per_missione)
 
         tb = QToolBar("Strumenti", self)
         tb.setObjectName("toolbarPrincipale")
@@ -801,9 +805,27 @@ class MainWindow(QMainWindow):
             self._expanded_before_filter = self._expanded_ids()
         self.model.set_per_settore(on)
         self._expand_after_reset()
-        act = self.actions_by_name.get("raggruppa_settore")
-        if act is not None and act.isChecked() != on:
-            act.setChecked(on)
+        self._segna_raggruppamento()
+
+    def set_per_missione(self, on: bool) -> None:
+        """«Raggruppa per missione» (issue 18): a row per missione of the catalogue under each group."""
+        if on == self.model.proj.per_missione:
+            return
+        if on and self.model.proj.plain:
+            self._expanded_before_filter = self._expanded_ids()
+        self.model.set_per_missione(on)
+        self._expand_after_reset()
+        self._segna_raggruppamento()
+
+    def _segna_raggruppamento(self) -> None:
+        """The two grouping actions show the tree's one grouping (choosing one drops the other)."""
+        for name, on in (("raggruppa_settore", self.model.proj.per_settore),
+                         ("raggruppa_missione", self.model.proj.per_missione)):
+            act = self.actions_by_name.get(name)
+            if act is not None and act.isChecked() != on:
+                act.blockSignals(True)
+                act.setChecked(on)
+                act.blockSignals(False)
 
     def set_anno(self, anno: int) -> None:
         if anno == self.ctx.anno:

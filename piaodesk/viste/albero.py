@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..domain.avanzamento import perc_nodo
+from ..domain.catalogo import catalogo
 from ..domain.enums import Livello, Ramo
 from ..domain.formats import format_decimal
 from ..domain.model import Obiettivo
@@ -155,7 +156,8 @@ class AlberoObiettivi:
         self.anno = anno
         self.oggi = oggi or date.today()
         self.filtro = Filtro()
-        self.per_settore = False
+        #: the tree's grouping: None, "settore" or "missione" (issue 18: the harmonised catalogue)
+        self.raggruppa: str | None = None
         #: compute % only when the store has them ready (large plans: a worker fills them)
         self.defer_perc = False
         self.all_loaded = False
@@ -280,10 +282,27 @@ class AlberoObiettivi:
             self._last = None
         return self._pre
 
+    @property
+    def per_settore(self) -> bool:
+        return self.raggruppa == "settore"
+
+    @property
+    def per_missione(self) -> bool:
+        return self.raggruppa == "missione"
+
+    def _gruppo(self, ob: Obiettivo | None) -> int:
+        """The group row an objective goes under: its settore, or the missione of its programme."""
+        if ob is None:
+            return 0
+        if self.raggruppa == "missione":
+            cod = ob.programma_cod or ""
+            return int(cod.split(".")[0]) if cod[:2].isdigit() else 0
+        return ob.unita_id or 0
+
     def label(self, node: Nodo) -> str:
-        """Text of a group row («Obiettivi») or of a settore row."""
+        """Text of a group row («Obiettivi») or of a settore/missione row."""
         if node.settore is not None:
-            return self._settori.get(node.settore, "Senza settore")
+            return self._settori.get(node.settore, "Senza missione" if self.per_missione else "Senza settore")
         return node.ramo.label if node.ramo is not None else ""
 
     def shown_count(self) -> int:
@@ -415,15 +434,21 @@ class AlberoObiettivi:
         return Delta.everything()
 
     def set_per_settore(self, on: bool) -> Delta:
-        if on == self.per_settore:
+        return self._raggruppa("settore" if on else None, on == self.per_settore)
+
+    def set_per_missione(self, on: bool) -> Delta:
+        return self._raggruppa("missione" if on else None, on == self.per_missione)
+
+    def _raggruppa(self, modo: str | None, unchanged: bool) -> Delta:
+        if unchanged:
             return Delta()
-        self.per_settore = on
+        self.raggruppa = modo
         self._restructure()
         return Delta.everything()
 
     @property
     def plain(self) -> bool:
-        return not self.per_settore and not self.filtro.active()
+        return self.raggruppa is None and not self.filtro.active()
 
     def _restructure(self) -> None:
         """Recompute ``vis``/``up`` for the current filter and grouping."""
@@ -432,19 +457,19 @@ class AlberoObiettivi:
                 n.vis, n.up = n.children, n.parent
             return
         self.load_all()
-        if not self.per_settore:
+        if self.raggruppa is None:
             self._keep = self._show_matches()
             return
         keep = self._keep = self._matches() if self.filtro.active() else None
-        names = self._settori = self.lettore.settori() if self.per_settore else {}
+        names = self._settori = self._nomi_gruppi()
         for g in self.root.children or []:
-            if self.per_settore:
+            if self.raggruppa is not None:
                 heads: dict[int, list[Nodo]] = {}
 
                 def collect(nodes: list[Nodo], parent_settore: int | None,
                             heads: dict[int, list[Nodo]]) -> None:
                     for n in nodes:
-                        s = n.obj.unita_id or 0  # type: ignore[union-attr]
+                        s = self._gruppo(n.obj)
                         if s != parent_settore:
                             heads.setdefault(s, []).append(n)
                         collect(n.children or [], s, heads)
@@ -466,14 +491,19 @@ class AlberoObiettivi:
         for i, g in enumerate(self.root.vis):
             g._row = i
 
+    def _nomi_gruppi(self) -> dict[int, str]:
+        if self.raggruppa == "missione":
+            return {int(m.codice): m.etichetta for m in catalogo().missioni if m.codice.isdigit()}
+        return self.lettore.settori() if self.raggruppa == "settore" else {}
+
     def _show(self, up: Nodo, kids: list[Nodo], keep: set[int] | None) -> None:
         """Lay out ``kids`` under ``up``: grouped children stay under their settore row."""
         shown: list[Nodo] = []
         for n in kids:
             if keep is not None and n.id not in keep:
                 continue
-            s = n.obj.unita_id or 0 if self.per_settore else None  # type: ignore[union-attr]
-            sub = [c for c in n.children or [] if not self.per_settore or (c.obj.unita_id or 0) == s]  # type: ignore[union-attr]
+            s = self._gruppo(n.obj) if self.raggruppa is not None else None
+            sub = [c for c in n.children or [] if self.raggruppa is None or self._gruppo(c.obj) == s]
             self._show(n, sub, keep)
             n.up = up
             n._row = len(shown)
@@ -623,7 +653,8 @@ class AlberoObiettivi:
             return Delta.everything()
         if not self.plain and upd:
             before = self._keep
-            regroup = self.per_settore and any("unita_id" in fs for fs in upd.values())
+            campo = {"settore": "unita_id", "missione": "programma_cod"}.get(self.raggruppa or "")
+            regroup = campo is not None and any(campo in fs for fs in upd.values())
             if regroup or (self.filtro.active() and self._matches() != before):
                 self._restructure()  # a match came or went, a row changed settore
                 return Delta.everything()

@@ -120,3 +120,36 @@ def test_group_by_settore(qtbot, win):
     assert [t for d, _o, t in _rows(win.tree.model()) if d == 0] == ["Obiettivi", "Attività gestionali"]
     assert all(oid is not None for d, oid, _t in _rows(win.tree.model()) if d == 1)
     _ = Obiettivo
+
+
+def test_group_by_missione(qtbot, win):
+    """Issue 18 point 2: a row per missione of the harmonised catalogue; choosing it drops the settore
+    grouping; an objective without a programme goes under «Senza missione»."""
+    from piaodesk.domain.model import Obiettivo
+    from piaodesk.store.edits import Batch, SetFields
+
+    arc = win.archive
+    obs = {o.codice: o.id for o in arc.obiettivi()}
+    win.ctx.push(Batch([SetFields(Obiettivo, obs["PL.1"], {"programma_cod": "03.01"}),
+                        SetFields(Obiettivo, obs["SS.0"], {"programma_cod": "12.05"})], "Programmi"))
+    win.actions_by_name["raggruppa_settore"].trigger()
+    win.actions_by_name["raggruppa_missione"].trigger()
+    assert win.model.proj.per_missione and not win.model.proj.per_settore
+    assert not win.actions_by_name["raggruppa_settore"].isChecked()
+    rows = _rows(win.tree.model())
+    heads = [text for depth, oid, text in rows if depth == 1 and oid is None]
+    assert "Missione 03 – Ordine pubblico e sicurezza" in heads and "Senza missione" in heads
+    current = None
+    for depth, oid, text in rows:
+        if depth == 1 and oid is None:
+            current = text
+        elif oid == obs["PL.1"]:
+            assert current.startswith("Missione 03")
+        elif oid == obs["SS.0"]:
+            assert current.startswith("Missione 12")
+        elif oid == obs["FIN.1"]:
+            assert current == "Senza missione"
+    ids = [oid for _d, oid, _t in rows if oid is not None]
+    assert sorted(ids) == sorted(o.id for o in arc.obiettivi())  # each objective once
+    win.actions_by_name["raggruppa_missione"].trigger()
+    assert win.model.proj.plain

@@ -136,6 +136,9 @@ class ObiettiviTreeModel(TreeAdapter):
     def set_per_settore(self, on: bool) -> None:
         self.apply_delta(self.proj.set_per_settore(on))
 
+    def set_per_missione(self, on: bool) -> None:
+        self.apply_delta(self.proj.set_per_missione(on))
+
     def set_anno(self, anno: int) -> None:
         self.apply_delta(self.proj.set_anno(anno))
 
