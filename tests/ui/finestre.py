@@ -64,6 +64,7 @@ def dialogs(win: Any, tmp: Path) -> dict[str, Callable[[], QWidget]]:
     from piaodesk.ui.dialogs import (
         backup,
         calendario,
+        catalogo,
         comuni,
         firma,
         monitoraggio,
@@ -101,6 +102,7 @@ def dialogs(win: Any, tmp: Path) -> dict[str, Callable[[], QWidget]]:
         "ComuniDialog": lambda: comuni.ComuniDialog(ctx, win),
         "ParametriDialog": lambda: parametri.ParametriDialog(ctx, win),
         "CalendarioDialog": lambda: calendario.CalendarioDialog(ctx, win),
+        "CatalogoDialog": lambda: catalogo.CatalogoDialog(ctx, win),
         "VerificaWidget": lambda: _verifica(win),
     }
     for modo in stampa.MODI:

@@ -34,9 +34,16 @@ def _calendario(main_window: Any, ctx: Context) -> None:
     main_window._calendario_dialog = show_calendario_dialog(main_window, ctx)
 
 
+def _catalogo(main_window: Any, ctx: Context) -> None:
+    from ..dialogs.catalogo import show_catalogo_dialog
+
+    main_window._catalogo_dialog = show_catalogo_dialog(main_window, ctx)
+
+
 ACTIONS = [
     ActionSpec("&Piano", "Variazioni del piano…", _variazioni, order=60, object_name="azione_variazioni"),
     ActionSpec("&Piano", "Comuni dell'Unione…", _comuni, order=61, object_name="azione_comuni"),
     ActionSpec("&Piano", "Parametri dei servizi…", _parametri, order=62, object_name="azione_parametri"),
     ActionSpec("&Piano", "Calendario del piano…", _calendario, order=63, object_name="azione_calendario"),
+    ActionSpec("&Piano", "Missioni e programmi dal testo…", _catalogo, order=64, object_name="azione_catalogo"),
 ]
