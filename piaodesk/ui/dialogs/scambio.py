@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from ...exchange.common import ExchangeError, ImportPlan, column_letter, righe_mancanti
 from ..context import Context
+from ..widgets.celle import dato_cella
 
 Rebuild = Callable[[dict[str, int] | None, dict[str, str]], ImportPlan]
 
@@ -220,7 +221,7 @@ class ImportDialog(QDialog):
             return None
         out: dict[str, int] = {}
         for r in range(self.mappa.rowCount()):
-            campo = self.mappa.item(r, 0).data(Qt.ItemDataRole.UserRole)
+            campo = dato_cella(self.mappa, r, 0)
             combo = self.mappa.cellWidget(r, 1)
             if isinstance(combo, QComboBox) and combo.currentData() is not None and combo.currentData() >= 0:
                 out[campo] = int(combo.currentData())

@@ -58,6 +58,7 @@ from ..models.views_valutazione import (
     chiave_valutatore,
     valutatori_possibili,
 )
+from ..widgets.celle import cella, dato_cella
 from .comuni import ViewPanel, fill_combo, filter_combo, make_grid
 
 STATI = (("completa", "Complete"), ("incompleta", "Incomplete"))
@@ -330,11 +331,11 @@ class ValutazioneIndividualeView(ViewPanel):
         split.addWidget(self.ciclo_passi)
         split.addWidget(right)
         split.setSizes([300, 1040])
-        for p in PASSI:
+        for valore, label in PASSI:
             r = self.ciclo_passi.rowCount()
             self.ciclo_passi.insertRow(r)
-            it = _ro_item(p[1])
-            it.setData(Qt.ItemDataRole.UserRole, p[0])
+            it = _ro_item(label)
+            it.setData(Qt.ItemDataRole.UserRole, valore)
             self.ciclo_passi.setItem(r, 0, it)
             self.ciclo_passi.setItem(r, 1, _ro_item("0", True))
         self.ciclo_passi.setCurrentCell(0, 0)
@@ -579,13 +580,13 @@ class ValutazioneIndividualeView(ViewPanel):
     def _fill_ciclo(self) -> None:
         counts = self.conteggi_ciclo()
         for r in range(self.ciclo_passi.rowCount()):
-            key = self.ciclo_passi.item(r, 0).data(Qt.ItemDataRole.UserRole)
-            self.ciclo_passi.item(r, 1).setText(format_int(counts.get(key, 0)))
+            key = dato_cella(self.ciclo_passi, r, 0)
+            cella(self.ciclo_passi, r, 1).setText(format_int(counts.get(key, 0)))
         if not self._ciclo_scelto and self.model.rowCount():
             # first time: the step where most persons are
             self._ciclo_scelto = True
             best = max(range(self.ciclo_passi.rowCount()), key=lambda r: counts.get(
-                self.ciclo_passi.item(r, 0).data(Qt.ItemDataRole.UserRole), 0))
+                dato_cella(self.ciclo_passi, r, 0), 0))
             self.ciclo_passi.setCurrentCell(best, 0)
         self._fill_ciclo_persone()
 
@@ -614,7 +615,7 @@ class ValutazioneIndividualeView(ViewPanel):
             t.setItem(n, 4, _ro_item(x.stato))
 
     def _registra_elencati(self) -> None:
-        pids = [int(self.ciclo_persone.item(r, 0).data(Qt.ItemDataRole.UserRole))
+        pids = [int(dato_cella(self.ciclo_persone, r, 0))
                 for r in range(self.ciclo_persone.rowCount())]
         testo = self.ciclo_data.text().strip()
         data = parse_date(testo)
