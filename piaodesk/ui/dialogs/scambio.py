@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -375,7 +374,7 @@ def importa(parent: QWidget | None, ctx: Context, path: Path | None = None,
     return dlg
 
 
-def run_import(parent: Any, ctx: Context, reimport: bool = False) -> None:
+def run_import(parent: QWidget | None, ctx: Context, reimport: bool = False) -> None:
     dlg = importa(parent, ctx, reimport=reimport)
     if dlg is not None:
         dlg.exec()

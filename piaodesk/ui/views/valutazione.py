@@ -10,9 +10,9 @@ is said once, in Italian, in the message line, and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QHideEvent
@@ -45,6 +45,7 @@ from ...domain.formats import (
     parse_decimal,
 )
 from ...store.valutazioni import ValutazionePersona
+from ..context import Context
 from ..delegates import DateLineEdit
 from ..models.columns import InvalidInput
 from ..models.flat import FlatFilterProxy as RowFilterProxy
@@ -102,14 +103,14 @@ def _compact_table(cols: list[str], parent: QWidget) -> QTableWidget:
 
 
 class ValutazioneIndividualeView(ViewPanel):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("vista_valutazione")
         self.model = ValutazioniModel(ctx, self)
         self.proxy = RowFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self._pid: int | None = None
-        self._accept: Any = None
+        self._accept: Callable[[RigaValutazione], bool] | None = None
         self._ciclo_scelto = False
 
         self.unita = filter_combo(self, [], "Tutte le unità", width=260)
@@ -358,7 +359,7 @@ class ValutazioneIndividualeView(ViewPanel):
         """The rows loaded in slices are in: the person shown before, or the first one."""
         self._restore()
 
-    def _apply_filter(self, *_a: Any) -> None:
+    def _apply_filter(self, *_a: object) -> None:
         uid, stato, passo = self.unita.currentData(), self.stato.currentData(), self.passo.currentData()
         testo = self.cerca.text().strip().casefold()
         if uid is None and stato is None and passo is None and not testo:
