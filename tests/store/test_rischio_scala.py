@@ -43,7 +43,7 @@ def test_rename_carries_the_objectives_in_the_same_step(demo) -> None:
     assert store.scala(demo).nomi == ("BASSO", "MEDIO", "ALTO", "CRITICO")
     edit.revert(demo)  # one undo: the scale and the objective together
     assert demo.obiettivo(ts1.id).rischio_livello == "MEDIA" and store.scala(demo).nomi[1] == "MEDIA"
-    with pytest.raises(ValueError, match="«GRAVE» .* non è un livello della scala"):
+    with pytest.raises(ValueError, match=r"«GRAVE» .* non è un livello della scala"):
         store.imposta(demo, ["BASSO", "MEDIO"], {"MEDIA": "GRAVE"})
 
 
