@@ -142,3 +142,15 @@ def test_fits_a_small_screen_and_screenshot(qtbot, ctx, tmp_path):
     out = os.environ.get("PIAODESK_SCREENSHOTS")
     path = (tmp_path if not out else __import__("pathlib").Path(out)) / "scala_rischio.png"
     assert dlg.grab().save(str(path)) and path.stat().st_size > 0
+
+
+def test_levels_off_the_scale_are_shown(qtbot, ctx):
+    """An older file graded «MOLTO ALTA» by hand: the dialog says which objectives carry it."""
+    from piaodesk.domain.model import Obiettivo
+    from piaodesk.store.edits import SetFields
+
+    dlg = ScalaRischioDialog(ctx)
+    qtbot.addWidget(dlg)
+    assert dlg.fuori.isHidden()
+    ctx.push(SetFields(Obiettivo, _ts1(ctx).id, {"rischio_livello": "MOLTO ALTA"}))  # the dialog follows
+    assert "«MOLTO ALTA» (TS.1)" in dlg.fuori.text() and not dlg.fuori.isHidden()

@@ -51,6 +51,10 @@ class ScalaRischioDialog(QDialog):
         self.errore = QLabel()
         self.errore.setStyleSheet("color: #a40000")
         self.errore.setWordWrap(True)
+        self.fuori = QLabel()  # levels objectives carry that are not on the saved scale (older files)
+        self.fuori.setStyleSheet("color: #4b5563")
+        self.fuori.setWordWrap(True)
+        self.fuori.setVisible(False)
         self.aggiungi = QPushButton("+ Livello")
         self.togli = QPushButton("− Livello")
         self.su = QPushButton("Su")
@@ -80,6 +84,7 @@ class ScalaRischioDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.intro)
         lay.addWidget(self.tabella, 1)
+        lay.addWidget(self.fuori)
         lay.addWidget(self.errore)
         lay.addLayout(bar)
         self.resize(720, 420)
@@ -96,6 +101,10 @@ class ScalaRischioDialog(QDialog):
             self.carica()
         elif ch.touches("obiettivi"):
             self._conta()
+            try:
+                self._fuori(store.scala(self.ctx.archive))
+            except ValueError:
+                pass  # said by carica()
 
     def carica(self) -> None:
         try:
@@ -105,6 +114,15 @@ class ScalaRischioDialog(QDialog):
             self.errore.setText(f"{exc}: si mostra la scala predefinita.")
         self._riempi(scala, originali=True)
         self.sporca = False
+        self._fuori(scala)
+
+    def _fuori(self, scala: ScalaRischio) -> None:
+        uso = store.in_uso(self.ctx.archive)
+        fuori = [f"«{lv}» ({', '.join(c[:6])}{' …' if len(c) > 6 else ''})"
+                 for lv, c in uso.items() if lv not in scala.nomi]
+        self.fuori.setText("Livelli fuori scala ancora usati (si correggono nella scheda dell'obiettivo o "
+                           "aggiungendoli alla scala): " + "; ".join(fuori) if fuori else "")
+        self.fuori.setVisible(bool(fuori))
 
     def _riempi(self, scala: ScalaRischio, originali: bool) -> None:
         vecchi = [self._originale(r) for r in range(self.tabella.rowCount())]
