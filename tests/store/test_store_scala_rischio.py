@@ -59,3 +59,16 @@ def test_unreadable_setting_is_said_not_replaced(demo) -> None:
     demo.apply(SetSetting(store.CHIAVE, "{rotto"))
     with pytest.raises(ValueError, match="non è leggibile"):
         store.scala(demo)
+
+
+def test_next_year_plan_keeps_the_ente_scale(demo, tmp_path) -> None:
+    """«Piano › Rinnova»: the confirmed objectives keep their levels, so the scale goes with them."""
+    from piaodesk.store.rinnovo import rinnova
+
+    demo.apply(store.imposta(demo, ["BASSO", "MEDIO", "ALTO", "CRITICO"], {"MEDIA": "MEDIO"}))
+    new, _rapporto = rinnova(demo, tmp_path / "nuovo.piao")
+    try:
+        assert store.scala(new).nomi == ("BASSO", "MEDIO", "ALTO", "CRITICO")
+        assert _ob(new, "TS.1").rischio_livello == "MEDIO"
+    finally:
+        new.close()
