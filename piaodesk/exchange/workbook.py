@@ -141,6 +141,9 @@ ISTRUZIONI = [
     ("Elenchi in una cella", "«Settori condivisi», «Altri nomi» ed «Etichette» separano le voci con "
                              "il punto e virgola (A; B); «Tipologia» e «Anni» con la virgola "
                              "(Gestionale, Sviluppo; 2025, 2026)."),
+    ("Scala del rischio", "I livelli di rischio corruttivo dell'ente, dal più basso (una riga per livello, "
+                          "con una descrizione facoltativa): la colonna «Livello di rischio» degli obiettivi "
+                          "accetta questi livelli. Un livello ancora usato da un obiettivo non si può togliere."),
 ]
 
 # ---------------------------------------------------------------------- column specs
