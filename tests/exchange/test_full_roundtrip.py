@@ -30,12 +30,20 @@ from piaodesk.store.edits import Batch, DeleteRow, InsertRow, SetFields
 # Tables the workbook does not carry, and why. A new table must be exported or listed here.
 TABLES_NOT_EXPORTED = {
     "audit": "the log of edits (who, when, what): written by the program, not plan data",
-    "impostazioni": "internal settings (valuation system, remembered column mappings, UI state)",
+    "impostazioni": "internal settings (valuation system, remembered column mappings, UI state); "
+                    "the plan settings the workbook does carry are SETTINGS_EXPORTED",
     "unioni": "issue 16: the log of merged settore packets, written by the program",
     "pacchetto_base": "issue 16: a packet's compressed base copy for the three-way merge (a file's "
                       "internal state, not plan data)",
     "variazioni_passi": "issue 18: the field-by-field steps recorded under an open variation (program-"
                         "written); a closed variation carries its folded list in variazioni.riepilogo",
+}
+
+# Settings (rows of «impostazioni») that are plan data, each with its own sheet: scrambled and
+# restored by the survival test below.
+SETTINGS_EXPORTED = {
+    # issue 18 point 4 (seed 001 grades each row BASSA/MEDIA, L115-L121): the ente's risk scale
+    "scala_rischio": "Scala del rischio",
 }
 
 # Columns of exported tables that are not cells, and why. A new column must be exported or listed.
@@ -285,6 +293,11 @@ def test_every_field_survives_export_and_import(demo_path, tmp_path, via):
 
         original.apply(rileva(original, original.monitoraggi()[0].id))
         assert original.select(RilevazioneIndicatore)
+        # the ente's own risk scale (a setting with its sheet): levels and descriptions travel
+        from piaodesk.store import rischio as scala_store
+
+        original.apply(scala_store.imposta(original, [("BASSA", "attività vincolate"), ("MEDIA", "discrezionalità"),
+                                                      ("ALTA", ""), ("CRITICA", "appalti sopra soglia")]))
         out = tmp_path / "piano.xlsx"
         write_workbook(original, out)
     if via == "libreoffice":
@@ -294,11 +307,18 @@ def test_every_field_survives_export_and_import(demo_path, tmp_path, via):
     with Archive.open(copy) as scrambled, Archive.open(demo_path) as original:
         changed = _scramble(scrambled, tables)
         assert changed > 1000
+        from piaodesk.domain.rischio import nuova_scala
+        from piaodesk.store.edits import SetSetting
+
+        scrambled.apply(SetSetting("scala_rischio", nuova_scala(["BASSA §", "MEDIA §", "ALTA §"]).to_json()))
+        assert set(SETTINGS_EXPORTED.values()) <= set(__import__("openpyxl").load_workbook(out).sheetnames)
         assert _differences(original, scrambled, tables)  # the scramble did change things
         plan = diff_workbook(scrambled, out)
         assert [p.testo() for p in plan.problemi if p.gravita == "errore"] == []
         plan.apply(scrambled)
         assert _differences(original, scrambled, tables) == []
+        for key in SETTINGS_EXPORTED:
+            assert scrambled.impostazione(key) == original.impostazione(key), key
         # and the untouched export, read back into the plan it came from, changes nothing
         again = diff_workbook(original, out)
         assert again.differenze == [] and again.edits == [], again.report()
