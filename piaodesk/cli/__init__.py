@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     _private_temp()
+    if _opens_gui(args_list):  # quick start: the sub-commands' modules are not imported
+        from .plan import open_gui
+
+        return _run(lambda: open_gui(args_list[0] if args_list else None))
     parser = build_parser()
     # `piaodesk FILE.piao` (no sub-command) opens the GUI on that file
     group = parser._subparsers
@@ -96,6 +100,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     return _run(lambda: args.func(args))
+
+
+def _opens_gui(args: list[str]) -> bool:
+    """``piaodesk`` alone or ``piaodesk PLAN.piao``: the window, known without the parser (no
+    sub-command ends with the plans' suffix); any other first word goes through the parser."""
+    from ..store.db import PLAN_SUFFIX
+
+    return not args or (len(args) == 1 and args[0].lower().endswith(PLAN_SUFFIX)
+                        and not args[0].startswith("-"))
 
 
 def _private_temp() -> None:
