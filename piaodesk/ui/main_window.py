@@ -5,9 +5,9 @@ extensions as further tabs, Italian menus built from ``extensions.MENUS`` and th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,9 +50,11 @@ from .models.tree import ObiettiviTreeModel, RamoRole
 from .ui_state import UiState, open_settings, recent_plans
 from .undo import ChangeHub, emit_reset
 from .widgets.lazy import LazyTab
-from .widgets.panel import ObiettivoPanel
 from .widgets.primi_passi import PrimiPassi
 from .widgets.schermo import adatta
+
+if TYPE_CHECKING:
+    from .widgets.panel import ObiettivoPanel
 
 #: objectives beyond which whole-plan computations wait for the first paint
 LARGE_PLAN = 2000
@@ -207,15 +209,49 @@ class MainWindow(QMainWindow):
         self.tree.expand(self.model.index(0, 0))
         self.model.prefetch_below(QModelIndex())  # the other group's rows, in idle time
 
-        self.panel = ObiettivoPanel(self.ctx, self.splitter)
-        self.panel.message.connect(self.show_refused)
+        # the objective's panel (forms, grids: a third of the start-up) is built just after the
+        # first paint, or as soon as it is needed; until then its place says what it will show
+        self._panel: ObiettivoPanel | None = None
+        self._panel_holder = QWidget(self.splitter)
+        self._panel_holder.setObjectName("postoPannello")
+        hl = QVBoxLayout(self._panel_holder)
+        hl.setContentsMargins(0, 0, 0, 0)
+        self._panel_wait = QLabel("<span style='font-size:13pt;color:#666'>Selezionare un obiettivo "
+                                  "nell'albero a sinistra</span>", self._panel_holder)
+        self._panel_wait.setContentsMargins(4, 0, 0, 0)
+        self._panel_wait.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        hl.addWidget(self._panel_wait, 1)
         self.model.hint_obiettivo = None
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(self._panel_holder)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([560, 790])
         self.tabs.addTab(editor, "Editor")
+
+    @property
+    def panel(self) -> ObiettivoPanel:
+        """The selected objective's panel (built on first use)."""
+        if self._panel is None:
+            from .widgets.panel import ObiettivoPanel
+
+            panel = ObiettivoPanel(self.ctx, self._panel_holder)
+            panel.message.connect(self.show_refused)
+            self._panel_holder.layout().replaceWidget(self._panel_wait, panel)
+            self._panel_wait.deleteLater()
+            self._panel = panel
+        return self._panel
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if self._panel is None and not self._panel_due:
+            self._panel_due = True  # the window is on screen: the panel follows at once
+            QTimer.singleShot(0, self, self._ensure_panel)
+
+    _panel_due = False
+
+    def _ensure_panel(self) -> None:
+        _ = self.panel
 
     def to_view(self, src: QModelIndex) -> QModelIndex:
         """The tree view's index for an index of ``self.model`` (the same model: no proxy)."""
@@ -832,7 +868,8 @@ class MainWindow(QMainWindow):
             return
         self.ctx.anno = anno
         self.model.set_anno(anno)
-        self.panel.set_anno()
+        if self._panel is not None:
+            self._panel.set_anno()
         self.anno_changed.emit(anno)
         self.statusBar().showMessage(f"Anno di riferimento: {anno}", 3000)
 
