@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
             combo.blockSignals(False)
 
     def _fill_programmi(self) -> None:
-        from .views.comuni import riempi_programmi
+        from .widgets.programmi import riempi_programmi
 
         riempi_programmi(self.f_programma, self.archive)
 

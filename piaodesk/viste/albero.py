@@ -26,7 +26,6 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..domain.avanzamento import perc_nodo
-from ..domain.catalogo import catalogo
 from ..domain.enums import Livello, Ramo
 from ..domain.formats import format_decimal
 from ..domain.model import Obiettivo
@@ -493,6 +492,8 @@ class AlberoObiettivi:
 
     def _nomi_gruppi(self) -> dict[int, str]:
         if self.raggruppa == "missione":
+            from ..domain.catalogo import catalogo  # the catalogue only when grouping by missione
+
             return {int(m.codice): m.etichetta for m in catalogo().missioni if m.codice.isdigit()}
         return self.lettore.settori() if self.raggruppa == "settore" else {}
 

@@ -42,12 +42,12 @@ TICK_MS = 60_000
 
 def open_plan_interactive(parent: QWidget | None, path: Path | str) -> Archive | None:
     """Open ``path`` read-write if possible, asking the person what to do otherwise."""
-    from ..dialogs.backup import ask_in_use
-
     path = Path(path)
     try:
         arc = Archive.open(path)
     except PlanInUse as exc:
+        from ..dialogs.backup import ask_in_use
+
         choice = ask_in_use(parent, exc)
         if choice is None:
             return None

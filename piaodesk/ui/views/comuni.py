@@ -12,31 +12,9 @@ from ...viste.tabella import Col
 from ..context import Context
 from ..models.columns import Column
 from ..widgets.grid import ExcelTableView
+from ..widgets.programmi import riempi_programmi  # noqa: F401 - used by the views from here
 
 TUTTI = None
-
-
-def riempi_programmi(combo: QComboBox, archive: Any) -> None:
-    """The missioni and programmi of the catalogue the plan's objectives use (issue 18), as a filter
-    combo: a missione («12») then its programmes («12.03»); hidden when the plan uses none."""
-    from ...domain.catalogo import catalogo
-    from ...store.albero import programmi_usati
-
-    current = combo.currentData()
-    combo.blockSignals(True)
-    combo.clear()
-    combo.addItem("Tutte le missioni e i programmi", None)
-    cat = catalogo()
-    usati = programmi_usati(archive)
-    for mis in sorted({c.split(".")[0] for c in usati}):
-        m = cat.missione(mis)
-        combo.addItem(m.etichetta if m else f"Missione {mis}", mis)
-        for c in (x for x in usati if x.startswith(mis + ".")):
-            p = cat.da_chiave(c)
-            combo.addItem(f"    {p.etichetta if p else c}", c)
-    combo.setCurrentIndex(max(combo.findData(current), 0))
-    combo.blockSignals(False)
-    combo.setVisible(bool(usati))
 
 
 def make_grid(model: QAbstractItemModel, columns: Sequence[Column | Col], parent: QWidget | None = None,

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFrame, QScrollArea, QStyle, QVBoxLayout, QWidget
+from typing import TYPE_CHECKING
 
-from .lazy import FitHolder
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QScrollArea
 
 #: the content of a window on a 1366×768 screen with a taskbar and a title bar
 SCHERMO = QSize(1366, 700)
@@ -37,6 +40,11 @@ def scorrevole(dialog: QWidget, *sotto: QWidget) -> QScrollArea:
     """Move the content of ``dialog``'s layout into a vertical scroll area; the widgets
     ``sotto`` (the buttons) leave it and stay visible below. The dialog is then resized
     to its content's preferred size, within the screen."""
+    # here, not at start-up: QStyle's and QScrollArea's Python types take milliseconds to make
+    from PySide6.QtWidgets import QFrame, QScrollArea, QStyle, QVBoxLayout
+
+    from .lazy import FitHolder
+
     lay = dialog.layout()
     assert lay is not None, "scorrevole() needs a dialog with its layout"
     for w in sotto:
