@@ -139,7 +139,7 @@ def open_gui(path: Path | str | None) -> int:
 
             if not list_backups(path):
                 raise  # with copies, the window opens and offers to restore one
-        remember(path)
+        # the main window records it among the recent plans once it is on screen
     try:
         from ..app import run_gui
     except ImportError as exc:  # pragma: no cover - broken installation

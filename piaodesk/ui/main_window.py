@@ -98,8 +98,7 @@ class MainWindow(QMainWindow):
         self.update_title()
         adatta(self, 1366, 768)  # within the screen, less the taskbar
         self.state.restore_window(self)
-        if archive.path is not None:
-            self.state.last_plan = archive.path
+        self._plan_remembered = archive.path is None  # recorded after the first paint
         self.statusBar().showMessage("Pronto", 3000)
 
     # ------------------------------------------------------------------ construction
@@ -244,14 +243,22 @@ class MainWindow(QMainWindow):
 
     def paintEvent(self, event: Any) -> None:
         super().paintEvent(event)
-        if self._panel is None and not self._panel_due:
-            self._panel_due = True  # the window is on screen: the panel follows at once
-            QTimer.singleShot(0, self, self._ensure_panel)
+        if not self._first_paint_done:
+            self._first_paint_done = True  # the window is on screen: the rest follows at once
+            QTimer.singleShot(0, self, self._after_first_paint)
 
-    _panel_due = False
+    _first_paint_done = False
 
-    def _ensure_panel(self) -> None:
+    def _after_first_paint(self) -> None:
         _ = self.panel
+        self._remember_plan()
+
+    def _remember_plan(self) -> None:
+        """The plan among the recent ones and the last opened (written to disk with a sync:
+        not before the window is on screen)."""
+        if not self._plan_remembered:
+            self._plan_remembered = True
+            self.state.last_plan = self.archive.path
 
     def to_view(self, src: QModelIndex) -> QModelIndex:
         """The tree view's index for an index of ``self.model`` (the same model: no proxy)."""
@@ -599,6 +606,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{piano.titolo} – {name} ({piano.stato.label}){ro} — piaodesk")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_plan()  # a window closed before it was painted
         self.state.save_window(self)
         self.state.save_anno(self.ctx.anno)
         super().closeEvent(event)
