@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..domain import valutazione as engine
 from ..domain.avanzamento import perc_nodo
@@ -51,6 +51,13 @@ from .lock import PlanLock
 from .lock import acquire as acquire_lock
 from .righe import Rows
 from .righe import insert_sql as _insert_sql
+
+if TYPE_CHECKING:
+    from .pacchetti import InfoPacchetto
+
+#: the plan's own range of row ids, below the first packet's (``pacchetti.RANGE``; the packets'
+#: module is imported only when a packet is open)
+RANGE_PIANO = 1 << 40
 
 T = TypeVar("T")
 
@@ -121,8 +128,6 @@ class Archive:
         self._perc: dict[int, _PercState] = {}
         #: incremented by every apply/revert (see :meth:`adotta_percentuali`)
         self.generation = 0
-        from .pacchetti import RANGE, InfoPacchetto
-
         #: a settore packet (issue 16): what it may edit, and its own range of row ids
         self.pacchetto: InfoPacchetto | None = None
         try:
@@ -130,11 +135,14 @@ class Archive:
                                         "('pacchetto_uid', 'piano_uid', 'pacchetto_settore', "
                                         "'pacchetto_settore_nome', 'pacchetto_revisione', "
                                         "'id_da', 'id_a')").fetchall())
-            self.pacchetto = InfoPacchetto.leggi(sets)
+            if sets.get("pacchetto_uid"):  # the packets' module only for a packet (start-up)
+                from .pacchetti import InfoPacchetto
+
+                self.pacchetto = InfoPacchetto.leggi(sets)
         except sqlite3.Error:
             pass
         self._id_range = ((self.pacchetto.id_da, self.pacchetto.id_a) if self.pacchetto
-                          else (1, RANGE - 1))
+                          else (1, RANGE_PIANO - 1))
         #: the one row writer reversible edits use (see :mod:`.righe`)
         self.rows = Rows(db.conn, self._id_range)
 
