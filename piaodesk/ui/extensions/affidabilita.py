@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ...store import backup as backups
 from ...store import lock as locks
 from ...store.archive import Archive
 from ...store.db import PlanDamaged, PlanError, PlanUnreadable
@@ -32,9 +31,22 @@ from ...store.lock import PlanInUse
 from . import ActionSpec
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from ..context import Context
 
 TICK_MS = 60_000
+#: the copy made when a plan is opened waits this long: the window is painted first
+ON_OPEN_DELAY_MS = 1000
+
+
+def __getattr__(name: str) -> ModuleType:
+    """``backups`` (the store's backup module) is imported on first use, not at start-up."""
+    if name == "backups":
+        from ...store import backup
+
+        return backup
+    raise AttributeError(name)
 
 
 # ---------------------------------------------------------------------- opening
@@ -68,6 +80,8 @@ def open_plan_interactive(parent: QWidget | None, path: Path | str) -> Archive |
 
 
 def _offer_restore(parent: QWidget | None, path: Path, exc: PlanError) -> Archive | None:
+    from ...store import backup as backups
+
     copies = backups.list_backups(path)
     title = "Piano danneggiato" if isinstance(exc, PlanDamaged) else "Impossibile aprire il piano"
     if not copies:
@@ -98,6 +112,8 @@ def _offer_restore(parent: QWidget | None, path: Path, exc: PlanError) -> Archiv
 
 def offer_orphan_cleanup(parent: QWidget | None, *, now: Any = None) -> int:
     """Ask whether to delete the backups of plans that no longer exist (after the grace period)."""
+    from ...store import backup as backups
+
     found = backups.orphans(now=now)
     if not found:
         return 0
@@ -114,6 +130,7 @@ class BackupScheduler(QObject):
     """Copies on open and periodically, plus lock heartbeats, off the GUI thread."""
 
     failed = Signal(str)
+    _opened = Signal(object)  # a plan's lock was taken (from any thread)
     lock_lost = Signal(str)  # plan path whose lock another program took over
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = TICK_MS) -> None:
@@ -129,6 +146,7 @@ class BackupScheduler(QObject):
         self._warned: set[str] = set()
         # emitted from the worker thread; a bound method of this QObject runs queued in the GUI thread
         self.failed.connect(self._report_failure)
+        self._opened.connect(self._copy_on_open_later)
 
     def _report_failure(self, message: str) -> None:
         _show_status(message)
@@ -170,7 +188,16 @@ class BackupScheduler(QObject):
             _show_status(f"Controllo delle copie di sicurezza non riuscito: {exc}")
 
     def _on_acquire(self, lock: locks.PlanLock) -> None:
-        self._run(lambda: backups.backup_on_open(lock.plan))
+        # (any thread) the copy waits for the GUI thread's event loop and ON_OPEN_DELAY_MS
+        self._opened.emit(lock.plan)
+
+    def _copy_on_open_later(self, plan: Path) -> None:
+        QTimer.singleShot(ON_OPEN_DELAY_MS, self, lambda: self._copy_on_open(plan))
+
+    def _copy_on_open(self, plan: Path) -> None:
+        from ...store import backup as backups
+
+        self._run(lambda: backups.backup_on_open(plan))
 
     def tick(self) -> None:
         held = locks.held_locks()
@@ -178,6 +205,8 @@ class BackupScheduler(QObject):
             if lk.lost and str(lk.plan) not in self._warned:
                 self._warned.add(str(lk.plan))
                 self.lock_lost.emit(str(lk.plan))
+        from ...store import backup as backups
+
         self._run(lambda: backups.tick([lk for lk in held if not lk.lost]))
 
 
@@ -224,6 +253,8 @@ def _ripristina(main_window: Any, ctx: Context) -> None:
 
 
 def _copia_ora(main_window: Any, ctx: Context) -> None:
+    from ...store import backup as backups
+
     arc = ctx.archive
     if arc.path is None:  # a plan only in memory (no file yet)
         QMessageBox.information(main_window, "Copia di sicurezza",
@@ -238,6 +269,8 @@ def _copia_ora(main_window: Any, ctx: Context) -> None:
 
 
 def _orfani(main_window: Any, ctx: Context) -> None:
+    from ...store import backup as backups
+
     if not offer_orphan_cleanup(main_window) and not backups.orphans():
         QMessageBox.information(main_window, "Copie di piani eliminati",
                                 "Non ci sono copie di sicurezza di piani eliminati da più di "
