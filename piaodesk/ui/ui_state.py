@@ -49,6 +49,15 @@ class Option(Generic[T]):
         assert "{}" in self.key, self.key
         return replace(self, key=self.key.format(name))
 
+    def members(self, settings: QSettings) -> list[str]:
+        """The names of a family key's members that ``settings`` holds."""
+        assert self.key.endswith("/{}"), self.key
+        settings.beginGroup(self.key[:-3])
+        try:
+            return list(settings.childKeys())
+        finally:
+            settings.endGroup()
+
     def get(self, settings: QSettings) -> T:
         raw = settings.value(self.key)
         if raw is None:
@@ -149,9 +158,12 @@ class UiState:
         st = WINDOW_STATE.get(self.s)
         if not st.isEmpty() and hasattr(window, "restoreState"):
             window.restoreState(st)
-        for sp in window.findChildren(QSplitter):
-            state = SPLITTER.of(sp.objectName()).get(self.s) if sp.objectName() else None
-            if state is not None and not state.isEmpty():
+        # the splitters with a saved state, by name: findChildren() would make a Python object
+        # (and the first time a Python type) for each of the window's hundreds of objects
+        for name in SPLITTER.members(self.s):
+            sp = window.findChild(QSplitter, name)
+            state = SPLITTER.of(name).get(self.s)
+            if sp is not None and not state.isEmpty():
                 sp.restoreState(state)
         return not geo.isEmpty()
 
