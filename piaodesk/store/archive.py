@@ -264,6 +264,15 @@ class Archive:
             self.lock.release()
             self.lock = None
 
+    @property
+    def closed(self) -> bool:
+        """The plan file was closed (:meth:`close`): nothing more can be read."""
+        try:
+            self.db.conn.total_changes  # noqa: B018 - raises on a closed connection
+        except sqlite3.ProgrammingError:
+            return True
+        return False
+
     def __enter__(self) -> Archive:
         return self
 

@@ -50,11 +50,11 @@ from .models.tree import ObiettiviTreeModel, RamoRole
 from .ui_state import UiState, open_settings, recent_plans
 from .undo import ChangeHub, emit_reset
 from .widgets.lazy import LazyTab
-from .widgets.primi_passi import PrimiPassi
 from .widgets.schermo import adatta
 
 if TYPE_CHECKING:
     from .widgets.panel import ObiettivoPanel
+    from .widgets.primi_passi import PrimiPassi
 
 #: objectives beyond which whole-plan computations wait for the first paint
 LARGE_PLAN = 2000
@@ -193,8 +193,11 @@ class MainWindow(QMainWindow):
         self.tree.setColumnWidth(2, 52)
         self.tree.setColumnWidth(3, 72)
         ll.addWidget(self.tree, 1)
-        self.primi_passi = PrimiPassi(self, left)  # guide of an empty plan; hides itself
-        ll.insertWidget(ll.indexOf(self.tree), self.primi_passi)
+        # the guide of an empty plan (it hides itself): made only for an empty plan, or when
+        # the plan becomes empty
+        self._left_layout = ll
+        self._primi_passi: PrimiPassi | None = None
+        self._guida_se_vuoto()
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         # an expanded row shows its children: read theirs in idle time (expanding is then quick)
         self.tree.expanded.connect(lambda idx: self.model.prefetch_below(self.to_source(idx)))
@@ -250,6 +253,8 @@ class MainWindow(QMainWindow):
     _first_paint_done = False
 
     def _after_first_paint(self) -> None:
+        if self.model.closed or self.archive.closed:
+            return  # closed meanwhile
         _ = self.panel
         self._remember_plan()
 
@@ -259,6 +264,25 @@ class MainWindow(QMainWindow):
         if not self._plan_remembered:
             self._plan_remembered = True
             self.state.last_plan = self.archive.path
+
+    @property
+    def primi_passi(self) -> PrimiPassi:
+        """The «Primi passi» guide (made on first use; hidden unless the plan is empty)."""
+        if self._primi_passi is None:
+            from .widgets.primi_passi import PrimiPassi
+
+            ll = self._left_layout
+            self._primi_passi = PrimiPassi(self, ll.parentWidget())
+            ll.insertWidget(ll.indexOf(self.tree), self._primi_passi)
+        return self._primi_passi
+
+    def _guida_se_vuoto(self, ch: Any = None) -> None:
+        if self._primi_passi is not None or self.archive.readonly:
+            return
+        if ch is not None and not (ch.reset or ch.deleted.get(Obiettivo.TABLE)):
+            return
+        if self.archive.count(Obiettivo) == 0:
+            _ = self.primi_passi
 
     def to_view(self, src: QModelIndex) -> QModelIndex:
         """The tree view's index for an index of ``self.model`` (the same model: no proxy)."""
@@ -884,6 +908,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ hub
 
     def _on_changes(self, ch: Any) -> None:
+        self._guida_se_vuoto(ch)
         if ch.touches("piano"):
             self.update_title()
         if ch.touches("unita") or ch.touches("persone"):
