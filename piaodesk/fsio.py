@@ -24,7 +24,6 @@ import contextlib
 import errno
 import os
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -38,6 +37,17 @@ TMP_MARK = ".piaodesk-tmp"
 
 _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _DENIED = {errno.EACCES, errno.EPERM}
+
+
+def hostname() -> str:
+    """This computer's name (``socket.gethostname()``: on POSIX the same ``uname`` node name,
+    read without importing the socket module at start-up); "" when it has none."""
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return str(uname().nodename)
+    import socket
+
+    return socket.gethostname()
 
 
 def pid_alive(pid: int) -> bool:
@@ -145,7 +155,7 @@ def is_temp_name(name: str) -> bool:
 
 
 def _temp_for(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:6]}{TMP_MARK}")
+    return target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(3).hex()}{TMP_MARK}")
 
 
 def clean_stale_temps(target: Path | str) -> list[Path]:

@@ -84,15 +84,14 @@ def clean_private_temp(*, now: float | None = None) -> list[Path]:
     Folders of another computer (a shared profile) are removed after a week.
     """
     import shutil
-    import socket
     import time
 
-    from .fsio import pid_alive
+    from .fsio import hostname, pid_alive
 
     root = _tmp_root()
     if not root.is_dir():
         return []
-    host = socket.gethostname() or "pc"
+    host = hostname() or "pc"
     now = time.time() if now is None else now
     removed = []
     for entry in root.iterdir():
@@ -117,11 +116,12 @@ def private_temp_dir() -> Path:
     the shared system temp (the working files of an export hold plan data); the
     folders left by crashed processes are removed first. Sets ``tempfile.tempdir``.
     """
-    import socket
     import tempfile
 
+    from .fsio import hostname
+
     current = tempfile.tempdir
-    mine = f"{socket.gethostname() or 'pc'}_{os.getpid()}"
+    mine = f"{hostname() or 'pc'}_{os.getpid()}"
     if current and Path(current).name == mine and Path(current).is_dir() \
             and Path(current).parent == _tmp_root():
         return Path(current)

@@ -26,15 +26,13 @@ import errno
 import getpass
 import json
 import os
-import socket
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ..fsio import atomic_write_bytes
+from ..fsio import atomic_write_bytes, hostname
 from ..fsio import pid_alive as _pid_alive
 from ..fsio import process_start as _process_start
 from .db import PlanError
@@ -52,7 +50,7 @@ def lock_path(plan: Path | str) -> Path:
 
 
 def _hostname() -> str:
-    return socket.gethostname() or "?"
+    return hostname() or "?"
 
 
 def _username() -> str:
@@ -296,7 +294,7 @@ def acquire(plan: Path | str, *, takeover: bool = False, user: str | None = None
             _held.pop(key, None)
         path = lock_path(plan)
         info = LockInfo(user=user or _username(), host=_hostname(), pid=os.getpid(),
-                        since=datetime.now().replace(microsecond=0), token=uuid.uuid4().hex,
+                        since=datetime.now().replace(microsecond=0), token=os.urandom(16).hex(),
                         started=_process_start(os.getpid()))
         for _attempt in range(3):
             if _write_new(path, info):
