@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
         self._panel: ObiettivoPanel | None = None
         self._panel_holder = QWidget(self.splitter)
         self._panel_holder.setObjectName("postoPannello")
-        hl = QVBoxLayout(self._panel_holder)
+        hl = self._panel_layout = QVBoxLayout(self._panel_holder)
         hl.setContentsMargins(0, 0, 0, 0)
         self._panel_wait = QLabel("<span style='font-size:13pt;color:#666'>Selezionare un obiettivo "
                                   "nell'albero a sinistra</span>", self._panel_holder)
@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
 
             panel = ObiettivoPanel(self.ctx, self._panel_holder)
             panel.message.connect(self.show_refused)
-            self._panel_holder.layout().replaceWidget(self._panel_wait, panel)
+            self._panel_layout.replaceWidget(self._panel_wait, panel)
             self._panel_wait.deleteLater()
             self._panel = panel
         return self._panel
