@@ -35,7 +35,7 @@ NOT_AT_START = (
     "piaodesk.exchange", "piaodesk.reports", "piaodesk.signing",
     "piaodesk.cli.exchange", "piaodesk.cli.reports", "piaodesk.cli.signing", "piaodesk.cli.admin",
     "piaodesk.cli.copie", "piaodesk.cli.valutazione", "piaodesk.cli.pacchetti",
-    "piaodesk.cli.fine_anno", "piaodesk.cli.variazioni", "piaodesk.cli.piao",
+    "piaodesk.cli.fine_anno", "piaodesk.cli.variazioni", "piaodesk.cli.piao", "piaodesk.cli.rischio",
     # the dialogs, the tabs' views (built on first show), the objective's panel (built just
     # after the first paint) and what only they use
     "piaodesk.ui.dialogs", "piaodesk.ui.views", "piaodesk.ui.widgets.panel",
