@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
 from ..domain import validazione
-from ..domain.enums import TRANSIZIONI_STATO, Livello, Ramo, StatoMonitoraggio, TipoIndicatore
+from ..domain.enums import TRANSIZIONI_STATO, Livello, Ramo, StatoMonitoraggio, TipoEnte, TipoIndicatore
 from ..domain.fields import norm_label
 from ..domain.formats import format_decimal, parse_decimal, parse_percent
 from ..domain.model import (
@@ -87,6 +87,7 @@ from .workbook import (
     ASSEGNAZIONI,
     CICLO,
     COMPORTAMENTI,
+    COMUNI,
     FASI,
     FORMATO,
     INDICATORI_ORG,
@@ -125,7 +126,7 @@ SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità",
                "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni", "Piano",
                "Risorse", "Valutazioni individuali", "Comportamenti", "Ciclo di valutazione",
                "Voci organizzative", "Indicatori organizzativi", "Valori organizzativi", "Valore pubblico",
-               "Parametri", "Variazioni")
+               "Parametri", "Variazioni", "Comuni")
 
 
 _PLAIN_KINDS = {"text", "long", "int", "obref"}
@@ -276,6 +277,8 @@ class _Diff:
         self.sets: list[Edit] = []
         self.moves: list[Edit] = []
         self.ins_other: list[InsertRow] = []
+        self.ins_comuni: list[InsertRow] = []  # member Comuni: before the rows that name them
+        self.nuovi_comuni: list[Ente] = []
         self.ins_misure: list[InsertRow] = []
         self.deletes: list[Edit] = []  # proposed: ImportPlan.rimozioni
         self.del_links: list[Edit] = []  # names taken out of a «A; B» cell: plain edits
@@ -584,7 +587,7 @@ class _Diff:
         if name is None:
             return True, None
         key = norm_label(name)
-        for e in self.a.enti():
+        for e in [*self.a.enti(), *self.nuovi_comuni]:
             nome = norm_label(e.nome)
             if key in (nome, norm_label(e.codice_fiscale or "")) or nome == norm_label(f"Comune di {name}"):
                 return True, e.id
@@ -1654,6 +1657,8 @@ class _Diff:
             self.personale(self._read_sheet(self._sheet(wb, persone_sheet), PERSONALE, self.persone))
         if unita_sh is not None:
             self.unita(unita_sh, unita_rows)
+        if COMUNI.name in names:
+            self.comuni(wb)
         if OBIETTIVI.name in names:
             self.obiettivi(self._read_sheet(self._sheet(wb, OBIETTIVI.name), OBIETTIVI, self.obs))
         if FASI.name in names:
@@ -1735,6 +1740,24 @@ class _Diff:
                               lambda x: x.unita_id in self.removed.get(Unita, set()), ins)
             self.ins_other += ins
 
+    def comuni(self, wb: Any) -> None:
+        """«Comuni» (issue 18 point 6): the member Comuni of the plan's Unione; new ones can be
+        named by the «Comune» cells of the same workbook."""
+        ente = self.a.ente()
+        existing = {e.id: e for e in self.a.enti() if ente is not None and e.parent_id == ente.id}
+        sh = self._read_sheet(self._sheet(wb, COMUNI.name), COMUNI, existing)  # type: ignore[arg-type]
+        ins: list[InsertRow] = []
+        self.simple_sheet(sh, Ente, existing, lambda x: x.nome or f"ID {x.id}", lambda _sh, _r: {},
+                          lambda x: ("nome", norm_label(x.nome)),
+                          lambda _o, n: ("manca il nome del Comune", COMUNI.cols[1].label)
+                          if not (n.nome or "").strip() else None,
+                          lambda _x: False, ins)
+        for e in ins:  # a member of the plan's ente
+            e.obj.parent_id = ente.id if ente is not None else None
+            e.obj.tipo = TipoEnte.COMUNE
+            self.nuovi_comuni.append(e.obj)
+        self.ins_comuni += ins
+
     def valore_pubblico(self, wb: Any) -> None:
         """«Valore pubblico» (issue 18): the values, and the objectives serving each by code."""
         existing = _by_id(self.a.select(ObiettivoValorePubblico))
@@ -1792,7 +1815,7 @@ class _Diff:
             wb.close()
         order = {"misure": 0, "rilevazioni": 0, "stati_avanzamento": 0, "valutazioni": 0,
                  "obiettivi_unita": 0, "alias_persone": 0, "vp_obiettivi": 0, "valore_pubblico": 1,
-                 "parametri": 2, "variazioni": 2,
+                 "parametri": 2, "variazioni": 2, "enti": 7,
                  "punteggi_comportamenti": 0,
                  "passi_valutazione": 0, "valori_organizzativi": 0, "valutazioni_individuali": 1,
                  "indicatori_organizzativi": 1, "voci_organizzative": 2,
@@ -1801,8 +1824,8 @@ class _Diff:
         self.deletes.sort(key=lambda e: order.get(getattr(e, "table", ""), 9))
         ins_other = sorted(self.ins_other, key=lambda e: 0 if getattr(e, "table", "") == "indicatori" else 1)
         # removals are only proposed (ImportPlan.rimozioni): edits after the user confirms them
-        edits = (self.ins_unita + self.ins_persone + self.ins_obiettivi + self.ins_monitoraggi + self.sets
-                 + self.moves + ins_other + self.ins_misure + self.del_links)
+        edits = (self.ins_comuni + self.ins_unita + self.ins_persone + self.ins_obiettivi + self.ins_monitoraggi
+                 + self.sets + self.moves + ins_other + self.ins_misure + self.del_links)
         order_of = {n: i for i, n in enumerate(SHEET_ORDER)}
         self.p_read.sort(key=lambda p: order_of.get(p.foglio or "", 99))  # stable: rows in order
         plan = ImportPlan(f"Importa «{self.path.name}»", edits, self.p_read + self.p, self.diffs,

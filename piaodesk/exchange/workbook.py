@@ -70,6 +70,7 @@ from ..domain.model import (
     PERIODO_ANNUALE,
     AliasPersona,
     Assegnazione,
+    Ente,
     Fase,
     Indicatore,
     IndicatoreOrganizzativo,
@@ -508,6 +509,15 @@ PARAMETRI = SheetSpec("Parametri", ParametroServizio, (
 ))
 
 
+#: issue 18 point 6 (seed 000 L5-L79 names the Unione's member Comuni): the Comuni of the plan's
+#: Unione, named by the «Comune» cells of «Obiettivi» and «Indicatori»
+COMUNI = SheetSpec("Comuni", Ente, (
+    Col("id", "ID", "id", None, 7),
+    Col("nome", "Comune", "text", None, 36),
+    Col("codice_fiscale", "Codice fiscale", "text", None, 18),
+))
+
+
 def indicatori_spec(anni: list[int]) -> SheetSpec:
     extra: list[Col] = []
     for anno in anni:
@@ -519,7 +529,7 @@ def indicatori_spec(anni: list[int]) -> SheetSpec:
 def all_specs(anni: list[int]) -> list[SheetSpec]:
     return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, UNITA, PERSONALE, ASSEGNAZIONI, RISORSE,
             VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO, *SPECS_VALUTAZIONE, VALORE_PUBBLICO, PARAMETRI,
-            VARIAZIONI]
+            VARIAZIONI, COMUNI]
 
 
 # ---------------------------------------------------------------------- value codecs
@@ -635,6 +645,8 @@ class Snapshot:
     parametri: list[ParametroServizio] = dataclasses.field(default_factory=list)
     #: the variations' record (whole-plan workbooks only)
     variazioni: list[Variazione] = dataclasses.field(default_factory=list)
+    #: the member Comuni of the plan's Unione (whole-plan workbooks only)
+    comuni: list[Ente] = dataclasses.field(default_factory=list)
 
     def rows_of(self) -> dict[str, list[Any]]:
         """Sheet name → the rows it shows (annual measures are columns of «Indicatori»)."""
@@ -646,7 +658,7 @@ class Snapshot:
                 "Rilevazioni": self.rilevazioni, "Piano": self.piano,
                 **{s.name: self.valutazione.get(s.name, []) for s in SPECS_VALUTAZIONE},
                 VALORE_PUBBLICO.name: self.valore_pubblico, PARAMETRI.name: self.parametri,
-                VARIAZIONI.name: self.variazioni}
+                VARIAZIONI.name: self.variazioni, COMUNI.name: self.comuni}
 
 
 def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
@@ -693,7 +705,14 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
                     archive.select(ObiettivoValorePubblico, order="posizione, id") if sid is None else [],
                     [x for x in archive.select(ParametroServizio, order="unita_id, posizione, id")
                      if sid is None or x.unita_id in {u.id for u in unita}],
-                    archive.select(Variazione, order="id") if sid is None else [])
+                    archive.select(Variazione, order="id") if sid is None else [],
+                    membri(archive) if sid is None else [])
+
+
+def membri(archive: Archive) -> list[Ente]:
+    """The member Comuni of the plan's ente (an Unione's), in the order they were added."""
+    ente = archive.ente()
+    return [e for e in archive.enti() if ente is not None and e.parent_id == ente.id]
 
 
 def _comportamenti_rows(archive: Archive, vi: list[ValutazioneIndividuale]) -> list[PunteggioComportamento]:
@@ -1184,7 +1203,7 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
     rows_of = snap.rows_of()
     counts: dict[str, int] = {}
     for spec in all_specs(snap.anni):
-        if spec in (VALORE_PUBBLICO, VARIAZIONI) and snap.settore_id is not None:
+        if spec in (VALORE_PUBBLICO, VARIAZIONI, COMUNI) and snap.settore_id is not None:
             continue  # the whole entity's values: not a settore's to edit
         rows = rows_of[spec.name]
         ws = _open_sheet(wb, spec.name, spec.cols, len(rows), formulas, st,

@@ -52,10 +52,13 @@ COLUMNS_NOT_EXPORTED = {
     ("parametri", "posizione"): "order of a service's parameters: the row order",
     ("unita", "ente_id"): "the Comune of a unit: set from the plan's ente, not edited in the GUI",
     ("piano", "ente_id"): "one plan, one ente per file: set when the plan is created",
-    ("enti", "codice_fiscale"): "not edited in the GUI",
-    ("enti", "parent_id"): "member Comuni of an Unione: not edited in the GUI (only the plan's "
-                           "own ente is in the «Piano» sheet)",
+    ("enti", "parent_id"): "a row of «Comuni» is a member of the plan's ente: the sheet says it",
 }
+
+# «enti» is two sheets: the plan's own ente beside the plan («Piano»: name and kind), its member
+# Comuni in «Comuni» (name and fiscal code; always of kind Comune). Columns carried per row:
+ENTE_PROPRIO = {"id", "nome", "tipo"}
+ENTE_MEMBRO = {"id", "nome", "codice_fiscale"}
 
 # Tables of links shown as one cell of their owner's row («A; B»): column → (table, owner, value).
 # Their rows have no ID in the workbook: they are compared as sets of (owner, value).
@@ -164,11 +167,18 @@ def _other(value, field_type: str, table: str, column: str):
 
 
 def _own(arc: Archive, cls: type) -> list:
-    """The rows of ``cls`` the workbook carries: of «enti», only the plan's own ente."""
+    """The rows of ``cls`` the workbook carries: of «enti», the plan's own ente and its members."""
     rows = arc.select(cls)
     if cls.TABLE == "enti":
-        rows = [e for e in rows if e.id == arc.piano().ente_id]
+        own = arc.piano().ente_id
+        rows = [e for e in rows if e.id == own or (e.parent_id == own and own is not None)]
     return rows
+
+
+def _columns_of(arc: Archive, table: str, row, columns: set[str]) -> set[str]:
+    if table != "enti":
+        return columns
+    return columns & (ENTE_PROPRIO if row.id == arc.piano().ente_id else ENTE_MEMBRO)
 
 
 def _rows(arc: Archive, cls: type) -> dict[int, object]:
@@ -207,7 +217,7 @@ def _scramble(arc: Archive, tables: dict[str, set[str]]) -> int:
             else:
                 keys = KEYS | KEYS_OF.get(table, set())
             new = {}
-            for column in tables[table]:
+            for column in _columns_of(arc, table, row, tables[table]):
                 if column in keys or (column.endswith("_id") and getattr(row, column) is None):
                     continue
                 if column.endswith("_id"):
@@ -244,7 +254,7 @@ def _differences(a: Archive, b: Archive, tables: dict[str, set[str]]) -> list[st
             continue
         for rid, x in ra.items():
             y = rb[rid]
-            for column in sorted(tables[cls.TABLE]):
+            for column in sorted(_columns_of(a, cls.TABLE, x, tables[cls.TABLE])):
                 if getattr(x, column) != getattr(y, column):
                     out.append(f"{cls.TABLE}[{rid}].{column}: {getattr(x, column)!r} ≠ "
                                f"{getattr(y, column)!r}")
@@ -315,6 +325,12 @@ def test_the_demo_fills_the_new_columns(demo):
     assert demo.select(StatoAvanzamento) and demo.select(Valutazione)
     assert demo.select(ObiettivoUnita) and demo.select(AliasPersona)
     assert any(m.periodo for m in demo.select(Misura))
+    # issue 18: the member Comuni (seed 000's Unione), a variation, values, parameters, the calendar
+    from piaodesk.domain.parametri import ParametroServizio
+    from piaodesk.domain.variazioni import Variazione
+
+    assert [e for e in demo.enti() if e.parent_id == demo.piano().ente_id]
+    assert demo.select(Variazione) and demo.select(ObiettivoValorePubblico) and demo.select(ParametroServizio)
 
 
 def test_odd_values_in_any_cell_never_break_the_import(demo_path, tmp_path):

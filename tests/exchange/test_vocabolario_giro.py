@@ -1,0 +1,76 @@
+"""Issue 18's «Done when», the workbook half: each point of the PIAO vocabulary that the app lets
+one edit travels out and back through the workbook (round trip without differences), also the
+parts that live outside the objectives' rows (member Comuni, the ente's calendar, the variations)."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from piaodesk.domain.model import Ente, Obiettivo
+from piaodesk.exchange.reimport import diff_workbook
+from piaodesk.exchange.workbook import write_workbook
+from piaodesk.store.edits import SetFields
+
+
+def _sheet_rows(path, name):
+    ws = openpyxl.load_workbook(path)[name]
+    head = [c.value for c in ws[1]]
+    return head, [dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def _membri(arc):
+    return [e for e in arc.enti() if e.parent_id == arc.piano().ente_id]
+
+
+def test_member_comuni_travel_and_a_new_one_is_named_in_the_same_workbook(demo, tmp_path):
+    """Seed 000 L66/L68 («Sindaci di Cavriago, Bibbiano, San Polo d'Enza e Canossa», «Sindaci di
+    Campegine e Gattatico»): an Unione's objectives name its member Comuni. The «Comuni» sheet carries
+    them (name, fiscal code); a Comune added there can be named by an objective's «Comune» cell of
+    the same workbook; a fiscal code typed in the sheet is read back."""
+    membri = _membri(demo)
+    out = tmp_path / "piano.xlsx"
+    assert write_workbook(demo, out)["Comuni"] == len(membri) == 2
+    assert diff_workbook(demo, out).edits == []
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Comuni"]
+    ws.cell(row=2, column=3).value = "80012345678"
+    ws.append([None, "Comune di Campegine", None])
+    ob_ws = wb["Obiettivi"]
+    head = [c.value for c in ob_ws[1]]
+    col = head.index("Comune") + 1
+    row = next(r for r in range(2, ob_ws.max_row + 1) if ob_ws.cell(row=r, column=2).value == "PC.1")
+    ob_ws.cell(row=row, column=col).value = "Campegine"
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert [p.testo() for p in plan.problemi if p.gravita == "errore"] == []
+    plan.apply(demo)
+    nuovo = next(e for e in _membri(demo) if e.nome == "Comune di Campegine")
+    assert nuovo.tipo.value == "comune"
+    assert next(e for e in demo.enti() if e.id == membri[0].id).codice_fiscale == "80012345678"
+    assert next(o for o in demo.obiettivi() if o.codice == "PC.1").comune_id == nuovo.id
+    write_workbook(demo, out)
+    assert diff_workbook(demo, out).edits == []
+
+
+def test_a_settore_file_leaves_the_comuni_out(demo, tmp_path):
+    """The Unione's members are the whole entity's, not a settore's to edit (as «Valore pubblico»)."""
+    out = tmp_path / "settore.xlsx"
+    settore = next(u for u in demo.unita() if u.parent_id is None)
+    counts = write_workbook(demo, out, settore=settore.id)
+    assert "Comuni" not in counts and "Comuni" not in openpyxl.load_workbook(out).sheetnames
+
+
+def test_a_comune_missing_from_the_sheet_is_only_proposed_for_removal(demo, tmp_path):
+    """Deleting a row of «Comuni» proposes the removal (confirmed by the user), as every sheet does;
+    the objectives naming it are then for the whole Unione (the reference is cleared)."""
+    membro = _membri(demo)[0]
+    ob = next(o for o in demo.obiettivi() if o.codice == "PC.1")
+    demo.apply(SetFields(Obiettivo, ob.id, {"comune_id": membro.id}))
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    wb = openpyxl.load_workbook(out)
+    wb["Comuni"].delete_rows(2)
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert plan.edits == [] and len(plan.rimozioni) == 1
+    assert isinstance(demo.select(Ente, "id = ?", (membro.id,))[0], Ente)
