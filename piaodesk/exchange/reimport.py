@@ -126,7 +126,7 @@ SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità",
                "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni", "Piano",
                "Risorse", "Valutazioni individuali", "Comportamenti", "Ciclo di valutazione",
                "Voci organizzative", "Indicatori organizzativi", "Valori organizzativi", "Valore pubblico",
-               "Parametri", "Variazioni", "Comuni")
+               "Parametri", "Variazioni", "Comuni", "Calendario")
 
 
 _PLAIN_KINDS = {"text", "long", "int", "obref"}
@@ -1659,6 +1659,8 @@ class _Diff:
             self.unita(unita_sh, unita_rows)
         if COMUNI.name in names:
             self.comuni(wb)
+        if "Calendario" in names:
+            self.calendario(wb)
         if OBIETTIVI.name in names:
             self.obiettivi(self._read_sheet(self._sheet(wb, OBIETTIVI.name), OBIETTIVI, self.obs))
         if FASI.name in names:
@@ -1740,12 +1742,32 @@ class _Diff:
                               lambda x: x.unita_id in self.removed.get(Unita, set()), ins)
             self.ins_other += ins
 
+    def calendario(self, wb: Any) -> None:
+        """«Calendario» (issue 18 point 9): the ente's deadlines and event dates, one step each."""
+        from .calendario import CALENDARIO, leggi
+
+        by_label = {norm_label(c.label): c.key for c in CALENDARIO.cols}
+        keys: list[str | None] = []
+        rows: list[tuple[int, dict[str, Any]]] = []
+        for n, row in enumerate(rows_of(self._sheet(wb, CALENDARIO.name), self.path.name), start=1):
+            if n == 1:
+                keys = [by_label.get(norm_label(h)) for h in row]
+                continue
+            rows.append((n, {k: v for k, v in zip(keys, row, strict=False) if k is not None}))
+        letto = leggi(self.a, rows)
+        for n, msg in letto.problemi:
+            self.prob(CALENDARIO.name, n, msg, gravita="errore")
+        self.sets += letto.edits
+        if letto.campi:
+            self.diffs.append(Differenza("modifica", CALENDARIO.name, "del piano", campi=letto.campi))
+
     def comuni(self, wb: Any) -> None:
         """«Comuni» (issue 18 point 6): the member Comuni of the plan's Unione; new ones can be
         named by the «Comune» cells of the same workbook."""
         ente = self.a.ente()
-        existing = {e.id: e for e in self.a.enti() if ente is not None and e.parent_id == ente.id}
-        sh = self._read_sheet(self._sheet(wb, COMUNI.name), COMUNI, existing)  # type: ignore[arg-type]
+        existing: dict[int, Ente] = {e.id: e for e in self.a.enti()
+                                     if e.id is not None and ente is not None and e.parent_id == ente.id}
+        sh = self._read_sheet(self._sheet(wb, COMUNI.name), COMUNI, existing)
         ins: list[InsertRow] = []
         self.simple_sheet(sh, Ente, existing, lambda x: x.nome or f"ID {x.id}", lambda _sh, _r: {},
                           lambda x: ("nome", norm_label(x.nome)),

@@ -1210,6 +1210,13 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
                          selected=spec.name == "Obiettivi")
         _write_rows(ws, spec.cols, rows, [_getter(c, lk, misure_by) for c in spec.cols], st)
         counts[spec.name] = len(rows)
+    if snap.settore_id is None:  # the ente's calendar (issue 18 point 9): not a settore's to edit
+        from .calendario import CALENDARIO, righe
+
+        voci = righe(archive)
+        ws = _open_sheet(wb, CALENDARIO.name, CALENDARIO.cols, len(voci), formulas, st)
+        _write_rows(ws, CALENDARIO.cols, voci, [_getter(c, lk, misure_by) for c in CALENDARIO.cols], st)
+        counts[CALENDARIO.name] = len(voci)
     _write_info(wb, archive, snap, st)
     _write_lists(wb, lists, st)
     wb.active = wb.sheetnames.index("Obiettivi")

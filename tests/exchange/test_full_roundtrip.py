@@ -30,13 +30,18 @@ from piaodesk.store.edits import Batch, DeleteRow, InsertRow, SetFields
 # Tables the workbook does not carry, and why. A new table must be exported or listed here.
 TABLES_NOT_EXPORTED = {
     "audit": "the log of edits (who, when, what): written by the program, not plan data",
-    "impostazioni": "internal settings (valuation system, remembered column mappings, UI state)",
+    "impostazioni": "internal settings (valuation system, remembered column mappings, UI state); "
+                    "the ente's calendar and event dates (keys in CALENDAR_SETTINGS) travel in «Calendario» "
+                    "and are compared by the survival test",
     "unioni": "issue 16: the log of merged settore packets, written by the program",
     "pacchetto_base": "issue 16: a packet's compressed base copy for the three-way merge (a file's "
                       "internal state, not plan data)",
     "variazioni_passi": "issue 18: the field-by-field steps recorded under an open variation (program-"
                         "written); a closed variation carries its folded list in variazioni.riepilogo",
 }
+
+#: settings that are plan data (issue 18 point 9): carried by the «Calendario» sheet
+CALENDAR_SETTINGS = ("calendario", "eventi")
 
 # Columns of exported tables that are not cells, and why. A new column must be exported or listed.
 COLUMNS_NOT_EXPORTED = {
@@ -295,6 +300,11 @@ def test_every_field_survives_export_and_import(demo_path, tmp_path, via):
 
         original.apply(rileva(original, original.monitoraggi()[0].id))
         assert original.select(RilevazioneIndicatore)
+        # the ente's calendar: a moved deadline, one switched off, the bilancio's date, an event
+        from piaodesk.store import calendario as cal
+
+        original.apply(cal.imposta(original, {"relazione": "15/06", "variazioni": None}, date(2025, 3, 10)))
+        original.apply(cal.risolvi(original, "approvazione", date(2025, 2, 10))[0])
         out = tmp_path / "piano.xlsx"
         write_workbook(original, out)
     if via == "libreoffice":
@@ -304,11 +314,24 @@ def test_every_field_survives_export_and_import(demo_path, tmp_path, via):
     with Archive.open(copy) as scrambled, Archive.open(demo_path) as original:
         changed = _scramble(scrambled, tables)
         assert changed > 1000
+        from piaodesk.store import calendario as cal
+        from piaodesk.store.edits import SetSetting
+
+        scrambled.apply(cal.imposta(scrambled, {"monitoraggio": "31/07"}, None))
+        scrambled.apply(SetSetting(cal.CHIAVE_EVENTI, '{"consiglio": "2025-05-05"}'))
+        def _calendar(arc):  # the settings' JSON, read (key order is not data)
+            import json
+
+            return [json.loads(arc.impostazione(k) or "null") for k in CALENDAR_SETTINGS]
+
+        calendar = _calendar(original)
+        assert calendar != _calendar(scrambled) and None not in calendar
         assert _differences(original, scrambled, tables)  # the scramble did change things
         plan = diff_workbook(scrambled, out)
         assert [p.testo() for p in plan.problemi if p.gravita == "errore"] == []
         plan.apply(scrambled)
         assert _differences(original, scrambled, tables) == []
+        assert _calendar(scrambled) == calendar
         # and the untouched export, read back into the plan it came from, changes nothing
         again = diff_workbook(original, out)
         assert again.differenze == [] and again.edits == [], again.report()

@@ -74,3 +74,48 @@ def test_a_comune_missing_from_the_sheet_is_only_proposed_for_removal(demo, tmp_
     plan = diff_workbook(demo, out)
     assert plan.edits == [] and len(plan.rimozioni) == 1
     assert isinstance(demo.select(Ente, "id = ?", (membro.id,))[0], Ente)
+
+
+def test_the_ente_calendar_travels_in_the_workbook(demo, tmp_path):
+    """Seed 002 L1004/L1174 («richiesta di variazione entro il 30/09/2021»): the deadlines are the ente's own. The
+    «Calendario» sheet carries the dates the ente moved or switched off, the bilancio's approval and the
+    events of relative deadlines (seed 001 L158-L159 «entro 30 giorni dall'approvazione»); export → import
+    changes nothing, an edited cell is read back, a bad one is refused by name."""
+    from datetime import date
+
+    from piaodesk.store import calendario as cal
+
+    demo.apply(cal.imposta(demo, {"relazione": "15/06", "variazioni_peg": None}, date(2025, 3, 10)))
+    edit, _ = cal.risolvi(demo, "approvazione del regolamento", date(2025, 4, 1))
+    demo.apply(edit)
+    before = (demo.impostazione(cal.CHIAVE), demo.impostazione(cal.CHIAVE_EVENTI))
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    _head, rows = _sheet_rows(out, "Calendario")
+    by = {r["Voce"]: r for r in rows}
+    assert by["Relazione sulla performance"]["Data dell'ente (gg/mm)"] == "15/06"
+    assert by["Ultime variazioni del PEG"]["Attiva"] == "No"
+    assert by["Termine per le richieste di variazione degli obiettivi"]["Data di legge"] == "30/09"
+    assert "Evento: approvazione del regolamento" in by
+    plan = diff_workbook(demo, out)
+    assert plan.edits == [] and plan.differenze == []
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Calendario"]
+    for r in range(2, ws.max_row + 1):
+        voce = ws.cell(row=r, column=1).value
+        if voce == "Monitoraggio intermedio":
+            ws.cell(row=r, column=3).value = "31/07"
+        elif voce == "Ultime variazioni del PEG":
+            ws.cell(row=r, column=4).value = "Sì"
+        elif voce == "Relazione sulla performance":
+            ws.cell(row=r, column=3).value = "31/02"
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert any("31/02" in p.messaggio and p.gravita == "errore" for p in plan.problemi)
+    batch, _ = plan.apply(demo)
+    giorni = {s.chiave: s.data for s in cal.scadenze(demo, 2025)}
+    assert giorni["monitoraggio"] == date(2025, 7, 31) and giorni["variazioni_peg"] == date(2025, 12, 15)
+    assert giorni["relazione"] == date(2026, 6, 15)  # the refused cell kept the ente's date
+    assert demo.impostazione(cal.CHIAVE_EVENTI) == before[1]
+    demo.revert(batch)  # one undoable step
+    assert (demo.impostazione(cal.CHIAVE), demo.impostazione(cal.CHIAVE_EVENTI)) == before
