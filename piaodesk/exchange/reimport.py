@@ -1720,17 +1720,7 @@ class _Diff:
         if VALORE_PUBBLICO.name in names:
             self.valore_pubblico(wb)
         if VARIAZIONI.name in names:
-            existing_v = _by_id(self.a.select(Variazione))
-            ins_v: list[InsertRow] = []
-            self.simple_sheet(self._read_sheet(self._sheet(wb, VARIAZIONI.name), VARIAZIONI, existing_v),
-                              Variazione, existing_v, lambda x: x.atto if x.atto_tipo else f"N. {x.id}",
-                              lambda _sh, _r: {}, lambda x: ("id", x.id),
-                              lambda _o, n: ("manca il tipo di atto o il motivo", VARIAZIONI.cols[1].label)
-                              if not (n.atto_tipo or "").strip() or not (n.motivo or "").strip() else None,
-                              lambda _x: False, ins_v)
-            for e in ins_v:  # an imported variation is a record of the past: closed
-                e.obj.stato = StatoVariazione.CHIUSA
-            self.ins_other += ins_v
+            self.variazioni(wb)
         if PARAMETRI.name in names:
             existing = _by_id(self.a.select(ParametroServizio))
             ins: list[InsertRow] = []
@@ -1741,6 +1731,39 @@ class _Diff:
                               if not (n.nome or "").strip() else None,
                               lambda x: x.unita_id in self.removed.get(Unita, set()), ins)
             self.ins_other += ins
+
+    def variazioni(self, wb: Any) -> None:
+        """«Variazioni» (issue 18 point 5): a variation is the plan's history. A row without ID (from
+        another plan's workbook) adds a closed record, unless the plan has that act already; a recorded
+        one is never rewritten nor removed from the workbook (its act and changes are what happened:
+        the GUI does not edit them either), and the import says so."""
+        existing = _by_id(self.a.select(Variazione))
+        sh = self._read_sheet(self._sheet(wb, VARIAZIONI.name), VARIAZIONI, existing)
+        ins: list[InsertRow] = []
+
+        def check(old: Variazione | None, new: Variazione) -> tuple[str, str] | None:
+            if old is not None:
+                return ("una variazione registrata è storia del piano e non si modifica dalla cartella "
+                        "(per correggerla, registrarne un'altra)", VARIAZIONI.cols[0].label)
+            if not (new.atto_tipo or "").strip() or not (new.motivo or "").strip():
+                return "manca il tipo di atto o il motivo", VARIAZIONI.cols[1].label
+            return None
+
+        self.simple_sheet(sh, Variazione, existing, lambda x: x.atto if x.atto_tipo else f"N. {x.id}",
+                          lambda _sh, _r: {},
+                          lambda x: (norm_label(x.atto_tipo), norm_label(x.atto_numero), x.atto_data,
+                                     norm_label(x.motivo), x.aperta_il or ""),
+                          check, lambda _x: True, ins)  # never removed (see above)
+        for e in ins:  # an imported variation is a record of the past: closed
+            e.obj.stato = StatoVariazione.CHIUSA
+        self.ins_other += ins
+        present = {_as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
+        mancanti = [rid for rid in self.exported.get(VARIAZIONI.name, set())
+                    if rid in existing and rid not in present]
+        if mancanti and sh.whole:
+            self.prob(VARIAZIONI.name, None, f"{righe_mancanti(len(mancanti))}: le variazioni restano nel "
+                      f"piano (sono la sua storia e non si eliminano dalla cartella)", tipo="variazioni_restano",
+                      gravita="avviso")
 
     def calendario(self, wb: Any) -> None:
         """«Calendario» (issue 18 point 9): the ente's deadlines and event dates, one step each."""

@@ -119,3 +119,83 @@ def test_the_ente_calendar_travels_in_the_workbook(demo, tmp_path):
     assert demo.impostazione(cal.CHIAVE_EVENTI) == before[1]
     demo.revert(batch)  # one undoable step
     assert (demo.impostazione(cal.CHIAVE), demo.impostazione(cal.CHIAVE_EVENTI)) == before
+
+
+def _variazione_row(path):
+    _head, rows = _sheet_rows(path, "Variazioni")
+    return rows
+
+
+def test_a_recorded_variation_is_history_the_workbook_neither_rewrites_nor_removes_it(demo, tmp_path):
+    """Seed 002 L1004 («presentare richiesta di variazione entro il 30/09/2021») and issue 18 point 5:
+    a variation (act, reason, before/after) is the plan's history. Importing a workbook into the same
+    plan: an edited record is refused by name, a row deleted from the sheet leaves the record in the
+    plan (said), and a row whose ID was cleared is not added a second time."""
+    from piaodesk.domain.variazioni import Variazione
+
+    before = demo.select(Variazione)
+    assert len(before) == 1
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Variazioni"]
+    head = [c.value for c in ws[1]]
+    ws.cell(row=2, column=head.index("Motivo") + 1).value = "riscritto"
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert plan.edits == []
+    assert any(p.gravita == "errore" and "storia del piano" in p.messaggio for p in plan.problemi)
+    # the row deleted: not proposed for removal, the import says the record stays
+    wb = openpyxl.load_workbook(out)
+    wb["Variazioni"].delete_rows(2)
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert plan.edits == [] and plan.rimozioni == []
+    assert any(p.tipo == "variazioni_restano" for p in plan.problemi)
+    # the same record without its ID (as a copy from another plan's workbook): not doubled
+    write_workbook(demo, out)
+    wb = openpyxl.load_workbook(out)
+    wb["Variazioni"].cell(row=2, column=1).value = None
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert plan.edits == [] and any("c'è già una riga" in p.messaggio for p in plan.problemi)
+    plan.apply(demo)
+    assert demo.select(Variazione) == before
+
+
+def test_a_variation_arrives_whole_in_another_plan(demo, empty_plan, tmp_path):
+    """Issue 18 point 5 «round trip without differences»: every column of the record (act, number,
+    date, reason, who, when opened and closed, the frozen before/after) arrives in another plan as a
+    closed record."""
+    import dataclasses
+
+    from piaodesk.domain.variazioni import Variazione
+
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    wb = openpyxl.load_workbook(out)
+    for name in wb.sheetnames:
+        if name not in ("Variazioni", "Istruzioni"):
+            del wb[name]
+    wb["Variazioni"].cell(row=2, column=1).value = None
+    wb.save(out)
+    diff_workbook(empty_plan, out).apply(empty_plan)
+    (orig,), (got,) = demo.select(Variazione), empty_plan.select(Variazione)
+    assert orig.stato.value == got.stato.value == "chiusa"
+    assert dataclasses.replace(got, id=orig.id) == orig
+
+
+def test_an_open_variation_reimported_changes_nothing(demo, tmp_path):
+    """An open variation (its steps still being recorded) exported and read back: no edit, no
+    problem (the «storia» refusal is only for a real change)."""
+    from datetime import date
+
+    from piaodesk.domain.variazioni import Variazione
+    from piaodesk.store import variazioni as var
+
+    demo.apply(var.ApriVariazione(Variazione(atto_tipo="Delibera", atto_numero="5", atto_data=date(2025, 5, 5),
+                                             motivo="prova")))
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    plan = diff_workbook(demo, out)
+    assert plan.edits == [] and plan.problemi == [], plan.report()
