@@ -754,6 +754,8 @@ def _indicatori_periodi(archive: Archive, oid: int, anno: int) -> tuple[Indicato
     out = []
     for r in ris.indicatori:
         ind = r.indicatore
+        if ind.solo_individuale:  # seed 004 L688: only on the manager's individual sheet
+            continue
         periodi = tuple(
             PeriodoSnap(f"--- {m.anno} {m.periodo}", m.target_testo if m.target is None and m.target_testo
                         else _num(m.target), m.valore_testo if m.valore is None and m.valore_testo

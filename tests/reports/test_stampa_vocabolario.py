@@ -1,0 +1,71 @@
+"""Issue 18 «printed where the seed prints it»: the PIAO vocabulary on the printed sheets, read back
+with pdftotext (each test names the seed line that prints the field)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from piaodesk.domain.model import Indicatore, Obiettivo
+from piaodesk.reports import data, sheets
+from piaodesk.store.edits import SetFields
+
+
+def pdf_text(pdf: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils mancante")
+
+
+def _fin1(demo):
+    fin = next(u for u in demo.unita() if "FINANZIAR" in u.nome.upper())
+    return fin, next(o for o in demo.obiettivi() if o.codice == "FIN.1")
+
+
+def test_risk_level_and_measure_printed_on_both_sheets(demo):
+    """Seed 001 L114 («RISCHIO CORRUTTIVO VALUTAZIONE CRITICITA'») and L436 («CRITICITA' BASSA»): each
+    objective's risk is graded and printed with its measure, on the settore's and the objective's sheet."""
+    fin, ob = _fin1(demo)
+    demo.apply(SetFields(Obiettivo, ob.id, {"rischio_corruttivo": True, "rischio_livello": "BASSA",
+                                            "rischio_misura": "Rotazione degli incarichi"}))
+    for pdf in (sheets.build_scheda_obiettivi(demo, fin.id, 2025), sheets.build_scheda_obiettivo(demo, ob.id, 2025)):
+        assert "BASSA — Rotazione degli incarichi" in " ".join(pdf_text(pdf).split())
+
+
+def test_responsabile_operativo_printed_from_the_field(demo):
+    """Seed 002 L166 («Responsabile Generale RIGHI, ANNALISA  Responsabile Operativo PAPOTTI BARBARA»):
+    the objective's sheet prints the operational manager chosen in the form, and the approval phase."""
+    _fin, ob = _fin1(demo)
+    altro = next(p for p in demo.persone() if p.id != ob.responsabile_id and p.cognome)
+    demo.apply(SetFields(Obiettivo, ob.id, {"responsabile_operativo_id": altro.id, "fase_approvazione": "Proposta"}))
+    t = " ".join(pdf_text(sheets.build_scheda_obiettivo(demo, ob.id, 2025)).split())
+    assert f"Responsabile Operativo {altro.cognome.upper()}" in t
+    assert "Responsabile Generale" in t and "Fase Proposta" in t
+
+
+def test_product_kind_printed(demo):
+    """Seed 004 L89 («Prodotto») and L1151 («Prodotto Prioritario»): the kind heads the objective; the
+    sheets print it with the PIAO kinds."""
+    fin, ob = _fin1(demo)
+    demo.apply(SetFields(Obiettivo, ob.id, {"tipo_prodotto": "prioritario"}))
+    for pdf in (sheets.build_scheda_obiettivi(demo, fin.id, 2025), sheets.build_scheda_obiettivo(demo, ob.id, 2025)):
+        assert "Prodotto prioritario" in pdf_text(pdf)
+
+
+def test_solo_individuale_indicator_not_on_the_objective_sheet(demo):
+    """Seed 004 L688 («La valutazione dell'indicatore è inserita esclusivamente nella scheda individuale
+    del dirigente»): such an indicator is on neither the settore's nor the objective's sheet (whose %
+    leaves it out too), and the others stay."""
+    fin, ob = _fin1(demo)
+    ind = demo.indicatori(ob.id)[0]
+    nome = "Tempo medio di certificazione"
+    demo.apply(SetFields(Indicatore, ind.id, {"descrizione": nome}))
+    assert nome in pdf_text(sheets.build_scheda_obiettivo(demo, ob.id, 2025))
+    demo.apply(SetFields(Indicatore, ind.id, {"solo_individuale": True}))
+    assert nome not in pdf_text(sheets.build_scheda_obiettivo(demo, ob.id, 2025))
+    assert nome not in pdf_text(sheets.build_scheda_obiettivi(demo, fin.id, 2025))
+    snap = data.snapshot_scheda_obiettivo(demo, ob.id, 2025)
+    assert all(r.descrizione != nome for leaf in snap.figli for r in leaf.indicatori)
