@@ -199,3 +199,26 @@ def test_an_open_variation_reimported_changes_nothing(demo, tmp_path):
     write_workbook(demo, out)
     plan = diff_workbook(demo, out)
     assert plan.edits == [] and plan.problemi == [], plan.report()
+
+
+def test_portale_product_kind_read_back(demo, empty_plan, tmp_path):
+    """Seed 004 L89/L1151 («Prodotto», «Prodotto Prioritario»): the portale layout writes the product kind
+    first in «Tipologia PIAO»; read back it is the kind again (not an «unknown tipologia»), in another
+    plan and, unchanged, in the same one."""
+    from piaodesk.exchange import prepare_import
+    from piaodesk.exchange.portale import write_portale
+
+    ts1 = next(o for o in demo.obiettivi() if o.codice == "TS.1")
+    demo.apply(SetFields(Obiettivo, ts1.id, {"tipo_prodotto": "prioritario"}))
+    out = tmp_path / "portale.xlsx"
+    write_portale(demo, out)
+    _head, rows = _sheet_rows(out, "Obiettivi e indicatori")
+    assert next(r for r in rows if r["Codice"] == "TS.1")["Tipologia PIAO"].startswith("Prodotto prioritario")
+    result = prepare_import(empty_plan, out)
+    assert not [p for p in result.problemi if p.tipo == "tipologia_piao_sconosciuta"]
+    result.apply(empty_plan)
+    got = next(o for o in empty_plan.obiettivi() if o.codice == "TS.1")
+    assert str(got.tipo_prodotto) == "prioritario" and got.accessibilita_digitale and got.semplificazione
+    again = prepare_import(demo, out)
+    assert not [p for p in again.problemi if p.tipo == "tipologia_piao_sconosciuta"]
+    assert not [d for d in again.differenze if d.chiave == "TS.1"]
