@@ -626,11 +626,24 @@ def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso:
                                                 [q.perc.get(c.id or 0) for c in figli])]
         tot_ind = _pct(q.perc.get(ob.id or 0))
     return ObiettivoSnap(
-        ob.codice, ob.titolo, pulisci(ob.descrizione), ob.missione or "", anni, tuple(tip),
+        ob.codice, ob.titolo, pulisci(ob.descrizione), missione_programma(ob), anni, tuple(tip),
         ob.stakeholder or "", ob.altri_settori or "", ob.trasversale, tuple(fsnap),
         _pct(engine.perc_fasi(fasi)), inds, tot_ind, _contesto(q, ob), sotto, tot_label, _peso(peso),
         _valore_pubblico(archive).get(ob.id or 0, ""), testo_rischio(ob), tipologie_piao(ob))
 
+
+
+def missione_programma(ob: Obiettivo) -> str:
+    """What the sheet prints as the objective's missione: the catalogue's missione and programma when
+    the objective has one (seed 001 L442 «MISSIONE 12 – … - PROGRAMMA 2: …»), else the text as written."""
+    from ..domain.catalogo import catalogo
+
+    cat = catalogo()
+    prog = cat.da_chiave(ob.programma_cod)
+    if prog is None:
+        return ob.missione or ""
+    mis = cat.missione(prog.missione)
+    return " — ".join(x for x in (mis.etichetta if mis else "", prog.etichetta) if x)
 
 
 _VP_CACHE: dict[int, tuple[int, dict[int, str]]] = {}

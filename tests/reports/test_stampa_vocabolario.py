@@ -69,3 +69,13 @@ def test_solo_individuale_indicator_not_on_the_objective_sheet(demo):
     assert nome not in pdf_text(sheets.build_scheda_obiettivi(demo, fin.id, 2025))
     snap = data.snapshot_scheda_obiettivo(demo, ob.id, 2025)
     assert all(r.descrizione != nome for leaf in snap.figli for r in leaf.indicatori)
+
+
+def test_catalogue_missione_and_programma_printed(demo):
+    """Seed 001 L442 («MISSIONE 12 – DIRITTI SOCIALI, POLITICHE SOCIALI E FAMIGLIA - PROGRAMMA 2:
+    INTERVENTI PER LA DISABILITÀ»): the settore's sheet names the objective's missione and programma of
+    the harmonised catalogue, when it has one (the text as written otherwise)."""
+    fin, ob = _fin1(demo)
+    demo.apply(SetFields(Obiettivo, ob.id, {"programma_cod": "12.02", "missione": None}))
+    t = " ".join(pdf_text(sheets.build_scheda_obiettivi(demo, fin.id, 2025)).split())
+    assert "Missione 12 – Diritti sociali" in t and "Programma 12.02 – Interventi per la disabilità" in t
