@@ -217,6 +217,8 @@ class IndicatoreSnap:
     atteso: str
     effettivo: str
     perc: str
+    #: seed 001 L147-L151 «Dimensione di performance» (and the portal's sottodimensione)
+    dimensione: str = ""
 
 
 @dataclass(frozen=True)
@@ -555,8 +557,9 @@ def _indicatori_snap(archive: Archive, oid: int, anno: int, prefisso: str = ""
             perc = ""
         else:
             perc = "n.c."
+        dim = " / ".join(x for x in (ind.dimensione, ind.sottodimensione) if x)
         rows.append(IndicatoreSnap(prefisso + ind.descrizione, ind.formula or "", _peso(ind.peso), atteso or "",
-                                   effettivo or "", perc))
+                                   effettivo or "", perc, dim))
     return tuple(rows), ris.perc_indicatori
 
 

@@ -195,7 +195,9 @@ def _blocco_obiettivo(o: d.ObiettivoSnap, width: float) -> list[Flowable]:
              Paragraph("Peso %", h), Paragraph("Valore atteso", h), Paragraph("Valore effettivo", h),
              Paragraph("% raggiungimento", h)]]
     for i in o.indicatori:
-        rows.append([text(i.descrizione), text(i.formula), text(i.peso, "cell_r"), text(i.atteso, "cell_c"),
+        desc = (markup(f"{_esc(i.descrizione)}<br/><i>Dimensione: {_esc(i.dimensione)}</i>") if i.dimensione
+                else text(i.descrizione))
+        rows.append([desc, text(i.formula), text(i.peso, "cell_r"), text(i.atteso, "cell_c"),
                      text(i.effettivo, "cell_c"), text(i.perc, "cell_r")])
     if not o.indicatori:
         rows.append([text("Nessun indicatore", "note"), "", "", "", "", ""])

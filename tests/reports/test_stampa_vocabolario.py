@@ -79,3 +79,13 @@ def test_catalogue_missione_and_programma_printed(demo):
     demo.apply(SetFields(Obiettivo, ob.id, {"programma_cod": "12.02", "missione": None}))
     t = " ".join(pdf_text(sheets.build_scheda_obiettivi(demo, fin.id, 2025)).split())
     assert "Missione 12 – Diritti sociali" in t and "Programma 12.02 – Interventi per la disabilità" in t
+
+
+def test_indicator_dimension_printed(demo):
+    """Seed 001 L147-L151 («Dimensione di performance | Denominazione indicatore | Formula | Standard»,
+    «Tempestività»): the settore's sheet names each indicator's dimension (and sottodimensione)."""
+    fin, ob = _fin1(demo)
+    ind = demo.indicatori(ob.id)[0]
+    demo.apply(SetFields(Indicatore, ind.id, {"dimensione": "Tempestività", "sottodimensione": "Invio"}))
+    t = " ".join(pdf_text(sheets.build_scheda_obiettivi(demo, fin.id, 2025)).split())
+    assert "Dimensione: Tempestività / Invio" in t
