@@ -222,3 +222,66 @@ def test_portale_product_kind_read_back(demo, empty_plan, tmp_path):
     again = prepare_import(demo, out)
     assert not [p for p in again.problemi if p.tipo == "tipologia_piao_sconosciuta"]
     assert not [d for d in again.differenze if d.chiave == "TS.1"]
+
+
+def _cell_rows(ws, key_col: str, key: str):
+    head = [c.value for c in ws[1]]
+    col = head.index(key_col) + 1
+    return head, next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=col).value == key)
+
+
+def test_target_grammar_travels_as_written(demo, tmp_path):
+    """Seed 001 L158-L159 («entro 30 giorni dall'approvazione») and L95 («Aumento tendenziale … rispetto
+    al biennio 2021-2022»): a relative deadline and a trend target go out and come back as written
+    (no difference); a «Scadenza relativa» cell that is no relative deadline is refused by name."""
+    from piaodesk.domain.model import Fase, Misura
+
+    ob = next(o for o in demo.obiettivi() if o.codice == "FIN.1")
+    fase = next(f for f in demo.select(Fase) if f.obiettivo_id == ob.id)
+    rel = "entro 30 giorni dall'approvazione del bilancio"
+    demo.apply(SetFields(Fase, fase.id, {"scadenza_relativa": rel}))
+    ind = demo.indicatori(ob.id)[0]
+    trend = "Aumento tendenziale rispetto al biennio 2021-2022"
+    m = next(x for x in demo.select(Misura) if x.indicatore_id == ind.id and x.anno == 2025 and not x.periodo)
+    demo.apply(SetFields(Misura, m.id, {"target_testo": trend, "target": None}))
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    assert diff_workbook(demo, out).edits == []
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Fasi"]
+    head, row = _cell_rows(ws, "ID", fase.id)
+    assert ws.cell(row=row, column=head.index("Scadenza relativa") + 1).value == rel
+    ws.cell(row=row, column=head.index("Scadenza relativa") + 1).value = "quando capita"
+    wsi = wb["Indicatori"]
+    ihead, irow = _cell_rows(wsi, "ID", ind.id)
+    assert wsi.cell(row=irow, column=ihead.index("Target 2025") + 1).value == trend
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert any("quando capita" in p.messaggio for p in plan.problemi) and plan.edits == []
+
+
+def test_parametri_travel_with_their_reference_date(demo, tmp_path):
+    """Seed 001 L138-L143 («numero di reversali di incasso (2.267 al 31.12.2022)»): the «Parametri» sheet
+    carries each volume with its reference date and the text as the plan wrote it; read back, no
+    difference; a changed date is one edit."""
+    from datetime import date
+
+    from piaodesk.domain.parametri import ParametroServizio
+
+    out = tmp_path / "piano.xlsx"
+    write_workbook(demo, out)
+    assert diff_workbook(demo, out).edits == []
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Parametri"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, [c.value for c in r], strict=True)) for r in ws.iter_rows(min_row=2)]
+    rev = next(r for r in rows if str(r["Parametro"]).startswith("numero di reversali"))
+    assert rev["Valore"] == 2267 and rev["Al (data)"].date() == date(2022, 12, 31)
+    n = rows.index(rev) + 2
+    ws.cell(row=n, column=head.index("Al (data)") + 1).value = date(2023, 12, 31)
+    wb.save(out)
+    plan = diff_workbook(demo, out)
+    assert len(plan.edits) == 1
+    plan.apply(demo)
+    got = next(p for p in demo.select(ParametroServizio) if p.id == rev["ID"])
+    assert got.data_riferimento == date(2023, 12, 31) and got.valore == 2267
