@@ -111,7 +111,13 @@ ISTRUZIONI = [
          "i valori per anno), Misure periodiche, Unità, Personale, Assegnazioni, Risorse, "
          "Valutazioni (degli obiettivi), Monitoraggi, Stati di avanzamento, Rilevazioni, Piano, "
          "Valutazioni individuali, Comportamenti, Ciclo di valutazione, Voci, Indicatori e Valori "
-         "organizzativi."),
+         "organizzativi, Valore pubblico, Parametri, Variazioni, Comuni (dell'Unione), Calendario."),
+    ("Variazioni", "Una variazione registrata è la storia del piano: la sua riga non si modifica né si "
+                   "elimina dalla cartella (lo si dice all'importazione). Una riga senza ID aggiunge "
+                   "una variazione chiusa, se il piano non ha già lo stesso atto."),
+    ("Calendario", "Le scadenze del piano: «Data dell'ente» (gg/mm) sposta quella di legge, «Attiva» = No "
+                   "la toglie; «Approvazione del bilancio» e le righe «Evento: …» (le date da cui "
+                   "contano le scadenze relative) hanno la data nella colonna «Data»."),
     ("Comportamenti", "Una riga per persona e comportamento del catalogo della sua categoria: "
                       "scrivere il punteggio nella colonna «Punteggio» (scala del sistema di "
                       "valutazione). Una riga senza ID lasciata vuota non aggiunge nulla."),
