@@ -248,6 +248,8 @@ class ObiettivoSnap:
     rischio: str = ""
     #: the portal's kinds it also belongs to («Pari opportunità, Semplificazione»)
     tipologie_piao: str = ""
+    #: the DUP's linea and indirizzo of those values (seed 001 L444 «OBIETTIVO STRATEGICO: …»)
+    strategia_dup: str = ""
 
 
 @dataclass(frozen=True)
@@ -356,6 +358,7 @@ class SchedaObiettivoSnap:
     valore_pubblico: str = ""
     rischio: str = ""
     tipologie_piao: str = ""
+    strategia_dup: str = ""
 
     @property
     def nome_file(self) -> str:
@@ -632,7 +635,8 @@ def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso:
         ob.codice, ob.titolo, pulisci(ob.descrizione), missione_programma(ob), anni, tuple(tip),
         ob.stakeholder or "", ob.altri_settori or "", ob.trasversale, tuple(fsnap),
         _pct(engine.perc_fasi(fasi)), inds, tot_ind, _contesto(q, ob), sotto, tot_label, _peso(peso),
-        _valore_pubblico(archive).get(ob.id or 0, ""), testo_rischio(ob), tipologie_piao(ob))
+        _valore_pubblico(archive).get(ob.id or 0, ""), testo_rischio(ob), tipologie_piao(ob),
+        _strategia_dup(archive).get(ob.id or 0, ""))
 
 
 
@@ -660,6 +664,31 @@ def _valore_pubblico(archive: Archive) -> dict[int, str]:
         _VP_CACHE.clear()  # one plan at a time: never keeps a closed one alive
         hit = (archive.generation, vp_store.colonna_per_obiettivo(archive))
         _VP_CACHE[key] = hit
+    return hit[1]
+
+
+_DUP_CACHE: dict[int, tuple[int, dict[int, str]]] = {}
+
+
+def _strategia_dup(archive: Archive) -> dict[int, str]:
+    """objective id → «linea — indirizzo» of the DUP strategy of the values it serves (issue 18 point 1),
+    read once per plan state like :func:`_valore_pubblico`."""
+    key = id(archive)
+    hit = _DUP_CACHE.get(key)
+    if hit is None or hit[0] != archive.generation:
+        _DUP_CACHE.clear()
+        vps = {v.id: v for v in vp_store.elenco(archive)}
+        out: dict[int, str] = {}
+        for oid, ids in vp_store.mappa(archive).items():
+            parti: list[str] = []
+            for i in ids:
+                v = vps.get(i)
+                testo = " — ".join(x for x in (v.linea_dup, v.indirizzo_dup) if x) if v else ""
+                if testo and testo not in parti:
+                    parti.append(testo)
+            out[oid] = "; ".join(parti)
+        hit = (archive.generation, out)
+        _DUP_CACHE[key] = hit
     return hit[1]
 
 
@@ -882,7 +911,8 @@ def snapshot_scheda_obiettivo(archive: Archive, obiettivo_id: int, anno: int | N
         ((str(anno), format_decimal(perc) if perc is not None else ""),),
         ((str(anno), format_decimal(val.perc_validata) if val and val.perc_validata is not None else ""),),
         tuple(roster), elenco, leaves, firme, _luogo_data(cfg), perc,
-        _valore_pubblico(archive).get(o.id or 0, ""), testo_rischio(o), tipologie_piao(o))
+        _valore_pubblico(archive).get(o.id or 0, ""), testo_rischio(o), tipologie_piao(o),
+        _strategia_dup(archive).get(o.id or 0, ""))
 
 
 # ---------------------------------------------------------------------- valuation of a person

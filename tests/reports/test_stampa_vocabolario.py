@@ -89,3 +89,20 @@ def test_indicator_dimension_printed(demo):
     demo.apply(SetFields(Indicatore, ind.id, {"dimensione": "Tempestività", "sottodimensione": "Invio"}))
     t = " ".join(pdf_text(sheets.build_scheda_obiettivi(demo, fin.id, 2025)).split())
     assert "Dimensione: Tempestività / Invio" in t
+
+
+def test_dup_strategy_of_the_values_printed(demo):
+    """Seed 001 L444 («OBIETTIVO STRATEGICO: GARANTIRE INTERVENTI/SERVIZI A FAVORE DELLE PERSONE CON
+    DISABILITA'…» above the objective): the sheets print the DUP's linea and indirizzo of the values the
+    objective serves, beside the value itself; an objective serving none prints no such line."""
+    ts1 = data.trova_obiettivo(demo, "TS.1")
+    t = " ".join(pdf_text(sheets.build_scheda_obiettivo(demo, ts1.id, 2025)).split())
+    assert "Strategia del DUP" in t and "Linea 1 – Innovazione e semplificazione" in t
+    assert "Digitalizzare i procedimenti" in t
+    fin, _ob = _fin1(demo)
+    snap = data.snapshot_scheda_obiettivi(demo, fin.id, 2025)
+    with_vp = [o for o in snap.obiettivi if o.valore_pubblico]
+    assert with_vp and all(o.strategia_dup for o in with_vp)
+    assert all(not o.strategia_dup for o in snap.obiettivi if not o.valore_pubblico)
+    ts = " ".join(pdf_text(sheets.render_scheda_obiettivi(snap)).split())
+    assert "Strategia del DUP:" in ts and "Linea 1 – Innovazione e semplificazione" in ts
