@@ -23,7 +23,7 @@ from ..domain.avanzamento import FONTE_MEDIA, FONTE_PROPRIA, FONTE_VALIDATA, fon
 from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipologia
 from ..domain.firmatari import firmatari_di_vertice
 from ..domain.formats import format_date, format_decimal, format_percent
-from ..domain.model import Ente, Obiettivo, Persona, Piano, Unita
+from ..domain.model import Ente, Fase, Obiettivo, Persona, Piano, Unita
 from ..domain.parametri import ParametroServizio
 from ..domain.portale import testo_rischio, tipologie_piao
 from ..domain.verifica import ERRORE, Problema
@@ -610,7 +610,7 @@ def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso:
             member = Tipologia.from_text(t)
             tip.append((member.label if member else t, True))
     fasi = list(archive.fasi(ob.id))
-    fsnap = [FaseSnap(f.descrizione, format_date(f.termine()), _pct(f.perc_realizzazione)) for f in fasi]
+    fsnap = [FaseSnap(f.descrizione, _termine(f), _pct(f.perc_realizzazione)) for f in fasi]
     inds, perc_ind = _indicatori_snap(archive, ob.id or 0, anno)
     tot_ind, tot_label = _pct(perc_ind), "Totale % realizzazione Indicatori"
     sotto: tuple[tuple[str, str, str], ...] = ()
@@ -621,7 +621,7 @@ def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso:
             prefisso = f"[{d.codice}] " if d.codice else f"[{d.titolo[:30]}] "
             d_fasi = archive.fasi(d.id)
             fasi.extend(d_fasi)
-            fsnap.extend(FaseSnap(prefisso + f.descrizione, format_date(f.termine()), _pct(f.perc_realizzazione))
+            fsnap.extend(FaseSnap(prefisso + f.descrizione, _termine(f), _pct(f.perc_realizzazione))
                          for f in d_fasi)
             all_inds.extend(_indicatori_snap(archive, d.id or 0, anno, prefisso)[0])
         inds = tuple(all_inds)
@@ -638,6 +638,13 @@ def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso:
         _valore_pubblico(archive).get(ob.id or 0, ""), testo_rischio(ob), tipologie_piao(ob),
         _strategia_dup(archive).get(ob.id or 0, ""))
 
+
+
+def _termine(f: Fase) -> str:
+    """A phase's deadline as printed: its date, else its relative deadline as written (seed 001 L158-L159
+    «entro 30 giorni dall'approvazione»: the date comes when the event's is known)."""
+    quando = f.termine()
+    return format_date(quando) if quando is not None else (f.scadenza_relativa or "")
 
 
 def missione_programma(ob: Obiettivo) -> str:
@@ -852,7 +859,7 @@ def _foglia(archive: Archive, o: Obiettivo, anno: int) -> FogliaSnap:
     return FogliaSnap(
         tipo, o.codice, o.titolo, pulisci(o.descrizione), _date4(o), tuple(o.flags or []), extra,
         _collaboratori(archive, o.id or 0),
-        tuple(FaseSnap(f.descrizione, format_date(f.termine()), _pct(f.perc_realizzazione)) for f in fasi),
+        tuple(FaseSnap(f.descrizione, _termine(f), _pct(f.perc_realizzazione)) for f in fasi),
         _indicatori_periodi(archive, o.id or 0, anno), _pct(archive.perc_finale_nodo(o.id or 0, anno)),
         _stati(archive, o.id or 0))
 

@@ -106,3 +106,20 @@ def test_dup_strategy_of_the_values_printed(demo):
     assert all(not o.strategia_dup for o in snap.obiettivi if not o.valore_pubblico)
     ts = " ".join(pdf_text(sheets.render_scheda_obiettivi(snap)).split())
     assert "Strategia del DUP:" in ts and "Linea 1 – Innovazione e semplificazione" in ts
+
+
+def test_relative_deadline_printed_as_written_until_it_has_a_date(demo):
+    """Seed 001 L158-L159 («entro 30 giorni dall'approvazione»): a phase whose deadline is relative to an
+    event not yet dated prints it as written in «Scadenza» (not an empty cell); once dated, the date."""
+    from piaodesk.domain.model import Fase
+
+    fin, ob = _fin1(demo)
+    fase = next(f for f in demo.select(Fase) if f.obiettivo_id == ob.id)
+    demo.apply(SetFields(Fase, fase.id, {"scadenza": None, "fine_prevista": None,
+                                         "scadenza_relativa": "entro 30 giorni dall'approvazione"}))
+    for pdf in (sheets.build_scheda_obiettivi(demo, fin.id, 2025), sheets.build_scheda_obiettivo(demo, ob.id, 2025)):
+        t = pdf_text(pdf)  # the narrow «Scadenza» cell wraps: its words, in that column's lines
+        assert "entro 30" in t and "dall'approvazione" in t
+    snap = data.snapshot_scheda_obiettivi(demo, fin.id, 2025)
+    o = next(x for x in snap.obiettivi if x.codice == "FIN.1")
+    assert any(f.scadenza == "entro 30 giorni dall'approvazione" for f in o.fasi)
