@@ -118,6 +118,7 @@ from .workbook import (
     indicatori_spec,
     parse_cell,
     valore_cell,
+    variazioni_con_voci,
 )
 
 _YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
@@ -1737,7 +1738,7 @@ class _Diff:
         another plan's workbook) adds a closed record, unless the plan has that act already; a recorded
         one is never rewritten nor removed from the workbook (its act and changes are what happened:
         the GUI does not edit them either), and the import says so."""
-        existing = _by_id(self.a.select(Variazione))
+        existing = _by_id(variazioni_con_voci(self.a))  # an open one: compared with its changes so far
         sh = self._read_sheet(self._sheet(wb, VARIAZIONI.name), VARIAZIONI, existing)
         ins: list[InsertRow] = []
 

@@ -711,8 +711,17 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
                     archive.select(ObiettivoValorePubblico, order="posizione, id") if sid is None else [],
                     [x for x in archive.select(ParametroServizio, order="unita_id, posizione, id")
                      if sid is None or x.unita_id in {u.id for u in unita}],
-                    archive.select(Variazione, order="id") if sid is None else [],
+                    variazioni_con_voci(archive) if sid is None else [],
                     membri(archive) if sid is None else [])
+
+
+def variazioni_con_voci(archive: Archive) -> list[Variazione]:
+    """The variations as the sheet shows them: an open one with the changes recorded so far in its
+    «Modifiche» (a closed one has them frozen), so that another plan's copy loses none of them."""
+    from ..store import variazioni as var
+
+    return [dataclasses.replace(v, riepilogo=[x.as_dict() for x in var.voci(archive, v)])
+            if v.stato is StatoVariazione.APERTA else v for v in archive.select(Variazione, order="id")]
 
 
 def membri(archive: Archive) -> list[Ente]:

@@ -187,7 +187,8 @@ def test_a_variation_arrives_whole_in_another_plan(demo, empty_plan, tmp_path):
 
 def test_an_open_variation_reimported_changes_nothing(demo, tmp_path):
     """An open variation (its steps still being recorded) exported and read back: no edit, no
-    problem (the «storia» refusal is only for a real change)."""
+    problem (the «storia» refusal is only for a real change); the sheet carries the changes it has
+    recorded so far (as a closed one carries its frozen list)."""
     from datetime import date
 
     from piaodesk.domain.variazioni import Variazione
@@ -195,10 +196,16 @@ def test_an_open_variation_reimported_changes_nothing(demo, tmp_path):
 
     demo.apply(var.ApriVariazione(Variazione(atto_tipo="Delibera", atto_numero="5", atto_data=date(2025, 5, 5),
                                              motivo="prova")))
+    ob = next(o for o in demo.obiettivi() if o.codice == "FIN.1")
+    demo.apply(SetFields(Obiettivo, ob.id, {"titolo": "Rendiconto spese per sanzioni (variato)"}))
     out = tmp_path / "piano.xlsx"
     write_workbook(demo, out)
     plan = diff_workbook(demo, out)
     assert plan.edits == [] and plan.problemi == [], plan.report()
+    # its changes so far are in the sheet: another plan gets them in its closed copy
+    _head, rows = _sheet_rows(out, "Variazioni")
+    riga = next(r for r in rows if r["Numero dell'atto"] == "5")
+    assert "sanzioni (variato)" in riga["Modifiche (prima → dopo, JSON)"]
 
 
 def test_portale_product_kind_read_back(demo, empty_plan, tmp_path):
