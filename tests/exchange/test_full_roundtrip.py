@@ -37,7 +37,8 @@ TABLES_NOT_EXPORTED = {
     "pacchetto_base": "issue 16: a packet's compressed base copy for the three-way merge (a file's "
                       "internal state, not plan data)",
     "variazioni_passi": "issue 18: the field-by-field steps recorded under an open variation (program-"
-                        "written); a closed variation carries its folded list in variazioni.riepilogo",
+                        "written); the sheet's «Modifiche» carries their folded list (frozen in "
+                        "variazioni.riepilogo once closed; for an open one, the list so far)",
 }
 
 #: tables of history: exported and compared, but not scrambled — a recorded variation is never
