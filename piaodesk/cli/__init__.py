@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..store.archive import Archive
 
 AREAS = ("plan", "reports", "signing", "exchange", "admin", "copie", "valutazione", "pacchetti",
-         "fine_anno", "variazioni", "piao")
+         "fine_anno", "variazioni", "piao", "rischio")
 
 
 class CliError(Exception):

@@ -75,7 +75,7 @@ from ..domain.model import (
     Persona,
 )
 from ..domain.nomi import chiave_nome
-from ..domain.rischio import leggi_livello
+from ..domain.rischio import ScalaRischio, leggi_livello
 from ..domain.target import leggi_target
 from ..domain.valore_pubblico import ObiettivoValorePubblico
 from ..domain.valutazione import parse_valore
@@ -558,6 +558,7 @@ class FlatImport:
         self._rinvii: dict[str, str] = {}
         self._chi_fa: dict[tuple[str, str], set[str]] = {}
         self._titoli: dict[str, _Nodo] = {}
+        self._scala_rischio: ScalaRischio | None = None  # the plan's risk scale, read when needed
         self._code_of_id: dict[int, str] = {}
 
     def prob(self, tipo: str, msg: str, riga: int | None = None, gravita: str = "avviso",
@@ -1068,7 +1069,11 @@ class FlatImport:
         raw = (f.get("rischio") or "").strip()
         if raw:
             try:
-                out["rischio_livello"] = leggi_livello(raw)
+                if self._scala_rischio is None:  # the ente's own scale (issue 18 point 4), read once
+                    from .scala_rischio import scala_del_piano
+
+                    self._scala_rischio = scala_del_piano(self.a)
+                out["rischio_livello"] = leggi_livello(raw, self._scala_rischio)
                 out["rischio_corruttivo"] = True
             except ValueError as exc:
                 self.prob("rischio_sconosciuto", f"{exc}: il livello non è stato importato", riga=node.row,

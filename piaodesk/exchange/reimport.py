@@ -59,6 +59,7 @@ from ..domain.model import (
 from ..domain.monitoraggio import errore_validata
 from ..domain.nomi import chiave_nome
 from ..domain.parametri import ParametroServizio
+from ..domain.rischio import ScalaRischio, leggi_livello, scala_predefinita
 from ..domain.valore_pubblico import LegameValorePubblico, ObiettivoValorePubblico
 from ..domain.valutazione import parse_valore
 from ..domain.variazioni import StatoVariazione, Variazione
@@ -71,7 +72,7 @@ from ..store.valutazioni import (
     errore_comportamento,
     modifica_valutazione,
 )
-from . import common
+from . import common, scala_rischio
 from .common import Differenza, ExchangeError, ImportPlan, Problema, righe_mancanti, shorten
 from .readers import (
     ERRORI_FORMULA,
@@ -304,6 +305,7 @@ class _Diff:
         self.vals_ind: dict[int, ValutazioneIndividuale] = {}  # as the workbook leaves them
         self._quadri: dict[int, QuadroValutazioni] = {}  # per year: the rules' inputs, read once
         self._responsabili: set[int | None] | None = None
+        self.scala_rischio: ScalaRischio = scala_predefinita()  # set by compare_sheets
 
     # ------------------------------------------------------------------ reading
     #
@@ -639,6 +641,11 @@ class _Diff:
                 ok, cid = self.comune_id(sh.spec.name, r, col, raw)
                 if ok:
                     out[key] = cid
+            elif col.kind == "rischio":  # a level of the ente's scale (the workbook's, if it has one)
+                try:
+                    out[key] = leggi_livello(None if _clean(raw) is None else str(raw), self.scala_rischio)
+                except ValueError as exc:
+                    self.prob(sh.spec.name, r.n, f"{exc}: il campo non è stato cambiato", col=col.label)
             elif col.kind == "valore":
                 out[key] = ("__valore__", raw)
             elif col.kind == "perc":
@@ -1645,6 +1652,8 @@ class _Diff:
     def compare_sheets(self, wb: Any, names: set[str]) -> None:
         """Each sheet read and compared in turn (people, objectives, then their rows)."""
         anni = self.a.piano().anni
+        scala_file = scala_rischio.leggi(self, wb, names)  # before «Obiettivi»: its levels are read against it
+        self.scala_rischio = scala_file or scala_rischio.scala_del_piano(self.a)
         if PIANO.name in names:
             pe = PianoEnte.of(self.a)
             self.piano(self._read_sheet(self._sheet(wb, PIANO.name), PIANO, _by_id([pe])), pe)
@@ -1732,6 +1741,7 @@ class _Diff:
                               if not (n.nome or "").strip() else None,
                               lambda x: x.unita_id in self.removed.get(Unita, set()), ins)
             self.ins_other += ins
+        scala_rischio.confronta(self, scala_file)
 
     def variazioni(self, wb: Any) -> None:
         """«Variazioni» (issue 18 point 5): a variation is the plan's history. A row without ID (from

@@ -148,6 +148,9 @@ ISTRUZIONI = [
     ("Elenchi in una cella", "«Settori condivisi», «Altri nomi» ed «Etichette» separano le voci con "
                              "il punto e virgola (A; B); «Tipologia» e «Anni» con la virgola "
                              "(Gestionale, Sviluppo; 2025, 2026)."),
+    ("Scala del rischio", "I livelli di rischio corruttivo dell'ente, dal più basso (una riga per livello, "
+                          "con una descrizione facoltativa): la colonna «Livello di rischio» degli obiettivi "
+                          "accetta questi livelli. Un livello ancora usato da un obiettivo non si può togliere."),
 ]
 
 # ---------------------------------------------------------------------- column specs
@@ -1059,6 +1062,10 @@ def _list_values(archive: Archive | None) -> dict[str, list[str]]:
                  PassoCiclo, TipoProdotto):
         lists[enum.__name__] = [m.label for m in enum]
     lists["rischio"] = list(SCALA_PREDEFINITA)
+    if archive is not None:  # the ente's own scale (issue 18 point 4)
+        from .scala_rischio import scala_del_piano
+
+        lists["rischio"] = list(scala_del_piano(archive).nomi)
     if archive is not None:
         lists["persona"] = [p.nominativo for p in archive.persone()]
         lists["unita"] = [u.nome for u in archive.unita()]
@@ -1225,6 +1232,10 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
                          selected=spec.name == "Obiettivi")
         _write_rows(ws, spec.cols, rows, [_getter(c, lk, misure_by) for c in spec.cols], st)
         counts[spec.name] = len(rows)
+    if snap.settore_id is None:  # the ente's risk scale: not a settore's to edit
+        from .scala_rischio import NOME, scrivi
+
+        counts[NOME] = scrivi(wb, archive, formulas, st)
     if snap.settore_id is None:  # the ente's calendar (issue 18 point 9): not a settore's to edit
         from .calendario import CALENDARIO, righe
 
@@ -1266,6 +1277,9 @@ def write_template(path: Path | str, anni: list[int] | None = None) -> None:
     formulas = _list_formulas(lists)
     for spec in all_specs(anni):
         _open_sheet(wb, spec.name, spec.cols, 0, formulas, st)
+    from .scala_rischio import scrivi
+
+    scrivi(wb, None, formulas, st)
     _write_info(wb, None, None, st)
     _write_lists(wb, lists, st)
     wb.active = 0

@@ -49,7 +49,8 @@ from ..domain.monitoraggio import testo_valore
 from ..domain.valutazione import valore_annuale
 from .archive import Archive
 from .db import PlanError
-from .edits import Batch, Edit, InsertRow, SetFields
+from .edits import Batch, Edit, InsertRow, SetFields, SetSetting
+from .rischio import CHIAVE as CHIAVE_SCALA_RISCHIO
 
 
 def sposta_anno(d: date | None, anni: int = 1) -> date | None:
@@ -306,6 +307,9 @@ def prepara(arc: Archive, *, anche_conclusi: bool = True) -> PianoRinnovato:
     if n_mon:
         rap.esclusi.append(f"{n_mon} monitoraggi, con relazioni e osservazioni del Nucleo "
                            "(restano nel piano precedente)")
+    scala = arc.impostazione(CHIAVE_SCALA_RISCHIO)  # the ente's risk scale: the objectives keep its levels
+    if scala:
+        edits.append(SetSetting(CHIAVE_SCALA_RISCHIO, scala, "Scala del rischio"))
     return PianoRinnovato(nuovo, dataclasses.replace(main, id=None, parent_id=None), edits,
                           arc.impostazione("sistema_valutazione"), rap)
 

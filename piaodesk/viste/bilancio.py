@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from ..domain.bilancio import RiepilogoBilancio
 from ..domain.formats import format_decimal, format_percent
@@ -23,7 +22,7 @@ _TIPS = {"stato_spesa": "Impegnato / Assestato × 100 (1 decimale); oltre il 100
 
 @dataclass(frozen=True)
 class RigaRiepilogo:
-    key: Any  # the summary row's key, or TOTALE
+    key: Key  # the summary row's key, or TOTALE
     codice: str
     titolo: str
     budget: Decimal | None

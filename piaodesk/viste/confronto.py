@@ -61,7 +61,7 @@ class ConfrontoProjection(Projection[RigaConfronto]):
         return list(self._righe)
 
     def make(self, key: Key) -> RigaConfronto | None:
-        return self._righe.get(key)  # type: ignore[call-overload]
+        return self._righe.get(key) if isinstance(key, int) else None  # the keys are the indicators' ids
 
     def key_of(self, row: RigaConfronto) -> Key:
         return row.key

@@ -71,10 +71,11 @@ class Righe(Projection[Any]):
         return list(self._cache)
 
     def make(self, key: Key) -> Any:
-        return self._cache.get(key)  # type: ignore[call-overload]
+        return self._cache.get(key) if isinstance(key, int) else None  # the keys are the rows' ids
 
     def key_of(self, row: Any) -> Key:
-        return row.id
+        rid: int = row.id
+        return rid
 
     def order_key(self, row: Any) -> Any:
         return type(self).ORDER_BY(row) if type(self).ORDER_BY else None  # type: ignore[misc]

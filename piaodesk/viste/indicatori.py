@@ -206,7 +206,8 @@ class IndicatoriProjection(Projection[RigaIndicatore]):
 
     def tooltip(self, row: RigaIndicatore, key: str) -> str | None:
         if key in ("obiettivo", "descrizione", "settore"):
-            return getattr(row, key)
+            text: str | None = getattr(row, key)
+            return text
         if key in ("target", "valore") and row.da_periodi:
             return (f"Valore del {self._anno} calcolato dai periodi ({row.spiegazione}): "
                     "si modifica nei periodi, nella scheda dell'obiettivo.")

@@ -66,7 +66,8 @@ class Nodo:
 
     def objective(self) -> Obiettivo:
         """The row's objective (its own, or the indicator's)."""
-        return self.obj if self.kind == "o" or self.parent is None else self.parent.obj
+        obj: Obiettivo = self.obj if self.kind == "o" or self.parent is None else self.parent.obj
+        return obj
 
 
 class RoundProjection:

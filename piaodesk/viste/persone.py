@@ -66,7 +66,7 @@ class PersoneProjection(Projection[Persona]):
         return list(self._cache)
 
     def make(self, key: Key) -> Persona | None:
-        return self._cache.get(key)  # type: ignore[call-overload]
+        return self._cache.get(key) if isinstance(key, int) else None  # the keys are the ids
 
     def key_of(self, row: Persona) -> Key:
         return row.id
@@ -138,7 +138,7 @@ class AliasProjection(Projection[AliasPersona]):
         return list(self._cache)
 
     def make(self, key: Key) -> AliasPersona | None:
-        return self._cache.get(key)  # type: ignore[call-overload]
+        return self._cache.get(key) if isinstance(key, int) else None  # the keys are the ids
 
     def key_of(self, row: AliasPersona) -> Key:
         return row.id

@@ -133,7 +133,8 @@ class ScadenzeProjection(Projection[Scadenza]):
 
     def expected_rows(self) -> int:
         arc = self.reader
-        return arc.count(Fase) + arc.count(Obiettivo)
+        n: int = arc.count(Fase) + arc.count(Obiettivo)
+        return n
 
     def read(self) -> Iterator[int]:
         """Objectives, phases, date indicators and assignments read in batches; a percentage

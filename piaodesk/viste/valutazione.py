@@ -240,7 +240,8 @@ class PersonaProjection(Projection[Any]):
         self.shown: list[Any] = []  # the rows the grid shows (set by the adapter)
 
     def key_of(self, row: Any) -> Key:
-        return row.key
+        key: Key = row.key
+        return key
 
     def rows_for(self, v: ValutazionePersona) -> list[Any]:
         return []

@@ -31,8 +31,8 @@ from piaodesk.store.edits import Batch, DeleteRow, InsertRow, SetFields
 TABLES_NOT_EXPORTED = {
     "audit": "the log of edits (who, when, what): written by the program, not plan data",
     "impostazioni": "internal settings (valuation system, remembered column mappings, UI state); "
-                    "the ente's calendar and event dates (keys in CALENDAR_SETTINGS) travel in «Calendario» "
-                    "and are compared by the survival test",
+                    "the plan settings the workbook does carry are SETTINGS_EXPORTED (each with its sheet, "
+                    "compared by the survival test)",
     "unioni": "issue 16: the log of merged settore packets, written by the program",
     "pacchetto_base": "issue 16: a packet's compressed base copy for the three-way merge (a file's "
                       "internal state, not plan data)",
@@ -45,8 +45,15 @@ TABLES_NOT_EXPORTED = {
 #: rewritten by an import (test_vocabolario_giro: refused, kept; carried whole into another plan)
 HISTORY = {"variazioni"}
 
-#: settings that are plan data (issue 18 point 9): carried by the «Calendario» sheet
-CALENDAR_SETTINGS = ("calendario", "eventi")
+# Settings (rows of «impostazioni») that are plan data, each with its own sheet: scrambled and
+# restored by the survival test below.
+SETTINGS_EXPORTED = {
+    # issue 18 point 4 (seed 001 grades each row BASSA/MEDIA, L115-L121): the ente's risk scale
+    "scala_rischio": "Scala del rischio",
+    # issue 18 point 9: the ente's calendar and the event dates of relative deadlines
+    "calendario": "Calendario",
+    "eventi": "Calendario",
+}
 
 # Columns of exported tables that are not cells, and why. A new column must be exported or listed.
 COLUMNS_NOT_EXPORTED = {
@@ -310,6 +317,11 @@ def test_every_field_survives_export_and_import(demo_path, tmp_path, via):
 
         original.apply(cal.imposta(original, {"relazione": "15/06", "variazioni": None}, date(2025, 3, 10)))
         original.apply(cal.risolvi(original, "approvazione", date(2025, 2, 10))[0])
+        # the ente's own risk scale (a setting with its sheet): levels and descriptions travel
+        from piaodesk.store import rischio as scala_store
+
+        original.apply(scala_store.imposta(original, [("BASSA", "attività vincolate"), ("MEDIA", "discrezionalità"),
+                                                      ("ALTA", ""), ("CRITICA", "appalti sopra soglia")]))
         out = tmp_path / "piano.xlsx"
         write_workbook(original, out)
     if via == "libreoffice":
@@ -319,24 +331,29 @@ def test_every_field_survives_export_and_import(demo_path, tmp_path, via):
     with Archive.open(copy) as scrambled, Archive.open(demo_path) as original:
         changed = _scramble(scrambled, tables)
         assert changed > 1000
+        from piaodesk.domain.rischio import nuova_scala
         from piaodesk.store import calendario as cal
         from piaodesk.store.edits import SetSetting
 
+        scrambled.apply(SetSetting("scala_rischio", nuova_scala(["BASSA §", "MEDIA §", "ALTA §"]).to_json()))
         scrambled.apply(cal.imposta(scrambled, {"monitoraggio": "31/07"}, None))
         scrambled.apply(SetSetting(cal.CHIAVE_EVENTI, '{"consiglio": "2025-05-05"}'))
-        def _calendar(arc):  # the settings' JSON, read (key order is not data)
+        assert set(SETTINGS_EXPORTED.values()) <= set(__import__("openpyxl").load_workbook(out).sheetnames)
+
+        def _settings(arc):  # the settings' JSON, read (key order is not data)
             import json
 
-            return [json.loads(arc.impostazione(k) or "null") for k in CALENDAR_SETTINGS]
+            return {k: json.loads(arc.impostazione(k) or "null") for k in SETTINGS_EXPORTED}
 
-        calendar = _calendar(original)
-        assert calendar != _calendar(scrambled) and None not in calendar
+        settings = _settings(original)
+        assert None not in settings.values()
+        assert all(settings[k] != v for k, v in _settings(scrambled).items())
         assert _differences(original, scrambled, tables)  # the scramble did change things
         plan = diff_workbook(scrambled, out)
         assert [p.testo() for p in plan.problemi if p.gravita == "errore"] == []
         plan.apply(scrambled)
         assert _differences(original, scrambled, tables) == []
-        assert _calendar(scrambled) == calendar
+        assert _settings(scrambled) == settings
         # and the untouched export, read back into the plan it came from, changes nothing
         again = diff_workbook(original, out)
         assert again.differenze == [] and again.edits == [], again.report()

@@ -73,6 +73,7 @@ def dialogs(win: Any, tmp: Path) -> dict[str, Callable[[], QWidget]]:
         piano,
         premi,
         rinnovo,
+        rischio,
         sistema_valutazione,
         stampa,
         variazioni,
@@ -103,6 +104,7 @@ def dialogs(win: Any, tmp: Path) -> dict[str, Callable[[], QWidget]]:
         "ParametriDialog": lambda: parametri.ParametriDialog(ctx, win),
         "CalendarioDialog": lambda: calendario.CalendarioDialog(ctx, win),
         "CatalogoDialog": lambda: catalogo.CatalogoDialog(ctx, win),
+        "ScalaRischioDialog": lambda: rischio.ScalaRischioDialog(ctx, win),
         "VerificaWidget": lambda: _verifica(win),
     }
     for modo in stampa.MODI:

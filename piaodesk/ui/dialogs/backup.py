@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -28,6 +27,7 @@ from ... import __version__
 from ...paths import resource
 from ...store import backup as backups
 from ...store.lock import PlanInUse
+from ..context import Context
 
 _size = backups.formato_dimensione
 
@@ -109,7 +109,7 @@ class RipristinaDialog(QDialog):
         super().accept()
 
 
-def ripristina(parent: QWidget | None, ctx: Any) -> bool:
+def ripristina(parent: QWidget | None, ctx: Context) -> bool:
     """File › Ripristina da backup…: choose a copy, confirm, restore into the open plan."""
     arc = ctx.archive
     if arc.readonly or arc.path is None:

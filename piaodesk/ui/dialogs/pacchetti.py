@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...store import pacchetti as pk
 from ...store.db import PLAN_SUFFIX, PlanError
+from ..context import Context
 
 _PIANO, _PACCHETTO = "Tieni il valore del piano", "Tieni il valore del pacchetto"
 _CONFLICT_BG = QColor("#fde2c8")
@@ -140,7 +141,7 @@ class UnioneDialog(QDialog):
             c.setCurrentText(_PIANO if which == "piano" else _PACCHETTO)
 
 
-def unisci_pacchetto(main_window: Any, ctx: Any, path: Path | None = None) -> UnioneDialog | None:
+def unisci_pacchetto(main_window: Any, ctx: Context, path: Path | None = None) -> UnioneDialog | None:
     """Piano › Unisci pacchetto…: choose the file, review, merge (one undoable step)."""
     if path is None:
         name, _ = QFileDialog.getOpenFileName(main_window, "Pacchetto da unire", "",
@@ -163,7 +164,7 @@ def unisci_pacchetto(main_window: Any, ctx: Any, path: Path | None = None) -> Un
     return dlg
 
 
-def _merge(main_window: Any, ctx: Any, analisi: pk.AnalisiUnione,
+def _merge(main_window: Any, ctx: Context, analisi: pk.AnalisiUnione,
            scelte: dict[tuple[str, int, str | None], str]) -> bool:
     try:
         edit = pk.prepara_unione(ctx.archive, analisi, scelte)
@@ -179,7 +180,7 @@ def _merge(main_window: Any, ctx: Any, analisi: pk.AnalisiUnione,
     return ok
 
 
-def prepara_pacchetto(main_window: Any, ctx: Any, settore_id: int | None = None,
+def prepara_pacchetto(main_window: Any, ctx: Context, settore_id: int | None = None,
                       out: Path | None = None) -> Path | None:
     """Piano › Prepara pacchetto di settore…: choose the settore and the file."""
     arc = ctx.archive
@@ -214,7 +215,7 @@ def prepara_pacchetto(main_window: Any, ctx: Any, settore_id: int | None = None,
 class CronologiaDialog(QDialog):
     """Who changed what, when, from which PC or packet, for one objective (or the plan)."""
 
-    def __init__(self, ctx: Any, obiettivo_id: int | None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, obiettivo_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dialogo_cronologia")
         arc = ctx.archive
@@ -244,7 +245,7 @@ class CronologiaDialog(QDialog):
         self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
 
 
-def cronologia(main_window: Any, ctx: Any) -> CronologiaDialog:
+def cronologia(main_window: Any, ctx: Context) -> CronologiaDialog:
     oid = main_window.current_id() if hasattr(main_window, "current_id") else ctx.current_obiettivo
     dlg = CronologiaDialog(ctx, oid, main_window)
     dlg.show()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.enums import TRANSIZIONI_STATO, StatoPiano, TipoEnte
 from ...domain.model import Ente, Piano
-from ...store.edits import Batch, SetFields
+from ...store.edits import Batch, Edit, SetFields
 from ..context import Context
 
 
@@ -89,7 +89,8 @@ class PianoDialog(QDialog):
                  "atto_tipo": self.atto_tipo.text().strip() or None,
                  "atto_numero": self.atto_numero.text().strip() or None, "atto_data": atto_data,
                  "note": self.note.toPlainText().strip() or None}
-        ente = {"nome": self.ente_nome.text().strip(), "tipo": TipoEnte(self.ente_tipo.currentData())}
+        ente: dict[str, object] = {"nome": self.ente_nome.text().strip(),
+                                   "tipo": TipoEnte(self.ente_tipo.currentData())}
         return piano, ente
 
     def accept(self) -> None:
@@ -97,13 +98,13 @@ class PianoDialog(QDialog):
         if not piano["titolo"]:
             QMessageBox.warning(self, "Dato mancante", "Il titolo del piano è obbligatorio.")
             return
-        if piano["anno_fine"] < piano["anno_inizio"]:  # type: ignore[operator]
+        if self.anno_fine.value() < self.anno_inizio.value():
             QMessageBox.warning(self, "Triennio non valido",
                                 "L'anno finale non può precedere l'anno iniziale.")
             return
         old_p = self._piano
         changed_p = {k: v for k, v in piano.items() if getattr(old_p, k) != v}
-        edits = []
+        edits: list[Edit] = []
         if changed_p:
             edits.append(SetFields(Piano, old_p.id or 1, changed_p))
         if self._ente is not None:

@@ -8,6 +8,7 @@ of a person). Bad input is reported in Italian and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -141,7 +142,11 @@ class PremiDialog(QDialog):
                 return None
             parametri[area] = v
         try:
-            return replace(self.regole, parametri_area=parametri, **valori)
+            # the fields of ETICHETTE, one by one: the dataclass checks each type
+            return replace(self.regole, parametri_area=parametri, fondo=valori["fondo"],
+                           quota_organizzativa=valori["quota_organizzativa"], soglia=valori["soglia"],
+                           maggiorazione=valori["maggiorazione"],
+                           quota_maggiorazione=valori["quota_maggiorazione"])
         except ErrorePremi as exc:
             self._avvisa(str(exc))
             return None
@@ -198,7 +203,7 @@ class PremiDialog(QDialog):
         p.mkdir(parents=True, exist_ok=True)
         return p
 
-    def _scrivi(self, cartella: Path | str | None, fn) -> list[Path]:  # type: ignore[no-untyped-def]
+    def _scrivi(self, cartella: Path | str | None, fn: Callable[[Path], Iterable[Path]]) -> list[Path]:
         try:
             out = self._cartella(cartella)
             if out is None:
@@ -215,21 +220,23 @@ class PremiDialog(QDialog):
                                     "File scritti:\n" + "\n".join(str(f) for f in self.files))
         return self.files
 
-    def _pronto(self) -> bool:
+    def _pronto(self) -> EsitoPremi | None:
+        """The computed outcome, ready to be written; None (the reason said) when it is not."""
         if not self.calcola() or self.esito is None:
-            return False
+            return None
         if not self.regole.totale:
             self._avvisa("Indicare l'importo del fondo.")
-            return False
-        return True
+            return None
+        return self.esito
 
     def scrivi_premi(self, cartella: Path | str | None = None) -> list[Path]:
-        if not self._pronto():
+        esito = self._pronto()
+        if esito is None:
             return []
         from ...reports import premi as rp
         from ...reports.fine_anno import nome_ente
 
-        esito, r, anno = self.esito, self.regole, self.ctx.anno or self.ctx.archive.piano().anno_inizio
+        r, anno = self.regole, self.ctx.anno or self.ctx.archive.piano().anno_inizio
         ente = nome_ente(self.ctx.archive)
         return self._scrivi(cartella, lambda out: (
             rp.scrivi_xlsx(esito, r, out / f"premi-{anno}.xlsx", ente=ente, anno=anno),
@@ -241,13 +248,12 @@ class PremiDialog(QDialog):
         return self._scrivi(cartella, lambda out: scrivi_relazione(self.ctx.archive, out, self.ctx.anno or None))
 
     def scrivi_trasparenza(self, cartella: Path | str | None = None) -> list[Path]:
-        if not self._pronto():
+        esito = self._pronto()
+        if esito is None:
             return []
         from ...reports.trasparenza import scrivi_trasparenza
         from ...store.valutazioni import QuadroValutazioni
 
-        esito = self.esito
-        assert esito is not None
         return self._scrivi(cartella, lambda out: scrivi_trasparenza(
             self.ctx.archive, esito, QuadroValutazioni(self.ctx.archive, self.ctx.anno or None), out))
 

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from ...store import rinnovo
 from ...store.db import PLAN_SUFFIX, PlanError
+from ..context import Context
 
 
 class RinnovoDialog(QDialog):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.created: Path | None = None

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from ...exchange.common import ExchangeError, ImportPlan, column_letter, righe_mancanti
 from ..context import Context
+from ..widgets.celle import dato_cella
 
 Rebuild = Callable[[dict[str, int] | None, dict[str, str]], ImportPlan]
 
@@ -220,7 +220,7 @@ class ImportDialog(QDialog):
             return None
         out: dict[str, int] = {}
         for r in range(self.mappa.rowCount()):
-            campo = self.mappa.item(r, 0).data(Qt.ItemDataRole.UserRole)
+            campo = dato_cella(self.mappa, r, 0)
             combo = self.mappa.cellWidget(r, 1)
             if isinstance(combo, QComboBox) and combo.currentData() is not None and combo.currentData() >= 0:
                 out[campo] = int(combo.currentData())
@@ -374,7 +374,7 @@ def importa(parent: QWidget | None, ctx: Context, path: Path | None = None,
     return dlg
 
 
-def run_import(parent: Any, ctx: Context, reimport: bool = False) -> None:
+def run_import(parent: QWidget | None, ctx: Context, reimport: bool = False) -> None:
     dlg = importa(parent, ctx, reimport=reimport)
     if dlg is not None:
         dlg.exec()

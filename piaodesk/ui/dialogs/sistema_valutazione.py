@@ -54,6 +54,7 @@ from ...store.archive import Archive
 from ...store.edits import Batch, Edit, InsertRow, SetFields, SetSetting
 from ...store.valutazioni import TUTTI, QuadroValutazioni
 from ..context import Context
+from ..widgets.celle import dato_cella
 
 CHIAVE = "sistema_valutazione"
 
@@ -63,6 +64,12 @@ def _dec(text: str) -> Decimal | None:
     if not t:
         return None
     return parse_decimal(t)
+
+
+def _area_label(area: str) -> str:
+    """The label of a 2023 area; a text that is no area stays as it is."""
+    found = Area2023.from_text(area)
+    return found.label if found is not None else area
 
 
 def _item(text: str, editable: bool = True) -> QTableWidgetItem:
@@ -172,9 +179,10 @@ class SistemaValutazioneDialog(QDialog):
                               "vuoto: il responsabile dell'unità."))
         self.categorie = QTableWidget(0, len(CAT_COLS))
         self.categorie.setObjectName("tabellaCategorie")
-        self.categorie.setHorizontalHeaderLabels([c[1] for c in CAT_COLS])
-        for c, (key, _l, _w) in enumerate(CAT_COLS):
-            self.categorie.horizontalHeaderItem(c).setToolTip(CAT_TIPS.get(key, ""))
+        for c, (key, label, _w) in enumerate(CAT_COLS):
+            head = QTableWidgetItem(label)
+            head.setToolTip(CAT_TIPS.get(key, ""))
+            self.categorie.setHorizontalHeaderItem(c, head)
         hdr = self.categorie.horizontalHeader()
         for c, (_k, _l, width) in enumerate(CAT_COLS):
             self.categorie.setColumnWidth(c, width)
@@ -182,8 +190,8 @@ class SistemaValutazioneDialog(QDialog):
         self.categorie.verticalHeader().setDefaultSectionSize(24)
         self.categorie.setMinimumHeight(24 * 5 + 6)
         self.categorie.setToolTip("Aree ammesse: " + ", ".join(a.label for a in Area2023))
-        for c in s.categorie:
-            self._add_categoria(c)
+        for cat in s.categorie:
+            self._add_categoria(cat)
         outer.addWidget(self.categorie, 1)
         outer.addLayout(self._row_buttons(self.categorie, lambda: self._add_categoria(None)))
         form = QFormLayout()
@@ -217,8 +225,7 @@ class SistemaValutazioneDialog(QDialog):
         self.categorie.blockSignals(True)
         self.categorie.insertRow(r)
         c = c or CategoriaValutazione("", peso_struttura=Decimal(50), peso_comportamenti=Decimal(50))
-        values = {"nome": c.nome, "aree": ", ".join((Area2023.from_text(a) or a).label  # type: ignore[union-attr]
-                                                    if Area2023.from_text(a) else a for a in c.aree),
+        values = {"nome": c.nome, "aree": ", ".join(_area_label(a) for a in c.aree),
                   "organizzativa": _num(c.peso_organizzativa), "struttura": _num(c.peso_struttura),
                   "individuali": _num(c.peso_individuali), "comportamenti": _num(c.peso_comportamenti),
                   "valutatore": c.valutatore}
@@ -306,7 +313,7 @@ class SistemaValutazioneDialog(QDialog):
                 pesi[f"peso_{k}"] = v
             if not aree and not resp:
                 problems.append(f"{where}: indicare le aree o la spunta «Responsabili»")
-            orig = old.get(str(t.item(r, 0).data(Qt.ItemDataRole.UserRole) or nome))
+            orig = old.get(str(dato_cella(t, r, 0) or nome))
             out.append(CategoriaValutazione(nome, tuple(aree), resp, comportamenti=orig.comportamenti if orig
                                             else (), valutatore=cells["valutatore"], **pesi))
         return tuple(out)
@@ -331,12 +338,17 @@ class SistemaValutazioneDialog(QDialog):
             out.append((nome, n))
         return out
 
-    def _row_buttons(self, table: QTableWidget, add) -> QHBoxLayout:  # type: ignore[no-untyped-def]
+    def _row_buttons(self, table: QTableWidget, add: Callable[[], None]) -> QHBoxLayout:
         row = QHBoxLayout()
         b_add, b_del = QPushButton("Aggiungi riga"), QPushButton("Elimina riga")
+
+        def elimina() -> None:
+            if table.currentRow() >= 0:
+                table.removeRow(table.currentRow())
+            self._refresh_avvisi()
+
         b_add.clicked.connect(add)
-        b_del.clicked.connect(lambda: (table.removeRow(table.currentRow()) if table.currentRow() >= 0
-                                       else None, self._refresh_avvisi()))
+        b_del.clicked.connect(elimina)
         row.addStretch(1)
         row.addWidget(b_add)
         row.addWidget(b_del)
@@ -398,7 +410,7 @@ class SistemaValutazioneDialog(QDialog):
 
     def _refresh_avvisi(self, *_: object) -> None:
         self.quota_fasi.setText(f"dalle fasi: {100 - self.quota.value()} %")
-        _, problems = self.sistema()
+        problems = self.sistema()[1]
         self.avvisi.setText("\n".join(problems))
 
     # ------------------------------------------------------------------ tab 2

@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 
 from ...domain.verifica import ERRORE, Problema
 from ...store.valutazioni import QuadroValutazioni, verifica
+from ..context import Context
 
 COLORI = {ERRORE: (QColor("#f8d7da"), QColor("#842029")), "avviso": (QColor("#fff3cd"), QColor("#664d03"))}
 ProblemaRole = Qt.ItemDataRole.UserRole + 20
 
 
-def problemi(ctx: Any) -> list[Problema]:
+def problemi(ctx: Context) -> list[Problema]:
     """The problems of the plan in the year of ``ctx``: errors first, then warnings."""
     found = verifica(QuadroValutazioni(ctx.archive, ctx.anno or None, leggero=True))
     return sorted(found, key=lambda p: 0 if p.gravita == ERRORE else 1)
@@ -53,7 +54,7 @@ class VerificaWidget(QWidget):
     #: wait this long after an edit before checking again (a burst of edits: one check)
     DELAY_MS = 400
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("verificaPiano")
         self.ctx = ctx
@@ -141,7 +142,7 @@ class VerificaWidget(QWidget):
             self.vai.emit(p)
 
 
-def vai_a(main_window: Any, ctx: Any, p: Problema) -> bool:
+def vai_a(main_window: Any, ctx: Context, p: Problema) -> bool:
     """Bring forward what a problem concerns; False when it names nothing to go to."""
     if p.obiettivo_id is not None:
         main_window.tabs.setCurrentIndex(0)
@@ -164,7 +165,7 @@ def vai_a(main_window: Any, ctx: Any, p: Problema) -> bool:
     return False
 
 
-def show_verifica(main_window: Any, ctx: Any) -> VerificaWidget:
+def show_verifica(main_window: Any, ctx: Context) -> VerificaWidget:
     """Show the «Verifica del piano» panel docked at the bottom of the main window."""
     dock = main_window.findChild(QDockWidget, "dockVerifica")
     if dock is None:

@@ -45,7 +45,7 @@ class ViewSpec:
 
 # Modules listed explicitly so that a frozen build (PyInstaller) finds them too.
 KNOWN = ("editor", "piano", "viste", "stampa", "firma", "scambio", "monitoraggio", "affidabilita",
-         "pacchetti", "valutazione", "fine_anno", "variazioni", "valore_pubblico")
+         "pacchetti", "valutazione", "fine_anno", "variazioni", "valore_pubblico", "rischio")
 
 
 def discover() -> tuple[list[ActionSpec], list[ViewSpec]]:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from ...viste import Delta, Key
 from ...viste.tabella import Col, Order, Projection, Refused, sort_key
+from ..context import Context
 from .columns import ChoicesRole, ClipboardRole, Column, InvalidInput, KindRole, UndoableEdits
 from .flat_parts import (
     _F_BASE,
@@ -53,7 +54,7 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
     #: projections expected larger than this load in slices between events
     PROGRESSIVE_ROWS, SLICE_S, CHUNK = 3000, 0.005, 1500
 
-    def __init__(self, ctx: Any, projection: Projection[Any], parent: Any = None, *,
+    def __init__(self, ctx: Context, projection: Projection[Any], parent: Any = None, *,
                  listen: bool = True, load: bool = True) -> None:
         super().__init__(parent)
         self.ctx = ctx

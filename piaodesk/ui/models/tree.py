@@ -24,6 +24,7 @@ from ...store.albero import LettoreAlbero
 from ...store.changes import Changes
 from ...store.edits import SetFields
 from ...viste.albero import IGNOTO, AlberoObiettivi, Filtro
+from ..context import Context
 from .columns import Column, IdRole, InvalidInput, KindRole, SortRole
 from .perc_service import PercService
 from .tree_adapter import TreeAdapter
@@ -79,7 +80,7 @@ def _bold() -> QFont:
 
 
 class ObiettiviTreeModel(TreeAdapter):
-    def __init__(self, ctx: Any, parent: Any = None) -> None:
+    def __init__(self, ctx: Context, parent: Any = None) -> None:
         anno = ctx.anno or ctx.archive.piano().anno_inizio
         super().__init__(AlberoObiettivi(LettoreAlbero(ctx.archive), anno), COLUMNS, parent)
         self.ctx = ctx

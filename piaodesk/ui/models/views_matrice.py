@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex
 
 from ...viste.matrice import CELL, FIXED, MatriceProjection
+from ..context import Context
 from .flat import FlatTableModel
 from .flat_parts import Index
 
@@ -17,7 +18,7 @@ class MatriceModel(FlatTableModel):
     CELLS_ROW_NUMBERS = False  # (rows are people: the message names the cell)
     projection: MatriceProjection
 
-    def __init__(self, ctx: Any, parent: Any = None) -> None:
+    def __init__(self, ctx: Context, parent: Any = None) -> None:
         super().__init__(ctx, MatriceProjection(ctx.archive), parent)
 
     @property

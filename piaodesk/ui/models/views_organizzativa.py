@@ -11,6 +11,7 @@ from ...viste.organizzativa import (
     Risultati,
     VociProjection,
 )
+from ..context import Context
 from .grids import _GridModel
 
 __all__ = ["TABELLE_ORG", "IndicatoriOrgModel", "VociModel"]
@@ -32,7 +33,7 @@ class VociModel(_OrgModel):
 
     projection: VociProjection
 
-    def __init__(self, ctx: Any, risultati: Risultati, parent: Any = None) -> None:
+    def __init__(self, ctx: Context, risultati: Risultati, parent: Any = None) -> None:
         super().__init__(ctx, VociProjection(ctx.archive, risultati), parent)
 
     @property
@@ -49,7 +50,7 @@ class IndicatoriOrgModel(_OrgModel):
 
     projection: IndicatoriOrgProjection
 
-    def __init__(self, ctx: Any, risultati: Risultati, parent: Any = None) -> None:
+    def __init__(self, ctx: Context, risultati: Risultati, parent: Any = None) -> None:
         super().__init__(ctx, IndicatoriOrgProjection(ctx.archive, risultati, lambda: self.anno),
                          parent)
 

@@ -15,6 +15,7 @@ from ...domain.model import Unita
 from ...store.changes import Changes
 from ...viste.organizzazione import FIGLIO, OrganizzazioneProjection
 from ...viste.tabella import Refused, sort_key
+from ..context import Context
 from .columns import ChoicesRole, ClipboardRole, IdRole, InvalidInput, KindRole, SortRole, UndoableEdits
 from .flat_parts import Index, qt_column
 
@@ -33,7 +34,7 @@ class _Node:
 class OrganizzazioneModel(UndoableEdits, QAbstractItemModel):
     refused = Signal(str)
 
-    def __init__(self, ctx: Any, parent: Any = None) -> None:
+    def __init__(self, ctx: Context, parent: Any = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.projection = OrganizzazioneProjection(ctx.archive)

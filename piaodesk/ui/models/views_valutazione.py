@@ -34,6 +34,7 @@ from ...viste.valutazione import (
     riga_di,
     valutatori_possibili,
 )
+from ..context import Context
 from .columns import InvalidInput
 from .flat import FlatTableModel, qt_column
 
@@ -50,7 +51,7 @@ class ValutazioniModel(FlatTableModel):
     #: emitted with the ids of the persons recomputed after an edit (the detail follows)
     persone_aggiornate = Signal(object)
 
-    def __init__(self, ctx: Any, parent: Any = None) -> None:
+    def __init__(self, ctx: Context, parent: Any = None) -> None:
         p = vista.ValutazioniProjection(ctx.archive, lambda: ctx.anno or None, self.PROGRESSIVE_ROWS)
         super().__init__(ctx, p, parent, load=False)
         self.reload()

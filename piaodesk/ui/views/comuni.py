@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractItemModel, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...viste.tabella import Col
+from ..context import Context
 from ..models.columns import Column
 from ..widgets.grid import ExcelTableView
 
@@ -82,7 +83,7 @@ def fill_combo(combo: QComboBox, items: Sequence[tuple[Any, str]], tutti: str = 
 class ViewPanel(QWidget):
     """A view: a bar of filters on top, the content, a one-line message/summary at the bottom."""
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.bar = QHBoxLayout()

@@ -10,12 +10,13 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 from ...domain.formats import format_int
 from ...store.albero import obiettivi_del_programma
 from ...viste.indicatori import IndicatoriProjection, RigaIndicatore
+from ..context import Context
 from ..models.flat import FlatFilterProxy, FlatTableModel
 from .comuni import ViewPanel, fill_combo, filter_combo, make_grid, riempi_programmi
 
 
 class IndicatoriView(ViewPanel):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("vista_indicatori")
         self.projection = IndicatoriProjection(ctx.archive, ctx.anno)

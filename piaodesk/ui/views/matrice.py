@@ -8,13 +8,14 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from ...domain.formats import format_int
+from ..context import Context
 from ..models.views_matrice import CELL, FIXED, MatriceModel
 from ..widgets.grid import ExcelTableView
 from .comuni import ViewPanel, fill_combo, filter_combo
 
 
 class MatriceView(ViewPanel):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("vista_matrice")
         self.model = MatriceModel(ctx, self)

@@ -19,13 +19,14 @@ from ...domain.formats import format_percent
 from ...domain.model import Unita, VoceOrganizzativa
 from ...domain.organizzativa import RisultatoVoce, SintesiOrganizzativa
 from ...store.valutazioni import QuadroValutazioni
+from ..context import Context
 from ..models.views_organizzativa import TABELLE_ORG, IndicatoriOrgModel, VociModel
 from ..models.views_valutazione import TABELLE_INDIFFERENTI, TABELLE_VALUTAZIONI
 from .comuni import ViewPanel, make_grid
 
 
 class PerformanceOrganizzativaView(ViewPanel):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("vista_organizzativa")
         self._q: QuadroValutazioni | None = None

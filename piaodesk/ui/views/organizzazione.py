@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QPushButton, QTreeView, QWidget
 
+from ..context import Context
 from ..delegates import TypedDelegate
 from ..models.views_organizzazione import OrganizzazioneModel
 from .comuni import ViewPanel
 
 
 class OrganizzazioneView(ViewPanel):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("vista_organizzazione")
         self.model = OrganizzazioneModel(ctx, self)

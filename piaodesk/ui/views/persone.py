@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from ...domain.formats import format_int
 from ...domain.model import Persona
 from ...store.edits import InsertRow
+from ..context import Context
 from ..models.columns import SortRole
 from ..models.views_persone import AliasModel, PersoneModel
 from ..widgets.grid import ExcelTableView
@@ -26,7 +27,7 @@ from .comuni import ViewPanel
 
 
 class PersoneView(ViewPanel):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("vista_persone")
         self.model = PersoneModel(ctx, self)

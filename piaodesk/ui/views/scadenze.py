@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 from ...domain.formats import format_int
 from ...store.albero import obiettivi_del_programma
 from ...viste.scadenze import Scadenza, ScadenzeProjection
+from ..context import Context
 from ..models.flat import FlatFilterProxy, FlatTableModel
 from .comuni import ViewPanel, fill_combo, filter_combo, make_grid, riempi_programmi
 
@@ -21,7 +22,7 @@ _LIVELLO = attrgetter("livello")
 
 
 class ScadenzeView(ViewPanel):
-    def __init__(self, ctx: Any, parent: QWidget | None = None, *,
+    def __init__(self, ctx: Context, parent: QWidget | None = None, *,
                  oggi: date | Callable[[], date] | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("vista_scadenze")

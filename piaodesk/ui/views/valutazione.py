@@ -10,9 +10,9 @@ is said once, in Italian, in the message line, and changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QHideEvent
@@ -45,6 +45,7 @@ from ...domain.formats import (
     parse_decimal,
 )
 from ...store.valutazioni import ValutazionePersona
+from ..context import Context
 from ..delegates import DateLineEdit
 from ..models.columns import InvalidInput
 from ..models.flat import FlatFilterProxy as RowFilterProxy
@@ -58,6 +59,7 @@ from ..models.views_valutazione import (
     chiave_valutatore,
     valutatori_possibili,
 )
+from ..widgets.celle import cella, dato_cella
 from .comuni import ViewPanel, fill_combo, filter_combo, make_grid
 
 STATI = (("completa", "Complete"), ("incompleta", "Incomplete"))
@@ -101,14 +103,14 @@ def _compact_table(cols: list[str], parent: QWidget) -> QTableWidget:
 
 
 class ValutazioneIndividualeView(ViewPanel):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("vista_valutazione")
         self.model = ValutazioniModel(ctx, self)
         self.proxy = RowFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self._pid: int | None = None
-        self._accept: Any = None
+        self._accept: Callable[[RigaValutazione], bool] | None = None
         self._ciclo_scelto = False
 
         self.unita = filter_combo(self, [], "Tutte le unità", width=260)
@@ -330,11 +332,11 @@ class ValutazioneIndividualeView(ViewPanel):
         split.addWidget(self.ciclo_passi)
         split.addWidget(right)
         split.setSizes([300, 1040])
-        for p in PASSI:
+        for valore, label in PASSI:
             r = self.ciclo_passi.rowCount()
             self.ciclo_passi.insertRow(r)
-            it = _ro_item(p[1])
-            it.setData(Qt.ItemDataRole.UserRole, p[0])
+            it = _ro_item(label)
+            it.setData(Qt.ItemDataRole.UserRole, valore)
             self.ciclo_passi.setItem(r, 0, it)
             self.ciclo_passi.setItem(r, 1, _ro_item("0", True))
         self.ciclo_passi.setCurrentCell(0, 0)
@@ -357,7 +359,7 @@ class ValutazioneIndividualeView(ViewPanel):
         """The rows loaded in slices are in: the person shown before, or the first one."""
         self._restore()
 
-    def _apply_filter(self, *_a: Any) -> None:
+    def _apply_filter(self, *_a: object) -> None:
         uid, stato, passo = self.unita.currentData(), self.stato.currentData(), self.passo.currentData()
         testo = self.cerca.text().strip().casefold()
         if uid is None and stato is None and passo is None and not testo:
@@ -579,13 +581,13 @@ class ValutazioneIndividualeView(ViewPanel):
     def _fill_ciclo(self) -> None:
         counts = self.conteggi_ciclo()
         for r in range(self.ciclo_passi.rowCount()):
-            key = self.ciclo_passi.item(r, 0).data(Qt.ItemDataRole.UserRole)
-            self.ciclo_passi.item(r, 1).setText(format_int(counts.get(key, 0)))
+            key = dato_cella(self.ciclo_passi, r, 0)
+            cella(self.ciclo_passi, r, 1).setText(format_int(counts.get(key, 0)))
         if not self._ciclo_scelto and self.model.rowCount():
             # first time: the step where most persons are
             self._ciclo_scelto = True
             best = max(range(self.ciclo_passi.rowCount()), key=lambda r: counts.get(
-                self.ciclo_passi.item(r, 0).data(Qt.ItemDataRole.UserRole), 0))
+                dato_cella(self.ciclo_passi, r, 0), 0))
             self.ciclo_passi.setCurrentCell(best, 0)
         self._fill_ciclo_persone()
 
@@ -614,7 +616,7 @@ class ValutazioneIndividualeView(ViewPanel):
             t.setItem(n, 4, _ro_item(x.stato))
 
     def _registra_elencati(self) -> None:
-        pids = [int(self.ciclo_persone.item(r, 0).data(Qt.ItemDataRole.UserRole))
+        pids = [int(dato_cella(self.ciclo_persone, r, 0))
                 for r in range(self.ciclo_persone.rowCount())]
         testo = self.ciclo_data.text().strip()
         data = parse_date(testo)

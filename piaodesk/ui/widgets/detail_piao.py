@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from ...domain.catalogo import catalogo
 from ...domain.enums import TipoProdotto
 from ...domain.model import Obiettivo
 from ...domain.portale import TIPOLOGIE_PIAO
-from ...domain.rischio import SCALA_PREDEFINITA
+from ...domain.rischio import ScalaRischio, scala_predefinita
+from ...store import rischio as rischio_store
 from ...store import valore_pubblico as vp_store
+from ...store.changes import Changes
 from ...store.edits import SetFields
 
 NESSUNO = "(nessuno)"
@@ -57,9 +60,8 @@ class SezionePiao(QWidget):
             self.prodotto.addItem(t.label, t)
         self.prodotto.activated.connect(lambda _i: self._set("tipo_prodotto", self.prodotto.currentData()))
         self.rischio = _combo(self, 8)
-        self.rischio.addItem("(non indicato)", None)
-        for lv in SCALA_PREDEFINITA:
-            self.rischio.addItem(lv, lv)
+        self.rischio.setToolTip("Livelli della scala dell'ente («Piano › Scala del rischio…»)")
+        self._riempi_rischio(None)
         self.rischio.activated.connect(lambda _i: self._set_rischio())
         self.misura = QLineEdit(self)
         self.misura.setPlaceholderText("misura di prevenzione")
@@ -97,6 +99,30 @@ class SezionePiao(QWidget):
                 g.addWidget(QLabel(right[0], self), r, 2)
                 g.addWidget(right[1], r, 3)
         self.carica_elenchi()
+        ctx.hub.changed.connect(self._changed)
+
+    def _changed(self, ch: Changes) -> None:
+        if rischio_store.CHIAVE in ch.updated.get("impostazioni", {}).get(0, set()) and not self._loading:
+            self.fill(self._ob)  # the ente's scale changed: the combo offers its levels
+
+    def _scala(self) -> ScalaRischio:
+        try:
+            return rischio_store.scala(self.ctx.archive)
+        except ValueError:  # unreadable setting: the dialog says so; the form still works
+            return scala_predefinita()
+
+    def _riempi_rischio(self, attuale: str | None) -> None:
+        """The ente's levels, lowest first; a level the objective has that is off the scale (an older
+        file) is shown as such, never replaced."""
+        scala = self._scala()
+        self.rischio.clear()
+        self.rischio.addItem("(non indicato)", None)
+        for lv in scala.livelli:
+            self.rischio.addItem(lv.nome, lv.nome)
+            if lv.descrizione:
+                self.rischio.setItemData(self.rischio.count() - 1, lv.descrizione, Qt.ItemDataRole.ToolTipRole)
+        if attuale and attuale not in scala.nomi:
+            self.rischio.addItem(f"{attuale} (fuori scala)", attuale)
 
     def carica_elenchi(self) -> None:
         arc = self.ctx.archive
@@ -136,6 +162,7 @@ class SezionePiao(QWidget):
                 combo.setCurrentIndex(max(combo.findData(value), 0))
 
             if ob is None:
+                self._riempi_rischio(None)
                 for c in (self.programma, self.prodotto, self.rischio, self.operativo, self.comune):
                     c.setCurrentIndex(0)
                 self.misura.clear()
@@ -144,6 +171,7 @@ class SezionePiao(QWidget):
                 return
             pick(self.programma, ob.programma_cod)
             pick(self.prodotto, ob.tipo_prodotto)
+            self._riempi_rischio(ob.rischio_livello)
             pick(self.rischio, ob.rischio_livello)
             pick(self.operativo, ob.responsabile_operativo_id)
             pick(self.comune, ob.comune_id)
