@@ -61,7 +61,7 @@ from itertools import pairwise
 from typing import Any, cast
 
 from ..domain import validazione
-from ..domain.enums import Livello, Polarita, Ramo, TipoIndicatore
+from ..domain.enums import Livello, Polarita, Ramo, TipoIndicatore, TipoProdotto
 from ..domain.fields import norm_label
 from ..domain.formats import format_date, format_decimal, parse_bool, parse_decimal
 from ..domain.model import (
@@ -1053,10 +1053,16 @@ class FlatImport:
         tip = (f.get("tipologia_piao") or "").strip()
         if tip:
             parole = [_norm(x) for x in re.split(r"[;,]", tip) if x.strip()]
+            # seed 004's product kind, which the portale layout writes first in this cell
+            kinds = {_norm(m.label): m for m in TipoProdotto} | {_norm(m.value): m for m in TipoProdotto}
+            out["tipo_prodotto"] = None  # the cell says the whole set, as for the flags below
             for w in parole:
-                if w not in TIPOLOGIE_PIAO and w != "performance":
+                if w in kinds:
+                    out["tipo_prodotto"] = kinds[w]
+                elif w not in TIPOLOGIE_PIAO and w != "performance":
                     self.prob("tipologia_piao_sconosciuta", f"tipologia PIAO «{w}» sconosciuta (ammesse: Pari "
-                              "opportunità, Accessibilità digitale, Accessibilità fisica, Semplificazione)",
+                              "opportunità, Accessibilità digitale, Accessibilità fisica, Semplificazione; "
+                              "Prodotto, Prodotto prioritario, Progetto)",
                               riga=node.row, colonna=self._col_name("tipologia_piao"))
             for w, campo in TIPOLOGIE_PIAO.items():
                 out[campo] = w in parole
@@ -1637,7 +1643,7 @@ _LABEL_OB = {"titolo": "Titolo", "descrizione": "Descrizione", "assessore": "Ref
              "rischio_livello": "Rischio corruttivo", "rischio_misura": "Misura di prevenzione",
              "rischio_corruttivo": "Rischio corruttivo (sì/no)", "pari_opportunita": "Pari opportunità",
              "accessibilita_digitale": "Accessibilità digitale", "accessibilita_fisica": "Accessibilità fisica",
-             "semplificazione": "Semplificazione",
+             "semplificazione": "Semplificazione", "tipo_prodotto": "Tipo di prodotto",
              "stakeholder": "Stakeholder", "altri_settori": "Altri servizi coinvolti",
              "responsabile_id": "Responsabile", "unita_id": "Settore/Unità", "peso": "Peso"}
 _LABEL_FASE = {"inizio_previsto": "Inizio previsto", "fine_prevista": "Fine prevista", "note": "Note"}

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
 
 from ..domain import validazione
-from ..domain.enums import TRANSIZIONI_STATO, Livello, Ramo, StatoMonitoraggio, TipoIndicatore
+from ..domain.enums import TRANSIZIONI_STATO, Livello, Ramo, StatoMonitoraggio, TipoEnte, TipoIndicatore
 from ..domain.fields import norm_label
 from ..domain.formats import format_decimal, parse_decimal, parse_percent
 from ..domain.model import (
@@ -88,6 +88,7 @@ from .workbook import (
     ASSEGNAZIONI,
     CICLO,
     COMPORTAMENTI,
+    COMUNI,
     FASI,
     FORMATO,
     INDICATORI_ORG,
@@ -118,6 +119,7 @@ from .workbook import (
     indicatori_spec,
     parse_cell,
     valore_cell,
+    variazioni_con_voci,
 )
 
 _YEAR_COL = re.compile(r"^(target|valore) (\d{4})$")
@@ -126,7 +128,7 @@ SHEET_ORDER = ("Obiettivi", "Fasi", "Indicatori", "Misure periodiche", "Unità",
                "Assegnazioni", "Valutazioni", "Monitoraggi", "Stati di avanzamento", "Rilevazioni", "Piano",
                "Risorse", "Valutazioni individuali", "Comportamenti", "Ciclo di valutazione",
                "Voci organizzative", "Indicatori organizzativi", "Valori organizzativi", "Valore pubblico",
-               "Parametri", "Variazioni")
+               "Parametri", "Variazioni", "Comuni", "Calendario")
 
 
 _PLAIN_KINDS = {"text", "long", "int", "obref"}
@@ -277,6 +279,8 @@ class _Diff:
         self.sets: list[Edit] = []
         self.moves: list[Edit] = []
         self.ins_other: list[InsertRow] = []
+        self.ins_comuni: list[InsertRow] = []  # member Comuni: before the rows that name them
+        self.nuovi_comuni: list[Ente] = []
         self.ins_misure: list[InsertRow] = []
         self.deletes: list[Edit] = []  # proposed: ImportPlan.rimozioni
         self.del_links: list[Edit] = []  # names taken out of a «A; B» cell: plain edits
@@ -586,7 +590,7 @@ class _Diff:
         if name is None:
             return True, None
         key = norm_label(name)
-        for e in self.a.enti():
+        for e in [*self.a.enti(), *self.nuovi_comuni]:
             nome = norm_label(e.nome)
             if key in (nome, norm_label(e.codice_fiscale or "")) or nome == norm_label(f"Comune di {name}"):
                 return True, e.id
@@ -1663,6 +1667,10 @@ class _Diff:
             self.personale(self._read_sheet(self._sheet(wb, persone_sheet), PERSONALE, self.persone))
         if unita_sh is not None:
             self.unita(unita_sh, unita_rows)
+        if COMUNI.name in names:
+            self.comuni(wb)
+        if "Calendario" in names:
+            self.calendario(wb)
         if OBIETTIVI.name in names:
             self.obiettivi(self._read_sheet(self._sheet(wb, OBIETTIVI.name), OBIETTIVI, self.obs))
         if FASI.name in names:
@@ -1722,17 +1730,7 @@ class _Diff:
         if VALORE_PUBBLICO.name in names:
             self.valore_pubblico(wb)
         if VARIAZIONI.name in names:
-            existing_v = _by_id(self.a.select(Variazione))
-            ins_v: list[InsertRow] = []
-            self.simple_sheet(self._read_sheet(self._sheet(wb, VARIAZIONI.name), VARIAZIONI, existing_v),
-                              Variazione, existing_v, lambda x: x.atto if x.atto_tipo else f"N. {x.id}",
-                              lambda _sh, _r: {}, lambda x: ("id", x.id),
-                              lambda _o, n: ("manca il tipo di atto o il motivo", VARIAZIONI.cols[1].label)
-                              if not (n.atto_tipo or "").strip() or not (n.motivo or "").strip() else None,
-                              lambda _x: False, ins_v)
-            for e in ins_v:  # an imported variation is a record of the past: closed
-                e.obj.stato = StatoVariazione.CHIUSA
-            self.ins_other += ins_v
+            self.variazioni(wb)
         if PARAMETRI.name in names:
             existing = _by_id(self.a.select(ParametroServizio))
             ins: list[InsertRow] = []
@@ -1744,6 +1742,77 @@ class _Diff:
                               lambda x: x.unita_id in self.removed.get(Unita, set()), ins)
             self.ins_other += ins
         scala_rischio.confronta(self, scala_file)
+
+    def variazioni(self, wb: Any) -> None:
+        """«Variazioni» (issue 18 point 5): a variation is the plan's history. A row without ID (from
+        another plan's workbook) adds a closed record, unless the plan has that act already; a recorded
+        one is never rewritten nor removed from the workbook (its act and changes are what happened:
+        the GUI does not edit them either), and the import says so."""
+        existing = _by_id(variazioni_con_voci(self.a))  # an open one: compared with its changes so far
+        sh = self._read_sheet(self._sheet(wb, VARIAZIONI.name), VARIAZIONI, existing)
+        ins: list[InsertRow] = []
+
+        def check(old: Variazione | None, new: Variazione) -> tuple[str, str] | None:
+            if old is not None:
+                return ("una variazione registrata è storia del piano e non si modifica dalla cartella "
+                        "(per correggerla, registrarne un'altra)", VARIAZIONI.cols[0].label)
+            if not (new.atto_tipo or "").strip() or not (new.motivo or "").strip():
+                return "manca il tipo di atto o il motivo", VARIAZIONI.cols[1].label
+            return None
+
+        self.simple_sheet(sh, Variazione, existing, lambda x: x.atto if x.atto_tipo else f"N. {x.id}",
+                          lambda _sh, _r: {},
+                          lambda x: (norm_label(x.atto_tipo), norm_label(x.atto_numero), x.atto_data,
+                                     norm_label(x.motivo), x.aperta_il or ""),
+                          check, lambda _x: True, ins)  # never removed (see above)
+        for e in ins:  # an imported variation is a record of the past: closed
+            e.obj.stato = StatoVariazione.CHIUSA
+        self.ins_other += ins
+        present = {_as_int(r.cells.get("id")) for r in sh.rows} | sh.fast
+        mancanti = [rid for rid in self.exported.get(VARIAZIONI.name, set())
+                    if rid in existing and rid not in present]
+        if mancanti and sh.whole:
+            self.prob(VARIAZIONI.name, None, f"{righe_mancanti(len(mancanti))}: le variazioni restano nel "
+                      f"piano (sono la sua storia e non si eliminano dalla cartella)", tipo="variazioni_restano",
+                      gravita="avviso")
+
+    def calendario(self, wb: Any) -> None:
+        """«Calendario» (issue 18 point 9): the ente's deadlines and event dates, one step each."""
+        from .calendario import CALENDARIO, leggi
+
+        by_label = {norm_label(c.label): c.key for c in CALENDARIO.cols}
+        keys: list[str | None] = []
+        rows: list[tuple[int, dict[str, Any]]] = []
+        for n, row in enumerate(rows_of(self._sheet(wb, CALENDARIO.name), self.path.name), start=1):
+            if n == 1:
+                keys = [by_label.get(norm_label(h)) for h in row]
+                continue
+            rows.append((n, {k: v for k, v in zip(keys, row, strict=False) if k is not None}))
+        letto = leggi(self.a, rows)
+        for n, msg in letto.problemi:
+            self.prob(CALENDARIO.name, n, msg, gravita="errore")
+        self.sets += letto.edits
+        if letto.campi:
+            self.diffs.append(Differenza("modifica", CALENDARIO.name, "del piano", campi=letto.campi))
+
+    def comuni(self, wb: Any) -> None:
+        """«Comuni» (issue 18 point 6): the member Comuni of the plan's Unione; new ones can be
+        named by the «Comune» cells of the same workbook."""
+        ente = self.a.ente()
+        existing: dict[int, Ente] = {e.id: e for e in self.a.enti()
+                                     if e.id is not None and ente is not None and e.parent_id == ente.id}
+        sh = self._read_sheet(self._sheet(wb, COMUNI.name), COMUNI, existing)
+        ins: list[InsertRow] = []
+        self.simple_sheet(sh, Ente, existing, lambda x: x.nome or f"ID {x.id}", lambda _sh, _r: {},
+                          lambda x: ("nome", norm_label(x.nome)),
+                          lambda _o, n: ("manca il nome del Comune", COMUNI.cols[1].label)
+                          if not (n.nome or "").strip() else None,
+                          lambda _x: False, ins)
+        for e in ins:  # a member of the plan's ente
+            e.obj.parent_id = ente.id if ente is not None else None
+            e.obj.tipo = TipoEnte.COMUNE
+            self.nuovi_comuni.append(e.obj)
+        self.ins_comuni += ins
 
     def valore_pubblico(self, wb: Any) -> None:
         """«Valore pubblico» (issue 18): the values, and the objectives serving each by code."""
@@ -1802,7 +1871,7 @@ class _Diff:
             wb.close()
         order = {"misure": 0, "rilevazioni": 0, "stati_avanzamento": 0, "valutazioni": 0,
                  "obiettivi_unita": 0, "alias_persone": 0, "vp_obiettivi": 0, "valore_pubblico": 1,
-                 "parametri": 2, "variazioni": 2,
+                 "parametri": 2, "variazioni": 2, "enti": 7,
                  "punteggi_comportamenti": 0,
                  "passi_valutazione": 0, "valori_organizzativi": 0, "valutazioni_individuali": 1,
                  "indicatori_organizzativi": 1, "voci_organizzative": 2,
@@ -1811,8 +1880,8 @@ class _Diff:
         self.deletes.sort(key=lambda e: order.get(getattr(e, "table", ""), 9))
         ins_other = sorted(self.ins_other, key=lambda e: 0 if getattr(e, "table", "") == "indicatori" else 1)
         # removals are only proposed (ImportPlan.rimozioni): edits after the user confirms them
-        edits = (self.ins_unita + self.ins_persone + self.ins_obiettivi + self.ins_monitoraggi + self.sets
-                 + self.moves + ins_other + self.ins_misure + self.del_links)
+        edits = (self.ins_comuni + self.ins_unita + self.ins_persone + self.ins_obiettivi + self.ins_monitoraggi
+                 + self.sets + self.moves + ins_other + self.ins_misure + self.del_links)
         order_of = {n: i for i, n in enumerate(SHEET_ORDER)}
         self.p_read.sort(key=lambda p: order_of.get(p.foglio or "", 99))  # stable: rows in order
         plan = ImportPlan(f"Importa «{self.path.name}»", edits, self.p_read + self.p, self.diffs,

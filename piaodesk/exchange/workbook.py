@@ -70,6 +70,7 @@ from ..domain.model import (
     PERIODO_ANNUALE,
     AliasPersona,
     Assegnazione,
+    Ente,
     Fase,
     Indicatore,
     IndicatoreOrganizzativo,
@@ -110,7 +111,13 @@ ISTRUZIONI = [
          "i valori per anno), Misure periodiche, Unità, Personale, Assegnazioni, Risorse, "
          "Valutazioni (degli obiettivi), Monitoraggi, Stati di avanzamento, Rilevazioni, Piano, "
          "Valutazioni individuali, Comportamenti, Ciclo di valutazione, Voci, Indicatori e Valori "
-         "organizzativi."),
+         "organizzativi, Valore pubblico, Parametri, Variazioni, Comuni (dell'Unione), Calendario."),
+    ("Variazioni", "Una variazione registrata è la storia del piano: la sua riga non si modifica né si "
+                   "elimina dalla cartella (lo si dice all'importazione). Una riga senza ID aggiunge "
+                   "una variazione chiusa, se il piano non ha già lo stesso atto."),
+    ("Calendario", "Le scadenze del piano: «Data dell'ente» (gg/mm) sposta quella di legge, «Attiva» = No "
+                   "la toglie; «Approvazione del bilancio» e le righe «Evento: …» (le date da cui "
+                   "contano le scadenze relative) hanno la data nella colonna «Data»."),
     ("Comportamenti", "Una riga per persona e comportamento del catalogo della sua categoria: "
                       "scrivere il punteggio nella colonna «Punteggio» (scala del sistema di "
                       "valutazione). Una riga senza ID lasciata vuota non aggiunge nulla."),
@@ -511,6 +518,15 @@ PARAMETRI = SheetSpec("Parametri", ParametroServizio, (
 ))
 
 
+#: issue 18 point 6 (seed 000 L5-L79 names the Unione's member Comuni): the Comuni of the plan's
+#: Unione, named by the «Comune» cells of «Obiettivi» and «Indicatori»
+COMUNI = SheetSpec("Comuni", Ente, (
+    Col("id", "ID", "id", None, 7),
+    Col("nome", "Comune", "text", None, 36),
+    Col("codice_fiscale", "Codice fiscale", "text", None, 18),
+))
+
+
 def indicatori_spec(anni: list[int]) -> SheetSpec:
     extra: list[Col] = []
     for anno in anni:
@@ -522,7 +538,7 @@ def indicatori_spec(anni: list[int]) -> SheetSpec:
 def all_specs(anni: list[int]) -> list[SheetSpec]:
     return [OBIETTIVI, FASI, indicatori_spec(anni), MISURE, UNITA, PERSONALE, ASSEGNAZIONI, RISORSE,
             VALUTAZIONI, MONITORAGGI, STATI, RILEVAZIONI, PIANO, *SPECS_VALUTAZIONE, VALORE_PUBBLICO, PARAMETRI,
-            VARIAZIONI]
+            VARIAZIONI, COMUNI]
 
 
 # ---------------------------------------------------------------------- value codecs
@@ -638,6 +654,8 @@ class Snapshot:
     parametri: list[ParametroServizio] = dataclasses.field(default_factory=list)
     #: the variations' record (whole-plan workbooks only)
     variazioni: list[Variazione] = dataclasses.field(default_factory=list)
+    #: the member Comuni of the plan's Unione (whole-plan workbooks only)
+    comuni: list[Ente] = dataclasses.field(default_factory=list)
 
     def rows_of(self) -> dict[str, list[Any]]:
         """Sheet name → the rows it shows (annual measures are columns of «Indicatori»)."""
@@ -649,7 +667,7 @@ class Snapshot:
                 "Rilevazioni": self.rilevazioni, "Piano": self.piano,
                 **{s.name: self.valutazione.get(s.name, []) for s in SPECS_VALUTAZIONE},
                 VALORE_PUBBLICO.name: self.valore_pubblico, PARAMETRI.name: self.parametri,
-                VARIAZIONI.name: self.variazioni}
+                VARIAZIONI.name: self.variazioni, COMUNI.name: self.comuni}
 
 
 def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
@@ -696,7 +714,23 @@ def snapshot(archive: Archive, settore: str | int | None = None) -> Snapshot:
                     archive.select(ObiettivoValorePubblico, order="posizione, id") if sid is None else [],
                     [x for x in archive.select(ParametroServizio, order="unita_id, posizione, id")
                      if sid is None or x.unita_id in {u.id for u in unita}],
-                    archive.select(Variazione, order="id") if sid is None else [])
+                    variazioni_con_voci(archive) if sid is None else [],
+                    membri(archive) if sid is None else [])
+
+
+def variazioni_con_voci(archive: Archive) -> list[Variazione]:
+    """The variations as the sheet shows them: an open one with the changes recorded so far in its
+    «Modifiche» (a closed one has them frozen), so that another plan's copy loses none of them."""
+    from ..store import variazioni as var
+
+    return [dataclasses.replace(v, riepilogo=[x.as_dict() for x in var.voci(archive, v)])
+            if v.stato is StatoVariazione.APERTA else v for v in archive.select(Variazione, order="id")]
+
+
+def membri(archive: Archive) -> list[Ente]:
+    """The member Comuni of the plan's ente (an Unione's), in the order they were added."""
+    ente = archive.ente()
+    return [e for e in archive.enti() if ente is not None and e.parent_id == ente.id]
 
 
 def _comportamenti_rows(archive: Archive, vi: list[ValutazioneIndividuale]) -> list[PunteggioComportamento]:
@@ -1191,7 +1225,7 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
     rows_of = snap.rows_of()
     counts: dict[str, int] = {}
     for spec in all_specs(snap.anni):
-        if spec in (VALORE_PUBBLICO, VARIAZIONI) and snap.settore_id is not None:
+        if spec in (VALORE_PUBBLICO, VARIAZIONI, COMUNI) and snap.settore_id is not None:
             continue  # the whole entity's values: not a settore's to edit
         rows = rows_of[spec.name]
         ws = _open_sheet(wb, spec.name, spec.cols, len(rows), formulas, st,
@@ -1202,6 +1236,13 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
         from .scala_rischio import NOME, scrivi
 
         counts[NOME] = scrivi(wb, archive, formulas, st)
+    if snap.settore_id is None:  # the ente's calendar (issue 18 point 9): not a settore's to edit
+        from .calendario import CALENDARIO, righe
+
+        voci = righe(archive)
+        ws = _open_sheet(wb, CALENDARIO.name, CALENDARIO.cols, len(voci), formulas, st)
+        _write_rows(ws, CALENDARIO.cols, voci, [_getter(c, lk, misure_by) for c in CALENDARIO.cols], st)
+        counts[CALENDARIO.name] = len(voci)
     _write_info(wb, archive, snap, st)
     _write_lists(wb, lists, st)
     wb.active = wb.sheetnames.index("Obiettivi")

@@ -23,7 +23,7 @@ from ..domain.avanzamento import FONTE_MEDIA, FONTE_PROPRIA, FONTE_VALIDATA, fon
 from ..domain.enums import FonteVoce, Livello, PassoCiclo, Ramo, TipoEnte, Tipologia
 from ..domain.firmatari import firmatari_di_vertice
 from ..domain.formats import format_date, format_decimal, format_percent
-from ..domain.model import Ente, Obiettivo, Persona, Piano, Unita
+from ..domain.model import Ente, Fase, Obiettivo, Persona, Piano, Unita
 from ..domain.parametri import ParametroServizio
 from ..domain.portale import testo_rischio, tipologie_piao
 from ..domain.verifica import ERRORE, Problema
@@ -217,6 +217,8 @@ class IndicatoreSnap:
     atteso: str
     effettivo: str
     perc: str
+    #: seed 001 L147-L151 «Dimensione di performance» (and the portal's sottodimensione)
+    dimensione: str = ""
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,8 @@ class ObiettivoSnap:
     rischio: str = ""
     #: the portal's kinds it also belongs to («Pari opportunità, Semplificazione»)
     tipologie_piao: str = ""
+    #: the DUP's linea and indirizzo of those values (seed 001 L444 «OBIETTIVO STRATEGICO: …»)
+    strategia_dup: str = ""
 
 
 @dataclass(frozen=True)
@@ -354,6 +358,7 @@ class SchedaObiettivoSnap:
     valore_pubblico: str = ""
     rischio: str = ""
     tipologie_piao: str = ""
+    strategia_dup: str = ""
 
     @property
     def nome_file(self) -> str:
@@ -555,8 +560,9 @@ def _indicatori_snap(archive: Archive, oid: int, anno: int, prefisso: str = ""
             perc = ""
         else:
             perc = "n.c."
+        dim = " / ".join(x for x in (ind.dimensione, ind.sottodimensione) if x)
         rows.append(IndicatoreSnap(prefisso + ind.descrizione, ind.formula or "", _peso(ind.peso), atteso or "",
-                                   effettivo or "", perc))
+                                   effettivo or "", perc, dim))
     return tuple(rows), ris.perc_indicatori
 
 
@@ -604,7 +610,7 @@ def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso:
             member = Tipologia.from_text(t)
             tip.append((member.label if member else t, True))
     fasi = list(archive.fasi(ob.id))
-    fsnap = [FaseSnap(f.descrizione, format_date(f.termine()), _pct(f.perc_realizzazione)) for f in fasi]
+    fsnap = [FaseSnap(f.descrizione, _termine(f), _pct(f.perc_realizzazione)) for f in fasi]
     inds, perc_ind = _indicatori_snap(archive, ob.id or 0, anno)
     tot_ind, tot_label = _pct(perc_ind), "Totale % realizzazione Indicatori"
     sotto: tuple[tuple[str, str, str], ...] = ()
@@ -615,7 +621,7 @@ def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso:
             prefisso = f"[{d.codice}] " if d.codice else f"[{d.titolo[:30]}] "
             d_fasi = archive.fasi(d.id)
             fasi.extend(d_fasi)
-            fsnap.extend(FaseSnap(prefisso + f.descrizione, format_date(f.termine()), _pct(f.perc_realizzazione))
+            fsnap.extend(FaseSnap(prefisso + f.descrizione, _termine(f), _pct(f.perc_realizzazione))
                          for f in d_fasi)
             all_inds.extend(_indicatori_snap(archive, d.id or 0, anno, prefisso)[0])
         inds = tuple(all_inds)
@@ -626,11 +632,32 @@ def _obiettivo_snap(archive: Archive, q: QuadroValutazioni, ob: Obiettivo, peso:
                                                 [q.perc.get(c.id or 0) for c in figli])]
         tot_ind = _pct(q.perc.get(ob.id or 0))
     return ObiettivoSnap(
-        ob.codice, ob.titolo, pulisci(ob.descrizione), ob.missione or "", anni, tuple(tip),
+        ob.codice, ob.titolo, pulisci(ob.descrizione), missione_programma(ob), anni, tuple(tip),
         ob.stakeholder or "", ob.altri_settori or "", ob.trasversale, tuple(fsnap),
         _pct(engine.perc_fasi(fasi)), inds, tot_ind, _contesto(q, ob), sotto, tot_label, _peso(peso),
-        _valore_pubblico(archive).get(ob.id or 0, ""), testo_rischio(ob), tipologie_piao(ob))
+        _valore_pubblico(archive).get(ob.id or 0, ""), testo_rischio(ob), tipologie_piao(ob),
+        _strategia_dup(archive).get(ob.id or 0, ""))
 
+
+
+def _termine(f: Fase) -> str:
+    """A phase's deadline as printed: its date, else its relative deadline as written (seed 001 L158-L159
+    «entro 30 giorni dall'approvazione»: the date comes when the event's is known)."""
+    quando = f.termine()
+    return format_date(quando) if quando is not None else (f.scadenza_relativa or "")
+
+
+def missione_programma(ob: Obiettivo) -> str:
+    """What the sheet prints as the objective's missione: the catalogue's missione and programma when
+    the objective has one (seed 001 L442 «MISSIONE 12 – … - PROGRAMMA 2: …»), else the text as written."""
+    from ..domain.catalogo import catalogo
+
+    cat = catalogo()
+    prog = cat.da_chiave(ob.programma_cod)
+    if prog is None:
+        return ob.missione or ""
+    mis = cat.missione(prog.missione)
+    return " — ".join(x for x in (mis.etichetta if mis else "", prog.etichetta) if x)
 
 
 _VP_CACHE: dict[int, tuple[int, dict[int, str]]] = {}
@@ -644,6 +671,31 @@ def _valore_pubblico(archive: Archive) -> dict[int, str]:
         _VP_CACHE.clear()  # one plan at a time: never keeps a closed one alive
         hit = (archive.generation, vp_store.colonna_per_obiettivo(archive))
         _VP_CACHE[key] = hit
+    return hit[1]
+
+
+_DUP_CACHE: dict[int, tuple[int, dict[int, str]]] = {}
+
+
+def _strategia_dup(archive: Archive) -> dict[int, str]:
+    """objective id → «linea — indirizzo» of the DUP strategy of the values it serves (issue 18 point 1),
+    read once per plan state like :func:`_valore_pubblico`."""
+    key = id(archive)
+    hit = _DUP_CACHE.get(key)
+    if hit is None or hit[0] != archive.generation:
+        _DUP_CACHE.clear()
+        vps = {v.id: v for v in vp_store.elenco(archive)}
+        out: dict[int, str] = {}
+        for oid, ids in vp_store.mappa(archive).items():
+            parti: list[str] = []
+            for i in ids:
+                v = vps.get(i)
+                testo = " — ".join(x for x in (v.linea_dup, v.indirizzo_dup) if x) if v else ""
+                if testo and testo not in parti:
+                    parti.append(testo)
+            out[oid] = "; ".join(parti)
+        hit = (archive.generation, out)
+        _DUP_CACHE[key] = hit
     return hit[1]
 
 
@@ -754,6 +806,8 @@ def _indicatori_periodi(archive: Archive, oid: int, anno: int) -> tuple[Indicato
     out = []
     for r in ris.indicatori:
         ind = r.indicatore
+        if ind.solo_individuale:  # seed 004 L688: only on the manager's individual sheet
+            continue
         periodi = tuple(
             PeriodoSnap(f"--- {m.anno} {m.periodo}", m.target_testo if m.target is None and m.target_testo
                         else _num(m.target), m.valore_testo if m.valore is None and m.valore_testo
@@ -805,7 +859,7 @@ def _foglia(archive: Archive, o: Obiettivo, anno: int) -> FogliaSnap:
     return FogliaSnap(
         tipo, o.codice, o.titolo, pulisci(o.descrizione), _date4(o), tuple(o.flags or []), extra,
         _collaboratori(archive, o.id or 0),
-        tuple(FaseSnap(f.descrizione, format_date(f.termine()), _pct(f.perc_realizzazione)) for f in fasi),
+        tuple(FaseSnap(f.descrizione, _termine(f), _pct(f.perc_realizzazione)) for f in fasi),
         _indicatori_periodi(archive, o.id or 0, anno), _pct(archive.perc_finale_nodo(o.id or 0, anno)),
         _stati(archive, o.id or 0))
 
@@ -864,7 +918,8 @@ def snapshot_scheda_obiettivo(archive: Archive, obiettivo_id: int, anno: int | N
         ((str(anno), format_decimal(perc) if perc is not None else ""),),
         ((str(anno), format_decimal(val.perc_validata) if val and val.perc_validata is not None else ""),),
         tuple(roster), elenco, leaves, firme, _luogo_data(cfg), perc,
-        _valore_pubblico(archive).get(o.id or 0, ""), testo_rischio(o), tipologie_piao(o))
+        _valore_pubblico(archive).get(o.id or 0, ""), testo_rischio(o), tipologie_piao(o),
+        _strategia_dup(archive).get(o.id or 0, ""))
 
 
 # ---------------------------------------------------------------------- valuation of a person

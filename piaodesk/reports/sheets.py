@@ -162,6 +162,8 @@ def _blocco_obiettivo(o: d.ObiettivoSnap, width: float) -> list[Flowable]:
     if o.trasversale:
         titolo += " — obiettivo trasversale (tutti i settori)"
     contesto = [("Obiettivo di riferimento:", "\n".join(o.contesto))] if o.contesto else []
+    if o.strategia_dup:
+        contesto.insert(0, ("Strategia del DUP:", o.strategia_dup))
     if o.valore_pubblico:
         contesto.insert(0, ("Obiettivo di valore pubblico:", o.valore_pubblico))
     head = [_band(_esc(titolo), width),
@@ -195,7 +197,9 @@ def _blocco_obiettivo(o: d.ObiettivoSnap, width: float) -> list[Flowable]:
              Paragraph("Peso %", h), Paragraph("Valore atteso", h), Paragraph("Valore effettivo", h),
              Paragraph("% raggiungimento", h)]]
     for i in o.indicatori:
-        rows.append([text(i.descrizione), text(i.formula), text(i.peso, "cell_r"), text(i.atteso, "cell_c"),
+        desc = (markup(f"{_esc(i.descrizione)}<br/><i>Dimensione: {_esc(i.dimensione)}</i>") if i.dimensione
+                else text(i.descrizione))
+        rows.append([desc, text(i.formula), text(i.peso, "cell_r"), text(i.atteso, "cell_c"),
                      text(i.effettivo, "cell_c"), text(i.perc, "cell_r")])
     if not o.indicatori:
         rows.append([text("Nessun indicatore", "note"), "", "", "", "", ""])
@@ -369,6 +373,7 @@ def render_scheda_obiettivo(s: d.SchedaObiettivoSnap) -> bytes:
     f += _testata(it.ente, s.sezione, nome_unita("Settore", s.settore) if s.settore else it.piano)
     f.append(_band(_esc(f"{s.etichetta} — {s.titolo}"), pw))
     piao = [(k, v) for k, v in (("Obiettivo di valore pubblico", s.valore_pubblico),
+                                ("Strategia del DUP", s.strategia_dup),
                                 ("Rischio corruttivo", s.rischio), ("Tipologia PIAO", s.tipologie_piao)) if v]
     f.append(_kv([("Codice", s.codice), *piao, ("Obiettivo generale", s.obiettivo_generale)], pw, 0.22))
     f.append(_date_grid(s.date, pw))

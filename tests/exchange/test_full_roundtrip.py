@@ -31,19 +31,28 @@ from piaodesk.store.edits import Batch, DeleteRow, InsertRow, SetFields
 TABLES_NOT_EXPORTED = {
     "audit": "the log of edits (who, when, what): written by the program, not plan data",
     "impostazioni": "internal settings (valuation system, remembered column mappings, UI state); "
-                    "the plan settings the workbook does carry are SETTINGS_EXPORTED",
+                    "the plan settings the workbook does carry are SETTINGS_EXPORTED (each with its sheet, "
+                    "compared by the survival test)",
     "unioni": "issue 16: the log of merged settore packets, written by the program",
     "pacchetto_base": "issue 16: a packet's compressed base copy for the three-way merge (a file's "
                       "internal state, not plan data)",
     "variazioni_passi": "issue 18: the field-by-field steps recorded under an open variation (program-"
-                        "written); a closed variation carries its folded list in variazioni.riepilogo",
+                        "written); the sheet's «Modifiche» carries their folded list (frozen in "
+                        "variazioni.riepilogo once closed; for an open one, the list so far)",
 }
+
+#: tables of history: exported and compared, but not scrambled — a recorded variation is never
+#: rewritten by an import (test_vocabolario_giro: refused, kept; carried whole into another plan)
+HISTORY = {"variazioni"}
 
 # Settings (rows of «impostazioni») that are plan data, each with its own sheet: scrambled and
 # restored by the survival test below.
 SETTINGS_EXPORTED = {
     # issue 18 point 4 (seed 001 grades each row BASSA/MEDIA, L115-L121): the ente's risk scale
     "scala_rischio": "Scala del rischio",
+    # issue 18 point 9: the ente's calendar and the event dates of relative deadlines
+    "calendario": "Calendario",
+    "eventi": "Calendario",
 }
 
 # Columns of exported tables that are not cells, and why. A new column must be exported or listed.
@@ -60,10 +69,13 @@ COLUMNS_NOT_EXPORTED = {
     ("parametri", "posizione"): "order of a service's parameters: the row order",
     ("unita", "ente_id"): "the Comune of a unit: set from the plan's ente, not edited in the GUI",
     ("piano", "ente_id"): "one plan, one ente per file: set when the plan is created",
-    ("enti", "codice_fiscale"): "not edited in the GUI",
-    ("enti", "parent_id"): "member Comuni of an Unione: not edited in the GUI (only the plan's "
-                           "own ente is in the «Piano» sheet)",
+    ("enti", "parent_id"): "a row of «Comuni» is a member of the plan's ente: the sheet says it",
 }
+
+# «enti» is two sheets: the plan's own ente beside the plan («Piano»: name and kind), its member
+# Comuni in «Comuni» (name and fiscal code; always of kind Comune). Columns carried per row:
+ENTE_PROPRIO = {"id", "nome", "tipo"}
+ENTE_MEMBRO = {"id", "nome", "codice_fiscale"}
 
 # Tables of links shown as one cell of their owner's row («A; B»): column → (table, owner, value).
 # Their rows have no ID in the workbook: they are compared as sets of (owner, value).
@@ -172,11 +184,18 @@ def _other(value, field_type: str, table: str, column: str):
 
 
 def _own(arc: Archive, cls: type) -> list:
-    """The rows of ``cls`` the workbook carries: of «enti», only the plan's own ente."""
+    """The rows of ``cls`` the workbook carries: of «enti», the plan's own ente and its members."""
     rows = arc.select(cls)
     if cls.TABLE == "enti":
-        rows = [e for e in rows if e.id == arc.piano().ente_id]
+        own = arc.piano().ente_id
+        rows = [e for e in rows if e.id == own or (e.parent_id == own and own is not None)]
     return rows
+
+
+def _columns_of(arc: Archive, table: str, row, columns: set[str]) -> set[str]:
+    if table != "enti":
+        return columns
+    return columns & (ENTE_PROPRIO if row.id == arc.piano().ente_id else ENTE_MEMBRO)
 
 
 def _rows(arc: Archive, cls: type) -> dict[int, object]:
@@ -190,7 +209,7 @@ def _scramble(arc: Archive, tables: dict[str, set[str]]) -> int:
     links = {table: (owner, value) for table, owner, value in LINK_CELLS.values()}
     for cls in ENTITIES:
         table = cls.TABLE
-        if table not in tables:
+        if table not in tables or table in HISTORY:
             continue
         if table in links:  # links: all cut, and one that was not there added
             rows = arc.select(cls)
@@ -215,7 +234,7 @@ def _scramble(arc: Archive, tables: dict[str, set[str]]) -> int:
             else:
                 keys = KEYS | KEYS_OF.get(table, set())
             new = {}
-            for column in tables[table]:
+            for column in _columns_of(arc, table, row, tables[table]):
                 if column in keys or (column.endswith("_id") and getattr(row, column) is None):
                     continue
                 if column.endswith("_id"):
@@ -252,7 +271,7 @@ def _differences(a: Archive, b: Archive, tables: dict[str, set[str]]) -> list[st
             continue
         for rid, x in ra.items():
             y = rb[rid]
-            for column in sorted(tables[cls.TABLE]):
+            for column in sorted(_columns_of(a, cls.TABLE, x, tables[cls.TABLE])):
                 if getattr(x, column) != getattr(y, column):
                     out.append(f"{cls.TABLE}[{rid}].{column}: {getattr(x, column)!r} ≠ "
                                f"{getattr(y, column)!r}")
@@ -293,6 +312,11 @@ def test_every_field_survives_export_and_import(demo_path, tmp_path, via):
 
         original.apply(rileva(original, original.monitoraggi()[0].id))
         assert original.select(RilevazioneIndicatore)
+        # the ente's calendar: a moved deadline, one switched off, the bilancio's date, an event
+        from piaodesk.store import calendario as cal
+
+        original.apply(cal.imposta(original, {"relazione": "15/06", "variazioni": None}, date(2025, 3, 10)))
+        original.apply(cal.risolvi(original, "approvazione", date(2025, 2, 10))[0])
         # the ente's own risk scale (a setting with its sheet): levels and descriptions travel
         from piaodesk.store import rischio as scala_store
 
@@ -308,17 +332,28 @@ def test_every_field_survives_export_and_import(demo_path, tmp_path, via):
         changed = _scramble(scrambled, tables)
         assert changed > 1000
         from piaodesk.domain.rischio import nuova_scala
+        from piaodesk.store import calendario as cal
         from piaodesk.store.edits import SetSetting
 
         scrambled.apply(SetSetting("scala_rischio", nuova_scala(["BASSA §", "MEDIA §", "ALTA §"]).to_json()))
+        scrambled.apply(cal.imposta(scrambled, {"monitoraggio": "31/07"}, None))
+        scrambled.apply(SetSetting(cal.CHIAVE_EVENTI, '{"consiglio": "2025-05-05"}'))
         assert set(SETTINGS_EXPORTED.values()) <= set(__import__("openpyxl").load_workbook(out).sheetnames)
+
+        def _settings(arc):  # the settings' JSON, read (key order is not data)
+            import json
+
+            return {k: json.loads(arc.impostazione(k) or "null") for k in SETTINGS_EXPORTED}
+
+        settings = _settings(original)
+        assert None not in settings.values()
+        assert all(settings[k] != v for k, v in _settings(scrambled).items())
         assert _differences(original, scrambled, tables)  # the scramble did change things
         plan = diff_workbook(scrambled, out)
         assert [p.testo() for p in plan.problemi if p.gravita == "errore"] == []
         plan.apply(scrambled)
         assert _differences(original, scrambled, tables) == []
-        for key in SETTINGS_EXPORTED:
-            assert scrambled.impostazione(key) == original.impostazione(key), key
+        assert _settings(scrambled) == settings
         # and the untouched export, read back into the plan it came from, changes nothing
         again = diff_workbook(original, out)
         assert again.differenze == [] and again.edits == [], again.report()
@@ -335,6 +370,12 @@ def test_the_demo_fills_the_new_columns(demo):
     assert demo.select(StatoAvanzamento) and demo.select(Valutazione)
     assert demo.select(ObiettivoUnita) and demo.select(AliasPersona)
     assert any(m.periodo for m in demo.select(Misura))
+    # issue 18: the member Comuni (seed 000's Unione), a variation, values, parameters, the calendar
+    from piaodesk.domain.parametri import ParametroServizio
+    from piaodesk.domain.variazioni import Variazione
+
+    assert [e for e in demo.enti() if e.parent_id == demo.piano().ente_id]
+    assert demo.select(Variazione) and demo.select(ObiettivoValorePubblico) and demo.select(ParametroServizio)
 
 
 def test_odd_values_in_any_cell_never_break_the_import(demo_path, tmp_path):
