@@ -10,7 +10,9 @@ CHECK (:class:`OverrideSenzaMotivo`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import dataclasses
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -253,6 +255,8 @@ def _leggi_fasi(archive: Archive, obiettivo_id: int | None = None) -> dict[int, 
 OB_CALCOLO = frozenset({"peso", "parent_id", "posizione", "anni", "stato", "ramo", "livello"})
 #: indicator fields that move rows (others are re-read in place)
 IND_STRUTTURA = frozenset({"obiettivo_id", "posizione"})
+#: beyond this many rows of a round changed at once, :func:`aggiorna_round` gives up (read again)
+MOLTE_RIGHE = 2000
 
 
 def aggiorna_round(archive: Archive, rnd: Round, ch: Changes) -> Round | None:
@@ -271,6 +275,9 @@ def aggiorna_round(archive: Archive, rnd: Round, ch: Changes) -> Round | None:
         return None
     if any(fs & IND_STRUTTURA for fs in ch.updated.get("indicatori", {}).values()):
         return None
+    if sum(len(ch.inserted.get(t, ())) + len(ch.updated.get(t, {})) + len(ch.deleted.get(t, ()))
+           for t in ("rilevazioni", "stati_avanzamento")) > MOLTE_RIGHE:
+        return None  # (a snapshot: the round read again in one go, not row by row)
     mid = rnd.monitoraggio.id
     sporchi: set[int] = set()
     ril = dict(rnd.rilevazioni)
@@ -392,31 +399,42 @@ def valori_predefiniti(archive: Archive, anno: int, data: date,
 def _valori_alla_data(archive: Archive, anno: int, data: date, inds: list[Indicatore] | None
                       ) -> dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]]:
     """(target text, target, value text, value) of every indicator at ``data``. An indicator
-    with only its annual row (the usual case) takes it as it is, read as plain rows; one with
-    period rows goes through the domain's rule (:func:`rules.valori_alla_data`)."""
+    with only its annual row (the usual case) takes it as it is, read as plain rows in one
+    unordered query; one with period rows goes through the domain's rule
+    (:func:`rules.valori_alla_data`)."""
     if inds is None:
         inds = archive.indicatori()
-    rows = archive.valori_misure(anno)
-    out = {}
+    annuali: dict[int, tuple[Any, ...]] = {}
+    periodici: set[int] = set()
+    for iid, periodo, tt, t, vt, v in archive.db.conn.execute(
+            "SELECT indicatore_id, periodo, target_testo, target, valore_testo, valore FROM misure "
+            "WHERE anno = ?", (anno,)):
+        if periodo == PERIODO_ANNUALE:
+            annuali[iid] = (tt, t, vt, v)
+        else:
+            periodici.add(iid)
+    rows = archive.valori_misure(anno) if periodici else {}
+    testo = rules.testo_valore
+    out: dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]] = {}
     for ind in inds:
         iid = ind.id or 0
-        mine = rows.get(iid)
-        if not mine:
-            target = valore = tt = vt = None
-        elif (len(mine) == 1 and mine[0][1] == PERIODO_ANNUALE) or all(
-                r[1] == PERIODO_ANNUALE for r in mine):
-            _i, _p, _d, tt, t, vt, v = mine[0]
+        if iid not in periodici:
+            found = annuali.get(iid)
+            if found is None:
+                out[iid] = (None, None, None, None)
+                continue
+            tt, t, vt, v = found
             target = None if t is None else Decimal(str(t))
             valore = None if v is None else Decimal(str(v))
         else:
             misure = [Misura(indicatore_id=iid, anno=anno, periodo=p,
                              data_riferimento=date.fromisoformat(d) if d else None,
                              target_testo=tt, target=_dec(t), valore_testo=vt, valore=_dec(v))
-                      for _i, p, d, tt, t, vt, v in mine]
+                      for _i, p, d, tt, t, vt, v in rows[iid]]
             va = rules.valori_alla_data(ind, misure, anno, data)
             target, valore, tt, vt = va.target, va.valore, va.target_testo, va.valore_testo
-        out[iid] = (tt or rules.testo_valore(target, ind.tipo) or None, target,
-                    vt or rules.testo_valore(valore, ind.tipo) or None, valore)
+        out[iid] = (tt or (testo(target, ind.tipo) if target is not None else None) or None, target,
+                    vt or (testo(valore, ind.tipo) if valore is not None else None) or None, valore)
     return out
 
 
@@ -480,7 +498,9 @@ def rileva(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None
     With ``aggiorna`` the round's values are re-read from the indicators'
     current misure (texts and validated % are kept). ``None``: nothing to do.
     ``rnd``: the round as the caller holds it, up to date (its objectives, indicators and
-    fasi are not read again: most of the time on a large plan).
+    fasi are not read again: most of the time on a large plan); the edit then hands the
+    round as it leaves it to :func:`round_dopo_istantanea` (the view shows it without
+    reading 50.000 rows again, after the step, its undo and its redo).
     """
     mon = _controlla_aperto(archive, mid)
     when = mon.data or date(mon.anno, 12, 31)
@@ -494,18 +514,44 @@ def rileva(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None
         ril = {r.indicatore_id: r for r in archive.rilevazioni(mid)}
         stati = {st.obiettivo_id: st for st in archive.select(
             StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
-    edits = _snapshot(archive, mid, mon.anno, when, ril if not aggiorna else {}, stati,
-                      esistenti=ril, rnd=rnd)
-    if not edits:
+    snap = _istantanea(archive, mid, mon.anno, when, ril if not aggiorna else {}, stati,
+                       esistenti=ril, rnd=rnd)
+    if not snap.edits:
         return None
     label = "Aggiorna i valori del monitoraggio" if aggiorna else "Rileva i valori del monitoraggio"
-    return _SeAperto(mid, edits, f"{label} «{mon.nome}»")
+    return Istantanea(mid, snap, f"{label} «{mon.nome}»")
 
 
 def _snapshot(archive: Archive, mid: int, anno: int, data: date,
               tenere: dict[int, RilevazioneIndicatore], stati: dict[int, StatoAvanzamento],
               esistenti: dict[int, RilevazioneIndicatore] | None = None,
               rnd: Round | None = None) -> list[Edit]:
+    return _istantanea(archive, mid, anno, data, tenere, stati, esistenti, rnd).edits
+
+
+@dataclass
+class _Calcolo:
+    """What a snapshot computed: its edits, and what the round held by a view becomes."""
+
+    edits: list[Edit]
+    base: Round | None  # the caller's round (None: not given)
+    calc: dict[int, Decimal | None]  # the live % (unrounded) with the new values
+    #: the new rilevazioni's values (target, valore as numbers), in the InsertMany's order
+    nuove: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]]
+    ins_ril: InsertMany | None = None
+    ins_stati: InsertMany | None = None
+    ril_agg: list[tuple[RilevazioneIndicatore, dict[str, Any]]] = field(default_factory=list)
+    stati_agg: list[tuple[StatoAvanzamento, dict[str, Any]]] = field(default_factory=list)
+    nuovi_stati: list[tuple[int, Decimal | None]] = field(default_factory=list)
+    #: a validated % followed the computed one: the % computed with the old one is not the
+    #: round's live % (the view reads the round again)
+    validate_cambiate: bool = False
+
+
+def _istantanea(archive: Archive, mid: int, anno: int, data: date,
+                tenere: dict[int, RilevazioneIndicatore], stati: dict[int, StatoAvanzamento],
+                esistenti: dict[int, RilevazioneIndicatore] | None = None,
+                rnd: Round | None = None) -> _Calcolo:
     esistenti = esistenti or {}
     if rnd is not None:
         inds = [i for group in rnd.indicatori.values() for i in group]
@@ -514,22 +560,34 @@ def _snapshot(archive: Archive, mid: int, anno: int, data: date,
     default = _valori_alla_data(archive, anno, data, inds)
     edits: list[Edit] = []
     valori: dict[int, rules.ValoreRound] = {}
+    ValoreRound = rules.ValoreRound
     nuove: list[tuple[Any, ...]] = []  # new rilevazioni, written in one statement
+    nuove_val: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = []
+    ril_agg: list[tuple[RilevazioneIndicatore, dict[str, Any]]] = []
     for iid, (tt, t, vt, v) in default.items():
         if iid in tenere:
             r = tenere[iid]
-            valori[iid] = rules.ValoreRound(r.target, r.valore, r.target_testo)
+            valori[iid] = ValoreRound(r.target, r.valore, r.target_testo)
             continue
-        valori[iid] = rules.ValoreRound(t, v, tt)
+        valori[iid] = ValoreRound(t, v, tt)
         old = esistenti.get(iid)
         if old is not None:
             new = {"target": t, "target_testo": tt, "valore": v, "valore_testo": vt}
             if any(getattr(old, k) != x for k, x in new.items()):
                 edits.append(SetFields(RilevazioneIndicatore, old.id or 0, new))
+                ril_agg.append((old, new))
         else:
-            nuove.append((mid, iid, tt, _enc(t), vt, _enc(v)))
+            nuove.append((mid, iid, tt, None if t is None else str(t), vt,
+                          None if v is None else str(v)))
+            nuove_val.append((iid, tt, t, vt, v))
+    ins_ril = ins_stati = None
     if nuove:
-        edits.append(InsertMany(RilevazioneIndicatore, _RIL_COLS, nuove, label="Rilevazioni indicatori"))
+        ins_ril = _InsertRound(mid, RilevazioneIndicatore, _RIL_COLS, nuove,
+                               label="Rilevazioni indicatori")
+        if rnd is not None:  # (the owners known without reading the indicators again)
+            prop = rnd.proprietari
+            ins_ril._owners = {prop[iid] for iid, *_ in nuove_val if iid in prop}
+        edits.append(ins_ril)
     if rnd is not None:
         legami = [(o.id or 0, o.parent_id) for o in rnd.obiettivi]
     else:
@@ -551,17 +609,122 @@ def _snapshot(archive: Archive, mid: int, anno: int, data: date,
     calc = rules.percentuali(figli, indicatori, valori, fasi, validate, sistema,
                              [oid for oid, _ in legami])
     nuovi_stati: list[tuple[Any, ...]] = []
+    nuovi_perc: list[tuple[int, Decimal | None]] = []
+    stati_agg: list[tuple[StatoAvanzamento, dict[str, Any]]] = []
+    cambiate = False
+    arrotonda = rules.arrotonda
     for oid, _ in legami:
-        perc = rules.arrotonda(calc.get(oid))
+        perc = arrotonda(calc.get(oid))
         st = stati.get(oid)
         if st is None:
-            nuovi_stati.append((mid, oid, _enc(perc)))
+            nuovi_stati.append((mid, oid, None if perc is None else str(perc)))
+            nuovi_perc.append((oid, perc))
         else:
-            edits.extend(_aggiorna_calcolata(st, perc))
+            upd = _aggiorna_calcolata(st, perc)
+            if upd:
+                edits.extend(upd)
+                values = upd[0].new if isinstance(upd[0], SetFields) else {}
+                stati_agg.append((st, {"perc_calcolata": perc, **(
+                    {"perc_validata": perc} if "perc_validata" in values else {})}))
+                cambiate = cambiate or "perc_validata" in values
     if nuovi_stati:
-        edits.append(InsertMany(StatoAvanzamento, ("monitoraggio_id", "obiettivo_id", "perc_calcolata"),
-                                nuovi_stati, label="Stati di avanzamento"))
-    return edits
+        ins_stati = _InsertRound(mid, StatoAvanzamento, ("monitoraggio_id", "obiettivo_id",
+                                                          "perc_calcolata"),
+                                 nuovi_stati, label="Stati di avanzamento")
+        edits.append(ins_stati)
+    return _Calcolo(edits, rnd, calc, nuove_val, ins_ril, ins_stati, ril_agg, stati_agg,
+                    nuovi_perc, cambiate)
+
+
+class _InsertRound(InsertMany):
+    """A snapshot's new rows of one table. The ids are one contiguous range given at the first
+    apply (kept for redo): undo is one DELETE, not one per row."""
+
+    def __init__(self, mid: int, cls: type, columns: tuple[str, ...], values: list[tuple[Any, ...]],
+                 label: str) -> None:
+        super().__init__(cls, columns, values, label=label)
+        self.mid = mid
+
+    def revert(self, archive: Any) -> Changes:
+        assert self.ids is not None, "revert before apply"
+        if self.ids:
+            archive.rows.conn.execute(
+                f"DELETE FROM [{self.table}] WHERE id BETWEEN ? AND ? AND monitoraggio_id = ?",
+                (self.ids[0], self.ids[-1], self.mid))
+        ch = Changes(owners=set(self._owners or ()))
+        ch.deleted[self.table] = set(self.ids)
+        return ch
+
+
+class Istantanea(_SeAperto):
+    """«Rileva i valori» of a round as one undoable step (see :func:`rileva`): its rows written
+    in one statement per table, undone with one DELETE per table; with the caller's round
+    it hands the round as it leaves it (after apply: the new values and %; after revert:
+    the round as it was) to :func:`round_dopo_istantanea`."""
+
+    def __init__(self, mid: int, calcolo: _Calcolo, label: str) -> None:
+        super().__init__(mid, calcolo.edits, label)
+        self._calcolo = calcolo
+        self._dopo: Round | None = None
+
+    def apply(self, archive: Archive) -> Changes:
+        ch = super().apply(archive)
+        c = self._calcolo
+        if c.base is not None and not c.validate_cambiate:
+            _PUBBLICATI[archive] = (archive.generation, self.mid, self._round_dopo)
+        return ch
+
+    def revert(self, archive: Archive) -> Changes:
+        ch = super().revert(archive)
+        base = self._calcolo.base
+        if base is not None:
+            _PUBBLICATI[archive] = (archive.generation, self.mid, lambda: base)
+        return ch
+
+    def _round_dopo(self) -> Round:
+        """The caller's round with the snapshot's rows and %, made once (kept for redo)."""
+        if self._dopo is not None:
+            return self._dopo
+        c = self._calcolo
+        base = c.base
+        assert base is not None
+        mid = self.mid
+        ril = dict(base.rilevazioni)
+        for old, new in c.ril_agg:
+            ril[old.indicatore_id] = dataclasses.replace(old, **new)
+        if c.ins_ril is not None and c.ins_ril.ids is not None:
+            Ril = RilevazioneIndicatore
+            for rid, (iid, tt, t, vt, v) in zip(c.ins_ril.ids, c.nuove, strict=True):
+                ril[iid] = Ril(rid, mid, iid, tt, t, vt, v)
+        stati = dict(base.stati)
+        for st, new in c.stati_agg:
+            stati[st.obiettivo_id] = dataclasses.replace(st, **new)
+        if c.ins_stati is not None and c.ins_stati.ids is not None:
+            Stato = StatoAvanzamento
+            for sid, (oid, perc) in zip(c.ins_stati.ids, c.nuovi_stati, strict=True):
+                stati[oid] = Stato(id=sid, monitoraggio_id=mid, obiettivo_id=oid, perc_calcolata=perc)
+        self._dopo = Round(base.monitoraggio, base.obiettivi, base.figli, base.indicatori, ril, stati,
+                           calcolate=c.calc, fasi=base.fasi, sistema=base.sistema,
+                           _genitori=base._genitori, _proprietari=base._proprietari)
+        return self._dopo
+
+
+#: per archive: (generation, round id, the round as the last snapshot step left it)
+_PUBBLICATI: weakref.WeakKeyDictionary[Any, tuple[int, int, Callable[[], Round]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def round_dopo_istantanea(archive: Archive, mid: int) -> Round | None:
+    """The round ``mid`` as the step just applied or undone on ``archive`` left it, when that
+    step was a snapshot made with the caller's round (:func:`rileva`); else None (read it).
+    Valid only while nothing else was written since (the archive's generation); given once."""
+    found = _PUBBLICATI.pop(archive, None)
+    if found is None:
+        return None
+    gen, m, make = found
+    if gen != archive.generation or m != mid:
+        return None
+    return make()
 
 
 #: what a snapshot reads of indicators, misure and fasi (not their descriptions)

@@ -201,6 +201,11 @@ class RoundProjection:
             return Delta()
         if self.rnd is None or ch.touches("monitoraggi"):
             return self.start(self.mid)
+        if self.mid is not None:  # «Rileva i valori», its undo or redo: the round it left
+            dopo = store.round_dopo_istantanea(self.archive, self.mid)
+            if dopo is not None:
+                self.rnd, self.stati = dopo, dopo.stati
+                return Delta(changed=dict.fromkeys(self.nodes))  # (every row: one repaint)
         new = store.aggiorna_round(self.archive, self.rnd, ch)
         if new is None:
             return self.start(self.mid)
