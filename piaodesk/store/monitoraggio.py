@@ -11,6 +11,7 @@ CHECK (:class:`OverrideSenzaMotivo`).
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -396,12 +397,25 @@ def valori_predefiniti(archive: Archive, anno: int, data: date,
             for iid, (tt, t, vt, v) in _valori_alla_data(archive, anno, data, inds).items()}
 
 
+_Valore4 = tuple[str | None, Decimal | None, str | None, Decimal | None]
+
+
 def _valori_alla_data(archive: Archive, anno: int, data: date, inds: list[Indicatore] | None
-                      ) -> dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]]:
+                      ) -> dict[int, _Valore4]:
     """(target text, target, value text, value) of every indicator at ``data``. An indicator
     with only its annual row (the usual case) takes it as it is, read as plain rows in one
     unordered query; one with period rows goes through the domain's rule
     (:func:`rules.valori_alla_data`)."""
+    out: dict[int, _Valore4] = {}
+    for part in _valori_a_passi(archive, anno, data, inds):
+        if part is not None:
+            out = part
+    return out
+
+
+def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicatore] | None,
+                    batch: int = 0) -> Iterator[dict[int, _Valore4] | None]:
+    """:func:`_valori_alla_data` in steps of ``batch`` indicators (None after each step)."""
     if inds is None:
         inds = archive.indicatori()
     annuali: dict[int, tuple[Any, ...]] = {}
@@ -415,8 +429,10 @@ def _valori_alla_data(archive: Archive, anno: int, data: date, inds: list[Indica
             periodici.add(iid)
     rows = archive.valori_misure(anno) if periodici else {}
     testo = rules.testo_valore
-    out: dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]] = {}
-    for ind in inds:
+    out: dict[int, _Valore4] = {}
+    for n, ind in enumerate(inds):
+        if batch and n % batch == 0:
+            yield None
         iid = ind.id or 0
         if iid not in periodici:
             found = annuali.get(iid)
@@ -435,7 +451,7 @@ def _valori_alla_data(archive: Archive, anno: int, data: date, inds: list[Indica
             target, valore, tt, vt = va.target, va.valore, va.target_testo, va.valore_testo
         out[iid] = (tt or (testo(target, ind.tipo) if target is not None else None) or None, target,
                     vt or (testo(valore, ind.tipo) if valore is not None else None) or None, valore)
-    return out
+    yield out
 
 
 def _dec(v: Any) -> Decimal | None:
@@ -502,6 +518,17 @@ def rileva(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None
     round as it leaves it to :func:`round_dopo_istantanea` (the view shows it without
     reading 50.000 rows again, after the step, its undo and its redo).
     """
+    out: Edit | None = None
+    for part in rileva_a_passi(archive, mid, aggiorna, rnd):
+        if part is not None:
+            out = part
+    return out
+
+
+def rileva_a_passi(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None = None,
+                   batch: int = 2000) -> Iterator[Edit | None]:
+    """:func:`rileva` in short steps (None after each; the edit, if any, last): a view
+    prepares «Rileva i valori» while the user looks at the round, see :class:`Preparata`."""
     mon = _controlla_aperto(archive, mid)
     when = mon.data or date(mon.anno, 12, 31)
     if rnd is not None and rnd.monitoraggio.id != mid:
@@ -514,19 +541,71 @@ def rileva(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None
         ril = {r.indicatore_id: r for r in archive.rilevazioni(mid)}
         stati = {st.obiettivo_id: st for st in archive.select(
             StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
-    snap = _istantanea(archive, mid, mon.anno, when, ril if not aggiorna else {}, stati,
-                       esistenti=ril, rnd=rnd)
+    snap: _Calcolo | None = None
+    for part in _istantanea_a_passi(archive, mid, mon.anno, when, ril if not aggiorna else {},
+                                    stati, esistenti=ril, rnd=rnd, batch=batch):
+        if part is None:
+            yield None
+        else:
+            snap = part
+    assert snap is not None
     if not snap.edits:
-        return None
+        return
     label = "Aggiorna i valori del monitoraggio" if aggiorna else "Rileva i valori del monitoraggio"
-    return Istantanea(mid, snap, f"{label} «{mon.nome}»")
+    yield Istantanea(mid, snap, f"{label} «{mon.nome}»")
+
+
+class Preparata:
+    """«Rileva i valori» built ahead, while the user looks at the round (in steps: see
+    :func:`rileva_a_passi`), with its rows' ids and the round it leaves made too: the click
+    then only writes. Usable only while nothing was written to the plan since it was built
+    (the archive's generation): else :meth:`edit` gives None and the caller builds it anew."""
+
+    def __init__(self, archive: Archive, mid: int, rnd: Round, batch: int = 2000) -> None:
+        self.archive, self.mid = archive, mid
+        self.generation = archive.generation
+        self.done = False
+        self._edit: Edit | None = None
+        self._steps = rileva_a_passi(archive, mid, rnd=rnd, batch=batch)
+
+    def passi(self) -> Iterator[None]:
+        """The building steps (None after each)."""
+        try:
+            for part in self._steps:
+                if self.archive.generation != self.generation:
+                    return  # (the plan changed meanwhile: useless)
+                if part is not None:
+                    self._edit = part
+                yield None
+            if isinstance(self._edit, Istantanea) and self.archive.generation == self.generation:
+                self._edit.prepara(self.archive)
+                yield None
+        except sqlite3.Error:
+            return  # the plan closed or busy meanwhile: nothing prepared (the click builds it)
+        self.done = True
+
+    def edit(self, mid: int) -> Edit | None:
+        """The prepared edit of round ``mid``, if complete and still valid (else None)."""
+        if not self.done or mid != self.mid or self.archive.generation != self.generation:
+            return None
+        return self._edit
+
+    @property
+    def niente_da_fare(self) -> bool:
+        """Complete and valid, and nothing to take (every value already taken)."""
+        return self.done and self._edit is None and self.archive.generation == self.generation
 
 
 def _snapshot(archive: Archive, mid: int, anno: int, data: date,
               tenere: dict[int, RilevazioneIndicatore], stati: dict[int, StatoAvanzamento],
               esistenti: dict[int, RilevazioneIndicatore] | None = None,
               rnd: Round | None = None) -> list[Edit]:
-    return _istantanea(archive, mid, anno, data, tenere, stati, esistenti, rnd).edits
+    out: _Calcolo | None = None
+    for part in _istantanea_a_passi(archive, mid, anno, data, tenere, stati, esistenti, rnd):
+        if part is not None:
+            out = part
+    assert out is not None
+    return out.edits
 
 
 @dataclass
@@ -548,16 +627,23 @@ class _Calcolo:
     validate_cambiate: bool = False
 
 
-def _istantanea(archive: Archive, mid: int, anno: int, data: date,
-                tenere: dict[int, RilevazioneIndicatore], stati: dict[int, StatoAvanzamento],
-                esistenti: dict[int, RilevazioneIndicatore] | None = None,
-                rnd: Round | None = None) -> _Calcolo:
+def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
+                        tenere: dict[int, RilevazioneIndicatore], stati: dict[int, StatoAvanzamento],
+                        esistenti: dict[int, RilevazioneIndicatore] | None = None,
+                        rnd: Round | None = None, batch: int = 2000
+                        ) -> Iterator[_Calcolo | None]:
+    """The snapshot's edits and figures, computed in steps (None after each, the result last)."""
     esistenti = esistenti or {}
     if rnd is not None:
         inds = [i for group in rnd.indicatori.values() for i in group]
     else:
         inds = archive.select(Indicatore, order="obiettivo_id, posizione, id", columns=_IND_SNAP)
-    default = _valori_alla_data(archive, anno, data, inds)
+    default: dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]] = {}
+    for part in _valori_a_passi(archive, anno, data, inds, batch * 4):
+        if part is None:
+            yield None
+        else:
+            default = part
     edits: list[Edit] = []
     valori: dict[int, rules.ValoreRound] = {}
     ValoreRound = rules.ValoreRound
@@ -606,8 +692,13 @@ def _istantanea(archive: Archive, mid: int, anno: int, data: date,
             fasi.setdefault(f.obiettivo_id, []).append(f)
     sistema = getattr(rnd, "sistema", None) or archive.sistema_valutazione()
     validate = {oid: s.perc_validata for oid, s in stati.items() if s.perc_validata is not None}
-    calc = rules.percentuali(figli, indicatori, valori, fasi, validate, sistema,
-                             [oid for oid, _ in legami])
+    yield None
+    calc: dict[int, Decimal | None] = {}
+    oids = [oid for oid, _ in legami]
+    for k in range(0, len(oids), batch):  # (in steps: the % of 10.000 objectives take long)
+        calc = rules.percentuali(figli, indicatori, valori, fasi, validate, sistema,
+                                 oids[k:k + batch], noti=calc)
+        yield None
     nuovi_stati: list[tuple[Any, ...]] = []
     nuovi_perc: list[tuple[int, Decimal | None]] = []
     stati_agg: list[tuple[StatoAvanzamento, dict[str, Any]]] = []
@@ -632,8 +723,8 @@ def _istantanea(archive: Archive, mid: int, anno: int, data: date,
                                                           "perc_calcolata"),
                                  nuovi_stati, label="Stati di avanzamento")
         edits.append(ins_stati)
-    return _Calcolo(edits, rnd, calc, nuove_val, ins_ril, ins_stati, ril_agg, stati_agg,
-                    nuovi_perc, cambiate)
+    yield _Calcolo(edits, rnd, calc, nuove_val, ins_ril, ins_stati, ril_agg, stati_agg,
+                   nuovi_perc, cambiate)
 
 
 class _InsertRound(InsertMany):
@@ -644,6 +735,27 @@ class _InsertRound(InsertMany):
                  label: str) -> None:
         super().__init__(cls, columns, values, label=label)
         self.mid = mid
+        self._rows: list[tuple[Any, ...]] | None = None
+
+    def prepara(self, archive: Any) -> None:
+        """Give the ids now and make the rows to write (valid while nothing else is written)."""
+        if self.ids is None:
+            start = archive.rows.next_id(self.table)
+            if start + len(self.values) - 1 > archive.rows.id_range[1]:
+                return  # (refused at apply, with its message)
+            self.ids = list(range(start, start + len(self.values)))
+        if self._rows is None:
+            self._rows = [(i, *v) for i, v in zip(self.ids, self.values, strict=True)]
+
+    def apply(self, archive: Any) -> Changes:
+        if self._rows is None or self.ids is None:
+            return super().apply(archive)
+        archive.rows.insert_many(self.table, ("id", *self.columns), self._rows)
+        if self._owners is None:
+            self._owners = archive.rows.owners_of_values(self.table, self.columns, self.values)
+        ch = Changes(owners=set(self._owners))
+        ch.inserted[self.table] = set(self.ids)
+        return ch
 
     def revert(self, archive: Any) -> Changes:
         assert self.ids is not None, "revert before apply"
@@ -666,6 +778,17 @@ class Istantanea(_SeAperto):
         super().__init__(mid, calcolo.edits, label)
         self._calcolo = calcolo
         self._dopo: Round | None = None
+
+    def prepara(self, archive: Archive) -> None:
+        """Ready to be written at once (see :class:`Preparata`): ids given, rows and the
+        round it leaves made."""
+        c = self._calcolo
+        for ins in (c.ins_ril, c.ins_stati):
+            if isinstance(ins, _InsertRound):
+                ins.prepara(archive)
+        if c.base is not None and not c.validate_cambiate and all(
+                ins is None or ins.ids is not None for ins in (c.ins_ril, c.ins_stati)):
+            self._round_dopo()
 
     def apply(self, archive: Archive) -> Changes:
         ch = super().apply(archive)
