@@ -6,10 +6,14 @@
   warm as in the window; also (``with_round_s``) with the round the monitoring view holds
   passed in (``rileva(..., rnd=...)``: objectives, indicators and fasi not read again). ``latenza_rileva_redo``: the same step undone and done again
   (the redo is timed).
+- As the user waits (issue 14 point 6), in the main window: the «Rileva i valori» click and
+  its redo, each followed by the event loop and one paint of the Monitoraggio grid
+  (``gui_*``; the click once the step was prepared while the round was shown, and
+  ``gui_cold_s`` right after the round appears, when it is built at the click). These are the
+  reported ``value_s``; the store-only figures stay alongside (``store_s``, ``store_redo_s``).
 - ``latenza_smvp``: saving the Sistema di valutazione with a new weight of indicators vs
   fasi, then reading the plan's % the views show (the % cache follows the new system).
 
-Everything the GUI adds (listeners, paint) is measured by the views' own benchmarks.
 Baselines, in the same run: raw sqlite3 doing the least each step must do on a copy of the
 same plan — for Rileva, reading the indicators' annual values and writing one row per
 indicator and per objective in one transaction; for the SMVP, writing the setting and
@@ -113,10 +117,14 @@ def m_latenza_rileva(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
         arc.revert(edit)
     arc.close()
     baseline = _baseline_rileva(path, mid, anno)
+    gui = _gui_rileva(plan, tmp)
+    value = gui["gui_s"]
     return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline,
+            "cold_ratio": gui["gui_cold_s"] / baseline, **gui,
+            "store_s": build + write, "store_ratio": (build + write) / baseline,
             "build_s": build, "write_s": write, "rows": rows, "owners": len(ch.owners),
             "with_round_s": with_round, "with_round_ratio": with_round / baseline,
-            "target": "≤ 0,2 s", "ok": value <= TARGET_S,
+            "target": "≤ 0,2 s (clic più ridisegno)", "ok": value <= TARGET_S,
             "baseline": "sqlite3 grezzo: lettura dei valori annuali e scrittura di una riga per "
                         "indicatore e per obiettivo in una transazione"}
 
@@ -140,10 +148,14 @@ def m_latenza_rileva_redo(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
         redos.append(time.perf_counter() - t)
     arc.revert(edit)
     arc.close()
-    value = min(redos)
+    store_redo = min(redos)
     baseline = _baseline_rileva(path, mid, anno)
-    return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline,
-            "undo_s": min(undos), "target": "≤ 0,2 s", "ok": value <= TARGET_S,
+    gui = _gui_rileva(plan, tmp)
+    value = gui["gui_redo_s"]
+    return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline, **gui,
+            "store_redo_s": store_redo, "store_redo_ratio": store_redo / baseline,
+            "undo_s": min(undos), "target": "≤ 0,2 s (ripeti più ridisegno)",
+            "ok": gui["gui_redo_max_s"] <= TARGET_S,
             "baseline": "sqlite3 grezzo: come latenza_rileva"}
 
 
@@ -190,3 +202,63 @@ def m_latenza_smvp(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
             "best_s": min(times), "objectives_changed": changed,
             "target": "≤ 0,2 s", "ok": value <= TARGET_S,
             "baseline": "sqlite3 grezzo: scrittura dell'impostazione e lettura dei genitori"}
+
+
+# ---------------------------------------------------------------------- as the user waits
+
+
+def _gui_rileva(plan: Path, tmp: Path) -> dict[str, Any]:
+    """«Rileva i valori» in the main window on the large plan, as the user waits: each step is
+    the action followed by the event loop and one paint of the grid (:class:`run._StepTimer`),
+    then the loop until the grid is no longer loading. Measured: the click right after the
+    round is shown (the step built at the click: ``cold_s``), the click once the step was
+    prepared while the round was shown (``value``), its undo and its redo (three each)."""
+    from run import _app, _busy_until, _settings, _settle, _StepTimer
+
+    app = _app()
+    from piaodesk.store.archive import Archive
+    from piaodesk.ui.main_window import MainWindow
+    from piaodesk.ui.views.monitoraggio import MonitoraggioView
+
+    path = _copy(plan, tmp, "rileva-gui.piao")
+    arc, mid, _anno = _round(path)
+    arc.close()
+    win = MainWindow(Archive.open(path), _settings(tmp))
+    win.resize(1366, 768)
+    win.show()
+    _settle(app, win)
+    _busy_until(app, lambda: win.model.perc_adopted > 0, 30)
+    tabs = win.tabs
+    tabs.setCurrentIndex([tabs.tabText(i) for i in range(tabs.count())].index("Monitoraggio"))
+    _settle(app, win)
+    view = win.findChild(MonitoraggioView)
+    _busy_until(app, lambda: not view.model.loading, 60)
+    _settle(app, view)
+    assert view.model.mid == mid and not view.model.rnd.rilevato, "monitoraggio senza valori atteso"
+    timer = _StepTimer(app, view.tree.viewport())
+
+    def step(fn: Any) -> float:
+        t = timer.step(fn)
+        extra, _ = _busy_until(app, lambda: not view.model.loading, 30)
+        return t + extra
+
+    def prepared() -> tuple[float, float]:
+        return _busy_until(app, lambda: view.pronta.pronta is not None and view.pronta.pronta.done, 30)
+
+    view.pronta.schedule()  # (nothing prepared yet: the click builds the step)
+    cold = step(view.take_values)
+    assert view.model.rnd.rilevato
+    undo_cold = step(win.ctx.stack.undo)
+    prep_s, prep_block = prepared()
+    assert view.pronta.edit(mid) is not None, "Rileva non preparato"
+    warm = step(view.take_values)
+    assert view.model.rnd.rilevato and win.ctx.stack.count() == 1
+    undos, redos = [undo_cold], []
+    for _ in range(3):
+        undos.append(step(win.ctx.stack.undo))
+        redos.append(step(win.ctx.stack.redo))
+    assert view.model.rnd.rilevato
+    win.close()
+    return {"gui_s": warm, "gui_cold_s": cold, "gui_redo_s": min(redos), "gui_redo_max_s": max(redos),
+            "gui_undo_s": min(undos), "gui_undo_max_s": max(undos), "prepare_s": prep_s,
+            "prepare_block_s": prep_block}
