@@ -414,8 +414,11 @@ def _valori_alla_data(archive: Archive, anno: int, data: date, inds: list[Indica
 
 
 def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicatore] | None,
-                    batch: int = 0) -> Iterator[dict[int, _Valore4] | None]:
-    """:func:`_valori_alla_data` in steps of ``batch`` indicators (None after each step)."""
+                    batch: int = 0, grezzi: dict[int, tuple[Any, ...]] | None = None
+                    ) -> Iterator[dict[int, _Valore4] | None]:
+    """:func:`_valori_alla_data` in steps of ``batch`` indicators (None after each step);
+    ``grezzi`` receives the stored annual row (texts and numbers as stored) of every
+    indicator that takes it as it is."""
     if inds is None:
         inds = archive.indicatori()
     annuali: dict[int, tuple[Any, ...]] = {}
@@ -428,6 +431,10 @@ def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicato
         else:
             periodici.add(iid)
     rows = archive.valori_misure(anno) if periodici else {}
+    if grezzi is not None:
+        grezzi.update(annuali)
+        for iid in periodici:
+            grezzi.pop(iid, None)
     testo = rules.testo_valore
     out: dict[int, _Valore4] = {}
     for n, ind in enumerate(inds):
@@ -617,14 +624,17 @@ class _Calcolo:
     calc: dict[int, Decimal | None]  # the live % (unrounded) with the new values
     #: the new rilevazioni's values (target, valore as numbers), in the InsertMany's order
     nuove: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]]
-    ins_ril: InsertMany | None = None
-    ins_stati: InsertMany | None = None
+    ins_ril: _InsertRound | None = None
+    ins_stati: _InsertRound | None = None
     ril_agg: list[tuple[RilevazioneIndicatore, dict[str, Any]]] = field(default_factory=list)
     stati_agg: list[tuple[StatoAvanzamento, dict[str, Any]]] = field(default_factory=list)
     nuovi_stati: list[tuple[int, Decimal | None]] = field(default_factory=list)
     #: a validated % followed the computed one: the % computed with the old one is not the
     #: round's live % (the view reads the round again)
     validate_cambiate: bool = False
+    copia_ril: _CopiaRilevazioni | None = None
+    copia: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = field(
+        default_factory=list)  # the copied rows' values, in the copy's (indicator) order
 
 
 def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
@@ -639,7 +649,8 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
     else:
         inds = archive.select(Indicatore, order="obiettivo_id, posizione, id", columns=_IND_SNAP)
     default: dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]] = {}
-    for part in _valori_a_passi(archive, anno, data, inds, batch * 4):
+    grezzi: dict[int, tuple[Any, ...]] = {}
+    for part in _valori_a_passi(archive, anno, data, inds, batch * 4, grezzi):
         if part is None:
             yield None
         else:
@@ -649,6 +660,8 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
     ValoreRound = rules.ValoreRound
     nuove: list[tuple[Any, ...]] = []  # new rilevazioni, written in one statement
     nuove_val: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = []
+    copia: list[int] = []  # new rilevazioni copied from the misure inside SQLite
+    copia_val: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = []
     ril_agg: list[tuple[RilevazioneIndicatore, dict[str, Any]]] = []
     for iid, (tt, t, vt, v) in default.items():
         if iid in tenere:
@@ -663,15 +676,31 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
                 edits.append(SetFields(RilevazioneIndicatore, old.id or 0, new))
                 ril_agg.append((old, new))
         else:
-            nuove.append((mid, iid, tt, None if t is None else str(t), vt,
-                          None if v is None else str(v)))
-            nuove_val.append((iid, tt, t, vt, v))
-    ins_ril = ins_stati = None
+            row = (tt, None if t is None else str(t), vt, None if v is None else str(v))
+            if grezzi.get(iid) == row:  # the stored annual row as it is: copied inside SQLite
+                copia.append(iid)
+                copia_val.append((iid, tt, t, vt, v))
+            else:
+                nuove.append((mid, iid, *row))
+                nuove_val.append((iid, tt, t, vt, v))
+    if len(copia) < COPIA_MIN:  # (a few: written as the others)
+        nuove = [(mid, iid, tt, None if t is None else str(t), vt, None if v is None else str(v))
+                 for iid, tt, t, vt, v in copia_val] + nuove
+        nuove_val = copia_val + nuove_val
+        copia, copia_val = [], []
+    ins_ril = ins_stati = copia_ril = None
+    prop = rnd.proprietari if rnd is not None else None
+    if copia:
+        order = sorted(range(len(copia)), key=copia.__getitem__)  # (ids in indicator order)
+        copia_val = [copia_val[k] for k in order]
+        copia_ril = _CopiaRilevazioni(mid, anno, [v[0] for v in copia_val])
+        if prop is not None:
+            copia_ril._owners = {prop[iid] for iid, *_ in copia_val if iid in prop}
+        edits.append(copia_ril)
     if nuove:
         ins_ril = _InsertRound(mid, RilevazioneIndicatore, _RIL_COLS, nuove,
                                label="Rilevazioni indicatori")
-        if rnd is not None:  # (the owners known without reading the indicators again)
-            prop = rnd.proprietari
+        if prop is not None:  # (the owners known without reading the indicators again)
             ins_ril._owners = {prop[iid] for iid, *_ in nuove_val if iid in prop}
         edits.append(ins_ril)
     if rnd is not None:
@@ -724,7 +753,7 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
                                  nuovi_stati, label="Stati di avanzamento")
         edits.append(ins_stati)
     yield _Calcolo(edits, rnd, calc, nuove_val, ins_ril, ins_stati, ril_agg, stati_agg,
-                   nuovi_perc, cambiate)
+                   nuovi_perc, cambiate, copia_ril, copia_val)
 
 
 class _InsertRound(InsertMany):
@@ -737,10 +766,11 @@ class _InsertRound(InsertMany):
         self.mid = mid
         self._rows: list[tuple[Any, ...]] | None = None
 
-    def prepara(self, archive: Any) -> None:
-        """Give the ids now and make the rows to write (valid while nothing else is written)."""
+    def prepara(self, archive: Any, dopo: int = 0) -> None:
+        """Give the ids now (from ``dopo`` on at least: rows another edit of the same step
+        writes first) and make the rows to write (valid while nothing else is written)."""
         if self.ids is None:
-            start = archive.rows.next_id(self.table)
+            start = max(archive.rows.next_id(self.table), dopo)
             if start + len(self.values) - 1 > archive.rows.id_range[1]:
                 return  # (refused at apply, with its message)
             self.ids = list(range(start, start + len(self.values)))
@@ -768,6 +798,64 @@ class _InsertRound(InsertMany):
         return ch
 
 
+#: from this many values copied as stored, the copy is done inside SQLite (one statement)
+COPIA_MIN = 500
+
+
+class _CopiaRilevazioni(Edit):
+    """A snapshot's new rilevazioni that are the indicators' annual misure as stored, copied
+    inside SQLite with one ``INSERT … SELECT`` (no Python round trip per row; the rows were
+    checked equal to what the snapshot computed when it was built, and the count is checked
+    at each apply). Ids: one range in indicator order, given at the first apply (kept for
+    redo); undo is one DELETE."""
+
+    def __init__(self, mid: int, anno: int, iids: list[int]) -> None:
+        self.table = "rilevazioni"
+        self.mid, self.anno, self.iids = mid, anno, iids
+        self.ids: list[int] | None = None
+        self.row_id: int | None = None
+        self.label = "Rilevazioni indicatori"
+        self._owners: set[int] | None = None
+        self._json = "[" + ",".join(map(str, iids)) + "]"
+
+    def prepara(self, archive: Any) -> None:
+        if self.ids is None:
+            start = archive.rows.next_id(self.table)
+            if start + len(self.iids) - 1 <= archive.rows.id_range[1]:
+                self.ids = list(range(start, start + len(self.iids)))
+
+    def apply(self, archive: Any) -> Changes:
+        rows = archive.rows
+        if self.ids is None:
+            self.prepara(archive)
+            if self.ids is None:
+                raise ValueError("Troppe righe nuove per l'intervallo di identificativi di questo file.")
+        cur = rows.conn.execute(
+            # (the list drives the join, through the misure's unique index; j.key: its position)
+            "INSERT INTO rilevazioni (id, monitoraggio_id, indicatore_id, target_testo, target, "
+            "valore_testo, valore) SELECT ? + j.key, ?, m.indicatore_id, m.target_testo, m.target, "
+            "m.valore_testo, m.valore FROM json_each(?) j CROSS JOIN misure m "
+            "ON m.indicatore_id = j.value AND m.anno = ? AND m.periodo = ''",
+            (self.ids[0], self.mid, self._json, self.anno))
+        if cur.rowcount != len(self.iids):  # (the misure changed under the step: never half)
+            raise PlanError("I valori degli indicatori sono cambiati: ripetere «Rileva i valori».")
+        if self._owners is None:
+            self._owners = rows.owners_of_values(self.table, ("indicatore_id",),
+                                                 [(i,) for i in self.iids])
+        ch = Changes(owners=set(self._owners))
+        ch.inserted[self.table] = set(self.ids)
+        return ch
+
+    def revert(self, archive: Any) -> Changes:
+        assert self.ids is not None, "revert before apply"
+        archive.rows.conn.execute(
+            "DELETE FROM rilevazioni WHERE id BETWEEN ? AND ? AND monitoraggio_id = ?",
+            (self.ids[0], self.ids[-1], self.mid))
+        ch = Changes(owners=set(self._owners or ()))
+        ch.deleted[self.table] = set(self.ids)
+        return ch
+
+
 class Istantanea(_SeAperto):
     """«Rileva i valori» of a round as one undoable step (see :func:`rileva`): its rows written
     in one statement per table, undone with one DELETE per table; with the caller's round
@@ -783,11 +871,17 @@ class Istantanea(_SeAperto):
         """Ready to be written at once (see :class:`Preparata`): ids given, rows and the
         round it leaves made."""
         c = self._calcolo
-        for ins in (c.ins_ril, c.ins_stati):
-            if isinstance(ins, _InsertRound):
-                ins.prepara(archive)
+        dopo = 0
+        if c.copia_ril is not None:
+            c.copia_ril.prepara(archive)
+            if c.copia_ril.ids:
+                dopo = c.copia_ril.ids[-1] + 1
+        if c.ins_ril is not None:
+            c.ins_ril.prepara(archive, dopo)
+        if c.ins_stati is not None:
+            c.ins_stati.prepara(archive)
         if c.base is not None and not c.validate_cambiate and all(
-                ins is None or ins.ids is not None for ins in (c.ins_ril, c.ins_stati)):
+                ins is None or ins.ids is not None for ins in (c.ins_ril, c.ins_stati, c.copia_ril)):
             self._round_dopo()
 
     def apply(self, archive: Archive) -> Changes:
@@ -815,10 +909,12 @@ class Istantanea(_SeAperto):
         ril = dict(base.rilevazioni)
         for old, new in c.ril_agg:
             ril[old.indicatore_id] = dataclasses.replace(old, **new)
-        if c.ins_ril is not None and c.ins_ril.ids is not None:
-            Ril = RilevazioneIndicatore
-            for rid, (iid, tt, t, vt, v) in zip(c.ins_ril.ids, c.nuove, strict=True):
-                ril[iid] = Ril(rid, mid, iid, tt, t, vt, v)
+        Ril = RilevazioneIndicatore
+        for ins, vals in ((c.copia_ril, c.copia), (c.ins_ril, c.nuove)):
+            if ins is not None:
+                assert ins.ids is not None
+                for rid, (iid, tt, t, vt, v) in zip(ins.ids, vals, strict=True):
+                    ril[iid] = Ril(rid, mid, iid, tt, t, vt, v)
         stati = dict(base.stati)
         for st, new in c.stati_agg:
             stati[st.obiettivo_id] = dataclasses.replace(st, **new)

@@ -289,12 +289,16 @@ def _same_round(a: mon.Round, b: mon.Round) -> bool:
     return (a.rilevazioni, a.stati, a.calcolate) == (b.rilevazioni, b.stati, b.calcolate)
 
 
-def test_snapshot_from_the_views_round_hands_over_the_round_a_fresh_reading_gives(demo_path, tmp_path):
+@pytest.mark.parametrize("copia_min", [1, 10**9], ids=["copied-in-sqlite", "written-row-by-row"])
+def test_snapshot_from_the_views_round_hands_over_the_round_a_fresh_reading_gives(
+        demo_path, tmp_path, monkeypatch, copia_min):
     """«Rileva i valori» built from the round a view holds: the same rows as the CLI's
     (built from the file), and after the step, its undo and its redo the round it hands to
-    the view equals a fresh reading of the file; after reopening the file too."""
+    the view equals a fresh reading of the file; after reopening the file too. Both ways of
+    writing the values: copied from the misure inside SQLite, or row by row."""
     import shutil
 
+    monkeypatch.setattr(mon, "COPIA_MIN", copia_min)
     path = tmp_path / "rileva.piao"
     shutil.copyfile(demo_path, path)
     arc = Archive.open(path)
@@ -309,6 +313,8 @@ def test_snapshot_from_the_views_round_hands_over_the_round_a_fresh_reading_give
 
     base = mon.leggi_round(arc, m2.id)
     edit = mon.rileva(arc, m2.id, rnd=base)
+    copied = any(isinstance(e, mon._CopiaRilevazioni) for e in edit.edits)
+    assert copied == (copia_min == 1)
     arc.apply(edit)
     assert _rows_of_round(arc, m2.id) == cli_rows  # identical in result
     dopo = mon.round_dopo_istantanea(arc, m2.id)
@@ -347,3 +353,36 @@ def test_a_write_after_the_snapshot_hands_nothing_over(peg2021):
     arc.apply(mon.imposta_dialogo(arc, mid, ids["10708"], relazione_settore="Relazione"))
     assert mon.round_dopo_istantanea(arc, mid) is None  # (another step since: read again)
     assert mon.rileva(arc, mid) is None  # every value taken
+
+
+@pytest.mark.parametrize("copia_min", [1, 10**9], ids=["copied-in-sqlite", "written-row-by-row"])
+def test_prepared_snapshot_writes_what_the_click_would(demo_path, tmp_path, monkeypatch, copia_min):
+    """«Rileva i valori» prepared ahead (ids given, the round it leaves made before the click)
+    writes the rows of one built at the click; stale once anything else was written."""
+    import shutil
+
+    monkeypatch.setattr(mon, "COPIA_MIN", copia_min)
+    path = tmp_path / "pronta.piao"
+    shutil.copyfile(demo_path, path)
+    arc = Archive.open(path)
+    mid = arc.monitoraggi()[-1].id
+    edit = mon.rileva(arc, mid)
+    arc.apply(edit)
+    expected = _rows_of_round(arc, mid)
+    arc.revert(edit)
+
+    pronta = mon.Preparata(arc, mid, mon.leggi_round(arc, mid), batch=7)
+    steps = sum(1 for _ in pronta.passi())
+    assert steps > 5 and pronta.done  # really in steps
+    prepared = pronta.edit(mid)
+    assert prepared is not None and pronta.edit(mid + 1000) is None
+    arc.apply(prepared)
+    assert _rows_of_round(arc, mid) == expected
+    ids = sorted(r.id for r in arc.rilevazioni(mid))
+    assert ids == list(range(ids[0], ids[0] + len(ids)))
+    shown = mon.round_dopo_istantanea(arc, mid)
+    fresh = mon.leggi_round(arc, mid)
+    assert shown is not None and _same_round(shown, fresh)
+    arc.revert(prepared)
+    assert pronta.edit(mid) is None  # (written since: stale)
+    arc.close()
