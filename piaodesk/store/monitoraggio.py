@@ -423,13 +423,20 @@ def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicato
         inds = archive.indicatori()
     annuali: dict[int, tuple[Any, ...]] = {}
     periodici: set[int] = set()
-    for iid, periodo, tt, t, vt, v in archive.db.conn.execute(
-            "SELECT indicatore_id, periodo, target_testo, target, valore_testo, valore FROM misure "
-            "WHERE anno = ?", (anno,)):
-        if periodo == PERIODO_ANNUALE:
-            annuali[iid] = (tt, t, vt, v)
-        else:
-            periodici.add(iid)
+    last = -1
+    while True:  # (in id order, a statement per part: no statement stays open between steps)
+        part = archive.db.conn.execute(
+            "SELECT id, indicatore_id, periodo, target_testo, target, valore_testo, valore FROM misure "
+            "WHERE anno = ? AND id > ? ORDER BY id LIMIT ?", (anno, last, batch or -1)).fetchall()
+        for _id, iid, periodo, tt, t, vt, v in part:
+            if periodo == PERIODO_ANNUALE:
+                annuali[iid] = (tt, t, vt, v)
+            else:
+                periodici.add(iid)
+        if not batch or len(part) < batch:
+            break
+        last = part[-1][0]
+        yield None
     rows = archive.valori_misure(anno) if periodici else {}
     if grezzi is not None:
         grezzi.update(annuali)
@@ -568,7 +575,7 @@ class Preparata:
     then only writes. Usable only while nothing was written to the plan since it was built
     (the archive's generation): else :meth:`edit` gives None and the caller builds it anew."""
 
-    def __init__(self, archive: Archive, mid: int, rnd: Round, batch: int = 2000) -> None:
+    def __init__(self, archive: Archive, mid: int, rnd: Round, batch: int = 500) -> None:
         self.archive, self.mid = archive, mid
         self.generation = archive.generation
         self.done = False
@@ -584,9 +591,11 @@ class Preparata:
                 if part is not None:
                     self._edit = part
                 yield None
-            if isinstance(self._edit, Istantanea) and self.archive.generation == self.generation:
-                self._edit.prepara(self.archive)
-                yield None
+            if isinstance(self._edit, Istantanea):
+                for _ in self._edit.prepara_a_passi(self.archive):
+                    if self.archive.generation != self.generation:
+                        return
+                    yield None
         except sqlite3.Error:
             return  # the plan closed or busy meanwhile: nothing prepared (the click builds it)
         self.done = True
@@ -663,7 +672,9 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
     copia: list[int] = []  # new rilevazioni copied from the misure inside SQLite
     copia_val: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = []
     ril_agg: list[tuple[RilevazioneIndicatore, dict[str, Any]]] = []
-    for iid, (tt, t, vt, v) in default.items():
+    for n, (iid, (tt, t, vt, v)) in enumerate(default.items()):
+        if n and n % (batch * 4) == 0:
+            yield None
         if iid in tenere:
             r = tenere[iid]
             valori[iid] = ValoreRound(r.target, r.valore, r.target_testo)
@@ -697,23 +708,26 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
         if prop is not None:
             copia_ril._owners = {prop[iid] for iid, *_ in copia_val if iid in prop}
         edits.append(copia_ril)
+        yield None
     if nuove:
         ins_ril = _InsertRound(mid, RilevazioneIndicatore, _RIL_COLS, nuove,
                                label="Rilevazioni indicatori")
         if prop is not None:  # (the owners known without reading the indicators again)
             ins_ril._owners = {prop[iid] for iid, *_ in nuove_val if iid in prop}
         edits.append(ins_ril)
-    if rnd is not None:
+    figli: dict[int, list[int]] = {}
+    indicatori: dict[int, list[Indicatore]] = {}
+    if rnd is not None:  # (grouped as the round holds them already)
         legami = [(o.id or 0, o.parent_id) for o in rnd.obiettivi]
+        figli, indicatori = rnd.figli, rnd.indicatori
     else:
         legami = archive.legami_obiettivi()
-    figli: dict[int, list[int]] = {}
-    for oid, pid in legami:
-        if pid is not None:
-            figli.setdefault(pid, []).append(oid)
-    indicatori: dict[int, list[Indicatore]] = {}
-    for i in inds:
-        indicatori.setdefault(i.obiettivo_id, []).append(i)
+        for oid, pid in legami:
+            if pid is not None:
+                figli.setdefault(pid, []).append(oid)
+        for i in inds:
+            indicatori.setdefault(i.obiettivo_id, []).append(i)
+    yield None
     fasi: Any = getattr(rnd, "fasi", None)  # read with the round (when the caller's has them)
     if fasi is None:
         fasi = {}
@@ -733,7 +747,9 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
     stati_agg: list[tuple[StatoAvanzamento, dict[str, Any]]] = []
     cambiate = False
     arrotonda = rules.arrotonda
-    for oid, _ in legami:
+    for n, (oid, _) in enumerate(legami):
+        if n and n % (batch * 4) == 0:
+            yield None
         perc = arrotonda(calc.get(oid))
         st = stati.get(oid)
         if st is None:
@@ -870,6 +886,11 @@ class Istantanea(_SeAperto):
     def prepara(self, archive: Archive) -> None:
         """Ready to be written at once (see :class:`Preparata`): ids given, rows and the
         round it leaves made."""
+        for _ in self.prepara_a_passi(archive, 0):
+            pass
+
+    def prepara_a_passi(self, archive: Archive, batch: int = 5000) -> Iterator[None]:
+        """:meth:`prepara` in steps (None after each)."""
         c = self._calcolo
         dopo = 0
         if c.copia_ril is not None:
@@ -878,11 +899,13 @@ class Istantanea(_SeAperto):
                 dopo = c.copia_ril.ids[-1] + 1
         if c.ins_ril is not None:
             c.ins_ril.prepara(archive, dopo)
+            yield None
         if c.ins_stati is not None:
             c.ins_stati.prepara(archive)
-        if c.base is not None and not c.validate_cambiate and all(
+            yield None
+        if c.base is not None and not c.validate_cambiate and self._dopo is None and all(
                 ins is None or ins.ids is not None for ins in (c.ins_ril, c.ins_stati, c.copia_ril)):
-            self._round_dopo()
+            yield from self._dopo_a_passi(batch)
 
     def apply(self, archive: Archive) -> Changes:
         ch = super().apply(archive)
@@ -900,8 +923,14 @@ class Istantanea(_SeAperto):
 
     def _round_dopo(self) -> Round:
         """The caller's round with the snapshot's rows and %, made once (kept for redo)."""
-        if self._dopo is not None:
-            return self._dopo
+        if self._dopo is None:
+            for _ in self._dopo_a_passi(0):
+                pass
+        assert self._dopo is not None
+        return self._dopo
+
+    def _dopo_a_passi(self, batch: int) -> Iterator[None]:
+        """:meth:`_round_dopo` made in steps of ``batch`` rows (0: at once)."""
         c = self._calcolo
         base = c.base
         assert base is not None
@@ -910,11 +939,15 @@ class Istantanea(_SeAperto):
         for old, new in c.ril_agg:
             ril[old.indicatore_id] = dataclasses.replace(old, **new)
         Ril = RilevazioneIndicatore
+        n = 0
         for ins, vals in ((c.copia_ril, c.copia), (c.ins_ril, c.nuove)):
             if ins is not None:
                 assert ins.ids is not None
                 for rid, (iid, tt, t, vt, v) in zip(ins.ids, vals, strict=True):
                     ril[iid] = Ril(rid, mid, iid, tt, t, vt, v)
+                    n += 1
+                    if batch and n % batch == 0:
+                        yield None
         stati = dict(base.stati)
         for st, new in c.stati_agg:
             stati[st.obiettivo_id] = dataclasses.replace(st, **new)
@@ -925,7 +958,6 @@ class Istantanea(_SeAperto):
         self._dopo = Round(base.monitoraggio, base.obiettivi, base.figli, base.indicatori, ril, stati,
                            calcolate=c.calc, fasi=base.fasi, sistema=base.sistema,
                            _genitori=base._genitori, _proprietari=base._proprietari)
-        return self._dopo
 
 
 #: per archive: (generation, round id, the round as the last snapshot step left it)
