@@ -90,6 +90,7 @@ def m_latenza_rileva(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
     """«Rileva i valori» on the large plan: the edit built and written."""
     from piaodesk.store import monitoraggio as mon
 
+    gui = _gui_rileva(plan, tmp)  # (first: in a process not yet loaded by the store figures)
     path = _copy(plan, tmp, "rileva.piao")
     arc, mid, anno = _round(path)
     t = time.perf_counter()
@@ -117,14 +118,13 @@ def m_latenza_rileva(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
         arc.revert(edit)
     arc.close()
     baseline = _baseline_rileva(path, mid, anno)
-    gui = _gui_rileva(plan, tmp)
     value = gui["gui_s"]
     return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline,
-            "cold_ratio": gui["gui_cold_s"] / baseline, **gui,
+            "max_ratio": gui["gui_max_s"] / baseline, "cold_ratio": gui["gui_cold_s"] / baseline, **gui,
             "store_s": build + write, "store_ratio": (build + write) / baseline,
             "build_s": build, "write_s": write, "rows": rows, "owners": len(ch.owners),
             "with_round_s": with_round, "with_round_ratio": with_round / baseline,
-            "target": "≤ 0,2 s (clic più ridisegno)", "ok": value <= TARGET_S,
+            "target": "≤ 0,2 s (clic più ridisegno)", "ok": gui["gui_max_s"] <= TARGET_S,
             "baseline": "sqlite3 grezzo: lettura dei valori annuali e scrittura di una riga per "
                         "indicatore e per obiettivo in una transazione"}
 
@@ -133,6 +133,7 @@ def m_latenza_rileva_redo(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
     """«Rileva i valori» undone and done again (the redo timed; best of three)."""
     from piaodesk.store import monitoraggio as mon
 
+    gui = _gui_rileva(plan, tmp)  # (first: in a process not yet loaded by the store figures)
     path = _copy(plan, tmp, "rileva-redo.piao")
     arc, mid, anno = _round(path)
     edit = mon.rileva(arc, mid)
@@ -150,9 +151,9 @@ def m_latenza_rileva_redo(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
     arc.close()
     store_redo = min(redos)
     baseline = _baseline_rileva(path, mid, anno)
-    gui = _gui_rileva(plan, tmp)
     value = gui["gui_redo_s"]
-    return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline, **gui,
+    return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline,
+            "max_ratio": gui["gui_redo_max_s"] / baseline, **gui,
             "store_redo_s": store_redo, "store_redo_ratio": store_redo / baseline,
             "undo_s": min(undos), "target": "≤ 0,2 s (ripeti più ridisegno)",
             "ok": gui["gui_redo_max_s"] <= TARGET_S,
@@ -213,7 +214,7 @@ def _gui_rileva(plan: Path, tmp: Path) -> dict[str, Any]:
     then the loop until the grid is no longer loading. Measured: the click right after the
     round is shown (the step built at the click: ``cold_s``), the click once the step was
     prepared while the round was shown (``value``), its undo and its redo (three each)."""
-    from run import _app, _busy_until, _settings, _settle, _StepTimer
+    from run import _app, _busy_until, _rss_now_mb, _settings, _settle, _StepTimer
 
     app = _app()
     from piaodesk.store.archive import Archive
@@ -235,6 +236,7 @@ def _gui_rileva(plan: Path, tmp: Path) -> dict[str, Any]:
     _busy_until(app, lambda: not view.model.loading, 60)
     _settle(app, view)
     assert view.model.mid == mid and not view.model.rnd.rilevato, "monitoraggio senza valori atteso"
+    rss_shown = _rss_now_mb()
     timer = _StepTimer(app, view.tree.viewport())
 
     def step(fn: Any) -> float:
@@ -248,17 +250,27 @@ def _gui_rileva(plan: Path, tmp: Path) -> dict[str, Any]:
     view.pronta.schedule()  # (nothing prepared yet: the click builds the step)
     cold = step(view.take_values)
     assert view.model.rnd.rilevato
-    undo_cold = step(win.ctx.stack.undo)
-    prep_s, prep_block = prepared()
-    assert view.pronta.edit(mid) is not None, "Rileva non preparato"
-    warm = step(view.take_values)
-    assert view.model.rnd.rilevato and win.ctx.stack.count() == 1
-    undos, redos = [undo_cold], []
+    rss_cold = _rss_now_mb()
+    undos, redos, clicks, preps, blocks = [step(win.ctx.stack.undo)], [], [], [], []
+    for _ in range(3):  # the click once prepared (the round shown a moment), then its undo
+        prep_s, prep_block = prepared()
+        preps.append(prep_s)
+        blocks.append(prep_block)
+        assert view.pronta.edit(mid) is not None, "Rileva non preparato"
+        clicks.append(step(view.take_values))
+        assert view.model.rnd.rilevato and win.ctx.stack.count() == 1
+        undos.append(step(win.ctx.stack.undo))
+    step(win.ctx.stack.redo)
     for _ in range(3):
         undos.append(step(win.ctx.stack.undo))
         redos.append(step(win.ctx.stack.redo))
     assert view.model.rnd.rilevato
+    rss_end = _rss_now_mb()
     win.close()
-    return {"gui_s": warm, "gui_cold_s": cold, "gui_redo_s": min(redos), "gui_redo_max_s": max(redos),
-            "gui_undo_s": min(undos), "gui_undo_max_s": max(undos), "prepare_s": prep_s,
-            "prepare_block_s": prep_block}
+    clicks.sort()
+    redos.sort()
+    return {"gui_s": clicks[1], "gui_min_s": clicks[0], "gui_max_s": clicks[-1], "gui_cold_s": cold,
+            "gui_redo_s": redos[1], "gui_redo_min_s": redos[0], "gui_redo_max_s": redos[-1],
+            "gui_undo_s": min(undos), "gui_undo_max_s": max(undos), "prepare_s": max(preps),
+            "prepare_block_s": max(blocks), "rss_round_shown_mb": rss_shown,
+            "rss_after_cold_click_mb": rss_cold, "rss_end_mb": rss_end}

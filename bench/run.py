@@ -926,14 +926,16 @@ def table(results: dict[str, Result]) -> str:
                      f"annulla {_fmt_s(r['undo_s'])}; «Salva» {_fmt_s(r['salva_s'])} = "
                      f"{r['salva_ratio']:.2f}×; caricando: blocco max {_fmt_s(r['fill_block_s'])})")
         if name == "latenza_rileva":
-            extra = (f" (preparato mentre il monitoraggio è mostrato in {_fmt_s(r.get('prepare_s'))}, "
+            extra = (f" (mediana di 3, min {_fmt_s(r.get('gui_min_s'))}, max {_fmt_s(r.get('gui_max_s'))}; "
+                     f"preparato mentre il monitoraggio è mostrato in {_fmt_s(r.get('prepare_s'))}, "
                      f"blocco max {_fmt_s(r.get('prepare_block_s'))}; clic senza preparazione "
                      f"{_fmt_s(r.get('gui_cold_s'))}; solo archivio: costruzione "
                      f"{_fmt_s(r['build_s'])}, scrittura {_fmt_s(r['write_s'])}, "
                      + f"{r['rows']:,}".replace(",", ".") + " righe; con il round già letto "
                      + f"dalla vista {_fmt_s(r['with_round_s'])} = {r['with_round_ratio']:.2f}×)")
         if name == "latenza_rileva_redo":
-            extra = (f" (max di 3 {_fmt_s(r.get('gui_redo_max_s'))}; annulla "
+            extra = (f" (mediana di 3, min {_fmt_s(r.get('gui_redo_min_s'))}, max "
+                     f"{_fmt_s(r.get('gui_redo_max_s'))}; annulla "
                      f"{_fmt_s(r.get('gui_undo_s'))}–{_fmt_s(r.get('gui_undo_max_s'))}; solo "
                      f"archivio {_fmt_s(r.get('store_redo_s'))})")
         if name == "export_import":

@@ -600,9 +600,11 @@ class Preparata:
             return  # the plan closed or busy meanwhile: nothing prepared (the click builds it)
         self.done = True
 
-    def edit(self, mid: int) -> Edit | None:
-        """The prepared edit of round ``mid``, if complete and still valid (else None)."""
-        if not self.done or mid != self.mid or self.archive.generation != self.generation:
+    def edit(self, mid: int, archive: Archive | None = None) -> Edit | None:
+        """The prepared edit of round ``mid`` (of ``archive``, when given: the plan the caller
+        has open now), if complete and still valid (else None)."""
+        if not self.done or mid != self.mid or self.archive.generation != self.generation or (
+                archive is not None and archive is not self.archive):
             return None
         return self._edit
 

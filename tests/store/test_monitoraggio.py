@@ -376,6 +376,7 @@ def test_prepared_snapshot_writes_what_the_click_would(demo_path, tmp_path, monk
     assert steps > 5 and pronta.done  # really in steps
     prepared = pronta.edit(mid)
     assert prepared is not None and pronta.edit(mid + 1000) is None
+    assert pronta.edit(mid, arc) is prepared and pronta.edit(mid, object()) is None  # (another plan)
     arc.apply(prepared)
     assert _rows_of_round(arc, mid) == expected
     ids = sorted(r.id for r in arc.rilevazioni(mid))

@@ -69,8 +69,8 @@ class RilevaPronta(QObject):
     def edit(self, mid: int) -> Edit | None:
         """The prepared step of round ``mid`` when ready and still valid (else None)."""
         pronta = self.pronta
-        if pronta is None:
-            return None
+        if pronta is None or pronta.archive is not self.model.ctx.archive:
+            return None  # (nothing prepared, or for a plan no longer open)
         if not pronta.done:
             self._runner.finish()  # (the rest of it now: less than building it anew)
-        return pronta.edit(mid)
+        return pronta.edit(mid, self.model.ctx.archive)
