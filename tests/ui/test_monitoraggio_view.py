@@ -289,6 +289,9 @@ def test_rileva_prepared_while_the_round_is_shown_writes_the_same_and_undoes(qtb
     expected = _rows_of_round(ctx.archive, mid)
     ctx.archive.revert(expected_edit)
     before = _rows_of_round(ctx.archive, mid)
+    # (written behind the window's back: what was being prepared is stale, and stays unused)
+    assert view.pronta.edit(mid) is None
+    view.pronta.schedule(0)
 
     qtbot.waitUntil(lambda: view.pronta.pronta is not None and view.pronta.pronta.done, timeout=5000)
     prepared = view.pronta.edit(mid)

@@ -38,15 +38,15 @@ class RilevaPronta(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DELAY_MS)
         self._timer.timeout.connect(self._start)
-        model.loaded.connect(self.schedule)
+        model.loaded.connect(lambda: self.schedule(0))  # (the round just shown: at once)
         model.ctx.hub.changed.connect(lambda *_: self.schedule())
         model.modelReset.connect(self.schedule)
 
-    def schedule(self) -> None:
+    def schedule(self, delay_ms: int = DELAY_MS) -> None:
         """Prepare again after a quiet moment (what was prepared is stale or soon will be)."""
         self._runner.stop()
         self.pronta = None
-        self._timer.start()
+        self._timer.start(delay_ms)
 
     def _start(self) -> None:
         model = self.model
