@@ -910,14 +910,15 @@ class Istantanea(_SeAperto):
             yield from self._dopo_a_passi(batch)
 
     def apply(self, archive: Archive) -> Changes:
-        ch = super().apply(archive)
+        _controlla_aperto(archive, self.mid)
+        ch = _unisci(e.apply(archive) for e in self.edits)
         c = self._calcolo
         if c.base is not None and not c.validate_cambiate:
             _PUBBLICATI[archive] = (archive.generation, self.mid, self._round_dopo)
         return ch
 
     def revert(self, archive: Archive) -> Changes:
-        ch = super().revert(archive)
+        ch = _unisci(e.revert(archive) for e in reversed(self.edits))
         base = self._calcolo.base
         if base is not None:
             _PUBBLICATI[archive] = (archive.generation, self.mid, lambda: base)
@@ -960,6 +961,15 @@ class Istantanea(_SeAperto):
         self._dopo = Round(base.monitoraggio, base.obiettivi, base.figli, base.indicatori, ril, stati,
                            calcolate=c.calc, fasi=base.fasi, sistema=base.sistema,
                            _genitori=base._genitori, _proprietari=base._proprietari)
+
+
+def _unisci(records: Iterator[Changes]) -> Changes:
+    """The records of a step's parts as one, the first (the largest: the values) taken as
+    it is rather than copied id by id into an empty one."""
+    out: Changes | None = None
+    for ch in records:
+        out = ch if out is None else out.merge(ch)
+    return out if out is not None else Changes()
 
 
 #: per archive: (generation, round id, the round as the last snapshot step left it)
