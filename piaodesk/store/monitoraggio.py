@@ -961,6 +961,7 @@ class Istantanea(_SeAperto):
         self._dopo = Round(base.monitoraggio, base.obiettivi, base.figli, base.indicatori, ril, stati,
                            calcolate=c.calc, fasi=base.fasi, sistema=base.sistema,
                            _genitori=base._genitori, _proprietari=base._proprietari)
+        c.copia, c.nuove = [], []  # (in the round's rows now: not kept twice)
 
 
 def _unisci(records: Iterator[Changes]) -> Changes:
