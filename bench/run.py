@@ -931,8 +931,7 @@ def table(results: dict[str, Result]) -> str:
                      f"blocco max {_fmt_s(r.get('prepare_block_s'))}; clic senza preparazione "
                      f"{_fmt_s(r.get('gui_cold_s'))}; solo archivio: costruzione "
                      f"{_fmt_s(r['build_s'])}, scrittura {_fmt_s(r['write_s'])}, "
-                     + f"{r['rows']:,}".replace(",", ".") + " righe; con il round già letto "
-                     + f"dalla vista {_fmt_s(r['with_round_s'])} = {r['with_round_ratio']:.2f}×)")
+                     + f"{r['rows']:,}".replace(",", ".") + " righe)")
         if name == "latenza_rileva_redo":
             extra = (f" (mediana di 3, min {_fmt_s(r.get('gui_redo_min_s'))}, max "
                      f"{_fmt_s(r.get('gui_redo_max_s'))}; annulla "
