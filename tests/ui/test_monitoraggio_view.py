@@ -323,3 +323,20 @@ def test_rileva_prepared_while_the_round_is_shown_writes_the_same_and_undoes(qtb
     assert stale.edit(mid) is None
     view.take_values()  # (built at the click)
     assert _rows_of_round(ctx.archive, mid)[0] == expected[0]
+
+
+def test_rileva_clicked_while_being_prepared_finishes_and_uses_it(qtbot, ctx, view):
+    """A click before the preparation ended: the rest of it is done at once and used (not
+    built anew), and the values are those a step built at the click writes."""
+    mid = view.current_round()
+    edit = mon.rileva(ctx.archive, mid)
+    ctx.archive.apply(edit)
+    expected = _rows_of_round(ctx.archive, mid)
+    ctx.archive.revert(edit)
+    view.pronta.schedule(0)
+    view.pronta._start()  # (started now, its first slice not run yet)
+    pronta = view.pronta.pronta
+    assert pronta is not None and not pronta.done
+    view.take_values()
+    assert pronta.done and ctx.stack.command(ctx.stack.count() - 1).edit is pronta._edit
+    assert _rows_of_round(ctx.archive, mid) == expected
