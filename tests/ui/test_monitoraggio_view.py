@@ -337,6 +337,10 @@ def test_rileva_clicked_while_being_prepared_finishes_and_uses_it(qtbot, ctx, vi
     view.pronta._start()  # (started now, its first slice not run yet)
     pronta = view.pronta.pronta
     assert pronta is not None and not pronta.done
+    painted = []
+    view.model.dataChanged.connect(lambda a, b, *_: painted.append((a.row(), b.row(), b.column())))
     view.take_values()
+    # every row repainted with one signal (the top-level range: the view repaints what shows)
+    assert painted == [(0, view.model.rowCount() - 1, len(RoundModel.COLUMNS) - 1)]
     assert pronta.done and ctx.stack.command(ctx.stack.count() - 1).edit is pronta._edit
     assert _rows_of_round(ctx.archive, mid) == expected
