@@ -3,13 +3,18 @@
 - ``latenza_rileva``: «Rileva i valori» of a round without values (30/06): the edit built
   (:func:`piaodesk.store.monitoraggio.rileva`: 40.000 indicators' values at the date, the %
   of 10.000 objectives) and applied to the file in one transaction, with the plan's % cache
-  warm as in the window; also (``with_round_s``) with the round the monitoring view holds
-  passed in (``rileva(..., rnd=...)``: objectives, indicators and fasi not read again). ``latenza_rileva_redo``: the same step undone and done again
+  warm as in the window. ``latenza_rileva_redo``: the same step undone and done again
   (the redo is timed).
+- As the user waits (issue 14 point 6), in the main window (measured first, in a process
+  not yet loaded by the store figures): the «Rileva i valori» click and its redo, each
+  followed by the event loop and one paint of the Monitoraggio grid (``gui_*``: the click
+  once the step was prepared while the round was shown, three times, and ``gui_cold_s``
+  right after the round appears, when it is built at the click; three redos; the undos).
+  ``value_s`` is the median, min and max alongside, ``ok`` needs the max within the target.
+  The store-only figures stay alongside (``store_s``, ``store_redo_s``).
 - ``latenza_smvp``: saving the Sistema di valutazione with a new weight of indicators vs
   fasi, then reading the plan's % the views show (the % cache follows the new system).
 
-Everything the GUI adds (listeners, paint) is measured by the views' own benchmarks.
 Baselines, in the same run: raw sqlite3 doing the least each step must do on a copy of the
 same plan — for Rileva, reading the indicators' annual values and writing one row per
 indicator and per objective in one transaction; for the SMVP, writing the setting and
@@ -86,6 +91,7 @@ def m_latenza_rileva(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
     """«Rileva i valori» on the large plan: the edit built and written."""
     from piaodesk.store import monitoraggio as mon
 
+    gui = _gui_rileva(plan, tmp)  # (first: in a process not yet loaded by the store figures)
     path = _copy(plan, tmp, "rileva.piao")
     arc, mid, anno = _round(path)
     t = time.perf_counter()
@@ -98,25 +104,15 @@ def m_latenza_rileva(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
     value = build + write
     rows = sum(len(v) for v in ch.inserted.values())
     arc.revert(edit)
-    # as the monitoring view can call it: with the round it holds (objectives, indicators,
-    # fasi already read when the tab was opened; that read is not timed here)
-    import inspect
-
-    with_round = value  # (a version without the parameter: the same call)
-    if "rnd" in inspect.signature(mon.rileva).parameters:
-        rnd = mon.leggi_round(arc, mid)
-        t = time.perf_counter()
-        edit = mon.rileva(arc, mid, rnd=rnd)
-        assert edit is not None
-        arc.apply(edit)
-        with_round = time.perf_counter() - t
-        arc.revert(edit)
+    # (with the round the monitoring view holds, built at the click: ``gui_cold_s``)
     arc.close()
     baseline = _baseline_rileva(path, mid, anno)
+    value = gui["gui_s"]
     return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline,
+            "max_ratio": gui["gui_max_s"] / baseline, "cold_ratio": gui["gui_cold_s"] / baseline, **gui,
+            "store_s": build + write, "store_ratio": (build + write) / baseline,
             "build_s": build, "write_s": write, "rows": rows, "owners": len(ch.owners),
-            "with_round_s": with_round, "with_round_ratio": with_round / baseline,
-            "target": "≤ 0,2 s", "ok": value <= TARGET_S,
+            "target": "≤ 0,2 s (clic più ridisegno)", "ok": gui["gui_max_s"] <= TARGET_S,
             "baseline": "sqlite3 grezzo: lettura dei valori annuali e scrittura di una riga per "
                         "indicatore e per obiettivo in una transazione"}
 
@@ -125,6 +121,7 @@ def m_latenza_rileva_redo(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
     """«Rileva i valori» undone and done again (the redo timed; best of three)."""
     from piaodesk.store import monitoraggio as mon
 
+    gui = _gui_rileva(plan, tmp)  # (first: in a process not yet loaded by the store figures)
     path = _copy(plan, tmp, "rileva-redo.piao")
     arc, mid, anno = _round(path)
     edit = mon.rileva(arc, mid)
@@ -140,10 +137,14 @@ def m_latenza_rileva_redo(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
         redos.append(time.perf_counter() - t)
     arc.revert(edit)
     arc.close()
-    value = min(redos)
+    store_redo = min(redos)
     baseline = _baseline_rileva(path, mid, anno)
+    value = gui["gui_redo_s"]
     return {"value_s": value, "baseline_s": baseline, "ratio": value / baseline,
-            "undo_s": min(undos), "target": "≤ 0,2 s", "ok": value <= TARGET_S,
+            "max_ratio": gui["gui_redo_max_s"] / baseline, **gui,
+            "store_redo_s": store_redo, "store_redo_ratio": store_redo / baseline,
+            "undo_s": min(undos), "target": "≤ 0,2 s (ripeti più ridisegno)",
+            "ok": gui["gui_redo_max_s"] <= TARGET_S,
             "baseline": "sqlite3 grezzo: come latenza_rileva"}
 
 
@@ -190,3 +191,74 @@ def m_latenza_smvp(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
             "best_s": min(times), "objectives_changed": changed,
             "target": "≤ 0,2 s", "ok": value <= TARGET_S,
             "baseline": "sqlite3 grezzo: scrittura dell'impostazione e lettura dei genitori"}
+
+
+# ---------------------------------------------------------------------- as the user waits
+
+
+def _gui_rileva(plan: Path, tmp: Path) -> dict[str, Any]:
+    """«Rileva i valori» in the main window on the large plan, as the user waits: each step is
+    the action followed by the event loop and one paint of the grid (:class:`run._StepTimer`),
+    then the loop until the grid is no longer loading. Measured: the click right after the
+    round is shown (the step built at the click: ``cold_s``), the click once the step was
+    prepared while the round was shown (``value``), its undo and its redo (three each)."""
+    from run import _app, _busy_until, _rss_now_mb, _settings, _settle, _StepTimer
+
+    app = _app()
+    from piaodesk.store.archive import Archive
+    from piaodesk.ui.main_window import MainWindow
+    from piaodesk.ui.views.monitoraggio import MonitoraggioView
+
+    path = _copy(plan, tmp, "rileva-gui.piao")
+    arc, mid, _anno = _round(path)
+    arc.close()
+    win = MainWindow(Archive.open(path), _settings(tmp))
+    win.resize(1366, 768)
+    win.show()
+    _settle(app, win)
+    _busy_until(app, lambda: win.model.perc_adopted > 0, 30)
+    tabs = win.tabs
+    tabs.setCurrentIndex([tabs.tabText(i) for i in range(tabs.count())].index("Monitoraggio"))
+    _settle(app, win)
+    view = win.findChild(MonitoraggioView)
+    _busy_until(app, lambda: not view.model.loading, 60)
+    _settle(app, view)
+    assert view.model.mid == mid and not view.model.rnd.rilevato, "monitoraggio senza valori atteso"
+    rss_shown = _rss_now_mb()
+    timer = _StepTimer(app, view.tree.viewport())
+
+    def step(fn: Any) -> float:
+        t = timer.step(fn)
+        extra, _ = _busy_until(app, lambda: not view.model.loading, 30)
+        return t + extra
+
+    def prepared() -> tuple[float, float]:
+        return _busy_until(app, lambda: view.pronta.pronta is not None and view.pronta.pronta.done, 30)
+
+    view.pronta.schedule()  # (nothing prepared yet: the click builds the step)
+    cold = step(view.take_values)
+    assert view.model.rnd.rilevato
+    rss_cold = _rss_now_mb()
+    undos, redos, clicks, preps, blocks = [step(win.ctx.stack.undo)], [], [], [], []
+    for _ in range(3):  # the click once prepared (the round shown a moment), then its undo
+        prep_s, prep_block = prepared()
+        preps.append(prep_s)
+        blocks.append(prep_block)
+        assert view.pronta.edit(mid) is not None, "Rileva non preparato"
+        clicks.append(step(view.take_values))
+        assert view.model.rnd.rilevato and win.ctx.stack.count() == 1
+        undos.append(step(win.ctx.stack.undo))
+    step(win.ctx.stack.redo)
+    for _ in range(3):
+        undos.append(step(win.ctx.stack.undo))
+        redos.append(step(win.ctx.stack.redo))
+    assert view.model.rnd.rilevato
+    rss_end = _rss_now_mb()
+    win.close()
+    clicks.sort()
+    redos.sort()
+    return {"gui_s": clicks[1], "gui_min_s": clicks[0], "gui_max_s": clicks[-1], "gui_cold_s": cold,
+            "gui_redo_s": redos[1], "gui_redo_min_s": redos[0], "gui_redo_max_s": redos[-1],
+            "gui_undo_s": min(undos), "gui_undo_max_s": max(undos), "prepare_s": max(preps),
+            "prepare_block_s": max(blocks), "rss_round_shown_mb": rss_shown,
+            "rss_after_cold_click_mb": rss_cold, "rss_end_mb": rss_end}

@@ -876,8 +876,8 @@ LABELS = {
     "valutazione": "Valutazione individuale: prima apertura (piano grande)",
     "latenza_albero": "Albero: ogni tasto in «Cerca codice o titolo…» (max), anno, In ritardo",
     "monitoraggio": "Monitoraggio: apertura, valore digitato, «Salva» (piano grande)",
-    "latenza_rileva": "Rileva i valori (archivio, piano grande)",
-    "latenza_rileva_redo": "Rileva i valori: ripeti dopo annulla (archivio, piano grande)",
+    "latenza_rileva": "Rileva i valori: clic più ridisegno (piano grande)",
+    "latenza_rileva_redo": "Rileva i valori: ripeti dopo annulla, più ridisegno (piano grande)",
     "latenza_smvp": "Salva il sistema di valutazione e rileggi le % (archivio, piano grande)",
 }
 
@@ -975,9 +975,17 @@ def table(results: dict[str, Result]) -> str:
                      f"annulla {_fmt_s(r['undo_s'])}; «Salva» {_fmt_s(r['salva_s'])} = "
                      f"{r['salva_ratio']:.2f}×; caricando: blocco max {_fmt_s(r['fill_block_s'])})")
         if name == "latenza_rileva":
-            extra = (f" (costruzione {_fmt_s(r['build_s'])}, scrittura {_fmt_s(r['write_s'])}, "
-                     + f"{r['rows']:,}".replace(",", ".") + " righe; con il round già letto "
-                     + f"dalla vista {_fmt_s(r['with_round_s'])} = {r['with_round_ratio']:.2f}×)")
+            extra = (f" (mediana di 3, min {_fmt_s(r.get('gui_min_s'))}, max {_fmt_s(r.get('gui_max_s'))}; "
+                     f"preparato mentre il monitoraggio è mostrato in {_fmt_s(r.get('prepare_s'))}, "
+                     f"blocco max {_fmt_s(r.get('prepare_block_s'))}; clic senza preparazione "
+                     f"{_fmt_s(r.get('gui_cold_s'))}; solo archivio: costruzione "
+                     f"{_fmt_s(r['build_s'])}, scrittura {_fmt_s(r['write_s'])}, "
+                     + f"{r['rows']:,}".replace(",", ".") + " righe)")
+        if name == "latenza_rileva_redo":
+            extra = (f" (mediana di 3, min {_fmt_s(r.get('gui_redo_min_s'))}, max "
+                     f"{_fmt_s(r.get('gui_redo_max_s'))}; annulla "
+                     f"{_fmt_s(r.get('gui_undo_s'))}–{_fmt_s(r.get('gui_undo_max_s'))}; solo "
+                     f"archivio {_fmt_s(r.get('store_redo_s'))})")
         if name == "export_import":
             extra = f" (esportazione {_fmt_s(r['export_s'])})"
         if name == "flat_import":

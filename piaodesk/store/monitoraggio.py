@@ -10,7 +10,10 @@ CHECK (:class:`OverrideSenzaMotivo`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import dataclasses
+import sqlite3
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -253,6 +256,8 @@ def _leggi_fasi(archive: Archive, obiettivo_id: int | None = None) -> dict[int, 
 OB_CALCOLO = frozenset({"peso", "parent_id", "posizione", "anni", "stato", "ramo", "livello"})
 #: indicator fields that move rows (others are re-read in place)
 IND_STRUTTURA = frozenset({"obiettivo_id", "posizione"})
+#: beyond this many rows of a round changed at once, :func:`aggiorna_round` gives up (read again)
+MOLTE_RIGHE = 2000
 
 
 def aggiorna_round(archive: Archive, rnd: Round, ch: Changes) -> Round | None:
@@ -271,6 +276,9 @@ def aggiorna_round(archive: Archive, rnd: Round, ch: Changes) -> Round | None:
         return None
     if any(fs & IND_STRUTTURA for fs in ch.updated.get("indicatori", {}).values()):
         return None
+    if sum(len(ch.inserted.get(t, ())) + len(ch.updated.get(t, {})) + len(ch.deleted.get(t, ()))
+           for t in ("rilevazioni", "stati_avanzamento")) > MOLTE_RIGHE:
+        return None  # (a snapshot: the round read again in one go, not row by row)
     mid = rnd.monitoraggio.id
     sporchi: set[int] = set()
     ril = dict(rnd.rilevazioni)
@@ -389,35 +397,75 @@ def valori_predefiniti(archive: Archive, anno: int, data: date,
             for iid, (tt, t, vt, v) in _valori_alla_data(archive, anno, data, inds).items()}
 
 
+_Valore4 = tuple[str | None, Decimal | None, str | None, Decimal | None]
+
+
 def _valori_alla_data(archive: Archive, anno: int, data: date, inds: list[Indicatore] | None
-                      ) -> dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]]:
+                      ) -> dict[int, _Valore4]:
     """(target text, target, value text, value) of every indicator at ``data``. An indicator
-    with only its annual row (the usual case) takes it as it is, read as plain rows; one with
-    period rows goes through the domain's rule (:func:`rules.valori_alla_data`)."""
+    with only its annual row (the usual case) takes it as it is, read as plain rows in one
+    unordered query; one with period rows goes through the domain's rule
+    (:func:`rules.valori_alla_data`)."""
+    out: dict[int, _Valore4] = {}
+    for part in _valori_a_passi(archive, anno, data, inds):
+        if part is not None:
+            out = part
+    return out
+
+
+def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicatore] | None,
+                    batch: int = 0, grezzi: dict[int, tuple[Any, ...]] | None = None
+                    ) -> Iterator[dict[int, _Valore4] | None]:
+    """:func:`_valori_alla_data` in steps of ``batch`` indicators (None after each step);
+    ``grezzi`` receives the stored annual row (texts and numbers as stored) of every
+    indicator that takes it as it is."""
     if inds is None:
         inds = archive.indicatori()
-    rows = archive.valori_misure(anno)
-    out = {}
-    for ind in inds:
+    annuali: dict[int, tuple[Any, ...]] = {}
+    periodici: set[int] = set()
+    last = -1
+    while True:  # (in id order, a statement per part: no statement stays open between steps)
+        part = archive.db.conn.execute(
+            "SELECT id, indicatore_id, periodo, target_testo, target, valore_testo, valore FROM misure "
+            "WHERE anno = ? AND id > ? ORDER BY id LIMIT ?", (anno, last, batch or -1)).fetchall()
+        for _id, iid, periodo, tt, t, vt, v in part:
+            if periodo == PERIODO_ANNUALE:
+                annuali[iid] = (tt, t, vt, v)
+            else:
+                periodici.add(iid)
+        if not batch or len(part) < batch:
+            break
+        last = part[-1][0]
+        yield None
+    rows = archive.valori_misure(anno) if periodici else {}
+    if grezzi is not None:
+        grezzi.update(annuali)
+        for iid in periodici:
+            grezzi.pop(iid, None)
+    testo = rules.testo_valore
+    out: dict[int, _Valore4] = {}
+    for n, ind in enumerate(inds):
+        if batch and n % batch == 0:
+            yield None
         iid = ind.id or 0
-        mine = rows.get(iid)
-        if not mine:
-            target = valore = tt = vt = None
-        elif (len(mine) == 1 and mine[0][1] == PERIODO_ANNUALE) or all(
-                r[1] == PERIODO_ANNUALE for r in mine):
-            _i, _p, _d, tt, t, vt, v = mine[0]
+        if iid not in periodici:
+            found = annuali.get(iid)
+            if found is None:
+                out[iid] = (None, None, None, None)
+                continue
+            tt, t, vt, v = found
             target = None if t is None else Decimal(str(t))
             valore = None if v is None else Decimal(str(v))
         else:
             misure = [Misura(indicatore_id=iid, anno=anno, periodo=p,
                              data_riferimento=date.fromisoformat(d) if d else None,
                              target_testo=tt, target=_dec(t), valore_testo=vt, valore=_dec(v))
-                      for _i, p, d, tt, t, vt, v in mine]
+                      for _i, p, d, tt, t, vt, v in rows[iid]]
             va = rules.valori_alla_data(ind, misure, anno, data)
             target, valore, tt, vt = va.target, va.valore, va.target_testo, va.valore_testo
-        out[iid] = (tt or rules.testo_valore(target, ind.tipo) or None, target,
-                    vt or rules.testo_valore(valore, ind.tipo) or None, valore)
-    return out
+        out[iid] = (tt or (testo(target, ind.tipo) if target is not None else None) or None, target,
+                    vt or (testo(valore, ind.tipo) if valore is not None else None) or None, valore)
+    yield out
 
 
 def _dec(v: Any) -> Decimal | None:
@@ -480,8 +528,21 @@ def rileva(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None
     With ``aggiorna`` the round's values are re-read from the indicators'
     current misure (texts and validated % are kept). ``None``: nothing to do.
     ``rnd``: the round as the caller holds it, up to date (its objectives, indicators and
-    fasi are not read again: most of the time on a large plan).
+    fasi are not read again: most of the time on a large plan); the edit then hands the
+    round as it leaves it to :func:`round_dopo_istantanea` (the view shows it without
+    reading 50.000 rows again, after the step, its undo and its redo).
     """
+    out: Edit | None = None
+    for part in rileva_a_passi(archive, mid, aggiorna, rnd):
+        if part is not None:
+            out = part
+    return out
+
+
+def rileva_a_passi(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None = None,
+                   batch: int = 2000) -> Iterator[Edit | None]:
+    """:func:`rileva` in short steps (None after each; the edit, if any, last): a view
+    prepares «Rileva i valori» while the user looks at the round, see :class:`Preparata`."""
     mon = _controlla_aperto(archive, mid)
     when = mon.data or date(mon.anno, 12, 31)
     if rnd is not None and rnd.monitoraggio.id != mid:
@@ -494,53 +555,181 @@ def rileva(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None
         ril = {r.indicatore_id: r for r in archive.rilevazioni(mid)}
         stati = {st.obiettivo_id: st for st in archive.select(
             StatoAvanzamento, "monitoraggio_id = ?", (mid,))}
-    edits = _snapshot(archive, mid, mon.anno, when, ril if not aggiorna else {}, stati,
-                      esistenti=ril, rnd=rnd)
-    if not edits:
-        return None
+    snap: _Calcolo | None = None
+    for part in _istantanea_a_passi(archive, mid, mon.anno, when, ril if not aggiorna else {},
+                                    stati, esistenti=ril, rnd=rnd, batch=batch):
+        if part is None:
+            yield None
+        else:
+            snap = part
+    assert snap is not None
+    if not snap.edits:
+        return
     label = "Aggiorna i valori del monitoraggio" if aggiorna else "Rileva i valori del monitoraggio"
-    return _SeAperto(mid, edits, f"{label} «{mon.nome}»")
+    yield Istantanea(mid, snap, f"{label} «{mon.nome}»")
+
+
+class Preparata:
+    """«Rileva i valori» built ahead, while the user looks at the round (in steps: see
+    :func:`rileva_a_passi`), with its rows' ids and the round it leaves made too: the click
+    then only writes. Usable only while nothing was written to the plan since it was built
+    (the archive's generation): else :meth:`edit` gives None and the caller builds it anew."""
+
+    def __init__(self, archive: Archive, mid: int, rnd: Round, batch: int = 500) -> None:
+        self.archive, self.mid = archive, mid
+        self.generation = archive.generation
+        self.done = False
+        self._edit: Edit | None = None
+        self._steps = rileva_a_passi(archive, mid, rnd=rnd, batch=batch)
+
+    def passi(self) -> Iterator[None]:
+        """The building steps (None after each)."""
+        try:
+            for part in self._steps:
+                if self.archive.generation != self.generation:
+                    return  # (the plan changed meanwhile: useless)
+                if part is not None:
+                    self._edit = part
+                yield None
+            if isinstance(self._edit, Istantanea):
+                for _ in self._edit.prepara_a_passi(self.archive):
+                    if self.archive.generation != self.generation:
+                        return
+                    yield None
+        except sqlite3.Error:
+            return  # the plan closed or busy meanwhile: nothing prepared (the click builds it)
+        self.done = True
+
+    def edit(self, mid: int, archive: Archive | None = None) -> Edit | None:
+        """The prepared edit of round ``mid`` (of ``archive``, when given: the plan the caller
+        has open now), if complete and still valid (else None)."""
+        if not self.done or mid != self.mid or self.archive.generation != self.generation or (
+                archive is not None and archive is not self.archive):
+            return None
+        return self._edit
+
+    @property
+    def niente_da_fare(self) -> bool:
+        """Complete and valid, and nothing to take (every value already taken)."""
+        return self.done and self._edit is None and self.archive.generation == self.generation
 
 
 def _snapshot(archive: Archive, mid: int, anno: int, data: date,
               tenere: dict[int, RilevazioneIndicatore], stati: dict[int, StatoAvanzamento],
               esistenti: dict[int, RilevazioneIndicatore] | None = None,
               rnd: Round | None = None) -> list[Edit]:
+    out: _Calcolo | None = None
+    for part in _istantanea_a_passi(archive, mid, anno, data, tenere, stati, esistenti, rnd):
+        if part is not None:
+            out = part
+    assert out is not None
+    return out.edits
+
+
+@dataclass
+class _Calcolo:
+    """What a snapshot computed: its edits, and what the round held by a view becomes."""
+
+    edits: list[Edit]
+    base: Round | None  # the caller's round (None: not given)
+    calc: dict[int, Decimal | None]  # the live % (unrounded) with the new values
+    #: the new rilevazioni's values (target, valore as numbers), in the InsertMany's order
+    nuove: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]]
+    ins_ril: _InsertRound | None = None
+    ins_stati: _InsertRound | None = None
+    ril_agg: list[tuple[RilevazioneIndicatore, dict[str, Any]]] = field(default_factory=list)
+    stati_agg: list[tuple[StatoAvanzamento, dict[str, Any]]] = field(default_factory=list)
+    nuovi_stati: list[tuple[int, Decimal | None]] = field(default_factory=list)
+    #: a validated % followed the computed one: the % computed with the old one is not the
+    #: round's live % (the view reads the round again)
+    validate_cambiate: bool = False
+    copia_ril: _CopiaRilevazioni | None = None
+    copia: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = field(
+        default_factory=list)  # the copied rows' values, in the copy's (indicator) order
+
+
+def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
+                        tenere: dict[int, RilevazioneIndicatore], stati: dict[int, StatoAvanzamento],
+                        esistenti: dict[int, RilevazioneIndicatore] | None = None,
+                        rnd: Round | None = None, batch: int = 2000
+                        ) -> Iterator[_Calcolo | None]:
+    """The snapshot's edits and figures, computed in steps (None after each, the result last)."""
     esistenti = esistenti or {}
     if rnd is not None:
         inds = [i for group in rnd.indicatori.values() for i in group]
     else:
         inds = archive.select(Indicatore, order="obiettivo_id, posizione, id", columns=_IND_SNAP)
-    default = _valori_alla_data(archive, anno, data, inds)
+    default: dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]] = {}
+    grezzi: dict[int, tuple[Any, ...]] = {}
+    for part in _valori_a_passi(archive, anno, data, inds, batch * 4, grezzi):
+        if part is None:
+            yield None
+        else:
+            default = part
     edits: list[Edit] = []
     valori: dict[int, rules.ValoreRound] = {}
+    ValoreRound = rules.ValoreRound
     nuove: list[tuple[Any, ...]] = []  # new rilevazioni, written in one statement
-    for iid, (tt, t, vt, v) in default.items():
+    nuove_val: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = []
+    copia: list[int] = []  # new rilevazioni copied from the misure inside SQLite
+    copia_val: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = []
+    ril_agg: list[tuple[RilevazioneIndicatore, dict[str, Any]]] = []
+    for n, (iid, (tt, t, vt, v)) in enumerate(default.items()):
+        if n and n % (batch * 4) == 0:
+            yield None
         if iid in tenere:
             r = tenere[iid]
-            valori[iid] = rules.ValoreRound(r.target, r.valore, r.target_testo)
+            valori[iid] = ValoreRound(r.target, r.valore, r.target_testo)
             continue
-        valori[iid] = rules.ValoreRound(t, v, tt)
+        valori[iid] = ValoreRound(t, v, tt)
         old = esistenti.get(iid)
         if old is not None:
             new = {"target": t, "target_testo": tt, "valore": v, "valore_testo": vt}
             if any(getattr(old, k) != x for k, x in new.items()):
                 edits.append(SetFields(RilevazioneIndicatore, old.id or 0, new))
+                ril_agg.append((old, new))
         else:
-            nuove.append((mid, iid, tt, _enc(t), vt, _enc(v)))
+            row = (tt, None if t is None else str(t), vt, None if v is None else str(v))
+            if grezzi.get(iid) == row:  # the stored annual row as it is: copied inside SQLite
+                copia.append(iid)
+                copia_val.append((iid, tt, t, vt, v))
+            else:
+                nuove.append((mid, iid, *row))
+                nuove_val.append((iid, tt, t, vt, v))
+    if len(copia) < COPIA_MIN:  # (a few: written as the others)
+        nuove = [(mid, iid, tt, None if t is None else str(t), vt, None if v is None else str(v))
+                 for iid, tt, t, vt, v in copia_val] + nuove
+        nuove_val = copia_val + nuove_val
+        copia, copia_val = [], []
+    ins_ril = ins_stati = copia_ril = None
+    prop = rnd.proprietari if rnd is not None else None
+    if copia:
+        order = sorted(range(len(copia)), key=copia.__getitem__)  # (ids in indicator order)
+        copia_val = [copia_val[k] for k in order]
+        copia_ril = _CopiaRilevazioni(mid, anno, [v[0] for v in copia_val])
+        if prop is not None:
+            copia_ril._owners = {prop[iid] for iid, *_ in copia_val if iid in prop}
+        edits.append(copia_ril)
+        yield None
     if nuove:
-        edits.append(InsertMany(RilevazioneIndicatore, _RIL_COLS, nuove, label="Rilevazioni indicatori"))
-    if rnd is not None:
+        ins_ril = _InsertRound(mid, RilevazioneIndicatore, _RIL_COLS, nuove,
+                               label="Rilevazioni indicatori")
+        if prop is not None:  # (the owners known without reading the indicators again)
+            ins_ril._owners = {prop[iid] for iid, *_ in nuove_val if iid in prop}
+        edits.append(ins_ril)
+    figli: dict[int, list[int]] = {}
+    indicatori: dict[int, list[Indicatore]] = {}
+    if rnd is not None:  # (grouped as the round holds them already)
         legami = [(o.id or 0, o.parent_id) for o in rnd.obiettivi]
+        figli, indicatori = rnd.figli, rnd.indicatori
     else:
         legami = archive.legami_obiettivi()
-    figli: dict[int, list[int]] = {}
-    for oid, pid in legami:
-        if pid is not None:
-            figli.setdefault(pid, []).append(oid)
-    indicatori: dict[int, list[Indicatore]] = {}
-    for i in inds:
-        indicatori.setdefault(i.obiettivo_id, []).append(i)
+        for oid, pid in legami:
+            if pid is not None:
+                figli.setdefault(pid, []).append(oid)
+        for i in inds:
+            indicatori.setdefault(i.obiettivo_id, []).append(i)
+    yield None
     fasi: Any = getattr(rnd, "fasi", None)  # read with the round (when the caller's has them)
     if fasi is None:
         fasi = {}
@@ -548,20 +737,258 @@ def _snapshot(archive: Archive, mid: int, anno: int, data: date,
             fasi.setdefault(f.obiettivo_id, []).append(f)
     sistema = getattr(rnd, "sistema", None) or archive.sistema_valutazione()
     validate = {oid: s.perc_validata for oid, s in stati.items() if s.perc_validata is not None}
-    calc = rules.percentuali(figli, indicatori, valori, fasi, validate, sistema,
-                             [oid for oid, _ in legami])
+    yield None
+    calc: dict[int, Decimal | None] = {}
+    oids = [oid for oid, _ in legami]
+    for k in range(0, len(oids), batch):  # (in steps: the % of 10.000 objectives take long)
+        calc = rules.percentuali(figli, indicatori, valori, fasi, validate, sistema,
+                                 oids[k:k + batch], noti=calc)
+        yield None
     nuovi_stati: list[tuple[Any, ...]] = []
-    for oid, _ in legami:
-        perc = rules.arrotonda(calc.get(oid))
+    nuovi_perc: list[tuple[int, Decimal | None]] = []
+    stati_agg: list[tuple[StatoAvanzamento, dict[str, Any]]] = []
+    cambiate = False
+    arrotonda = rules.arrotonda
+    for n, (oid, _) in enumerate(legami):
+        if n and n % (batch * 4) == 0:
+            yield None
+        perc = arrotonda(calc.get(oid))
         st = stati.get(oid)
         if st is None:
-            nuovi_stati.append((mid, oid, _enc(perc)))
+            nuovi_stati.append((mid, oid, None if perc is None else str(perc)))
+            nuovi_perc.append((oid, perc))
         else:
-            edits.extend(_aggiorna_calcolata(st, perc))
+            upd = _aggiorna_calcolata(st, perc)
+            if upd:
+                edits.extend(upd)
+                values = upd[0].new if isinstance(upd[0], SetFields) else {}
+                stati_agg.append((st, {"perc_calcolata": perc, **(
+                    {"perc_validata": perc} if "perc_validata" in values else {})}))
+                cambiate = cambiate or "perc_validata" in values
     if nuovi_stati:
-        edits.append(InsertMany(StatoAvanzamento, ("monitoraggio_id", "obiettivo_id", "perc_calcolata"),
-                                nuovi_stati, label="Stati di avanzamento"))
-    return edits
+        ins_stati = _InsertRound(mid, StatoAvanzamento, ("monitoraggio_id", "obiettivo_id",
+                                                          "perc_calcolata"),
+                                 nuovi_stati, label="Stati di avanzamento")
+        edits.append(ins_stati)
+    yield _Calcolo(edits, rnd, calc, nuove_val, ins_ril, ins_stati, ril_agg, stati_agg,
+                   nuovi_perc, cambiate, copia_ril, copia_val)
+
+
+class _InsertRound(InsertMany):
+    """A snapshot's new rows of one table. The ids are one contiguous range given at the first
+    apply (kept for redo): undo is one DELETE, not one per row."""
+
+    def __init__(self, mid: int, cls: type, columns: tuple[str, ...], values: list[tuple[Any, ...]],
+                 label: str) -> None:
+        super().__init__(cls, columns, values, label=label)
+        self.mid = mid
+        self._rows: list[tuple[Any, ...]] | None = None
+
+    def prepara(self, archive: Any, dopo: int = 0) -> None:
+        """Give the ids now (from ``dopo`` on at least: rows another edit of the same step
+        writes first) and make the rows to write (valid while nothing else is written)."""
+        if self.ids is None:
+            start = max(archive.rows.next_id(self.table), dopo)
+            if start + len(self.values) - 1 > archive.rows.id_range[1]:
+                return  # (refused at apply, with its message)
+            self.ids = list(range(start, start + len(self.values)))
+        if self._rows is None:
+            self._rows = [(i, *v) for i, v in zip(self.ids, self.values, strict=True)]
+
+    def apply(self, archive: Any) -> Changes:
+        if self._rows is None or self.ids is None:
+            return super().apply(archive)
+        archive.rows.insert_many(self.table, ("id", *self.columns), self._rows)
+        if self._owners is None:
+            self._owners = archive.rows.owners_of_values(self.table, self.columns, self.values)
+        ch = Changes(owners=set(self._owners))
+        ch.inserted[self.table] = set(self.ids)
+        return ch
+
+    def revert(self, archive: Any) -> Changes:
+        assert self.ids is not None, "revert before apply"
+        if self.ids:
+            archive.rows.conn.execute(
+                f"DELETE FROM [{self.table}] WHERE id BETWEEN ? AND ? AND monitoraggio_id = ?",
+                (self.ids[0], self.ids[-1], self.mid))
+        ch = Changes(owners=set(self._owners or ()))
+        ch.deleted[self.table] = set(self.ids)
+        return ch
+
+
+#: from this many values copied as stored, the copy is done inside SQLite (one statement)
+COPIA_MIN = 500
+
+
+class _CopiaRilevazioni(Edit):
+    """A snapshot's new rilevazioni that are the indicators' annual misure as stored, copied
+    inside SQLite with one ``INSERT … SELECT`` (no Python round trip per row; the rows were
+    checked equal to what the snapshot computed when it was built, and the count is checked
+    at each apply). Ids: one range in indicator order, given at the first apply (kept for
+    redo); undo is one DELETE."""
+
+    def __init__(self, mid: int, anno: int, iids: list[int]) -> None:
+        self.table = "rilevazioni"
+        self.mid, self.anno, self.iids = mid, anno, iids
+        self.ids: list[int] | None = None
+        self.row_id: int | None = None
+        self.label = "Rilevazioni indicatori"
+        self._owners: set[int] | None = None
+        self._json = "[" + ",".join(map(str, iids)) + "]"
+
+    def prepara(self, archive: Any) -> None:
+        if self.ids is None:
+            start = archive.rows.next_id(self.table)
+            if start + len(self.iids) - 1 <= archive.rows.id_range[1]:
+                self.ids = list(range(start, start + len(self.iids)))
+
+    def apply(self, archive: Any) -> Changes:
+        rows = archive.rows
+        if self.ids is None:
+            self.prepara(archive)
+            if self.ids is None:
+                raise ValueError("Troppe righe nuove per l'intervallo di identificativi di questo file.")
+        cur = rows.conn.execute(
+            # (the list drives the join, through the misure's unique index; j.key: its position)
+            "INSERT INTO rilevazioni (id, monitoraggio_id, indicatore_id, target_testo, target, "
+            "valore_testo, valore) SELECT ? + j.key, ?, m.indicatore_id, m.target_testo, m.target, "
+            "m.valore_testo, m.valore FROM json_each(?) j CROSS JOIN misure m "
+            "ON m.indicatore_id = j.value AND m.anno = ? AND m.periodo = ''",
+            (self.ids[0], self.mid, self._json, self.anno))
+        if cur.rowcount != len(self.iids):  # (the misure changed under the step: never half)
+            raise PlanError("I valori degli indicatori sono cambiati: ripetere «Rileva i valori».")
+        if self._owners is None:
+            self._owners = rows.owners_of_values(self.table, ("indicatore_id",),
+                                                 [(i,) for i in self.iids])
+        ch = Changes(owners=set(self._owners))
+        ch.inserted[self.table] = set(self.ids)
+        return ch
+
+    def revert(self, archive: Any) -> Changes:
+        assert self.ids is not None, "revert before apply"
+        archive.rows.conn.execute(
+            "DELETE FROM rilevazioni WHERE id BETWEEN ? AND ? AND monitoraggio_id = ?",
+            (self.ids[0], self.ids[-1], self.mid))
+        ch = Changes(owners=set(self._owners or ()))
+        ch.deleted[self.table] = set(self.ids)
+        return ch
+
+
+class Istantanea(_SeAperto):
+    """«Rileva i valori» of a round as one undoable step (see :func:`rileva`): its rows written
+    in one statement per table, undone with one DELETE per table; with the caller's round
+    it hands the round as it leaves it (after apply: the new values and %; after revert:
+    the round as it was) to :func:`round_dopo_istantanea`."""
+
+    def __init__(self, mid: int, calcolo: _Calcolo, label: str) -> None:
+        super().__init__(mid, calcolo.edits, label)
+        self._calcolo = calcolo
+        self._dopo: Round | None = None
+
+    def prepara(self, archive: Archive) -> None:
+        """Ready to be written at once (see :class:`Preparata`): ids given, rows and the
+        round it leaves made."""
+        for _ in self.prepara_a_passi(archive, 0):
+            pass
+
+    def prepara_a_passi(self, archive: Archive, batch: int = 5000) -> Iterator[None]:
+        """:meth:`prepara` in steps (None after each)."""
+        c = self._calcolo
+        dopo = 0
+        if c.copia_ril is not None:
+            c.copia_ril.prepara(archive)
+            if c.copia_ril.ids:
+                dopo = c.copia_ril.ids[-1] + 1
+        if c.ins_ril is not None:
+            c.ins_ril.prepara(archive, dopo)
+            yield None
+        if c.ins_stati is not None:
+            c.ins_stati.prepara(archive)
+            yield None
+        if c.base is not None and not c.validate_cambiate and self._dopo is None and all(
+                ins is None or ins.ids is not None for ins in (c.ins_ril, c.ins_stati, c.copia_ril)):
+            yield from self._dopo_a_passi(batch)
+
+    def apply(self, archive: Archive) -> Changes:
+        _controlla_aperto(archive, self.mid)
+        ch = _unisci(e.apply(archive) for e in self.edits)
+        c = self._calcolo
+        if c.base is not None and not c.validate_cambiate:
+            _PUBBLICATI[archive] = (archive.generation, self.mid, self._round_dopo)
+        return ch
+
+    def revert(self, archive: Archive) -> Changes:
+        ch = _unisci(e.revert(archive) for e in reversed(self.edits))
+        base = self._calcolo.base
+        if base is not None:
+            _PUBBLICATI[archive] = (archive.generation, self.mid, lambda: base)
+        return ch
+
+    def _round_dopo(self) -> Round:
+        """The caller's round with the snapshot's rows and %, made once (kept for redo)."""
+        if self._dopo is None:
+            for _ in self._dopo_a_passi(0):
+                pass
+        assert self._dopo is not None
+        return self._dopo
+
+    def _dopo_a_passi(self, batch: int) -> Iterator[None]:
+        """:meth:`_round_dopo` made in steps of ``batch`` rows (0: at once)."""
+        c = self._calcolo
+        base = c.base
+        assert base is not None
+        mid = self.mid
+        ril = dict(base.rilevazioni)
+        for old, new in c.ril_agg:
+            ril[old.indicatore_id] = dataclasses.replace(old, **new)
+        Ril = RilevazioneIndicatore
+        n = 0
+        for ins, vals in ((c.copia_ril, c.copia), (c.ins_ril, c.nuove)):
+            if ins is not None:
+                assert ins.ids is not None
+                for rid, (iid, tt, t, vt, v) in zip(ins.ids, vals, strict=True):
+                    ril[iid] = Ril(rid, mid, iid, tt, t, vt, v)
+                    n += 1
+                    if batch and n % batch == 0:
+                        yield None
+        stati = dict(base.stati)
+        for st, new in c.stati_agg:
+            stati[st.obiettivo_id] = dataclasses.replace(st, **new)
+        if c.ins_stati is not None and c.ins_stati.ids is not None:
+            Stato = StatoAvanzamento
+            for sid, (oid, perc) in zip(c.ins_stati.ids, c.nuovi_stati, strict=True):
+                stati[oid] = Stato(id=sid, monitoraggio_id=mid, obiettivo_id=oid, perc_calcolata=perc)
+        self._dopo = Round(base.monitoraggio, base.obiettivi, base.figli, base.indicatori, ril, stati,
+                           calcolate=c.calc, fasi=base.fasi, sistema=base.sistema,
+                           _genitori=base._genitori, _proprietari=base._proprietari)
+        c.copia, c.nuove = [], []  # (in the round's rows now: not kept twice)
+
+
+def _unisci(records: Iterator[Changes]) -> Changes:
+    """The records of a step's parts as one, the first (the largest: the values) taken as
+    it is rather than copied id by id into an empty one."""
+    out: Changes | None = None
+    for ch in records:
+        out = ch if out is None else out.merge(ch)
+    return out if out is not None else Changes()
+
+
+#: per archive: (generation, round id, the round as the last snapshot step left it)
+_PUBBLICATI: weakref.WeakKeyDictionary[Any, tuple[int, int, Callable[[], Round]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def round_dopo_istantanea(archive: Archive, mid: int) -> Round | None:
+    """The round ``mid`` as the step just applied or undone on ``archive`` left it, when that
+    step was a snapshot made with the caller's round (:func:`rileva`); else None (read it).
+    Valid only while nothing else was written since (the archive's generation); given once."""
+    found = _PUBBLICATI.pop(archive, None)
+    if found is None:
+        return None
+    gen, m, make = found
+    if gen != archive.generation or m != mid:
+        return None
+    return make()
 
 
 #: what a snapshot reads of indicators, misure and fasi (not their descriptions)

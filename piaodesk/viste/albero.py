@@ -40,6 +40,9 @@ IGNOTO: Any = object()
 TUTTE: Key = ("*",)
 #: tables whose rows change an objective's % or late state
 _SUBORDINATE = ("fasi", "indicatori", "misure", "valutazioni", "assegnazioni", "risorse")
+#: a monitoring round's rows: the tree's % and lateness do not depend on them (the plan's %
+#: leave them out, see ``Archive._invalidate_perc``), so their owners are not invalidated
+_ROUND_ROWS = frozenset({"monitoraggi", "rilevazioni", "stati_avanzamento"})
 
 
 class Lettore(Protocol):  # what the projection needs from the store (see store.albero)
@@ -630,7 +633,7 @@ class AlberoObiettivi:
             self._drop_all_perc()
             delta.change(TUTTE, {"perc"})
         else:
-            touched = set(ch.owners) | structural
+            touched = (set(ch.owners) if ch.tables() - _ROUND_ROWS else set()) | structural
             for table in _SUBORDINATE:
                 rows = set(ch.inserted.get(table, set())) | set(ch.updated.get(table, {}))
                 touched |= self.lettore.proprietari(table, rows)

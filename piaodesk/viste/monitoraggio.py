@@ -36,6 +36,8 @@ COLUMNS = (("titolo", "Obiettivo / indicatore"), ("target", "Target"), ("valore"
            ("ragg", "% raggiung."), ("calc", "% calcolata"), ("valid", "% validata"),
            ("motivo", "Motivo dell'override"))
 C_TITOLO, C_TARGET, C_VALORE, C_RAGG, C_CALC, C_VALID, C_MOTIVO = range(len(COLUMNS))
+#: the key of a change of every row (a snapshot taken, undone or redone: one repaint)
+TUTTE: Key = ("*",)
 ALL_COLUMNS = {k for k, _ in COLUMNS}
 
 
@@ -202,6 +204,11 @@ class RoundProjection:
             return Delta()
         if self.rnd is None or ch.touches("monitoraggi"):
             return self.start(self.mid)
+        if self.mid is not None:  # «Rileva i valori», its undo or redo: the round it left
+            dopo = store.round_dopo_istantanea(self.archive, self.mid)
+            if dopo is not None:
+                self.rnd, self.stati = dopo, dopo.stati
+                return Delta(changed={TUTTE: None})  # (every row: one repaint)
         new = store.aggiorna_round(self.archive, self.rnd, ch)
         if new is None:
             return self.start(self.mid)

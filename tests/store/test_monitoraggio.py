@@ -26,6 +26,7 @@ from piaodesk.store import monitoraggio as mon
 from piaodesk.store.archive import Archive
 from piaodesk.store.codec import to_row
 from piaodesk.store.db import PlanError
+from piaodesk.store.edits import InsertRow
 
 MOTIVO = ("Nell'indicatore, per mero errore materiale, è stata indicata la natura \"negativa\", "
           "invece è POSITIVA (seed 002 L5714)")
@@ -273,3 +274,116 @@ def test_round_updated_in_place_equals_a_fresh_reading(peg2021):
     other = next(o for o in rnd.obiettivi if o.id != rnd.proprietari[iid])
     ch = arc.apply(SetFields(Indicatore, iid, {"obiettivo_id": other.id}))
     assert mon.aggiorna_round(arc, rnd, ch) is None  # (an indicator moved: read again)
+
+
+def _rows_of_round(arc: Archive, mid: int) -> tuple[list[tuple], list[tuple]]:
+    """The round's stored rows (ids left out), sorted: what «Rileva i valori» writes."""
+    ril = sorted((r.indicatore_id, r.target_testo, r.target, r.valore_testo, r.valore)
+                 for r in arc.rilevazioni(mid))
+    stati = sorted((s.obiettivo_id, s.perc_calcolata, s.perc_validata, s.relazione_settore)
+                   for s in arc.select(StatoAvanzamento, "monitoraggio_id = ?", (mid,)))
+    return ril, stati
+
+
+def _same_round(a: mon.Round, b: mon.Round) -> bool:
+    return (a.rilevazioni, a.stati, a.calcolate) == (b.rilevazioni, b.stati, b.calcolate)
+
+
+@pytest.mark.parametrize("copia_min", [1, 10**9], ids=["copied-in-sqlite", "written-row-by-row"])
+def test_snapshot_from_the_views_round_hands_over_the_round_a_fresh_reading_gives(
+        demo_path, tmp_path, monkeypatch, copia_min):
+    """«Rileva i valori» built from the round a view holds: the same rows as the CLI's
+    (built from the file), and after the step, its undo and its redo the round it hands to
+    the view equals a fresh reading of the file; after reopening the file too. Both ways of
+    writing the values: copied from the misure inside SQLite, or row by row."""
+    import shutil
+
+    monkeypatch.setattr(mon, "COPIA_MIN", copia_min)
+    path = tmp_path / "rileva.piao"
+    shutil.copyfile(demo_path, path)
+    arc = Archive.open(path)
+    m1, m2 = arc.monitoraggi()
+    before = _rows_of_round(arc, m2.id)
+    other = _rows_of_round(arc, m1.id)
+    cli = mon.rileva(arc, m2.id)
+    arc.apply(cli)
+    cli_rows = _rows_of_round(arc, m2.id)
+    arc.revert(cli)
+    assert _rows_of_round(arc, m2.id) == before and cli_rows[0] and cli_rows != before
+
+    base = mon.leggi_round(arc, m2.id)
+    edit = mon.rileva(arc, m2.id, rnd=base)
+    copied = any(isinstance(e, mon._CopiaRilevazioni) for e in edit.edits)
+    assert copied == (copia_min == 1)
+    arc.apply(edit)
+    assert _rows_of_round(arc, m2.id) == cli_rows  # identical in result
+    dopo = mon.round_dopo_istantanea(arc, m2.id)
+    fresh = mon.leggi_round(arc, m2.id)
+    assert dopo is not None and fresh.rilevato and _same_round(dopo, fresh)
+    assert mon.round_dopo_istantanea(arc, m2.id) is None  # handed over once
+    ids = sorted(r.id for r in arc.rilevazioni(m2.id))
+    assert ids == list(range(ids[0], ids[0] + len(ids)))  # one range: undone with one DELETE
+
+    arc.revert(edit)  # undo: the rows gone, the round as the view held it
+    assert _rows_of_round(arc, m2.id) == before and _rows_of_round(arc, m1.id) == other
+    back = mon.round_dopo_istantanea(arc, m2.id)
+    assert back is base and _same_round(back, mon.leggi_round(arc, m2.id))
+
+    arc.apply(edit)  # redo: the same rows, with the same ids
+    assert _rows_of_round(arc, m2.id) == cli_rows
+    assert sorted(r.id for r in arc.rilevazioni(m2.id)) == ids
+    again = mon.round_dopo_istantanea(arc, m2.id)
+    assert again is not None and _same_round(again, mon.leggi_round(arc, m2.id))
+    per_indicator = {r.indicatore_id: (r.target, r.valore) for r in arc.rilevazioni(m2.id)}
+    assert {iid: (r.target, r.valore) for iid, r in again.rilevazioni.items()} == per_indicator
+    arc.close()
+
+    arc = Archive.open(path)  # reopened: what was written is what the view showed
+    assert _rows_of_round(arc, m2.id) == cli_rows
+    assert _same_round(mon.leggi_round(arc, m2.id), again)
+    arc.close()
+
+
+def test_a_write_after_the_snapshot_hands_nothing_over(peg2021):
+    arc, ids = peg2021
+    mid = arc.allocate_id(Monitoraggio)
+    arc.apply(InsertRow(Monitoraggio(id=mid, nome="Giugno", data=date(2021, 6, 30), anno=2021)))
+    edit = mon.rileva(arc, mid, rnd=mon.leggi_round(arc, mid))
+    arc.apply(edit)
+    arc.apply(mon.imposta_dialogo(arc, mid, ids["10708"], relazione_settore="Relazione"))
+    assert mon.round_dopo_istantanea(arc, mid) is None  # (another step since: read again)
+    assert mon.rileva(arc, mid) is None  # every value taken
+
+
+@pytest.mark.parametrize("copia_min", [1, 10**9], ids=["copied-in-sqlite", "written-row-by-row"])
+def test_prepared_snapshot_writes_what_the_click_would(demo_path, tmp_path, monkeypatch, copia_min):
+    """«Rileva i valori» prepared ahead (ids given, the round it leaves made before the click)
+    writes the rows of one built at the click; stale once anything else was written."""
+    import shutil
+
+    monkeypatch.setattr(mon, "COPIA_MIN", copia_min)
+    path = tmp_path / "pronta.piao"
+    shutil.copyfile(demo_path, path)
+    arc = Archive.open(path)
+    mid = arc.monitoraggi()[-1].id
+    edit = mon.rileva(arc, mid)
+    arc.apply(edit)
+    expected = _rows_of_round(arc, mid)
+    arc.revert(edit)
+
+    pronta = mon.Preparata(arc, mid, mon.leggi_round(arc, mid), batch=7)
+    steps = sum(1 for _ in pronta.passi())
+    assert steps > 5 and pronta.done  # really in steps
+    prepared = pronta.edit(mid)
+    assert prepared is not None and pronta.edit(mid + 1000) is None
+    assert pronta.edit(mid, arc) is prepared and pronta.edit(mid, object()) is None  # (another plan)
+    arc.apply(prepared)
+    assert _rows_of_round(arc, mid) == expected
+    ids = sorted(r.id for r in arc.rilevazioni(mid))
+    assert ids == list(range(ids[0], ids[0] + len(ids)))
+    shown = mon.round_dopo_istantanea(arc, mid)
+    fresh = mon.leggi_round(arc, mid)
+    assert shown is not None and _same_round(shown, fresh)
+    arc.revert(prepared)
+    assert pronta.edit(mid) is None  # (written since: stale)
+    arc.close()

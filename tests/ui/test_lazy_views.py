@@ -87,6 +87,20 @@ def test_views_are_built_on_first_show_of_their_tab(spy_window):
     assert _Spy.built == 1
 
 
+def test_a_tab_never_built_keeps_no_change_records(spy_window):
+    """A tab not built yet will read the plan as it is when built: it keeps no records
+    (they used to pile up, 50.000 row ids for each «Rileva i valori», in every such tab)."""
+    win = spy_window
+    tab = win.view_tabs["Spia"]
+    ob = _first_obiettivo(win)
+    assert win.ctx.push(SetFields(Obiettivo, ob.id, {"titolo": "Uno"}))
+    assert not tab.is_built and tab.gate._pending == [] and not tab.dirty
+    win.tabs.setCurrentWidget(tab)  # built now: from here on it catches up when hidden
+    win.tabs.setCurrentIndex(0)
+    assert win.ctx.push(SetFields(Obiettivo, ob.id, {"titolo": "Due"}))
+    assert tab.dirty and len(tab.gate._pending) == 1
+
+
 def test_hidden_view_collects_changes_and_catches_up_when_shown(spy_window):
     win = spy_window
     win.tabs.setCurrentWidget(win.view_tabs["Spia"])

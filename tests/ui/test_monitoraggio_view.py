@@ -269,3 +269,78 @@ def test_edits_repaint_only_the_rows_that_changed(qtbot, ctx, view, monkeypatch)
     n_nodes = sum(1 for _ in m._nodes)
     assert len(rows) < n_nodes / 2  # not every row of the tree
     assert m.data(_cell(m, sched, RoundModel.C_CALC)) == "100,00 %"
+
+
+def _rows_of_round(arc, mid):
+    ril = sorted((r.indicatore_id, r.target_testo, r.target, r.valore_testo, r.valore)
+                 for r in arc.rilevazioni(mid))
+    stati = sorted((s.obiettivo_id, s.perc_calcolata, s.perc_validata)
+                   for s in arc.select(StatoAvanzamento, "monitoraggio_id = ?", (mid,)))
+    return ril, stati
+
+
+def test_rileva_prepared_while_the_round_is_shown_writes_the_same_and_undoes(qtbot, ctx, view):
+    """«Rileva i valori» is built ahead while the round lacks values: the click writes the
+    prepared step (the same rows as one built at the click), undo and redo show the round
+    a fresh reading gives; a change meanwhile makes the prepared step stale (not used)."""
+    mid = view.current_round()
+    expected_edit = mon.rileva(ctx.archive, mid)
+    ctx.archive.apply(expected_edit)
+    expected = _rows_of_round(ctx.archive, mid)
+    ctx.archive.revert(expected_edit)
+    before = _rows_of_round(ctx.archive, mid)
+    # (written behind the window's back: what was being prepared is stale, and stays unused)
+    assert view.pronta.edit(mid) is None
+    view.pronta.schedule(0)
+
+    qtbot.waitUntil(lambda: view.pronta.pronta is not None and view.pronta.pronta.done, timeout=5000)
+    prepared = view.pronta.edit(mid)
+    assert prepared is not None
+    qtbot.mouseClick(view.rileva, Qt.MouseButton.LeftButton)
+    assert ctx.stack.command(ctx.stack.count() - 1).edit is prepared  # the click only wrote it
+    assert _rows_of_round(ctx.archive, mid) == expected
+
+    def shown_equals_file():
+        fresh = mon.leggi_round(ctx.archive, mid)
+        rnd = view.model.rnd
+        return (rnd.rilevazioni, rnd.stati, rnd.calcolate) == (
+            fresh.rilevazioni, fresh.stati, fresh.calcolate)
+
+    assert shown_equals_file()
+    uo = _find(view.model, "UO046704")
+    assert view.model.data(_cell(view.model, uo, RoundModel.C_CALC)) == "85,11 %"
+    ctx.stack.undo()
+    assert _rows_of_round(ctx.archive, mid) == before and shown_equals_file()
+    ctx.stack.redo()
+    assert _rows_of_round(ctx.archive, mid) == expected and shown_equals_file()
+    ctx.stack.undo()
+
+    # prepared again; then a change (a dialogue text): the prepared step is stale
+    qtbot.waitUntil(lambda: view.pronta.pronta is not None and view.pronta.pronta.done, timeout=5000)
+    stale = view.pronta.pronta
+    oid = view.model.rnd.obiettivi[0].id
+    ctx.push(mon.imposta_dialogo(ctx.archive, mid, oid, relazione_settore="Relazione nuova"))
+    assert stale.edit(mid) is None
+    view.take_values()  # (built at the click)
+    assert _rows_of_round(ctx.archive, mid)[0] == expected[0]
+
+
+def test_rileva_clicked_while_being_prepared_finishes_and_uses_it(qtbot, ctx, view):
+    """A click before the preparation ended: the rest of it is done at once and used (not
+    built anew), and the values are those a step built at the click writes."""
+    mid = view.current_round()
+    edit = mon.rileva(ctx.archive, mid)
+    ctx.archive.apply(edit)
+    expected = _rows_of_round(ctx.archive, mid)
+    ctx.archive.revert(edit)
+    view.pronta.schedule(0)
+    view.pronta._start()  # (started now, its first slice not run yet)
+    pronta = view.pronta.pronta
+    assert pronta is not None and not pronta.done
+    painted = []
+    view.model.dataChanged.connect(lambda a, b, *_: painted.append((a.row(), b.row(), b.column())))
+    view.take_values()
+    # every row repainted with one signal (the top-level range: the view repaints what shows)
+    assert painted == [(0, view.model.rowCount() - 1, len(RoundModel.COLUMNS) - 1)]
+    assert pronta.done and ctx.stack.command(ctx.stack.count() - 1).edit is pronta._edit
+    assert _rows_of_round(ctx.archive, mid) == expected

@@ -221,3 +221,19 @@ def test_settore_and_responsabile_filters(demo):
     t.set_filtro(Filtro(unita_id=u, responsabile_id=r))
     both = {o.id for o in obs if o.responsabile_id == r and o.id in own}
     assert both <= {k for _, k in _shown(t) if isinstance(k, int)}
+
+
+def test_a_monitoring_snapshot_leaves_the_trees_percentages_alone(demo):
+    """«Rileva i valori» names the objectives its rows hang from (owners), but the tree's %
+    do not depend on a round's rows: nothing is dropped, no row repainted."""
+    from piaodesk.store import monitoraggio as mon
+
+    t = _tree(demo)
+    t.load_all()
+    oe_node = t.by_id[_oe0527(demo)]
+    kept = t.perc(oe_node)
+    mid = demo.monitoraggi()[-1].id
+    ch = demo.apply(mon.rileva(demo, mid))
+    assert ch.owners and oe_node.id in ch.owners  # (named: the writer knows them)
+    d = t.apply(ch)
+    assert not d.changed and oe_node.perc is not IGNOTO and t.perc(oe_node) == kept

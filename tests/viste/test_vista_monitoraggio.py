@@ -167,3 +167,29 @@ def test_budget_summary_rows_and_total():
     p.set_riepilogo(None)
     p.load_all()
     assert p.rows() == []
+
+
+def test_rileva_from_the_held_round_is_shown_without_reading_it_again(demo, monkeypatch):
+    """«Rileva i valori» made from the round the grid holds: after it, its undo and its redo
+    the projection shows the round a fresh reading gives, every row repainted once, and
+    nothing is read again (no new loading)."""
+    m2 = demo.monitoraggi()[-1].id
+    proj = vista.RoundProjection(demo)
+    proj.load(m2)
+    assert not proj.rnd.rilevato
+    uo = _node(proj, "UO046704")
+    assert proj.text(uo.children[1], vista.C_VALORE) == ""
+    edit = mon.rileva(demo, m2, rnd=proj.rnd)
+
+    def no_rows_read_again(*_a):
+        raise AssertionError("round updated row by row")
+
+    monkeypatch.setattr(mon, "aggiorna_round", no_rows_read_again)
+    for step in (demo.apply, demo.revert, demo.apply):
+        delta = proj.apply(step(edit))
+        fresh = mon.leggi_round(demo, m2)
+        assert (proj.rnd.rilevazioni, proj.rnd.stati, proj.rnd.calcolate) == (
+            fresh.rilevazioni, fresh.stati, fresh.calcolate)
+        assert not delta.reset and delta.changed == {vista.TUTTE: None}  # every row, one repaint
+        assert proj.loads == 1
+    assert proj.rnd.rilevato and proj.text(uo.children[1], vista.C_VALORE) == "33,00"

@@ -150,7 +150,7 @@ class RoundModel(QAbstractItemModel):
         if not delta.changed:
             return
         last = len(self.COLUMNS) - 1
-        if len(delta.changed) > MANY:
+        if len(delta.changed) > MANY or vista.TUTTE in delta.changed:
             if self.proj.roots:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(self.proj.roots) - 1, last))
             return

@@ -37,6 +37,7 @@ from ...store import monitoraggio as store
 from ...store.db import PlanError
 from ...store.edits import Batch
 from ..models.monitoraggio import RoundModel
+from .monitoraggio_rileva import RilevaPronta
 
 __all__ = ["DialogoPanel", "MonitoraggioView", "RoundModel"]
 
@@ -252,6 +253,7 @@ class MonitoraggioView(QWidget):
         lay.addWidget(self.tabs, 1)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         self.model = RoundModel(ctx, self)
+        self.pronta = RilevaPronta(self.model, self)  # «Rileva i valori» built ahead
         self.tree = QTreeView(split)
         self.tree.setObjectName("griglia_monitoraggio")
         self.tree.setModel(self.model)
@@ -410,12 +412,14 @@ class MonitoraggioView(QWidget):
         mid = self.current_round()
         if mid is None:
             return
-        rnd = self.model.full_round() if self.model.proj.mid == mid else None
-        try:  # the round the grid already holds: not read again (bench latenza_rileva)
-            edit = store.rileva(self.ctx.archive, mid, rnd=rnd)
-        except PlanError as exc:
-            self._refused(str(exc))
-            return
+        edit = self.pronta.edit(mid)  # built ahead while the round was shown
+        if edit is None:
+            rnd = self.model.full_round() if self.model.proj.mid == mid else None
+            try:  # the round the grid already holds: not read again (bench latenza_rileva)
+                edit = store.rileva(self.ctx.archive, mid, rnd=rnd)
+            except PlanError as exc:
+                self._refused(str(exc))
+                return
         if edit is None:
             self.message.emit("Tutti i valori sono già rilevati.")
             return

@@ -84,10 +84,14 @@ class GatedHub(QObject):
     changed = Signal(object)  # Changes
     error = Signal(str)
 
-    def __init__(self, hub: Any, parent: QObject | None = None) -> None:
+    def __init__(self, hub: Any, parent: QObject | None = None, collect: bool = True) -> None:
         super().__init__(parent)
         self._open = False
         self._pending: list[Changes] = []
+        #: False while there is no view to catch up (a tab not built yet reads the plan as it
+        #: is when built): records are then dropped, not kept (a «Rileva i valori» names
+        #: 50.000 rows; kept by every tab never opened, the memory grew at each step)
+        self.collect = collect
         self.delivered = 0  # records passed on (tests, diagnostics)
         hub.changed.connect(self._on_changed)
         hub.error.connect(self.error)
@@ -104,7 +108,7 @@ class GatedHub(QObject):
         if self._open:
             self.delivered += 1
             self.changed.emit(ch)
-        else:
+        elif self.collect:
             self._pending.append(ch)
 
     def open(self) -> None:
@@ -194,7 +198,7 @@ class LazyTab(QWidget):
         self.view_object_name = object_name
         self.view: QWidget | None = None
         self.error: str | None = None
-        self.gate = GatedHub(ctx.hub, self)
+        self.gate = GatedHub(ctx.hub, self, collect=False)  # (collects once the view is built)
         self._on_error = on_error
         self._lay = QVBoxLayout(self)
         self._lay.setContentsMargins(0, 0, 0, 0)
@@ -238,6 +242,7 @@ class LazyTab(QWidget):
         self.view = view
         # the view was built from the plan as it is now: what was collected is already in it
         self.gate._pending = []
+        self.gate.collect = True
         if self.isVisible():
             self.gate.open()
         self.built.emit(view)
