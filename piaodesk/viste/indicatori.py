@@ -11,9 +11,8 @@ annual cells are read-only: the periods are edited in the objective's form.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from ..domain import valutazione as engine
 from ..domain.enums import Polarita, TipoIndicatore
@@ -36,16 +35,19 @@ POLARITA_BREVE = {Polarita.CRESCENTE: "â†‘ crescente", Polarita.DECRESCENTE: "â†
                   Polarita.UGUALE: "= uguale"}
 
 
-@dataclass(frozen=True, slots=True)
-class RigaIndicatore:
+class RigaIndicatore(NamedTuple):
+    """A row: a tuple of plain values (the enums as their text: :meth:`IndicatoriProjection.value`
+    gives them back as members), so the garbage collector stops tracking it after its first
+    collection (issue 13: 40.000 tracked rows lengthened every full collection)."""
+
     key: int
     obiettivo_id: int
     obiettivo: str
     settore_id: int | None
     settore: str
     descrizione: str
-    tipo: TipoIndicatore | str
-    polarita: Polarita | str
+    tipo: str  # a TipoIndicatore value (or an unknown text)
+    polarita: str  # a Polarita value (or an unknown text)
     baseline: str
     target: str | None
     valore: str | None
@@ -55,6 +57,19 @@ class RigaIndicatore:
     misura_id: int | None  # the annual row of the year, if any
     da_periodi: bool
     spiegazione: str
+
+
+def _enum(cls: Any, value: str) -> Any:
+    """The member of ``cls`` named by ``value`` (the text itself when unknown)."""
+    try:
+        return cls(value)
+    except ValueError:
+        return value
+
+
+def _text(value: Any) -> str:
+    """An enum member's text (shared, not a copy per row)."""
+    return str(getattr(value, "value", value))
 
 
 class IndicatoriProjection(Projection[RigaIndicatore]):
@@ -184,7 +199,8 @@ class IndicatoriProjection(Projection[RigaIndicatore]):
         label, settore_id, settore = self._ob_of(ind.obiettivo_id)
         return RigaIndicatore(
             key=iid, obiettivo_id=ind.obiettivo_id, obiettivo=label, settore_id=settore_id,
-            settore=settore, descrizione=ind.descrizione, tipo=ind.tipo, polarita=ind.polarita,
+            settore=settore, descrizione=ind.descrizione, tipo=_text(ind.tipo),
+            polarita=_text(ind.polarita),
             baseline=baseline, target=target or None, valore=valore or None, perc=ris.perc,
             peso=ind.peso, fonte=ind.fonte, misura_id=annual.id if annual else None,
             da_periodi=ann.da_periodi, spiegazione=ann.spiegazione)
@@ -194,9 +210,16 @@ class IndicatoriProjection(Projection[RigaIndicatore]):
     def make(self, key: Key) -> RigaIndicatore | None:
         return self._make(key)  # type: ignore[arg-type]
 
+    def value(self, row: RigaIndicatore, key: str) -> Any:
+        if key == "tipo":
+            return _enum(TipoIndicatore, row.tipo)
+        if key == "polarita":
+            return _enum(Polarita, row.polarita)
+        return getattr(row, key)
+
     def text(self, row: RigaIndicatore, col: Col) -> str | None:
         if col.key == "polarita":
-            return POLARITA_BREVE.get(row.polarita, str(row.polarita))  # type: ignore[arg-type]
+            return POLARITA_BREVE.get(_enum(Polarita, row.polarita), row.polarita)
         return None
 
     def editable(self, row: RigaIndicatore, key: str) -> bool:
@@ -227,7 +250,7 @@ class IndicatoriProjection(Projection[RigaIndicatore]):
     def edit(self, row: RigaIndicatore, key: str, value: Any) -> Edit | None:
         if key in ("target", "valore"):
             testo = None if value is None else str(value).strip() or None
-            parsed = engine.parse_valore(testo, row.tipo)  # type: ignore[arg-type]
+            parsed = engine.parse_valore(testo, _enum(TipoIndicatore, row.tipo))
             fields = {f"{key}_testo": testo, key: parsed}
             label = (f"Modifica {'target' if key == 'target' else 'valore effettivo'} "
                      f"{self._anno} dell'indicatore")
