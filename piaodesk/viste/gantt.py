@@ -5,14 +5,19 @@ list that is cheap to rebuild; ``apply(changes) -> Delta``: when an edit only al
 fields of objectives/fasi, just the affected rows are recomputed in place and the delta
 names them with the fields that changed (dates, settore, branch or lateness: the chart's
 filtered list and extent must be rebuilt; otherwise a repaint is enough).
+
+Rows are named tuples of plain values: the garbage collector stops tracking them after
+their first collection (issue 13: 40.000 tracked rows lengthened every full collection).
+A changed row is therefore a new tuple in ``rows``; :meth:`GanttProjection.swap_into` puts
+the new ones into a list the chart filtered from the old.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from ..domain import valutazione as engine
 from ..domain.enums import Ramo
@@ -30,8 +35,7 @@ _FASE_COLS = ("id", "obiettivo_id", "posizione", "descrizione", "scadenza", "ini
               "fine_prevista", "fine_effettiva", "perc_realizzazione", "peso")
 
 
-@dataclass(slots=True)
-class GanttRow:
+class GanttRow(NamedTuple):
     kind: str  # "obiettivo" | "fase"
     id: int
     obiettivo_id: int
@@ -53,7 +57,7 @@ class GanttRow:
         return self.end is not None or self.start is not None
 
 
-_FIELDS = tuple(GanttRow.__slots__)
+_FIELDS = GanttRow._fields
 #: fields whose change moves rows in or out of the chart's filters or changes its extent
 LAYOUT_FIELDS = frozenset({"start", "end", "settore_id", "ramo", "late"})
 
@@ -70,6 +74,8 @@ class GanttProjection:
         self.rows: list[GanttRow] = []
         self._pos: dict[int, int] = {}  # objective -> index of its row in ``rows``
         self.last = Delta()  # what the last :meth:`apply` said
+        #: the rows the last :meth:`apply` replaced: id of the old row -> its new row
+        self.swapped: dict[int, GanttRow] = {}
         if load:
             self.load_all()
 
@@ -132,6 +138,7 @@ class GanttProjection:
         fasi = sorted(fasi, key=lambda f: (f.posizione if f.posizione is not None else -1,
                                            f.id or 0))
         settore = self.lookup.settore_id(ob.unita_id)
+        ramo = str(getattr(ob.ramo, "value", ob.ramo))  # (the member's text, shared)
         depth = self._depth.get(oid, 0)
         start, end, derived = ob.inizio_previsto, ob.fine_prevista, False
         if start is None and end is None and fasi:
@@ -142,14 +149,14 @@ class GanttProjection:
         done = ob.fine_effettiva is not None or (perc is not None and perc >= 100)
         out = [GanttRow("obiettivo", oid, oid, depth, ob.codice, ob.titolo, start, end, False,
                         derived, perc, done, bool(end and end < self.oggi and not done),
-                        settore, str(ob.ramo))]
+                        settore, ramo)]
         for f in fasi:
             termine = f.termine()
             fdone = f.fine_effettiva is not None or (f.perc_realizzazione or 0) >= 100
             out.append(GanttRow(
                 "fase", f.id or 0, oid, depth + 1, "", f.descrizione, f.inizio_previsto, termine,
                 f.inizio_previsto is None, False, f.perc_realizzazione, fdone,
-                engine.fase_in_ritardo(f, self.oggi), settore, str(ob.ramo)))
+                engine.fase_in_ritardo(f, self.oggi), settore, ramo))
         return out
 
     def perc_obiettivo(self, oid: int) -> Decimal | None:
@@ -175,6 +182,7 @@ class GanttProjection:
         else the rows changed in place, keyed ``(kind, id)``, with the fields that differ."""
         self._perc.clear()
         self.last = d = Delta()
+        self.swapped = {}
         if self.needs_reload(ch):
             d.reset = True
             return d
@@ -198,13 +206,23 @@ class GanttProjection:
                     and self.rows[i + len(new)].obiettivo_id == oid):
                 d.reset = True
                 return d
-            for o, n in zip(old, new, strict=True):  # in place: the chart's filtered list holds these
+            for j, (o, n) in enumerate(zip(old, new, strict=True)):
                 cols = {name for name in _FIELDS if getattr(o, name) != getattr(n, name)}
                 if cols:
                     d.change((o.kind, o.id), cols)
-                    for name in cols:
-                        setattr(o, name, getattr(n, name))
+                    self.rows[i + j] = n
+                    self.swapped[id(o)] = n
         return d
+
+    def swap_into(self, rows: list[GanttRow]) -> None:
+        """Replace, in ``rows`` (a list filtered from :attr:`rows` before the last
+        :meth:`apply`), the rows that apply replaced with their new ones."""
+        swapped = self.swapped
+        if swapped:
+            for k, r in enumerate(rows):
+                new = swapped.get(id(r))
+                if new is not None:
+                    rows[k] = new
 
     @staticmethod
     def visible(rows: list[GanttRow], settore_id: int | None, attivita: bool,

@@ -165,11 +165,12 @@ def test_content_edit_updates_rows_in_place_and_repaints(view):
     ctx = view.ctx
     shown = view.canvas.rows
     ob = next(r for r in shown if r.kind == "obiettivo" and r.codice == "OE052701")
+    k = shown.index(ob)
     ctx.push(SetFields(Obiettivo, ob.id, {"titolo": "Titolo cambiato nel Gantt"}))
-    assert view.canvas.rows is shown and ob.label == "Titolo cambiato nel Gantt"
+    assert view.canvas.rows is shown and shown[k].label == "Titolo cambiato nel Gantt"
     assert not view.data.layout_changed
     ctx.stack.undo()
-    assert ob.label != "Titolo cambiato nel Gantt" and view.canvas.rows is shown
+    assert shown[k].label != "Titolo cambiato nel Gantt" and view.canvas.rows is shown
     ctx.push(SetFields(Obiettivo, ob.id, {"fine_prevista": date(2026, 3, 31)}))
     assert view.data.layout_changed and view.canvas.rows is not shown
     assert next(r for r in view.canvas.rows if r.id == ob.id and r.kind == "obiettivo").end == \

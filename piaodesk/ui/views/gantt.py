@@ -516,7 +516,8 @@ class GanttView(Progressive, ViewPanel):
             self.reload()  # (a fase moved to another objective)
             return
         if not self.data.layout_changed:
-            # rows updated in place (names, %, done/late): repaint, recount later
+            # rows replaced where they are (names, %, done/late): repaint, recount later
+            self.data.swap_into(self.canvas.rows)
             self.canvas.viewport().update()
             self.schedule_summary()
             return
