@@ -6,6 +6,10 @@ number of objectives and total % (over *all* the person's assignments, not only 
 visible ones), then one column per objective in tree order. Over 100 %, under 100 % or no assignment
 at all is flagged. A number typed in a cell sets ``impegno`` on the existing assignment or
 inserts one; emptying a cell keeps the assignment without a %; :meth:`remove_edit` deletes.
+
+The caches of objectives, assignments and cells are named tuples of plain values: the
+garbage collector stops tracking them after their first collection (issue 13: 10.000
+objectives with their lists and 25.000 assignments lengthened every full collection).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..domain.formats import format_percent
 from ..domain.model import Assegnazione, Obiettivo, Persona
@@ -51,14 +55,42 @@ class Persona_:
     flag: str | None  # over | under | none | None
 
 
+class _Ob(NamedTuple):
+    """What the matrix reads of an objective."""
+
+    id: int
+    codice: str
+    titolo: str
+    unita_id: int | None
+
+
+class _Ass(NamedTuple):
+    """What the matrix reads of an assignment (``_ASS_COLS``)."""
+
+    id: int
+    obiettivo_id: int
+    persona_id: int | None
+    impegno: Decimal | None
+    responsabile: bool
+    ruolo: str | None
+
+    @classmethod
+    def of(cls, a: Assegnazione) -> _Ass:
+        return cls(a.id or 0, a.obiettivo_id, a.persona_id, a.impegno, bool(a.responsabile), a.ruolo)
+
+
+def _ob_of(o: Obiettivo) -> _Ob:
+    return _Ob(o.id or 0, o.codice, o.titolo, o.unita_id)
+
+
 class MatriceProjection(Projection[Persona_]):
     def __init__(self, archive: Any) -> None:
         super().__init__(archive)
         self.lookup = Lookup(archive)
         self.settore: int | None = None
-        self._ob: dict[int, Obiettivo] = {}
-        self._ass: dict[int, Assegnazione] = {}
-        self._cell: dict[tuple[int, int], list[int]] = {}  # (persona, obiettivo) -> assegnazioni
+        self._ob: dict[int, _Ob] = {}
+        self._ass: dict[int, _Ass] = {}
+        self._cell: dict[tuple[int, int], tuple[int, ...]] = {}  # (persona, obiettivo) -> assegnazioni
         self._by_person: dict[int, set[int]] = {}
         self._people: list[int] = []
         self._cols: list[int] = []
@@ -74,10 +106,10 @@ class MatriceProjection(Projection[Persona_]):
     def read(self) -> Iterator[int]:
         arc = self.reader
         lookup = Lookup(arc)
-        obs: dict[int, Obiettivo] = {}
+        obs: dict[int, _Ob] = {}
         for batch in arc.select_batches(Obiettivo, columns=("id", "codice", "titolo", "unita_id"),
                                         batch=2000):
-            obs.update((o.id, o) for o in batch if o.id is not None)
+            obs.update((o.id, _ob_of(o)) for o in batch if o.id is not None)
             yield 5 + 30 * len(obs) // max(1, len(obs) + 2000)
         ordine = arc.ordine_obiettivi()  # (tree order)
         yield 40
@@ -136,20 +168,22 @@ class MatriceProjection(Projection[Persona_]):
                                         "under" if tot is not None and tot < CENTO else None)
         return Persona_(key, p, len({self._ass[a].obiettivo_id for a in aids}), tot, flag)  # type: ignore[arg-type]
 
-    def _add(self, a: Assegnazione) -> None:
-        self._ass[a.id] = a  # type: ignore[index]
+    def _add(self, assegnazione: Assegnazione) -> None:
+        a = self._ass[assegnazione.id or 0] = _Ass.of(assegnazione)
         if a.persona_id is not None:
-            self._cell.setdefault((a.persona_id, a.obiettivo_id), []).append(a.id)  # type: ignore[arg-type]
-            self._by_person.setdefault(a.persona_id, set()).add(a.id)  # type: ignore[arg-type]
+            cell = (a.persona_id, a.obiettivo_id)
+            self._cell[cell] = (*self._cell.get(cell, ()), a.id)
+            self._by_person.setdefault(a.persona_id, set()).add(a.id)
 
-    def _drop(self, aid: int) -> Assegnazione | None:
+    def _drop(self, aid: int) -> _Ass | None:
         a = self._ass.pop(aid, None)
         if a is not None and a.persona_id is not None:
-            lst = self._cell.get((a.persona_id, a.obiettivo_id), [])
-            if aid in lst:
-                lst.remove(aid)
-            if not lst:
-                self._cell.pop((a.persona_id, a.obiettivo_id), None)
+            cell = (a.persona_id, a.obiettivo_id)
+            rest = tuple(x for x in self._cell.get(cell, ()) if x != aid)
+            if rest:
+                self._cell[cell] = rest
+            else:
+                self._cell.pop(cell, None)
             self._by_person.get(a.persona_id, set()).discard(aid)
         return a
 
@@ -161,7 +195,7 @@ class MatriceProjection(Projection[Persona_]):
         return key if type(key) is int else None
 
     def impegno(self, pid: int, oid: int) -> Decimal | None:
-        known = [v for a in self._cell.get((pid, oid), []) if (v := self._ass[a].impegno) is not None]
+        known = [v for a in self._cell.get((pid, oid), ()) if (v := self._ass[a].impegno) is not None]
         return sum(known, Decimal(0)) if known else None
 
     def assigned(self, pid: int, oid: int) -> bool:
@@ -204,7 +238,7 @@ class MatriceProjection(Projection[Persona_]):
         nome = row.persona.nominativo
         oid = self.obiettivo_of(key)
         if oid is not None:
-            ids = self._cell.get((row.key, oid), [])
+            ids = self._cell.get((row.key, oid), ())
             codice = self._ob[oid].codice
             if not ids:
                 return f"{nome}: non assegnato a {codice} (scrivere una % per assegnare)"
@@ -232,7 +266,7 @@ class MatriceProjection(Projection[Persona_]):
     def editable(self, row: Persona_, key: Any) -> bool:
         oid = self.obiettivo_of(key)
         if oid is not None:
-            return len(self._cell.get((row.key, oid), [])) <= 1
+            return len(self._cell.get((row.key, oid), ())) <= 1
         return key in ("categoria", "ore_settimanali")
 
     def edit(self, row: Persona_, key: Any, value: Any) -> Edit | None:
@@ -241,7 +275,7 @@ class MatriceProjection(Projection[Persona_]):
         if oid is None:
             label = next(c.label for c in FIXED if c.key == key)
             return SetFields(Persona, pid, {key: value}, label=f"Modifica {label.lower()} di {nome}")
-        ids = self._cell.get((pid, oid), [])
+        ids = self._cell.get((pid, oid), ())
         codice = self._ob[oid].codice
         if ids:
             return SetFields(Assegnazione, ids[0], {"impegno": value},
@@ -254,7 +288,7 @@ class MatriceProjection(Projection[Persona_]):
     def remove_edit(self, cells: Iterable[tuple[int, str]]) -> Edit | None:
         """The edit deleting the assignments of ``(persona id, column key)`` cells (None: none)."""
         ids = [a for pid, key in cells if (oid := self.obiettivo_of(key)) is not None
-               for a in self._cell.get((pid, oid), [])]
+               for a in self._cell.get((pid, oid), ())]
         edits: list[Edit] = [DeleteRow(Assegnazione, a, label="Rimuovi assegnazione") for a in ids]
         if len(edits) > 1:
             return Batch(edits, f"Rimuovi {len(ids)} assegnazioni")
@@ -299,7 +333,7 @@ class MatriceProjection(Projection[Persona_]):
             ob = arc.obiettivo(oid)
             if ob is not None:
                 old_ob = self._ob.get(oid)
-                self._ob[oid] = ob
+                self._ob[oid] = _ob_of(ob)
                 if old_ob is not None and old_ob.unita_id != ob.unita_id and self.settore is not None:
                     return None
                 c = self._cols.index(oid) if oid in self._cols else -1
