@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 #: a row's stable identity inside one projection, usually ``(kind, id)`` or an id
 Key = Hashable
@@ -52,3 +53,55 @@ class Delta:
 
     def __bool__(self) -> bool:
         return bool(self.reset or self.removed or self.inserted or self.changed or self.moved)
+
+
+N = TypeVar("N", bound=NamedTuple)
+
+
+def plain(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``row`` (a named tuple) as an exact tuple, the way a projection keeps it.
+
+    The garbage collector stops tracking an exact tuple whose items are plain values (text,
+    numbers, dates, Decimal, None, exact tuples of those) at its first collection; a named
+    tuple, a dataclass or a domain object stays tracked for ever, and a full collection walks
+    every tracked object: 40.000 rows per plan-wide tab made one last ~100 ms (issue 13).
+    Enum members are objects too: a row keeps their text.
+    """
+    return tuple(row)
+
+
+class Rows(Sequence[N], Generic[N]):
+    """A list of rows kept as exact tuples (see :func:`plain`), read as the named tuple
+    ``cls``: an item is made when it is read (``rows[i]``, iteration), so code keeps
+    ``row.field`` while only the exact tuples are stored."""
+
+    __slots__ = ("cls", "data")
+
+    def __init__(self, cls: type[N], data: list[tuple[Any, ...]] | None = None) -> None:
+        self.cls = cls
+        self.data: list[tuple[Any, ...]] = [] if data is None else data
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @overload
+    def __getitem__(self, i: int) -> N: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[N]: ...
+    def __getitem__(self, i: int | slice) -> N | list[N]:
+        make = self.cls._make
+        if isinstance(i, slice):
+            return [make(t) for t in self.data[i]]
+        return make(self.data[i])
+
+    def __setitem__(self, i: int, row: N) -> None:
+        self.data[i] = plain(row)
+
+    def __iter__(self) -> Iterator[N]:
+        return map(self.cls._make, self.data)
+
+    def append(self, row: N) -> None:
+        self.data.append(plain(row))
+
+    def extend(self, rows: Iterable[N]) -> None:
+        self.data.extend(map(plain, rows))

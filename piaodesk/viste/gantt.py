@@ -6,10 +6,11 @@ fields of objectives/fasi, just the affected rows are recomputed in place and th
 names them with the fields that changed (dates, settore, branch or lateness: the chart's
 filtered list and extent must be rebuilt; otherwise a repaint is enough).
 
-Rows are named tuples of plain values: the garbage collector stops tracking them after
-their first collection (issue 13: 40.000 tracked rows lengthened every full collection).
-A changed row is therefore a new tuple in ``rows``; :meth:`GanttProjection.swap_into` puts
-the new ones into a list the chart filtered from the old.
+``rows`` keeps exact tuples of plain values, read as :class:`GanttRow` (:class:`~.base.Rows`):
+the garbage collector stops tracking them after their first collection (issue 13: 40.000
+tracked rows lengthened every full collection). A changed row is therefore a new tuple in
+``rows``; :meth:`GanttProjection.swap_into` puts the new ones into a list the chart filtered
+from the old.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ..domain.model import Fase, Obiettivo
 from ..store.archive import Archive
 from ..store.changes import Changes
 from ..store.letture import obiettivi_di_fasi
-from .base import Delta
+from .base import Delta, Rows, plain
 from .lookup import Lookup
 
 #: the fields the chart shows (no JSON lists to decode for 10.000 objectives)
@@ -71,11 +72,11 @@ class GanttProjection:
         self._perc: dict[int, Decimal | None] = {}
         self.lookup = Lookup(archive)
         self._depth: dict[int, int] = {}
-        self.rows: list[GanttRow] = []
+        self.rows: Rows[GanttRow] = Rows(GanttRow)
         self._pos: dict[int, int] = {}  # objective -> index of its row in ``rows``
         self.last = Delta()  # what the last :meth:`apply` said
-        #: the rows the last :meth:`apply` replaced: id of the old row -> its new row
-        self.swapped: dict[int, GanttRow] = {}
+        #: the rows the last :meth:`apply` replaced: id of the old (exact) tuple -> (old, new)
+        self.swapped: dict[int, tuple[tuple[object, ...], tuple[object, ...]]] = {}
         if load:
             self.load_all()
 
@@ -118,13 +119,14 @@ class GanttProjection:
                 fasi.setdefault(f.obiettivo_id, []).append(f)
             n += len(fbatch)
             yield 28 + 32 * n // total
-        rows: list[GanttRow] = []
+        rows: Rows[GanttRow] = Rows(GanttRow)
         for k in range(0, len(ordine), 250):
             for oid in ordine[k:k + 250]:
                 rows.extend(self._rows_of(oid, obs[oid], fasi.get(oid, [])))
             yield 60 + 39 * min(k + 250, len(ordine)) // max(1, len(ordine))
         self.rows = rows
-        self._pos = {r.obiettivo_id: i for i, r in enumerate(rows) if r.kind == "obiettivo"}
+        # (on the stored tuples: 0 kind, 2 obiettivo_id)
+        self._pos = {t[2]: i for i, t in enumerate(rows.data) if t[0] == "obiettivo"}
         yield 100
 
     def _rows_of(self, oid: int, ob: Obiettivo | None = None,
@@ -210,30 +212,31 @@ class GanttProjection:
                 cols = {name for name in _FIELDS if getattr(o, name) != getattr(n, name)}
                 if cols:
                     d.change((o.kind, o.id), cols)
-                    self.rows[i + j] = n
-                    self.swapped[id(o)] = n
+                    old_t, new_t = self.rows.data[i + j], plain(n)
+                    self.swapped[id(old_t)] = (old_t, new_t)  # (the old one kept: its id stays its own)
+                    self.rows.data[i + j] = new_t
         return d
 
-    def swap_into(self, rows: list[GanttRow]) -> None:
-        """Replace, in ``rows`` (a list filtered from :attr:`rows` before the last
-        :meth:`apply`), the rows that apply replaced with their new ones."""
-        swapped = self.swapped
+    def swap_into(self, rows: Rows[GanttRow]) -> None:
+        """Replace, in ``rows`` (filtered from :attr:`rows` before the last :meth:`apply`),
+        the rows that apply replaced with their new ones."""
+        swapped, data = self.swapped, rows.data
         if swapped:
-            for k, r in enumerate(rows):
-                new = swapped.get(id(r))
-                if new is not None:
-                    rows[k] = new
+            for k, t in enumerate(data):
+                pair = swapped.get(id(t))
+                if pair is not None and pair[0] is t:
+                    data[k] = pair[1]
 
     @staticmethod
-    def visible(rows: list[GanttRow], settore_id: int | None, attivita: bool,
-                solo_con_date: bool) -> list[GanttRow]:
+    def visible(rows: Rows[GanttRow], settore_id: int | None, attivita: bool,
+                solo_con_date: bool) -> Rows[GanttRow]:
         out = []
-        for r in rows:
+        for t, r in zip(rows.data, rows, strict=True):
             if settore_id is not None and r.settore_id != settore_id:
                 continue
             if not attivita and r.ramo == str(Ramo.ATTIVITA):
                 continue
             if solo_con_date and not r.has_dates:
                 continue
-            out.append(r)
-        return out
+            out.append(t)
+        return Rows(GanttRow, out)
