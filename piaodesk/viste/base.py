@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, MutableSequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 
@@ -70,10 +70,10 @@ def plain(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(row)
 
 
-class Rows(Sequence[N], Generic[N]):
+class Rows(MutableSequence[N], Generic[N]):
     """A list of rows kept as exact tuples (see :func:`plain`), read as the named tuple
     ``cls``: an item is made when it is read (``rows[i]``, iteration), so code keeps
-    ``row.field`` while only the exact tuples are stored."""
+    ``row.field`` while only the exact tuples are stored (``data``)."""
 
     __slots__ = ("cls", "data")
 
@@ -94,8 +94,18 @@ class Rows(Sequence[N], Generic[N]):
             return [make(t) for t in self.data[i]]
         return make(self.data[i])
 
-    def __setitem__(self, i: int, row: N) -> None:
+    def __setitem__(self, i: int, row: N) -> None:  # type: ignore[override]
         self.data[i] = plain(row)
+
+    def __delitem__(self, i: int) -> None:  # type: ignore[override]
+        del self.data[i]
+
+    def insert(self, i: int, row: N) -> None:
+        self.data.insert(i, plain(row))
+
+    def sort(self, *, key: Callable[[N], Any], reverse: bool = False) -> None:
+        make = self.cls._make
+        self.data.sort(key=lambda t: key(make(t)), reverse=reverse)
 
     def __iter__(self) -> Iterator[N]:
         return map(self.cls._make, self.data)
@@ -104,4 +114,4 @@ class Rows(Sequence[N], Generic[N]):
         self.data.append(plain(row))
 
     def extend(self, rows: Iterable[N]) -> None:
-        self.data.extend(map(plain, rows))
+        self.data.extend(rows.data if isinstance(rows, Rows) else map(plain, rows))

@@ -36,9 +36,9 @@ POLARITA_BREVE = {Polarita.CRESCENTE: "â†‘ crescente", Polarita.DECRESCENTE: "â†
 
 
 class RigaIndicatore(NamedTuple):
-    """A row: a tuple of plain values (the enums as their text: :meth:`IndicatoriProjection.value`
-    gives them back as members), so the garbage collector stops tracking it after its first
-    collection (issue 13: 40.000 tracked rows lengthened every full collection)."""
+    """A row of plain values (the enums as their text: :meth:`IndicatoriProjection.value` gives
+    them back as members), kept as an exact tuple (:attr:`Projection.ROW`): untracked by the
+    garbage collector (issue 13: 40.000 tracked rows lengthened every full collection)."""
 
     key: int
     obiettivo_id: int
@@ -59,6 +59,9 @@ class RigaIndicatore(NamedTuple):
     spiegazione: str
 
 
+_OB_ID = RigaIndicatore._fields.index("obiettivo_id")
+
+
 def _enum(cls: Any, value: str) -> Any:
     """The member of ``cls`` named by ``value`` (the text itself when unknown)."""
     try:
@@ -73,6 +76,8 @@ def _text(value: Any) -> str:
 
 
 class IndicatoriProjection(Projection[RigaIndicatore]):
+    ROW = RigaIndicatore  # (kept as exact tuples: untracked by the GC)
+
     def __init__(self, archive: Any, anno: int | None = None) -> None:
         super().__init__(archive)
         self._anno = anno or archive.piano().anno_inizio
@@ -140,7 +145,7 @@ class IndicatoriProjection(Projection[RigaIndicatore]):
         yield 12
         # then the indicators a batch at a time with their measures: the full records of
         # one batch only are alive at any time (the rows keep what they show)
-        made: dict[int, RigaIndicatore] = {}
+        made: dict[int, Any] = {}  # (exact tuples, as kept)
         self._mis_ind = {}
         for batch in arc.select_batches(Indicatore, batch=150):
             mis: dict[int, list[Misura]] = {}
@@ -150,10 +155,10 @@ class IndicatoriProjection(Projection[RigaIndicatore]):
             for ind in batch:
                 row = self._make(ind.id or 0, ind, mis.get(ind.id or 0, []))
                 if row is not None:
-                    made[row.key] = row
+                    made[row.key] = self._keep(row)
             yield 12 + 86 * len(made) // total
         self._rows = {i: made[i] for i in order if i in made}
-        self._rows.update((i, r) for i, r in made.items() if r.obiettivo_id not in self._ob_info)
+        self._rows.update((i, r) for i, r in made.items() if r[_OB_ID] not in self._ob_info)
         yield 100
 
     def _info(self, ob: Obiettivo) -> tuple[str, int | None, str]:
@@ -276,7 +281,7 @@ class IndicatoriProjection(Projection[RigaIndicatore]):
         for oid in obs:
             self._ob_info.pop(oid, None)
         if obs - set(ch.deleted.get("obiettivi", ())):
-            keys.update(r.key for r in self._rows.values() if r.obiettivo_id in obs)
+            keys.update(r.key for r in self.rows() if r.obiettivo_id in obs)
         keys.update(ch.deleted.get("indicatori", ()))
         keys.update(ch.inserted.get("indicatori", ()))
         keys.update(ch.updated.get("indicatori", {}))

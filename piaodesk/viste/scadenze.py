@@ -47,7 +47,7 @@ _ORDINE_TIPO = {TIPO_FASE: 0, TIPO_INDICATORE: 1, TIPO_OBIETTIVO: 2, TIPO_LEGGE:
 
 
 class Scadenza(NamedTuple):
-    """A row (a tuple of plain values: untracked by the garbage collector)."""
+    """A row of plain values, kept as an exact tuple (:attr:`Projection.ROW`)."""
 
     key: tuple[str, int]
     tipo: str
@@ -142,6 +142,7 @@ _FASE_COLS = ("id", "obiettivo_id", "descrizione", "scadenza", "fine_prevista", 
 
 
 class ScadenzeProjection(Projection[Scadenza]):
+    ROW = Scadenza  # (kept as exact tuples: untracked by the GC)
     COLUMNS = (
         ro("scadenza", "Scadenza", "date", 90),
         ro("tipo", "Tipo", width=72),

@@ -28,7 +28,7 @@ from typing import Any, Generic, TypeVar
 
 from ..store.changes import Changes
 from ..store.edits import Batch, DeleteRow
-from .base import Delta, Key
+from .base import Delta, Key, Rows, plain
 
 R = TypeVar("R")
 
@@ -90,6 +90,10 @@ class Projection(Generic[R]):
     ROW_CLASS: type | None = None
     #: what a row is, in the undo labels («Aggiungi persona», «Elimina persona»)
     ROW_LABEL = "riga"
+    #: the rows' named-tuple class, when they hold plain values only: the rows are then kept
+    #: as exact tuples (untracked by the garbage collector, see :func:`~.base.plain`) and
+    #: read as ``ROW`` (:meth:`rows` is a :class:`~.base.Rows`, the adapter keeps one)
+    ROW: Any = None
 
     def __init__(self, reader: Any) -> None:
         self.reader = reader
@@ -196,10 +200,17 @@ class Projection(Generic[R]):
     # ------------------------------------------------------------ rows
 
     def rows(self) -> list[R]:
+        if self.ROW is not None:
+            return Rows(self.ROW, list(self._rows.values()))  # type: ignore[return-value]
         return list(self._rows.values())
 
     def row(self, key: Key) -> R | None:
-        return self._rows.get(key)
+        row = self._rows.get(key)
+        return row if row is None or self.ROW is None else self.ROW._make(row)
+
+    def _keep(self, row: R) -> R:
+        """What :attr:`_rows` holds of a made row (an exact tuple when :attr:`ROW` is set)."""
+        return plain(row) if self.ROW is not None else row  # type: ignore[arg-type, return-value]
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -215,7 +226,7 @@ class Projection(Generic[R]):
             for key in keys[k:k + self.MAKE_CHUNK]:
                 row = self.make(key)
                 if row is not None:
-                    self._rows[key] = row
+                    self._rows[key] = self._keep(row)
             yield 55 + 45 * min(k + self.MAKE_CHUNK, n) // n
         yield 100
 
@@ -239,7 +250,8 @@ class Projection(Generic[R]):
         """Make the rows of ``keys`` again and say what differs."""
         d = Delta()
         for key in keys:
-            new = self.make(key)
+            made = self.make(key)
+            new = None if made is None else self._keep(made)
             old = self._rows.get(key)
             if new is None:
                 if old is not None:

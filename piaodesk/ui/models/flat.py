@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from ...viste import Delta, Key
+from ...viste.base import Rows
 from ...viste.tabella import Col, Order, Projection, Refused, sort_key
 from ..context import Context
 from .columns import ChoicesRole, ClipboardRole, Column, InvalidInput, KindRole, UndoableEdits
@@ -99,7 +100,8 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
             self.set_rows(rows)
             yield 100
             return
-        self.set_rows([])  # (the columns may differ: a reset while empty costs nothing)
+        # (the columns may differ: a reset while empty costs nothing)
+        self.set_rows(Rows(rows.cls) if isinstance(rows, Rows) else [])
         ordered: list[Any] = []
         for f in self.order.sorted_in_steps(rows, self.CHUNK, ordered):
             yield 86 + int(6 * f)
@@ -176,7 +178,8 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
     def set_rows(self, rows: Iterable[Any]) -> None:
         self.beginResetModel()
         self._set_columns()
-        self._rows = list(rows)
+        # (rows kept as exact tuples stay so: see viste.base.plain)
+        self._rows = Rows(rows.cls, list(rows.data)) if isinstance(rows, Rows) else list(rows)
         self.order.sort(self._rows)
         self._pos = {}
         self._reindex()
