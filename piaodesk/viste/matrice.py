@@ -7,8 +7,8 @@ visible ones), then one column per objective in tree order. Over 100 %, under 10
 at all is flagged. A number typed in a cell sets ``impegno`` on the existing assignment or
 inserts one; emptying a cell keeps the assignment without a %; :meth:`remove_edit` deletes.
 
-The caches of objectives, assignments and cells are named tuples of plain values: the
-garbage collector stops tracking them after their first collection (issue 13: 10.000
+The caches of objectives, assignments and cells hold plain values, kept as exact tuples
+(:class:`~.base.Records`): the garbage collector stops tracking them after their first collection (issue 13: 10.000
 objectives with their lists and 25.000 assignments lengthened every full collection).
 """
 
@@ -23,7 +23,7 @@ from ..domain.formats import format_percent
 from ..domain.model import Assegnazione, Obiettivo, Persona
 from ..store.changes import Changes
 from ..store.edits import Batch, DeleteRow, Edit, InsertRow, SetFields
-from .base import Delta, Key
+from .base import Delta, Key, Records
 from .lookup import Lookup
 from .tabella import Col, Projection
 
@@ -88,8 +88,8 @@ class MatriceProjection(Projection[Persona_]):
         super().__init__(archive)
         self.lookup = Lookup(archive)
         self.settore: int | None = None
-        self._ob: dict[int, _Ob] = {}
-        self._ass: dict[int, _Ass] = {}
+        self._ob: Records[int, _Ob] = Records(_Ob)
+        self._ass: Records[int, _Ass] = Records(_Ass)
         self._cell: dict[tuple[int, int], tuple[int, ...]] = {}  # (persona, obiettivo) -> assegnazioni
         self._by_person: dict[int, set[int]] = {}
         self._people: list[int] = []
@@ -113,8 +113,9 @@ class MatriceProjection(Projection[Persona_]):
             yield 5 + 30 * len(obs) // max(1, len(obs) + 2000)
         ordine = arc.ordine_obiettivi()  # (tree order)
         yield 40
-        self._ob = {oid: obs[oid] for oid in ordine if oid in obs}
-        self._ass, self._cell, self._by_person = {}, {}, {}
+        self._ob = Records(_Ob)
+        self._ob.update((oid, obs[oid]) for oid in ordine if oid in obs)
+        self._ass, self._cell, self._by_person = Records(_Ass), {}, {}
         for batch in arc.select_batches(Assegnazione, columns=_ASS_COLS, batch=2000):
             for a in batch:
                 self._add(a)

@@ -5,10 +5,11 @@ Rows are built from cached records (objectives, fasi, date-type indicators and t
 annual measure, assignments); on ``Changes`` only the touched rows are rebuilt, reading just
 those rows from the archive.
 
-Rows and the objective/fase caches are named tuples of plain values (text, numbers, dates,
-tuples of ids): the garbage collector stops tracking such a tuple after its first
-collection, so 40.000 rows and 40.000 cached records add nothing to the cost of a full
-collection (issue 13: as dataclasses, sets and domain objects they made one of ~100 ms).
+Rows and the objective/fase caches hold plain values (text, numbers, dates, tuples of ids)
+and are kept as exact tuples (:attr:`Projection.ROW`, :class:`~.base.Records`): the garbage
+collector stops tracking those after their first collection, so 40.000 rows and 40.000
+cached records add nothing to the cost of a full collection (issue 13: as dataclasses,
+sets and domain objects they made one of ~100 ms).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from ..store import calendario
 from ..store.changes import Changes
 from ..store.edits import Edit, SetFields
 from ..store.letture import indicatori_di_tipo
-from .base import Key
+from .base import Key, Records
 from .lookup import Lookup
 from .tabella import Col, Projection, ro
 
@@ -162,9 +163,9 @@ class ScadenzeProjection(Projection[Scadenza]):
         self._anno = anno
         self._oggi = oggi
         self.lookup = Lookup(archive)
-        self._ob: dict[int, _Ob] = {}
+        self._ob: Records[int, _Ob] = Records(_Ob)
         self._info: dict[int, tuple[str, int | None, str, str, tuple[int, ...]]] = {}
-        self._fasi: dict[int, _Fase] = {}
+        self._fasi: Records[int, _Fase] = Records(_Fase)
         self._fasi_of: dict[int, tuple[int, ...]] = {}
         self._ind: dict[int, Indicatore] = {}
         self._ind_of: dict[int, set[int]] = {}
@@ -198,12 +199,12 @@ class ScadenzeProjection(Projection[Scadenza]):
         self.lookup.reload()
         self._legge = list(calendario.scadenze(arc, self.anno))
         total = max(1, self.expected_rows())
-        self._ob = {}
+        self._ob = Records(_Ob)
         self._info = {}
         for batch in arc.select_batches(Obiettivo, columns=_OB_COLS):
             self._ob.update((o.id, _Ob.of(o)) for o in batch if o.id is not None)
             yield 35 * len(self._ob) // total
-        self._fasi, self._fasi_of = {}, {}
+        self._fasi, self._fasi_of = Records(_Fase), {}
         for batch in arc.select_batches(Fase, columns=_FASE_COLS, batch=500):
             for f in batch:
                 self._add_fase(f)
