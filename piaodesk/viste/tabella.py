@@ -201,7 +201,7 @@ class Projection(Generic[R]):
 
     def rows(self) -> list[R]:
         if self.ROW is not None:
-            return Rows(self.ROW, list(self._rows.values()))  # type: ignore[return-value]
+            return Rows(self.ROW, list(self._rows.values()))  # type: ignore[arg-type, return-value]
         return list(self._rows.values())
 
     def row(self, key: Key) -> R | None:
@@ -287,7 +287,7 @@ class Order(Generic[R]):
     def active(self, rows: Sequence[R]) -> bool:
         return self.column is not None or (bool(rows) and self.p.order_key(rows[0]) is not None)
 
-    def sort(self, rows: list[R]) -> None:
+    def sort(self, rows: list[R] | Rows[Any]) -> None:
         if self.active(rows):
             rows.sort(key=self.key, reverse=self.desc)
 

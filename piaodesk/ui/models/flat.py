@@ -61,7 +61,7 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         self.ctx = ctx
         self.projection = p = projection
         self.order: Order[Any] = Order(p)
-        self._rows: list[Any] = []  # in display order
+        self._rows: list[Any] | Rows[Any] = []  # in display order (Rows: see viste.base.plain)
         self._pos: dict[Key, int] = {}  # key -> position in _rows
         self._set_columns()
         self._own_text = type(p).text is not Projection.text

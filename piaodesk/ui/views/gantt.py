@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.formats import format_date, format_int, format_percent
 from ...store.changes import Changes
+from ...viste.base import Rows
 from ...viste.gantt import GanttProjection, GanttRow
 from ..models.slices import Progressive, ProgressiveLoad
 from .comuni import ViewPanel, fill_combo, filter_combo
@@ -184,7 +185,7 @@ class GanttCanvas(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
         self.setMouseTracking(True)
-        self.rows: list[GanttRow] = []
+        self.rows: Rows[GanttRow] = Rows(GanttRow)
         self.start: date | None = None
         self.end: date | None = None
         self.oggi = oggi or date.today()
@@ -201,7 +202,7 @@ class GanttCanvas(QGraphicsView):
 
     # ------------------------------------------------------------ geometry
 
-    def set_rows(self, rows: list[GanttRow], start: date, end: date) -> None:
+    def set_rows(self, rows: Rows[GanttRow], start: date, end: date) -> None:
         self.rows = rows
         self.start, self.end = _month_start(start), _next_month(end)
         self.deadlines = sorted({(r.end, r.late) for r in rows if r.kind == "fase" and r.end})
