@@ -84,6 +84,14 @@ class Rows(MutableSequence[N], Generic[N]):
     def __len__(self) -> int:
         return len(self.data)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal to a list or Rows of the same rows (as a list would be)."""
+        if isinstance(other, Rows):
+            return self.data == other.data
+        return isinstance(other, list) and self.data == [tuple(r) for r in other]
+
+    __hash__ = None  # type: ignore[assignment]
+
     @overload
     def __getitem__(self, i: int) -> N: ...
     @overload
