@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, MutableMapping, MutableSequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 #: a row's stable identity inside one projection, usually ``(kind, id)`` or an id
@@ -117,6 +118,14 @@ class Rows(MutableSequence[N], Generic[N]):
 
     def __iter__(self) -> Iterator[N]:
         return map(self.cls._make, self.data)
+
+    def column(self, name: str) -> Iterator[Any]:
+        """One field of every row, read from the stored tuples (a bulk loop makes no rows)."""
+        return map(itemgetter(self.cls._fields.index(name)), self.data)
+
+    def columns(self, *names: str) -> Iterator[tuple[Any, ...]]:
+        """Some fields of every row, as tuples, read from the stored tuples."""
+        return map(itemgetter(*[self.cls._fields.index(n) for n in names]), self.data)
 
     def append(self, row: N) -> None:
         self.data.append(plain(row))

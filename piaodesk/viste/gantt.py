@@ -170,7 +170,7 @@ class GanttProjection:
         return self._perc[oid]
 
     def extent(self) -> tuple[date | None, date | None]:
-        dates = [d for r in self.rows for d in (r.start, r.end) if d]
+        dates = [d for pair in self.rows.columns("start", "end") for d in pair if d]
         return (min(dates), max(dates)) if dates else (None, None)
 
     @staticmethod
@@ -230,13 +230,10 @@ class GanttProjection:
     @staticmethod
     def visible(rows: Rows[GanttRow], settore_id: int | None, attivita: bool,
                 solo_con_date: bool) -> Rows[GanttRow]:
-        out = []
-        for t, r in zip(rows.data, rows, strict=True):
-            if settore_id is not None and r.settore_id != settore_id:
-                continue
-            if not attivita and r.ramo == str(Ramo.ATTIVITA):
-                continue
-            if solo_con_date and not r.has_dates:
-                continue
-            out.append(t)
+        attivita_ = str(Ramo.ATTIVITA)
+        out = [t for t, (settore, ramo, start, end) in zip(
+                   rows.data, rows.columns("settore_id", "ramo", "start", "end"), strict=True)
+               if (settore_id is None or settore == settore_id)
+               and (attivita or ramo != attivita_)
+               and not (solo_con_date and start is None and end is None)]
         return Rows(GanttRow, out)

@@ -316,7 +316,8 @@ class Order(Generic[R]):
         return (r == 0 or not self.before(k, self.key(rows[r - 1]))) and (
             r == len(rows) - 1 or not self.before(self.key(rows[r + 1]), k))
 
-    def sorted_in_steps(self, rows: list[R], chunk: int, out: list[R]) -> Iterator[float]:
+    def sorted_in_steps(self, rows: list[R], chunk: int,
+                        out: list[R] | Rows[Any]) -> Iterator[float]:
         """Sort ``rows`` into ``out`` a chunk at a time (runs, then a merge), yielding 0..1."""
         if not self.active(rows):
             out.extend(rows)

@@ -102,7 +102,7 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
             return
         # (the columns may differ: a reset while empty costs nothing)
         self.set_rows(Rows(rows.cls) if isinstance(rows, Rows) else [])
-        ordered: list[Any] = []
+        ordered: list[Any] | Rows[Any] = Rows(rows.cls) if isinstance(rows, Rows) else []
         for f in self.order.sorted_in_steps(rows, self.CHUNK, ordered):
             yield 86 + int(6 * f)
         n = max(1, len(ordered))
@@ -154,8 +154,9 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
     def column_of(self, key: str) -> int:
         return self._col_pos[key]
 
-    def rows(self) -> list[Any]:
-        return list(self._rows)
+    def rows(self) -> list[Any] | Rows[Any]:
+        rows = self._rows
+        return Rows(rows.cls, list(rows.data)) if isinstance(rows, Rows) else list(rows)
 
     def row_at(self, r: int) -> Any:
         return self._rows[r]

@@ -205,7 +205,8 @@ class GanttCanvas(QGraphicsView):
     def set_rows(self, rows: Rows[GanttRow], start: date, end: date) -> None:
         self.rows = rows
         self.start, self.end = _month_start(start), _next_month(end)
-        self.deadlines = sorted({(r.end, r.late) for r in rows if r.kind == "fase" and r.end})
+        self.deadlines = sorted({(end, late) for kind, end, late in rows.columns("kind", "end", "late")
+                                 if kind == "fase" and end})
         self._apply_extent()
 
     def _apply_extent(self) -> None:
@@ -492,8 +493,8 @@ class GanttView(Progressive, ViewPanel):
         if self.loading:
             return  # (the progress is shown)
         rows = self.canvas.rows
-        n_ob = sum(1 for r in rows if r.kind == "obiettivo")
-        n_late = sum(1 for r in rows if r.late)
+        n_ob = sum(1 for k in rows.column("kind") if k == "obiettivo")
+        n_late = sum(1 for late in rows.column("late") if late)
         self.summary.setText(
             f"{format_int(n_ob)} obiettivi, {format_int(len(rows) - n_ob)} fasi — "
             f"{format_int(n_late)} in ritardo al "

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from ...domain.formats import format_int
 from ...store.albero import obiettivi_del_programma
+from ...viste.base import Rows
 from ...viste.indicatori import IndicatoriProjection, RigaIndicatore
 from ..context import Context
 from ..models.flat import FlatFilterProxy, FlatTableModel
@@ -84,9 +85,12 @@ class IndicatoriView(ViewPanel):
         if self.model.loading:
             return  # (the progress is shown)
         accept = self.proxy._accept
-        rows = [r for r in self.model.rows() if accept is None or accept(r)]
+        rows = self.model.rows()
+        if accept is not None:
+            rows = [r for r in rows if accept(r)]
         n = len(rows)
-        with_value = sum(1 for r in rows if r.perc is not None)
+        percs = rows.column("perc") if isinstance(rows, Rows) else (r.perc for r in rows)
+        with_value = sum(1 for p in percs if p is not None)
         self.summary.setText(f"{format_int(n)} indicatori — {format_int(with_value)} con "
                              "raggiungimento calcolabile "
                              f"nel {self.projection.anno}")
