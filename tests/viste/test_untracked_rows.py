@@ -93,3 +93,22 @@ def test_gantt_rows_are_untracked(demo):
     _collect()
     assert len(g.rows) > 50 and not any(gc.is_tracked(t) for t in g.rows.data)
     assert _tracked_held(g) < 15 + len(g.rows) // 20
+
+
+def test_tree_objectives_hold_no_empty_lists_of_their_own(demo):
+    """The tree's 10.000 objectives carried three empty lists each (tipologia and flags are not
+    even read): one shared empty list now, so a node costs the collector its node, its
+    objective and its children list."""
+    from piaodesk.store.albero import LettoreAlbero
+    from piaodesk.viste.albero import AlberoObiettivi
+
+    t = AlberoObiettivi(LettoreAlbero(demo), demo.piano().anno_inizio)
+    t.load_all()
+    obs = [n.obj for n in t.by_id.values()]
+    assert len(obs) > 50
+    empties = {id(lst) for o in obs for lst in (o.tipologia, o.anni, o.flags) if not lst}
+    assert len(empties) == 1
+    oid = next(iter(t.by_id))
+    t.apply(demo.apply(SetFields(Obiettivo, oid, {"titolo": "Un altro titolo"})))
+    o = t.by_id[oid].obj
+    assert o.titolo == "Un altro titolo" and id(o.flags) in empties  # (read again: the same)
