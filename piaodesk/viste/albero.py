@@ -80,20 +80,24 @@ class Filtro:
 
 
 #: the one empty list the tree's objectives hold in their list fields that are empty or not
-#: read (tipologia and flags are not in the tree's columns): 10.000 objectives carried 30.000
-#: empty lists, each an object every full garbage collection walks (issue 13). Never written
-#: (nothing appends to a node's objective; an edit reads the objective again from the store).
+#: read (tipologia and flags are not in the tree's columns), and one list per distinct value
+#: of ``anni`` («2025, 2026, 2027» on most): 10.000 objectives carried 30.000 lists, each an
+#: object every full garbage collection walks (issue 13). Never written (nothing changes a
+#: node's objective in place; an edit reads the objective again from the store).
 _VUOTA: list[Any] = []
+_ANNI: dict[tuple[int, ...], list[int]] = {}
 
 
 def _leggero(o: Obiettivo) -> Obiettivo:
-    """``o`` with its empty list fields replaced by the shared :data:`_VUOTA`."""
+    """``o`` with its list fields shared (see :data:`_VUOTA`)."""
     if not o.tipologia:
         o.tipologia = _VUOTA
-    if not o.anni:
-        o.anni = _VUOTA
     if not o.flags:
         o.flags = _VUOTA
+    if not o.anni:
+        o.anni = _VUOTA
+    elif len(_ANNI) < 1000:  # (a handful of distinct values in a plan)
+        o.anni = _ANNI.setdefault(tuple(o.anni), o.anni)
     return o
 
 

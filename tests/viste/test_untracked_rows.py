@@ -108,6 +108,8 @@ def test_tree_objectives_hold_no_empty_lists_of_their_own(demo):
     assert len(obs) > 50
     empties = {id(lst) for o in obs for lst in (o.tipologia, o.anni, o.flags) if not lst}
     assert len(empties) == 1
+    anni = {tuple(o.anni): id(o.anni) for o in obs}
+    assert len({id(o.anni) for o in obs}) == len(anni)  # one list per distinct value
     oid = next(iter(t.by_id))
     t.apply(demo.apply(SetFields(Obiettivo, oid, {"titolo": "Un altro titolo"})))
     o = t.by_id[oid].obj
