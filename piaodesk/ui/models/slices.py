@@ -11,6 +11,10 @@ runs, full (generation 2) collections are postponed — a load allocates tens of
 long-lived rows, and a full collection landing in a slice froze it for 100–200 ms. Nothing is
 frozen or made immortal (a process-wide ``freeze`` kept deleted rows alive until the next
 unfreeze): the thresholds come back when the last load ends, and collection goes on as usual.
+What keeps the full collections short afterwards is the data, not a policy: the projections
+keep their rows and caches as exact tuples of plain values, which the collector does not track
+(:func:`piaodesk.viste.base.plain`; on the 10.000-objective plan the tracked objects with the
+plan-wide tabs open fell from about 390.000 to 110.000).
 """
 
 from __future__ import annotations
