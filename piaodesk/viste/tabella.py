@@ -170,6 +170,13 @@ class Projection(Generic[R]):
         """The vertical header of a row: (label, tooltip, status), or None (row numbers)."""
         return None
 
+    def keys_of(self, rows: Sequence[R], start: int = 0) -> Iterator[Key]:
+        """The keys of ``rows[start:]`` (of rows kept as exact tuples, read from the tuples:
+        no row is made for each of 40.000)."""
+        if isinstance(rows, Rows) and type(self).key_of is Projection.key_of:
+            return itertools.islice(rows.column("key"), start, None)
+        return map(self.key_of, itertools.islice(rows, start, None))
+
     def row_id(self, row: R) -> Any:
         key = self.key_of(row)
         return key[1] if isinstance(key, tuple) else key

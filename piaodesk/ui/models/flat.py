@@ -100,8 +100,7 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
             self.set_rows(rows)
             yield 100
             return
-        # (the columns may differ: a reset while empty costs nothing)
-        self.set_rows(Rows(rows.cls) if isinstance(rows, Rows) else [])
+        self.set_rows(Rows(rows.cls) if isinstance(rows, Rows) else [])  # (a reset while empty)
         ordered: list[Any] | Rows[Any] = Rows(rows.cls) if isinstance(rows, Rows) else []
         for f in self.order.sorted_in_steps(rows, self.CHUNK, ordered):
             yield 86 + int(6 * f)
@@ -168,9 +167,9 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         return self._columns[self._col_pos[key]].editable and self.projection.editable(row, key)
 
     def _reindex(self, start: int = 0) -> None:
-        key_of = self.projection.key_of
-        for i in range(start, len(self._rows)):
-            self._pos[key_of(self._rows[i])] = i
+        pos = self._pos
+        for i, key in enumerate(self.projection.keys_of(self._rows, start), start):
+            pos[key] = i
 
     def refresh(self) -> None:
         """Show the projection's current rows and columns (a filter of the projection changed)."""
@@ -179,7 +178,6 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
     def set_rows(self, rows: Iterable[Any]) -> None:
         self.beginResetModel()
         self._set_columns()
-        # (rows kept as exact tuples stay so: see viste.base.plain)
         self._rows = Rows(rows.cls, list(rows.data)) if isinstance(rows, Rows) else list(rows)
         self.order.sort(self._rows)
         self._pos = {}
