@@ -153,9 +153,8 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
     def column_of(self, key: str) -> int:
         return self._col_pos[key]
 
-    def rows(self) -> list[Any] | Rows[Any]:
-        rows = self._rows
-        return Rows(rows.cls, list(rows.data)) if isinstance(rows, Rows) else list(rows)
+    def rows(self) -> list[Any]:
+        return list(self._rows)
 
     def row_at(self, r: int) -> Any:
         return self._rows[r]
@@ -167,9 +166,8 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         return self._columns[self._col_pos[key]].editable and self.projection.editable(row, key)
 
     def _reindex(self, start: int = 0) -> None:
-        pos = self._pos
         for i, key in enumerate(self.projection.keys_of(self._rows, start), start):
-            pos[key] = i
+            self._pos[key] = i
 
     def refresh(self) -> None:
         """Show the projection's current rows and columns (a filter of the projection changed)."""

@@ -85,7 +85,7 @@ class IndicatoriView(ViewPanel):
         if self.model.loading:
             return  # (the progress is shown)
         accept = self.proxy._accept
-        rows = self.model.rows()
+        rows = self.model._rows  # (Rows on a large plan: the percentages read from the tuples)
         if accept is not None:
             rows = [r for r in rows if accept(r)]
         n = len(rows)
