@@ -56,16 +56,6 @@ def _legale(chiave: str) -> str:
     return f"{r.giorno:02d}/{r.mese:02d}" + (" dell'anno successivo" if r.anno_relativo == 1 else "")
 
 
-def eventi_salvati(arc: Archive) -> dict[str, str]:
-    """The stored event dates as written (not the plan's act date, which is the «Piano» sheet's)."""
-    raw = arc.impostazione(cal.CHIAVE_EVENTI)
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
 def righe(arc: Archive) -> list[VoceCalendario]:
     cfg = cal.impostazioni(arc)
     regole = cfg.get("regole") or {}
@@ -76,7 +66,7 @@ def righe(arc: Archive) -> list[VoceCalendario]:
         out.append(VoceCalendario(r.nome, _legale(r.chiave), None if spenta else (str(v) or None), not spenta))
     bil = cfg.get("approvazione_bilancio")
     out.append(VoceCalendario(BILANCIO, "il PIAO entro 30 giorni", data=_date(bil)))
-    for nome, quando in eventi_salvati(arc).items():
+    for nome, quando in cal.eventi_salvati(arc).items():
         out.append(VoceCalendario(f"{EVENTO}{nome}", "scadenze relative", data=_date(quando)))
     return out
 
@@ -136,7 +126,7 @@ def leggi(arc: Archive, rows: list[tuple[int, dict[str, Any]]]) -> Letto:
         elif norm_label(voce) == norm_label(BILANCIO):
             bilancio = quando
         elif voce.startswith(EVENTO.strip()) and voce[len(EVENTO.strip()):].strip():
-            nome = cal._norm(voce[len(EVENTO.strip()):])
+            nome = cal.norm_evento(voce[len(EVENTO.strip()):])
             if quando is None:
                 problemi.append((n, f"«{voce}»: manca la data dell'evento: riga non importata"))
                 continue
@@ -162,8 +152,8 @@ def leggi(arc: Archive, rows: list[tuple[int, dict[str, Any]]]) -> Letto:
         campi.append((BILANCIO, format_date(prima_bil) if prima_bil else "", format_date(bilancio) if bilancio else ""))
     if campi:
         edits.append(cal.sostituisci(regole, bilancio))
-    prima_ev = eventi_salvati(arc)
-    if {cal._norm(k): v for k, v in prima_ev.items()} != eventi:
+    prima_ev = cal.eventi_salvati(arc)
+    if {cal.norm_evento(k): v for k, v in prima_ev.items()} != eventi:
         for nome in sorted(set(prima_ev) | set(eventi)):
             a, b = _date(prima_ev.get(nome)), _date(eventi.get(nome))
             if a != b:

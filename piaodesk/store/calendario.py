@@ -68,11 +68,25 @@ def sostituisci(regole: dict[str, str | None], approvazione_bilancio: date | Non
 CHIAVE_EVENTI = "eventi"
 
 
-def _norm(text: str) -> str:
+def norm_evento(text: str) -> str:
+    """An event's name as compared and stored (no accents, lower case, words only)."""
     import unicodedata
 
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return " ".join("".join(c if c.isalnum() else " " for c in t).split())
+
+
+_norm = norm_evento
+
+
+def eventi_salvati(arc: Archive) -> dict[str, str]:
+    """The event dates the ente set, as stored (name → ISO date text; not the plan's act date)."""
+    raw = arc.impostazione(CHIAVE_EVENTI)
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 def eventi(arc: Archive) -> dict[str, date]:
@@ -82,14 +96,9 @@ def eventi(arc: Archive) -> dict[str, date]:
     piano = arc.piano()
     if piano.atto_data is not None:
         out["approvazione"] = piano.atto_data
-    raw = arc.impostazione(CHIAVE_EVENTI)
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        data = {}
-    for k, v in (data.items() if isinstance(data, dict) else ()):
+    for k, v in eventi_salvati(arc).items():
         try:
-            out[_norm(str(k))] = date.fromisoformat(str(v))
+            out[_norm(k)] = date.fromisoformat(v)
         except ValueError:
             continue
     return out
