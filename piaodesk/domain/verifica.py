@@ -109,13 +109,31 @@ def verifica_obiettivo(sistema: SistemaValutazione, o: ObiettivoVerifica) -> lis
     return out
 
 
-def verifica_piano(sistema: SistemaValutazione, schede: Sequence[SchedaVerifica],
-                   valutatori: Sequence[tuple[int, str, int | None, str]] = ()) -> list[Problema]:
-    """All the plan's problems: SMVP, schede, evaluated objectives, evaluators.
+def verifica_rischio(scala: Sequence[str] | str,
+                     graduati: Sequence[tuple[int, str, str]]) -> list[Problema]:
+    """The ente's risk scale: ``scala`` its level names, or the Italian reason it cannot be read;
+    ``graduati`` (id, code or title, level) of the objectives graded. A level off the scale (an older
+    file, a hand edit) is an *avviso* on its objective, which keeps it (the sheets print it as
+    written); an unreadable scale is an *errore* of the plan."""
+    if isinstance(scala, str):
+        return [Problema(ERRORE, "Scala del rischio", f"{scala}: ridefinirla da «Piano › Scala del rischio…».")]
+    return [Problema(AVVISO, f"Obiettivo {nome}", f"livello di rischio «{lv}» fuori dalla scala dell'ente "
+                     f"({', '.join(scala)}): aggiungerlo alla scala o cambiare il livello.", obiettivo_id=oid)
+            for oid, nome, lv in graduati if lv and lv not in scala]
 
-    ``valutatori`` are (persona_id, nominativo, valutatore_id, valutatore) of each person.
+
+def verifica_piano(sistema: SistemaValutazione, schede: Sequence[SchedaVerifica],
+                   valutatori: Sequence[tuple[int, str, int | None, str]] = (),
+                   rischio: tuple[Sequence[str] | str, Sequence[tuple[int, str, str]]] | None = None,
+                   ) -> list[Problema]:
+    """All the plan's problems: SMVP, schede, evaluated objectives, evaluators, risk levels.
+
+    ``valutatori`` are (persona_id, nominativo, valutatore_id, valutatore) of each person;
+    ``rischio`` the arguments of :func:`verifica_rischio`.
     """
     out = [Problema(ERRORE, "Sistema di valutazione", m) for m in sistema.validate()]
+    if rischio is not None:
+        out.extend(verifica_rischio(*rischio))
     seen: set[int] = set()
     for s in schede:
         out.extend(verifica_scheda(sistema, s))

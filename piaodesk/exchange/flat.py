@@ -83,7 +83,7 @@ from ..store import valore_pubblico as vp_store
 from ..store.archive import Archive
 from ..store.edits import Edit, InsertRow, SetFields
 from .collocazione import Gruppo, righe_incerte
-from .common import Differenza, ImportPlan, Problema, SetImpostazione, column_letter, shorten
+from .common import Differenza, ExchangeError, ImportPlan, Problema, SetImpostazione, column_letter, shorten
 from .readers import Tabella
 from .sezioni import MESI, Blocco, Peso, inizio_sezioni, leggi_sezioni
 
@@ -1075,7 +1075,7 @@ class FlatImport:
                     self._scala_rischio = scala_del_piano(self.a)
                 out["rischio_livello"] = leggi_livello(raw, self._scala_rischio)
                 out["rischio_corruttivo"] = True
-            except ValueError as exc:
+            except (ValueError, ExchangeError) as exc:  # an unknown level; the plan's scale unreadable
                 self.prob("rischio_sconosciuto", f"{exc}: il livello non è stato importato", riga=node.row,
                           colonna=self._col_name("rischio"))
         if (f.get("misura_rischio") or "").strip():

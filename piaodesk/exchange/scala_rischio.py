@@ -17,7 +17,7 @@ from ..domain.model import Obiettivo
 from ..domain.rischio import ScalaRischio, messaggio_scomparsi, nuova_scala, scala_predefinita, scomparsi
 from ..store import rischio as store
 from ..store.edits import SetFields, SetSetting
-from .common import Differenza
+from .common import Differenza, ExchangeError
 from .readers import ERRORI_FORMULA, rows_of
 from .workbook import Col, SheetSpec, _open_sheet, _Styles, _write_rows
 
@@ -45,12 +45,16 @@ SCALA_RISCHIO = SheetSpec(NOME, RigaScala, (
 
 
 def scala_del_piano(archive: Archive | None) -> ScalaRischio:
+    """The plan's scale (the usual one for the empty template). An unreadable stored scale refuses
+    the export or import (``ExchangeError``): writing or checking against the usual scale instead
+    would silently put it in the ente's place."""
     if archive is None:
         return scala_predefinita()
     try:
         return store.scala(archive)
-    except ValueError:
-        return scala_predefinita()
+    except ValueError as exc:
+        raise ExchangeError(f"{exc}: ridefinirla da «Piano › Scala del rischio…» (o con «piaodesk rischio») "
+                            "prima di esportare o importare") from exc
 
 
 def scrivi(wb: Any, archive: Archive | None, formulas: dict[str, str], st: _Styles) -> int:
@@ -127,7 +131,10 @@ def confronta(d: Any, nuova: ScalaRischio | None) -> None:
     level objectives use (those the workbook leaves on it are named)."""
     if nuova is None:
         return
-    vecchia = scala_del_piano(d.a)
+    try:
+        vecchia: ScalaRischio | None = scala_del_piano(d.a)
+    except ExchangeError:
+        vecchia = None  # unreadable: the workbook's scale repairs it, if it keeps the levels in use
     if nuova == vecchia:
         return
     livello: dict[int, str | None] = {}
@@ -144,17 +151,18 @@ def confronta(d: Any, nuova: ScalaRischio | None) -> None:
     for oid, lv in livello.items():
         if lv:
             uso.setdefault(lv, []).append(codici.get(oid) or str(oid))
-    mancano = scomparsi(vecchia.nomi, nuova.nomi, uso)
+    mancano = scomparsi(vecchia.nomi if vecchia is not None else tuple(uso), nuova.nomi, uso)
     if mancano:
         d.prob(NOME, None, messaggio_scomparsi(mancano) + " (nel foglio «Obiettivi», colonna «Rischio corruttivo», "
                "dare a quegli obiettivi un livello della nuova scala)", col="Livello di rischio", gravita="errore")
         return
     d.sets.append(SetSetting(store.CHIAVE, None if nuova.predefinita else nuova.to_json(), store.ETICHETTA))
     campi = []
-    if nuova.nomi != vecchia.nomi:
-        campi.append(("Livelli", ", ".join(vecchia.nomi), ", ".join(nuova.nomi)))
+    nomi_prima = ", ".join(vecchia.nomi) if vecchia is not None else "(non leggibile)"
+    if nuova.nomi != (vecchia.nomi if vecchia is not None else ()):
+        campi.append(("Livelli", nomi_prima, ", ".join(nuova.nomi)))
     for x in nuova.livelli:
-        prima = vecchia.descrizione(x.nome)
+        prima = vecchia.descrizione(x.nome) if vecchia is not None else ""
         if x.descrizione != prima:
             campi.append((f"Descrizione di «{x.nome}»", prima, x.descrizione))
     d.diffs.append(Differenza("modifica", NOME, "della scala", campi=campi))

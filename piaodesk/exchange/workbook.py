@@ -1214,10 +1214,10 @@ def write_workbook(archive: Archive, path: Path | str, settore: str | int | None
     lk.indname = {i.id: f"{lk.obcode.get(i.obiettivo_id, '')} — {i.descrizione[:60]}"
                   for i in snap.indicatori}
     lk.indcode = {i.id: i.codice for i in snap.indicatori}
+    lists = _list_values(archive)  # before the workbook: an unreadable risk scale refuses here
     wb = _new_workbook()
     st = _Styles(wb)
     _write_istruzioni(wb, archive, st)
-    lists = _list_values(archive)
     formulas = _list_formulas(lists)
     misure_by = {(m.indicatore_id, m.anno): m for m in snap.misure if not _is_periodic(m, snap.anni)}
     lk.monname = {m.id: m.nome for m in snap.monitoraggi}

@@ -48,13 +48,19 @@ def scala(arc: Archive) -> ScalaRischio:
     return ScalaRischio.from_json(raw)
 
 
+def graduati(arc: Archive) -> list[tuple[int, str, str]]:
+    """(id, code — or «title» —, level) of the objectives graded with a level, by code."""
+    return [(o.id or 0, o.codice or f"«{o.titolo[:30]}»", o.rischio_livello)
+            for o in arc.select(Obiettivo, "rischio_livello IS NOT NULL", order="codice, id",
+                                columns=("id", "codice", "titolo", "rischio_livello"))
+            if o.rischio_livello]
+
+
 def in_uso(arc: Archive) -> dict[str, list[str]]:
     """level name → codes of the objectives graded with it (tree order by code)."""
     out: dict[str, list[str]] = {}
-    for o in arc.select(Obiettivo, "rischio_livello IS NOT NULL", order="codice, id",
-                        columns=("id", "codice", "titolo", "rischio_livello")):
-        if o.rischio_livello:
-            out.setdefault(o.rischio_livello, []).append(o.codice or f"«{o.titolo[:30]}»")
+    for _id, nome, livello in graduati(arc):
+        out.setdefault(livello, []).append(nome)
     return out
 
 

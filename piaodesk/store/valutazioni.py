@@ -39,6 +39,7 @@ from ..domain.model import (
     ValutazioneIndividuale,
     VoceOrganizzativa,
 )
+from . import rischio as rischio_store
 from .archive import Archive
 from .edits import Batch, DeleteRow, Edit, InsertRow, SetFields
 
@@ -507,7 +508,11 @@ def verifica(q: QuadroValutazioni) -> list[ver.Problema]:
             continue
         v = q.valutatore(p)
         vals.append((pid, p.nominativo, v.persona_id, v.ruolo))
-    return ver.verifica_piano(q.sistema, schede, vals)
+    try:  # the ente's risk scale (issue 18 point 4): levels off it are named
+        nomi: tuple[str, ...] | str = rischio_store.scala(q.archive).nomi
+    except ValueError as exc:
+        nomi = str(exc)
+    return ver.verifica_piano(q.sistema, schede, vals, (nomi, rischio_store.graduati(q.archive)))
 
 
 # ---------------------------------------------------------------------- edits

@@ -282,3 +282,15 @@ def test_enum_values_are_unique_across_enums():
 def test_area_from_printed_category(testo, area):
     got = enums.area_da_categoria(testo)
     assert (got.value if got else None) == area
+
+
+def test_verifica_rischio_off_scale_levels_are_warnings_on_their_objectives():
+    scala = ("BASSO", "MEDIO", "ALTO")
+    graduati = [(1, "A.1", "MEDIO"), (2, "X.1", "CRITICO"), (3, "X.2", "")]
+    probs = ver.verifica_rischio(scala, graduati)
+    assert [(p.gravita, p.dove, p.obiettivo_id) for p in probs] == [("avviso", "Obiettivo X.1", 2)]
+    assert "«CRITICO» fuori dalla scala dell'ente (BASSO, MEDIO, ALTO)" in probs[0].messaggio
+    assert [(p.gravita, p.dove) for p in ver.verifica_rischio("la scala non è leggibile", graduati)] == [
+        ("errore", "Scala del rischio")]
+    # through the plan check
+    assert [p.dove for p in ver.verifica_piano(S, [], [], (scala, graduati))] == ["Obiettivo X.1"]

@@ -153,3 +153,24 @@ def test_portale_and_flat_read_the_ente_levels(ente, empty_plan, tmp_path):
     assert not [p for p in result.problemi if p.tipo == "rischio_sconosciuto"]
     result.apply(empty_plan)
     assert (_ob(empty_plan, "PC.1").rischio_livello, _ob(empty_plan, "TS.1").rischio_livello) == ("CRITICO", "MEDIO")
+
+
+def test_an_unreadable_scale_is_not_exported_as_the_usual_one_and_the_workbook_repairs_it(ente, tmp_path):
+    """Never silently: a stored scale that cannot be read refuses the export (writing BASSA/MEDIA/ALTA
+    in its place would put the usual scale in the ente's on the way back); a workbook exported before
+    the damage brings the ente's scale back, keeping the levels objectives use."""
+    from piaodesk.exchange.common import ExchangeError
+    from piaodesk.store.edits import SetSetting
+
+    prima = tmp_path / "prima.xlsx"
+    write_workbook(ente, prima)
+    ente.apply(SetSetting(store.CHIAVE, "{rotto"))
+    with pytest.raises(ExchangeError, match=r"non è leggibile: ridefinirla da «Piano › Scala del rischio…»"):
+        write_workbook(ente, tmp_path / "dopo.xlsx")
+    assert not (tmp_path / "dopo.xlsx").exists()
+    plan = diff_workbook(ente, prima)
+    assert [p.testo() for p in plan.problemi if p.gravita == "errore"] == []
+    diff = next(d for d in plan.differenze if d.foglio == "Scala del rischio")
+    assert ("Livelli", "(non leggibile)", "BASSO, MEDIO, ALTO, CRITICO") in diff.campi
+    plan.apply(ente)
+    assert store.scala(ente).nomi == ("BASSO", "MEDIO", "ALTO", "CRITICO")

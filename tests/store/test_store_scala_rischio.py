@@ -72,3 +72,31 @@ def test_next_year_plan_keeps_the_ente_scale(demo, tmp_path) -> None:
         assert _ob(new, "TS.1").rischio_livello == "MEDIO"
     finally:
         new.close()
+
+
+def test_verifica_names_levels_off_the_scale_and_an_unreadable_scale(demo) -> None:
+    """«Verifica del piano» says what the form shows as «fuori scala» (an older file, a hand edit),
+    and an unreadable stored scale is an error there, not a silent fallback to the usual one."""
+    from piaodesk.store.valutazioni import QuadroValutazioni, verifica
+
+    def rischio_problems():
+        return [str(p) for p in verifica(QuadroValutazioni(demo, 2025)) if "rischio" in p.messaggio]
+
+    assert rischio_problems() == []  # the demo's MEDIA is on the usual scale
+    pc1 = _ob(demo, "PC.1")
+    demo.apply(SetFields(Obiettivo, pc1.id, {"rischio_livello": "MOLTO ALTA"}))
+    assert rischio_problems() == [
+        "[avviso] Obiettivo PC.1: livello di rischio «MOLTO ALTA» fuori dalla scala dell'ente (BASSA, MEDIA, "
+        "ALTA): aggiungerlo alla scala o cambiare il livello."]
+    from piaodesk.reports.data import problemi_stampa  # on the sheets that print PC.1, not on others
+
+    q = QuadroValutazioni(demo, 2025)
+    assert any("MOLTO ALTA" in p.messaggio for p in problemi_stampa(q, obiettivi=[pc1.id]))
+    altro = _ob(demo, "TS.1")
+    assert not any("MOLTO ALTA" in p.messaggio for p in problemi_stampa(q, obiettivi=[altro.id]))
+    demo.apply(store.imposta(demo, ["BASSA", "MEDIA", "ALTA", "MOLTO ALTA"]))
+    assert rischio_problems() == []
+    demo.apply(SetSetting(store.CHIAVE, "{rotto"))
+    assert rischio_problems() == [
+        "[errore] Scala del rischio: la scala del rischio registrata nel piano non è leggibile: ridefinirla "
+        "da «Piano › Scala del rischio…»."]
