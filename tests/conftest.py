@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("PIAODESK_HOME", tempfile.mkdtemp(prefix="piaodesk-home-"))
+if "PIAODESK_HOME" not in os.environ:  # a private user folder, removed when the run ends
+    os.environ["PIAODESK_HOME"] = _home = tempfile.mkdtemp(prefix="piaodesk-home-")
+    atexit.register(shutil.rmtree, _home, True)
 
 import pytest  # noqa: E402
 
 from piaodesk.store.archive import Archive  # noqa: E402
 from piaodesk.store.demo import build_demo  # noqa: E402
-
-_DEMO_CACHE: dict[str, Path] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -29,17 +31,19 @@ def _undo_stacks_emptied():
         ctx_module.clear_undo_stacks()
 
 
-@pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    """A fresh copy of the demo plan (built once per session, copied per test)."""
-    import shutil
+@pytest.fixture(scope="session")
+def _demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo plan, built once per session (in pytest's own temporary folders)."""
+    src = tmp_path_factory.mktemp("demo") / "demo.piao"
+    build_demo(src).close()
+    return src
 
-    if "demo" not in _DEMO_CACHE:
-        src = Path(tempfile.mkdtemp(prefix="piaodesk-demo-")) / "demo.piao"
-        build_demo(src).close()
-        _DEMO_CACHE["demo"] = src
+
+@pytest.fixture
+def demo_path(tmp_path: Path, _demo_source: Path) -> Path:
+    """A fresh copy of the demo plan (built once per session, copied per test)."""
     dst = tmp_path / "demo.piao"
-    shutil.copyfile(_DEMO_CACHE["demo"], dst)
+    shutil.copyfile(_demo_source, dst)
     return dst
 
 
