@@ -245,14 +245,6 @@ class Archive:
             raise PlanError(f"Il file «{path.name}» non contiene un piano (tabella piano vuota).")
         return arc
 
-    @classmethod
-    def memory(cls, piano: Piano | None = None, ente: Ente | None = None) -> Archive:
-        """An in-memory plan (tests)."""
-        import tempfile
-
-        tmp = Path(tempfile.mkdtemp()) / "memoria.piao"
-        return cls.create(tmp, piano or Piano(titolo="Piano di prova"), ente)
-
     def close(self) -> None:
         try:
             if not self.readonly:
