@@ -755,6 +755,20 @@ class Archive:
         st = self._perc.get(anno or self.piano().anno_inizio)
         return st is not None
 
+    def percentuali_proprie(self, anno: int) -> tuple[dict[int, Decimal | None],
+                                                      engine.SistemaValutazione] | None:
+        """Each objective's own % in ``anno`` (from its indicators' annual values and its fasi,
+        before the tree's means and any validation) and the valuation system that combined
+        them, from the bulk cache when it is ready (None otherwise: nothing is computed here).
+        «Rileva i valori» takes them for the objectives whose values it copies as they are."""
+        if not self.percentuali_pronte(anno):
+            return None
+        st = self._perc_state(anno)
+        sistema = getattr(st, "sistema", None)
+        if sistema is None:
+            return None
+        return st.own, sistema
+
     @staticmethod
     def calcola_percentuali(path: Path | str, anno: int) -> dict[str, Any]:
         """Compute the bulk % on a private read-only connection (worker process or thread).

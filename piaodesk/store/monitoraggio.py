@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..domain import monitoraggio as rules
+from ..domain.avanzamento import perc_nodo
 from ..domain.enums import StatoMonitoraggio
 from ..domain.formats import format_date, format_percent, parse_decimal
 from ..domain.model import (
@@ -738,7 +739,10 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
     sistema = getattr(rnd, "sistema", None) or archive.sistema_valutazione()
     validate = {oid: s.perc_validata for oid, s in stati.items() if s.perc_validata is not None}
     yield None
-    calc: dict[int, Decimal | None] = {}
+    # the leaves whose values are the indicators' annual misure as they are: their own % is
+    # the one the plan's % cache holds (the tree's), not computed again (issue 14 point 6)
+    calc: dict[int, Decimal | None] = _proprie_dal_piano(archive, anno, sistema, legami, figli,
+                                                         indicatori, default, grezzi, tenere)
     oids = [oid for oid, _ in legami]
     for k in range(0, len(oids), batch):  # (in steps: the % of 10.000 objectives take long)
         calc = rules.percentuali(figli, indicatori, valori, fasi, validate, sistema,
@@ -772,6 +776,38 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
         edits.append(ins_stati)
     yield _Calcolo(edits, rnd, calc, nuove_val, ins_ril, ins_stati, ril_agg, stati_agg,
                    nuovi_perc, cambiate, copia_ril, copia_val)
+
+
+def _proprie_dal_piano(archive: Archive, anno: int, sistema: SistemaValutazione,
+                       legami: list[tuple[int, int | None]], figli: Mapping[int, list[int]],
+                       indicatori: Mapping[int, list[Indicatore]],
+                       valori: Mapping[int, _Valore4], grezzi: Mapping[int, tuple[Any, ...]],
+                       tenere: Mapping[int, RilevazioneIndicatore]) -> dict[int, Decimal | None]:
+    """The % of the leaves whose own % the plan's % cache of ``anno`` already holds with the
+    values the snapshot takes (empty when the cache is not ready or has another system).
+
+    A leaf qualifies when each of its indicators takes its stored annual row as it is
+    (``grezzi``: no period rows, none kept from the round), and none could read a trend
+    target (no number, a value and a text: the cache compares it with past years, a round
+    does not). Its % is then the same computation on the same rows (the fasi are the plan's).
+    """
+    found = archive.percentuali_proprie(anno)
+    if found is None or found[1] != sistema:
+        return {}
+    own, out = found[0], {}
+    for oid, _pid in legami:
+        if figli.get(oid):
+            continue
+        for ind in indicatori.get(oid, ()):
+            iid = ind.id or 0
+            if iid in tenere or iid not in grezzi:
+                break
+            tt, t, _vt, v = valori[iid]
+            if t is None and v is not None and tt:
+                break
+        else:
+            out[oid] = perc_nodo(None, None, own.get(oid))
+    return out
 
 
 class _InsertRound(InsertMany):
