@@ -364,6 +364,28 @@ class _Valori(Mapping[int, rules.ValoreRound]):
         return len(set(self.ril) | set(self.nuovi))
 
 
+class _ValoriSnap(Mapping[int, rules.ValoreRound]):
+    """A snapshot's values as the engine reads them (``tenere``: the round's own, kept),
+    made on demand."""
+
+    def __init__(self, valori: dict[int, _Valore4], tenere: Mapping[int, RilevazioneIndicatore]
+                 ) -> None:
+        self.valori, self.tenere = valori, tenere
+
+    def __getitem__(self, iid: int) -> rules.ValoreRound:
+        tt, t, _vt, v = self.valori[iid]
+        r = self.tenere.get(iid)
+        if r is not None:
+            return rules.ValoreRound(r.target, r.valore, r.target_testo)
+        return rules.ValoreRound(t, v, tt)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.valori)
+
+    def __len__(self) -> int:
+        return len(self.valori)
+
+
 def _calcola(archive: Archive, rnd: Round, valori_nuovi: dict[int, rules.ValoreRound],
              validate_nuove: dict[int, Decimal | None] | None = None,
              sporchi: set[int] | None = None) -> dict[int, Decimal | None]:
@@ -415,11 +437,12 @@ def _valori_alla_data(archive: Archive, anno: int, data: date, inds: list[Indica
 
 
 def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicatore] | None,
-                    batch: int = 0, grezzi: dict[int, tuple[Any, ...]] | None = None
-                    ) -> Iterator[dict[int, _Valore4] | None]:
+                    batch: int = 0, grezzi: dict[int, tuple[Any, ...]] | None = None,
+                    tali: set[int] | None = None) -> Iterator[dict[int, _Valore4] | None]:
     """:func:`_valori_alla_data` in steps of ``batch`` indicators (None after each step);
     ``grezzi`` receives the stored annual row (texts and numbers as stored) of every
-    indicator that takes it as it is."""
+    indicator that takes it as it is, ``tali`` the indicators whose value equals that row
+    as stored (texts given, numbers stored as their decimal text): a copy of the row."""
     if inds is None:
         inds = archive.indicatori()
     annuali: dict[int, tuple[Any, ...]] = {}
@@ -445,6 +468,20 @@ def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicato
             grezzi.pop(iid, None)
     testo = rules.testo_valore
     out: dict[int, _Valore4] = {}
+    # stored number → (Decimal, stored as its decimal text): a plan repeats few numbers
+    numeri: dict[str, tuple[Decimal, bool]] = {}
+
+    def numero(x: Any) -> tuple[Decimal | None, bool]:
+        if x is None:
+            return None, True
+        if x.__class__ is not str:
+            return Decimal(str(x)), False
+        found = numeri.get(x)
+        if found is None:
+            d = Decimal(x)
+            found = numeri[x] = (d, str(d) == x)
+        return found
+
     for n, ind in enumerate(inds):
         if batch and n % batch == 0:
             yield None
@@ -455,8 +492,14 @@ def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicato
                 out[iid] = (None, None, None, None)
                 continue
             tt, t, vt, v = found
-            target = None if t is None else Decimal(str(t))
-            valore = None if v is None else Decimal(str(v))
+            target, t_tale = numero(t)
+            valore, v_tale = numero(v)
+            tt2 = tt or (testo(target, ind.tipo) if target is not None else None) or None
+            vt2 = vt or (testo(valore, ind.tipo) if valore is not None else None) or None
+            out[iid] = (tt2, target, vt2, valore)
+            if tali is not None and t_tale and v_tale and tt2 == tt and vt2 == vt:
+                tali.add(iid)
+            continue
         else:
             misure = [Misura(indicatore_id=iid, anno=anno, periodo=p,
                              data_riferimento=date.fromisoformat(d) if d else None,
@@ -662,27 +705,29 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
         inds = archive.select(Indicatore, order="obiettivo_id, posizione, id", columns=_IND_SNAP)
     default: dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]] = {}
     grezzi: dict[int, tuple[Any, ...]] = {}
-    for part in _valori_a_passi(archive, anno, data, inds, batch * 4, grezzi):
+    tali: set[int] = set()
+    for part in _valori_a_passi(archive, anno, data, inds, batch * 4, grezzi, tali):
         if part is None:
             yield None
         else:
             default = part
     edits: list[Edit] = []
-    valori: dict[int, rules.ValoreRound] = {}
-    ValoreRound = rules.ValoreRound
+    valori = _ValoriSnap(default, tenere)  # (made on demand: the % reads a few of them)
     nuove: list[tuple[Any, ...]] = []  # new rilevazioni, written in one statement
     nuove_val: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = []
     copia: list[int] = []  # new rilevazioni copied from the misure inside SQLite
     copia_val: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = []
     ril_agg: list[tuple[RilevazioneIndicatore, dict[str, Any]]] = []
-    for n, (iid, (tt, t, vt, v)) in enumerate(default.items()):
+    for n, (iid, vals) in enumerate(default.items()):
         if n and n % (batch * 4) == 0:
             yield None
         if iid in tenere:
-            r = tenere[iid]
-            valori[iid] = ValoreRound(r.target, r.valore, r.target_testo)
             continue
-        valori[iid] = ValoreRound(t, v, tt)
+        if iid in tali and iid not in esistenti:  # the stored annual row as it is: copied
+            copia.append(iid)                       # inside SQLite
+            copia_val.append((iid, *vals))
+            continue
+        tt, t, vt, v = vals
         old = esistenti.get(iid)
         if old is not None:
             new = {"target": t, "target_testo": tt, "valore": v, "valore_testo": vt}
@@ -690,13 +735,8 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
                 edits.append(SetFields(RilevazioneIndicatore, old.id or 0, new))
                 ril_agg.append((old, new))
         else:
-            row = (tt, None if t is None else str(t), vt, None if v is None else str(v))
-            if grezzi.get(iid) == row:  # the stored annual row as it is: copied inside SQLite
-                copia.append(iid)
-                copia_val.append((iid, tt, t, vt, v))
-            else:
-                nuove.append((mid, iid, *row))
-                nuove_val.append((iid, tt, t, vt, v))
+            nuove.append((mid, iid, tt, None if t is None else str(t), vt, None if v is None else str(v)))
+            nuove_val.append((iid, tt, t, vt, v))
     if len(copia) < COPIA_MIN:  # (a few: written as the others)
         nuove = [(mid, iid, tt, None if t is None else str(t), vt, None if v is None else str(v))
                  for iid, tt, t, vt, v in copia_val] + nuove
@@ -709,7 +749,7 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
         copia_val = [copia_val[k] for k in order]
         copia_ril = _CopiaRilevazioni(mid, anno, [v[0] for v in copia_val])
         if prop is not None:
-            copia_ril._owners = {prop[iid] for iid, *_ in copia_val if iid in prop}
+            copia_ril._owners = {prop[iid] for iid in copia if iid in prop}
         edits.append(copia_ril)
         yield None
     if nuove:
