@@ -6,6 +6,7 @@ of the round, a new valuation system."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Callable
 from decimal import Decimal as D
@@ -19,7 +20,6 @@ from piaodesk.domain.model import Indicatore, Misura, Monitoraggio, StatoAvanzam
 from piaodesk.store import monitoraggio as mon
 from piaodesk.store.archive import Archive
 from piaodesk.store.edits import InsertRow, SetFields
-
 
 
 def _rows_of_round(arc: Archive, mid: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -139,8 +139,9 @@ def test_another_valuation_system_is_not_taken_from_the_cache(demo_path):
     mid = _round_senza_valori(arc)
     rnd = mon.leggi_round(arc, mid)
     arc.percentuali(rnd.monitoraggio.anno)
-    own, sistema = arc.percentuali_proprie(rnd.monitoraggio.anno)
-    import dataclasses
-    altro = dataclasses.replace(sistema, quota_indicatori=D("50"))
+    found = arc.percentuali_proprie(rnd.monitoraggio.anno)
+    assert found is not None and found[0]
+    altro = dataclasses.replace(found[1], quota_indicatori=D("50"))
+    assert altro != found[1]
     assert mon._proprie_dal_piano(arc, rnd.monitoraggio.anno, altro, [], {}, {}, {}, {}, {}) == {}
     arc.close()
