@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from ..domain import monitoraggio as rules
-from ..domain.avanzamento import perc_nodo
 from ..domain.enums import StatoMonitoraggio
 from ..domain.formats import format_date, format_percent, parse_decimal
 from ..domain.model import (
@@ -492,8 +492,8 @@ def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicato
                 out[iid] = (None, None, None, None)
                 continue
             tt, t, vt, v = found
-            target, t_tale = numero(t)
-            valore, v_tale = numero(v)
+            target, t_tale = (t.__class__ is str and numeri.get(t)) or numero(t)
+            valore, v_tale = (v.__class__ is str and numeri.get(v)) or numero(v)
             tt2 = tt or (testo(target, ind.tipo) if target is not None else None) or None
             vt2 = vt or (testo(valore, ind.tipo) if valore is not None else None) or None
             out[iid] = (tt2, target, vt2, valore)
@@ -781,8 +781,10 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
     yield None
     # the leaves whose values are the indicators' annual misure as they are: their own % is
     # the one the plan's % cache holds (the tree's), not computed again (issue 14 point 6)
+    proprietari = rnd.proprietari if rnd is not None else {
+        i.id or 0: oid for oid, group in indicatori.items() for i in group}
     calc: dict[int, Decimal | None] = _proprie_dal_piano(archive, anno, sistema, legami, figli,
-                                                         indicatori, default, grezzi, tenere)
+                                                         proprietari, default, grezzi, tenere)
     oids = [oid for oid, _ in legami]
     for k in range(0, len(oids), batch):  # (in steps: the % of 10.000 objectives take long)
         calc = rules.percentuali(figli, indicatori, valori, fasi, validate, sistema,
@@ -820,8 +822,8 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
 
 def _proprie_dal_piano(archive: Archive, anno: int, sistema: SistemaValutazione,
                        legami: list[tuple[int, int | None]], figli: Mapping[int, list[int]],
-                       indicatori: Mapping[int, list[Indicatore]],
-                       valori: Mapping[int, _Valore4], grezzi: Mapping[int, tuple[Any, ...]],
+                       proprietari: Mapping[int, int], valori: Mapping[int, _Valore4],
+                       grezzi: Mapping[int, tuple[Any, ...]],
                        tenere: Mapping[int, RilevazioneIndicatore]) -> dict[int, Decimal | None]:
     """The % of the leaves whose own % the plan's % cache of ``anno`` already holds with the
     values the snapshot takes (empty when the cache is not ready or has another system).
@@ -829,25 +831,17 @@ def _proprie_dal_piano(archive: Archive, anno: int, sistema: SistemaValutazione,
     A leaf qualifies when each of its indicators takes its stored annual row as it is
     (``grezzi``: no period rows, none kept from the round), and none could read a trend
     target (no number, a value and a text: the cache compares it with past years, a round
-    does not). Its % is then the same computation on the same rows (the fasi are the plan's).
+    does not). Its % is then the same computation on the same rows (the fasi are the plan's),
+    and a leaf's % is its own (:func:`~piaodesk.domain.avanzamento.perc_nodo`).
     """
     found = archive.percentuali_proprie(anno)
     if found is None or found[1] != sistema:
         return {}
-    own, out = found[0], {}
-    for oid, _pid in legami:
-        if figli.get(oid):
-            continue
-        for ind in indicatori.get(oid, ()):
-            iid = ind.id or 0
-            if iid in tenere or iid not in grezzi:
-                break
-            tt, t, _vt, v = valori[iid]
-            if t is None and v is not None and tt:
-                break
-        else:
-            out[oid] = perc_nodo(None, None, own.get(oid))
-    return out
+    own = found[0]
+    altri = (valori.keys() - grezzi.keys()) | (tenere.keys() & valori.keys())
+    altri.update(iid for iid, (tt, t, _vt, v) in valori.items() if t is None and v is not None and tt)
+    sporchi = {proprietari.get(iid) for iid in altri}
+    return {oid: own.get(oid) for oid, _pid in legami if oid not in sporchi and not figli.get(oid)}
 
 
 class _InsertRound(InsertMany):
@@ -1018,14 +1012,15 @@ class Istantanea(_SeAperto):
         for old, new in c.ril_agg:
             ril[old.indicatore_id] = dataclasses.replace(old, **new)
         Ril = RilevazioneIndicatore
-        n = 0
         for ins, vals in ((c.copia_ril, c.copia), (c.ins_ril, c.nuove)):
-            if ins is not None:
-                assert ins.ids is not None
-                for rid, (iid, tt, t, vt, v) in zip(ins.ids, vals, strict=True):
-                    ril[iid] = Ril(rid, mid, iid, tt, t, vt, v)
-                    n += 1
-                    if batch and n % batch == 0:
+            if ins is not None and vals:
+                assert ins.ids is not None and len(ins.ids) == len(vals)
+                step = batch or len(vals)
+                for k in range(0, len(vals), step):  # (the records made by map: no loop in Python)
+                    iids, tts, ts, vts, vs = zip(*vals[k:k + step], strict=True)
+                    ril.update(zip(iids, map(Ril, ins.ids[k:k + step], repeat(mid), iids, tts, ts,
+                                             vts, vs), strict=True))
+                    if batch:
                         yield None
         stati = dict(base.stati)
         for st, new in c.stati_agg:
