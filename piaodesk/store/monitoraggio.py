@@ -440,27 +440,27 @@ def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicato
                     batch: int = 0, grezzi: dict[int, tuple[Any, ...]] | None = None,
                     tali: set[int] | None = None) -> Iterator[dict[int, _Valore4] | None]:
     """:func:`_valori_alla_data` in steps of ``batch`` indicators (None after each step);
-    ``grezzi`` receives the stored annual row (texts and numbers as stored) of every
-    indicator that takes it as it is, ``tali`` the indicators whose value equals that row
+    ``grezzi`` receives the stored annual row (id, indicator, texts and numbers as stored) of
+    every indicator that takes it as it is, ``tali`` the indicators whose value equals that row
     as stored (texts given, numbers stored as their decimal text): a copy of the row."""
     if inds is None:
         inds = archive.indicatori()
-    annuali: dict[int, tuple[Any, ...]] = {}
-    periodici: set[int] = set()
+    annuali: dict[int, tuple[Any, ...]] = {}  # indicator → (id, indicator, texts and numbers)
+    conn = archive.db.conn
     last = -1
     while True:  # (in id order, a statement per part: no statement stays open between steps)
-        part = archive.db.conn.execute(
-            "SELECT id, indicatore_id, periodo, target_testo, target, valore_testo, valore FROM misure "
-            "WHERE anno = ? AND id > ? ORDER BY id LIMIT ?", (anno, last, batch or -1)).fetchall()
-        for _id, iid, periodo, tt, t, vt, v in part:
-            if periodo == PERIODO_ANNUALE:
-                annuali[iid] = (tt, t, vt, v)
-            else:
-                periodici.add(iid)
+        part = conn.execute(
+            "SELECT id, indicatore_id, target_testo, target, valore_testo, valore FROM misure "
+            "WHERE anno = ? AND periodo = ? AND id > ? ORDER BY id LIMIT ?",
+            (anno, PERIODO_ANNUALE, last, batch or -1)).fetchall()
+        annuali.update({row[1]: row for row in part})
         if not batch or len(part) < batch:
             break
         last = part[-1][0]
         yield None
+    periodici = {iid for (iid,) in conn.execute(
+        "SELECT DISTINCT indicatore_id FROM misure WHERE anno = ? AND periodo != ?",
+        (anno, PERIODO_ANNUALE))}
     rows = archive.valori_misure(anno) if periodici else {}
     if grezzi is not None:
         grezzi.update(annuali)
@@ -491,7 +491,7 @@ def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicato
             if found is None:
                 out[iid] = (None, None, None, None)
                 continue
-            tt, t, vt, v = found
+            _id, _iid, tt, t, vt, v = found
             target, t_tale = (t.__class__ is str and numeri.get(t)) or numero(t)
             valore, v_tale = (v.__class__ is str and numeri.get(v)) or numero(v)
             tt2 = tt or (testo(target, ind.tipo) if target is not None else None) or None
@@ -718,15 +718,16 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
     copia: list[int] = []  # new rilevazioni copied from the misure inside SQLite
     copia_val: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = []
     ril_agg: list[tuple[RilevazioneIndicatore, dict[str, Any]]] = []
-    for n, (iid, vals) in enumerate(default.items()):
+    fuori = tenere.keys() | esistenti.keys()
+    # the stored annual rows as they are: copied inside SQLite (in the values' order)
+    copia_val = [(iid, *vals) for iid, vals in default.items() if iid in tali and iid not in fuori]
+    copia = [c[0] for c in copia_val]
+    yield None
+    altre = [(iid, vals) for iid, vals in default.items()
+             if iid not in tenere and (iid not in tali or iid in fuori)]
+    for n, (iid, vals) in enumerate(altre):
         if n and n % (batch * 4) == 0:
             yield None
-        if iid in tenere:
-            continue
-        if iid in tali and iid not in esistenti:  # the stored annual row as it is: copied
-            copia.append(iid)                       # inside SQLite
-            copia_val.append((iid, *vals))
-            continue
         tt, t, vt, v = vals
         old = esistenti.get(iid)
         if old is not None:
