@@ -703,14 +703,21 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
         inds = [i for group in rnd.indicatori.values() for i in group]
     else:
         inds = archive.select(Indicatore, order="obiettivo_id, posizione, id", columns=_IND_SNAP)
-    default: dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]] = {}
-    grezzi: dict[int, tuple[Any, ...]] = {}
-    tali: set[int] = set()
-    for part in _valori_a_passi(archive, anno, data, inds, batch * 4, grezzi, tali):
-        if part is None:
-            yield None
-        else:
-            default = part
+    chiave = (anno, data, tuple(i.id or 0 for i in inds))
+    found = _VALORI.get(archive)
+    if found is not None and found[0] >= archive.generazione_di(*_VALORI_DA) and found[1] == chiave:
+        default, annuali, tali = found[2:]  # (read by a step built since the misure last changed)
+    else:
+        gen = archive.generation
+        grezzi: dict[int, tuple[Any, ...]] = {}
+        default, tali = {}, set()
+        for part in _valori_a_passi(archive, anno, data, inds, batch * 4, grezzi, tali):
+            if part is None:
+                yield None
+            else:
+                default = part
+        annuali = set(grezzi)
+        _VALORI[archive] = (gen, chiave, default, annuali, tali)
     edits: list[Edit] = []
     valori = _ValoriSnap(default, tenere)  # (made on demand: the % reads a few of them)
     nuove: list[tuple[Any, ...]] = []  # new rilevazioni, written in one statement
@@ -785,7 +792,7 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
     proprietari = rnd.proprietari if rnd is not None else {
         i.id or 0: oid for oid, group in indicatori.items() for i in group}
     calc: dict[int, Decimal | None] = _proprie_dal_piano(archive, anno, sistema, legami, figli,
-                                                         proprietari, default, grezzi, tenere)
+                                                         proprietari, default, annuali, tenere)
     oids = [oid for oid, _ in legami]
     for k in range(0, len(oids), batch):  # (in steps: the % of 10.000 objectives take long)
         calc = rules.percentuali(figli, indicatori, valori, fasi, validate, sistema,
@@ -821,16 +828,24 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
                    nuovi_perc, cambiate, copia_ril, copia_val)
 
 
+#: per archive, the indicators' values a snapshot last read: (the generation then, (year, date,
+#: the indicators), values, the indicators with an annual row and no period rows, those taken
+#: as stored); still valid while the tables they come from are unchanged (a value typed at
+#: the round changes none of them: «Rileva i valori» right after it does not read them again)
+_VALORI: weakref.WeakKeyDictionary[Any, tuple[int, tuple[Any, ...], dict[int, _Valore4], set[int],
+                                              set[int]]] = weakref.WeakKeyDictionary()
+_VALORI_DA = ("misure", "indicatori")
+
+
 def _proprie_dal_piano(archive: Archive, anno: int, sistema: SistemaValutazione,
                        legami: list[tuple[int, int | None]], figli: Mapping[int, list[int]],
                        proprietari: Mapping[int, int], valori: Mapping[int, _Valore4],
-                       grezzi: Mapping[int, tuple[Any, ...]],
-                       tenere: Mapping[int, RilevazioneIndicatore]) -> dict[int, Decimal | None]:
+                       annuali: set[int], tenere: Mapping[int, RilevazioneIndicatore]) -> dict[int, Decimal | None]:
     """The % of the leaves whose own % the plan's % cache of ``anno`` already holds with the
     values the snapshot takes (empty when the cache is not ready or has another system).
 
     A leaf qualifies when each of its indicators takes its stored annual row as it is
-    (``grezzi``: no period rows, none kept from the round), and none could read a trend
+    (``annuali``: no period rows; none kept from the round), and none could read a trend
     target (no number, a value and a text: the cache compares it with past years, a round
     does not). Its % is then the same computation on the same rows (the fasi are the plan's),
     and a leaf's % is its own (:func:`~piaodesk.domain.avanzamento.perc_nodo`).
@@ -839,7 +854,7 @@ def _proprie_dal_piano(archive: Archive, anno: int, sistema: SistemaValutazione,
     if found is None or found[1] != sistema:
         return {}
     own = found[0]
-    altri = (valori.keys() - grezzi.keys()) | (tenere.keys() & valori.keys())
+    altri = (valori.keys() - annuali) | (tenere.keys() & valori.keys())
     altri.update(iid for iid, (tt, t, _vt, v) in valori.items() if t is None and v is not None and tt)
     sporchi = {proprietari.get(iid) for iid in altri}
     return {oid: own.get(oid) for oid, _pid in legami if oid not in sporchi and not figli.get(oid)}

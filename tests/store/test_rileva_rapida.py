@@ -145,3 +145,57 @@ def test_another_valuation_system_is_not_taken_from_the_cache(demo_path):
     assert altro != found[1]
     assert mon._proprie_dal_piano(arc, rnd.monitoraggio.anno, altro, [], {}, {}, {}, {}, {}) == {}
     arc.close()
+
+
+def test_values_read_once_are_read_again_only_after_their_tables_change(demo_path, monkeypatch):
+    """The indicators' values a snapshot read are kept for the next one while misure and
+    indicatori are unchanged (a value typed at the round: not read again, and the rows are the
+    full computation's); a changed misura, or an indicator's type, is read again."""
+    arc = Archive.open(demo_path)
+    mid = _round_senza_valori(arc)
+    anno = arc.get(Monitoraggio, mid).anno
+    letture: list[int] = []
+    real = mon._valori_a_passi
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        letture.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(mon, "_valori_a_passi", spy)
+    rnd = mon.leggi_round(arc, mid)
+    arc.percentuali(anno)
+    assert mon.rileva(arc, mid, rnd=rnd) is not None and len(letture) == 1
+    _valore_digitato(arc, mid)  # (a rilevazione and the stati: not the values' tables)
+    rnd = mon.leggi_round(arc, mid)
+    edit = mon.rileva(arc, mid, rnd=rnd)
+    assert len(letture) == 1  # not read again
+    arc.apply(edit)
+    kept = _rows_of_round(arc, mid)
+    arc.revert(edit)
+    with monkeypatch.context() as mp:  # the full computation, nothing kept
+        mp.setattr(mon, "_VALORI", mon.weakref.WeakKeyDictionary())
+        mp.setattr(Archive, "percentuali_proprie", lambda self, anno: None)
+        full = mon.rileva(arc, mid)
+    assert len(letture) == 2
+    arc.apply(full)
+    assert _rows_of_round(arc, mid) == kept
+    arc.revert(full)
+
+    ind = _indicatori(arc)[3]
+    (mis,) = [m for m in arc.misure([ind.id or 0]) if m.anno == anno and m.periodo == ""]
+    arc.apply(SetFields(Misura, mis.id or 0, {"valore": D("123456"), "valore_testo": "123456"}))
+    rnd = mon.leggi_round(arc, mid)
+    edit = mon.rileva(arc, mid, rnd=rnd)
+    assert len(letture) == 3  # a misura changed: read again
+    arc.apply(edit)
+    (r,) = [r for r in arc.rilevazioni(mid) if r.indicatore_id == ind.id]
+    assert r.valore == D("123456")
+    arc.revert(edit)
+    arc.apply(SetFields(Indicatore, ind.id or 0, {"peso": D("3")}))
+    mon.rileva(arc, mid, rnd=mon.leggi_round(arc, mid))
+    assert len(letture) == 4  # an indicator changed: read again
+    with arc.transazione("prova", "misure"):
+        pass
+    mon.rileva(arc, mid, rnd=mon.leggi_round(arc, mid))
+    assert len(letture) == 5  # a bulk write, not recorded table by table: read again
+    arc.close()
