@@ -9,7 +9,7 @@
   not yet loaded by the store figures): the «Rileva i valori» click and its redo, each
   followed by the event loop and one paint of the Monitoraggio grid (``gui_*``: the click
   once the step was prepared while the round was shown, three times, and ``gui_cold_s``
-  right after the round appears, when it is built at the click; ``gui_typed_s``: the click
+  right after the round appears, when it is built at the click with nothing read before; ``gui_typed_s``: the click
   right after a value typed in the grid, nothing prepared (median of three, max alongside);
   three redos; the undos). ``ok`` needs every click within the target, prepared or not.
   ``value_s`` is the median, min and max alongside, ``ok`` needs the max within the target.
@@ -256,6 +256,9 @@ def _gui_rileva(plan: Path, tmp: Path) -> dict[str, Any]:
         return _busy_until(app, lambda: view.pronta.pronta is not None and view.pronta.pronta.done, 30)
 
     view.pronta.schedule()  # (nothing prepared yet: the click builds the step)
+    from piaodesk.store import monitoraggio as mon
+
+    mon._VALORI.pop(win.ctx.archive, None)  # (nor the indicators' values read: the first click)
     cold = step(view.take_values)
     assert view.model.rnd.rilevato
     rss_cold = _rss_now_mb()
