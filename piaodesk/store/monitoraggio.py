@@ -575,6 +575,10 @@ def rileva(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None
     fasi are not read again: most of the time on a large plan); the edit then hands the
     round as it leaves it to :func:`round_dopo_istantanea` (the view shows it without
     reading 50.000 rows again, after the step, its undo and its redo).
+    The leaves whose values are their annual misure as stored take their own % from the
+    plan's % cache when it is ready (:meth:`Archive.percentuali_proprie`, see
+    :func:`_proprie_dal_piano`), and the values read by the last snapshot built are reused
+    while misure and indicatori are unchanged (:data:`_VALORI`): the same rows either way.
     """
     out: Edit | None = None
     for part in rileva_a_passi(archive, mid, aggiorna, rnd):
