@@ -9,7 +9,9 @@
   not yet loaded by the store figures): the «Rileva i valori» click and its redo, each
   followed by the event loop and one paint of the Monitoraggio grid (``gui_*``: the click
   once the step was prepared while the round was shown, three times, and ``gui_cold_s``
-  right after the round appears, when it is built at the click; three redos; the undos).
+  right after the round appears, when it is built at the click with nothing read before; ``gui_typed_s``: the click
+  right after a value typed in the grid, nothing prepared (median of three, max alongside);
+  three redos; the undos). ``ok`` needs every click within the target, prepared or not.
   ``value_s`` is the median, min and max alongside, ``ok`` needs the max within the target.
   The store-only figures stay alongside (``store_s``, ``store_redo_s``).
 - ``latenza_smvp``: saving the Sistema di valutazione with a new weight of indicators vs
@@ -112,7 +114,9 @@ def m_latenza_rileva(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
             "max_ratio": gui["gui_max_s"] / baseline, "cold_ratio": gui["gui_cold_s"] / baseline, **gui,
             "store_s": build + write, "store_ratio": (build + write) / baseline,
             "build_s": build, "write_s": write, "rows": rows, "owners": len(ch.owners),
-            "target": "≤ 0,2 s (clic più ridisegno)", "ok": gui["gui_max_s"] <= TARGET_S,
+            "typed_ratio": gui["gui_typed_max_s"] / baseline,
+            "target": "≤ 0,2 s (clic più ridisegno)",
+            "ok": max(gui["gui_max_s"], gui["gui_cold_s"], gui["gui_typed_max_s"]) <= TARGET_S,
             "baseline": "sqlite3 grezzo: lettura dei valori annuali e scrittura di una riga per "
                         "indicatore e per obiettivo in una transazione"}
 
@@ -196,6 +200,22 @@ def m_latenza_smvp(plan: Path, small: Path, tmp: Path) -> dict[str, Any]:
 # ---------------------------------------------------------------------- as the user waits
 
 
+def _value_cell(model: Any) -> Any:
+    """The «Valore» cell of the round grid's first indicator (depth first)."""
+    from PySide6.QtCore import QModelIndex
+
+    stack = [QModelIndex()]
+    while stack:
+        parent = stack.pop()
+        for r in range(model.rowCount(parent)):
+            idx = model.index(r, 0, parent)
+            node = model.nodo(idx)
+            if node is not None and node.kind == "i":
+                return model.index(r, model.C_VALORE, parent)
+            stack.append(idx)
+    raise AssertionError("nessun indicatore nella griglia")
+
+
 def _gui_rileva(plan: Path, tmp: Path) -> dict[str, Any]:
     """«Rileva i valori» in the main window on the large plan, as the user waits: each step is
     the action followed by the event loop and one paint of the grid (:class:`run._StepTimer`),
@@ -236,6 +256,9 @@ def _gui_rileva(plan: Path, tmp: Path) -> dict[str, Any]:
         return _busy_until(app, lambda: view.pronta.pronta is not None and view.pronta.pronta.done, 30)
 
     view.pronta.schedule()  # (nothing prepared yet: the click builds the step)
+    from piaodesk.store import monitoraggio as mon
+
+    mon._VALORI.pop(win.ctx.archive, None)  # (nor the indicators' values read: the first click)
     cold = step(view.take_values)
     assert view.model.rnd.rilevato
     rss_cold = _rss_now_mb()
@@ -253,12 +276,22 @@ def _gui_rileva(plan: Path, tmp: Path) -> dict[str, Any]:
         undos.append(step(win.ctx.stack.undo))
         redos.append(step(win.ctx.stack.redo))
     assert view.model.rnd.rilevato
+    typed = []
+    for k in range(3):  # a value typed in the grid, then the click at once (nothing prepared)
+        step(win.ctx.stack.undo)
+        cell = _value_cell(view.model)
+        step(lambda cell=cell, k=k: view.model.setData(cell, str(41 + k)))
+        assert view.pronta.edit(mid) is None, "preparato dopo il valore digitato"
+        typed.append(step(view.take_values))
+        assert view.model.rnd.rilevato
     rss_end = _rss_now_mb()
     win.close()
     clicks.sort()
     redos.sort()
+    typed.sort()
     return {"gui_s": clicks[1], "gui_min_s": clicks[0], "gui_max_s": clicks[-1], "gui_cold_s": cold,
             "gui_redo_s": redos[1], "gui_redo_min_s": redos[0], "gui_redo_max_s": redos[-1],
+            "gui_typed_s": typed[1], "gui_typed_max_s": typed[-1],
             "gui_undo_s": min(undos), "gui_undo_max_s": max(undos), "prepare_s": max(preps),
             "prepare_block_s": max(blocks), "rss_round_shown_mb": rss_shown,
             "rss_after_cold_click_mb": rss_cold, "rss_end_mb": rss_end}

@@ -978,7 +978,9 @@ def table(results: dict[str, Result]) -> str:
             extra = (f" (mediana di 3, min {_fmt_s(r.get('gui_min_s'))}, max {_fmt_s(r.get('gui_max_s'))}; "
                      f"preparato mentre il monitoraggio è mostrato in {_fmt_s(r.get('prepare_s'))}, "
                      f"blocco max {_fmt_s(r.get('prepare_block_s'))}; clic senza preparazione "
-                     f"{_fmt_s(r.get('gui_cold_s'))}; solo archivio: costruzione "
+                     f"{_fmt_s(r.get('gui_cold_s'))}, subito dopo un valore digitato "
+                     f"{_fmt_s(r.get('gui_typed_s'))} (max {_fmt_s(r.get('gui_typed_max_s'))}); "
+                     f"solo archivio: costruzione "
                      f"{_fmt_s(r['build_s'])}, scrittura {_fmt_s(r['write_s'])}, "
                      + f"{r['rows']:,}".replace(",", ".") + " righe)")
         if name == "latenza_rileva_redo":

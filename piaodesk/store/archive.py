@@ -128,6 +128,10 @@ class Archive:
         self._perc: dict[int, _PercState] = {}
         #: incremented by every apply/revert (see :meth:`adotta_percentuali`)
         self.generation = 0
+        #: per table, the generation of its last change; and of the last change of any table
+        #: whose record was not kept (see :meth:`generazione_di`)
+        self._gen_tabelle: dict[str, int] = {}
+        self._gen_tutte = 0
         #: a settore packet (issue 16): what it may edit, and its own range of row ids
         self.pacchetto: InfoPacchetto | None = None
         try:
@@ -310,6 +314,8 @@ class Archive:
                     dettaglio: str | None = None) -> _Tx:
         """One audited transaction for the store's bulk writers (a new plan's content: demo,
         renewal) that write through :attr:`rows` without undo; edits go through :meth:`apply`."""
+        self.generation += 1
+        self._gen_tutte = self.generation  # (what it writes is not recorded table by table)
         return self._tx(azione, tabella, riga, dettaglio)
 
     def apply(self, edit: Edit) -> Changes:
@@ -328,9 +334,11 @@ class Archive:
                 except sqlite3.Error as err:  # constraint, disk full, I/O error: all rolled back
                     raise PlanError(_sql_message(err)) from err
                 self._invalidate_perc(ch)
+                self._segna(ch)
                 return ch
         except BaseException:
             self._perc.clear()  # rolled back: drop what may have been refreshed too early
+            self._gen_tutte = self.generation
             raise
 
     def revert(self, edit: Edit) -> Changes:
@@ -344,10 +352,24 @@ class Archive:
                 except sqlite3.Error as err:
                     raise PlanError(_sql_message(err)) from err
                 self._invalidate_perc(ch)
+                self._segna(ch)
                 return ch
         except BaseException:
             self._perc.clear()
+            self._gen_tutte = self.generation
             raise
+
+    def _segna(self, ch: Changes) -> None:
+        if ch.reset:
+            self._gen_tutte = self.generation
+        for table in ch.tables():
+            self._gen_tabelle[table] = self.generation
+
+    def generazione_di(self, *tables: str) -> int:
+        """The :attr:`generation` of the last change of any of ``tables`` through
+        :meth:`apply`/:meth:`revert` (or of anything written otherwise): what was computed
+        from those tables at a later generation is still valid."""
+        return max(self._gen_tutte, *(self._gen_tabelle.get(t, 0) for t in tables))
 
     def contenuto_sostituito(self) -> Changes:
         """The file's whole content was replaced under this archive (a backup restored):
@@ -358,6 +380,7 @@ class Archive:
         self._reserved.clear()
         self.rows.forget_schema()
         self.generation += 1
+        self._gen_tutte = self.generation
         return Changes.everything()
 
     # ------------------------------------------------------------------ lock and packet guards
@@ -746,6 +769,20 @@ class Archive:
         """
         st = self._perc.get(anno or self.piano().anno_inizio)
         return st is not None
+
+    def percentuali_proprie(self, anno: int) -> tuple[dict[int, Decimal | None],
+                                                      engine.SistemaValutazione] | None:
+        """Each objective's own % in ``anno`` (from its indicators' annual values and its fasi,
+        before the tree's means and any validation) and the valuation system that combined
+        them, from the bulk cache when it is ready (None otherwise: nothing is computed here).
+        «Rileva i valori» takes them for the objectives whose values it copies as they are."""
+        if not self.percentuali_pronte(anno):
+            return None
+        st = self._perc_state(anno)
+        sistema = getattr(st, "sistema", None)
+        if sistema is None:
+            return None
+        return st.own, sistema
 
     @staticmethod
     def calcola_percentuali(path: Path | str, anno: int) -> dict[str, Any]:

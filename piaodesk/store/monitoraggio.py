@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from ..domain import monitoraggio as rules
@@ -363,6 +364,28 @@ class _Valori(Mapping[int, rules.ValoreRound]):
         return len(set(self.ril) | set(self.nuovi))
 
 
+class _ValoriSnap(Mapping[int, rules.ValoreRound]):
+    """A snapshot's values as the engine reads them (``tenere``: the round's own, kept),
+    made on demand."""
+
+    def __init__(self, valori: dict[int, _Valore4], tenere: Mapping[int, RilevazioneIndicatore]
+                 ) -> None:
+        self.valori, self.tenere = valori, tenere
+
+    def __getitem__(self, iid: int) -> rules.ValoreRound:
+        tt, t, _vt, v = self.valori[iid]
+        r = self.tenere.get(iid)
+        if r is not None:
+            return rules.ValoreRound(r.target, r.valore, r.target_testo)
+        return rules.ValoreRound(t, v, tt)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.valori)
+
+    def __len__(self) -> int:
+        return len(self.valori)
+
+
 def _calcola(archive: Archive, rnd: Round, valori_nuovi: dict[int, rules.ValoreRound],
              validate_nuove: dict[int, Decimal | None] | None = None,
              sporchi: set[int] | None = None) -> dict[int, Decimal | None]:
@@ -414,29 +437,30 @@ def _valori_alla_data(archive: Archive, anno: int, data: date, inds: list[Indica
 
 
 def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicatore] | None,
-                    batch: int = 0, grezzi: dict[int, tuple[Any, ...]] | None = None
-                    ) -> Iterator[dict[int, _Valore4] | None]:
+                    batch: int = 0, grezzi: dict[int, tuple[Any, ...]] | None = None,
+                    tali: set[int] | None = None) -> Iterator[dict[int, _Valore4] | None]:
     """:func:`_valori_alla_data` in steps of ``batch`` indicators (None after each step);
-    ``grezzi`` receives the stored annual row (texts and numbers as stored) of every
-    indicator that takes it as it is."""
+    ``grezzi`` receives the stored annual row (id, indicator, texts and numbers as stored) of
+    every indicator that takes it as it is, ``tali`` the indicators whose value equals that row
+    as stored (texts given, numbers stored as their decimal text): a copy of the row."""
     if inds is None:
         inds = archive.indicatori()
-    annuali: dict[int, tuple[Any, ...]] = {}
-    periodici: set[int] = set()
+    annuali: dict[int, tuple[Any, ...]] = {}  # indicator → (id, indicator, texts and numbers)
+    conn = archive.db.conn
     last = -1
     while True:  # (in id order, a statement per part: no statement stays open between steps)
-        part = archive.db.conn.execute(
-            "SELECT id, indicatore_id, periodo, target_testo, target, valore_testo, valore FROM misure "
-            "WHERE anno = ? AND id > ? ORDER BY id LIMIT ?", (anno, last, batch or -1)).fetchall()
-        for _id, iid, periodo, tt, t, vt, v in part:
-            if periodo == PERIODO_ANNUALE:
-                annuali[iid] = (tt, t, vt, v)
-            else:
-                periodici.add(iid)
+        part = conn.execute(
+            "SELECT id, indicatore_id, target_testo, target, valore_testo, valore FROM misure "
+            "WHERE anno = ? AND periodo = ? AND id > ? ORDER BY id LIMIT ?",
+            (anno, PERIODO_ANNUALE, last, batch or -1)).fetchall()
+        annuali.update({row[1]: row for row in part})
         if not batch or len(part) < batch:
             break
         last = part[-1][0]
         yield None
+    periodici = {iid for (iid,) in conn.execute(
+        "SELECT DISTINCT indicatore_id FROM misure WHERE anno = ? AND periodo != ?",
+        (anno, PERIODO_ANNUALE))}
     rows = archive.valori_misure(anno) if periodici else {}
     if grezzi is not None:
         grezzi.update(annuali)
@@ -444,6 +468,20 @@ def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicato
             grezzi.pop(iid, None)
     testo = rules.testo_valore
     out: dict[int, _Valore4] = {}
+    # stored number → (Decimal, stored as its decimal text): a plan repeats few numbers
+    numeri: dict[str, tuple[Decimal, bool]] = {}
+
+    def numero(x: Any) -> tuple[Decimal | None, bool]:
+        if x is None:
+            return None, True
+        if x.__class__ is not str:
+            return Decimal(str(x)), False
+        found = numeri.get(x)
+        if found is None:
+            d = Decimal(x)
+            found = numeri[x] = (d, str(d) == x)
+        return found
+
     for n, ind in enumerate(inds):
         if batch and n % batch == 0:
             yield None
@@ -453,9 +491,15 @@ def _valori_a_passi(archive: Archive, anno: int, data: date, inds: list[Indicato
             if found is None:
                 out[iid] = (None, None, None, None)
                 continue
-            tt, t, vt, v = found
-            target = None if t is None else Decimal(str(t))
-            valore = None if v is None else Decimal(str(v))
+            _id, _iid, tt, t, vt, v = found
+            target, t_tale = (t.__class__ is str and numeri.get(t)) or numero(t)
+            valore, v_tale = (v.__class__ is str and numeri.get(v)) or numero(v)
+            tt2 = tt or (testo(target, ind.tipo) if target is not None else None) or None
+            vt2 = vt or (testo(valore, ind.tipo) if valore is not None else None) or None
+            out[iid] = (tt2, target, vt2, valore)
+            if tali is not None and t_tale and v_tale and tt2 == tt and vt2 == vt:
+                tali.add(iid)
+            continue
         else:
             misure = [Misura(indicatore_id=iid, anno=anno, periodo=p,
                              data_riferimento=date.fromisoformat(d) if d else None,
@@ -531,6 +575,10 @@ def rileva(archive: Archive, mid: int, aggiorna: bool = False, rnd: Round | None
     fasi are not read again: most of the time on a large plan); the edit then hands the
     round as it leaves it to :func:`round_dopo_istantanea` (the view shows it without
     reading 50.000 rows again, after the step, its undo and its redo).
+    The leaves whose values are their annual misure as stored take their own % from the
+    plan's % cache when it is ready (:meth:`Archive.percentuali_proprie`, see
+    :func:`_proprie_dal_piano`), and the values read by the last snapshot built are reused
+    while misure and indicatori are unchanged (:data:`_VALORI`): the same rows either way.
     """
     out: Edit | None = None
     for part in rileva_a_passi(archive, mid, aggiorna, rnd):
@@ -659,29 +707,39 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
         inds = [i for group in rnd.indicatori.values() for i in group]
     else:
         inds = archive.select(Indicatore, order="obiettivo_id, posizione, id", columns=_IND_SNAP)
-    default: dict[int, tuple[str | None, Decimal | None, str | None, Decimal | None]] = {}
-    grezzi: dict[int, tuple[Any, ...]] = {}
-    for part in _valori_a_passi(archive, anno, data, inds, batch * 4, grezzi):
-        if part is None:
-            yield None
-        else:
-            default = part
+    chiave = (anno, data, tuple(i.id or 0 for i in inds))
+    found = _VALORI.get(archive)
+    if found is not None and found[0] >= archive.generazione_di(*_VALORI_DA) and found[1] == chiave:
+        default, annuali, tali = found[2:]  # (read by a step built since the misure last changed)
+    else:
+        gen = archive.generation
+        grezzi: dict[int, tuple[Any, ...]] = {}
+        default, tali = {}, set()
+        for part in _valori_a_passi(archive, anno, data, inds, batch * 4, grezzi, tali):
+            if part is None:
+                yield None
+            else:
+                default = part
+        annuali = set(grezzi)
+        _VALORI[archive] = (gen, chiave, default, annuali, tali)
     edits: list[Edit] = []
-    valori: dict[int, rules.ValoreRound] = {}
-    ValoreRound = rules.ValoreRound
+    valori = _ValoriSnap(default, tenere)  # (made on demand: the % reads a few of them)
     nuove: list[tuple[Any, ...]] = []  # new rilevazioni, written in one statement
     nuove_val: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = []
     copia: list[int] = []  # new rilevazioni copied from the misure inside SQLite
     copia_val: list[tuple[int, str | None, Decimal | None, str | None, Decimal | None]] = []
     ril_agg: list[tuple[RilevazioneIndicatore, dict[str, Any]]] = []
-    for n, (iid, (tt, t, vt, v)) in enumerate(default.items()):
+    fuori = tenere.keys() | esistenti.keys()
+    # the stored annual rows as they are: copied inside SQLite (in the values' order)
+    copia_val = [(iid, *vals) for iid, vals in default.items() if iid in tali and iid not in fuori]
+    copia = [c[0] for c in copia_val]
+    yield None
+    altre = [(iid, vals) for iid, vals in default.items()
+             if iid not in tenere and (iid not in tali or iid in fuori)]
+    for n, (iid, vals) in enumerate(altre):
         if n and n % (batch * 4) == 0:
             yield None
-        if iid in tenere:
-            r = tenere[iid]
-            valori[iid] = ValoreRound(r.target, r.valore, r.target_testo)
-            continue
-        valori[iid] = ValoreRound(t, v, tt)
+        tt, t, vt, v = vals
         old = esistenti.get(iid)
         if old is not None:
             new = {"target": t, "target_testo": tt, "valore": v, "valore_testo": vt}
@@ -689,13 +747,8 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
                 edits.append(SetFields(RilevazioneIndicatore, old.id or 0, new))
                 ril_agg.append((old, new))
         else:
-            row = (tt, None if t is None else str(t), vt, None if v is None else str(v))
-            if grezzi.get(iid) == row:  # the stored annual row as it is: copied inside SQLite
-                copia.append(iid)
-                copia_val.append((iid, tt, t, vt, v))
-            else:
-                nuove.append((mid, iid, *row))
-                nuove_val.append((iid, tt, t, vt, v))
+            nuove.append((mid, iid, tt, None if t is None else str(t), vt, None if v is None else str(v)))
+            nuove_val.append((iid, tt, t, vt, v))
     if len(copia) < COPIA_MIN:  # (a few: written as the others)
         nuove = [(mid, iid, tt, None if t is None else str(t), vt, None if v is None else str(v))
                  for iid, tt, t, vt, v in copia_val] + nuove
@@ -708,7 +761,7 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
         copia_val = [copia_val[k] for k in order]
         copia_ril = _CopiaRilevazioni(mid, anno, [v[0] for v in copia_val])
         if prop is not None:
-            copia_ril._owners = {prop[iid] for iid, *_ in copia_val if iid in prop}
+            copia_ril._owners = {prop[iid] for iid in copia if iid in prop}
         edits.append(copia_ril)
         yield None
     if nuove:
@@ -738,7 +791,12 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
     sistema = getattr(rnd, "sistema", None) or archive.sistema_valutazione()
     validate = {oid: s.perc_validata for oid, s in stati.items() if s.perc_validata is not None}
     yield None
-    calc: dict[int, Decimal | None] = {}
+    # the leaves whose values are the indicators' annual misure as they are: their own % is
+    # the one the plan's % cache holds (the tree's), not computed again (issue 14 point 6)
+    proprietari = rnd.proprietari if rnd is not None else {
+        i.id or 0: oid for oid, group in indicatori.items() for i in group}
+    calc: dict[int, Decimal | None] = _proprie_dal_piano(archive, anno, sistema, legami, figli,
+                                                         proprietari, default, annuali, tenere)
     oids = [oid for oid, _ in legami]
     for k in range(0, len(oids), batch):  # (in steps: the % of 10.000 objectives take long)
         calc = rules.percentuali(figli, indicatori, valori, fasi, validate, sistema,
@@ -772,6 +830,38 @@ def _istantanea_a_passi(archive: Archive, mid: int, anno: int, data: date,
         edits.append(ins_stati)
     yield _Calcolo(edits, rnd, calc, nuove_val, ins_ril, ins_stati, ril_agg, stati_agg,
                    nuovi_perc, cambiate, copia_ril, copia_val)
+
+
+#: per archive, the indicators' values a snapshot last read: (the generation then, (year, date,
+#: the indicators), values, the indicators with an annual row and no period rows, those taken
+#: as stored); still valid while the tables they come from are unchanged (a value typed at
+#: the round changes none of them: «Rileva i valori» right after it does not read them again)
+_VALORI: weakref.WeakKeyDictionary[Any, tuple[int, tuple[Any, ...], dict[int, _Valore4], set[int],
+                                              set[int]]] = weakref.WeakKeyDictionary()
+_VALORI_DA = ("misure", "indicatori")
+
+
+def _proprie_dal_piano(archive: Archive, anno: int, sistema: SistemaValutazione,
+                       legami: list[tuple[int, int | None]], figli: Mapping[int, list[int]],
+                       proprietari: Mapping[int, int], valori: Mapping[int, _Valore4],
+                       annuali: set[int], tenere: Mapping[int, RilevazioneIndicatore]) -> dict[int, Decimal | None]:
+    """The % of the leaves whose own % the plan's % cache of ``anno`` already holds with the
+    values the snapshot takes (empty when the cache is not ready or has another system).
+
+    A leaf qualifies when each of its indicators takes its stored annual row as it is
+    (``annuali``: no period rows; none kept from the round), and none could read a trend
+    target (no number, a value and a text: the cache compares it with past years, a round
+    does not). Its % is then the same computation on the same rows (the fasi are the plan's),
+    and a leaf's % is its own (:func:`~piaodesk.domain.avanzamento.perc_nodo`).
+    """
+    found = archive.percentuali_proprie(anno)
+    if found is None or found[1] != sistema:
+        return {}
+    own = found[0]
+    altri = (valori.keys() - annuali) | (tenere.keys() & valori.keys())
+    altri.update(iid for iid, (tt, t, _vt, v) in valori.items() if t is None and v is not None and tt)
+    sporchi = {proprietari.get(iid) for iid in altri}
+    return {oid: own.get(oid) for oid, _pid in legami if oid not in sporchi and not figli.get(oid)}
 
 
 class _InsertRound(InsertMany):
@@ -942,14 +1032,15 @@ class Istantanea(_SeAperto):
         for old, new in c.ril_agg:
             ril[old.indicatore_id] = dataclasses.replace(old, **new)
         Ril = RilevazioneIndicatore
-        n = 0
         for ins, vals in ((c.copia_ril, c.copia), (c.ins_ril, c.nuove)):
-            if ins is not None:
-                assert ins.ids is not None
-                for rid, (iid, tt, t, vt, v) in zip(ins.ids, vals, strict=True):
-                    ril[iid] = Ril(rid, mid, iid, tt, t, vt, v)
-                    n += 1
-                    if batch and n % batch == 0:
+            if ins is not None and vals:
+                assert ins.ids is not None and len(ins.ids) == len(vals)
+                step = batch or len(vals)
+                for k in range(0, len(vals), step):  # (the records made by map: no loop in Python)
+                    iids, tts, ts, vts, vs = zip(*vals[k:k + step], strict=True)
+                    ril.update(zip(iids, map(Ril, ins.ids[k:k + step], repeat(mid), iids, tts, ts,
+                                             vts, vs), strict=True))
+                    if batch:
                         yield None
         stati = dict(base.stati)
         for st, new in c.stati_agg:

@@ -344,3 +344,52 @@ def test_rileva_clicked_while_being_prepared_finishes_and_uses_it(qtbot, ctx, vi
     assert painted == [(0, view.model.rowCount() - 1, len(RoundModel.COLUMNS) - 1)]
     assert pronta.done and ctx.stack.command(ctx.stack.count() - 1).edit is pronta._edit
     assert _rows_of_round(ctx.archive, mid) == expected
+
+
+def test_rileva_clicked_right_after_a_typed_value_takes_the_plans_percent(qtbot, ctx, view,
+                                                                         monkeypatch):
+    """A value typed in the grid, then «Rileva i valori» at once (nothing prepared: the typed
+    value discarded it): the step is built at the click, taking the untouched leaves' % from
+    the plan's % cache as the tree has it, and writes what the full computation writes — the
+    typed value kept, every other value taken; one undo step."""
+    from piaodesk.store.archive import Archive
+
+    mid = view.current_round()
+    m = view.model
+    ctx.archive.percentuali(ctx.archive.get(mon.Monitoraggio, mid).anno)  # (the tree's, warm)
+    uo = _find(m, "UO046704")
+    cell = m.index(1, RoundModel.C_VALORE, uo)  # N. sopralluoghi
+    view.tree.setCurrentIndex(cell)
+    view.tree.setFocus()
+    qtbot.keyClicks(view.tree, "4")  # (typing opens the editor, as in a spreadsheet)
+    editor = view.tree.focusWidget()
+    assert editor is not view.tree, "typing did not open an editor"
+    qtbot.keyClicks(editor, "7")
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)  # (commits)
+    assert m.data(cell) == "47"
+    assert view.pronta.edit(mid) is None  # (the typed value: nothing prepared)
+    steps = ctx.stack.count()
+
+    with monkeypatch.context() as mp:  # the full computation, as reference
+        mp.setattr(Archive, "percentuali_proprie", lambda self, anno: None)
+        full = mon.rileva(ctx.archive, mid)
+    ctx.archive.apply(full)
+    expected = _rows_of_round(ctx.archive, mid)
+    ctx.archive.revert(full)
+    before = _rows_of_round(ctx.archive, mid)
+
+    taken = []
+    real = mon._proprie_dal_piano
+    monkeypatch.setattr(mon, "_proprie_dal_piano", lambda *a: taken.append(real(*a)) or taken[-1])
+    qtbot.mouseClick(view.rileva, Qt.MouseButton.LeftButton)
+    assert taken and len(taken[-1]) > 0  # leaves taken from the plan's cache
+    assert ctx.stack.count() == steps + 1
+    assert _rows_of_round(ctx.archive, mid) == expected
+    kept = next(r for r in ctx.archive.rilevazioni(mid) if r.indicatore_id == m.nodo(cell).obj.id)
+    assert kept.valore == D("47")
+    fresh = mon.leggi_round(ctx.archive, mid)  # the grid shows what the file holds
+    assert (m.rnd.rilevazioni, m.rnd.stati, m.rnd.calcolate) == (
+        fresh.rilevazioni, fresh.stati, fresh.calcolate)
+    assert m.data(cell) == "47" and m.data(_cell(m, uo, RoundModel.C_CALC)) not in ("", None)
+    ctx.stack.undo()
+    assert _rows_of_round(ctx.archive, mid) == before and m.data(cell) == "47"

@@ -19,6 +19,7 @@ plan-wide tabs open fell from about 390.000 to 110.000).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 from collections.abc import Callable, Iterator
@@ -47,6 +48,18 @@ def _loading_key(key: int, on: bool) -> None:
         if not _ACTIVE and _SAVED is not None:
             gc.set_threshold(*_SAVED)
             _SAVED = None
+
+
+@contextlib.contextmanager
+def full_collections_postponed() -> Iterator[None]:
+    """Full collections postponed for one burst of work on the GUI thread that makes tens of
+    thousands of records at once, as a load does («Rileva i valori» built at the click)."""
+    key = object()
+    _loading(key, True)
+    try:
+        yield
+    finally:
+        _loading(key, False)
 
 
 class SliceRunner(QObject):

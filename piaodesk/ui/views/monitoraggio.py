@@ -37,6 +37,7 @@ from ...store import monitoraggio as store
 from ...store.db import PlanError
 from ...store.edits import Batch
 from ..models.monitoraggio import RoundModel
+from ..models.slices import full_collections_postponed
 from .monitoraggio_rileva import RilevaPronta
 
 __all__ = ["DialogoPanel", "MonitoraggioView", "RoundModel"]
@@ -412,18 +413,20 @@ class MonitoraggioView(QWidget):
         mid = self.current_round()
         if mid is None:
             return
-        edit = self.pronta.edit(mid)  # built ahead while the round was shown
-        if edit is None:
-            rnd = self.model.full_round() if self.model.proj.mid == mid else None
-            try:  # the round the grid already holds: not read again (bench latenza_rileva)
-                edit = store.rileva(self.ctx.archive, mid, rnd=rnd)
-            except PlanError as exc:
-                self._refused(str(exc))
+        with full_collections_postponed():  # (50.000 records made at once: no full collection)
+            edit = self.pronta.edit(mid)  # built ahead while the round was shown
+            if edit is None:
+                rnd = self.model.full_round() if self.model.proj.mid == mid else None
+                try:  # the round the grid already holds: not read again (bench latenza_rileva);
+                    # the leaves' own % from the plan's cache, as the tree has them
+                    edit = store.rileva(self.ctx.archive, mid, rnd=rnd)
+                except PlanError as exc:
+                    self._refused(str(exc))
+                    return
+            if edit is None:
+                self.message.emit("Tutti i valori sono già rilevati.")
                 return
-        if edit is None:
-            self.message.emit("Tutti i valori sono già rilevati.")
-            return
-        self.ctx.push(edit)
+            self.ctx.push(edit)
 
     def close_round(self, *, confirm: bool = True) -> bool:
         mid = self.current_round()

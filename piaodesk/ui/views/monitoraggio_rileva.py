@@ -5,7 +5,10 @@ On a large plan building the snapshot (40.000 values at the round's date and the
 that still lacks values, :class:`RilevaPronta` builds the step in short slices of the event
 loop (:class:`~piaodesk.store.monitoraggio.Preparata`): the click then only writes it. The
 prepared step is used only if nothing was written to the plan since it was built; any
-change starts it again a moment later, and without it the click builds it at once, as before.
+change starts it again a moment later, and without it the click builds it at once: then the
+leaves' own % come from the plan's % cache (the tree's) and the indicators' values a previous
+preparation read are reused while misure and indicatori are unchanged (a value typed at the
+round changes neither), see :func:`~piaodesk.store.monitoraggio.rileva`.
 """
 
 from __future__ import annotations
