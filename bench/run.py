@@ -61,7 +61,14 @@ def _app() -> Any:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from piaodesk.app import make_app
 
-    return make_app(["bench"])
+    app = make_app(["bench"])
+    try:  # as the program's start-up does (piaodesk.app.run_gui) before the first plan opens
+        from piaodesk.ui.main_window import MainWindow  # noqa: F401 - the window's imports
+        from piaodesk.ui.models.slices import freeze_startup
+    except ImportError:  # (an older tree: nothing to do)
+        return app
+    freeze_startup()
+    return app
 
 
 def _settle(app: Any, widget: Any = None) -> None:

@@ -69,7 +69,9 @@ def run_gui(path: Path | None) -> int:
     except OSError:
         pass
     scheduler = start_backups(app)  # copies on open and every few minutes; lock heartbeat
+    from .ui.models.slices import freeze_startup
 
+    freeze_startup()  # the imports leave the collector's generations, before any plan opens
     window = MainWindow.start(path)
     if window is None:
         return 1

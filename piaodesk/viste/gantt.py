@@ -124,6 +124,7 @@ class GanttProjection:
             for oid in ordine[k:k + 250]:
                 rows.extend(self._rows_of(oid, obs[oid], fasi.get(oid, [])))
             yield 60 + 39 * min(k + 250, len(ordine)) // max(1, len(ordine))
+        rows.seal()
         self.rows = rows
         # (on the stored tuples: 0 kind, 2 obiettivo_id)
         self._pos = {t[2]: i for i, t in enumerate(rows.data) if t[0] == "obiettivo"}
@@ -214,7 +215,8 @@ class GanttProjection:
                     d.change((o.kind, o.id), cols)
                     old_t, new_t = self.rows.data[i + j], plain(n)
                     self.swapped[id(old_t)] = (old_t, new_t)  # (the old one kept: its id stays its own)
-                    self.rows.data[i + j] = new_t
+                    self.rows[i + j] = new_t  # type: ignore[assignment] # (the same tuple)
+        self.rows.seal()
         return d
 
     def swap_into(self, rows: Rows[GanttRow]) -> None:
@@ -225,7 +227,8 @@ class GanttProjection:
             for k, t in enumerate(data):
                 pair = swapped.get(id(t))
                 if pair is not None and pair[0] is t:
-                    data[k] = pair[1]
+                    rows[k] = pair[1]  # type: ignore[assignment] # (the same tuple)
+            rows.seal()
 
     @staticmethod
     def visible(rows: Rows[GanttRow], settore_id: int | None, attivita: bool,
@@ -236,4 +239,4 @@ class GanttProjection:
                if (settore_id is None or settore == settore_id)
                and (attivita or ramo != attivita_)
                and not (solo_con_date and start is None and end is None)]
-        return Rows(GanttRow, out)
+        return Rows(GanttRow, tuple(out))  # (sealed: see Rows)

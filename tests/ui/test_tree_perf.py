@@ -203,13 +203,16 @@ def test_deleted_subtree_is_collectable_no_gc_freeze(ctx):
 
 
 def test_no_gc_policy_anywhere_in_the_code():
-    """Process-wide gc.freeze/unfreeze/disable made deleted nodes immortal: none is left."""
+    """Process-wide gc.freeze/unfreeze/disable made deleted nodes immortal: none is left but the
+    one start-up freeze of the imports (ui.models.slices.freeze_startup, before any plan opens);
+    nothing unfreezes or disables the collector."""
     import re
 
     root = Path(__file__).resolve().parents[2]
     pattern = re.compile(r"\bgc\.(freeze|unfreeze|disable)\(")
-    hits = [f"{p.relative_to(root)}:{n}" for base in ("piaodesk", "bench", "tests")
+    hits = [f"{p.relative_to(root).as_posix()}:{line.strip()}" for base in ("piaodesk", "bench", "tests")
             for p in (root / base).rglob("*.py")
             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-            if pattern.search(line) and p.name != Path(__file__).name]
-    assert hits == []
+            if pattern.search(line) and p.name != Path(__file__).name
+            and p.name != "test_gc_startup.py"]
+    assert hits == ["piaodesk/ui/models/slices.py:gc.freeze()"]

@@ -188,3 +188,18 @@ def test_header_click_sorts_in_model_and_new_rows_follow(view, ctx, qtmodelteste
     assert ("Fase", 11) in [r.key for r in _visible(view)[-3:]]
     assert [r.scadenza for r in _visible(view)] == sorted(r.scadenza for r in _visible(view))
     qtmodeltester.check(view.model)
+
+
+def test_rows_kept_as_one_untracked_tuple_between_changes(view, ctx):
+    """The adapter's 40.000 rows were a list every full garbage collection walked row by row
+    (issue 13): between changes they are one exact tuple, which the collector untracks."""
+    import gc
+
+    rows = view.model._rows
+    assert type(rows.data) is tuple and len(rows) > 20
+    ctx.push(SetFields(Fase, 11, {"perc_realizzazione": Decimal(40)}))
+    assert view.model.row_at(view.model.row_of(("Fase", 11))).perc == Decimal(40)
+    assert type(view.model._rows.data) is tuple  # sealed again after the change
+    view.model.sort(view.model.column_of("perc"), Qt.SortOrder.DescendingOrder)
+    assert type(view.model._rows.data) is tuple
+    assert not any(gc.is_tracked(t) for t in (gc.collect(), gc.collect()) and view.model._rows.data)

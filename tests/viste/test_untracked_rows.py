@@ -92,6 +92,10 @@ def test_gantt_rows_are_untracked(demo):
     g.apply(demo.apply(SetFields(Obiettivo, oid, {"titolo": "Altro titolo"})))
     _collect()
     assert len(g.rows) > 50 and not any(gc.is_tracked(t) for t in g.rows.data)
+    assert type(g.rows.data) is tuple and not gc.is_tracked(g.rows.data)  # (sealed: see Rows)
+    shown = g.visible(g.rows, None, True, False)
+    _collect()
+    assert not gc.is_tracked(shown.data)
     assert _tracked_held(g) < 15 + len(g.rows) // 20
 
 

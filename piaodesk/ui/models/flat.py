@@ -1,10 +1,8 @@
 """The one Qt adapter of the flat tables: a :class:`~piaodesk.viste.tabella.Projection` shown
-as a ``QAbstractTableModel``.
-
-It keeps the projection's rows in display order, turns each :class:`~piaodesk.viste.Delta`
-into ``beginRemoveRows``/``beginInsertRows``/``dataChanged`` (or a reset), answers
-``data``/``multiData`` (Italian formatting, colours by status, sort/id/kind/choices roles)
-and turns a typed value into the projection's undoable store edit pushed on the undo stack
+as a ``QAbstractTableModel``. It keeps the projection's rows in display order, turns each
+:class:`~piaodesk.viste.Delta` into ``beginRemoveRows``/``beginInsertRows``/``dataChanged`` (or a
+reset), answers ``data``/``multiData`` (Italian formatting, colours by status, sort/id/kind/choices
+roles) and turns a typed value into the projection's undoable store edit pushed on the undo stack
 (``setData`` never writes; refusals are said through :attr:`refused`).
 """
 
@@ -16,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from ...viste import Delta, Key
-from ...viste.base import Rows
+from ...viste.base import Rows, seal
 from ...viste.tabella import Col, Order, Projection, Refused, sort_key
 from ..context import Context
 from .columns import ChoicesRole, ClipboardRole, Column, InvalidInput, KindRole, UndoableEdits
@@ -69,7 +67,8 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
         self.loader = ProgressiveLoad(
             self, "timerCaricamento", steps=self._load_steps,
             large=lambda: p.expected_rows() > self.PROGRESSIVE_ROWS,
-            on_start=lambda: self.set_rows([]), apply=self.on_changes, slice_s=self.SLICE_S)
+            on_start=lambda: self.set_rows([]), apply=self.on_changes, slice_s=self.SLICE_S,
+            on_done=lambda: seal(self._rows))  # (see Rows: sorting seals too)
         if listen:
             ctx.hub.changed.connect(self.on_changes)
         if load:
@@ -141,6 +140,7 @@ class FlatTableModel(Progressive, UndoableEdits, QAbstractTableModel):
                 self.remove_keys([key])
             else:
                 self.put_row(row)
+        seal(self._rows)
 
     # ----------------------------------------------------------- rows
 
